@@ -1,0 +1,62 @@
+// One linter for the whole workspace. Besides the recommended TypeScript rules it enforces the
+// architectural boundaries of docs/architecture (DESIGN section 2): services talk to each other only
+// through packages, the contract depends on zod alone, and the transcript normalizer does no I/O.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const SERVICES = ['collector', 'validator', 'analyzer', 'alerter', 'sink'];
+
+/** Node built-ins that perform I/O or spawn work; the pure packages may not use them. */
+const IO_MODULES = [
+  'fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'child_process', 'cluster', 'worker_threads',
+  'readline', 'tls', 'dns', 'os', 'process',
+].flatMap((m) => [m, `node:${m}`]);
+
+const serviceBoundaries = SERVICES.map((self) => ({
+  files: [`services/${self}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: SERVICES.filter((s) => s !== self).flatMap((other) => [
+        { group: [`@cctap/${other}`, `@cctap/${other}/*`], message: 'Services never import other services; share through packages/.' },
+        { group: [`**/services/${other}/**`, `../../${other}/**`, `../${other}/**`], message: 'Services never import other services; share through packages/.' },
+      ]),
+    }],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'bench/out/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', fetch: 'readonly', performance: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  ...serviceBoundaries,
+  {
+    // The contract: zod and nothing else at runtime (node:crypto is used for deterministic ids).
+    files: ['packages/events/src/**/*.ts'],
+    ignores: ['packages/events/src/ajv/**', 'packages/events/src/**/*.test.ts', 'packages/events/src/scripts/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['*', '!zod', '!zod/*', '!./*', '!../*', '!node:crypto'], message: 'packages/events depends on zod only.' }],
+      }],
+    },
+  },
+  {
+    // The normalizer is pure: bytes in, events out. No file system, network or process access.
+    files: ['packages/transcript/src/**/*.ts'],
+    ignores: ['packages/transcript/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: IO_MODULES.map((name) => ({ name, message: 'packages/transcript does no I/O.' })),
+        patterns: [{ group: ['@cctap/kit', '@cctap/kit/*', '@cctap/collector', '@cctap/sink', '@cctap/validator'], message: 'packages/transcript depends on the contract only.' }],
+      }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'packages/transcript does no I/O.' }, { name: 'fetch', message: 'packages/transcript does no I/O.' }],
+    },
+  },
+);

@@ -1,0 +1,1 @@
+export { COMMANDS, type Command } from './commands/registry.js';

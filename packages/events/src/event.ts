@@ -1,0 +1,87 @@
+/**
+ * The normalized event: a common envelope (who, where, when, which line) plus one typed payload.
+ * `type` discriminates the payload. Objects are strict: the trust boundary rejects unknown fields.
+ */
+import { z } from 'zod';
+import {
+  apiErrorPayload,
+  assistantPayload,
+  compactionPayload,
+  heartbeatPayload,
+  interruptPayload,
+  malformedPayload,
+  metaPayload,
+  promptPayload,
+  rateLimitPayload,
+  systemPayload,
+  toolCallPayload,
+  toolResultPayload,
+  unknownPayload,
+} from './payloads.js';
+import { TS_SOURCES } from './event-types.js';
+import { count, eventId, hostToken, id, isoTs, path } from './primitives.js';
+
+export const eventSource = z.strictObject({
+  path,
+  /** Byte offset of the line's first byte in the file. */
+  offset: count,
+});
+
+const envelope = {
+  id: eventId,
+  ts: isoTs,
+  tsSource: z.enum(TS_SOURCES),
+  host: hostToken,
+  user: id,
+  sessionId: id,
+  agentId: id.nullable(),
+  sidechain: z.boolean(),
+  cwd: path,
+  /** Derived from `cwd` (never from the lossy project folder name). */
+  project: path,
+  gitBranch: id,
+  ccVersion: id,
+  lineUuid: id.nullable(),
+  parentUuid: id.nullable(),
+  labels: z.record(z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/), id).optional(),
+  source: eventSource,
+};
+
+const variant = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
+  z.strictObject({ ...envelope, type: z.literal(type), payload });
+
+export const promptEvent = variant('prompt', promptPayload);
+export const assistantEvent = variant('assistant', assistantPayload);
+export const toolCallEvent = variant('tool.call', toolCallPayload);
+export const toolResultEvent = variant('tool.result', toolResultPayload);
+export const apiErrorEvent = variant('api.error', apiErrorPayload);
+export const rateLimitEvent = variant('rate_limit', rateLimitPayload);
+export const compactionEvent = variant('compaction', compactionPayload);
+export const interruptEvent = variant('interrupt', interruptPayload);
+export const systemEvent = variant('system', systemPayload);
+export const metaEvent = variant('meta', metaPayload);
+export const unknownEvent = variant('unknown', unknownPayload);
+export const malformedEvent = variant('malformed', malformedPayload);
+export const heartbeatEvent = variant('heartbeat', heartbeatPayload);
+
+export const eventSchema = z.discriminatedUnion('type', [
+  promptEvent,
+  assistantEvent,
+  toolCallEvent,
+  toolResultEvent,
+  apiErrorEvent,
+  rateLimitEvent,
+  compactionEvent,
+  interruptEvent,
+  systemEvent,
+  metaEvent,
+  unknownEvent,
+  malformedEvent,
+  heartbeatEvent,
+]);
+
+export type CctapEvent = z.infer<typeof eventSchema>;
+export type EventOf<T extends CctapEvent['type']> = Extract<CctapEvent, { type: T }>;
+export type PayloadOf<T extends CctapEvent['type']> = EventOf<T>['payload'];
+/** The envelope fields shared by every event type. */
+export type EventEnvelope = Omit<CctapEvent, 'type' | 'payload'>;

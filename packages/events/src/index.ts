@@ -1,0 +1,10 @@
+export { SCHEMA_VERSION } from './schema-version.js';
+export * from './limits.js';
+export * from './event-types.js';
+export * from './payloads.js';
+export * from './event.js';
+export * from './batch.js';
+export * from './ids.js';
+export * from './topology.js';
+export * from './codec.js';
+export { generateJsonSchema, renderJsonSchemaFiles, JSON_SCHEMA_FILES } from './json-schema.js';

@@ -1,0 +1,151 @@
+/**
+ * One payload schema per event type. Payloads never carry raw transcript objects: every field is named,
+ * typed and bounded, so the trust boundary can check it and ClickHouse can store it.
+ */
+import { z } from 'zod';
+import { MALFORMED_REASONS, TOOL_ERROR_CLASSES } from './event-types.js';
+import { count, id, isoTs, nonNegative, path, text } from './primitives.js';
+
+export const promptPayload = z.strictObject({
+  /** human: typed by a person; command: a slash/local command echo; task_notification: background work
+   *  finished; subagent_root: the prompt that starts a subagent. */
+  kind: z.enum(['human', 'command', 'task_notification', 'subagent_root']),
+  text,
+  /** Length of the original text, before truncation or redaction. */
+  chars: count,
+  images: count,
+  permissionMode: id.nullable(),
+});
+
+export const tokenUsage = z.strictObject({
+  input: count,
+  output: count,
+  cacheCreation: count,
+  cacheRead: count,
+  /** Split of cacheCreation by TTL; 1-hour writes are priced at 2x input. Zero when the line has no split. */
+  cacheCreation5m: count,
+  cacheCreation1h: count,
+  webSearchRequests: count,
+  webFetchRequests: count,
+});
+
+export const cost = z.strictObject({
+  /** US dollars for this line's usage; null when the model has no price (never a silent 0). */
+  usd: nonNegative.nullable(),
+  unpriced: z.boolean(),
+  /** Identifies the price table used, so a number can be recomputed and defended later. */
+  priceVersion: id,
+});
+
+export const assistantPayload = z.strictObject({
+  model: id,
+  messageId: id.nullable(),
+  requestId: id.nullable(),
+  stopReason: id.nullable(),
+  /** `<synthetic>` lines are written by the CLI, not the API: never priced. */
+  synthetic: z.boolean(),
+  usage: tokenUsage,
+  speed: id.nullable(),
+  serviceTier: id.nullable(),
+  cost,
+  text,
+  textChars: count,
+  thinkingBlocks: count,
+  toolUses: count,
+});
+
+export const toolCallPayload = z.strictObject({
+  toolUseId: id,
+  name: id,
+  messageId: id.nullable(),
+  /** The tool input after redaction and truncation; null in `metadata` mode. */
+  input: z.unknown(),
+  /** Hash of the original input: equal inputs have equal hashes (loop detection) without keeping the input. */
+  inputHash: id,
+  /** Shell command for Bash-like tools (redacted), the file path for file tools. */
+  command: text,
+  filePath: path.nullable(),
+  subagentType: id.nullable(),
+});
+
+export const toolResultPayload = z.strictObject({
+  toolUseId: id,
+  isError: z.boolean(),
+  errorClass: z.enum(TOOL_ERROR_CLASSES).nullable(),
+  output: text,
+  outputChars: count,
+  durationMs: nonNegative.nullable(),
+  interrupted: z.boolean(),
+  /** For Task/Agent results: the subagent that ran. */
+  agentId: id.nullable(),
+  sourceAssistantUuid: id.nullable(),
+});
+
+export const apiErrorPayload = z.strictObject({
+  /** true: the `<synthetic>` assistant line of a failed request; false: one `system/api_error` retry. */
+  final: z.boolean(),
+  status: z.number().int().nullable(),
+  errorType: id.nullable(),
+  message: text,
+  retryAttempt: count.nullable(),
+  maxRetries: count.nullable(),
+  retryInMs: nonNegative.nullable(),
+});
+
+export const rateLimitPayload = z.strictObject({
+  /** usage_limit: 1.x "Claude AI usage limit reached|<epoch>"; session/weekly/plan: 2.x "You've hit your … limit". */
+  limitKind: z.enum(['usage_limit', 'session_limit', 'weekly_limit', 'plan_limit', 'rate_limit']),
+  message: text,
+  /** When the text carries an instant (1.x epoch); 2.x text has only a local time, kept in resetText. */
+  resetAt: isoTs.nullable(),
+  resetText: text,
+});
+
+export const compactionPayload = z.strictObject({
+  trigger: z.enum(['auto', 'manual', 'unknown']),
+  preTokens: count.nullable(),
+  micro: z.boolean(),
+  logicalParentUuid: id.nullable(),
+});
+
+export const interruptPayload = z.strictObject({
+  forToolUse: z.boolean(),
+});
+
+export const systemPayload = z.strictObject({
+  subtype: id,
+  level: id.nullable(),
+  text,
+  durationMs: nonNegative.nullable(),
+  hookCount: count.nullable(),
+  hookErrors: count.nullable(),
+});
+
+export const metaPayload = z.strictObject({
+  /** The line's `type` (summary, file-history-snapshot, progress, attachment, user for isMeta text, …). */
+  lineType: id,
+  /** A finer kind: progress data type, attachment type, compact_summary, queue operation, … */
+  subtype: id.nullable(),
+  text,
+});
+
+export const unknownPayload = z.strictObject({
+  lineType: id,
+  /** The line's top-level keys (at most 64), to see what a new format looks like without keeping its text. */
+  keys: z.array(id).max(64),
+  chars: count,
+});
+
+export const malformedPayload = z.strictObject({
+  reason: z.enum(MALFORMED_REASONS),
+  bytes: count,
+  /** The start of the line after redaction; null in `metadata` mode. */
+  preview: text,
+});
+
+export const heartbeatPayload = z.strictObject({
+  agentVersion: id,
+  startedAt: isoTs,
+  filesWatched: count,
+  bytesBehind: count,
+});

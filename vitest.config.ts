@@ -1,0 +1,49 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests run against the TypeScript sources of the workspace packages (no build needed for unit tests);
+// end-to-end tests that spawn the `cctap` binary use the built dist, which `npm test` builds first.
+const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const alias = {
+  '@cctap/events/ajv': src('./packages/events/src/ajv/index.ts'),
+  '@cctap/events': src('./packages/events/src/index.ts'),
+  '@cctap/transcript': src('./packages/transcript/src/index.ts'),
+  '@cctap/kit': src('./packages/kit/src/index.ts'),
+  '@cctap/collector': src('./services/collector/src/index.ts'),
+  '@cctap/validator': src('./services/validator/src/index.ts'),
+  '@cctap/analyzer': src('./services/analyzer/src/index.ts'),
+  '@cctap/alerter': src('./services/alerter/src/index.ts'),
+  '@cctap/sink': src('./services/sink/src/index.ts'),
+  '@cctap/cli': src('./packages/cli/src/index.ts'),
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    // One OS process per test file: the embedded ClickHouse binds one data directory per process.
+    pool: 'forks',
+    maxWorkers: 2,
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 20_000,
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/dist/**'],
+          pool: 'forks',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
