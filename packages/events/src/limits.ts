@@ -3,7 +3,7 @@
  * (1 MiB by default on nats-server) no matter what a transcript line contains.
  */
 
-/** The largest string any text field may carry, in UTF-16 code units (what zod and ajv both count). */
+/** The largest string any text field may carry, in Unicode code points (what zod 4 and ajv both count); the normalizer cuts at UTF-16 units, which is never more. */
 export const MAX_TEXT_CHARS = 262_144;
 
 /** The default per-string cap applied by the normalizer before anything leaves the host. */

@@ -1,12 +1,18 @@
 /**
  * @cctap/transcript: Claude Code transcript lines -> normalized events. Pure: no file system, no network.
  *
- * Public surface (kept small on purpose):
  * - describeTranscriptPath(path)            session id, agent id and layout from a transcript path
- * - normalizeLine(bytes, ctx)               one line -> { events } | { failure }
+ * - normalizeLine(bytes, ctx)               one line -> { events } | { failure }; malformedEvent for failures
  * - TranscriptStream                        chunks of one file -> events of its complete lines
  * - redact(text, mode)                      privacy modes and secret masking
  * - priceUsage(model, usage), PRICE_VERSION cost from the bundled price table
  * - UsageLedger                             per-response max-total accounting across lines and files
  */
-export {};
+export type { FileContext, LineContext, NormalizeResult } from './context.js';
+export { normalizeLine } from './normalize/normalize-line.js';
+export { malformedEvent } from './normalize/malformed-event.js';
+export { TranscriptStream, type NormalizedLine, type TranscriptStreamOptions } from './stream/transcript-stream.js';
+export { describeTranscriptPath, type TranscriptPathInfo } from './path/describe-transcript-path.js';
+export { redact } from './privacy/redact.js';
+export { priceUsage, PRICE_VERSION, type Price, type TokenUsage } from './pricing/price-usage.js';
+export { UsageLedger, type UsageResponse, type UsageTotals } from './usage/usage-ledger.js';

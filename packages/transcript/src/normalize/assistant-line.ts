@@ -1,0 +1,119 @@
+/**
+ * `assistant` lines (transcript-format.md sections 3.2, 5, 7, 9). Claude Code writes one line per content
+ * block of a response, each repeating the usage: every line becomes one `assistant` event carrying that
+ * line's usage, and the UsageLedger keeps the largest line per response. Each `tool_use` block becomes a
+ * `tool.call`.
+ *
+ * Final API failures are `<synthetic>` lines with `isApiErrorMessage: true`: they become `api.error`
+ * (final) or `rate_limit` (usage-limit notices) and never an `assistant` event, so they can never be counted
+ * as usage. Other `<synthetic>` lines ("No response requested.") are `assistant` events marked synthetic
+ * and unpriced, which the ledger skips.
+ */
+import { hash } from 'node:crypto';
+import { priceUsage, SYNTHETIC_MODEL, type TokenUsage } from '../pricing/price-usage.js';
+import { count, idStr, intOrNull, obj, pathStr, type Json } from './json-read.js';
+import type { LineBuilder } from './line-builder.js';
+import { parseUsageLimit } from './usage-limit.js';
+
+const SHELL_TOOLS = new Set(['Bash', 'PowerShell']);
+const PATH_TOOLS = new Set(['Read', 'Glob', 'Grep', 'LS']);
+const SUBAGENT_TOOLS = new Set(['Task', 'Agent']);
+const API_STATUS = /API Error:\s*(\d{3})/;
+
+export function readUsage(u: Json | null): TokenUsage {
+  const split = obj(u?.cache_creation);
+  const server = obj(u?.server_tool_use);
+  return {
+    input: count(u?.input_tokens),
+    output: count(u?.output_tokens),
+    cacheCreation: count(u?.cache_creation_input_tokens),
+    cacheRead: count(u?.cache_read_input_tokens),
+    cacheCreation5m: count(split?.ephemeral_5m_input_tokens),
+    cacheCreation1h: count(split?.ephemeral_1h_input_tokens),
+    webSearchRequests: count(server?.web_search_requests),
+    webFetchRequests: count(server?.web_fetch_requests),
+  };
+}
+
+function emitToolCall(L: LineBuilder, block: Json, messageId: string | null): void {
+  const name = idStr(block.name) ?? '';
+  const raw = block.input === undefined ? null : block.input;
+  const json = JSON.stringify(raw);
+  const input = obj(raw);
+  L.emit('tool.call', {
+    toolUseId: idStr(block.id) ?? '',
+    name,
+    messageId,
+    input: L.shaper.value(raw, json.length),
+    inputHash: hash('sha256', json, 'hex').slice(0, 32),
+    command: SHELL_TOOLS.has(name) ? L.shaper.text(input?.command) : null,
+    filePath: pathStr(input?.file_path) ?? pathStr(input?.notebook_path) ?? (PATH_TOOLS.has(name) ? pathStr(input?.path) : null),
+    subagentType: SUBAGENT_TOOLS.has(name) ? idStr(input?.subagent_type) : null,
+  });
+}
+
+export function normalizeAssistant(L: LineBuilder): void {
+  const rec = L.rec;
+  const msg = obj(rec.message);
+  const model = idStr(msg?.model) ?? '';
+  const synthetic = model === SYNTHETIC_MODEL;
+  const content = msg?.content;
+
+  let text = '';
+  let hasText = false;
+  let thinking = 0;
+  const toolUses: Json[] = [];
+  if (typeof content === 'string') {
+    text = content;
+    hasText = true;
+  } else if (Array.isArray(content)) {
+    for (const b of content) {
+      const block = obj(b);
+      if (!block) continue;
+      if (block.type === 'text' && typeof block.text === 'string') {
+        text = hasText ? `${text}\n${block.text}` : block.text;
+        hasText = true;
+      } else if (block.type === 'thinking' || block.type === 'redacted_thinking') thinking += 1;
+      else if (block.type === 'tool_use') toolUses.push(block);
+    }
+  }
+
+  if (rec.isApiErrorMessage === true || (synthetic && (text.startsWith('API Error') || text.includes('usage limit reached')))) {
+    const limit = parseUsageLimit(text);
+    if (limit) {
+      L.emit('rate_limit', { limitKind: limit.limitKind, message: L.shaper.textOf(text), resetAt: limit.resetAt, resetText: limit.resetText });
+      return;
+    }
+    L.emit('api.error', {
+      final: true,
+      status: intOrNull(rec.apiErrorStatus) ?? (API_STATUS.test(text) ? Number(API_STATUS.exec(text)![1]) : null),
+      errorType: idStr(rec.error) ?? idStr(rec.apiError),
+      message: L.shaper.textOf(text),
+      retryAttempt: null,
+      maxRetries: null,
+      retryInMs: null,
+    });
+    return;
+  }
+
+  const usageObj = obj(msg?.usage);
+  const usage = readUsage(usageObj);
+  const speed = idStr(usageObj?.speed);
+  const messageId = idStr(msg?.id);
+  L.emit('assistant', {
+    model,
+    messageId,
+    requestId: idStr(rec.requestId),
+    stopReason: idStr(msg?.stop_reason),
+    synthetic,
+    usage,
+    speed,
+    serviceTier: idStr(usageObj?.service_tier),
+    cost: priceUsage(model, usage, speed),
+    text: hasText ? L.shaper.textOf(text) : null,
+    textChars: text.length,
+    thinkingBlocks: thinking,
+    toolUses: toolUses.length,
+  });
+  for (const block of toolUses) emitToolCall(L, block, messageId);
+}

@@ -1,0 +1,80 @@
+/**
+ * Turns transcript strings and values into what may leave the host: privacy mode applied, secrets masked,
+ * long strings cut at the cap with TRUNCATION_MARKER and the original length.
+ *
+ * Strings are cut to cap + REDACT_WINDOW before masking (masking cost is bounded per string), then to the cap
+ * after masking, so a secret that straddles the cap is masked before the cut and never leaves half-visible.
+ */
+import { MAX_TEXT_CHARS, TRUNCATION_MARKER, type PrivacyMode } from '@cctap/events';
+import { maskSecrets } from './redact.js';
+
+const REDACT_WINDOW = 512;
+/** Room for the marker itself under MAX_TEXT_CHARS. */
+const MARKER_ROOM = 64;
+/** Nesting deeper than this in a tool input is replaced by a marker (inputs are model-written JSON, rarely deep). */
+const MAX_DEPTH = 24;
+
+export function truncationMarker(originalLength: number): string {
+  return `${TRUNCATION_MARKER} ${originalLength} chars]`;
+}
+
+/** Cuts at `cap` UTF-16 units without splitting a surrogate pair. */
+function cut(s: string, cap: number): string {
+  let end = cap;
+  const c = s.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end -= 1;
+  return s.slice(0, end);
+}
+
+export class Shaper {
+  readonly cap: number;
+
+  constructor(
+    readonly mode: PrivacyMode,
+    cap: number,
+    /** Last resort for lines that stay too big: tool inputs become a marker. */
+    readonly squash = false,
+  ) {
+    this.cap = Math.max(16, Math.min(Math.floor(cap), MAX_TEXT_CHARS - MARKER_ROOM));
+  }
+
+  /** Free text: null in `metadata` mode or when `v` is not a string. */
+  text(v: unknown): string | null {
+    if (typeof v !== 'string' || this.mode === 'metadata') return null;
+    return this.shape(v);
+  }
+
+  /** Free text that is known to be a string (e.g. joined content blocks). */
+  textOf(s: string): string | null {
+    return this.mode === 'metadata' ? null : this.shape(s);
+  }
+
+  private shape(s: string): string {
+    const cap = this.cap;
+    const windowed = s.length > cap + REDACT_WINDOW;
+    let t = windowed ? cut(s, cap + REDACT_WINDOW) : s;
+    if (this.mode === 'redacted') t = maskSecrets(t);
+    // Cut when over the cap, or when the window already dropped the tail.
+    if (t.length > cap || windowed) return cut(t, Math.min(cap, t.length)) + truncationMarker(s.length);
+    return t;
+  }
+
+  /**
+   * A structured value (tool input): every string inside shaped, structure and non-string values kept.
+   * null in `metadata` mode. `jsonLength` is the length of the original's JSON, for the squash marker.
+   */
+  value(v: unknown, jsonLength: number): unknown {
+    if (this.mode === 'metadata') return null;
+    if (this.squash) return truncationMarker(jsonLength);
+    return this.walk(v, 0);
+  }
+
+  private walk(v: unknown, depth: number): unknown {
+    if (typeof v === 'string') return this.shape(v);
+    if (typeof v !== 'object' || v === null) return v;
+    if (depth >= MAX_DEPTH) return truncationMarker(JSON.stringify(v).length);
+    if (Array.isArray(v)) return v.map((x) => this.walk(x, depth + 1));
+    // fromEntries defines own properties, so a `__proto__` key stays data instead of changing the prototype.
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.walk(x, depth + 1)]));
+  }
+}
