@@ -1,0 +1,47 @@
+/** `cctap provision`: create or update every stream, consumer and KV bucket (idempotent). */
+import { z } from 'zod';
+import { connectNats, loadConfig, natsConfigShape, natsOptionsFromConfig, provision } from '@cctap/kit';
+import type { Command } from './registry.js';
+import { runCommand } from './run-command.js';
+
+const shape = {
+  ...natsConfigShape,
+  config: z.string().optional(),
+  replicas: z.coerce.number().int().min(1).max(5).default(1),
+  /** One max-bytes for every stream (small servers); by default each stream has its own. */
+  maxBytes: z.coerce.number().int().positive().optional(),
+  maxDeliver: z.coerce.number().int().min(1).optional(),
+  ackWaitMs: z.coerce.number().int().positive().optional(),
+  maxAckPending: z.coerce.number().int().positive().optional(),
+  json: z.boolean().default(false),
+};
+
+export const command: Command = {
+  summary: 'create or update the NATS streams, consumers and KV buckets (idempotent)',
+  run: (argv) =>
+    runCommand('provision', async () => {
+      const cfg = loadConfig({ shape, argv });
+      const nc = await connectNats({ ...natsOptionsFromConfig(cfg, 'cctap-provision'), waitOnFirstConnect: false });
+      try {
+        const report = await provision(nc, {
+          prefix: cfg.prefix,
+          replicas: cfg.replicas,
+          ...(cfg.maxBytes !== undefined ? { maxBytes: cfg.maxBytes } : {}),
+          ...(cfg.maxDeliver !== undefined ? { maxDeliver: cfg.maxDeliver } : {}),
+          ...(cfg.ackWaitMs !== undefined ? { ackWaitMs: cfg.ackWaitMs } : {}),
+          ...(cfg.maxAckPending !== undefined ? { maxAckPending: cfg.maxAckPending } : {}),
+        });
+        if (cfg.json) {
+          console.log(JSON.stringify(report, null, 2));
+        } else {
+          console.log(`nats-server ${report.serverVersion}`);
+          for (const e of report.entries) console.log(`  ${e.kind.padEnd(8)} ${e.name.padEnd(40)} ${e.action}${e.changed ? ` (${e.changed.join(', ')})` : ''}`);
+          const n = (a: string) => report.entries.filter((e) => e.action === a).length;
+          console.log(`${n('created')} created, ${n('updated')} updated, ${n('unchanged')} unchanged`);
+        }
+        return 0;
+      } finally {
+        await nc.close();
+      }
+    }),
+};

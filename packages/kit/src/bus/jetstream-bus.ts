@@ -1,0 +1,117 @@
+/**
+ * The Bus over NATS JetStream. Streams and consumers must already exist (`cctap provision`): replicas never
+ * create them lazily, so a typo cannot silently create a second pipeline. Dead letters are moved by the
+ * forwarder (dlq/forwarder.ts) from the server's advisories, not by this class.
+ */
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { ConsumerKey, StreamKey, Topology } from '@cctap/events';
+import type { Bus, BusMessage, ConsumeOptions, PubAck, PublishOptions, StoredMessage, Subscription } from './bus.js';
+import { serverVersion } from '../nats/connect.js';
+import { runPullLoop } from '../consumer/pull-loop.js';
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/registry.js';
+
+export interface JetStreamBusOptions {
+  topology: Topology;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** PubAck timeout, ms. Default 10 s. */
+  publishTimeoutMs?: number;
+}
+
+export class JetStreamBus implements Bus {
+  readonly js: JetStreamClient;
+  private jsm: JetStreamManager | null = null;
+  private readonly subs = new Set<Subscription>();
+  private readonly publishes;
+  private readonly termWithReason: boolean;
+
+  constructor(
+    readonly nc: NatsConnection,
+    private readonly o: JetStreamBusOptions,
+  ) {
+    this.js = jetstream(nc);
+    const [major, minor] = serverVersion(nc);
+    this.termWithReason = major > 2 || (major === 2 && minor >= 11);
+    this.publishes = o.metrics?.counter('cctap_publish_total', 'Messages published, by stream and result', ['stream', 'result']);
+  }
+
+  async publish(subject: string, data: Uint8Array, opts: PublishOptions): Promise<PubAck> {
+    let h;
+    if (opts.headers && Object.keys(opts.headers).length > 0) {
+      h = natsHeaders();
+      for (const [k, v] of Object.entries(opts.headers)) h.set(k, v);
+    }
+    try {
+      const ack = await this.js.publish(subject, data, {
+        msgID: opts.msgId,
+        timeout: this.o.publishTimeoutMs ?? 10_000,
+        ...(h ? { headers: h } : {}),
+      });
+      this.publishes?.inc({ stream: this.label(ack.stream), result: ack.duplicate ? 'duplicate' : 'ok' });
+      return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
+    } catch (err) {
+      this.publishes?.inc({ stream: 'unknown', result: 'error' });
+      throw err;
+    }
+  }
+
+  consume(consumer: ConsumerKey, handler: (msg: BusMessage) => Promise<void>, opts: ConsumeOptions = {}): Subscription {
+    return this.track(consumer, 'each', (msgs) => handler(msgs[0]!), opts);
+  }
+
+  consumeBatch(consumer: ConsumerKey, handler: (msgs: readonly BusMessage[]) => Promise<void>, opts: ConsumeOptions = {}): Subscription {
+    return this.track(consumer, 'batch', handler, opts);
+  }
+
+  async read(stream: StreamKey, opts: { fromSeq?: number; max?: number } = {}): Promise<StoredMessage[]> {
+    this.jsm ??= await jetstreamManager(this.nc);
+    const name = this.o.topology.stream(stream);
+    const info = await this.jsm.streams.info(name);
+    const out: StoredMessage[] = [];
+    const max = opts.max ?? 100;
+    for (let seq = Math.max(opts.fromSeq ?? 1, info.state.first_seq); seq <= info.state.last_seq && out.length < max; seq++) {
+      const m = await this.jsm.streams.getMessage(name, { seq }).catch(() => null);
+      if (!m) continue; // deleted or expired
+      const headers: Record<string, string> = {};
+      if (m.header) for (const k of m.header.keys()) headers[k] = m.header.get(k);
+      out.push({ subject: m.subject, seq: m.seq, data: m.data, headers });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subs].map((s) => s.stop()));
+  }
+
+  private track(consumer: ConsumerKey, mode: 'each' | 'batch', handle: (msgs: readonly BusMessage[]) => Promise<void>, opts: ConsumeOptions): Subscription {
+    const t = this.o.topology;
+    const sub = runPullLoop({
+      ...opts,
+      nc: this.nc,
+      js: this.js,
+      stream: t.consumerStream(consumer),
+      durable: t.consumer(consumer),
+      label: consumer,
+      mode,
+      handle,
+      termWithReason: this.termWithReason,
+      ...(this.o.logger ? { logger: this.o.logger } : {}),
+      ...(this.o.metrics ? { metrics: this.o.metrics } : {}),
+    });
+    this.subs.add(sub);
+    void sub.done.then(() => this.subs.delete(sub));
+    return sub;
+  }
+
+  /** Stream names without a test prefix, so the label stays bounded. */
+  private label(stream: string): string {
+    const i = stream.indexOf('CCTAP_');
+    return i >= 0 ? stream.slice(i) : stream;
+  }
+}
+
+export function createJetStreamBus(nc: NatsConnection, opts: JetStreamBusOptions): JetStreamBus {
+  return new JetStreamBus(nc, opts);
+}

@@ -1,0 +1,141 @@
+/**
+ * The JetStream pull-consumer loop every service runs (through the JetStream bus).
+ *
+ * States:
+ *   binding   -> get the durable consumer (retry every second while it or the stream is missing)
+ *   fetching  -> fetch up to batchSize messages, waiting at most expiresMs
+ *   handling  -> run the handler (per message, or once per batch); call working() on the in-flight
+ *                messages every ackProgressMs so a long batch is not redelivered under our feet
+ *   settling  -> map the outcome to ack / nak(delay) / term(reason) (errors.ts)
+ *   -> fetching again, or binding again when the fetch failed (missed heartbeats, consumer deleted,
+ *      connection trouble): the consumer object is recreated rather than trusted.
+ * stop(): no new fetch is started, a pending fetch is stopped, messages already received are handled and
+ * settled, acks are flushed to the server, then `done` resolves.
+ */
+import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { BusMessage, ConsumeOptions, Subscription } from '../bus/bus.js';
+import { silentLogger, type Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/registry.js';
+import { consumerMetrics, settle, trackedMessage, type TrackedMessage } from './outcome.js';
+
+export interface PullLoopOptions extends ConsumeOptions {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  stream: string;
+  durable: string;
+  /** Bounded label for metrics (the topology consumer key, without test prefixes). */
+  label: string;
+  mode: 'each' | 'batch';
+  handle: (msgs: readonly BusMessage[]) => Promise<void>;
+  /** Whether the server understands `+TERM <reason>` (2.11+); older servers ignore the whole term. */
+  termWithReason?: boolean;
+  /** How often to signal progress on in-flight messages; keep well below the consumer's ack_wait. */
+  ackProgressMs?: number;
+  logger?: Logger;
+  metrics?: Metrics;
+}
+
+function headersOf(m: JsMsg): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!m.headers) return out;
+  for (const k of m.headers.keys()) out[k] = m.headers.get(k);
+  return out;
+}
+
+export function wrapJsMsg(m: JsMsg, termWithReason = false): TrackedMessage {
+  const headers = headersOf(m);
+  return trackedMessage(
+    {
+      subject: m.subject,
+      data: m.data,
+      headers,
+      msgId: headers['Nats-Msg-Id'],
+      stream: m.info.stream,
+      seq: m.info.streamSequence,
+      deliveryCount: m.info.deliveryCount,
+    },
+    {
+      ack: () => m.ack(),
+      nak: (d) => m.nak(d),
+      term: (r) => (termWithReason ? m.term(r) : m.term()),
+      working: () => m.working(),
+    },
+  );
+}
+
+
+export function runPullLoop(o: PullLoopOptions): Subscription {
+  const log = (o.logger ?? silentLogger).child({ consumer: o.durable });
+  const m = consumerMetrics(o.metrics, o.label);
+  const batchSize = o.batchSize ?? 100;
+  const expires = Math.max(1000, o.expiresMs ?? 1000);
+  const progressMs = o.ackProgressMs ?? 5000;
+  let stopping = false;
+  let current: { stop(): void } | null = null;
+  let wake: (() => void) | null = null;
+
+  async function handle(batch: TrackedMessage[]): Promise<void> {
+    if (batch.length === 0) return;
+    const redelivered = batch.filter((x) => x.deliveryCount > 1).length;
+    if (redelivered > 0) m.redelivered(redelivered);
+    const timer = setInterval(() => {
+      for (const x of batch) x.working();
+    }, progressMs);
+    const t0 = performance.now();
+    let err: unknown;
+    try {
+      await o.handle(batch);
+    } catch (e) {
+      err = e ?? new Error('handler threw a nullish value');
+    } finally {
+      clearInterval(timer);
+    }
+    m.observe((performance.now() - t0) / 1000);
+    settle(batch, err, m, log);
+  }
+
+  async function loop(): Promise<void> {
+    let consumer: Consumer | null = null;
+    while (!stopping) {
+      try {
+        consumer ??= await o.js.consumers.get(o.stream, o.durable);
+        const iter = await consumer.fetch({ max_messages: batchSize, expires });
+        current = iter;
+        if (stopping) iter.stop();
+        const pending: TrackedMessage[] = [];
+        for await (const raw of iter) {
+          const msg = wrapJsMsg(raw, o.termWithReason);
+          if (o.mode === 'each') await handle([msg]);
+          else pending.push(msg);
+        }
+        current = null;
+        await handle(pending);
+      } catch (err) {
+        current = null;
+        if (stopping) break;
+        consumer = null;
+        log.warn('pull failed; recreating the consumer', { err });
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, 1000);
+        });
+        wake = null;
+      }
+    }
+    // Acks are fire-and-forget; make sure they left before we report being done.
+    await o.nc.flush().catch(() => undefined);
+  }
+
+  const done = loop().catch((err: unknown) => log.error('consumer loop crashed', { err }));
+  return {
+    done,
+    async stop() {
+      stopping = true;
+      current?.stop();
+      wake?.();
+      await done;
+    },
+  };
+}
+

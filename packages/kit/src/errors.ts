@@ -1,0 +1,52 @@
+/**
+ * Error classes a handler throws to tell the consumer loop what to do with the message it was given.
+ *
+ *   handler returns                 -> ack
+ *   throws RetryableError           -> nak(delayMs)    redelivered after the delay (default: the loop's backoff)
+ *   throws PermanentError           -> term(reason)    never redelivered; the dead-letter forwarder moves it
+ *                                                      to `cctap.dlq.<consumer>` with the reason
+ *   throws anything else            -> nak(backoff)    an unexpected failure is retried with growing delays
+ *                                                      until max_deliver, then it is dead-lettered too
+ *
+ * A batch handler's throw applies to every message of the batch it has not settled itself.
+ */
+
+export class RetryableError extends Error {
+  override readonly name = 'RetryableError';
+  /** How long to wait before the redelivery; undefined lets the loop pick its backoff. */
+  readonly delayMs: number | undefined;
+  constructor(message: string, opts: { delayMs?: number; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.delayMs = opts.delayMs;
+  }
+}
+
+export class PermanentError extends Error {
+  override readonly name = 'PermanentError';
+  /** Why the message can never succeed; travels to the dead-letter record. */
+  readonly reason: string;
+  constructor(reason: string, opts: { cause?: unknown } = {}) {
+    super(reason, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.reason = reason;
+  }
+}
+
+/** A configuration value is missing or wrong; the CLI prints the message as one line and exits 1. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** The NATS server refused our credentials; retrying with the same ones cannot help. */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+}
+
+/** The NATS server could not be reached (only raised when not waiting for the first connect). */
+export class ConnectError extends Error {
+  override readonly name = 'ConnectError';
+}
+
+/** The delay before redelivering after an unexpected failure: 1 s, 2 s, 4 s … capped at 60 s. */
+export function backoffMs(deliveryCount: number): number {
+  return Math.min(60_000, 1000 * 2 ** Math.max(0, deliveryCount - 1));
+}

@@ -1,0 +1,29 @@
+export { RetryableError, PermanentError, ConfigError, AuthError, ConnectError, backoffMs } from './errors.js';
+export { createLogger, silentLogger, LOG_LEVELS, type Logger, type LogLevel, type LogFormat, type LogFields } from './log/logger.js';
+export { createMetrics, type Metrics } from './metrics/registry.js';
+export { connectNats, serverVersion, type NatsConnectOptions } from './nats/connect.js';
+export {
+  DLQ_HEADERS,
+  type Bus,
+  type BusMessage,
+  type BatchHandler,
+  type MessageHandler,
+  type ConsumeOptions,
+  type PubAck,
+  type PublishOptions,
+  type StoredMessage,
+  type Subscription,
+  type ConsumerKey,
+} from './bus/bus.js';
+export { JetStreamBus, createJetStreamBus, type JetStreamBusOptions } from './bus/jetstream-bus.js';
+export { provision, type ProvisionReport, type ProvisionEntry, type ProvisionAction } from './provision/provision.js';
+export { DEFAULT_CONSUMER, DEFAULT_LIMITS, type ProvisionOptions, type StreamLimits } from './provision/desired.js';
+export { InProcessBus, createInProcessBus, type InProcessBusOptions } from './bus/in-process-bus.js';
+export { startDeadLetterForwarder, type ForwarderOptions } from './dlq/forwarder.js';
+export { loadConfig, redactConfig, baseConfigShape, natsConfigShape, type LoadConfigOptions } from './config/load-config.js';
+export { parseArgs, type ParsedArgs } from './config/parse-args.js';
+export { startProbeServer, type ProbeServer, type Health } from './metrics/probe-server.js';
+export { runServices, type RunnerOptions, type Running } from './runtime/runner.js';
+export type { Service } from './runtime/service.js';
+export { natsService } from './nats/nats-service.js';
+export { natsOptionsFromConfig, type NatsConfigFields } from './nats/nats-from-config.js';

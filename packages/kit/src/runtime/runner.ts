@@ -1,0 +1,114 @@
+/**
+ * Runs a list of services for one process.
+ *
+ *   starting  -> services start in order; the probe server is up first (/livez ok, /readyz 503)
+ *   running   -> /readyz is 200 while every service reports ready
+ *   stopping  -> on SIGTERM/SIGINT (or stop()): /readyz 503 at once, services stop in reverse order (each
+ *                stops pulling, drains, flushes, closes), then the probe server closes; a hard deadline
+ *                (unref'd timer) exits 1 if that takes too long
+ *   stopped   -> `done` resolves with the exit code (0, or 1 when a stop failed)
+ * uncaughtException / unhandledRejection: logged, then exit 1 at once; redelivery covers what was in flight.
+ */
+import type { Logger } from '../log/logger.js';
+import type { Metrics } from '../metrics/registry.js';
+import { startProbeServer, type ProbeServer } from '../metrics/probe-server.js';
+import type { Service } from './service.js';
+
+export interface RunnerOptions {
+  services: Service[];
+  logger: Logger;
+  metrics: Metrics;
+  metricsPort: number;
+  metricsHost?: string;
+  shutdownTimeoutMs: number;
+  /** Install SIGTERM/SIGINT and crash handlers (default true; tests that run several runners pass false). */
+  handleSignals?: boolean;
+}
+
+export interface Running {
+  /** Resolves with the process exit code once everything stopped. */
+  done: Promise<number>;
+  stop(reason: string): Promise<number>;
+  probe: ProbeServer;
+}
+
+export async function runServices(o: RunnerOptions): Promise<Running> {
+  const log = o.logger;
+  let state: 'starting' | 'running' | 'stopping' = 'starting';
+  const started: Service[] = [];
+  const probe = await startProbeServer({
+    port: o.metricsPort,
+    host: o.metricsHost,
+    metrics: o.metrics,
+    logger: log,
+    health: () => {
+      const details = Object.fromEntries(o.services.map((s) => [s.name, s.health()]));
+      return { ready: state === 'running' && Object.values(details).every((h) => h.ready), details: { state, ...details } };
+    },
+  });
+
+  let resolveDone!: (code: number) => void;
+  const done = new Promise<number>((r) => (resolveDone = r));
+  let stopping: Promise<number> | null = null;
+
+  const stop = (reason: string): Promise<number> => {
+    stopping ??= (async () => {
+      state = 'stopping';
+      log.info('stopping', { reason });
+      const deadline = setTimeout(() => {
+        log.error('graceful stop exceeded its deadline; exiting', { timeoutMs: o.shutdownTimeoutMs });
+        process.exit(1);
+      }, o.shutdownTimeoutMs);
+      deadline.unref();
+      let code = 0;
+      for (const s of [...started].reverse()) {
+        try {
+          await s.stop(reason);
+          log.info('stopped', { service: s.name });
+        } catch (err) {
+          code = 1;
+          log.error('stop failed', { service: s.name, err });
+        }
+      }
+      await probe.close();
+      clearTimeout(deadline);
+      detach();
+      resolveDone(code);
+      return code;
+    })();
+    return stopping;
+  };
+
+  const onSignal = (sig: NodeJS.Signals) => void stop(sig);
+  const onCrash = (err: unknown) => {
+    log.error('fatal error; exiting', { err });
+    process.exit(1);
+  };
+  const detach = () => {
+    if (o.handleSignals === false) return;
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+  };
+  if (o.handleSignals !== false) {
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('uncaughtException', onCrash);
+    process.on('unhandledRejection', onCrash);
+  }
+
+  try {
+    for (const s of o.services) {
+      await s.start();
+      started.push(s);
+      log.info('started', { service: s.name });
+    }
+  } catch (err) {
+    log.error('start failed', { err });
+    await stop('start failed');
+    return { done: Promise.resolve(1), stop, probe };
+  }
+  if (state === 'starting') state = 'running';
+  return { done, stop, probe };
+}

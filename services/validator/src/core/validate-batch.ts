@@ -1,0 +1,125 @@
+/**
+ * The trust boundary as a pure function: a raw batch (bytes + the subject it arrived on) -> the batch of
+ * valid events to republish, and one invalid record per rejection.
+ *
+ * Rules, in order:
+ *   1. not JSON / not batch-shaped          -> one `not_json` record with a preview of the bytes
+ *   2. envelope fails the batch schema      -> one `bad_batch` record
+ *   3. payload host != subject host         -> every event rejected `host_mismatch` (a host cannot speak
+ *                                              for another; the subject is what its credential allows)
+ *   4. per event: schema, then size (MAX_EVENT_BYTES), then event host == batch host, then ts not
+ *      more than `maxFutureMs` ahead of `now`.
+ * Events are validated one by one (not through the batch schema) so one bad event costs only itself.
+ */
+import { INVALID_RAW_CHARS, MAX_EVENT_BYTES, SCHEMA_VERSION, type Batch, type BatchSource, type CctapEvent, type InvalidReason, type InvalidRecord, type Topology } from '@cctap/events';
+import type { ContractValidator } from '@cctap/events/ajv';
+
+export interface ValidateContext {
+  topology: Topology;
+  contract: ContractValidator;
+  /** Epoch ms used as "now" for the future-timestamp rule. */
+  now: number;
+  maxFutureMs: number;
+  maxEventBytes?: number;
+}
+
+export interface ValidatedBatch {
+  /** The host the subject speaks for; null when the subject is not a raw subject. */
+  host: string | null;
+  /** The valid events as a batch (null when there are none), already encoded. */
+  valid: { batch: Omit<Batch, 'events'> & { events: CctapEvent[] }; bytes: Uint8Array } | null;
+  invalid: InvalidRecord[];
+}
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+function cut(s: string): string {
+  return s.length > INVALID_RAW_CHARS ? `${s.slice(0, INVALID_RAW_CHARS)}…[truncated ${s.length} chars]` : s;
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v.slice(0, 512) : null;
+}
+
+function utf8Length(s: string): number {
+  // Fast path: ASCII-only strings (most transcripts) are as long in bytes as in characters.
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(s) ? s.length : Buffer.byteLength(s, 'utf8');
+}
+
+export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateContext): ValidatedBatch {
+  const host = ctx.topology.hostOf(subject);
+  const receivedAt = new Date(ctx.now).toISOString();
+  const maxEventBytes = ctx.maxEventBytes ?? MAX_EVENT_BYTES;
+  const record = (reason: InvalidReason, detail: string, raw: string, extra: Partial<InvalidRecord> = {}): InvalidRecord => ({
+    v: 1,
+    reason,
+    detail: detail.slice(0, 4096),
+    host: host ?? 'unknown',
+    receivedAt,
+    subject: subject.slice(0, 512),
+    source: null,
+    eventId: null,
+    eventType: null,
+    ccVersion: null,
+    raw: cut(raw),
+    ...extra,
+  });
+
+  const text = decoder.decode(bytes);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    return { host, valid: null, invalid: [record('not_json', `not JSON: ${(err as Error).message}`, text)] };
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !Array.isArray((doc as { events?: unknown }).events)) {
+    return { host, valid: null, invalid: [record('not_json', 'not a batch: expected an object with an events array', text)] };
+  }
+  const d = doc as Record<string, unknown> & { events: unknown[] };
+  const envelope = { ...d, events: [] };
+  const verdict = ctx.contract.batch(envelope);
+  if (!verdict.ok) return { host, valid: null, invalid: [record('bad_batch', verdict.errors.join('; '), text)] };
+  const source = d.source as BatchSource;
+  const claimed = d.host as string;
+
+  const invalid: InvalidRecord[] = [];
+  const events: CctapEvent[] = [];
+  const encoded: string[] = [];
+  for (const ev of d.events) {
+    const e = (typeof ev === 'object' && ev !== null ? ev : {}) as Record<string, unknown>;
+    const json = JSON.stringify(ev) ?? 'null';
+    const meta = { source, eventId: str(e.id), eventType: str(e.type), ccVersion: str(e.ccVersion) };
+    if (host === null || claimed !== host) {
+      invalid.push(record('host_mismatch', `batch claims host '${claimed}' on subject of host '${host ?? '(none)'}'`, json, meta));
+      continue;
+    }
+    const v = ctx.contract.event(ev);
+    if (!v.ok) {
+      invalid.push(record('schema', v.errors.join('; '), json, meta));
+      continue;
+    }
+    const size = utf8Length(json);
+    if (size > maxEventBytes) {
+      invalid.push(record('too_large', `event is ${size} bytes, limit ${maxEventBytes}`, json, meta));
+      continue;
+    }
+    if (e.host !== claimed) {
+      invalid.push(record('wrong_host', `event host '${String(e.host)}' in a batch of host '${claimed}'`, json, meta));
+      continue;
+    }
+    const ts = Date.parse(e.ts as string);
+    if (ts > ctx.now + ctx.maxFutureMs) {
+      invalid.push(record('future_ts', `ts ${String(e.ts)} is more than ${ctx.maxFutureMs} ms ahead of ${receivedAt}`, json, meta));
+      continue;
+    }
+    events.push(ev as CctapEvent);
+    encoded.push(json);
+  }
+  if (events.length === 0) return { host, valid: null, invalid };
+  const batch = { v: SCHEMA_VERSION, host: claimed, source, events };
+  // Reuse each event's encoding instead of stringifying the batch again.
+  const out = `{"v":${SCHEMA_VERSION},"host":${JSON.stringify(claimed)},"source":${JSON.stringify(source)},"events":[${encoded.join(',')}]}`;
+  return { host, valid: { batch, bytes: encoder.encode(out) }, invalid };
+}

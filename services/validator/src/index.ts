@@ -1,0 +1,2 @@
+export { createValidatorService, type ValidatorOptions } from './validator-service.js';
+export { validateBatch, type ValidateContext, type ValidatedBatch } from './core/validate-batch.js';
