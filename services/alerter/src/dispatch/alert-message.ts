@@ -1,0 +1,70 @@
+/** Builds the contract's alert message (packages/events alert.ts) from an alert record. */
+import { stableUuid, type Alert } from '@cctap/events';
+import type { AlertRecord } from '../state/alert-record.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const cap = (s: string | null, n: number) => (s === null ? null : s.length > n ? `${s.slice(0, n)}…[truncated ${s.length} chars]` : s);
+
+export function alertId(key: string, status: string, seq: number): string {
+  return stableUuid('alert', key, status, seq);
+}
+
+/** The idempotency key of one notification: alert key + state + sequence. */
+export function idempotencyKey(record: Pick<AlertRecord, 'key' | 'status' | 'seq'>): string {
+  return `${record.key}#${record.status}#${record.seq}`;
+}
+
+export function toAlertMessage(r: AlertRecord, now: number): Alert {
+  const e = r.evidence;
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(r.labels)) labels[k.replace(/[^A-Za-z0-9_.]/g, '_').slice(0, 64)] = v.slice(0, 512);
+  return {
+    v: 1,
+    id: alertId(r.key, r.status, r.seq),
+    key: r.key.slice(0, 512),
+    rule: r.rule,
+    severity: r.severity,
+    status: r.status,
+    seq: r.seq,
+    summary: cap(r.summary, 1000),
+    description: cap(r.description, 2000),
+    labels,
+    host: e.host,
+    user: e.user,
+    project: e.project,
+    sessionId: e.sessionId,
+    startsAt: iso(r.startsAt),
+    endsAt: r.endsAt === null ? null : iso(r.endsAt),
+    updatedAt: iso(now),
+    occurrences: r.occurrences,
+    evidence: {
+      eventId: e.eventId,
+      eventType: e.eventType,
+      ts: e.ts,
+      command: cap(e.command, 4000),
+      filePath: e.filePath,
+      findings: e.findings.slice(0, 32).map((f) => f.slice(0, 512)),
+      value: e.value,
+      threshold: e.threshold,
+    },
+  };
+}
+
+/** Fills `{{name}}` from labels, evidence and the value; unknown names become empty. */
+export function renderTemplate(template: string, r: Pick<AlertRecord, 'labels' | 'evidence' | 'rule' | 'severity'>, encode: (s: string) => string = (s) => s): string {
+  const e = r.evidence;
+  const match = e.findings.length > 0 ? e.findings.join(', ') : (e.command ?? e.filePath ?? '');
+  const values: Record<string, string | null> = {
+    ...r.labels,
+    rule: r.rule,
+    severity: r.severity,
+    host: r.labels.host ?? e.host,
+    user: r.labels.user ?? e.user,
+    sessionId: r.labels.sessionId ?? e.sessionId,
+    project: r.labels.project ?? e.project,
+    value: e.value === null ? '' : String(Math.round(e.value * 100) / 100),
+    threshold: e.threshold === null ? '' : String(e.threshold),
+    match,
+  };
+  return template.replace(/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g, (_m, name: string) => encode(values[name] ?? ''));
+}

@@ -1,0 +1,301 @@
+/**
+ * Alertmanager semantics over the engine's signals: one alert per key (rule + group labels), notified after
+ * `groupWait`, updated at most every `groupInterval` when new occurrences arrived, repeated every
+ * `repeatInterval` while firing, resolved when the engine says so or nobody re-asserts it for `resolveAfter`,
+ * muted by silences and by inhibition (a firing alert of higher severity sharing the `inhibitEqual` labels).
+ *
+ * Alert lifecycle (times from the injected clock; `tick()` advances decisions):
+ *
+ *   new ──groupWait──▶ notify(firing, seq 1) ──new occurrences, groupInterval──▶ notify(firing, seq n+1)
+ *                            │  └──repeatInterval, still firing──▶ notify(firing, seq n+1)
+ *                            └──resolved──(next groupInterval boundary)──▶ notify(resolved) ──delivered──▶ deleted
+ *   new ──resolved before its first notification──▶ deleted silently
+ *
+ * Every decision is written to the state store before the receivers are told; delivery states per receiver
+ * are described in state/alert-record.ts.
+ */
+import type { Alert } from '@cctap/events';
+import type { Logger } from '@cctap/kit';
+import type { Clock } from '../engine/rule-engine.js';
+import type { Signal } from '../engine/signal.js';
+import { severityRank } from '../rules/rule-schema.js';
+import type { RuleSet } from '../rules/load-rules.js';
+import type { AlertRecord, AlertStateStore, DeliveryState } from '../state/alert-record.js';
+import { silenceMatches, type Silence } from '../state/silences.js';
+import type { AlerterMetrics } from '../service/alerter-metrics.js';
+import { renderTemplate, toAlertMessage } from './alert-message.js';
+
+export interface DispatcherOptions {
+  clock: Clock;
+  store: AlertStateStore;
+  ruleSet: () => RuleSet;
+  /** Receiver names known; alerts of rules without `receivers` go to all. */
+  receiverNames: () => string[];
+  silences: () => readonly Silence[];
+  /** Told when a receiver has something new to send. */
+  enqueue: (receiver: string, key: string) => void;
+  /** Publishes the alert message to the alerts stream (deterministic msg id = alert id). */
+  publish?: (alert: Alert) => Promise<void>;
+  metrics: AlerterMetrics;
+  log: Logger;
+}
+
+export class Dispatcher {
+  readonly #o: DispatcherOptions;
+  readonly #records = new Map<string, AlertRecord>();
+  readonly #writes = new Map<string, Promise<void>>();
+  readonly #unpublished = new Map<string, Alert>();
+  /** Alerts whose due notification is currently held back (counted once per hold, not per tick). */
+  readonly #held = new Set<string>();
+
+  constructor(o: DispatcherOptions) {
+    this.#o = o;
+  }
+
+  get records(): ReadonlyMap<string, AlertRecord> {
+    return this.#records;
+  }
+
+  /** Loads stored alerts; re-queues what was not delivered. Returns how many were mid-request. */
+  async recover(): Promise<{ records: number; inFlight: number }> {
+    let inFlight = 0;
+    for (const r of await this.#o.store.load()) {
+      this.#records.set(r.key, r);
+      let changed = false;
+      for (const [receiver, d] of Object.entries(r.deliveries)) {
+        if (d.state === 'sending') {
+          // The request may have reached the receiver before we died: re-send (at-least-once) and count it.
+          inFlight++;
+          this.#o.metrics.possibleDuplicates.inc({ receiver });
+          d.state = 'pending';
+          changed = true;
+        }
+        if (d.state === 'pending') this.#o.enqueue(receiver, r.key);
+      }
+      if (changed) await this.#persist(r);
+    }
+    this.#updateGauge();
+    return { records: this.#records.size, inFlight };
+  }
+
+  #persist(r: AlertRecord): Promise<void> {
+    const snapshot = structuredClone(r);
+    const prev = this.#writes.get(r.key) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(() => this.#o.store.put(snapshot));
+    this.#writes.set(r.key, next);
+    void next.finally(() => { if (this.#writes.get(r.key) === next) this.#writes.delete(r.key); }).catch(() => undefined);
+    return next;
+  }
+
+  #remove(key: string): Promise<void> {
+    this.#records.delete(key);
+    this.#held.delete(key);
+    const prev = this.#writes.get(key) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(() => this.#o.store.delete(key));
+    this.#writes.set(key, next);
+    return next;
+  }
+
+  /** Resolves once every write issued so far reached the store. */
+  async flushWrites(): Promise<void> {
+    await Promise.allSettled([...this.#writes.values()]);
+  }
+
+  #timing(s: Signal) {
+    const d = this.#o.ruleSet().defaults;
+    return {
+      groupWait: s.rule.groupWait ?? d.groupWait,
+      groupInterval: s.rule.groupInterval ?? d.groupInterval,
+      repeatInterval: s.rule.repeatInterval ?? d.repeatInterval,
+      resolveAfter: s.rule.resolveAfter ?? d.resolveAfter,
+    };
+  }
+
+  async observe(s: Signal): Promise<void> {
+    const now = this.#o.clock.now();
+    this.#o.metrics.signals.inc({ rule: s.rule.name, status: s.status });
+    let r = this.#records.get(s.key);
+    if (s.status === 'resolved') {
+      if (r && r.status === 'firing') await this.#resolve(r, now);
+      return;
+    }
+    const evidence = s.evidence ?? r?.evidence;
+    if (!r || r.status === 'resolved') {
+      const timing = this.#timing(s);
+      const base = {
+        rule: s.rule.name,
+        severity: s.severity,
+        labels: { ...s.labels, rule: s.rule.name, severity: s.severity },
+        receivers: s.rule.receivers ?? this.#o.receiverNames(),
+        description: s.rule.description ?? '',
+        status: 'firing' as const,
+        startsAt: now,
+        endsAt: null,
+        lastSeenAt: now,
+        occurrences: 1,
+        timing,
+      };
+      if (r) {
+        // Fired again before (or after) its resolution went out: a new cycle of the same key.
+        Object.assign(r, base, { evidence: evidence ?? r.evidence, notifiedOccurrences: 0 });
+        r.notifyAt = r.lastNotifiedAt === null ? now + timing.groupWait : Math.max(now, r.lastNotifiedAt + timing.groupInterval);
+      } else {
+        if (!evidence) return;
+        r = { ...base, key: s.key, summary: '', evidence, seq: 0, notifyAt: now + timing.groupWait, lastNotifiedAt: null, notifiedOccurrences: 0, notifiedStatus: null, deliveries: {} };
+        this.#records.set(s.key, r);
+      }
+      r.summary = renderTemplate(s.rule.summary ?? `${s.rule.name} on {{host}}`, r);
+      this.#updateGauge();
+      await this.#persist(r);
+      if (r.notifyAt !== null && r.notifyAt <= now) await this.tick();
+      return;
+    }
+    r.lastSeenAt = now;
+    if (evidence) r.evidence = evidence;
+    if (!s.occurrence) return;
+    r.occurrences++;
+    r.summary = renderTemplate(s.rule.summary ?? `${s.rule.name} on {{host}}`, r);
+    if (r.notifyAt === null && r.notifiedStatus === 'firing' && r.lastNotifiedAt !== null) {
+      r.notifyAt = Math.max(now, r.lastNotifiedAt + r.timing.groupInterval);
+    }
+    await this.#persist(r);
+    if (r.notifyAt !== null && r.notifyAt <= now) await this.tick();
+  }
+
+  async #resolve(r: AlertRecord, now: number): Promise<void> {
+    r.status = 'resolved';
+    r.endsAt = now;
+    this.#updateGauge();
+    if (r.notifiedStatus !== 'firing') {
+      // Never told anyone it fired: nothing to take back.
+      if (Object.values(r.deliveries).every((d) => d.state !== 'sending')) await this.#remove(r.key);
+      else { r.notifyAt = null; await this.#persist(r); }
+      return;
+    }
+    r.notifyAt = Math.max(now, (r.lastNotifiedAt ?? now) + r.timing.groupInterval);
+    await this.#persist(r);
+  }
+
+  /** Why a notification is held back now, or null. */
+  #mutedBy(r: AlertRecord, now: number): 'silenced' | 'inhibited' | null {
+    if (this.#o.silences().some((s) => silenceMatches(s, r.labels, now))) return 'silenced';
+    if (r.status !== 'firing') return null;
+    const equal = this.#o.ruleSet().inhibitEqual.filter((l) => (r.labels[l] ?? '') !== '');
+    if (equal.length === 0) return null;
+    for (const o of this.#records.values()) {
+      if (o === r || o.status !== 'firing' || severityRank(o.severity) <= severityRank(r.severity)) continue;
+      if (!equal.every((l) => o.labels[l] === r.labels[l])) continue;
+      if (this.#o.silences().some((s) => silenceMatches(s, o.labels, now))) continue;
+      return 'inhibited';
+    }
+    return null;
+  }
+
+  /** Applies every time-based decision due now. Call after advancing the clock, and periodically. */
+  async tick(): Promise<void> {
+    const now = this.#o.clock.now();
+    const work: Promise<void>[] = [];
+    for (const r of [...this.#records.values()]) {
+      if (r.status === 'firing' && now - r.lastSeenAt >= r.timing.resolveAfter) {
+        await this.#resolve(r, now);
+        if (!this.#records.has(r.key)) continue;
+      }
+      if (r.status === 'firing' && r.notifyAt === null && r.notifiedStatus === 'firing' && r.lastNotifiedAt !== null && now >= r.lastNotifiedAt + r.timing.repeatInterval) {
+        r.notifyAt = now;
+      }
+      if (r.notifyAt !== null && now >= r.notifyAt) {
+        const muted = this.#mutedBy(r, now);
+        if (muted) {
+          if (!this.#held.has(r.key)) this.#o.metrics.muted.inc({ rule: r.rule, reason: muted });
+          this.#held.add(r.key);
+          // A silenced resolution is dropped with the alert; a muted firing is re-checked next tick.
+          if (r.status === 'resolved') work.push(this.#remove(r.key));
+          continue;
+        }
+        this.#held.delete(r.key);
+        work.push(this.#notify(r, now));
+      } else if (r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every((d) => d.state === 'sent' || d.state === 'failed')) {
+        work.push(this.#remove(r.key));
+      }
+    }
+    for (const [id, alert] of this.#unpublished) work.push(this.#publish(id, alert));
+    await Promise.all(work);
+  }
+
+  async #notify(r: AlertRecord, now: number): Promise<void> {
+    r.seq++;
+    r.notifyAt = null;
+    r.lastNotifiedAt = now;
+    r.notifiedStatus = r.status;
+    r.notifiedOccurrences = r.occurrences;
+    const known = new Set(this.#o.receiverNames());
+    for (const name of r.receivers) {
+      if (!known.has(name)) continue;
+      r.deliveries[name] = { state: 'pending', seq: r.seq, attempts: 0, updatedAt: now, error: null };
+    }
+    this.#o.metrics.notifications.inc({ rule: r.rule, status: r.status });
+    const alert = toAlertMessage(r, now);
+    // Durable first: after this write a crash re-sends, before it the next tick decides again.
+    await this.#persist(r);
+    for (const name of Object.keys(r.deliveries)) if (r.deliveries[name]!.seq === r.seq) this.#o.enqueue(name, r.key);
+    await this.#publish(alert.id, alert);
+  }
+
+  async #publish(id: string, alert: Alert): Promise<void> {
+    if (!this.#o.publish) return;
+    try {
+      await this.#o.publish(alert);
+      this.#unpublished.delete(id);
+    } catch (err) {
+      this.#unpublished.set(id, alert);
+      this.#o.metrics.publishFailures.inc();
+      this.#o.log.warn('could not publish alert; retrying on the next tick', { alert: id, err });
+    }
+  }
+
+  /**
+   * A receiver is about to send: marks every alert it will carry as `sending` (durably) and returns the
+   * messages. Keys with nothing pending for this receiver are skipped.
+   */
+  async beginSend(receiver: string, keys: readonly string[]): Promise<{ key: string; seq: number; alert: Alert }[]> {
+    const now = this.#o.clock.now();
+    const out: { key: string; seq: number; alert: Alert }[] = [];
+    const writes: Promise<void>[] = [];
+    for (const key of keys) {
+      const r = this.#records.get(key);
+      const d = r?.deliveries[receiver];
+      if (!r || !d || d.state !== 'pending') continue;
+      d.state = 'sending';
+      d.attempts++;
+      d.updatedAt = now;
+      out.push({ key, seq: d.seq, alert: toAlertMessage(r, now) });
+      writes.push(this.#persist(r));
+    }
+    await Promise.all(writes);
+    return out;
+  }
+
+  /** Records the outcome of a request; a newer notification decided meanwhile is left pending. */
+  async endSend(receiver: string, sent: readonly { key: string; seq: number }[], state: Exclude<DeliveryState, 'sending'>, error: string | null): Promise<void> {
+    const now = this.#o.clock.now();
+    const writes: Promise<void>[] = [];
+    for (const { key, seq } of sent) {
+      const r = this.#records.get(key);
+      const d = r?.deliveries[receiver];
+      if (!r || !d || d.seq !== seq || d.state !== 'sending') continue;
+      d.state = state;
+      d.updatedAt = now;
+      d.error = error;
+      const done = r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every((x) => x.state === 'sent' || x.state === 'failed');
+      // A delivered resolution ends the alert: nothing is left to tell anyone.
+      writes.push(done ? this.#remove(key) : this.#persist(r));
+    }
+    await Promise.all(writes);
+  }
+
+  #updateGauge(): void {
+    const counts = { info: 0, warning: 0, critical: 0 };
+    for (const r of this.#records.values()) if (r.status === 'firing') counts[r.severity]++;
+    for (const [sev, n] of Object.entries(counts)) this.#o.metrics.firing.set({ severity: sev }, n);
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The alerter's configuration file (YAML or JSON): receivers, defaults, inhibition and rules.
+ *
+ *   receivers:
+ *     - { name: ops, type: webhook, url: "https://…", secret: "${CCTAP_WEBHOOK_SECRET}" }
+ *     - { name: team, type: slack, url: "${SLACK_WEBHOOK_URL}", linkTemplate: "https://grafana/…?session={{sessionId}}" }
+ *   defaults: { groupWait: 30s, groupInterval: 5m, repeatInterval: 4h, resolveAfter: 5m }
+ *   rules:
+ *     - name: dangerous-command
+ *       kind: match | threshold | absence
+ *       source: events | derived         (derived: analyzer output, `types` are derived kinds)
+ *       types: [tool.call]
+ *       where: [ { field: payload.command, danger: any } ]      all must hold
+ *       whereAny: [ … ]                                          at least one must hold
+ *       groupBy: [host, sessionId]
+ *
+ * Threshold rules add `aggregate` (count | sum | span), `value` (field(s) summed), `distinctBy`, `window`
+ * (a duration or `utc-day`) and `threshold`; absence rules add `for`.
+ */
+import { z } from 'zod';
+import { DANGER_KINDS } from '../shell/dangerous-commands.js';
+import { duration, parseDuration } from './duration.js';
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
+
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const fieldPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/, 'a dotted field path like payload.command');
+
+const OPS = ['equals', 'notEquals', 'in', 'regex', 'notRegex', 'gt', 'gte', 'lt', 'lte', 'exists', 'danger', 'secretPath', 'secretInCommand'] as const;
+
+export const predicateSchema = z
+  .strictObject({
+    /** One field, or several: the predicate holds when it holds for any of them. */
+    field: z.union([fieldPath, z.array(fieldPath).min(1)]),
+    equals: scalar.optional(),
+    notEquals: scalar.optional(),
+    in: z.array(scalar).optional(),
+    regex: z.string().optional(),
+    notRegex: z.string().optional(),
+    /** Regex flags, `i` by default. */
+    flags: z.string().regex(/^[imsu]*$/).optional(),
+    gt: z.number().optional(),
+    gte: z.number().optional(),
+    lt: z.number().optional(),
+    lte: z.number().optional(),
+    exists: z.boolean().optional(),
+    /** The field is a shell command with one of these dangerous operations (`any`: all kinds). */
+    danger: z.union([z.literal('any'), z.array(z.enum(DANGER_KINDS)).min(1)]).optional(),
+    /** The field is a path to a file holding secrets. */
+    secretPath: z.literal(true).optional(),
+    /** The field is a shell command touching a file holding secrets. */
+    secretInCommand: z.literal(true).optional(),
+  })
+  .superRefine((p, ctx) => {
+    const ops = OPS.filter((o) => p[o] !== undefined);
+    if (ops.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: `needs exactly one operator (${OPS.join(', ')}), got ${ops.length ? ops.join(', ') : 'none'}` });
+    }
+    for (const key of ['regex', 'notRegex'] as const) {
+      const src = p[key];
+      if (src === undefined) continue;
+      try {
+        new RegExp(src, p.flags ?? 'i');
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `invalid regex: ${(err as Error).message}` });
+      }
+    }
+  });
+export type Predicate = z.infer<typeof predicateSchema>;
+
+const timing = {
+  groupWait: duration.optional(),
+  groupInterval: duration.optional(),
+  repeatInterval: duration.optional(),
+  /** A firing alert nobody re-asserts for this long resolves (match alerts: time since the last match). */
+  resolveAfter: duration.optional(),
+};
+
+const ruleBase = {
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _ (it becomes a subject token)'),
+  description: z.string().max(500).optional(),
+  enabled: z.boolean().default(true),
+  severity: z.enum(SEVERITIES),
+  source: z.enum(['events', 'derived']).default('events'),
+  /** Event types (source events) or derived kinds (source derived) the rule looks at. */
+  types: z.array(z.string().min(1)).min(1),
+  where: z.array(predicateSchema).default([]),
+  whereAny: z.array(predicateSchema).default([]),
+  /** Labels that make one alert: `host`, `user`, `sessionId`, `project`, or any field path. */
+  groupBy: z.array(fieldPath).default(['host', 'sessionId']),
+  /** One line for humans; `{{label}}`, `{{value}}`, `{{match}}` are filled in. */
+  summary: z.string().max(300).optional(),
+  /** Receiver names; omitted: every receiver. */
+  receivers: z.array(z.string()).optional(),
+  ...timing,
+};
+
+export const matchRuleSchema = z.strictObject({ ...ruleBase, kind: z.literal('match') });
+
+export const thresholdRuleSchema = z.strictObject({
+  ...ruleBase,
+  kind: z.literal('threshold'),
+  aggregate: z.enum(['count', 'sum', 'span']).default('count'),
+  /** For `sum`: the field (or fields, added) whose value is summed. */
+  value: z.union([fieldPath, z.array(fieldPath).min(1)]).optional(),
+  /** Events with the same value of this field count once, with their largest value (default: the event id). */
+  distinctBy: fieldPath.optional(),
+  window: z.union([z.string(), z.number()]).transform((v, ctx): number | 'utc-day' => {
+    if (v === 'utc-day') return v;
+    const ms = parseDuration(v);
+    if (ms === null || ms === 0) {
+      ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(v)} (use e.g. 5m, 24h, 7d, or utc-day)` });
+      return z.NEVER;
+    }
+    return ms;
+  }),
+  threshold: z.number(),
+  comparison: z.enum(['gt', 'gte']).default('gte'),
+}).superRefine((r, ctx) => {
+  if (r.aggregate === 'sum' && r.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: 'aggregate sum needs a value field' });
+});
+
+export const absenceRuleSchema = z.strictObject({
+  ...ruleBase,
+  kind: z.literal('absence'),
+  /** Fire when a group saw no matching event for this long. */
+  for: duration,
+});
+
+export const ruleSchema = z.discriminatedUnion('kind', [matchRuleSchema, thresholdRuleSchema, absenceRuleSchema]);
+export type Rule = z.infer<typeof ruleSchema>;
+export type MatchRule = z.infer<typeof matchRuleSchema>;
+export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
+export type AbsenceRule = z.infer<typeof absenceRuleSchema>;
+
+export const webhookReceiverSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
+  type: z.literal('webhook'),
+  url: z.url(),
+  /** HMAC key for X-Cctap-Signature; without it the body is sent unsigned. */
+  secret: z.string().min(16).optional(),
+  timeout: duration.default(10_000),
+  /** Smallest gap between two requests; pending alerts are coalesced into one request meanwhile. */
+  minInterval: duration.default(0),
+  headers: z.record(z.string(), z.string()).default({}),
+});
+
+export const slackReceiverSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
+  type: z.literal('slack'),
+  url: z.url(),
+  /** A link added to each alert, `{{label}}` filled in (e.g. a Grafana dashboard for the session). */
+  linkTemplate: z.string().optional(),
+  timeout: duration.default(10_000),
+  /** Slack allows about one message per second per webhook. */
+  minInterval: duration.default(1000),
+});
+
+export const receiverSchema = z.discriminatedUnion('type', [webhookReceiverSchema, slackReceiverSchema]);
+export type ReceiverConfig = z.infer<typeof receiverSchema>;
+
+export const alerterConfigSchema = z.strictObject({
+  receivers: z.array(receiverSchema).default([]),
+  defaults: z.strictObject(timing).default({}),
+  /** Label names a higher-severity alert must share with a lower one to inhibit it. */
+  inhibitEqual: z.array(fieldPath).default(['host', 'sessionId']),
+  /** Events older than this (by their ts) feed thresholds but never fire an alert: backfill stays quiet. */
+  maxEventAge: duration.default(3_600_000),
+  /** Include the shipped rule pack (services/alerter/src/rule-pack). Rules with the same name override it. */
+  rulePack: z.boolean().default(true),
+  /** Turn off shipped rules by name. */
+  disable: z.array(z.string()).default([]),
+  rules: z.array(z.unknown()).default([]),
+});
+export type AlerterConfigInput = z.input<typeof alerterConfigSchema>;

@@ -1,0 +1,253 @@
+/**
+ * The alerter service: consumes events and derived events from the bus, evaluates rules, dispatches alerts
+ * with Alertmanager semantics to webhook and Slack receivers, records delivery state durably, and publishes
+ * every notification on `cctap.alerts.<severity>.<rule>`.
+ *
+ * A message is acked once its signals are recorded in the state store (and, for notifications due at once,
+ * queued for delivery): a crash before that redelivers the message; after it, the store carries the work.
+ *
+ * Works on either bus (JetStream or in-process) and either store (KV or memory), so single-process mode runs
+ * it in-process with the same code.
+ */
+import { topology as makeTopology, type Alert, type Topology } from '@cctap/events';
+import { createMetrics, silentLogger, type Bus, type Logger, type Metrics, type Subscription } from '@cctap/kit';
+import { DeliveryWorker } from '../dispatch/delivery-worker.js';
+import { Dispatcher } from '../dispatch/dispatcher.js';
+import { inputsOfMessage } from '../engine/inputs.js';
+import { RuleEngine, type Clock } from '../engine/rule-engine.js';
+import type { EngineInput } from '../engine/signal.js';
+import { receiverFromConfig } from '../receivers/from-config.js';
+import type { Receiver } from '../receivers/receiver.js';
+import { loadRuleFile, RulesWatcher } from '../rules/rules-watcher.js';
+import { DEFAULT_TIMING, type RuleSet } from '../rules/load-rules.js';
+import { MemoryAlertStateStore, type AlertStateStore } from '../state/alert-record.js';
+import { MemorySilenceStore, type Silence, type SilenceStore } from '../state/silences.js';
+import { alerterMetrics } from './alerter-metrics.js';
+
+export interface AlerterOptions {
+  /** Without a bus the alerter only evaluates what `ingest` is given (tests, embedding). */
+  bus?: Bus;
+  topology?: Topology;
+  /** Durable alert state; default in memory (single-process mode without NATS). */
+  state?: AlertStateStore;
+  silences?: SilenceStore;
+  clock?: Clock;
+  /** A rule set, or the path of a config file (YAML/JSON) that is watched and reloaded. */
+  rules: RuleSet | { file: string };
+  /** Receivers built by the caller; default: from the rule set's `receivers`. */
+  receivers?: Receiver[];
+  metrics?: Metrics;
+  logger?: Logger;
+  /** How often time-based decisions run (group wait/interval, resolve, absence). Default 1000 ms. */
+  tickMs?: number;
+  /** How often silences are re-read from their store. Default 5000 ms. */
+  silenceRefreshMs?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+export interface AlerterHealth {
+  ready: boolean;
+  details: { alerts: number; rules: number; receivers: string[]; lastError: string | null };
+}
+
+/** A kit `Service` (runner-compatible) with the alerter's own handles. */
+export interface AlerterService {
+  readonly name: 'alerter';
+  start(): Promise<void>;
+  stop(reason?: string): Promise<void>;
+  health(): AlerterHealth;
+  /** Evaluates inputs directly (what the consumers do per message). */
+  ingest(inputs: readonly EngineInput[]): Promise<void>;
+  /** Runs time-based decisions now (tests drive it after advancing their clock). */
+  tick(): Promise<void>;
+  /** Re-reads silences from their store now. */
+  refreshSilences(): Promise<void>;
+  readonly dispatcher: Dispatcher;
+  readonly engine: RuleEngine;
+  readonly metrics: Metrics;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function createAlerter(o: AlerterOptions): AlerterService {
+  const clock = o.clock ?? systemClock;
+  const log = (o.logger ?? silentLogger).child({ component: 'alerter' });
+  const metricsRegistry = o.metrics ?? createMetrics('alerter', { defaultMetrics: false });
+  const m = alerterMetrics(metricsRegistry);
+  const t = o.topology ?? makeTopology();
+  const store = o.state ?? new MemoryAlertStateStore();
+  const silenceStore = o.silences ?? new MemorySilenceStore();
+  const ruleFile = 'file' in o.rules ? o.rules.file : null;
+  // A rules file is read by start(); until then nothing is evaluated.
+  let ruleSet: RuleSet = 'file' in o.rules ? { rules: [], receivers: [], defaults: DEFAULT_TIMING, inhibitEqual: [], maxEventAgeMs: 0 } : o.rules;
+  let silences: Silence[] = [];
+  let lastError: string | null = null;
+  let running = false;
+
+  const engine = new RuleEngine({ rules: ruleSet.rules, clock, maxEventAgeMs: ruleSet.maxEventAgeMs });
+  const workers = new Map<string, DeliveryWorker>();
+  const receiversOf = (rs: RuleSet): Receiver[] => o.receivers ?? rs.receivers.map(receiverFromConfig);
+
+  const publish = o.bus
+    ? async (alert: Alert) => {
+        await o.bus!.publish(t.subjects.alerts(alert.severity, alert.rule), encoder.encode(JSON.stringify(alert)), { msgId: alert.id });
+      }
+    : undefined;
+
+  const dispatcher: Dispatcher = new Dispatcher({
+    clock,
+    store,
+    ruleSet: () => ruleSet,
+    receiverNames: () => [...workers.keys()],
+    silences: () => silences,
+    enqueue: (receiver, key) => workers.get(receiver)?.enqueue(key),
+    ...(publish ? { publish } : {}),
+    metrics: m,
+    log,
+  });
+
+  const syncReceivers = (rs: RuleSet) => {
+    const wanted = receiversOf(rs);
+    for (const r of wanted) {
+      const w = workers.get(r.name);
+      if (w) w.setReceiver(r);
+      else {
+        const nw = new DeliveryWorker({ receiver: r, dispatcher, metrics: m, log, ...(o.retryBaseMs !== undefined ? { retryBaseMs: o.retryBaseMs } : {}), ...(o.retryMaxMs !== undefined ? { retryMaxMs: o.retryMaxMs } : {}) });
+        workers.set(r.name, nw);
+        if (running) nw.start();
+      }
+    }
+    for (const [name, w] of workers) {
+      if (!wanted.some((r) => r.name === name)) {
+        workers.delete(name);
+        void w.stop();
+      }
+    }
+  };
+  syncReceivers(ruleSet);
+
+  const watcher = ruleFile
+    ? new RulesWatcher({
+        file: ruleFile,
+        onReload: (rs) => {
+          ruleSet = rs;
+          engine.setRules(rs.rules);
+          engine.maxEventAgeMs = rs.maxEventAgeMs;
+          syncReceivers(rs);
+          m.rulesReloads.inc({ outcome: 'ok' });
+          log.info('rules reloaded', { file: ruleFile, rules: rs.rules.length, receivers: rs.receivers.length });
+        },
+        onError: (err) => {
+          lastError = err.message;
+          m.rulesReloads.inc({ outcome: 'invalid' });
+          log.error('rules file invalid; keeping the previous rules', { file: ruleFile, err: err.message });
+        },
+      })
+    : null;
+
+  // Signals are applied one message at a time, in order, so the state machine sees a single writer.
+  let chain: Promise<void> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = chain.then(fn);
+    chain = next.then(() => undefined, () => undefined);
+    return next;
+  };
+
+  const ingest = (inputs: readonly EngineInput[]) =>
+    serial(async () => {
+      for (const input of inputs) {
+        m.eventsIn.inc({ source: input.source });
+        for (const s of engine.ingest(input)) await dispatcher.observe(s);
+      }
+    });
+
+  const tick = () =>
+    serial(async () => {
+      for (const s of engine.tick()) await dispatcher.observe(s);
+      await dispatcher.tick();
+    });
+
+  const refreshSilences = async () => {
+    try {
+      silences = await silenceStore.list();
+    } catch (err) {
+      lastError = (err as Error).message;
+      log.warn('could not read silences; keeping the last known ones', { err });
+    }
+  };
+
+  const handler = async (msg: { data: Uint8Array }) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(decoder.decode(msg.data));
+    } catch {
+      m.messagesSkipped.inc({ reason: 'not_json' });
+      log.warn('skipped a message that is not JSON');
+      return;
+    }
+    const inputs = inputsOfMessage(value);
+    if (inputs === null) {
+      m.messagesSkipped.inc({ reason: 'not_an_event' });
+      log.warn('skipped a message that is neither a batch nor a derived event');
+      return;
+    }
+    await ingest(inputs);
+  };
+
+  let subs: Subscription[] = [];
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let silenceTimer: ReturnType<typeof setInterval> | null = null;
+
+  return {
+    name: 'alerter',
+    dispatcher,
+    engine,
+    metrics: metricsRegistry,
+    ingest,
+    tick,
+    refreshSilences,
+    async start() {
+      if (running) return;
+      if (ruleFile) {
+        ruleSet = await loadRuleFile(ruleFile);
+        engine.setRules(ruleSet.rules);
+        engine.maxEventAgeMs = ruleSet.maxEventAgeMs;
+        syncReceivers(ruleSet);
+      }
+      await refreshSilences();
+      const rec = await dispatcher.recover();
+      for (const r of dispatcher.records.values()) {
+        const rule = ruleSet.rules.find((x) => x.name === r.rule);
+        if (rule?.kind === 'absence' && r.status === 'firing') engine.seedAbsence(rule.name, r.labels, clock.now() - rule.for);
+      }
+      if (rec.inFlight > 0) log.warn('re-sending notifications a crash left mid-request (possible duplicates)', rec);
+      running = true;
+      for (const w of workers.values()) w.start();
+      await watcher?.start();
+      timer = setInterval(() => void tick().catch((err: unknown) => { lastError = String(err); log.error('tick failed', { err }); }), o.tickMs ?? 1000);
+      silenceTimer = setInterval(() => void refreshSilences(), o.silenceRefreshMs ?? 5000);
+      if (o.bus) {
+        subs = [o.bus.consume('alerter-events', handler), o.bus.consume('alerter-derived', handler)];
+      }
+      log.info('alerter started', { rules: ruleSet.rules.length, receivers: [...workers.keys()], recovered: rec.records });
+    },
+    async stop() {
+      if (!running) return;
+      running = false;
+      await Promise.all(subs.map((s) => s.stop()));
+      subs = [];
+      if (timer) clearInterval(timer);
+      if (silenceTimer) clearInterval(silenceTimer);
+      watcher?.stop();
+      await chain;
+      await Promise.all([...workers.values()].map((w) => w.stop()));
+      await dispatcher.flushWrites();
+    },
+    health() {
+      return { ready: running, details: { alerts: dispatcher.records.size, rules: ruleSet.rules.length, receivers: [...workers.keys()], lastError } };
+    },
+  };
+}

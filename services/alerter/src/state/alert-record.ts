@@ -1,0 +1,77 @@
+/**
+ * The durable record of one alert (one key), and of its delivery to each receiver.
+ *
+ * Delivery state machine, per receiver (written to the store before and after every HTTP call):
+ *
+ *   pending ──(request starts)──▶ sending ──(2xx)──────────▶ sent
+ *      ▲                            │ ──(429, 5xx, timeout)─▶ pending   (retried with backoff)
+ *      │                            └──(other 4xx)──────────▶ failed    (reported: metric, log, state)
+ *      └──(new notification: update, repeat, resolve)── sent | failed
+ *
+ * A restart re-sends `pending` (never delivered) and `sending` (may or may not have been delivered: the
+ * only window where a duplicate can happen; counted in cctap_alerter_possible_duplicate_notifications_total),
+ * and never re-sends `sent`.
+ *
+ * Alert status: firing until the engine resolves it or nobody re-asserts it for `resolveAfter`; then
+ * resolved, which is notified once (if the firing was) and the record is deleted once delivered.
+ */
+import type { Evidence } from '../engine/signal.js';
+import type { Severity } from '../rules/rule-schema.js';
+
+export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed';
+
+export interface Delivery {
+  state: DeliveryState;
+  /** The notification sequence this state refers to. */
+  seq: number;
+  attempts: number;
+  updatedAt: number;
+  error: string | null;
+}
+
+export interface AlertRecord {
+  key: string;
+  rule: string;
+  severity: Severity;
+  summary: string;
+  description: string;
+  labels: Record<string, string>;
+  receivers: string[];
+  status: 'firing' | 'resolved';
+  startsAt: number;
+  endsAt: number | null;
+  lastSeenAt: number;
+  occurrences: number;
+  evidence: Evidence;
+  /** Sequence of the last notification decided (0: none yet). */
+  seq: number;
+  /** When the next notification is due; null: nothing due. */
+  notifyAt: number | null;
+  lastNotifiedAt: number | null;
+  /** Occurrences already told in a notification (an update is due when more arrived). */
+  notifiedOccurrences: number;
+  /** The status the last notification told. */
+  notifiedStatus: 'firing' | 'resolved' | null;
+  deliveries: Record<string, Delivery>;
+  timing: { groupWait: number; groupInterval: number; repeatInterval: number; resolveAfter: number };
+}
+
+/** Where alert records live: NATS KV in production, memory in single-process mode and tests. */
+export interface AlertStateStore {
+  load(): Promise<AlertRecord[]>;
+  put(record: AlertRecord): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export class MemoryAlertStateStore implements AlertStateStore {
+  readonly records = new Map<string, AlertRecord>();
+  async load(): Promise<AlertRecord[]> {
+    return [...this.records.values()].map((r) => structuredClone(r));
+  }
+  async put(record: AlertRecord): Promise<void> {
+    this.records.set(record.key, structuredClone(record));
+  }
+  async delete(key: string): Promise<void> {
+    this.records.delete(key);
+  }
+}

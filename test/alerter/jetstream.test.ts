@@ -1,0 +1,175 @@
+/**
+ * The alerter on a real nats-server: JetStream consumers in, KV state, alerts stream out, real HTTP receivers.
+ * The crash tests run the alerter in a child process and SIGKILL it at chosen points of a delivery.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertSchema, batchMsgId, SCHEMA_VERSION, topology, type Alert, type CctapEvent } from '@cctap/events';
+import { connectNats, createJetStreamBus, provision, type JetStreamBus } from '@cctap/kit';
+import { buildRuleSet, createAlerter, KvAlertStateStore, KvSilenceStore, type AlertRecord } from '@cctap/alerter';
+import { bashCall, startTestReceiver, type TestReceiver } from '@cctap/alerter/testing';
+import { Kvm, type KV } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { startNats, type TestNats } from '../support/nats.js';
+import { REPO_ROOT } from '../support/paths.js';
+
+const CHILD = join(REPO_ROOT, 'test/alerter/support/alerter-child.mjs');
+const SECRET = 'integration-secret-0123';
+let nats: TestNats;
+let nc: NatsConnection;
+let dir: string;
+
+beforeAll(async () => {
+  execFileSync('npx', ['tsc', '-b', 'services/alerter'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  nats = await startNats();
+  nc = await connectNats({ servers: nats.url, name: 'alerter-test' });
+  dir = mkdtempSync(join(tmpdir(), 'alerter-it-'));
+});
+afterAll(async () => {
+  await nc?.drain();
+  await nats?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+let fileSeq = 0;
+async function publishEvents(bus: JetStreamBus, prefix: string, events: CctapEvent[]): Promise<void> {
+  const host = events[0]!.host;
+  const from = ++fileSeq * 1000;
+  const batch = { v: SCHEMA_VERSION, host, source: { path: '/x.jsonl', fileId: `f${fileSeq}`, from, to: from + 10 }, events };
+  await bus.publish(topology(prefix).subjects.events(host), new TextEncoder().encode(JSON.stringify(batch)), { msgId: batchMsgId(host, `f${fileSeq}`, from, from + 10) });
+}
+
+async function setupTopology(prefix: string) {
+  await provision(nc, { prefix, maxBytes: 64 * 1024 * 1024 });
+  const t = topology(prefix);
+  const kvm = new Kvm(nc);
+  return { t, alertsKv: await kvm.open(t.bucket('alerts')), silencesKv: await kvm.open(t.bucket('silences')) };
+}
+
+const records = (kv: KV): Promise<AlertRecord[]> => new KvAlertStateStore(kv).load();
+
+describe('alerter on JetStream', () => {
+  it('turns a dangerous command into a webhook call, a KV record and a message on the alerts stream', async () => {
+    const prefix = 'alr1';
+    const { alertsKv, silencesKv } = await setupTopology(prefix);
+    const hook = await startTestReceiver();
+    const bus = createJetStreamBus(nc, { topology: topology(prefix) });
+    const rules = buildRuleSet({ receivers: [{ name: 'hook', type: 'webhook', url: hook.url, secret: SECRET }] }, { env: {} });
+    const alerter = createAlerter({ bus, topology: topology(prefix), rules, state: new KvAlertStateStore(alertsKv), silences: new KvSilenceStore(silencesKv), tickMs: 100 });
+    await alerter.start();
+    try {
+      // Bad input is skipped and counted; the alerter keeps going.
+      await bus.publish(topology(prefix).subjects.events('dev-laptop'), new TextEncoder().encode('not json {'), { msgId: 'garbage-1' });
+      await publishEvents(bus, prefix, [bashCall('ls -la'), bashCall("bash -c 'rm -rf $HOME'", { sessionId: 'js-1' })]);
+      await expect.poll(() => hook.requests.length, { timeout: 10_000 }).toBe(1);
+      const alert = (hook.requests[0]!.json as { alerts: Alert[] }).alerts[0]!;
+      expect(alert).toMatchObject({ rule: 'dangerous-command', severity: 'critical', sessionId: 'js-1', evidence: { findings: ['rm-rf-broad'] } });
+      await expect.poll(async () => (await records(alertsKv)).map((r) => r.deliveries.hook?.state)).toEqual(['sent']);
+      const stored = await bus.read('alerts');
+      expect(stored.length).toBeGreaterThanOrEqual(1);
+      expect(stored[0]!.subject).toBe(`${prefix}.cctap.alerts.critical.dangerous-command`);
+      expect(alertSchema.parse(JSON.parse(new TextDecoder().decode(stored[0]!.data)))).toMatchObject({ id: alert.id, status: 'firing' });
+      expect(await alerter.metrics.registry.getSingleMetricAsString('cctap_alerter_messages_skipped_total')).toMatch(/reason="not_json"[^\n]* 1/);
+    } finally {
+      await alerter.stop();
+      await bus.close();
+      await hook.close();
+    }
+  });
+});
+
+interface Child { proc: ChildProcess; out: string[]; exited: Promise<number | null> }
+
+function runChild(prefix: string, rulesFile: string): Promise<Child> {
+  const proc = spawn(process.execPath, [CHILD, nats.url, prefix, rulesFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out: string[] = [];
+  const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const lines = buf.split('\n');
+      buf = lines.pop()!;
+      out.push(...lines);
+      if (lines.includes('ready')) resolve({ proc, out, exited });
+    });
+    void exited.then((code) => reject(new Error(`alerter child exited with ${code} before ready`)));
+  });
+}
+
+async function kill(c: Child): Promise<void> {
+  c.proc.kill('SIGKILL');
+  await c.exited;
+}
+
+describe('alerter killed with SIGKILL', () => {
+  let hook: TestReceiver;
+  let bus: JetStreamBus;
+  let kv: KV;
+  let rulesFile: string;
+  const prefix = 'alrk';
+
+  beforeAll(async () => {
+    ({ alertsKv: kv } = await setupTopology(prefix));
+    hook = await startTestReceiver();
+    bus = createJetStreamBus(nc, { topology: topology(prefix) });
+    rulesFile = join(dir, 'rules.yaml');
+    writeFileSync(rulesFile, `
+rulePack: false
+receivers:
+  - { name: hook, type: webhook, url: "${hook.url}", secret: "${SECRET}" }
+rules:
+  - { name: now, kind: match, severity: critical, types: [tool.call], whereAny: [{ field: payload.command, danger: [rm-rf-broad] }], groupWait: 0s }
+  - { name: later, kind: match, severity: critical, types: [tool.call], whereAny: [{ field: payload.command, danger: [git-push-force] }], groupWait: 2s }
+`);
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await hook?.close();
+  });
+
+  it('between "sending" and "sent": re-sends once after restart, counted as a possible duplicate; never after "sent"', async () => {
+    const child = await runChild(prefix, rulesFile);
+    // The receiver holds its answer; the alerter dies while the request is in flight.
+    hook.respond = () => ({ status: 200, delayMs: 10_000 });
+    const arrived = new Promise<void>((r) => { hook.onRequest = () => r(); });
+    await publishEvents(bus, prefix, [bashCall('rm -rf /', { sessionId: 'k1' })]);
+    await arrived;
+    await kill(child);
+    const [rec] = await records(kv);
+    expect(rec!.deliveries.hook!.state).toBe('sending');
+
+    hook.respond = () => ({ status: 200 });
+    hook.onRequest = undefined;
+    const again = await runChild(prefix, rulesFile);
+    await expect.poll(() => hook.requests.length, { timeout: 10_000 }).toBe(2);
+    expect(hook.requests[1]!.headers['idempotency-key']).toBe(hook.requests[0]!.headers['idempotency-key']);
+    expect(again.out.some((l) => l.includes('possible duplicates') && l.includes('"inFlight":1'))).toBe(true);
+    await expect.poll(async () => (await records(kv))[0]?.deliveries.hook?.state, { timeout: 5000 }).toBe('sent');
+
+    // Killed after "sent": a restart sends nothing.
+    await kill(again);
+    const third = await runChild(prefix, rulesFile);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(hook.requests).toHaveLength(2);
+    await kill(third);
+  });
+
+  it('during group wait (before any request): the restarted alerter sends it exactly once', async () => {
+    hook.requests.length = 0;
+    const child = await runChild(prefix, rulesFile);
+    await publishEvents(bus, prefix, [bashCall('git push --force', { sessionId: 'k2' })]);
+    await expect.poll(async () => (await records(kv)).filter((r) => r.rule === 'later').length, { timeout: 5000 }).toBe(1);
+    await kill(child);
+    expect(hook.requests).toHaveLength(0);
+    const again = await runChild(prefix, rulesFile);
+    await expect.poll(() => hook.requests.length, { timeout: 10_000 }).toBe(1);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(hook.requests).toHaveLength(1);
+    expect((hook.requests[0]!.json as { alerts: Alert[] }).alerts[0]).toMatchObject({ rule: 'later', sessionId: 'k2', seq: 1 });
+    await kill(again);
+  });
+});

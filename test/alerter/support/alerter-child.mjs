@@ -1,0 +1,26 @@
+// An alerter in its own process (so a test can SIGKILL it), run from the built packages, on JetStream + KV.
+// argv: natsUrl prefix rulesFile
+import { topology } from '@cctap/events';
+import { createAlerter, openKvStores } from '@cctap/alerter';
+import { connectNats, createJetStreamBus, createLogger, createMetrics } from '@cctap/kit';
+
+const [url, prefix, rulesFile] = process.argv.slice(2);
+const t = topology(prefix);
+const nc = await connectNats({ servers: url, name: 'alerter-child' });
+const bus = createJetStreamBus(nc, { topology: t, publishTimeoutMs: 2000 });
+const stores = await openKvStores(nc, t);
+const metrics = createMetrics('alerter', { defaultMetrics: false });
+const logger = createLogger({ service: 'alerter', level: 'info', write: (line) => process.stdout.write(line.endsWith('\n') ? line : `${line}\n`) });
+const alerter = createAlerter({
+  bus, topology: t, rules: { file: rulesFile }, logger, metrics, tickMs: 100, retryBaseMs: 100, retryMaxMs: 500,
+  state: stores.alerts,
+  silences: stores.silences,
+});
+await alerter.start();
+process.stdout.write('ready\n');
+process.on('SIGTERM', async () => {
+  await alerter.stop();
+  await bus.close();
+  await nc.drain();
+  process.exit(0);
+});
