@@ -2,10 +2,14 @@
 import { z } from 'zod';
 import { batchSchema } from './batch.js';
 import { eventSchema } from './event.js';
+import { alertSchema } from './alert.js';
+import { derivedEventSchema } from './derived.js';
 
 export const JSON_SCHEMA_FILES = {
   'batch.schema.json': batchSchema,
   'event.schema.json': eventSchema,
+  'alert.schema.json': alertSchema,
+  'derived.schema.json': derivedEventSchema,
 } as const;
 
 export function generateJsonSchema(schema: z.ZodType, name: string): Record<string, unknown> {

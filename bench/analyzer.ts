@@ -1,0 +1,89 @@
+/**
+ * Analyzer throughput: `npm run bench:analyzer` (= tsc -b && node bench/dist/analyzer.js).
+ *
+ * 1. Normalizes every real fixture (test/fixtures/real) once with TranscriptStream and clones the events into
+ *    `--sessions` sessions (new session ids, event ids and source paths), all in memory: the timed part is the
+ *    analyzer's core only (AnalyzerEngine.ingest in batches of 100 events, plus a tick per batch group).
+ * 2. Re-executes itself pinned to one CPU (`taskset -c 0`) with --expose-gc when taskset exists.
+ * 3. Runs `--runs` timed passes (fresh engine each) after a warm-up; reports events/s median and spread.
+ * 4. Memory per live session: heap growth after ingesting all sessions with no timeout firing, divided by the
+ *    number of sessions (after a forced GC).
+ * 5. Rewrites its block in docs/benchmarks.md.
+ *
+ * Flags: --sessions 200 --runs 5 --no-doc
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { fileId, stableUuid, type CctapEvent } from '@cctap/events';
+import { TranscriptStream } from '@cctap/transcript';
+import { AnalyzerEngine, ManualClock, resolveConfig } from '@cctap/analyzer';
+import { describeMachine, machineLine } from './support/machine.js';
+import { writeResultsBlock } from './support/results-doc.js';
+import { spread } from './support/stats.js';
+
+const { values } = parseArgs({ options: { sessions: { type: 'string', default: '200' }, runs: { type: 'string', default: '5' }, 'no-doc': { type: 'boolean', default: false }, pinned: { type: 'boolean', default: false } } });
+
+if (!values.pinned && spawnSync('sh', ['-c', 'command -v taskset'], { stdio: 'ignore' }).status === 0) {
+  const r = spawnSync('taskset', ['-c', '0', process.execPath, '--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2), '--pinned'], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
+function fixtureEvents(path: string): CctapEvent[] {
+  const st = statSync(path);
+  const s = new TranscriptStream({ host: 'bench', user: 'u', path, fileId: fileId(st.dev, st.ino, basename(path)), privacy: 'redacted', startOffset: 0, lastTs: null, fileTs: st.mtime.toISOString() });
+  return s.push(readFileSync(path)).flatMap((l) => l.events);
+}
+
+// bench/dist/analyzer.js -> test/fixtures/real/
+const FIXTURES = fileURLToPath(new URL('../../test/fixtures/real/', import.meta.url));
+const base = readdirSync(FIXTURES).filter((f) => f.endsWith('.jsonl')).sort().map((f) => fixtureEvents(`${FIXTURES}${f}`));
+const nSessions = Number(values.sessions);
+const batches: CctapEvent[][] = [];
+let total = 0;
+for (let i = 0; i < nSessions; i += 1) {
+  const user = `user-${i % 20}`;
+  for (const events of base) {
+    const cloned = events.map((e) => ({ ...e, id: stableUuid('bench', i, e.id), sessionId: `${e.sessionId}-${i}`, user, source: { ...e.source, path: `${e.source.path}#${i}` } }) as CctapEvent);
+    for (let j = 0; j < cloned.length; j += 100) batches.push(cloned.slice(j, j + 100));
+    total += cloned.length;
+  }
+}
+
+function run(): { seconds: number; engine: AnalyzerEngine } {
+  const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
+  // Huge timeouts: every session stays live (what we measure for memory); ticks still run and scan.
+  const engine = new AnalyzerEngine(resolveConfig({ idleMs: 1e12, endMs: 1e12, waitingMs: 1e12, maxSessions: 1e6 }), clock);
+  const t0 = performance.now();
+  batches.forEach((b, i) => {
+    engine.ingest(b, i + 1);
+    if (i % 1000 === 999) engine.tick();
+  });
+  return { seconds: (performance.now() - t0) / 1000, engine };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+run(); // warm-up
+const rates: number[] = [];
+for (let r = 0; r < Number(values.runs); r += 1) rates.push(total / run().seconds);
+const s = spread(rates);
+
+gc?.();
+const before = process.memoryUsage().heapUsed;
+const kept = run();
+gc?.();
+const perSession = (process.memoryUsage().heapUsed - before) / kept.engine.stats().sessions;
+
+const machine = describeMachine();
+const goal = 30_000;
+const body = [
+  `- Machine: ${machineLine(machine)}${values.pinned ? ' (pinned to one CPU with taskset)' : ''}`,
+  `- Command: \`npm run bench:analyzer\` (${nSessions} copies of the ${base.length} real fixtures = ${kept.engine.stats().sessions} sessions, ${total.toLocaleString('en-US')} events, batches of 100, in memory)`,
+  `- Throughput: median **${Math.round(s.median).toLocaleString('en-US')} events/s** (min ${Math.round(s.min).toLocaleString('en-US')}, max ${Math.round(s.max).toLocaleString('en-US')}, ${rates.length} runs after a warm-up)`,
+  `- Goal: >= ${goal.toLocaleString('en-US')} events/s on one core: **${s.median >= goal ? 'met' : 'not met'}**`,
+  `- Memory per live session: ~${Math.round(perSession / 1024)} KiB (heap growth / live sessions${gc ? ', after GC' : ', without --expose-gc'})`,
+].join('\n');
+console.log(body);
+if (!values['no-doc']) writeResultsBlock(fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url)), 'analyzer', 'Analyzer', body);

@@ -1,0 +1,173 @@
+/**
+ * The analyzer service: CCTAP_EVENTS (durable `analyzer`) -> engine -> CCTAP_DERIVED.
+ *
+ * Per pulled batch of messages, under one lock shared with the clock tick:
+ *   1. publish what an earlier failed attempt left in the outbox;
+ *   2. apply every message's events (the engine skips sessions that already applied that stream sequence);
+ *   3. publish the derived events (`Nats-Msg-Id` = their deterministic id + content hash, so the same
+ *      conclusion is stored once while an update — an orphan later answered — is not swallowed);
+ *   4. save the sessions the batch changed to the state store;
+ *   5. return, and the loop acks the batch.
+ * A failure in 3 or 4 throws RetryableError: the batch is redelivered, its events are skipped (already
+ * applied), the outbox and the unsaved delta are retried. A crash anywhere leaves snapshot + unacked
+ * messages = the whole input, and re-emits only derived events with the ids it had already used.
+ * A message that is not a batch at all is terminated (dead-lettered with the reason) and counted.
+ */
+import { createHash } from 'node:crypto';
+import { decodeTrustedBatch, topology as makeTopology, type DerivedEvent, type Topology } from '@cctap/events';
+import { RetryableError, silentLogger, type Bus, type BusMessage, type Logger, type Metrics, type Service, type Subscription } from '@cctap/kit';
+import { resolveConfig, type AnalyzerConfigInput } from '../config.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { AnalyzerEngine, type SnapshotDelta } from '../core/engine.js';
+import { businessMetrics, type BusinessMetrics } from './business-metrics.js';
+import { MemoryStateStore, mergeDeltas, type AnalyzerStateStore } from './state-store.js';
+
+export interface AnalyzerOptions {
+  bus: Bus;
+  clock?: Clock;
+  config?: AnalyzerConfigInput;
+  store?: AnalyzerStateStore;
+  topology?: Topology;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Messages per pull. */
+  batchSize?: number;
+  /** Run the clock tick on a timer (default true; tests drive `tick()` themselves). */
+  autoTick?: boolean;
+}
+
+export interface AnalyzerService extends Service {
+  /** Runs timeouts and periodic summaries now (what the timer does every tickMs). */
+  tick(): Promise<void>;
+  readonly engine: AnalyzerEngine;
+}
+
+const enc = new TextEncoder();
+
+export function derivedMsgIdOf(d: DerivedEvent, body: string): string {
+  return `an-${d.id}-${createHash('sha256').update(body).digest('hex').slice(0, 16)}`;
+}
+
+export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
+  const config = resolveConfig(o.config);
+  const clock = o.clock ?? systemClock;
+  const t = o.topology ?? makeTopology();
+  const log = (o.logger ?? silentLogger).child({ component: 'analyzer' });
+  const store = o.store ?? new MemoryStateStore();
+  const bm: BusinessMetrics | null = o.metrics ? businessMetrics(o.metrics, config) : null;
+  const engine = new AnalyzerEngine(config, clock, bm?.observer ?? {});
+  let outbox: DerivedEvent[] = [];
+  let unsaved: SnapshotDelta | null = null;
+  let sub: Subscription | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let state: 'new' | 'running' | 'stopped' = 'new';
+  let lastError: string | null = null;
+  let chain: Promise<unknown> = Promise.resolve();
+
+  /** Serializes message handling and ticks: the engine is not re-entrant across awaits. */
+  const locked = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  async function flush(): Promise<void> {
+    while (outbox.length > 0) {
+      const d = outbox[0]!;
+      const body = JSON.stringify(d);
+      try {
+        await o.bus.publish(t.subjects.derived(d.kind, d.host), enc.encode(body), { msgId: derivedMsgIdOf(d, body) });
+      } catch (err) {
+        throw new RetryableError(`publishing derived events failed (${outbox.length} waiting)`, { cause: err });
+      }
+      outbox.shift();
+      bm?.published(d.kind);
+    }
+    unsaved = mergeDeltas(unsaved, engine.takeSnapshotDelta());
+    try {
+      await store.save(unsaved);
+      unsaved = null;
+    } catch (err) {
+      throw new RetryableError('saving analyzer state failed', { cause: err });
+    }
+    bm?.activeSessions(engine.stats().active);
+  }
+
+  function emit(derived: DerivedEvent[]): void {
+    if (derived.length === 0) return;
+    bm?.derived(derived);
+    outbox = outbox.concat(derived);
+  }
+
+  async function handle(msgs: readonly BusMessage[]): Promise<void> {
+    await locked(async () => {
+      await flush();
+      for (const msg of msgs) {
+        let events;
+        try {
+          events = decodeTrustedBatch(msg.data).events;
+          if (!Array.isArray(events)) throw new Error('events is not an array');
+        } catch (err) {
+          bm?.skipped('undecodable_message');
+          log.warn('skipping a message that is not a batch', { seq: msg.seq, subject: msg.subject, err });
+          msg.term(`not a batch: ${(err as Error).message}`);
+          continue;
+        }
+        try {
+          emit(engine.ingest(events, msg.seq));
+        } catch (err) {
+          // A batch that passed the validator but breaks the engine: keep going, say so, lose nothing else.
+          bm?.skipped('engine_error');
+          log.error('event batch could not be analyzed', { seq: msg.seq, err });
+          msg.term(`analyzer failed: ${(err as Error).message}`);
+        }
+      }
+      await flush();
+    });
+  }
+
+  async function tick(): Promise<void> {
+    await locked(async () => {
+      emit(engine.tick());
+      await flush();
+    });
+  }
+
+  return {
+    name: 'analyzer',
+    engine,
+    tick,
+    async start() {
+      const saved = await store.load();
+      engine.restore(saved.sessions, saved.baselines);
+      log.info('state restored', { sessions: saved.sessions.length, baselines: saved.baselines.length });
+      sub = o.bus.consumeBatch('analyzer', handle, { batchSize: o.batchSize ?? 100 });
+      if (o.autoTick !== false && config.tickMs > 0) {
+        timer = setInterval(() => {
+          tick().then(
+            () => (lastError = null),
+            (err: unknown) => {
+              lastError = (err as Error).message;
+              log.warn('tick failed; retrying on the next one', { err });
+            },
+          );
+        }, config.tickMs);
+        timer.unref();
+      }
+      state = 'running';
+    },
+    async stop(reason: string) {
+      log.info('stopping', { reason });
+      if (timer) clearInterval(timer);
+      timer = null;
+      await sub?.stop();
+      sub = null;
+      await locked(() => flush()).catch((err: unknown) => log.warn('final flush failed; redelivery will cover it', { err }));
+      state = 'stopped';
+    },
+    health() {
+      const s = engine.stats();
+      return { ready: state === 'running', details: { ...s, outbox: outbox.length, unsaved: unsaved !== null, lastError } };
+    },
+  };
+}
