@@ -12,6 +12,7 @@ const alias = {
   '@cctap/collector': src('./services/collector/src/index.ts'),
   '@cctap/validator': src('./services/validator/src/index.ts'),
   '@cctap/analyzer': src('./services/analyzer/src/index.ts'),
+  '@cctap/alerter/testing': src('./services/alerter/src/testing/index.ts'),
   '@cctap/alerter': src('./services/alerter/src/index.ts'),
   '@cctap/sink': src('./services/sink/src/index.ts'),
   '@cctap/cli': src('./packages/cli/src/index.ts'),

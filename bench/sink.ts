@@ -90,7 +90,7 @@ async function main(): Promise<void> {
 
   const storeDir = join(BENCH_OUT, `sink-store-${size}-seed${seed}`);
   rmSync(storeDir, { recursive: true, force: true });
-  let store = await openStore({ dataDir: storeDir });
+  const store = await openStore({ dataDir: storeDir });
   await migrate(store, { ...DEFAULT_RETENTION, eventsTtlDays: 0 });
   const ing = await ingest(store, dir, expected.files);
   console.log(`inserted ${ing.rows} rows in ${ing.flushes} flushes: ${fmt(ing.rates, (x) => `${Math.round(x)}`)} rows/s per flush; ${Math.round(ing.rows / ing.insertSeconds)} rows/s overall; ingest incl. normalize ${ing.totalSeconds.toFixed(1)} s`);
@@ -124,7 +124,6 @@ async function main(): Promise<void> {
   const cs = spread(cli);
   const sec = (x: number) => `${x.toFixed(3)} s`;
   console.log(`report daily in process: ${fmt(ip, sec)}; cctap report daily --json: ${fmt(cs, sec)}`);
-  store = undefined as never;
 
   const goal = 0.3;
   const body = [

@@ -13,4 +13,15 @@ type Loader = () => Promise<{ command: Command }>;
 
 export const COMMANDS: Record<string, Loader> = {
   up: () => import('./up.js'),
+  provision: () => import('./provision.js'),
+  validator: () => import('./validator.js'),
+  analyzer: () => import('./analyzer.js'),
+  collect: () => import('./collect.js'),
+  sink: () => import('./sink.js'),
+  migrate: () => import('./migrate.js'),
+  report: () => import('./report.js'),
+  sql: () => import('./sql.js'),
+  'nats-config': () => import('./nats-config.js'),
+  alerter: () => import('./alerter.js'),
+  alerts: () => import('./alerts.js'),
 };

@@ -1,0 +1,94 @@
+/** `cctap report daily|weekly|monthly|session|blocks`: team usage from the store, as tables or ccusage-shaped JSON. */
+import { parseArgs } from 'node:util';
+import type { ReportOptions, StoreOptions } from '@cctap/sink/reports';
+import type { Command } from './registry.js';
+
+const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks'] as const;
+type Kind = (typeof KINDS)[number];
+
+const USAGE = `usage: cctap report daily|weekly|monthly|session|blocks [options]
+
+  --by user|host|project|branch|model   one row per period and value (blocks: one timeline per value)
+  --since DATE --until DATE             inclusive days (2026-02-12 or 20260212) in --tz
+  --tz ZONE                             IANA zone for day boundaries (default UTC)
+  --start-of-week monday|sunday         weekly only (default monday, as ccusage 20)
+  --json                                ccusage's JSON field names (daily[], totals, modelBreakdowns, …)
+  --clickhouse URL | --data DIR         the store (default ~/.cctap/data)
+
+Tokens are counted once per API response (the line with the largest total wins, across files);
+models without a price are shown as unpriced, never as $0.`;
+
+export const command: Command = {
+  summary: 'usage reports (daily, weekly, monthly, session, blocks) by user, host, project, branch or model',
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          by: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, tz: { type: 'string' },
+          'start-of-week': { type: 'string' }, json: { type: 'boolean' }, clickhouse: { type: 'string' }, data: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (err) {
+      console.error(`${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    const { values, positionals } = parsed;
+    const kind = positionals[0] as Kind | undefined;
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (!kind || !KINDS.includes(kind) || positionals.length > 1) {
+      console.error(USAGE);
+      return 2;
+    }
+    const sink = await import('@cctap/sink/reports');
+    let opts: ReportOptions;
+    let storeOpts: StoreOptions;
+    try {
+      const sow = values['start-of-week'];
+      if (sow !== undefined && sow !== 'sunday' && sow !== 'monday') throw new sink.ReportOptionError(`--start-of-week must be sunday or monday, got '${sow}'`);
+      opts = {
+        ...(values.by ? { by: sink.checkDimension(values.by) } : {}),
+        ...(values.since ? { since: values.since } : {}),
+        ...(values.until ? { until: values.until } : {}),
+        tz: values.tz ?? 'UTC',
+        ...(sow === 'sunday' || sow === 'monday' ? { startOfWeek: sow } : {}),
+      };
+      storeOpts = sink.storeOptionsFrom(values);
+    } catch (err) {
+      if (err instanceof sink.ReportOptionError || err instanceof sink.StoreFlagError) {
+        console.error(`cctap report: ${err.message}`);
+        return 2;
+      }
+      throw err;
+    }
+    const store = await sink.openStore(storeOpts);
+    try {
+      if (kind === 'blocks') {
+        const r = await sink.blocksReport(store, opts);
+        console.log(values.json ? JSON.stringify({ blocks: r.blocks }, null, 2) : sink.renderBlocksReport(r));
+      } else {
+        const r = await sink.periodReport(store, kind, opts);
+        console.log(values.json ? JSON.stringify(sink.periodReportJson(r), null, 2) : sink.renderPeriodReport(r));
+      }
+      return 0;
+    } catch (err) {
+      if (err instanceof sink.ReportOptionError) {
+        console.error(`cctap report: ${err.message}`);
+        return 2;
+      }
+      if (err instanceof sink.StoreQueryError && /UNKNOWN_TABLE|Unknown table|does not exist/i.test(err.message)) {
+        console.error(`cctap report: no cctap tables in ${store.location}; run 'cctap migrate' (or start 'cctap sink') first`);
+        return 1;
+      }
+      throw err;
+    } finally {
+      await store.close();
+    }
+  },
+};

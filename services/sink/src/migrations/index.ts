@@ -1,0 +1,3 @@
+export { MIGRATIONS } from './all.js';
+export { DEFAULT_RETENTION, type Migration, type RetentionSettings } from './migration.js';
+export { migrate, appliedMigrations, retentionFromEnv, type MigrateResult } from './migrate.js';

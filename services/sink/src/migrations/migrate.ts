@@ -1,0 +1,58 @@
+/**
+ * Applies the numbered migrations in order and records each in `schema_migrations`. Every statement is
+ * idempotent (IF NOT EXISTS) and the record table is a ReplacingMergeTree, so a second run, or two runs
+ * racing each other, changes nothing.
+ */
+import type { Store } from '../store/open-store.js';
+import { DEFAULT_RETENTION, type Migration, type RetentionSettings } from './migration.js';
+import { MIGRATIONS } from './all.js';
+
+export interface MigrateResult {
+  applied: { version: number; name: string }[];
+  alreadyApplied: number;
+}
+
+const RECORD_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version UInt32,
+  name String,
+  settings String,
+  applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
+) ENGINE = ReplacingMergeTree ORDER BY version`;
+
+export async function appliedMigrations(store: Store): Promise<{ version: number; name: string }[]> {
+  await store.command(RECORD_TABLE);
+  return store.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations FINAL ORDER BY version');
+}
+
+export async function migrate(
+  store: Store,
+  settings: RetentionSettings = DEFAULT_RETENTION,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<MigrateResult> {
+  const done = new Set((await appliedMigrations(store)).map((m) => m.version));
+  const applied: MigrateResult['applied'] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    for (const sql of m.statements(settings)) await store.command(sql);
+    await store.insert('schema_migrations', [{ version: m.version, name: m.name, settings: JSON.stringify(settings) }]);
+    applied.push({ version: m.version, name: m.name });
+  }
+  return { applied, alreadyApplied: done.size };
+}
+
+function days(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be a whole number of days >= 0 (0 = keep forever), got '${raw}'`);
+  return n;
+}
+
+/** Retention from CCTAP_EVENTS_TTL_DAYS, CCTAP_USAGE_TTL_DAYS, CCTAP_INVALID_TTL_DAYS (applied at table creation). */
+export function retentionFromEnv(env: NodeJS.ProcessEnv = process.env): RetentionSettings {
+  return {
+    eventsTtlDays: days(env, 'CCTAP_EVENTS_TTL_DAYS', DEFAULT_RETENTION.eventsTtlDays),
+    usageTtlDays: days(env, 'CCTAP_USAGE_TTL_DAYS', DEFAULT_RETENTION.usageTtlDays),
+    invalidTtlDays: days(env, 'CCTAP_INVALID_TTL_DAYS', DEFAULT_RETENTION.invalidTtlDays),
+  };
+}

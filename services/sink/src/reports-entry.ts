@@ -1,0 +1,14 @@
+/**
+ * `@cctap/sink/reports`: the store, the migrations and the report queries without the sink service, so
+ * `cctap report`, `cctap sql` and `cctap migrate` start without loading NATS, the kit or prom-client
+ * (about 0.2 s of a command that should answer in well under a second).
+ */
+export { openStore, DEFAULT_DATA_DIR, type Store, type StoreOptions } from './store/open-store.js';
+export { StoreUnavailableError, StoreQueryError, StoreBusyError } from './store/errors.js';
+export { storeOptionsFrom, StoreFlagError, STORE_FLAGS_USAGE } from './store/store-flags.js';
+export { migrate, retentionFromEnv, DEFAULT_RETENTION, type RetentionSettings } from './migrations/index.js';
+export { periodReport, periodReportJson, type PeriodKind, type PeriodReport } from './reports/period-report.js';
+export { blocksReport, type BlocksReport } from './reports/blocks-report.js';
+export { renderPeriodReport, renderBlocksReport } from './reports/render-report.js';
+export { runSql, renderSqlTable } from './reports/sql-query.js';
+export { ReportOptionError, checkDimension, type ReportOptions } from './reports/options.js';

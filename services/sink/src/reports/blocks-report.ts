@@ -1,0 +1,61 @@
+/**
+ * `cctap report blocks`: ccusage's 5-hour blocks over deduplicated responses. With `--by`, blocks are built
+ * per value (a usage window belongs to one person's account; mixing a team's entries into one timeline
+ * would make blocks meaningless), and each block carries the value.
+ */
+import type { Store } from '../store/open-store.js';
+import { DIMENSION_COLUMN, dayWindow, type Dimension, type ReportOptions } from './options.js';
+import { responsesSql } from './responses-sql.js';
+import { buildBlocks, type BlockEntry, type SessionBlock } from './session-blocks.js';
+
+export interface BlocksReport {
+  by: Dimension | null;
+  blocks: (SessionBlock & Record<string, unknown>)[];
+}
+
+interface EntryRow {
+  dim: string;
+  ms: number;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_tokens: number;
+  cache_read_tokens: number;
+  cost: number | null;
+}
+
+export async function blocksReport(
+  store: Store,
+  opts: ReportOptions & { now?: number; sessionHours?: number } = {},
+): Promise<BlocksReport> {
+  const win = dayWindow(opts);
+  const dim = opts.by ? DIMENSION_COLUMN[opts.by] : "''";
+  const rows = await store.query<EntryRow>(
+    `SELECT ${dim} AS dim, toUnixTimestamp64Milli(ts) AS ms, model, input_tokens, output_tokens,
+       cache_creation_tokens, cache_read_tokens, if(unpriced, NULL, cost_usd) AS cost
+     FROM (${responsesSql(win.prefilter || undefined)})
+     WHERE ${win.where}
+     ORDER BY dim, ms, event_id`,
+    win.params,
+  );
+  const byDim = new Map<string, BlockEntry[]>();
+  for (const r of rows) {
+    let list = byDim.get(r.dim);
+    if (!list) byDim.set(r.dim, (list = []));
+    list.push({
+      ts: Number(r.ms),
+      model: r.model,
+      input: Number(r.input_tokens),
+      output: Number(r.output_tokens),
+      cacheCreation: Number(r.cache_creation_tokens),
+      cacheRead: Number(r.cache_read_tokens),
+      cost: r.cost === null ? null : Number(r.cost),
+    });
+  }
+  const now = opts.now ?? Date.now();
+  const blocks: BlocksReport['blocks'] = [];
+  for (const [value, entries] of byDim) {
+    for (const b of buildBlocks(entries, now, opts.sessionHours)) blocks.push(opts.by ? { [opts.by]: value, ...b } : { ...b });
+  }
+  return { by: opts.by ?? null, blocks };
+}

@@ -1,0 +1,74 @@
+/** What every usage report accepts, and the checks that turn bad input into a clear error. */
+
+export const DIMENSIONS = ['user', 'host', 'project', 'branch', 'model'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Column of `usage` behind each `--by` value. */
+export const DIMENSION_COLUMN: Record<Dimension, string> = {
+  user: 'user',
+  host: 'host',
+  project: 'project',
+  branch: 'git_branch',
+  model: 'model',
+};
+
+export interface ReportOptions {
+  by?: Dimension;
+  /** Inclusive first day, YYYY-MM-DD or YYYYMMDD, in `tz`. */
+  since?: string;
+  /** Inclusive last day, YYYY-MM-DD or YYYYMMDD, in `tz`. */
+  until?: string;
+  /** IANA zone for day/week/month boundaries; default UTC. */
+  tz?: string;
+  /** Weekly reports: first day of the week; default monday (ccusage 20's default). */
+  startOfWeek?: 'sunday' | 'monday';
+}
+
+export class ReportOptionError extends Error {
+  override readonly name = 'ReportOptionError';
+}
+
+/** YYYY-MM-DD from YYYY-MM-DD or YYYYMMDD; throws ReportOptionError otherwise. */
+export function parseDay(value: string, flag: string): string {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(value);
+  if (!m) throw new ReportOptionError(`${flag} must be a date like 2026-02-12 or 20260212, got '${value}'`);
+  const day = `${m[1]}-${m[2]}-${m[3]}`;
+  if (Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
+    throw new ReportOptionError(`${flag} is not a calendar date: '${value}'`);
+  }
+  return day;
+}
+
+export function checkTimeZone(tz: string): string {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+  } catch {
+    throw new ReportOptionError(`--tz must be an IANA time zone such as UTC or Europe/Berlin, got '${tz}'`);
+  }
+  return tz;
+}
+
+export function checkDimension(value: string): Dimension {
+  if ((DIMENSIONS as readonly string[]).includes(value)) return value as Dimension;
+  throw new ReportOptionError(`--by must be one of ${DIMENSIONS.join(', ')}, got '${value}'`);
+}
+
+/** The ts window condition on deduplicated responses, with its query parameters. */
+export function dayWindow(opts: ReportOptions): { where: string; prefilter: string; params: Record<string, unknown> } {
+  const tz = checkTimeZone(opts.tz ?? 'UTC');
+  const params: Record<string, unknown> = { tz };
+  const where: string[] = [];
+  const pre: string[] = [];
+  if (opts.since) {
+    params.since = parseDay(opts.since, '--since');
+    where.push('toDate(ts, {tz:String}) >= {since:Date}');
+    // Raw lines of one response are seconds apart; a day of margin keeps all of them for the max rule.
+    pre.push("usage.ts >= toDateTime64({since:Date}, 3, 'UTC') - INTERVAL 2 DAY");
+  }
+  if (opts.until) {
+    params.until = parseDay(opts.until, '--until');
+    where.push('toDate(ts, {tz:String}) <= {until:Date}');
+    pre.push("usage.ts < toDateTime64({until:Date}, 3, 'UTC') + INTERVAL 3 DAY");
+  }
+  return { where: where.length ? where.join(' AND ') : '1', prefilter: pre.join(' AND '), params };
+}

@@ -1,0 +1,123 @@
+/**
+ * `cctap report daily|weekly|monthly|session`: deduplicated usage grouped by a period (or session), optionally
+ * by one dimension, with per-model breakdowns. The JSON uses ccusage's field names so its scripts keep working:
+ * `{ daily: [{ date, inputTokens, …, totalCost, modelsUsed, modelBreakdowns }], totals }` (weekly: `week`,
+ * monthly: `month`, session: `sessions[].sessionId/lastActivity/projectPath`). With `--by`, each row also
+ * carries the dimension, e.g. `"project": "/home/me/app"`. Each row also has `period` (ccusage 20's name for the
+ * group key), so scripts written for either generation find their field.
+ */
+import type { Store } from '../store/open-store.js';
+import { DIMENSION_COLUMN, dayWindow, type Dimension, type ReportOptions } from './options.js';
+import { responsesSql } from './responses-sql.js';
+import { sumBreakdowns, toBreakdown, type ModelBreakdown, type ModelRow, type UsageTotals } from './usage-totals.js';
+
+export type PeriodKind = 'daily' | 'weekly' | 'monthly' | 'session';
+
+const KEY_FIELD = { daily: 'date', weekly: 'week', monthly: 'month', session: 'sessionId' } as const;
+const LIST_FIELD = { daily: 'daily', weekly: 'weekly', monthly: 'monthly', session: 'sessions' } as const;
+
+export type PeriodRow = UsageTotals & {
+  modelsUsed: string[];
+  modelBreakdowns: ModelBreakdown[];
+  [key: string]: unknown;
+};
+
+export interface PeriodReport {
+  kind: PeriodKind;
+  by: Dimension | null;
+  tz: string;
+  rows: PeriodRow[];
+  totals: UsageTotals;
+}
+
+function periodExpr(kind: PeriodKind, opts: ReportOptions): string {
+  switch (kind) {
+    case 'daily':
+      return 'toString(toDate(ts, {tz:String}))';
+    case 'weekly':
+      return `toString(toStartOfWeek(ts, ${opts.startOfWeek === 'sunday' ? 0 : 1}, {tz:String}))`;
+    case 'monthly':
+      return "formatDateTime(ts, '%Y-%m', {tz:String})";
+    case 'session':
+      return 'session_id';
+  }
+}
+
+interface GroupRow extends ModelRow {
+  period: string;
+  dim: string;
+  last_ts: string;
+  project_path: string;
+}
+
+export async function periodReport(store: Store, kind: PeriodKind, opts: ReportOptions = {}): Promise<PeriodReport> {
+  const win = dayWindow(opts);
+  const dim = opts.by ? DIMENSION_COLUMN[opts.by] : "''";
+  const sql = `
+    SELECT ${periodExpr(kind, opts)} AS period, ${dim} AS dim, model,
+      sum(input_tokens) AS input, sum(output_tokens) AS output,
+      sum(cache_creation_tokens) AS cache_creation, sum(cache_read_tokens) AS cache_read,
+      sum(total_tokens) AS total,
+      -- Decimal sum: exact and independent of the order parallel aggregation adds rows in (a Float64 sum
+      -- wobbles in the last bits from run to run, and a report must give the same number every time).
+      toFloat64(sumIf(toDecimal128(ifNull(cost_usd, 0), 12), NOT unpriced)) AS cost,
+      countIf(unpriced) AS unpriced_responses, count() AS responses,
+      formatDateTime(max(ts), '%Y-%m-%d', {tz:String}) AS last_ts,
+      argMax(project, ts) AS project_path
+    FROM (${responsesSql(win.prefilter || undefined)})
+    WHERE ${win.where}
+    GROUP BY period, dim, model
+    ORDER BY period, dim, model`;
+  const rows = await store.query<GroupRow>(sql, win.params);
+
+  const groups = new Map<string, { period: string; dim: string; items: ModelBreakdown[]; unpriced: Set<string>; last: string; project: string }>();
+  const allItems: ModelBreakdown[] = [];
+  const allUnpriced = new Set<string>();
+  for (const r of rows) {
+    const key = `${r.period}\u001f${r.dim}`;
+    let g = groups.get(key);
+    if (!g) {
+      g = { period: r.period, dim: r.dim, items: [], unpriced: new Set(), last: r.last_ts, project: r.project_path };
+      groups.set(key, g);
+    }
+    const b = toBreakdown(r);
+    g.items.push(b);
+    allItems.push(b);
+    if (Number(r.unpriced_responses) > 0) {
+      g.unpriced.add(r.model);
+      allUnpriced.add(r.model);
+    }
+    if (r.last_ts > g.last) {
+      g.last = r.last_ts;
+      g.project = r.project_path;
+    }
+  }
+
+  const out: PeriodRow[] = [];
+  for (const g of groups.values()) {
+    const row: PeriodRow = {
+      [KEY_FIELD[kind]]: g.period,
+      // ccusage 20 names the group key `period` in every report; 18/19 used date/week/month/sessionId.
+      period: g.period,
+      ...(opts.by ? { [opts.by]: g.dim } : {}),
+      ...sumBreakdowns(g.items, g.unpriced),
+      modelsUsed: g.items.map((b) => b.modelName),
+      modelBreakdowns: g.items,
+    };
+    if (kind === 'session') {
+      row.lastActivity = g.last;
+      row.projectPath = g.project;
+    }
+    out.push(row);
+  }
+  if (kind === 'session') out.sort((a, b) => String(a.lastActivity).localeCompare(String(b.lastActivity)));
+  return { kind, by: opts.by ?? null, tz: win.params.tz as string, rows: out, totals: sumBreakdowns(allItems, allUnpriced) };
+}
+
+/** ccusage-shaped JSON: `{ daily: [...], totals }` (or weekly / monthly / sessions). */
+export function periodReportJson(r: PeriodReport): Record<string, unknown> {
+  const t = { ...r.totals } as Record<string, unknown>;
+  return { [LIST_FIELD[r.kind]]: r.rows, totals: t };
+}
+
+export { KEY_FIELD as PERIOD_KEY_FIELD };

@@ -1,0 +1,20 @@
+/** `cctap sql`: an ad-hoc read-only question against the store. */
+import type { Store } from '../store/open-store.js';
+import { renderTable } from './render-table.js';
+
+export async function runSql(store: Store, sql: string): Promise<Record<string, unknown>[]> {
+  // readonly=2: SELECTs and settings only, so a typo can never drop a table.
+  return store.query<Record<string, unknown>>(sql, undefined, { readonly: '2' });
+}
+
+export function renderSqlTable(rows: readonly Record<string, unknown>[]): string {
+  if (rows.length === 0) return '(no rows)';
+  const headers = Object.keys(rows[0]!);
+  return renderTable(
+    headers,
+    rows.map((r) => headers.map((h) => {
+      const v = r[h];
+      return typeof v === 'number' || v === null ? v : typeof v === 'string' ? v : JSON.stringify(v);
+    }) as (string | number | null)[]),
+  );
+}

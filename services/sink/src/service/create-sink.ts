@@ -1,0 +1,188 @@
+/**
+ * The sink service: durable consumers sink-events, sink-invalid, sink-derived and sink-alerts -> ClickHouse.
+ *
+ * Per consumer, one fetch is one flush:
+ *   fetch    up to `batchSize` messages, waiting at most `flushIntervalMs` (size or time, whichever first);
+ *            no new fetch starts while a flush is pending, so memory is bounded by one fetch per consumer
+ *   map      messages -> rows per table; a message that cannot be mapped is terminated alone (dead letters)
+ *   insert   one insert per table, with insert_deduplication_token = hash(table, message ids)
+ *   retry    store unreachable: hold the messages (the loop keeps their ack timers alive) and retry the same
+ *            insert with the same token, backing off up to 10 s, until it succeeds or the service stops
+ *            (then nak: redelivered to the next instance). Rows rejected by ClickHouse: insert message by
+ *            message to isolate the bad one, terminate it, keep the rest.
+ *   ack      only after every insert of the flush returned (the handler returns; the kit's loop acks)
+ * A crash anywhere before the ack means a redelivery; the tables' dedup (ReplacingMergeTree on ids, the max
+ * rule on usage) makes the second copy invisible to every report.
+ */
+import type { ConsumerKey } from '@cctap/events';
+import { RetryableError, silentLogger, type Bus, type BusMessage, type Logger, type Metrics, type Subscription } from '@cctap/kit';
+import { StoreQueryError, StoreUnavailableError } from '../store/errors.js';
+import { insertRows } from '../store/insert-rows.js';
+import type { Store } from '../store/open-store.js';
+import { decodeMessages, messageId, type SinkTable } from './decode-messages.js';
+import { sinkMetrics } from './sink-metrics.js';
+
+export const SINK_CONSUMERS = ['sink-events', 'sink-invalid', 'sink-derived', 'sink-alerts'] as const satisfies readonly ConsumerKey[];
+export type SinkConsumer = (typeof SINK_CONSUMERS)[number];
+
+/** Order of inserts inside one flush: usage last, so a half-done flush never has accounting without events. */
+const TABLE_ORDER: readonly SinkTable[] = ['events', 'invalid_events', 'derived', 'alerts', 'usage'];
+
+export interface SinkOptions {
+  bus: Bus;
+  store: Store;
+  /** `topology.hostOf`, to fill the host of messages that do not carry one. */
+  hostOf?: (subject: string) => string | null;
+  /** Messages per fetch = per flush. Each events message is a batch of up to a few hundred events. Default 100. */
+  batchSize?: number;
+  /** Longest wait for a fetch to fill, ms. Default 1000. */
+  flushIntervalMs?: number;
+  consumers?: readonly SinkConsumer[];
+  /** Messages still to deliver, per consumer (JetStream num_pending); polled every lagIntervalMs for the lag gauge. */
+  pending?: (consumer: SinkConsumer) => Promise<number>;
+  lagIntervalMs?: number;
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Called after the inserts of a flush returned and before its acks. A test seam for crashes at that point. */
+  afterInsert?: (consumer: SinkConsumer, messages: readonly BusMessage[]) => Promise<void>;
+}
+
+export type SinkHealthDetails = {
+  /** The store failed the last insert attempt and the sink is holding a flush. */
+  storeUnavailable: boolean;
+  lastFlushAt: string | null;
+  rowsInserted: number;
+  messagesDeadLettered: number;
+};
+
+/** The kit runner's Service shape: ready while the store takes inserts. */
+export interface SinkService {
+  readonly name: 'sink';
+  start(): Promise<void>;
+  stop(reason?: string): Promise<void>;
+  health(): { ready: boolean; details: SinkHealthDetails };
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+
+export function createSink(o: SinkOptions): SinkService {
+  const log = (o.logger ?? silentLogger).child({ component: 'sink' });
+  const m = sinkMetrics(o.metrics);
+  const hostOf = o.hostOf ?? (() => null);
+  const stopping = new AbortController();
+  const subs: Subscription[] = [];
+  let lagTimer: ReturnType<typeof setInterval> | null = null;
+  const state = { storeUnavailable: false, lastFlushAt: null as string | null, rowsInserted: 0, deadLettered: 0 };
+
+  /** Inserts with the same token until it lands; throws RetryableError when stopped, StoreQueryError when rejected. */
+  async function insertHeld(table: SinkTable, rows: object[], ids: readonly string[]): Promise<void> {
+    let delay = 250;
+    for (;;) {
+      const t0 = performance.now();
+      try {
+        await insertRows(o.store, table, rows, ids);
+        m.flushed(table, rows.length, (performance.now() - t0) / 1000);
+        state.rowsInserted += rows.length;
+        state.lastFlushAt = new Date().toISOString();
+        if (state.storeUnavailable) log.info('store reachable again', { table });
+        state.storeUnavailable = false;
+        return;
+      } catch (err) {
+        if (!(err instanceof StoreUnavailableError)) {
+          m.error(table, 'rejected');
+          throw err;
+        }
+        m.error(table, 'unavailable');
+        if (!state.storeUnavailable) log.warn('store unavailable, holding the flush and retrying', { table, err });
+        state.storeUnavailable = true;
+        if (stopping.signal.aborted) throw new RetryableError('sink stopping while the store is unavailable', { delayMs: 1000, cause: err });
+        await sleep(delay, stopping.signal);
+        delay = Math.min(10_000, delay * 2);
+      }
+    }
+  }
+
+  async function flush(consumer: SinkConsumer, msgs: readonly BusMessage[]): Promise<void> {
+    const decoded = decodeMessages(consumer, msgs, hostOf);
+    if (decoded.undecodable > 0) {
+      state.deadLettered += decoded.undecodable;
+      m.error(consumer, 'undecodable', decoded.undecodable);
+      log.warn('messages that cannot be mapped to rows were sent to the dead letters', { consumer, count: decoded.undecodable });
+    }
+    try {
+      for (const table of TABLE_ORDER) {
+        const rows = decoded.rows.get(table);
+        if (rows) await insertHeld(table, rows, decoded.messageIds);
+      }
+    } catch (err) {
+      if (!(err instanceof StoreQueryError)) throw err;
+      if (msgs.length === 1) {
+        msgs[0]!.term(`rows rejected by ClickHouse: ${err.message}`.slice(0, 500));
+        state.deadLettered += 1;
+        log.error('message rejected by ClickHouse, sent to the dead letters', { consumer, seq: msgs[0]!.seq, err });
+        return;
+      }
+      // Isolate the message that ClickHouse rejects; every other message of the flush still lands.
+      log.warn('flush rejected by ClickHouse, retrying message by message', { consumer, count: msgs.length, err });
+      for (const one of msgs) if (!one.settled) await flush(consumer, [one]);
+      return;
+    }
+    if (o.afterInsert) await o.afterInsert(consumer, msgs);
+  }
+
+  async function pollLag(): Promise<void> {
+    if (!o.pending) return;
+    for (const c of o.consumers ?? SINK_CONSUMERS) {
+      try {
+        m.pending(c, await o.pending(c));
+      } catch (err) {
+        log.debug('consumer lag unavailable', { consumer: c, err });
+      }
+    }
+  }
+
+  return {
+    name: 'sink',
+    async start() {
+      for (const consumer of o.consumers ?? SINK_CONSUMERS) {
+        subs.push(
+          o.bus.consumeBatch(consumer, (msgs) => flush(consumer, msgs), {
+            batchSize: o.batchSize ?? 100,
+            expiresMs: o.flushIntervalMs ?? 1000,
+          }),
+        );
+      }
+      if (o.pending) {
+        void pollLag();
+        lagTimer = setInterval(() => void pollLag(), o.lagIntervalMs ?? 15_000);
+        lagTimer.unref();
+      }
+      log.info('sink started', { consumers: o.consumers ?? SINK_CONSUMERS, store: o.store.location });
+    },
+    async stop() {
+      stopping.abort();
+      if (lagTimer) clearInterval(lagTimer);
+      await Promise.all(subs.splice(0).map((s) => s.stop()));
+      log.info('sink stopped', { rowsInserted: state.rowsInserted });
+    },
+    health: () => ({
+      ready: !state.storeUnavailable,
+      details: {
+        storeUnavailable: state.storeUnavailable,
+        lastFlushAt: state.lastFlushAt,
+        rowsInserted: state.rowsInserted,
+        messagesDeadLettered: state.deadLettered,
+      },
+    }),
+  };
+}
+
+export { messageId };

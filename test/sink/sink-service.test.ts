@@ -1,0 +1,202 @@
+/**
+ * The sink service on a real nats-server and the embedded engine: everything published lands once, a crash
+ * between insert and ack (the connection dies with the acks unsent) is followed by a redelivery that changes
+ * no number, bad messages go to the dead letters alone, and the same service runs on the in-process bus.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchMsgId, encodeBatch, topology } from '@cctap/events';
+import { connectNats, createInProcessBus, createJetStreamBus, createMetrics, provision } from '@cctap/kit';
+import { DEFAULT_RETENTION, batchRows, createSink, migrate, openStore, periodReport, type Store } from '@cctap/sink';
+import type { Batch } from '@cctap/events';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { freePort } from '../support/free-port.js';
+import { startNats, type TestNats } from '../support/nats.js';
+import { expectedDailyByModel, fixtureBatches } from './support/fixture-batches.js';
+
+let nats: TestNats;
+let dir: string;
+let store: Store;
+
+beforeAll(async () => {
+  nats = await startNats();
+  dir = mkdtempSync(join(tmpdir(), 'cctap-sink-service-'));
+  store = await openStore({ dataDir: dir });
+  await migrate(store, { ...DEFAULT_RETENTION, eventsTtlDays: 0 });
+});
+afterAll(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  await nats?.dispose();
+});
+
+async function byDayModel() {
+  const r = await periodReport(store, 'daily', { tz: 'UTC' });
+  return r.rows
+    .flatMap((d) => d.modelBreakdowns.map((b) => ({
+      date: String(d.date), model: b.modelName, input: b.inputTokens, output: b.outputTokens, cacheCreation: b.cacheCreationTokens, cacheRead: b.cacheReadTokens,
+    })))
+    .sort((a, b) => (a.date + a.model).localeCompare(b.date + b.model));
+}
+
+async function countUsageRows(batches: readonly Batch[]): Promise<number> {
+  return batches.reduce((s, b) => s + batchRows(b).usage.length, 0);
+}
+
+async function until(cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('sink service on JetStream', () => {
+  it('survives a crash between insert and ack: redelivered batches change no number', async () => {
+    const prefix = `t${randomBytes(4).toString('hex')}`;
+    const t = topology(prefix);
+    const admin = await connectNats({ servers: nats.url, name: 'sink-test-admin', waitOnFirstConnect: false });
+    await provision(admin, { prefix, maxBytes: 64 * 1024 * 1024, ackWaitMs: 2000, maxDeliver: 5 });
+    const jsm = await jetstreamManager(admin);
+    const publisher = createJetStreamBus(admin, { topology: t });
+
+    const batches = fixtureBatches();
+    for (const b of batches) {
+      await publisher.publish(t.subjects.events(b.host), encodeBatch(b), { msgId: batchMsgId(b.host, b.source.fileId, b.source.from, b.source.to) });
+    }
+    // One message that is not a batch: it must be dead-lettered alone, never block the rest.
+    await publisher.publish(t.subjects.events('fixture-host'), new TextEncoder().encode('{"not":"a batch"'), { msgId: 'garbage-1' });
+    await publisher.publish(t.subjects.invalid('fixture-host'), new TextEncoder().encode(JSON.stringify({ reason: 'schema', detail: '/events/0/type', host: 'fixture-host', raw: '{}' })), { msgId: 'inv-1' });
+
+    // First sink instance: inserts its first flush, then its process "dies" before acking (connection gone).
+    const nc1 = await connectNats({ servers: nats.url, name: 'sink-1', waitOnFirstConnect: false });
+    const bus1 = createJetStreamBus(nc1, { topology: t });
+    let crashed = false;
+    let inserted!: () => void;
+    const insertedOnce = new Promise<void>((r) => (inserted = r));
+    const sink1 = createSink({
+      bus: bus1, store, consumers: ['sink-events'], batchSize: 20,
+      afterInsert: async () => {
+        crashed = true;
+        inserted();
+        await new Promise(() => {}); // never acks
+      },
+    });
+    await sink1.start();
+    await insertedOnce;
+    expect(crashed).toBe(true);
+    const afterCrash = await store.query<{ n: number }>('SELECT count() AS n FROM events');
+    expect(Number(afterCrash[0]!.n)).toBeGreaterThan(0);
+    await nc1.close(); // the acks of that flush are never sent
+
+    // Second instance: gets the unacked flush again after ack_wait, and everything else.
+    const nc2 = await connectNats({ servers: nats.url, name: 'sink-2', waitOnFirstConnect: false });
+    const metrics = createMetrics('sink', { defaultMetrics: false });
+    const bus2 = createJetStreamBus(nc2, { topology: t, metrics });
+    const sink2 = createSink({
+      bus: bus2, store, batchSize: 20, metrics, hostOf: (s) => t.hostOf(s),
+      pending: async (c) => (await jsm.consumers.info(t.consumerStream(c), t.consumer(c))).num_pending, lagIntervalMs: 200,
+    });
+    await sink2.start();
+    const drained = async (c: 'sink-events' | 'sink-invalid') => {
+      const info = await jsm.consumers.info(t.consumerStream(c), t.consumer(c));
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    };
+    await until(async () => (await drained('sink-events')) && (await drained('sink-invalid')), 30_000, 'the sink to drain');
+
+    expect(await byDayModel()).toEqual(expectedDailyByModel());
+    const ev = await store.query<{ n: number; u: number }>('SELECT count() AS n, uniqExact(id) AS u FROM events FINAL');
+    expect(Number(ev[0]!.n)).toBe(batches.reduce((s, b) => s + b.events.length, 0));
+    expect(Number(ev[0]!.u)).toBe(Number(ev[0]!.n));
+    const inv = await store.query<{ reason: string }>('SELECT reason FROM invalid_events FINAL');
+    expect(inv).toEqual([{ reason: 'schema' }]);
+    expect(sink2.health()).toMatchObject({ ready: true, details: { messagesDeadLettered: 1 } });
+
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/cctap_sink_rows_total\{table="usage",service="sink"\} \d+/);
+    expect(text).toMatch(/cctap_sink_flush_errors_total\{table="sink-events",kind="undecodable",service="sink"\} 1/);
+    // The crashed flush really was delivered a second time.
+    expect(text).toMatch(/cctap_redeliveries_total\{[^}]*sink-events[^}]*\} [1-9]/);
+    expect(text).toMatch(/cctap_sink_consumer_pending_messages\{consumer="sink-events",service="sink"\} 0/);
+
+    await sink2.stop();
+    await bus2.close();
+    await nc2.close();
+    await publisher.close();
+    await admin.close();
+  });
+});
+
+describe('sink service while ClickHouse is unreachable', () => {
+  it('holds the flush unacked, reports not ready, and loses nothing: the next sink catches up', async () => {
+    const prefix = `u${randomBytes(4).toString('hex')}`;
+    const t = topology(prefix);
+    const admin = await connectNats({ servers: nats.url, name: 'sink-test-down', waitOnFirstConnect: false });
+    await provision(admin, { prefix, maxBytes: 64 * 1024 * 1024, ackWaitMs: 2000, maxDeliver: 5 });
+    const jsm = await jetstreamManager(admin);
+    const publisher = createJetStreamBus(admin, { topology: t });
+    const batches = fixtureBatches(400);
+    for (const b of batches) {
+      await publisher.publish(t.subjects.events(b.host), encodeBatch(b), { msgId: batchMsgId(b.host, b.source.fileId, b.source.from, b.source.to) });
+    }
+
+    // A real client pointed at a port where no ClickHouse listens: every insert fails with ECONNREFUSED.
+    const port = await freePort();
+    const down = await openStore({ url: `http://127.0.0.1:${port}` });
+    const metrics = createMetrics('sink-down', { defaultMetrics: false });
+    const nc1 = await connectNats({ servers: nats.url, name: 'sink-down-1', waitOnFirstConnect: false });
+    const bus1 = createJetStreamBus(nc1, { topology: t });
+    const sink1 = createSink({ bus: bus1, store: down, consumers: ['sink-events'], batchSize: 5, metrics });
+    await sink1.start();
+    await until(async () => !sink1.health().ready, 10_000, 'the sink to notice the store is down');
+    await new Promise((r) => setTimeout(r, 2500)); // longer than ack_wait: held messages must not be redelivered meanwhile
+    const held = await jsm.consumers.info(t.consumerStream('sink-events'), t.consumer('sink-events'));
+    expect(held.num_ack_pending).toBe(5); // one flush in hand, nothing else fetched (memory bounded)
+    expect(held.num_redelivered).toBe(0); // the loop keeps the held flush alive
+    expect(await metrics.registry.metrics()).toMatch(/cctap_sink_flush_errors_total\{table="events",kind="unavailable",service="sink-down"\} [1-9]/);
+    await sink1.stop(); // nak: back to the stream for whoever comes next
+    await bus1.close();
+    await nc1.close();
+    await down.close();
+
+    const before = await store.query<{ n: number }>('SELECT count() AS n FROM events FINAL');
+    const nc2 = await connectNats({ servers: nats.url, name: 'sink-down-2', waitOnFirstConnect: false });
+    const bus2 = createJetStreamBus(nc2, { topology: t });
+    const sink2 = createSink({ bus: bus2, store, consumers: ['sink-events'], batchSize: 50 });
+    await sink2.start();
+    await until(async () => {
+      const info = await jsm.consumers.info(t.consumerStream('sink-events'), t.consumer('sink-events'));
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, 30_000, 'the second sink to catch up');
+    // Same fixtures as the first test (same ids): the table already had every event, and still has each once.
+    const after = await store.query<{ n: number; u: number }>('SELECT count() AS n, uniqExact(id) AS u FROM events FINAL');
+    expect(Number(after[0]!.n)).toBe(Number(before[0]!.n));
+    expect(Number(after[0]!.u)).toBe(Number(after[0]!.n));
+    expect(await byDayModel()).toEqual(expectedDailyByModel());
+    expect(sink2.health().details.rowsInserted).toBe(batches.reduce((s, b) => s + b.events.length, 0) + (await countUsageRows(batches)));
+    await sink2.stop();
+    await bus2.close();
+    await nc2.close();
+    await publisher.close();
+    await admin.close();
+  });
+});
+
+describe('sink service on the in-process bus', () => {
+  it('publish resolves once the sink has inserted and acked; totals unchanged by a replay', async () => {
+    const t = topology(`p${randomBytes(4).toString('hex')}`);
+    const bus = createInProcessBus({ topology: t, consumers: ['sink-events'] });
+    const sink = createSink({ bus, store, consumers: ['sink-events'] });
+    await sink.start();
+    const before = await periodReport(store, 'daily', { tz: 'UTC' });
+    // Same batches under other msg ids (beyond the duplicate window): the tables' dedup absorbs them.
+    for (const b of fixtureBatches(50)) await bus.publish(t.subjects.events(b.host), encodeBatch(b), { msgId: `replay-${b.source.fileId}-${b.source.from}` });
+    expect(await periodReport(store, 'daily', { tz: 'UTC' })).toEqual(before);
+    expect(sink.health().details.rowsInserted).toBeGreaterThan(0);
+    await sink.stop();
+    await bus.close();
+  });
+});
