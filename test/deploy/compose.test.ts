@@ -1,0 +1,106 @@
+/**
+ * docker-compose.yml against the Compose Specification JSON Schema (vendored, see schemas/SOURCES.md), plus
+ * the rules the schema cannot express: start order, healthchecks, local-only ports, files that exist.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './support/repo.js';
+
+interface Service {
+  image?: string;
+  build?: { target?: string };
+  command?: string[];
+  profiles?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  ports?: string[];
+  volumes?: string[];
+  restart?: string;
+}
+
+const text = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
+const compose = parse(text, { merge: true }) as { services: Record<string, Service> };
+const services = compose.services;
+
+/** Compose's own interpolation for `${VAR:-default}` with an empty environment. */
+function interpolate(s: string): string {
+  let prev;
+  let out = s;
+  do {
+    prev = out;
+    out = out.replace(/\$\{[A-Z_][A-Z0-9_]*(?::?-([^${}]*))?\}/g, (_, d: string | undefined) => d ?? '');
+  } while (out !== prev);
+  return out;
+}
+
+describe('docker-compose.yml', () => {
+  it('is valid against the Compose Specification schema', () => {
+    // The file names draft-07 by its https URL, which ajv registers under http: drop the pointer, ajv's default is draft-07.
+    const { $schema: _draft, ...schema } = JSON.parse(readFileSync(join(REPO_ROOT, 'test/deploy/schemas/compose-spec.json'), 'utf8')) as Record<string, unknown>;
+    // Formats ('duration', ...) are Compose's own; the structure is what we check.
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    const validate = ajv.compile(schema);
+    const ok = validate(compose);
+    expect(ajv.errorsText(validate.errors, { separator: '\n' }), 'schema errors').toBe('No errors');
+    expect(ok).toBe(true);
+    // ...and it bites: a misspelt key and a wrong type are rejected.
+    const broken = structuredClone(compose) as { services: Record<string, Record<string, unknown>> };
+    broken.services.sink!.helthcheck = {};
+    broken.services.nats!.ports = 4222;
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('runs the pipeline services with their commands and the one-shot jobs first', () => {
+    for (const name of ['validator', 'analyzer', 'alerter', 'sink']) {
+      expect(services[name]?.command, name).toEqual([name]);
+      expect(services[name]?.depends_on?.provision?.condition, name).toBe('service_completed_successfully');
+      expect(services[name]?.restart, name).toBe('unless-stopped');
+    }
+    expect(services.sink?.depends_on?.migrate?.condition).toBe('service_completed_successfully');
+    expect(services.provision?.command).toEqual(['provision']);
+    expect(services.provision?.depends_on?.nats?.condition).toBe('service_healthy');
+    expect(services.migrate?.command).toEqual(['migrate']);
+    expect(services.migrate?.depends_on?.clickhouse?.condition).toBe('service_healthy');
+  });
+
+  it('has a healthcheck on every long-running service and only valid depends_on targets', () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const dep of Object.keys(s.depends_on ?? {})) expect(Object.keys(services), `${name} depends on ${dep}`).toContain(dep);
+      for (const [dep, d] of Object.entries(s.depends_on ?? {})) {
+        if (d.condition === 'service_healthy') expect(services[dep]?.healthcheck, `${dep} needs a healthcheck for ${name}`).toBeDefined();
+      }
+      const oneShot = s.restart === 'no';
+      // The exporter image is distroless (no shell, no wget): Prometheus' `up` is its health.
+      if (!oneShot && name !== 'nats-exporter') expect(s.healthcheck, `${name} healthcheck`).toBeDefined();
+    }
+  });
+
+  it('uses the real images: NATS >= 2.10 (alpine, for the healthcheck) and a ClickHouse LTS', () => {
+    expect(services.nats?.image).toMatch(/^nats:2\.(1\d)(\.\d+)?-alpine$/);
+    expect(services.clickhouse?.image).toMatch(/^clickhouse\/clickhouse-server:(\d+)\.(3|8)(\.[\d.]+)?$/);
+    expect(services.validator?.build?.target).toBe('central');
+    expect(services.collector?.build?.target).toBe('collector');
+    expect(services.collector?.profiles).toEqual(['collector']);
+    expect(services.collector?.volumes?.some((v) => /\.claude\}?:\/claude:ro$/.test(v))).toBe(true);
+  });
+
+  it('publishes ports on 127.0.0.1 only (NATS: unless CCTAP_BIND says otherwise)', () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const p of s.ports ?? []) expect(interpolate(p), `${name} ${p}`).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+    }
+  });
+
+  it('mounts only files and directories that exist in the repository', () => {
+    for (const [name, s] of Object.entries(services)) {
+      for (const v of s.volumes ?? []) {
+        const src = interpolate(v).split(':')[0]!;
+        if (!src.startsWith('./')) continue; // named volumes and the host's ~/.claude
+        expect(existsSync(join(REPO_ROOT, src)), `${name}: ${src}`).toBe(true);
+      }
+    }
+    expect(existsSync(join(REPO_ROOT, 'deploy/docker/Dockerfile'))).toBe(true);
+  });
+});
