@@ -3,7 +3,8 @@
  * a host gets a PubAck for its own subject, is refused another host's, and needs nothing beyond its own raw
  * subject and its private reply inbox. Also proves the compose default (no-auth include) parses and works.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,28 @@ describe('cctap nats-config + deploy/nats/nats-server.conf', () => {
     const ack = await jetstream(nc).publish(topology().subjects.raw('alpha'), payload, { msgID: 'alpha-1' });
     expect(ack.stream).toBe('CCTAP_RAW');
     expect(ack.duplicate).toBe(false);
+  });
+
+  it('lets the real `cctap collect` publish with nothing but the generated host file', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cctap-auth-root-'));
+    const state = mkdtempSync(join(tmpdir(), 'cctap-auth-state-'));
+    try {
+      mkdirSync(join(root, 'projects', '-work-demo'), { recursive: true });
+      copyFileSync(join(REPO_ROOT, 'test/fixtures/real/spotter-v2.1.38-rejected-tool-use.jsonl'), join(root, 'projects', '-work-demo', 'session.jsonl'));
+      const jsm = await jetstreamManager(await as('svc-validator'));
+      const before = (await jsm.streams.info('CCTAP_RAW', { subjects_filter: '>' })).state.subjects?.['cctap.raw.alpha'] ?? 0;
+      const args = ['packages/cli/dist/main.js', 'collect', '--once', '--config', join(out, 'hosts/alpha.yaml'), '--nats', nats.url, '--root', root, '--state', state, '--metrics-port', '0'];
+      const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        execFile(process.execPath, args, { cwd: REPO_ROOT, timeout: 30_000 }, (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }));
+      });
+      expect(result.stderr).not.toMatch(/permission/i);
+      expect(result.code).toBe(0);
+      const after = (await jsm.streams.info('CCTAP_RAW', { subjects_filter: '>' })).state.subjects?.['cctap.raw.alpha'] ?? 0;
+      expect(after).toBeGreaterThan(before);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(state, { recursive: true, force: true });
+    }
   });
 
   it("refuses a host publishing another host's subject, and nothing lands in the stream", async () => {

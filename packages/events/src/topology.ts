@@ -55,6 +55,15 @@ export function sanitizeToken(value: string): string {
   return t.length > 0 ? t : 'unknown';
 }
 
+/**
+ * The private reply-subject prefix of a host. A JetStream publish is a request (the PubAck comes back on the
+ * publisher's inbox), so a host credential may subscribe to `<this>.>` and nothing else; the collector
+ * connects with `inboxPrefix` set to it. A shared `_INBOX.>` grant would let one host read others' replies.
+ */
+export function hostInboxPrefix(host: string): string {
+  return `_INBOX_${sanitizeToken(host)}`;
+}
+
 /** Everything named for one prefix. Build it once per process: `topology()` or `topology('t1')`. */
 export function topology(prefix?: string) {
   const p = prefix ? sanitizeToken(prefix) : '';

@@ -24,7 +24,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, wr
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import bcrypt from 'bcryptjs';
-import { sanitizeToken, topology } from '@cctap/events';
+import { hostInboxPrefix, sanitizeToken, topology } from '@cctap/events';
 import type { Command } from './registry.js';
 
 const USAGE = `usage: cctap nats-config --hosts a,b,c [--out DIR] [--nats URL] [--services LIST] [--rotate LIST]
@@ -71,11 +71,6 @@ function list(value: string | undefined): string[] {
 
 function newPassword(): string {
   return randomBytes(24).toString('base64url');
-}
-
-/** The private reply prefix of a host: the collector connects with `inboxPrefix` set to this. */
-export function hostInboxPrefix(host: string): string {
-  return `_INBOX_${sanitizeToken(host)}`;
 }
 
 function loadState(file: string): Credential[] {

@@ -34,4 +34,23 @@ describe('loadConfig', () => {
     expect(shown).not.toMatch(/hunter2|t0k|:pw@/);
     expect(shown).toContain('[redacted]');
   });
+
+  it('accepts the short NATS flags (--creds, --user/--password, --tls-*) and the same keys in a config file', () => {
+    const shape = { ...baseConfigShape, ...natsConfigShape };
+    const cfg = loadConfig({ shape, env: {}, argv: ['--creds', '/h.creds', '--user', 'u', '--password', 'p', '--tls-ca', '/ca.pem', '--tls-cert', '/c.pem', '--tls-key', '/k.pem'] });
+    expect(cfg).toMatchObject({ natsCredsFile: '/h.creds', natsUser: 'u', natsPassword: 'p', natsTlsCa: '/ca.pem', natsTlsCert: '/c.pem', natsTlsKey: '/k.pem' });
+    const dir = mkdtempSync(join(tmpdir(), 'cctap-cfg-'));
+    const file = join(dir, 'host.yaml');
+    writeFileSync(file, 'user: alice\npassword: s3cret\n');
+    expect(loadConfig({ shape, env: {}, argv: ['--config', file] })).toMatchObject({ natsUser: 'alice', natsPassword: 's3cret' });
+  });
+
+  it('reports a config file that does not parse as a one-line ConfigError', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cctap-cfg-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, '{ "nats": ');
+    const run = () => loadConfig({ shape: { ...baseConfigShape, ...natsConfigShape }, env: {}, argv: ['--config', file] });
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(/--config: .*bad\.json is not valid JSON/);
+  });
 });

@@ -39,6 +39,31 @@ export const natsConfigShape = {
 /** Environment names that are conventions of their own, not CCTAP_*. */
 const ENV_ALIASES: Record<string, string> = { NATS_URL: 'nats', CLICKHOUSE_URL: 'clickhouse' };
 
+/**
+ * Short flag (and config file key) names for the NATS connection, as operators type them
+ * (`--creds FILE`, `--user U --password P`, `--tls-ca FILE`); each means its `--nats-*` field.
+ */
+const FIELD_ALIASES: Record<string, string> = {
+  creds: 'natsCredsFile',
+  user: 'natsUser',
+  password: 'natsPassword',
+  token: 'natsToken',
+  nkey: 'natsNkeySeedFile',
+  tlsCa: 'natsTlsCa',
+  tlsCert: 'natsTlsCert',
+  tlsKey: 'natsTlsKey',
+};
+
+/** Renames alias keys to their fields, for the fields this service has (its own fields win over aliases). */
+function resolveAliases<T>(shape: Shape, values: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(values)) {
+    const target = FIELD_ALIASES[k];
+    out[target && !(k in shape) && target in shape ? target : k] = v;
+  }
+  return out;
+}
+
 const SECRET = /password|token|secret|seed|creds|key$/i;
 
 type Shape = z.ZodRawShape;
@@ -71,7 +96,9 @@ export interface LoadConfigOptions<S extends Shape> {
 export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.ZodObject<S>> {
   const schema = z.strictObject(o.shape);
   const booleans = new Set(Object.entries(o.shape).filter(([, t]) => innerType(t as z.ZodType) === 'boolean').map(([k]) => k));
-  const { values: flags, positionals } = parseArgs(o.argv, booleans);
+  const parsedArgs = parseArgs(o.argv, booleans);
+  const flags = resolveAliases(o.shape, parsedArgs.values);
+  const positionals = parsedArgs.positionals;
   if (positionals.length > 0) throw new ConfigError(`unexpected argument '${positionals[0]}'`);
 
   const env = o.env ?? process.env;
@@ -95,8 +122,13 @@ export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.
     } catch (err) {
       throw new ConfigError(`--config: cannot read ${file}: ${(err as Error).message}`);
     }
-    const parsed: unknown = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) fromFile = parsed as Record<string, unknown>;
+    let parsed: unknown;
+    try {
+      parsed = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    } catch (err) {
+      throw new ConfigError(`--config: ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+    }
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) fromFile = resolveAliases(o.shape, parsed as Record<string, unknown>);
     else if (parsed != null) throw new ConfigError(`--config: ${file} must hold a mapping of option names to values`);
   }
 

@@ -1,0 +1,101 @@
+/**
+ * `cctap collect`: the host agent. Tails this machine's Claude Code transcripts into JetStream
+ * (services/collector) under the kit's runner: /metrics /livez /readyz on the probe server, and on
+ * SIGTERM/SIGINT: not ready, stop reading, wait for in-flight acks, write the checkpoint, drain NATS.
+ * Shows backfill progress on a TTY (log lines otherwise). `--once`: backfill what exists, wait for every
+ * ack, exit 0 (a signal stops it the same graceful way and exits 1: the backfill is incomplete).
+ */
+import { hostInboxPrefix, topology } from '@cctap/events';
+import { COLLECT_USAGE, createCollector, identityFrom, parseCollectArgs, resolveRoots } from '@cctap/collector';
+import { connectNats, createJetStreamBus, createLogger, createMetrics, natsOptionsFromConfig, natsService, redactConfig, runServices } from '@cctap/kit';
+import { mb, progressLine } from '../progress-format.js';
+import type { Command } from './registry.js';
+import { runCommand } from './run-command.js';
+
+export const command: Command = {
+  summary: "tail this machine's Claude Code transcripts into NATS JetStream",
+  run: (argv) =>
+    runCommand('collect', async () => {
+      const cfg = parseCollectArgs(argv);
+      if (cfg === 'help') {
+        console.log(COLLECT_USAGE);
+        return 0;
+      }
+      const log = createLogger({ service: 'collector', level: cfg.logLevel, format: cfg.logFormat });
+      const metrics = createMetrics('collector');
+      const { host, user } = identityFrom(cfg);
+      const roots = resolveRoots({ roots: cfg.root });
+      log.info('config', { ...redactConfig(cfg), host, user, roots });
+      // The per-host inbox is what a host credential from `cctap nats-config` allows replies on.
+      // The per-host inbox is what a host credential from `cctap nats-config` allows replies on.
+      const nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-collector@${host}`), inboxPrefix: hostInboxPrefix(host), logger: log, metrics });
+      const t = topology(cfg.prefix || undefined);
+      const bus = createJetStreamBus(nc, { topology: t, logger: log, metrics });
+      const collector = createCollector({
+        bus,
+        roots,
+        stateDir: cfg.state,
+        host,
+        user,
+        privacy: cfg.privacy,
+        labels: cfg.labels,
+        since: cfg.since ? new Date(cfg.since) : null,
+        ...(cfg.prefix ? { subjectPrefix: cfg.prefix } : {}),
+        ...(cfg.stringCap ? { stringCap: cfg.stringCap } : {}),
+        ...(cfg.batchLines ? { batchLines: cfg.batchLines } : {}),
+        ...(cfg.maxInFlight ? { maxInFlight: cfg.maxInFlight } : {}),
+        ...(cfg.readChunkBytes ? { readChunkBytes: cfg.readChunkBytes } : {}),
+        ...(cfg.checkpointFlushMs ? { checkpointFlushMs: cfg.checkpointFlushMs } : {}),
+        watch: !cfg.once,
+        sweepMs: cfg.sweepMs,
+        fullSweepMs: cfg.fullSweepMs,
+        hotWindowMs: cfg.hotWindowMs,
+        heartbeatMs: cfg.heartbeatSeconds * 1000,
+        // Leave the runner's hard deadline room to drain NATS after the collector's own wait.
+        stopTimeoutMs: Math.max(500, cfg.shutdownTimeoutMs - 3000),
+        logger: log,
+        metrics,
+      });
+      const tty = process.stderr.isTTY === true;
+      let lastLog = 0;
+      collector.events.on('progress', (p) => {
+        if (tty) process.stderr.write(`\r\u001b[2K${progressLine(p)}`);
+        else if (Date.now() - lastLog > 5000) {
+          lastLog = Date.now();
+          log.info('backfill progress', { ...p });
+        }
+      });
+      collector.events.on('backfill-done', (p) => {
+        if (tty) process.stderr.write('\r\u001b[2K');
+        log.info(`backfill done: ${p.filesTotal} files, ${mb(p.bytesRead)}, ${p.eventsPublished} events in ${p.seconds.toFixed(1)}s`, { ...p });
+      });
+
+      if (cfg.once) {
+        let interrupted = false;
+        const onSignal = (sig: NodeJS.Signals) => {
+          interrupted = true;
+          void collector.stop(sig);
+        };
+        process.once('SIGTERM', onSignal);
+        process.once('SIGINT', onSignal);
+        try {
+          await collector.runOnce();
+        } finally {
+          process.off('SIGTERM', onSignal);
+          process.off('SIGINT', onSignal);
+          await nc.drain().catch(() => undefined);
+        }
+        return interrupted ? 1 : 0;
+      }
+      // Started in order, stopped in reverse: the collector drains its acks before the connection drains.
+      const running = await runServices({
+        services: [natsService(nc), collector],
+        logger: log,
+        metrics,
+        metricsPort: cfg.metricsPort,
+        metricsHost: cfg.metricsHost,
+        shutdownTimeoutMs: cfg.shutdownTimeoutMs,
+      });
+      return running.done;
+    }),
+};

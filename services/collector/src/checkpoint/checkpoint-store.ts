@@ -1,0 +1,129 @@
+/**
+ * The collector's checkpoints: one JSON file per collector (`<stateDir>/checkpoints.json`), one entry per
+ * file identity with the byte offset up to which everything is acknowledged by JetStream.
+ *
+ * Writes are atomic and durable: write a temp file, fsync it, rename it over the old one, fsync the
+ * directory (Vector's checkpointer does the same). A crash at any point leaves either the old or the new
+ * file. Writes are coalesced (`flushDelayMs`): the checkpoint may trail the acks by that much, which only
+ * means a few batches are re-sent after a crash, and msg-id dedup drops them.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+export const checkpointEntry = z.object({
+  path: z.string(),
+  dev: z.number(),
+  ino: z.number(),
+  headLength: z.number().int().nonnegative(),
+  headSha256: z.string(),
+  /** Everything before this byte is acknowledged. */
+  offset: z.number().int().nonnegative(),
+  lastTs: z.string().nullable(),
+  /** Set when the file was skipped by `--since` rather than published. */
+  skipped: z.boolean().optional(),
+});
+export type CheckpointEntry = z.infer<typeof checkpointEntry>;
+
+const stateFile = z.object({
+  version: z.literal(1),
+  files: z.record(z.string(), checkpointEntry),
+});
+
+export class CheckpointCorruptError extends Error {
+  override readonly name = 'CheckpointCorruptError';
+}
+
+export const CHECKPOINT_FILE = 'checkpoints.json';
+
+export class CheckpointStore {
+  readonly file: string;
+  private readonly entries = new Map<string, CheckpointEntry>();
+  private timer: NodeJS.Timeout | null = null;
+  private dirty = false;
+  writes = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly flushDelayMs = 200,
+  ) {
+    this.file = join(dir, CHECKPOINT_FILE);
+  }
+
+  /** Loads the state file; a missing file is an empty state, an unreadable one is an error (never guessed). */
+  load(): void {
+    mkdirSync(this.dir, { recursive: true });
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    let parsed: z.infer<typeof stateFile>;
+    try {
+      parsed = stateFile.parse(JSON.parse(text));
+    } catch (err) {
+      throw new CheckpointCorruptError(`checkpoint file ${this.file} is not valid (${(err as Error).message.split('\n')[0]}); move it away to start over`);
+    }
+    for (const [id, e] of Object.entries(parsed.files)) this.entries.set(id, e);
+  }
+
+  get(fileId: string): CheckpointEntry | undefined {
+    return this.entries.get(fileId);
+  }
+
+  all(): IterableIterator<[string, CheckpointEntry]> {
+    return this.entries.entries();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  set(fileId: string, entry: CheckpointEntry): void {
+    this.entries.set(fileId, entry);
+    this.schedule();
+  }
+
+  delete(fileId: string): void {
+    if (this.entries.delete(fileId)) this.schedule();
+  }
+
+  private schedule(): void {
+    this.dirty = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, this.flushDelayMs);
+    this.timer.unref();
+  }
+
+  /** Writes the state now if anything changed. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (!this.dirty) return;
+    this.dirty = false;
+    const body = JSON.stringify({ version: 1, files: Object.fromEntries(this.entries) });
+    const tmp = `${this.file}.tmp`;
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, body);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.file);
+    const dfd = openSync(this.dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+    this.writes += 1;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Lists the transcript trees under every root and keeps a directory watch on each directory found (when
+ * watching). The roots themselves are watched so a `projects/` created later is seen at once.
+ */
+import type { Logger } from '@cctap/kit';
+import type { CollectorMetrics } from '../metrics.js';
+import type { DirectoryWatcher } from '../watch/directory-watcher.js';
+import { projectsDirOf } from './roots.js';
+import { walkTree } from './walk.js';
+
+export class TreeScanner {
+  private readonly visitedDirs = new Set<string>();
+
+  constructor(
+    private readonly roots: readonly string[],
+    /** null: one-shot mode, nothing is watched. */
+    private readonly watcher: DirectoryWatcher | null,
+    private readonly metrics: CollectorMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Lists every root's projects tree, watches its directories, returns the transcript files. */
+  scanAll(initial: boolean): string[] {
+    const files: string[] = [];
+    for (const root of this.roots) {
+      this.watcher?.add(root);
+      const r = walkTree(projectsDirOf(root), initial ? this.visitedDirs : new Set());
+      for (const e of r.errors) {
+        this.metrics.errors.inc({ kind: e.code === 'EACCES' || e.code === 'EPERM' ? 'permission' : 'walk' });
+        this.logger.warn('cannot list directory', { path: e.path, code: e.code });
+      }
+      for (const d of r.dirs) {
+        this.watcher?.add(d);
+        this.visitedDirs.add(d);
+      }
+      files.push(...r.files);
+    }
+    this.syncGauge();
+    return files;
+  }
+
+  /** Lists one directory subtree (a new project folder, `<session>/subagents`), watching what it finds. */
+  rescan(dir: string): string[] {
+    const r = walkTree(dir, new Set());
+    for (const d of r.dirs) {
+      this.watcher?.add(d);
+      this.visitedDirs.add(d);
+    }
+    this.syncGauge();
+    return r.files;
+  }
+
+  /** The projects directory to rescan when `dir` (a root, or a folder below it) announces a new folder. */
+  subtreeFor(dir: string, child: string): string {
+    return this.roots.includes(dir) ? projectsDirOf(dir) : child;
+  }
+
+  private syncGauge(): void {
+    this.metrics.dirsWatched.set(this.watcher?.count ?? 0);
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * The collector service shell: wires discovery, change detection, the read queue, the file tailer, the
+ * publisher, checkpoints, heartbeats and progress, and runs their lifecycle.
+ *
+ *   created ──start()──▶ running (ready: the tree is listed, watches set, backlog queued)
+ *                           │ stop(): not ready, no new reads, wait for the current read and for the
+ *                           ▼ in-flight acks (≤ stopTimeoutMs), write the checkpoint, close descriptors
+ *                        stopped
+ *
+ * Where things live: tail/ (per-file state machine, read queue), publish/ (batches, in-flight window, ack
+ * frontier, publisher), watch/ (fs.watch hints and stat sweeps), discovery/ (roots and tree listing),
+ * checkpoint/ (the on-disk offsets), heartbeat/, progress/.
+ */
+import { EventEmitter } from 'node:events';
+import { statSync } from 'node:fs';
+import { topology } from '@cctap/events';
+import { createMetrics, silentLogger, type Logger } from '@cctap/kit';
+import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
+import { TreeScanner } from '../discovery/tree-scanner.js';
+import { Heartbeat } from '../heartbeat/heartbeat.js';
+import { collectorMetrics, type CollectorMetrics } from '../metrics.js';
+import { BackfillProgress, type CollectorProgress, type ProgressEvents } from '../progress/backfill-progress.js';
+import { Publisher } from '../publish/publisher.js';
+import { FileTailer, type TailerEvents } from '../tail/file-tailer.js';
+import { ReadQueue } from '../tail/read-queue.js';
+import type { Identity } from '../tail/tracked-file.js';
+import { ChangeDetector } from '../watch/change-detector.js';
+import { DirectoryWatcher } from '../watch/directory-watcher.js';
+import { resolveOptions, type CollectorOptions, type ResolvedOptions } from './options.js';
+
+export interface CollectorHealth {
+  live: boolean;
+  ready: boolean;
+  files: number;
+  directories: number;
+  inFlight: number;
+  checkpointLagBytes: number;
+  backfillDone: boolean;
+}
+
+export type CollectorEvents = TailerEvents & ProgressEvents;
+
+export interface CollectorService {
+  /** For the kit's runner. */
+  readonly name: string;
+  start(): Promise<void>;
+  /** Graceful: stop reading, wait for in-flight acks, write the checkpoint, close. */
+  stop(reason?: string): Promise<void>;
+  health(): CollectorHealth & { details: Record<string, unknown> };
+  /** Resolves once everything on disk is read and acknowledged (nothing queued, nothing in flight). */
+  idle(): Promise<void>;
+  /** Reads and publishes everything that exists, waits for the acks, stops. */
+  runOnce(): Promise<CollectorProgress>;
+  readonly events: EventEmitter<CollectorEvents>;
+}
+
+export function createCollector(opts: CollectorOptions): CollectorService {
+  return new Collector(opts);
+}
+
+class Collector implements CollectorService {
+  readonly name = 'collector';
+  readonly events = new EventEmitter<CollectorEvents>();
+  private readonly o: ResolvedOptions;
+  private readonly log: Logger;
+  private readonly m: CollectorMetrics;
+  private readonly store: CheckpointStore;
+  private readonly watcher: DirectoryWatcher;
+  private readonly scanner: TreeScanner;
+  private readonly publisher: Publisher<Identity>;
+  private readonly progress: BackfillProgress;
+  private readonly tailer: FileTailer;
+  private readonly queue: ReadQueue;
+  private readonly detector: ChangeDetector;
+  private readonly heartbeat: Heartbeat;
+  private readonly subject: string;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private idleWaiters: Array<() => void> = [];
+  private started = false;
+  private stopping = false;
+  private stopped: Promise<void> | null = null;
+  private ready = false;
+
+  constructor(opts: CollectorOptions) {
+    this.o = resolveOptions(opts);
+    this.log = opts.logger ?? silentLogger;
+    this.m = collectorMetrics(opts.metrics ?? createMetrics('collector', { defaultMetrics: false }));
+    this.subject = topology(opts.subjectPrefix).subjects.raw(opts.host);
+    const isStopping = () => this.stopping;
+    this.store = new CheckpointStore(opts.stateDir, this.o.checkpointFlushMs);
+    this.watcher = new DirectoryWatcher(
+      (hint) => this.detector.onHint(hint.dir, hint.path),
+      (dir, err) => {
+        this.m.errors.inc({ kind: 'watch' });
+        this.log.warn('cannot watch directory (the sweep still covers it)', { dir, err });
+      },
+    );
+    this.scanner = new TreeScanner(this.o.roots, this.o.watch ? this.watcher : null, this.m, this.log);
+    this.publisher = new Publisher<Identity>({
+      bus: this.o.bus,
+      subject: this.subject,
+      maxInFlight: this.o.maxInFlight,
+      maxInFlightBytes: this.o.maxInFlightBytes,
+      stopTimeoutMs: this.o.stopTimeoutMs,
+      isStopping,
+      onFrontier: (id, f) => this.tailer.onFrontier(id, f),
+      onSettled: (id) => this.tailer.onSettled(id),
+      metrics: this.m,
+      logger: this.log,
+    });
+    this.progress = new BackfillProgress({ isFileDone: (key) => this.tailer.isCaughtUp(key), eventsPublished: () => this.publisher.eventsPublished }, 
+      (p) => this.events.emit('progress', p),
+      (p) => this.events.emit('backfill-done', p),
+    );
+    const markDirty = (path: string) => this.queue.mark(path);
+    this.tailer = new FileTailer({
+      options: this.o,
+      store: this.store,
+      publisher: this.publisher,
+      progress: this.progress,
+      onFile: (f) => this.events.emit('file', f),
+      metrics: this.m,
+      logger: this.log,
+      markDirty,
+      isStopping,
+      onSettled: () => this.resolveIdle(),
+    });
+    this.queue = new ReadQueue({
+      serve: (path) => this.tailer.service(path),
+      onError: (path, err) => {
+        this.m.errors.inc({ kind: 'read' });
+        this.log.error('unexpected error while reading a transcript (retried at the next sweep)', { path, err });
+      },
+      onDrained: () => {
+        this.tailer.closeIdleFiles();
+        this.progress.maybeEmit(true);
+        this.resolveIdle();
+      },
+      isStopping,
+    });
+    this.detector = new ChangeDetector({
+      watcher: this.watcher,
+      scanner: this.scanner,
+      tailer: this.tailer,
+      markDirty,
+      isStopping,
+      sweepMs: this.o.sweepMs,
+      fullSweepMs: this.o.fullSweepMs,
+      hotWindowMs: this.o.hotWindowMs,
+      trailingMs: this.o.trailingMs,
+      afterSweep: (full) => {
+        if (full) this.tailer.closeIdleFiles();
+        this.updateGauges(full);
+      },
+    });
+    this.heartbeat = new Heartbeat({
+      bus: this.o.bus,
+      subject: this.subject,
+      host: this.o.host,
+      user: this.o.user,
+      labels: this.o.labels,
+      stats: () => ({ filesWatched: this.tailer.fileCount, bytesBehind: this.tailer.lagBytes() }),
+      metrics: this.m,
+      logger: this.log,
+    });
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.store.load();
+    this.progress.begin();
+    const files = this.scanner.scanAll(true);
+    this.pruneCheckpoints(files);
+    for (const f of files) this.queue.mark(f);
+    this.ready = true;
+    this.log.info('collector started', { roots: this.o.roots, files: files.length, directories: this.watcher.count, subject: this.subject, checkpoints: this.store.size });
+    if (this.o.watch) {
+      this.detector.start();
+      if (this.o.heartbeatMs > 0) {
+        this.heartbeatTimer = setInterval(() => {
+          if (!this.stopping) void this.heartbeat.beat();
+        }, this.o.heartbeatMs);
+        this.heartbeatTimer.unref();
+        void this.heartbeat.beat();
+      }
+    }
+  }
+
+  /** Idempotent: every caller waits for the same shutdown. */
+  stop(reason?: string): Promise<void> {
+    this.stopped ??= this.shutdown(reason);
+    return this.stopped;
+  }
+
+  private async shutdown(reason: string | undefined): Promise<void> {
+    this.stopping = true;
+    this.ready = false;
+    if (reason) this.log.info('collector stopping', { reason });
+    this.detector.stop();
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.watcher.close();
+    await this.queue.running;
+    await this.publisher.drain(Date.now() + this.o.stopTimeoutMs);
+    if (this.publisher.inFlight > 0) this.log.warn('stopping with batches in flight; they are re-sent after restart', { inFlight: this.publisher.inFlight });
+    this.store.flush();
+    await this.tailer.closeAll();
+    this.resolveIdle(true);
+    this.log.info('collector stopped', { checkpointWrites: this.store.writes });
+  }
+
+  health(): CollectorHealth & { details: Record<string, unknown> } {
+    const h: CollectorHealth = {
+      live: !this.stopping || this.publisher.inFlight > 0,
+      ready: this.ready,
+      files: this.tailer.fileCount,
+      directories: this.watcher.count,
+      inFlight: this.publisher.inFlight,
+      checkpointLagBytes: this.tailer.lagBytes(),
+      backfillDone: this.progress.done,
+    };
+    const { ready: _ready, ...details } = h;
+    return { ...h, details };
+  }
+
+  idle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async runOnce(): Promise<CollectorProgress> {
+    await this.start();
+    await this.idle();
+    const p = this.progress.snapshot();
+    await this.stop();
+    return p;
+  }
+
+  private isIdle(): boolean {
+    return this.queue.empty && this.publisher.inFlight === 0;
+  }
+
+  private resolveIdle(force = false): void {
+    if (!force && !this.isIdle()) return;
+    if (!this.progress.done && this.ready && this.isIdle()) {
+      this.store.flush();
+      this.updateGauges();
+      this.progress.finish();
+    }
+    const ws = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of ws) w();
+  }
+
+  /** Forgets checkpoints of files that no longer exist (Claude Code's retention deletes old transcripts). */
+  private pruneCheckpoints(files: string[]): void {
+    const seen = new Set<string>();
+    for (const f of files) {
+      try {
+        const st = statSync(f);
+        seen.add(`${st.dev}:${st.ino}`);
+      } catch {
+        // gone between listing and stat: nothing to keep
+      }
+    }
+    for (const [id, e] of [...this.store.all()]) if (!seen.has(`${e.dev}:${e.ino}`)) this.store.delete(id);
+  }
+
+  /** Cold files are caught up (an unacknowledged file stays open, hence hot): every second the hot ones suffice. */
+  private updateGauges(all = true): void {
+    this.m.checkpointLag.set(this.tailer.lagBytes(all ? undefined : this.tailer.hot));
+    this.m.filesWatched.set(this.tailer.fileCount);
+    this.m.dirsWatched.set(this.watcher.count);
+  }
+}

@@ -1,0 +1,380 @@
+/**
+ * The file tailer: turns "this path may have changed" into reads, batches and checkpoints.
+ *
+ * Life of one file (state machine, per inode seen at a path):
+ *
+ *   discovered ──(head known: a newline, or HEAD_BYTES bytes)──▶ identified ──▶ reading ⇄ caught-up
+ *        │ (no complete line yet: wait; the next hint or sweep retries)           │
+ *        │                                                                         ├─ size < read offset, or the
+ *        │                                                                         │  head bytes changed ──▶ new identity from byte 0
+ *        │                                                                         ├─ path now names another inode ──▶ finish old (read
+ *        │                                                                         │  to its end through the open fd), new identity at 0
+ *        └─ permission denied: counted, retried at every full sweep                └─ path gone ──▶ finish through the fd, forget
+ *
+ * Checkpoint rule: a file's checkpoint moves to the end of the longest prefix of its batches that are all
+ * acknowledged (AckFrontier, advanced by the Publisher). A restart re-reads from there: acknowledged data
+ * is never re-sent and unacknowledged data never skipped.
+ */
+import type { Stats } from 'node:fs';
+import { statSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import type { Logger } from '@cctap/kit';
+import { TranscriptStream } from '@cctap/transcript';
+import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
+import type { CollectorMetrics } from '../metrics.js';
+import type { BackfillProgress } from '../progress/backfill-progress.js';
+import { AckFrontier, type Frontier } from '../publish/ack-frontier.js';
+import { BatchCutter, type CutBatch } from '../publish/batch-cutter.js';
+import type { Publisher } from '../publish/publisher.js';
+import type { ResolvedOptions } from '../service/options.js';
+import { headMatches, identityOf, readHead } from './file-identity.js';
+import { checkpointOf, type Identity, type Tracked } from './tracked-file.js';
+
+export interface TailerEvents {
+  file: [FileSeen];
+}
+
+export interface FileSeen {
+  path: string;
+  fileId: string;
+  reason: string;
+}
+
+export interface TailerDeps {
+  options: ResolvedOptions;
+  store: CheckpointStore;
+  publisher: Publisher<Identity>;
+  progress: BackfillProgress;
+  /** A file identity was established (new, resumed, skipped). */
+  onFile: (f: FileSeen) => void;
+  metrics: CollectorMetrics;
+  logger: Logger;
+  /** Queue `path` for another look (more to read, or replaced between stat and open). */
+  markDirty: (path: string) => void;
+  isStopping: () => boolean;
+  /** Something finished that the idle check depends on. */
+  onSettled: () => void;
+}
+
+const errCode = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
+
+export class FileTailer {
+  private readonly byPath = new Map<string, Tracked>();
+  private readonly byKey = new Map<string, Tracked>();
+  /** Files the 1 s sweep stats: changed recently, open, or in an unwatched directory (see watch/change-detector.ts). */
+  readonly hot = new Set<Tracked>();
+  /** Paths that failed with a permission error: retried at each full sweep. */
+  readonly denied = new Set<string>();
+  private readonly o: ResolvedOptions;
+  private readonly m: CollectorMetrics;
+  private readonly log: Logger;
+
+  constructor(private readonly d: TailerDeps) {
+    this.o = d.options;
+    this.m = d.metrics;
+    this.log = d.logger;
+  }
+
+  get fileCount(): number {
+    return this.byKey.size;
+  }
+
+  isKnown(path: string): boolean {
+    return this.byPath.has(path);
+  }
+
+  tracked(): IterableIterator<Tracked> {
+    return this.byKey.values();
+  }
+
+  /** For progress: read to its current end, or no longer tracked. */
+  isCaughtUp(key: string): boolean {
+    const t = this.byKey.get(key);
+    return !t || !t.id || t.readPos >= t.lastSize;
+  }
+
+  /** A watch event named `path`: it counts as hot for the next `hotWindowMs`. */
+  touched(path: string): void {
+    const t = this.byPath.get(path);
+    if (t) {
+      t.lastChangeAt = Date.now();
+      this.hot.add(t);
+    }
+  }
+
+  /** Stats every path of `t`; queues those whose inode, size or mtime moved (or that vanished). */
+  statAndMark(t: Tracked): void {
+    for (const p of t.paths) {
+      try {
+        const st = statSync(p);
+        if (st.ino !== t.ino || st.dev !== t.dev || st.size !== t.lastSize || st.mtimeMs !== t.lastMtimeMs) this.d.markDirty(p);
+      } catch {
+        this.d.markDirty(p);
+      }
+    }
+  }
+
+  /** Looks at `path` once: stat, track, detect identity changes, read what is new. */
+  async service(path: string): Promise<void> {
+    let st: Stats;
+    try {
+      st = await stat(path);
+    } catch (err) {
+      const code = errCode(err);
+      if (code === 'ENOENT' || code === 'ENOTDIR') this.pathGone(path);
+      else this.denyOrError(path, err);
+      return;
+    }
+    if (!st.isFile()) return;
+    const key = `${st.dev}:${st.ino}`;
+    let t = this.byPath.get(path);
+    if (t && t.key !== key) {
+      // The name now points at another inode (rotate-create, or delete + create): finish the old one.
+      this.detachPath(t, path, false);
+      t = undefined;
+    }
+    if (!t) {
+      t = this.byKey.get(key);
+      if (t) t.paths.add(path);
+      else {
+        t = { key, dev: st.dev, ino: st.ino, paths: new Set([path]), fh: null, readPos: 0, id: null, lastSize: -1, lastMtimeMs: -1, lastChangeAt: st.mtimeMs, lastUsedAt: Date.now() };
+        this.byKey.set(key, t);
+        this.m.filesWatched.set(this.byKey.size);
+      }
+      this.byPath.set(path, t);
+    }
+    if (t.lastSize >= 0 && (st.size !== t.lastSize || st.mtimeMs !== t.lastMtimeMs)) t.lastChangeAt = Date.now();
+    if (Date.now() - t.lastChangeAt <= this.o.hotWindowMs) this.hot.add(t);
+    t.lastSize = st.size;
+    t.lastMtimeMs = st.mtimeMs;
+    if (t.id && !t.id.finished && st.size === t.readPos && t.fh === null) return; // nothing new
+    await this.readFile(t, path, st);
+  }
+
+  // ───────────── publisher callbacks ─────────────
+
+  /** The acknowledged frontier of `id` moved: persist it (unless the file is deleted and forgotten). */
+  onFrontier(id: Identity, f: Frontier): void {
+    if (!(id.finished && id.deleted)) this.d.store.set(id.fileId, checkpointOf(id, f.offset, f.lastTs));
+  }
+
+  onSettled(id: Identity): void {
+    this.maybeForget(id);
+    this.d.onSettled();
+  }
+
+  // ───────────── housekeeping ─────────────
+
+  /** Keeps the number of open descriptors bounded: closes the least recently used caught-up files. */
+  closeIdleFiles(): void {
+    const open = [...this.byKey.values()].filter((t) => t.fh !== null && t.readPos >= t.lastSize);
+    if (open.length <= this.o.maxOpenFiles) return;
+    open.sort((a, b) => a.lastUsedAt - b.lastUsedAt);
+    for (const t of open.slice(0, open.length - this.o.maxOpenFiles)) void this.closeFh(t);
+  }
+
+  async closeAll(): Promise<void> {
+    for (const t of this.byKey.values()) await this.closeFh(t);
+  }
+
+  /** Bytes on disk not yet acknowledged, summed over `files` (all by default). */
+  lagBytes(files: Iterable<Tracked> = this.byKey.values()): number {
+    let lag = 0;
+    for (const t of files) if (t.id) lag += Math.max(0, Math.max(t.lastSize, t.id.size) - t.id.frontier.frontier.offset);
+    return lag;
+  }
+
+  // ───────────── the state machine ─────────────
+
+  private denyOrError(path: string, err: unknown): void {
+    const code = errCode(err);
+    const permission = code === 'EACCES' || code === 'EPERM';
+    this.m.errors.inc({ kind: permission ? 'permission' : 'read' });
+    if (!this.denied.has(path)) this.log.warn(permission ? 'permission denied (retried at every full sweep)' : 'cannot read transcript (retried at every full sweep)', { path, code });
+    this.denied.add(path);
+  }
+
+  /** A name went away. Another name of the same inode keeps it alive; otherwise finish it through the fd. */
+  private pathGone(path: string): void {
+    const t = this.byPath.get(path);
+    if (!t) return;
+    this.detachPath(t, path, true);
+  }
+
+  private detachPath(t: Tracked, path: string, gone: boolean): void {
+    this.byPath.delete(path);
+    t.paths.delete(path);
+    if (t.paths.size > 0) {
+      if (t.id && t.id.path === path) t.id.path = t.paths.values().next().value!;
+      return;
+    }
+    // Finish asynchronously but in order: queue a drain of this inode through its fd.
+    void this.finishTracked(t, gone);
+  }
+
+  private async finishTracked(t: Tracked, gone: boolean): Promise<void> {
+    this.byKey.delete(t.key);
+    this.hot.delete(t);
+    this.m.filesWatched.set(this.byKey.size);
+    let deleted = gone;
+    if (t.fh && t.id && !t.id.finished) {
+      try {
+        const st = await t.fh.stat();
+        deleted = st.nlink === 0;
+        await this.readFrom(t, st.size, true);
+      } catch (err) {
+        this.m.errors.inc({ kind: 'read' });
+        this.log.warn('could not finish a removed transcript', { path: t.id.path, err });
+      }
+    }
+    if (t.id) this.finishIdentity(t.id, deleted);
+    await this.closeFh(t);
+    this.d.onSettled();
+  }
+
+  private finishIdentity(id: Identity, deleted: boolean): void {
+    if (id.finished) return;
+    const last = id.cutter.flush();
+    if (last) void this.send(id, last);
+    id.finished = true;
+    id.deleted = deleted;
+    this.maybeForget(id);
+  }
+
+  private maybeForget(id: Identity): void {
+    if (!id.finished || id.frontier.inFlight > 0) return;
+    if (id.deleted) this.d.store.delete(id.fileId);
+  }
+
+  private async readFile(t: Tracked, path: string, st: Stats): Promise<void> {
+    if (!t.fh) {
+      try {
+        t.fh = await open(path, 'r');
+      } catch (err) {
+        this.denyOrError(path, err);
+        return;
+      }
+      const fst = await t.fh.stat();
+      if (fst.ino !== t.ino || fst.dev !== t.dev) {
+        // Replaced between stat and open: look again.
+        await this.closeFh(t);
+        this.d.markDirty(path);
+        return;
+      }
+      this.denied.delete(path);
+    }
+    t.lastUsedAt = Date.now();
+    const size = st.size;
+    if (t.id && !t.id.finished) {
+      if (size < t.readPos) {
+        this.newIdentityReason(t, 'truncated');
+      } else if (size > t.readPos && !(await headMatches(t.fh, t.id.head))) {
+        this.newIdentityReason(t, 'rewritten');
+      }
+    }
+    if (!t.id || t.id.finished) {
+      if (!(await this.identify(t, path, st))) return;
+      this.hot.add(t); // open now; the sweep drops it again once it is closed and cold
+    }
+    await this.readFrom(t, size, false);
+    if (t.readPos < t.lastSize || (await t.fh.stat()).size > t.readPos) this.d.markDirty(path);
+    else {
+      const last = t.id!.cutter.flush();
+      if (last) await this.send(t.id!, last);
+      if (Date.now() - st.mtimeMs > this.o.hotWindowMs) await this.closeFh(t);
+    }
+  }
+
+  private newIdentityReason(t: Tracked, reason: 'truncated' | 'rewritten'): void {
+    const old = t.id!;
+    this.log.info(`transcript ${reason}: reading it again from byte 0 as a new file identity`, { path: old.path, fileId: old.fileId });
+    // What was already read of the old content is published; the old identity is forgotten once acked.
+    this.finishIdentity(old, true);
+    t.id = null;
+    t.readPos = 0;
+  }
+
+  /** Computes the identity and where to start; false while the file has no complete first line yet. */
+  private async identify(t: Tracked, path: string, st: Stats): Promise<boolean> {
+    const head = await readHead(t.fh!);
+    if (!head) return false;
+    const fileId = identityOf(t.dev, t.ino, head);
+    const cp = this.d.store.get(fileId);
+    let start = 0;
+    let lastTs: string | null = null;
+    let reason = 'new';
+    let skipped = false;
+    if (cp && cp.offset <= st.size) {
+      start = cp.offset;
+      lastTs = cp.lastTs;
+      reason = 'resumed';
+      skipped = cp.skipped ?? false;
+    } else if (!cp && this.o.since && st.mtimeMs < this.o.since.getTime()) {
+      // --since: an old file is not read; if it grows later, only the new lines are.
+      start = st.size;
+      reason = 'skipped';
+      skipped = true;
+      this.m.filesSkipped.inc({ reason: 'since' });
+    }
+    const frontier = new AckFrontier({ offset: start, lastTs });
+    const stream = new TranscriptStream({
+      host: this.o.host,
+      user: this.o.user,
+      path,
+      fileId,
+      privacy: this.o.privacy,
+      ...(this.o.stringCap !== undefined ? { stringCap: this.o.stringCap } : {}),
+      ...(this.o.labels ? { labels: this.o.labels } : {}),
+      startOffset: start,
+      lastTs,
+      fileTs: new Date(st.mtimeMs).toISOString(),
+    });
+    const cutter = new BatchCutter({ host: this.o.host, path, fileId, from: start, lastTs, maxLines: this.o.batchLines, maxBytes: this.o.batchBytes });
+    t.id = { key: t.key, dev: t.dev, ino: t.ino, fileId, head, path, stream, cutter, frontier, size: st.size, finished: false, deleted: false, skipped };
+    t.readPos = start;
+    if (!cp || skipped) this.d.store.set(fileId, checkpointOf(t.id, start, lastTs));
+    this.m.identities.inc({ reason });
+    if (reason !== 'skipped') this.d.progress.track(t.key, st.size - start);
+    this.d.onFile({ path, fileId, reason });
+    return true;
+  }
+
+  /** Reads [readPos, size) in large chunks; complete lines become batches (sent as they close). */
+  private async readFrom(t: Tracked, size: number, finishing: boolean): Promise<void> {
+    const id = t.id!;
+    const fh = t.fh!;
+    const chunk = Buffer.allocUnsafe(Math.min(this.o.readChunkBytes, Math.max(1, size - t.readPos)));
+    // A fair share per visit so one huge file does not starve live ones; the rest is re-queued.
+    const budget = finishing ? Number.POSITIVE_INFINITY : 16 * this.o.readChunkBytes;
+    let done = 0;
+    while (t.readPos < size && done < budget && (finishing || !this.d.isStopping())) {
+      const want = Math.min(chunk.length, size - t.readPos);
+      const { bytesRead } = await fh.read(chunk, 0, want, t.readPos);
+      if (bytesRead === 0) break;
+      t.readPos += bytesRead;
+      done += bytesRead;
+      this.m.bytesRead.inc(bytesRead);
+      this.d.progress.read(t.key, bytesRead);
+      // The stream copies the incomplete tail it keeps (with Uint8Array#slice: handing it a Buffer would
+      // make that a view, because Buffer#slice does not copy), so the chunk buffer can be reused.
+      const results = id.stream.push(new Uint8Array(chunk.buffer, chunk.byteOffset, bytesRead));
+      for (const r of results) {
+        this.m.lines.inc({ outcome: r.malformed ? 'malformed' : r.warnings.length > 0 ? 'warning' : 'ok' });
+        for (const b of id.cutter.add(r)) await this.send(id, b);
+      }
+      this.d.progress.maybeEmit(false);
+    }
+    id.size = Math.max(id.size, size);
+    t.lastSize = Math.max(t.lastSize, t.readPos);
+  }
+
+  private send(id: Identity, b: CutBatch): Promise<void> {
+    return this.d.publisher.send(id, b);
+  }
+
+  private async closeFh(t: Tracked): Promise<void> {
+    const fh = t.fh;
+    t.fh = null;
+    if (fh) await fh.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,49 @@
+/** What the tailer remembers per inode and per content stream of it. */
+import type { FileHandle } from 'node:fs/promises';
+import type { TranscriptStream } from '@cctap/transcript';
+import type { CheckpointEntry } from '../checkpoint/checkpoint-store.js';
+import type { AckFrontier } from '../publish/ack-frontier.js';
+import type { BatchCutter } from '../publish/batch-cutter.js';
+import type { FileHead } from './file-identity.js';
+
+/** One content stream of one file: the bytes between two identity changes. */
+export interface Identity {
+  /** The inode it was read from (`dev:ino`), and its numbers for the checkpoint. */
+  key: string;
+  dev: number;
+  ino: number;
+  fileId: string;
+  head: FileHead;
+  path: string;
+  stream: TranscriptStream;
+  cutter: BatchCutter;
+  frontier: AckFrontier;
+  /** Last size seen on disk (for the lag gauge). */
+  size: number;
+  /** Finished: read to its end, no more reads; forgotten once all its batches are acked. */
+  finished: boolean;
+  /** Deleted from disk (forget its checkpoint) rather than renamed away (keep it: the new name resumes). */
+  deleted: boolean;
+  skipped: boolean;
+}
+
+/** One inode, reachable by one or more paths. */
+export interface Tracked {
+  key: string;
+  dev: number;
+  ino: number;
+  paths: Set<string>;
+  fh: FileHandle | null;
+  /** Next byte to read. */
+  readPos: number;
+  id: Identity | null;
+  lastSize: number;
+  lastMtimeMs: number;
+  /** Last time it grew, changed, or had a watch event: what makes it "hot" for the 1 s sweep. */
+  lastChangeAt: number;
+  lastUsedAt: number;
+}
+
+export function checkpointOf(id: Identity, offset: number, lastTs: string | null): CheckpointEntry {
+  return { path: id.path, dev: id.dev, ino: id.ino, headLength: id.head.length, headSha256: id.head.sha256, offset, lastTs, ...(id.skipped ? { skipped: true } : {}) };
+}
