@@ -8,7 +8,9 @@
  *                messages every ackProgressMs so a long batch is not redelivered under our feet
  *   settling  -> map the outcome to ack / nak(delay) / term(reason) (errors.ts)
  *   -> fetching again, or binding again when the fetch failed (missed heartbeats, consumer deleted,
- *      connection trouble): the consumer object is recreated rather than trusted.
+ *      connection trouble): the consumer object is recreated rather than trusted. Messages that the failed
+ *      fetch had already delivered (batch mode collects them until the fetch ends) are nak'd, so they are
+ *      redelivered at once instead of waiting out the consumer's ack_wait.
  * stop(): no new fetch is started, a pending fetch is stopped, messages already received are handled and
  * settled, acks are flushed to the server, then `done` resolves.
  */
@@ -98,24 +100,35 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
   async function loop(): Promise<void> {
     let consumer: Consumer | null = null;
     while (!stopping) {
+      let pending: TrackedMessage[] = [];
       try {
         consumer ??= await o.js.consumers.get(o.stream, o.durable);
         const iter = await consumer.fetch({ max_messages: batchSize, expires });
         current = iter;
         if (stopping) iter.stop();
-        const pending: TrackedMessage[] = [];
         for await (const raw of iter) {
           const msg = wrapJsMsg(raw, o.termWithReason);
           if (o.mode === 'each') await handle([msg]);
           else pending.push(msg);
         }
         current = null;
-        await handle(pending);
+        const batch = pending;
+        pending = [];
+        await handle(batch);
       } catch (err) {
         current = null;
+        const unhandled = pending.filter((x) => !x.settled);
+        for (const x of unhandled) {
+          try {
+            x.nak();
+          } catch {
+            // connection closed: the server redelivers after ack_wait, nothing else to do
+          }
+        }
+        if (unhandled.length > 0) m.settled('nak', unhandled.length);
         if (stopping) break;
         consumer = null;
-        log.warn('pull failed; recreating the consumer', { err });
+        log.warn('pull failed; recreating the consumer', { err, nakedUnhandled: unhandled.length });
         await new Promise<void>((r) => {
           wake = r;
           setTimeout(r, 1000);
