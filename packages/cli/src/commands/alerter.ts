@@ -6,7 +6,6 @@
  * shipped rule pack runs and `--webhook-url` / `--slack-webhook-url` name the receivers.
  */
 import { hostname } from 'node:os';
-import { z } from 'zod';
 import { topology } from '@cctap/events';
 import {
   baseConfigShape,
@@ -23,18 +22,15 @@ import {
   runServices,
   type Service,
 } from '@cctap/kit';
-import { buildRuleSet, createAlerter, MissingBucketError, openKvStores, RulesConfigError } from '@cctap/alerter';
+import { createAlerter, MissingBucketError, openKvStores } from '@cctap/alerter';
+import { alerterRulesFrom, alerterRulesShape } from '../alerter-rules.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
 const shape = {
   ...baseConfigShape,
   ...natsConfigShape,
-  /** Rules and receivers file (YAML or JSON). */
-  rules: z.string().optional(),
-  webhookUrl: z.string().optional(),
-  webhookSecret: z.string().optional(),
-  slackWebhookUrl: z.string().optional(),
+  ...alerterRulesShape,
 };
 
 export const command: Command = {
@@ -44,20 +40,7 @@ export const command: Command = {
       const cfg = loadConfig({ shape, argv });
       const logger = createLogger({ service: 'alerter', level: cfg.logLevel, format: cfg.logFormat });
       logger.info('config', redactConfig(cfg));
-      let rules: Parameters<typeof createAlerter>[0]['rules'];
-      try {
-        rules = cfg.rules
-          ? { file: cfg.rules }
-          : buildRuleSet({
-              receivers: [
-                ...(cfg.webhookUrl ? [{ name: 'webhook', type: 'webhook', url: cfg.webhookUrl, ...(cfg.webhookSecret ? { secret: cfg.webhookSecret } : {}) }] : []),
-                ...(cfg.slackWebhookUrl ? [{ name: 'slack', type: 'slack', url: cfg.slackWebhookUrl }] : []),
-              ],
-            });
-      } catch (err) {
-        if (err instanceof RulesConfigError) throw new ConfigError(err.message);
-        throw err;
-      }
+      const rules = alerterRulesFrom(cfg);
       const metrics = createMetrics('alerter');
       const t = topology(cfg.prefix || undefined);
       const nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-alerter@${hostname()}`), logger, metrics });

@@ -1,6 +1,8 @@
 /** `cctap report daily|weekly|monthly|session|blocks`: team usage from the store, as tables or ccusage-shaped JSON. */
 import { parseArgs } from 'node:util';
-import type { ReportOptions, StoreOptions } from '@cctap/sink/reports';
+import type { BlocksReport, PeriodReport, ReportOptions, StoreOptions } from '@cctap/sink/reports';
+import { askRunningUp, UpQueryError } from '../up/query-client.js';
+import type { QueryRequest } from '../up/query-protocol.js';
 import type { Command } from './registry.js';
 
 const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks'] as const;
@@ -15,6 +17,7 @@ const USAGE = `usage: cctap report daily|weekly|monthly|session|blocks [options]
   --json                                ccusage's JSON field names (daily[], totals, modelBreakdowns, …)
   --clickhouse URL | --data DIR         the store (default ~/.cctap/data)
 
+While 'cctap up' runs on the same embedded store, the question is sent to it over loopback.
 Tokens are counted once per API response (the line with the largest total wins, across files);
 models without a price are shown as unpriced, never as $0.`;
 
@@ -66,6 +69,25 @@ export const command: Command = {
         return 2;
       }
       throw err;
+    }
+    const print = (r: PeriodReport | BlocksReport) => {
+      if ('blocks' in r) console.log(values.json ? JSON.stringify({ blocks: r.blocks }, null, 2) : sink.renderBlocksReport(r));
+      else console.log(values.json ? JSON.stringify(sink.periodReportJson(r), null, 2) : sink.renderPeriodReport(r));
+    };
+    // The embedded store admits one process: while `cctap up` holds it, ask `up`.
+    if (storeOpts.url === undefined) {
+      const q: QueryRequest = kind === 'blocks' ? { op: 'blocks', opts } : { op: 'period', kind, opts };
+      try {
+        const a = await askRunningUp<PeriodReport | BlocksReport>(storeOpts.dataDir ?? sink.DEFAULT_DATA_DIR, q);
+        if (a.answered) {
+          print(a.result);
+          return 0;
+        }
+      } catch (err) {
+        if (!(err instanceof UpQueryError)) throw err;
+        console.error(`cctap report: ${err.message}`);
+        return err.errorName === 'ReportOptionError' ? 2 : 1;
+      }
     }
     const store = await sink.openStore(storeOpts);
     try {

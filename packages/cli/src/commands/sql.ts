@@ -1,11 +1,13 @@
 /** `cctap sql "<query>"`: an ad-hoc read-only question to the store. */
 import { parseArgs } from 'node:util';
+import { askRunningUp, UpQueryError } from '../up/query-client.js';
 import type { Command } from './registry.js';
 
 const USAGE = `usage: cctap sql "<query>" [--format table|json] [--clickhouse URL | --data DIR]
 
 Read-only (SELECT, SHOW, DESCRIBE). Tables: events, usage, invalid_events, derived, alerts;
-views: usage_responses (one row per API response, deduplicated), tool_spans, sessions.`;
+views: usage_responses (one row per API response, deduplicated), tool_spans, sessions.
+While 'cctap up' runs on the same embedded store, the query is sent to it over loopback.`;
 
 export const command: Command = {
   summary: 'run a read-only SQL query against the store',
@@ -23,11 +25,26 @@ export const command: Command = {
       console.error(`--format must be table or json, got '${values.format}'`);
       return 2;
     }
-    const { openStore, renderSqlTable, runSql, storeOptionsFrom, StoreQueryError } = await import('@cctap/sink/reports');
-    const store = await openStore(storeOptionsFrom(values));
+    const { DEFAULT_DATA_DIR, openStore, renderSqlTable, runSql, storeOptionsFrom, StoreQueryError } = await import('@cctap/sink/reports');
+    const storeOpts = storeOptionsFrom(values);
+    const print = (rows: Record<string, unknown>[]) => console.log(values.format === 'json' ? JSON.stringify(rows, null, 2) : renderSqlTable(rows));
+    // The embedded store admits one process: while `cctap up` holds it, ask `up`.
+    if (storeOpts.url === undefined) {
+      try {
+        const a = await askRunningUp<Record<string, unknown>[]>(storeOpts.dataDir ?? DEFAULT_DATA_DIR, { op: 'sql', sql: positionals[0]! });
+        if (a.answered) {
+          print(a.result);
+          return 0;
+        }
+      } catch (err) {
+        if (!(err instanceof UpQueryError)) throw err;
+        console.error(`cctap sql: ${err.message}`);
+        return 1;
+      }
+    }
+    const store = await openStore(storeOpts);
     try {
-      const rows = await runSql(store, positionals[0]!);
-      console.log(values.format === 'json' ? JSON.stringify(rows, null, 2) : renderSqlTable(rows));
+      print(await runSql(store, positionals[0]!));
       return 0;
     } catch (err) {
       if (err instanceof StoreQueryError) {

@@ -1,9 +1,221 @@
+/**
+ * `cctap up`: the whole pipeline in one process (DESIGN section 8). Assembly in up/assemble-pipeline.ts, the
+ * screen in up/terminal-ui.ts, the feed in up/live-feed.ts, the loopback endpoint for `cctap report` /
+ * `cctap sql` in up/query-server.ts, the demo in up/demo.ts.
+ *
+ * Life: parse flags -> take the store (up.json lock) -> start every service (collector last) -> backfill
+ * with a progress bar -> live feed and status lines -> SIGTERM/SIGINT: collector stops reading and waits for
+ * its acks, the bus drains, the sink flushes, the summary is printed, the store closes, up.json goes away.
+ * `--once` stops by itself once the backfill is in the store. Exit 1 when the store is locked by another
+ * process, 2 on a bad flag.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { topology } from '@cctap/events';
+import { COLLECTOR_VERSION, identityFrom, resolveRoots, type CollectorProgress } from '@cctap/collector';
+import { ConfigError, createLogger, createMetrics, redactConfig, runServices, type Metrics } from '@cctap/kit';
+import type { Store } from '@cctap/sink';
+import { assemblePipeline, StoreLockedError, type Pipeline } from '../up/assemble-pipeline.js';
+import { DemoFixturesMissingError, prepareDemo, type DemoReplay } from '../up/demo.js';
+import { InstanceLockedError } from '../up/instance-file.js';
+import { LiveFeed } from '../up/live-feed.js';
+import { storeTotals, todayLine, totalsLine } from '../up/store-summary.js';
+import { TerminalUi, type UiMode } from '../up/terminal-ui.js';
+import { parseUpArgs, UP_USAGE, type UpConfig } from '../up/up-config.js';
+import { mb } from '../progress-format.js';
 import type { Command } from './registry.js';
+import { runCommand } from './run-command.js';
+
+async function counter(metrics: Metrics, name: string): Promise<number> {
+  const m = metrics.registry.getSingleMetric(name);
+  if (!m) return 0;
+  const v = await m.get();
+  return v.values.reduce((n, x) => n + x.value, 0);
+}
+
+/** What the collector did in this run (the metrics count every run from zero). */
+async function collectorRun(metrics: Metrics) {
+  return {
+    eventsPublished: await counter(metrics, 'cctap_collector_events_published_total'),
+    batchesPublished: await counter(metrics, 'cctap_collector_batches_published_total'),
+    bytesRead: await counter(metrics, 'cctap_collector_read_bytes_total'),
+  };
+}
+
+function uiModeOf(cfg: UpConfig): UiMode {
+  if (cfg.quiet) return 'quiet';
+  return process.stdout.isTTY === true && cfg.logFormat === 'pretty' ? 'tty' : 'plain';
+}
+
+/** A terminal shows warnings only unless a level was asked for; logs are the output everywhere else. */
+function logLevelOf(cfg: UpConfig, mode: UiMode, argv: readonly string[]): UpConfig['logLevel'] {
+  const explicit = argv.some((a) => a.startsWith('--log-level')) || process.env.CCTAP_LOG_LEVEL !== undefined;
+  if (explicit) return cfg.logLevel;
+  return mode === 'plain' ? cfg.logLevel : 'warn';
+}
 
 export const command: Command = {
   summary: 'run the whole pipeline in one process on embedded defaults',
-  async run() {
-    console.error('cctap up: the single-process mode is not built yet. Run `npm test` to see what exists.');
-    return 1;
-  },
+  run: (argv) =>
+    runCommand('up', async () => {
+      let cfg: UpConfig | 'help';
+      try {
+        cfg = parseUpArgs(argv);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        console.error(`cctap up: ${err.message}\n\n${UP_USAGE}`);
+        return 2;
+      }
+      if (cfg === 'help') {
+        console.log(UP_USAGE);
+        return 0;
+      }
+      const startedAt = Date.now();
+      const mode = uiModeOf(cfg);
+      // eslint-disable-next-line prefer-const -- the logger writes through the UI, which needs the logger
+      let ui: TerminalUi;
+      const log = createLogger({
+        service: 'up',
+        level: logLevelOf(cfg, mode, argv),
+        format: cfg.logFormat,
+        ...(mode === 'tty' ? { write: (line: string) => ui.writeLog(line) } : {}),
+      });
+      ui = new TerminalUi(mode, log);
+
+      // --demo: a temporary Claude config dir (and store, unless one was named) that the replay writes into.
+      let demoDir: string | null = null;
+      let roots: string[];
+      if (cfg.demo) {
+        demoDir = mkdtempSync(join(tmpdir(), 'cctap-demo-'));
+        roots = [join(demoDir, 'claude')];
+        mkdirSync(roots[0]!, { recursive: true });
+        if (!cfg.data && !cfg.clickhouse) cfg = { ...cfg, data: join(demoDir, 'data') };
+      } else {
+        roots = resolveRoots({ roots: cfg.root });
+      }
+      const cleanupDemo = () => {
+        if (demoDir) rmSync(demoDir, { recursive: true, force: true });
+      };
+      const { host, user } = identityFrom(cfg);
+      log.info('config', { ...redactConfig(cfg), host, user, roots });
+      const metrics = createMetrics('up');
+      const feed = new LiveFeed(topology(cfg.prefix || undefined));
+      let latest: CollectorProgress | null = null;
+
+      const summarize = async (store: Store) => {
+        const run = await collectorRun(metrics);
+        const totals = await storeTotals(store);
+        const seconds = (Date.now() - startedAt) / 1000;
+        const files = Math.max(latest?.filesTotal ?? 0, pipelineRef?.collector.health().files ?? 0);
+        if (cfg.logFormat === 'json') {
+          ui.final([JSON.stringify({ msg: 'summary', seconds, files, collector: run, store: totals })]);
+        } else {
+          ui.final([
+            `cctap up: stopped after ${seconds.toFixed(1)}s`,
+            `  collector: ${files} files, ${mb(run.bytesRead)} read, ${run.eventsPublished.toLocaleString('en-US')} events published in ${run.batchesPublished} batches`,
+            `  ${totalsLine(totals)}`,
+          ]);
+        }
+      };
+
+      // The demo is checked before anything starts; with --once its files are written in full first
+      // (a one-shot collector lists the tree once, at start).
+      let demo: DemoReplay | null = null;
+      if (demoDir) {
+        try {
+          demo = prepareDemo({ root: roots[0]!, speed: cfg.once ? 100 : cfg.demoSpeed });
+          if (cfg.once) {
+            demo.start();
+            await demo.done;
+          }
+        } catch (err) {
+          cleanupDemo();
+          if (!(err instanceof DemoFixturesMissingError)) throw err;
+          console.error(`cctap up: ${err.message}`);
+          return 1;
+        }
+      }
+
+      let pipeline: Pipeline;
+      let pipelineRef: Pipeline | null = null;
+      try {
+        pipeline = await assemblePipeline({ cfg, roots, host, user, logger: log, metrics, onPublished: feed.observe, beforeClose: summarize });
+      } catch (err) {
+        cleanupDemo();
+        if (err instanceof InstanceLockedError || err instanceof StoreLockedError) {
+          console.error(`cctap up: ${err.message}`);
+          return 1;
+        }
+        throw err;
+      }
+      pipelineRef = pipeline;
+      const { collector } = pipeline;
+      collector.events.on('progress', (p) => {
+        latest = p;
+        ui.progress(p);
+      });
+      collector.events.on('backfill-done', (p) => {
+        latest = p;
+        feed.goLive();
+        ui.backfillDone(p, feed.tallies);
+        if (p.filesTotal === 0 && !cfg.demo && !cfg.once) {
+          ui.status(`no Claude Code transcripts under ${roots.join(', ')} yet; waiting for sessions. To see cctap work now: npm start -- --demo`, {});
+        }
+      });
+      feed.on('item', (i) => ui.item(i));
+
+      const running = await runServices({
+        services: pipeline.services,
+        logger: log,
+        metrics,
+        metricsPort: cfg.metricsPort,
+        metricsHost: cfg.metricsHost,
+        shutdownTimeoutMs: cfg.shutdownTimeoutMs,
+      });
+      const probeHost = cfg.metricsHost === '0.0.0.0' ? '127.0.0.1' : cfg.metricsHost;
+      ui.banner({
+        version: `collector ${COLLECTOR_VERSION}`,
+        bus: pipeline.busLabel,
+        store: pipeline.storeLabel,
+        roots,
+        files: collector.health().files,
+        metricsUrl: `http://${probeHost}:${running.probe.port}/metrics`,
+        demo: cfg.demo,
+      });
+
+      if (demo && !cfg.once) {
+        const d = demo;
+        d.start();
+        ui.status(`demo: replaying ${d.files} sample transcripts (${d.lines} lines) over ~${Math.round(d.durationMs / 1000)}s`, { files: d.files, lines: d.lines });
+        void d.done.then(() => d.finishedAllLines && ui.status('demo: every line replayed. Try `cctap report daily` or `cctap sql "SELECT type, count() FROM events GROUP BY type"` in another terminal; Ctrl-C stops', {}));
+      }
+
+      let statusTimer: NodeJS.Timeout | null = null;
+      if (cfg.statusSeconds > 0 && !cfg.once) {
+        let busy = false;
+        statusTimer = setInterval(() => {
+          if (busy || !feed.isLive) return;
+          busy = true;
+          todayLine(pipeline.store, pipeline.analyzer.engine.stats().active)
+            .then((s) => ui.status(s.text, s.fields), (err: unknown) => log.debug('status line failed', { err }))
+            .finally(() => (busy = false));
+        }, cfg.statusSeconds * 1000);
+        statusTimer.unref();
+      }
+
+      let code: number;
+      if (cfg.once) {
+        // Done when every line that exists is in the store; a signal before that is an incomplete run.
+        const finished = await Promise.race([pipeline.drained().then(() => 'drained' as const), running.done.then(() => 'stopped' as const)]);
+        code = await running.stop('once: backfill complete');
+        if (finished === 'stopped') code = 1;
+      } else {
+        code = await running.done;
+      }
+      if (statusTimer) clearInterval(statusTimer);
+      demo?.stop();
+      cleanupDemo();
+      return code;
+    }),
 };

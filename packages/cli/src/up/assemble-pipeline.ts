@@ -1,0 +1,209 @@
+/**
+ * The five services of `cctap up` wired for one process, on the in-process bus and the embedded store, or
+ * on NATS / a ClickHouse server when configured.
+ *
+ * Runner order (started in order, stopped in reverse, DESIGN section 10):
+ *   transport   bus, NATS connection, store, up.json      stopped last: close the bus, drain NATS, close the store
+ *   sink        consumes events, invalid, derived, alerts  stops after everything upstream has published
+ *   alerter, analyzer, validator
+ *   loopback    the query endpoint for report/sql         (embedded store only)
+ *   collector   started last (every consumer is listening), stopped first: stop reading, wait for the acks
+ * In process, a collector publish resolves only when every consumer downstream of it acked (the validator
+ * acks a raw batch after its events were acked by the analyzer, the alerter and the sink, which acks after
+ * the insert), so "collector idle" means "in the store", and the checkpoint only ever covers stored lines.
+ */
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { topology, type ConsumerKey } from '@cctap/events';
+import { createCollector, type CollectorService } from '@cctap/collector';
+import {
+  connectNats,
+  createInProcessBus,
+  createJetStreamBus,
+  natsOptionsFromConfig,
+  provision,
+  type Bus,
+  type Logger,
+  type Metrics,
+  type Service,
+} from '@cctap/kit';
+import { createValidatorService } from '@cctap/validator';
+import { createAnalyzer, MemoryStateStore, openKvStateStore, type AnalyzerService } from '@cctap/analyzer';
+import { createAlerter, openKvStores } from '@cctap/alerter';
+import { createSink, DEFAULT_DATA_DIR, jetStreamPending, migrate, openStore, retentionFromEnv, SINK_CONSUMERS, type Store } from '@cctap/sink';
+import { alerterRulesFrom } from '../alerter-rules.js';
+import { acquireInstance, type InstanceHandle } from './instance-file.js';
+import { startQueryServer, type QueryServer } from './query-server.js';
+import { tapBus, type PublishedHook } from './tap-bus.js';
+import { stateDirOf, type UpConfig } from './up-config.js';
+
+/** Every consumer `up` runs; the in-process bus waits for exactly these. */
+export const UP_CONSUMERS = ['validator', 'analyzer', 'alerter-events', 'alerter-derived', ...SINK_CONSUMERS] as const satisfies readonly ConsumerKey[];
+
+/** The embedded store is held by another process that is not a `cctap up` (a sink, a report in progress). */
+export class StoreLockedError extends Error {
+  override readonly name = 'StoreLockedError';
+}
+
+export interface Pipeline {
+  busLabel: string;
+  storeLabel: string;
+  roots: readonly string[];
+  stateDir: string;
+  store: Store;
+  collector: CollectorService;
+  analyzer: AnalyzerService;
+  services: Service[];
+  /** Resolves once every consumer has processed everything published so far. */
+  drained(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  cfg: UpConfig;
+  roots: readonly string[];
+  host: string;
+  user: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** Sees every message the validator, analyzer and alerter published (the live feed). */
+  onPublished: PublishedHook;
+  /** Runs after every service stopped and before the store closes (the final summary). */
+  beforeClose?: (store: Store) => Promise<void>;
+}
+
+async function openEmbedded(dataDir: string): Promise<Store> {
+  try {
+    return await openStore({ dataDir });
+  } catch (err) {
+    const text = `${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`;
+    if (/Cannot lock file|already running|CHDB_CONNECTION/i.test(text)) {
+      throw new StoreLockedError(`the store in ${dataDir} is open in another process (a 'cctap sink', 'migrate' or 'report' on the same --data); stop it and retry`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
+  const { cfg, logger: log, metrics } = o;
+  const t = topology(cfg.prefix || undefined);
+  const embedded = !cfg.clickhouse;
+  const dataDir = embedded ? resolve(cfg.data ?? DEFAULT_DATA_DIR) : null;
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const undo = async () => {
+    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => undefined);
+  };
+
+  try {
+    const instance: InstanceHandle | null = dataDir ? acquireInstance(dataDir) : null;
+    if (instance) cleanups.push(() => instance.release());
+    const store = dataDir ? await openEmbedded(dataDir) : await openStore({ url: cfg.clickhouse! });
+    cleanups.push(() => store.close());
+    const migrated = await migrate(store, retentionFromEnv());
+    log.info('store ready', { store: store.location, migrationsApplied: migrated.applied.length });
+
+    let bus: Bus;
+    let nc: Awaited<ReturnType<typeof connectNats>> | null = null;
+    if (cfg.nats) {
+      nc = await connectNats({ ...natsOptionsFromConfig({ ...cfg, nats: cfg.nats }, `cctap-up@${hostname()}`), logger: log, metrics });
+      const conn = nc;
+      cleanups.push(() => conn.close());
+      const report = await provision(nc, { prefix: cfg.prefix });
+      log.info('nats provisioned', { server: report.serverVersion, created: report.entries.filter((e) => e.action === 'created').length });
+      bus = createJetStreamBus(nc, { topology: t, logger: log, metrics });
+    } else {
+      bus = createInProcessBus({ topology: t, consumers: UP_CONSUMERS, logger: log, metrics });
+    }
+    const tapped = tapBus(bus, o.onPublished);
+
+    const sink = createSink({ bus, store, hostOf: (s) => t.hostOf(s), logger: log, metrics, ...(nc ? { pending: await jetStreamPending(nc, t) } : {}) });
+    const kv = nc ? await openKvStores(nc, t) : null;
+    const alerter = createAlerter({ bus: tapped, topology: t, rules: alerterRulesFrom(cfg), logger: log, metrics, ...(kv ? { state: kv.alerts, silences: kv.silences } : {}) });
+    const analyzer = createAnalyzer({
+      bus: tapped,
+      topology: t,
+      logger: log,
+      metrics,
+      store: nc ? await openKvStateStore(nc, t.bucket('analyzer')) : new MemoryStateStore(),
+    });
+    const validator = createValidatorService({ bus: tapped, topology: t, logger: log, metrics });
+    const stateDir = stateDirOf(cfg, dataDir);
+    const collector = createCollector({
+      bus,
+      roots: o.roots,
+      stateDir,
+      host: o.host,
+      user: o.user,
+      privacy: cfg.privacy,
+      labels: cfg.labels,
+      since: cfg.since ? new Date(cfg.since) : null,
+      ...(cfg.prefix ? { subjectPrefix: cfg.prefix } : {}),
+      watch: !cfg.once,
+      stopTimeoutMs: Math.max(500, cfg.shutdownTimeoutMs - 5000),
+      logger: log,
+      metrics,
+    });
+
+    let connected = true;
+    const transport: Service = {
+      name: 'transport',
+      async start() {},
+      async stop() {
+        await bus.close();
+        if (o.beforeClose) await o.beforeClose(store).catch((err: unknown) => log.warn('final summary failed', { err }));
+        if (nc && !nc.isClosed()) await nc.drain().catch(() => nc.close());
+        connected = false;
+        await store.close();
+        instance?.release();
+      },
+      health: () => ({ ready: connected && (nc === null || !nc.isClosed()) }),
+    };
+    const services: Service[] = [transport, sink, alerter, analyzer, validator];
+    if (instance) {
+      let server: QueryServer | null = null;
+      services.push({
+        name: 'loopback',
+        async start() {
+          server = await startQueryServer({ store, logger: log });
+          instance.publish(server.port, server.token);
+          log.info('loopback query endpoint', { port: server.port, file: instance.path });
+        },
+        async stop() {
+          await server?.close();
+        },
+        health: () => ({ ready: server !== null }),
+      });
+    }
+    services.push(collector);
+
+    const drained = async (): Promise<void> => {
+      await collector.idle();
+      if (!nc) return; // in process: idle already means every consumer acked (see the header)
+      // On JetStream a PubAck means stored, not consumed: wait until no consumer of ours has anything left.
+      for (;;) {
+        let left = 0;
+        for (const c of UP_CONSUMERS) {
+          const r = await nc.request(`$JS.API.CONSUMER.INFO.${t.consumerStream(c)}.${t.consumer(c)}`, '', { timeout: 5000 });
+          const info = r.json<{ num_pending?: number; num_ack_pending?: number }>();
+          left += (info.num_pending ?? 0) + (info.num_ack_pending ?? 0);
+        }
+        if (left === 0) return;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+
+    return {
+      busLabel: nc ? `NATS JetStream ${nc.getServer()}` : 'in-process',
+      storeLabel: store.kind === 'embedded' ? `embedded ClickHouse in ${store.location}` : `ClickHouse ${store.location}`,
+      roots: o.roots,
+      stateDir,
+      store,
+      collector,
+      analyzer,
+      services,
+      drained,
+    };
+  } catch (err) {
+    await undo();
+    throw err;
+  }
+}

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { acquireInstance, INSTANCE_FILE, InstanceLockedError, readLiveInstance } from './instance-file.js';
+
+const dirs: string[] = [];
+const dir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'cctap-instance-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('up.json', () => {
+  it('is created on acquire, carries the endpoint once published, and is removed on release', () => {
+    const d = dir();
+    const h = acquireInstance(d);
+    expect(JSON.parse(readFileSync(join(d, INSTANCE_FILE), 'utf8'))).toMatchObject({ pid: process.pid, port: null });
+    h.publish(4321, 'tok');
+    expect(JSON.parse(readFileSync(join(d, INSTANCE_FILE), 'utf8'))).toMatchObject({ pid: process.pid, port: 4321, token: 'tok' });
+    h.release();
+    expect(existsSync(join(d, INSTANCE_FILE))).toBe(false);
+  });
+
+  it('refuses a store held by a live process and names it', async () => {
+    const d = dir();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      writeFileSync(join(d, INSTANCE_FILE), JSON.stringify({ pid: other.pid, port: 1, token: 't', startedAt: '' }));
+      expect(readLiveInstance(d)).toMatchObject({ pid: other.pid, port: 1 });
+      expect(() => acquireInstance(d)).toThrow(InstanceLockedError);
+      expect(() => acquireInstance(d)).toThrow(`pid ${other.pid}`);
+    } finally {
+      other.kill();
+      await new Promise((r) => other.on('exit', r));
+    }
+    // Its process is gone: the file is stale and is taken over.
+    expect(readLiveInstance(d)).toBeNull();
+    acquireInstance(d).release();
+  });
+
+  it('ignores an unreadable file', () => {
+    const d = dir();
+    writeFileSync(join(d, INSTANCE_FILE), 'not json');
+    expect(readLiveInstance(d)).toBeNull();
+    acquireInstance(d).release();
+  });
+});

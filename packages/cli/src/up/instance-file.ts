@@ -1,0 +1,123 @@
+/**
+ * `<data>/up.json`: the lock and the address of a running `cctap up` on one embedded store.
+ *
+ *   absent ──acquire()──▶ locked {pid, port: null} ──publish(port, token)──▶ serving {pid, port, token}
+ *      ▲                                                                            │
+ *      └──────────────────────────────── release() (exit) ◀─────────────────────────┘
+ *
+ * The embedded engine allows one process per data directory, so the file is created exclusively: a second
+ * `up` finds it, sees that its pid is alive and refuses (InstanceLockedError). A file left by a process
+ * that died (kill -9, power loss) names a dead pid and is taken over. Readers (`cctap report`, `cctap sql`)
+ * use `readLiveInstance` to find the loopback query endpoint; the token keeps other local users out.
+ * Only node:fs here: `cctap report` loads this module and must stay light.
+ */
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const INSTANCE_FILE = 'up.json';
+
+export interface UpInstance {
+  pid: number;
+  /** Loopback port of the query endpoint; null while starting. */
+  port: number | null;
+  /** Sent as `authorization: Bearer <token>` to the query endpoint. */
+  token: string | null;
+  startedAt: string;
+}
+
+export class InstanceLockedError extends Error {
+  override readonly name = 'InstanceLockedError';
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`${dataDir} is in use by another 'cctap up' (pid ${pid}); stop it first (or use --data DIR for another store)`);
+  }
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function parse(text: string): UpInstance | null {
+  try {
+    const v = JSON.parse(text) as Partial<UpInstance>;
+    if (typeof v.pid !== 'number') return null;
+    return { pid: v.pid, port: typeof v.port === 'number' ? v.port : null, token: typeof v.token === 'string' ? v.token : null, startedAt: String(v.startedAt ?? '') };
+  } catch {
+    return null;
+  }
+}
+
+/** The instance serving `dataDir`, or null when there is none (no file, unreadable, or its pid is dead). */
+export function readLiveInstance(dataDir: string): UpInstance | null {
+  let text: string;
+  try {
+    text = readFileSync(join(dataDir, INSTANCE_FILE), 'utf8');
+  } catch {
+    return null;
+  }
+  const inst = parse(text);
+  return inst && alive(inst.pid) && inst.pid !== process.pid ? inst : null;
+}
+
+export interface InstanceHandle {
+  readonly path: string;
+  /** Records the query endpoint (atomic replace, mode 0600). */
+  publish(port: number, token: string): void;
+  /** Removes the file if it is still ours. */
+  release(): void;
+}
+
+/** Takes the lock on `dataDir` or throws InstanceLockedError. */
+export function acquireInstance(dataDir: string): InstanceHandle {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, INSTANCE_FILE);
+  const startedAt = new Date().toISOString();
+  const body = (port: number | null, token: string | null) => `${JSON.stringify({ pid: process.pid, port, token, startedAt } satisfies UpInstance)}\n`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o600);
+      writeSync(fd, body(null, null));
+      closeSync(fd);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
+      let text = '';
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        // removed between open and read: try again
+      }
+      const holder = parse(text);
+      if (holder && alive(holder.pid) && holder.pid !== process.pid) throw new InstanceLockedError(dataDir, holder.pid);
+      rmSync(path, { force: true }); // stale: its process is gone
+    }
+  }
+  let released = false;
+  return {
+    path,
+    publish(port, token) {
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, body(port, token), { mode: 0o600 });
+      renameSync(tmp, path);
+    },
+    release() {
+      if (released) return;
+      released = true;
+      try {
+        if (parse(readFileSync(path, 'utf8'))?.pid === process.pid) rmSync(path, { force: true });
+      } catch {
+        // already gone
+      }
+    },
+  };
+}

@@ -1,0 +1,11 @@
+/** What `cctap report` / `cctap sql` ask a running `cctap up` over loopback, and how it answers. */
+import type { ReportOptions } from '@cctap/sink/reports';
+
+export const QUERY_PATH = '/v1/query';
+
+export type QueryRequest =
+  | { op: 'period'; kind: 'daily' | 'weekly' | 'monthly' | 'session'; opts: ReportOptions }
+  | { op: 'blocks'; opts: ReportOptions }
+  | { op: 'sql'; sql: string };
+
+export type QueryResponse = { ok: true; result: unknown } | { ok: false; error: { name: string; message: string } };

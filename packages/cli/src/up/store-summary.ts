@@ -1,0 +1,41 @@
+/**
+ * Numbers from the store for the status line (today's tokens and cost, in the local time zone) and for the
+ * final summary (everything stored). Both read the deduplicated tables through the report functions, so
+ * they agree with `cctap report`.
+ */
+import { periodReport, type Store } from '@cctap/sink';
+
+export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const usd = (n: number | null) => (n === null ? 'unpriced' : `$${n.toFixed(2)}`);
+
+export async function todayLine(store: Store, activeSessions: number): Promise<{ text: string; fields: Record<string, unknown> }> {
+  const tz = localTimeZone();
+  const day = new Date().toLocaleDateString('en-CA', { timeZone: tz });
+  const r = await periodReport(store, 'daily', { since: day, until: day, tz });
+  const tokens = r.totals.totalTokens;
+  return {
+    text: `${activeSessions} active sessions · today ${fmt(tokens)} tokens · ${usd(r.totals.totalCost)}`,
+    fields: { activeSessions, todayTokens: tokens, todayCostUsd: r.totals.totalCost },
+  };
+}
+
+export interface StoreTotals {
+  events: number;
+  sessions: number;
+  tokens: number;
+  costUsd: number | null;
+}
+
+export async function storeTotals(store: Store): Promise<StoreTotals> {
+  const [row] = await store.query<{ events: number; sessions: number }>(
+    "SELECT uniqExact(id) AS events, uniqExactIf((host, session_id), session_id != '') AS sessions FROM events WHERE type != 'heartbeat'",
+  );
+  const r = await periodReport(store, 'monthly', { tz: 'UTC' });
+  return { events: row?.events ?? 0, sessions: row?.sessions ?? 0, tokens: r.totals.totalTokens, costUsd: r.totals.totalCost };
+}
+
+export function totalsLine(t: StoreTotals): string {
+  return `store: ${fmt(t.events)} events, ${fmt(t.sessions)} sessions, ${fmt(t.tokens)} tokens, ${usd(t.costUsd)}`;
+}

@@ -1,0 +1,122 @@
+/**
+ * What a person sees while `cctap up` runs.
+ *
+ * - tty:   a banner, a progress bar redrawn in place while backfilling, then the live feed (one colored line
+ *          per item) and a periodic status line; log lines (warnings and errors) are printed above the bar.
+ * - plain: the same information as log lines (not a terminal, or --log-format json): for services and files.
+ * - quiet: nothing but the logger's warnings and errors.
+ */
+import type { CollectorProgress } from '@cctap/collector';
+import type { Logger } from '@cctap/kit';
+import { mb, progressLine } from '../progress-format.js';
+import type { FeedItem, FeedTallies } from './live-feed.js';
+
+export type UiMode = 'tty' | 'plain' | 'quiet';
+
+export interface BannerInfo {
+  version: string;
+  bus: string;
+  store: string;
+  roots: readonly string[];
+  files: number;
+  metricsUrl: string;
+  demo: boolean;
+}
+
+const ESC = '\u001b[';
+const paint = (code: string, s: string) => `${ESC}${code}m${s}${ESC}0m`;
+const dim = (s: string) => paint('2', s);
+const bold = (s: string) => paint('1', s);
+const COLOR: Record<FeedItem['severity'], string> = { info: '36', warning: '33', critical: '31' };
+
+function bar(fraction: number, width = 24): string {
+  const f = Math.max(0, Math.min(1, fraction));
+  const full = Math.round(f * width);
+  return `[${'#'.repeat(full)}${'-'.repeat(width - full)}] ${String(Math.floor(f * 100)).padStart(3)}%`;
+}
+
+export class TerminalUi {
+  private barLine = '';
+  private lastPlainProgress = 0;
+
+  constructor(
+    readonly mode: UiMode,
+    private readonly log: Logger,
+    private readonly out: NodeJS.WriteStream = process.stdout,
+  ) {}
+
+  /** Where the logger writes in tty mode: above the progress bar. */
+  readonly writeLog = (line: string): void => this.above(line.replace(/\n$/, ''));
+
+  private above(text: string): void {
+    if (this.mode !== 'tty') {
+      process.stderr.write(`${text}\n`);
+      return;
+    }
+    this.out.write(`\r${ESC}2K${text}\n${this.barLine}`);
+  }
+
+  banner(b: BannerInfo): void {
+    if (this.mode === 'quiet') return;
+    if (this.mode === 'plain') {
+      this.log.info('cctap up', { bus: b.bus, store: b.store, roots: b.roots, files: b.files, metrics: b.metricsUrl, demo: b.demo });
+      return;
+    }
+    const lines = [
+      `${bold('cctap up')} ${dim(b.version)}${b.demo ? `  ${paint('35', 'demo: replaying the sample transcripts shipped with cctap')}` : ''}`,
+      `  watching  ${b.roots.join(', ')}  ${dim(`(${b.files} transcript files)`)}`,
+      `  bus       ${b.bus}`,
+      `  store     ${b.store}`,
+      `  metrics   ${b.metricsUrl}  ${dim('(/livez /readyz)')}`,
+      `  ${dim("reports while this runs: cctap report daily | cctap sql \"SELECT ...\"  ·  Ctrl-C stops cleanly")}`,
+      '',
+    ];
+    this.out.write(`${lines.join('\n')}\n`);
+  }
+
+  progress(p: CollectorProgress): void {
+    if (this.mode === 'quiet') return;
+    if (this.mode === 'plain') {
+      if (Date.now() - this.lastPlainProgress < 5000) return;
+      this.lastPlainProgress = Date.now();
+      this.log.info(progressLine(p));
+      return;
+    }
+    const fraction = p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : 1;
+    const eta = p.etaSeconds === null ? '' : `  eta ${Math.ceil(p.etaSeconds)}s`;
+    this.barLine = `backfill ${bar(fraction)}  ${p.filesDone}/${p.filesTotal} files  ${mb(p.bytesRead)}/${mb(p.bytesTotal)}  ${Math.round(p.eventsPerSecond).toLocaleString('en-US')} events/s${eta}`;
+    this.out.write(`\r${ESC}2K${this.barLine}`);
+  }
+
+  backfillDone(p: CollectorProgress & { seconds: number }, t: FeedTallies): void {
+    const found = `${t['session.start']} sessions, ${t['tool.error']} tool errors, ${t['api.error']} API errors, ${t.rate_limit} rate limits, ${t.alert} alerts`;
+    const text = `backfill done: ${p.filesTotal} files, ${mb(p.bytesRead)}, ${p.eventsPublished.toLocaleString('en-US')} events in ${p.seconds.toFixed(1)}s (${found}); live now`;
+    this.barLine = '';
+    if (this.mode === 'quiet') return;
+    if (this.mode === 'plain') this.log.info(text, { ...p, ...t });
+    else this.out.write(`\r${ESC}2K${paint('32', text)}\n`);
+  }
+
+  item(i: FeedItem): void {
+    if (this.mode === 'quiet') return;
+    if (this.mode === 'plain') {
+      this.log.info(i.text.replace(/ {2,}/g, '  '), { kind: i.kind, host: i.host, sessionId: i.sessionId, project: i.project, ts: i.ts });
+      return;
+    }
+    const time = new Date().toLocaleTimeString('en-GB', { hour12: false });
+    this.above(`${dim(time)}  ${paint(COLOR[i.severity], i.text)}`);
+  }
+
+  status(text: string, fields: Record<string, unknown>): void {
+    if (this.mode === 'quiet') return;
+    if (this.mode === 'plain') this.log.info(text, fields);
+    else this.above(dim(`${new Date().toLocaleTimeString('en-GB', { hour12: false })}  ${text}`));
+  }
+
+  /** The last words: stdout in every mode but quiet, so scripts can keep them. */
+  final(lines: readonly string[]): void {
+    if (this.mode === 'quiet') return;
+    if (this.mode === 'tty') this.out.write(`\r${ESC}2K`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+}
