@@ -5,25 +5,10 @@
  * Receivers and rules come from `--rules <file>` (YAML/JSON, reloaded when it changes); without one, the
  * shipped rule pack runs and `--webhook-url` / `--slack-webhook-url` name the receivers.
  */
-import { hostname } from 'node:os';
-import { topology } from '@cctap/events';
-import {
-  baseConfigShape,
-  ConfigError,
-  connectNats,
-  createJetStreamBus,
-  createLogger,
-  createMetrics,
-  loadConfig,
-  natsConfigShape,
-  natsOptionsFromConfig,
-  natsService,
-  redactConfig,
-  runServices,
-  type Service,
-} from '@cctap/kit';
+import { baseConfigShape, ConfigError, loadConfig, natsConfigShape } from '@cctap/kit';
 import { createAlerter, MissingBucketError, openKvStores } from '@cctap/alerter';
 import { alerterRulesFrom, alerterRulesShape } from '../alerter-rules.js';
+import { runNatsServiceCommand } from '../nats-service-command.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -38,24 +23,12 @@ export const command: Command = {
   run: (argv) =>
     runCommand('alerter', async () => {
       const cfg = loadConfig({ shape, argv });
-      const logger = createLogger({ service: 'alerter', level: cfg.logLevel, format: cfg.logFormat });
-      logger.info('config', redactConfig(cfg));
       const rules = alerterRulesFrom(cfg);
-      const metrics = createMetrics('alerter');
-      const t = topology(cfg.prefix || undefined);
-      const nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-alerter@${hostname()}`), logger, metrics });
-      const bus = createJetStreamBus(nc, { topology: t, logger, metrics });
-      let stores;
-      try {
-        stores = await openKvStores(nc, t);
-      } catch (err) {
-        await nc.close();
-        if (err instanceof MissingBucketError) throw new ConfigError(err.message);
-        throw err;
-      }
-      const alerter = createAlerter({ bus, topology: t, rules, logger, metrics, state: stores.alerts, silences: stores.silences });
-      const services: Service[] = [natsService(nc), alerter];
-      const running = await runServices({ services, logger, metrics, metricsPort: cfg.metricsPort, metricsHost: cfg.metricsHost, shutdownTimeoutMs: cfg.shutdownTimeoutMs });
-      return running.done;
+      return runNatsServiceCommand('alerter', cfg, async ({ nc, bus, topology, logger, metrics }) => {
+        const stores = await openKvStores(nc, topology).catch((err: unknown) => {
+          throw err instanceof MissingBucketError ? new ConfigError(err.message) : err;
+        });
+        return [createAlerter({ bus, topology, rules, logger, metrics, state: stores.alerts, silences: stores.silences })];
+      });
     }),
 };

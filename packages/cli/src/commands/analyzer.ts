@@ -1,22 +1,8 @@
 /** `cctap analyzer`: live sessions, tool spans, loops and anomalies (CCTAP_EVENTS -> CCTAP_DERIVED). */
-import { hostname } from 'node:os';
 import { z } from 'zod';
-import { topology } from '@cctap/events';
-import {
-  baseConfigShape,
-  connectNats,
-  createJetStreamBus,
-  createLogger,
-  createMetrics,
-  loadConfig,
-  natsConfigShape,
-  natsOptionsFromConfig,
-  natsService,
-  redactConfig,
-  runServices,
-  type Service,
-} from '@cctap/kit';
+import { baseConfigShape, loadConfig, natsConfigShape } from '@cctap/kit';
 import { createAnalyzer, openKvStateStore } from '@cctap/analyzer';
+import { runNatsServiceCommand } from '../nats-service-command.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -42,21 +28,11 @@ export const command: Command = {
   run: (argv) =>
     runCommand('analyzer', async () => {
       const cfg = loadConfig({ shape, argv });
-      const logger = createLogger({ service: 'analyzer', level: cfg.logLevel, format: cfg.logFormat });
-      logger.info('config', redactConfig(cfg));
-      const metrics = createMetrics('analyzer');
-      const t = topology(cfg.prefix || undefined);
-      const nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-analyzer@${hostname()}`), logger, metrics });
-      const bus = createJetStreamBus(nc, { topology: t, logger, metrics });
-      const store = await openKvStateStore(nc, t.bucket('analyzer'));
       const { fetchBatch, ...rest } = cfg;
       const analyzerKeys = ['idleMs', 'endMs', 'waitingMs', 'contextThreshold', 'loopCount', 'errorBurstCount', 'anomalyZ', 'maxSessions', 'metricsByProject', 'metricsByUser'] as const;
       const config = Object.fromEntries(analyzerKeys.filter((k) => rest[k] !== undefined).map((k) => [k, rest[k]]));
-      const services: Service[] = [
-        natsService(nc),
-        createAnalyzer({ bus, topology: t, logger, metrics, store, config, batchSize: fetchBatch }),
-      ];
-      const running = await runServices({ services, logger, metrics, metricsPort: cfg.metricsPort, metricsHost: cfg.metricsHost, shutdownTimeoutMs: cfg.shutdownTimeoutMs });
-      return running.done;
+      return runNatsServiceCommand('analyzer', cfg, async ({ nc, bus, topology, logger, metrics }) => [
+        createAnalyzer({ bus, topology, logger, metrics, store: await openKvStateStore(nc, topology.bucket('analyzer')), config, batchSize: fetchBatch }),
+      ]);
     }),
 };

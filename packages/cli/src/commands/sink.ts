@@ -3,9 +3,10 @@
  * JetStream, applies the migrations first (idempotent), serves /livez /readyz /metrics, stops cleanly on
  * SIGTERM/SIGINT (stop pulling, finish and ack the flush in progress, close).
  */
-import { topology } from '@cctap/events';
-import { ConfigError, connectNats, createJetStreamBus, createLogger, createMetrics, loadConfig, redactConfig, runServices, type Service } from '@cctap/kit';
+import { ConfigError, loadConfig, type Service } from '@cctap/kit';
+import { runNatsServiceCommand } from '../nats-service-command.js';
 import type { Command } from './registry.js';
+import { runCommand } from './run-command.js';
 
 const USAGE = `usage: cctap sink --nats URL [--clickhouse URL | --data DIR] [options]
 
@@ -36,56 +37,25 @@ export const command: Command = {
       }
       throw err;
     }
-    const log = createLogger({ service: 'sink', level: cfg.logLevel, format: cfg.logFormat });
-    const metrics = createMetrics('sink');
-    log.info('config', redactConfig(cfg));
-
-    const store = await sink.openStore(storeOpts);
-    const migrated = await sink.migrate(store, sink.retentionFromEnv());
-    log.info('schema ready', { store: store.location, applied: migrated.applied });
-
-    const t = topology(cfg.prefix || undefined);
-    const nc = await connectNats({
-      servers: cfg.nats,
-      name: 'cctap-sink',
-      ...(cfg.natsUser ? { user: cfg.natsUser, password: cfg.natsPassword ?? '' } : {}),
-      ...(cfg.natsToken ? { token: cfg.natsToken } : {}),
-      ...(cfg.natsNkeySeedFile ? { nkeySeedFile: cfg.natsNkeySeedFile } : {}),
-      ...(cfg.natsCredsFile ? { credsFile: cfg.natsCredsFile } : {}),
-      tls: { ...(cfg.natsTlsCa ? { caFile: cfg.natsTlsCa } : {}), ...(cfg.natsTlsCert ? { certFile: cfg.natsTlsCert } : {}), ...(cfg.natsTlsKey ? { keyFile: cfg.natsTlsKey } : {}) },
-      logger: log,
-      metrics,
-    });
-    const bus = createJetStreamBus(nc, { topology: t, logger: log, metrics });
-    const service = sink.createSink({
-      bus,
-      store,
-      hostOf: (s) => t.hostOf(s),
-      batchSize: cfg.batchSize,
-      flushIntervalMs: cfg.flushIntervalMs,
-      pending: await sink.jetStreamPending(nc, t),
-      logger: log,
-      metrics,
-    });
-    // Closing order after the service stopped: the bus (no more acks needed), the connection, the store.
-    const transport: Service = {
-      name: 'transport',
-      async start() {},
-      async stop() {
-        await bus.close();
-        await nc.drain().catch(() => nc.close());
-        await store.close();
-      },
-      health: () => ({ ready: !nc.isClosed() }),
-    };
-    const running = await runServices({
-      services: [transport, service],
-      logger: log,
-      metrics,
-      metricsPort: cfg.metricsPort,
-      metricsHost: cfg.metricsHost,
-      shutdownTimeoutMs: cfg.shutdownTimeoutMs,
-    });
-    return running.done;
+    return runCommand('sink', () =>
+      runNatsServiceCommand('sink', cfg, async ({ nc, bus, topology, logger, metrics }) => {
+        const store = await sink.openStore(storeOpts);
+        const migrated = await sink.migrate(store, sink.retentionFromEnv());
+        logger.info('schema ready', { store: store.location, applied: migrated.applied });
+        // Stops after the sink (reverse start order): the last flush is in before the store closes.
+        const storeService: Service = { name: 'store', async start() {}, stop: () => store.close(), health: () => ({ ready: true }) };
+        const service = sink.createSink({
+          bus,
+          store,
+          hostOf: (s) => topology.hostOf(s),
+          batchSize: cfg.batchSize,
+          flushIntervalMs: cfg.flushIntervalMs,
+          pending: await sink.jetStreamPending(nc, topology),
+          logger,
+          metrics,
+        });
+        return [storeService, service];
+      }),
+    );
   },
 };

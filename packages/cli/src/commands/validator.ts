@@ -1,22 +1,8 @@
 /** `cctap validator`: the trust boundary service (CCTAP_RAW -> CCTAP_EVENTS / CCTAP_INVALID). */
-import { hostname } from 'node:os';
 import { z } from 'zod';
-import { topology } from '@cctap/events';
-import {
-  baseConfigShape,
-  connectNats,
-  createJetStreamBus,
-  createLogger,
-  createMetrics,
-  loadConfig,
-  natsConfigShape,
-  natsOptionsFromConfig,
-  natsService,
-  redactConfig,
-  runServices,
-  type Service,
-} from '@cctap/kit';
+import { baseConfigShape, loadConfig, natsConfigShape } from '@cctap/kit';
 import { createValidatorService } from '@cctap/validator';
+import { runNatsServiceCommand } from '../nats-service-command.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -33,17 +19,8 @@ export const command: Command = {
   run: (argv) =>
     runCommand('validator', async () => {
       const cfg = loadConfig({ shape, argv });
-      const logger = createLogger({ service: 'validator', level: cfg.logLevel, format: cfg.logFormat });
-      logger.info('config', redactConfig(cfg));
-      const metrics = createMetrics('validator');
-      const t = topology(cfg.prefix || undefined);
-      const nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-validator@${hostname()}`), logger, metrics });
-      const bus = createJetStreamBus(nc, { topology: t, logger, metrics });
-      const services: Service[] = [
-        natsService(nc),
-        createValidatorService({ bus, topology: t, logger, metrics, maxFutureMs: cfg.maxFutureMs, fetchBatch: cfg.fetchBatch }),
-      ];
-      const running = await runServices({ services, logger, metrics, metricsPort: cfg.metricsPort, metricsHost: cfg.metricsHost, shutdownTimeoutMs: cfg.shutdownTimeoutMs });
-      return running.done;
+      return runNatsServiceCommand('validator', cfg, async ({ bus, topology, logger, metrics }) => [
+        createValidatorService({ bus, topology, logger, metrics, maxFutureMs: cfg.maxFutureMs, fetchBatch: cfg.fetchBatch }),
+      ]);
     }),
 };
