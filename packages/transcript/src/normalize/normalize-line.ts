@@ -22,16 +22,36 @@ import { normalizeUser } from './user-line.js';
 /** Envelope strings (paths, ids) can add this much to an event beyond the line's own strings. */
 const ENVELOPE_ALLOWANCE = 64 * 1024;
 const MIN_CAP = 256;
+const OPEN_BRACE = 0x7b;
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lossyUtf8 = new TextDecoder('utf-8');
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const BOM = 0xfeff;
 
-/** UTF-8 -> string; invalid sequences become U+FFFD (lossy, flagged). A leading BOM is dropped. */
+/**
+ * UTF-8 -> string; invalid sequences become U+FFFD (lossy, flagged). A leading BOM is dropped.
+ *
+ * Decodes once, lossily: invalid input always yields U+FFFD, so a result without it was valid. Only a
+ * result with U+FFFD (invalid bytes, or a U+FFFD written as such) is validated again with a fatal decoder.
+ * Buffers (what a tailer reads) decode through Buffer#toString, which skips TextDecoder's per-call
+ * overhead; it substitutes invalid sequences the same way (decode-line.test.ts compares the two on random
+ * bytes) but keeps a BOM, which is dropped here.
+ */
 export function decodeLine(bytes: Uint8Array): { text: string; invalidUtf8: boolean } {
+  let text: string;
+  if (Buffer.isBuffer(bytes)) {
+    text = bytes.toString();
+    // Only the bytes EF BB BF decode to a leading U+FEFF: that is the BOM TextDecoder drops.
+    if (text.charCodeAt(0) === BOM) text = text.slice(1);
+  } else {
+    text = lossyUtf8.decode(bytes);
+  }
+  if (!text.includes('\uFFFD')) return { text, invalidUtf8: false };
   try {
-    return { text: strictUtf8.decode(bytes), invalidUtf8: false };
+    strictUtf8.decode(bytes);
+    return { text, invalidUtf8: false };
   } catch {
-    return { text: lossyUtf8.decode(bytes), invalidUtf8: true };
+    return { text, invalidUtf8: true };
   }
 }
 
@@ -58,7 +78,8 @@ function oversized(events: CctapEvent[]): boolean {
 export function normalizeLine(bytes: Uint8Array, ctx: LineContext): NormalizeResult {
   const { text, invalidUtf8 } = decodeLine(bytes);
   const warnings: string[] = invalidUtf8 ? [WARNINGS.invalidUtf8] : [];
-  if (text.trim().length === 0) return { failure: 'empty', detail: 'blank line' };
+  // Nearly every line starts with `{` and so cannot be blank: only other lines need the trim.
+  if (text.charCodeAt(0) !== OPEN_BRACE && text.trim().length === 0) return { failure: 'empty', detail: 'blank line' };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -61,7 +61,9 @@ function emitToolResult(L: LineBuilder, block: Json, toolUseResult: unknown): vo
   const interrupted = tur?.interrupted === true;
   const isError = block.is_error === true;
   let agentId = idStr(tur?.agentId);
-  if (agentId === null && output.includes('agentId: ')) agentId = AGENT_ID_TAIL.exec(output)?.[1] ?? null;
+  // `Id: ` first: the output is read whole and uncapped, and a search that starts with the rare `I` skips
+  // most of it, where `agentId: ` would stop at every `a`. The regex needs `agentId: ` anyway.
+  if (agentId === null && output.includes('Id: ')) agentId = AGENT_ID_TAIL.exec(output)?.[1] ?? null;
   const seconds = nonNeg(tur?.durationSeconds);
   L.emit('tool.result', {
     toolUseId: idStr(block.tool_use_id) ?? '',

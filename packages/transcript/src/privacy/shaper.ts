@@ -69,12 +69,39 @@ export class Shaper {
     return this.walk(v, 0);
   }
 
+  /**
+   * Copy-on-write: a container whose strings all come back unchanged is returned as is (most tool inputs in
+   * `full` mode, and in `redacted` mode unless they hold a secret or an over-long string). Sharing is safe:
+   * the value comes from this line's own JSON.parse and nothing else holds or mutates it.
+   */
   private walk(v: unknown, depth: number): unknown {
     if (typeof v === 'string') return this.shape(v);
     if (typeof v !== 'object' || v === null) return v;
     if (depth >= MAX_DEPTH) return truncationMarker(JSON.stringify(v).length);
-    if (Array.isArray(v)) return v.map((x) => this.walk(x, depth + 1));
-    // fromEntries defines own properties, so a `__proto__` key stays data instead of changing the prototype.
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.walk(x, depth + 1)]));
+    if (Array.isArray(v)) {
+      let out: unknown[] | null = null;
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        const y = this.walk(x, depth + 1);
+        if (out === null && y !== x) out = v.slice(0, i);
+        if (out !== null) out.push(y);
+      }
+      return out ?? v;
+    }
+    const rec = v as Record<string, unknown>;
+    const keys = Object.keys(rec);
+    for (let i = 0; i < keys.length; i++) {
+      const x = rec[keys[i]!];
+      const y = this.walk(x, depth + 1);
+      if (y === x) continue;
+      // Something changed: copy. fromEntries defines own properties, so a `__proto__` key stays data
+      // instead of changing the prototype (an own `__proto__` read through rec[k] is that own value).
+      const copy: [string, unknown][] = [];
+      for (let j = 0; j < i; j++) copy.push([keys[j]!, rec[keys[j]!]]);
+      copy.push([keys[i]!, y]);
+      for (let j = i + 1; j < keys.length; j++) copy.push([keys[j]!, this.walk(rec[keys[j]!], depth + 1)]);
+      return Object.fromEntries(copy);
+    }
+    return v;
   }
 }

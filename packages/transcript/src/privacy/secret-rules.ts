@@ -1,0 +1,98 @@
+/**
+ * The secret shapes that `redacted` mode masks, applied one after another (each rule sees the previous
+ * rule's output). Each rule has a cheap pre-check that must pass before its regex runs; secret-gate.ts
+ * decides whether a string needs any of them at all.
+ *
+ * Over-masking is preferred to leaking: an assignment such as `token: string` in source code is masked too.
+ */
+import { ASSIGNMENT_KEYS, ASSIGNMENT_TRIGGER } from './secret-gate.js';
+
+export const REDACTION_PREFIX = '[REDACTED:';
+const mark = (kind: string) => `${REDACTION_PREFIX}${kind}]`;
+
+interface Rule {
+  kind: string;
+  /** Cheap test that must pass before the regex runs. */
+  pre: (s: string) => boolean;
+  re: RegExp;
+  /** Replacement; receives the regex groups. Default: the whole match becomes the marker. */
+  replace?: (match: string, ...groups: string[]) => string;
+}
+
+const has = (needle: string) => (s: string) => s.includes(needle);
+
+/** Values that name a secret instead of being one (references to the environment, type names, placeholders). */
+const NOT_A_SECRET = /^(?:true|false|null|none|undefined|string|number|boolean|any|unknown|str|int|bytes|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|process\.env\.[A-Za-z0-9_.]*|os\.environ.*|env\(.*|\[REDACTED:.*|\*+|x+|\.\.\.|…)$/i;
+
+const RULES: Rule[] = [
+  {
+    kind: 'private_key',
+    pre: has('PRIVATE KEY'),
+    // A block cut by truncation has no END line: mask to the end of the string.
+    re: /-----BEGIN[ A-Z0-9]*PRIVATE KEY-----[\s\S]*?(?:-----END[ A-Z0-9]*PRIVATE KEY-----|$)/g,
+  },
+  { kind: 'anthropic_key', pre: has('sk-ant-'), re: /sk-ant-[A-Za-z0-9_-]{8,}/g },
+  { kind: 'openai_key', pre: has('sk-'), re: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g },
+  {
+    kind: 'aws_access_key_id',
+    pre: (s) => s.includes('AKIA') || s.includes('ASIA'),
+    re: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
+  },
+  {
+    kind: 'github_token',
+    pre: (s) => s.includes('gh') || s.includes('github_pat_'),
+    re: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g,
+  },
+  { kind: 'slack_webhook', pre: has('hooks.slack.com'), re: /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]+/g },
+  { kind: 'slack_token', pre: has('xox'), re: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g },
+  { kind: 'jwt', pre: has('eyJ'), re: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g },
+  {
+    kind: 'bearer',
+    pre: (s) => s.includes('earer') || s.includes('EARER'),
+    re: /\b(bearer)(\s+)[A-Za-z0-9._~+/-]{8,}=*/gi,
+    replace: (_m, word, space) => `${word}${space}${mark('bearer')}`,
+  },
+  {
+    kind: 'url_credentials',
+    pre: (s) => s.includes('://') && s.includes('@'),
+    // `[` excluded: an already masked token (https://[REDACTED:github_token]@host) is not a user:password pair.
+    re: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s:/@'"[]+:[^\s/@'"]+@/gi,
+    replace: (_m, scheme) => `${scheme}${mark('url_credentials')}@`,
+  },
+  {
+    kind: 'assignment',
+    pre: (s) => ASSIGNMENT_TRIGGER.test(s),
+    // key (any prefix: GITHUB_TOKEN, db_password), optional closing quote, `:` or `=`, optional opening quote, value.
+    re: new RegExp(`(${ASSIGNMENT_KEYS})(?![A-Za-z0-9])(\\\\?["']?[ \\t]*[:=][ \\t]*\\\\?["']?)([^\\s"'\\\\,;&<>]{3,})`, 'gi'),
+    replace: (m, key: string, sep: string, value: string) => {
+      if (NOT_A_SECRET.test(value)) return m;
+      const kind = /secret[_-]?access[_-]?key|aws[_-]?secret/i.test(key) ? 'aws_secret_key' : 'assignment';
+      return `${key}${sep}${mark(kind)}`;
+    },
+  },
+];
+
+/** AWS secret keys are assigned under names that do not end in one of ASSIGNMENT_KEYS' words (aws_secret_access_key does). */
+const AWS_SECRET: Rule = {
+  kind: 'aws_secret_key',
+  pre: (s) => /secret/i.test(s),
+  re: /(aws_?secret(?:_?access)?_?key|SecretAccessKey)(\\?["']?[ \t]*[:=][ \t]*\\?["']?)([A-Za-z0-9/+=]{40})/gi,
+  replace: (_m, key, sep) => `${key}${sep}${mark('aws_secret_key')}`,
+};
+RULES.splice(RULES.length - 1, 0, AWS_SECRET);
+
+/** Applies every rule in order. */
+export function applySecretRules(text: string): string {
+  let out = text;
+  for (const rule of RULES) {
+    if (!rule.pre(out)) continue;
+    rule.re.lastIndex = 0;
+    if (rule.replace) {
+      const fn = rule.replace;
+      out = out.replace(rule.re, (m: string, ...groups: unknown[]) => fn(m, ...(groups as string[])));
+    } else {
+      out = out.replace(rule.re, mark(rule.kind));
+    }
+  }
+  return out;
+}
