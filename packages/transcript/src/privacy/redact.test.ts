@@ -26,6 +26,7 @@ const SECRETS: { kind: string; text: string; secret: string }[] = [
   },
   { kind: 'jwt', text: 'jwt eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U', secret: 'dozjgNryP4J3jVmNHl0w5N' },
   { kind: 'bearer', text: 'curl -H "Authorization: Bearer abc123def456ghi789jkl012" https://api', secret: 'abc123def456ghi789jkl012' },
+  { kind: 'bearer', text: 'curl -H "authorization: bEaReR zyx987wvu654tsr321qpo000" https://api', secret: 'zyx987wvu654tsr321qpo000' },
   { kind: 'assignment', text: 'DB_PASSWORD=hunter2secret ./run', secret: 'hunter2secret' },
   { kind: 'assignment', text: '{"api_key": "k3y-value-123456", "n": 1}', secret: 'k3y-value-123456' },
   { kind: 'assignment', text: 'secret: s3cr3t-val-yaml', secret: 's3cr3t-val-yaml' },

@@ -48,7 +48,7 @@ const RULES: Rule[] = [
   { kind: 'jwt', pre: has('eyJ'), re: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g },
   {
     kind: 'bearer',
-    pre: (s) => s.includes('earer') || s.includes('EARER'),
+    pre: (s) => /earer/i.test(s), // any case, like the gate: `bEaReR` is still a bearer token
     re: /\b(bearer)(\s+)[A-Za-z0-9._~+/-]{8,}=*/gi,
     replace: (_m, word, space) => `${word}${space}${mark('bearer')}`,
   },
