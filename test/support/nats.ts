@@ -53,7 +53,7 @@ async function startBinary(extraArgs: string[]): Promise<TestNats> {
     try {
       await waitForPort(port, 10_000);
     } catch (err) {
-      throw new Error(`${(err as Error).message}\n${stderr}`);
+      throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
     }
   };
   const stop = async (opts?: { hard?: boolean }) => {
@@ -102,6 +102,7 @@ export async function startNats(opts: { extraArgs?: string[]; requireControl?: b
   } catch (err) {
     throw new Error(
       `No NATS server for the tests: set NATS_URL, or install nats-server (Debian: apt-get install -y nats-server), or run Docker. (${(err as Error).message})`,
+      { cause: err },
     );
   }
 }
