@@ -78,7 +78,8 @@ describe('sink service on JetStream', () => {
     let inserted!: () => void;
     const insertedOnce = new Promise<void>((r) => (inserted = r));
     const sink1 = createSink({
-      bus: bus1, store, consumers: ['sink-events'], batchSize: 20,
+      // One fetch loop: this instance holds exactly its first flush when it "dies".
+      bus: bus1, store, consumers: ['sink-events'], batchSize: 20, fetchers: 1,
       afterInsert: async () => {
         crashed = true;
         inserted();
@@ -154,7 +155,8 @@ describe('sink service while ClickHouse is unreachable', () => {
     await until(async () => !sink1.health().ready, 10_000, 'the sink to notice the store is down');
     await new Promise((r) => setTimeout(r, 2500)); // longer than ack_wait: held messages must not be redelivered meanwhile
     const held = await jsm.consumers.info(t.consumerStream('sink-events'), t.consumer('sink-events'));
-    expect(held.num_ack_pending).toBe(5); // one flush in hand, nothing else fetched (memory bounded)
+    // One flush held, one fetch waiting to join the next (two fetch loops), nothing else: memory bounded.
+    expect(held.num_ack_pending).toBe(10);
     expect(held.num_redelivered).toBe(0); // the loop keeps the held flush alive
     expect(await metrics.registry.metrics()).toMatch(/cctap_sink_flush_errors_total\{table="events",kind="unavailable",service="sink-down"\} [1-9]/);
     await sink1.stop(); // nak: back to the stream for whoever comes next
@@ -176,7 +178,9 @@ describe('sink service while ClickHouse is unreachable', () => {
     expect(Number(after[0]!.n)).toBe(Number(before[0]!.n));
     expect(Number(after[0]!.u)).toBe(Number(after[0]!.n));
     expect(await byDayModel()).toEqual(expectedDailyByModel());
-    expect(sink2.health().details.rowsInserted).toBe(batches.reduce((s, b) => s + b.events.length, 0) + (await countUsageRows(batches)));
+    // Every row went in at least once. More is allowed: with this test's 2 s ack_wait a flush that waits
+    // longer on a loaded machine is redelivered to the other fetch loop; the tables absorb it (checked above).
+    expect(sink2.health().details.rowsInserted).toBeGreaterThanOrEqual(batches.reduce((s, b) => s + b.events.length, 0) + (await countUsageRows(batches)));
     await sink2.stop();
     await bus2.close();
     await nc2.close();

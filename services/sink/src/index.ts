@@ -2,7 +2,7 @@
  * @cctap/sink: the ClickHouse side of cctap. The store (server or embedded), the migrations, the mapping of
  * contract events to rows, the sink service that consumes the streams, and the report queries.
  */
-export { openStore, DEFAULT_DATA_DIR, type Store, type StoreOptions } from './store/open-store.js';
+export { openStore, DEFAULT_DATA_DIR, type Store, type StoreOptions, type QueryOptions } from './store/open-store.js';
 export { StoreUnavailableError, StoreQueryError, StoreBusyError } from './store/errors.js';
 export { insertRows, dedupToken } from './store/insert-rows.js';
 export { migrate, appliedMigrations, retentionFromEnv, MIGRATIONS, DEFAULT_RETENTION, type RetentionSettings, type MigrateResult } from './migrations/index.js';

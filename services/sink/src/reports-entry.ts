@@ -3,7 +3,7 @@
  * `cctap report`, `cctap sql` and `cctap migrate` start without loading NATS, the kit or prom-client
  * (about 0.2 s of a command that should answer in well under a second).
  */
-export { openStore, DEFAULT_DATA_DIR, type Store, type StoreOptions } from './store/open-store.js';
+export { openStore, DEFAULT_DATA_DIR, type Store, type StoreOptions, type QueryOptions } from './store/open-store.js';
 export { StoreUnavailableError, StoreQueryError, StoreBusyError } from './store/errors.js';
 export { storeOptionsFrom, StoreFlagError, STORE_FLAGS_USAGE } from './store/store-flags.js';
 export { migrate, retentionFromEnv, DEFAULT_RETENTION, type RetentionSettings } from './migrations/index.js';

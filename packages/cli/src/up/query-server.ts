@@ -2,14 +2,14 @@
  * The loopback query endpoint of `cctap up`: while `up` owns the embedded store, `cctap report` and
  * `cctap sql` send their question here (POST /v1/query, JSON, bearer token from up.json) and it runs on
  * the store `up` already has open. Bound to 127.0.0.1 on a free port; nothing but the report functions and
- * read-only SQL (read-only-sql.ts) is reachable.
+ * read-only SQL (`runSql`: enforced by the engine, on a session apart from the one the sink inserts through)
+ * is reachable.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@cctap/kit';
-import { blocksReport, periodReport, type Store } from '@cctap/sink';
-import { assertReadOnlySql, ReadOnlySqlError } from './read-only-sql.js';
+import { blocksReport, periodReport, runSql, type Store } from '@cctap/sink';
 import { QUERY_PATH, type QueryRequest, type QueryResponse } from './query-protocol.js';
 
 export interface QueryServer {
@@ -41,8 +41,7 @@ async function answer(store: Store, q: QueryRequest): Promise<unknown> {
     case 'blocks':
       return blocksReport(store, q.opts);
     case 'sql':
-      // Not runSql: its readonly setting would stick to the session the sink inserts through (read-only-sql.ts).
-      return store.query<Record<string, unknown>>(assertReadOnlySql(q.sql));
+      return runSql(store, q.sql);
     default:
       throw new TypeError(`unknown query op '${(q as { op?: unknown }).op as string}'`);
   }
@@ -69,7 +68,7 @@ export async function startQueryServer(o: { store: Store; logger: Logger }): Pro
         (err: unknown) => {
           const e = err instanceof Error ? err : new Error(String(err));
           o.logger.debug('loopback query failed', { err: e });
-          send(e instanceof SyntaxError || e instanceof TypeError || e instanceof ReadOnlySqlError ? 400 : 422, { ok: false, error: { name: e.name, message: e.message } });
+          send(e instanceof SyntaxError || e instanceof TypeError ? 400 : 422, { ok: false, error: { name: e.name, message: e.message } });
         },
       );
   });

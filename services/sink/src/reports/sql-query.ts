@@ -3,8 +3,9 @@ import type { Store } from '../store/open-store.js';
 import { renderTable } from './render-table.js';
 
 export async function runSql(store: Store, sql: string): Promise<Record<string, unknown>[]> {
-  // readonly=2: SELECTs and settings only, so a typo can never drop a table.
-  return store.query<Record<string, unknown>>(sql, undefined, { readonly: '2' });
+  // Read-only, enforced by the engine, so a typo can never drop a table; on the embedded engine this leaves
+  // the session the sink inserts through untouched (open-store.ts).
+  return store.query<Record<string, unknown>>(sql, undefined, { readOnly: true });
 }
 
 export function renderSqlTable(rows: readonly Record<string, unknown>[]): string {

@@ -1,10 +1,14 @@
 /**
  * The sink service: durable consumers sink-events, sink-invalid, sink-derived and sink-alerts -> ClickHouse.
  *
- * Per consumer, one fetch is one flush:
+ * Per consumer, `fetchers` fetch loops (default 2) feed one flush lane (flush-lane.ts):
  *   fetch    up to `batchSize` messages, waiting at most `flushIntervalMs` (size or time, whichever first);
- *            no new fetch starts while a flush is pending, so memory is bounded by one fetch per consumer
- *   map      messages -> rows per table; a message that cannot be mapped is terminated alone (dead letters)
+ *            a loop fetches again only once the flush holding its messages is done, so memory is bounded by
+ *            `fetchers` fetches per consumer
+ *   map      on arrival, messages -> rows per table (while the previous flush is still inserting); a message
+ *            that cannot be mapped is terminated alone (dead letters)
+ *   join     at most one flush inserts at a time; the fetches that arrive meanwhile are joined into the next
+ *            flush (larger inserts under load, the first fetch of a quiet period flushes at once)
  *   insert   one insert per table, with insert_deduplication_token = hash(table, message ids)
  *   retry    store unreachable: hold the messages (the loop keeps their ack timers alive) and retry the same
  *            insert with the same token, backing off up to 10 s, until it succeeds or the service stops
@@ -19,8 +23,10 @@ import { RetryableError, silentLogger, type Bus, type BusMessage, type Logger, t
 import { StoreQueryError, StoreUnavailableError } from '../store/errors.js';
 import { insertRows } from '../store/insert-rows.js';
 import type { Store } from '../store/open-store.js';
-import { decodeMessages, messageId, type SinkTable } from './decode-messages.js';
+import { decodeMessages, messageId, type DecodedFlush, type SinkTable } from './decode-messages.js';
+import { FlushLane } from './flush-lane.js';
 import { sinkMetrics } from './sink-metrics.js';
+import { testFaultFromEnv } from './test-fault.js';
 
 export const SINK_CONSUMERS = ['sink-events', 'sink-invalid', 'sink-derived', 'sink-alerts'] as const satisfies readonly ConsumerKey[];
 export type SinkConsumer = (typeof SINK_CONSUMERS)[number];
@@ -37,6 +43,8 @@ export interface SinkOptions {
   batchSize?: number;
   /** Longest wait for a fetch to fill, ms. Default 1000. */
   flushIntervalMs?: number;
+  /** Fetch loops per consumer: while one flush inserts, the others fetch and map the next. Default 2. */
+  fetchers?: number;
   consumers?: readonly SinkConsumer[];
   /** Messages still to deliver, per consumer (JetStream num_pending); polled every lagIntervalMs for the lag gauge. */
   pending?: (consumer: SinkConsumer) => Promise<number>;
@@ -63,6 +71,12 @@ export interface SinkService {
   health(): { ready: boolean; details: SinkHealthDetails };
 }
 
+/** One fetch, mapped to rows on arrival. */
+interface Fetched {
+  msgs: readonly BusMessage[];
+  decoded: DecodedFlush;
+}
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -81,6 +95,7 @@ export function createSink(o: SinkOptions): SinkService {
   const subs: Subscription[] = [];
   let lagTimer: ReturnType<typeof setInterval> | null = null;
   const state = { storeUnavailable: false, lastFlushAt: null as string | null, rowsInserted: 0, deadLettered: 0 };
+  const ackBeforeInsert = testFaultFromEnv() === 'ack-before-insert';
 
   /** Inserts with the same token until it lands; throws RetryableError when stopped, StoreQueryError when rejected. */
   async function insertHeld(table: SinkTable, rows: object[], ids: readonly string[]): Promise<void> {
@@ -110,12 +125,39 @@ export function createSink(o: SinkOptions): SinkService {
     }
   }
 
-  async function flush(consumer: SinkConsumer, msgs: readonly BusMessage[]): Promise<void> {
+  /** Maps one fetch to rows; the messages that cannot be mapped are terminated and counted here. */
+  function decode(consumer: SinkConsumer, msgs: readonly BusMessage[]): DecodedFlush {
     const decoded = decodeMessages(consumer, msgs, hostOf);
     if (decoded.undecodable > 0) {
       state.deadLettered += decoded.undecodable;
       m.error(consumer, 'undecodable', decoded.undecodable);
       log.warn('messages that cannot be mapped to rows were sent to the dead letters', { consumer, count: decoded.undecodable });
+    }
+    return decoded;
+  }
+
+  /** The fetches a lane joined into one flush: their messages and rows, in arrival order. */
+  function joined(parts: readonly Fetched[]): Fetched {
+    if (parts.length === 1) return parts[0]!;
+    const rows = new Map<SinkTable, object[]>();
+    const messageIds: string[] = [];
+    for (const p of parts) {
+      for (const [table, list] of p.decoded.rows) {
+        const into = rows.get(table);
+        if (into) for (const r of list) into.push(r);
+        else rows.set(table, [...list]);
+      }
+      for (const id of p.decoded.messageIds) messageIds.push(id);
+    }
+    return { msgs: parts.flatMap((p) => p.msgs), decoded: { rows, messageIds, undecodable: 0 } };
+  }
+
+  async function flush(consumer: SinkConsumer, msgs: readonly BusMessage[], mapped?: DecodedFlush): Promise<void> {
+    const decoded = mapped ?? decode(consumer, msgs);
+    if (ackBeforeInsert) {
+      // TEST-ONLY (test-fault.ts): the deliberate at-most-once bug of the chaos suite's negative control.
+      for (const msg of msgs) msg.ack();
+      await new Promise((r) => setTimeout(r, 20));
     }
     try {
       for (const table of TABLE_ORDER) {
@@ -153,18 +195,25 @@ export function createSink(o: SinkOptions): SinkService {
     name: 'sink',
     async start() {
       for (const consumer of o.consumers ?? SINK_CONSUMERS) {
-        subs.push(
-          o.bus.consumeBatch(consumer, (msgs) => flush(consumer, msgs), {
-            batchSize: o.batchSize ?? 100,
-            expiresMs: o.flushIntervalMs ?? 1000,
-          }),
-        );
+        const lane = new FlushLane<Fetched>((parts) => {
+          const all = joined(parts);
+          return flush(consumer, all.msgs, all.decoded);
+        });
+        for (let i = 0; i < Math.max(1, o.fetchers ?? 2); i++) {
+          subs.push(
+            o.bus.consumeBatch(consumer, (msgs) => lane.add({ msgs, decoded: decode(consumer, msgs) }), {
+              batchSize: o.batchSize ?? 100,
+              expiresMs: o.flushIntervalMs ?? 1000,
+            }),
+          );
+        }
       }
       if (o.pending) {
         void pollLag();
         lagTimer = setInterval(() => void pollLag(), o.lagIntervalMs ?? 15_000);
         lagTimer.unref();
       }
+      if (ackBeforeInsert) log.warn('TEST-ONLY fault CCTAP_TEST_FAULT=ack-before-insert is active: flushes are acked before they are inserted');
       log.info('sink started', { consumers: o.consumers ?? SINK_CONSUMERS, store: o.store.location });
     },
     async stop() {

@@ -11,6 +11,8 @@ import { periodReport } from '../reports/period-report.js';
 import { toUsageRow, type UsageRow } from '../rows/usage-row.js';
 import { toEventRow } from '../rows/event-row.js';
 import { assistant, type AssistantSample } from '../testing/sample-events.js';
+import { runSql } from '../reports/sql-query.js';
+import { StoreQueryError } from './errors.js';
 import { insertRows } from './insert-rows.js';
 import { openStore, type Store } from './open-store.js';
 
@@ -119,5 +121,29 @@ describe('store', () => {
     await insertRows(store, 'events', [toEventRow(e)], ['e2']);
     const n = await store.query<{ n: number; u: number }>('SELECT count() AS n, uniqExact(id) AS u FROM events FINAL');
     expect(n[0]).toEqual({ n: 1, u: 1 });
+  });
+});
+
+describe('per-query settings on the embedded engine', () => {
+  // chdb keeps a `SET` for the rest of its session: a readonly=2 question used to make every later insert
+  // fail (the sink then dead-lettered the messages), and a deduplication token would have stuck to the
+  // next insert and dropped its rows.
+  it('a read-only question leaves inserts working, and a token does not stick to the next insert', async () => {
+    await migrate(store);
+    expect(await runSql(store, 'SELECT count() AS n FROM usage')).toHaveLength(1);
+    await expect(runSql(store, 'DROP TABLE usage')).rejects.toBeInstanceOf(StoreQueryError);
+    await expect(runSql(store, 'SELECT 1; DROP TABLE usage')).rejects.toBeInstanceOf(StoreQueryError);
+    await expect(runSql(store, "INSERT INTO usage (message_id) VALUES ('x')")).rejects.toBeInstanceOf(StoreQueryError);
+
+    const count = async (id: string) => Number((await store.query<{ n: number }>('SELECT count() AS n FROM usage WHERE message_id = {id: String}', { id }))[0]!.n);
+    const a = [usage({ offset: 2000, ts: '2026-02-01T10:00:00.000Z', messageId: 'msg_S1', requestId: 'req_S1' })];
+    await store.insert('usage', a, 'sticky-token');
+    await store.insert('usage', a, 'sticky-token'); // a retry: dropped by the token
+    expect(await count('msg_S1')).toBe(1);
+    const b = [usage({ offset: 2100, ts: '2026-02-01T11:00:00.000Z', messageId: 'msg_S2', requestId: 'req_S2' })];
+    await store.insert('usage', b); // no token: must not inherit the previous one
+    expect(await count('msg_S2')).toBe(1);
+    expect(await runSql(store, "SELECT getSetting('readonly') AS r")).toEqual([{ r: 2 }]);
+    expect(await store.query("SELECT getSetting('readonly') AS r, getSetting('insert_deduplication_token') AS t")).toEqual([{ r: 0, t: '' }]);
   });
 });

@@ -1,0 +1,60 @@
+/**
+ * A ClickHouse server behind the Store interface, over HTTP with @clickhouse/client. Every request carries
+ * its own settings (HTTP is sessionless here), so a per-query setting never outlives its query.
+ */
+import { ClickHouseLogLevel, createClient, type ClickHouseSettings } from '@clickhouse/client';
+import { classifyStoreError } from './errors.js';
+import type { QueryOptions, Store } from './open-store.js';
+
+/** Settings every request uses: timestamps as ISO strings are accepted, UInt64 come back as numbers. */
+const BASE_SETTINGS: ClickHouseSettings = {
+  date_time_input_format: 'best_effort',
+  output_format_json_quote_64bit_integers: 0,
+};
+
+export function openServerStore(url: string, location: string): Store {
+  // The client's own console logger is off: every failure reaches the caller as a classified error, and the
+  // sink logs it once per outage rather than once per retry.
+  const client = createClient({ url, clickhouse_settings: BASE_SETTINGS, request_timeout: 60_000, keep_alive: { idle_socket_ttl: 9000 }, log: { level: ClickHouseLogLevel.OFF } });
+  let closed = false;
+  return {
+    kind: 'server',
+    location,
+    async query<T>(sql: string, params?: Record<string, unknown>, opts?: QueryOptions): Promise<T[]> {
+      try {
+        // readonly=2: reads and settings only, so a typo can never drop a table.
+        const rs = await client.query({ query: sql, format: 'JSONEachRow', query_params: params, clickhouse_settings: opts?.readOnly ? { readonly: '2' } : {} });
+        return await rs.json<T>();
+      } catch (err) {
+        throw classifyStoreError(err);
+      }
+    },
+    async command(sql: string, params?: Record<string, unknown>): Promise<void> {
+      try {
+        await client.command({ query: sql, query_params: params, clickhouse_settings: { wait_end_of_query: 1 } });
+      } catch (err) {
+        throw classifyStoreError(err);
+      }
+    },
+    async insert(table: string, rows: readonly object[], dedupToken?: string): Promise<void> {
+      if (rows.length === 0) return;
+      try {
+        await client.insert({ table, values: rows as object[], format: 'JSONEachRow', clickhouse_settings: dedupToken ? { insert_deduplication_token: dedupToken } : {} });
+      } catch (err) {
+        throw classifyStoreError(err);
+      }
+    },
+    async ping(): Promise<boolean> {
+      try {
+        return (await client.ping()).success;
+      } catch {
+        return false;
+      }
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      await client.close();
+    },
+  };
+}
