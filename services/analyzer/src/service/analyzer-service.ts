@@ -22,6 +22,9 @@ import { AnalyzerEngine, type SnapshotDelta } from '../core/engine.js';
 import { businessMetrics, type BusinessMetrics } from './business-metrics.js';
 import { MemoryStateStore, mergeDeltas, type AnalyzerStateStore } from './state-store.js';
 
+
+/** Derived events published at once (bounded so a huge backlog does not open thousands of requests). */
+const PUBLISH_CHUNK = 256;
 export interface AnalyzerOptions {
   bus: Bus;
   clock?: Clock;
@@ -71,17 +74,25 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
     return run;
   };
 
+  /**
+   * Publishes the outbox in concurrent chunks: waiting for each acknowledgement in turn would make one batch
+   * of events cost one downstream round trip per derived event (in process, one sink insert each). Publishes
+   * issued together still reach the stream in issue order, and a retried one is dropped by its message id,
+   * so a chunk that fails partly is simply kept whole for the retry.
+   */
   async function flush(): Promise<void> {
     while (outbox.length > 0) {
-      const d = outbox[0]!;
-      const body = JSON.stringify(d);
-      try {
-        await o.bus.publish(t.subjects.derived(d.kind, d.host), enc.encode(body), { msgId: derivedMsgIdOf(d, body) });
-      } catch (err) {
-        throw new RetryableError(`publishing derived events failed (${outbox.length} waiting)`, { cause: err });
-      }
-      outbox.shift();
-      bm?.published(d.kind);
+      const chunk = outbox.slice(0, PUBLISH_CHUNK);
+      const results = await Promise.allSettled(
+        chunk.map((d) => {
+          const body = JSON.stringify(d);
+          return o.bus.publish(t.subjects.derived(d.kind, d.host), enc.encode(body), { msgId: derivedMsgIdOf(d, body) });
+        }),
+      );
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw new RetryableError(`publishing derived events failed (${outbox.length} waiting)`, { cause: failed.reason });
+      outbox = outbox.slice(chunk.length);
+      for (const d of chunk) bm?.published(d.kind);
     }
     unsaved = mergeDeltas(unsaved, engine.takeSnapshotDelta());
     try {
