@@ -91,8 +91,14 @@ class Collector implements CollectorService {
     this.watcher = new DirectoryWatcher(
       (hint) => this.detector.onHint(hint.dir, hint.path),
       (dir, err) => {
+        // A root that does not exist yet is normal (both default roots rarely exist): the full sweep picks
+        // it up once Claude Code creates it. Anything else is worth a warning and a count.
+        if ((err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+          this.log.info('directory does not exist yet; the sweep will pick it up when it appears', { dir });
+          return;
+        }
         this.m.errors.inc({ kind: 'watch' });
-        this.log.warn('cannot watch directory (the sweep still covers it)', { dir, err });
+        this.log.warn('cannot watch directory (the sweep still covers it)', { dir, err: (err as Error)?.message ?? String(err) });
       },
     );
     this.scanner = new TreeScanner(this.o.roots, this.o.watch ? this.watcher : null, this.m, this.log);
@@ -175,6 +181,8 @@ class Collector implements CollectorService {
     for (const f of files) this.queue.mark(f);
     this.ready = true;
     this.log.info('collector started', { roots: this.o.roots, files: files.length, directories: this.watcher.count, subject: this.subject, checkpoints: this.store.size });
+    // Nothing to read means the backfill is already over; the queue would never drain to say so.
+    if (files.length === 0) this.resolveIdle();
     if (this.o.watch) {
       this.detector.start();
       if (this.o.heartbeatMs > 0) {
