@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const alias = {
   '@cctap/events/ajv': src('./packages/events/src/ajv/index.ts'),
+  '@cctap/events/testing': src('./packages/events/src/testing/index.ts'),
   '@cctap/events': src('./packages/events/src/index.ts'),
   '@cctap/transcript': src('./packages/transcript/src/index.ts'),
   '@cctap/kit': src('./packages/kit/src/index.ts'),

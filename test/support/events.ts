@@ -2,7 +2,8 @@
  * Hand-built events and batches that satisfy the contract, for tests that need realistic input without
  * depending on the normalizer's timing or output details.
  */
-import { batchMsgId, encodeBatch, eventId, SCHEMA_VERSION, type Batch, type CctapEvent, type EventOf } from '@cctap/events';
+import { batchMsgId, encodeBatch, SCHEMA_VERSION, type Batch, type CctapEvent, type EventOf } from '@cctap/events';
+import { sampleEvent } from '@cctap/events/testing';
 
 export interface EventOpts {
   host?: string;
@@ -14,29 +15,18 @@ export interface EventOpts {
 }
 
 export function promptEvent(o: EventOpts = {}): EventOf<'prompt'> {
-  const host = o.host ?? 'host-a';
-  const fileId = o.fileId ?? '0123456789abcdef';
   const offset = o.offset ?? 0;
   const text = o.text ?? `prompt at ${offset}`;
-  return {
-    id: eventId(host, fileId, offset, 0),
-    type: 'prompt',
+  return sampleEvent('prompt', { text, chars: text.length, permissionMode: null }, {
+    host: o.host ?? 'host-a',
+    file: o.fileId ?? '0123456789abcdef',
+    offset,
     ts: o.ts ?? '2026-02-12T16:02:27.718Z',
-    tsSource: 'line',
-    host,
     user: 'dev',
-    sessionId: 'session-1',
-    agentId: null,
-    sidechain: false,
-    cwd: '/home/dev/project',
     project: '/home/dev/project',
-    gitBranch: 'main',
     ccVersion: o.ccVersion ?? '2.1.3',
-    lineUuid: null,
-    parentUuid: null,
-    source: { path: '/home/dev/.claude/projects/p/s.jsonl', offset },
-    payload: { kind: 'human', text, chars: text.length, images: 0, permissionMode: null },
-  };
+    path: '/home/dev/.claude/projects/p/s.jsonl',
+  });
 }
 
 export function unknownEvent(o: EventOpts = {}): EventOf<'unknown'> {

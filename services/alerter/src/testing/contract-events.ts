@@ -2,29 +2,10 @@
  * Builds contract-valid events for tests and benchmarks: every event goes through the contract's zod schema,
  * so a test can never pass on a shape the validator would reject.
  */
-import { derivedEventSchema, eventId, eventSchema, stableUuid, type CctapEvent, type DerivedEvent, type DerivedKind, type EventType } from '@cctap/events';
+import { derivedEventSchema, stableUuid, type CctapEvent, type DerivedEvent, type DerivedKind, type EventType, type PayloadOf } from '@cctap/events';
+import { sampleEvent } from '@cctap/events/testing';
 
 let offset = 0;
-
-const PAYLOADS: Record<EventType, () => Record<string, unknown>> = {
-  prompt: () => ({ kind: 'human', text: 'hello', chars: 5, images: 0, permissionMode: 'default' }),
-  assistant: () => ({
-    model: 'claude-sonnet-4-5', messageId: `msg_${offset}`, requestId: `req_${offset}`, stopReason: 'end_turn', synthetic: false,
-    usage: { input: 10, output: 20, cacheCreation: 0, cacheRead: 0, cacheCreation5m: 0, cacheCreation1h: 0, webSearchRequests: 0, webFetchRequests: 0 },
-    speed: null, serviceTier: 'standard', cost: { usd: 0.01, unpriced: false, priceVersion: 'test' }, text: 'ok', textChars: 2, thinkingBlocks: 0, toolUses: 0,
-  }),
-  'tool.call': () => ({ toolUseId: `toolu_${offset}`, name: 'Bash', messageId: null, input: { command: 'ls' }, inputHash: 'h', command: 'ls', filePath: null, subagentType: null }),
-  'tool.result': () => ({ toolUseId: `toolu_${offset}`, isError: false, errorClass: null, output: 'ok', outputChars: 2, durationMs: 5, interrupted: false, agentId: null, sourceAssistantUuid: null }),
-  'api.error': () => ({ final: true, status: 529, errorType: 'overloaded_error', message: 'Overloaded', retryAttempt: null, maxRetries: null, retryInMs: null }),
-  rate_limit: () => ({ limitKind: 'usage_limit', message: 'Claude AI usage limit reached', resetAt: null, resetText: null }),
-  compaction: () => ({ trigger: 'auto', preTokens: 150000, micro: false, logicalParentUuid: null }),
-  interrupt: () => ({ forToolUse: false }),
-  system: () => ({ subtype: 'info', level: null, text: null, durationMs: null, hookCount: null, hookErrors: null }),
-  meta: () => ({ lineType: 'summary', subtype: null, text: null }),
-  unknown: () => ({ lineType: 'x', keys: ['type'], chars: 10 }),
-  malformed: () => ({ reason: 'invalid_json', bytes: 3, preview: null }),
-  heartbeat: () => ({ agentVersion: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', filesWatched: 3, bytesBehind: 0 }),
-};
 
 export interface EnvelopeOverrides {
   ts?: string | number;
@@ -38,26 +19,19 @@ const isoOf = (ts: string | number | undefined) => (ts === undefined ? new Date(
 
 export function makeEvent<T extends EventType>(type: T, payload: Record<string, unknown> = {}, env: EnvelopeOverrides = {}): Extract<CctapEvent, { type: T }> {
   offset += 100;
-  const host = env.host ?? 'dev-laptop';
-  return eventSchema.parse({
-    id: eventId(host, 'file1', offset, 0),
-    ts: isoOf(env.ts),
-    tsSource: 'line',
-    host,
+  // Distinct API responses and tool calls per event, as in a real session (cost rules count per response).
+  const unique: Record<string, unknown> =
+    type === 'assistant' ? { messageId: `msg_${offset}`, requestId: `req_${offset}` } : type === 'tool.call' || type === 'tool.result' ? { toolUseId: `toolu_${offset}` } : {};
+  return sampleEvent(type, { ...unique, ...payload } as Partial<PayloadOf<T>>, {
+    host: env.host ?? 'dev-laptop',
     user: env.user ?? 'alice',
     sessionId: env.sessionId ?? 'sess-1',
-    agentId: null,
-    sidechain: false,
-    cwd: env.project ?? '/home/alice/proj',
     project: env.project ?? '/home/alice/proj',
-    gitBranch: 'main',
-    ccVersion: '2.1.39',
-    lineUuid: null,
-    parentUuid: null,
-    source: { path: '/home/alice/.claude/projects/p/s.jsonl', offset },
-    type,
-    payload: { ...PAYLOADS[type](), ...payload },
-  }) as Extract<CctapEvent, { type: T }>;
+    ts: isoOf(env.ts),
+    file: 'file1',
+    offset,
+    path: '/home/alice/.claude/projects/p/s.jsonl',
+  });
 }
 
 /** A Bash tool call as the normalizer emits it (command both in payload.command and the input). */

@@ -2,7 +2,8 @@
  * Builds valid normalized events for generated sessions (unit tests, benchmarks). Each builder advances
  * the session's own clock by `gapMs` unless `at` is given, and gives every event a distinct id and offset.
  */
-import { eventId, type CctapEvent, type EventOf, type PayloadOf } from '@cctap/events';
+import type { CctapEvent, EventOf, PayloadOf } from '@cctap/events';
+import { sampleEnvelope } from '@cctap/events/testing';
 
 const T0 = Date.parse('2026-02-12T10:00:00.000Z');
 
@@ -47,23 +48,21 @@ export class SessionScript {
     else this.t += this.gap;
     this.offset += 100;
     const agentId = c.agentId ?? null;
+    // Not parsed by the schema here: benchmarks build hundreds of thousands of these.
     const ev = {
-      id: eventId(this.host, `${this.file}${agentId ?? ''}`, this.offset, 0),
+      ...sampleEnvelope({
+        host: this.host,
+        file: `${this.file}${agentId ?? ''}`,
+        offset: this.offset,
+        ts: new Date(this.t).toISOString(),
+        user: this.user,
+        sessionId: this.sessionId,
+        agentId,
+        sidechain: c.sidechain ?? agentId !== null,
+        project: this.project,
+        path: `/home/alice/.claude/projects/x/${this.sessionId}.jsonl`,
+      }),
       type,
-      ts: new Date(this.t).toISOString(),
-      tsSource: 'line' as const,
-      host: this.host,
-      user: this.user,
-      sessionId: this.sessionId,
-      agentId,
-      sidechain: c.sidechain ?? agentId !== null,
-      cwd: this.project,
-      project: this.project,
-      gitBranch: 'main',
-      ccVersion: '2.1.39',
-      lineUuid: null,
-      parentUuid: null,
-      source: { path: `/home/alice/.claude/projects/x/${this.sessionId}.jsonl`, offset: this.offset },
       payload,
     };
     return ev as unknown as EventOf<T>;

@@ -1,5 +1,6 @@
 /** Hand-built contract events for unit tests of the row mapping and the report SQL. Not exported by index.ts. */
-import { eventId, type EventOf } from '@cctap/events';
+import type { EventOf } from '@cctap/events';
+import { sampleEvent } from '@cctap/events/testing';
 
 export interface AssistantSample {
   offset: number;
@@ -22,26 +23,10 @@ export interface AssistantSample {
 }
 
 export function assistant(s: AssistantSample): EventOf<'assistant'> {
-  const host = s.host ?? 'host-a';
   const usd = s.usd === undefined ? 0.001 : s.usd;
-  return {
-    id: eventId(host, s.file ?? 'file-1', s.offset, 0),
-    type: 'assistant',
-    ts: s.ts,
-    tsSource: 'line',
-    host,
-    user: s.user ?? 'alice',
-    sessionId: s.sessionId ?? 'session-1',
-    agentId: null,
-    sidechain: s.sidechain ?? false,
-    cwd: s.project ?? '/home/alice/app',
-    project: s.project ?? '/home/alice/app',
-    gitBranch: 'main',
-    ccVersion: '2.1.39',
-    lineUuid: null,
-    parentUuid: null,
-    source: { path: '/home/alice/.claude/projects/x/session-1.jsonl', offset: s.offset },
-    payload: {
+  return sampleEvent(
+    'assistant',
+    {
       model: s.model ?? 'claude-sonnet-4-5-20250929',
       messageId: s.messageId,
       requestId: s.requestId,
@@ -57,13 +42,20 @@ export function assistant(s: AssistantSample): EventOf<'assistant'> {
         webSearchRequests: 0,
         webFetchRequests: 0,
       },
-      speed: null,
-      serviceTier: 'standard',
       cost: { usd, unpriced: usd === null, priceVersion: 'test' },
       text: 'hello',
       textChars: 5,
-      thinkingBlocks: 0,
-      toolUses: 0,
     },
-  };
+    {
+      host: s.host ?? 'host-a',
+      file: s.file ?? 'file-1',
+      offset: s.offset,
+      ts: s.ts,
+      user: s.user ?? 'alice',
+      sessionId: s.sessionId ?? 'session-1',
+      sidechain: s.sidechain ?? false,
+      project: s.project ?? '/home/alice/app',
+      path: '/home/alice/.claude/projects/x/session-1.jsonl',
+    },
+  );
 }
