@@ -4,8 +4,8 @@
  */
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { decodeTrustedBatch, type ConsumerKey, type Topology } from '@cctap/events';
-import { createJetStreamBus, type JetStreamBus } from '@cctap/kit';
+import { decodeTrustedBatch, type ConsumerKey, type StreamKey, type Topology } from '@cctap/events';
+import { createJetStreamBus, type JetStreamBus, type StoredMessage } from '@cctap/kit';
 
 export interface ConsumerState {
   /** Stored messages not yet delivered. */
@@ -87,4 +87,28 @@ function merge(list: Array<[number, number]>, from: number, to: number): void {
 
 export async function manager(nc: NatsConnection): Promise<JetStreamManager> {
   return jetstreamManager(nc);
+}
+
+/** Calls `each` with every message stored in one stream, in sequence order (audits of what crossed NATS). */
+export async function forEachStored(nc: NatsConnection, t: Topology, stream: StreamKey, each: (m: StoredMessage) => void): Promise<number> {
+  const bus = createJetStreamBus(nc, { topology: t });
+  let n = 0;
+  try {
+    for (let from = 1; ;) {
+      const page = await bus.read(stream, { fromSeq: from, max: 500 });
+      if (page.length === 0) return n;
+      for (const m of page) each(m);
+      n += page.length;
+      from = page[page.length - 1]!.seq + 1;
+    }
+  } finally {
+    await bus.close();
+  }
+}
+
+/** Every message stored in one stream (small streams; large ones: forEachStored). */
+export async function readStream(nc: NatsConnection, t: Topology, stream: StreamKey): Promise<StoredMessage[]> {
+  const out: StoredMessage[] = [];
+  await forEachStored(nc, t, stream, (m) => out.push(m));
+  return out;
 }

@@ -1,0 +1,40 @@
+/**
+ * The short chaos run of `npm test` (the long one is `npm run chaos`, docs/reliability.md): a small corpus on
+ * two hosts, 10 SIGKILLs covering every component (collectors, validator, analyzer, alerter, sink,
+ * nats-server) while files are still appended, then an outage drill (NATS down, then the store down); every
+ * check of the audit must pass. Then the negative control: the same suite against a sink with the TEST-ONLY
+ * fault `ack-before-insert`, killed mid-stream, must report the loss.
+ *
+ * Uses the built CLI (packages/cli/dist), which `npm test` builds in its typecheck step (`tsc -b`).
+ */
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CLI } from '../e2e/support/cli-process.js';
+import { formatChaos, runChaos } from './chaos-run.js';
+
+const seed = Number(process.env.CCTAP_CHAOS_SEED ?? Math.floor(Math.random() * 1e9));
+
+describe('chaos, short run', () => {
+  it('loses nothing and duplicates no alert outside the counted window under 10 kills and an outage', async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -b)`);
+    const r = await runChaos({
+      lines: 5000, hosts: 2, kills: 10, minEach: 1, seed, gapMs: [400, 1400],
+      outage: { natsDownMs: 3000, storeDownMs: 3000 },
+    });
+    console.log(`${formatChaos(r)}\n  ${r.timeline.join('\n  ')}`);
+    expect(r.figures.killsTotal).toBe(10);
+    expect(Object.keys(r.figures.kills).sort()).toEqual(['alerter', 'analyzer', 'collector', 'nats-server', 'sink', 'validator']);
+    expect(r.checks.filter((c) => !c.ok)).toEqual([]);
+  }, 240_000);
+
+  it('negative control: a sink that acks before it inserts is caught losing data', async () => {
+    const r = await runChaos({
+      lines: 6000, hosts: 1, kills: 4, minEach: 4, seed: seed + 1, gapMs: [50, 400],
+      components: ['sink'], sinkFault: 'ack-before-insert', backlogFirst: true, killSinkOnAck: true, keep: process.env.CCTAP_CHAOS_KEEP === '1',
+    });
+    console.log(`${formatChaos(r)}\n  ${r.timeline.join('\n  ')}`);
+    const failed = r.checks.filter((c) => !c.ok).map((c) => c.name);
+    expect(failed).toContain('every line stored');
+    expect(failed).toContain('deduplicated events');
+  }, 240_000);
+});
