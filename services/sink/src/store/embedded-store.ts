@@ -113,6 +113,9 @@ export async function openEmbeddedStore(location: string, onClosed: () => void):
       } catch {
         await worker.terminate();
       }
+      // Hold the process open until the thread has gone: answering the last request unref'd it, and with
+      // nothing else pending Node would otherwise exit in the middle of this await.
+      worker.ref();
       await exited;
     },
   };
