@@ -8,7 +8,7 @@
  * 3. Runs `--runs` timed passes (fresh engine each) after a warm-up; reports events/s median and spread.
  * 4. Memory per live session: heap growth after ingesting all sessions with no timeout firing, divided by the
  *    number of sessions (after a forced GC).
- * 5. Rewrites its block in docs/benchmarks.md.
+ * 5. Writes bench/out/results/analyzer.json (support/publish-result.ts; re-renders docs/benchmarks.md unless --no-doc).
  *
  * Flags: --sessions 200 --runs 5 --no-doc
  */
@@ -20,8 +20,8 @@ import { parseArgs } from 'node:util';
 import { fileId, stableUuid, type CctapEvent } from '@cctap/events';
 import { TranscriptStream } from '@cctap/transcript';
 import { AnalyzerEngine, ManualClock, resolveConfig } from '@cctap/analyzer';
-import { describeMachine, machineLine } from './support/machine.js';
-import { writeResultsBlock } from './support/results-doc.js';
+import { metric } from './support/bench-result.js';
+import { npmCommand, publishResult } from './support/publish-result.js';
 import { spread } from './support/stats.js';
 
 const { values } = parseArgs({ options: { sessions: { type: 'string', default: '200' }, runs: { type: 'string', default: '5' }, 'no-doc': { type: 'boolean', default: false }, pinned: { type: 'boolean', default: false } } });
@@ -76,14 +76,19 @@ const kept = run();
 gc?.();
 const perSession = (process.memoryUsage().heapUsed - before) / kept.engine.stats().sessions;
 
-const machine = describeMachine();
 const goal = 30_000;
-const body = [
-  `- Machine: ${machineLine(machine)}${values.pinned ? ' (pinned to one CPU with taskset)' : ''}`,
-  `- Command: \`npm run bench:analyzer\` (${nSessions} copies of the ${base.length} real fixtures = ${kept.engine.stats().sessions} sessions, ${total.toLocaleString('en-US')} events, batches of 100, in memory)`,
-  `- Throughput: median **${Math.round(s.median).toLocaleString('en-US')} events/s** (min ${Math.round(s.min).toLocaleString('en-US')}, max ${Math.round(s.max).toLocaleString('en-US')}, ${rates.length} runs after a warm-up)`,
-  `- Goal: >= ${goal.toLocaleString('en-US')} events/s on one core: **${s.median >= goal ? 'met' : 'not met'}**`,
-  `- Memory per live session: ~${Math.round(perSession / 1024)} KiB (heap growth / live sessions${gc ? ', after GC' : ', without --expose-gc'})`,
+const details = [
+  `- ${values.pinned ? 'Pinned to one CPU with taskset' : 'Not pinned (no taskset)'}; ${nSessions} copies of the ${base.length} real fixtures = ${kept.engine.stats().sessions} sessions, ${total.toLocaleString('en-US')} events, batches of 100, in memory; ${rates.length} timed runs after a warm-up`,
+  `- Throughput median ${Math.round(s.median).toLocaleString('en-US')} events/s; memory per live session ~${Math.round(perSession / 1024)} KiB (heap growth / live sessions${gc ? ', after GC' : ', without --expose-gc'})`,
 ].join('\n');
-console.log(body);
-if (!values['no-doc']) writeResultsBlock(fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url)), 'analyzer', 'Analyzer', body);
+console.log(details);
+publishResult({
+  id: 'analyzer',
+  command: npmCommand('bench:analyzer'),
+  metrics: [
+    metric({ id: 'events-per-s', title: 'AnalyzerEngine.ingest, one core', metric: 'events ÷ seconds of one pass over all batches', unit: 'events/s', samples: rates, digits: 0, goal: { op: '>=', value: goal, source: 'analyzer issue: one core' } }),
+    metric({ id: 'kib-per-session', title: 'Memory per live session', metric: 'heap growth after GC ÷ live sessions, one pass', unit: 'KiB', samples: [perSession / 1024], digits: 0 }),
+  ],
+  details,
+  noDoc: values['no-doc'],
+});

@@ -15,10 +15,22 @@ function treeBytes(dir: string): number {
   return n;
 }
 
-export async function backfill(root: string, runs: number, extra: string[], nodeArgs: string[]): Promise<void> {
+function treeFiles(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && e.name.endsWith('.jsonl')).length;
+}
+
+export interface BackfillRow {
+  mbps: number;
+  wall: number;
+  rss: number;
+  cpu: number;
+  natsCpu: number;
+}
+
+export async function backfill(root: string, runs: number, extra: string[], nodeArgs: string[]): Promise<{ bytes: number; files: number; rows: BackfillRow[] }> {
   const bytes = treeBytes(join(root, 'projects'));
   const mb = bytes / 1e6;
-  const rows: Array<{ mbps: number; wall: number; rss: number; cpu: number; natsCpu: number }> = [];
+  const rows: BackfillRow[] = [];
   for (let r = 0; r < runs; r++) {
     const nats = await startNats('bench');
     const state = mkdtempSync(join(tmpdir(), 'bench-state-'));
@@ -48,4 +60,5 @@ export async function backfill(root: string, runs: number, extra: string[], node
   }
   const col = (k: keyof (typeof rows)[number]) => rows.map((x) => x[k]);
   console.log(`backfill: ${mb.toFixed(0)} MB, median ${median(col('mbps')).toFixed(1)} MB/s (${spread(col('mbps'))}), peak RSS median ${median(col('rss')).toFixed(0)} MB (${spread(col('rss'), 0)}), collector CPU median ${median(col('cpu')).toFixed(1)} s, nats-server CPU median ${median(col('natsCpu')).toFixed(1)} s; ${runs} runs`);
+  return { bytes, files: treeFiles(join(root, 'projects')), rows };
 }

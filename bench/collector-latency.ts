@@ -15,7 +15,7 @@ import { decodeTrustedBatch, topology } from '@cctap/events';
 import { connectNats } from '@cctap/kit';
 import { median, percentile, REPO, spawnCollector, spread, startNats } from './collector-support.js';
 
-const RUN_SECONDS = 20;
+const RUN_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 20);
 
 function fixtureLines(): string[] {
   const dir = join(REPO, 'test/fixtures/real');
@@ -26,11 +26,22 @@ function fixtureLines(): string[] {
   return out;
 }
 
-export async function latency(runs: number, extra: string[]): Promise<void> {
+export interface LatencyResult {
+  p50: number[];
+  p99: number[];
+  max: number[];
+  burstP99: number[];
+  burstMax: number[];
+  lines: number[];
+  lost: number[];
+  runSeconds: number;
+}
+
+export async function latency(runs: number, extra: string[]): Promise<LatencyResult> {
   const lines = fixtureLines();
   const nats = await startNats('lat');
   const nc = await connectNats({ servers: nats.url, name: 'bench-latency' });
-  const p50s: number[] = [], p99s: number[] = [], maxs: number[] = [], burstP99s: number[] = [], burstMaxs: number[] = [];
+  const p50s: number[] = [], p99s: number[] = [], maxs: number[] = [], burstP99s: number[] = [], burstMaxs: number[] = [], counts: number[] = [], losts: number[] = [];
   for (let r = 0; r < runs; r++) {
     const root = mkdtempSync(join(tmpdir(), 'bench-lat-'));
     const state = mkdtempSync(join(tmpdir(), 'bench-state-'));
@@ -88,6 +99,7 @@ export async function latency(runs: number, extra: string[]): Promise<void> {
     const p50 = percentile(lat, 50), p99 = percentile(lat, 99), max = Math.max(...lat);
     p50s.push(p50); p99s.push(p99); maxs.push(max);
     burstP99s.push(percentile(burstLat, 99)); burstMaxs.push(Math.max(...burstLat));
+    counts.push(lat.length); losts.push(lost);
     console.log(`latency run ${r + 1}: ${lat.length} lines, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms; last line of ${burstLat.length} bursts: p99 ${percentile(burstLat, 99).toFixed(1)} ms, max ${Math.max(...burstLat).toFixed(1)} ms; not seen after 3 s: ${lost}`);
     rmSync(root, { recursive: true, force: true });
     rmSync(state, { recursive: true, force: true });
@@ -95,4 +107,5 @@ export async function latency(runs: number, extra: string[]): Promise<void> {
   console.log(`latency: p50 median ${median(p50s).toFixed(1)} ms (${spread(p50s)}), p99 median ${median(p99s).toFixed(1)} ms (${spread(p99s)}), max median ${median(maxs).toFixed(1)} ms; last line of bursts p99 median ${median(burstP99s).toFixed(1)} ms (${spread(burstP99s)}), max ${Math.max(...burstMaxs).toFixed(1)} ms; ${runs} runs`);
   await nc.close();
   nats.stop();
+  return { p50: p50s, p99: p99s, max: maxs, burstP99: burstP99s, burstMax: burstMaxs, lines: counts, lost: losts, runSeconds: RUN_SECONDS };
 }

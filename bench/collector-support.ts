@@ -39,7 +39,7 @@ export async function startNats(prefix: string): Promise<BenchNats> {
   for (let i = 0; ; i++) {
     try {
       const nc = await connectNats({ servers: url, name: 'bench-provision' });
-      await provision(nc, { prefix, maxBytes: 8 * 1024 ** 3 });
+      await provision(nc, { prefix, maxBytes: 4 * 1024 ** 3 });
       await nc.close();
       break;
     } catch (err) {

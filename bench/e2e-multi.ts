@@ -34,13 +34,13 @@ import { decodeTrustedBatch, topology, type ConsumerKey, type Topology } from '@
 import { connectNats, provision } from '@cctap/kit';
 import { parseSize, type ExpectedCorpus } from './corpus/index.js';
 import { ensureCorpus } from './support/corpus-cache.js';
+import { metric as benchMetric } from './support/bench-result.js';
 import { describeMachine, machineLine } from './support/machine.js';
-import { writeResultsBlock } from './support/results-doc.js';
+import { npmCommand, publishResult } from './support/publish-result.js';
 import { spread, type Spread } from './support/stats.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BENCH_OUT = join(REPO, 'bench', 'out');
-const DOC = join(REPO, 'docs', 'benchmarks.md');
 const CLI = join(REPO, 'packages', 'cli', 'dist', 'main.js');
 const PREFIX = 'e2ebench';
 const GOAL_MBPS = 25;
@@ -137,7 +137,7 @@ async function startNats(): Promise<Nats> {
   for (let i = 0; ; i++) {
     try {
       const nc = await connectNats({ servers: url, name: 'bench-provision' });
-      await provision(nc, { prefix: PREFIX, maxBytes: 8 * 1024 ** 3 });
+      await provision(nc, { prefix: PREFIX, maxBytes: 4 * 1024 ** 3 });
       await nc.close();
       break;
     } catch (err) {
@@ -394,18 +394,20 @@ const cpuMed = (k: keyof BackfillRun['cpu']) => spread(backfills.map((b) => b.cp
 const p99 = spread(latencyResults.map((l) => l.p99));
 const p50 = spread(latencyResults.map((l) => l.p50));
 const allCorrect = backfills.every((b) => b.correct);
-const body = `- Machine: ${machineLine(machine)}; ${machine.date}; nats-server on the same machine (\`nats-server -js\`, file store)
-- Command: \`npm run bench:e2e-multi -- --size ${args.size} --seed ${seed} --runs ${runs} --latency-runs ${latencyRuns} --lines ${sessionLines.length} --rate ${rate}\`
-- Path: \`cctap collect\` -> NATS -> \`cctap validator\` -> NATS -> \`cctap sink --data DIR\` (embedded ClickHouse), each its own process with default settings
+const details = `- nats-server on the same machine (\`nats-server -js\`, file store); path: \`cctap collect\` -> NATS -> \`cctap validator\` -> NATS -> \`cctap sink --data DIR\` (embedded ClickHouse), each its own process with default settings
 - Corpus: ${expected.totals.files} files, ${(expected.totals.bytes / 1e6).toFixed(1)} MB, ${expected.totals.lines} lines, ${expected.totals.responses} API responses (generated, seed ${seed})
-
-| What | Median (min–max) | Goal | Met |
-|---|---|---|---|
-| Backfill, collector spawn -> last row queryable, ${runs} runs | ${fmt(mbps)} MB/s (${fmt(secs)} s) | >= ${GOAL_MBPS} MB/s | **${mbps.median >= GOAL_MBPS ? 'met' : 'not met'}** |
-| Append -> row queryable p99, ${latencyRuns} runs of ${sessionLines.length} lines at ${rate} lines/s | ${fmt(p99, 2)} s (p50 ${fmt(p50, 2)} s) | <= ${GOAL_P99_S} s | **${p99.median <= GOAL_P99_S ? 'met' : 'not met'}** |
-
-CPU seconds during a backfill (median): collector ${cpuMed('collector')}, validator ${cpuMed('validator')}, sink ${cpuMed('sink')}, nats-server ${cpuMed('nats')}.
-\`cctap report daily --json\` equal to expected.json after every run: **${allCorrect ? 'yes' : 'NO'}**.`;
-console.log(`\n${body}`);
-if (!args['no-doc']) writeResultsBlock(DOC, 'e2e-multi', 'End to end, multi-process', body);
+- Backfill: ${runs} runs, ${fmt(secs)} s each (median, min–max); latency: ${latencyRuns} runs of ${sessionLines.length} lines at ${rate} lines/s, p50 ${fmt(p50, 2)} s
+- CPU seconds during a backfill (median): collector ${cpuMed('collector')}, validator ${cpuMed('validator')}, sink ${cpuMed('sink')}, nats-server ${cpuMed('nats')}`;
+console.log(`\n${details}`);
+publishResult({
+  id: 'e2e-multi',
+  command: npmCommand('bench:e2e-multi', ['--no-doc', '--trace']),
+  metrics: [
+    benchMetric({ id: 'backfill-mb-per-s', title: 'Backfill, collector spawn → last row queryable', metric: 'corpus MB ÷ seconds, one run', unit: 'MB/s', samples: mbps.samples, goal: { op: '>=', value: GOAL_MBPS, source: 'end-to-end issue' } }),
+    benchMetric({ id: 'append-p99', title: 'Append → row queryable, p99', metric: `one run's p99 over ${sessionLines.length} lines`, unit: 's', samples: p99.samples, digits: 2, goal: { op: '<=', value: GOAL_P99_S, source: 'end-to-end issue' } }),
+  ],
+  checks: [{ name: '`cctap report daily --json` equals expected.json after every run', ok: allCorrect, detail: `${backfills.length} runs` }],
+  details,
+  noDoc: args['no-doc'],
+});
 if (!allCorrect) process.exitCode = 1;

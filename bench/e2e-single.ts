@@ -18,9 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseSize } from './corpus/index.js';
 import { ensureCorpus } from './support/corpus-cache.js';
-import { describeMachine, machineLine } from './support/machine.js';
-import { writeResultsBlock } from './support/results-doc.js';
-import { spread } from './support/stats.js';
+import { metric } from './support/bench-result.js';
+import { npmCommand, publishResult } from './support/publish-result.js';
 
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 const OUT = fileURLToPath(new URL('../out/', import.meta.url));
@@ -120,7 +119,6 @@ async function latency(template: string): Promise<number[]> {
   return samples;
 }
 
-const machine = describeMachine();
 const corpus = ensureCorpus(OUT, size, 1);
 const root = corpus.dir;
 console.log(`corpus ${(treeBytes(join(root, 'projects')) / 1e6).toFixed(0)} MB in ${root}${corpus.generated ? ' (generated)' : ''}`);
@@ -134,17 +132,20 @@ const firstLine = readFileSync(join(root, corpus.expected.files.find((f) => f.ro
 const lat = await latency(firstLine);
 const sorted = [...lat].sort((a, b) => a - b);
 const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-const mbps = spread(results.map((x) => x.mbps));
-const wall = spread(results.map((x) => x.wallMbps));
-const body = [
-  `Machine: ${machineLine(machine)}; ${machine.date}.`,
-  `Command: \`npm run bench:e2e -- --size ${values.size} --runs ${runs} --appends ${appends}\` (corpus ${(treeBytes(join(root, 'projects')) / 1e6).toFixed(0)} MB, seed 1).`,
-  '',
-  '| measure | median | spread | goal | met |',
-  '| --- | --- | --- | --- | --- |',
-  `| backfill into the store, MB/s (collector's backfill time) | ${mbps.median.toFixed(1)} | ${mbps.min.toFixed(1)}–${mbps.max.toFixed(1)} (${runs} runs) | >= 25 | ${mbps.median >= 25 ? 'yes' : 'no'} |`,
-  `| whole \`up --once\`, MB/s (wall, incl. start and final flush) | ${wall.median.toFixed(1)} | ${wall.min.toFixed(1)}–${wall.max.toFixed(1)} | | |`,
-  `| append -> row queryable over loopback, p50 / p99 s | ${pct(50).toFixed(2)} / ${pct(99).toFixed(2)} | max ${sorted[sorted.length - 1]!.toFixed(2)} (${appends} appends) | p99 <= 3 | ${pct(99) <= 3 ? 'yes' : 'no'} |`,
-];
-console.log(body.join('\n'));
-if (!values['no-doc']) writeResultsBlock(fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url)), 'e2e-single', 'End to end, single process', body.join('\n'));
+const corpusMb = treeBytes(join(root, 'projects')) / 1e6;
+const details = [
+  `Corpus ${corpusMb.toFixed(0)} MB (seed 1), \`cctap up --once\` (in-process bus, embedded ClickHouse) ${runs} times; then \`cctap up\` live with ${appends} appends polled over the loopback query endpoint.`,
+  `Whole \`up --once\` in wall time (incl. start and final flush): ${results.map((x) => x.wallMbps.toFixed(1)).join(' / ')} MB/s per run. Append latency: p50 ${pct(50).toFixed(2)} s, max ${sorted[sorted.length - 1]!.toFixed(2)} s.`,
+].join('\n');
+console.log(details);
+publishResult({
+  id: 'e2e-single',
+  command: npmCommand('bench:e2e'),
+  metrics: [
+    metric({ id: 'backfill-mb-per-s', title: 'Backfill into the store (`cctap up --once`)', metric: "corpus MB ÷ the collector's backfill time (every batch acked by every consumer), one run", unit: 'MB/s', samples: results.map((x) => x.mbps), goal: { op: '>=', value: 25, source: 'end-to-end issue' } }),
+    metric({ id: 'wall-mb-per-s', title: 'Whole `up --once`, wall', metric: 'corpus MB ÷ wall time of the command, one run', unit: 'MB/s', samples: results.map((x) => x.wallMbps), summary: false }),
+    metric({ id: 'append-p99', title: 'Append → row queryable over loopback, p99', metric: `p99 over ${appends} appends (one live run)`, unit: 's', samples: [pct(99)], digits: 2, goal: { op: '<=', value: 3, source: 'end-to-end issue' } }),
+  ],
+  details,
+  noDoc: values['no-doc'] ?? false,
+});

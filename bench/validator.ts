@@ -7,21 +7,21 @@
  *
  * Input: hand-built contract-valid events (prompt events with 200-800 chars of text and tool-call-like
  * envelopes), 100 per batch. The nats-server runs on the same machine and competes for its cores.
- * Usage: node bench/dist/validator.js [--batches N] [--runs N]
+ * Usage: node bench/dist/validator.js [--batches N] [--runs N] (writes bench/out/results/validator.json;
+ * re-renders docs/benchmarks.md unless CCTAP_BENCH_NO_DOC=1)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { batchMsgId, encodeBatch, eventId, SCHEMA_VERSION, topology, type Batch, type CctapEvent } from '@cctap/events';
 import { createContractValidator } from '@cctap/events/ajv';
 import { connectNats, createJetStreamBus, createMetrics, provision, silentLogger } from '@cctap/kit';
 import { createValidatorService, validateBatch } from '@cctap/validator';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { describeMachine } from './support/machine.js';
-import { writeResultsBlock } from './support/results-doc.js';
+import { metric } from './support/bench-result.js';
+import { npmCommand, publishResult } from './support/publish-result.js';
 import { spread, type Spread } from './support/stats.js';
 
 const arg = (name: string, def: number) => {
@@ -163,20 +163,20 @@ try {
 } finally {
   await nats.stop();
 }
-const m = describeMachine();
 const GOAL = 50_000;
-const line = (name: string, s: Spread) =>
-  `| ${name} | ${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)}) | ${mbps(s.median).toFixed(1)} | ${s.median >= GOAL ? '**met**' : '**not met**'} |`;
-const body = [
-  `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.date}. nats-server on the same machine.`,
-  `Command: \`npm run bench:validator\` (\`node bench/dist/validator.js --batches ${BATCHES} --runs ${RUNS}\`).`,
+const details = [
+  'nats-server on the same machine.',
   `Input: ${BATCHES} batches x ${PER_BATCH} contract-valid prompt events (${(totalBytes / 1e6).toFixed(1)} MB, ${Math.round(totalBytes / totalEvents)} B/event).`,
-  `Statistic: median of ${RUNS} runs after one warm-up, spread min–max. Goal: >= ${fmt(GOAL)} events/s on one core.`,
-  '',
-  '| stage | events/s median (min–max) | MB/s | goal |',
-  '|---|---|---|---|',
-  line('core: validateBatch (ajv + limits + re-encode), one thread', core),
-  line('end to end: CCTAP_RAW -> validator service -> CCTAP_EVENTS (acked)', e2e),
+  `Statistic: median of ${RUNS} runs after one warm-up, spread min–max. MB/s at the median: core ${mbps(core.median).toFixed(1)}, end to end ${mbps(e2e.median).toFixed(1)}.`,
 ].join('\n');
-console.log(body);
-writeResultsBlock(fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url)), 'validator', 'Validator', body);
+const goal = { op: '>=' as const, value: GOAL, source: 'validator issue: one core' };
+console.log(`core ${fmt(core.median)} events/s, end to end ${fmt(e2e.median)} events/s`);
+publishResult({
+  id: 'validator',
+  command: npmCommand('bench:validator'),
+  metrics: [
+    metric({ id: 'core', title: 'Core: validateBatch (ajv + limits + re-encode), one thread', metric: 'events ÷ seconds of one pass over all batches', unit: 'events/s', samples: core.samples, digits: 0, goal }),
+    metric({ id: 'e2e', title: 'End to end: CCTAP_RAW → validator service → CCTAP_EVENTS (acked)', metric: 'events ÷ seconds from service start until the consumer has nothing pending', unit: 'events/s', samples: e2e.samples, digits: 0, goal }),
+  ],
+  details,
+});

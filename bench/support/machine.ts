@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, release, totalmem, type } from 'node:os';
 
 /** What the numbers in docs/benchmarks.md were measured on. */
 export interface Machine {
@@ -8,6 +8,20 @@ export interface Machine {
   memoryGiB: number;
   node: string;
   date: string;
+  /** CPUs this process may run on (what `nproc` prints). */
+  nproc: number;
+  /** PRETTY_NAME from /etc/os-release and the kernel, e.g. "Debian GNU/Linux 12 (bookworm), Linux 6.1.0". */
+  os: string;
+}
+
+function osName(): string {
+  let pretty = '';
+  try {
+    pretty = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? '';
+  } catch {
+    // no os-release: the kernel alone
+  }
+  return [pretty, `${type()} ${release()}`].filter(Boolean).join(', ');
 }
 
 export function describeMachine(): Machine {
@@ -24,6 +38,8 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     date: new Date().toISOString().slice(0, 10),
+    nproc: availableParallelism(),
+    os: osName(),
   };
 }
 
