@@ -13,6 +13,7 @@ import { buildRuleSet, createAlerter, KvAlertStateStore, KvSilenceStore, type Al
 import { bashCall, startTestReceiver, type TestReceiver } from '@cctap/alerter/testing';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { auditAlerts } from '../chaos/alert-audit.js';
 import { startNats, type TestNats } from '../support/nats.js';
 import { REPO_ROOT } from '../support/paths.js';
 
@@ -105,6 +106,15 @@ async function kill(c: Child): Promise<void> {
   await c.exited;
 }
 
+/** The child's possible-duplicate counter (what the chaos suite scrapes before each kill). */
+async function possibleDuplicates(c: Child): Promise<number> {
+  const from = c.out.length;
+  c.proc.kill('SIGUSR2');
+  let line: string | undefined;
+  await expect.poll(() => (line = c.out.slice(from).find((l) => l.startsWith('possible-duplicates '))), { timeout: 5000 }).toBeDefined();
+  return Number(line!.split(' ')[1]);
+}
+
 describe('alerter killed with SIGKILL', () => {
   let hook: TestReceiver;
   let bus: JetStreamBus;
@@ -149,6 +159,7 @@ rules:
     expect(hook.requests[1]!.headers['idempotency-key']).toBe(hook.requests[0]!.headers['idempotency-key']);
     expect(again.out.some((l) => l.includes('possible duplicates') && l.includes('"inFlight":1'))).toBe(true);
     await expect.poll(async () => (await records(kv))[0]?.deliveries.hook?.state, { timeout: 5000 }).toBe('sent');
+    expect(await possibleDuplicates(again)).toBe(1);
 
     // Killed after "sent": a restart sends nothing.
     await kill(again);
@@ -156,6 +167,39 @@ rules:
     await new Promise((r) => setTimeout(r, 1500));
     expect(hook.requests).toHaveLength(2);
     await kill(third);
+  });
+
+  it('a 200 whose "sent" write NATS could not take, then a kill: the restart re-sends it and counts it', async () => {
+    hook.requests.length = 0;
+    const child = await runChild(prefix, rulesFile);
+    // The receiver has the request; NATS goes away before its 200 comes back, so "sent" cannot be stored.
+    hook.respond = () => ({ status: 200, delayMs: 1000 });
+    const arrived = new Promise<void>((r) => { hook.onRequest = () => r(); });
+    await publishEvents(bus, prefix, [bashCall('rm -rf ~', { sessionId: 'k3' })]);
+    await arrived;
+    hook.onRequest = undefined;
+    await nats.stop({ hard: true });
+    await expect.poll(() => child.out.some((l) => l.includes('could not write an alert record')), { timeout: 20_000, interval: 200 }).toBe(true);
+    // Alive, it re-sends nothing (it knows the 200); the store still says "sending".
+    expect(hook.requests).toHaveLength(1);
+    const counted = [await possibleDuplicates(child)];
+    await kill(child);
+    await nats.start();
+    const k3 = async () => (await records(kv)).find((r) => r.evidence.sessionId === 'k3')?.deliveries.hook;
+    await expect.poll(k3, { timeout: 10_000 }).toMatchObject({ state: 'sending' });
+
+    hook.respond = () => ({ status: 200 });
+    const again = await runChild(prefix, rulesFile);
+    await expect.poll(async () => (await k3())?.state, { timeout: 10_000 }).toBe('sent');
+    counted.push(await possibleDuplicates(again));
+    expect(counted).toEqual([0, 1]);
+    expect(hook.requests).toHaveLength(2);
+    expect(hook.requests[1]!.headers['idempotency-key']).toBe(hook.requests[0]!.headers['idempotency-key']);
+    const stored = (await bus.read('alerts', { max: 1000 })).map((m) => JSON.parse(new TextDecoder().decode(m.data)) as Alert).filter((a) => a.sessionId === 'k3');
+    const audit = auditAlerts({ published: stored, records: (await records(kv)).filter((r) => r.evidence.sessionId === 'k3'), receiverName: 'hook', requests: hook.requests, possibleDuplicatesCounted: counted[0]! + counted[1]! });
+    expect(audit).toMatchObject({ notificationsPublished: 1, duplicates: 1, lost: [], undelivered: [] });
+    expect(audit.duplicates).toBeLessThanOrEqual(audit.possibleDuplicatesCounted);
+    await kill(again);
   });
 
   it('during group wait (before any request): the restarted alerter sends it exactly once', async () => {

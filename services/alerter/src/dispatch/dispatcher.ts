@@ -12,7 +12,8 @@
  *   new ──resolved before its first notification──▶ deleted silently
  *
  * Every decision is written to the state store before the receivers are told; delivery states per receiver
- * are described in state/alert-record.ts.
+ * are described in state/alert-record.ts. A write the store refuses (NATS down) is not lost: the record is
+ * written again, with its latest state, on every tick until the store takes it.
  */
 import type { Alert } from '@cctap/events';
 import type { Logger } from '@cctap/kit';
@@ -20,7 +21,7 @@ import type { Clock } from '../engine/rule-engine.js';
 import type { Signal } from '../engine/signal.js';
 import { severityRank } from '../rules/rule-schema.js';
 import type { RuleSet } from '../rules/load-rules.js';
-import type { AlertRecord, AlertStateStore, DeliveryState } from '../state/alert-record.js';
+import type { AlertRecord, AlertStateStore, Delivery, DeliveryState } from '../state/alert-record.js';
 import { silenceMatches, type Silence } from '../state/silences.js';
 import type { AlerterMetrics } from '../service/alerter-metrics.js';
 import { renderTemplate, toAlertMessage } from './alert-message.js';
@@ -40,6 +41,15 @@ export interface DispatcherOptions {
   log: Logger;
 }
 
+/** One alert a receiver is about to send. */
+export interface SendItem {
+  key: string;
+  seq: number;
+  alert: Alert;
+  /** An earlier attempt of this notification may have reached the receiver: this send may duplicate it. */
+  maybeReceived: boolean;
+}
+
 export class Dispatcher {
   readonly #o: DispatcherOptions;
   readonly #records = new Map<string, AlertRecord>();
@@ -47,6 +57,8 @@ export class Dispatcher {
   readonly #unpublished = new Map<string, Alert>();
   /** Alerts whose due notification is currently held back (counted once per hold, not per tick). */
   readonly #held = new Set<string>();
+  /** Keys whose last write (put or delete) the store refused; retried on every tick. */
+  readonly #unsaved = new Map<string, 'put' | 'delete'>();
 
   constructor(o: DispatcherOptions) {
     this.#o = o;
@@ -64,36 +76,61 @@ export class Dispatcher {
       let changed = false;
       for (const [receiver, d] of Object.entries(r.deliveries)) {
         if (d.state === 'sending') {
-          // The request may have reached the receiver before we died: re-send (at-least-once) and count it.
+          // The request may have reached the receiver before we died: re-send it (at-least-once); the worker
+          // counts the re-send as a possible duplicate because of this mark.
           inFlight++;
-          this.#o.metrics.possibleDuplicates.inc({ receiver });
           d.state = 'pending';
+          d.maybeReceived = true;
           changed = true;
         }
         if (d.state === 'pending') this.#o.enqueue(receiver, r.key);
       }
-      if (changed) await this.#persist(r);
+      // A refused write is retried by tick(); until then the store still says `sending`, which is just as safe.
+      if (changed) await this.#persist(r).catch(() => undefined);
     }
     this.#updateGauge();
     return { records: this.#records.size, inFlight };
   }
 
+  /** Chains a write after the key's previous one (writes of one key reach the store in order). */
+  #write(key: string, op: 'put' | 'delete', run: () => Promise<void>): Promise<void> {
+    const prev = this.#writes.get(key) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(run);
+    this.#writes.set(key, next);
+    // Writes settle in order, so the last one to settle says whether the store holds the latest state.
+    void next.then(
+      () => { this.#unsaved.delete(key); },
+      (err: unknown) => {
+        this.#unsaved.set(key, op);
+        this.#o.metrics.stateWriteFailures.inc();
+        this.#o.log.warn('could not write an alert record; retrying on the next tick', { key, op, err });
+      },
+    ).finally(() => { if (this.#writes.get(key) === next) this.#writes.delete(key); });
+    return next;
+  }
+
   #persist(r: AlertRecord): Promise<void> {
     const snapshot = structuredClone(r);
-    const prev = this.#writes.get(r.key) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(() => this.#o.store.put(snapshot));
-    this.#writes.set(r.key, next);
-    void next.finally(() => { if (this.#writes.get(r.key) === next) this.#writes.delete(r.key); }).catch(() => undefined);
-    return next;
+    return this.#write(r.key, 'put', () => this.#o.store.put(snapshot));
   }
 
   #remove(key: string): Promise<void> {
     this.#records.delete(key);
     this.#held.delete(key);
-    const prev = this.#writes.get(key) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(() => this.#o.store.delete(key));
-    this.#writes.set(key, next);
-    return next;
+    return this.#write(key, 'delete', () => this.#o.store.delete(key));
+  }
+
+  /** Writes again what the store refused (latest state; a key with a write in flight waits for it). */
+  #retryUnsaved(): Promise<void>[] {
+    const work: Promise<void>[] = [];
+    for (const [key, op] of [...this.#unsaved]) {
+      if (this.#writes.has(key)) continue;
+      const r = this.#records.get(key);
+      if (r) work.push(this.#persist(r).catch(() => undefined));
+      else if (op === 'delete') work.push(this.#write(key, 'delete', () => this.#o.store.delete(key)).catch(() => undefined));
+      else this.#unsaved.delete(key);
+    }
+    return work;
   }
 
   /** Resolves once every write issued so far reached the store. */
@@ -194,10 +231,11 @@ export class Dispatcher {
   /** Applies every time-based decision due now. Call after advancing the clock, and periodically. */
   async tick(): Promise<void> {
     const now = this.#o.clock.now();
-    const work: Promise<void>[] = [];
+    const work: Promise<void>[] = this.#retryUnsaved();
     for (const r of [...this.#records.values()]) {
       if (r.status === 'firing' && now - r.lastSeenAt >= r.timing.resolveAfter) {
-        await this.#resolve(r, now);
+        // A refused write is retried on the next tick; the other alerts are still decided now.
+        await this.#resolve(r, now).catch(() => undefined);
         if (!this.#records.has(r.key)) continue;
       }
       if (r.status === 'firing' && r.notifyAt === null && r.notifiedStatus === 'firing' && r.lastNotifiedAt !== null && now >= r.lastNotifiedAt + r.timing.repeatInterval) {
@@ -209,13 +247,13 @@ export class Dispatcher {
           if (!this.#held.has(r.key)) this.#o.metrics.muted.inc({ rule: r.rule, reason: muted });
           this.#held.add(r.key);
           // A silenced resolution is dropped with the alert; a muted firing is re-checked next tick.
-          if (r.status === 'resolved') work.push(this.#remove(r.key));
+          if (r.status === 'resolved') work.push(this.#remove(r.key).catch(() => undefined));
           continue;
         }
         this.#held.delete(r.key);
         work.push(this.#notify(r, now));
       } else if (r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every((d) => d.state === 'sent' || d.state === 'failed')) {
-        work.push(this.#remove(r.key));
+        work.push(this.#remove(r.key).catch(() => undefined));
       }
     }
     for (const [id, alert] of this.#unpublished) work.push(this.#publish(id, alert));
@@ -235,8 +273,9 @@ export class Dispatcher {
     }
     this.#o.metrics.notifications.inc({ rule: r.rule, status: r.status });
     const alert = toAlertMessage(r, now);
-    // Durable first: after this write a crash re-sends, before it the next tick decides again.
-    await this.#persist(r);
+    // Durable first: after this write a crash re-sends, before it the next tick decides again. A refused write
+    // is retried by tick(); the receivers are told anyway, as a request is only made once `sending` is stored.
+    await this.#persist(r).catch(() => undefined);
     for (const name of Object.keys(r.deliveries)) if (r.deliveries[name]!.seq === r.seq) this.#o.enqueue(name, r.key);
     await this.#publish(alert.id, alert);
   }
@@ -255,12 +294,13 @@ export class Dispatcher {
 
   /**
    * A receiver is about to send: marks every alert it will carry as `sending` (durably) and returns the
-   * messages. Keys with nothing pending for this receiver are skipped.
+   * messages that may go out. Keys with nothing pending for this receiver are skipped. An alert whose
+   * `sending` write the store refused must not be sent (a crash would then re-send it without counting):
+   * it is pending again and returned in `unrecorded` for a later attempt.
    */
-  async beginSend(receiver: string, keys: readonly string[]): Promise<{ key: string; seq: number; alert: Alert }[]> {
+  async beginSend(receiver: string, keys: readonly string[]): Promise<{ items: SendItem[]; unrecorded: string[] }> {
     const now = this.#o.clock.now();
-    const out: { key: string; seq: number; alert: Alert }[] = [];
-    const writes: Promise<void>[] = [];
+    const started: { item: SendItem; delivery: Delivery; write: Promise<void> }[] = [];
     for (const key of keys) {
       const r = this.#records.get(key);
       const d = r?.deliveries[receiver];
@@ -268,15 +308,28 @@ export class Dispatcher {
       d.state = 'sending';
       d.attempts++;
       d.updatedAt = now;
-      out.push({ key, seq: d.seq, alert: toAlertMessage(r, now) });
-      writes.push(this.#persist(r));
+      started.push({ item: { key, seq: d.seq, alert: toAlertMessage(r, now), maybeReceived: d.maybeReceived === true }, delivery: d, write: this.#persist(r) });
     }
-    await Promise.all(writes);
-    return out;
+    const results = await Promise.allSettled(started.map((s) => s.write));
+    const items: SendItem[] = [];
+    const unrecorded: string[] = [];
+    results.forEach((res, i) => {
+      const { item, delivery } = started[i]!;
+      if (res.status === 'fulfilled') items.push(item);
+      else {
+        if (delivery.state === 'sending' && delivery.seq === item.seq) delivery.state = 'pending';
+        unrecorded.push(item.key);
+      }
+    });
+    return { items, unrecorded };
   }
 
-  /** Records the outcome of a request; a newer notification decided meanwhile is left pending. */
-  async endSend(receiver: string, sent: readonly { key: string; seq: number }[], state: Exclude<DeliveryState, 'sending'>, error: string | null): Promise<void> {
+  /**
+   * Records the outcome of a request; a newer notification decided meanwhile is left pending. `maybeReceived`
+   * marks the deliveries so that their next send counts as a possible duplicate. Never rejects: a write the
+   * store refuses is retried by tick(), and the in-memory state (which decides what is sent) is already right.
+   */
+  async endSend(receiver: string, sent: readonly { key: string; seq: number }[], state: Exclude<DeliveryState, 'sending'>, error: string | null, opts: { maybeReceived?: boolean } = {}): Promise<void> {
     const now = this.#o.clock.now();
     const writes: Promise<void>[] = [];
     for (const { key, seq } of sent) {
@@ -286,11 +339,12 @@ export class Dispatcher {
       d.state = state;
       d.updatedAt = now;
       d.error = error;
+      if (opts.maybeReceived) d.maybeReceived = true;
       const done = r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every((x) => x.state === 'sent' || x.state === 'failed');
       // A delivered resolution ends the alert: nothing is left to tell anyone.
       writes.push(done ? this.#remove(key) : this.#persist(r));
     }
-    await Promise.all(writes);
+    await Promise.allSettled(writes);
   }
 
   #updateGauge(): void {

@@ -18,7 +18,7 @@ export function testAlert(now: number): Alert {
 /** Sends with up to `attempts` tries (Retry-After honoured up to 10 s); returns the last outcome. */
 export async function sendTestNotification(receiver: Receiver, attempts = 3): Promise<SendOutcome> {
   const alert = testAlert(Date.now());
-  let outcome: SendOutcome = { kind: 'retry', status: null, retryAfterMs: null, error: 'not sent' };
+  let outcome: SendOutcome = { kind: 'retry', status: null, retryAfterMs: null, error: 'not sent', mayHaveReached: false };
   for (let i = 1; i <= attempts; i++) {
     outcome = await sendOnce(receiver.request([alert], `${alert.key}#firing#1`, Date.now()));
     if (outcome.kind !== 'retry' || i === attempts) return outcome;

@@ -3,14 +3,18 @@
  *
  * Delivery state machine, per receiver (written to the store before and after every HTTP call):
  *
- *   pending ──(request starts)──▶ sending ──(2xx)──────────▶ sent
- *      ▲                            │ ──(429, 5xx, timeout)─▶ pending   (retried with backoff)
- *      │                            └──(other 4xx)──────────▶ failed    (reported: metric, log, state)
+ *   pending ──(request starts; `sending` stored)──▶ sending ──(2xx)──────────────────────▶ sent
+ *      ▲                                              │ ──(429, 408, 5xx, network, timeout)─▶ pending (retried, backoff)
+ *      │                                              └──(other 4xx)──────────────────────▶ failed  (metric, log, state)
  *      └──(new notification: update, repeat, resolve)── sent | failed
  *
- * A restart re-sends `pending` (never delivered) and `sending` (may or may not have been delivered: the
- * only window where a duplicate can happen; counted in cctap_alerter_possible_duplicate_notifications_total),
- * and never re-sends `sent`.
+ * `maybeReceived` is set on the delivery when an attempt of this `seq` may have reached the receiver (5xx,
+ * timeout or reset after the request was written) and when a restart finds it `sending`; it stays set until
+ * the next notification replaces the delivery. Every later send of that `seq` is a possible duplicate and is
+ * counted in cctap_alerter_possible_duplicate_notifications_total (dispatch/delivery-worker.ts lists the
+ * windows). A restart re-sends `pending` and `sending`, never `sent`. A request is only made once `sending`
+ * is stored; when the `sent` write fails the delivery stays `sent` in memory and the record is written again
+ * until the store takes it (no re-send while the process lives; a crash before that re-sends, counted).
  *
  * Alert status: firing until the engine resolves it or nobody re-asserts it for `resolveAfter`; then
  * resolved, which is notified once (if the firing was) and the record is deleted once delivered.
@@ -27,6 +31,8 @@ export interface Delivery {
   attempts: number;
   updatedAt: number;
   error: string | null;
+  /** An earlier attempt of this seq may have reached the receiver: the next send is a possible duplicate. */
+  maybeReceived?: boolean;
 }
 
 export interface AlertRecord {
