@@ -5,13 +5,18 @@ import type { AlertRecord } from '../state/alert-record.js';
 const iso = (ms: number) => new Date(ms).toISOString();
 const cap = (s: string | null, n: number) => (s === null ? null : s.length > n ? `${s.slice(0, n)}…[truncated ${s.length} chars]` : s);
 
-export function alertId(key: string, status: string, seq: number): string {
-  return stableUuid('alert', key, status, seq);
+/**
+ * One notification's identity: alert key, the firing episode (`startsAt`), state and sequence. The episode is
+ * part of it because a resolved alert's record is deleted once its resolution is delivered: the same key
+ * firing again later starts at sequence 1, and must not look like a repeat of the earlier episode.
+ */
+export function alertId(key: string, startsAt: number, status: string, seq: number): string {
+  return stableUuid('alert', key, startsAt, status, seq);
 }
 
-/** The idempotency key of one notification: alert key + state + sequence. */
-export function idempotencyKey(record: Pick<AlertRecord, 'key' | 'status' | 'seq'>): string {
-  return `${record.key}#${record.status}#${record.seq}`;
+/** The idempotency key of one notification: `<alert key>@<episode start, epoch ms>#<state>#<sequence>`. */
+export function idempotencyKey(key: string, startsAt: number, status: string, seq: number): string {
+  return `${key}@${startsAt}#${status}#${seq}`;
 }
 
 export function toAlertMessage(r: AlertRecord, now: number): Alert {
@@ -20,7 +25,7 @@ export function toAlertMessage(r: AlertRecord, now: number): Alert {
   for (const [k, v] of Object.entries(r.labels)) labels[k.replace(/[^A-Za-z0-9_.]/g, '_').slice(0, 64)] = v.slice(0, 512);
   return {
     v: 1,
-    id: alertId(r.key, r.status, r.seq),
+    id: alertId(r.key, r.startsAt, r.status, r.seq),
     key: r.key.slice(0, 512),
     rule: r.rule,
     severity: r.severity,

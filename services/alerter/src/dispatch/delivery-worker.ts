@@ -43,6 +43,7 @@ import type { Logger } from '@cctap/kit';
 import type { AlerterMetrics } from '../service/alerter-metrics.js';
 import { backoffDelayMs, sendOnce } from '../receivers/http-send.js';
 import type { Receiver } from '../receivers/receiver.js';
+import { idempotencyKey } from './alert-message.js';
 import type { Dispatcher, SendItem } from './dispatcher.js';
 
 export interface DeliveryWorkerOptions {
@@ -155,13 +156,12 @@ export class DeliveryWorker {
   /** One request for `items` (already `sending` in the store) and its recording; returns the retry attempt. */
   async #attempt(items: readonly SendItem[], attempt: number): Promise<number> {
     const now = this.#o.now ?? Date.now;
-    const idem = items.length === 1
-      ? `${items[0]!.alert.key}#${items[0]!.alert.status}#${items[0]!.seq}`
-      : `batch-${createHash('sha256').update(items.map((b) => `${b.key}#${b.alert.status}#${b.seq}`).sort().join('\n')).digest('hex').slice(0, 32)}`;
+    const keys = items.map((b) => idempotencyKey(b.key, Date.parse(b.alert.startsAt), b.alert.status, b.seq));
+    const idem = keys.length === 1 ? keys[0]! : `batch-${createHash('sha256').update([...keys].sort().join('\n')).digest('hex').slice(0, 32)}`;
     const repeats = items.filter((b) => b.maybeReceived);
     if (repeats.length > 0) {
       this.#o.metrics.possibleDuplicates.inc({ receiver: this.name }, repeats.length);
-      this.#o.log.warn('re-sending notifications an earlier attempt may have delivered (possible duplicates)', { receiver: this.name, possibleDuplicates: repeats.length, idempotencyKey: idem, alerts: repeats.map((b) => `${b.key}#${b.alert.status}#${b.seq}`).slice(0, 10) });
+      this.#o.log.warn('re-sending notifications an earlier attempt may have delivered (possible duplicates)', { receiver: this.name, possibleDuplicates: repeats.length, idempotencyKey: idem, alerts: repeats.map((b) => idempotencyKey(b.key, Date.parse(b.alert.startsAt), b.alert.status, b.seq)).slice(0, 10) });
     }
     const started = now();
     const outcome = await sendOnce(this.#receiver.request(items.map((b) => b.alert), idem, started));

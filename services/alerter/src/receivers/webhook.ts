@@ -2,7 +2,7 @@
  * Generic webhook receiver. Body: `{ version: 1, receiver, idempotencyKey, alerts: [Alert…] }` (alert.ts).
  *
  * Headers:
- *   Idempotency-Key     alert key + status + sequence (one alert), or `batch-<hash>` of those (several);
+ *   Idempotency-Key     `<alert key>@<episode start ms>#<status>#<sequence>` (one alert), or `batch-<hash>` of those (several);
  *                       each alert in the body also carries its own `id` for finer dedup
  *   X-Cctap-Timestamp   unix seconds when the request was signed
  *   X-Cctap-Signature   `v1=` + hex HMAC-SHA256(secret, `<timestamp>.<raw body>`)

@@ -2,6 +2,7 @@
 import { stableUuid, type Alert } from '@cctap/events';
 import { backoffDelayMs, sendOnce, type SendOutcome } from '../receivers/http-send.js';
 import type { Receiver } from '../receivers/receiver.js';
+import { idempotencyKey } from '../dispatch/alert-message.js';
 
 export function testAlert(now: number): Alert {
   const at = new Date(now).toISOString();
@@ -20,7 +21,7 @@ export async function sendTestNotification(receiver: Receiver, attempts = 3): Pr
   const alert = testAlert(Date.now());
   let outcome: SendOutcome = { kind: 'retry', status: null, retryAfterMs: null, error: 'not sent', mayHaveReached: false };
   for (let i = 1; i <= attempts; i++) {
-    outcome = await sendOnce(receiver.request([alert], `${alert.key}#firing#1`, Date.now()));
+    outcome = await sendOnce(receiver.request([alert], idempotencyKey(alert.key, Date.parse(alert.startsAt), 'firing', 1), Date.now()));
     if (outcome.kind !== 'retry' || i === attempts) return outcome;
     await new Promise((r) => setTimeout(r, Math.min(10_000, outcome.kind === 'retry' && outcome.retryAfterMs !== null ? outcome.retryAfterMs : backoffDelayMs(i, 500, 5000))));
   }
