@@ -11,6 +11,7 @@ export { toUsageRow, tokenTotal, type UsageRow } from './rows/usage-row.js';
 export { batchRows, type BatchRows } from './rows/batch-rows.js';
 export { periodReport, periodReportJson, type PeriodKind, type PeriodReport, type PeriodRow } from './reports/period-report.js';
 export { blocksReport, type BlocksReport } from './reports/blocks-report.js';
+export { sessionDetails, renderSessionDetails, type SessionDetail, type SessionSummary } from './reports/session-detail.js';
 export { buildBlocks, type BlockEntry, type SessionBlock } from './reports/session-blocks.js';
 export { renderPeriodReport, renderBlocksReport } from './reports/render-report.js';
 export { runSql, renderSqlTable } from './reports/sql-query.js';

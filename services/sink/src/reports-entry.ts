@@ -9,6 +9,7 @@ export { storeOptionsFrom, StoreFlagError, STORE_FLAGS_USAGE } from './store/sto
 export { migrate, retentionFromEnv, DEFAULT_RETENTION, type RetentionSettings } from './migrations/index.js';
 export { periodReport, periodReportJson, type PeriodKind, type PeriodReport } from './reports/period-report.js';
 export { blocksReport, type BlocksReport } from './reports/blocks-report.js';
+export { sessionDetails, renderSessionDetails, type SessionDetail, type SessionSummary } from './reports/session-detail.js';
 export { renderPeriodReport, renderBlocksReport } from './reports/render-report.js';
 export { runSql, renderSqlTable } from './reports/sql-query.js';
 export { ReportOptionError, checkDimension, type ReportOptions } from './reports/options.js';

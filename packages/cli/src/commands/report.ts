@@ -1,9 +1,13 @@
 /** `cctap report daily|weekly|monthly|session|blocks`: team usage from the store, as tables or ccusage-shaped JSON. */
 import { parseArgs } from 'node:util';
-import type { BlocksReport, PeriodReport, ReportOptions, StoreOptions } from '@cctap/sink/reports';
+import type { BlocksReport, PeriodReport, ReportOptions, SessionDetail, StoreOptions } from '@cctap/sink/reports';
+import type * as SinkReportsModule from '@cctap/sink/reports';
+import { answerQuery } from '../up/answer-query.js';
 import { askRunningUp, UpQueryError } from '../up/query-client.js';
 import type { QueryRequest } from '../up/query-protocol.js';
 import type { Command } from './registry.js';
+
+type SinkReports = typeof SinkReportsModule;
 
 const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks'] as const;
 type Kind = (typeof KINDS)[number];
@@ -15,6 +19,8 @@ const USAGE = `usage: cctap report daily|weekly|monthly|session|blocks [options]
   --tz ZONE                             IANA zone for day boundaries (default UTC)
   --start-of-week monday|sunday         weekly only (default monday, as ccusage 20)
   --json                                ccusage's JSON field names (daily[], totals, modelBreakdowns, …)
+  --detail                              session only: the analyzer's analysis of each session (tools,
+                                        common tool sequences, intervals, state transitions)
   --clickhouse URL | --data DIR         the store (default ~/.cctap/data)
 
 While 'cctap up' runs on the same embedded store, the question is sent to it over loopback.
@@ -31,7 +37,7 @@ export const command: Command = {
         allowPositionals: true,
         options: {
           by: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, tz: { type: 'string' },
-          'start-of-week': { type: 'string' }, json: { type: 'boolean' }, clickhouse: { type: 'string' }, data: { type: 'string' },
+          'start-of-week': { type: 'string' }, json: { type: 'boolean' }, detail: { type: 'boolean' }, clickhouse: { type: 'string' }, data: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
       });
@@ -70,47 +76,63 @@ export const command: Command = {
       }
       throw err;
     }
-    const print = (r: PeriodReport | BlocksReport) => {
-      if ('blocks' in r) console.log(values.json ? JSON.stringify({ blocks: r.blocks }, null, 2) : sink.renderBlocksReport(r));
-      else console.log(values.json ? JSON.stringify(sink.periodReportJson(r), null, 2) : sink.renderPeriodReport(r));
-    };
-    // The embedded store admits one process: while `cctap up` holds it, ask `up`.
-    if (storeOpts.url === undefined) {
-      const q: QueryRequest = kind === 'blocks' ? { op: 'blocks', opts } : { op: 'period', kind, opts };
-      try {
-        const a = await askRunningUp<PeriodReport | BlocksReport>(storeOpts.dataDir ?? sink.DEFAULT_DATA_DIR, q);
-        if (a.answered) {
-          print(a.result);
-          return 0;
-        }
-      } catch (err) {
-        if (!(err instanceof UpQueryError)) throw err;
+    if (values.detail && kind !== 'session') {
+      console.error('cctap report: --detail goes with `cctap report session`');
+      return 2;
+    }
+    const questions: QueryRequest[] =
+      kind === 'blocks' ? [{ op: 'blocks', opts }] : [{ op: 'period', kind, opts }, ...(values.detail ? [{ op: 'sessionDetail', opts } as const] : [])];
+    let answers: unknown[];
+    try {
+      answers = await ask(questions, storeOpts, sink);
+    } catch (err) {
+      if (err instanceof UpQueryError) {
         console.error(`cctap report: ${err.message}`);
         return err.errorName === 'ReportOptionError' ? 2 : 1;
       }
-    }
-    const store = await sink.openStore(storeOpts);
-    try {
-      if (kind === 'blocks') {
-        const r = await sink.blocksReport(store, opts);
-        console.log(values.json ? JSON.stringify({ blocks: r.blocks }, null, 2) : sink.renderBlocksReport(r));
-      } else {
-        const r = await sink.periodReport(store, kind, opts);
-        console.log(values.json ? JSON.stringify(sink.periodReportJson(r), null, 2) : sink.renderPeriodReport(r));
-      }
-      return 0;
-    } catch (err) {
       if (err instanceof sink.ReportOptionError) {
         console.error(`cctap report: ${err.message}`);
         return 2;
       }
       if (err instanceof sink.StoreQueryError && /UNKNOWN_TABLE|Unknown table|does not exist/i.test(err.message)) {
-        console.error(`cctap report: no cctap tables in ${store.location}; run 'cctap migrate' (or start 'cctap sink') first`);
+        console.error(`cctap report: no cctap tables in the store; run 'cctap migrate' (or start 'cctap sink') first`);
         return 1;
       }
       throw err;
-    } finally {
-      await store.close();
     }
+    const [report, details] = answers as [PeriodReport | BlocksReport, SessionDetail[] | undefined];
+    if ('blocks' in report) {
+      console.log(values.json ? JSON.stringify({ blocks: report.blocks }, null, 2) : sink.renderBlocksReport(report));
+    } else if (values.json) {
+      console.log(JSON.stringify({ ...sink.periodReportJson(report), ...(details ? { details } : {}) }, null, 2));
+    } else {
+      console.log(sink.renderPeriodReport(report));
+      if (details) console.log(`\n${sink.renderSessionDetails(details)}`);
+    }
+    return 0;
   },
 };
+
+/**
+ * The embedded store admits one process: while `cctap up` holds it, the questions go to `up` over loopback;
+ * otherwise they run on the store opened here.
+ */
+async function ask(questions: QueryRequest[], storeOpts: StoreOptions, sink: SinkReports): Promise<unknown[]> {
+  if (storeOpts.url === undefined) {
+    const out: unknown[] = [];
+    for (const q of questions) {
+      const a = await askRunningUp<unknown>(storeOpts.dataDir ?? sink.DEFAULT_DATA_DIR, q);
+      if (!a.answered) break;
+      out.push(a.result);
+    }
+    if (out.length === questions.length) return out;
+  }
+  const store = await sink.openStore(storeOpts);
+  try {
+    const out: unknown[] = [];
+    for (const q of questions) out.push(await answerQuery(store, q));
+    return out;
+  } finally {
+    await store.close();
+  }
+}

@@ -207,7 +207,15 @@ export const command: Command = {
       let code: number;
       if (cfg.once) {
         // Done when every line that exists is in the store; a signal before that is an incomplete run.
-        const finished = await Promise.race([pipeline.drained().then(() => 'drained' as const), running.done.then(() => 'stopped' as const)]);
+        // One analyzer tick once it is all in: sessions whose last line is older than the end timeout are
+        // closed, so their summaries (what `cctap report session --detail` shows) are stored before exit.
+        const backfilled = async () => {
+          await pipeline.drained();
+          await pipeline.analyzer.tick({ settled: true });
+          await pipeline.drained();
+          return 'drained' as const;
+        };
+        const finished = await Promise.race([backfilled(), running.done.then(() => 'stopped' as const)]);
         code = await running.stop('once: backfill complete');
         if (finished === 'stopped') code = 1;
       } else {

@@ -6,6 +6,7 @@ export const QUERY_PATH = '/v1/query';
 export type QueryRequest =
   | { op: 'period'; kind: 'daily' | 'weekly' | 'monthly' | 'session'; opts: ReportOptions }
   | { op: 'blocks'; opts: ReportOptions }
+  | { op: 'sessionDetail'; opts: ReportOptions }
   | { op: 'sql'; sql: string };
 
 export type QueryResponse = { ok: true; result: unknown } | { ok: false; error: { name: string; message: string } };

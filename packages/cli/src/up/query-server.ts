@@ -9,7 +9,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@cctap/kit';
-import { blocksReport, periodReport, runSql, type Store } from '@cctap/sink';
+import type { Store } from '@cctap/sink';
+import { answerQuery } from './answer-query.js';
 import { QUERY_PATH, type QueryRequest, type QueryResponse } from './query-protocol.js';
 
 export interface QueryServer {
@@ -34,18 +35,6 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-async function answer(store: Store, q: QueryRequest): Promise<unknown> {
-  switch (q.op) {
-    case 'period':
-      return periodReport(store, q.kind, q.opts);
-    case 'blocks':
-      return blocksReport(store, q.opts);
-    case 'sql':
-      return runSql(store, q.sql);
-    default:
-      throw new TypeError(`unknown query op '${(q as { op?: unknown }).op as string}'`);
-  }
-}
 
 export async function startQueryServer(o: { store: Store; logger: Logger }): Promise<QueryServer> {
   const token = randomBytes(24).toString('hex');
@@ -62,7 +51,7 @@ export async function startQueryServer(o: { store: Store; logger: Logger }): Pro
       return;
     }
     readBody(req)
-      .then((text) => answer(o.store, JSON.parse(text) as QueryRequest))
+      .then((text) => answerQuery(o.store, JSON.parse(text) as QueryRequest))
       .then(
         (result) => send(200, { ok: true, result }),
         (err: unknown) => {

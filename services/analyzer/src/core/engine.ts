@@ -126,7 +126,10 @@ export class AnalyzerEngine {
     const now = this.clock.now();
     const fresh = seq === undefined ? null : new Set<string>();
     for (const ev of events) {
-      if (ev.type === 'heartbeat') continue;
+      // A `file` timestamp was made up for an untimed line before the first timed one (a leading summary or
+      // file-history snapshot): it says nothing about when the session was active, and would stretch it to
+      // whenever the file was last written.
+      if (ev.type === 'heartbeat' || ev.tsSource === 'file') continue;
       const key = sessionKey(ev.host, ev.sessionId);
       let s = this.sessions.get(key);
       if (seq !== undefined && s && seq <= s.appliedSeq && !fresh!.has(key)) {
@@ -554,7 +557,11 @@ export class AnalyzerEngine {
   // ── time ───────────────────────────────────────────────────────────────────────────────────────────
 
   /** Runs timeouts and periodic summaries at the clock's current time. */
-  tick(): DerivedEvent[] {
+  /**
+   * Timeouts and periodic summaries at the clock's now. `settled`: the caller knows no more input is on its
+   * way (the end of a one-shot backfill), so sessions need not wait `settleMs` after their last arrival.
+   */
+  tick(opts: { settled?: boolean } = {}): DerivedEvent[] {
     const now = this.clock.now();
     const c = this.config;
     const out: DerivedEvent[] = [];
@@ -564,7 +571,7 @@ export class AnalyzerEngine {
         continue;
       }
       const before = out.length;
-      if (now - s.lastArrivalMs >= c.settleMs) {
+      if (opts.settled || now - s.lastArrivalMs >= c.settleMs) {
         const t = s.turn;
         if (t && t.finalTs !== null && !t.waitingFired && !this.hasPendingMain(s)) {
           const since = Math.max(t.finalTs, s.lastActivityTs);

@@ -22,9 +22,9 @@ import { AnalyzerEngine, type SnapshotDelta } from '../core/engine.js';
 import { businessMetrics, type BusinessMetrics } from './business-metrics.js';
 import { MemoryStateStore, mergeDeltas, type AnalyzerStateStore } from './state-store.js';
 
-
 /** Derived events published at once (bounded so a huge backlog does not open thousands of requests). */
 const PUBLISH_CHUNK = 256;
+
 export interface AnalyzerOptions {
   bus: Bus;
   clock?: Clock;
@@ -40,8 +40,8 @@ export interface AnalyzerOptions {
 }
 
 export interface AnalyzerService extends Service {
-  /** Runs timeouts and periodic summaries now (what the timer does every tickMs). */
-  tick(): Promise<void>;
+  /** Runs timeouts and periodic summaries now (what the timer does every tickMs); see AnalyzerEngine.tick. */
+  tick(opts?: { settled?: boolean }): Promise<void>;
   readonly engine: AnalyzerEngine;
 }
 
@@ -137,9 +137,9 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
     });
   }
 
-  async function tick(): Promise<void> {
+  async function tick(opts: { settled?: boolean } = {}): Promise<void> {
     await locked(async () => {
-      emit(engine.tick());
+      emit(engine.tick(opts));
       await flush();
     });
   }

@@ -3,6 +3,7 @@ import { migration as m001 } from './001-events.js';
 import { migration as m002 } from './002-usage.js';
 import { migration as m003 } from './003-invalid-derived-alerts.js';
 import { migration as m004 } from './004-views.js';
+import { migration as m005 } from './005-session-analysis.js';
 
 /** Every migration, in the order they are applied. */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];

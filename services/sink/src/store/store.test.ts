@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../migrations/index.js';
+import { migrate, MIGRATIONS } from '../migrations/index.js';
 import { periodReport } from '../reports/period-report.js';
 import { toUsageRow, type UsageRow } from '../rows/usage-row.js';
 import { toEventRow } from '../rows/event-row.js';
@@ -38,12 +38,12 @@ async function daily() {
 describe('store', () => {
   it('applies the migrations once; a second run is a no-op', async () => {
     const first = await migrate(store);
-    expect(first.applied.map((m) => m.version)).toEqual([1, 2, 3, 4]);
+    expect(first.applied.map((m) => m.version)).toEqual(MIGRATIONS.map((m) => m.version));
     const tables = await store.query<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name");
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['events', 'usage', 'invalid_events', 'derived', 'alerts', 'usage_responses', 'tool_spans', 'sessions', 'schema_migrations']));
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['events', 'usage', 'invalid_events', 'derived', 'alerts', 'usage_responses', 'tool_spans', 'sessions', 'session_analysis', 'schema_migrations']));
     const second = await migrate(store);
-    expect(second).toEqual({ applied: [], alreadyApplied: 4 });
-    expect(await store.query('SELECT version FROM schema_migrations')).toHaveLength(4);
+    expect(second).toEqual({ applied: [], alreadyApplied: MIGRATIONS.length });
+    expect(await store.query('SELECT version FROM schema_migrations')).toHaveLength(MIGRATIONS.length);
   });
 
   it('keeps the line with the largest total per (message id, request id), across files and sessions', async () => {
