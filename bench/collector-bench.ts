@@ -71,10 +71,17 @@ if (what === 'backfill') {
     metrics: [
       metric({ id: 'ready', title: 'Idle restart: ready (spawn → "backfill done")', metric: 'one restart over existing checkpoints, incl. node start and NATS connect', unit: 'ms', samples: r.readyMs, digits: 0, goal: { op: '<=', value: 2000, source: 'collector issue' } }),
       metric({ id: 'rss', title: 'Idle: RSS at 10k files', metric: `RSS at the end of a ${r.idleSeconds} s idle window`, unit: 'MB', samples: r.rssMb, digits: 0, goal: { op: '<=', value: 80, source: 'collector issue' } }),
+      metric({ id: 'rss-peak', title: 'Idle: highest RSS in the window', metric: `highest RSS sampled each second of the ${r.idleSeconds} s idle window (before V8's memory reducer shrinks the heap left by start-up)`, unit: 'MB', samples: r.rssPeakMb, digits: 0, summary: false }),
+      metric({ id: 'v8-heap', title: 'Idle: V8 heap committed', metric: 'process.memoryUsage().heapTotal at the end of the window', unit: 'MB', samples: r.memory.map((x) => x.heapTotal), summary: false }),
+      metric({ id: 'v8-heap-used', title: 'Idle: V8 heap used', metric: 'process.memoryUsage().heapUsed at the end of the window (live objects plus garbage not collected yet)', unit: 'MB', samples: r.memory.map((x) => x.heapUsed), summary: false }),
+      metric({ id: 'rss-file', title: 'Idle: file-backed RSS', metric: 'RssFile from /proc: the node binary and shared libraries', unit: 'MB', samples: r.memory.map((x) => x.rssFile), summary: false }),
       metric({ id: 'cpu', title: 'Idle: CPU at 10k files', metric: `CPU over a ${r.idleSeconds} s idle window, % of one core`, unit: '%', samples: r.cpuPercent, digits: 2, goal: { op: '<=', value: 0.5, source: 'collector issue' } }),
       metric({ id: 'resent', title: 'Idle restarts: messages re-sent', metric: 'messages added to the raw stream by all restarts together', unit: 'messages', samples: [r.resent], digits: 0, goal: { op: '<=', value: 0, source: 'nothing re-sent' } }),
     ],
-    details: `Input: 10,000 transcripts of 3 lines in 100 folders, mtimes 30 days old, backfilled once; then ${r.readyMs.length} restarts of \`cctap collect\` (live mode, heartbeats off) over the existing checkpoints.${extra.length > 0 ? ` Extra collect flags: \`${extra.join(' ')}\`.` : ''}`,
+    details: [
+      `Input: 10,000 transcripts of 3 lines in 100 folders, mtimes 30 days old, backfilled once; then ${r.readyMs.length} restarts of \`cctap collect\` (live mode, heartbeats off) over the existing checkpoints.${extra.length > 0 ? ` Extra collect flags: \`${extra.join(' ')}\`.` : ''}`,
+      `Where the RSS is at the end of the window, per run (MB): ${r.memory.map((x) => `anon ${f1(x.rssAnon)} (V8 heap ${f1(x.heapTotal)} committed, ${f1(x.heapUsed)} used; malloc brk heap ${f1(x.brkHeap)}; external ${f1(x.external)}) + file-backed ${f1(x.rssFile)}`).join('; ')}.`,
+    ].join('\n'),
   });
 } else if (what === 'latency') {
   const r = await latency(Number(own[1] ?? 3), extra);

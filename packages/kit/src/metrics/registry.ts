@@ -16,7 +16,10 @@ export interface Metrics {
 export function createMetrics(service: string, opts: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  // Event-loop delay sampled every 100 ms, not prom-client's 10 ms: the 10 ms timer alone costs ~0.35 % of a
+  // core in an idle process (measured, bench/notes/collector-idle.md), most of the collector's idle budget.
+  // A stall still shows in full: it delays the next sample by as long as it lasts.
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const existing = (name: string) => registry.getSingleMetric(name);
   return {
     registry,

@@ -6,10 +6,12 @@ import type { Logger } from '@cctap/kit';
 import type { CollectorMetrics } from '../metrics.js';
 import type { DirectoryWatcher } from '../watch/directory-watcher.js';
 import { projectsDirOf } from './roots.js';
-import { walkTree } from './walk.js';
+import { walkTree, type DirCache } from './walk.js';
 
 export class TreeScanner {
   private readonly visitedDirs = new Set<string>();
+  /** Directory mtimes of the last full listing: the periodic sweep re-lists only directories that changed. */
+  private readonly dirCache: DirCache = new Map();
 
   constructor(
     private readonly roots: readonly string[],
@@ -19,12 +21,17 @@ export class TreeScanner {
     private readonly logger: Logger,
   ) {}
 
-  /** Lists every root's projects tree, watches its directories, returns the transcript files. */
+  /**
+   * Lists every root's projects tree, watches its directories, returns the transcript files: all of them
+   * when `initial`, afterwards only those in directories whose entries changed since the previous listing
+   * (the caller looks for files it does not know yet; deletions show up in its own stats).
+   */
   scanAll(initial: boolean): string[] {
     const files: string[] = [];
+    if (initial) this.dirCache.clear();
     for (const root of this.roots) {
       this.watcher?.add(root);
-      const r = walkTree(projectsDirOf(root), initial ? this.visitedDirs : new Set());
+      const r = walkTree(projectsDirOf(root), initial ? this.visitedDirs : new Set(), this.dirCache);
       for (const e of r.errors) {
         this.metrics.errors.inc({ kind: e.code === 'EACCES' || e.code === 'EPERM' ? 'permission' : 'walk' });
         this.logger.warn('cannot list directory', { path: e.path, code: e.code });

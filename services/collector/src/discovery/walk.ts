@@ -6,6 +6,17 @@
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 
+/**
+ * What a walk remembers of each directory it listed, so the next walk can skip re-listing one whose mtime
+ * did not move: creating, removing or renaming an entry changes a directory's mtime (a write to a file in
+ * it does not, and is not needed here: the caller stats the files it knows). A listing is only trusted
+ * when the directory's mtime was already `SETTLED_MS` old when it was listed: an entry created within the
+ * same clock tick as the previous change would not move the mtime again.
+ */
+export type DirCache = Map<string, { mtimeMs: number; subdirs: string[] }>;
+
+const SETTLED_MS = 2000;
+
 export interface WalkResult {
   dirs: string[];
   files: string[];
@@ -21,18 +32,32 @@ function codeOf(err: unknown): string {
 /**
  * Synchronous on purpose: a tree of 10k files lists in a few milliseconds with readdirSync, while the
  * promise API costs one microtask round trip per entry. `visited` carries real paths across calls so a
- * later partial walk (a new folder) does not re-enter what is already watched.
+ * later partial walk (a new folder) does not re-enter what is already watched. With `cache`, a directory
+ * unchanged since its last listing is not listed again (its files are then not in `files`; its
+ * subdirectories are still walked): the periodic full sweep then costs a stat per directory, not a name per
+ * file.
  */
-export function walkTree(dir: string, visited: Set<string> = new Set()): WalkResult {
+export function walkTree(dir: string, visited: Set<string> = new Set(), cache?: DirCache): WalkResult {
   const out: WalkResult = { dirs: [], files: [], errors: [] };
   const stack = [dir];
   while (stack.length > 0) {
     const current = stack.pop()!;
     let real: string;
     let entries: Dirent[];
+    let mtimeMs = Number.NaN;
     try {
       real = realpathSync(current);
       if (visited.has(real)) continue;
+      if (cache) {
+        mtimeMs = statSync(current).mtimeMs;
+        const known = cache.get(current);
+        if (known && known.mtimeMs === mtimeMs) {
+          visited.add(real);
+          out.dirs.push(current);
+          stack.push(...known.subdirs);
+          continue;
+        }
+      }
       entries = readdirSync(current, { withFileTypes: true });
     } catch (err) {
       const code = codeOf(err);
@@ -41,15 +66,18 @@ export function walkTree(dir: string, visited: Set<string> = new Set()): WalkRes
     }
     visited.add(real);
     out.dirs.push(current);
+    const subdirs: string[] = [];
+    let links = false;
     for (const e of entries) {
       const p = join(current, e.name);
-      if (e.isDirectory()) stack.push(p);
+      if (e.isDirectory()) subdirs.push(p);
       else if (e.isFile()) {
         if (isTranscriptName(e.name)) out.files.push(p);
       } else if (e.isSymbolicLink()) {
+        links = true;
         try {
           const st = statSync(p);
-          if (st.isDirectory()) stack.push(p);
+          if (st.isDirectory()) subdirs.push(p);
           else if (st.isFile() && isTranscriptName(e.name)) out.files.push(p);
         } catch (err) {
           const code = codeOf(err);
@@ -57,6 +85,10 @@ export function walkTree(dir: string, visited: Set<string> = new Set()): WalkRes
         }
       }
     }
+    stack.push(...subdirs);
+    // NaN never matches: listed again next time. So is a directory with symbolic links (a link's target
+    // can appear or change without the directory's mtime moving).
+    if (cache) cache.set(current, { mtimeMs: !links && Date.now() - mtimeMs >= SETTLED_MS ? mtimeMs : Number.NaN, subdirs });
   }
   return out;
 }

@@ -31,6 +31,8 @@ export class BackfillProgress {
   private bytesRead = 0;
   private startMs = Date.now();
   private lastEmitAt = 0;
+  /** The file counts at the end of the backfill (the per-file set is released then). */
+  private final: { filesTotal: number; filesDone: number } | null = null;
   done = false;
 
   constructor(
@@ -57,13 +59,13 @@ export class BackfillProgress {
   snapshot(): CollectorProgress {
     const secs = Math.max(0.001, (Date.now() - this.startMs) / 1000);
     const rate = this.bytesRead / secs;
-    let filesDone = 0;
-    for (const key of this.files) if (this.sources.isFileDone(key)) filesDone += 1;
+    let filesDone = this.final?.filesDone ?? 0;
+    if (!this.final) for (const key of this.files) if (this.sources.isFileDone(key)) filesDone += 1;
     const remaining = Math.max(0, this.bytesTotal - this.bytesRead);
     const events = this.sources.eventsPublished();
     return {
       phase: this.done ? 'live' : 'backfill',
-      filesTotal: this.files.size,
+      filesTotal: this.final?.filesTotal ?? this.files.size,
       filesDone,
       bytesTotal: this.bytesTotal,
       bytesRead: this.bytesRead,
@@ -84,6 +86,8 @@ export class BackfillProgress {
   finish(): void {
     this.done = true;
     const p = this.snapshot();
+    this.final = { filesTotal: p.filesTotal, filesDone: p.filesDone };
+    this.files.clear();
     this.onDone({ ...p, phase: 'live', seconds: (Date.now() - this.startMs) / 1000 });
   }
 }

@@ -12,7 +12,7 @@
  * checkpoint/ (the on-disk offsets), heartbeat/, progress/.
  */
 import { EventEmitter } from 'node:events';
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { topology } from '@cctap/events';
 import { createMetrics, silentLogger, type Logger } from '@cctap/kit';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
@@ -36,6 +36,8 @@ export interface CollectorHealth {
   inFlight: number;
   checkpointLagBytes: number;
   backfillDone: boolean;
+  /** Files with their reading state in memory; the others are resting (cold, acknowledged, rebuilt on change). */
+  filesIdentified: number;
 }
 
 export type CollectorEvents = TailerEvents & ProgressEvents;
@@ -52,6 +54,15 @@ export interface CollectorService {
   /** Reads and publishes everything that exists, waits for the acks, stops. */
   runOnce(): Promise<CollectorProgress>;
   readonly events: EventEmitter<CollectorEvents>;
+}
+
+/** A failed stat (gone, denied) is left to the tailer, which counts and retries what needs it. */
+function statOrNull(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
 }
 
 export function createCollector(opts: CollectorOptions): CollectorService {
@@ -177,12 +188,30 @@ class Collector implements CollectorService {
     this.store.load();
     this.progress.begin();
     const files = this.scanner.scanAll(true);
-    this.pruneCheckpoints(files);
-    for (const f of files) this.queue.mark(f);
+    // A file whose inode has a checkpoint entry is adopted on it; when it is unchanged since it came to rest
+    // it is not even opened. The others (new, grown, replaced, or without a recorded mtime) are queued to be
+    // identified and read. One pass, nothing per file kept beyond what the tailer keeps.
+    const byInode = this.store.byInode();
+    const seen = new Set<string>();
+    let resting = 0;
+    for (const f of files) {
+      const st = statOrNull(f);
+      if (st) {
+        const key = `${st.dev}:${st.ino}`;
+        seen.add(key);
+        const cp = byInode.get(key);
+        if (cp && this.tailer.adopt(key, f, st, cp.fileId, cp.entry)) {
+          resting += 1;
+          continue;
+        }
+      }
+      this.queue.mark(f); // a failed stat is looked at too: gone, or denied (counted, retried)
+    }
+    this.pruneCheckpoints(seen);
     this.ready = true;
-    this.log.info('collector started', { roots: this.o.roots, files: files.length, directories: this.watcher.count, subject: this.subject, checkpoints: this.store.size });
+    this.log.info('collector started', { roots: this.o.roots, files: files.length, resting, directories: this.watcher.count, subject: this.subject, checkpoints: this.store.size });
     // Nothing to read means the backfill is already over; the queue would never drain to say so.
-    if (files.length === 0) this.resolveIdle();
+    if (this.queue.empty) this.resolveIdle();
     if (this.o.watch) {
       this.detector.start();
       if (this.o.heartbeatMs > 0) {
@@ -211,6 +240,7 @@ class Collector implements CollectorService {
     await this.queue.running;
     await this.publisher.drain(Date.now() + this.o.stopTimeoutMs);
     if (this.publisher.inFlight > 0) this.log.warn('stopping with batches in flight; they are re-sent after restart', { inFlight: this.publisher.inFlight });
+    this.tailer.restAll(); // records size + mtime of every caught-up file: the next start adopts them unopened
     this.store.flush();
     await this.tailer.closeAll();
     this.resolveIdle(true);
@@ -226,6 +256,7 @@ class Collector implements CollectorService {
       inFlight: this.publisher.inFlight,
       checkpointLagBytes: this.tailer.lagBytes(),
       backfillDone: this.progress.done,
+      filesIdentified: this.tailer.identifiedCount,
     };
     const { ready: _ready, ...details } = h;
     return { ...h, details };
@@ -260,18 +291,8 @@ class Collector implements CollectorService {
     for (const w of ws) w();
   }
 
-  /** Forgets checkpoints of files that no longer exist (Claude Code's retention deletes old transcripts). */
-  private pruneCheckpoints(files: string[]): void {
-    const seen = new Set<string>();
-    for (const f of files) {
-      try {
-        const st = statSync(f);
-        seen.add(`${st.dev}:${st.ino}`);
-      } catch {
-        // gone between listing and stat: nothing to keep
-      }
-    }
-    for (const [id, e] of [...this.store.all()]) if (!seen.has(`${e.dev}:${e.ino}`)) this.store.delete(id);
+  /** Forgets checkpoints of files that no longer exist (Claude Code's retention deletes old transcripts); `seen`: the inodes listed. */
+  private pruneCheckpoints(seen: Set<string>): void {    for (const [id, e] of [...this.store.all()]) if (!seen.has(`${e.dev}:${e.ino}`)) this.store.delete(id);
   }
 
   /** Cold files are caught up (an unacknowledged file stays open, hence hot): every second the hot ones suffice. */

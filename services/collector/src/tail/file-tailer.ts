@@ -4,12 +4,27 @@
  * Life of one file (state machine, per inode seen at a path):
  *
  *   discovered ──(head known: a newline, or HEAD_BYTES bytes)──▶ identified ──▶ reading ⇄ caught-up
- *        │ (no complete line yet: wait; the next hint or sweep retries)           │
- *        │                                                                         ├─ size < read offset, or the
- *        │                                                                         │  head bytes changed ──▶ new identity from byte 0
- *        │                                                                         ├─ path now names another inode ──▶ finish old (read
- *        │                                                                         │  to its end through the open fd), new identity at 0
- *        └─ permission denied: counted, retried at every full sweep                └─ path gone ──▶ finish through the fd, forget
+ *     │  │ (no complete line yet: wait; the next hint or sweep retries)                  │
+ *     │  │                                                                                ├─ size < read offset, or the
+ *     │  │                                                                                │  head bytes changed ──▶ new identity from byte 0
+ *     │  │                                                                                ├─ path now names another inode ──▶ finish old (read
+ *     │  │                                                                                │  to its end through the open fd), new identity at 0
+ *     │  └─ permission denied: counted, retried at every full sweep                       └─ path gone ──▶ finish through the fd, forget
+ *     │                                                                                   │
+ *     │                                                         cold, closed, everything acknowledged (a sweep; shutdown)
+ *     │                                                                                   ▼
+ *     └─ at start: its checkpoint has the same dev, inode, size (= offset) and mtime ──▶ resting
+ *                                                                                         │ grew, shrank or was replaced
+ *                                                                                         ▼
+ *                         identified again from its head: the same head resumes at the checkpoint; another head,
+ *                         or a size below the checkpoint, is a new identity from byte 0 (old checkpoint dropped)
+ *
+ * Resting is what keeps a 10k-file tree cheap: a resting file costs a Tracked record and its checkpoint entry,
+ * no TranscriptStream, BatchCutter or AckFrontier, and a restart does not open it at all. A resting file
+ * whose mtime moves is opened and its head checked even when its size did not (an in-place rewrite to the
+ * same size). What adoption at start trusts is that content never changes without its size or mtime moving.
+ * A resting file whose name disappears keeps its checkpoint entry until the next start prunes entries of
+ * inodes no longer listed: it has no open descriptor to tell a delete (forget) from a rename (resume).
  *
  * Checkpoint rule: a file's checkpoint moves to the end of the longest prefix of its batches that are all
  * acknowledged (AckFrontier, advanced by the Publisher). A restart re-reads from there: acknowledged data
@@ -20,7 +35,7 @@ import { statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import type { Logger } from '@cctap/kit';
 import { TranscriptStream } from '@cctap/transcript';
-import type { CheckpointStore } from '../checkpoint/checkpoint-store.js';
+import type { CheckpointEntry, CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import type { CollectorMetrics } from '../metrics.js';
 import type { BackfillProgress } from '../progress/backfill-progress.js';
 import { AckFrontier, type Frontier } from '../publish/ack-frontier.js';
@@ -135,20 +150,87 @@ export class FileTailer {
     }
     if (!t) {
       t = this.byKey.get(key);
-      if (t) t.paths.add(path);
+      if (t) t.paths.push(path);
       else {
-        t = { key, dev: st.dev, ino: st.ino, paths: new Set([path]), fh: null, readPos: 0, id: null, lastSize: -1, lastMtimeMs: -1, lastChangeAt: st.mtimeMs, lastUsedAt: Date.now() };
+        t = { key, dev: st.dev, ino: st.ino, paths: [path], fh: null, readPos: 0, id: null, restingFileId: null, lastSize: -1, lastMtimeMs: -1, lastChangeAt: st.mtimeMs, lastUsedAt: Date.now() };
         this.byKey.set(key, t);
         this.m.filesWatched.set(this.byKey.size);
       }
       this.byPath.set(path, t);
     }
-    if (t.lastSize >= 0 && (st.size !== t.lastSize || st.mtimeMs !== t.lastMtimeMs)) t.lastChangeAt = Date.now();
+    const unchanged = st.size === t.lastSize && st.mtimeMs === t.lastMtimeMs;
+    if (t.lastSize >= 0 && !unchanged) t.lastChangeAt = Date.now();
     if (Date.now() - t.lastChangeAt <= this.o.hotWindowMs) this.hot.add(t);
     t.lastSize = st.size;
     t.lastMtimeMs = st.mtimeMs;
     if (t.id && !t.id.finished && st.size === t.readPos && t.fh === null) return; // nothing new
+    // Resting and untouched: no need to open it. (A touched file of the same size gets its head checked.)
+    if (t.restingFileId !== null && st.size === t.readPos && unchanged) return;
     await this.readFile(t, path, st);
+  }
+
+  /**
+   * Start-up, for a listed file whose inode has exactly one checkpoint entry: tracked as resting on that
+   * entry without opening it. True when the file is unchanged since everything in it was acknowledged (size
+   * = checkpoint offset, same mtime): nothing to do. False: it must be looked at (queue it); its first look
+   * identifies it from its head against that entry (resume, or a new identity whose old entry is dropped).
+   */
+  adopt(key: string, path: string, st: Stats, fileId: string, cp: CheckpointEntry): boolean {
+    if (cp.dev !== st.dev || cp.ino !== st.ino || this.byPath.has(path) || this.byKey.has(key)) return false; // a second name of an inode: the look sorts it out
+    const unchanged = cp.mtimeMs !== undefined && cp.mtimeMs === st.mtimeMs && cp.offset === st.size;
+    // lastMtimeMs -1 when changed: service() then identifies it even if the size is still the offset.
+    if (cp.path === path) cp.path = path; // the same text: keep one copy of it, not the checkpoint file's too
+    const t: Tracked = { key, dev: st.dev, ino: st.ino, paths: [path], fh: null, readPos: cp.offset, id: null, restingFileId: fileId, lastSize: st.size, lastMtimeMs: unchanged ? st.mtimeMs : -1, lastChangeAt: st.mtimeMs, lastUsedAt: 0 };
+    this.byKey.set(key, t);
+    this.byPath.set(path, t);
+    if (!unchanged) return false;
+    if (Date.now() - st.mtimeMs <= this.o.hotWindowMs) this.hot.add(t);
+    this.d.progress.track(key, 0);
+    return true;
+  }
+
+  /** Nothing left to read or acknowledge: what lets a cold file close its descriptor and come to rest. */
+  isSettled(t: Tracked): boolean {
+    const id = t.id;
+    if (!id) return true;
+    return !id.finished && t.readPos >= t.lastSize && id.frontier.inFlight === 0 && id.frontier.frontier.offset === t.readPos;
+  }
+
+  /**
+   * caught-up ──▶ resting: drops the Identity (and closes the descriptor) of a file that is read to its end
+   * and fully acknowledged, after a stat confirms the file is still exactly that long; the checkpoint
+   * records the mtime of that stat so a restart can adopt the file unopened. False when it is not there yet
+   * (a batch in flight, a partial last line, unsent lines, or it changed again).
+   */
+  rest(t: Tracked): boolean {
+    const id = t.id;
+    if (!id || !this.isSettled(t)) return false;
+    let st: Stats | undefined;
+    try {
+      st = statSync(id.path, { throwIfNoEntry: false });
+    } catch {
+      return false; // unreadable now: the next look counts it
+    }
+    if (!st || st.ino !== t.ino || st.dev !== t.dev || st.size !== t.readPos) return false;
+    this.d.store.set(id.fileId, checkpointOf(id, t.readPos, id.frontier.frontier.lastTs, st.mtimeMs));
+    t.lastSize = st.size;
+    t.lastMtimeMs = st.mtimeMs;
+    t.restingFileId = id.fileId;
+    t.id = null;
+    void this.closeFh(t);
+    return true;
+  }
+
+  /** At shutdown, after the last acks: every caught-up file comes to rest, so the next start can adopt it. */
+  restAll(): void {
+    for (const t of this.byKey.values()) this.rest(t);
+  }
+
+  /** Files with an Identity in memory (the rest are resting). */
+  get identifiedCount(): number {
+    let n = 0;
+    for (const t of this.byKey.values()) if (t.id) n += 1;
+    return n;
   }
 
   // ───────────── publisher callbacks ─────────────
@@ -167,7 +249,8 @@ export class FileTailer {
 
   /** Keeps the number of open descriptors bounded: closes the least recently used caught-up files. */
   closeIdleFiles(): void {
-    const open = [...this.byKey.values()].filter((t) => t.fh !== null && t.readPos >= t.lastSize);
+    const open: Tracked[] = [];
+    for (const t of this.byKey.values()) if (t.fh !== null && t.readPos >= t.lastSize) open.push(t);
     if (open.length <= this.o.maxOpenFiles) return;
     open.sort((a, b) => a.lastUsedAt - b.lastUsedAt);
     for (const t of open.slice(0, open.length - this.o.maxOpenFiles)) void this.closeFh(t);
@@ -203,9 +286,10 @@ export class FileTailer {
 
   private detachPath(t: Tracked, path: string, gone: boolean): void {
     this.byPath.delete(path);
-    t.paths.delete(path);
-    if (t.paths.size > 0) {
-      if (t.id && t.id.path === path) t.id.path = t.paths.values().next().value!;
+    const at = t.paths.indexOf(path);
+    if (at >= 0) t.paths.splice(at, 1);
+    if (t.paths.length > 0) {
+      if (t.id && t.id.path === path) t.id.path = t.paths[0]!;
       return;
     }
     // Finish asynchronously but in order: queue a drain of this inode through its fd.
@@ -228,6 +312,7 @@ export class FileTailer {
       }
     }
     if (t.id) this.finishIdentity(t.id, deleted);
+    // A resting file keeps its entry: without a descriptor a rename cannot be told from a delete (see header).
     await this.closeFh(t);
     this.d.onSettled();
   }
@@ -297,6 +382,18 @@ export class FileTailer {
   /** Computes the identity and where to start; false while the file has no complete first line yet. */
   private async identify(t: Tracked, path: string, st: Stats): Promise<boolean> {
     const head = await readHead(t.fh!);
+    if (t.restingFileId !== null) {
+      // resting ──▶ identified: the same head resumes at the checkpoint; a shorter file or another head is
+      // new content in the same inode, read from byte 0 (what the head check does for an identified file).
+      const was = t.restingFileId;
+      const reason = st.size < t.readPos ? 'truncated' : head && identityOf(t.dev, t.ino, head) !== was ? 'rewritten' : null;
+      if (reason) {
+        this.log.info(`transcript ${reason}: reading it again from byte 0 as a new file identity`, { path, fileId: was });
+        this.d.store.delete(was);
+        t.readPos = 0;
+        t.restingFileId = null;
+      } else if (head) t.restingFileId = null;
+    }
     if (!head) return false;
     const fileId = identityOf(t.dev, t.ino, head);
     const cp = this.d.store.get(fileId);

@@ -32,11 +32,18 @@ export interface Tracked {
   key: string;
   dev: number;
   ino: number;
-  paths: Set<string>;
+  /** Almost always one; a hard link adds another. (An array: a Set per file costs ~10x more, at 10k files.) */
+  paths: string[];
   fh: FileHandle | null;
   /** Next byte to read. */
   readPos: number;
   id: Identity | null;
+  /**
+   * Resting (id null): the file was read to its end and everything is acknowledged, so its Identity (stream,
+   * cutter, frontier) was dropped; this is the fileId of its checkpoint, which holds all a later change
+   * needs. Null otherwise.
+   */
+  restingFileId: string | null;
   lastSize: number;
   lastMtimeMs: number;
   /** Last time it grew, changed, or had a watch event: what makes it "hot" for the 1 s sweep. */
@@ -44,6 +51,8 @@ export interface Tracked {
   lastUsedAt: number;
 }
 
-export function checkpointOf(id: Identity, offset: number, lastTs: string | null): CheckpointEntry {
-  return { path: id.path, dev: id.dev, ino: id.ino, headLength: id.head.length, headSha256: id.head.sha256, offset, lastTs, ...(id.skipped ? { skipped: true } : {}) };
+/** `mtimeMs`: only when a stat showed the file exactly `offset` bytes long (see CheckpointEntry.mtimeMs). */
+export function checkpointOf(id: Identity, offset: number, lastTs: string | null, mtimeMs?: number): CheckpointEntry {
+  // Every field present (undefined is left out of the JSON): one shape for all entries, see compactEntry.
+  return { path: id.path, dev: id.dev, ino: id.ino, headLength: id.head.length, headSha256: id.head.sha256, offset, lastTs, skipped: id.skipped ? true : undefined, mtimeMs };
 }

@@ -5,8 +5,10 @@
  *      re-check `trailingMs` after the last event of a burst (the writer may still be mid-write);
  *   2. every `sweepMs` (1 s) the HOT files are stat-ed: open files, files that grew or had a watch event
  *      within `hotWindowMs` (10 min), and every file in a directory we could not watch;
- *   3. every `fullSweepMs` (30 s) the whole tree is re-listed and every file stat-ed (new folders, lost
- *      events, permission retries).
+ *   3. every `fullSweepMs` (30 s) every directory whose entries changed is re-listed (its mtime moved; see
+ *      discovery/walk.ts) and every known file stat-ed (new folders, lost events, permission retries).
+ * A file that leaves the hot set, read to its end and acknowledged, comes to rest (tail/file-tailer.ts): its
+ * in-memory identity is dropped and rebuilt from its checkpoint when it changes again.
  *
  * Why "no appended line waits longer than the sweep period" still holds although cold files are not stat-ed
  * every second: an append to a file is (a) a modification of a child of a watched directory, which inotify
@@ -116,14 +118,18 @@ export class ChangeDetector {
   private hotSweep(): void {
     const { tailer } = this.o;
     for (const t of tailer.hot) {
-      if (!this.isHot(t)) tailer.hot.delete(t);
-      else tailer.statAndMark(t);
+      if (this.isHot(t)) tailer.statAndMark(t);
+      else {
+        tailer.hot.delete(t);
+        tailer.rest(t); // gone cold: close it and drop its in-memory state (if not settled yet, the full sweep retries)
+      }
     }
     this.o.afterSweep(false);
   }
 
+  /** Changed recently, unwatched, or open with something left to read or acknowledge. */
   private isHot(t: Tracked): boolean {
-    return t.fh !== null || Date.now() - t.lastChangeAt <= this.o.hotWindowMs || !allWatched(this.o.watcher, t.paths);
+    return Date.now() - t.lastChangeAt <= this.o.hotWindowMs || !allWatched(this.o.watcher, t.paths) || (t.fh !== null && !this.o.tailer.isSettled(t));
   }
 
   private fullSweep(): void {
@@ -132,6 +138,7 @@ export class ChangeDetector {
     for (const t of tailer.tracked()) {
       tailer.statAndMark(t);
       if (this.isHot(t)) tailer.hot.add(t);
+      else if (t.id || t.fh) tailer.rest(t);
     }
     for (const p of tailer.denied) this.o.markDirty(p);
     this.o.afterSweep(true);

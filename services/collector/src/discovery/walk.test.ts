@@ -1,0 +1,58 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { walkTree, type DirCache } from './walk.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const old = new Date(Date.now() - 60_000);
+
+/** projects/-a/{1,2}.jsonl, projects/-b/s/3.jsonl, every directory with an mtime a minute old. */
+function tree(): string {
+  const root = mkdtempSync(join(tmpdir(), 'cctap-walk-'));
+  dirs.push(root);
+  mkdirSync(join(root, '-a'));
+  mkdirSync(join(root, '-b', 's'), { recursive: true });
+  for (const f of ['-a/1.jsonl', '-a/2.jsonl', '-b/s/3.jsonl', '-b/notes.txt']) writeFileSync(join(root, f), '{}\n');
+  for (const d of ['-a', '-b/s', '-b', '.']) utimesSync(join(root, d), old, old);
+  return root;
+}
+
+describe('walkTree with a directory cache', () => {
+  it('lists everything once, then only directories whose entries changed; subdirectories are still walked', () => {
+    const root = tree();
+    const cache: DirCache = new Map();
+    const first = walkTree(root, new Set(), cache);
+    expect(first.files.sort()).toEqual([join(root, '-a/1.jsonl'), join(root, '-a/2.jsonl'), join(root, '-b/s/3.jsonl')]);
+
+    const again = walkTree(root, new Set(), cache);
+    expect(again.files).toEqual([]);
+    expect(again.dirs.sort()).toEqual(first.dirs.sort());
+
+    // A new file deep down moves its own directory's mtime only: that directory is listed (all of it),
+    // although its parents are skipped.
+    writeFileSync(join(root, '-b/s/4.jsonl'), '{}\n');
+    expect(walkTree(root, new Set(), cache).files.sort()).toEqual([join(root, '-b/s/3.jsonl'), join(root, '-b/s/4.jsonl')]);
+  });
+
+  it('does not trust a listing taken while the directory had just changed, nor one with symbolic links', () => {
+    const root = tree();
+    writeFileSync(join(root, '-a/fresh.jsonl'), '{}\n'); // -a's mtime is now
+    symlinkSync(join(root, '-a/1.jsonl'), join(root, '-b/link.jsonl'));
+    utimesSync(join(root, '-b'), old, old);
+    const cache: DirCache = new Map();
+    walkTree(root, new Set(), cache);
+    const again = walkTree(root, new Set(), cache).files.sort();
+    expect(again).toEqual([join(root, '-a/1.jsonl'), join(root, '-a/2.jsonl'), join(root, '-a/fresh.jsonl'), join(root, '-b/link.jsonl')]);
+  });
+
+  it('without a cache, lists every file every time', () => {
+    const root = tree();
+    expect(walkTree(root).files).toHaveLength(3);
+    expect(walkTree(root).files).toHaveLength(3);
+  });
+});
