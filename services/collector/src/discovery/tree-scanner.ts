@@ -6,12 +6,14 @@ import type { Logger } from '@cctap/kit';
 import type { CollectorMetrics } from '../metrics.js';
 import type { DirectoryWatcher } from '../watch/directory-watcher.js';
 import { projectsDirOf } from './roots.js';
-import { walkTree, type DirCache } from './walk.js';
+import { walkTree, type DirCache, type WalkResult } from './walk.js';
 
 export class TreeScanner {
   private readonly visitedDirs = new Set<string>();
   /** Directory mtimes of the last full listing: the periodic sweep re-lists only directories that changed. */
   private readonly dirCache: DirCache = new Map();
+  /** Entries already reported as not tailable: counted and logged once, not on every sweep. */
+  private readonly reportedSkips = new Set<string>();
 
   constructor(
     private readonly roots: readonly string[],
@@ -36,6 +38,7 @@ export class TreeScanner {
         this.metrics.errors.inc({ kind: e.code === 'EACCES' || e.code === 'EPERM' ? 'permission' : 'walk' });
         this.logger.warn('cannot list directory', { path: e.path, code: e.code });
       }
+      this.reportSkips(r);
       for (const d of r.dirs) {
         this.watcher?.add(d);
         this.visitedDirs.add(d);
@@ -46,9 +49,19 @@ export class TreeScanner {
     return files;
   }
 
+  private reportSkips(r: WalkResult): void {
+    for (const s of r.skipped) {
+      if (this.reportedSkips.has(s.path)) continue;
+      this.reportedSkips.add(s.path);
+      this.metrics.filesSkipped.inc({ reason: s.reason });
+      this.logger.warn('not reading a transcript-named entry that is not a regular file', { path: s.path, reason: s.reason });
+    }
+  }
+
   /** Lists one directory subtree (a new project folder, `<session>/subagents`), watching what it finds. */
   rescan(dir: string): string[] {
     const r = walkTree(dir, new Set());
+    this.reportSkips(r);
     for (const d of r.dirs) {
       this.watcher?.add(d);
       this.visitedDirs.add(d);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,3 +57,20 @@ describe('walkTree with a directory cache', () => {
     expect(walkTree(root).files).toHaveLength(3);
   });
 });
+
+describe('walkTree with entries that are not regular files', () => {
+  it('reports a FIFO and a dangling link named like a transcript, and reads neither', () => {
+    const root = tree();
+    execFileSync('mkfifo', [join(root, '-a', 'pipe.jsonl')]);
+    symlinkSync(join(root, 'gone.jsonl'), join(root, '-a', 'dangling.jsonl'));
+    symlinkSync(join(root, 'gone.txt'), join(root, '-a', 'dangling.txt'));
+    const r = walkTree(root);
+    expect(r.files.sort()).toEqual([join(root, '-a/1.jsonl'), join(root, '-a/2.jsonl'), join(root, '-b/s/3.jsonl')]);
+    expect(r.skipped.sort((a, b) => a.path.localeCompare(b.path))).toEqual([
+      { path: join(root, '-a', 'dangling.jsonl'), reason: 'dangling_link' },
+      { path: join(root, '-a', 'pipe.jsonl'), reason: 'not_a_regular_file' },
+    ]);
+    expect(r.errors).toEqual([]);
+  });
+});
+

@@ -17,10 +17,15 @@ export type DirCache = Map<string, { mtimeMs: number; subdirs: string[] }>;
 
 const SETTLED_MS = 2000;
 
+/** Why an entry named like a transcript is not read: a FIFO, socket or device, or a link to nothing. */
+export type SkipReason = 'not_a_regular_file' | 'dangling_link';
+
 export interface WalkResult {
   dirs: string[];
   files: string[];
   errors: Array<{ path: string; code: string }>;
+  /** Entries named `*.jsonl` that cannot be tailed, so the caller can count and report them. */
+  skipped: Array<{ path: string; reason: SkipReason }>;
 }
 
 export const isTranscriptName = (name: string): boolean => name.endsWith('.jsonl');
@@ -38,7 +43,7 @@ function codeOf(err: unknown): string {
  * file.
  */
 export function walkTree(dir: string, visited: Set<string> = new Set(), cache?: DirCache): WalkResult {
-  const out: WalkResult = { dirs: [], files: [], errors: [] };
+  const out: WalkResult = { dirs: [], files: [], errors: [], skipped: [] };
   const stack = [dir];
   while (stack.length > 0) {
     const current = stack.pop()!;
@@ -78,11 +83,18 @@ export function walkTree(dir: string, visited: Set<string> = new Set(), cache?: 
         try {
           const st = statSync(p);
           if (st.isDirectory()) subdirs.push(p);
-          else if (st.isFile() && isTranscriptName(e.name)) out.files.push(p);
+          else if (isTranscriptName(e.name)) {
+            if (st.isFile()) out.files.push(p);
+            else out.skipped.push({ path: p, reason: 'not_a_regular_file' });
+          }
         } catch (err) {
           const code = codeOf(err);
-          if (code !== 'ENOENT') out.errors.push({ path: p, code });
+          if (code === 'ENOENT') {
+            if (isTranscriptName(e.name)) out.skipped.push({ path: p, reason: 'dangling_link' });
+          } else out.errors.push({ path: p, code });
         }
+      } else if (isTranscriptName(e.name)) {
+        out.skipped.push({ path: p, reason: 'not_a_regular_file' });
       }
     }
     stack.push(...subdirs);
