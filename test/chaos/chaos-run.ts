@@ -28,6 +28,7 @@ import { consumerState, isIdle, manager, RawCoverage, forEachStored, readStream 
 import { holdBack, startWriter, type HeldBackFile, type Writer } from '../e2e/support/slow-writer.js';
 import { auditAlerts, type AlertAudit, type KvDelivery, type NotificationRef } from './alert-audit.js';
 import { killSchedule, type Component, type KillPlan } from './kill-schedule.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** Average bytes per generated transcript line (202 MB = 109,714 lines for seed 1), to size the corpus. */
 const BYTES_PER_LINE = 1900;
@@ -112,20 +113,6 @@ export interface ChaosResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 200): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
 
 /** The alerter configuration of a chaos run: one webhook receiver, rules that fire often on the corpus. */
 function alerterRules(url: string): unknown {

@@ -22,6 +22,7 @@ import { startNats, type TestNats } from '../support/nats.js';
 import { CLI, cliProcess, metricValue, runCli, type CliProcess } from './support/cli-process.js';
 import { consumerState, isIdle, manager, RawCoverage } from './support/pipeline-state.js';
 import { holdBack, startWriter, type HeldBackFile } from './support/slow-writer.js';
+import { waitFor } from '../support/wait-for.js';
 
 const PREFIX = `e2e${process.pid}`;
 const t = topology(PREFIX);
@@ -34,20 +35,6 @@ let raw: RawCoverage;
 let corpus: CorpusResult;
 const procs: CliProcess[] = [];
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-}
 
 beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -b)`);

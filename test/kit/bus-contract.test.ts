@@ -7,6 +7,7 @@ import { DLQ_HEADERS, PermanentError, RetryableError, type Bus, type BusMessage,
 import type { ConsumerKey, StreamKey } from '@cctap/events';
 import { startNats, type TestNats } from '../support/nats.js';
 import { inProcessFactory, jetStreamFactory, MAX_DELIVER, type BusFactory } from './bus-harness.js';
+import { waitFor } from '../support/wait-for.js';
 
 let nats: TestNats;
 beforeAll(async () => {
@@ -19,15 +20,6 @@ afterAll(async () => {
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Consumes until `n` messages were acked by `handler` (which may throw to nak/term). */
 function collect(bus: Bus, key: ConsumerKey, handler: (m: BusMessage) => Promise<void> = async () => {}) {

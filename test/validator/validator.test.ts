@@ -14,6 +14,7 @@ import { connectNats, createJetStreamBus, createMetrics, provision, silentLogger
 import { createValidatorService } from '@cctap/validator';
 import { startNats, type TestNats } from '../support/nats.js';
 import { batchOf, batchWith, msgIdOf, promptEvent } from '../support/events.js';
+import { waitFor } from '../support/wait-for.js';
 
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
 let nats: TestNats;
@@ -36,15 +37,6 @@ async function setup(): Promise<{ prefix: string; t: Topology; nc: NatsConnectio
   return { prefix, t, nc, bus: createJetStreamBus(nc, { topology: t }) };
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function consumerIdle(nc: NatsConnection, t: Topology): Promise<true | undefined> {
   const jsm = await jetstreamManager(nc);
