@@ -74,40 +74,29 @@ if (args.render) {
 type Load = [number, number, number];
 let current: { pid: number } | null = null;
 
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
-  setTimeout(() => {
+/** SIGTERM to a benchmark's process group, SIGKILL after `graceMs`; `afterKill` runs after the SIGKILL. */
+function killGroup(pid: number, graceMs = 10_000, afterKill?: () => void): void {
+  const signal = (sig: NodeJS.Signals) => {
     try {
-      process.kill(-pid, 'SIGKILL');
+      process.kill(-pid, sig);
     } catch {
       // already gone
     }
-  }, 10_000).unref();
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => {
+    signal('SIGKILL');
+    afterKill?.();
+  }, graceMs);
+  if (!afterKill) timer.unref();
 }
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     console.error(`\n${sig}: stopping the running benchmark; the doc is not rewritten`);
     if (!current) process.exit(130);
-    const pid = current.pid;
-    try {
-      process.kill(-pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
     // some children (e.g. `cctap up --once` mid-backfill) finish their work before honouring SIGTERM
-    setTimeout(() => {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-      process.exit(130);
-    }, 5_000);
+    killGroup(current.pid, 5_000, () => process.exit(130));
   });
 }
 

@@ -70,15 +70,8 @@ export interface ToolStats {
 
 export type SessionStatus = 'active' | 'idle' | 'ended';
 
-export interface SessionState {
+export interface SessionState extends SessionIdentity {
   key: string;
-  host: string;
-  user: string;
-  sessionId: string;
-  project: string;
-  gitBranch: string;
-  cwd: string;
-  ccVersion: string;
   firstEventId: string;
   startTs: number;
   lastActivityTs: number;
