@@ -29,12 +29,24 @@ export const tokenUsage = z.strictObject({
   webFetchRequests: count,
 });
 
+/**
+ * A cost computed on the host by collectors before the central price book existed. Central services never
+ * read it (cost is computed where the tokens are stored, from one book); it stays accepted so older
+ * collectors keep validating.
+ */
 export const cost = z.strictObject({
   /** US dollars for this line's usage; null when the model has no price (never a silent 0). */
   usd: nonNegative.nullable(),
   unpriced: z.boolean(),
   /** Identifies the price table used, so a number can be recomputed and defended later. */
   priceVersion: id,
+});
+
+/** Usage of one advisor sub-inference of a response (`usage.iterations[]` of type `advisor_message`). */
+export const advisorUsage = z.strictObject({
+  /** The advisor's model: its tokens are billed at that model's rates. */
+  model: id,
+  usage: tokenUsage,
 });
 
 export const assistantPayload = z.strictObject({
@@ -47,7 +59,12 @@ export const assistantPayload = z.strictObject({
   usage: tokenUsage,
   speed: id.nullable(),
   serviceTier: id.nullable(),
-  cost,
+  /** `usage.inference_geo` (`us` = US-only inference, priced 1.1x for Claude 4.6 and later). */
+  inferenceGeo: id.nullable().optional(),
+  /** Advisor iterations of this response; not part of `usage` (which is the executor's). */
+  advisor: z.array(advisorUsage).max(64).optional(),
+  /** Deprecated host-side cost (see `cost`); absent from current collectors. */
+  cost: cost.optional(),
   text,
   textChars: count,
   thinkingBlocks: count,

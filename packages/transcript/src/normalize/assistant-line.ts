@@ -35,6 +35,23 @@ export function readUsage(u: Json | null): TokenUsage {
   };
 }
 
+/**
+ * Advisor sub-inferences of a response: `usage.iterations[]` entries of type `advisor_message` carry their
+ * own model and token counts. The top-level usage is the executor's, so these are extra usage, billed at
+ * the advisor model's rates (Anthropic's advisor tool documentation, "Cost").
+ */
+export function readAdvisorUsage(u: Json | null): { model: string; usage: TokenUsage }[] | undefined {
+  const iterations = u?.iterations;
+  if (!Array.isArray(iterations) || iterations.length === 0) return undefined;
+  const out: { model: string; usage: TokenUsage }[] = [];
+  for (const it of iterations) {
+    const entry = obj(it);
+    if (!entry || entry.type !== 'advisor_message' || out.length >= 64) continue;
+    out.push({ model: idStr(entry.model) ?? '', usage: readUsage(entry) });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
 function emitToolCall(L: LineBuilder, block: Json, messageId: string | null): void {
   const name = idStr(block.name) ?? '';
   const raw = block.input === undefined ? null : block.input;
@@ -100,6 +117,8 @@ export function normalizeAssistant(L: LineBuilder): void {
   const usage = readUsage(usageObj);
   const speed = idStr(usageObj?.speed);
   const messageId = idStr(msg?.id);
+  const advisor = readAdvisorUsage(usageObj);
+  const inferenceGeo = idStr(usageObj?.inference_geo);
   L.emit('assistant', {
     model,
     messageId,
@@ -109,6 +128,8 @@ export function normalizeAssistant(L: LineBuilder): void {
     usage,
     speed,
     serviceTier: idStr(usageObj?.service_tier),
+    inferenceGeo,
+    ...(advisor ? { advisor } : {}),
     cost: priceUsage(model, usage, speed),
     text: hasText ? L.shaper.textOf(text) : null,
     textChars: text.length,

@@ -92,9 +92,9 @@ export class UsageLedger {
         eventId: e.id,
         usage: p.usage,
         totalTokens: total,
-        usd: p.cost.usd,
-        unpriced: p.cost.unpriced,
-        priceVersion: p.cost.priceVersion,
+        usd: p.cost?.usd ?? null,
+        unpriced: p.cost?.unpriced ?? true,
+        priceVersion: p.cost?.priceVersion ?? '',
       },
     });
   }

@@ -295,7 +295,7 @@ export class AnalyzerEngine {
       cacheCreation: u.cacheCreation,
       cacheRead: u.cacheRead,
       total: u.input + u.output + u.cacheCreation + u.cacheRead,
-      usd: p.cost.unpriced ? null : p.cost.usd,
+      usd: !p.cost || p.cost.unpriced ? null : p.cost.usd,
     };
     // Max rule: one response spans several lines sharing message id + request id; the largest wins.
     const rk = p.messageId !== null ? `${p.messageId}|${p.requestId ?? ''}` : `line|${ev.id}`;

@@ -73,9 +73,9 @@ export function toUsageRow(e: CctapEvent): UsageRow | null {
     web_search_requests: u.webSearchRequests,
     web_fetch_requests: u.webFetchRequests,
     total_tokens: tokenTotal(u),
-    cost_usd: p.cost.unpriced ? null : p.cost.usd,
-    unpriced: p.cost.unpriced || p.cost.usd === null,
-    price_version: p.cost.priceVersion,
+    cost_usd: !p.cost || p.cost.unpriced ? null : p.cost.usd,
+    unpriced: !p.cost || p.cost.unpriced || p.cost.usd === null,
+    price_version: p.cost?.priceVersion ?? '',
     speed: p.speed ?? '',
     service_tier: p.serviceTier ?? '',
   };
