@@ -7,7 +7,7 @@
  * `kind` discriminates the payload. Published on `cctap.derived.<kind>.<host>` (topology.ts).
  */
 import { z } from 'zod';
-import { TOOL_ERROR_CLASSES } from './event-types.js';
+import { DENIAL_KINDS, TOOL_ERROR_CLASSES, type DenialKind } from './event-types.js';
 import { count, eventId, hostToken, id, isoTs, nonNegative, path } from './primitives.js';
 
 export const DERIVED_KINDS = [
@@ -152,6 +152,14 @@ export const anomalyPayload = z.strictObject({
   baselineSessions: count,
 });
 
+/** Denied tool calls of a session by kind (every kind present, 0 when none). */
+export const denialCounts = z.strictObject(
+  Object.fromEntries(DENIAL_KINDS.map((k) => [k, count])) as Record<DenialKind, typeof count>,
+);
+
+/** Model refusals answered by a fallback model, per (refusing model, fallback model). */
+const refusalCount = z.strictObject({ originalModel: id, fallbackModel: id, count });
+
 const gramCount = z.strictObject({ seq: z.array(id).max(3), count });
 const transition = z.strictObject({ from: id, to: id, count });
 const toolCount = z.strictObject({ tool: id, calls: count, errors: count, durationMs: distribution });
@@ -180,7 +188,13 @@ export const sessionSummaryPayload = z.strictObject({
     costUsd: nonNegative,
     /** Responses whose model has no price: their cost is not in costUsd. */
     unpricedResponses: count,
+    /** Denied tool calls by kind (absent from analyzers before 2.1.193 support). */
+    denials: denialCounts.optional(),
+    /** Model refusals that fell back to another model. */
+    refusals: count.optional(),
   }),
+  /** The refusals by model pair (absent when there were none). */
+  refusals: z.array(refusalCount).max(16).optional(),
   tools: z.array(toolCount).max(64),
   bigrams: z.array(gramCount).max(32),
   trigrams: z.array(gramCount).max(32),

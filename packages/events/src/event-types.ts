@@ -8,6 +8,8 @@ export const EVENT_TYPES = [
   'rate_limit',
   'compaction',
   'interrupt',
+  'denial',
+  'refusal',
   'system',
   'meta',
   'unknown',
@@ -26,6 +28,20 @@ export const TOOL_ERROR_CLASSES = [
   'input_validation',
 ] as const;
 export type ToolErrorClass = (typeof TOOL_ERROR_CLASSES)[number];
+
+/**
+ * Why a tool call was denied (`toolDenialKind` on the `user` line carrying its result, Claude Code 2.1.193+):
+ * declined at the prompt, a deny rule / permission mode / hook, or the auto-mode classifier (blocked, not
+ * reachable, unreadable answer). The writer's `interrupted` and `cancelled` are aborts, not denials.
+ */
+export const DENIAL_KINDS = [
+  'user-rejected',
+  'permission-rule',
+  'automode-blocked',
+  'automode-unavailable',
+  'automode-parsing-error',
+] as const;
+export type DenialKind = (typeof DENIAL_KINDS)[number];
 
 /** Why a line could not be parsed at all. */
 export const MALFORMED_REASONS = ['invalid_json', 'not_an_object', 'empty'] as const;

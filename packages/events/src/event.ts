@@ -7,12 +7,14 @@ import {
   apiErrorPayload,
   assistantPayload,
   compactionPayload,
+  denialPayload,
   heartbeatPayload,
   interruptPayload,
   malformedPayload,
   metaPayload,
   promptPayload,
   rateLimitPayload,
+  refusalPayload,
   systemPayload,
   toolCallPayload,
   toolResultPayload,
@@ -45,6 +47,23 @@ const envelope = {
   parentUuid: id.nullable(),
   labels: z.record(z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/), id).optional(),
   source: eventSource,
+  // Line facts of Claude Code 2.1.97+, absent on older lines and from older collectors.
+  /** Where the session runs: cli, claude-vscode, claude-desktop, sdk-cli, sdk-ts, remote_mobile, … */
+  entrypoint: id.optional(),
+  /** Shared by the lines of one prompt's turn. */
+  promptId: id.optional(),
+  /** `origin.kind` of a prompt: human, task-notification, channel, … */
+  origin: id.optional(),
+  /** Which agent, skill, MCP server/tool or plugin the line belongs to (`attribution*` fields). */
+  attribution: z
+    .strictObject({ agent: id.optional(), skill: id.optional(), mcpServer: id.optional(), mcpTool: id.optional(), plugin: id.optional() })
+    .optional(),
+  /** The tool_use id that produced this line (attachments, hook output). */
+  sourceToolUseId: id.optional(),
+  /** The workflow run (`wf_…`) whose folder holds the file: workflow agents and the run's journal. */
+  workflowRunId: id.optional(),
+  /** Nesting depth of the subagent that wrote the line (its `agent-<id>.meta.json`), 1 for a direct child. */
+  spawnDepth: count.optional(),
 };
 
 const variant = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
@@ -58,6 +77,8 @@ export const apiErrorEvent = variant('api.error', apiErrorPayload);
 export const rateLimitEvent = variant('rate_limit', rateLimitPayload);
 export const compactionEvent = variant('compaction', compactionPayload);
 export const interruptEvent = variant('interrupt', interruptPayload);
+export const denialEvent = variant('denial', denialPayload);
+export const refusalEvent = variant('refusal', refusalPayload);
 export const systemEvent = variant('system', systemPayload);
 export const metaEvent = variant('meta', metaPayload);
 export const unknownEvent = variant('unknown', unknownPayload);
@@ -73,6 +94,8 @@ export const eventSchema = z.discriminatedUnion('type', [
   rateLimitEvent,
   compactionEvent,
   interruptEvent,
+  denialEvent,
+  refusalEvent,
   systemEvent,
   metaEvent,
   unknownEvent,

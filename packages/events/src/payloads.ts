@@ -3,7 +3,7 @@
  * typed and bounded, so the trust boundary can check it and ClickHouse can store it.
  */
 import { z } from 'zod';
-import { MALFORMED_REASONS, TOOL_ERROR_CLASSES } from './event-types.js';
+import { DENIAL_KINDS, MALFORMED_REASONS, TOOL_ERROR_CLASSES } from './event-types.js';
 import { count, id, isoTs, nonNegative, path, text } from './primitives.js';
 
 export const promptPayload = z.strictObject({
@@ -63,6 +63,14 @@ export const assistantPayload = z.strictObject({
   inferenceGeo: id.nullable().optional(),
   /** Advisor iterations of this response; not part of `usage` (which is the executor's). */
   advisor: z.array(advisorUsage).max(64).optional(),
+  /** Reasoning effort the response ran at (`effort` on the line, 2.1.212+: low, medium, high, …). */
+  effort: id.nullable().optional(),
+  /** `message.diagnostics.cache_miss_reason`: why the prompt cache missed and how many input tokens it cost. */
+  cacheMiss: z.strictObject({ reason: id, missedTokens: count.nullable() }).optional(),
+  /** A server-side model fallback answered instead: the model that refused (the `fallback` content block). */
+  fallbackFrom: id.optional(),
+  /** Line uuids of the refused response this one replaces (they were removed from the file). */
+  supersedesUuids: z.array(id).max(256).optional(),
   /** Deprecated host-side cost (see `cost`); absent from current collectors. */
   cost: cost.optional(),
   text,
@@ -96,6 +104,39 @@ export const toolResultPayload = z.strictObject({
   /** For Task/Agent results: the subagent that ran. */
   agentId: id.nullable(),
   sourceAssistantUuid: id.nullable(),
+  /** Set when the call was denied (see the `denial` event of the same line). */
+  denialKind: z.enum(DENIAL_KINDS).optional(),
+});
+
+/** A tool call that was not allowed to run, emitted beside its `tool.result`. */
+export const denialPayload = z.strictObject({
+  toolUseId: id,
+  /** From the tool result's structured output when it names the tool; null otherwise. */
+  toolName: id.nullable(),
+  kind: z.enum(DENIAL_KINDS),
+  /** The denial text the model was shown (redacted; null in `metadata` mode). */
+  reason: text,
+});
+
+/**
+ * A model refused and the request was retried on another model (`system/model_refusal_fallback`). The
+ * refused response's lines were removed from the file; `retractedUuids` names them so their usage, if it
+ * was already counted, can be taken back.
+ */
+export const refusalPayload = z.strictObject({
+  originalModel: id.nullable(),
+  fallbackModel: id.nullable(),
+  /** What caused the fallback (`refusal`). */
+  trigger: id.nullable(),
+  /** `retry`: the request was sent again to the fallback model. */
+  direction: id.nullable(),
+  /** `apiRefusalCategory`. */
+  category: id.nullable(),
+  /** Line uuids of the retracted response. */
+  retractedUuids: z.array(id).max(256),
+  requestId: id.nullable(),
+  /** The refusal explanation or notice (redacted; null in `metadata` mode). */
+  text,
 });
 
 export const apiErrorPayload = z.strictObject({
@@ -123,6 +164,9 @@ export const compactionPayload = z.strictObject({
   preTokens: count.nullable(),
   micro: z.boolean(),
   logicalParentUuid: id.nullable(),
+  /** Context left after compaction and how long it took (`compactMetadata`, 2.1.1xx+). */
+  postTokens: count.optional(),
+  durationMs: nonNegative.optional(),
 });
 
 export const interruptPayload = z.strictObject({

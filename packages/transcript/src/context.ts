@@ -13,6 +13,8 @@ export interface FileContext {
   /** Per-string cap in UTF-16 code units; default DEFAULT_STRING_CAP from @cctap/events. */
   stringCap?: number;
   labels?: Record<string, string>;
+  /** A subagent file's nesting depth, read by the collector from its `agent-<id>.meta.json`. */
+  spawnDepth?: number;
 }
 
 export interface LineContext extends FileContext {
@@ -24,7 +26,7 @@ export interface LineContext extends FileContext {
 }
 
 export type NormalizeResult =
-  | { events: CctapEvent[]; lineTs: string | null; warnings: string[] }
+  | { events: CctapEvent[]; lineTs: string | null; warnings: string[]; /** normalize/line-key.ts */ lineKey: string }
   | { failure: MalformedReason; detail: string };
 
 /** Warnings a line can produce without failing. */

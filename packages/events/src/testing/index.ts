@@ -55,6 +55,11 @@ export const SAMPLE_PAYLOADS: { [T in EventType]: () => PayloadOf<T> } = {
   rate_limit: () => ({ limitKind: 'usage_limit', message: 'Claude AI usage limit reached', resetAt: null, resetText: null }),
   compaction: () => ({ trigger: 'auto', preTokens: 150000, micro: false, logicalParentUuid: null }),
   interrupt: () => ({ forToolUse: false }),
+  denial: () => ({ toolUseId: 'toolu_1', toolName: 'Bash', kind: 'user-rejected', reason: null }),
+  refusal: () => ({
+    originalModel: 'claude-fable-5', fallbackModel: 'claude-opus-4-8', trigger: 'refusal', direction: 'retry', category: null,
+    retractedUuids: [], requestId: null, text: null,
+  }),
   system: () => ({ subtype: 'info', level: null, text: null, durationMs: null, hookCount: null, hookErrors: null }),
   meta: () => ({ lineType: 'summary', subtype: null, text: null }),
   unknown: () => ({ lineType: 'x', keys: ['type'], chars: 10 }),

@@ -13,6 +13,7 @@ import { hash } from 'node:crypto';
 import { priceUsage, SYNTHETIC_MODEL, type TokenUsage } from '../pricing/price-usage.js';
 import { count, idStr, intOrNull, obj, pathStr, type Json } from './json-read.js';
 import type { LineBuilder } from './line-builder.js';
+import { uuidList } from './system-line.js';
 import { parseUsageLimit } from './usage-limit.js';
 
 const SHELL_TOOLS = new Set(['Bash', 'PowerShell']);
@@ -52,6 +53,18 @@ export function readAdvisorUsage(u: Json | null): { model: string; usage: TokenU
   return out.length > 0 ? out : undefined;
 }
 
+/**
+ * `message.diagnostics.cache_miss_reason` (2.1.183+), e.g. `{"type":"tools_changed","cache_missed_input_tokens":14804}`:
+ * input tokens billed at the full rate because the prompt cache missed. Absent when the cache hit.
+ */
+function readCacheMiss(msg: Json | null): { reason: string; missedTokens: number | null } | undefined {
+  const miss = obj(obj(msg?.diagnostics)?.cache_miss_reason);
+  const reason = idStr(miss?.type);
+  if (reason === null) return undefined;
+  const missed = miss?.cache_missed_input_tokens;
+  return { reason, missedTokens: typeof missed === 'number' && Number.isSafeInteger(missed) && missed >= 0 ? missed : null };
+}
+
 function emitToolCall(L: LineBuilder, block: Json, messageId: string | null): void {
   const name = idStr(block.name) ?? '';
   const raw = block.input === undefined ? null : block.input;
@@ -79,6 +92,7 @@ export function normalizeAssistant(L: LineBuilder): void {
   let text = '';
   let hasText = false;
   let thinking = 0;
+  let fallbackFrom: string | null = null;
   const toolUses: Json[] = [];
   if (typeof content === 'string') {
     text = content;
@@ -92,6 +106,8 @@ export function normalizeAssistant(L: LineBuilder): void {
         hasText = true;
       } else if (block.type === 'thinking' || block.type === 'redacted_thinking') thinking += 1;
       else if (block.type === 'tool_use') toolUses.push(block);
+      // `{"type":"fallback","from":{"model":…},"to":{"model":…}}` leads a response retried on another model.
+      else if (block.type === 'fallback') fallbackFrom = idStr(obj(block.from)?.model);
     }
   }
 
@@ -119,6 +135,9 @@ export function normalizeAssistant(L: LineBuilder): void {
   const messageId = idStr(msg?.id);
   const advisor = readAdvisorUsage(usageObj);
   const inferenceGeo = idStr(usageObj?.inference_geo);
+  const effort = idStr(rec.effort);
+  const cacheMiss = readCacheMiss(msg);
+  const supersedes = uuidList(rec.supersedesUuids);
   L.emit('assistant', {
     model,
     messageId,
@@ -130,6 +149,10 @@ export function normalizeAssistant(L: LineBuilder): void {
     serviceTier: idStr(usageObj?.service_tier),
     inferenceGeo,
     ...(advisor ? { advisor } : {}),
+    ...(effort !== null ? { effort } : {}),
+    ...(cacheMiss ? { cacheMiss } : {}),
+    ...(fallbackFrom !== null ? { fallbackFrom } : {}),
+    ...(supersedes.length > 0 ? { supersedesUuids: supersedes } : {}),
     cost: priceUsage(model, usage, speed),
     text: hasText ? L.shaper.textOf(text) : null,
     textChars: text.length,

@@ -1,30 +1,66 @@
 /**
  * Per-line state while a parsed line becomes events: the shared envelope, the shaper (privacy + caps) and
- * the event index that makes ids deterministic (eventId(host, fileId, offset, index)).
+ * the event index that makes ids deterministic (lineEventId(host, sessionId, lineKey, index): the same line
+ * gets the same ids wherever it sits, see normalize/line-key.ts).
  *
  * Envelope decisions:
  * - `project` is the line's `cwd` itself: lossless (two checkouts named `api` stay apart) and never derived
  *   from the lossy project folder slug. Reports shorten it for display. Lines without a cwd get ''.
  * - `sessionId`: the line's, else the path's (describeTranscriptPath). `agentId`: the line's, else the path's.
  * - `sidechain`: the line's `isSidechain`, or true for any line of a subagent file.
+ * - Line facts of 2.1.97+ (entrypoint, promptId, origin kind, attribution*, sourceToolUseID), the path's
+ *   workflow run and the file's spawn depth are set only when present, so older lines keep their shape.
  */
-import { eventId, type CctapEvent, type EventType, type PayloadOf } from '@cctap/events';
+import { lineEventId, type CctapEvent, type EventType, type PayloadOf } from '@cctap/events';
 import type { LineContext } from '../context.js';
 import { pathInfoCached } from '../path/describe-transcript-path.js';
 import type { Shaper } from '../privacy/shaper.js';
-import { idStr, pathStr, type Json } from './json-read.js';
+import { idStr, obj, pathStr, type Json } from './json-read.js';
 
 type Envelope = Omit<CctapEvent, 'id' | 'type' | 'payload'>;
+type LineFacts = Pick<Envelope, 'entrypoint' | 'promptId' | 'origin' | 'attribution' | 'sourceToolUseId' | 'workflowRunId' | 'spawnDepth'>;
+
+const ATTRIBUTION = [
+  ['agent', 'attributionAgent'],
+  ['skill', 'attributionSkill'],
+  ['mcpServer', 'attributionMcpServer'],
+  ['mcpTool', 'attributionMcpTool'],
+  ['plugin', 'attributionPlugin'],
+] as const;
+
+/** The optional envelope fields a line (or its file) has; null when it has none (all pre-2.1.97 lines). */
+function lineFacts(rec: Json, ctx: LineContext, workflowRunId: string | null): LineFacts | null {
+  const f: LineFacts = {};
+  const entrypoint = idStr(rec.entrypoint);
+  if (entrypoint !== null) f.entrypoint = entrypoint;
+  const promptId = idStr(rec.promptId);
+  if (promptId !== null) f.promptId = promptId;
+  const origin = idStr(obj(rec.origin)?.kind);
+  if (origin !== null) f.origin = origin;
+  let attribution: NonNullable<LineFacts['attribution']> | null = null;
+  for (const [key, field] of ATTRIBUTION) {
+    const v = idStr(rec[field]);
+    if (v !== null) (attribution ??= {})[key] = v;
+  }
+  if (attribution) f.attribution = attribution;
+  const sourceToolUseId = idStr(rec.sourceToolUseID) ?? idStr(rec.sourceToolUseId);
+  if (sourceToolUseId !== null) f.sourceToolUseId = sourceToolUseId;
+  if (workflowRunId !== null) f.workflowRunId = workflowRunId;
+  if (ctx.spawnDepth !== undefined && Number.isSafeInteger(ctx.spawnDepth) && ctx.spawnDepth >= 0) f.spawnDepth = ctx.spawnDepth;
+  return Object.keys(f).length > 0 ? f : null;
+}
 
 export class LineBuilder {
   readonly events: CctapEvent[] = [];
   private readonly env: Envelope;
+  private readonly facts: LineFacts | null;
 
   constructor(
     readonly rec: Json,
     readonly ctx: LineContext,
     readonly shaper: Shaper,
     lineTs: string | null,
+    private readonly lineKey: string,
   ) {
     const info = pathInfoCached(ctx.path);
     const agentId = idStr(rec.agentId) ?? info.agentId;
@@ -46,10 +82,11 @@ export class LineBuilder {
       source: { path: ctx.path, offset: ctx.offset },
     };
     if (ctx.labels) this.env.labels = ctx.labels;
+    this.facts = lineFacts(rec, ctx, info.workflowRunId);
   }
 
   emit<T extends EventType>(type: T, payload: PayloadOf<T>): void {
-    const id = eventId(this.ctx.host, this.ctx.fileId, this.ctx.offset, this.events.length);
+    const id = lineEventId(this.ctx.host, this.env.sessionId, this.lineKey, this.events.length);
     const e = this.env;
     // Literals instead of `{ id, type, ...env, payload }`: the spread cost 4-7% of the normalizer in CPU
     // profiles of the benchmark, the literals under 1%. Same keys in the same order (labels only when set).
@@ -65,6 +102,8 @@ export class LineBuilder {
           sidechain: e.sidechain, cwd: e.cwd, project: e.project, gitBranch: e.gitBranch, ccVersion: e.ccVersion,
           lineUuid: e.lineUuid, parentUuid: e.parentUuid, source: e.source, labels: e.labels, payload,
         };
+    // After the literal, so lines without them (most, and every older one) pay nothing.
+    if (this.facts) Object.assign(event, this.facts);
     this.events.push(event as CctapEvent);
   }
 

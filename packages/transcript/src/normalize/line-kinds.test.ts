@@ -90,10 +90,19 @@ describe('other line kinds', () => {
 
 describe('describeTranscriptPath', () => {
   it('knows the three layouts', () => {
-    expect(describeTranscriptPath('/r/projects/-home-d-x/5560.jsonl')).toEqual({ sessionId: '5560', agentId: null, layout: 'main', projectDir: '/r/projects/-home-d-x' });
+    expect(describeTranscriptPath('/r/projects/-home-d-x/5560.jsonl'))
+      .toEqual({ sessionId: '5560', agentId: null, layout: 'main', projectDir: '/r/projects/-home-d-x', workflowRunId: null });
     expect(describeTranscriptPath('/r/projects/-home-d-x/5560/subagents/agent-acompact-e1f845.jsonl'))
-      .toEqual({ sessionId: '5560', agentId: 'acompact-e1f845', layout: 'subagent-nested', projectDir: '/r/projects/-home-d-x' });
+      .toEqual({ sessionId: '5560', agentId: 'acompact-e1f845', layout: 'subagent-nested', projectDir: '/r/projects/-home-d-x', workflowRunId: null });
     expect(describeTranscriptPath('/r/projects/-home-d-x/agent-af1ff21.jsonl'))
-      .toEqual({ sessionId: 'agent-af1ff21', agentId: 'af1ff21', layout: 'subagent-flat', projectDir: '/r/projects/-home-d-x' });
+      .toEqual({ sessionId: 'agent-af1ff21', agentId: 'af1ff21', layout: 'subagent-flat', projectDir: '/r/projects/-home-d-x', workflowRunId: null });
+  });
+
+  it('puts workflow agents and the run journal in their session and run (2.1.167+)', () => {
+    const run = '/r/projects/-home-d-x/5560/subagents/workflows/wf_1a2b3c4d-5e6';
+    expect(describeTranscriptPath(`${run}/agent-afb7972f528a6f005.jsonl`))
+      .toEqual({ sessionId: '5560', agentId: 'afb7972f528a6f005', layout: 'workflow-agent', projectDir: '/r/projects/-home-d-x', workflowRunId: 'wf_1a2b3c4d-5e6' });
+    expect(describeTranscriptPath(`${run}/journal.jsonl`))
+      .toEqual({ sessionId: '5560', agentId: null, layout: 'workflow-journal', projectDir: '/r/projects/-home-d-x', workflowRunId: 'wf_1a2b3c4d-5e6' });
   });
 });

@@ -2,9 +2,13 @@
  * Lines that describe the session rather than the conversation (transcript-format.md sections 3.3-3.8):
  * they become `meta` events and never carry usage. `progress/agent_progress` lines embed full copies of
  * subagent assistant messages WITH usage: only their kind is kept, never anything that could be counted.
+ * The types of 2.1.2xx-2.1.332 (transcript-format-2026.md section 2) are `meta` too, with the field that
+ * names their state as subtype when it is a short token. A workflow `journal.jsonl` line (no version, uuid
+ * or timestamp; `{"type":"started"|"result","key":"v2:<sha256>",…}`) is recognised by its shape and path.
  * Types no known release writes become `unknown` with their top-level keys.
  */
-import { idStr, obj } from './json-read.js';
+import { pathInfoCached } from '../path/describe-transcript-path.js';
+import { idStr, obj, type Json } from './json-read.js';
 import type { LineBuilder } from './line-builder.js';
 
 /** Session metadata types (2.0.55 .. 2.1.97+) and the field that carries their text. */
@@ -18,7 +22,55 @@ const SESSION_METADATA: Record<string, readonly string[]> = {
   'agent-setting': [],
   'bridge-session': [],
   'worktree-state': [],
+  // 2.1.2xx-2.1.332 (the writer's type table): free text, where a type has any.
+  tag: ['tag'],
+  relocated: ['relocatedCwd'],
+  'agent-color': ['agentColor', 'color'],
+  'file-history-delta': ['trackingPath'],
+  'ended-by-model': ['reason'],
 };
+
+/**
+ * Types of the writer's table (BIN-2.1.212 .. 2.1.332) and the fields that may name their state, read as a
+ * subtype only when short and token-like. Their other fields (request shapes and blobs, data-flow records,
+ * cost totals) never leave the host: they are internal state, some of it large.
+ */
+const SESSION_STATE: Record<string, readonly string[]> = {
+  mode: ['mode'],
+  'isolation-latch': ['isolation', 'mode', 'state'],
+  'atis-latch': ['atis'],
+  'memory-mode': ['memoryMode', 'mode'],
+  'cost-state': [],
+  'continued-in': [],
+  'tools-used': [],
+  'derived-from': ['kind', 'reason'],
+  'session-owner': ['kind', 'owner'],
+  'dev-mods': [],
+  'resume-head-vouch': ['reason'],
+  'history-suppression': ['reason'],
+  'content-replacement': ['kind'],
+  'fork-context-ref': ['kind'],
+  'frame-link': ['kind'],
+  'observer-ref': ['kind'],
+  'attribution-snapshot': [],
+};
+/** Families whose members keep appearing (artifact-comment-monitor, data-flow-records, api-request-blob, …). */
+const STATE_FAMILIES = ['artifact-', 'data-flow-', 'api-request', 'marble-origami-'];
+const TOKEN = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+function stateSubtype(rec: Json, fields: readonly string[]): string | null {
+  for (const f of fields) {
+    const v = rec[f];
+    if (typeof v === 'string' && TOKEN.test(v)) return v;
+    if (typeof v === 'boolean') return `${f}:${v}`;
+  }
+  return null;
+}
+
+/** A workflow run's journal line: a shape no transcript line has (no uuid, no version, a `v2:` cache key). */
+function isJournalLine(rec: Json, type: string): boolean {
+  return (type === 'started' || type === 'result') && typeof rec.key === 'string' && rec.key.startsWith('v2:') && rec.uuid === undefined && rec.version === undefined;
+}
 
 const MAX_KEYS = 64;
 
@@ -40,7 +92,14 @@ export function normalizeMetadata(L: LineBuilder, type: string, lineChars: numbe
   const fields = SESSION_METADATA[type];
   if (fields) {
     const field = fields.find((f) => typeof rec[f] === 'string');
-    return L.meta(type, null, field ? L.shaper.text(rec[field]) : null);
+    return L.meta(type, type === 'file-history-delta' ? 'delta' : null, field ? L.shaper.text(rec[field]) : null);
+  }
+  const state = SESSION_STATE[type];
+  if (state) return L.meta(type, stateSubtype(rec, state), null);
+  if (STATE_FAMILIES.some((p) => type.startsWith(p))) return L.meta(type, stateSubtype(rec, ['kind', 'state', 'status']), null);
+  if (isJournalLine(rec, type) || (pathInfoCached(L.ctx.path).layout === 'workflow-journal' && (type === 'started' || type === 'result'))) {
+    // The agent is the envelope's agentId, the run its workflowRunId (from the path); a result keeps its text.
+    return L.meta('workflow-journal', type, L.shaper.text(rec.result));
   }
   const keys = Object.keys(rec);
   L.emit('unknown', {

@@ -3,7 +3,7 @@
  * subagent root prompts, tool results, interrupt markers, injected `isMeta` text and compaction summaries.
  * Content is a string or an array of blocks; each `tool_result` block becomes one `tool.result` event.
  */
-import type { PayloadOf } from '@cctap/events';
+import { DENIAL_KINDS, type DenialKind, type PayloadOf, type ToolErrorClass } from '@cctap/events';
 import { classifyToolError } from './tool-error-class.js';
 import { idStr, nonNeg, obj, str, type Json } from './json-read.js';
 import type { LineBuilder } from './line-builder.js';
@@ -55,7 +55,18 @@ function emitPrompt(L: LineBuilder, text: string, images: number): void {
   });
 }
 
-function emitToolResult(L: LineBuilder, block: Json, toolUseResult: unknown): void {
+/** The line's `toolDenialKind` when it is a denial (2.1.193+); aborts (`interrupted`, `cancelled`) are not. */
+function denialKind(rec: Json): DenialKind | null {
+  const v = rec.toolDenialKind;
+  return typeof v === 'string' && (DENIAL_KINDS as readonly string[]).includes(v) ? (v as DenialKind) : null;
+}
+
+/** The writer's denial kind says exactly why; the output text only guesses. */
+function denialErrorClass(kind: DenialKind): ToolErrorClass {
+  return kind === 'user-rejected' ? 'user_rejected' : 'permission_denied';
+}
+
+function emitToolResult(L: LineBuilder, block: Json, toolUseResult: unknown, denial: DenialKind | null): void {
   const output = contentText(block.content);
   const tur = obj(toolUseResult);
   const interrupted = tur?.interrupted === true;
@@ -65,17 +76,28 @@ function emitToolResult(L: LineBuilder, block: Json, toolUseResult: unknown): vo
   // most of it, where `agentId: ` would stop at every `a`. The regex needs `agentId: ` anyway.
   if (agentId === null && output.includes('Id: ')) agentId = AGENT_ID_TAIL.exec(output)?.[1] ?? null;
   const seconds = nonNeg(tur?.durationSeconds);
+  const toolUseId = idStr(block.tool_use_id) ?? '';
   L.emit('tool.result', {
-    toolUseId: idStr(block.tool_use_id) ?? '',
+    toolUseId,
     isError,
-    errorClass: isError ? classifyToolError(output, interrupted) : null,
+    errorClass: denial ? denialErrorClass(denial) : isError ? classifyToolError(output, interrupted) : null,
     output: L.shaper.textOf(output),
     outputChars: output.length,
     durationMs: nonNeg(tur?.durationMs) ?? nonNeg(tur?.totalDurationMs) ?? (seconds === null ? null : seconds * 1000),
     interrupted,
     agentId,
     sourceAssistantUuid: idStr(L.rec.sourceToolAssistantUUID),
+    ...(denial ? { denialKind: denial } : {}),
   });
+  if (denial) {
+    L.emit('denial', {
+      toolUseId,
+      // The result line names the tool only in some structured outputs; the call (same toolUseId) always does.
+      toolName: idStr(tur?.toolName) ?? idStr(tur?.tool_name),
+      kind: denial,
+      reason: L.shaper.textOf(output),
+    });
+  }
 }
 
 export function normalizeUser(L: LineBuilder): void {
@@ -94,6 +116,7 @@ export function normalizeUser(L: LineBuilder): void {
   let toolResults = 0;
   for (const b of content) if (obj(b)?.type === 'tool_result') toolResults += 1;
   const toolUseResult = toolResults === 1 ? rec.toolUseResult : undefined;
+  const denial = denialKind(rec);
 
   let text = '';
   let hasText = false;
@@ -102,7 +125,11 @@ export function normalizeUser(L: LineBuilder): void {
   for (const b of content) {
     const block = obj(b);
     if (!block) continue;
-    if (block.type === 'tool_result') rest.push(() => emitToolResult(L, block, toolUseResult));
+    if (block.type === 'tool_result') {
+      // The kind is the line's: with several results it belongs to the failed ones.
+      const denied = denial !== null && (toolResults === 1 || block.is_error === true) ? denial : null;
+      rest.push(() => emitToolResult(L, block, toolUseResult, denied));
+    }
     else if (block.type === 'text') {
       const t = str(block.text) ?? '';
       if (isInterrupt(t)) rest.push(() => L.emit('interrupt', { forToolUse: t.includes('for tool use') }));
