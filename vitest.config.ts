@@ -9,6 +9,7 @@ const alias = {
   '@cctap/events/testing': src('./packages/events/src/testing/index.ts'),
   '@cctap/events': src('./packages/events/src/index.ts'),
   '@cctap/transcript': src('./packages/transcript/src/index.ts'),
+  '@cctap/prices': src('./packages/prices/src/index.ts'),
   '@cctap/kit': src('./packages/kit/src/index.ts'),
   '@cctap/collector': src('./services/collector/src/index.ts'),
   '@cctap/validator': src('./services/validator/src/index.ts'),
