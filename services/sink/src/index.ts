@@ -7,7 +7,7 @@ export { StoreUnavailableError, StoreQueryError, StoreBusyError } from './store/
 export { insertRows, dedupToken } from './store/insert-rows.js';
 export { migrate, appliedMigrations, retentionFromEnv, MIGRATIONS, DEFAULT_RETENTION, type RetentionSettings, type MigrateResult } from './migrations/index.js';
 export { toEventRow, type EventRow } from './rows/event-row.js';
-export { toUsageRow, tokenTotal, type UsageRow } from './rows/usage-row.js';
+export { toUsageRows, tokenTotal, type UsageRow } from './rows/usage-row.js';
 export { batchRows, type BatchRows } from './rows/batch-rows.js';
 export { periodReport, periodReportJson, type PeriodKind, type PeriodReport, type PeriodRow } from './reports/period-report.js';
 export { blocksReport, type BlocksReport } from './reports/blocks-report.js';

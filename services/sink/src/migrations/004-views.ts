@@ -1,5 +1,19 @@
-import { responsesSql } from '../reports/responses-sql.js';
 import type { Migration } from './migration.js';
+
+/**
+ * usage_responses as this migration first defined it, frozen: the current definition (reports/responses-sql.ts)
+ * reads columns and tables of later migrations, and migrate() replaces this one after the last migration.
+ */
+const RESPONSES_V4 = `WITH r AS (
+    SELECT message_id, request_id, scope,
+      ${['ts', 'event_id', 'host', 'user', 'session_id', 'agent_id', 'sidechain', 'project', 'git_branch', 'model',
+  'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_creation_5m_tokens', 'cache_creation_1h_tokens',
+  'cache_read_tokens', 'total_tokens', 'cost_usd', 'unpriced', 'price_version', 'speed'].map((c) => `argMax(${c}, version) AS ${c}`).join(',\n      ')}
+    FROM usage
+    GROUP BY message_id, request_id, scope
+  )
+  SELECT * FROM r
+  WHERE NOT (sidechain AND message_id IN (SELECT message_id FROM r WHERE NOT sidechain))`;
 
 /**
  * Read-side views. They are plain (non-materialized) views over the ReplacingMergeTree tables, so they stay
@@ -16,7 +30,7 @@ export const migration: Migration = {
   version: 4,
   name: 'views',
   statements: () => [
-    `CREATE VIEW IF NOT EXISTS usage_responses AS ${responsesSql()}`,
+    `CREATE VIEW IF NOT EXISTS usage_responses AS ${RESPONSES_V4}`,
     `CREATE VIEW IF NOT EXISTS tool_spans AS
     SELECT
       c.host AS host, c.user AS user, c.session_id AS session_id, c.agent_id AS agent_id, c.project AS project,

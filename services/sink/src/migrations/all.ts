@@ -4,6 +4,7 @@ import { migration as m002 } from './002-usage.js';
 import { migration as m003 } from './003-invalid-derived-alerts.js';
 import { migration as m004 } from './004-views.js';
 import { migration as m005 } from './005-session-analysis.js';
+import { migration as m006 } from './006-central-prices.js';
 
 /** Every migration, in the order they are applied. */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];

@@ -2,10 +2,15 @@
  * Applies the numbered migrations in order and records each in `schema_migrations`. Every statement is
  * idempotent (IF NOT EXISTS) and the record table is a ReplacingMergeTree, so a second run, or two runs
  * racing each other, changes nothing.
+ *
+ * Then the usage_responses view is (re)defined from its one definition (reports/responses-sql.ts), after the
+ * last migration: the definition reads columns and tables that several migrations add, so no numbered
+ * migration can create it on a fresh store, and a store always reads with the definition of the code it runs.
  */
 import type { Store } from '../store/open-store.js';
 import { DEFAULT_RETENTION, type Migration, type RetentionSettings } from './migration.js';
 import { MIGRATIONS } from './all.js';
+import { responsesSql } from '../reports/responses-sql.js';
 
 export interface MigrateResult {
   applied: { version: number; name: string }[];
@@ -37,6 +42,7 @@ export async function migrate(
     await store.insert('schema_migrations', [{ version: m.version, name: m.name, settings: JSON.stringify(settings) }]);
     applied.push({ version: m.version, name: m.name });
   }
+  if (migrations === MIGRATIONS) await store.command(`CREATE OR REPLACE VIEW usage_responses AS ${responsesSql()}`);
   return { applied, alreadyApplied: done.size };
 }
 

@@ -5,12 +5,15 @@
  */
 import type { Store } from '../store/open-store.js';
 import { DIMENSION_COLUMN, dayWindow, type Dimension, type ReportOptions } from './options.js';
+import { storedBookVersion } from './price-book-version.js';
 import { responsesSql } from './responses-sql.js';
 import { buildBlocks, type BlockEntry, type SessionBlock } from './session-blocks.js';
 
 export interface BlocksReport {
   by: Dimension | null;
   blocks: (SessionBlock & Record<string, unknown>)[];
+  /** Version of the price book the costs come from; null when none was synced. */
+  priceBook: string | null;
 }
 
 interface EntryRow {
@@ -30,6 +33,7 @@ export async function blocksReport(
 ): Promise<BlocksReport> {
   const win = dayWindow(opts);
   const dim = opts.by ? DIMENSION_COLUMN[opts.by] : "''";
+  const priceBook = await storedBookVersion(store);
   const rows = await store.query<EntryRow>(
     `SELECT ${dim} AS dim, toUnixTimestamp64Milli(ts) AS ms, model, input_tokens, output_tokens,
        cache_creation_tokens, cache_read_tokens, if(unpriced, NULL, cost_usd) AS cost
@@ -57,5 +61,5 @@ export async function blocksReport(
   for (const [value, entries] of byDim) {
     for (const b of buildBlocks(entries, now, opts.sessionHours)) blocks.push(opts.by ? { [opts.by]: value, ...b } : { ...b });
   }
-  return { by: opts.by ?? null, blocks };
+  return { by: opts.by ?? null, blocks, priceBook };
 }

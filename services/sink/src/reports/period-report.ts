@@ -8,6 +8,7 @@
  */
 import type { Store } from '../store/open-store.js';
 import { DIMENSION_COLUMN, dayWindow, type Dimension, type ReportOptions } from './options.js';
+import { storedBookVersion } from './price-book-version.js';
 import { responsesSql } from './responses-sql.js';
 import { sumBreakdowns, toBreakdown, type ModelBreakdown, type ModelRow, type UsageTotals } from './usage-totals.js';
 
@@ -28,6 +29,8 @@ export interface PeriodReport {
   tz: string;
   rows: PeriodRow[];
   totals: UsageTotals;
+  /** Version of the price book the costs come from; null when none was synced (everything unpriced). */
+  priceBook: string | null;
 }
 
 function periodExpr(kind: PeriodKind, opts: ReportOptions): string {
@@ -68,7 +71,7 @@ export async function periodReport(store: Store, kind: PeriodKind, opts: ReportO
     WHERE ${win.where}
     GROUP BY period, dim, model
     ORDER BY period, dim, model`;
-  const rows = await store.query<GroupRow>(sql, win.params);
+  const [rows, priceBook] = await Promise.all([store.query<GroupRow>(sql, win.params), storedBookVersion(store)]);
 
   const groups = new Map<string, { period: string; dim: string; items: ModelBreakdown[]; unpriced: Set<string>; last: string; project: string }>();
   const allItems: ModelBreakdown[] = [];
@@ -111,13 +114,13 @@ export async function periodReport(store: Store, kind: PeriodKind, opts: ReportO
     out.push(row);
   }
   if (kind === 'session') out.sort((a, b) => String(a.lastActivity).localeCompare(String(b.lastActivity)));
-  return { kind, by: opts.by ?? null, tz: win.params.tz as string, rows: out, totals: sumBreakdowns(allItems, allUnpriced) };
+  return { kind, by: opts.by ?? null, tz: win.params.tz as string, rows: out, totals: sumBreakdowns(allItems, allUnpriced), priceBook };
 }
 
-/** ccusage-shaped JSON: `{ daily: [...], totals }` (or weekly / monthly / sessions). */
+/** ccusage-shaped JSON: `{ daily: [...], totals, priceBook }` (or weekly / monthly / sessions). */
 export function periodReportJson(r: PeriodReport): Record<string, unknown> {
   const t = { ...r.totals } as Record<string, unknown>;
-  return { [LIST_FIELD[r.kind]]: r.rows, totals: t };
+  return { [LIST_FIELD[r.kind]]: r.rows, totals: t, priceBook: r.priceBook };
 }
 
 export { KEY_FIELD as PERIOD_KEY_FIELD };

@@ -1,6 +1,7 @@
 /** Text rendering of the usage reports for a terminal. */
 import type { BlocksReport } from './blocks-report.js';
 import { PERIOD_KEY_FIELD, type PeriodReport } from './period-report.js';
+import { priceBookLine } from './price-book-version.js';
 import { formatCost, renderTable } from './render-table.js';
 
 export function renderPeriodReport(r: PeriodReport): string {
@@ -23,7 +24,7 @@ export function renderPeriodReport(r: PeriodReport): string {
     formatCost(t.totalCost, t.unpricedModels),
   ]);
   const note = t.unpricedModels ? `\nunpriced (no price known, not in cost): ${t.unpricedModels.join(', ')}` : '';
-  return `${renderTable(headers, rows)}${note}\n(${r.kind}, ${r.tz}; one count per API response, largest line wins)`;
+  return `${renderTable(headers, rows)}${note}\n${priceBookLine(r.priceBook)}\n(${r.kind}, ${r.tz}; one count per API response, largest line wins)`;
 }
 
 export function renderBlocksReport(r: BlocksReport): string {
@@ -39,5 +40,7 @@ export function renderBlocksReport(r: BlocksReport): string {
     b.burnRate ? Math.round(b.burnRate.tokensPerMinute) : null,
     b.projection ? b.projection.totalTokens : null,
   ]);
-  return `${renderTable(headers, rows)}\n(5-hour blocks, times in UTC)`;
+  const unpriced = [...new Set(r.blocks.flatMap((b) => b.unpricedModels ?? []))].sort();
+  const note = unpriced.length > 0 ? `\nunpriced (no price known, not in cost): ${unpriced.join(', ')}` : '';
+  return `${renderTable(headers, rows)}${note}\n${priceBookLine(r.priceBook)}\n(5-hour blocks, times in UTC)`;
 }

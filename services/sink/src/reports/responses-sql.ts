@@ -1,15 +1,28 @@
 /**
- * The one definition of "deduplicated usage": one row per API response, the line with the largest token
- * total winning (argMax by the `version` column of migration 002), sidechain replays of a main-chain
- * message id dropped (transcript-format.md sections 6 and 7). The `usage_responses` view and every report
- * use this text, so they cannot disagree.
+ * The one definition of "deduplicated, priced usage": one row per API response, the line with the largest
+ * token total winning (argMax by the `version` column of migration 002), sidechain replays of a main-chain
+ * message id dropped (transcript-format.md sections 6 and 7), priced by the newest synced generation of the
+ * price book (migration 006). The `usage_responses` view and every report use this text, so they cannot
+ * disagree.
+ *
+ * Pricing (the same rule as the book's priceResponse, proven equal by prices/price-agreement.test.ts):
+ *   writes = greatest(cache_creation, c5m + c1h); w1h = least(c1h, writes); w5m = writes - w1h
+ *   prompt = input + writes + cache_read; tier rates when tier_threshold > 0 and prompt > tier_threshold
+ *   usd = (input*in + output*out + w5m*cw5m + w1h*cw1h + cache_read*read)
+ *         * (fast_multiplier if speed = 'fast') * (us_multiplier if inference_geo = 'us')
+ *         + web_search_requests * web_search_per_request
+ * The row of a model is the one in effect at the response's ts (ASOF JOIN on effective_from; none before the
+ * first, none from effective_to on). A model without a row is unpriced: cost_usd NULL, never 0.
  */
 
 const COLUMNS = [
   'ts', 'event_id', 'host', 'user', 'session_id', 'agent_id', 'sidechain', 'project', 'git_branch', 'model',
   'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_creation_5m_tokens', 'cache_creation_1h_tokens',
-  'cache_read_tokens', 'total_tokens', 'cost_usd', 'unpriced', 'price_version', 'speed',
+  'cache_read_tokens', 'web_search_requests', 'web_fetch_requests', 'total_tokens', 'speed', 'inference_geo', 'line_uuid',
 ] as const;
+
+/** The price rows readers use: the newest generation whose sync completed (its price_syncs marker exists). */
+export const CURRENT_PRICES_SQL = `SELECT * FROM prices WHERE generation = (SELECT max(generation) FROM price_syncs)`;
 
 /**
  * @param prefilter an optional condition on raw `usage` rows applied before the dedup, to read less (name raw
@@ -18,13 +31,43 @@ const COLUMNS = [
  */
 export function responsesSql(prefilter?: string): string {
   const picks = COLUMNS.map((c) => `argMax(${c}, version) AS ${c}`).join(',\n      ');
-  return `WITH r AS (
+  return `SELECT * EXCEPT (priced, writes, w1h, w5m, tiered, tokens_usd) FROM (
+  WITH r AS (
     SELECT message_id, request_id, scope,
       ${picks}
     FROM usage
     ${prefilter ? `WHERE ${prefilter}` : ''}
     GROUP BY message_id, request_id, scope
+  ),
+  d AS (
+    SELECT * FROM r
+    WHERE NOT (sidechain AND message_id IN (SELECT message_id FROM r WHERE NOT sidechain))
+  ),
+  p AS (
+    SELECT model AS p_model, effective_from AS p_from, effective_to AS p_to, price_key AS p_key, book_version AS p_version,
+      input AS p_in, output AS p_out, cache_write_5m AS p_cw5m, cache_write_1h AS p_cw1h, cache_read AS p_read,
+      tier_threshold AS p_tier, tier_input AS p_t_in, tier_output AS p_t_out, tier_cache_write_5m AS p_t_cw5m,
+      tier_cache_write_1h AS p_t_cw1h, tier_cache_read AS p_t_read,
+      fast_multiplier AS p_fast, us_multiplier AS p_us, web_search_per_request AS p_web, 1 AS p_found
+    FROM (${CURRENT_PRICES_SQL})
   )
-  SELECT * FROM r
-  WHERE NOT (sidechain AND message_id IN (SELECT message_id FROM r WHERE NOT sidechain))`;
+  SELECT d.*,
+    p_found = 1 AND (p_to IS NULL OR d.ts < p_to) AS priced,
+    greatest(d.cache_creation_tokens, d.cache_creation_5m_tokens + d.cache_creation_1h_tokens) AS writes,
+    least(d.cache_creation_1h_tokens, writes) AS w1h,
+    writes - w1h AS w5m,
+    p_tier > 0 AND d.input_tokens + writes + d.cache_read_tokens > p_tier AS tiered,
+    d.input_tokens * if(tiered, p_t_in, p_in)
+      + d.output_tokens * if(tiered, p_t_out, p_out)
+      + w5m * if(tiered, p_t_cw5m, p_cw5m)
+      + w1h * if(tiered, p_t_cw1h, p_cw1h)
+      + d.cache_read_tokens * if(tiered, p_t_read, p_read) AS tokens_usd,
+    if(priced,
+      tokens_usd * if(d.speed = 'fast', p_fast, 1) * if(d.inference_geo = 'us', p_us, 1) + d.web_search_requests * p_web,
+      NULL) AS cost_usd,
+    NOT priced AS unpriced,
+    if(priced, p_version, '') AS price_version,
+    if(priced, p_key, '') AS price_key
+  FROM d ASOF LEFT JOIN p ON d.model = p.p_model AND d.ts >= p.p_from
+  )`;
 }

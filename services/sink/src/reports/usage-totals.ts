@@ -18,7 +18,7 @@ export interface ModelBreakdown extends TokenSums {
 }
 
 export interface UsageTotals extends TokenSums {
-  /** USD of the priced part; null when nothing in it is priced. */
+  /** USD of the priced part; null when there is usage and none of it is priced (0 when there is no usage). */
   totalCost: number | null;
   /** Models whose usage is in the token sums but not in totalCost. */
   unpricedModels?: string[];
@@ -69,7 +69,8 @@ export function sumBreakdowns(items: readonly ModelBreakdown[], unpriced: Readon
       cost += b.cost;
     }
   }
-  t.totalCost = priced ? roundUsd(cost) : null;
+  // No usage at all costs $0.00; usage without any price is unpriced (null), never $0.
+  t.totalCost = priced || items.length === 0 ? roundUsd(cost) : null;
   const names = [...new Set(items.map((b) => b.modelName).filter((m) => unpriced.has(m)))].sort();
   if (names.length > 0) t.unpricedModels = names;
   return t;

@@ -1,7 +1,7 @@
 /** A validated batch -> the rows it adds to each table. Pure. */
 import type { Batch } from '@cctap/events';
 import { toEventRow, type EventRow } from './event-row.js';
-import { toUsageRow, type UsageRow } from './usage-row.js';
+import { toUsageRows, type UsageRow } from './usage-row.js';
 
 export interface BatchRows {
   events: EventRow[];
@@ -13,8 +13,7 @@ export function batchRows(batch: Batch): BatchRows {
   const usage: UsageRow[] = [];
   for (const e of batch.events) {
     events.push(toEventRow(e));
-    const u = toUsageRow(e);
-    if (u) usage.push(u);
+    for (const u of toUsageRows(e)) usage.push(u);
   }
   return { events, usage };
 }

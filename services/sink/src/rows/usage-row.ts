@@ -1,17 +1,26 @@
 /**
- * Contract event -> one row of `usage` (migration 002), or null when the event carries no billable usage.
+ * Contract event -> its rows of `usage` (migrations 002 and 006): none when the event carries no billable
+ * usage, one for the response, and one more per advisor iteration.
  *
  * Only assistant events of real API responses count: a message id is required (it is the dedup key) and
  * `<synthetic>` lines, written by the CLI itself, are never priced (transcript-format.md section 7).
- * Pure.
+ *
+ * Advisor iterations are billed at the advisor model's rates, so each is a row of that model: same message
+ * and request id, scope `<scope>|advisor:<i>` (its own key, so the max rule picks each iteration's largest
+ * line on its own), the executor's inference geo, and no fast mode (a property of the executor's request).
+ * Every report then counts the advisor's tokens and cost under its model.
+ *
+ * Cost is not taken from the event: the store prices every row from the book (reports/responses-sql.ts);
+ * the host-side cost columns of 002 keep their defaults. Pure.
  */
-import type { CctapEvent } from '@cctap/events';
+import type { CctapEvent, PayloadOf } from '@cctap/events';
 import { toClickHouseTime } from './clickhouse-time.js';
 
 export interface UsageRow {
   message_id: string;
   request_id: string;
-  /** '' when the request id is known (dedup is global); the session id when it is missing (section 7.2). */
+  /** '' when the request id is known (dedup is global); the session id when it is missing (section 7.2);
+   *  either followed by `|advisor:<i>` for the i-th advisor iteration. */
   scope: string;
   ts: string;
   event_id: string;
@@ -32,11 +41,10 @@ export interface UsageRow {
   web_search_requests: number;
   web_fetch_requests: number;
   total_tokens: number;
-  cost_usd: number | null;
-  unpriced: boolean;
-  price_version: string;
   speed: string;
   service_tier: string;
+  inference_geo: string;
+  line_uuid: string;
 }
 
 /** The token total the max rule compares: the four billed kinds, as ccusage does. */
@@ -44,16 +52,15 @@ export function tokenTotal(u: { input: number; output: number; cacheCreation: nu
   return u.input + u.output + u.cacheCreation + u.cacheRead;
 }
 
-export function toUsageRow(e: CctapEvent): UsageRow | null {
-  if (e.type !== 'assistant') return null;
+export function toUsageRows(e: CctapEvent): UsageRow[] {
+  if (e.type !== 'assistant') return [];
   const p = e.payload;
-  if (p.synthetic || !p.messageId) return null;
+  if (p.synthetic || !p.messageId) return [];
   const requestId = p.requestId ?? '';
-  const u = p.usage;
-  return {
+  const scope = requestId === '' ? e.sessionId : '';
+  const base = {
     message_id: p.messageId,
     request_id: requestId,
-    scope: requestId === '' ? e.sessionId : '',
     ts: toClickHouseTime(e.ts),
     event_id: e.id,
     host: e.host,
@@ -63,7 +70,19 @@ export function toUsageRow(e: CctapEvent): UsageRow | null {
     sidechain: e.sidechain,
     project: e.project,
     git_branch: e.gitBranch,
-    model: p.model,
+    service_tier: p.serviceTier ?? '',
+    inference_geo: p.inferenceGeo ?? '',
+    line_uuid: e.lineUuid ?? '',
+  };
+  const rows: UsageRow[] = [{ ...base, scope, model: p.model, speed: p.speed ?? '', ...tokenColumns(p.usage) }];
+  (p.advisor ?? []).forEach((a, i) => {
+    rows.push({ ...base, scope: `${scope}|advisor:${i}`, model: a.model, speed: '', ...tokenColumns(a.usage) });
+  });
+  return rows;
+}
+
+function tokenColumns(u: PayloadOf<'assistant'>['usage']) {
+  return {
     input_tokens: u.input,
     output_tokens: u.output,
     cache_creation_tokens: u.cacheCreation,
@@ -73,10 +92,5 @@ export function toUsageRow(e: CctapEvent): UsageRow | null {
     web_search_requests: u.webSearchRequests,
     web_fetch_requests: u.webFetchRequests,
     total_tokens: tokenTotal(u),
-    cost_usd: !p.cost || p.cost.unpriced ? null : p.cost.usd,
-    unpriced: !p.cost || p.cost.unpriced || p.cost.usd === null,
-    price_version: p.cost?.priceVersion ?? '',
-    speed: p.speed ?? '',
-    service_tier: p.serviceTier ?? '',
   };
 }

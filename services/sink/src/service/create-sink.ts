@@ -20,6 +20,8 @@
  */
 import type { ConsumerKey } from '@cctap/events';
 import { RetryableError, silentLogger, type Bus, type BusMessage, type Logger, type Metrics, type Subscription } from '@cctap/kit';
+import { shippedBook, type PriceBook } from '@cctap/prices';
+import { PriceWatch } from '../prices/price-watch.js';
 import { StoreQueryError, StoreUnavailableError } from '../store/errors.js';
 import { insertRows } from '../store/insert-rows.js';
 import type { Store } from '../store/open-store.js';
@@ -51,6 +53,8 @@ export interface SinkOptions {
   lagIntervalMs?: number;
   logger?: Logger;
   metrics?: Metrics;
+  /** The book the store prices usage with (synced at start and when a new model arrives); default the shipped one. */
+  prices?: PriceBook;
   /** Called after the inserts of a flush returned and before its acks. A test seam for crashes at that point. */
   afterInsert?: (consumer: SinkConsumer, messages: readonly BusMessage[]) => Promise<void>;
 }
@@ -96,6 +100,17 @@ export function createSink(o: SinkOptions): SinkService {
   let lagTimer: ReturnType<typeof setInterval> | null = null;
   const state = { storeUnavailable: false, lastFlushAt: null as string | null, rowsInserted: 0, deadLettered: 0 };
   const ackBeforeInsert = testFaultFromEnv() === 'ack-before-insert';
+  const prices = new PriceWatch(o.store, o.prices ?? shippedBook());
+
+  /** The usage is stored whatever happens here: a failed sync is retried with the next batch of the model. */
+  async function keepPriced(models: Iterable<string> | null): Promise<void> {
+    try {
+      const r = models === null ? await prices.sync() : await prices.observe(models);
+      if (r) log.info('prices synced', { book: r.bookVersion, models: r.models.length, unpriced: r.unpriced });
+    } catch (err) {
+      log.warn('price sync failed; usage is stored and will be priced at the next sync', { err });
+    }
+  }
 
   /** Inserts with the same token until it lands; throws RetryableError when stopped, StoreQueryError when rejected. */
   async function insertHeld(table: SinkTable, rows: object[], ids: readonly string[]): Promise<void> {
@@ -164,6 +179,8 @@ export function createSink(o: SinkOptions): SinkService {
         const rows = decoded.rows.get(table);
         if (rows) await insertHeld(table, rows, decoded.messageIds);
       }
+      const usage = decoded.rows.get('usage') as { model: string }[] | undefined;
+      if (usage) await keepPriced(usage.map((r) => r.model));
     } catch (err) {
       if (!(err instanceof StoreQueryError)) throw err;
       if (msgs.length === 1) {
@@ -194,6 +211,7 @@ export function createSink(o: SinkOptions): SinkService {
   return {
     name: 'sink',
     async start() {
+      await keepPriced(null);
       for (const consumer of o.consumers ?? SINK_CONSUMERS) {
         const lane = new FlushLane<Fetched>((parts) => {
           const all = joined(parts);

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, MIGRATIONS } from '../migrations/index.js';
 import { periodReport } from '../reports/period-report.js';
-import { toUsageRow, type UsageRow } from '../rows/usage-row.js';
+import { priceResponse, shippedBook } from '@cctap/prices';
+import { syncPrices } from '../prices/price-sync.js';
+import { toUsageRows, type UsageRow } from '../rows/usage-row.js';
 import { toEventRow } from '../rows/event-row.js';
 import { assistant, type AssistantSample } from '../testing/sample-events.js';
 import { runSql } from '../reports/sql-query.js';
@@ -28,9 +30,16 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const usage = (s: AssistantSample): UsageRow => toUsageRow(assistant(s))!;
+const usage = (s: AssistantSample): UsageRow => toUsageRows(assistant(s))[0]!;
+const book = shippedBook();
+/** What the book's own TypeScript pricing says one sample response costs. */
+const costOf = (s: AssistantSample): number => {
+  const p = assistant(s).payload;
+  return priceResponse(book, { model: p.model, ts: s.ts, usage: p.usage, speed: p.speed, inferenceGeo: p.inferenceGeo ?? null }).usd!;
+};
 
 async function daily() {
+  await syncPrices(store, book);
   const r = await periodReport(store, 'daily', { tz: 'UTC' });
   return r.rows.map((d) => ({ date: d.date, in: d.inputTokens, out: d.outputTokens, total: d.totalTokens, cost: d.totalCost }));
 }
@@ -51,14 +60,19 @@ describe('store', () => {
       // One response streamed over three lines: output grows 1 -> 1 -> 300 (2.1.3x placeholder pattern).
       usage({ offset: 0, ts: '2026-01-05T10:00:00.000Z', messageId: 'msg_A', requestId: 'req_A', output: 1, cacheRead: 500 }),
       usage({ offset: 100, ts: '2026-01-05T10:00:01.000Z', messageId: 'msg_A', requestId: 'req_A', output: 1, cacheRead: 500 }),
-      usage({ offset: 200, ts: '2026-01-05T10:00:02.000Z', messageId: 'msg_A', requestId: 'req_A', output: 300, cacheRead: 500, usd: 0.5 }),
+      usage({ offset: 200, ts: '2026-01-05T10:00:02.000Z', messageId: 'msg_A', requestId: 'req_A', output: 300, cacheRead: 500 }),
       // A resume copy of the first line in another file and session: same response, counted once.
       usage({ offset: 0, file: 'file-2', sessionId: 'session-2', ts: '2026-01-05T10:00:00.000Z', messageId: 'msg_A', requestId: 'req_A', output: 1, cacheRead: 500 }),
       // Gateway responses without a request id: the same message id in two sessions are two calls.
       usage({ offset: 300, ts: '2026-01-05T11:00:00.000Z', messageId: 'msg_G', requestId: null, sessionId: 's1', input: 7, output: 0 }),
       usage({ offset: 400, ts: '2026-01-05T11:00:00.000Z', messageId: 'msg_G', requestId: null, sessionId: 's2', input: 7, output: 0 }),
     ], ['m1']);
-    expect(await daily()).toEqual([{ date: '2026-01-05', in: 10 + 7 + 7, out: 300, total: 10 + 300 + 500 + 14, cost: 0.5 + 0.001 * 2 }]);
+    const cost = costOf({ offset: 200, ts: '2026-01-05T10:00:02.000Z', messageId: 'msg_A', requestId: 'req_A', output: 300, cacheRead: 500 })
+      + 2 * costOf({ offset: 300, ts: '2026-01-05T11:00:00.000Z', messageId: 'msg_G', requestId: null, input: 7, output: 0 });
+    expect(cost).toBeGreaterThan(0);
+    const [day] = await daily();
+    expect({ ...day, cost: undefined }).toEqual({ date: '2026-01-05', in: 10 + 7 + 7, out: 300, total: 10 + 300 + 500 + 14, cost: undefined });
+    expect(day!.cost).toBeCloseTo(cost, 12);
   });
 
   it('drops a sidechain replay of a main-chain message id (/btw)', async () => {
@@ -72,7 +86,7 @@ describe('store', () => {
   it('is unchanged by retries with the same token, redeliveries and background merges', async () => {
     const before = await daily();
     const rows = [
-      usage({ offset: 200, ts: '2026-01-05T10:00:02.000Z', messageId: 'msg_A', requestId: 'req_A', output: 300, cacheRead: 500, usd: 0.5 }),
+      usage({ offset: 200, ts: '2026-01-05T10:00:02.000Z', messageId: 'msg_A', requestId: 'req_A', output: 300, cacheRead: 500 }),
       usage({ offset: 0, ts: '2026-01-05T10:00:00.000Z', messageId: 'msg_A', requestId: 'req_A', output: 1, cacheRead: 500 }),
     ];
     await insertRows(store, 'usage', rows, ['m3']);
@@ -143,7 +157,7 @@ describe('per-query settings on the embedded engine', () => {
     const b = [usage({ offset: 2100, ts: '2026-02-01T11:00:00.000Z', messageId: 'msg_S2', requestId: 'req_S2' })];
     await store.insert('usage', b); // no token: must not inherit the previous one
     expect(await count('msg_S2')).toBe(1);
-    expect(await runSql(store, "SELECT getSetting('readonly') AS r")).toEqual([{ r: 2 }]);
+    expect(await runSql(store, "SELECT getSetting('readonly') AS r")).toEqual([{ r: 1 }]);
     expect(await store.query("SELECT getSetting('readonly') AS r, getSetting('insert_deduplication_token') AS t")).toEqual([{ r: 0, t: '' }]);
   });
 });

@@ -12,6 +12,15 @@ export interface AssistantSample {
   output?: number;
   cacheCreation?: number;
   cacheRead?: number;
+  /** The TTL split of cacheCreation (default: all of it 5-minute). */
+  cacheCreation5m?: number;
+  cacheCreation1h?: number;
+  webSearchRequests?: number;
+  speed?: string | null;
+  inferenceGeo?: string | null;
+  advisor?: { model: string; input?: number; output?: number; cacheCreation?: number; cacheRead?: number }[];
+  lineUuid?: string;
+  /** A host-side cost, as collectors before the central price book sent it (never read by the store). */
   usd?: number | null;
   synthetic?: boolean;
   sessionId?: string;
@@ -23,7 +32,16 @@ export interface AssistantSample {
 }
 
 export function assistant(s: AssistantSample): EventOf<'assistant'> {
-  const usd = s.usd === undefined ? 0.001 : s.usd;
+  const tokens = (t: { input?: number; output?: number; cacheCreation?: number; cacheRead?: number }) => ({
+    input: t.input ?? 10,
+    output: t.output ?? 5,
+    cacheCreation: t.cacheCreation ?? 0,
+    cacheRead: t.cacheRead ?? 0,
+    cacheCreation5m: t.cacheCreation ?? 0,
+    cacheCreation1h: 0,
+    webSearchRequests: 0,
+    webFetchRequests: 0,
+  });
   return sampleEvent(
     'assistant',
     {
@@ -33,16 +51,15 @@ export function assistant(s: AssistantSample): EventOf<'assistant'> {
       stopReason: null,
       synthetic: s.synthetic ?? false,
       usage: {
-        input: s.input ?? 10,
-        output: s.output ?? 5,
-        cacheCreation: s.cacheCreation ?? 0,
-        cacheRead: s.cacheRead ?? 0,
-        cacheCreation5m: s.cacheCreation ?? 0,
-        cacheCreation1h: 0,
-        webSearchRequests: 0,
-        webFetchRequests: 0,
+        ...tokens(s),
+        cacheCreation5m: s.cacheCreation5m ?? s.cacheCreation ?? 0,
+        cacheCreation1h: s.cacheCreation1h ?? 0,
+        webSearchRequests: s.webSearchRequests ?? 0,
       },
-      cost: { usd, unpriced: usd === null, priceVersion: 'test' },
+      speed: s.speed ?? null,
+      inferenceGeo: s.inferenceGeo ?? null,
+      ...(s.advisor ? { advisor: s.advisor.map((a) => ({ model: a.model, usage: tokens(a) })) } : {}),
+      cost: s.usd === undefined ? undefined : { usd: s.usd, unpriced: s.usd === null, priceVersion: 'test' },
       text: 'hello',
       textChars: 5,
     },
@@ -54,6 +71,7 @@ export function assistant(s: AssistantSample): EventOf<'assistant'> {
       user: s.user ?? 'alice',
       sessionId: s.sessionId ?? 'session-1',
       sidechain: s.sidechain ?? false,
+      ...(s.lineUuid ? { lineUuid: s.lineUuid } : {}),
       project: s.project ?? '/home/alice/app',
       path: '/home/alice/.claude/projects/x/session-1.jsonl',
     },
