@@ -9,6 +9,8 @@ export { migrate, appliedMigrations, retentionFromEnv, MIGRATIONS, DEFAULT_RETEN
 export { toEventRow, type EventRow } from './rows/event-row.js';
 export { toUsageRows, tokenTotal, type UsageRow } from './rows/usage-row.js';
 export { batchRows, type BatchRows } from './rows/batch-rows.js';
+export { syncPrices, type PriceSyncResult } from './prices/price-sync.js';
+export { storedBookVersion } from './reports/price-book-version.js';
 export { periodReport, periodReportJson, type PeriodKind, type PeriodReport, type PeriodRow } from './reports/period-report.js';
 export { blocksReport, type BlocksReport } from './reports/blocks-report.js';
 export { sessionDetails, renderSessionDetails, type SessionDetail, type SessionSummary } from './reports/session-detail.js';

@@ -7,6 +7,8 @@ export { openStore, DEFAULT_DATA_DIR, type Store, type StoreOptions, type QueryO
 export { StoreUnavailableError, StoreQueryError, StoreBusyError } from './store/errors.js';
 export { storeOptionsFrom, StoreFlagError, STORE_FLAGS_USAGE } from './store/store-flags.js';
 export { migrate, retentionFromEnv, DEFAULT_RETENTION, type RetentionSettings } from './migrations/index.js';
+export { syncPrices, type PriceSyncResult } from './prices/price-sync.js';
+export { storedBookVersion } from './reports/price-book-version.js';
 export { periodReport, periodReportJson, type PeriodKind, type PeriodReport } from './reports/period-report.js';
 export { blocksReport, type BlocksReport } from './reports/blocks-report.js';
 export { sessionDetails, renderSessionDetails, type SessionDetail, type SessionSummary } from './reports/session-detail.js';
