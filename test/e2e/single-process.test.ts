@@ -4,51 +4,13 @@
  * store read back. Expectations come from outside the pipeline: the generator's line counts and its own
  * accounting (expected.json), and the normalizer's event count for the final files.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TranscriptStream } from '@cctap/transcript';
 import { generateCorpus, type CorpusResult } from '../../bench/corpus/index.js';
-
-const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
-
-/** The child must not see a server from the test environment: this is the embedded mode. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k === 'NATS_URL' || k === 'CLICKHOUSE_URL' || k === 'CLAUDE_CONFIG_DIR' || k.startsWith('CCTAP_')) delete env[k];
-  return env;
-}
-
-interface Up {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-function startUp(args: string[]): Up {
-  const child = spawn(process.execPath, [CLI, 'up', ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exit };
-}
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { cli, sqlJson as sqlCli, startUp } from './support/run-cctap.js';
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, context: () => string = () => ''): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -60,11 +22,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
   }
 }
 
-const sqlJson = async (data: string, sql: string): Promise<Record<string, number>[]> => {
-  const r = await cli(['sql', sql, '--format', 'json', '--data', data]);
-  if (r.code !== 0) throw new Error(`cctap sql failed (${r.code}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as Record<string, number>[];
-};
+const sqlJson = (data: string, sql: string) => sqlCli<Record<string, number>>(data, sql);
 
 /** The summary `up` prints on stdout when it stops (--log-format json). */
 function summaryOf(stdout: string): { collector: { eventsPublished: number; batchesPublished: number }; store: { events: number } } {

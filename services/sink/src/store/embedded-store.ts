@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { classifyStoreError, StoreUnavailableError } from './errors.js';
 import { embeddedWorkerMain, type WorkerAnswer, type WorkerRequest } from './embedded-worker.js';
-import { oneStatement } from './one-statement.js';
+import { readOnlyStatement } from './read-only-sql.js';
 import type { QueryOptions, Store } from './open-store.js';
 
 type Pending = { resolve: (v: Uint8Array | boolean | null) => void; reject: (e: Error) => void };
@@ -89,7 +89,7 @@ export async function openEmbeddedStore(location: string, onClosed: () => void):
     location,
     async query<T>(sql: string, params?: Record<string, unknown>, opts?: QueryOptions): Promise<T[]> {
       const readOnly = opts?.readOnly === true;
-      return parseEachRow<T>(await call({ op: 'query', sql: readOnly ? oneStatement(sql) : sql, params, readOnly }));
+      return parseEachRow<T>(await call({ op: 'query', sql: readOnly ? readOnlyStatement(sql) : sql, params, readOnly }));
     },
     async command(sql: string, params?: Record<string, unknown>): Promise<void> {
       await call({ op: 'command', sql, params });

@@ -11,8 +11,9 @@
  *           the session, so a per-query setting would leak into every later statement. The only per-query
  *           setting, the insert's deduplication token, travels in the INSERT's own SETTINGS clause, which
  *           ClickHouse scopes to that statement.
- *   read    read-only questions (`cctap sql`). `SET readonly = 2` once at open, so the engine itself refuses
- *           writes, DDL and any later `SET readonly`, whatever the SQL (several statements included).
+ *   read    read-only questions (`cctap sql`). `SET readonly = 1` once at open, so the engine itself refuses
+ *           writes, DDL, every later `SET` (a question can never change the session for the next one) and the
+ *           table functions that reach files or the network; read-only-sql.ts refuses what it still allows.
  * Both get the store's base settings once at open (ISO timestamps accepted, 64-bit integers as numbers).
  */
 import type * as WorkerThreads from 'node:worker_threads';
@@ -67,7 +68,7 @@ export function embeddedWorkerMain(wt: typeof WorkerThreads, chdb: ChdbModuleLik
         try {
           r = new chdb.Session(req.path);
           for (const sql of BASE) await w.queryAsync(sql);
-          for (const sql of [...BASE, 'SET readonly = 2']) await r.queryAsync(sql);
+          for (const sql of [...BASE, 'SET readonly = 1']) await r.queryAsync(sql);
         } catch (err) {
           r?.close();
           w.close();

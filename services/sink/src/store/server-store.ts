@@ -4,6 +4,7 @@
  */
 import { ClickHouseLogLevel, createClient, type ClickHouseSettings } from '@clickhouse/client';
 import { classifyStoreError } from './errors.js';
+import { readOnlyStatement } from './read-only-sql.js';
 import type { QueryOptions, Store } from './open-store.js';
 
 /** Settings every request uses: timestamps as ISO strings are accepted, UInt64 come back as numbers. */
@@ -22,8 +23,10 @@ export function openServerStore(url: string, location: string): Store {
     location,
     async query<T>(sql: string, params?: Record<string, unknown>, opts?: QueryOptions): Promise<T[]> {
       try {
-        // readonly=2: reads and settings only, so a typo can never drop a table.
-        const rs = await client.query({ query: sql, format: 'JSONEachRow', query_params: params, clickhouse_settings: opts?.readOnly ? { readonly: '2' } : {} });
+        // Questions pass the gate (read-only-sql.ts), then run at readonly=2: reads only, while the client may
+        // still send its own output settings (readonly=1 would refuse those).
+        const query = opts?.readOnly ? readOnlyStatement(sql) : sql;
+        const rs = await client.query({ query, format: 'JSONEachRow', query_params: params, clickhouse_settings: opts?.readOnly ? { readonly: '2' } : {} });
         return await rs.json<T>();
       } catch (err) {
         throw classifyStoreError(err);

@@ -1,0 +1,65 @@
+/**
+ * The built `cctap` command as a user runs it, for end-to-end tests: `cli` runs one command to its exit,
+ * `startCctap` (and `startUp`) start a long-running command whose output is kept. The child never sees a server or a
+ * `CCTAP_*` setting from the test environment, so what a test passes is all it gets (embedded mode unless
+ * the test says otherwise).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../support/paths.js';
+
+export const CCTAP = join(REPO_ROOT, 'packages/cli/dist/main.js');
+
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k === 'NATS_URL' || k === 'CLICKHOUSE_URL' || k === 'CLAUDE_CONFIG_DIR' || k.startsWith('CCTAP_')) delete env[k];
+  return { ...env, ...extra };
+}
+
+/** A long-running `cctap <command>`; its output is kept. */
+export interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+export type Up = Running;
+
+export function startUp(args: readonly string[], env?: NodeJS.ProcessEnv): Up {
+  return startCctap(['up', ...args], env);
+}
+
+export function startCctap(args: readonly string[], env?: NodeJS.ProcessEnv): Running {
+  const child = spawn(process.execPath, [CCTAP, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function cli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CCTAP, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** `cctap sql … --format json` on a store; throws with stderr when the command fails. */
+export async function sqlJson<T = Record<string, unknown>>(data: string, sql: string): Promise<T[]> {
+  const r = await cli(['sql', sql, '--format', 'json', '--data', data]);
+  if (r.code !== 0) throw new Error(`cctap sql failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as T[];
+}
