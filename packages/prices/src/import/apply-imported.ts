@@ -12,8 +12,8 @@ import { entryStates, makeBook, type PriceBook } from '../book/price-book.js';
 
 export interface ImportedEntry {
   rates: RatesPerMTok;
-  /** undefined: the source says nothing about a tier. */
-  tier?: TierFormat;
+  /** undefined: the source says nothing about a tier; null: the source says there is none. */
+  tier?: TierFormat | null;
   fastMultiplier?: number;
   /** Effective-dated changes the source itself lists (only applied to models the book lacks). */
   changes?: ChangeFormat[];
@@ -47,7 +47,8 @@ function rateDiffs(prefix: string, old: RatesPerMTok, now: RatesPerMTok): string
   return RATE_FIELDS.filter((f) => !same(old[f], now[f])).map((f) => `${prefix}${f} ${old[f]} -> ${now[f]}`);
 }
 
-function tierDiffs(old: TierFormat | null, now: TierFormat): string[] {
+function tierDiffs(old: TierFormat | null, now: TierFormat | null): string[] {
+  if (!now) return old ? ['tier removed'] : [];
   if (!old) return [`tier added above ${now.threshold}`];
   if (old.threshold !== now.threshold) return [`tier threshold ${old.threshold} -> ${now.threshold}`];
   return rateDiffs('tier ', old.rates, now.rates);
@@ -72,7 +73,7 @@ export function applyImported(book: PriceBook, imported: ReadonlyMap<string, Imp
     const newest = entryStates(old, book.defaults).at(-1)!;
     const diffs = [
       ...rateDiffs('', newest.rates, imp.rates),
-      ...(imp.tier ? tierDiffs(newest.tier, imp.tier) : []),
+      ...(imp.tier !== undefined ? tierDiffs(newest.tier, imp.tier) : []),
       ...(imp.fastMultiplier !== undefined && !same(imp.fastMultiplier, newest.fastMultiplier) ? [`fast ${newest.fastMultiplier} -> ${imp.fastMultiplier}`] : []),
     ];
     if (diffs.length === 0) {
@@ -80,7 +81,7 @@ export function applyImported(book: PriceBook, imported: ReadonlyMap<string, Imp
       continue;
     }
     const patch: Omit<ChangeFormat, 'from'> = { rates: imp.rates };
-    if (imp.tier) patch.tier = imp.tier;
+    if (imp.tier !== undefined) patch.tier = imp.tier;
     if (imp.fastMultiplier !== undefined) patch.fastMultiplier = imp.fastMultiplier;
     const oldChanges = old.changes ?? [];
     let entry: ModelEntry;

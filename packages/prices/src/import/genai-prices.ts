@@ -61,7 +61,8 @@ function entryOf(model: Rec): ImportedEntry | undefined {
     const c = cp.constraint as Rec | undefined;
     if (c && c.type === 'start_date' && typeof c.start_date === 'string') {
       const from = /T/.test(c.start_date) ? c.start_date : `${c.start_date}T00:00:00Z`;
-      changes.push({ from, rates: p.rates, ...(p.tier ? { tier: p.tier } : {}) });
+      // Each conditional price is complete: no tiers there means none from that date.
+      changes.push({ from, rates: p.rates, tier: p.tier ?? null });
     } else if (!c) {
       first = p;
     }
@@ -74,7 +75,7 @@ function entryOf(model: Rec): ImportedEntry | undefined {
 function newest(e: ImportedEntry): ImportedEntry {
   const last = [...(e.changes ?? [])].sort((a, b) => Date.parse(a.from) - Date.parse(b.from)).at(-1);
   if (!last) return e;
-  return { ...e, rates: { ...e.rates, ...last.rates }, ...(last.tier ? { tier: last.tier } : {}) };
+  return { ...e, rates: { ...e.rates, ...last.rates }, tier: last.tier ?? null };
 }
 
 export function importGenaiPrices(book: PriceBook, json: unknown, opts: ImportOptions = {}): ImportResult {

@@ -19,7 +19,8 @@ export function normaliseModelId(model: string): string {
   let m = model.trim().toLowerCase();
   m = m.replace(/\[[^\]]*\]$/, '');
   m = m.replace(/^(?:(?:us|eu|apac|global|jp|au|us-gov)\.)?anthropic\./, '').replace(/^anthropic\//, '');
-  m = m.replace(/-v\d+(?::\d+)?$/, '');
+  // Bedrock's `-v1:0` follows a version digit; `claude-v1` is a model of its own.
+  m = m.replace(/(?<=\d)-v\d+(?::\d+)?$/, '');
   m = m.replace(/@.*$/, '');
   m = m.replace(/(\d)\.(\d)/g, '$1-$2');
   m = m.replace(/-(?:\d{8}|latest)$/, '');
