@@ -3,11 +3,20 @@
  * yields the same ids; that is what makes every hop's duplicates harmless.
  *
  *   fileId   = h("file",  dev, ino, sha256(first bytes))           16 hex chars
- *   eventId  = h("event", host, fileId, byteOffset, indexInLine)   UUID-shaped (128 bits, version nibble 8)
- *   batchId  = h("batch", host, fileId, from, to)                  Nats-Msg-Id of the collector's publish
+ *   lineEventId = h("line", host, sessionId, lineKey, indexInLine) UUID-shaped (128 bits, version nibble 8)
+ *   eventId  = h("event", host, fileId, byteOffset, indexInLine)   the same shape, for ids not made from a line
+ *   batchId  = h("batch", host, fileId, from, to[, linesDigest])   Nats-Msg-Id of the collector's publish
  *   derived  = h(stage, upstream message id)                       Nats-Msg-Id of a republish (validator, …)
  *
  * `h` is SHA-256 over the parts joined with a unit separator (U+001F), which cannot occur in any part.
+ *
+ * Why a transcript line's event id names what the line is, not where it sits: Claude Code rewrites files it
+ * already wrote (a tombstone removed in place moves every later line up; compaction renames a new inode over
+ * the file; `/cd` moves it to another folder; metadata lines are appended again and again). A byte offset or
+ * an inode would give the same line a new id after each of those, and every store downstream would keep it
+ * twice. The line key (packages/transcript, normalize/line-key.ts) is the line's `uuid`, which Claude Code
+ * keeps through every rewrite, or a hash of the line's bytes for lines without one (metadata), so identical
+ * re-appended metadata lines are one line.
  */
 import { hash } from 'node:crypto';
 
@@ -34,6 +43,12 @@ export function fileId(dev: number | bigint, ino: number | bigint, headSha256Hex
   return digestHex(['file', String(dev), String(ino), headSha256Hex]).slice(0, 16);
 }
 
+/** The id of the `indexInLine`-th event of the line `lineKey` of session `sessionId` (see the header). */
+export function lineEventId(host: string, sessionId: string, lineKey: string, indexInLine: number): string {
+  return asUuid(digestHex(['line', host, sessionId, lineKey, indexInLine]));
+}
+
+/** Position-based ids: what test fixtures and hand-made batches use; transcript lines use lineEventId. */
 export function eventId(host: string, file: string, byteOffset: number, indexInLine: number): string {
   return asUuid(digestHex(['event', host, file, byteOffset, indexInLine]));
 }
@@ -43,8 +58,15 @@ export function heartbeatId(host: string, startedAt: string, seq: number): strin
   return asUuid(digestHex(['heartbeat', host, startedAt, seq]));
 }
 
-export function batchMsgId(host: string, file: string, from: number, to: number): string {
-  return `b-${digestHex(['batch', host, file, from, to]).slice(0, 40)}`;
+/**
+ * `linesDigest` (a digest of the batch's line keys) keeps two different contents of one byte range apart: a
+ * file rewritten in place keeps its fileId when its first line survives, and JetStream would otherwise drop
+ * the new content of [from, to) as a duplicate of the old one.
+ */
+export function batchMsgId(host: string, file: string, from: number, to: number, linesDigest?: string): string {
+  const parts: (string | number)[] = ['batch', host, file, from, to];
+  if (linesDigest !== undefined) parts.push(linesDigest);
+  return `b-${digestHex(parts).slice(0, 40)}`;
 }
 
 /** The message id a stage uses when it republishes what it derived from an upstream message. */

@@ -1,19 +1,21 @@
 /** The event that stands for a line that is not a JSON object: counted and kept, never dropped. */
-import { eventId, type CctapEvent, type MalformedReason } from '@cctap/events';
+import { lineEventId, type CctapEvent, type MalformedReason } from '@cctap/events';
 import type { LineContext } from '../context.js';
 import { pathInfoCached } from '../path/describe-transcript-path.js';
 import { Shaper } from '../privacy/shaper.js';
+import { lineKeyOf } from './line-key.js';
 import { decodeLine } from './normalize-line.js';
 
 /** The preview is the start of the line, masked per the privacy mode (null in `metadata`). */
 const PREVIEW_CHARS = 256;
 
-export function malformedEvent(bytes: Uint8Array, failure: MalformedReason, ctx: LineContext): CctapEvent {
+/** `lineKey`: the caller's lineKeyOf(null, bytes) when it has it already (a line that is not JSON has no uuid). */
+export function malformedEvent(bytes: Uint8Array, failure: MalformedReason, ctx: LineContext, lineKey = lineKeyOf(null, bytes)): CctapEvent {
   const info = pathInfoCached(ctx.path);
   // Decoding only the head keeps a 100 MB garbage line cheap; a cut multi-byte character decodes as U+FFFD.
   const head = decodeLine(bytes.subarray(0, PREVIEW_CHARS * 4)).text;
   const event: CctapEvent = {
-    id: eventId(ctx.host, ctx.fileId, ctx.offset, 0),
+    id: lineEventId(ctx.host, info.sessionId, lineKey, 0),
     type: 'malformed',
     ts: ctx.fallbackTs,
     tsSource: ctx.fallbackTsSource,

@@ -13,6 +13,7 @@ import { Shaper } from '../privacy/shaper.js';
 import { normalizeAssistant } from './assistant-line.js';
 import { obj, type Json } from './json-read.js';
 import { LineBuilder } from './line-builder.js';
+import { lineKeyOf } from './line-key.js';
 import { normalizeMetadata } from './metadata-line.js';
 import { normalizeSystem } from './system-line.js';
 import { normalizeTimestamp } from './timestamp.js';
@@ -55,8 +56,8 @@ export function decodeLine(bytes: Uint8Array): { text: string; invalidUtf8: bool
   }
 }
 
-function build(rec: Json, ctx: LineContext, lineTs: string | null, shaper: Shaper, lineChars: number): CctapEvent[] {
-  const L = new LineBuilder(rec, ctx, shaper, lineTs);
+function build(rec: Json, ctx: LineContext, lineTs: string | null, shaper: Shaper, lineChars: number, lineKey: string): CctapEvent[] {
+  const L = new LineBuilder(rec, ctx, shaper, lineTs, lineKey);
   const type = typeof rec.type === 'string' ? rec.type : '';
   if (type === 'user') normalizeUser(L);
   else if (type === 'assistant') normalizeAssistant(L);
@@ -93,18 +94,19 @@ export function normalizeLine(bytes: Uint8Array, ctx: LineContext): NormalizeRes
   }
 
   const lineTs = normalizeTimestamp(rec.timestamp);
+  const lineKey = lineKeyOf(rec.uuid, bytes);
   let cap = ctx.stringCap ?? DEFAULT_STRING_CAP;
-  let events = build(rec, ctx, lineTs, new Shaper(ctx.privacy, cap), text.length);
+  let events = build(rec, ctx, lineTs, new Shaper(ctx.privacy, cap), text.length, lineKey);
   // A line's strings are a subset of the line: small lines cannot produce an oversized event.
   if (bytes.length * 3 + ENVELOPE_ALLOWANCE + labelsSize(ctx) >= MAX_EVENT_BYTES && oversized(events)) {
     warnings.push(WARNINGS.shrunk);
     do {
       cap = Math.max(MIN_CAP, Math.floor(cap / 4));
-      events = build(rec, ctx, lineTs, new Shaper(ctx.privacy, cap), text.length);
+      events = build(rec, ctx, lineTs, new Shaper(ctx.privacy, cap), text.length, lineKey);
     } while (cap > MIN_CAP && oversized(events));
-    if (oversized(events)) events = build(rec, ctx, lineTs, new Shaper(ctx.privacy, MIN_CAP, true), text.length);
+    if (oversized(events)) events = build(rec, ctx, lineTs, new Shaper(ctx.privacy, MIN_CAP, true), text.length, lineKey);
   }
-  return { events, lineTs, warnings };
+  return { events, lineTs, warnings, lineKey };
 }
 
 function labelsSize(ctx: LineContext): number {

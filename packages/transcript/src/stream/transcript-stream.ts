@@ -15,6 +15,7 @@
  */
 import type { CctapEvent } from '@cctap/events';
 import type { FileContext, LineContext } from '../context.js';
+import { lineKeyOf } from '../normalize/line-key.js';
 import { malformedEvent } from '../normalize/malformed-event.js';
 import { normalizeLine } from '../normalize/normalize-line.js';
 
@@ -27,6 +28,8 @@ export interface NormalizedLine {
   events: CctapEvent[];
   malformed: boolean;
   warnings: string[];
+  /** What the line is (normalize/line-key.ts): the same line read again from a rewritten file has the same key. */
+  key: string;
 }
 
 export interface TranscriptStreamOptions extends FileContext {
@@ -116,10 +119,11 @@ export class TranscriptStream {
     };
     const r = normalizeLine(bytes, ctx);
     if ('failure' in r) {
-      out.push({ offset, end, events: [malformedEvent(bytes, r.failure, ctx)], malformed: true, warnings: [] });
+      const key = lineKeyOf(null, bytes);
+      out.push({ offset, end, events: [malformedEvent(bytes, r.failure, ctx, key)], malformed: true, warnings: [], key });
     } else {
       if (r.lineTs) this._lastTs = r.lineTs;
-      out.push({ offset, end, events: r.events, malformed: false, warnings: r.warnings });
+      out.push({ offset, end, events: r.events, malformed: false, warnings: r.warnings, key: r.lineKey });
     }
     this._offset = end;
   }

@@ -7,8 +7,9 @@
  * file. Writes are coalesced (`flushDelayMs`): the checkpoint may trail the acks by that much, which only
  * means a few batches are re-sent after a crash, and msg-id dedup drops them.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateDir } from '@cctap/kit';
 import { z } from 'zod';
 
 export const checkpointEntry = z.object({
@@ -67,7 +68,7 @@ export class CheckpointStore {
 
   /** Loads the state file; a missing file is an empty state, an unreadable one is an error (never guessed). */
   load(): void {
-    mkdirSync(this.dir, { recursive: true });
+    privateDir(this.dir);
     let text: string;
     try {
       text = readFileSync(this.file, 'utf8');
@@ -108,6 +109,18 @@ export class CheckpointStore {
       out.set(key, out.has(key) ? null : { fileId, entry });
     }
     return out;
+  }
+
+  /**
+   * The entry of the same inode number and head under another device number (st_dev renumbered by LUKS,
+   * btrfs subvolumes, Docker for Mac): the same file, whose fileId changed only because the device did.
+   * A linear scan, made only for a file without an entry of its own (a new file, or a renumbered device).
+   */
+  findMoved(dev: number, ino: number, head: { length: number; sha256: string }): { fileId: string; entry: CheckpointEntry } | undefined {
+    for (const [fileId, entry] of this.entries) {
+      if (entry.ino === ino && entry.dev !== dev && entry.headSha256 === head.sha256 && entry.headLength === head.length) return { fileId, entry };
+    }
+    return undefined;
   }
 
   set(fileId: string, entry: CheckpointEntry): void {

@@ -9,7 +9,7 @@ function line(offset: number, len: number, text: string): LineResult {
     sessionId: 's', agentId: null, sidechain: false, cwd: '/p', project: '/p', gitBranch: '', ccVersion: '', lineUuid: null,
     parentUuid: null, source: { path: '/p/a.jsonl', offset }, payload: { lineType: 'summary', subtype: null, text },
   } satisfies CctapEvent;
-  return { offset, end: offset + len, events: [ev], malformed: false };
+  return { offset, end: offset + len, events: [ev], malformed: false, key: `c:${offset}` };
 }
 
 describe('BatchCutter', () => {

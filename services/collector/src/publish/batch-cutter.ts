@@ -8,9 +8,13 @@
  * end of what has been written so far (a live file): what follows depends on when the writer wrote, and
  * downstream dedup on event ids absorbs that (DESIGN section 5).
  *
+ * The msg id also digests the line keys of the batch: the same range of a file rewritten in place (same
+ * fileId) holds other lines, and must not be dropped as a duplicate of what the range held before.
+ *
  * Each event is serialized once; the batch is assembled from those strings and is byte-for-byte what
  * `encodeBatch` would produce (a unit test holds us to that).
  */
+import { createHash, type Hash } from 'node:crypto';
 import { MAX_BATCH_BYTES, SCHEMA_VERSION, batchMsgId, type CctapEvent } from '@cctap/events';
 
 export interface LineResult {
@@ -18,6 +22,8 @@ export interface LineResult {
   end: number;
   events: CctapEvent[];
   malformed: boolean;
+  /** The line's key (packages/transcript normalize/line-key.ts). A line with no events is one not published again. */
+  key: string;
 }
 
 export interface CutBatch {
@@ -29,6 +35,8 @@ export interface CutBatch {
   events: number;
   /** The last line timestamp at `to`, for the checkpoint. */
   lastTs: string | null;
+  /** Keys of the lines whose events the batch carries: recorded as delivered once it is acknowledged. */
+  lineKeys: string[];
 }
 
 export interface CutterOptions {
@@ -57,6 +65,8 @@ export class BatchCutter {
   private partsBytes = 0;
   private lines = 0;
   private lastTs: string | null;
+  private lineKeys: string[] = [];
+  private digest: Hash | null = null;
   private readonly overhead: number;
 
   constructor(opts: CutterOptions) {
@@ -105,6 +115,8 @@ export class BatchCutter {
     for (const s of strs) this.parts.push(s);
     this.partsBytes += bytes;
     this.lines += 1;
+    (this.digest ??= createHash('sha256')).update(`${line.key}\n`);
+    if (line.events.length > 0) this.lineKeys.push(line.key);
     this.to = line.end;
     for (const e of line.events) if (e.tsSource === 'line') this.lastTs = e.ts;
     if (this.lines >= this.opts.maxLines || this.to - this.from >= this.opts.maxBytes) out.push(this.cut());
@@ -121,12 +133,15 @@ export class BatchCutter {
     const b: CutBatch = {
       from: this.from,
       to: this.to,
-      msgId: batchMsgId(this.opts.host, this.opts.fileId, this.from, this.to),
+      msgId: batchMsgId(this.opts.host, this.opts.fileId, this.from, this.to, this.digest!.digest('hex').slice(0, 32)),
       payload,
       lines: this.lines,
       events: this.parts.length,
       lastTs: this.lastTs,
+      lineKeys: this.lineKeys,
     };
+    this.lineKeys = [];
+    this.digest = null;
     this.parts = [];
     this.partsBytes = 0;
     this.lines = 0;

@@ -28,6 +28,8 @@ export interface PublisherOptions<S extends PublishSource> {
   isStopping: () => boolean;
   /** The frontier of `source` moved: persist it. */
   onFrontier: (source: S, frontier: Frontier) => void;
+  /** JetStream acknowledged `b` (called before the frontier moves, so before its checkpoint is written). */
+  onDelivered?: (source: S, b: CutBatch) => void;
   /** A batch of `source` is done (acked or given up): the file may be forgotten, idle waiters woken. */
   onSettled: (source: S) => void;
   metrics: CollectorMetrics;
@@ -61,6 +63,14 @@ export class Publisher<S extends PublishSource> {
 
   /** Waits for room in the window (backpressure on the reader), then publishes without waiting for the ack. */
   async send(source: S, b: CutBatch): Promise<void> {
+    if (b.events === 0) {
+      // Only lines already delivered (a rewritten file read again): nothing to publish, but the range counts
+      // as acknowledged in file order, so the checkpoint can move over it once what precedes it is acked.
+      source.frontier.sent(b.from, b.to, b.lastTs);
+      if (source.frontier.acked(b.from, b.to)) this.o.onFrontier(source, source.frontier.frontier);
+      this.o.onSettled(source);
+      return;
+    }
     await this.window.acquire(b.payload.length);
     source.frontier.sent(b.from, b.to, b.lastTs);
     this.o.metrics.inFlight.set(this.window.inFlight);
@@ -99,6 +109,7 @@ export class Publisher<S extends PublishSource> {
         }
       }
       m.publishSeconds.observe((performance.now() - started) / 1000);
+      this.o.onDelivered?.(source, b);
       if (source.frontier.acked(b.from, b.to)) this.o.onFrontier(source, source.frontier.frontier);
     } finally {
       this.window.release(b.payload.length);

@@ -15,7 +15,9 @@ import { EventEmitter } from 'node:events';
 import { statSync, type Stats } from 'node:fs';
 import { topology } from '@cctap/events';
 import { createMetrics, silentLogger, type Logger } from '@cctap/kit';
+import { join } from 'node:path';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
+import { DeliveredLines } from '../delivered/delivered-lines.js';
 import { TreeScanner } from '../discovery/tree-scanner.js';
 import { Heartbeat } from '../heartbeat/heartbeat.js';
 import { collectorMetrics, type CollectorMetrics } from '../metrics.js';
@@ -76,6 +78,7 @@ class Collector implements CollectorService {
   private readonly log: Logger;
   private readonly m: CollectorMetrics;
   private readonly store: CheckpointStore;
+  private readonly delivered: DeliveredLines;
   private readonly watcher: DirectoryWatcher;
   private readonly scanner: TreeScanner;
   private readonly publisher: Publisher<Identity>;
@@ -99,6 +102,9 @@ class Collector implements CollectorService {
     this.subject = topology(opts.subjectPrefix).subjects.raw(opts.host);
     const isStopping = () => this.stopping;
     this.store = new CheckpointStore(opts.stateDir, this.o.checkpointFlushMs);
+    this.delivered = new DeliveredLines(join(opts.stateDir, 'delivered'), (stream) =>
+      this.log.warn('a session has more delivered lines than are recorded; a rewrite of it may publish some again', { stream }),
+    );
     this.watcher = new DirectoryWatcher(
       (hint) => this.detector.onHint(hint.dir, hint.path),
       (dir, err) => {
@@ -121,6 +127,7 @@ class Collector implements CollectorService {
       stopTimeoutMs: this.o.stopTimeoutMs,
       isStopping,
       onFrontier: (id, f) => this.tailer.onFrontier(id, f),
+      onDelivered: (id, b) => this.tailer.onDelivered(id, b),
       onSettled: (id) => this.tailer.onSettled(id),
       metrics: this.m,
       logger: this.log,
@@ -133,6 +140,7 @@ class Collector implements CollectorService {
     this.tailer = new FileTailer({
       options: this.o,
       store: this.store,
+      delivered: this.delivered,
       publisher: this.publisher,
       progress: this.progress,
       onFile: (f) => this.events.emit('file', f),
@@ -186,6 +194,7 @@ class Collector implements CollectorService {
     if (this.started) return;
     this.started = true;
     this.store.load();
+    this.delivered.prune();
     this.progress.begin();
     const files = this.scanner.scanAll(true);
     // A file whose inode has a checkpoint entry is adopted on it; when it is unchanged since it came to rest
@@ -198,7 +207,7 @@ class Collector implements CollectorService {
       const st = statOrNull(f);
       if (st) {
         const key = `${st.dev}:${st.ino}`;
-        seen.add(key);
+        seen.add(String(st.ino)); // by inode number alone: a renumbered device keeps its entries (findMoved)
         const cp = byInode.get(key);
         if (cp && this.tailer.adopt(key, f, st, cp.fileId, cp.entry)) {
           resting += 1;
@@ -291,8 +300,9 @@ class Collector implements CollectorService {
     for (const w of ws) w();
   }
 
-  /** Forgets checkpoints of files that no longer exist (Claude Code's retention deletes old transcripts); `seen`: the inodes listed. */
-  private pruneCheckpoints(seen: Set<string>): void {    for (const [id, e] of [...this.store.all()]) if (!seen.has(`${e.dev}:${e.ino}`)) this.store.delete(id);
+  /** Forgets checkpoints of files that no longer exist (Claude Code's retention deletes old transcripts); `seen`: the inode numbers listed. */
+  private pruneCheckpoints(seen: Set<string>): void {
+    for (const [id, e] of [...this.store.all()]) if (!seen.has(String(e.ino))) this.store.delete(id);
   }
 
   /** Cold files are caught up (an unacknowledged file stays open, hence hot): every second the hot ones suffice. */

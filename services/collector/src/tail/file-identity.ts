@@ -52,3 +52,34 @@ export async function headMatches(fh: FileHandle, head: FileHead): Promise<boole
 export function identityOf(dev: number, ino: number, head: FileHead): string {
   return fileId(dev, ino, head.sha256);
 }
+
+/**
+ * How many bytes before the read position must still be there for a change to count as an append. Claude Code
+ * removes a tombstoned line by truncating at its start and writing the rest back (same inode, head unchanged):
+ * once the file has grown past the old size again, neither the head nor the size tells; the bytes just
+ * before where we stopped reading do (they moved up with the rest).
+ */
+export const TAIL_BYTES = 64;
+
+/** True when the `tail.length` bytes before `readPos` are still `tail`. */
+export async function tailMatches(fh: FileHandle, tail: Buffer, readPos: number): Promise<boolean> {
+  if (tail.length === 0) return true;
+  const buf = Buffer.allocUnsafe(tail.length);
+  const { bytesRead } = await fh.read(buf, 0, tail.length, readPos - tail.length);
+  return bytesRead === tail.length && buf.equals(tail);
+}
+
+/** The TAIL_BYTES (fewer near the start) before `pos`: where a resumed identity's tail check starts from. */
+export async function readTail(fh: FileHandle, pos: number): Promise<Buffer> {
+  const n = Math.min(TAIL_BYTES, pos);
+  const buf = Buffer.alloc(n);
+  const { bytesRead } = await fh.read(buf, 0, n, pos - n);
+  return buf.subarray(0, bytesRead);
+}
+
+/** The last TAIL_BYTES of `prev` followed by `chunk`. */
+export function nextTail(prev: Buffer, chunk: Uint8Array): Buffer {
+  if (chunk.length >= TAIL_BYTES) return Buffer.from(chunk.subarray(chunk.length - TAIL_BYTES));
+  const joined = Buffer.concat([prev, chunk]);
+  return Buffer.from(joined.subarray(Math.max(0, joined.length - TAIL_BYTES)));
+}

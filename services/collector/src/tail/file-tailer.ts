@@ -26,6 +26,22 @@
  * A resting file whose name disappears keeps its checkpoint entry until the next start prunes entries of
  * inodes no longer listed: it has no open descriptor to tell a delete (forget) from a rename (resume).
  *
+ * Rewritten transcripts (transcript-format-2026.md section 1.2). Claude Code rewrites files it wrote: a
+ * tombstone removed in place (same inode, truncated at a line start, the rest written back), compaction (a
+ * temp file renamed over the transcript: new inode), `/cd` (rename into another project folder, or copy +
+ * delete), metadata lines appended again. Each of these ends in a read from byte 0 (or, for a rename, no
+ * re-read at all), and a line's events have the same ids wherever it sits (lineEventId). What keeps the
+ * re-read from publishing lines a second time is the record of delivered lines per session stream
+ * (delivered/delivered-lines.ts), appended as batches are acknowledged: an identity that starts at byte 0
+ * for a stream with records loads them and publishes none of those lines (their bytes still move the
+ * checkpoint). Content-keyed lines (metadata) are also skipped when already read in this identity or
+ * delivered before a restart, so a metadata line appended again is published once.
+ *   Detection: size below the read position (truncated); the head changed (rewritten); the TAIL_BYTES
+ * before the read position changed (rewritten in place, then grown back past where we were); the path names
+ * another inode (compaction); a changed mtime at the same size is looked at for an open (hot) file as well
+ * as a resting one. A device number that changed under the same inode and head (LUKS, btrfs subvolumes,
+ * Docker for Mac renumber) resumes at the old checkpoint (CheckpointStore.findMoved).
+ *
  * Checkpoint rule: a file's checkpoint moves to the end of the longest prefix of its batches that are all
  * acknowledged (AckFrontier, advanced by the Publisher). A restart re-reads from there: acknowledged data
  * is never re-sent and unacknowledged data never skipped.
@@ -42,7 +58,10 @@ import { AckFrontier, type Frontier } from '../publish/ack-frontier.js';
 import { BatchCutter, type CutBatch } from '../publish/batch-cutter.js';
 import type { Publisher } from '../publish/publisher.js';
 import type { ResolvedOptions } from '../service/options.js';
-import { headMatches, identityOf, readHead } from './file-identity.js';
+import type { DeliveredLines } from '../delivered/delivered-lines.js';
+import { streamOf } from '../delivered/delivered-lines.js';
+import { LineKeySet, lineKeyHash } from '../delivered/line-key-set.js';
+import { headMatches, identityOf, nextTail, readHead, readTail, tailMatches } from './file-identity.js';
 import { checkpointOf, type Identity, type Tracked } from './tracked-file.js';
 
 export interface TailerEvents {
@@ -58,6 +77,7 @@ export interface FileSeen {
 export interface TailerDeps {
   options: ResolvedOptions;
   store: CheckpointStore;
+  delivered: DeliveredLines;
   publisher: Publisher<Identity>;
   progress: BackfillProgress;
   /** A file identity was established (new, resumed, skipped). */
@@ -163,10 +183,10 @@ export class FileTailer {
     if (Date.now() - t.lastChangeAt <= this.o.hotWindowMs) this.hot.add(t);
     t.lastSize = st.size;
     t.lastMtimeMs = st.mtimeMs;
-    if (t.id && !t.id.finished && st.size === t.readPos && t.fh === null) return; // nothing new
+    if (t.id && !t.id.finished && st.size === t.readPos && t.fh === null && unchanged) return; // nothing new
     // Resting and untouched: no need to open it. (A touched file of the same size gets its head checked.)
     if (t.restingFileId !== null && st.size === t.readPos && unchanged) return;
-    await this.readFile(t, path, st);
+    await this.readFile(t, path, st, unchanged);
   }
 
   /**
@@ -236,6 +256,17 @@ export class FileTailer {
   // ───────────── publisher callbacks ─────────────
 
   /** The acknowledged frontier of `id` moved: persist it (unless the file is deleted and forgotten). */
+  /** JetStream has the batch: its lines are recorded before any checkpoint can move past them. */
+  onDelivered(id: Identity, b: CutBatch): void {
+    try {
+      this.d.delivered.record(id.lineStream, b.lineKeys);
+    } catch (err) {
+      // Not fatal: without the record a later rewrite re-publishes these lines (same ids; the store keeps one).
+      this.m.errors.inc({ kind: 'delivered_record' });
+      this.log.warn('could not record delivered lines', { path: id.path, err });
+    }
+  }
+
   onFrontier(id: Identity, f: Frontier): void {
     if (!(id.finished && id.deleted)) this.d.store.set(id.fileId, checkpointOf(id, f.offset, f.lastTs));
   }
@@ -328,10 +359,13 @@ export class FileTailer {
 
   private maybeForget(id: Identity): void {
     if (!id.finished || id.frontier.inFlight > 0) return;
+    // Rewritten in place with its first line intact: the identity reading it now has the same fileId.
+    const current = this.byKey.get(id.key)?.id;
+    if (current && current !== id && current.fileId === id.fileId) return;
     if (id.deleted) this.d.store.delete(id.fileId);
   }
 
-  private async readFile(t: Tracked, path: string, st: Stats): Promise<void> {
+  private async readFile(t: Tracked, path: string, st: Stats, unchanged: boolean): Promise<void> {
     if (!t.fh) {
       try {
         t.fh = await open(path, 'r');
@@ -353,7 +387,7 @@ export class FileTailer {
     if (t.id && !t.id.finished) {
       if (size < t.readPos) {
         this.newIdentityReason(t, 'truncated');
-      } else if (size > t.readPos && !(await headMatches(t.fh, t.id.head))) {
+      } else if ((size > t.readPos || !unchanged) && (!(await headMatches(t.fh, t.id.head)) || !(await tailMatches(t.fh, t.id.tail, t.readPos)))) {
         this.newIdentityReason(t, 'rewritten');
       }
     }
@@ -375,6 +409,9 @@ export class FileTailer {
     this.log.info(`transcript ${reason}: reading it again from byte 0 as a new file identity`, { path: old.path, fileId: old.fileId });
     // What was already read of the old content is published; the old identity is forgotten once acked.
     this.finishIdentity(old, true);
+    // Its checkpoint goes now, not once its last batch is acked: the new content (same fileId when the first
+    // line survived) is read from byte 0, not resumed at an offset into other bytes.
+    this.d.store.delete(old.fileId);
     t.id = null;
     t.readPos = 0;
   }
@@ -396,7 +433,16 @@ export class FileTailer {
     }
     if (!head) return false;
     const fileId = identityOf(t.dev, t.ino, head);
-    const cp = this.d.store.get(fileId);
+    let cp = this.d.store.get(fileId);
+    if (!cp) {
+      // The same inode and head under another device number: the device was renumbered, the file is the same.
+      const moved = this.d.store.findMoved(t.dev, t.ino, head);
+      if (moved) {
+        this.log.info('device number changed; resuming at its checkpoint', { path, from: moved.entry.dev, to: t.dev });
+        this.d.store.delete(moved.fileId);
+        cp = moved.entry;
+      }
+    }
     let start = 0;
     let lastTs: string | null = null;
     let reason = 'new';
@@ -413,6 +459,15 @@ export class FileTailer {
       skipped = true;
       this.m.filesSkipped.inc({ reason: 'since' });
     }
+    // What not to publish again: a read from byte 0 of a stream with delivered lines skips them all (a
+    // rewrite, a relocated copy, state lost with the checkpoint but not the records); any read skips
+    // metadata lines already delivered.
+    const lineStream = streamOf(path);
+    let skip: LineKeySet;
+    if (this.d.delivered.known(lineStream)) {
+      skip = this.d.delivered.load(lineStream, start === 0 && !skipped ? ['lines', 'meta'] : ['meta']);
+      if (start === 0) this.log.info('known session read from byte 0: lines already delivered are not published again', { path, delivered: skip.size });
+    } else skip = new LineKeySet();
     const frontier = new AckFrontier({ offset: start, lastTs });
     const stream = new TranscriptStream({
       host: this.o.host,
@@ -427,9 +482,10 @@ export class FileTailer {
       fileTs: new Date(st.mtimeMs).toISOString(),
     });
     const cutter = new BatchCutter({ host: this.o.host, path, fileId, from: start, lastTs, maxLines: this.o.batchLines, maxBytes: this.o.batchBytes });
-    t.id = { key: t.key, dev: t.dev, ino: t.ino, fileId, head, path, stream, cutter, frontier, size: st.size, finished: false, deleted: false, skipped };
+    t.id = { key: t.key, dev: t.dev, ino: t.ino, fileId, head, path, stream, cutter, frontier, size: st.size, lineStream, skip, tail: Buffer.alloc(0), finished: false, deleted: false, skipped };
     t.readPos = start;
-    if (!cp || skipped) this.d.store.set(fileId, checkpointOf(t.id, start, lastTs));
+    if (start > 0) t.id.tail = await readTail(t.fh!, start);
+    if (!cp || skipped || cp.dev !== t.dev) this.d.store.set(fileId, checkpointOf(t.id, start, lastTs));
     this.m.identities.inc({ reason });
     if (reason !== 'skipped') this.d.progress.track(t.key, st.size - start);
     this.d.onFile({ path, fileId, reason });
@@ -454,10 +510,21 @@ export class FileTailer {
       this.d.progress.read(t.key, bytesRead);
       // The stream copies the incomplete tail it keeps (with Uint8Array#slice: handing it a Buffer would
       // make that a view, because Buffer#slice does not copy), so the chunk buffer can be reused.
-      const results = id.stream.push(new Uint8Array(chunk.buffer, chunk.byteOffset, bytesRead));
+      const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, bytesRead);
+      id.tail = nextTail(id.tail, bytes);
+      const results = id.stream.push(bytes);
       for (const r of results) {
-        this.m.lines.inc({ outcome: r.malformed ? 'malformed' : r.warnings.length > 0 ? 'warning' : 'ok' });
-        for (const b of id.cutter.add(r)) await this.send(id, b);
+        let line = r;
+        const h = lineKeyHash(r.key);
+        if (id.skip.has(h)) {
+          // Delivered before (or, for a content-keyed line, earlier in this file): its range still moves the checkpoint.
+          line = { ...r, events: [] };
+          this.m.lines.inc({ outcome: 'already_delivered' });
+        } else {
+          if (!r.key.startsWith('u:')) id.skip.add(h);
+          this.m.lines.inc({ outcome: r.malformed ? 'malformed' : r.warnings.length > 0 ? 'warning' : 'ok' });
+        }
+        for (const b of id.cutter.add(line)) await this.send(id, b);
       }
       this.d.progress.maybeEmit(false);
     }

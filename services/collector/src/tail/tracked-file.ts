@@ -2,6 +2,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { TranscriptStream } from '@cctap/transcript';
 import type { CheckpointEntry } from '../checkpoint/checkpoint-store.js';
+import type { LineKeySet } from '../delivered/line-key-set.js';
 import type { AckFrontier } from '../publish/ack-frontier.js';
 import type { BatchCutter } from '../publish/batch-cutter.js';
 import type { FileHead } from './file-identity.js';
@@ -20,6 +21,12 @@ export interface Identity {
   frontier: AckFrontier;
   /** Last size seen on disk (for the lag gauge). */
   size: number;
+  /** The stream its delivered lines are recorded under (delivered/delivered-lines.ts). */
+  lineStream: string;
+  /** Lines not to publish again: delivered ones loaded from disk, and content-keyed lines read in this identity. */
+  skip: LineKeySet;
+  /** The last bytes read (at most TAIL_BYTES, ending at readPos): an append leaves them in place, a rewrite rarely. */
+  tail: Buffer;
   /** Finished: read to its end, no more reads; forgotten once all its batches are acked. */
   finished: boolean;
   /** Deleted from disk (forget its checkpoint) rather than renamed away (keep it: the new name resumes). */

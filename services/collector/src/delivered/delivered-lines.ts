@@ -1,0 +1,148 @@
+/**
+ * Which lines of a session JetStream has acknowledged, on disk, so that a transcript Claude Code rewrote
+ * (tombstone removed in place, compaction renamed over it, `/cd` copy to another folder, a changed device
+ * number) can be read again from byte 0 without publishing a line twice: the re-read skips every line whose
+ * key was delivered (tail/file-tailer.ts). Kept per transcript stream (session id + agent id from the path,
+ * which `/cd` and compaction keep), in `<stateDir>/delivered/`:
+ *
+ *   <16 hex>.lines   uuid-keyed lines
+ *   <16 hex>.meta    content-keyed lines (no uuid: metadata, lines that are not JSON)
+ *
+ * Format: a sequence of 8-byte records, each the first 8 bytes of sha256(line key) (line-key-set.ts),
+ * appended when the batch holding the line is acknowledged, before the checkpoint moves past it: a crash at
+ * any point leaves every checkpointed line recorded, so a SIGKILL between a rewrite and the next read still
+ * skips all that was delivered (and at worst records a line whose checkpoint had not moved yet, which the
+ * checkpoint then re-reads from the same unrewritten file and publishes again under the same event ids).
+ * A file whose length is not a multiple of 8 (a write cut short) is trimmed to the last whole record before
+ * the next append, and the partial record is ignored when read.
+ *
+ * Why two files: content-keyed lines are few (metadata), and a file read from its checkpoint loads just
+ * `.meta` so an identical metadata line appended again (Claude Code does, every ~32 KiB and after
+ * compaction) is not published again. `.lines` is read only when a file of a known stream is read from byte 0.
+ *
+ * Bounds: disk 8 bytes per delivered line; a stream stops being recorded at MAX_RECORDS (2M lines, 16 MiB;
+ * past that a rewrite re-publishes, and the store's dedup on event ids absorbs it); files not written for
+ * RETAIN_DAYS are removed at start (Claude Code's own retention deletes transcripts after 30 days by default).
+ * Memory: nothing until loaded; a loaded set costs 8 bytes per record, for as long as that file is being read.
+ */
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { describeTranscriptPath } from '@cctap/transcript';
+import { LineKeySet, lineKeyHash } from './line-key-set.js';
+
+export const RECORD_BYTES = 8;
+export const MAX_RECORDS = 2_000_000;
+export const RETAIN_DAYS = 45;
+
+export type RecordKind = 'lines' | 'meta';
+
+/** The stream a transcript path belongs to: stable across `/cd`, compaction and copies (not the folder). */
+export function streamOf(path: string): string {
+  const info = describeTranscriptPath(path);
+  return createHash('sha256').update(`${info.sessionId}\u001f${info.agentId ?? ''}`).digest('hex').slice(0, 16);
+}
+
+/** Records -> sorted keys; a trailing partial record is ignored. */
+export function decodeRecords(bytes: Uint8Array): BigUint64Array {
+  const n = Math.floor(bytes.length / RECORD_BYTES);
+  const out = new BigUint64Array(n);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, n * RECORD_BYTES);
+  for (let i = 0; i < n; i++) out[i] = view.getBigUint64(i * RECORD_BYTES, false);
+  return out.sort();
+}
+
+export function encodeRecords(hashes: readonly bigint[]): Buffer {
+  const buf = Buffer.allocUnsafe(hashes.length * RECORD_BYTES);
+  hashes.forEach((h, i) => buf.writeBigUInt64BE(h, i * RECORD_BYTES));
+  return buf;
+}
+
+export class DeliveredLines {
+  /** Files checked for a torn last record since start (once per file per process). */
+  private readonly aligned = new Set<string>();
+  private readonly full = new Set<string>();
+
+  constructor(
+    readonly dir: string,
+    private readonly onFull: (stream: string) => void = () => undefined,
+  ) {}
+
+  private file(stream: string, kind: RecordKind): string {
+    return join(this.dir, `${stream}.${kind}`);
+  }
+
+  /** Removes record files not written for RETAIN_DAYS (their transcripts are gone or long finished). */
+  prune(now = Date.now()): number {
+    let removed = 0;
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return 0;
+    }
+    for (const n of names) {
+      const p = join(this.dir, n);
+      try {
+        if (now - statSync(p).mtimeMs > RETAIN_DAYS * 86_400_000) {
+          unlinkSync(p);
+          removed += 1;
+        }
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return removed;
+  }
+
+  /** True when anything was ever delivered for `stream` (what makes a read from byte 0 load `.lines`). */
+  known(stream: string): boolean {
+    return existsSync(this.file(stream, 'lines')) || existsSync(this.file(stream, 'meta'));
+  }
+
+  /** The delivered keys of `stream`: `.meta` only, or `.meta` and `.lines`. */
+  load(stream: string, kinds: readonly RecordKind[]): LineKeySet {
+    const parts: Uint8Array[] = [];
+    for (const k of kinds) {
+      try {
+        parts.push(readFileSync(this.file(stream, k)));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+    const all = parts.length === 1 ? parts[0]! : Buffer.concat(parts.map((p) => p.subarray(0, p.length - (p.length % RECORD_BYTES))));
+    return new LineKeySet(decodeRecords(all));
+  }
+
+  /** Appends the keys of an acknowledged batch (synchronously: the checkpoint is written after this). */
+  record(stream: string, lineKeys: readonly string[]): void {
+    if (lineKeys.length === 0) return;
+    const lines: bigint[] = [];
+    const meta: bigint[] = [];
+    for (const k of lineKeys) (k.startsWith('u:') ? lines : meta).push(lineKeyHash(k));
+    mkdirSync(this.dir, { recursive: true });
+    if (lines.length > 0) this.append(stream, 'lines', lines);
+    if (meta.length > 0) this.append(stream, 'meta', meta);
+  }
+
+  private append(stream: string, kind: RecordKind, hashes: bigint[]): void {
+    const file = this.file(stream, kind);
+    if (this.full.has(file)) return;
+    const fd = openSync(file, 'a', 0o600);
+    try {
+      if (!this.aligned.has(file)) {
+        const size = fstatSync(fd).size;
+        if (size % RECORD_BYTES !== 0) ftruncateSync(fd, size - (size % RECORD_BYTES));
+        this.aligned.add(file);
+      }
+      if (fstatSync(fd).size / RECORD_BYTES + hashes.length > MAX_RECORDS) {
+        this.full.add(file);
+        this.onFull(stream);
+        return;
+      }
+      writeSync(fd, encodeRecords(hashes));
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
