@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireInstance, INSTANCE_FILE, InstanceLockedError, readLiveInstance } from './instance-file.js';
+import { acquireInstance, INSTANCE_FILE, InstanceLockedError, processStart, readLiveInstance } from './instance-file.js';
 
 const dirs: string[] = [];
 const dir = () => {
@@ -28,9 +28,10 @@ describe('up.json', () => {
 
   it('refuses a store held by a live process and names it', async () => {
     const d = dir();
-    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    // A stand-in holder whose command line names cctap, as `node …/cli/dist/main.js up` or `cctap up` does.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', 'cctap', 'up']);
     try {
-      writeFileSync(join(d, INSTANCE_FILE), JSON.stringify({ pid: other.pid, port: 1, token: 't', startedAt: '' }));
+      writeFileSync(join(d, INSTANCE_FILE), JSON.stringify({ pid: other.pid, port: 1, token: 't', startedAt: '', procStart: processStart(other.pid!) }));
       expect(readLiveInstance(d)).toMatchObject({ pid: other.pid, port: 1 });
       expect(() => acquireInstance(d)).toThrow(InstanceLockedError);
       expect(() => acquireInstance(d)).toThrow(`pid ${other.pid}`);
@@ -41,6 +42,39 @@ describe('up.json', () => {
     // Its process is gone: the file is stale and is taken over.
     expect(readLiveInstance(d)).toBeNull();
     acquireInstance(d).release();
+  });
+
+  // A reboot, or enough time, gives the dead holder's pid to an unrelated process: that one must neither block
+  // `up` nor be named as the holder.
+  it('takes over a file whose pid now belongs to another process', async () => {
+    const d = dir();
+    const unrelated = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', 'cctap', 'up']);
+    try {
+      const start = processStart(unrelated.pid!);
+      expect(start, 'this test needs /proc').not.toBeNull();
+      // Same pid, another start time: the process that wrote the file is gone.
+      writeFileSync(join(d, INSTANCE_FILE), JSON.stringify({ pid: unrelated.pid, port: 1, token: 't', startedAt: '', procStart: `${Number(start) - 1}` }));
+      expect(readLiveInstance(d)).toBeNull();
+      acquireInstance(d).release();
+    } finally {
+      unrelated.kill();
+      await new Promise((r) => unrelated.on('exit', r));
+    }
+  });
+
+  it('takes over a file from an older version (no start time) whose pid runs something other than cctap', async () => {
+    const d = dir();
+    const unrelated = spawn('sleep', ['30']);
+    try {
+      writeFileSync(join(d, INSTANCE_FILE), JSON.stringify({ pid: unrelated.pid, port: 1, token: 't', startedAt: '' }));
+      expect(readLiveInstance(d)).toBeNull();
+      const h = acquireInstance(d);
+      expect(JSON.parse(readFileSync(join(d, INSTANCE_FILE), 'utf8'))).toMatchObject({ pid: process.pid, procStart: processStart(process.pid) });
+      h.release();
+    } finally {
+      unrelated.kill();
+      await new Promise((r) => unrelated.on('exit', r));
+    }
   });
 
   it('ignores an unreadable file', () => {

@@ -6,13 +6,18 @@
  *      └──────────────────────────────── release() (exit) ◀─────────────────────────┘
  *
  * The embedded engine allows one process per data directory, so the file is created exclusively: a second
- * `up` finds it, sees that its pid is alive and refuses (InstanceLockedError). A file left by a process
- * that died (kill -9, power loss) names a dead pid and is taken over. Readers (`cctap report`, `cctap sql`)
+ * `up` finds it, sees that its holder still runs and refuses (InstanceLockedError). A file left by a process
+ * that died (kill -9, power loss) is taken over. "Still runs" is more than "the pid is alive": after a reboot
+ * or a long time the pid is reused by an unrelated process, which must neither block `up` nor be named as
+ * the holder. So the file also records the holder's start time as the kernel knows it (`procStart`, Linux
+ * /proc/<pid>/stat field 22); a pid whose start time differs is another process. Files without it (older
+ * versions) and systems without /proc fall back to the command line: a holder must be a cctap process. Readers (`cctap report`, `cctap sql`)
  * use `readLiveInstance` to find the loopback query endpoint; the token keeps other local users out.
  * Only node:fs here: `cctap report` loads this module and must stay light.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateDir } from '@cctap/kit';
 
 export const INSTANCE_FILE = 'up.json';
 
@@ -23,6 +28,8 @@ export interface UpInstance {
   /** Sent as `authorization: Bearer <token>` to the query endpoint. */
   token: string | null;
   startedAt: string;
+  /** The holder's start time in clock ticks since boot (Linux), to tell it from a later process with its pid. */
+  procStart?: string | null;
 }
 
 export class InstanceLockedError extends Error {
@@ -35,7 +42,7 @@ export class InstanceLockedError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
+function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return true;
   try {
@@ -47,11 +54,47 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Start time of `pid` in clock ticks since boot (field 22 of /proc/<pid>/stat); null where there is no /proc. */
+export function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `pid` runs a cctap command, from its command line; null where that cannot be read. */
+function runsCctap(pid: number): boolean | null {
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return /cctap|[/\\]cli[/\\]dist[/\\]main\.js/.test(cmdline);
+  } catch {
+    return null;
+  }
+}
+
+/** The process that wrote `inst` still runs (not merely a process with its pid). */
+function holderRuns(inst: UpInstance): boolean {
+  if (!pidAlive(inst.pid)) return false;
+  if (inst.pid === process.pid) return true;
+  const now = processStart(inst.pid);
+  if (inst.procStart && now !== null) return now === inst.procStart;
+  return runsCctap(inst.pid) ?? true;
+}
+
 function parse(text: string): UpInstance | null {
   try {
     const v = JSON.parse(text) as Partial<UpInstance>;
     if (typeof v.pid !== 'number') return null;
-    return { pid: v.pid, port: typeof v.port === 'number' ? v.port : null, token: typeof v.token === 'string' ? v.token : null, startedAt: String(v.startedAt ?? '') };
+    return {
+      pid: v.pid,
+      port: typeof v.port === 'number' ? v.port : null,
+      token: typeof v.token === 'string' ? v.token : null,
+      startedAt: String(v.startedAt ?? ''),
+      procStart: typeof v.procStart === 'string' ? v.procStart : null,
+    };
   } catch {
     return null;
   }
@@ -66,7 +109,7 @@ export function readLiveInstance(dataDir: string): UpInstance | null {
     return null;
   }
   const inst = parse(text);
-  return inst && alive(inst.pid) && inst.pid !== process.pid ? inst : null;
+  return inst && inst.pid !== process.pid && holderRuns(inst) ? inst : null;
 }
 
 export interface InstanceHandle {
@@ -79,10 +122,11 @@ export interface InstanceHandle {
 
 /** Takes the lock on `dataDir` or throws InstanceLockedError. */
 export function acquireInstance(dataDir: string): InstanceHandle {
-  mkdirSync(dataDir, { recursive: true });
+  privateDir(dataDir);
   const path = join(dataDir, INSTANCE_FILE);
   const startedAt = new Date().toISOString();
-  const body = (port: number | null, token: string | null) => `${JSON.stringify({ pid: process.pid, port, token, startedAt } satisfies UpInstance)}\n`;
+  const procStart = processStart(process.pid);
+  const body = (port: number | null, token: string | null) => `${JSON.stringify({ pid: process.pid, port, token, startedAt, procStart } satisfies UpInstance)}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
@@ -98,8 +142,8 @@ export function acquireInstance(dataDir: string): InstanceHandle {
         // removed between open and read: try again
       }
       const holder = parse(text);
-      if (holder && alive(holder.pid) && holder.pid !== process.pid) throw new InstanceLockedError(dataDir, holder.pid);
-      rmSync(path, { force: true }); // stale: its process is gone
+      if (holder && holder.pid !== process.pid && holderRuns(holder)) throw new InstanceLockedError(dataDir, holder.pid);
+      rmSync(path, { force: true }); // stale: its process is gone (or its pid now names another process)
     }
   }
   let released = false;
