@@ -2,6 +2,10 @@
 /** The `cctap` command: dispatches to one sub-command (see commands/registry.ts). */
 import { COMMANDS } from './commands/registry.js';
 
+// Everything cctap writes holds what transcripts contain (the store, checkpoints, up.json, price files): files
+// are 0600 for every writer in this process, the embedded engine's included (kit's privateDir has the why).
+process.umask(0o077);
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === 'help' || name === '--help' || name === '-h') {

@@ -27,3 +27,4 @@ export { runServices, type RunnerOptions, type Running } from './runtime/runner.
 export type { Service } from './runtime/service.js';
 export { natsService } from './nats/nats-service.js';
 export { natsOptionsFromConfig, type NatsConfigFields } from './nats/nats-from-config.js';
+export { privateDir, PRIVATE_UMASK } from './fs/private-dir.js';

@@ -17,6 +17,9 @@ export const collectShape = {
   ...natsConfigShape,
   // No default server: a laptop agent pointed at nothing should say so, not publish into a local void.
   nats: z.string({ error: 'is required (a URL such as nats://nats.example:4222, or NATS_URL)' }).min(1),
+  // A laptop agent's probes (metrics name projects and hosts) are for this machine only; a container that
+  // is scraped from outside sets `--metrics-host 0.0.0.0` (docker-compose.yml does).
+  metricsHost: z.string().default('127.0.0.1'),
   /** Claude config directories (repeatable); default: CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude. */
   root: z.array(z.string().min(1)).default([]),
   state: z.string().default(join(homedir(), '.cctap', 'collector')),
@@ -48,7 +51,7 @@ export type CollectConfig = z.infer<z.ZodObject<typeof collectShape>>;
 export const COLLECT_USAGE = `usage: cctap collect --nats URL [--nats-creds-file FILE | --nats-user U --nats-password P]
        [--nats-tls-ca FILE --nats-tls-cert FILE --nats-tls-key FILE] [--root DIR]... [--state DIR] [--host NAME]
        [--os-user NAME] [--hash-user] [--privacy metadata|redacted|full] [--since DATE] [--config FILE]
-       [--metrics-port N] [--once] [--log-level debug|info|warn|error] [--shutdown-timeout-ms N]
+       [--metrics-port N] [--metrics-host H (127.0.0.1)] [--once] [--log-level debug|info|warn|error] [--shutdown-timeout-ms N]
        [--sweep-ms N] [--full-sweep-ms N] [--hot-window-ms N] [--batch-lines N] [--max-in-flight N]
 Every flag also reads from CCTAP_<FLAG> (NATS_URL for --nats) and from the --config file (YAML or JSON).`;
 

@@ -38,8 +38,8 @@ export async function startProbeServer(o: { port: number; host?: string; metrics
     server.once('error', reject);
     server.listen(o.port, o.host ?? '0.0.0.0', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
-  o.logger?.info('probe server listening', { port, paths: ['/livez', '/readyz', '/metrics'] });
+  const { port, address } = server.address() as AddressInfo;
+  o.logger?.info('probe server listening', { port, host: address, paths: ['/livez', '/readyz', '/metrics'] });
   return {
     port,
     close: () =>

@@ -6,9 +6,9 @@
  * The embedded engine binds one data directory per process: opening a second path while one is open fails
  * with StoreBusyError; close the first store before opening another.
  */
-import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { privateDir } from '@cctap/kit';
 import { openEmbeddedStore } from './embedded-store.js';
 import { StoreBusyError } from './errors.js';
 import { openServerStore } from './server-store.js';
@@ -22,8 +22,9 @@ export interface StoreOptions {
 
 export interface QueryOptions {
   /**
-   * Refuse anything but reads, enforced by the engine: `readonly=2` on this request (server), or the embedded
-   * engine's read-only session. Nothing of it outlives the query on the session the sink inserts through.
+   * A question from a person: one reading statement that touches only the store (read-only-sql.ts), then
+   * run read-only by the engine (`readonly=2` on this request for a server, the embedded engine's
+   * `readonly=1` session). Nothing of it outlives the query on the session the sink inserts through.
    */
   readOnly?: boolean;
 }
@@ -65,7 +66,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   if (embeddedOpen !== null && embeddedOpen !== location) {
     throw new StoreBusyError(`the embedded engine is already open on ${embeddedOpen}; close it before opening ${location}`);
   }
-  mkdirSync(location, { recursive: true });
+  privateDir(location);
   embeddedOpen = location;
   embeddedRefs += 1;
   let released = false;
