@@ -113,6 +113,7 @@ export class TranscriptStream {
       privacy: c.privacy,
       stringCap: c.stringCap,
       labels: c.labels,
+      spawnDepth: c.spawnDepth,
       offset,
       fallbackTs: this._lastTs ?? this.fileTs,
       fallbackTsSource: this._lastTs ? 'carried' : 'file',
