@@ -63,6 +63,7 @@ import { streamOf } from '../delivered/delivered-lines.js';
 import { LineKeySet, lineKeyHash } from '../delivered/line-key-set.js';
 import { headMatches, identityOf, nextTail, readHead, readTail, tailMatches } from './file-identity.js';
 import { checkpointOf, type Identity, type Tracked } from './tracked-file.js';
+import { spawnDepthOption } from './subagent-meta.js';
 
 export interface TailerEvents {
   file: [FileSeen];
@@ -477,6 +478,7 @@ export class FileTailer {
       privacy: this.o.privacy,
       ...(this.o.stringCap !== undefined ? { stringCap: this.o.stringCap } : {}),
       ...(this.o.labels ? { labels: this.o.labels } : {}),
+      ...spawnDepthOption(path),
       startOffset: start,
       lastTs,
       fileTs: new Date(st.mtimeMs).toISOString(),
