@@ -1,4 +1,5 @@
 import { derivedEventSchema, type CctapEvent, type DerivedEvent } from '@cctap/events';
+import { mergePriceText, shippedBook, type PriceBook } from '@cctap/prices';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type AnalyzerConfigInput } from '../config.js';
 import { SessionScript } from '../testing/event-factory.js';
@@ -7,9 +8,9 @@ import { AnalyzerEngine } from './engine.js';
 
 const MIN = 60_000;
 
-function setup(cfg: AnalyzerConfigInput = {}, startMs = Date.parse('2026-02-12T10:00:00.000Z')) {
+function setup(cfg: AnalyzerConfigInput = {}, startMs = Date.parse('2026-02-12T10:00:00.000Z'), prices?: PriceBook) {
   const clock = new ManualClock(startMs);
-  const engine = new AnalyzerEngine(resolveConfig({ settleMs: 0, ...cfg }), clock);
+  const engine = new AnalyzerEngine(resolveConfig({ settleMs: 0, ...cfg }), clock, {}, prices);
   const out: DerivedEvent[] = [];
   const feed = (...evs: CctapEvent[]) => {
     for (const ev of evs) {
@@ -98,23 +99,54 @@ describe('AnalyzerEngine', () => {
     expect(only(t.out, 'turn.complete').map((x) => x.payload.closedBy)).toEqual(['waiting', 'next_prompt']);
   });
 
-  it('counts each API response once, keeping its largest line (max rule), and prices it', () => {
+  it('counts each API response once, keeping its largest line (max rule), and prices it with the book', () => {
     const t = setup();
     const s = new SessionScript();
     t.feed(
       s.prompt(),
-      s.assistant({ messageId: 'm1', requestId: 'r1', output: 5, usd: 0.01, toolUses: 1 }),
-      s.assistant({ messageId: 'm1', requestId: 'r1', output: 50, usd: 0.02, toolUses: 1 }),
-      s.assistant({ messageId: 'm1', requestId: 'r1', output: 20, usd: 0.015, toolUses: 1 }),
-      s.assistant({ messageId: 'm2', requestId: 'r2', output: 7, usd: null }),
+      s.assistant({ messageId: 'm1', requestId: 'r1', output: 5, toolUses: 1 }),
+      s.assistant({ messageId: 'm1', requestId: 'r1', output: 50, toolUses: 1 }),
+      s.assistant({ messageId: 'm1', requestId: 'r1', output: 20, toolUses: 1 }),
+      s.assistant({ messageId: 'm2', requestId: 'r2', output: 7, model: 'claude-opus-4-9' }),
     );
     t.tickAt(s.now + 31 * MIN);
     const sum = only(t.out, 'session.summary').at(-1)!.payload;
     expect(sum.totals.assistantMessages).toBe(2);
     expect(sum.totals.tokens).toEqual({ input: 20, output: 57, cacheCreation: 0, cacheRead: 2000, total: 2077 });
-    expect(sum.totals.costUsd).toBeCloseTo(0.02, 10);
+    // Sonnet 4.5, largest line: 10 input x $3 + 50 output x $15 + 1,000 cache reads x $0.30 per MTok
+    expect(sum.totals.costUsd).toBeCloseTo(0.00108, 12);
     expect(sum.totals.unpricedResponses).toBe(1);
     expect(only(t.out, 'turn.complete')[0]!.payload.costUsd).toBeNull();
+  });
+
+  it('ignores a cost the host computed and prices from the book it was given', () => {
+    const s = new SessionScript();
+    const prompt = s.prompt();
+    const line = s.assistant({ messageId: 'm1', requestId: 'r1', input: 100_000, output: 0, cacheRead: 0 });
+    const hostCost = { ...line, payload: { ...line.payload, cost: { usd: 99, unpriced: false, priceVersion: 'old-host' } } };
+    const shipped = setup();
+    shipped.feed(prompt, hostCost);
+    shipped.tickAt(s.now + 31 * MIN);
+    expect(only(shipped.out, 'session.summary').at(-1)!.payload.totals.costUsd).toBeCloseTo(0.3, 12);
+    const cheaper = mergePriceText(shippedBook(), 'models:\n  claude-sonnet-4-5: { rates: { input: 2 } }\n', 'test', 'yaml');
+    const own = setup({}, undefined, cheaper);
+    own.feed(prompt, hostCost);
+    own.tickAt(s.now + 31 * MIN);
+    expect(only(own.out, 'session.summary').at(-1)!.payload.totals.costUsd).toBeCloseTo(0.2, 12);
+  });
+
+  it('tells its observer about each unpriced response once', () => {
+    const seen: string[] = [];
+    const s = new SessionScript();
+    const engine = new AnalyzerEngine(resolveConfig(), new ManualClock(s.now), { unpriced: (m) => seen.push(m) });
+    const events = [
+      s.assistant({ messageId: 'm1', requestId: 'r1', model: 'claude-opus-4-9' }),
+      s.assistant({ messageId: 'm1', requestId: 'r1', model: 'claude-opus-4-9', output: 500 }),
+      s.assistant({ messageId: 'm2', requestId: 'r2', model: 'deepseek-chat' }),
+      s.assistant({ messageId: 'm3', requestId: 'r3' }),
+    ];
+    for (const e of events) engine.ingest([e]);
+    expect(seen).toEqual(['claude-opus-4-9', 'deepseek-chat']);
   });
 
   it('reports context above the threshold once per crossing, re-armed by a compaction', () => {

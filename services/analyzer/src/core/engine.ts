@@ -33,6 +33,7 @@
  * below the session's applied sequence is ignored (redelivery after a restart from a snapshot).
  */
 import type { CctapEvent, DerivedEvent, EventOf } from '@cctap/events';
+import { priceResponse, shippedBook, type PriceBook } from '@cctap/prices';
 import type { AnalyzerConfig } from '../config.js';
 import { recordOccurrence, emptyWindow } from '../detectors/episode-window.js';
 import { robustZ } from '../detectors/robust-z.js';
@@ -69,6 +70,8 @@ const MAX_MODELS = 32;
 /** Things the service turns into metrics; all optional. */
 export interface EngineObserver {
   usage?(model: string, delta: TokenTotals, usd: number, session: { project: string; user: string }): void;
+  /** A response (counted once) whose model, or advisor model, the price book does not know. */
+  unpriced?(model: string): void;
   /** A tool span reported for the first time (an orphan later answered is not counted twice). */
   toolSpan?(tool: string, isError: boolean, orphaned: boolean): void;
   evicted?(): void;
@@ -111,6 +114,8 @@ export class AnalyzerEngine {
     private readonly config: AnalyzerConfig,
     private readonly clock: Clock,
     private readonly observer: EngineObserver = {},
+    /** Cost is computed here from the central book (DESIGN section 7), never read from the host. */
+    private readonly prices: PriceBook = shippedBook(),
   ) {
     this.seen = new LruSet(config.seenIdsCapacity);
   }
@@ -289,23 +294,22 @@ export class AnalyzerEngine {
     if (p.synthetic) return;
     if (s.models.size < MAX_MODELS) s.models.add(p.model);
     const u = p.usage;
-    const entry = {
-      input: u.input,
-      output: u.output,
-      cacheCreation: u.cacheCreation,
-      cacheRead: u.cacheRead,
-      total: u.input + u.output + u.cacheCreation + u.cacheRead,
-      usd: !p.cost || p.cost.unpriced ? null : p.cost.usd,
-    };
+    const total = u.input + u.output + u.cacheCreation + u.cacheRead;
     // Max rule: one response spans several lines sharing message id + request id; the largest wins.
     const rk = p.messageId !== null ? `${p.messageId}|${p.requestId ?? ''}` : `line|${ev.id}`;
     const prev = s.responses.get(rk);
+    // Priced only when the line counts (a new response, or a larger line of one).
+    const usd = !prev || total > prev.total
+      ? priceResponse(this.prices, { model: p.model, ts: ev.ts, usage: u, speed: p.speed, inferenceGeo: p.inferenceGeo ?? null, ...(p.advisor ? { advisor: p.advisor } : {}) }).usd
+      : null;
+    const entry = { input: u.input, output: u.output, cacheCreation: u.cacheCreation, cacheRead: u.cacheRead, total, usd };
     if (!prev) {
       s.assistantMessages += 1;
       if (s.turn) s.turn.assistantMessages += 1;
       if (entry.usd === null) {
         s.unpricedResponses += 1;
         if (s.turn) s.turn.unpriced = true;
+        this.observer.unpriced?.(p.model);
       }
       this.addUsage(s, p.model, entry, zeroTokens(), entry.usd ?? 0, 0);
       s.responses.set(rk, entry);

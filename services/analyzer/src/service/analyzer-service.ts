@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { decodeTrustedBatch, topology as makeTopology, type DerivedEvent, type Topology } from '@cctap/events';
+import type { PriceBook } from '@cctap/prices';
 import { RetryableError, silentLogger, type Bus, type BusMessage, type Logger, type Metrics, type Service, type Subscription } from '@cctap/kit';
 import { resolveConfig, type AnalyzerConfigInput } from '../config.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -37,6 +38,8 @@ export interface AnalyzerOptions {
   batchSize?: number;
   /** Run the clock tick on a timer (default true; tests drive `tick()` themselves). */
   autoTick?: boolean;
+  /** The price book costs are computed with, loaded once at start (default: the shipped book). */
+  prices?: PriceBook;
 }
 
 export interface AnalyzerService extends Service {
@@ -58,7 +61,7 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
   const log = (o.logger ?? silentLogger).child({ component: 'analyzer' });
   const store = o.store ?? new MemoryStateStore();
   const bm: BusinessMetrics | null = o.metrics ? businessMetrics(o.metrics, config) : null;
-  const engine = new AnalyzerEngine(config, clock, bm?.observer ?? {});
+  const engine = new AnalyzerEngine(config, clock, bm?.observer ?? {}, o.prices);
   let outbox: DerivedEvent[] = [];
   let unsaved: SnapshotDelta | null = null;
   let sub: Subscription | null = null;

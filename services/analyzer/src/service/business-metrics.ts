@@ -31,6 +31,8 @@ export function businessMetrics(m: Metrics, c: AnalyzerConfig): BusinessMetrics 
   const orphans = m.counter('cctap_analyzer_tool_orphans_total', 'Tool calls never answered before their session ended');
   const tokens = m.counter('cctap_analyzer_tokens_total', 'Tokens (max rule per API response), by model and kind', ['model', 'kind']);
   const cost = m.counter('cctap_analyzer_cost_usd_total', 'Cost in US dollars of priced responses, by model', ['model']);
+  // A model the price book does not know: its cost is missing from every total until a price is added.
+  const unpriced = m.counter('cctap_analyzer_unpriced_responses_total', 'API responses whose model has no price in the book, by model', ['model']);
   const derivedTotal = m.counter('cctap_analyzer_derived_events_total', 'Derived events published, by kind', ['kind']);
   const duplicates = m.counter('cctap_analyzer_duplicate_events_total', 'Events ignored because their id was seen recently');
   const skipped = m.counter('cctap_analyzer_skipped_total', 'Messages or events skipped, by reason', ['reason']);
@@ -48,6 +50,7 @@ export function businessMetrics(m: Metrics, c: AnalyzerConfig): BusinessMetrics 
           byUser?.inc({ user: users.of(s.user) }, d.total);
         }
       },
+      unpriced: (model) => unpriced.inc({ model: models.of(model) }),
       toolSpan(tool, isError, orphaned) {
         const label = tools.of(toolLabel(tool));
         toolCalls.inc({ tool: label });

@@ -73,9 +73,8 @@ export class SessionScript {
   }
 
   assistant(
-    c: Common & { messageId?: string; requestId?: string; toolUses?: number; input?: number; output?: number; cacheRead?: number; cacheCreation?: number; model?: string; usd?: number | null; synthetic?: boolean } = {},
+    c: Common & { messageId?: string; requestId?: string; toolUses?: number; input?: number; output?: number; cacheRead?: number; cacheCreation?: number; model?: string; synthetic?: boolean } = {},
   ): EventOf<'assistant'> {
-    const usd = c.usd === undefined ? 0.01 : c.usd;
     return this.base(
       'assistant',
       {
@@ -96,7 +95,6 @@ export class SessionScript {
         },
         speed: null,
         serviceTier: null,
-        cost: { usd, unpriced: usd === null, priceVersion: 'test' },
         text: 'ok',
         textChars: 2,
         thinkingBlocks: 0,
