@@ -52,6 +52,41 @@ describe('AnalyzerEngine', () => {
     for (const d of t.out) expect(derivedEventSchema.safeParse(d).success, JSON.stringify(d)).toBe(true);
   });
 
+  it('counts denials by kind and refusals by model pair in the session summary, and tells the observer', () => {
+    const seen: string[] = [];
+    const clock = new ManualClock(Date.parse('2026-02-12T10:00:00.000Z'));
+    const engine = new AnalyzerEngine(resolveConfig({ settleMs: 0 }), clock, {
+      denial: (kind) => seen.push(`denial ${kind}`),
+      refusal: (from, to) => seen.push(`refusal ${from}>${to}`),
+    });
+    const s = new SessionScript();
+    const evs = [
+      s.prompt(), s.toolCall('a', 'Bash'), s.toolResult('a', { isError: true }), s.denial('a', 'user-rejected'),
+      s.toolCall('b', 'Bash'), s.toolResult('b', { isError: true }), s.denial('b', 'automode-blocked'), s.denial('c', 'automode-blocked'),
+      s.refusal('claude-fable-5', 'claude-opus-4-8'), s.refusal('claude-fable-5', 'claude-opus-4-8'),
+    ];
+    const out: DerivedEvent[] = [];
+    for (const ev of evs) {
+      clock.set(Date.parse(ev.ts));
+      out.push(...engine.ingest([ev]));
+    }
+    clock.set(s.now + 31 * MIN);
+    out.push(...engine.tick());
+    const summary = only(out, 'session.summary').at(-1)!;
+    expect(summary.payload.totals.denials).toEqual({ 'user-rejected': 1, 'permission-rule': 0, 'automode-blocked': 2, 'automode-unavailable': 0, 'automode-parsing-error': 0 });
+    expect(summary.payload.totals.refusals).toBe(2);
+    expect(summary.payload.refusals).toEqual([{ originalModel: 'claude-fable-5', fallbackModel: 'claude-opus-4-8', count: 2 }]);
+    expect(seen).toEqual(['denial user-rejected', 'denial automode-blocked', 'denial automode-blocked', 'refusal claude-fable-5>claude-opus-4-8', 'refusal claude-fable-5>claude-opus-4-8']);
+    for (const d of out) expect(derivedEventSchema.safeParse(d).success, JSON.stringify(d)).toBe(true);
+    // A session without either carries neither (older summaries keep their shape).
+    const t = setup();
+    const plain = new SessionScript({ sessionId: '21111111-2222-4333-8444-555555555555' });
+    t.feed(plain.prompt(), plain.assistant());
+    t.tickAt(plain.now + 31 * MIN);
+    const p = only(t.out, 'session.summary').at(-1)!.payload;
+    expect([p.totals.denials, p.totals.refusals, p.refusals]).toEqual([undefined, undefined, undefined]);
+  });
+
   it('goes idle, resumes, ends on the clock and reopens on a late line', () => {
     const t = setup();
     const s = new SessionScript();

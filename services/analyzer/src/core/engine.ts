@@ -32,7 +32,7 @@
  * Idempotency: an event id seen recently (bounded LRU) is ignored; a message whose stream sequence is at or
  * below the session's applied sequence is ignored (redelivery after a restart from a snapshot).
  */
-import type { CctapEvent, DerivedEvent, EventOf } from '@cctap/events';
+import type { CctapEvent, DenialKind, DerivedEvent, EventOf } from '@cctap/events';
 import { priceResponse, shippedBook, type PriceBook } from '@cctap/prices';
 import type { AnalyzerConfig } from '../config.js';
 import { recordOccurrence, emptyWindow } from '../detectors/episode-window.js';
@@ -41,6 +41,7 @@ import type { Clock } from './clock.js';
 import { contextWindowOf } from './context-window.js';
 import { derived } from './derived-builder.js';
 import { LruSet } from './lru-set.js';
+import { countDenial, countRefusal } from './refusals-denials.js';
 import { decodeState, encodeState } from './snapshot-codec.js';
 import {
   newSession,
@@ -76,6 +77,10 @@ export interface EngineObserver {
   toolSpan?(tool: string, isError: boolean, orphaned: boolean): void;
   evicted?(): void;
   duplicate?(): void;
+  /** A denied tool call (`denial` event). */
+  denial?(kind: DenialKind): void;
+  /** A model refusal answered by a fallback model (`refusal` event). */
+  refusal?(originalModel: string, fallbackModel: string): void;
 }
 
 export interface UserBaseline {
@@ -257,6 +262,17 @@ export class AnalyzerEngine {
       case 'interrupt':
         if (main && s.turn) s.turn.finalTs = ts;
         break;
+      case 'denial':
+        countDenial(s, ev.payload.kind);
+        this.observer.denial?.(ev.payload.kind);
+        break;
+      case 'refusal': {
+        const from = ev.payload.originalModel ?? '';
+        const to = ev.payload.fallbackModel ?? '';
+        countRefusal(s, from, to);
+        this.observer.refusal?.(from, to);
+        break;
+      }
       default:
         break;
     }

@@ -2,7 +2,7 @@
  * Live state of one session. Plain data (Maps, Sets, numbers) so a snapshot is one JSON document per
  * session (see snapshot-codec.ts). Timestamps are epoch ms of event time unless named `…Ms` (clock time).
  */
-import type { ToolErrorClass } from '@cctap/events';
+import type { DenialKind, ToolErrorClass } from '@cctap/events';
 import { emptyWindow, type EpisodeWindow } from '../detectors/episode-window.js';
 
 export interface TokenTotals {
@@ -101,6 +101,10 @@ export interface SessionState extends SessionIdentity {
   unpricedResponses: number;
   models: Set<string>;
   responses: Map<string, ResponseEntry>;
+  /** Denied tool calls by kind; absent until the first (and in snapshots from before denials were counted). */
+  denials?: Record<DenialKind, number>;
+  /** Refusals by `originalModel \u001f fallbackModel`; absent until the first. */
+  refusals?: Map<string, number>;
 
   pending: Map<string, PendingCall>;
   early: Map<string, EarlyResult>;

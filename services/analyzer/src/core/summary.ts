@@ -3,6 +3,7 @@ import type { DerivedPayloadOf } from '@cctap/events';
 import { distribution } from './stats.js';
 import type { SessionState } from './session-state.js';
 import { iso } from './derived-builder.js';
+import { refusalPairs } from './refusals-denials.js';
 
 const GRAM_SEP = '\u001f';
 
@@ -19,6 +20,7 @@ export function buildSummary(s: SessionState, final: boolean): DerivedPayloadOf<
     .sort((a, b) => b[1].calls - a[1].calls || (a[0] < b[0] ? -1 : 1))
     .slice(0, 64)
     .map(([tool, t]) => ({ tool, calls: t.calls, errors: t.errors, durationMs: distribution(t.durations) }));
+  const refusals = refusalPairs(s);
   return {
     revision: s.summaryRevision,
     final,
@@ -39,7 +41,10 @@ export function buildSummary(s: SessionState, final: boolean): DerivedPayloadOf<
       tokens: { ...s.tokens },
       costUsd: Math.max(0, s.costUsd),
       unpricedResponses: s.unpricedResponses,
+      ...(s.denials ? { denials: { ...s.denials } } : {}),
+      ...(refusals.length > 0 ? { refusals: refusals.reduce((n, r) => n + r.count, 0) } : {}),
     },
+    ...(refusals.length > 0 ? { refusals } : {}),
     tools,
     bigrams: top(s.bigrams, 10).map(([k, count]) => ({ seq: k.split(GRAM_SEP), count })),
     trigrams: top(s.trigrams, 10).map(([k, count]) => ({ seq: k.split(GRAM_SEP), count })),

@@ -36,6 +36,8 @@ export function businessMetrics(m: Metrics, c: AnalyzerConfig): BusinessMetrics 
   const derivedTotal = m.counter('cctap_analyzer_derived_events_total', 'Derived events published, by kind', ['kind']);
   const duplicates = m.counter('cctap_analyzer_duplicate_events_total', 'Events ignored because their id was seen recently');
   const skipped = m.counter('cctap_analyzer_skipped_total', 'Messages or events skipped, by reason', ['reason']);
+  const denials = m.counter('cctap_analyzer_denials_total', 'Denied tool calls, by kind', ['kind']);
+  const refusals = m.counter('cctap_analyzer_refusals_total', 'Model refusals answered by a fallback model, by refusing and fallback model', ['model', 'fallback_model']);
   const byProject = c.metricsByProject ? m.counter('cctap_analyzer_project_tokens_total', 'Tokens by project (capped)', ['project']) : null;
   const byUser = c.metricsByUser ? m.counter('cctap_analyzer_user_tokens_total', 'Tokens by user (capped)', ['user']) : null;
 
@@ -57,6 +59,8 @@ export function businessMetrics(m: Metrics, c: AnalyzerConfig): BusinessMetrics 
         if (isError) toolErrors.inc({ tool: label });
         if (orphaned) orphans.inc();
       },
+      denial: (kind) => denials.inc({ kind }),
+      refusal: (from, to) => refusals.inc({ model: models.of(from), fallback_model: models.of(to) }),
       evicted: () => evicted.inc(),
       duplicate: () => duplicates.inc(),
     },

@@ -128,4 +128,12 @@ export class SessionScript {
   compaction(preTokens: number, c: Common = {}): EventOf<'compaction'> {
     return this.base('compaction', { trigger: 'auto', preTokens, micro: false, logicalParentUuid: null }, c);
   }
+
+  denial(toolUseId: string, kind: PayloadOf<'denial'>['kind'], c: Common = {}): EventOf<'denial'> {
+    return this.base('denial', { toolUseId, toolName: null, kind, reason: null }, c);
+  }
+
+  refusal(originalModel: string, fallbackModel: string, c: Common = {}): EventOf<'refusal'> {
+    return this.base('refusal', { originalModel, fallbackModel, trigger: 'refusal', direction: 'retry', category: null, retractedUuids: [], requestId: null, text: null }, c);
+  }
 }
