@@ -1,26 +1,41 @@
 /** `cctap migrate`: apply the ClickHouse migrations (idempotent: a second run applies nothing). */
 import { parseArgs } from 'node:util';
+import { PRICES_FLAG_USAGE, priceFileOf } from '../price-file.js';
 import type { Command } from './registry.js';
 
-const USAGE = `usage: cctap migrate [--clickhouse URL | --data DIR]
+const USAGE = `usage: cctap migrate [--clickhouse URL | --data DIR] [--prices FILE]
 
-Creates or updates the tables, views and rollups. Retention (applied when a table is created):
+${PRICES_FLAG_USAGE}
+
+Creates or updates the tables, views and rollups, then writes the price book into the store (every stored
+response is priced with it from then on). Retention (applied when a table is created):
 CCTAP_EVENTS_TTL_DAYS (default 400), CCTAP_USAGE_TTL_DAYS (1825), CCTAP_INVALID_TTL_DAYS (30); 0 keeps forever.`;
 
 export const command: Command = {
   summary: 'create or update the ClickHouse tables (idempotent)',
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { clickhouse: { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values } = parseArgs({ args: argv, options: { clickhouse: { type: 'string' }, data: { type: 'string' }, prices: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
     if (values.help) {
       console.log(USAGE);
       return 0;
     }
-    const { migrate, openStore, retentionFromEnv, storeOptionsFrom } = await import('@cctap/sink/reports');
+    const { migrate, openStore, retentionFromEnv, storeOptionsFrom, syncPrices } = await import('@cctap/sink/reports');
+    const { loadBook, PriceFileError } = await import('@cctap/prices');
+    let book;
+    try {
+      book = loadBook({ file: priceFileOf(values.prices) });
+    } catch (err) {
+      if (!(err instanceof PriceFileError)) throw err;
+      console.error(`cctap migrate: ${err.message}`);
+      return 2;
+    }
     const store = await openStore(storeOptionsFrom(values));
     try {
       const r = await migrate(store, retentionFromEnv());
       for (const m of r.applied) console.log(`applied ${String(m.version).padStart(3, '0')} ${m.name}`);
       console.log(r.applied.length === 0 ? `up to date (${r.alreadyApplied} migrations) on ${store.location}` : `done on ${store.location}`);
+      const p = await syncPrices(store, book);
+      console.log(`prices: book ${p.bookVersion}, ${p.models.length - p.unpriced.length} of ${p.models.length} stored models priced${p.unpriced.length ? ` (unpriced: ${p.unpriced.join(', ')})` : ''}`);
       return 0;
     } finally {
       await store.close();

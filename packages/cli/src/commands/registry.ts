@@ -24,4 +24,5 @@ export const COMMANDS: Record<string, Loader> = {
   'nats-config': () => import('./nats-config.js'),
   alerter: () => import('./alerter.js'),
   alerts: () => import('./alerts.js'),
+  prices: () => import('./prices.js'),
 };

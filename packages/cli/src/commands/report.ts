@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import type { BlocksReport, PeriodReport, ReportOptions, SessionDetail, StoreOptions } from '@cctap/sink/reports';
 import type * as SinkReportsModule from '@cctap/sink/reports';
+import type { PriceBook } from '@cctap/prices';
+import { explicitPriceFile } from '../price-file.js';
 import { answerQuery } from '../up/answer-query.js';
 import { askRunningUp, UpQueryError } from '../up/query-client.js';
 import type { QueryRequest } from '../up/query-protocol.js';
@@ -22,10 +24,12 @@ const USAGE = `usage: cctap report daily|weekly|monthly|session|blocks [options]
   --detail                              session only: the analyzer's analysis of each session (tools,
                                         common tool sequences, intervals, state transitions)
   --clickhouse URL | --data DIR         the store (default ~/.cctap/data)
+  --prices FILE                         re-price the store with this price file over the shipped book
+                                        first (env CCTAP_PRICES); all history, nothing re-ingested
 
 While 'cctap up' runs on the same embedded store, the question is sent to it over loopback.
 Tokens are counted once per API response (the line with the largest total wins, across files);
-models without a price are shown as unpriced, never as $0.`;
+models without a price are shown as unpriced, never as $0. Every report names the price book it used.`;
 
 export const command: Command = {
   summary: 'usage reports (daily, weekly, monthly, session, blocks) by user, host, project, branch or model',
@@ -38,7 +42,7 @@ export const command: Command = {
         options: {
           by: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, tz: { type: 'string' },
           'start-of-week': { type: 'string' }, json: { type: 'boolean' }, detail: { type: 'boolean' }, clickhouse: { type: 'string' }, data: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
+          prices: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         },
       });
     } catch (err) {
@@ -76,6 +80,18 @@ export const command: Command = {
       }
       throw err;
     }
+    let book: PriceBook | null = null;
+    const priceFile = explicitPriceFile(values.prices);
+    if (priceFile) {
+      const prices = await import('@cctap/prices');
+      try {
+        book = prices.loadBook({ file: priceFile });
+      } catch (err) {
+        if (!(err instanceof prices.PriceFileError)) throw err;
+        console.error(`cctap report: ${err.message}`);
+        return 2;
+      }
+    }
     if (values.detail && kind !== 'session') {
       console.error('cctap report: --detail goes with `cctap report session`');
       return 2;
@@ -84,7 +100,7 @@ export const command: Command = {
       kind === 'blocks' ? [{ op: 'blocks', opts }] : [{ op: 'period', kind, opts }, ...(values.detail ? [{ op: 'sessionDetail', opts } as const] : [])];
     let answers: unknown[];
     try {
-      answers = await ask(questions, storeOpts, sink);
+      answers = await ask(questions, storeOpts, sink, book);
     } catch (err) {
       if (err instanceof UpQueryError) {
         console.error(`cctap report: ${err.message}`);
@@ -102,7 +118,7 @@ export const command: Command = {
     }
     const [report, details] = answers as [PeriodReport | BlocksReport, SessionDetail[] | undefined];
     if ('blocks' in report) {
-      console.log(values.json ? JSON.stringify({ blocks: report.blocks }, null, 2) : sink.renderBlocksReport(report));
+      console.log(values.json ? JSON.stringify({ blocks: report.blocks, priceBook: report.priceBook }, null, 2) : sink.renderBlocksReport(report));
     } else if (values.json) {
       console.log(JSON.stringify({ ...sink.periodReportJson(report), ...(details ? { details } : {}) }, null, 2));
     } else {
@@ -114,10 +130,11 @@ export const command: Command = {
 };
 
 /**
- * The embedded store admits one process: while `cctap up` holds it, the questions go to `up` over loopback;
- * otherwise they run on the store opened here.
+ * The embedded store admits one process: while `cctap up` holds it, the questions go to `up` over loopback
+ * (priced with up's book: a running pipeline keeps one book); otherwise they run on the store opened here,
+ * re-priced first with `book` when one was given.
  */
-async function ask(questions: QueryRequest[], storeOpts: StoreOptions, sink: SinkReports): Promise<unknown[]> {
+async function ask(questions: QueryRequest[], storeOpts: StoreOptions, sink: SinkReports, book: PriceBook | null): Promise<unknown[]> {
   if (storeOpts.url === undefined) {
     const out: unknown[] = [];
     for (const q of questions) {
@@ -125,10 +142,14 @@ async function ask(questions: QueryRequest[], storeOpts: StoreOptions, sink: Sin
       if (!a.answered) break;
       out.push(a.result);
     }
-    if (out.length === questions.length) return out;
+    if (out.length === questions.length) {
+      if (book) console.error(`cctap report: 'cctap up' is running on this store and prices with its own book; restart it with --prices to use ${book.version}`);
+      return out;
+    }
   }
   const store = await sink.openStore(storeOpts);
   try {
+    if (book) await sink.syncPrices(store, book);
     const out: unknown[] = [];
     for (const q of questions) out.push(await answerQuery(store, q));
     return out;

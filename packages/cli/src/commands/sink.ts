@@ -5,6 +5,7 @@
  */
 import { ConfigError, loadConfig, type Service } from '@cctap/kit';
 import { runNatsServiceCommand } from '../nats-service-command.js';
+import { PRICES_FLAG_USAGE, priceFileOf } from '../price-file.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -14,6 +15,7 @@ const USAGE = `usage: cctap sink --nats URL [--clickhouse URL | --data DIR] [opt
   --flush-interval-ms N   longest wait for a flush to fill (default 1000)
   --prefix P              topology prefix (several pipelines on one server)
   --metrics-port N        /livez /readyz /metrics (default 9464)
+${PRICES_FLAG_USAGE}
 Environment: NATS_URL, CLICKHOUSE_URL, CCTAP_<OPTION>; retention: CCTAP_EVENTS_TTL_DAYS, CCTAP_USAGE_TTL_DAYS.`;
 
 
@@ -25,13 +27,16 @@ export const command: Command = {
       return 0;
     }
     const sink = await import('@cctap/sink');
+    const prices = await import('@cctap/prices');
     let cfg;
     let storeOpts;
+    let book;
     try {
       cfg = loadConfig({ shape: sink.sinkConfigShape, argv });
       storeOpts = sink.storeOptionsFrom(cfg);
+      book = prices.loadBook({ file: priceFileOf(cfg.prices) });
     } catch (err) {
-      if (err instanceof ConfigError || err instanceof sink.StoreFlagError) {
+      if (err instanceof ConfigError || err instanceof sink.StoreFlagError || err instanceof prices.PriceFileError) {
         console.error(`cctap sink: ${err.message}`);
         return 2;
       }
@@ -50,6 +55,7 @@ export const command: Command = {
           hostOf: (s) => topology.hostOf(s),
           batchSize: cfg.batchSize,
           flushIntervalMs: cfg.flushIntervalMs,
+          prices: book,
           pending: await sink.jetStreamPending(nc, topology),
           logger,
           metrics,

@@ -24,6 +24,7 @@ import { storeTotals, todayLine, totalsLine } from '../up/store-summary.js';
 import { TerminalUi, type UiMode } from '../up/terminal-ui.js';
 import { parseUpArgs, UP_USAGE, type UpConfig } from '../up/up-config.js';
 import { mb } from '../progress-format.js';
+import { priceFileOf } from '../price-file.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -70,6 +71,15 @@ export const command: Command = {
       if (cfg === 'help') {
         console.log(UP_USAGE);
         return 0;
+      }
+      const prices = await import('@cctap/prices');
+      let book;
+      try {
+        book = prices.loadBook({ file: priceFileOf(cfg.prices) });
+      } catch (err) {
+        if (!(err instanceof prices.PriceFileError)) throw err;
+        console.error(`cctap up: ${err.message}`);
+        return 2;
       }
       const startedAt = Date.now();
       const mode = uiModeOf(cfg);
@@ -140,7 +150,7 @@ export const command: Command = {
       let pipeline: Pipeline;
       let pipelineRef: Pipeline | null = null;
       try {
-        pipeline = await assemblePipeline({ cfg, roots, host, user, logger: log, metrics, onPublished: feed.observe, beforeClose: summarize });
+        pipeline = await assemblePipeline({ cfg, roots, host, user, logger: log, metrics, prices: book, onPublished: feed.observe, beforeClose: summarize });
       } catch (err) {
         cleanupDemo();
         if (err instanceof InstanceLockedError || err instanceof StoreLockedError) {

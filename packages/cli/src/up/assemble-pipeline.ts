@@ -30,6 +30,7 @@ import {
 import { createValidatorService } from '@cctap/validator';
 import { createAnalyzer, MemoryStateStore, openKvStateStore, type AnalyzerService } from '@cctap/analyzer';
 import { createAlerter, openKvStores } from '@cctap/alerter';
+import type { PriceBook } from '@cctap/prices';
 import { createSink, DEFAULT_DATA_DIR, jetStreamPending, migrate, openStore, retentionFromEnv, SINK_CONSUMERS, type Store } from '@cctap/sink';
 import { alerterRulesFrom } from '../alerter-rules.js';
 import { acquireInstance, type InstanceHandle } from './instance-file.js';
@@ -67,6 +68,8 @@ export interface PipelineOptions {
   metrics: Metrics;
   /** Sees every message the validator, analyzer and alerter published (the live feed). */
   onPublished: PublishedHook;
+  /** The book the store prices with (synced at start and when a new model arrives). */
+  prices?: PriceBook;
   /** Runs after every service stopped and before the store closes (the final summary). */
   beforeClose?: (store: Store) => Promise<void>;
 }
@@ -115,7 +118,7 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
     }
     const tapped = tapBus(bus, o.onPublished);
 
-    const sink = createSink({ bus, store, hostOf: (s) => t.hostOf(s), logger: log, metrics, ...(nc ? { pending: await jetStreamPending(nc, t) } : {}) });
+    const sink = createSink({ bus, store, hostOf: (s) => t.hostOf(s), logger: log, metrics, ...(o.prices ? { prices: o.prices } : {}), ...(nc ? { pending: await jetStreamPending(nc, t) } : {}) });
     const kv = nc ? await openKvStores(nc, t) : null;
     const alerter = createAlerter({ bus: tapped, topology: t, rules: alerterRulesFrom(cfg), logger: log, metrics, ...(kv ? { state: kv.alerts, silences: kv.silences } : {}) });
     const analyzer = createAnalyzer({

@@ -35,6 +35,8 @@ export const upShape = {
   demo: z.boolean().default(false),
   demoSpeed: z.coerce.number().positive().max(100).default(1),
   quiet: z.boolean().default(false),
+  /** Price file over the shipped book (env CCTAP_PRICES; default ~/.cctap/prices.json when it exists). */
+  prices: z.string().optional(),
   /** Seconds between status lines (active sessions, today's tokens and cost); 0: none. */
   statusSeconds: z.coerce.number().int().min(0).default(30),
   ...alerterRulesShape,
@@ -46,11 +48,13 @@ export const UP_USAGE = `usage: cctap up [--root DIR]... [--data DIR | --clickho
        [--metrics-port N] [--quiet] [--log-format pretty|json] [--log-level debug|info|warn|error]
        [--privacy metadata|redacted|full] [--since DATE] [--host NAME] [--state DIR] [--status-seconds N]
        [--webhook-url URL [--webhook-secret S]] [--slack-webhook-url URL] [--rules FILE] [--config FILE]
+       [--prices FILE]
 
 The whole pipeline in one process: collector, validator, analyzer, alerter and sink on an in-process bus
 and the embedded ClickHouse in ~/.cctap/data, or on real servers when NATS_URL / CLICKHOUSE_URL are set.
   --once        backfill what exists, flush it all into the store, print the summary, exit 0
   --demo        replay the sample transcripts shipped with cctap, live, into a temporary store
+  --prices FILE price file over the shipped book; every stored response is re-priced with it at start
 Every flag also reads from CCTAP_<FLAG> (NATS_URL, CLICKHOUSE_URL) and from --config. See README.md.`;
 
 export function parseUpArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): UpConfig | 'help' {

@@ -9,6 +9,8 @@ export const sinkConfigShape = {
   clickhouse: z.string().optional(),
   /** Embedded engine data directory (default ~/.cctap/data). */
   data: z.string().optional(),
+  /** Price file over the shipped book (env CCTAP_PRICES; the CLI defaults it to ~/.cctap/prices.json when that exists). */
+  prices: z.string().optional(),
   /** Messages per flush: one insert per table per flush. */
   batchSize: z.coerce.number().int().min(1).max(10_000).default(100),
   /** Longest wait for a flush to fill, ms (JetStream's fetch minimum is 1000). */

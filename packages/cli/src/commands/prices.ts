@@ -1,0 +1,202 @@
+/**
+ * `cctap prices`: the price book the store prices usage with (the shipped book merged with the user's price
+ * file), and `cctap prices update`, which imports a public source's Anthropic prices into that file.
+ * Applying a changed file needs no re-ingest: the next start of `up` / `sink` (or `cctap migrate`, or
+ * `cctap report --prices FILE`) writes the book into the store, and every stored response is re-priced.
+ */
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import type { PriceBook } from '@cctap/prices';
+import { DEFAULT_PRICE_FILE, priceFileOf } from '../price-file.js';
+import { readSource, PriceSourceError, SOURCES, type SourceName } from '../prices/fetch-source.js';
+import { userFileOf, writeUserFile } from '../prices/user-price-file.js';
+import { readLiveInstance } from '../up/instance-file.js';
+import type { Command } from './registry.js';
+
+const USAGE = `usage: cctap prices [--json] [--prices FILE]
+       cctap prices update [--from URL|FILE] [--source litellm|genai-prices] [--effective-from INSTANT]
+                           [--prices FILE] [--data DIR]
+
+  (no sub-command)     the effective book: per model and period, USD per million tokens (input, output,
+                       5-minute and 1-hour cache writes, cache read), the whole-request tier, the fast and
+                       US-only multipliers, USD per web search, and the book version
+  update               fetch a public source (default: LiteLLM's model_prices_and_context_window.json from
+                       GitHub), import its Anthropic prices, write the result to the price file and list
+                       what changed
+  --source NAME        litellm (default) or genai-prices (pydantic's prices/data.json)
+  --from URL|FILE      read the source from there instead (a downloaded copy on a machine without internet)
+  --effective-from T   changed prices apply from this instant on (e.g. 2026-12-01T00:00:00Z); history before
+                       it keeps its prices. Without it, the newest prices are corrected in place
+  --prices FILE        the price file (env CCTAP_PRICES; default ${DEFAULT_PRICE_FILE})
+  --data DIR           the embedded store, to tell whether 'cctap up' is running on it
+  --json               machine-readable listing`;
+
+const perMTok = (usdPerToken: number): number => Number((usdPerToken * 1_000_000).toPrecision(12));
+
+interface ListedRow {
+  model: string;
+  effectiveFrom: string | null;
+  effectiveTo: string | null;
+  input: number;
+  output: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+  tier: { threshold: number; input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number } | null;
+  fastMultiplier: number;
+  usMultiplier: number;
+  webSearchPerRequest: number;
+}
+
+async function listing(book: PriceBook): Promise<ListedRow[]> {
+  const { listKeys, priceRows } = await import('@cctap/prices');
+  return listKeys(book).flatMap((key) =>
+    priceRows(book, key).map((r) => ({
+      model: key,
+      effectiveFrom: r.effectiveFrom,
+      effectiveTo: r.effectiveTo,
+      input: perMTok(r.base.input),
+      output: perMTok(r.base.output),
+      cacheWrite5m: perMTok(r.base.cacheWrite5m),
+      cacheWrite1h: perMTok(r.base.cacheWrite1h),
+      cacheRead: perMTok(r.base.cacheRead),
+      tier: r.tier
+        ? {
+            threshold: r.tier.threshold,
+            input: perMTok(r.tier.rates.input),
+            output: perMTok(r.tier.rates.output),
+            cacheWrite5m: perMTok(r.tier.rates.cacheWrite5m),
+            cacheWrite1h: perMTok(r.tier.rates.cacheWrite1h),
+            cacheRead: perMTok(r.tier.rates.cacheRead),
+          }
+        : null,
+      fastMultiplier: r.fastMultiplier,
+      usMultiplier: r.usMultiplier,
+      webSearchPerRequest: r.webSearchPerRequest,
+    })),
+  );
+}
+
+async function show(book: PriceBook, file: string | null, json: boolean): Promise<number> {
+  const rows = await listing(book);
+  if (json) {
+    console.log(JSON.stringify({ version: book.version, file, units: 'USD per million tokens; webSearchPerRequest in USD', models: rows }, null, 2));
+    return 0;
+  }
+  const { renderSqlTable } = await import('@cctap/sink/reports');
+  const day = (s: string | null) => (s === null ? '' : s.slice(0, 10));
+  console.log(renderSqlTable(rows.map((r) => ({
+    model: r.model,
+    from: day(r.effectiveFrom),
+    until: day(r.effectiveTo),
+    // As text: a table would round 0.025 to two decimals.
+    input: String(r.input),
+    output: String(r.output),
+    '5m write': String(r.cacheWrite5m),
+    '1h write': String(r.cacheWrite1h),
+    'cache read': String(r.cacheRead),
+    tier: r.tier ? `>${r.tier.threshold.toLocaleString('en-US')}: ${r.tier.input}/${r.tier.output}` : '',
+    fast: r.fastMultiplier === 1 ? '' : `${r.fastMultiplier}x`,
+    us: r.usMultiplier === 1 ? '' : `${r.usMultiplier}x`,
+    'web search': String(r.webSearchPerRequest),
+  }))));
+  console.log(`book ${book.version} (${file ? `shipped + ${file}` : 'shipped with cctap'}); USD per million tokens; tier: prompt tokens above which input/output (and every rate) change`);
+  return 0;
+}
+
+async function update(
+  values: { from?: string; source?: string; prices?: string; data?: string; 'effective-from'?: string },
+): Promise<number> {
+  const source = (values.source ?? 'litellm') as SourceName;
+  if (!(source in SOURCES)) {
+    console.error(`cctap prices update: --source must be ${Object.keys(SOURCES).join(' or ')}, got '${values.source}'`);
+    return 2;
+  }
+  const effectiveFrom = values['effective-from'];
+  if (effectiveFrom !== undefined && !(/(?:Z|[+-]\d\d:\d\d)$/.test(effectiveFrom) && Number.isFinite(Date.parse(effectiveFrom)))) {
+    console.error(`cctap prices update: --effective-from must be an ISO instant with a zone, e.g. 2026-12-01T00:00:00Z, got '${effectiveFrom}'`);
+    return 2;
+  }
+  const prices = await import('@cctap/prices');
+  const target = values.prices || process.env.CCTAP_PRICES || DEFAULT_PRICE_FILE;
+  let book: PriceBook;
+  try {
+    // The file is created by the first update; until then the shipped book is what it updates.
+    book = prices.loadBook({ file: existsSync(target) ? target : null });
+  } catch (err) {
+    if (!(err instanceof prices.PriceFileError)) throw err;
+    console.error(`cctap prices update: ${err.message}`);
+    return 2;
+  }
+  const from = values.from ?? SOURCES[source];
+  let json: unknown;
+  try {
+    json = await readSource(from);
+  } catch (err) {
+    if (!(err instanceof PriceSourceError)) throw err;
+    console.error(`cctap prices update: ${err.message}`);
+    return 1;
+  }
+  const importer = source === 'litellm' ? prices.importLiteLlm : prices.importGenaiPrices;
+  const result = importer(book, json, effectiveFrom ? { effectiveFrom } : {});
+  if (result.changes.length === 0 && result.unchanged.length === 0) {
+    console.error(`cctap prices update: ${from} has no Anthropic prices in ${source} format; nothing written`);
+    return 1;
+  }
+  if (result.changes.length === 0) {
+    console.log(`no changes: ${from} lists ${result.unchanged.length} Anthropic models, all at the prices of book ${book.version}`);
+    return 0;
+  }
+  writeUserFile(target, userFileOf(result.book, `${source} ${new Date().toISOString().slice(0, 10)}`));
+  const written = prices.loadBook({ file: target });
+  for (const c of result.changes) console.log(`${c.kind.padEnd(7)} ${c.key}: ${c.detail}`);
+  console.log(`${result.changes.length} changes (${result.unchanged.length} models unchanged) written to ${target}: book ${written.version}`);
+  const { DEFAULT_DATA_DIR } = await import('@cctap/sink/reports');
+  const running = readLiveInstance(values.data ?? (process.env.CCTAP_DATA || DEFAULT_DATA_DIR));
+  const flag = target === DEFAULT_PRICE_FILE ? '' : ` --prices ${target}`;
+  console.log(
+    running
+      ? `'cctap up' is running (pid ${running.pid}) and prices with the book it started with: restart it${flag ? ` with${flag}` : ''} to re-price all stored usage with this one`
+      : `apply: the next 'cctap up'${flag} or 'cctap sink'${flag} start re-prices all stored usage (nothing is re-ingested); or now: cctap migrate${flag}`,
+  );
+  return 0;
+}
+
+export const command: Command = {
+  summary: 'show the price book, or update it from a public price source',
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          json: { type: 'boolean' }, prices: { type: 'string' }, from: { type: 'string' }, source: { type: 'string' },
+          'effective-from': { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        },
+      });
+    } catch (err) {
+      console.error(`${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    if (positionals.length === 1 && positionals[0] === 'update') return update(values);
+    if (positionals.length > 0) {
+      console.error(USAGE);
+      return 2;
+    }
+    const prices = await import('@cctap/prices');
+    const file = priceFileOf(values.prices);
+    try {
+      return await show(prices.loadBook({ file }), file, values.json === true);
+    } catch (err) {
+      if (!(err instanceof prices.PriceFileError)) throw err;
+      console.error(`cctap prices: ${err.message}`);
+      return 2;
+    }
+  },
+};
