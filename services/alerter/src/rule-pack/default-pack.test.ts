@@ -21,7 +21,7 @@ const ev = (e: Parameters<typeof fromEvent>[0]) => fromEvent(e);
 describe('the shipped rule pack', () => {
   it('validates and every rule is tested below', () => {
     const names = RULE_PACK.map((r) => r.name as string).sort();
-    expect(names).toEqual(['api-error', 'bypass-permissions', 'context-high', 'daily-user-cost', 'dangerous-command', 'error-burst', 'host-silent',
+    expect(names).toEqual(['api-error', 'automode-blocked', 'bypass-permissions', 'context-high', 'daily-user-cost', 'dangerous-command', 'error-burst', 'host-silent',
       'long-session', 'loop-detected', 'rate-limit', 'risky-command', 'secret-file-access', 'session-cost', 'session-tokens', 'waiting-input']);
   });
 
@@ -49,6 +49,13 @@ describe('the shipped rule pack', () => {
     expect(rulesOf(fired([ev(fileCall('Write', '/home/alice/.ssh/id_rsa', { ts: T0 }))]))).toEqual(['secret-file-access']);
     expect(rulesOf(fired([ev(bashCall('cat ~/.aws/credentials', { ts: T0 }))]))).toEqual(['secret-file-access']);
     expect(rulesOf(fired([ev(fileCall('Read', '/home/alice/proj/.env.example', { ts: T0 })), ev(bashCall('cat README.md', { ts: T0 }))]))).toEqual([]);
+  });
+
+  it('automode-blocked: auto-mode blocks, not other denials', () => {
+    const { fired } = setup();
+    expect(rulesOf(fired([ev(makeEvent('denial', { kind: 'automode-blocked' }, { ts: T0 }))]))).toEqual(['automode-blocked']);
+    const others = (['user-rejected', 'permission-rule', 'automode-unavailable', 'automode-parsing-error'] as const).map((kind) => ev(makeEvent('denial', { kind }, { ts: T0 })));
+    expect(rulesOf(fired(others))).toEqual([]);
   });
 
   it('bypass-permissions: only that mode', () => {

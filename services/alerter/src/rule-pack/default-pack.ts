@@ -56,6 +56,15 @@ export const RULE_PACK: readonly Record<string, unknown>[] = [
     groupWait: '10s', resolveAfter: '2h',
   },
   {
+    name: 'automode-blocked',
+    description: "Auto mode's classifier blocked a tool call (Claude Code 2.1.193+ records why): the agent tried something the policy forbids.",
+    kind: 'match', severity: 'warning', types: ['denial'],
+    where: [{ field: 'payload.kind', equals: 'automode-blocked' }],
+    groupBy: ['host', 'sessionId'],
+    summary: 'Auto mode blocked a tool call on {{host}}',
+    groupWait: '10s', groupInterval: '5m', resolveAfter: '30m',
+  },
+  {
     name: 'api-error',
     description: 'An API request failed for good (after the client gave up retrying).',
     kind: 'match', severity: 'warning', types: ['api.error'],
