@@ -1,4 +1,6 @@
+import { shippedBook } from '@cctap/prices';
 import { describe, expect, it } from 'vitest';
+import { withCentralCost } from '../engine/central-cost.js';
 import { RuleEngine } from '../engine/rule-engine.js';
 import { fromDerived, fromEvent } from '../engine/inputs.js';
 import type { EngineInput, Signal } from '../engine/signal.js';
@@ -16,13 +18,14 @@ function setup() {
   return { clock, engine, fired };
 }
 const rulesOf = (signals: Signal[]) => [...new Set(signals.map((s) => s.rule.name))].sort();
-const ev = (e: Parameters<typeof fromEvent>[0]) => fromEvent(e);
+// As the alerter ingests them: assistant responses costed from the shipped book.
+const ev = (e: Parameters<typeof fromEvent>[0]) => withCentralCost(shippedBook(), fromEvent(e));
 
 describe('the shipped rule pack', () => {
   it('validates and every rule is tested below', () => {
     const names = RULE_PACK.map((r) => r.name as string).sort();
     expect(names).toEqual(['api-error', 'automode-blocked', 'bypass-permissions', 'context-high', 'daily-user-cost', 'dangerous-command', 'error-burst', 'host-silent',
-      'long-session', 'loop-detected', 'rate-limit', 'risky-command', 'secret-file-access', 'session-cost', 'session-tokens', 'waiting-input']);
+      'long-session', 'loop-detected', 'rate-limit', 'risky-command', 'secret-file-access', 'session-cost', 'session-tokens', 'unpriced-model', 'waiting-input']);
   });
 
   it('dangerous-command: destructive commands, in payload.command or only in the tool input', () => {
@@ -95,8 +98,12 @@ describe('the shipped rule pack', () => {
     expect(rulesOf(fired([fromDerived(makeDerived('waiting.input', { waitedMs: 599_999 }, { ts: T0 }))]))).toEqual([]);
   });
 
-  const assistant = (usd: number, messageId: string, env: { ts: number; sessionId?: string; user?: string }, tokens = 10) =>
-    ev(makeEvent('assistant', { messageId, cost: { usd, unpriced: false, priceVersion: 't' }, usage: { input: tokens, output: 0, cacheCreation: 0, cacheRead: 0, cacheCreation5m: 0, cacheCreation1h: 0, webSearchRequests: 0, webFetchRequests: 0 } }, env));
+  /** A response the book prices at `usd`: Opus 4.5 output costs $25 per million tokens (40,000 tokens a dollar). */
+  const assistant = (usd: number, messageId: string, env: { ts: number; sessionId?: string; user?: string }, o: { input?: number; model?: string } = {}) =>
+    ev(makeEvent('assistant', {
+      messageId, model: o.model ?? 'claude-opus-4-5',
+      usage: { input: o.input ?? 0, output: Math.round(usd * 40_000), cacheCreation: 0, cacheRead: 0, cacheCreation5m: 0, cacheCreation1h: 0, webSearchRequests: 0, webFetchRequests: 0 },
+    }, env));
 
   it('session-cost: fires at $50, counting each response once at its largest line', () => {
     const { fired } = setup();
@@ -109,10 +116,30 @@ describe('the shipped rule pack', () => {
     expect(s[0]!.evidence!.value).toBeCloseTo(50.01, 6);
   });
 
+  it('session-cost: the cost is the book\'s, never the one a host sent', () => {
+    const { fired } = setup();
+    const hostSays100 = makeEvent('assistant', { messageId: 'h1', model: 'claude-opus-4-5', cost: { usd: 100, unpriced: false, priceVersion: 'host' } }, { ts: T0, sessionId: 's-host' });
+    const input = ev(hostSays100);
+    expect((input.payload as { cost: { priceVersion: string } }).cost.priceVersion).toBe(shippedBook().version);
+    expect(rulesOf(fired([input]))).toEqual([]);
+  });
+
+  it('unpriced-model: a response of a model the book does not know, grouped by model', () => {
+    const { fired } = setup();
+    const s = fired([assistant(1, 'u1', { ts: T0, sessionId: 'a' }, { model: 'claude-opus-4-9' }), assistant(1, 'u2', { ts: T0, sessionId: 'b' }, { model: 'claude-opus-4-9' })]);
+    expect(rulesOf(s)).toEqual(['unpriced-model']);
+    expect(new Set(s.map((x) => x.key))).toEqual(new Set(['unpriced-model|payload.model=claude-opus-4-9']));
+    expect(s[0]!.labels).toEqual({ 'payload.model': 'claude-opus-4-9' });
+    expect(rulesOf(fired([assistant(1, 'p1', { ts: T0 }, { model: 'claude-opus-5-5' })]))).toEqual([]);
+    const synthetic = makeEvent('assistant', { messageId: 's1', model: '<synthetic>', synthetic: true }, { ts: T0 });
+    expect(rulesOf(fired([ev(synthetic)]))).toEqual([]);
+  });
+
   it('session-tokens: 10M tokens in a session', () => {
     const { fired } = setup();
-    expect(rulesOf(fired([assistant(0, 'a', { ts: T0, sessionId: 's-tok' }, 9_999_999)]))).toEqual([]);
-    expect(rulesOf(fired([assistant(0, 'b', { ts: T0, sessionId: 's-tok' }, 1)]))).toEqual(['session-tokens']);
+    // Claude 3 Haiku: 10M input tokens cost $2.50, far from the cost rules.
+    expect(rulesOf(fired([assistant(0, 'a', { ts: T0, sessionId: 's-tok' }, { input: 9_999_999, model: 'claude-3-haiku' })]))).toEqual([]);
+    expect(rulesOf(fired([assistant(0, 'b', { ts: T0, sessionId: 's-tok' }, { input: 1, model: 'claude-3-haiku' })]))).toEqual(['session-tokens']);
   });
 
   it('daily-user-cost: $200 per user per UTC day, summed over sessions', () => {

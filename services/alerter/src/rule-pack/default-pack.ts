@@ -1,7 +1,8 @@
 /**
  * The shipped rule pack, on by default (`rulePack: false` turns it off, `disable: [name]` drops one rule, a
  * rule of the same name in the config file replaces it). Thresholds follow the project's seeds: context 80%,
- * sessions longer than 4.5 h, session cost $50.
+ * sessions longer than 4.5 h, session cost $50. Costs (`payload.cost`) are computed by the alerter from the
+ * central price book (engine/central-cost.ts).
  *
  * Timing: critical rules notify at once (`groupWait: 0`) - an `rm -rf ~` is worth a message now, not in
  * 30 s; later matches of the same session are folded into updates every minute.
@@ -120,6 +121,17 @@ export const RULE_PACK: readonly Record<string, unknown>[] = [
     groupBy: ['host', 'sessionId'],
     summary: 'Session cost ${{value}} on {{host}}',
     resolveAfter: '24h',
+  },
+  {
+    // Its cost is missing from every total (shown as unpriced, never $0) until the book has a price: one
+    // alert per model, the day it is first seen, not one per response or session.
+    name: 'unpriced-model',
+    description: 'Responses of a model the price book has no price for (add it with --prices FILE / CCTAP_PRICES, or `cctap prices update`).',
+    kind: 'match', severity: 'warning', types: ['assistant'],
+    where: [{ field: 'payload.cost.unpriced', equals: true }, { field: 'payload.synthetic', equals: false }],
+    groupBy: ['payload.model'],
+    summary: 'No price for model {{payload.model}}: its usage is not in any cost',
+    groupWait: '0s', groupInterval: '7d', repeatInterval: '7d', resolveAfter: '7d',
   },
   {
     name: 'session-tokens',

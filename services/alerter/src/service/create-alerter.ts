@@ -11,8 +11,10 @@
  */
 import { topology as makeTopology, type Alert, type Topology } from '@cctap/events';
 import { createMetrics, silentLogger, type Bus, type Logger, type Metrics, type Subscription } from '@cctap/kit';
+import { shippedBook, type PriceBook } from '@cctap/prices';
 import { DeliveryWorker } from '../dispatch/delivery-worker.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
+import { withCentralCost } from '../engine/central-cost.js';
 import { inputsOfMessage } from '../engine/inputs.js';
 import { RuleEngine, type Clock } from '../engine/rule-engine.js';
 import type { EngineInput } from '../engine/signal.js';
@@ -44,6 +46,9 @@ export interface AlerterOptions {
   silenceRefreshMs?: number;
   retryBaseMs?: number;
   retryMaxMs?: number;
+  /** The price book assistant responses are costed with (`payload.cost`), loaded once at start. Default:
+   *  the shipped book. */
+  prices?: PriceBook;
 }
 
 export interface AlerterHealth {
@@ -74,6 +79,7 @@ const decoder = new TextDecoder();
 
 export function createAlerter(o: AlerterOptions): AlerterService {
   const clock = o.clock ?? systemClock;
+  const prices = o.prices ?? shippedBook();
   const log = (o.logger ?? silentLogger).child({ component: 'alerter' });
   const metricsRegistry = o.metrics ?? createMetrics('alerter', { defaultMetrics: false });
   const m = alerterMetrics(metricsRegistry);
@@ -160,7 +166,7 @@ export function createAlerter(o: AlerterOptions): AlerterService {
     serial(async () => {
       for (const input of inputs) {
         m.eventsIn.inc({ source: input.source });
-        for (const s of engine.ingest(input)) await dispatcher.observe(s);
+        for (const s of engine.ingest(withCentralCost(prices, input))) await dispatcher.observe(s);
       }
     });
 

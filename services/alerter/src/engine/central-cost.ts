@@ -1,0 +1,23 @@
+/**
+ * Rules read an assistant response's cost at `payload.cost` (`payload.cost.usd`, `payload.cost.unpriced`).
+ * That cost is computed here from the central price book (DESIGN section 7), replacing whatever a host may
+ * have sent, so every rule file that sums `payload.cost.usd` keeps working and every service agrees on one
+ * number. `priceVersion` names the book.
+ */
+import type { PayloadOf } from '@cctap/events';
+import { priceResponse, type PriceBook } from '@cctap/prices';
+import type { EngineInput } from './signal.js';
+
+export function withCentralCost(book: PriceBook, input: EngineInput): EngineInput {
+  if (input.source !== 'events' || input.type !== 'assistant') return input;
+  const p = input.payload as PayloadOf<'assistant'>;
+  const price = priceResponse(book, {
+    model: p.model,
+    ts: input.ts,
+    usage: p.usage,
+    speed: p.speed,
+    inferenceGeo: p.inferenceGeo ?? null,
+    ...(p.advisor ? { advisor: p.advisor } : {}),
+  });
+  return { ...input, payload: { ...p, cost: { usd: price.usd, unpriced: price.unpriced, priceVersion: price.bookVersion } } };
+}
