@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus, type CorpusResult } from '../../bench/corpus/index.js';
-import { DEFAULT_RETENTION, migrate, openStore, periodReport, type Store } from '@cctap/sink';
+import { shippedBook } from '@cctap/prices';
+import { DEFAULT_RETENTION, migrate, openStore, periodReport, syncPrices, type Store } from '@cctap/sink';
+import { expectedDailyByModel } from './support/fixture-batches.js';
 import { ingestFiles } from './support/ingest-files.js';
 
 let dir: string;
@@ -21,6 +23,7 @@ beforeAll(async () => {
   store = await openStore({ dataDir: join(dir, 'store') });
   await migrate(store, { ...DEFAULT_RETENTION, eventsTtlDays: 0 });
   await ingestFiles(store, corpus.expected.files.map((f) => ({ path: join(corpus.out, f.path), host: f.host })));
+  await syncPrices(store, shippedBook());
 });
 afterAll(async () => {
   await store.close();
@@ -38,6 +41,20 @@ describe('generated corpus through the store', () => {
       .sort((a, b) => (a.day + a.model).localeCompare(b.day + b.model));
     expect(new Set(want.map((w) => w.day)).size).toBeGreaterThan(3);
     expect(got).toEqual(want);
+  });
+
+  it('daily cost per model equals the book\'s own pricing of each counted response', async () => {
+    const r = await periodReport(store, 'daily', { tz: 'UTC' });
+    expect(r.priceBook).toBe(shippedBook().version);
+    const got = new Map(r.rows.flatMap((d) => d.modelBreakdowns.map((b) => [`${String(d.date)} ${b.modelName}`, b.cost] as const)));
+    const want = expectedDailyByModel(shippedBook(), corpus.expected.files.map((f) => join(corpus.out, f.path)));
+    expect([...got.keys()].sort()).toEqual(want.map((w) => `${w.date} ${w.model}`).sort());
+    expect(want.filter((w) => w.cost !== null && w.cost > 0).length).toBeGreaterThan(3);
+    for (const w of want) {
+      const c = got.get(`${w.date} ${w.model}`)!;
+      if (w.cost === null) expect(c, `${w.date} ${w.model}`).toBeNull();
+      else expect(c, `${w.date} ${w.model}`).toBeCloseTo(w.cost, 9);
+    }
   });
 
   it('per host totals equal the generator accounting', async () => {

@@ -6,11 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchRows, blocksReport, DEFAULT_RETENTION, insertRows, migrate, openStore, periodReport, type Store } from '@cctap/sink';
+import { shippedBook } from '@cctap/prices';
+import { batchRows, blocksReport, DEFAULT_RETENTION, insertRows, migrate, openStore, periodReport, syncPrices, type Store } from '@cctap/sink';
 import { expectedDailyByModel, fixtureBatches } from './support/fixture-batches.js';
 
 let dir: string;
 let store: Store;
+const book = shippedBook();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cctap-sink-fixtures-'));
@@ -29,23 +31,29 @@ async function insertAll(tokenSuffix: string): Promise<void> {
   const usage = batches.flatMap((b) => batchRows(b).usage);
   await insertRows(store, 'events', events, [`all-${tokenSuffix}`]);
   await insertRows(store, 'usage', usage, [`all-${tokenSuffix}`]);
+  await syncPrices(store, book);
 }
 
 async function reportedByDayModel() {
   const r = await periodReport(store, 'daily', { tz: 'UTC' });
   return r.rows
     .flatMap((d) => d.modelBreakdowns.map((b) => ({
-      date: String(d.date), model: b.modelName, input: b.inputTokens, output: b.outputTokens, cacheCreation: b.cacheCreationTokens, cacheRead: b.cacheReadTokens,
+      date: String(d.date), model: b.modelName, input: b.inputTokens, output: b.outputTokens, cacheCreation: b.cacheCreationTokens, cacheRead: b.cacheReadTokens, cost: b.cost,
     })))
     .sort((a, b) => (a.date + a.model).localeCompare(b.date + b.model));
 }
 
 describe('real fixtures through the store', () => {
-  it('daily totals per model equal the max rule computed from the JSON lines', async () => {
+  it('daily totals per model equal the max rule computed from the JSON lines, priced with the book', async () => {
     await insertAll('first');
-    const expected = expectedDailyByModel();
+    const expected = expectedDailyByModel(book);
     expect(expected.length).toBeGreaterThan(3);
-    expect(await reportedByDayModel()).toEqual(expected);
+    expect(expected.some((e) => e.cost !== null && e.cost > 0)).toBe(true);
+    const got = await reportedByDayModel();
+    // Costs: the store's SQL sum against the book's TypeScript pricing, to a billionth of a dollar.
+    const priced = (c: number | null) => (c === null ? null : 'priced');
+    expect(got.map((g) => ({ ...g, cost: priced(g.cost) }))).toEqual(expected.map((e) => ({ ...e, cost: priced(e.cost) })));
+    for (const [i, g] of got.entries()) if (g.cost !== null) expect(g.cost, `${g.date} ${g.model}`).toBeCloseTo(expected[i]!.cost!, 9);
   });
 
   it('the same batches inserted again (other flushes) change no number', async () => {

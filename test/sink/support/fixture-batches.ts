@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { SCHEMA_VERSION, type Batch } from '@cctap/events';
+import { priceResponse, type PriceBook } from '@cctap/prices';
 import { TranscriptStream } from '@cctap/transcript';
 import { realFixtureFiles } from '../../support/paths.js';
 
@@ -37,6 +38,8 @@ export interface ExpectedDayModel {
   output: number;
   cacheCreation: number;
   cacheRead: number;
+  /** USD by the book's TypeScript pricing of each counted response; null when the model has no price. */
+  cost: number | null;
 }
 
 /**
@@ -54,14 +57,19 @@ interface RawLine {
   message?: {
     id?: string;
     model: string;
-    usage?: { input_tokens?: number; output_tokens?: number; cache_creation_input_tokens?: number; cache_read_input_tokens?: number };
+    usage?: {
+      input_tokens?: number; output_tokens?: number; cache_creation_input_tokens?: number; cache_read_input_tokens?: number;
+      cache_creation?: { ephemeral_5m_input_tokens?: number; ephemeral_1h_input_tokens?: number };
+      server_tool_use?: { web_search_requests?: number };
+      speed?: string; inference_geo?: string;
+    };
   };
 }
 
-export function expectedDailyByModel(): ExpectedDayModel[] {
-  interface Pick { ts: string; model: string; sidechain: boolean; msg: string; u: { i: number; o: number; cc: number; cr: number } }
+export function expectedDailyByModel(book: PriceBook, files: readonly string[] = realFixtureFiles()): ExpectedDayModel[] {
+  interface Pick { ts: string; model: string; sidechain: boolean; msg: string; u: { i: number; o: number; cc: number; cr: number }; usd: number | null }
   const best = new Map<string, Pick>();
-  for (const path of realFixtureFiles()) {
+  for (const path of files) {
     for (const text of readFileSync(path, 'utf8').split('\n')) {
       if (!text.trim()) continue;
       let line: RawLine;
@@ -80,6 +88,17 @@ export function expectedDailyByModel(): ExpectedDayModel[] {
         sidechain: line.isSidechain === true,
         msg: msg.id,
         u: { i: u.input_tokens ?? 0, o: u.output_tokens ?? 0, cc: u.cache_creation_input_tokens ?? 0, cr: u.cache_read_input_tokens ?? 0 },
+        usd: priceResponse(book, {
+          model: msg.model,
+          ts: line.timestamp,
+          usage: {
+            input: u.input_tokens ?? 0, output: u.output_tokens ?? 0, cacheCreation: u.cache_creation_input_tokens ?? 0, cacheRead: u.cache_read_input_tokens ?? 0,
+            cacheCreation5m: u.cache_creation?.ephemeral_5m_input_tokens ?? 0, cacheCreation1h: u.cache_creation?.ephemeral_1h_input_tokens ?? 0,
+            webSearchRequests: u.server_tool_use?.web_search_requests ?? 0, webFetchRequests: 0,
+          },
+          speed: u.speed ?? null,
+          inferenceGeo: u.inference_geo ?? null,
+        }).usd,
       };
       const key = line.requestId ? `${msg.id}|${line.requestId}` : `${msg.id}||${line.sessionId}`;
       const total = (p: Pick) => p.u.i + p.u.o + p.u.cc + p.u.cr;
@@ -93,11 +112,12 @@ export function expectedDailyByModel(): ExpectedDayModel[] {
     if (p.sidechain && mainIds.has(p.msg)) continue;
     const date = new Date(p.ts).toISOString().slice(0, 10);
     const k = `${date}|${p.model}`;
-    const s = sums.get(k) ?? { date, model: p.model, input: 0, output: 0, cacheCreation: 0, cacheRead: 0 };
+    const s = sums.get(k) ?? { date, model: p.model, input: 0, output: 0, cacheCreation: 0, cacheRead: 0, cost: null };
     s.input += p.u.i;
     s.output += p.u.o;
     s.cacheCreation += p.u.cc;
     s.cacheRead += p.u.cr;
+    if (p.usd !== null) s.cost = (s.cost ?? 0) + p.usd;
     sums.set(k, s);
   }
   return [...sums.values()].sort((a, b) => (a.date + a.model).localeCompare(b.date + b.model));
