@@ -55,9 +55,21 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: IO_MODULES.map((name) => ({ name, message: 'packages/transcript does no I/O.' })),
-        patterns: [{ group: ['@cctap/kit', '@cctap/kit/*', '@cctap/collector', '@cctap/sink', '@cctap/validator'], message: 'packages/transcript depends on the contract only.' }],
+        patterns: [
+          { group: ['@cctap/kit', '@cctap/kit/*', '@cctap/collector', '@cctap/sink', '@cctap/validator'], message: 'packages/transcript depends on the contract only.' },
+          { group: ['@cctap/prices', '@cctap/prices/*'], message: 'The laptop carries no price book: cost is computed centrally (DESIGN section 7).' },
+        ],
       }],
       'no-restricted-globals': ['error', { name: 'process', message: 'packages/transcript does no I/O.' }, { name: 'fetch', message: 'packages/transcript does no I/O.' }],
+    },
+  },
+  {
+    // The price book is pure data and functions; only load-book.ts reads the user's price file.
+    files: ['packages/prices/src/**/*.ts'],
+    ignores: ['packages/prices/src/**/*.test.ts', 'packages/prices/src/book/load-book.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: IO_MODULES.map((name) => ({ name, message: 'packages/prices does no I/O outside book/load-book.ts.' })) }],
+      'no-restricted-globals': ['error', { name: 'process', message: 'packages/prices does no I/O outside book/load-book.ts.' }, { name: 'fetch', message: 'packages/prices does no I/O outside book/load-book.ts.' }],
     },
   },
 );

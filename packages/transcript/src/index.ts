@@ -5,8 +5,8 @@
  * - normalizeLine(bytes, ctx)               one line -> { events } | { failure }; malformedEvent for failures
  * - TranscriptStream                        chunks of one file -> events of its complete lines
  * - redact(text, mode)                      privacy modes and secret masking
- * - priceUsage(model, usage), PRICE_VERSION cost from the bundled price table
- * - UsageLedger                             per-response max-total accounting across lines and files
+ * - UsageLedger                             per-response max-total token accounting across lines and files
+ *                                           (tokens only: cost is computed centrally, @cctap/prices)
  */
 export type { FileContext, LineContext, NormalizeResult } from './context.js';
 export { normalizeLine } from './normalize/normalize-line.js';
@@ -14,5 +14,5 @@ export { malformedEvent } from './normalize/malformed-event.js';
 export { TranscriptStream, type NormalizedLine, type TranscriptStreamOptions } from './stream/transcript-stream.js';
 export { describeTranscriptPath, type TranscriptPathInfo } from './path/describe-transcript-path.js';
 export { redact } from './privacy/redact.js';
-export { priceUsage, PRICE_VERSION, type Price, type TokenUsage } from './pricing/price-usage.js';
+export type { TokenUsage } from './usage/token-usage.js';
 export { UsageLedger, type UsageResponse, type UsageTotals } from './usage/usage-ledger.js';

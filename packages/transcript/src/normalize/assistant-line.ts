@@ -6,11 +6,14 @@
  *
  * Final API failures are `<synthetic>` lines with `isApiErrorMessage: true`: they become `api.error`
  * (final) or `rate_limit` (usage-limit notices) and never an `assistant` event, so they can never be counted
- * as usage. Other `<synthetic>` lines ("No response requested.") are `assistant` events marked synthetic
- * and unpriced, which the ledger skips.
+ * as usage. Other `<synthetic>` lines ("No response requested.") are `assistant` events marked synthetic,
+ * which the ledger skips.
+ *
+ * No cost is computed here: the laptop ships tokens and the facts pricing needs (speed, inference geo,
+ * advisor iterations, the line's time), and the central services price them from one book (DESIGN 7).
  */
 import { hash } from 'node:crypto';
-import { priceUsage, SYNTHETIC_MODEL, type TokenUsage } from '../pricing/price-usage.js';
+import { SYNTHETIC_MODEL, type TokenUsage } from '../usage/token-usage.js';
 import { count, idStr, intOrNull, obj, pathStr, type Json } from './json-read.js';
 import type { LineBuilder } from './line-builder.js';
 import { uuidList } from './system-line.js';
@@ -153,7 +156,6 @@ export function normalizeAssistant(L: LineBuilder): void {
     ...(cacheMiss ? { cacheMiss } : {}),
     ...(fallbackFrom !== null ? { fallbackFrom } : {}),
     ...(supersedes.length > 0 ? { supersedesUuids: supersedes } : {}),
-    cost: priceUsage(model, usage, speed),
     text: hasText ? L.shaper.textOf(text) : null,
     textChars: text.length,
     thinkingBlocks: thinking,

@@ -41,7 +41,7 @@ describe('API errors and usage limits', () => {
 
   it('"No response requested." is a synthetic assistant line, not an error', () => {
     const [e] = one(envelope({ type: 'assistant', message: { model: '<synthetic>', content: [{ type: 'text', text: 'No response requested.' }] } }));
-    expect(e).toMatchObject({ type: 'assistant', payload: { synthetic: true, cost: { usd: null, unpriced: true } } });
+    expect(e).toMatchObject({ type: 'assistant', payload: { synthetic: true } });
   });
 });
 
@@ -104,5 +104,19 @@ describe('describeTranscriptPath', () => {
       .toEqual({ sessionId: '5560', agentId: 'afb7972f528a6f005', layout: 'workflow-agent', projectDir: '/r/projects/-home-d-x', workflowRunId: 'wf_1a2b3c4d-5e6' });
     expect(describeTranscriptPath(`${run}/journal.jsonl`))
       .toEqual({ sessionId: '5560', agentId: null, layout: 'workflow-journal', projectDir: '/r/projects/-home-d-x', workflowRunId: 'wf_1a2b3c4d-5e6' });
+  });
+});
+
+describe('pricing facts, not prices', () => {
+  it('an assistant line carries tokens and the facts central pricing needs, and no cost', () => {
+    const [e] = one(envelope({
+      type: 'assistant',
+      message: {
+        model: 'claude-opus-4-8', id: 'msg_1', content: [{ type: 'text', text: 'ok' }],
+        usage: { input_tokens: 10, output_tokens: 20, speed: 'fast', inference_geo: 'us', server_tool_use: { web_search_requests: 2 } },
+      },
+    }));
+    expect(e).toMatchObject({ type: 'assistant', payload: { model: 'claude-opus-4-8', speed: 'fast', inferenceGeo: 'us', usage: { input: 10, output: 20, webSearchRequests: 2 } } });
+    expect(e!.payload).not.toHaveProperty('cost');
   });
 });

@@ -129,8 +129,6 @@ describe.each(FILES)('%s', (name) => {
     const t = ledger.totals();
     expect(t.responses).toBe(expected.responses);
     expect({ input: t.input, output: t.output, cacheCreation: t.cacheCreation, cacheRead: t.cacheRead }).toEqual(expected.totals);
-    expect(t.unpriced).toBe(0);
-    expect(t.usd).toBeGreaterThan(0);
   });
 });
 

@@ -47,12 +47,10 @@ describe('UsageLedger', () => {
     expect(l.totals().responses).toBe(0);
   });
 
-  it('counts unpriced responses instead of pricing them at $0', () => {
+  it('keeps tokens only: a response carries no cost', () => {
     const l = new UsageLedger();
-    l.add(assistant('m1', 'r1', 10, { message: { model: 'mystery-model', id: 'm1', content: [], usage: { output_tokens: 10 } } }));
-    l.add(assistant('m2', 'r2', 10));
-    const t = l.totals();
-    expect(t.unpriced).toBe(1);
-    expect(t.usd).toBeCloseTo(10 * 25e-6 + 1 * 5e-6 + 100 * 0.5e-6, 12);
+    l.add(assistant('m1', 'r1', 10));
+    expect(l.responses()[0]).not.toHaveProperty('usd');
+    expect(l.totals()).not.toHaveProperty('usd');
   });
 });

@@ -10,9 +10,11 @@
  * Dedup is global across files: add() events from every file of the host (resume copies, subagent replays).
  * Only `assistant` events count; synthetic (`<synthetic>`) lines never do. On a tie the line carrying a
  * `speed` wins (as in ccusage v19+), else the first one seen stays.
+ *
+ * Tokens only: the laptop carries no price book; cost is computed centrally from @cctap/prices.
  */
 import type { CctapEvent, EventOf } from '@cctap/events';
-import type { TokenUsage } from '../pricing/price-usage.js';
+import type { TokenUsage } from './token-usage.js';
 
 export interface UsageResponse {
   key: string;
@@ -27,9 +29,6 @@ export interface UsageResponse {
   eventId: string;
   usage: TokenUsage;
   totalTokens: number;
-  usd: number | null;
-  unpriced: boolean;
-  priceVersion: string;
 }
 
 export interface UsageTotals {
@@ -42,10 +41,6 @@ export interface UsageTotals {
   cacheCreation1h: number;
   webSearchRequests: number;
   webFetchRequests: number;
-  /** Sum over priced responses. */
-  usd: number;
-  /** Responses whose model has no price (their cost is unknown, not zero). */
-  unpriced: number;
 }
 
 export function tokenTotal(u: TokenUsage): number {
@@ -92,9 +87,6 @@ export class UsageLedger {
         eventId: e.id,
         usage: p.usage,
         totalTokens: total,
-        usd: p.cost?.usd ?? null,
-        unpriced: p.cost?.unpriced ?? true,
-        priceVersion: p.cost?.priceVersion ?? '',
       },
     });
   }
@@ -106,7 +98,7 @@ export class UsageLedger {
   totals(): UsageTotals {
     const t: UsageTotals = {
       responses: 0, input: 0, output: 0, cacheCreation: 0, cacheRead: 0, cacheCreation5m: 0, cacheCreation1h: 0,
-      webSearchRequests: 0, webFetchRequests: 0, usd: 0, unpriced: 0,
+      webSearchRequests: 0, webFetchRequests: 0,
     };
     for (const { response: r } of this.byKey.values()) {
       t.responses += 1;
@@ -118,8 +110,6 @@ export class UsageLedger {
       t.cacheCreation1h += r.usage.cacheCreation1h;
       t.webSearchRequests += r.usage.webSearchRequests;
       t.webFetchRequests += r.usage.webFetchRequests;
-      if (r.usd === null) t.unpriced += 1;
-      else t.usd += r.usd;
     }
     return t;
   }
