@@ -1,7 +1,8 @@
 /**
  * `cctap report session --detail`: the analyzer's behavioral analysis of each session (the latest
  * session.summary stored in the `sessions` view): totals, tools, the most common tool bigrams and trigrams,
- * interval statistics and state transitions.
+ * interval statistics and state transitions; plus, from the stored events themselves (so they show even
+ * before the analyzer summarized a session), denied tool calls by kind and model refusals (migration 007).
  */
 import type { DerivedEvent } from '@cctap/events';
 import type { Store } from '../store/open-store.js';
@@ -19,6 +20,10 @@ export interface SessionDetail {
   lastActivity: string;
   /** null when the analyzer has not summarized the session (yet). */
   analysis: SessionSummary | null;
+  /** Denied tool calls by kind (`user-rejected`, `automode-blocked`, …); only kinds that occurred. */
+  denials: Record<string, number>;
+  /** Model refusals answered by a fallback model, per model pair. */
+  refusals: { originalModel: string; fallbackModel: string; count: number }[];
 }
 
 interface Row {
@@ -49,6 +54,27 @@ export async function sessionDetails(store: Store, opts: ReportOptions): Promise
     params,
     { readOnly: true },
   );
+  const key = (host: string, session: string) => `${host}\u001f${session}`;
+  const denials = new Map<string, Record<string, number>>();
+  const refusals = new Map<string, SessionDetail['refusals']>();
+  if (rows.length > 0) {
+    const inSessions = `(host, session_id) IN (SELECT host, session_id FROM sessions WHERE ${where.length ? where.join(' AND ') : '1'})`;
+    const [byKind, pairs] = await Promise.all([
+      store.query<{ host: string; session_id: string; kind: string; denials: number }>(
+        `SELECT host, session_id, kind, denials FROM denials_by_kind WHERE ${inSessions} ORDER BY kind`, params, { readOnly: true }),
+      store.query<{ host: string; session_id: string; original_model: string; fallback_model: string; refusals: number }>(
+        `SELECT host, session_id, original_model, fallback_model, count() AS refusals FROM refusals WHERE ${inSessions}
+         GROUP BY host, session_id, original_model, fallback_model ORDER BY refusals DESC, original_model, fallback_model`, params, { readOnly: true }),
+    ]);
+    for (const d of byKind) {
+      const k = key(d.host, d.session_id);
+      denials.set(k, { ...denials.get(k), [d.kind]: Number(d.denials) });
+    }
+    for (const p of pairs) {
+      const k = key(p.host, p.session_id);
+      refusals.set(k, [...(refusals.get(k) ?? []), { originalModel: p.original_model, fallbackModel: p.fallback_model, count: Number(p.refusals) }]);
+    }
+  }
   return rows.map((r) => ({
     host: r.host,
     sessionId: r.session_id,
@@ -57,7 +83,17 @@ export async function sessionDetails(store: Store, opts: ReportOptions): Promise
     startedAt: r.started_at,
     lastActivity: r.last_activity,
     analysis: r.analysis ? (JSON.parse(r.analysis) as SessionSummary) : null,
+    denials: denials.get(key(r.host, r.session_id)) ?? {},
+    refusals: refusals.get(key(r.host, r.session_id)) ?? [],
   }));
+}
+
+function denialsLine(d: SessionDetail): string | null {
+  const kinds = Object.entries(d.denials);
+  const parts: string[] = [];
+  if (kinds.length > 0) parts.push(`denied tool calls ${kinds.reduce((n, [, c]) => n + c, 0)}: ${kinds.map(([k, c]) => `${k} ${c}`).join(', ')}`);
+  if (d.refusals.length > 0) parts.push(`model refusals: ${d.refusals.map((r) => `${r.originalModel} -> ${r.fallbackModel} (${r.count})`).join(', ')}`);
+  return parts.length > 0 ? `  ${parts.join(' · ')}` : null;
 }
 
 const ms = (v: number | null): string => (v === null ? '-' : v >= 60_000 ? `${(v / 60_000).toFixed(1)} min` : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
@@ -65,12 +101,14 @@ const ms = (v: number | null): string => (v === null ? '-' : v >= 60_000 ? `${(v
 function renderOne(d: SessionDetail): string {
   const head = `Session ${d.sessionId}  ${d.project}  (${d.user}@${d.host})  ${d.startedAt} -> ${d.lastActivity}`;
   const a = d.analysis;
-  if (!a) return `${head}\n  no analysis yet (the analyzer summarizes a session as it runs and when it ends)`;
+  const denied = denialsLine(d);
+  if (!a) return [head, '  no analysis yet (the analyzer summarizes a session as it runs and when it ends)', ...(denied ? [denied] : [])].join('\n');
   const t = a.totals;
   const lines = [
     head,
     `  ${a.final ? 'ended' : 'open'} after ${ms(a.durationMs)} · models ${a.models.join(', ') || '-'} · ${t.prompts} prompts · ${t.turns} turns · ${t.assistantMessages} responses · ${t.subagents} subagents · ${t.compactions} compactions`,
     `  tools ${t.toolCalls} calls, ${t.toolErrors} errors, ${t.orphanedToolCalls} unanswered · API errors ${t.apiErrors} · tokens ${formatNumber(t.tokens.total)} · cost ${formatCost(t.costUsd)}${t.unpricedResponses > 0 ? ` + ${t.unpricedResponses} unpriced responses` : ''}`,
+    ...(denied ? [denied] : []),
     `  gaps between events: median ${ms(a.eventGapMs.median)}, p90 ${ms(a.eventGapMs.p90)}, max ${ms(a.eventGapMs.max)} · tool durations: median ${ms(a.toolDurationMs.median)}, p90 ${ms(a.toolDurationMs.p90)}`,
   ];
   if (a.tools.length > 0) {

@@ -1,4 +1,4 @@
-/** Contract event -> one row of `events` (migration 001). Pure. */
+/** Contract event -> one row of `events` (migrations 001 and 007). Pure. */
 import type { CctapEvent } from '@cctap/events';
 import { toClickHouseTime } from './clickhouse-time.js';
 
@@ -24,6 +24,22 @@ export interface EventRow {
   payload: string;
   source_path: string;
   source_offset: number;
+  // Migration 007: optional line facts ('' / 0 when absent) and payload facts worth a column.
+  entrypoint: string;
+  prompt_id: string;
+  origin: string;
+  attribution_agent: string;
+  attribution_skill: string;
+  attribution_mcp_server: string;
+  attribution_mcp_tool: string;
+  attribution_plugin: string;
+  source_tool_use_id: string;
+  workflow_run_id: string;
+  spawn_depth: number;
+  effort: string;
+  cache_miss_reason: string;
+  cache_miss_tokens: number;
+  denial_kind: string;
 }
 
 export function toEventRow(e: CctapEvent): EventRow {
@@ -49,5 +65,21 @@ export function toEventRow(e: CctapEvent): EventRow {
     payload: JSON.stringify(e.payload),
     source_path: e.source.path,
     source_offset: e.source.offset,
+    entrypoint: e.entrypoint ?? '',
+    prompt_id: e.promptId ?? '',
+    origin: e.origin ?? '',
+    attribution_agent: e.attribution?.agent ?? '',
+    attribution_skill: e.attribution?.skill ?? '',
+    attribution_mcp_server: e.attribution?.mcpServer ?? '',
+    attribution_mcp_tool: e.attribution?.mcpTool ?? '',
+    attribution_plugin: e.attribution?.plugin ?? '',
+    source_tool_use_id: e.sourceToolUseId ?? '',
+    workflow_run_id: e.workflowRunId ?? '',
+    // The column is UInt8; Claude Code caps nesting at 5.
+    spawn_depth: Math.min(e.spawnDepth ?? 0, 255),
+    effort: e.type === 'assistant' ? (e.payload.effort ?? '') : '',
+    cache_miss_reason: e.type === 'assistant' ? (e.payload.cacheMiss?.reason ?? '') : '',
+    cache_miss_tokens: e.type === 'assistant' ? (e.payload.cacheMiss?.missedTokens ?? 0) : 0,
+    denial_kind: e.type === 'denial' ? e.payload.kind : e.type === 'tool.result' ? (e.payload.denialKind ?? '') : '',
   };
 }

@@ -1,0 +1,130 @@
+/**
+ * The 2026 transcript format end to end, as a user runs it: `cctap up --once --privacy full` on the synthetic
+ * 2.1.121-2.1.332 fixtures (test/fixtures/synthetic-2026), then the store read back with `cctap sql` and
+ * `cctap report session --detail --json`. Expectations are counted from the fixture files themselves.
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/paths.js';
+import { cli, sqlJson, startUp } from './support/run-cctap.js';
+
+const FIXTURES = join(REPO_ROOT, 'test/fixtures/synthetic-2026');
+const session = (n: number) => `7a1c0d2e-2026-4a5b-9c3d-${String(n).padStart(12, '0')}`;
+
+function transcripts(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? transcripts(p) : name.endsWith('.jsonl') ? [p] : [];
+  });
+}
+
+/** Non-empty lines of every fixture transcript, split on \n only (a NEL inside a string is not a line end). */
+const fixtureLines = (): Record<string, unknown>[] =>
+  transcripts(FIXTURES).flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>));
+
+let dir: string;
+let root: string;
+let data: string;
+let upStdout = '';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cctap-e2e-2026-'));
+  root = join(dir, 'claude');
+  data = join(dir, 'data');
+  cpSync(FIXTURES, root, { recursive: true });
+  const up = startUp(['--root', root, '--data', data, '--once', '--privacy', 'full', '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0']);
+  const code = await up.exit;
+  upStdout = up.stdout();
+  if (code !== 0) throw new Error(`cctap up --once exited ${code}:\n${up.stderr().slice(-3000)}`);
+}, 120_000);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('2026 transcripts through cctap up --once', () => {
+  it('stores every line, nothing unknown, malformed or invalid', async () => {
+    const lines = fixtureLines();
+    const [c] = await sqlJson<Record<string, number>>(data, `SELECT
+      (SELECT uniqExact(source_path, source_offset) FROM events WHERE type != 'heartbeat') AS lines,
+      (SELECT count() FROM events WHERE type IN ('unknown', 'malformed')) AS unknown,
+      (SELECT count() FROM invalid_events) AS invalid`);
+    expect(c).toEqual({ lines: lines.length, unknown: 0, invalid: 0 });
+    expect(upStdout).toContain('"msg":"summary"');
+  });
+
+  it('denials are queryable by kind, with the tool taken from the call', async () => {
+    const want = fixtureLines().filter((l) => typeof l.toolDenialKind === 'string').map((l) => l.toolDenialKind as string).sort();
+    expect(want).toEqual(['automode-blocked', 'permission-rule', 'user-rejected']);
+    const byKind = await sqlJson<{ kind: string; denials: number }>(data, 'SELECT kind, sum(denials) AS denials FROM denials_by_kind GROUP BY kind ORDER BY kind');
+    expect(byKind).toEqual(want.map((kind) => ({ kind, denials: 1 })));
+    const rows = await sqlJson<{ session_id: string; kind: string; tool_name: string; tool_use_id: string }>(data,
+      'SELECT session_id, kind, tool_name, tool_use_id FROM denials ORDER BY tool_use_id');
+    expect(rows).toEqual([
+      { session_id: session(1), kind: 'user-rejected', tool_name: 'Bash', tool_use_id: 'toolu_01AbcRejected0000000001' },
+      { session_id: session(1), kind: 'automode-blocked', tool_name: 'Bash', tool_use_id: 'toolu_01AutoBlocked000000000002' },
+      { session_id: session(1), kind: 'permission-rule', tool_name: 'Edit', tool_use_id: 'toolu_01RuleDenied0000000000003' },
+    ]);
+  });
+
+  it('refusals are queryable with their retracted line uuids', async () => {
+    const sys = fixtureLines().find((l) => l.subtype === 'model_refusal_fallback')!;
+    const rows = await sqlJson<{ session_id: string; original_model: string; fallback_model: string; retracted_uuids: string[] }>(data,
+      'SELECT session_id, original_model, fallback_model, retracted_uuids FROM refusals');
+    expect(rows).toEqual([{ session_id: session(2), original_model: 'claude-fable-5', fallback_model: 'claude-opus-4-8', retracted_uuids: sys.retractedMessageUuids }]);
+  });
+
+  it('keeps the line facts users filter on as columns', async () => {
+    const rows = await sqlJson<Record<string, string | number>>(data, `SELECT
+      (SELECT groupUniqArray(entrypoint) FROM events WHERE entrypoint != '') AS entrypoints,
+      (SELECT uniqExact(prompt_id) FROM events WHERE prompt_id != '') AS prompt_ids,
+      (SELECT groupUniqArray(effort) FROM events WHERE type = 'assistant' AND effort != '') AS efforts,
+      (SELECT sum(cache_miss_tokens) FROM events FINAL WHERE cache_miss_reason = 'tools_changed') AS cache_missed,
+      (SELECT groupUniqArray(attribution_skill) FROM events WHERE attribution_skill != '') AS skills,
+      (SELECT groupUniqArray(attribution_mcp_server) FROM events WHERE attribution_mcp_server != '') AS mcp_servers,
+      (SELECT groupUniqArray(spawn_depth) FROM events WHERE spawn_depth > 0) AS depths,
+      (SELECT uniqExact(id) FROM events WHERE workflow_run_id = 'wf_1a2b3c4d-5e6') AS workflow_events,
+      (SELECT uniqExact(id) FROM events WHERE type = 'meta' AND JSONExtractString(payload, 'lineType') = 'workflow-journal' AND session_id = '${session(4)}') AS journal_events`);
+    const r = rows[0]!;
+    expect([...(r.entrypoints as unknown as string[])].sort()).toEqual(['claude-desktop', 'claude-vscode', 'cli', 'sdk-cli']);
+    expect(r.prompt_ids).toBe(new Set(fixtureLines().map((l) => l.promptId).filter((p) => typeof p === 'string')).size);
+    expect([...(r.efforts as unknown as string[])].sort()).toEqual(['high', 'medium']);
+    expect(r.cache_missed).toBe(14804);
+    expect(r.skills).toEqual(['docs-style']);
+    expect(r.mcp_servers).toEqual(['docs']);
+    expect([...(r.depths as unknown as number[])].sort()).toEqual([1, 2]);
+    expect(r.workflow_events).toBeGreaterThan(2);
+    expect(r.journal_events).toBe(2);
+  });
+
+  it('no header value and no base64 payload reached the store, with --privacy full', async () => {
+    const [c] = await sqlJson<Record<string, number>>(data, `SELECT
+      countIf(position(payload, 'SECRET') > 0) AS secrets,
+      countIf(position(payload, 'iVBORw0KGgo') > 0 OR position(payload, 'JVBERi0') > 0) AS base64,
+      max(length(payload)) AS longest
+      FROM events`);
+    expect(c).toEqual({ secrets: 0, base64: 0, longest: expect.any(Number) as number });
+    expect(c!.longest).toBeLessThan(20_000);
+  });
+
+  it('report session --detail --json counts denials by kind and refusals per session', async () => {
+    const r = await cli(['report', 'session', '--detail', '--json', '--tz', 'UTC', '--data', data]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { details: { sessionId: string; denials: Record<string, number>; refusals: unknown[]; analysis: { totals: { denials?: Record<string, number>; refusals?: number } } | null }[] };
+    const byId = new Map(out.details.map((d) => [d.sessionId, d]));
+    const s1 = byId.get(session(1))!;
+    expect(s1.denials).toEqual({ 'automode-blocked': 1, 'permission-rule': 1, 'user-rejected': 1 });
+    expect(s1.analysis!.totals.denials).toEqual({ 'user-rejected': 1, 'permission-rule': 1, 'automode-blocked': 1, 'automode-unavailable': 0, 'automode-parsing-error': 0 });
+    const s2 = byId.get(session(2))!;
+    expect(s2.refusals).toEqual([{ originalModel: 'claude-fable-5', fallbackModel: 'claude-opus-4-8', count: 1 }]);
+    expect(s2.analysis!.totals.refusals).toBe(1);
+    expect(byId.get(session(3))!.denials).toEqual({});
+
+    const text = await cli(['report', 'session', '--detail', '--tz', 'UTC', '--data', data]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('denied tool calls 3: automode-blocked 1, permission-rule 1, user-rejected 1');
+    expect(text.stdout).toContain('model refusals: claude-fable-5 -> claude-opus-4-8 (1)');
+  });
+});
