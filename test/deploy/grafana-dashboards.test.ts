@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openStore, type Store } from '@cctap/sink';
+import { priceResponse, shippedBook } from '@cctap/prices';
+import { migrate, openStore, syncPrices, type Store } from '@cctap/sink';
 import { REPO_ROOT } from './support/repo.js';
 
 interface Target { refId: string; datasource: { type: string; uid: string }; rawSql?: string; expr?: string; queryType?: string }
@@ -60,18 +61,21 @@ describe('Grafana dashboards', () => {
 describe('the dashboards\' ClickHouse queries on the migrated schema', () => {
   let store: Store;
   let data: string;
+  let ts: string;
 
   beforeAll(async () => {
     data = mkdtempSync(join(tmpdir(), 'cctap-dash-'));
     store = await openStore({ dataDir: data });
     await migrate(store);
-    const ts = new Date(Date.now() - 3600_000).toISOString();
+    ts = new Date(Date.now() - 3600_000).toISOString();
     // One priced response seen twice (the max rule keeps the larger line) and one unpriced response.
     await store.insert('usage', [
       { message_id: 'm1', request_id: 'r1', scope: '', ts, event_id: '00000000-0000-4000-8000-000000000001', host: 'h1', user: 'ana', session_id: 's1', project: '/repo/a', model: 'claude-sonnet-4-5', input_tokens: 10, output_tokens: 5, total_tokens: 15, cost_usd: 0.5 },
       { message_id: 'm1', request_id: 'r1', scope: '', ts, event_id: '00000000-0000-4000-8000-000000000002', host: 'h1', user: 'ana', session_id: 's1', project: '/repo/a', model: 'claude-sonnet-4-5', input_tokens: 10, output_tokens: 50, total_tokens: 60, cost_usd: 1.25 },
       { message_id: 'm2', request_id: 'r2', scope: '', ts, event_id: '00000000-0000-4000-8000-000000000003', host: 'h2', user: 'bo', session_id: 's2', project: '/repo/b', model: 'mystery-model', input_tokens: 1, output_tokens: 1, total_tokens: 2, cost_usd: null, unpriced: true },
     ]);
+    // The store prices from its book, not from the rows' host-side cost.
+    await syncPrices(store, shippedBook());
   });
 
   afterAll(async () => {
@@ -97,10 +101,15 @@ describe('the dashboards\' ClickHouse queries on the migrated schema', () => {
   it('the usage panels count each response once, by the max rule, and never price the unpriced', async () => {
     const usage = dashboards.find((x) => x.d.uid === 'cctap-usage')!.d;
     const sqlOf = (title: string) => expandMacros(usage.panels.find((p) => p.title === title)!.targets[0]!.rawSql!);
-    expect(await store.query(sqlOf('Cost (USD) in range'))).toEqual([{ cost: 1.25 }]);
+    const tokens = { input: 10, output: 50, cacheCreation: 0, cacheRead: 0, cacheCreation5m: 0, cacheCreation1h: 0, webSearchRequests: 0, webFetchRequests: 0 };
+    const m1 = priceResponse(shippedBook(), { model: 'claude-sonnet-4-5', ts, usage: tokens, speed: null, inferenceGeo: null }).usd!;
+    const [{ cost }] = await store.query<{ cost: number }>(sqlOf('Cost (USD) in range')) as [{ cost: number }];
+    expect(cost).toBeCloseTo(m1, 12);
     expect(await store.query(sqlOf('Tokens in range'))).toEqual([{ tokens: 62 }]);
     expect(await store.query(sqlOf('Unpriced responses'))).toEqual([{ unpriced: 1 }]);
     const byModel = await store.query<{ model: string; cost: number | null }>(sqlOf('Cost by model'));
-    expect(byModel).toEqual([{ model: 'claude-sonnet-4-5', cost: 1.25 }, { model: 'mystery-model', cost: null }]);
+    expect(byModel.map((r) => r.model)).toEqual(['claude-sonnet-4-5', 'mystery-model']);
+    expect(byModel[0]!.cost).toBeCloseTo(m1, 12);
+    expect(byModel[1]!.cost).toBeNull();
   });
 });
