@@ -3,7 +3,8 @@
  * same verdict on every document: all events the normalizer makes from the real fixtures, hand-made invalid
  * documents, and batches.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createContractValidator, type ContractValidator } from './ajv/index.js';
@@ -14,6 +15,10 @@ import { MAX_ID_CHARS, MAX_TEXT_CHARS } from './limits.js';
 import { SCHEMA_VERSION } from './schema-version.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/real/', import.meta.url));
+/** The 2.1.121-2.1.332 shapes: denials, refusals, every metadata type, the optional envelope facts. */
+const SYNTHETIC_2026 = fileURLToPath(new URL('../../../test/fixtures/synthetic-2026/', import.meta.url));
+const transcriptsUnder = (dir: string): string[] =>
+  readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? transcriptsUnder(join(dir, n)) : n.endsWith('.jsonl') ? [join(dir, n)] : []));
 
 /**
  * The normalizer depends on this package, so this package cannot reference it at build time; the test loads
@@ -36,6 +41,12 @@ beforeAll(async () => {
       realEvents.push(...s.push(readFileSync(`${FIXTURES}${f}`)).flatMap((l) => l.events));
     }
   }
+  for (const privacy of ['full', 'metadata']) {
+    for (const f of transcriptsUnder(SYNTHETIC_2026)) {
+      const s = new TranscriptStream({ host: 'test-host', user: 'dev', path: f, fileId: fileId(1, 2, f), privacy, startOffset: 0, lastTs: null, fileTs: '2026-01-01T00:00:00.000Z', spawnDepth: 1 });
+      realEvents.push(...s.push(readFileSync(f)).flatMap((l) => l.events));
+    }
+  }
   // One malformed line, so that type is covered too.
   const s = new TranscriptStream({ host: 'test-host', user: 'dev', path: '/x.jsonl', fileId: 'f', privacy: 'redacted', startOffset: 0, lastTs: null, fileTs: '2026-01-01T00:00:00.000Z' });
   realEvents.push(...s.push(new TextEncoder().encode('{oops\n')).flatMap((l) => l.events));
@@ -56,7 +67,7 @@ describe('zod and ajv agree', () => {
   it('on every event normalized from the real fixtures (all valid)', () => {
     expect(realEvents.length).toBeGreaterThan(3000);
     const types = new Set(realEvents.map((e) => e.type));
-    for (const t of ['prompt', 'assistant', 'tool.call', 'tool.result', 'compaction', 'interrupt', 'system', 'meta', 'malformed']) expect(types).toContain(t);
+    for (const t of ['prompt', 'assistant', 'tool.call', 'tool.result', 'compaction', 'interrupt', 'denial', 'refusal', 'system', 'meta', 'malformed']) expect(types).toContain(t);
     const disagreements = realEvents.map((e) => ({ e, v: verdicts(e) })).filter(({ v }) => !v.zod || !v.ajv);
     expect(disagreements.map(({ e, v }) => `${e.type}@${e.source.offset} zod=${v.zod} ajv=${v.ajv} ${validator.event(e).errors.join('; ')}`)).toEqual([]);
   });
@@ -97,6 +108,12 @@ describe('zod and ajv agree', () => {
     ['bad label key', () => ({ ...find('prompt'), labels: { 'bad key': 'v' } })],
     ['label value not a string', () => ({ ...find('prompt'), labels: { team: 1 } })],
     ['too many unknown keys', () => ({ ...find('prompt'), type: 'unknown', payload: { lineType: 'x', keys: Array.from({ length: 65 }, (_, i) => `k${i}`), chars: 1 } })],
+    ['bad enum (denial kind)', () => { const e = find('denial'); return { ...e, payload: { ...e.payload, kind: 'interrupted' } }; }],
+    ['bad enum (tool.result denialKind)', () => { const e = find('tool.result'); return { ...e, payload: { ...e.payload, denialKind: 'cancelled' } }; }],
+    ['refusal retractedUuids not an array', () => { const e = find('refusal'); return { ...e, payload: { ...e.payload, retractedUuids: 'u1' } }; }],
+    ['extra attribution field', () => ({ ...find('prompt'), attribution: { agent: 'a', team: 'b' } })],
+    ['negative spawnDepth', () => ({ ...find('prompt'), spawnDepth: -1 })],
+    ['cacheMiss without reason', () => { const e = find('assistant'); return { ...e, payload: { ...e.payload, cacheMiss: { missedTokens: 3 } } }; }],
     ['tool.call without toolUseId', () => { const e = find('tool.call'); const { toolUseId: _t, ...p } = e.payload as Record<string, unknown>; return { ...e, payload: p }; }],
   ];
 
