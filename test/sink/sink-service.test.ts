@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchMsgId, encodeBatch, topology } from '@cctap/events';
 import { connectNats, createInProcessBus, createJetStreamBus, createMetrics, provision } from '@cctap/kit';
+import { shippedBook } from '@cctap/prices';
 import { DEFAULT_RETENTION, batchRows, createSink, migrate, openStore, periodReport, type Store } from '@cctap/sink';
 import type { Batch } from '@cctap/events';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -38,8 +39,19 @@ async function byDayModel() {
   return r.rows
     .flatMap((d) => d.modelBreakdowns.map((b) => ({
       date: String(d.date), model: b.modelName, input: b.inputTokens, output: b.outputTokens, cacheCreation: b.cacheCreationTokens, cacheRead: b.cacheReadTokens,
+      cost: b.cost,
     })))
     .sort((a, b) => (a.date + a.model).localeCompare(b.date + b.model));
+}
+
+/** The max rule from the JSON lines, priced by the book the sink prices with (its default, the shipped one). */
+function expected() {
+  return microDollars(expectedDailyByModel(shippedBook()));
+}
+
+/** Costs to the micro-dollar: SQL and TypeScript add the same numbers in different orders. */
+function microDollars<T extends { cost: number | null }>(rows: T[]): T[] {
+  return rows.map((r) => ({ ...r, cost: r.cost === null ? null : Number(r.cost.toFixed(6)) }));
 }
 
 async function countUsageRows(batches: readonly Batch[]): Promise<number> {
@@ -108,7 +120,7 @@ describe('sink service on JetStream', () => {
     };
     await until(async () => (await drained('sink-events')) && (await drained('sink-invalid')), 30_000, 'the sink to drain');
 
-    expect(await byDayModel()).toEqual(expectedDailyByModel());
+    expect(microDollars(await byDayModel())).toEqual(expected());
     const ev = await store.query<{ n: number; u: number }>('SELECT count() AS n, uniqExact(id) AS u FROM events FINAL');
     expect(Number(ev[0]!.n)).toBe(batches.reduce((s, b) => s + b.events.length, 0));
     expect(Number(ev[0]!.u)).toBe(Number(ev[0]!.n));
@@ -177,7 +189,7 @@ describe('sink service while ClickHouse is unreachable', () => {
     const after = await store.query<{ n: number; u: number }>('SELECT count() AS n, uniqExact(id) AS u FROM events FINAL');
     expect(Number(after[0]!.n)).toBe(Number(before[0]!.n));
     expect(Number(after[0]!.u)).toBe(Number(after[0]!.n));
-    expect(await byDayModel()).toEqual(expectedDailyByModel());
+    expect(microDollars(await byDayModel())).toEqual(expected());
     // Every row went in at least once. More is allowed: with this test's 2 s ack_wait a flush that waits
     // longer on a loaded machine is redelivered to the other fetch loop; the tables absorb it (checked above).
     expect(sink2.health().details.rowsInserted).toBeGreaterThanOrEqual(batches.reduce((s, b) => s + b.events.length, 0) + (await countUsageRows(batches)));
