@@ -22,7 +22,7 @@ import type { ConsumerKey } from '@cctap/events';
 import { RetryableError, silentLogger, type Bus, type BusMessage, type Logger, type Metrics, type Subscription } from '@cctap/kit';
 import { shippedBook, type PriceBook } from '@cctap/prices';
 import { PriceWatch } from '../prices/price-watch.js';
-import { StoreQueryError, StoreUnavailableError } from '../store/errors.js';
+import { StoreQueryError, StoreResourceError, StoreUnavailableError } from '../store/errors.js';
 import { insertRows } from '../store/insert-rows.js';
 import type { Store } from '../store/open-store.js';
 import { decodeMessages, messageId, type DecodedFlush, type SinkTable } from './decode-messages.js';
@@ -81,14 +81,19 @@ interface Fetched {
   decoded: DecodedFlush;
 }
 
+/** Resolves after `ms` or at the abort, whichever is first; leaves no listener behind (it runs once per retry). */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(t);
       resolve();
-    }, { once: true });
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 export function createSink(o: SinkOptions): SinkService {
@@ -131,7 +136,12 @@ export function createSink(o: SinkOptions): SinkService {
           throw err;
         }
         m.error(table, 'unavailable');
-        if (!state.storeUnavailable) log.warn('store unavailable, holding the flush and retrying', { table, err });
+        if (!state.storeUnavailable) {
+          // Out of disk (or memory, parts, descriptors): nothing is acknowledged while this lasts, so the
+          // transcripts stay the spool; freeing the resource resumes where it stopped.
+          if (err instanceof StoreResourceError) log.warn(`store out of resources (${err.message.slice(0, 160)}): holding the flush and retrying; free disk or memory and it resumes`, { table });
+          else log.warn('store unavailable, holding the flush and retrying', { table, err });
+        }
         state.storeUnavailable = true;
         if (stopping.signal.aborted) throw new RetryableError('sink stopping while the store is unavailable', { delayMs: 1000, cause: err });
         await sleep(delay, stopping.signal);

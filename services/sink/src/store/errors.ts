@@ -2,7 +2,16 @@
 
 /** The store could not be reached or did not answer (network, server restart, engine busy): retry later. */
 export class StoreUnavailableError extends Error {
-  override readonly name = 'StoreUnavailableError';
+  override readonly name: string = 'StoreUnavailableError';
+}
+
+/**
+ * The store ran out of something (disk, memory, parts, file descriptors, time): the same insert lands once
+ * there is room again. A kind of unavailability, so every caller that holds and retries on
+ * StoreUnavailableError does the same here, and nothing is dead-lettered or acknowledged while it lasts.
+ */
+export class StoreResourceError extends StoreUnavailableError {
+  override readonly name = 'StoreResourceError';
 }
 
 /** The SQL or the data was rejected by ClickHouse: retrying the same request fails the same way. */
@@ -17,12 +26,43 @@ export class StoreBusyError extends Error {
 
 const TRANSIENT = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|Timeout|timed out|ENOTFOUND|EAI_AGAIN|other side closed|fetch failed/i;
 
-/** Sorts an error thrown by @clickhouse/client into one of the classes above. */
+/**
+ * ClickHouse error codes (src/Common/ErrorCodes.cpp) that mean "out of a resource, try again later", not "this
+ * data is wrong": 159 TIMEOUT_EXCEEDED, 173 CANNOT_ALLOCATE_MEMORY, 202 TOO_MANY_SIMULTANEOUS_QUERIES,
+ * 203 NO_FREE_CONNECTION, 241 MEMORY_LIMIT_EXCEEDED, 243 NOT_ENOUGH_SPACE, 252 TOO_MANY_PARTS.
+ */
+const RESOURCE_CODES = new Set([159, 173, 202, 203, 241, 243, 252]);
+/**
+ * Codes that are a resource only when the operating system said so (ENOSPC, EMFILE, ENFILE, EDQUOT in the
+ * message): 74/75 CANNOT_READ/WRITE_FROM/TO_FILE_DESCRIPTOR, 76 CANNOT_OPEN_FILE, 425 SYSTEM_ERROR,
+ * 1000 POCO_EXCEPTION, 1001 STD_EXCEPTION, 1002 UNKNOWN_EXCEPTION.
+ */
+const FILE_CODES = new Set([74, 75, 76, 425, 1000, 1001, 1002]);
+const OS_RESOURCE = /errno: (?:28|24|23|122)\b|No space left on device|Too many open files|Disk quota exceeded/i;
+
+/** The ClickHouse error code of an error from either engine: the client's `code`, else the message's `Code: N.` */
+function clickHouseCode(err: unknown, message: string): number | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^\d+$/.test(code)) return Number(code);
+  if (typeof code === 'number') return code;
+  const m = /\bCode: (\d+)\./.exec(message);
+  return m ? Number(m[1]) : null;
+}
+
+/** Sorts an error thrown by @clickhouse/client or the embedded engine into one of the classes above. */
 export function classifyStoreError(err: unknown): Error {
   if (err instanceof StoreUnavailableError || err instanceof StoreQueryError || err instanceof StoreBusyError) return err;
   const message = err instanceof Error ? err.message : String(err);
   const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return new StoreUnavailableError(message, { cause: err });
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+    return code === 'ENOSPC' || code === 'EMFILE' || code === 'ENFILE'
+      ? new StoreResourceError(message, { cause: err })
+      : new StoreUnavailableError(message, { cause: err });
+  }
+  const ch = clickHouseCode(err, message);
+  if (ch !== null && (RESOURCE_CODES.has(ch) || (FILE_CODES.has(ch) && OS_RESOURCE.test(message)))) {
+    return new StoreResourceError(message, { cause: err });
+  }
   if (TRANSIENT.test(message)) return new StoreUnavailableError(message, { cause: err });
   return new StoreQueryError(message, { cause: err });
 }
