@@ -5,10 +5,12 @@
  * Receivers and rules come from `--rules <file>` (YAML/JSON, reloaded when it changes); without one, the
  * shipped rule pack runs and `--webhook-url` / `--slack-webhook-url` name the receivers.
  */
+import { z } from 'zod';
 import { baseConfigShape, ConfigError, loadConfig, natsConfigShape } from '@cctap/kit';
 import { createAlerter, MissingBucketError, openKvStores } from '@cctap/alerter';
 import { alerterRulesFrom, alerterRulesShape } from '../alerter-rules.js';
 import { runNatsServiceCommand } from '../nats-service-command.js';
+import { priceBookOf } from '../price-book-of.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -16,6 +18,8 @@ const shape = {
   ...baseConfigShape,
   ...natsConfigShape,
   ...alerterRulesShape,
+  /** Price file over the shipped book (env CCTAP_PRICES; default ~/.cctap/prices.json when it exists). */
+  prices: z.string().optional(),
 };
 
 export const command: Command = {
@@ -24,11 +28,12 @@ export const command: Command = {
     runCommand('alerter', async () => {
       const cfg = loadConfig({ shape, argv });
       const rules = alerterRulesFrom(cfg);
+      const prices = priceBookOf(cfg.prices);
       return runNatsServiceCommand('alerter', cfg, async ({ nc, bus, topology, logger, metrics }) => {
         const stores = await openKvStores(nc, topology).catch((err: unknown) => {
           throw err instanceof MissingBucketError ? new ConfigError(err.message) : err;
         });
-        return [createAlerter({ bus, topology, rules, logger, metrics, state: stores.alerts, silences: stores.silences })];
+        return [createAlerter({ bus, topology, rules, logger, metrics, prices, state: stores.alerts, silences: stores.silences })];
       });
     }),
 };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { baseConfigShape, loadConfig, natsConfigShape } from '@cctap/kit';
 import { createAnalyzer, openKvStateStore } from '@cctap/analyzer';
 import { runNatsServiceCommand } from '../nats-service-command.js';
+import { priceBookOf } from '../price-book-of.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -21,6 +22,8 @@ const shape = {
   metricsByProject: z.boolean().optional(),
   metricsByUser: z.boolean().optional(),
   fetchBatch: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Price file over the shipped book (env CCTAP_PRICES; default ~/.cctap/prices.json when it exists). */
+  prices: z.string().optional(),
 };
 
 export const command: Command = {
@@ -28,11 +31,12 @@ export const command: Command = {
   run: (argv) =>
     runCommand('analyzer', async () => {
       const cfg = loadConfig({ shape, argv });
-      const { fetchBatch, ...rest } = cfg;
+      const { fetchBatch, prices: priceFile, ...rest } = cfg;
+      const prices = priceBookOf(priceFile);
       const analyzerKeys = ['idleMs', 'endMs', 'waitingMs', 'contextThreshold', 'loopCount', 'errorBurstCount', 'anomalyZ', 'maxSessions', 'metricsByProject', 'metricsByUser'] as const;
       const config = Object.fromEntries(analyzerKeys.filter((k) => rest[k] !== undefined).map((k) => [k, rest[k]]));
       return runNatsServiceCommand('analyzer', cfg, async ({ nc, bus, topology, logger, metrics }) => [
-        createAnalyzer({ bus, topology, logger, metrics, store: await openKvStateStore(nc, topology.bucket('analyzer')), config, batchSize: fetchBatch }),
+        createAnalyzer({ bus, topology, logger, metrics, store: await openKvStateStore(nc, topology.bucket('analyzer')), config, batchSize: fetchBatch, prices }),
       ]);
     }),
 };

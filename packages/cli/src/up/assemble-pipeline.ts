@@ -68,7 +68,7 @@ export interface PipelineOptions {
   metrics: Metrics;
   /** Sees every message the validator, analyzer and alerter published (the live feed). */
   onPublished: PublishedHook;
-  /** The book the store prices with (synced at start and when a new model arrives). */
+  /** The book the store, the analyzer and the alerter price with (synced at start and when a new model arrives). */
   prices?: PriceBook;
   /** Runs after every service stopped and before the store closes (the final summary). */
   beforeClose?: (store: Store) => Promise<void>;
@@ -120,12 +120,13 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
 
     const sink = createSink({ bus, store, hostOf: (s) => t.hostOf(s), logger: log, metrics, ...(o.prices ? { prices: o.prices } : {}), ...(nc ? { pending: await jetStreamPending(nc, t) } : {}) });
     const kv = nc ? await openKvStores(nc, t) : null;
-    const alerter = createAlerter({ bus: tapped, topology: t, rules: alerterRulesFrom(cfg), logger: log, metrics, ...(kv ? { state: kv.alerts, silences: kv.silences } : {}) });
+    const alerter = createAlerter({ bus: tapped, topology: t, rules: alerterRulesFrom(cfg), logger: log, metrics, ...(o.prices ? { prices: o.prices } : {}), ...(kv ? { state: kv.alerts, silences: kv.silences } : {}) });
     const analyzer = createAnalyzer({
       bus: tapped,
       topology: t,
       logger: log,
       metrics,
+      ...(o.prices ? { prices: o.prices } : {}),
       store: nc ? await openKvStateStore(nc, t.bucket('analyzer')) : new MemoryStateStore(),
     });
     const validator = createValidatorService({ bus: tapped, topology: t, logger: log, metrics });
