@@ -109,11 +109,15 @@ describe('2026 transcripts through cctap up --once', () => {
     expect(c!.longest).toBeLessThan(20_000);
   });
 
-  it('report session --detail --json counts denials by kind and refusals per session', async () => {
+  it('report session (--detail, --json) counts denials by kind and refusals per session', async () => {
     const r = await cli(['report', 'session', '--detail', '--json', '--tz', 'UTC', '--data', data]);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { details: { sessionId: string; denials: Record<string, number>; refusals: unknown[]; analysis: { totals: { denials?: Record<string, number>; refusals?: number } } | null }[] };
+    const out = JSON.parse(r.stdout) as { sessions: { sessionId: string; denials: Record<string, number> }[]; details: { sessionId: string; denials: Record<string, number>; refusals: unknown[]; analysis: { totals: { denials?: Record<string, number>; refusals?: number } } | null }[] };
     const byId = new Map(out.details.map((d) => [d.sessionId, d]));
+    // The ccusage-shaped session rows carry the same counts.
+    const rows = new Map(out.sessions.map((x) => [x.sessionId, x.denials]));
+    expect(rows.get(session(1))).toEqual({ 'automode-blocked': 1, 'permission-rule': 1, 'user-rejected': 1 });
+    expect(rows.get(session(2))).toEqual({});
     const s1 = byId.get(session(1))!;
     expect(s1.denials).toEqual({ 'automode-blocked': 1, 'permission-rule': 1, 'user-rejected': 1 });
     expect(s1.analysis!.totals.denials).toEqual({ 'user-rejected': 1, 'permission-rule': 1, 'automode-blocked': 1, 'automode-unavailable': 0, 'automode-parsing-error': 0 });

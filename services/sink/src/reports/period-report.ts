@@ -10,6 +10,7 @@ import type { Store } from '../store/open-store.js';
 import { DIMENSION_COLUMN, dayWindow, type Dimension, type ReportOptions } from './options.js';
 import { storedBookVersion } from './price-book-version.js';
 import { responsesSql } from './responses-sql.js';
+import { denialsBySession } from './session-denials.js';
 import { sumBreakdowns, toBreakdown, type ModelBreakdown, type ModelRow, type UsageTotals } from './usage-totals.js';
 
 export type PeriodKind = 'daily' | 'weekly' | 'monthly' | 'session';
@@ -71,7 +72,11 @@ export async function periodReport(store: Store, kind: PeriodKind, opts: ReportO
     WHERE ${win.where}
     GROUP BY period, dim, model
     ORDER BY period, dim, model`;
-  const [rows, priceBook] = await Promise.all([store.query<GroupRow>(sql, win.params), storedBookVersion(store)]);
+  const [rows, priceBook, denials] = await Promise.all([
+    store.query<GroupRow>(sql, win.params),
+    storedBookVersion(store),
+    kind === 'session' ? denialsBySession(store, win.where, win.params) : null,
+  ]);
 
   const groups = new Map<string, { period: string; dim: string; items: ModelBreakdown[]; unpriced: Set<string>; last: string; project: string }>();
   const allItems: ModelBreakdown[] = [];
@@ -110,6 +115,8 @@ export async function periodReport(store: Store, kind: PeriodKind, opts: ReportO
     if (kind === 'session') {
       row.lastActivity = g.last;
       row.projectPath = g.project;
+      // Not a ccusage field: denied tool calls by kind (Claude Code 2.1.193+), {} when none.
+      row.denials = denials?.get(g.period) ?? {};
     }
     out.push(row);
   }
