@@ -5,8 +5,9 @@ import type { Command } from './registry.js';
 
 const USAGE = `usage: cctap sql "<query>" [--format table|json] [--clickhouse URL | --data DIR]
 
-Read-only (SELECT, SHOW, DESCRIBE). Tables: events, usage, invalid_events, derived, alerts;
-views: usage_responses (one row per API response, deduplicated), tool_spans, sessions.
+Read-only (SELECT, SHOW, DESCRIBE). Tables: events, usage, invalid_events, derived, alerts, prices, price_syncs;
+views: usage_responses (one row per API response, deduplicated and priced with the synced price book),
+retractions (responses a model refusal took back), tool_spans, sessions.
 While 'cctap up' runs on the same embedded store, the query is sent to it over loopback.`;
 
 export const command: Command = {

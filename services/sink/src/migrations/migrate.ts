@@ -3,7 +3,7 @@
  * idempotent (IF NOT EXISTS) and the record table is a ReplacingMergeTree, so a second run, or two runs
  * racing each other, changes nothing.
  *
- * Then the usage_responses view is (re)defined from its one definition (reports/responses-sql.ts), after the
+ * Then the usage_responses and retractions views are (re)defined from its one definition (reports/responses-sql.ts), after the
  * last migration: the definition reads columns and tables that several migrations add, so no numbered
  * migration can create it on a fresh store, and a store always reads with the definition of the code it runs.
  */
@@ -42,7 +42,10 @@ export async function migrate(
     await store.insert('schema_migrations', [{ version: m.version, name: m.name, settings: JSON.stringify(settings) }]);
     applied.push({ version: m.version, name: m.name });
   }
-  if (migrations === MIGRATIONS) await store.command(`CREATE OR REPLACE VIEW usage_responses AS ${responsesSql()}`);
+  if (migrations === MIGRATIONS) {
+    await store.command(`CREATE OR REPLACE VIEW usage_responses AS ${responsesSql()}`);
+    await store.command(`CREATE OR REPLACE VIEW retractions AS ${responsesSql(undefined, 'only')}`);
+  }
   return { applied, alreadyApplied: done.size };
 }
 

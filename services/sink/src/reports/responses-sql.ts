@@ -13,6 +13,10 @@
  *         + web_search_requests * web_search_per_request
  * The row of a model is the one in effect at the response's ts (ASOF JOIN on effective_from; none before the
  * first, none from effective_to on). A model without a row is unpriced: cost_usd NULL, never 0.
+ *
+ * Retractions: when a model refuses, Claude Code removes the refused response's lines from the transcript and
+ * names them in a `refusal` event (`retractedUuids`). A response with a line so retracted in its session is
+ * not usage: it is left out here and listed by the `retractions` view (the same text, `retracted: 'only'`).
  */
 
 const COLUMNS = [
@@ -20,6 +24,10 @@ const COLUMNS = [
   'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_creation_5m_tokens', 'cache_creation_1h_tokens',
   'cache_read_tokens', 'web_search_requests', 'web_fetch_requests', 'total_tokens', 'speed', 'inference_geo', 'line_uuid',
 ] as const;
+
+/** (session, line uuid) of every line a refusal retracted. Duplicate events only repeat pairs: no FINAL needed. */
+const RETRACTED_LINES_SQL = `SELECT session_id, arrayJoin(arrayMap(x -> JSONExtractString(x), JSONExtractArrayRaw(payload, 'retractedUuids')))
+    FROM events WHERE type = 'refusal'`;
 
 /** The price rows readers use: the newest generation whose sync completed (its price_syncs marker exists). */
 export const CURRENT_PRICES_SQL = `SELECT * FROM prices WHERE generation = (SELECT max(generation) FROM price_syncs)`;
@@ -29,19 +37,21 @@ export const CURRENT_PRICES_SQL = `SELECT * FROM prices WHERE generation = (SELE
  *   columns as `usage.<column>`: the bare names are the argMax aliases). It must
  *   keep every line of any response it keeps (e.g. a ts window widened by a day), or the max rule breaks.
  */
-export function responsesSql(prefilter?: string): string {
+export function responsesSql(prefilter?: string, retracted: 'exclude' | 'only' = 'exclude'): string {
   const picks = COLUMNS.map((c) => `argMax(${c}, version) AS ${c}`).join(',\n      ');
-  return `SELECT * EXCEPT (priced, writes, w1h, w5m, tiered, tokens_usd) FROM (
+  return `SELECT * EXCEPT (retracted, priced, writes, w1h, w5m, tiered, tokens_usd) FROM (
   WITH r AS (
     SELECT message_id, request_id, scope,
-      ${picks}
+      ${picks},
+      max((usage.session_id, usage.line_uuid) IN (${RETRACTED_LINES_SQL})) AS retracted
     FROM usage
     ${prefilter ? `WHERE ${prefilter}` : ''}
     GROUP BY message_id, request_id, scope
   ),
   d AS (
     SELECT * FROM r
-    WHERE NOT (sidechain AND message_id IN (SELECT message_id FROM r WHERE NOT sidechain))
+    WHERE ${retracted === 'only' ? '' : 'NOT '}retracted
+      AND NOT (sidechain AND message_id IN (SELECT message_id FROM r WHERE NOT sidechain))
   ),
   p AS (
     SELECT model AS p_model, effective_from AS p_from, effective_to AS p_to, price_key AS p_key, book_version AS p_version,
