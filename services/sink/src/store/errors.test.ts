@@ -23,6 +23,8 @@ describe('classifyStoreError', () => {
   it('rejects what is wrong with the request itself, and keeps network failures retryable', () => {
     expect(classifyStoreError(ch('Code: 62. DB::Exception: Syntax error: failed at position 1. (SYNTAX_ERROR)'))).toBeInstanceOf(StoreQueryError);
     expect(classifyStoreError(ch('Code: 76. DB::Exception: Cannot open file /nope: No such file. (CANNOT_OPEN_FILE)'))).toBeInstanceOf(StoreQueryError);
+    // Same code as TOO_MANY_PARTS, but about the block's shape: holding would wait for ever.
+    expect(classifyStoreError(ch('Code: 252. DB::Exception: Too many partitions for single INSERT block (more than 100). (TOO_MANY_PARTS)'))).toBeInstanceOf(StoreQueryError);
     const net = classifyStoreError(ch('connect ECONNREFUSED 127.0.0.1:8123', 'ECONNREFUSED'));
     expect(net).toBeInstanceOf(StoreUnavailableError);
     expect(net).not.toBeInstanceOf(StoreResourceError);

@@ -60,7 +60,10 @@ export function classifyStoreError(err: unknown): Error {
       : new StoreUnavailableError(message, { cause: err });
   }
   const ch = clickHouseCode(err, message);
-  if (ch !== null && (RESOURCE_CODES.has(ch) || (FILE_CODES.has(ch) && OS_RESOURCE.test(message)))) {
+  // TOO_MANY_PARTITIONS shares code 252 with TOO_MANY_PARTS but is about the insert's shape, not the server's
+  // state: retrying the same block fails the same way (insert-rows.ts splits blocks so it does not happen).
+  const shape = ch === 252 && /partitions for (?:a )?single INSERT block/i.test(message);
+  if (ch !== null && !shape && (RESOURCE_CODES.has(ch) || (FILE_CODES.has(ch) && OS_RESOURCE.test(message)))) {
     return new StoreResourceError(message, { cause: err });
   }
   if (TRANSIENT.test(message)) return new StoreUnavailableError(message, { cause: err });
