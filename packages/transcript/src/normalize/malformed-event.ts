@@ -2,11 +2,15 @@
 import { lineEventId, type CctapEvent, type MalformedReason } from '@cctap/events';
 import type { LineContext } from '../context.js';
 import { pathInfoCached } from '../path/describe-transcript-path.js';
+import { scrubHttpHeaders } from '../privacy/http-headers.js';
 import { Shaper } from '../privacy/shaper.js';
 import { lineKeyOf } from './line-key.js';
 import { decodeLine } from './normalize-line.js';
 
-/** The preview is the start of the line, masked per the privacy mode (null in `metadata`). */
+/**
+ * The preview is the start of the line, masked per the privacy mode (null in `metadata`); HTTP header values
+ * (a cut `system/api_error` line) are scrubbed in every mode.
+ */
 const PREVIEW_CHARS = 256;
 
 /** `lineKey`: the caller's lineKeyOf(null, bytes) when it has it already (a line that is not JSON has no uuid). */
@@ -31,7 +35,7 @@ export function malformedEvent(bytes: Uint8Array, failure: MalformedReason, ctx:
     lineUuid: null,
     parentUuid: null,
     source: { path: ctx.path, offset: ctx.offset },
-    payload: { reason: failure, bytes: bytes.length, preview: new Shaper(ctx.privacy, PREVIEW_CHARS).text(head) },
+    payload: { reason: failure, bytes: bytes.length, preview: new Shaper(ctx.privacy, PREVIEW_CHARS).text(scrubHttpHeaders(head)) },
   };
   if (ctx.labels) event.labels = ctx.labels;
   return event;

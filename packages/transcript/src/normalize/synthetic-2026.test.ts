@@ -183,6 +183,16 @@ describe('synthetic 2026 transcripts', () => {
     }
   });
 
+  it('api_error: a cut line (malformed) keeps no header value in its preview, in full mode either', () => {
+    const line = '{"type":"system","subtype":"api_error","error":{"status":529,"headers":{"content-type":"application/json","set-cookie":"__cf_bm=SECRETCOOKIE; path=/","request-id":"req_SECRET';
+    const path = join(ROOT, `${session(6)}.jsonl`);
+    const { events } = normalize(path, 'full', undefined, Buffer.from(`${line}\n`));
+    expect(events.map((e) => e.type)).toEqual(['malformed']);
+    const preview = events[0]!.type === 'malformed' ? events[0]!.payload.preview : null;
+    expect(preview).toContain('"content-type":"application/json"');
+    expect(preview).not.toMatch(/SECRET/);
+  });
+
   it('a gateway session: dotted model id, UUID message ids, no requestId, usage null on a dropped stream', () => {
     const a = ofType(main(7), 'assistant');
     expect(a.map((e) => [e.payload.model, e.payload.messageId, e.payload.requestId])).toEqual([

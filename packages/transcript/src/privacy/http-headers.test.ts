@@ -11,6 +11,11 @@ describe('scrubHttpHeaders', () => {
     expect(scrubHttpHeaders('headers:\\nanthropic-organization-id: org-1\\nserver: cloudflare')).toBe('headers:\\nanthropic-organization-id: [scrubbed]\\nserver: cloudflare');
   });
 
+  it('scrubs a value cut off by the end of the text (a preview of a line head)', () => {
+    expect(scrubHttpHeaders('{"error":{"status":529,"headers":{"set-cookie":"__cf_bm=abc; pa')).toBe('{"error":{"status":529,"headers":{"set-cookie":"[scrubbed]"');
+    expect(scrubHttpHeaders('{"headers":{"x-ids":["a","b')).toBe('{"headers":{"x-ids":"[scrubbed]"');
+  });
+
   it('leaves text without headers alone', () => {
     for (const t of ['Overloaded', 'Error: x-api-key header is required', 'time: 12:30', '']) expect(scrubHttpHeaders(t)).toBe(t);
   });
