@@ -8,7 +8,9 @@ import { periodReport, type Store } from '@cctap/sink';
 export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
-const usd = (n: number | null) => (n === null ? 'unpriced' : `$${n.toFixed(2)}`);
+/** No usage costs $0.00; usage without a price is `unpriced`, and a partly priced sum says so. */
+const usd = (n: number | null, unpricedModels?: readonly string[]) =>
+  n === null ? 'unpriced' : `$${n.toFixed(2)}${unpricedModels?.length ? ` + unpriced (${unpricedModels.join(', ')})` : ''}`;
 
 export async function todayLine(store: Store, activeSessions: number): Promise<{ text: string; fields: Record<string, unknown> }> {
   const tz = localTimeZone();
@@ -16,7 +18,7 @@ export async function todayLine(store: Store, activeSessions: number): Promise<{
   const r = await periodReport(store, 'daily', { since: day, until: day, tz });
   const tokens = r.totals.totalTokens;
   return {
-    text: `${activeSessions} active sessions · today ${fmt(tokens)} tokens · ${usd(r.totals.totalCost)}`,
+    text: `${activeSessions} active sessions · today ${fmt(tokens)} tokens · ${usd(r.totals.totalCost, r.totals.unpricedModels)}`,
     fields: { activeSessions, todayTokens: tokens, todayCostUsd: r.totals.totalCost },
   };
 }
