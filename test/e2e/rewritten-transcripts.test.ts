@@ -70,7 +70,7 @@ async function waitStored(u: Up, session: RewriteSession, what: string): Promise
   try {
     await waitFor(what, async () => (await storedUuids(session)) === session.uuids.size, 90_000, 500);
   } catch (err) {
-    throw new Error(`${(err as Error).message}\n${u.stderr().slice(-3000)}`);
+    throw new Error(`${(err as Error).message}\n${u.stderr().slice(-3000)}`, { cause: err });
   }
 }
 

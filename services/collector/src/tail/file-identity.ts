@@ -77,6 +77,19 @@ export async function readTail(fh: FileHandle, pos: number): Promise<Buffer> {
   return buf.subarray(0, bytesRead);
 }
 
+/**
+ * Whether `offset` (a checkpoint) can still be where a line starts: the byte before it is a newline and the
+ * byte at it opens a JSON object. A file rewritten in place and grown back past its checkpoint while nobody
+ * watched (the collector was down, or the file was resting) has other bytes there, nearly always mid-line;
+ * a false alarm only costs a re-read from byte 0, in which every delivered line is skipped.
+ */
+export async function lineStartsAt(fh: FileHandle, offset: number): Promise<boolean> {
+  if (offset === 0) return true;
+  const buf = Buffer.alloc(2);
+  const { bytesRead } = await fh.read(buf, 0, 2, offset - 1);
+  return bytesRead >= 1 && buf[0] === 0x0a && (bytesRead === 1 || buf[1] === 0x7b);
+}
+
 /** The last TAIL_BYTES of `prev` followed by `chunk`. */
 export function nextTail(prev: Buffer, chunk: Uint8Array): Buffer {
   if (chunk.length >= TAIL_BYTES) return Buffer.from(chunk.subarray(chunk.length - TAIL_BYTES));

@@ -37,9 +37,10 @@
  * checkpoint). Content-keyed lines (metadata) are also skipped when already read in this identity or
  * delivered before a restart, so a metadata line appended again is published once.
  *   Detection: size below the read position (truncated); the head changed (rewritten); the TAIL_BYTES
- * before the read position changed (rewritten in place, then grown back past where we were); the path names
- * another inode (compaction); a changed mtime at the same size is looked at for an open (hot) file as well
- * as a resting one. A device number that changed under the same inode and head (LUKS, btrfs subvolumes,
+ * before the read position changed (rewritten in place, then grown back past where we were), or, for a file
+ * identified again from its checkpoint, the checkpoint is no longer at a line start; the path names
+ * another inode (compaction); an identified file written without growing (same size, mtime moved) is read
+ * again from byte 0, a resting one has its head checked. A device number that changed under the same inode and head (LUKS, btrfs subvolumes,
  * Docker for Mac renumber) resumes at the old checkpoint (CheckpointStore.findMoved).
  *
  * Checkpoint rule: a file's checkpoint moves to the end of the longest prefix of its batches that are all
@@ -61,7 +62,7 @@ import type { ResolvedOptions } from '../service/options.js';
 import type { DeliveredLines } from '../delivered/delivered-lines.js';
 import { streamOf } from '../delivered/delivered-lines.js';
 import { LineKeySet, lineKeyHash } from '../delivered/line-key-set.js';
-import { headMatches, identityOf, nextTail, readHead, readTail, tailMatches } from './file-identity.js';
+import { headMatches, identityOf, lineStartsAt, nextTail, readHead, readTail, tailMatches } from './file-identity.js';
 import { checkpointOf, type Identity, type Tracked } from './tracked-file.js';
 import { spawnDepthOption } from './subagent-meta.js';
 
@@ -388,7 +389,11 @@ export class FileTailer {
     if (t.id && !t.id.finished) {
       if (size < t.readPos) {
         this.newIdentityReason(t, 'truncated');
-      } else if ((size > t.readPos || !unchanged) && (!(await headMatches(t.fh, t.id.head)) || !(await tailMatches(t.fh, t.id.tail, t.readPos)))) {
+      } else if (size === t.readPos && !unchanged) {
+        // Written without growing: not an append (a rewrite to the same size, or a touch). Read again from
+        // byte 0, where every delivered line is skipped, rather than guess which bytes changed.
+        this.newIdentityReason(t, 'rewritten');
+      } else if (size > t.readPos && (!(await headMatches(t.fh, t.id.head)) || !(await tailMatches(t.fh, t.id.tail, t.readPos)))) {
         this.newIdentityReason(t, 'rewritten');
       }
     }
@@ -443,6 +448,11 @@ export class FileTailer {
         this.d.store.delete(moved.fileId);
         cp = moved.entry;
       }
+    }
+    if (cp && cp.offset > 0 && cp.offset <= st.size && !(await lineStartsAt(t.fh!, cp.offset))) {
+      this.log.info('transcript rewritten (its checkpoint is no longer at a line start): reading it again from byte 0', { path, fileId });
+      this.d.store.delete(fileId);
+      cp = undefined;
     }
     let start = 0;
     let lastTs: string | null = null;

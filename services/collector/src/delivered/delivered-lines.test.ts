@@ -1,0 +1,80 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DeliveredLines, decodeRecords, encodeRecords, RECORD_BYTES, RETAIN_DAYS, streamOf } from './delivered-lines.js';
+import { LineKeySet, lineKeyHash } from './line-key-set.js';
+
+const dirs: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'cctap-delivered-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('delivered-line records', () => {
+  it('a record is the first 8 bytes of sha256(line key), big-endian', () => {
+    const h = lineKeyHash('u:abc');
+    expect(h).toBe(createHash('sha256').update('u:abc').digest().readBigUInt64BE(0));
+    const buf = encodeRecords([h, 1n]);
+    expect(buf.length).toBe(2 * RECORD_BYTES);
+    expect(buf.subarray(0, 8)).toEqual(createHash('sha256').update('u:abc').digest().subarray(0, 8));
+    expect([...decodeRecords(buf)]).toEqual([1n, h]); // sorted
+  });
+
+  it('appends uuid keys to .lines and content keys to .meta; loads either or both; ignores a torn record', () => {
+    const dir = tmp();
+    const d = new DeliveredLines(dir);
+    const stream = streamOf('/r/projects/-a/s1.jsonl');
+    expect(d.known(stream)).toBe(false);
+    d.record(stream, ['u:1', 'c:aa', 'u:2']);
+    expect(d.known(stream)).toBe(true);
+    expect(statSync(join(dir, `${stream}.lines`)).size).toBe(16);
+    expect(statSync(join(dir, `${stream}.meta`)).size).toBe(8);
+    const meta = d.load(stream, ['meta']);
+    expect(meta.has(lineKeyHash('c:aa'))).toBe(true);
+    expect(meta.has(lineKeyHash('u:1'))).toBe(false);
+    const all = d.load(stream, ['lines', 'meta']);
+    for (const k of ['u:1', 'u:2', 'c:aa']) expect(all.has(lineKeyHash(k))).toBe(true);
+    expect(all.has(lineKeyHash('u:3'))).toBe(false);
+
+    // A write cut short leaves a partial record: ignored when read, trimmed before the next append.
+    appendFileSync(join(dir, `${stream}.lines`), Buffer.from([1, 2, 3]));
+    expect(new DeliveredLines(dir).load(stream, ['lines']).size).toBe(2);
+    const again = new DeliveredLines(dir);
+    again.record(stream, ['u:3']);
+    expect(statSync(join(dir, `${stream}.lines`)).size).toBe(24);
+    expect(again.load(stream, ['lines']).has(lineKeyHash('u:3'))).toBe(true);
+  });
+
+  it('the stream is the session (and agent) of the path, whatever folder it is in', () => {
+    expect(streamOf('/r/projects/-a/s1.jsonl')).toBe(streamOf('/other/projects/-b/s1.jsonl'));
+    expect(streamOf('/r/projects/-a/s1.jsonl')).not.toBe(streamOf('/r/projects/-a/s2.jsonl'));
+    expect(streamOf('/r/projects/-a/s1/subagents/agent-x.jsonl')).not.toBe(streamOf('/r/projects/-a/s1.jsonl'));
+  });
+
+  it('removes record files not written for RETAIN_DAYS', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'old.lines'), Buffer.alloc(8));
+    writeFileSync(join(dir, 'new.lines'), Buffer.alloc(8));
+    const old = new Date(Date.now() - (RETAIN_DAYS + 1) * 86_400_000);
+    utimesSync(join(dir, 'old.lines'), old, old);
+    expect(new DeliveredLines(dir).prune()).toBe(1);
+    expect(readFileSync(join(dir, 'new.lines')).length).toBe(8);
+  });
+});
+
+describe('LineKeySet', () => {
+  it('finds loaded and added keys', () => {
+    const s = new LineKeySet(decodeRecords(encodeRecords([5n, 3n, 9n, 2n ** 63n])));
+    for (const k of [3n, 5n, 9n, 2n ** 63n]) expect(s.has(k)).toBe(true);
+    for (const k of [0n, 4n, 10n, 2n ** 64n - 1n]) expect(s.has(k)).toBe(false);
+    s.add(4n);
+    expect(s.has(4n)).toBe(true);
+    expect(s.size).toBe(5);
+  });
+});

@@ -1,0 +1,165 @@
+/**
+ * The collector against transcripts Claude Code rewrites (test/support/claude-rewrites.ts), with a real
+ * nats-server: whatever the rewrite, and whether the collector was running, resting or stopped when it
+ * happened, what JetStream receives holds every line ever written once (each event id once, every uuid,
+ * every distinct metadata line), and nothing that was already delivered.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fileId, type CctapEvent } from '@cctap/events';
+import type { CollectorService } from '@cctap/collector';
+import type { Logger } from '@cctap/kit';
+import { compactTranscript, reappendMetadata, removeLineInPlace } from '../support/claude-rewrites.js';
+import { RewriteSession } from '../support/rewrite-session.js';
+import { fileBatches, removeDir, startHarness, tempDir, waitFor, type Harness } from './support/harness.js';
+import { startCollector } from './support/transcripts.js';
+
+let h: Harness;
+let running: CollectorService[] = [];
+const dirs: string[] = [];
+let hostSeq = 0;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  for (const c of running) await c.stop();
+  running = [];
+});
+afterAll(async () => {
+  await h.dispose();
+  for (const d of dirs) removeDir(d);
+});
+
+interface Setup {
+  root: string;
+  stateDir: string;
+  host: string;
+  s: RewriteSession;
+}
+
+function setup(): Setup {
+  const root = tempDir('root');
+  const stateDir = tempDir('state');
+  dirs.push(root, stateDir);
+  const s = new RewriteSession(join(root, 'projects', '-work-app'), '/work/app', new Date('2026-03-01T10:00:00.000Z'));
+  s.append(s.metadataLines(''));
+  for (let i = 0; i < 3; i++) s.appendTurn();
+  return { root, stateDir, host: `rewrite-${process.pid}-${++hostSeq}`, s };
+}
+
+const once = (x: Setup) => startCollector(h, { roots: [x.root], stateDir: x.stateDir, host: x.host, watch: false }).runOnce();
+
+async function live(x: Setup, o: { hotWindowMs?: number } = {}): Promise<CollectorService> {
+  const c = startCollector(h, { roots: [x.root], stateDir: x.stateDir, host: x.host, ...o });
+  running.push(c);
+  await c.start();
+  return c;
+}
+
+async function published(host: string): Promise<CctapEvent[]> {
+  return fileBatches(await h.batches(host)).flatMap((b) => b.events);
+}
+
+/** Every event id once, every uuid ever written, every distinct metadata line once. */
+function expectEachLineOnce(events: CctapEvent[], s: RewriteSession): void {
+  const ids = events.map((e) => e.id);
+  expect(ids.length - new Set(ids).size).toBe(0);
+  expect(new Set(events.filter((e) => e.lineUuid).map((e) => e.lineUuid))).toEqual(s.uuids);
+  expect(events.filter((e) => !e.lineUuid)).toHaveLength(s.metadata.size);
+}
+
+const allStored = (x: Setup) => async () => {
+  const got = new Set((await published(x.host)).map((e) => e.lineUuid).filter(Boolean));
+  return [...x.s.uuids].every((u) => got.has(u));
+};
+
+describe('collector: transcripts rewritten by Claude Code', () => {
+  it('a tombstone removed in place and the file grown back past its old size while the collector was stopped', async () => {
+    const x = setup();
+    await once(x);
+    const before = readFileSync(x.s.path).length;
+    removeLineInPlace(x.s.path, x.s.turns[0]![4]!);
+    while (readFileSync(x.s.path).length <= before + 10) x.s.appendTurn();
+    await once(x);
+    expectEachLineOnce(await published(x.host), x.s);
+  });
+
+  it('a tombstone removed in place while the file is open, then grown back past where the collector had read', async () => {
+    const x = setup();
+    await live(x);
+    await waitFor('the first turns', allStored(x), 10_000);
+    const before = readFileSync(x.s.path).length;
+    // Removal and regrowth in one go, between two looks: the size alone says "appended".
+    const text = readFileSync(x.s.path, 'utf8');
+    const gone = x.s.turns[1]![0]!;
+    removeLineInPlace(x.s.path, gone);
+    const lost = text.length - readFileSync(x.s.path).length;
+    while (readFileSync(x.s.path).length <= before) x.s.appendTurn();
+    expect(lost).toBeGreaterThan(0);
+    await waitFor('the turns after the removal', allStored(x), 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expectEachLineOnce(await published(x.host), x.s);
+  });
+
+  it('a line rewritten to the same size in an open (hot) file is read', async () => {
+    const x = setup();
+    await live(x);
+    await waitFor('the first turns', allStored(x), 10_000);
+    // The last metadata line, replaced by another of the same length: no size change, a new line.
+    const text = readFileSync(x.s.path, 'utf8');
+    const lines = text.split('\n').filter(Boolean);
+    const last = lines[lines.length - 1]!;
+    const other = last.replace('step 3', 'STEP 3');
+    expect(other.length).toBe(last.length);
+    writeFileSync(x.s.path, `${lines.slice(0, -1).join('\n')}\n${other}\n`);
+    x.s.metadata.add(other);
+    await waitFor('the rewritten line', async () => (await published(x.host)).some((e) => e.type === 'meta' && JSON.stringify(e.payload).includes('STEP 3')), 10_000);
+    expectEachLineOnce(await published(x.host), x.s);
+  });
+
+  it('compaction (rename over) and metadata appended again while stopped: only the new lines are published', async () => {
+    const x = setup();
+    await once(x);
+    const first = (await published(x.host)).length;
+    x.s.appendCompactBoundary();
+    const dropped = new Set(x.s.turns.slice(0, 2).flat());
+    compactTranscript(x.s.path, (l) => !dropped.has((JSON.parse(l) as { uuid?: string }).uuid ?? ''), x.s.metadataLines('step 3: look at src/3'));
+    reappendMetadata(x.s.path, x.s.metadataLines('step 3: look at src/3'));
+    await once(x);
+    const events = await published(x.host);
+    expectEachLineOnce(events, x.s);
+    // The boundary is the one new line (one system event); the metadata appended again was delivered already.
+    expect(events.length - first).toBe(1);
+  });
+
+  it('an identical metadata line appended after a restart is not published again', async () => {
+    const x = setup();
+    await once(x);
+    const first = (await published(x.host)).length;
+    reappendMetadata(x.s.path, x.s.metadataLines('step 3: look at src/3'));
+    await once(x);
+    expect((await published(x.host)).length).toBe(first);
+  });
+
+  it('a renumbered device resumes at the checkpoint: nothing is read again', async () => {
+    const x = setup();
+    await once(x);
+    const n = (await published(x.host)).length;
+    // The checkpoint as a collector wrote it when the same file sat on device number dev + 7.
+    const file = join(x.stateDir, 'checkpoints.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { version: 1; files: Record<string, { dev: number; ino: number; headSha256: string }> };
+    const moved = Object.fromEntries(Object.values(doc.files).map((e) => [fileId(e.dev + 7, e.ino, e.headSha256), { ...e, dev: e.dev + 7 }]));
+    writeFileSync(file, JSON.stringify({ version: 1, files: moved }));
+    const logs: string[] = [];
+    const logger: Logger = { debug: () => undefined, info: (m) => void logs.push(m), warn: () => undefined, error: () => undefined, child: () => logger };
+    const c = startCollector(h, { roots: [x.root], stateDir: x.stateDir, host: x.host, watch: false, logger });
+    await c.runOnce();
+    expect(logs).toContain('device number changed; resuming at its checkpoint');
+    expect(logs.some((m) => m.includes('read from byte 0'))).toBe(false);
+    expect((await published(x.host)).length).toBe(n);
+    const after = JSON.parse(readFileSync(file, 'utf8')) as { files: Record<string, { dev: number }> };
+    expect(Object.values(after.files).map((e) => e.dev)).toEqual(Object.values(doc.files).map((e) => e.dev));
+  });
+});
