@@ -1,7 +1,7 @@
 /** Behaviour specific to the in-process bus (the shared contract is in bus-contract.test.ts). */
 import { describe, expect, it } from 'vitest';
 import { topology } from '@cctap/events';
-import { createInProcessBus } from '@cctap/kit';
+import { createInProcessBus, PermanentError, type InProcessDeadLetter } from '@cctap/kit';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -51,6 +51,35 @@ describe('in-process bus', () => {
     await bus.publish(t.subjects.raw('h'), enc('m'), { msgId: 'm' });
     for (let i = 0; i < 100 && seen.length < 4; i++) await new Promise((r) => setTimeout(r, 10));
     expect(seen).toEqual(['validator m', 'analyzer m+v', 'validator m+v+a', 'analyzer m+v+a+v']);
+    await bus.close();
+  });
+
+  // In process a terminated message counts as done for its publisher, whose checkpoint then moves past it:
+  // the dead letter must be kept somewhere first, or the message must come back.
+  it('hands each dead letter to onDeadLetter before the publisher is released, and redelivers when it cannot be kept', async () => {
+    const t = topology('ip-dl');
+    const kept: InProcessDeadLetter[] = [];
+    let failKeeps = 1;
+    const bus = createInProcessBus({
+      topology: t,
+      consumers: ['sink-events'],
+      deadLetterRetryMs: 20,
+      onDeadLetter: (d) => {
+        if (failKeeps-- > 0) throw new Error('disk full');
+        kept.push(d);
+      },
+    });
+    let deliveries = 0;
+    bus.consume('sink-events', async () => {
+      deliveries += 1;
+      throw new PermanentError('rows rejected');
+    });
+    await bus.publish(t.subjects.events('h'), enc('poison'), { msgId: 'p1' });
+    expect(deliveries).toBe(2); // the first dead letter could not be kept: delivered again
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ consumer: 'sink-events', kind: 'terminated', seq: 1 });
+    expect(new TextDecoder().decode(kept[0]!.data)).toBe('poison');
+    expect(kept[0]!.reason).toContain('rows rejected');
     await bus.close();
   });
 });

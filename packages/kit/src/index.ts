@@ -18,7 +18,7 @@ export {
 export { JetStreamBus, createJetStreamBus, type JetStreamBusOptions } from './bus/jetstream-bus.js';
 export { provision, type ProvisionReport, type ProvisionEntry, type ProvisionAction } from './provision/provision.js';
 export { DEFAULT_CONSUMER, DEFAULT_LIMITS, type ProvisionOptions, type StreamLimits } from './provision/desired.js';
-export { InProcessBus, createInProcessBus, type InProcessBusOptions } from './bus/in-process-bus.js';
+export { InProcessBus, createInProcessBus, type InProcessBusOptions, type InProcessDeadLetter } from './bus/in-process-bus.js';
 export { startDeadLetterForwarder, type ForwarderOptions } from './dlq/forwarder.js';
 export { loadConfig, redactConfig, baseConfigShape, natsConfigShape, type LoadConfigOptions } from './config/load-config.js';
 export { parseArgs, type ParsedArgs } from './config/parse-args.js';

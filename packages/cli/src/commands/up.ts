@@ -35,6 +35,12 @@ async function counter(metrics: Metrics, name: string): Promise<number> {
   return v.values.reduce((n, x) => n + x.value, 0);
 }
 
+async function labelledCounter(metrics: Metrics, name: string, label: string, value: string): Promise<number> {
+  const m = metrics.registry.getSingleMetric(name);
+  if (!m) return 0;
+  return (await m.get()).values.filter((x) => x.labels[label] === value).reduce((n, x) => n + x.value, 0);
+}
+
 /** What the collector did in this run (the metrics count every run from zero). */
 async function collectorRun(metrics: Metrics) {
   return {
@@ -43,6 +49,32 @@ async function collectorRun(metrics: Metrics) {
     bytesRead: await counter(metrics, 'cctap_collector_read_bytes_total'),
   };
 }
+
+/**
+ * What this run did not store as it was written. Malformed lines are stored (as `malformed` events) and
+ * invalid events land in `invalid_events`: counted so a user sees them. Dead letters are not in the store
+ * (they are in the dead-letter file) and files skipped were not read: either makes `--once` exit 3.
+ */
+async function notStored(metrics: Metrics, deadLetters: number) {
+  return {
+    deadLettered: deadLetters,
+    filesSkipped: (await counter(metrics, 'cctap_collector_files_skipped_total')) - (await labelledCounter(metrics, 'cctap_collector_files_skipped_total', 'reason', 'since')),
+    malformedLines: await labelledCounter(metrics, 'cctap_collector_lines_total', 'outcome', 'malformed'),
+    invalidEvents: await labelledCounter(metrics, 'cctap_validator_events_total', 'result', 'invalid'),
+  };
+}
+
+function notStoredLines(d: Awaited<ReturnType<typeof notStored>>, deadLetterPath: string | null): string[] {
+  const out: string[] = [];
+  if (d.deadLettered > 0) out.push(`  not stored: ${d.deadLettered} messages dead-lettered${deadLetterPath ? ` (kept in ${deadLetterPath})` : ''}`);
+  if (d.filesSkipped > 0) out.push(`  not read: ${d.filesSkipped} transcript-named entries that are not regular files (see the warnings above)`);
+  if (d.malformedLines > 0) out.push(`  stored as malformed: ${d.malformedLines} lines that are not JSON objects`);
+  if (d.invalidEvents > 0) out.push(`  stored as invalid: ${d.invalidEvents} events the validator rejected (table invalid_events)`);
+  return out;
+}
+
+/** `--once` exit code when the run finished but left something out of the store (see notStored). */
+const EXIT_INCOMPLETE = 3;
 
 function uiModeOf(cfg: UpConfig): UiMode {
   if (cfg.quiet) return 'quiet';
@@ -113,18 +145,21 @@ export const command: Command = {
       const feed = new LiveFeed(topology(cfg.prefix || undefined));
       let latest: CollectorProgress | null = null;
 
+      let dropped = { deadLettered: 0, filesSkipped: 0, malformedLines: 0, invalidEvents: 0 };
       const summarize = async (store: Store) => {
         const run = await collectorRun(metrics);
+        dropped = await notStored(metrics, pipelineRef?.deadLetters?.count() ?? 0);
         const totals = await storeTotals(store);
         const seconds = (Date.now() - startedAt) / 1000;
         const files = Math.max(latest?.filesTotal ?? 0, pipelineRef?.collector.health().files ?? 0);
         if (cfg.logFormat === 'json') {
-          ui.final([JSON.stringify({ msg: 'summary', seconds, files, collector: run, store: totals })]);
+          ui.final([JSON.stringify({ msg: 'summary', seconds, files, collector: run, store: totals, notStored: dropped })]);
         } else {
           ui.final([
             `cctap up: stopped after ${seconds.toFixed(1)}s`,
             `  collector: ${files} files, ${mb(run.bytesRead)} read, ${run.eventsPublished.toLocaleString('en-US')} events published in ${run.batchesPublished} batches`,
             `  ${totalsLine(totals)}`,
+            ...notStoredLines(dropped, pipelineRef?.deadLetters?.path ?? null),
           ]);
         }
       };
@@ -228,6 +263,7 @@ export const command: Command = {
         const finished = await Promise.race([backfilled(), running.done.then(() => 'stopped' as const)]);
         code = await running.stop('once: backfill complete');
         if (finished === 'stopped') code = 1;
+        else if (code === 0 && (dropped.deadLettered > 0 || dropped.filesSkipped > 0)) code = EXIT_INCOMPLETE;
       } else {
         code = await running.done;
       }

@@ -33,6 +33,7 @@ import { createAlerter, openKvStores } from '@cctap/alerter';
 import type { PriceBook } from '@cctap/prices';
 import { createSink, DEFAULT_DATA_DIR, jetStreamPending, migrate, openStore, retentionFromEnv, SINK_CONSUMERS, type Store } from '@cctap/sink';
 import { alerterRulesFrom } from '../alerter-rules.js';
+import { deadLetterFile, type DeadLetterFile } from './dead-letter-file.js';
 import { acquireInstance, type InstanceHandle } from './instance-file.js';
 import { startQueryServer, type QueryServer } from './query-server.js';
 import { tapBus, type PublishedHook } from './tap-bus.js';
@@ -57,6 +58,8 @@ export interface Pipeline {
   services: Service[];
   /** Resolves once every consumer has processed everything published so far. */
   drained(): Promise<void>;
+  /** Where the in-process bus keeps its dead letters (null on NATS: the DLQ stream keeps them there). */
+  deadLetters: DeadLetterFile | null;
 }
 
 export interface PipelineOptions {
@@ -106,6 +109,7 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
 
     let bus: Bus;
     let nc: Awaited<ReturnType<typeof connectNats>> | null = null;
+    let deadLetters: DeadLetterFile | null = null;
     if (cfg.nats) {
       nc = await connectNats({ ...natsOptionsFromConfig({ ...cfg, nats: cfg.nats }, `cctap-up@${hostname()}`), logger: log, metrics });
       const conn = nc;
@@ -114,7 +118,9 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       log.info('nats provisioned', { server: report.serverVersion, created: report.entries.filter((e) => e.action === 'created').length });
       bus = createJetStreamBus(nc, { topology: t, logger: log, metrics });
     } else {
-      bus = createInProcessBus({ topology: t, consumers: UP_CONSUMERS, logger: log, metrics });
+      const letters = deadLetterFile(dataDir ?? stateDirOf(cfg, dataDir), metrics);
+      deadLetters = letters;
+      bus = createInProcessBus({ topology: t, consumers: UP_CONSUMERS, logger: log, metrics, onDeadLetter: (d) => letters.keep(d) });
     }
     const tapped = tapBus(bus, o.onPublished);
 
@@ -205,6 +211,7 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       analyzer,
       services,
       drained,
+      deadLetters,
     };
   } catch (err) {
     await undo();

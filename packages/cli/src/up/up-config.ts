@@ -52,7 +52,8 @@ export const UP_USAGE = `usage: cctap up [--root DIR]... [--data DIR | --clickho
 
 The whole pipeline in one process: collector, validator, analyzer, alerter and sink on an in-process bus
 and the embedded ClickHouse in ~/.cctap/data, or on real servers when NATS_URL / CLICKHOUSE_URL are set.
-  --once        backfill what exists, flush it all into the store, print the summary, exit 0
+  --once        backfill what exists, flush it all into the store, print the summary; exit 0, or 3 when
+                something was not stored (dead letters, unreadable entries: the summary names them), 1 when stopped early
   --demo        replay the sample transcripts shipped with cctap, live, into a temporary store
   --prices FILE price file over the shipped book; every stored response is re-priced with it at start
 Every flag also reads from CCTAP_<FLAG> (NATS_URL, CLICKHOUSE_URL) and from --config. See README.md.`;

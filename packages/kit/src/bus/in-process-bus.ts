@@ -39,6 +39,26 @@ export interface InProcessBusOptions {
   maxBytesPerStream?: number;
   logger?: Logger;
   metrics?: Metrics;
+  /**
+   * Called synchronously for each dead letter, before anything else settles. In process the DLQ stream is
+   * memory, and a terminated message counts as done for its publisher (whose checkpoint then moves past it):
+   * this is where a caller keeps it durably.
+   */
+  onDeadLetter?: (d: InProcessDeadLetter) => void;
+  /** How soon a message whose dead letter could not be kept is offered again. Default 5 s. */
+  deadLetterRetryMs?: number;
+}
+
+/** A message a consumer terminated or gave up on, with where it came from. */
+export interface InProcessDeadLetter {
+  consumer: ConsumerKey;
+  stream: string;
+  subject: string;
+  seq: number;
+  deliveries: number;
+  kind: 'terminated' | 'max_deliveries';
+  reason: string;
+  data: Uint8Array;
 }
 
 interface Stored extends StoredMessage {
@@ -238,23 +258,26 @@ export class InProcessBus implements Bus {
       this.trim(c.stream);
     };
     const maxDeliver = this.o.maxDeliver ?? 10;
+    const retry = (delayMs: number) => {
+      c.inFlight.delete(s.seq);
+      c.retry.set(s.seq, Date.now() + delayMs);
+      this.wake(c);
+    };
     const msg = trackedMessage(
       { subject: s.subject, data: s.data, headers: s.headers, msgId: s.msgId, stream: c.stream.name, seq: s.seq, deliveryCount },
       {
         ack: finish,
         nak: (delayMs) => {
-          if (deliveryCount >= maxDeliver) {
-            this.deadLetter(c, s, deliveryCount, `max deliveries (${maxDeliver}) reached`);
+          if (deliveryCount >= maxDeliver && this.deadLetter(c, s, deliveryCount, 'max_deliveries', `max deliveries (${maxDeliver}) reached`)) {
             finish();
             return;
           }
-          c.inFlight.delete(s.seq);
-          c.retry.set(s.seq, Date.now() + (delayMs ?? 0));
-          this.wake(c);
+          retry(delayMs ?? 0);
         },
         term: (reason) => {
-          this.deadLetter(c, s, deliveryCount, `terminated: ${reason}`);
-          finish();
+          if (this.deadLetter(c, s, deliveryCount, 'terminated', `terminated: ${reason}`)) finish();
+          // Not kept (onDeadLetter failed): not done either, so its publisher's checkpoint cannot pass it.
+          else retry(this.o.deadLetterRetryMs ?? 5000);
         },
         working: () => undefined,
       },
@@ -263,8 +286,15 @@ export class InProcessBus implements Bus {
     return msg;
   }
 
-  private deadLetter(c: ConsumerState, s: Stored, deliveries: number, reason: string): void {
+  /** Routes a message to the DLQ; false when onDeadLetter could not keep it (the caller redelivers instead). */
+  private deadLetter(c: ConsumerState, s: Stored, deliveries: number, kind: InProcessDeadLetter['kind'], reason: string): boolean {
     const t = this.o.topology;
+    try {
+      this.o.onDeadLetter?.({ consumer: c.key, stream: c.stream.name, subject: s.subject, seq: s.seq, deliveries, kind, reason, data: s.data });
+    } catch (err) {
+      this.log.error('dead letter could not be kept; redelivering it later', { consumer: c.key, seq: s.seq, err });
+      return false;
+    }
     const headers: Record<string, string> = {
       [DLQ_HEADERS.stream]: c.stream.name,
       [DLQ_HEADERS.subject]: s.subject,
@@ -278,6 +308,7 @@ export class InProcessBus implements Bus {
     void this.publish(t.subjects.dlq(c.key), s.data, { msgId: `${c.stream.name}:${s.seq}:${c.key}`, headers }).catch((err: unknown) =>
       this.log.error('dead letter lost', { err, seq: s.seq }),
     );
+    return true;
   }
 
   private find(s: MemStream, seq: number): Stored | undefined {
