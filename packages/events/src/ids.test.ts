@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { batchMsgId, derivedMsgId, eventId, fileId, heartbeatId, stableUuid } from './ids.js';
+import { batchMsgId, derivedMsgId, eventId, fileId, heartbeatId, lineEventId, stableUuid } from './ids.js';
 
 const sha = (...parts: (string | number)[]) => createHash('sha256').update(parts.join('\u001f')).digest();
 
@@ -44,6 +44,19 @@ describe('deterministic ids', () => {
     expect(fileId(1n, 2n, 'aa')).toBe(f);
     expect(new Set([f, fileId(9, 2, 'aa'), fileId(1, 9, 'aa'), fileId(1, 2, 'bb')]).size).toBe(4);
     expect(f).toBe(sha('file', '1', '2', 'aa').toString('hex').slice(0, 16));
+  });
+
+  it('lineEventId = version-8 UUID of sha256("line", host, sessionId, lineKey, index); pinned', () => {
+    expect(lineEventId('h1', 's1', 'u:abc', 0)).toBe(uuidOf(sha('line', 'h1', 's1', 'u:abc', 0)));
+    expect(lineEventId('h1', 's1', 'u:abc', 0)).toBe('8ee574bb-52cc-87a2-8e5b-c1c38b726f2d');
+    const base = lineEventId('h', 's', 'u:1', 0);
+    expect(new Set([base, lineEventId('h2', 's', 'u:1', 0), lineEventId('h', 's2', 'u:1', 0), lineEventId('h', 's', 'u:2', 0), lineEventId('h', 's', 'u:1', 1)]).size).toBe(5);
+  });
+
+  it('a batch msg id with a digest of its lines differs from the same range with other lines', () => {
+    expect(batchMsgId('h', 'f', 0, 10, 'aa')).toBe(`b-${sha('batch', 'h', 'f', 0, 10, 'aa').toString('hex').slice(0, 40)}`);
+    expect(batchMsgId('h', 'f', 0, 10, 'aa')).not.toBe(batchMsgId('h', 'f', 0, 10, 'bb'));
+    expect(batchMsgId('h', 'f', 0, 10, 'aa')).not.toBe(batchMsgId('h', 'f', 0, 10));
   });
 
   it('batch and derived message ids depend on the byte range and stage', () => {
