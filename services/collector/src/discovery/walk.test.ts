@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { walkTree, type DirCache } from './walk.js';
+import { BACKUP_DIR, isTranscriptName, walkTree, type DirCache } from './walk.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -74,3 +74,23 @@ describe('walkTree with entries that are not regular files', () => {
   });
 });
 
+
+describe('files Claude Code writes while rewriting a transcript', () => {
+  it('are never listed: the compaction temp file, superseded copies, anything under before-cleanup/', () => {
+    const root = tree();
+    const backup = join(root, '-a', 's', BACKUP_DIR);
+    mkdirSync(backup, { recursive: true });
+    const others = [
+      join(root, '-a', '1.jsonl.compact.tmp.0a1b2c3d'),
+      join(root, '-a', '2.jsonl.superseded-1733500000000'),
+      join(backup, '1733500000000-ab12.jsonl.replaced'),
+      join(backup, 'copy.jsonl'),
+    ];
+    for (const f of others) writeFileSync(f, '{}\n');
+    expect(walkTree(root).files.sort()).toEqual([join(root, '-a/1.jsonl'), join(root, '-a/2.jsonl'), join(root, '-b/s/3.jsonl')]);
+    expect(walkTree(root).dirs).not.toContain(backup);
+    expect(walkTree(backup).files).toEqual([]); // a watch event naming the new folder
+    for (const f of others) expect(isTranscriptName(f)).toBe(false);
+    expect(isTranscriptName(join(root, '-a', '1.jsonl'))).toBe(true);
+  });
+});

@@ -4,7 +4,7 @@
  * instead of recursing forever. Unreadable directories are reported, not fatal.
  */
 import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, sep } from 'node:path';
 
 /**
  * What a walk remembers of each directory it listed, so the next walk can skip re-listing one whose mtime
@@ -28,7 +28,19 @@ export interface WalkResult {
   skipped: Array<{ path: string; reason: SkipReason }>;
 }
 
-export const isTranscriptName = (name: string): boolean => name.endsWith('.jsonl');
+/**
+ * Where Claude Code keeps transcripts it replaced (2.1.332 `keep` mode: `<session>/before-cleanup/<ms>-<hex>.jsonl.replaced`):
+ * old copies of lines already read from the live file, never a transcript. Not walked, not watched.
+ */
+export const BACKUP_DIR = 'before-cleanup';
+const IN_BACKUP_DIR = `${sep}${BACKUP_DIR}${sep}`;
+
+/**
+ * A transcript is `*.jsonl` (a name, or a path outside BACKUP_DIR). What Claude Code writes next to one while
+ * rewriting it ends otherwise and is never read: the compaction temp file `<session>.jsonl.compact.tmp.<8 hex>`
+ * (renamed over the transcript when complete), `<session>.jsonl.superseded-*`, `*.jsonl.replaced`.
+ */
+export const isTranscriptName = (nameOrPath: string): boolean => nameOrPath.endsWith('.jsonl') && !nameOrPath.includes(IN_BACKUP_DIR);
 
 function codeOf(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
@@ -47,6 +59,7 @@ export function walkTree(dir: string, visited: Set<string> = new Set(), cache?: 
   const stack = [dir];
   while (stack.length > 0) {
     const current = stack.pop()!;
+    if (basename(current) === BACKUP_DIR) continue; // also when a watch event names it as a new folder
     let real: string;
     let entries: Dirent[];
     let mtimeMs = Number.NaN;
@@ -75,14 +88,17 @@ export function walkTree(dir: string, visited: Set<string> = new Set(), cache?: 
     let links = false;
     for (const e of entries) {
       const p = join(current, e.name);
-      if (e.isDirectory()) subdirs.push(p);
-      else if (e.isFile()) {
+      if (e.isDirectory()) {
+        if (e.name !== BACKUP_DIR) subdirs.push(p);
+      } else if (e.isFile()) {
         if (isTranscriptName(e.name)) out.files.push(p);
       } else if (e.isSymbolicLink()) {
         links = true;
         try {
           const st = statSync(p);
-          if (st.isDirectory()) subdirs.push(p);
+          if (st.isDirectory()) {
+            if (e.name !== BACKUP_DIR) subdirs.push(p);
+          }
           else if (isTranscriptName(e.name)) {
             if (st.isFile()) out.files.push(p);
             else out.skipped.push({ path: p, reason: 'not_a_regular_file' });
