@@ -4,7 +4,7 @@
  * happened, what JetStream receives holds every line ever written once (each event id once, every uuid,
  * every distinct metadata line), and nothing that was already delivered.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fileId, type CctapEvent } from '@cctap/events';
@@ -141,6 +141,27 @@ describe('collector: transcripts rewritten by Claude Code', () => {
     reappendMetadata(x.s.path, x.s.metadataLines('step 3: look at src/3'));
     await once(x);
     expect((await published(x.host)).length).toBe(first);
+  });
+
+  it('a metadata line published but never acknowledged keeps its first time when a rewrite moves it', async () => {
+    const x = setup();
+    await once(x);
+    // As if the acks of the metadata lines never came back: their delivered records are not there.
+    const records = join(x.stateDir, 'delivered');
+    const meta = readdirSync(records).filter((f) => f.endsWith('.meta'));
+    expect(meta).toHaveLength(1);
+    unlinkSync(join(records, meta[0]!));
+    // Compaction drops the first turn: the metadata lines after it now come before every timestamped line,
+    // where they would get the file's mtime (today) instead of the time of the line before them (March).
+    const dropped = new Set(x.s.turns[0]);
+    compactTranscript(x.s.path, (l) => !dropped.has((JSON.parse(l) as { uuid?: string }).uuid ?? ''), []);
+    await once(x);
+    const metadata = (await published(x.host)).filter((e) => !e.lineUuid);
+    const tsById = new Map<string, Set<string>>();
+    for (const e of metadata) tsById.set(e.id, (tsById.get(e.id) ?? new Set()).add(e.ts));
+    expect(tsById.size).toBe(x.s.metadata.size);
+    expect(metadata.length).toBeGreaterThan(tsById.size); // published again: they were never acknowledged
+    expect([...tsById.values()].filter((ts) => ts.size > 1)).toEqual([]);
   });
 
   it('a renumbered device resumes at the checkpoint: nothing is read again', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeliveredLines, decodeRecords, encodeRecords, RECORD_BYTES, RETAIN_DAYS, streamOf } from './delivered-lines.js';
+import { DeliveredLines, decodeRecords, encodeRecords, PIN_BYTES, RECORD_BYTES, RETAIN_DAYS, streamOf } from './delivered-lines.js';
 import { LineKeySet, lineKeyHash } from './line-key-set.js';
 
 const dirs: string[] = [];
@@ -49,6 +49,21 @@ describe('delivered-line records', () => {
     again.record(stream, ['u:3']);
     expect(statSync(join(dir, `${stream}.lines`)).size).toBe(24);
     expect(again.load(stream, ['lines']).has(lineKeyHash('u:3'))).toBe(true);
+  });
+
+  it('pins: 8-byte key hash + 8-byte epoch ms; the first pin of a key wins; a torn record is ignored', () => {
+    const dir = tmp();
+    const d = new DeliveredLines(dir);
+    const stream = streamOf('/r/projects/-a/s1.jsonl');
+    const t = Date.parse('2026-03-01T23:59:59.123Z');
+    d.pin(stream, [[lineKeyHash('c:aa'), t], [lineKeyHash('c:bb'), 0]]);
+    d.pin(stream, [[lineKeyHash('c:aa'), t + 1]]);
+    expect(d.known(stream)).toBe(true);
+    const file = join(dir, `${stream}.pins`);
+    expect(statSync(file).size).toBe(3 * PIN_BYTES);
+    expect(readFileSync(file).readBigInt64BE(8)).toBe(BigInt(t));
+    appendFileSync(file, Buffer.from([9, 9]));
+    expect(new DeliveredLines(dir).loadPins(stream)).toEqual(new Map([[lineKeyHash('c:aa'), t], [lineKeyHash('c:bb'), 0]]));
   });
 
   it('the stream is the session (and agent) of the path, whatever folder it is in', () => {

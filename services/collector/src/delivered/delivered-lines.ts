@@ -7,6 +7,7 @@
  *
  *   <16 hex>.lines   uuid-keyed lines
  *   <16 hex>.meta    content-keyed lines (no uuid: metadata, lines that are not JSON)
+ *   <16 hex>.pins    the time given to a content-keyed line without its own timestamp, when first read
  *
  * Format: a sequence of 8-byte records, each the first 8 bytes of sha256(line key) (line-key-set.ts),
  * appended when the batch holding the line is acknowledged, before the checkpoint moves past it: a crash at
@@ -16,7 +17,13 @@
  * A file whose length is not a multiple of 8 (a write cut short) is trimmed to the last whole record before
  * the next append, and the partial record is ignored when read.
  *
- * Why two files: content-keyed lines are few (metadata), and a file read from its checkpoint loads just
+ * Pins: a line without a timestamp gets the last timestamp before it (carried), which depends on where it
+ * sits; the store keys events on (host, toDate(ts), id), so the same line with another day would be a second
+ * row. A pin (8-byte key hash + 8-byte epoch ms, written before the line is published) gives it the same
+ * time at every later read: a line published but never acknowledged before a crash, then moved by a rewrite,
+ * is published again under the same id and the same day.
+ *
+ * Why separate files: content-keyed lines are few (metadata), and a file read from its checkpoint loads just
  * `.meta` so an identical metadata line appended again (Claude Code does, every ~32 KiB and after
  * compaction) is not published again. `.lines` is read only when a file of a known stream is read from byte 0.
  *
@@ -32,10 +39,11 @@ import { describeTranscriptPath } from '@cctap/transcript';
 import { LineKeySet, lineKeyHash } from './line-key-set.js';
 
 export const RECORD_BYTES = 8;
+export const PIN_BYTES = 16;
 export const MAX_RECORDS = 2_000_000;
 export const RETAIN_DAYS = 45;
 
-export type RecordKind = 'lines' | 'meta';
+export type RecordKind = 'lines' | 'meta' | 'pins';
 
 /** The stream a transcript path belongs to: stable across `/cd`, compaction and copies (not the folder). */
 export function streamOf(path: string): string {
@@ -95,9 +103,9 @@ export class DeliveredLines {
     return removed;
   }
 
-  /** True when anything was ever delivered for `stream` (what makes a read from byte 0 load `.lines`). */
+  /** True when anything of `stream` was ever published (what makes a read load its records). */
   known(stream: string): boolean {
-    return existsSync(this.file(stream, 'lines')) || existsSync(this.file(stream, 'meta'));
+    return existsSync(this.file(stream, 'lines')) || existsSync(this.file(stream, 'meta')) || existsSync(this.file(stream, 'pins'));
   }
 
   /** The delivered keys of `stream`: `.meta` only, or `.meta` and `.lines`. */
@@ -114,6 +122,35 @@ export class DeliveredLines {
     return new LineKeySet(decodeRecords(all));
   }
 
+  /** The pinned times of `stream` (key hash -> epoch ms); a trailing partial record is ignored. */
+  loadPins(stream: string): Map<bigint, number> {
+    const out = new Map<bigint, number>();
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.file(stream, 'pins'));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return out;
+      throw err;
+    }
+    for (let at = 0; at + PIN_BYTES <= bytes.length; at += PIN_BYTES) {
+      const h = bytes.readBigUInt64BE(at);
+      if (!out.has(h)) out.set(h, Number(bytes.readBigInt64BE(at + 8)));
+    }
+    return out;
+  }
+
+  /** Appends pins (before the lines they pin are published). */
+  pin(stream: string, pins: ReadonlyArray<readonly [bigint, number]>): void {
+    if (pins.length === 0) return;
+    const buf = Buffer.allocUnsafe(pins.length * PIN_BYTES);
+    pins.forEach(([h, ms], i) => {
+      buf.writeBigUInt64BE(h, i * PIN_BYTES);
+      buf.writeBigInt64BE(BigInt(ms), i * PIN_BYTES + 8);
+    });
+    mkdirSync(this.dir, { recursive: true });
+    this.write(stream, 'pins', buf, PIN_BYTES);
+  }
+
   /** Appends the keys of an acknowledged batch (synchronously: the checkpoint is written after this). */
   record(stream: string, lineKeys: readonly string[]): void {
     if (lineKeys.length === 0) return;
@@ -121,26 +158,26 @@ export class DeliveredLines {
     const meta: bigint[] = [];
     for (const k of lineKeys) (k.startsWith('u:') ? lines : meta).push(lineKeyHash(k));
     mkdirSync(this.dir, { recursive: true });
-    if (lines.length > 0) this.append(stream, 'lines', lines);
-    if (meta.length > 0) this.append(stream, 'meta', meta);
+    if (lines.length > 0) this.write(stream, 'lines', encodeRecords(lines), RECORD_BYTES);
+    if (meta.length > 0) this.write(stream, 'meta', encodeRecords(meta), RECORD_BYTES);
   }
 
-  private append(stream: string, kind: RecordKind, hashes: bigint[]): void {
+  private write(stream: string, kind: RecordKind, records: Buffer, recordBytes: number): void {
     const file = this.file(stream, kind);
     if (this.full.has(file)) return;
     const fd = openSync(file, 'a', 0o600);
     try {
+      let size = fstatSync(fd).size;
       if (!this.aligned.has(file)) {
-        const size = fstatSync(fd).size;
-        if (size % RECORD_BYTES !== 0) ftruncateSync(fd, size - (size % RECORD_BYTES));
+        if (size % recordBytes !== 0) ftruncateSync(fd, (size -= size % recordBytes));
         this.aligned.add(file);
       }
-      if (fstatSync(fd).size / RECORD_BYTES + hashes.length > MAX_RECORDS) {
+      if ((size + records.length) / recordBytes > MAX_RECORDS) {
         this.full.add(file);
         this.onFull(stream);
         return;
       }
-      writeSync(fd, encodeRecords(hashes));
+      writeSync(fd, records);
     } finally {
       closeSync(fd);
     }

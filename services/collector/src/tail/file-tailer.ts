@@ -50,6 +50,7 @@
 import type { Stats } from 'node:fs';
 import { statSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import type { CctapEvent } from '@cctap/events';
 import type { Logger } from '@cctap/kit';
 import { TranscriptStream } from '@cctap/transcript';
 import type { CheckpointEntry, CheckpointStore } from '../checkpoint/checkpoint-store.js';
@@ -92,6 +93,9 @@ export interface TailerDeps {
   /** Something finished that the idle check depends on. */
   onSettled: () => void;
 }
+
+/** Pinned line times kept in memory per identity (content-keyed lines without a timestamp: metadata). */
+const MAX_PINS = 100_000;
 
 const errCode = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
 
@@ -475,10 +479,15 @@ export class FileTailer {
     // metadata lines already delivered.
     const lineStream = streamOf(path);
     let skip: LineKeySet;
+    let pins: Map<bigint, number>;
     if (this.d.delivered.known(lineStream)) {
       skip = this.d.delivered.load(lineStream, start === 0 && !skipped ? ['lines', 'meta'] : ['meta']);
+      pins = this.d.delivered.loadPins(lineStream);
       if (start === 0) this.log.info('known session read from byte 0: lines already delivered are not published again', { path, delivered: skip.size });
-    } else skip = new LineKeySet();
+    } else {
+      skip = new LineKeySet();
+      pins = new Map();
+    }
     const frontier = new AckFrontier({ offset: start, lastTs });
     const stream = new TranscriptStream({
       host: this.o.host,
@@ -494,7 +503,7 @@ export class FileTailer {
       fileTs: new Date(st.mtimeMs).toISOString(),
     });
     const cutter = new BatchCutter({ host: this.o.host, path, fileId, from: start, lastTs, maxLines: this.o.batchLines, maxBytes: this.o.batchBytes });
-    t.id = { key: t.key, dev: t.dev, ino: t.ino, fileId, head, path, stream, cutter, frontier, size: st.size, lineStream, skip, tail: Buffer.alloc(0), finished: false, deleted: false, skipped };
+    t.id = { key: t.key, dev: t.dev, ino: t.ino, fileId, head, path, stream, cutter, frontier, size: st.size, lineStream, skip, pins, tail: Buffer.alloc(0), finished: false, deleted: false, skipped };
     t.readPos = start;
     if (start > 0) t.id.tail = await readTail(t.fh!, start);
     if (!cp || skipped || cp.dev !== t.dev) this.d.store.set(fileId, checkpointOf(t.id, start, lastTs));
@@ -525,6 +534,7 @@ export class FileTailer {
       const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, bytesRead);
       id.tail = nextTail(id.tail, bytes);
       const results = id.stream.push(bytes);
+      const pinned: Array<[bigint, number]> = [];
       for (const r of results) {
         let line = r;
         const h = lineKeyHash(r.key);
@@ -533,15 +543,51 @@ export class FileTailer {
           line = { ...r, events: [] };
           this.m.lines.inc({ outcome: 'already_delivered' });
         } else {
-          if (!r.key.startsWith('u:')) id.skip.add(h);
+          if (!r.key.startsWith('u:')) {
+            id.skip.add(h);
+            this.pinTime(id, h, r.events, pinned);
+          }
           this.m.lines.inc({ outcome: r.malformed ? 'malformed' : r.warnings.length > 0 ? 'warning' : 'ok' });
         }
-        for (const b of id.cutter.add(line)) await this.send(id, b);
+        const batches = id.cutter.add(line);
+        if (batches.length > 0) this.flushPins(id, pinned);
+        for (const b of batches) await this.send(id, b);
       }
+      this.flushPins(id, pinned);
       this.d.progress.maybeEmit(false);
     }
     id.size = Math.max(id.size, size);
     t.lastSize = Math.max(t.lastSize, t.readPos);
+  }
+
+  /**
+   * A content-keyed line without a timestamp of its own: the first read pins the time it was given, every
+   * later read (after a rewrite moved it elsewhere) gives it that time again (delivered-lines.ts, "Pins").
+   */
+  private pinTime(id: Identity, h: bigint, events: CctapEvent[], pinned: Array<[bigint, number]>): void {
+    const first = events[0];
+    if (!first || first.tsSource === 'line') return;
+    const ms = id.pins.get(h);
+    if (ms !== undefined) {
+      const ts = new Date(ms).toISOString();
+      for (const e of events) if (e.tsSource !== 'line') e.ts = ts;
+    } else if (id.pins.size < MAX_PINS) {
+      const at = Date.parse(first.ts);
+      id.pins.set(h, at);
+      pinned.push([h, at]);
+    }
+  }
+
+  /** Pins are on disk before any batch holding their lines is published. */
+  private flushPins(id: Identity, pinned: Array<[bigint, number]>): void {
+    if (pinned.length === 0) return;
+    try {
+      this.d.delivered.pin(id.lineStream, pinned);
+    } catch (err) {
+      this.m.errors.inc({ kind: 'delivered_record' });
+      this.log.warn('could not record line times', { path: id.path, err });
+    }
+    pinned.length = 0;
   }
 
   private send(id: Identity, b: CutBatch): Promise<void> {

@@ -25,6 +25,8 @@ export interface Identity {
   lineStream: string;
   /** Lines not to publish again: delivered ones loaded from disk, and content-keyed lines read in this identity. */
   skip: LineKeySet;
+  /** Times pinned to content-keyed lines without their own (delivered/delivered-lines.ts, "Pins"). */
+  pins: Map<bigint, number>;
   /** The last bytes read (at most TAIL_BYTES, ending at readPos): an append leaves them in place, a rewrite rarely. */
   tail: Buffer;
   /** Finished: read to its end, no more reads; forgotten once all its batches are acked. */
