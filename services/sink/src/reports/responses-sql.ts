@@ -15,8 +15,10 @@
  * first, none from effective_to on). A model without a row is unpriced: cost_usd NULL, never 0.
  *
  * Retractions: when a model refuses, Claude Code removes the refused response's lines from the transcript and
- * names them in a `refusal` event (`retractedUuids`). A response with a line so retracted in its session is
- * not usage: it is left out here and listed by the `retractions` view (the same text, `retracted: 'only'`).
+ * names them in a `refusal` event (`retractedUuids`: every line of the response). A response whose kept line
+ * was so retracted in its session is not usage: it is left out here and listed by the `retractions` view (the
+ * same text, `retracted: 'only'`). Checked per response, after the dedup, not per raw line: the same answer
+ * (all of a retracted response's lines are named) for a fraction of the lookups.
  */
 
 const COLUMNS = [
@@ -39,18 +41,17 @@ export const CURRENT_PRICES_SQL = `SELECT * FROM prices WHERE generation = (SELE
  */
 export function responsesSql(prefilter?: string, retracted: 'exclude' | 'only' = 'exclude'): string {
   const picks = COLUMNS.map((c) => `argMax(${c}, version) AS ${c}`).join(',\n      ');
-  return `SELECT * EXCEPT (retracted, priced, writes, w1h, w5m, tiered, tokens_usd) FROM (
+  return `SELECT * EXCEPT (priced, writes, w1h, w5m, tiered, tokens_usd) FROM (
   WITH r AS (
     SELECT message_id, request_id, scope,
-      ${picks},
-      max((usage.session_id, usage.line_uuid) IN (${RETRACTED_LINES_SQL})) AS retracted
+      ${picks}
     FROM usage
     ${prefilter ? `WHERE ${prefilter}` : ''}
     GROUP BY message_id, request_id, scope
   ),
   d AS (
     SELECT * FROM r
-    WHERE ${retracted === 'only' ? '' : 'NOT '}retracted
+    WHERE (session_id, line_uuid) ${retracted === 'only' ? '' : 'NOT '}IN (${RETRACTED_LINES_SQL})
       AND NOT (sidechain AND message_id IN (SELECT message_id FROM r WHERE NOT sidechain))
   ),
   p AS (
