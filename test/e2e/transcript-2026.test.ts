@@ -3,11 +3,14 @@
  * 2.1.121-2.1.332 fixtures (test/fixtures/synthetic-2026), then the store read back with `cctap sql` and
  * `cctap report session --detail --json`. Expectations are counted from the fixture files themselves.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '@cctap/events';
+import { startTestReceiver } from '@cctap/alerter/testing';
 import { REPO_ROOT } from '../support/paths.js';
+import { waitFor } from '../support/wait-for.js';
 import { cli, sqlJson, startUp } from './support/run-cctap.js';
 
 const FIXTURES = join(REPO_ROOT, 'test/fixtures/synthetic-2026');
@@ -131,4 +134,49 @@ describe('2026 transcripts through cctap up --once', () => {
     expect(text.stdout).toContain('denied tool calls 3: automode-blocked 1, permission-rule 1, user-rejected 1');
     expect(text.stdout).toContain('model refusals: claude-fable-5 -> claude-opus-4-8 (1)');
   });
+});
+
+/** A fixture session with every timestamp moved so that its last line is `endMs` (alerts fire on fresh events only). */
+function freshCopy(n: number, to: string, endMs: number): void {
+  const lines = readFileSync(join(FIXTURES, 'projects/-home-dev-app', `${session(n)}.jsonl`), 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const last = Math.max(...lines.map((l) => (typeof l.timestamp === 'string' ? Date.parse(l.timestamp) : 0)));
+  for (const l of lines) if (typeof l.timestamp === 'string') l.timestamp = new Date(Date.parse(l.timestamp) - last + endMs).toISOString();
+  mkdirSync(to, { recursive: true });
+  writeFileSync(join(to, `${session(n)}.jsonl`), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
+}
+
+const series = (metrics: string, name: string, labels: string): number | undefined => {
+  const line = metrics.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+};
+
+describe('2026 transcripts through a running cctap up', () => {
+  it('alerts on an auto-mode block and counts denials by kind and refusals by model in /metrics', async () => {
+    const live = mkdtempSync(join(tmpdir(), 'cctap-e2e-2026-live-'));
+    const hook = await startTestReceiver();
+    const project = join(live, 'claude', 'projects', '-home-dev-app');
+    freshCopy(1, project, Date.now() - 5_000);
+    freshCopy(2, project, Date.now() - 5_000);
+    mkdirSync(join(live, 'home'));
+    const up = startUp(['--root', join(live, 'claude'), '--data', join(live, 'data'), '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0', '--webhook-url', hook.url],
+      { HOME: join(live, 'home') });
+    try {
+      const alertsOf = () => hook.requests.flatMap((q) => (q.json as { alerts?: Alert[] } | null)?.alerts ?? []).filter((a) => a.rule === 'automode-blocked');
+      await waitFor('the automode-blocked alert', () => alertsOf().length > 0, 60_000, 250);
+      expect(alertsOf().map((a) => [a.status, a.severity, a.labels.sessionId])).toEqual([['firing', 'warning', session(1)]]);
+      const port = /"msg":"probe server listening","port":(\d+)/.exec(up.stderr())![1];
+      let metrics = '';
+      await waitFor('the refusal counter', async () => {
+        metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        return series(metrics, 'cctap_analyzer_refusals_total', 'model="claude-fable-5"') === 1;
+      }, 30_000, 250);
+      expect(series(metrics, 'cctap_analyzer_refusals_total', 'fallback_model="claude-opus-4-8"')).toBe(1);
+      for (const kind of ['user-rejected', 'automode-blocked', 'permission-rule']) expect(series(metrics, 'cctap_analyzer_denials_total', `kind="${kind}"`), kind).toBe(1);
+    } finally {
+      up.child.kill('SIGTERM');
+      await up.exit;
+      await hook.close();
+      rmSync(live, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
