@@ -28,3 +28,4 @@ export type { Service } from './runtime/service.js';
 export { natsService } from './nats/nats-service.js';
 export { natsOptionsFromConfig, type NatsConfigFields } from './nats/nats-from-config.js';
 export { privateDir, PRIVATE_UMASK } from './fs/private-dir.js';
+export { LruSet } from './collections/lru-set.js';

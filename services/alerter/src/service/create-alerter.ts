@@ -10,7 +10,7 @@
  * it in-process with the same code.
  */
 import { topology as makeTopology, type Alert, type Topology } from '@cctap/events';
-import { createMetrics, silentLogger, type Bus, type Logger, type Metrics, type Subscription } from '@cctap/kit';
+import { createMetrics, LruSet, silentLogger, type Bus, type Logger, type Metrics, type Subscription } from '@cctap/kit';
 import { shippedBook, type PriceBook } from '@cctap/prices';
 import { DeliveryWorker } from '../dispatch/delivery-worker.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
@@ -25,6 +25,9 @@ import { DEFAULT_TIMING, type RuleSet } from '../rules/load-rules.js';
 import { MemoryAlertStateStore, type AlertStateStore } from '../state/alert-record.js';
 import { MemorySilenceStore, type Silence, type SilenceStore } from '../state/silences.js';
 import { alerterMetrics } from './alerter-metrics.js';
+
+/** Event ids remembered to skip duplicates (the analyzer keeps as many: about 10 MB). */
+const SEEN_IDS = 100_000;
 
 export interface AlerterOptions {
   /** Without a bus the alerter only evaluates what `ingest` is given (tests, embedding). */
@@ -162,9 +165,17 @@ export function createAlerter(o: AlerterOptions): AlerterService {
     return next;
   };
 
+  // An event id seen recently is not evaluated again: a redelivery, or a line a collector published again
+  // (event ids name the line, so a transcript Claude Code rewrote yields the same ids) would otherwise be a
+  // second occurrence, and after its alert resolved, a second alert.
+  const seen = new LruSet(SEEN_IDS);
   const ingest = (inputs: readonly EngineInput[]) =>
     serial(async () => {
       for (const input of inputs) {
+        if (!seen.add(input.id)) {
+          m.messagesSkipped.inc({ reason: 'duplicate_event' });
+          continue;
+        }
         m.eventsIn.inc({ source: input.source });
         for (const s of engine.ingest(withCentralCost(prices, input))) await dispatcher.observe(s);
       }

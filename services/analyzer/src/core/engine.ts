@@ -33,6 +33,7 @@
  * below the session's applied sequence is ignored (redelivery after a restart from a snapshot).
  */
 import type { CctapEvent, DenialKind, DerivedEvent, EventOf } from '@cctap/events';
+import { LruSet } from '@cctap/kit';
 import { priceResponse, shippedBook, type PriceBook } from '@cctap/prices';
 import type { AnalyzerConfig } from '../config.js';
 import { recordOccurrence, emptyWindow } from '../detectors/episode-window.js';
@@ -40,7 +41,6 @@ import { robustZ } from '../detectors/robust-z.js';
 import type { Clock } from './clock.js';
 import { contextWindowOf } from './context-window.js';
 import { derived } from './derived-builder.js';
-import { LruSet } from './lru-set.js';
 import { countDenial, countRefusal } from './refusals-denials.js';
 import { decodeState, encodeState } from './snapshot-codec.js';
 import {
