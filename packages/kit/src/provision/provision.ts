@@ -9,15 +9,18 @@ import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { serverVersion } from '../nats/connect.js';
 import { desiredConsumer, desiredStream, type ProvisionOptions } from './desired.js';
+import { finishInterruptedMigration, migrateRetention } from './migrate-retention.js';
 
-export type ProvisionAction = 'created' | 'updated' | 'unchanged';
+export type ProvisionAction = 'created' | 'updated' | 'unchanged' | 'migrated';
 
 export interface ProvisionEntry {
   kind: 'stream' | 'consumer' | 'bucket';
   name: string;
   action: ProvisionAction;
-  /** Fields that differed (updated only). */
+  /** Fields that differed (updated and migrated). */
   changed?: string[];
+  /** Messages carried over by a migration (migrated only). */
+  copied?: number;
 }
 
 export interface ProvisionReport {
@@ -57,15 +60,23 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
     if (!info) {
       await jsm.streams.add({ ...want, name });
       entries.push({ kind: 'stream', name, action: 'created' });
+      await finishInterruptedMigration(nc, jsm, name);
       continue;
     }
     const changed = diff(want, info.config);
-    if (changed.length === 0) {
+    if (info.config.retention !== want.retention || info.config.sealed) {
+      // The server cannot change retention in place (migrate-retention.ts); a sealed stream is a migration
+      // that stopped half way.
+      const consumer = (Object.keys(CONSUMERS) as ConsumerKey[]).find((c) => CONSUMERS[c].stream === key);
+      const m = await migrateRetention(nc, jsm, info.config, want, consumer ? t.consumer(consumer) : '');
+      entries.push({ kind: 'stream', name, action: 'migrated', changed, copied: m.copied });
+    } else if (changed.length === 0) {
       entries.push({ kind: 'stream', name, action: 'unchanged' });
     } else {
       await jsm.streams.update(name, { ...info.config, ...want });
       entries.push({ kind: 'stream', name, action: 'updated', changed });
     }
+    await finishInterruptedMigration(nc, jsm, name);
   }
 
   for (const key of Object.keys(CONSUMERS) as ConsumerKey[]) {
