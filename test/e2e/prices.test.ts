@@ -5,7 +5,7 @@
  * re-ingested), and `cctap prices update` imports a LiteLLM-format file from a real local HTTP server into the
  * price file. Expected costs come from the book's own TypeScript pricing over the facts this test wrote.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -83,6 +83,12 @@ const LITELLM = {
   'gpt-x': { litellm_provider: 'openai', input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 },
 };
 
+/** genai-prices' data.json shape (USD per MTok). */
+const GENAI = [
+  { id: 'anthropic', models: [{ id: 'claude-opus-4-5', match: { starts_with: 'claude-opus-4-5' },
+    prices: { input_mtok: 8, output_mtok: 40, cache_write_mtok: 10, cache_write_1h_mtok: 16, cache_read_mtok: 0.8 } }] },
+];
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cctap-e2e-prices-'));
   home = join(dir, 'home');
@@ -95,6 +101,8 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.url === '/model_prices_and_context_window.json') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(LITELLM));
+    } else if (req.url === '/prices/data.json') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(GENAI));
     } else {
       res.writeHead(404).end('not found');
     }
@@ -185,6 +193,23 @@ describe('prices through the CLI', () => {
     expect(again.stdout).toMatch(/^no changes/);
   }, 120_000);
 
+  it('`--source genai-prices --effective-from` adds dated prices: history before the instant keeps its price', async () => {
+    const file = join(dir, 'genai.json');
+    const from = '2026-11-20T10:02:00Z';
+    const r = await cli(['prices', 'update', '--source', 'genai-prices', '--from', `${baseUrl}/prices/data.json`, '--effective-from', from, '--prices', file], { HOME: join(dir, 'elsewhere') });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/changed\s+claude-opus-4-5/);
+    expect(r.stdout).toContain(`--prices ${file}`);
+    const listed = JSON.parse((await cli(['prices', '--json', '--prices', file])).stdout) as { models: { model: string; effectiveFrom: string | null; input: number }[] };
+    expect(listed.models.filter((m) => m.model === 'claude-opus-4-5').map((m) => [m.effectiveFrom, m.input])).toEqual([[null, 5], ['2026-11-20T10:02:00.000Z', 8]]);
+    const book = loadBook({ file });
+    const report = await daily('--prices', file);
+    expect(report.totals.totalCost).toBeCloseTo(expectedCost(book), 9);
+    // Response a (10:00) keeps the old Opus 4.5 price, the advisor of response b (10:05) pays the new one.
+    const old = loadBook({ file: null });
+    expect(expectedCost(book)).not.toBeCloseTo(expectedCost(old), 6);
+  }, 120_000);
+
   it('says in one line when the source cannot be reached or read', async () => {
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
@@ -197,5 +222,9 @@ describe('prices through the CLI', () => {
     const missing = await cli(['prices', 'update', '--from', `${baseUrl}/nope.json`, '--prices', join(dir, 'p.json')], { HOME: home });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('HTTP 404');
+    const wrong = await cli(['prices', 'update', '--source', 'genai-prices', '--from', `${baseUrl}/model_prices_and_context_window.json`, '--prices', join(dir, 'p.json')], { HOME: home });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('no Anthropic prices');
+    expect(existsSync(join(dir, 'p.json'))).toBe(false);
   });
 });
