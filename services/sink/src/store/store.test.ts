@@ -49,7 +49,7 @@ describe('store', () => {
     const first = await migrate(store);
     expect(first.applied.map((m) => m.version)).toEqual(MIGRATIONS.map((m) => m.version));
     const tables = await store.query<{ name: string }>("SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name");
-    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['events', 'usage', 'invalid_events', 'derived', 'alerts', 'usage_responses', 'tool_spans', 'sessions', 'session_analysis', 'schema_migrations']));
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['events', 'usage', 'invalid_events', 'derived', 'alerts', 'usage_responses', 'tool_spans', 'sessions', 'session_analysis', 'schema_migrations', 'prices', 'price_syncs', 'retractions']));
     const second = await migrate(store);
     expect(second).toEqual({ applied: [], alreadyApplied: MIGRATIONS.length });
     expect(await store.query('SELECT version FROM schema_migrations')).toHaveLength(MIGRATIONS.length);
