@@ -76,7 +76,7 @@ export function responsesSql(prefilter?: string, retracted: 'exclude' | 'only' =
     if(priced,
       tokens_usd * if(d.speed = 'fast', p_fast, 1) * if(d.inference_geo = 'us', p_us, 1) + d.web_search_requests * p_web,
       NULL) AS cost_usd,
-    NOT priced AS unpriced,
+    toBool(NOT priced) AS unpriced,
     if(priced, p_version, '') AS price_version,
     if(priced, p_key, '') AS price_key
   FROM d ASOF LEFT JOIN p ON d.model = p.p_model AND d.ts >= p.p_from
