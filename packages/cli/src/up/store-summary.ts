@@ -28,6 +28,8 @@ export interface StoreTotals {
   sessions: number;
   tokens: number;
   costUsd: number | null;
+  /** The price book the cost comes from (null before the first sync). */
+  priceBook: string | null;
 }
 
 export async function storeTotals(store: Store): Promise<StoreTotals> {
@@ -35,9 +37,9 @@ export async function storeTotals(store: Store): Promise<StoreTotals> {
     "SELECT uniqExact(id) AS events, uniqExactIf((host, session_id), session_id != '') AS sessions FROM events WHERE type != 'heartbeat'",
   );
   const r = await periodReport(store, 'monthly', { tz: 'UTC' });
-  return { events: row?.events ?? 0, sessions: row?.sessions ?? 0, tokens: r.totals.totalTokens, costUsd: r.totals.totalCost };
+  return { events: row?.events ?? 0, sessions: row?.sessions ?? 0, tokens: r.totals.totalTokens, costUsd: r.totals.totalCost, priceBook: r.priceBook };
 }
 
 export function totalsLine(t: StoreTotals): string {
-  return `store: ${fmt(t.events)} events, ${fmt(t.sessions)} sessions, ${fmt(t.tokens)} tokens, ${usd(t.costUsd)}`;
+  return `store: ${fmt(t.events)} events, ${fmt(t.sessions)} sessions, ${fmt(t.tokens)} tokens, ${usd(t.costUsd)}${t.priceBook ? ` (prices: book ${t.priceBook})` : ''}`;
 }
