@@ -275,6 +275,37 @@ describe('AnalyzerEngine', () => {
     expect(t.engine.stats()).toMatchObject({ sessions: 2, evicted: 1 });
   });
 
+  it('a rewritten transcript: newer lines below the applied offset count, copies of older ones do not, across a restart', () => {
+    const cfg = resolveConfig({ settleMs: 0 });
+    const s = new SessionScript();
+    const first = [s.prompt(), s.assistant({ toolUses: 1 }), s.toolCall('a', 'Bash'), s.toolResult('a')];
+    const clock = new ManualClock(Date.parse(first[0]!.ts));
+    let engine = new AnalyzerEngine(cfg, clock);
+    const out: DerivedEvent[] = [];
+    let seq = 0;
+    const feed = (ev: CctapEvent) => {
+      clock.set(Math.max(clock.now(), Date.parse(ev.ts)));
+      out.push(...engine.ingest([ev], ++seq));
+    };
+    first.forEach(feed);
+    // Restart from the snapshot: the recent-id set is empty, the per-file mark is what remains.
+    const snap = engine.takeSnapshotDelta();
+    engine = new AnalyzerEngine(cfg, clock);
+    engine.restore([...snap.upserts.values()], [...snap.baselines.values()]);
+    // The collector publishes an old line again (a crash before its ack): a copy.
+    feed(first[2]!);
+    // Compaction removed the first rows: the next turn's lines sit below the highest offset applied.
+    const atLow = (ev: CctapEvent, offset: number): CctapEvent => ({ ...ev, source: { ...ev.source, offset } });
+    feed(atLow(s.prompt(), 100));
+    feed(atLow(s.assistant({ toolUses: 1 }), 200));
+    feed(atLow(s.toolCall('b', 'Bash'), 300));
+    feed(atLow(s.toolResult('b'), 400));
+    clock.set(s.now + 31 * MIN);
+    out.push(...engine.tick());
+    expect(only(out, 'tool.span').map((x) => [x.payload.toolUseId, x.payload.orphaned])).toEqual([['a', false], ['b', false]]);
+    expect(only(out, 'session.summary').at(-1)!.payload.totals).toMatchObject({ toolCalls: 2, prompts: 2 });
+  });
+
   it('gives the same derived events after a restart from a snapshot as an uninterrupted run', () => {
     const s = new SessionScript({ gapMs: 20_000 });
     const evs: CctapEvent[] = [s.prompt(), s.assistant({ toolUses: 1 })];

@@ -176,8 +176,12 @@ export class AnalyzerEngine {
         fresh!.add(key);
       }
       const mark = s.fileOffsets.get(ev.source.path);
-      if (!mark || mark.offset < ev.source.offset) s.fileOffsets.set(ev.source.path, { offset: ev.source.offset, ids: [ev.id] });
-      else if (mark.offset === ev.source.offset) mark.ids.push(ev.id);
+      // Below the mark yet applied: the file was rewritten (copiedLine), the mark follows the new layout.
+      if (!mark || mark.offset !== ev.source.offset) s.fileOffsets.set(ev.source.path, { offset: ev.source.offset, ids: [ev.id], ts: Math.max(ts, mark?.ts ?? ts) });
+      else {
+        mark.ids.push(ev.id);
+        if (mark.ts === undefined || ts > mark.ts) mark.ts = ts;
+      }
       this.apply(s, ev, ts, now, out);
     }
     return out;
@@ -791,11 +795,19 @@ export class AnalyzerEngine {
   }
 }
 
-/** A copy of an event already applied to this session (see SessionState.fileOffsets). */
+/**
+ * A copy of an event already applied to this session (see SessionState.fileOffsets): a line below the mark
+ * that is not newer than every line applied from the file. Newer means Claude Code rewrote the file (a
+ * tombstone removed in place, compaction: later lines moved to lower offsets) and wrote this line since;
+ * it is new, and the id check (the same line has the same id wherever it sits) catches real copies.
+ */
 function copiedLine(s: SessionState, ev: CctapEvent): boolean {
   const mark = s.fileOffsets.get(ev.source.path);
   if (!mark) return false;
-  return ev.source.offset < mark.offset || (ev.source.offset === mark.offset && mark.ids.includes(ev.id));
+  if (ev.source.offset === mark.offset) return mark.ids.includes(ev.id);
+  if (ev.source.offset > mark.offset) return false;
+  const ts = Date.parse(ev.ts);
+  return mark.ts === undefined || !(ts > mark.ts);
 }
 
 function bump(map: Map<string, number>, key: string, cap: number): void {

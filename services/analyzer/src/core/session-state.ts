@@ -81,10 +81,12 @@ export interface SessionState extends SessionIdentity {
   endedAtMs: number | null;
   /** Highest stream sequence applied to this session (redeliveries at or below it are skipped). */
   appliedSeq: number;
-  /** Per transcript file: the highest line offset applied and the ids of that line's events applied so
-   *  far. Lines below it, or those ids again, are copies (a collector re-reading after a crash, a
-   *  republish): skipped, even after a restart, when the in-memory recent-id set is empty. */
-  fileOffsets: Map<string, { offset: number; ids: string[] }>;
+  /** Per transcript file: the line offset applied last, the ids of that line's events applied so far, and
+   *  the latest line time applied from the file (absent in snapshots written before it was kept). Lines
+   *  below it that are not newer, or those ids again, are copies (a collector re-reading after a crash, a
+   *  republish): skipped, even after a restart, when the in-memory recent-id set is empty. A newer line
+   *  below it is a rewritten file's (engine.ts copiedLine). */
+  fileOffsets: Map<string, { offset: number; ids: string[]; ts?: number }>;
 
   prompts: number;
   turns: number;
