@@ -1,13 +1,15 @@
 /**
- * Denied tool calls by kind per session, from the `denials` view (migration 007), for the session report.
+ * Denied tool calls by kind per session (migration 007's `denial_kind` column), for the session report.
  * `where` filters on `ts` (the report's day window), so a session's row counts the denials of the same days
- * as its usage.
+ * as its usage. Read from `events` rather than the `denials` view: the view joins every tool call of the
+ * store to name the tool, which a count does not need.
  */
 import type { Store } from '../store/open-store.js';
 
 export async function denialsBySession(store: Store, where: string, params: Record<string, unknown>): Promise<Map<string, Record<string, number>>> {
   const rows = await store.query<{ session_id: string; kind: string; denials: number }>(
-    `SELECT session_id, kind, count() AS denials FROM denials WHERE ${where} GROUP BY session_id, kind ORDER BY session_id, kind`,
+    `SELECT session_id, denial_kind AS kind, uniqExact(id) AS denials FROM events WHERE type = 'denial' AND ${where}
+     GROUP BY session_id, kind ORDER BY session_id, kind`,
     params,
     { readOnly: true },
   );
