@@ -119,6 +119,22 @@ describe('collector: transcripts rewritten by Claude Code', () => {
     expectEachLineOnce(await published(x.host), x.s);
   });
 
+  it('compaction (rename over) right after new lines, while the collector runs: each line once', async () => {
+    const x = setup();
+    await live(x);
+    await waitFor('the first turns', allStored(x), 10_000);
+    for (let round = 0; round < 3; round++) {
+      // New lines, then at once the compaction that keeps them: their batch may still be in flight.
+      x.s.appendTurn();
+      const boundary = x.s.appendCompactBoundary();
+      const keep = new Set([...x.s.turns.at(-1)!, boundary]);
+      compactTranscript(x.s.path, (l) => keep.has((JSON.parse(l) as { uuid?: string }).uuid ?? '') || !(JSON.parse(l) as { uuid?: string }).uuid, x.s.metadataLines(`step ${x.s.turns.length}: look at src/${x.s.turns.length}`));
+      await waitFor('the compacted file', allStored(x), 10_000);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expectEachLineOnce(await published(x.host), x.s);
+  });
+
   it('compaction (rename over) and metadata appended again while stopped: only the new lines are published', async () => {
     const x = setup();
     await once(x);

@@ -94,6 +94,9 @@ export interface TailerDeps {
   onSettled: () => void;
 }
 
+/** How soon a read from byte 0 that waits for its stream's batches in flight looks again. */
+const IN_FLIGHT_RETRY_MS = 20;
+
 /** Pinned line times kept in memory per identity (content-keyed lines without a timestamp: metadata). */
 const MAX_PINS = 100_000;
 
@@ -104,6 +107,12 @@ export class FileTailer {
   private readonly byKey = new Map<string, Tracked>();
   /** Files the 1 s sweep stats: changed recently, open, or in an unwatched directory (see watch/change-detector.ts). */
   readonly hot = new Set<Tracked>();
+  /**
+   * Batches sent and not yet settled, per session stream. A read from byte 0 of a stream waits for them: its
+   * delivered-line records are complete only once they are acknowledged (a file compacted or rewritten
+   * right after its last lines were sent would otherwise publish those lines twice).
+   */
+  private readonly inFlightByStream = new Map<string, number>();
   /** Paths that failed with a permission error: retried at each full sweep. */
   readonly denied = new Set<string>();
   private readonly o: ResolvedOptions;
@@ -278,6 +287,7 @@ export class FileTailer {
   }
 
   onSettled(id: Identity): void {
+    this.streamIdle(id.lineStream);
     this.maybeForget(id);
     this.d.onSettled();
   }
@@ -338,6 +348,9 @@ export class FileTailer {
     this.hot.delete(t);
     this.m.filesWatched.set(this.byKey.size);
     let deleted = gone;
+    // Until its last batch is cut, a replacement of the same session (compaction renames one over it) waits.
+    const finishing = t.id && !t.id.finished ? t.id.lineStream : null;
+    if (finishing) this.streamBusy(finishing);
     if (t.fh && t.id && !t.id.finished) {
       try {
         const st = await t.fh.stat();
@@ -349,6 +362,7 @@ export class FileTailer {
       }
     }
     if (t.id) this.finishIdentity(t.id, deleted);
+    if (finishing) this.streamIdle(finishing);
     // A resting file keeps its entry: without a descriptor a rename cannot be told from a delete (see header).
     await this.closeFh(t);
     this.d.onSettled();
@@ -426,7 +440,10 @@ export class FileTailer {
     t.readPos = 0;
   }
 
-  /** Computes the identity and where to start; false while the file has no complete first line yet. */
+  /**
+   * Computes the identity and where to start; false while the file has no complete first line yet, or (looked
+   * at again shortly) while a read from byte 0 waits for its session's batches in flight.
+   */
   private async identify(t: Tracked, path: string, st: Stats): Promise<boolean> {
     const head = await readHead(t.fh!);
     if (t.restingFileId !== null) {
@@ -478,6 +495,10 @@ export class FileTailer {
     // rewrite, a relocated copy, state lost with the checkpoint but not the records); any read skips
     // metadata lines already delivered.
     const lineStream = streamOf(path);
+    if (start === 0 && this.inFlightByStream.has(lineStream)) {
+      setTimeout(() => this.d.markDirty(path), IN_FLIGHT_RETRY_MS).unref();
+      return false;
+    }
     let skip: LineKeySet;
     let pins: Map<bigint, number>;
     if (this.d.delivered.known(lineStream)) {
@@ -591,7 +612,18 @@ export class FileTailer {
   }
 
   private send(id: Identity, b: CutBatch): Promise<void> {
+    this.streamBusy(id.lineStream);
     return this.d.publisher.send(id, b);
+  }
+
+  private streamBusy(stream: string): void {
+    this.inFlightByStream.set(stream, (this.inFlightByStream.get(stream) ?? 0) + 1);
+  }
+
+  private streamIdle(stream: string): void {
+    const n = (this.inFlightByStream.get(stream) ?? 1) - 1;
+    if (n > 0) this.inFlightByStream.set(stream, n);
+    else this.inFlightByStream.delete(stream);
   }
 
   private async closeFh(t: Tracked): Promise<void> {
