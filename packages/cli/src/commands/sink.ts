@@ -5,7 +5,7 @@
  */
 import { ConfigError, loadConfig, type Service } from '@cctap/kit';
 import { runNatsServiceCommand } from '../nats-service-command.js';
-import { PRICES_FLAG_USAGE, priceFileOf } from '../price-file.js';
+import { priceFileOf } from '../price-file.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -15,7 +15,8 @@ const USAGE = `usage: cctap sink --nats URL [--clickhouse URL | --data DIR] [opt
   --flush-interval-ms N   longest wait for a flush to fill (default 1000)
   --prefix P              topology prefix (several pipelines on one server)
   --metrics-port N        /livez /readyz /metrics (default 9464)
-${PRICES_FLAG_USAGE}
+  --prices FILE           price file over the shipped book (env CCTAP_PRICES; default ~/.cctap/prices.json
+                          if it exists); synced into the store at start and when a new model arrives
 Environment: NATS_URL, CLICKHOUSE_URL, CCTAP_<OPTION>; retention: CCTAP_EVENTS_TTL_DAYS, CCTAP_USAGE_TTL_DAYS.`;
 
 
