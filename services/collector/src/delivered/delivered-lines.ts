@@ -7,7 +7,7 @@
  *
  *   <16 hex>.lines   uuid-keyed lines
  *   <16 hex>.meta    content-keyed lines (no uuid: metadata, lines that are not JSON)
- *   <16 hex>.pins    the time given to a content-keyed line without its own timestamp, when first read
+ *   <16 hex>.pins    the time given to a line without its own timestamp (metadata, nearly all), when first read
  *
  * Format: a sequence of 8-byte records, each the first 8 bytes of sha256(line key) (line-key-set.ts),
  * appended when the batch holding the line is acknowledged, before the checkpoint moves past it: a crash at

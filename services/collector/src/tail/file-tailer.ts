@@ -40,8 +40,10 @@
  * before the read position changed (rewritten in place, then grown back past where we were), or, for a file
  * identified again from its checkpoint, the checkpoint is no longer at a line start; the path names
  * another inode (compaction); an identified file written without growing (same size, mtime moved) is read
- * again from byte 0, a resting one has its head checked. A device number that changed under the same inode and head (LUKS, btrfs subvolumes,
- * Docker for Mac renumber) resumes at the old checkpoint (CheckpointStore.findMoved).
+ * again from byte 0, a resting one has its head checked. A device number that changed under the same
+ * inode and head (LUKS, btrfs subvolumes, Docker for Mac) resumes at the old checkpoint (findMoved).
+ *   Lines without a timestamp of their own keep the time of their first read (pinTime), so a re-read cannot
+ * file them under another day of the store's (host, toDate(ts), id) key.
  *
  * Checkpoint rule: a file's checkpoint moves to the end of the longest prefix of its batches that are all
  * acknowledged (AckFrontier, advanced by the Publisher). A restart re-reads from there: acknowledged data
@@ -97,7 +99,7 @@ export interface TailerDeps {
 /** How soon a read from byte 0 that waits for its stream's batches in flight looks again. */
 const IN_FLIGHT_RETRY_MS = 20;
 
-/** Pinned line times kept in memory per identity (content-keyed lines without a timestamp: metadata). */
+/** Pinned line times kept in memory per identity (lines without a timestamp: metadata, nearly all). */
 const MAX_PINS = 100_000;
 
 const errCode = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
@@ -270,7 +272,6 @@ export class FileTailer {
 
   // ───────────── publisher callbacks ─────────────
 
-  /** The acknowledged frontier of `id` moved: persist it (unless the file is deleted and forgotten). */
   /** JetStream has the batch: its lines are recorded before any checkpoint can move past them. */
   onDelivered(id: Identity, b: CutBatch): void {
     try {
@@ -282,6 +283,7 @@ export class FileTailer {
     }
   }
 
+  /** The acknowledged frontier of `id` moved: persist it (unless the file is deleted and forgotten). */
   onFrontier(id: Identity, f: Frontier): void {
     if (!(id.finished && id.deleted)) this.d.store.set(id.fileId, checkpointOf(id, f.offset, f.lastTs));
   }
@@ -564,10 +566,8 @@ export class FileTailer {
           line = { ...r, events: [] };
           this.m.lines.inc({ outcome: 'already_delivered' });
         } else {
-          if (!r.key.startsWith('u:')) {
-            id.skip.add(h);
-            this.pinTime(id, h, r.events, pinned);
-          }
+          if (!r.key.startsWith('u:')) id.skip.add(h);
+          this.pinTime(id, h, r.events, pinned);
           this.m.lines.inc({ outcome: r.malformed ? 'malformed' : r.warnings.length > 0 ? 'warning' : 'ok' });
         }
         const batches = id.cutter.add(line);
@@ -582,8 +582,9 @@ export class FileTailer {
   }
 
   /**
-   * A content-keyed line without a timestamp of its own: the first read pins the time it was given, every
-   * later read (after a rewrite moved it elsewhere) gives it that time again (delivered-lines.ts, "Pins").
+   * A line without a timestamp of its own (nearly always a content-keyed metadata line): the first read pins
+   * the time it was given, every later read (after a rewrite moved it) gives it that time again
+   * (delivered-lines.ts, "Pins").
    */
   private pinTime(id: Identity, h: bigint, events: CctapEvent[], pinned: Array<[bigint, number]>): void {
     const first = events[0];
