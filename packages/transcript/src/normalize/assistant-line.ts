@@ -68,19 +68,27 @@ function readCacheMiss(msg: Json | null): { reason: string; missedTokens: number
   return { reason, missedTokens: typeof missed === 'number' && Number.isSafeInteger(missed) && missed >= 0 ? missed : null };
 }
 
+function filePathOf(L: LineBuilder, name: string, input: Json | null): string | null {
+  const p = pathStr(input?.file_path) ?? pathStr(input?.notebook_path) ?? (PATH_TOOLS.has(name) ? pathStr(input?.path) : null);
+  return p === null ? null : L.shaper.label(p);
+}
+
 function emitToolCall(L: LineBuilder, block: Json, messageId: string | null): void {
   const name = idStr(block.name) ?? '';
   const raw = block.input === undefined ? null : block.input;
   const json = JSON.stringify(raw);
   const input = obj(raw);
+  const shaped = L.shaper.value(raw, json.length);
+  // The hash is of the masked input (equal inputs still hash equal): unchanged by shaping means nothing to mask.
+  const hashed = shaped === raw ? json : JSON.stringify(L.shaper.masked(raw));
   L.emit('tool.call', {
     toolUseId: idStr(block.id) ?? '',
     name,
     messageId,
-    input: L.shaper.value(raw, json.length),
-    inputHash: hash('sha256', json, 'hex').slice(0, 32),
+    input: shaped,
+    inputHash: hash('sha256', hashed, 'hex').slice(0, 32),
     command: SHELL_TOOLS.has(name) ? L.shaper.text(input?.command) : null,
-    filePath: pathStr(input?.file_path) ?? pathStr(input?.notebook_path) ?? (PATH_TOOLS.has(name) ? pathStr(input?.path) : null),
+    filePath: filePathOf(L, name, input),
     subagentType: SUBAGENT_TOOLS.has(name) ? idStr(input?.subagent_type) : null,
   });
 }

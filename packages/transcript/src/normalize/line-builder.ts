@@ -64,7 +64,8 @@ export class LineBuilder {
   ) {
     const info = pathInfoCached(ctx.path);
     const agentId = idStr(rec.agentId) ?? info.agentId;
-    const cwd = pathStr(rec.cwd) ?? '';
+    // A path or branch name can hold a secret (or, in a branch, a customer's name): see Shaper.label/branch.
+    const cwd = shaper.label(pathStr(rec.cwd) ?? '');
     this.env = {
       ts: lineTs ?? ctx.fallbackTs,
       tsSource: lineTs ? 'line' : ctx.fallbackTsSource,
@@ -75,7 +76,7 @@ export class LineBuilder {
       sidechain: rec.isSidechain === true || info.agentId !== null,
       cwd,
       project: cwd,
-      gitBranch: idStr(rec.gitBranch) ?? '',
+      gitBranch: shaper.branch(idStr(rec.gitBranch) ?? ''),
       ccVersion: idStr(rec.version) ?? '',
       lineUuid: idStr(rec.uuid),
       parentUuid: idStr(rec.parentUuid),

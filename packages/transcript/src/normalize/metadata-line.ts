@@ -102,9 +102,10 @@ export function normalizeMetadata(L: LineBuilder, type: string, lineChars: numbe
     return L.meta('workflow-journal', type, L.shaper.text(rec.result));
   }
   const keys = Object.keys(rec);
+  // A type or key of an unknown line can be anything, a token or a path included: see Shaper.name.
   L.emit('unknown', {
-    lineType: type,
-    keys: keys.slice(0, MAX_KEYS).map((k) => idStr(k) ?? ''),
+    lineType: L.shaper.name(type, 'type'),
+    keys: keys.slice(0, MAX_KEYS).map((k) => L.shaper.name(idStr(k) ?? '', 'key')),
     chars: lineChars,
   });
 }

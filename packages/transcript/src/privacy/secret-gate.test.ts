@@ -17,6 +17,11 @@ const FRAGMENTS = [
   'api_key', 'api-key', 'ApiKey', 'apikey', 'access_key', 'AccessKey', 'secret_key', 'private_key', 'auth-key', 'client_secret',
   'credential', 'Credentials', 'aws_secret_access_key', 'SecretAccessKey', 'key', 'KEY',
   ':', '=', ' = ', '"', "'", '\\', '\\"', ' ', '\t', '\n', ',', ';', '[', ']', '→', 'é',
+  'sk_live_', 'rk_test_', 'k_live', 'AIza', 'AI', 'glpat-', 'gldt-', 'gl', 'npm_', 'pypi-AgE', 'hf_', 'SG.', 'SG', 'shpat_',
+  'dop_v1_', '_v1_', 'AGE-SECRET-KEY-1', 'Q~', '7Q~', 'AccountKey=', 'accountkey', '&sig=', 'sig=', 'Basic ', 'basic\t', 'BASIC',
+  ' -u ', ' -u', ' --user ', ' --proxy-user=', ' -p', '\t-p', ' --password ', ' -pass', 'mysql ', 'docker login ', 'helm registry login ',
+  'DB_PASS', 'bypass', 'MYSQL_PWD', 'pwd', 'SECRET_KEY_BASE', '-----BEGIN PGP PRIVATE KEY BLOCK-----', 'redis://:', '://:',
+  'base64,', 'iVBORw0KGgo', 'sha512-', '/', '+', '0', '7', 'Zq', 'aB3', 'Xq7Lm2Zw9Rb4Kc8V', 'n3Hz5JdTq1Pa6Se0',
 ];
 const WORD = fc.stringMatching(/^[A-Za-z0-9+/_-]{1,45}$/);
 const TEXT = fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), WORD, fc.string({ maxLength: 4 })), { maxLength: 24 }).map((parts) => parts.join(''));
@@ -55,6 +60,18 @@ describe('mayHoldSecret', () => {
     'https://hooks.slack.com/services/T0/B0/X',
     '-----BEGIN PRIVATE KEY-----\nMIIE',
     'DB_PASSWORD=hunter2',
+    'sk_live_51HqWeRtYuIoPaSdFgHjKlZx',
+    'AIzaSyQ7Wm2Lx9Rb4Kc8Vn3Hz5JdTq1Pa6Se0Fg',
+    'glpat-Wq7Lm2Zx9Rb4Kc8Vn3Hz',
+    'Authorization: Basic ZGVwbG95OnB3',
+    'curl -u admin:pw https://x',
+    'mysql -u root -pSecret1 db',
+    'docker login -p pw reg',
+    'DB_PASS=x1y2z3',
+    'AccountKey=abc;',
+    'x?sv=1&sig=abc',
+    'redis://:pw@cache',
+    'the key is Xq7Lm2Zw9Rb4Kc8Vn3Hz5JdTq1Pa6Se0 ok',
     '{\\"SecretAccessKey\\": \\"x\\"}',
     "GITHUB_TOKEN \t= 'abc'",
   ])('flags %s', (s) => {
@@ -65,6 +82,7 @@ describe('mayHoldSecret', () => {
     'input_tokens: 15005, max_tokens: 32000',
     'See https://example.com/a and key: value',
     'the token count grew; through the night',
+    'commit 9fceb02d0ae598e95dc970b74767f19372d61af8 and id 55604662-1111-4222-8333-444455556666',
     'short',
   ])('passes ordinary text: %s', (s) => {
     expect(mayHoldSecret(s)).toBe(false);

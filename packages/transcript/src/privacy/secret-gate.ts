@@ -4,7 +4,7 @@
  * the host in `redacted` mode, which makes it the hot path of the normalizer.
  *
  * Why one regex built this way (measured on the benchmark corpus, ~49 M chars of emitted strings):
- * - Each alternative starts with one character from a small set (`-`, `I`, `_`, `J`, `:`, `=`, `b`, `B`)
+ * - Each alternative starts with one character from a small set (`-`, `I`, `_`, `J`, `G`, `~`, `:`, `=`, `b`, `B`, digits)
  *   and checks the rest with lookbehind/lookahead, so the regex engine tests one character class per
  *   position and does real work only at those characters. That scans at ~600 M chars/s; the previous single
  *   case-insensitive regex that started with whole keywords (`password|...|token|...`) ran at ~200 M chars/s,
@@ -20,8 +20,12 @@
  * secret-gate.test.ts checks this on generated strings full of near-miss fragments.
  */
 
+import { hasCandidateRun } from './random-token.js';
+
 export const ASSIGNMENT_KEYS =
-  'password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key|private[_-]?key|auth[_-]?key|client[_-]?secret|credentials?';
+  'password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key(?:[_-]?base)?|private[_-]?key|auth[_-]?key|account[_-]?key|client[_-]?secret|credentials?';
+/** Key words that are also parts of ordinary words (`bypass`): the rule wants no letter before them. */
+export const SHORT_ASSIGNMENT_KEYS = 'pass|pwd';
 
 /** `token` -> `[tT][oO][kK][eE][nN]`: ASCII case-insensitive, like the rules' `i` flag (without `u`, `i` folds only ASCII letters onto ASCII letters). */
 const anyCase = (pattern: string): string => pattern.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
@@ -31,23 +35,36 @@ const anyCase = (pattern: string): string => pattern.replace(/[a-z]/g, (c) => `[
  * secret rules (they allow one quote and one backslash there and need a value after). AWS key names
  * (`aws_secret_access_key`, `SecretAccessKey`) end in `access_key`/`secret_key`, both keywords.
  */
-const ASSIGNMENT = String.raw`[:=](?<=(?:${anyCase(ASSIGNMENT_KEYS)})[\\"' \t]*[:=])`;
+const ASSIGNMENT = String.raw`[:=](?<=(?:${anyCase(`${ASSIGNMENT_KEYS}|${SHORT_ASSIGNMENT_KEYS}`)})[\\"' \t]*[:=])`;
+
+/** Characters of a random-token run (random-token.ts). */
+const RUN = '[A-Za-z0-9+/_-]';
 
 /** Rule (secret-rules.ts) -> the text its regex cannot match without. */
 const TRIGGERS = [
-  String.raw`-(?<=sk-)`, // anthropic_key `sk-ant-`, openai_key `\bsk-`
-  String.raw`-(?=----BEGIN)`, // private_key `-----BEGIN ... PRIVATE KEY-----`
+  // anthropic_key `sk-ant-`, openai_key `\bsk-`, slack_token `xoxb-`..., pypi_token, age_secret_key, gitlab_token
+  String.raw`-(?<=sk-|xox[abprs]-|pypi-|AGE-SECRET-KEY-|gl[a-z]{2,5}-)`,
+  String.raw`-(?=----BEGIN)`, // private_key `-----BEGIN ... PRIVATE KEY-----` (PGP blocks too)
+  // cli_credentials `\s-u`, `\s--user`, `\s--proxy-user`; cli_password `\s--password`, `\s-p` (mysql, docker login)
+  String.raw`-(?<=\s-)(?=[pu]|-(?:pass|user|proxy-user))`,
   String.raw`I(?<=A[KS]I)(?=A)`, // aws_access_key_id `AKIA` / `ASIA`
-  String.raw`_(?<=gh[pousr]_|_pat_)`, // github_token `ghp_`..., `github_pat_`
-  String.raw`-(?<=xox[abprs]-)`, // slack_token `xoxb-`...
+  String.raw`I(?<=AI)(?=za)`, // google_api_key `AIza`
+  // github_token `ghp_`..., `github_pat_`; npm_token, huggingface_token, shopify_token, digitalocean_token, stripe_key
+  String.raw`_(?<=gh[pousr]_|_pat_|npm_|hf_|shp[a-z]{2}_|_v1_|[sr]k_(?:live|test|prod)_)`,
   String.raw`J(?<=eyJ)`, // jwt `eyJ`
-  `[bB](?=${anyCase('earer')})`, // bearer (case-insensitive)
-  ASSIGNMENT, // assignment, aws_secret_key
+  String.raw`G(?<=SG)(?=\.)`, // sendgrid_key `SG.`
+  String.raw`~(?<=Q~)`, // azure_ad_client_secret
+  `[bB](?=${anyCase('earer')}|${anyCase('asic')}[ \t])`, // bearer, basic_auth (case-insensitive)
+  ASSIGNMENT, // assignment, aws_secret_key, azure_storage_key (`AccountKey=`)
+  String.raw`=(?<=sig=)`, // azure_sas_signature
   // url_credentials `scheme://user:pass@`, slack_webhook `https://hooks.slack.com/`. Captured, because most
-  // `://` are plain links and mayHoldSecret looks for the rest before it believes this one. Last: at one
+  // `://` are plain links and mayHoldSecret looks for the rest before it believes this one. At one
   // position the alternatives are tried in order, so when this one matches no other matches there, and
   // skipping past it loses nothing (`password://` is an assignment).
   String.raw`(:)(?=\/\/)`,
+  // random_token: a run of 24+ RUN characters with a digit has 12 of them before or after that digit.
+  // Captured: mayHoldSecret measures the run (random-token.ts) before it believes this one.
+  `([0-9])(?:(?<=${RUN}{13})|(?=${RUN}{12}))`,
 ];
 
 const ANY_TRIGGER = new RegExp(TRIGGERS.join('|'), 'g');
@@ -59,7 +76,16 @@ const SHORTEST_SECRET = 8;
 export function mayHoldSecret(s: string): boolean {
   if (s.length < SHORTEST_SECRET) return false;
   ANY_TRIGGER.lastIndex = 0;
+  /** End of the last run measured: later digits of the same run need no second look. */
+  let measuredTo = -1;
   for (let m = ANY_TRIGGER.exec(s); m !== null; m = ANY_TRIGGER.exec(s)) {
+    if (m[2] !== undefined) {
+      if (m.index < measuredTo) continue;
+      const run = hasCandidateRun(s, m.index);
+      if (run.candidate) return true;
+      measuredTo = run.end;
+      continue;
+    }
     if (m[1] === undefined) return true;
     // A `://`: url_credentials needs an `@` after it, slack_webhook the Slack host right after it.
     if (s.includes('@', m.index) || s.startsWith(SLACK_HOST, m.index + 3)) return true;

@@ -7,12 +7,21 @@
  */
 import { MAX_TEXT_CHARS, TRUNCATION_MARKER, type PrivacyMode } from '@cctap/events';
 import { maskSecrets } from './redact.js';
+import { NOT_A_SECRET } from './secret-rules.js';
+import { ASSIGNMENT_KEYS, SHORT_ASSIGNMENT_KEYS } from './secret-gate.js';
+import { redactionMark } from './secret-rule.js';
 
 const REDACT_WINDOW = 512;
 /** Room for the marker itself under MAX_TEXT_CHARS. */
 const MARKER_ROOM = 64;
 /** Nesting deeper than this in a tool input is replaced by a marker (inputs are model-written JSON, rarely deep). */
 const MAX_DEPTH = 24;
+
+/** A key that names a credential (`password`, `DB_PASS`, `apiKey`, `client_secret`): its string value is one. */
+const SECRET_KEY_NAME = new RegExp(`(?:${ASSIGNMENT_KEYS}|(?<![A-Za-z])(?:${SHORT_ASSIGNMENT_KEYS}))$`, 'i');
+const KEY_NAMED = redactionMark('key_name');
+/** A name that can be kept in `metadata` mode: identifier-like and short (no path, no prose). */
+const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,47}$/;
 
 export function truncationMarker(originalLength: number): string {
   return `${TRUNCATION_MARKER} ${originalLength} chars]`;
@@ -34,6 +43,8 @@ export class Shaper {
     cap: number,
     /** Last resort for lines that stay too big: tool inputs become a marker. */
     readonly squash = false,
+    /** Mask without cutting (Shaper.masked): strings are masked whole, whatever their length. */
+    private readonly uncapped = false,
   ) {
     this.cap = Math.max(16, Math.min(Math.floor(cap), MAX_TEXT_CHARS - MARKER_ROOM));
   }
@@ -50,6 +61,7 @@ export class Shaper {
   }
 
   private shape(s: string): string {
+    if (this.uncapped) return maskSecrets(s);
     const cap = this.cap;
     const windowed = s.length > cap + REDACT_WINDOW;
     let t = windowed ? cut(s, cap + REDACT_WINDOW) : s;
@@ -60,6 +72,31 @@ export class Shaper {
   }
 
   /**
+   * A short label the envelope keeps in every mode (a working directory, a file path): secrets masked in
+   * `redacted` and `metadata` (the label stays, as the project's identity), as written in `full`.
+   */
+  label(s: string): string {
+    return this.mode === 'full' ? s : maskSecrets(s);
+  }
+
+  /** The git branch: masked in `redacted`, dropped in `metadata` (a branch name is free text: a customer, a ticket). */
+  branch(s: string): string {
+    if (this.mode === 'metadata') return '';
+    return this.mode === 'full' ? s : maskSecrets(s);
+  }
+
+  /**
+   * A name taken from the line's structure (an unknown line's type or key): masked in `redacted`; in
+   * `metadata` kept only when identifier-like and free of secrets, else `[REDACTED:<what>]`.
+   */
+  name(s: string, what: string): string {
+    if (this.mode === 'full') return s;
+    const masked = maskSecrets(s);
+    if (this.mode === 'redacted') return masked;
+    return masked === s && SAFE_NAME.test(s) ? s : redactionMark(what);
+  }
+
+  /**
    * A structured value (tool input): every string inside shaped, structure and non-string values kept.
    * null in `metadata` mode. `jsonLength` is the length of the original's JSON, for the squash marker.
    */
@@ -67,6 +104,16 @@ export class Shaper {
     if (this.mode === 'metadata') return null;
     if (this.squash) return truncationMarker(jsonLength);
     return this.walk(v, 0);
+  }
+
+  /**
+   * `v` with every secret masked and nothing cut, in `redacted` and `metadata` modes (as is in `full`):
+   * what a hash of a tool input is computed from, so that the hash reveals nothing the masked text does not
+   * (an unsalted hash of the raw input gives a masked password away to a word list).
+   */
+  masked(v: unknown): unknown {
+    if (this.mode === 'full') return v;
+    return new Shaper('redacted', this.cap, false, true).walk(v, 0);
   }
 
   /**
@@ -90,18 +137,23 @@ export class Shaper {
     }
     const rec = v as Record<string, unknown>;
     const keys = Object.keys(rec);
+    const redacting = this.mode === 'redacted';
+    let copy: [string, unknown][] | null = null;
     for (let i = 0; i < keys.length; i++) {
-      const x = rec[keys[i]!];
-      const y = this.walk(x, depth + 1);
-      if (y === x) continue;
-      // Something changed: copy. fromEntries defines own properties, so a `__proto__` key stays data
-      // instead of changing the prototype (an own `__proto__` read through rec[k] is that own value).
-      const copy: [string, unknown][] = [];
-      for (let j = 0; j < i; j++) copy.push([keys[j]!, rec[keys[j]!]]);
-      copy.push([keys[i]!, y]);
-      for (let j = i + 1; j < keys.length; j++) copy.push([keys[j]!, this.walk(rec[keys[j]!], depth + 1)]);
-      return Object.fromEntries(copy);
+      const k = keys[i]!;
+      const x = rec[k];
+      // Keys are masked like text (a token can be a key); a string under a key that names a credential is one.
+      const k2 = redacting ? maskSecrets(k) : k;
+      const y = redacting && typeof x === 'string' && SECRET_KEY_NAME.test(k) && x.length >= 3 && !NOT_A_SECRET.test(x) ? KEY_NAMED : this.walk(x, depth + 1);
+      if (copy === null && (y !== x || k2 !== k)) {
+        // Something changed: copy. fromEntries defines own properties, so a `__proto__` key stays data
+        // instead of changing the prototype (an own `__proto__` read through rec[k] is that own value).
+        copy = [];
+        for (let j = 0; j < i; j++) copy.push([keys[j]!, rec[keys[j]!]]);
+      }
+      if (copy !== null) copy.push([k2, y]);
     }
+    if (copy !== null) return Object.fromEntries(copy);
     return v;
   }
 }
