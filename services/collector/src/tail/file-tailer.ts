@@ -66,6 +66,7 @@ import type { DeliveredLines } from '../delivered/delivered-lines.js';
 import { streamOf } from '../delivered/delivered-lines.js';
 import { LineKeySet, lineKeyHash } from '../delivered/line-key-set.js';
 import { headMatches, identityOf, lineStartsAt, nextTail, readHead, readTail, tailMatches } from './file-identity.js';
+import { decideStart, needsLineStartCheck } from './start-position.js';
 import { checkpointOf, type Identity, type Tracked } from './tracked-file.js';
 import { spawnDepthOption } from './subagent-meta.js';
 
@@ -472,27 +473,15 @@ export class FileTailer {
         cp = moved.entry;
       }
     }
-    if (cp && cp.offset > 0 && cp.offset <= st.size && !(await lineStartsAt(t.fh!, cp.offset))) {
+    const checkpointAtLineStart = needsLineStartCheck(cp, st.size) ? await lineStartsAt(t.fh!, cp!.offset) : true;
+    const { start, lastTs, reason, skipped, dropCheckpoint } = decideStart({ cp, size: st.size, mtimeMs: st.mtimeMs, since: this.o.since ?? null, checkpointAtLineStart });
+    if (dropCheckpoint) {
       this.log.info('transcript rewritten (its checkpoint is no longer at a line start): reading it again from byte 0', { path, fileId });
       this.d.store.delete(fileId);
       cp = undefined;
     }
-    let start = 0;
-    let lastTs: string | null = null;
-    let reason = 'new';
-    let skipped = false;
-    if (cp && cp.offset <= st.size) {
-      start = cp.offset;
-      lastTs = cp.lastTs;
-      reason = 'resumed';
-      skipped = cp.skipped ?? false;
-    } else if (!cp && this.o.since && st.mtimeMs < this.o.since.getTime()) {
-      // --since: an old file is not read; if it grows later, only the new lines are.
-      start = st.size;
-      reason = 'skipped';
-      skipped = true;
-      this.m.filesSkipped.inc({ reason: 'since' });
-    }
+    // --since: an old file is not read; if it grows later, only the new lines are.
+    if (reason === 'skipped') this.m.filesSkipped.inc({ reason: 'since' });
     // What not to publish again: a read from byte 0 of a stream with delivered lines skips them all (a
     // rewrite, a relocated copy, state lost with the checkpoint but not the records); any read skips
     // metadata lines already delivered.
