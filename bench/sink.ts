@@ -5,7 +5,8 @@
  * 2. Normalizes it file by file with TranscriptStream and inserts the rows into a fresh embedded store in
  *    flushes of ~10k rows, as the sink does (events + usage, one insert per table per flush, dedup tokens).
  *    Only the insert calls are timed: the per-flush rate (rows/s) gives median and spread.
- * 3. Times `periodReport(daily)` in process (N runs after a warm-up) and the `cctap report daily --json`
+ * 3. Syncs the shipped price book into the store (as the sink does at start), so the report prices every
+ *    response by the join it runs in production. Times `periodReport(daily)` in process (N runs after a warm-up) and the `cctap report daily --json`
  *    command end to end (a fresh process each time: Node start, engine load, query, JSON).
  * 4. Checks, outside the timed parts, that the daily report equals the corpus's expected.json exactly.
  * 5. Writes bench/out/results/sink.json (support/publish-result.ts; re-renders docs/benchmarks.md unless
@@ -19,7 +20,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SCHEMA_VERSION } from '@cctap/events';
-import { batchRows, DEFAULT_RETENTION, insertRows, migrate, openStore, periodReport, type Store } from '@cctap/sink';
+import { shippedBook } from '@cctap/prices';
+import { batchRows, DEFAULT_RETENTION, insertRows, migrate, openStore, periodReport, syncPrices, type Store } from '@cctap/sink';
 import { TranscriptStream } from '@cctap/transcript';
 import { parseSize } from './corpus/index.js';
 import { ensureCorpus } from './support/corpus-cache.js';
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
   const store = await openStore({ dataDir: storeDir });
   await migrate(store, { ...DEFAULT_RETENTION, eventsTtlDays: 0 });
   const ing = await ingest(store, dir, expected.files);
+  await syncPrices(store, shippedBook());
   console.log(`inserted ${ing.rows} rows in ${ing.flushes} flushes: ${fmt(ing.rates, (x) => `${Math.round(x)}`)} rows/s per flush; ${Math.round(ing.rows / ing.insertSeconds)} rows/s overall; ingest incl. normalize ${ing.totalSeconds.toFixed(1)} s`);
 
   // Correctness first, outside the timing: the report equals the generator's accounting.
