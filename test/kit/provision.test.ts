@@ -77,7 +77,7 @@ describe('provision', () => {
     const tt = topology(p);
     await provision(nc, { prefix: p, limits: { raw: { maxBytes: 64 * 1024 } }, maxBytes: 64 * 1024 * 1024 });
     const jsm = await jetstreamManager(nc);
-    expect((await jsm.streams.info(tt.stream('raw'))).config.retention).toBe('workqueue');
+    expect((await jsm.streams.info(tt.stream('raw'))).config.retention).toBe('interest');
     const js = jetstream(nc);
     const consumer = await js.consumers.get(tt.stream('raw'), tt.consumer('validator'));
     const payload = new Uint8Array(4096);
@@ -94,7 +94,7 @@ describe('provision', () => {
     expect(acked).toBe(64);
   });
 
-  it('moves a raw stream made with limits retention to work-queue retention, keeping what was not consumed', async () => {
+  it('moves a raw stream made with limits retention to interest retention, keeping what was not consumed', async () => {
     const p = `t${randomBytes(4).toString('hex')}`;
     const tt = topology(p);
     await provision(nc, { prefix: p, maxBytes: 64 * 1024 * 1024 });
@@ -117,7 +117,7 @@ describe('provision', () => {
     const report = await provision(nc, { prefix: p, maxBytes: 64 * 1024 * 1024 });
     expect(report.entries.find((e) => e.name === tt.stream('raw'))).toMatchObject({ action: 'migrated', copied: 4 });
     const info = await jsm.streams.info(tt.stream('raw'));
-    expect(info.config.retention).toBe('workqueue');
+    expect(info.config.retention).toBe('interest');
     expect(info.config.sealed).toBe(false);
     const kept: string[] = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {

@@ -28,7 +28,7 @@ export const isIdle = (s: ConsumerState): boolean => s.pending === 0 && s.ackPen
 export const rawTapName = (t: Topology): string => `${t.stream('raw')}_TAP`;
 
 /**
- * CCTAP_RAW has work-queue retention: a batch is gone once the validator acknowledged it. A test that audits
+ * CCTAP_RAW has interest retention: a batch is gone once the validator acknowledged it. A test that audits
  * what collectors published keeps its own copy in a mirror stream, created right after provisioning and
  * before any collector starts (a mirror copies from the source's first message still there).
  */
@@ -105,7 +105,7 @@ export async function manager(nc: NatsConnection): Promise<JetStreamManager> {
 
 /**
  * Calls `each` with every message stored in one stream, in sequence order (audits of what crossed NATS).
- * For `raw` that is its tap (createRawTap): the work-queue stream itself keeps only what is not consumed yet.
+ * For `raw` that is its tap (createRawTap): the interest stream itself keeps only what is not consumed yet.
  */
 export async function forEachStored(nc: NatsConnection, t: Topology, stream: StreamKey, each: (m: StoredMessage) => void): Promise<number> {
   const jsm = await jetstreamManager(nc);

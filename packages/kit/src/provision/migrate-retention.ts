@@ -4,21 +4,26 @@
  * Why: CCTAP_RAW was first provisioned with limits retention and DiscardNew. Limits retention never frees a
  * message its one consumer (the validator) acknowledged, so after `max_bytes` of traffic (20 GiB, about a
  * week for a team) the stream refuses every publish and every collector stops, although all of it was
- * consumed. Work-queue retention frees a message once the validator acknowledges it, so `max_bytes` bounds
- * the backlog instead of the history.
+ * consumed. Interest retention frees a message once the validator acknowledges it, so `max_bytes` bounds
+ * the backlog instead of the history. (Not work-queue retention: it allows one unfiltered consumer only, and
+ * a mirror or source an operator adds for backup counts as one, so after a server restart the validator's
+ * own consumer is refused, "multiple non-filtered consumers not allowed on workqueue stream", and raw stops
+ * flowing; reproduced on nats-server 2.9.10.)
  *
  * How, without losing a message at any step (each one durable in JetStream before the next starts):
  *   1. seal the stream: from here every publish is refused, and collectors retry (their checkpoints hold);
  *   2. copy every message the consumer has not acknowledged yet (after its ack floor), headers included, into
  *      a holding stream `<name>_MIGRATION` (subject `<holding>.<seq>`, original subject in a header);
- *   3. delete the stream (and so its consumers) and create it with the desired configuration;
+ *   3. delete the stream (and so its consumers) and create it with the desired configuration and its consumers
+ *      (create-stream.ts: consumers before subjects, so nothing lands unwatched);
  *   4. publish the held messages again on their original subjects with their original headers, then delete
  *      the holding stream. A re-send the validator already handled is dropped downstream by its message id.
  * A crash in between leaves either the sealed stream or the holding stream: running provision again resumes
  * (a sealed stream is taken as "step 1 done"; a holding stream left over is replayed and removed).
  */
-import { DiscardPolicy, jetstream, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
+import { DiscardPolicy, jetstream, RetentionPolicy, StorageType, type ConsumerConfig, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { createStreamWithConsumers } from './create-stream.js';
 
 export interface RetentionMigration {
   /** Messages carried over (not yet acknowledged by the consumer when the stream was sealed). */
@@ -72,8 +77,10 @@ export async function migrateRetention(
   jsm: JetStreamManager,
   current: StreamConfig,
   want: Partial<StreamConfig>,
-  consumer: string,
+  consumers: readonly Partial<ConsumerConfig>[],
 ): Promise<RetentionMigration> {
+  // The ack floor that matters is the first consumer's (CCTAP_RAW has one: the validator).
+  const consumer = consumers[0]?.durable_name ?? '';
   const name = current.name;
   const holding = holdingName(name);
   // `sealed` is a stream setting since nats-server 2.6.2; the client's update type leaves it out.
@@ -105,7 +112,7 @@ export async function migrateRetention(
     await js.publish(`${holdingSubject(name)}.${seq}`, m.data, { headers: h });
   }
   await jsm.streams.delete(name);
-  await jsm.streams.add({ ...want, name });
+  await createStreamWithConsumers(jsm, { ...want, name }, consumers);
   const copied = await replayHolding(nc, jsm, name);
   return { copied, from: String(current.retention), to: String(want.retention) };
 }

@@ -9,6 +9,7 @@ import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { serverVersion } from '../nats/connect.js';
 import { desiredConsumer, desiredStream, type ProvisionOptions } from './desired.js';
+import { createStreamWithConsumers } from './create-stream.js';
 import { finishInterruptedMigration, migrateRetention } from './migrate-retention.js';
 
 export type ProvisionAction = 'created' | 'updated' | 'unchanged' | 'migrated';
@@ -50,6 +51,8 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
   const version = serverVersion(nc);
   const entries: ProvisionEntry[] = [];
 
+  /** Consumers a stream step created with their stream (create-stream.ts): reported as created below. */
+  const createdWithStream = new Set<ConsumerKey>();
   for (const key of STREAM_KEYS) {
     const want = desiredStream(t, key, opts, version);
     const name = want.name!;
@@ -57,8 +60,11 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
       if (isNotFound(err)) return null;
       throw err;
     });
+    const ownConsumers = (Object.keys(CONSUMERS) as ConsumerKey[]).filter((c) => CONSUMERS[c].stream === key);
+    const consumerConfigs = ownConsumers.map((c) => desiredConsumer(t, c, opts));
     if (!info) {
-      await jsm.streams.add({ ...want, name });
+      await createStreamWithConsumers(jsm, { ...want, name }, consumerConfigs);
+      for (const c of ownConsumers) createdWithStream.add(c);
       entries.push({ kind: 'stream', name, action: 'created' });
       await finishInterruptedMigration(nc, jsm, name);
       continue;
@@ -67,8 +73,8 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
     if (info.config.retention !== want.retention || info.config.sealed) {
       // The server cannot change retention in place (migrate-retention.ts); a sealed stream is a migration
       // that stopped half way.
-      const consumer = (Object.keys(CONSUMERS) as ConsumerKey[]).find((c) => CONSUMERS[c].stream === key);
-      const m = await migrateRetention(nc, jsm, info.config, want, consumer ? t.consumer(consumer) : '');
+      const m = await migrateRetention(nc, jsm, info.config, want, consumerConfigs);
+      for (const c of ownConsumers) createdWithStream.add(c);
       entries.push({ kind: 'stream', name, action: 'migrated', changed, copied: m.copied });
     } else if (changed.length === 0) {
       entries.push({ kind: 'stream', name, action: 'unchanged' });
@@ -94,7 +100,7 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
     }
     const changed = diff(want, info.config);
     if (changed.length === 0) {
-      entries.push({ kind: 'consumer', name, action: 'unchanged' });
+      entries.push({ kind: 'consumer', name, action: createdWithStream.has(key) ? 'created' : 'unchanged' });
     } else {
       // Backoff, when removed, must be cleared explicitly.
       const next = { ...info.config, ...want, ...(want.backoff ? {} : { backoff: undefined }) };
