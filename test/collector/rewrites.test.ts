@@ -4,7 +4,7 @@
  * happened, what JetStream receives holds every line ever written once (each event id once, every uuid,
  * every distinct metadata line), and nothing that was already delivered.
  */
-import { readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fileId, type CctapEvent } from '@cctap/events';
@@ -178,6 +178,20 @@ describe('collector: transcripts rewritten by Claude Code', () => {
     expect(tsById.size).toBe(x.s.metadata.size);
     expect(metadata.length).toBeGreaterThan(tsById.size); // published again: they were never acknowledged
     expect([...tsById.values()].filter((ts) => ts.size > 1)).toEqual([]);
+  });
+
+  it('a session acknowledged before records were kept: resuming it records what was acknowledged, its next rewrite publishes only new lines', async () => {
+    const x = setup();
+    await once(x);
+    // As a collector from before delivered-line records left its state: checkpoints only.
+    rmSync(join(x.stateDir, 'delivered'), { recursive: true });
+    x.s.appendTurn();
+    await once(x); // resumed at its checkpoint
+    x.s.appendCompactBoundary();
+    const dropped = new Set(x.s.turns[0]);
+    compactTranscript(x.s.path, (l) => !dropped.has((JSON.parse(l) as { uuid?: string }).uuid ?? ''), []);
+    await once(x);
+    expectEachLineOnce(await published(x.host), x.s);
   });
 
   it('a renumbered device resumes at the checkpoint: nothing is read again', async () => {

@@ -65,6 +65,7 @@ import type { ResolvedOptions } from '../service/options.js';
 import type { DeliveredLines } from '../delivered/delivered-lines.js';
 import { streamOf } from '../delivered/delivered-lines.js';
 import { LineKeySet, lineKeyHash } from '../delivered/line-key-set.js';
+import { recordAcknowledged } from '../delivered/record-acknowledged.js';
 import { headMatches, identityOf, lineStartsAt, nextTail, readHead, readTail, tailMatches } from './file-identity.js';
 import { decideStart, needsLineStartCheck } from './start-position.js';
 import { checkpointOf, type Identity, type Tracked } from './tracked-file.js';
@@ -489,6 +490,10 @@ export class FileTailer {
     if (start === 0 && this.inFlightByStream.has(lineStream)) {
       setTimeout(() => this.d.markDirty(path), IN_FLIGHT_RETRY_MS).unref();
       return false;
+    }
+    if (start > 0 && !skipped && !this.d.delivered.known(lineStream)) {
+      const n = await recordAcknowledged(t.fh!, start, this.d.delivered, lineStream);
+      this.log.info('recorded the acknowledged lines of a session without records', { path, lines: n });
     }
     let skip: LineKeySet;
     let pins: Map<bigint, number>;
