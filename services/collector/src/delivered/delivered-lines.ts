@@ -14,6 +14,8 @@
  * any point leaves every checkpointed line recorded, so a SIGKILL between a rewrite and the next read still
  * skips all that was delivered (and at worst records a line whose checkpoint had not moved yet, which the
  * checkpoint then re-reads from the same unrewritten file and publishes again under the same event ids).
+ * A session resumed at a checkpoint without records (state from before they existed) gets the lines before
+ * its checkpoint recorded once, read from the file (record-acknowledged.ts).
  * A file whose length is not a multiple of 8 (a write cut short) is trimmed to the last whole record before
  * the next append, and the partial record is ignored when read.
  *
