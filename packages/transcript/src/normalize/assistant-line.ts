@@ -79,8 +79,9 @@ function emitToolCall(L: LineBuilder, block: Json, messageId: string | null): vo
   const json = JSON.stringify(raw);
   const input = obj(raw);
   const shaped = L.shaper.value(raw, json.length);
-  // The hash is of the masked input (equal inputs still hash equal): unchanged by shaping means nothing to mask.
-  const hashed = shaped === raw ? json : JSON.stringify(L.shaper.masked(raw));
+  // Hashed as masked (Shaper.hashable): an input that shaping left as it was is its own JSON.
+  const hashable = L.shaper.hashable(raw, json.length, shaped);
+  const hashed = hashable === raw ? json : JSON.stringify(hashable);
   L.emit('tool.call', {
     toolUseId: idStr(block.id) ?? '',
     name,

@@ -21,6 +21,7 @@
  */
 
 import { hasCandidateRun } from './random-token.js';
+import { BASIC_CREDENTIAL, PASSWORD_FLAG_COMMANDS } from './service-tokens.js';
 
 export const ASSIGNMENT_KEYS =
   'password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key(?:[_-]?base)?|private[_-]?key|auth[_-]?key|account[_-]?key|client[_-]?secret|credentials?';
@@ -37,16 +38,18 @@ const anyCase = (pattern: string): string => pattern.replace(/[a-z]/g, (c) => `[
  */
 const ASSIGNMENT = String.raw`[:=](?<=(?:${anyCase(`${ASSIGNMENT_KEYS}|${SHORT_ASSIGNMENT_KEYS}`)})[\\"' \t]*[:=])`;
 
-/** Characters of a random-token run (random-token.ts). */
-const RUN = '[A-Za-z0-9+/_-]';
+
 
 /** Rule (secret-rules.ts) -> the text its regex cannot match without. */
 const TRIGGERS = [
   // anthropic_key `sk-ant-`, openai_key `\bsk-`, slack_token `xoxb-`..., pypi_token, age_secret_key, gitlab_token
   String.raw`-(?<=sk-|xox[abprs]-|pypi-|AGE-SECRET-KEY-|gl[a-z]{2,5}-)`,
   String.raw`-(?=----BEGIN)`, // private_key `-----BEGIN ... PRIVATE KEY-----` (PGP blocks too)
-  // cli_credentials `\s-u`, `\s--user`, `\s--proxy-user`; cli_password `\s--password`, `\s-p` (mysql, docker login)
-  String.raw`-(?<=\s-)(?=[pu]|-(?:pass|user|proxy-user))`,
+  // cli_credentials `\s-u user:`, `\s--user user:`, `\s--proxy-user user:`; cli_password `\s--password`,
+  // `\s-p` after a mysql or docker login command (service-tokens.ts has the same command lists).
+  String.raw`-(?<=\s-)(?=(?:u|-user|-proxy-user)(?:[ \t]+|=)?['"]?[^\s:'"]+:|-?pass)`,
+  // Cheap checks first: the look back to the command runs only at a ` -p`.
+  String.raw`-(?=p)(?<=\s-)(?<=\b(?:${PASSWORD_FLAG_COMMANDS})\b[^\n|;&]*?\s-)`,
   String.raw`I(?<=A[KS]I)(?=A)`, // aws_access_key_id `AKIA` / `ASIA`
   String.raw`I(?<=AI)(?=za)`, // google_api_key `AIza`
   // github_token `ghp_`..., `github_pat_`; npm_token, huggingface_token, shopify_token, digitalocean_token, stripe_key
@@ -54,7 +57,7 @@ const TRIGGERS = [
   String.raw`J(?<=eyJ)`, // jwt `eyJ`
   String.raw`G(?<=SG)(?=\.)`, // sendgrid_key `SG.`
   String.raw`~(?<=Q~)`, // azure_ad_client_secret
-  `[bB](?=${anyCase('earer')}|${anyCase('asic')}[ \t])`, // bearer, basic_auth (case-insensitive)
+  `[bB](?=${anyCase('earer')}|${anyCase('asic')}[ \t]+${BASIC_CREDENTIAL})`, // bearer, basic_auth (case-insensitive)
   ASSIGNMENT, // assignment, aws_secret_key, azure_storage_key (`AccountKey=`)
   String.raw`=(?<=sig=)`, // azure_sas_signature
   // url_credentials `scheme://user:pass@`, slack_webhook `https://hooks.slack.com/`. Captured, because most
@@ -62,9 +65,9 @@ const TRIGGERS = [
   // position the alternatives are tried in order, so when this one matches no other matches there, and
   // skipping past it loses nothing (`password://` is an assignment).
   String.raw`(:)(?=\/\/)`,
-  // random_token: a run of 24+ RUN characters with a digit has 12 of them before or after that digit.
-  // Captured: mayHoldSecret measures the run (random-token.ts) before it believes this one.
-  `([0-9])(?:(?<=${RUN}{13})|(?=${RUN}{12}))`,
+  // random_token: a random-looking run has a digit next to an upper case letter (random-token.ts). Captured:
+  // mayHoldSecret measures the run before it believes this one.
+  String.raw`([0-9])(?:(?=[A-Z])|(?<=[A-Z][0-9]))`,
 ];
 
 const ANY_TRIGGER = new RegExp(TRIGGERS.join('|'), 'g');

@@ -17,6 +17,15 @@ function isUserPass(b64: string): boolean {
   return decoded.includes(':') && /^[\x20-\x7e]+$/.test(decoded);
 }
 
+/**
+ * base64 of at least 6 printable ASCII bytes: every 4-character group starts with one of `I`-`Z`, `a`-`f`
+ * (the top 6 bits of a byte 0x20-0x7e). Prose after `Basic ` ("basic features") almost never is.
+ */
+export const BASIC_CREDENTIAL = String.raw`(?:[I-Za-f][A-Za-z0-9+/]{3}){2,}(?:[I-Za-f][A-Za-z0-9+/]{2}=|[I-Za-f][A-Za-z0-9+/]==)?(?![A-Za-z0-9+/=])`;
+
+/** Commands whose `-p` takes the password (`mysql -pPW`, `docker login -p PW`). */
+export const PASSWORD_FLAG_COMMANDS = 'mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|docker|podman|nerdctl|helm';
+
 export const SERVICE_TOKENS: SecretRule[] = [
   // Stripe secret and restricted keys (gitleaks stripe-access-token).
   { kind: 'stripe_key', pre: has('k_'), re: /\b[sr]k_(?:live|test|prod)_[A-Za-z0-9]{10,}/g },
@@ -48,11 +57,12 @@ export const SERVICE_TOKENS: SecretRule[] = [
     re: /([?&;\s"']sig=)[A-Za-z0-9%+/=_-]{16,}/g,
     replace: (_m, key = '') => `${key}${mark('azure_sas_signature')}`,
   },
-  // `Authorization: Basic dXNlcjpwYXNz`, any case, only when the value decodes to `user:password`.
+  // `Authorization: Basic dXNlcjpwYXNz`, any case, only when the value is base64 of `user:password`.
   {
     kind: 'basic_auth',
     pre: (s) => /asic[ \t]/i.test(s),
-    re: /\b(basic[ \t]+)([A-Za-z0-9+/]{6,}={0,2})/gi,
+    // Case-insensitive by spelling (an `i` flag would widen BASIC_CREDENTIAL's classes).
+    re: new RegExp(String.raw`\b([bB][aA][sS][iI][cC][ \t]+)(${BASIC_CREDENTIAL})`, 'g'),
     replace: (m, word = '', b64 = '') => (isUserPass(b64) ? `${word}${mark('basic_auth')}` : m),
   },
   // `curl -u user:pw`, `curl --user user:pw`, `wget --password pw`, `docker login --password pw`,

@@ -23,6 +23,21 @@ const KEY_NAMED = redactionMark('key_name');
 /** A name that can be kept in `metadata` mode: identifier-like and short (no path, no prose). */
 const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,47}$/;
 
+/**
+ * maskSecrets for envelope strings that repeat on every line of a session (cwd, branch): the last few
+ * answers are kept, so a session's lines pay for one look each.
+ */
+const repeated = new Map<string, string>();
+function maskRepeated(s: string): string {
+  let out = repeated.get(s);
+  if (out === undefined) {
+    if (repeated.size >= 16) repeated.clear();
+    out = maskSecrets(s);
+    repeated.set(s, out);
+  }
+  return out;
+}
+
 export function truncationMarker(originalLength: number): string {
   return `${TRUNCATION_MARKER} ${originalLength} chars]`;
 }
@@ -43,8 +58,6 @@ export class Shaper {
     cap: number,
     /** Last resort for lines that stay too big: tool inputs become a marker. */
     readonly squash = false,
-    /** Mask without cutting (Shaper.masked): strings are masked whole, whatever their length. */
-    private readonly uncapped = false,
   ) {
     this.cap = Math.max(16, Math.min(Math.floor(cap), MAX_TEXT_CHARS - MARKER_ROOM));
   }
@@ -61,7 +74,6 @@ export class Shaper {
   }
 
   private shape(s: string): string {
-    if (this.uncapped) return maskSecrets(s);
     const cap = this.cap;
     const windowed = s.length > cap + REDACT_WINDOW;
     let t = windowed ? cut(s, cap + REDACT_WINDOW) : s;
@@ -76,13 +88,13 @@ export class Shaper {
    * `redacted` and `metadata` (the label stays, as the project's identity), as written in `full`.
    */
   label(s: string): string {
-    return this.mode === 'full' ? s : maskSecrets(s);
+    return this.mode === 'full' ? s : maskRepeated(s);
   }
 
   /** The git branch: masked in `redacted`, dropped in `metadata` (a branch name is free text: a customer, a ticket). */
   branch(s: string): string {
     if (this.mode === 'metadata') return '';
-    return this.mode === 'full' ? s : maskSecrets(s);
+    return this.mode === 'full' ? s : maskRepeated(s);
   }
 
   /**
@@ -107,13 +119,14 @@ export class Shaper {
   }
 
   /**
-   * `v` with every secret masked and nothing cut, in `redacted` and `metadata` modes (as is in `full`):
-   * what a hash of a tool input is computed from, so that the hash reveals nothing the masked text does not
-   * (an unsalted hash of the raw input gives a masked password away to a word list).
+   * What the hash of a tool input is computed from: its `redacted` shaping (`shaped`, or computed here in
+   * `metadata` mode), so the hash reveals nothing the masked text does not (an unsalted hash of the raw
+   * input gives a masked password away to a word list); the raw input in `full` mode. Equal inputs still
+   * hash equal, which is what loop detection needs.
    */
-  masked(v: unknown): unknown {
+  hashable(v: unknown, jsonLength: number, shaped: unknown): unknown {
     if (this.mode === 'full') return v;
-    return new Shaper('redacted', this.cap, false, true).walk(v, 0);
+    return this.mode === 'redacted' ? shaped : new Shaper('redacted', this.cap, this.squash).value(v, jsonLength);
   }
 
   /**
