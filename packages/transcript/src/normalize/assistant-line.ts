@@ -27,13 +27,17 @@ const API_STATUS = /API Error:\s*(\d{3})/;
 export function readUsage(u: Json | null): TokenUsage {
   const split = obj(u?.cache_creation);
   const server = obj(u?.server_tool_use);
+  const cacheCreation5m = count(split?.ephemeral_5m_input_tokens);
+  const cacheCreation1h = count(split?.ephemeral_1h_input_tokens);
   return {
     input: count(u?.input_tokens),
     output: count(u?.output_tokens),
-    cacheCreation: count(u?.cache_creation_input_tokens),
+    // Builds before 2.1.152 could report 0 in the flat field while the nested split held the real cache
+    // writes (transcript-format-2026.md section 4.1): the larger of the two is what was written.
+    cacheCreation: Math.max(count(u?.cache_creation_input_tokens), cacheCreation5m + cacheCreation1h),
     cacheRead: count(u?.cache_read_input_tokens),
-    cacheCreation5m: count(split?.ephemeral_5m_input_tokens),
-    cacheCreation1h: count(split?.ephemeral_1h_input_tokens),
+    cacheCreation5m,
+    cacheCreation1h,
     webSearchRequests: count(server?.web_search_requests),
     webFetchRequests: count(server?.web_fetch_requests),
   };
