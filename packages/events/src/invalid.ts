@@ -21,6 +21,10 @@ export const INVALID_REASONS = [
   'future_ts',
   /** The event names a host other than its batch's. */
   'wrong_host',
+  /** The event's user is not one the validator's users-per-host list allows for its (authenticated) host. */
+  'user_not_allowed',
+  /** The event reports more tokens or tool requests than one API response can have. */
+  'implausible_usage',
 ] as const;
 export type InvalidReason = (typeof INVALID_REASONS)[number];
 

@@ -12,6 +12,7 @@ import { createContractValidator, type ContractValidator } from '@cctap/events/a
 import type { Bus, BusMessage, Logger, Metrics, Service, Subscription } from '@cctap/kit';
 import { labelCap } from './core/label-cap.js';
 import { validateBatch } from './core/validate-batch.js';
+import type { UsersPerHost } from './core/users-per-host.js';
 
 export interface ValidatorOptions {
   bus: Bus;
@@ -24,6 +25,8 @@ export interface ValidatorOptions {
   fetchBatch?: number;
   /** Delay before retrying a batch whose outputs could not be published. Default 2 s. */
   publishRetryMs?: number;
+  /** Users each host may report (core/users-per-host.ts); absent: any user. */
+  usersPerHost?: UsersPerHost;
   /** Clock, for tests. */
   now?: () => number;
 }
@@ -50,6 +53,7 @@ export function createValidatorService(o: ValidatorOptions): Service {
       contract: contract!,
       now: o.now?.() ?? Date.now(),
       maxFutureMs: o.maxFutureMs ?? 86_400_000,
+      ...(o.usersPerHost ? { usersPerHost: o.usersPerHost } : {}),
     });
     const upstream = msg.msgId ?? `${msg.stream}:${msg.seq}`;
     const host = r.host ?? 'unknown';
@@ -89,6 +93,8 @@ export function createValidatorService(o: ValidatorOptions): Service {
     name: 'validator',
     async start() {
       contract = createContractValidator();
+      if (o.usersPerHost) log.info('users are checked against the users-per-host list', { hosts: o.usersPerHost.size });
+      else log.warn('no users-per-host list: any host may report any user (fine for one laptop; pass --users-per-host for a team)');
       sub = o.bus.consumeBatch('validator', async (msgs) => {
         await Promise.all(msgs.map((msg) => one(msg)));
       }, { batchSize: o.fetchBatch ?? 64 });

@@ -1,7 +1,7 @@
 /** `cctap validator`: the trust boundary service (CCTAP_RAW -> CCTAP_EVENTS / CCTAP_INVALID). */
 import { z } from 'zod';
-import { baseConfigShape, loadConfig, natsConfigShape } from '@cctap/kit';
-import { createValidatorService } from '@cctap/validator';
+import { baseConfigShape, ConfigError, loadConfig, natsConfigShape } from '@cctap/kit';
+import { createValidatorService, loadUsersPerHost, UsersPerHostError, type UsersPerHost } from '@cctap/validator';
 import { runNatsServiceCommand } from '../nats-service-command.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
@@ -12,6 +12,8 @@ const shape = {
   /** Reject events whose timestamp is further ahead than this, ms. */
   maxFutureMs: z.coerce.number().int().positive().default(86_400_000),
   fetchBatch: z.coerce.number().int().min(1).max(1000).default(64),
+  /** JSON file mapping each host to the users it may report; events of other users are rejected. */
+  usersPerHost: z.string().optional(),
 };
 
 export const command: Command = {
@@ -19,8 +21,19 @@ export const command: Command = {
   run: (argv) =>
     runCommand('validator', async () => {
       const cfg = loadConfig({ shape, argv });
+      const usersPerHost = cfg.usersPerHost === undefined ? undefined : readUsersPerHost(cfg.usersPerHost);
       return runNatsServiceCommand('validator', cfg, async ({ bus, topology, logger, metrics }) => [
-        createValidatorService({ bus, topology, logger, metrics, maxFutureMs: cfg.maxFutureMs, fetchBatch: cfg.fetchBatch }),
+        createValidatorService({ bus, topology, logger, metrics, maxFutureMs: cfg.maxFutureMs, fetchBatch: cfg.fetchBatch, ...(usersPerHost ? { usersPerHost } : {}) }),
       ]);
     }),
 };
+
+/** A bad list stops the validator at boot with one line: running without it would accept any user. */
+function readUsersPerHost(file: string): UsersPerHost {
+  try {
+    return loadUsersPerHost(file);
+  } catch (err) {
+    if (err instanceof UsersPerHostError) throw new ConfigError(`--users-per-host: ${err.message}`);
+    throw err;
+  }
+}

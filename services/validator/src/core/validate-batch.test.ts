@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { eventId, invalidRecordSchema, MAX_EVENT_BYTES, topology } from '@cctap/events';
 import { createContractValidator } from '@cctap/events/ajv';
 import { validateBatch, type ValidateContext } from './validate-batch.js';
+import { parseUsersPerHost } from './users-per-host.js';
 
 const t = topology();
 const contract = createContractValidator();
@@ -82,5 +83,77 @@ describe('validateBatch', () => {
   it('rejects a batch whose envelope breaks the contract', () => {
     const r = validateBatch(enc({ v: 99, host: 'host-a', source: {}, events: [event(0)] }), t.subjects.raw('host-a'), ctx);
     expect(r.invalid.map((i) => i.reason)).toEqual(['bad_batch']);
+  });
+
+  describe('users a host may report', () => {
+    const list = parseUsersPerHost(JSON.stringify({ 'host-a': ['dev'], 'Build.01': ['*'] }), 'users.json');
+
+    it("rejects a user not listed for the batch's host and keeps the listed one", () => {
+      const r = validateBatch(enc(batch([event(0), event(100, { user: 'boss' })])), t.subjects.raw('host-a'), { ...ctx, usersPerHost: list });
+      expect(r.valid?.batch.events.map((e) => e.user)).toEqual(['dev']);
+      expect(r.invalid.map((i) => [i.reason, i.detail])).toEqual([['user_not_allowed', "user 'boss' is not allowed for host 'host-a' (allowed: dev)"]]);
+      expect(invalidRecordSchema.safeParse(r.invalid[0]).success).toBe(true);
+    });
+
+    it('rejects every event of a host missing from the list, and lets a `*` host report anyone', () => {
+      const other = (ev: Record<string, unknown>) => ({ ...ev, host: 'host-z' });
+      const r = validateBatch(enc(batch([other(event(0))], 'host-z')), t.subjects.raw('host-z'), { ...ctx, usersPerHost: list });
+      expect(r.invalid.map((i) => i.reason)).toEqual(['user_not_allowed']);
+      const build = (ev: Record<string, unknown>) => ({ ...ev, host: 'build_01' });
+      const ok = validateBatch(enc(batch([build(event(0, { user: 'anyone' }))], 'build_01')), t.subjects.raw('build_01'), { ...ctx, usersPerHost: list });
+      expect(ok.invalid).toEqual([]);
+    });
+
+    it('accepts any user when no list is configured', () => {
+      expect(validateBatch(enc(batch([event(0, { user: 'boss' })])), t.subjects.raw('host-a'), ctx).invalid).toEqual([]);
+    });
+
+    it('refuses a malformed list with a message naming the host', () => {
+      expect(() => parseUsersPerHost('{"host-a": "dev", "host-b": [1]}', 'u.json')).toThrow(/host 'host-b' must map to a list/);
+      expect(() => parseUsersPerHost('[]', 'u.json')).toThrow(/must map each host/);
+      expect(() => parseUsersPerHost('{', 'u.json')).toThrow(/not valid JSON/);
+    });
+  });
+
+  describe('usage one response cannot have', () => {
+    const usage = { input: 10, output: 20, cacheCreation: 0, cacheRead: 0, cacheCreation5m: 0, cacheCreation1h: 0, webSearchRequests: 0, webFetchRequests: 0 };
+    const assistant = (offset: number, u: Partial<typeof usage>, advisor?: Partial<typeof usage>) =>
+      event(offset, {
+        type: 'assistant',
+        payload: {
+          model: 'claude-opus-4-5', messageId: `msg_${offset}`, requestId: `req_${offset}`, stopReason: 'end_turn', synthetic: false,
+          usage: { ...usage, ...u }, speed: null, serviceTier: null, text: '', textChars: 0, thinkingBlocks: 0, toolUses: 0,
+          ...(advisor ? { advisor: [{ model: 'claude-opus-4-5', usage: { ...usage, ...advisor } }] } : {}),
+        },
+      });
+
+    it('keeps a response at the bounds (a full 1M context window with maximal output) and rejects what is beyond', () => {
+      const events = [
+        assistant(0, { input: 1_000, cacheRead: 998_000, cacheCreation: 1_000, output: 128_000 }),
+        assistant(100, { input: 2_000_000, output: 256_000 }),
+        assistant(200, { input: 10, cacheRead: 1_999_991 }),
+        assistant(300, { output: 256_001 }),
+        assistant(400, { cacheCreation: 10, cacheCreation5m: 1_000_000, cacheCreation1h: 1_000_000 }),
+        assistant(500, { webSearchRequests: 1_000_000 }),
+        assistant(600, { webFetchRequests: 5_000 }),
+        assistant(700, {}, { output: 9_000_000 }),
+      ];
+      const r = validateBatch(enc(batch(events)), t.subjects.raw('host-a'), ctx);
+      expect(r.valid?.batch.events.map((e) => e.source.offset)).toEqual([0, 100]);
+      expect(r.invalid.map((i) => i.reason)).toEqual(Array(6).fill('implausible_usage'));
+      expect(r.invalid.map((i) => i.detail)).toEqual([
+        'response reports 2000001 prompt tokens (input + cache writes + cache reads), limit 2000000',
+        'response reports 256001 output tokens, limit 256000',
+        'response reports 2000010 prompt tokens (input + cache writes + cache reads), limit 2000000',
+        'response reports 1000000 web search requests, limit 1000',
+        'response reports 5000 web fetch requests, limit 1000',
+        'advisor iteration 0 reports 9000000 output tokens, limit 256000',
+      ]);
+    });
+
+    it('leaves negative counts to the schema', () => {
+      const r = validateBatch(enc(batch([assistant(0, { webSearchRequests: -1 })])), t.subjects.raw('host-a'), ctx);
+      expect(r.invalid.map((i) => i.reason)).toEqual(['schema']);
+    });
   });
 });

@@ -8,11 +8,14 @@
  *   3. payload host != subject host         -> every event rejected `host_mismatch` (a host cannot speak
  *                                              for another; the subject is what its credential allows)
  *   4. per event: schema, then size (MAX_EVENT_BYTES), then event host == batch host, then ts not
- *      more than `maxFutureMs` ahead of `now`.
+ *      more than `maxFutureMs` ahead of `now`, then the user is one the host may report (when a
+ *      users-per-host list is configured), then the usage is possible for one response (usage-bounds.ts).
  * Events are validated one by one (not through the batch schema) so one bad event costs only itself.
  */
 import { INVALID_RAW_CHARS, MAX_EVENT_BYTES, SCHEMA_VERSION, type Batch, type BatchSource, type CctapEvent, type InvalidReason, type InvalidRecord, type Topology } from '@cctap/events';
 import type { ContractValidator } from '@cctap/events/ajv';
+import { DEFAULT_USAGE_BOUNDS, implausibleUsage, type UsageBounds } from './usage-bounds.js';
+import { userNotAllowed, type UsersPerHost } from './users-per-host.js';
 
 export interface ValidateContext {
   topology: Topology;
@@ -21,6 +24,9 @@ export interface ValidateContext {
   now: number;
   maxFutureMs: number;
   maxEventBytes?: number;
+  /** Users each host may report; absent: any user (a single laptop, or a deployment that trusts its hosts). */
+  usersPerHost?: UsersPerHost;
+  usageBounds?: UsageBounds;
 }
 
 export interface ValidatedBatch {
@@ -112,6 +118,16 @@ export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateC
     const ts = Date.parse(e.ts as string);
     if (ts > ctx.now + ctx.maxFutureMs) {
       invalid.push(record('future_ts', `ts ${String(e.ts)} is more than ${ctx.maxFutureMs} ms ahead of ${receivedAt}`, json, meta));
+      continue;
+    }
+    const notAllowed = ctx.usersPerHost ? userNotAllowed(ctx.usersPerHost, claimed, String(e.user)) : null;
+    if (notAllowed) {
+      invalid.push(record('user_not_allowed', notAllowed, json, meta));
+      continue;
+    }
+    const impossible = implausibleUsage(ev as CctapEvent, ctx.usageBounds ?? DEFAULT_USAGE_BOUNDS);
+    if (impossible) {
+      invalid.push(record('implausible_usage', impossible, json, meta));
       continue;
     }
     events.push(ev as CctapEvent);
