@@ -36,42 +36,47 @@ const anyCase = (pattern: string): string => pattern.replace(/[a-z]/g, (c) => `[
  * secret rules (they allow one quote and one backslash there and need a value after). AWS key names
  * (`aws_secret_access_key`, `SecretAccessKey`) end in `access_key`/`secret_key`, both keywords.
  */
-const ASSIGNMENT = String.raw`[:=](?<=(?:${anyCase(`${ASSIGNMENT_KEYS}|${SHORT_ASSIGNMENT_KEYS}`)})[\\"' \t]*[:=])`;
+const ASSIGNMENT = String.raw`[:=](?<=(?:${anyCase(`${ASSIGNMENT_KEYS}|${SHORT_ASSIGNMENT_KEYS}|sig`)})[\\"' \t]*[:=])`;
 
 
 
-/** Rule (secret-rules.ts) -> the text its regex cannot match without. */
+/**
+ * Rule (secret-rules.ts, service-tokens.ts) -> the text its regex cannot match without. One alternative per
+ * first character: the engine then tries one alternative at each stop.
+ */
 const TRIGGERS = [
-  // anthropic_key `sk-ant-`, openai_key `\bsk-`, slack_token `xoxb-`..., pypi_token, age_secret_key, gitlab_token
-  String.raw`-(?<=sk-|xox[abprs]-|pypi-|AGE-SECRET-KEY-|gl[a-z]{2,5}-)`,
-  String.raw`-(?=----BEGIN)`, // private_key `-----BEGIN ... PRIVATE KEY-----` (PGP blocks too)
-  // cli_credentials `\s-u user:`, `\s--user user:`, `\s--proxy-user user:`; cli_password `\s--password`,
-  // `\s-p` after a mysql or docker login command (service-tokens.ts has the same command lists).
-  String.raw`-(?<=\s-)(?=(?:u|-user|-proxy-user)(?:[ \t]+|=)?['"]?[^\s:'"]+:|-?pass)`,
-  // Cheap checks first: the look back to the command runs only at a ` -p`.
-  String.raw`-(?=p)(?<=\s-)(?<=\b(?:${PASSWORD_FLAG_COMMANDS})\b[^\n|;&]*?\s-)`,
-  String.raw`I(?<=A[KS]I)(?=A)`, // aws_access_key_id `AKIA` / `ASIA`
-  String.raw`I(?<=AI)(?=za)`, // google_api_key `AIza`
+  String.raw`-(?:` +
+    // anthropic_key `sk-ant-`, openai_key `\bsk-`, slack_token `xoxb-`..., pypi_token, age_secret_key, gitlab_token
+    String.raw`(?<=sk-|xox[abprs]-|pypi-|AGE-SECRET-KEY-|gl[a-z]{2,5}-)` +
+    String.raw`|(?=----BEGIN)` + // private_key `-----BEGIN ... PRIVATE KEY-----` (PGP blocks too)
+    // cli_credentials `\s-u user:`, `\s--user user:`, `\s--proxy-user user:`; cli_password `\s--password`;
+    // `\s-p` after a mysql or docker login command (the look back to the command runs only at a ` -p`).
+    String.raw`|(?<=\s-)(?:(?=(?:u|-user|-proxy-user)(?:[ \t]+|=)?['"]?[^\s:'"]+:|-?pass)` +
+    String.raw`|(?=p)(?<=\b(?:${PASSWORD_FLAG_COMMANDS})\b[^\n|;&]*?\s-)))`,
+  String.raw`I(?<=A[KS]?I)(?=A|za)`, // aws_access_key_id `AKIA` / `ASIA`, google_api_key `AIza`
   // github_token `ghp_`..., `github_pat_`; npm_token, huggingface_token, shopify_token, digitalocean_token, stripe_key
   String.raw`_(?<=gh[pousr]_|_pat_|npm_|hf_|shp[a-z]{2}_|_v1_|[sr]k_(?:live|test|prod)_)`,
   String.raw`J(?<=eyJ)`, // jwt `eyJ`
   String.raw`G(?<=SG)(?=\.)`, // sendgrid_key `SG.`
   String.raw`~(?<=Q~)`, // azure_ad_client_secret
   `[bB](?=${anyCase('earer')}|${anyCase('asic')}[ \t]+${BASIC_CREDENTIAL})`, // bearer, basic_auth (case-insensitive)
-  ASSIGNMENT, // assignment, aws_secret_key, azure_storage_key (`AccountKey=`)
-  String.raw`=(?<=sig=)`, // azure_sas_signature
+  ASSIGNMENT, // assignment, aws_secret_key, azure_storage_key (`AccountKey=`), azure_sas_signature (`sig=`)
   // url_credentials `scheme://user:pass@`, slack_webhook `https://hooks.slack.com/`. Captured, because most
   // `://` are plain links and mayHoldSecret looks for the rest before it believes this one. At one
   // position the alternatives are tried in order, so when this one matches no other matches there, and
   // skipping past it loses nothing (`password://` is an assignment).
   String.raw`(:)(?=\/\/)`,
-  // random_token: a random-looking run has a digit next to an upper case letter (random-token.ts). Captured:
-  // mayHoldSecret measures the run before it believes this one.
-  String.raw`([0-9])(?:(?=[A-Z])|(?<=[A-Z][0-9]))`,
 ];
 
 const ANY_TRIGGER = new RegExp(TRIGGERS.join('|'), 'g');
 const SLACK_HOST = 'hooks.slack.com';
+
+/**
+ * random_token: a random-looking run has a digit next to an upper case letter (random-token.ts). A pass of
+ * its own, with digits as its only first characters, after the other triggers found nothing: in the
+ * alternation above, digits would make the engine stop at every one of them for every alternative.
+ */
+const DIGIT_BY_UPPER = /[0-9](?:[A-Z]|(?<=[A-Z][0-9]))/g;
 
 /** No rule matches fewer characters than `a://b:c@` (url_credentials); `token:abc` needs nine. */
 const SHORTEST_SECRET = 8;
@@ -79,19 +84,17 @@ const SHORTEST_SECRET = 8;
 export function mayHoldSecret(s: string): boolean {
   if (s.length < SHORTEST_SECRET) return false;
   ANY_TRIGGER.lastIndex = 0;
-  /** End of the last run measured: later digits of the same run need no second look. */
-  let measuredTo = -1;
   for (let m = ANY_TRIGGER.exec(s); m !== null; m = ANY_TRIGGER.exec(s)) {
-    if (m[2] !== undefined) {
-      if (m.index < measuredTo) continue;
-      const run = hasCandidateRun(s, m.index);
-      if (run.candidate) return true;
-      measuredTo = run.end;
-      continue;
-    }
     if (m[1] === undefined) return true;
     // A `://`: url_credentials needs an `@` after it, slack_webhook the Slack host right after it.
     if (s.includes('@', m.index) || s.startsWith(SLACK_HOST, m.index + 3)) return true;
+  }
+  DIGIT_BY_UPPER.lastIndex = 0;
+  for (let m = DIGIT_BY_UPPER.exec(s); m !== null; m = DIGIT_BY_UPPER.exec(s)) {
+    const run = hasCandidateRun(s, m.index);
+    if (run.candidate) return true;
+    // Every later digit of this run belongs to the same run, with the same answer.
+    if (run.end > DIGIT_BY_UPPER.lastIndex) DIGIT_BY_UPPER.lastIndex = run.end;
   }
   return false;
 }
