@@ -5,6 +5,10 @@
  * price book (migration 006). The `usage_responses` view and every report use this text, so they cannot
  * disagree.
  *
+ * Hosts: a response is one per (message id, request id, scope) AND host (migration 010). The same response seen
+ * twice on one host (resume copies, subagent replays) counts once; rows from two hosts never merge, so one
+ * host's credential cannot replace, drop (as a "sidechain replay") or retract another host's response.
+ *
  * Pricing (the same rule as the book's priceResponse, proven equal by prices/price-agreement.test.ts):
  *   writes = greatest(cache_creation, c5m + c1h); w1h = least(c1h, writes); w5m = writes - w1h
  *   prompt = input + writes + cache_read; tier rates when tier_threshold > 0 and prompt > tier_threshold
@@ -22,13 +26,14 @@
  */
 
 const COLUMNS = [
-  'ts', 'event_id', 'host', 'user', 'session_id', 'agent_id', 'sidechain', 'project', 'git_branch', 'model',
+  'ts', 'event_id', 'user', 'session_id', 'agent_id', 'sidechain', 'project', 'git_branch', 'model',
   'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_creation_5m_tokens', 'cache_creation_1h_tokens',
   'cache_read_tokens', 'web_search_requests', 'web_fetch_requests', 'total_tokens', 'speed', 'inference_geo', 'line_uuid',
 ] as const;
 
-/** (session, line uuid) of every line a refusal retracted. Duplicate events only repeat pairs: no FINAL needed. */
-const RETRACTED_LINES_SQL = `SELECT session_id, arrayJoin(arrayMap(x -> JSONExtractString(x), JSONExtractArrayRaw(payload, 'retractedUuids')))
+/** (host, session, line uuid) of every line a refusal retracted. Duplicate events only repeat triples: no FINAL
+ *  needed. The host is part of it so one host's refusal cannot retract another host's response. */
+const RETRACTED_LINES_SQL = `SELECT host, session_id, arrayJoin(arrayMap(x -> JSONExtractString(x), JSONExtractArrayRaw(payload, 'retractedUuids')))
     FROM events WHERE type = 'refusal'`;
 
 /** The price rows readers use: the newest generation whose sync completed (its price_syncs marker exists). */
@@ -43,16 +48,16 @@ export function responsesSql(prefilter?: string, retracted: 'exclude' | 'only' =
   const picks = COLUMNS.map((c) => `argMax(${c}, version) AS ${c}`).join(',\n      ');
   return `SELECT * EXCEPT (priced, writes, w1h, w5m, tiered, tokens_usd) FROM (
   WITH r AS (
-    SELECT message_id, request_id, scope,
+    SELECT message_id, request_id, scope, host,
       ${picks}
     FROM usage
     ${prefilter ? `WHERE ${prefilter}` : ''}
-    GROUP BY message_id, request_id, scope
+    GROUP BY message_id, request_id, scope, host
   ),
   d AS (
     SELECT * FROM r
-    WHERE (session_id, line_uuid) ${retracted === 'only' ? '' : 'NOT '}IN (${RETRACTED_LINES_SQL})
-      AND NOT (sidechain AND message_id IN (SELECT message_id FROM r WHERE NOT sidechain))
+    WHERE (host, session_id, line_uuid) ${retracted === 'only' ? '' : 'NOT '}IN (${RETRACTED_LINES_SQL})
+      AND NOT (sidechain AND (host, message_id) IN (SELECT host, message_id FROM r WHERE NOT sidechain))
   ),
   p AS (
     SELECT model AS p_model, effective_from AS p_from, effective_to AS p_to, price_key AS p_key, book_version AS p_version,

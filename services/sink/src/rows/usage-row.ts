@@ -1,5 +1,5 @@
 /**
- * Contract event -> its rows of `usage` (migrations 002 and 006): none when the event carries no billable
+ * Contract event -> its rows of `usage` (migrations 002, 006 and 010): none when the event carries no billable
  * usage, one for the response, and one more per advisor iteration.
  *
  * Only assistant events of real API responses count: a message id is required (it is the dedup key) and
@@ -19,12 +19,14 @@ import { toClickHouseTime } from './clickhouse-time.js';
 export interface UsageRow {
   message_id: string;
   request_id: string;
-  /** '' when the request id is known (dedup is global); the session id when it is missing (section 7.2);
+  /** '' when the request id is known (dedup is global within a host); the session id when it is missing (section 7.2);
    *  either followed by `|advisor:<i>` for the i-th advisor iteration. */
   scope: string;
   ts: string;
   event_id: string;
   host: string;
+  /** The host again, as the last key column (migration 010): rows of two hosts never replace each other. */
+  dedup_host: string;
   user: string;
   session_id: string;
   agent_id: string;
@@ -64,6 +66,7 @@ export function toUsageRows(e: CctapEvent): UsageRow[] {
     ts: toClickHouseTime(e.ts),
     event_id: e.id,
     host: e.host,
+    dedup_host: e.host,
     user: e.user,
     session_id: e.sessionId,
     agent_id: e.agentId ?? '',
