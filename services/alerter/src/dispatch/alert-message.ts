@@ -73,3 +73,19 @@ export function renderTemplate(template: string, r: Pick<AlertRecord, 'labels' |
   };
   return template.replace(/\{\{\s*([A-Za-z0-9_.]+)\s*\}\}/g, (_m, name: string) => encode(values[name] ?? ''));
 }
+
+/**
+ * The notification a receiver gets instead of alerts its cap suppressed: one per rule, "N more alerts of rule
+ * X suppressed", a contract-valid alert (status firing, `occurrences` = N) so every receiver renders it.
+ */
+export function suppressionSummary(receiver: string, rule: string, severity: Alert['severity'], count: number, batch: string, now: number): Alert {
+  const key = `cctap-suppressed|${receiver}|${rule}`;
+  const at = iso(now);
+  return {
+    v: 1, id: stableUuid('alert-summary', key, batch), key, rule, severity, status: 'firing', seq: 1,
+    summary: `${count} more alert${count === 1 ? '' : 's'} of rule ${rule} suppressed (receiver ${receiver} reached its cap; see cctap alerts list)`,
+    description: null, labels: { rule, severity, suppressed: String(count) }, host: null, user: null, project: null, sessionId: null,
+    startsAt: at, endsAt: null, updatedAt: at, occurrences: count,
+    evidence: { eventId: null, eventType: null, ts: null, command: null, filePath: null, findings: [], value: null, threshold: null },
+  };
+}

@@ -43,7 +43,7 @@ import type { Logger } from '@cctap/kit';
 import type { AlerterMetrics } from '../service/alerter-metrics.js';
 import { backoffDelayMs, sendOnce } from '../receivers/http-send.js';
 import type { Receiver } from '../receivers/receiver.js';
-import { idempotencyKey } from './alert-message.js';
+import { idempotencyKey, suppressionSummary } from './alert-message.js';
 import type { Dispatcher, SendItem } from './dispatcher.js';
 
 export interface DeliveryWorkerOptions {
@@ -59,6 +59,12 @@ export interface DeliveryWorkerOptions {
   now?: () => number;
 }
 
+/** A receiver group: since when it has had something to send, and when it last sent. */
+interface GroupState {
+  since: number | null;
+  lastSentAt: number | null;
+}
+
 export class DeliveryWorker {
   readonly #o: DeliveryWorkerOptions;
   #receiver: Receiver;
@@ -68,6 +74,11 @@ export class DeliveryWorker {
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #sleepTimer: ReturnType<typeof setTimeout> | null = null;
+  readonly #groups = new Map<string, GroupState>();
+  #windowStart = -Infinity;
+  #windowSent = 0;
+  #summaryDueAt: number | null = null;
+  #lastSummaryAt = -Infinity;
 
   constructor(o: DeliveryWorkerOptions) {
     this.#o = o;
@@ -109,27 +120,101 @@ export class DeliveryWorker {
         this.#wake = null;
         resolve();
       };
-      this.#wake = ms === Infinity ? done : () => { if (!this.#running) done(); };
+      // Woken by stop() and by new work (a new group may be due before the timer).
+      this.#wake = done;
       if (ms !== Infinity) this.#sleepTimer = setTimeout(done, ms);
     });
+  }
+
+  /** The receiver group an alert belongs to (values of the receiver's `groupBy` labels). */
+  #groupOf(key: string): string {
+    const labels = this.#o.dispatcher.labelsOf(key) ?? {};
+    return this.#receiver.limits.groupBy.map((l) => labels[l] ?? '').join('\u0000');
+  }
+
+  /** When a group may send: `groupWait` after it first had something, then every `groupInterval`. */
+  #groupDueAt(since: number, lastSentAt: number | null): number {
+    const l = this.#receiver.limits;
+    return lastSentAt === null ? since + l.groupWaitMs : Math.max(since, lastSentAt + l.groupIntervalMs);
+  }
+
+  /** The keys of the group due earliest, or when the next group becomes due. */
+  #nextGroup(at: number): { keys: string[]; group: string } | { wakeAt: number } | null {
+    const byGroup = new Map<string, string[]>();
+    for (const k of this.#pending) {
+      const g = this.#groupOf(k);
+      const list = byGroup.get(g);
+      if (list) list.push(k);
+      else byGroup.set(g, [k]);
+    }
+    let wakeAt = Infinity;
+    if (this.#groups.size > 10_000) {
+      // Groups with nothing to send whose interval has passed behave like new ones: forget them.
+      for (const [g, st] of this.#groups) if (!byGroup.has(g) && (st.lastSentAt ?? -Infinity) + this.#receiver.limits.groupIntervalMs <= at) this.#groups.delete(g);
+    }
+    for (const [g, keys] of byGroup) {
+      let st = this.#groups.get(g);
+      if (!st) this.#groups.set(g, (st = { since: at, lastSentAt: null }));
+      st.since ??= at;
+      const due = this.#groupDueAt(st.since, st.lastSentAt);
+      if (due <= at) return { keys, group: g };
+      wakeAt = Math.min(wakeAt, due);
+    }
+    return wakeAt === Infinity ? null : { wakeAt };
+  }
+
+  /** How many more alerts the cap lets out now (the window restarts when it has passed). */
+  #budget(at: number): number {
+    const cap = this.#receiver.limits.cap;
+    if (at - this.#windowStart >= cap.windowMs) {
+      this.#windowStart = at;
+      this.#windowSent = 0;
+    }
+    return Math.max(0, cap.alerts - this.#windowSent);
   }
 
   async #run(): Promise<void> {
     const now = this.#o.now ?? Date.now;
     let attempt = 0;
     let storeAttempt = 0;
+    // Suppressions a previous run left unsummarized are owed a summary.
+    if (this.#o.dispatcher.suppressedFor(this.name).length > 0) this.#summaryDueAt = now();
     while (this.#running) {
-      if (this.#pending.size === 0) {
-        await this.#sleep(Infinity);
-        continue;
-      }
-      const wait = this.#nextAllowedAt - now();
-      if (wait > 0) {
+      const at = now();
+      const wait = this.#nextAllowedAt - at;
+      if (wait > 0 && (this.#pending.size > 0 || this.#summaryDueAt !== null)) {
         await this.#sleep(wait);
         continue;
       }
-      const keys = [...this.#pending].slice(0, this.#receiver.maxAlertsPerRequest);
+      if (this.#summaryDueAt !== null && this.#summaryDueAt <= at) {
+        try {
+          attempt = await this.#summarize(attempt);
+        } catch (err) {
+          this.#nextAllowedAt = Math.max(this.#nextAllowedAt, now() + (this.#o.retryMaxMs ?? 60_000));
+          this.#o.log.error('summary attempt failed unexpectedly; will retry', { receiver: this.name, err });
+        }
+        continue;
+      }
+      const next = this.#pending.size > 0 ? this.#nextGroup(at) : null;
+      if (next === null || 'wakeAt' in next) {
+        const wakeAt = Math.min(next?.wakeAt ?? Infinity, this.#summaryDueAt ?? Infinity);
+        await this.#sleep(wakeAt === Infinity ? Infinity : Math.max(1, wakeAt - at));
+        continue;
+      }
+      const budget = this.#budget(at);
+      const take = next.keys.slice(0, this.#receiver.maxAlertsPerRequest);
+      const keys = take.slice(0, budget);
+      const over = budget < take.length ? next.keys.slice(budget) : [];
       for (const k of keys) this.#pending.delete(k);
+      for (const k of over) this.#pending.delete(k);
+      if (over.length > 0) {
+        // A storm: beyond the cap, alerts are counted, not sent; the summary tells how many.
+        await this.#o.dispatcher.suppress(this.name, over);
+        this.#summaryDueAt ??= Math.max(at, this.#lastSummaryAt + this.#receiver.limits.cap.summaryIntervalMs);
+        this.#o.log.warn('receiver cap reached; alerts suppressed until the window ends (a summary tells how many)', { receiver: this.name, suppressed: over.length, cap: this.#receiver.limits.cap.alerts });
+      }
+      if (keys.length === 0) continue;
+      const group = this.#groups.get(next.group)!;
       try {
         const { items, unrecorded } = await this.#o.dispatcher.beginSend(this.name, keys);
         if (unrecorded.length > 0) {
@@ -144,6 +229,12 @@ export class DeliveryWorker {
         }
         if (items.length === 0) continue;
         attempt = await this.#attempt(items, attempt);
+        if (attempt === 0) {
+          // The group went out: its next notification waits groupInterval; what is left of it joins that one.
+          this.#windowSent += items.length;
+          group.lastSentAt = at;
+          group.since = null;
+        }
       } catch (err) {
         // Nothing here is expected to throw; if it does, the worker must live on and the alerts stay queued.
         for (const k of keys) this.#pending.add(k);
@@ -151,6 +242,45 @@ export class DeliveryWorker {
         this.#o.log.error('delivery attempt failed unexpectedly; will retry', { receiver: this.name, err });
       }
     }
+  }
+
+  /** One summary request: per rule, how many alerts the cap suppressed; returns the retry attempt. */
+  async #summarize(attempt: number): Promise<number> {
+    const now = this.#o.now ?? Date.now;
+    const told = this.#o.dispatcher.suppressedFor(this.name);
+    if (told.length === 0) {
+      this.#summaryDueAt = null;
+      return attempt;
+    }
+    const byRule = new Map<string, { severity: SendItem['alert']['severity']; n: number }>();
+    for (const t of told) {
+      const e = byRule.get(t.rule);
+      if (e) e.n++;
+      else byRule.set(t.rule, { severity: t.severity, n: 1 });
+    }
+    const batch = createHash('sha256').update(told.map((t) => `${t.key}#${t.seq}`).sort().join('\n')).digest('hex').slice(0, 32);
+    const started = now();
+    const alerts = [...byRule].map(([rule, { severity, n }]) => suppressionSummary(this.name, rule, severity, n, batch, started));
+    const outcome = await sendOnce(this.#receiver.request(alerts, `suppressed-${batch}`, started));
+    this.#nextAllowedAt = now() + this.#receiver.minIntervalMs;
+    if (outcome.kind === 'retry') {
+      const next = attempt + 1;
+      const cap = this.#o.retryMaxMs ?? 60_000;
+      const delay = outcome.retryAfterMs !== null ? Math.min(cap, outcome.retryAfterMs) : backoffDelayMs(next, this.#o.retryBaseMs ?? 500, cap);
+      this.#nextAllowedAt = Math.max(this.#nextAllowedAt, now() + delay);
+      this.#o.metrics.requests.inc({ receiver: this.name, outcome: outcome.status === 429 ? 'throttled' : 'retry' });
+      this.#o.log.warn('summary request failed; will retry', { receiver: this.name, status: outcome.status, error: outcome.error, retryInMs: delay });
+      return next;
+    }
+    const ok = outcome.kind === 'delivered';
+    await this.#o.dispatcher.endSummary(this.name, told, ok ? 'summarized' : 'failed', ok ? null : outcome.error);
+    this.#o.metrics.requests.inc({ receiver: this.name, outcome: ok ? 'delivered' : 'rejected' });
+    if (ok) this.#o.metrics.summaries.inc({ receiver: this.name });
+    else this.#o.log.error('receiver refused the suppression summary; not retrying', { receiver: this.name, error: outcome.error });
+    this.#lastSummaryAt = started;
+    // Suppressed while this request was out: the next summary, one interval later.
+    this.#summaryDueAt = this.#o.dispatcher.suppressedFor(this.name).length > 0 ? started + this.#receiver.limits.cap.summaryIntervalMs : null;
+    return 0;
   }
 
   /** One request for `items` (already `sending` in the store) and its recording; returns the retry attempt. */

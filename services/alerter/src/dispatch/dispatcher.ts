@@ -21,7 +21,7 @@ import type { Clock } from '../engine/rule-engine.js';
 import type { Signal } from '../engine/signal.js';
 import { severityRank } from '../rules/rule-schema.js';
 import type { RuleSet } from '../rules/load-rules.js';
-import type { AlertRecord, AlertStateStore, Delivery, DeliveryState } from '../state/alert-record.js';
+import { isOwed, isSettled, type AlertRecord, type AlertStateStore, type Delivery, type DeliveryState } from '../state/alert-record.js';
 import { silenceMatches, type Silence } from '../state/silences.js';
 import type { AlerterMetrics } from '../service/alerter-metrics.js';
 import { renderTemplate, toAlertMessage } from './alert-message.js';
@@ -55,6 +55,7 @@ export class Dispatcher {
   readonly #records = new Map<string, AlertRecord>();
   readonly #writes = new Map<string, Promise<void>>();
   readonly #unpublished = new Map<string, Alert>();
+  readonly #publishing = new Map<string, Promise<void>>();
   /** Alerts whose due notification is currently held back (counted once per hold, not per tick). */
   readonly #held = new Set<string>();
   /** Keys whose last write (put or delete) the store refused; retried on every tick. */
@@ -252,11 +253,11 @@ export class Dispatcher {
         }
         this.#held.delete(r.key);
         work.push(this.#notify(r, now));
-      } else if (r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every((d) => d.state === 'sent' || d.state === 'failed')) {
+      } else if (r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every(isSettled)) {
         work.push(this.#remove(r.key).catch(() => undefined));
       }
     }
-    for (const [id, alert] of this.#unpublished) work.push(this.#publish(id, alert));
+    for (const [id, alert] of [...this.#unpublished]) this.#publish(id, alert);
     await Promise.all(work);
   }
 
@@ -269,6 +270,12 @@ export class Dispatcher {
     const known = new Set(this.#o.receiverNames());
     for (const name of r.receivers) {
       if (!known.has(name)) continue;
+      const prev = r.deliveries[name]?.state;
+      if (r.status === 'resolved' && (prev === 'suppressed' || prev === 'summarized')) {
+        // The receiver was only told a count: there is no firing of this alert to take back there.
+        delete r.deliveries[name];
+        continue;
+      }
       r.deliveries[name] = { state: 'pending', seq: r.seq, attempts: 0, updatedAt: now, error: null };
     }
     this.#o.metrics.notifications.inc({ rule: r.rule, status: r.status });
@@ -277,19 +284,87 @@ export class Dispatcher {
     // is retried by tick(); the receivers are told anyway, as a request is only made once `sending` is stored.
     await this.#persist(r).catch(() => undefined);
     for (const name of Object.keys(r.deliveries)) if (r.deliveries[name]!.seq === r.seq) this.#o.enqueue(name, r.key);
-    await this.#publish(alert.id, alert);
+    // Not awaited: on the in-process bus a publish resolves once the sink stored it, and the message that
+    // caused this notification must not wait for that (alerting never holds back ingestion).
+    this.#publish(alert.id, alert);
   }
 
-  async #publish(id: string, alert: Alert): Promise<void> {
-    if (!this.#o.publish) return;
-    try {
-      await this.#o.publish(alert);
-      this.#unpublished.delete(id);
-    } catch (err) {
-      this.#unpublished.set(id, alert);
-      this.#o.metrics.publishFailures.inc();
-      this.#o.log.warn('could not publish alert; retrying on the next tick', { alert: id, err });
+  /** Publishes in the background; a failure is kept in #unpublished and retried by tick(). */
+  #publish(id: string, alert: Alert): void {
+    if (!this.#o.publish || this.#publishing.has(id)) return;
+    this.#unpublished.delete(id);
+    const p = this.#o.publish(alert).then(
+      () => undefined,
+      (err: unknown) => {
+        this.#unpublished.set(id, alert);
+        this.#o.metrics.publishFailures.inc();
+        this.#o.log.warn('could not publish alert; retrying on the next tick', { alert: id, err });
+      },
+    ).finally(() => this.#publishing.delete(id));
+    this.#publishing.set(id, p);
+  }
+
+  /** Resolves once every publish started so far settled (stop() waits for it before the bus closes). */
+  async flushPublishes(): Promise<void> {
+    await Promise.allSettled([...this.#publishing.values()]);
+  }
+
+  /** Notifications still owed to a receiver (pending, mid-request, or waiting for their summary). */
+  owedDeliveries(): number {
+    let n = 0;
+    for (const r of this.#records.values()) for (const d of Object.values(r.deliveries)) if (isOwed(d)) n++;
+    return n;
+  }
+
+  /** The alerts the receiver's cap suppressed and no summary told yet. */
+  suppressedFor(receiver: string): { key: string; seq: number; rule: string; severity: AlertRecord['severity'] }[] {
+    const out: { key: string; seq: number; rule: string; severity: AlertRecord['severity'] }[] = [];
+    for (const r of this.#records.values()) {
+      const d = r.deliveries[receiver];
+      if (d?.state === 'suppressed') out.push({ key: r.key, seq: d.seq, rule: r.rule, severity: r.severity });
     }
+    return out;
+  }
+
+  /** The group labels of an alert (for the receiver's grouping); null when the alert is gone. */
+  labelsOf(key: string): Readonly<Record<string, string>> | null {
+    return this.#records.get(key)?.labels ?? null;
+  }
+
+  /**
+   * The receiver's cap is reached: these pending notifications are not sent but counted in a summary.
+   * Durable like every other delivery state, so a restart still owes the summary.
+   */
+  async suppress(receiver: string, keys: readonly string[]): Promise<void> {
+    const now = this.#o.clock.now();
+    const writes: Promise<void>[] = [];
+    for (const key of keys) {
+      const r = this.#records.get(key);
+      const d = r?.deliveries[receiver];
+      if (!r || !d || d.state !== 'pending') continue;
+      d.state = 'suppressed';
+      d.updatedAt = now;
+      this.#o.metrics.suppressed.inc({ receiver, rule: r.rule });
+      writes.push(this.#persist(r));
+    }
+    await Promise.allSettled(writes);
+  }
+
+  /** Records the outcome of a summary request for the alerts it counted (those still suppressed at that seq). */
+  async endSummary(receiver: string, told: readonly { key: string; seq: number }[], state: 'summarized' | 'failed', error: string | null): Promise<void> {
+    const now = this.#o.clock.now();
+    const writes: Promise<void>[] = [];
+    for (const { key, seq } of told) {
+      const r = this.#records.get(key);
+      const d = r?.deliveries[receiver];
+      if (!r || !d || d.seq !== seq || d.state !== 'suppressed') continue;
+      d.state = state;
+      d.updatedAt = now;
+      d.error = error;
+      const done = r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every(isSettled);
+      writes.push(done ? this.#remove(key) : this.#persist(r));
+    }
+    await Promise.allSettled(writes);
   }
 
   /**
@@ -340,7 +415,7 @@ export class Dispatcher {
       d.updatedAt = now;
       d.error = error;
       if (opts.maybeReceived) d.maybeReceived = true;
-      const done = r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every((x) => x.state === 'sent' || x.state === 'failed');
+      const done = r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every(isSettled);
       // A delivered resolution ends the alert: nothing is left to tell anyone.
       writes.push(done ? this.#remove(key) : this.#persist(r));
     }

@@ -9,5 +9,17 @@ export interface Receiver {
   readonly minIntervalMs: number;
   /** Largest number of alerts in one request. */
   readonly maxAlertsPerRequest: number;
+  /** Per-receiver grouping and storm cap (rules/rule-schema.ts `receiverLimits`). */
+  readonly limits: ReceiverLimits;
   request(alerts: readonly Alert[], idempotencyKey: string, now: number): HttpRequestSpec;
 }
+
+export interface ReceiverLimits {
+  groupBy: readonly string[];
+  groupWaitMs: number;
+  groupIntervalMs: number;
+  cap: { alerts: number; windowMs: number; summaryIntervalMs: number };
+}
+
+/** Immediate delivery, at most 100 alert notifications per hour, summaries at most once a minute. */
+export const DEFAULT_LIMITS: ReceiverLimits = { groupBy: [], groupWaitMs: 0, groupIntervalMs: 0, cap: { alerts: 100, windowMs: 3_600_000, summaryIntervalMs: 60_000 } };

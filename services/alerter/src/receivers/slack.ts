@@ -6,7 +6,7 @@
  */
 import type { Alert } from '@cctap/events';
 import { renderTemplate } from '../dispatch/alert-message.js';
-import type { Receiver } from './receiver.js';
+import { DEFAULT_LIMITS, type Receiver, type ReceiverLimits } from './receiver.js';
 
 export interface SlackReceiverOptions {
   name: string;
@@ -14,6 +14,7 @@ export interface SlackReceiverOptions {
   linkTemplate?: string | undefined;
   timeoutMs?: number;
   minIntervalMs?: number;
+  limits?: ReceiverLimits;
 }
 
 const ICON = { critical: ':red_circle:', warning: ':large_orange_circle:', info: ':large_blue_circle:' } as const;
@@ -73,6 +74,7 @@ export function createSlackReceiver(o: SlackReceiverOptions): Receiver {
     name: o.name,
     type: 'slack',
     minIntervalMs: o.minIntervalMs ?? 1000,
+    limits: o.limits ?? DEFAULT_LIMITS,
     maxAlertsPerRequest: 25,
     request(alerts: readonly Alert[]) {
       return { url: o.url, headers: {}, body: JSON.stringify(slackMessage(alerts, o.linkTemplate)), timeoutMs: o.timeoutMs ?? 10_000 };

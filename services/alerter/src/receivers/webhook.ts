@@ -12,7 +12,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Alert } from '@cctap/events';
-import type { Receiver } from './receiver.js';
+import { DEFAULT_LIMITS, type Receiver, type ReceiverLimits } from './receiver.js';
 
 export interface WebhookReceiverOptions {
   name: string;
@@ -21,6 +21,7 @@ export interface WebhookReceiverOptions {
   timeoutMs?: number;
   minIntervalMs?: number;
   headers?: Record<string, string>;
+  limits?: ReceiverLimits;
 }
 
 export function sign(secret: string, timestamp: string, body: string): string {
@@ -42,6 +43,7 @@ export function createWebhookReceiver(o: WebhookReceiverOptions): Receiver {
     name: o.name,
     type: 'webhook',
     minIntervalMs: o.minIntervalMs ?? 0,
+    limits: o.limits ?? DEFAULT_LIMITS,
     maxAlertsPerRequest: 100,
     request(alerts: readonly Alert[], idempotencyKey: string, now: number) {
       const body = JSON.stringify({ version: 1, receiver: o.name, idempotencyKey, alerts });

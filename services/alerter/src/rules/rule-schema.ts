@@ -135,6 +135,27 @@ export type MatchRule = z.infer<typeof matchRuleSchema>;
 export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
 export type AbsenceRule = z.infer<typeof absenceRuleSchema>;
 
+/**
+ * Per receiver, over every rule (Alertmanager's route grouping, plus a cap): notifications whose alerts share
+ * the `groupBy` labels go out together, the first `groupWait` after the group had something to send, the next
+ * at most every `groupInterval`; at most `cap.alerts` alert notifications per `cap.window`, beyond which
+ * alerts are suppressed and told as "N more alerts of rule X suppressed", at most once per
+ * `cap.summaryInterval`. The defaults keep delivery immediate and bound a storm.
+ */
+const receiverLimits = {
+  /** Alert labels (`rule`, `host`, any group label) whose equal values make one group; []: one group. */
+  groupBy: z.array(fieldPath).default([]),
+  groupWait: duration.default(0),
+  groupInterval: duration.default(0),
+  cap: z
+    .strictObject({
+      alerts: z.number().int().positive().default(100),
+      window: duration.default(3_600_000),
+      summaryInterval: duration.default(60_000),
+    })
+    .default({ alerts: 100, window: 3_600_000, summaryInterval: 60_000 }),
+};
+
 export const webhookReceiverSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
   type: z.literal('webhook'),
@@ -145,6 +166,7 @@ export const webhookReceiverSchema = z.strictObject({
   /** Smallest gap between two requests; pending alerts are coalesced into one request meanwhile. */
   minInterval: duration.default(0),
   headers: z.record(z.string(), z.string()).default({}),
+  ...receiverLimits,
 });
 
 export const slackReceiverSchema = z.strictObject({
@@ -156,6 +178,7 @@ export const slackReceiverSchema = z.strictObject({
   timeout: duration.default(10_000),
   /** Slack allows about one message per second per webhook. */
   minInterval: duration.default(1000),
+  ...receiverLimits,
 });
 
 export const receiverSchema = z.discriminatedUnion('type', [webhookReceiverSchema, slackReceiverSchema]);

@@ -71,6 +71,8 @@ export interface AlerterService {
   tick(): Promise<void>;
   /** Re-reads silences from their store now. */
   refreshSilences(): Promise<void>;
+  /** Notifications still owed to a receiver (pending, mid-request, or waiting for a suppression summary). */
+  pendingDeliveries(): number;
   readonly dispatcher: Dispatcher;
   readonly engine: RuleEngine;
   readonly metrics: Metrics;
@@ -261,8 +263,12 @@ export function createAlerter(o: AlerterOptions): AlerterService {
       watcher?.stop();
       await chain;
       await Promise.all([...workers.values()].map((w) => w.stop()));
+      await dispatcher.flushPublishes();
       await dispatcher.flushWrites();
+      const owed = dispatcher.owedDeliveries();
+      if (owed > 0) log.warn('alert deliveries still pending at shutdown; kept in the alert store and resumed at the next start', { pending: owed });
     },
+    pendingDeliveries: () => dispatcher.owedDeliveries(),
     health() {
       return { ready: running, details: { alerts: dispatcher.records.size, rules: ruleSet.rules.length, receivers: [...workers.keys()], lastError } };
     },

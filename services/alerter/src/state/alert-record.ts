@@ -6,7 +6,8 @@
  *   pending ──(request starts; `sending` stored)──▶ sending ──(2xx)──────────────────────▶ sent
  *      ▲                                              │ ──(429, 408, 5xx, network, timeout)─▶ pending (retried, backoff)
  *      │                                              └──(other 4xx)──────────────────────▶ failed  (metric, log, state)
- *      └──(new notification: update, repeat, resolve)── sent | failed
+ *      ├──(receiver cap reached)──▶ suppressed ──(summary delivered)──▶ summarized
+ *      └──(new notification: update, repeat, resolve)── sent | failed | summarized
  *
  * `maybeReceived` is set on the delivery when an attempt of this `seq` may have reached the receiver (5xx,
  * timeout or reset after the request was written) and when a restart finds it `sending`; it stays set until
@@ -22,7 +23,17 @@
 import type { Evidence } from '../engine/signal.js';
 import type { Severity } from '../rules/rule-schema.js';
 
-export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed';
+/**
+ * `suppressed`: the receiver's cap was reached; the alert waits to be counted in a summary notification
+ * ("N more alerts of rule X suppressed"); `summarized`: that summary was delivered.
+ */
+export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed' | 'summarized';
+
+/** Nothing is left to send to this receiver for this notification. */
+export const isSettled = (d: Delivery): boolean => d.state === 'sent' || d.state === 'failed' || d.state === 'summarized';
+
+/** Still owed to the receiver: a restart resumes it (a suppressed one is owed a summary). */
+export const isOwed = (d: Delivery): boolean => d.state === 'pending' || d.state === 'sending' || d.state === 'suppressed';
 
 export interface Delivery {
   state: DeliveryState;
