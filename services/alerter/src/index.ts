@@ -15,7 +15,7 @@ export { createWebhookReceiver, verifySignature, sign } from './receivers/webhoo
 export { createSlackReceiver, slackMessage } from './receivers/slack.js';
 export { receiverFromConfig } from './receivers/from-config.js';
 export { DEFAULT_LIMITS, type Receiver, type ReceiverLimits } from './receivers/receiver.js';
-export { sendOnce } from './receivers/http-send.js';
+export { sendOnce, type SendOutcome } from './receivers/http-send.js';
 export { findDangerousCommands, type DangerKind } from './shell/dangerous-commands.js';
 export { isSecretPath } from './shell/secret-paths.js';
 export { sendTestNotification } from './service/test-notification.js';

@@ -1,27 +1,38 @@
 /**
  * `cctap alerts <action>`: look at and steer the alerter.
  *
- *   cctap alerts list [--json]                                      alerts in the KV bucket, and active silences
+ *   cctap alerts list [--json]                                      alerts (with their deliveries) and active silences
  *   cctap alerts silence --match rule=X,host=Y --for 2h --comment …  mute matching alerts (label=value; /re/ for a regex)
  *   cctap alerts unsilence --id ID                                  end a silence now
- *   cctap alerts test --receiver NAME --rules FILE                  send a test notification (no NATS needed)
+ *   cctap alerts test --receiver NAME [--rules FILE]                send a test notification
+ *
+ * Where (alerts/alert-access.ts): the NATS KV buckets when NATS_URL / --nats is set; otherwise the `cctap up`
+ * running on --data (default ~/.cctap/data) over its loopback endpoint, or that data directory's alert files
+ * when none runs. `test` without --rules (or --webhook-url / --slack-webhook-url) asks the running `up` to
+ * use its own receivers.
  */
 import { randomUUID } from 'node:crypto';
-import { hostname, userInfo } from 'node:os';
+import { existsSync } from 'node:fs';
+import { homedir, hostname, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { topology } from '@cctap/events';
 import { ConfigError, connectNats, loadConfig, natsConfigShape, natsOptionsFromConfig } from '@cctap/kit';
 import {
   loadRuleFile,
   MissingBucketError,
+  openFileStores,
   openKvStores,
   parseDuration,
   parseMatchers,
   receiverFromConfig,
   RulesConfigError,
   sendTestNotification,
+  type SendOutcome,
   type Silence,
 } from '@cctap/alerter';
+import { alerterRulesFrom, alerterRulesShape } from '../alerter-rules.js';
+import { alertFilesDir, runningUpAccess, storeAccess, type AlertAccess } from '../alerts/alert-access.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -29,24 +40,65 @@ const USAGE = `usage:
   cctap alerts list [--json]
   cctap alerts silence --match rule=X,host=Y --for 2h [--comment TEXT]
   cctap alerts unsilence --id ID
-  cctap alerts test --receiver NAME --rules FILE`;
+  cctap alerts test --receiver NAME [--rules FILE | --webhook-url URL | --slack-webhook-url URL]
+Reads NATS KV when NATS_URL (--nats) is set, else the cctap up running on --data DIR (default ~/.cctap/data),
+else the alert files in that directory.`;
 
-type Stores = Awaited<ReturnType<typeof openKvStores>>;
+/** Where the alerts are: NATS when named (no default server: without one, `cctap up`'s data directory). */
+const placeShape = { ...natsConfigShape, nats: z.string().optional(), data: z.string().optional(), config: z.string().optional() };
+type Place = z.infer<z.ZodObject<typeof placeShape>>;
 
-async function withKv<T>(cfg: z.infer<z.ZodObject<typeof natsConfigShape>>, fn: (stores: Stores) => Promise<T>): Promise<T> {
+const dataDirOf = (cfg: Place) => resolve(cfg.data ?? join(homedir(), '.cctap', 'data'));
+
+async function withKv<T>(cfg: Place & { nats: string }, fn: (access: AlertAccess) => Promise<T>): Promise<T> {
   const t = topology(cfg.prefix || undefined);
   const nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-alerts@${hostname()}`), waitOnFirstConnect: false, timeoutMs: 5000 });
   try {
-    let stores: Stores;
+    let stores: Awaited<ReturnType<typeof openKvStores>>;
     try {
       stores = await openKvStores(nc, t);
     } catch (err) {
       if (err instanceof MissingBucketError) throw new ConfigError(err.message);
       throw err;
     }
-    return await fn(stores);
+    return await fn(storeAccess(stores));
   } finally {
     await nc.drain();
+  }
+}
+
+async function withAccess<T>(cfg: Place, fn: (access: AlertAccess) => Promise<T>): Promise<T> {
+  if (cfg.nats) return withKv({ ...cfg, nats: cfg.nats }, fn);
+  const dataDir = dataDirOf(cfg);
+  const up = await runningUpAccess(dataDir);
+  if (up) return fn(up);
+  if (!existsSync(dataDir)) throw new ConfigError(`no cctap data in ${dataDir} (pass --data DIR as given to cctap up, or NATS_URL for the alerter service)`);
+  const files = openFileStores(alertFilesDir(dataDir));
+  try {
+    return await fn(storeAccess(files));
+  } finally {
+    await Promise.all([files.alerts.close(), files.silences.close()]);
+  }
+}
+
+function reportTest(name: string, outcome: SendOutcome): number {
+  if (outcome.kind === 'delivered') {
+    console.log(`test notification delivered to ${name} (HTTP ${outcome.status})`);
+    return 0;
+  }
+  console.error(`cctap alerts: test notification to ${name} failed: ${outcome.error}`);
+  return 1;
+}
+
+/** The rule set of --rules, or of the receiver flags; a bad file is a ConfigError (one line). */
+async function loadRules(cfg: Parameters<typeof alerterRulesFrom>[0]) {
+  const rules = alerterRulesFrom(cfg);
+  if (!('file' in rules)) return rules;
+  try {
+    return await loadRuleFile(rules.file);
+  } catch (err) {
+    if (err instanceof RulesConfigError) throw new ConfigError(err.message);
+    throw new ConfigError(`--rules: ${(err as Error).message}`);
   }
 }
 
@@ -60,11 +112,11 @@ export const command: Command = {
   run: ([action, ...argv]) =>
     runCommand('alerts', async () => {
       if (action === 'list') {
-        const cfg = loadConfig({ shape: { ...natsConfigShape, config: z.string().optional(), json: z.boolean().default(false) }, argv });
-        return withKv(cfg, async ({ alerts, silences }) => {
-          const recs = (await alerts.load()).sort((a, b) => b.startsAt - a.startsAt);
+        const cfg = loadConfig({ shape: { ...placeShape, json: z.boolean().default(false) }, argv });
+        return withAccess(cfg, async (access) => {
+          const recs = (await access.alerts()).sort((a, b) => b.startsAt - a.startsAt);
           const now = Date.now();
-          const sil = (await silences.list()).filter((s) => s.endsAt > now);
+          const sil = (await access.silences()).filter((s) => s.endsAt > now);
           if (cfg.json) {
             console.log(JSON.stringify({ alerts: recs, silences: sil }, null, 2));
             return 0;
@@ -80,7 +132,7 @@ export const command: Command = {
         });
       }
       if (action === 'silence') {
-        const cfg = loadConfig({ shape: { ...natsConfigShape, config: z.string().optional(), match: z.string(), for: z.string().default('2h'), comment: z.string().default(''), author: z.string().optional() }, argv });
+        const cfg = loadConfig({ shape: { ...placeShape, match: z.string(), for: z.string().default('2h'), comment: z.string().default(''), author: z.string().optional() }, argv });
         const ms = parseDuration(cfg.for);
         if (ms === null || ms <= 0) throw new ConfigError(`--for: not a duration: ${cfg.for} (use e.g. 30m, 2h, 1d)`);
         let matchers;
@@ -91,43 +143,38 @@ export const command: Command = {
         }
         const now = Date.now();
         const silence: Silence = { id: `s-${randomUUID().slice(0, 8)}`, matchers, startsAt: now, endsAt: now + ms, createdBy: cfg.author ?? userInfo().username, comment: cfg.comment };
-        return withKv(cfg, async ({ silences }) => {
-          await silences.put(silence);
+        return withAccess(cfg, async (access) => {
+          await access.putSilence(silence);
           console.log(`silence ${silence.id} until ${new Date(silence.endsAt).toISOString()}`);
           return 0;
         });
       }
       if (action === 'unsilence') {
-        const cfg = loadConfig({ shape: { ...natsConfigShape, config: z.string().optional(), id: z.string() }, argv });
-        return withKv(cfg, async ({ silences }) => {
-          const s = (await silences.list()).find((x) => x.id === cfg.id);
+        const cfg = loadConfig({ shape: { ...placeShape, id: z.string() }, argv });
+        return withAccess(cfg, async (access) => {
+          const s = (await access.silences()).find((x) => x.id === cfg.id);
           if (!s) {
             console.error(`cctap alerts: no silence ${cfg.id}`);
             return 1;
           }
-          await silences.put({ ...s, endsAt: Math.min(s.endsAt, Date.now()) });
+          await access.putSilence({ ...s, endsAt: Math.min(s.endsAt, Date.now()) });
           console.log(`silence ${s.id} ended`);
           return 0;
         });
       }
       if (action === 'test') {
-        const cfg = loadConfig({ shape: { receiver: z.string(), rules: z.string() }, argv });
-        let rs;
-        try {
-          rs = await loadRuleFile(cfg.rules);
-        } catch (err) {
-          if (err instanceof RulesConfigError) throw new ConfigError(err.message);
-          throw new ConfigError(`--rules: ${(err as Error).message}`);
+        const cfg = loadConfig({ shape: { ...placeShape, ...alerterRulesShape, receiver: z.string() }, argv });
+        if (cfg.rules || cfg.webhookUrl || cfg.slackWebhookUrl) {
+          const rs = await loadRules(cfg);
+          const rc = rs.receivers.find((r) => r.name === cfg.receiver);
+          if (!rc) throw new ConfigError(`--receiver: no receiver named '${cfg.receiver}' in ${cfg.rules ?? 'the --webhook-url / --slack-webhook-url flags'} (have: ${rs.receivers.map((r) => r.name).join(', ') || 'none'})`);
+          return reportTest(rc.name, await sendTestNotification(receiverFromConfig(rc)));
         }
-        const rc = rs.receivers.find((r) => r.name === cfg.receiver);
-        if (!rc) throw new ConfigError(`--receiver: no receiver named '${cfg.receiver}' in ${cfg.rules} (have: ${rs.receivers.map((r) => r.name).join(', ') || 'none'})`);
-        const outcome = await sendTestNotification(receiverFromConfig(rc));
-        if (outcome.kind === 'delivered') {
-          console.log(`test notification delivered to ${rc.name} (HTTP ${outcome.status})`);
-          return 0;
-        }
-        console.error(`cctap alerts: test notification to ${rc.name} failed: ${outcome.error}`);
-        return 1;
+        const up = cfg.nats ? null : await runningUpAccess(dataDirOf(cfg));
+        const outcome = await up?.test(cfg.receiver);
+        if (!outcome) throw new ConfigError(`--rules FILE (or --webhook-url URL) is needed: no cctap up runs on ${dataDirOf(cfg)} to test its receivers`);
+        if (outcome.kind === 'unknown-receiver') throw new ConfigError(`--receiver: the running cctap up has no receiver named '${cfg.receiver}' (have: ${outcome.known.join(', ') || 'none'})`);
+        return reportTest(cfg.receiver, outcome);
       }
       console.error(action ? `cctap alerts: unknown action '${action}'\n${USAGE}` : USAGE);
       return 2;

@@ -152,14 +152,18 @@ export const command: Command = {
         const totals = await storeTotals(store);
         const seconds = (Date.now() - startedAt) / 1000;
         const files = Math.max(latest?.filesTotal ?? 0, pipelineRef?.collector.health().files ?? 0);
+        // Stopped already: what a receiver has not taken yet stays in the alert store for the next start.
+        const alertsPending = pipelineRef?.alerter.pendingDeliveries() ?? 0;
+        const pendingLine = alertsPending > 0 ? [`  alerts: ${alertsPending} deliveries still pending (kept in ${pipelineRef!.alertStateLabel}; sent when cctap up starts again)`] : [];
         if (cfg.logFormat === 'json') {
-          ui.final([JSON.stringify({ msg: 'summary', seconds, files, collector: run, store: totals, notStored: dropped })]);
+          ui.final([JSON.stringify({ msg: 'summary', seconds, files, collector: run, store: totals, notStored: dropped, alertsPending })]);
         } else {
           ui.final([
             `cctap up: stopped after ${seconds.toFixed(1)}s`,
             `  collector: ${files} files, ${mb(run.bytesRead)} read, ${run.eventsPublished.toLocaleString('en-US')} events published in ${run.batchesPublished} batches`,
             `  ${totalsLine(totals)}`,
             ...notStoredLines(dropped, pipelineRef?.deadLetters?.path ?? null),
+            ...pendingLine,
           ]);
         }
       };

@@ -3,10 +3,21 @@
  * run against the store directly and the loopback endpoint of a running `cctap up`.
  */
 import { blocksReport, periodReport, runSql, sessionDetails, type Store } from '@cctap/sink/reports';
+import type { AlertAccess } from '../alerts/alert-access.js';
 import type { QueryRequest } from './query-protocol.js';
 
-export async function answerQuery(store: Store, q: QueryRequest): Promise<unknown> {
+export async function answerQuery(store: Store, q: QueryRequest, alerts?: AlertAccess): Promise<unknown> {
   switch (q.op) {
+    case 'alerts':
+    case 'silences':
+    case 'silence':
+    case 'alertTest': {
+      if (!alerts) throw new TypeError('this endpoint serves no alerts');
+      if (q.op === 'alerts') return alerts.alerts();
+      if (q.op === 'silences') return alerts.silences();
+      if (q.op === 'silence') return alerts.putSilence(q.silence).then(() => null);
+      return alerts.test(q.receiver);
+    }
     case 'period':
       return periodReport(store, q.kind, q.opts);
     case 'blocks':

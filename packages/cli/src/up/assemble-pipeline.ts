@@ -29,15 +29,16 @@ import {
 } from '@cctap/kit';
 import { createValidatorService } from '@cctap/validator';
 import { createAnalyzer, MemoryStateStore, openKvStateStore, type AnalyzerService } from '@cctap/analyzer';
-import { createAlerter, openKvStores } from '@cctap/alerter';
+import { createAlerter, openFileStores, openKvStores, type AlerterService } from '@cctap/alerter';
 import type { PriceBook } from '@cctap/prices';
 import { createSink, DEFAULT_DATA_DIR, jetStreamPending, migrate, openStore, retentionFromEnv, SINK_CONSUMERS, type Store } from '@cctap/sink';
 import { alerterRulesFrom } from '../alerter-rules.js';
 import { deadLetterFile, type DeadLetterFile } from './dead-letter-file.js';
 import { acquireInstance, type InstanceHandle } from './instance-file.js';
+import { storeAccess } from '../alerts/alert-access.js';
 import { startQueryServer, type QueryServer } from './query-server.js';
 import { tapBus, type PublishedHook } from './tap-bus.js';
-import { stateDirOf, type UpConfig } from './up-config.js';
+import { alerterDirOf, stateDirOf, type UpConfig } from './up-config.js';
 
 /** Every consumer `up` runs; the in-process bus waits for exactly these. */
 export const UP_CONSUMERS = ['validator', 'analyzer', 'alerter-events', 'alerter-derived', ...SINK_CONSUMERS] as const satisfies readonly ConsumerKey[];
@@ -55,6 +56,9 @@ export interface Pipeline {
   store: Store;
   collector: CollectorService;
   analyzer: AnalyzerService;
+  alerter: AlerterService;
+  /** Where alert state is kept: the alert journal file (in-process bus) or NATS KV. */
+  alertStateLabel: string;
   services: Service[];
   /** Resolves once every consumer has processed everything published so far. */
   drained(): Promise<void>;
@@ -125,8 +129,12 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
     const tapped = tapBus(bus, o.onPublished);
 
     const sink = createSink({ bus, store, hostOf: (s) => t.hostOf(s), logger: log, metrics, ...(o.prices ? { prices: o.prices } : {}), ...(nc ? { pending: await jetStreamPending(nc, t) } : {}) });
-    const kv = nc ? await openKvStores(nc, t) : null;
-    const alerter = createAlerter({ bus: tapped, topology: t, rules: alerterRulesFrom(cfg), logger: log, metrics, ...(o.prices ? { prices: o.prices } : {}), ...(kv ? { state: kv.alerts, silences: kv.silences } : {}) });
+    // Alert state outlives the process: NATS KV on NATS, else journal files next to the store, so alerts
+    // pending at shutdown (a receiver down) are delivered after a restart.
+    const files = nc ? null : openFileStores(alerterDirOf(cfg, dataDir));
+    if (files) cleanups.push(async () => { await files.alerts.close(); await files.silences.close(); });
+    const alertStores = nc ? await openKvStores(nc, t) : files!;
+    const alerter = createAlerter({ bus: tapped, topology: t, rules: alerterRulesFrom(cfg), logger: log, metrics, ...(o.prices ? { prices: o.prices } : {}), state: alertStores.alerts, silences: alertStores.silences });
     const analyzer = createAnalyzer({
       bus: tapped,
       topology: t,
@@ -163,6 +171,7 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
         if (nc && !nc.isClosed()) await nc.drain().catch(() => nc.close());
         connected = false;
         await store.close();
+        if (files) await Promise.all([files.alerts.close(), files.silences.close()]);
         instance?.release();
       },
       health: () => ({ ready: connected && (nc === null || !nc.isClosed()) }),
@@ -173,7 +182,7 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       services.push({
         name: 'loopback',
         async start() {
-          server = await startQueryServer({ store, logger: log });
+          server = await startQueryServer({ store, logger: log, alerts: storeAccess(alertStores, alerter) });
           instance.publish(server.port, server.token);
           log.info('loopback query endpoint', { port: server.port, file: instance.path });
         },
@@ -209,6 +218,8 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       store,
       collector,
       analyzer,
+      alerter,
+      alertStateLabel: files ? files.alerts.path : 'NATS KV',
       services,
       drained,
       deadLetters,

@@ -1,4 +1,5 @@
 /** What `cctap report` / `cctap sql` ask a running `cctap up` over loopback, and how it answers. */
+import type { Silence } from '@cctap/alerter';
 import type { ReportOptions } from '@cctap/sink/reports';
 
 export const QUERY_PATH = '/v1/query';
@@ -7,6 +8,11 @@ export type QueryRequest =
   | { op: 'period'; kind: 'daily' | 'weekly' | 'monthly' | 'session'; opts: ReportOptions }
   | { op: 'blocks'; opts: ReportOptions }
   | { op: 'sessionDetail'; opts: ReportOptions }
-  | { op: 'sql'; sql: string };
+  | { op: 'sql'; sql: string }
+  // `cctap alerts` (alerts/alert-access.ts)
+  | { op: 'alerts' }
+  | { op: 'silences' }
+  | { op: 'silence'; silence: Silence }
+  | { op: 'alertTest'; receiver: string };
 
 export type QueryResponse = { ok: true; result: unknown } | { ok: false; error: { name: string; message: string } };

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { collectShape } from '@cctap/collector';
 import { baseConfigShape, ConfigError, loadConfig, natsConfigShape } from '@cctap/kit';
 import { alerterRulesShape } from '../alerter-rules.js';
+import { alertFilesDir } from '../alerts/alert-access.js';
 
 export const upShape = {
   ...baseConfigShape,
@@ -73,4 +74,9 @@ export const DEFAULT_HOME = join(homedir(), '.cctap');
 export function stateDirOf(cfg: Pick<UpConfig, 'state' | 'clickhouse'>, dataDir: string | null): string {
   if (cfg.state) return resolve(cfg.state);
   return dataDir && !cfg.clickhouse ? join(dataDir, 'collector') : join(DEFAULT_HOME, 'collector');
+}
+
+/** Alert state and silences of `up` on the in-process bus: next to the store they describe. */
+export function alerterDirOf(cfg: Pick<UpConfig, 'clickhouse'>, dataDir: string | null): string {
+  return alertFilesDir(dataDir && !cfg.clickhouse ? dataDir : DEFAULT_HOME);
 }

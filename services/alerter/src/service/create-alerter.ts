@@ -73,6 +73,8 @@ export interface AlerterService {
   refreshSilences(): Promise<void>;
   /** Notifications still owed to a receiver (pending, mid-request, or waiting for a suppression summary). */
   pendingDeliveries(): number;
+  /** The receivers alerts go to now (`cctap alerts test` through a running `cctap up`). */
+  receivers(): Receiver[];
   readonly dispatcher: Dispatcher;
   readonly engine: RuleEngine;
   readonly metrics: Metrics;
@@ -269,6 +271,7 @@ export function createAlerter(o: AlerterOptions): AlerterService {
       if (owed > 0) log.warn('alert deliveries still pending at shutdown; kept in the alert store and resumed at the next start', { pending: owed });
     },
     pendingDeliveries: () => dispatcher.owedDeliveries(),
+    receivers: () => receiversOf(ruleSet),
     health() {
       return { ready: running, details: { alerts: dispatcher.records.size, rules: ruleSet.rules.length, receivers: [...workers.keys()], lastError } };
     },
