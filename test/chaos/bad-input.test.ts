@@ -43,6 +43,18 @@ function secretsFor(place: string, n: number): { kind: string; text: string; nee
     { kind: 'url_credentials', needle: `pw${u}word`, text: `psql postgres://admin:pw${u}word@db.example:5432/app` },
     { kind: 'aws_secret_key', needle: `${u}AbCdEfGhIjKlMnOpQrStUvWxYz0123456789`.slice(0, 40), text: `aws_secret_access_key = ${`${u}AbCdEfGhIjKlMnOpQrStUvWxYz0123456789`.slice(0, 40)}` },
     { kind: 'assignment', needle: `hunter${u}`, text: `export DB_PASSWORD=hunter${u}` },
+    { kind: 'stripe_key', needle: `sk_live_${u}Ab12Cd34`, text: `STRIPE_KEY sk_live_${u}Ab12Cd34` },
+    { kind: 'private_key', needle: `lQOYBGXq${u}`, text: `-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBGXq${u}\n-----END PGP PRIVATE KEY BLOCK-----` },
+    { kind: 'azure_storage_key', needle: `${u}Zm9vYmFyYmF6`, text: `AccountName=acme;AccountKey=${u}Zm9vYmFyYmF6cXV4Zm9v==;EndpointSuffix=core.windows.net` },
+    { kind: 'assignment', needle: `pwd${u}`, text: `MYSQL_PWD=pwd${u} mysql app` },
+    { kind: 'assignment', needle: `pw ${u} horse`, text: `PASSWORD='pw ${u} horse'` },
+    { kind: 'url_credentials', needle: `rd${u}`, text: `redis-cli -u redis://:rd${u}@cache:6379` },
+    { kind: 'basic_auth', needle: Buffer.from(`ci:${u}`).toString('base64'), text: `Authorization: Basic ${Buffer.from(`ci:${u}`).toString('base64')}` },
+    { kind: 'cli_credentials', needle: `cu${u}`, text: `curl -u admin:cu${u} https://jenkins.example` },
+    { kind: 'cli_password', needle: `my${u}`, text: `mysql -u root -pmy${u} app` },
+    { kind: 'cli_password', needle: `dk${u}`, text: `docker login -u ci --password dk${u} registry.example` },
+    { kind: 'google_api_key', needle: `AIza${u}Sy0123456789abcdefghij`, text: `key=AIza${u}Sy0123456789abcdefghij` },
+    { kind: 'gitlab_token', needle: `glpat-${u}abcdefghij`, text: `GITLAB glpat-${u}abcdefghij` },
   ];
 }
 
