@@ -64,8 +64,8 @@ export class LineBuilder {
   ) {
     const info = pathInfoCached(ctx.path);
     const agentId = idStr(rec.agentId) ?? info.agentId;
-    // A path or branch name can hold a secret (or, in a branch, a customer's name): see Shaper.label/branch.
-    const cwd = shaper.label(pathStr(rec.cwd) ?? '');
+    // A path or branch name can hold a secret (or, in a branch, a customer's name): see Shaper.cwd/branch.
+    const cwd = shaper.cwd(pathStr(rec.cwd) ?? '');
     this.env = {
       ts: lineTs ?? ctx.fallbackTs,
       tsSource: lineTs ? 'line' : ctx.fallbackTsSource,

@@ -80,8 +80,8 @@ const SLACK_HOST = 'hooks.slack.com';
  */
 const DIGIT_BY_UPPER = /[0-9](?:[A-Z]|(?<=[A-Z][0-9]))/g;
 
-/** No rule matches fewer characters than `a://b:c@` (url_credentials); `token:abc` needs nine. */
-const SHORTEST_SECRET = 8;
+/** No rule matches fewer characters than ` -ua:b` (cli_credentials); `a://b:c@` (url_credentials) needs eight. */
+const SHORTEST_SECRET = 6;
 
 export function mayHoldSecret(s: string): boolean {
   if (s.length < SHORTEST_SECRET) return false;

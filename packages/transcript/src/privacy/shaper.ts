@@ -24,19 +24,23 @@ const KEY_NAMED = redactionMark('key_name');
 const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,47}$/;
 
 /**
- * maskSecrets for envelope strings that repeat on every line of a session (cwd, branch): the last few
- * answers are kept, so a session's lines pay for one look each.
+ * maskSecrets for an envelope string that repeats on every line of a session (cwd, branch): the last answer
+ * is kept, so a session's lines pay for one look.
  */
-const repeated = new Map<string, string>();
-function maskRepeated(s: string): string {
-  let out = repeated.get(s);
-  if (out === undefined) {
-    if (repeated.size >= 16) repeated.clear();
-    out = maskSecrets(s);
-    repeated.set(s, out);
+class LastMasked {
+  private input = '';
+  private output = '';
+
+  get(s: string): string {
+    if (s !== this.input) {
+      this.input = s;
+      this.output = maskSecrets(s);
+    }
+    return this.output;
   }
-  return out;
 }
+const lastCwd = new LastMasked();
+const lastBranch = new LastMasked();
 
 export function truncationMarker(originalLength: number): string {
   return `${TRUNCATION_MARKER} ${originalLength} chars]`;
@@ -84,17 +88,22 @@ export class Shaper {
   }
 
   /**
-   * A short label the envelope keeps in every mode (a working directory, a file path): secrets masked in
-   * `redacted` and `metadata` (the label stays, as the project's identity), as written in `full`.
+   * A path kept in every mode (a tool's file path): secrets masked in `redacted` and `metadata` (the path
+   * stays, as what the tool worked on), as written in `full`.
    */
   label(s: string): string {
-    return this.mode === 'full' ? s : maskRepeated(s);
+    return this.mode === 'full' ? s : maskSecrets(s);
+  }
+
+  /** The line's working directory, the project's identity: like label, remembering the last one. */
+  cwd(s: string): string {
+    return this.mode === 'full' ? s : lastCwd.get(s);
   }
 
   /** The git branch: masked in `redacted`, dropped in `metadata` (a branch name is free text: a customer, a ticket). */
   branch(s: string): string {
     if (this.mode === 'metadata') return '';
-    return this.mode === 'full' ? s : maskRepeated(s);
+    return this.mode === 'full' ? s : lastBranch.get(s);
   }
 
   /**
