@@ -5,6 +5,7 @@ import { resolveConfig, type AnalyzerConfigInput } from '../config.js';
 import { SessionScript } from '../testing/event-factory.js';
 import { ManualClock } from './clock.js';
 import { AnalyzerEngine } from './engine.js';
+import { encodeState } from './snapshot-codec.js';
 
 const MIN = 60_000;
 
@@ -356,5 +357,56 @@ describe('AnalyzerEngine', () => {
     expect(straight.map((d) => d.kind)).toContain('loop.detected');
     expect(straight.map((d) => d.kind)).toContain('session.end');
     expect(restarted).toEqual(straight);
+  });
+
+  describe('many short sessions', () => {
+    it('holds at most maxSessions, whatever the number of sessions, and each one-line session stays small', () => {
+      const t = setup({ maxSessions: 500, settleMs: 30_000 });
+      let peak = 0;
+      let bytes = 0;
+      for (let i = 0; i < 20_000; i += 1) {
+        const s = new SessionScript({ sessionId: `short-${i}`, host: `host-${i % 7}`, startMs: Date.parse('2026-02-12T10:00:00.000Z') + i * 1000 });
+        t.feed(s.prompt());
+        if (i % 100 === 99) {
+          t.clock.advance(1000);
+          t.out.push(...t.engine.tick());
+          const delta = t.engine.takeSnapshotDelta();
+          for (const v of delta.upserts.values()) bytes = Math.max(bytes, v.length);
+        }
+        peak = Math.max(peak, t.engine.stats().sessions);
+      }
+      expect(peak).toBe(500);
+      expect(t.engine.stats()).toMatchObject({ sessions: 500, evicted: 20_000 - 500 });
+      expect(t.kinds('session.start')).toHaveLength(20_000);
+      // Every session not live any more ended exactly once, by timeout or by eviction.
+      expect(t.kinds('session.end')).toHaveLength(20_000 - t.engine.stats().active);
+      // A one-line session's whole snapshot is a couple of KiB: the per-session cost does not grow with the count.
+      expect(bytes).toBeGreaterThan(0);
+      expect(bytes).toBeLessThan(4096);
+    });
+
+    it('releases the per-response and per-call maps of a session once it ended, and a late line still counts', () => {
+      const t = setup();
+      const s = new SessionScript();
+      t.feed(s.prompt());
+      for (let i = 0; i < 300; i += 1) {
+        t.feed(s.assistant({ toolUses: 1, messageId: `msg_${i}`, requestId: `req_${i}`, input: 10, output: 5, cacheRead: 0 }), s.toolCall(`t${i}`, 'Bash'), s.toolResult(`t${i}`));
+      }
+      const live = t.engine.session(s.host, s.sessionId)!;
+      expect(live.responses.size).toBe(300);
+      expect(live.closed.size).toBe(300);
+      const liveBytes = encodeState(live).length;
+      t.tickAt(s.now + 31 * MIN);
+      const ended = t.engine.session(s.host, s.sessionId)!;
+      expect(ended.status).toBe('ended');
+      expect(ended.responses.size).toBe(0);
+      expect(ended.closed.size).toBe(0);
+      expect(encodeState(ended).length).toBeLessThan(liveBytes / 4);
+      const final = only(t.out, 'session.summary').at(-1)!;
+      expect(final.payload).toMatchObject({ final: true, totals: { assistantMessages: 300, toolCalls: 300, tokens: { total: 300 * 15 } } });
+      // A late new response reopens the session and adds to the same totals.
+      t.feed(s.assistant({ messageId: 'msg_late', requestId: 'req_late', input: 100, output: 1, cacheRead: 0 }));
+      expect(t.engine.session(s.host, s.sessionId)).toMatchObject({ status: 'active', assistantMessages: 301, tokens: { total: 300 * 15 + 101 } });
+    });
   });
 });

@@ -12,6 +12,12 @@
  *                           ◀──────────────── any line (even a late one): session.resume(end) ┘
  *   beyond maxSessions the least recently active session is ended with reason 'evicted' and dropped.
  *
+ * Memory: at most maxSessions sessions are held, found by key in a Map and ordered by a RecencyQueue (O(1)
+ * per event, whatever the number of sessions). A session that ends has its final summary emitted and then
+ * keeps only what a late line needs (counters, statistics, file marks, unanswered calls): the per-response,
+ * per-call and episode-window maps are released (compactEnded), so the sessions held for late lines cost
+ * little; they are dropped after retainEndedMs, or first when the cap is reached.
+ *
  *   "quiet" = clock - last activity (event time), checked only once no event of the session has arrived
  *   for settleMs (clock time). Timeout events carry ts = last activity + timeout: the instant the timeout
  *   elapsed, whatever moment the tick ran, so a replay emits identical events.
@@ -54,6 +60,7 @@ import {
   type TokenTotals,
   type ToolStats,
 } from './session-state.js';
+import { RecencyQueue } from './recency-queue.js';
 import { pushBounded } from './stats.js';
 import { buildSummary, gramKey } from './summary.js';
 
@@ -107,6 +114,10 @@ export interface EngineStats {
 
 export class AnalyzerEngine {
   private readonly sessions = new Map<string, SessionState>();
+  /** Session keys, least recently active first (eviction order, tick order). */
+  private readonly recency = new RecencyQueue();
+  /** Sessions with status 'ended', kept up to date so stats() needs no scan. */
+  private ended = 0;
   private readonly baselines = new Map<string, UserBaseline>();
   private readonly seen: LruSet;
   private readonly dirty = new Set<string>();
@@ -165,8 +176,7 @@ export class AnalyzerEngine {
       } else {
         if (key !== this.lastTouched) {
           // LRU order: move to the end (skipped for consecutive events of one session, the common case)
-          this.sessions.delete(key);
-          this.sessions.set(key, s);
+          this.recency.touch(key);
           this.lastTouched = key;
         }
         this.wake(s, ev, ts, out);
@@ -195,10 +205,12 @@ export class AnalyzerEngine {
       now,
     );
     this.sessions.set(s.key, s);
+    this.recency.touch(s.key);
     this.lastTouched = s.key;
     out.push(derived(s, 'session.start', [ev.id], ts, null, { cwd: s.cwd, ccVersion: s.ccVersion, firstEventId: ev.id }));
     while (this.sessions.size > this.config.maxSessions) {
-      const oldest = this.sessions.values().next().value;
+      const oldestKey = this.recency.oldest();
+      const oldest = oldestKey === undefined ? undefined : this.sessions.get(oldestKey);
       if (!oldest || oldest === s) break;
       if (oldest.status !== 'ended') this.endSession(oldest, 'evicted', now, out);
       this.drop(oldest.key);
@@ -213,6 +225,7 @@ export class AnalyzerEngine {
     if (s.status === 'ended') {
       s.status = 'active';
       s.endedAtMs = null;
+      this.ended -= 1;
       out.push(derived(s, 'session.resume', [ev.id], ts, null, { from: 'end', gapMs: Math.max(0, ts - s.lastActivityTs) }));
     } else if (s.status === 'idle' && ts > s.lastActivityTs) {
       s.status = 'active';
@@ -589,7 +602,8 @@ export class AnalyzerEngine {
     const now = this.clock.now();
     const c = this.config;
     const out: DerivedEvent[] = [];
-    for (const s of [...this.sessions.values()]) {
+    for (const key of [...this.recency.ordered()]) {
+      const s = this.sessions.get(key)!;
       if (s.status === 'ended') {
         if (s.endedAtMs !== null && now - s.endedAtMs >= c.retainEndedMs) this.drop(s.key);
         continue;
@@ -674,7 +688,9 @@ export class AnalyzerEngine {
     this.recordBaseline(s);
     s.status = 'ended';
     s.endedAtMs = now;
+    this.ended += 1;
     this.emitSummary(s, true, now, out);
+    compactEnded(s);
   }
 
   private emitSummary(s: SessionState, final: boolean, now: number, out: DerivedEvent[]): void {
@@ -744,7 +760,9 @@ export class AnalyzerEngine {
   // ── state ──────────────────────────────────────────────────────────────────────────────────────────
 
   private drop(key: string): void {
+    if (this.sessions.get(key)?.status === 'ended') this.ended -= 1;
     this.sessions.delete(key);
+    this.recency.delete(key);
     this.dirty.delete(key);
     this.removed.add(key);
   }
@@ -776,7 +794,11 @@ export class AnalyzerEngine {
     const list = [...sessions].map((text) => decodeState<SessionState>(text));
     // Least recently active first, so LRU eviction keeps its meaning after a restart.
     list.sort((a, b) => a.lastArrivalMs - b.lastArrivalMs || a.lastActivityTs - b.lastActivityTs);
-    for (const s of list) this.sessions.set(s.key, s);
+    for (const s of list) {
+      this.sessions.set(s.key, s);
+      this.recency.touch(s.key);
+      if (s.status === 'ended') this.ended += 1;
+    }
     for (const text of baselines) {
       const { user, tokenRates, errorRates } = decodeState<UserBaseline & { user: string }>(text);
       this.baselines.set(user, { tokenRates, errorRates });
@@ -784,9 +806,7 @@ export class AnalyzerEngine {
   }
 
   stats(): EngineStats {
-    let active = 0;
-    for (const s of this.sessions.values()) if (s.status !== 'ended') active += 1;
-    return { sessions: this.sessions.size, active, ...this.counters };
+    return { sessions: this.sessions.size, active: this.sessions.size - this.ended, ...this.counters };
   }
 
   /** Read-only view for tests and the service's gauges. */
@@ -808,6 +828,22 @@ function copiedLine(s: SessionState, ev: CctapEvent): boolean {
   if (ev.source.offset > mark.offset) return false;
   const ts = Date.parse(ev.ts);
   return mark.ts === undefined || !(ts > mark.ts);
+}
+
+/**
+ * What an ended session no longer needs once its final summary is out. Kept: every counter and statistic a
+ * resumed session's next summary continues from, the file marks (copy detection), and calls reported
+ * orphaned (a late result still reports the real span). Released: the max-rule entries of its responses (a
+ * late line after endMs of quiet is a copy, which the file marks and the seen ids catch), answered call
+ * ids, results waiting for a call, and the loop and error-burst windows (all older than their window).
+ */
+function compactEnded(s: SessionState): void {
+  s.responses.clear();
+  s.early.clear();
+  for (const [id, call] of s.closed) if (call === null) s.closed.delete(id);
+  s.loops.clear();
+  s.errors = emptyWindow();
+  for (const mark of s.fileOffsets.values()) if (mark.ids.length > 16) mark.ids = mark.ids.slice(-16);
 }
 
 function bump(map: Map<string, number>, key: string, cap: number): void {
