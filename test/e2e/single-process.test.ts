@@ -10,17 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TranscriptStream } from '@cctap/transcript';
 import { generateCorpus, type CorpusResult } from '../../bench/corpus/index.js';
-import { cli, sqlJson as sqlCli, startUp } from './support/run-cctap.js';
+import { cli, waitUntil, sqlJson as sqlCli, startUp } from './support/run-cctap.js';
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, context: () => string = () => ''): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const sqlJson = (data: string, sql: string) => sqlCli<Record<string, number>>(data, sql);
 
@@ -77,7 +68,7 @@ describe('cctap up, single process', () => {
     const args = ['--root', root, '--data', data, '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0'];
     const up = startUp(args);
     try {
-      await until('the backfill', () => (up.stderr().includes('"msg":"backfill done') ? true : undefined), 90_000, up.stderr);
+      await waitUntil('the backfill', () => (up.stderr().includes('"msg":"backfill done') ? true : undefined), 90_000, up.stderr);
       expect(JSON.parse(readFileSync(join(data, 'up.json'), 'utf8'))).toMatchObject({ pid: up.child.pid });
 
       // A second `up` on the same store is refused, clearly.
@@ -94,7 +85,7 @@ describe('cctap up, single process', () => {
       }
       const want = corpus.expected.totals.lines;
       // The store is held by `up`: these answers can only come over loopback.
-      await until('every line in the store', async () => ((await sqlJson(data, COUNTS_SQL))[0]!.lines === want ? true : undefined), 60_000, up.stderr);
+      await waitUntil('every line in the store', async () => ((await sqlJson(data, COUNTS_SQL))[0]!.lines === want ? true : undefined), 60_000, up.stderr);
       const live = await cli(['report', 'daily', '--json', '--tz', 'UTC', '--data', data]);
       expect(live.code, live.stderr).toBe(0);
       expect((JSON.parse(live.stdout) as { daily: unknown[] }).daily.length).toBeGreaterThan(0);

@@ -10,20 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '@cctap/events';
 import { startTestReceiver, type TestReceiver } from '@cctap/alerter/testing';
-import { cli, startUp, type Up } from './support/run-cctap.js';
+import { cli, waitUntil, startUp, type Up } from './support/run-cctap.js';
 
 let dir: string;
 let hook: TestReceiver;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, context: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** A session answered by an unknown model (three responses) and a priced one, timestamped now. */
 function writeSession(root: string, name: string): void {
@@ -79,11 +70,11 @@ describe('an unpriced model through cctap up', () => {
     mkdirSync(join(dir, 'a-home'));
     const up = startUp(upArgs('a'), home('a'));
     try {
-      const alerts = await until('the unpriced-model alert', async () => {
+      const alerts = await waitUntil('the unpriced-model alert', async () => {
         const got = hook.requests.flatMap((q) => (q.json as { alerts?: Alert[] } | null)?.alerts ?? []).filter((a) => a.rule === 'unpriced-model');
         return got.length > 0 ? got : undefined;
       }, 60_000, () => up.stderr());
-      const metrics = await until('the analyzer counter', async () => {
+      const metrics = await waitUntil('the analyzer counter', async () => {
         const m = await metricsOf(up);
         return m && seriesValue(m, 'cctap_analyzer_unpriced_responses_total', 'claude-opus-4-9') === 3 ? m : undefined;
       }, 30_000, () => up.stderr());
@@ -107,7 +98,7 @@ describe('an unpriced model through cctap up', () => {
     const up = startUp([...upArgs('b'), '--prices', file], home('b'));
     try {
       // 3 responses x (1K input x $6 + 2K output x $30 per MTok) = $0.198
-      const metrics = await until('the cost of the newly priced model', async () => {
+      const metrics = await waitUntil('the cost of the newly priced model', async () => {
         const m = await metricsOf(up);
         const usd = m ? seriesValue(m, 'cctap_analyzer_cost_usd_total', 'claude-opus-4-9') : undefined;
         return m && usd !== undefined && Math.abs(usd - 0.198) < 1e-9 ? m : undefined;

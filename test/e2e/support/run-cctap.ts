@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../support/paths.js';
+import { waitFor } from '../../support/wait-for.js';
 
 export const CCTAP = join(REPO_ROOT, 'packages/cli/dist/main.js');
 
@@ -63,3 +64,7 @@ export async function sqlJson<T = Record<string, unknown>>(data: string, sql: st
   if (r.code !== 0) throw new Error(`cctap sql failed (${r.code}): ${r.stderr}`);
   return JSON.parse(r.stdout) as T[];
 }
+
+/** waitFor at a quarter-second pace (what a command's output needs), naming that output on timeout. */
+export const waitUntil = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, context?: () => string): Promise<T> =>
+  waitFor(what, probe, timeoutMs, 250, context);
