@@ -14,7 +14,7 @@
  */
 import { hash } from 'node:crypto';
 import { SYNTHETIC_MODEL, type TokenUsage } from '../usage/token-usage.js';
-import { count, idStr, intOrNull, obj, pathStr, type Json } from './json-read.js';
+import { count, idStr, intOrNull, obj, pathStr, str, type Json } from './json-read.js';
 import type { LineBuilder } from './line-builder.js';
 import { uuidList } from './system-line.js';
 import { parseUsageLimit } from './usage-limit.js';
@@ -73,8 +73,9 @@ function readCacheMiss(msg: Json | null): { reason: string; missedTokens: number
 }
 
 function filePathOf(L: LineBuilder, name: string, input: Json | null): string | null {
-  const p = pathStr(input?.file_path) ?? pathStr(input?.notebook_path) ?? (PATH_TOOLS.has(name) ? pathStr(input?.path) : null);
-  return p === null ? null : L.shaper.label(p);
+  const p = str(input?.file_path) ?? str(input?.notebook_path) ?? (PATH_TOOLS.has(name) ? str(input?.path) : null);
+  // Masked, then clipped: clipping first could cut a secret to a part no rule recognises.
+  return p === null ? null : pathStr(L.shaper.label(p));
 }
 
 function emitToolCall(L: LineBuilder, block: Json, messageId: string | null): void {

@@ -15,7 +15,7 @@ import { lineEventId, type CctapEvent, type EventType, type PayloadOf } from '@c
 import type { LineContext } from '../context.js';
 import { pathInfoCached } from '../path/describe-transcript-path.js';
 import type { Shaper } from '../privacy/shaper.js';
-import { idStr, obj, pathStr, type Json } from './json-read.js';
+import { idStr, obj, pathStr, str, type Json } from './json-read.js';
 
 type Envelope = Omit<CctapEvent, 'id' | 'type' | 'payload'>;
 type LineFacts = Pick<Envelope, 'entrypoint' | 'promptId' | 'origin' | 'attribution' | 'sourceToolUseId' | 'workflowRunId' | 'spawnDepth'>;
@@ -65,7 +65,8 @@ export class LineBuilder {
     const info = pathInfoCached(ctx.path);
     const agentId = idStr(rec.agentId) ?? info.agentId;
     // A path or branch name can hold a secret (or, in a branch, a customer's name): see Shaper.cwd/branch.
-    const cwd = shaper.cwd(pathStr(rec.cwd) ?? '');
+    // Masked, then clipped: clipping first could cut a secret to a part no rule recognises.
+    const cwd = pathStr(shaper.cwd(str(rec.cwd) ?? '')) ?? '';
     this.env = {
       ts: lineTs ?? ctx.fallbackTs,
       tsSource: lineTs ? 'line' : ctx.fallbackTsSource,
@@ -76,7 +77,7 @@ export class LineBuilder {
       sidechain: rec.isSidechain === true || info.agentId !== null,
       cwd,
       project: cwd,
-      gitBranch: shaper.branch(idStr(rec.gitBranch) ?? ''),
+      gitBranch: idStr(shaper.branch(str(rec.gitBranch) ?? '')) ?? '',
       ccVersion: idStr(rec.version) ?? '',
       lineUuid: idStr(rec.uuid),
       parentUuid: idStr(rec.parentUuid),

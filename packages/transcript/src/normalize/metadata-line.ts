@@ -104,8 +104,8 @@ export function normalizeMetadata(L: LineBuilder, type: string, lineChars: numbe
   const keys = Object.keys(rec);
   // A type or key of an unknown line can be anything, a token or a path included: see Shaper.name.
   L.emit('unknown', {
-    lineType: L.shaper.name(type, 'type'),
-    keys: keys.slice(0, MAX_KEYS).map((k) => L.shaper.name(idStr(k) ?? '', 'key')),
+    lineType: idStr(L.shaper.name(type, 'type')) ?? '',
+    keys: keys.slice(0, MAX_KEYS).map((k) => idStr(L.shaper.name(k, 'key')) ?? ''),
     chars: lineChars,
   });
 }

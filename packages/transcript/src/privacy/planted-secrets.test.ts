@@ -5,7 +5,7 @@
  * tool input hash does not depend on a masked secret.
  */
 import { describe, expect, it } from 'vitest';
-import type { CctapEvent, PrivacyMode } from '@cctap/events';
+import { MAX_ID_CHARS, type CctapEvent, type PrivacyMode } from '@cctap/events';
 import { malformedEvent } from '../normalize/malformed-event.js';
 import { normalizeLine } from '../normalize/normalize-line.js';
 import { assistantText, bytesOf, encoder, envelope, lineCtx, toolResult, toolUse, userPrompt } from '../testing/lines.js';
@@ -82,6 +82,15 @@ describe('planted secrets corpus, redacted mode', () => {
     }
     expect(leaks).toEqual([]);
     expect(planted).toBeGreaterThanOrEqual(46 * 18);
+  });
+
+  it('masks before it clips a name to its length limit, so no part of a secret is left', () => {
+    const branch = `${'x'.repeat(MAX_ID_CHARS - 11)}/AKIAZ7QWERTY4UIOP2LM`;
+    const [e] = eventsOf(envelope({ type: 'user', gitBranch: branch, message: { role: 'user', content: 'hi' } }), 'redacted');
+    expect(e?.gitBranch.length).toBeLessThanOrEqual(MAX_ID_CHARS);
+    expect(e?.gitBranch).not.toContain('AKIAZ7');
+    const [u] = eventsOf(envelope({ type: 'mystery-kind', [branch]: 1 }), 'redacted');
+    expect(JSON.stringify(u)).not.toContain('AKIAZ7');
   });
 
   it('keeps the text around the secret', () => {
