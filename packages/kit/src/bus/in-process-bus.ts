@@ -125,9 +125,18 @@ export class InProcessBus implements Bus {
     const windowMs = this.o.duplicateWindowMs ?? 20 * 60_000;
     const seen = stream.dedup.get(opts.msgId);
     if (seen && now - seen.at < windowMs) return { stream: stream.name, seq: seen.seq, duplicate: true };
-    if (stream.dedup.size > 10_000) for (const [id, v] of stream.dedup) if (now - v.at >= windowMs) stream.dedup.delete(id);
+    // Ids are kept in publish order (re-inserted when reused), so expired ones are at the front: stop at the
+    // first live one. Scanning them all on every publish made a busy window quadratic (the analyzer publishes
+    // a few derived events per session: 100k short sessions took minutes).
+    if (stream.dedup.size > 10_000) {
+      for (const [id, v] of stream.dedup) {
+        if (now - v.at < windowMs) break;
+        stream.dedup.delete(id);
+      }
+    }
 
     const seq = ++stream.lastSeq;
+    stream.dedup.delete(opts.msgId);
     stream.dedup.set(opts.msgId, { seq, at: now });
     const upstream = chain.getStore();
     const waiting = new Set<ConsumerKey>();
