@@ -153,8 +153,10 @@ export const command: Command = {
         const seconds = (Date.now() - startedAt) / 1000;
         const files = Math.max(latest?.filesTotal ?? 0, pipelineRef?.collector.health().files ?? 0);
         // Stopped already: what a receiver has not taken yet stays in the alert store for the next start.
-        const alertsPending = pipelineRef?.alerter.pendingDeliveries() ?? 0;
-        const pendingLine = alertsPending > 0 ? [`  alerts: ${alertsPending} deliveries still pending (kept in ${pipelineRef!.alertStateLabel}; sent when cctap up starts again)`] : [];
+        const alertsPending = pipelineRef?.alerter.pendingDeliveries() ?? { toSend: 0, toSummarize: 0 };
+        const pendingLine = alertsPending.toSend + alertsPending.toSummarize > 0
+          ? [`  alerts: ${alertsPending.toSend} deliveries still pending${alertsPending.toSummarize > 0 ? `, ${alertsPending.toSummarize} suppressed alerts still to be told in a summary` : ''} (kept in ${pipelineRef!.alertStateLabel}; sent when cctap up starts again)`]
+          : [];
         if (cfg.logFormat === 'json') {
           ui.final([JSON.stringify({ msg: 'summary', seconds, files, collector: run, store: totals, notStored: dropped, alertsPending })]);
         } else {

@@ -76,9 +76,12 @@ export class DeliveryWorker {
   #sleepTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #groups = new Map<string, GroupState>();
   #windowStart = -Infinity;
-  #windowSent = 0;
+  /** Alerts that took one of the cap's places in the current window. */
+  readonly #admitted = new Set<string>();
   #summaryDueAt: number | null = null;
   #lastSummaryAt = -Infinity;
+  /** The window whose cap was reported (one log line per window, not per alert). */
+  #capLoggedFor: number | null = null;
 
   constructor(o: DeliveryWorkerOptions) {
     this.#o = o;
@@ -163,14 +166,29 @@ export class DeliveryWorker {
     return wakeAt === Infinity ? null : { wakeAt };
   }
 
-  /** How many more alerts the cap lets out now (the window restarts when it has passed). */
-  #budget(at: number): number {
+  /**
+   * Splits a group's keys into those the cap lets out in this window and those it suppresses. An alert
+   * admitted once keeps its place for the window (its retries, updates and resolution are not counted
+   * again); the window restarts when it has passed.
+   */
+  #admit(keys: readonly string[], at: number): { send: string[]; over: string[] } {
     const cap = this.#receiver.limits.cap;
     if (at - this.#windowStart >= cap.windowMs) {
       this.#windowStart = at;
-      this.#windowSent = 0;
+      this.#admitted.clear();
     }
-    return Math.max(0, cap.alerts - this.#windowSent);
+    const send: string[] = [];
+    const over: string[] = [];
+    for (const k of keys) {
+      if (this.#admitted.has(k) || this.#admitted.size < cap.alerts) {
+        if (send.length >= this.#receiver.maxAlertsPerRequest) continue; // the next request
+        this.#admitted.add(k);
+        send.push(k);
+      } else {
+        over.push(k);
+      }
+    }
+    return { send, over };
   }
 
   async #run(): Promise<void> {
@@ -201,17 +219,17 @@ export class DeliveryWorker {
         await this.#sleep(wakeAt === Infinity ? Infinity : Math.max(1, wakeAt - at));
         continue;
       }
-      const budget = this.#budget(at);
-      const take = next.keys.slice(0, this.#receiver.maxAlertsPerRequest);
-      const keys = take.slice(0, budget);
-      const over = budget < take.length ? next.keys.slice(budget) : [];
+      const { send: keys, over } = this.#admit(next.keys, at);
       for (const k of keys) this.#pending.delete(k);
       for (const k of over) this.#pending.delete(k);
       if (over.length > 0) {
         // A storm: beyond the cap, alerts are counted, not sent; the summary tells how many.
         await this.#o.dispatcher.suppress(this.name, over);
         this.#summaryDueAt ??= Math.max(at, this.#lastSummaryAt + this.#receiver.limits.cap.summaryIntervalMs);
-        this.#o.log.warn('receiver cap reached; alerts suppressed until the window ends (a summary tells how many)', { receiver: this.name, suppressed: over.length, cap: this.#receiver.limits.cap.alerts });
+        if (this.#capLoggedFor !== this.#windowStart) {
+          this.#capLoggedFor = this.#windowStart;
+          this.#o.log.warn('receiver cap reached; alerts are suppressed until the window ends (a summary tells how many)', { receiver: this.name, cap: this.#receiver.limits.cap.alerts, windowMs: this.#receiver.limits.cap.windowMs });
+        }
       }
       if (keys.length === 0) continue;
       const group = this.#groups.get(next.group)!;
@@ -231,7 +249,6 @@ export class DeliveryWorker {
         attempt = await this.#attempt(items, attempt);
         if (attempt === 0) {
           // The group went out: its next notification waits groupInterval; what is left of it joins that one.
-          this.#windowSent += items.length;
           group.lastSentAt = at;
           group.since = null;
         }

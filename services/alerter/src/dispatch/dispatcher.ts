@@ -309,11 +309,17 @@ export class Dispatcher {
     await Promise.allSettled([...this.#publishing.values()]);
   }
 
-  /** Notifications still owed to a receiver (pending, mid-request, or waiting for their summary). */
-  owedDeliveries(): number {
-    let n = 0;
-    for (const r of this.#records.values()) for (const d of Object.values(r.deliveries)) if (isOwed(d)) n++;
-    return n;
+  /** Notifications still owed to a receiver: to send (pending or mid-request), or to count in a summary. */
+  owedDeliveries(): { toSend: number; toSummarize: number } {
+    const owed = { toSend: 0, toSummarize: 0 };
+    for (const r of this.#records.values()) {
+      for (const d of Object.values(r.deliveries)) {
+        if (!isOwed(d)) continue;
+        if (d.state === 'suppressed') owed.toSummarize++;
+        else owed.toSend++;
+      }
+    }
+    return owed;
   }
 
   /** The alerts the receiver's cap suppressed and no summary told yet. */

@@ -71,8 +71,8 @@ export interface AlerterService {
   tick(): Promise<void>;
   /** Re-reads silences from their store now. */
   refreshSilences(): Promise<void>;
-  /** Notifications still owed to a receiver (pending, mid-request, or waiting for a suppression summary). */
-  pendingDeliveries(): number;
+  /** Notifications still owed to a receiver: to send (pending or mid-request), or to count in a suppression summary. */
+  pendingDeliveries(): { toSend: number; toSummarize: number };
   /** The receivers alerts go to now (`cctap alerts test` through a running `cctap up`). */
   receivers(): Receiver[];
   readonly dispatcher: Dispatcher;
@@ -268,7 +268,7 @@ export function createAlerter(o: AlerterOptions): AlerterService {
       await dispatcher.flushPublishes();
       await dispatcher.flushWrites();
       const owed = dispatcher.owedDeliveries();
-      if (owed > 0) log.warn('alert deliveries still pending at shutdown; kept in the alert store and resumed at the next start', { pending: owed });
+      if (owed.toSend + owed.toSummarize > 0) log.warn('alert deliveries still pending at shutdown; kept in the alert store and resumed at the next start', owed);
     },
     pendingDeliveries: () => dispatcher.owedDeliveries(),
     receivers: () => receiversOf(ruleSet),
