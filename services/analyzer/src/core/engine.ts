@@ -14,9 +14,9 @@
  *
  * Memory: at most maxSessions sessions are held, found by key in a Map and ordered by a RecencyQueue (O(1)
  * per event, whatever the number of sessions). A session that ends has its final summary emitted and then
- * keeps only what a late line needs (counters, statistics, file marks, unanswered calls): the per-response,
- * per-call and episode-window maps are released (compactEnded), so the sessions held for late lines cost
- * little; they are dropped after retainEndedMs, or first when the cap is reached.
+ * keeps only what a late line needs (counters, statistics, file marks, unanswered calls, its latest responses):
+ * the rest of its per-response, per-call and episode-window maps is released (compactEnded), so the sessions
+ * held for late lines cost little; they are dropped after retainEndedMs, or first when the cap is reached.
  *
  *   "quiet" = clock - last activity (event time), checked only once no event of the session has arrived
  *   for settleMs (clock time). Timeout events carry ts = last activity + timeout: the instant the timeout
@@ -74,6 +74,8 @@ const MAX_EARLY = 1024;
 const MAX_CLOSED = 4096;
 const MAX_AGENTS = 1024;
 const MAX_MODELS = 32;
+/** Response entries an ended session keeps for late replays (see compactEnded). */
+const ENDED_RESPONSES = 256;
 
 /** Things the service turns into metrics; all optional. */
 export interface EngineObserver {
@@ -832,18 +834,22 @@ function copiedLine(s: SessionState, ev: CctapEvent): boolean {
 
 /**
  * What an ended session no longer needs once its final summary is out. Kept: every counter and statistic a
- * resumed session's next summary continues from, the file marks (copy detection), and calls reported
- * orphaned (a late result still reports the real span). Released: the max-rule entries of its responses (a
- * late line after endMs of quiet is a copy, which the file marks and the seen ids catch), answered call
- * ids, results waiting for a call, and the loop and error-burst windows (all older than their window).
+ * resumed session's next summary continues from, the file marks (copy detection), calls reported orphaned
+ * (a late result still reports the real span), and the max-rule entries of its last ENDED_RESPONSES
+ * responses (a late replay of a recent response in another file must not count twice). Released: older
+ * response entries, answered call ids, results waiting for a call, and the loop and error-burst windows
+ * (all older than their window after endMs of quiet).
  */
 function compactEnded(s: SessionState): void {
-  s.responses.clear();
+  let excess = s.responses.size - ENDED_RESPONSES;
+  for (const key of s.responses.keys()) {
+    if (excess-- <= 0) break;
+    s.responses.delete(key);
+  }
   s.early.clear();
   for (const [id, call] of s.closed) if (call === null) s.closed.delete(id);
   s.loops.clear();
   s.errors = emptyWindow();
-  for (const mark of s.fileOffsets.values()) if (mark.ids.length > 16) mark.ids = mark.ids.slice(-16);
 }
 
 function bump(map: Map<string, number>, key: string, cap: number): void {
