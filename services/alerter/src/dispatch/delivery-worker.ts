@@ -204,7 +204,9 @@ export class DeliveryWorker {
         await this.#sleep(wait);
         continue;
       }
-      if (this.#summaryDueAt !== null && this.#summaryDueAt <= at) {
+      const next = this.#pending.size > 0 ? this.#nextGroup(at) : null;
+      // Alerts due go first: a summary (even one the receiver keeps refusing) never holds them back.
+      if ((next === null || 'wakeAt' in next) && this.#summaryDueAt !== null && this.#summaryDueAt <= at) {
         try {
           attempt = await this.#summarize(attempt);
         } catch (err) {
@@ -213,7 +215,6 @@ export class DeliveryWorker {
         }
         continue;
       }
-      const next = this.#pending.size > 0 ? this.#nextGroup(at) : null;
       if (next === null || 'wakeAt' in next) {
         const wakeAt = Math.min(next?.wakeAt ?? Infinity, this.#summaryDueAt ?? Infinity);
         await this.#sleep(wakeAt === Infinity ? Infinity : Math.max(1, wakeAt - at));
