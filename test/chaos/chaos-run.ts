@@ -117,7 +117,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** The alerter configuration of a chaos run: one webhook receiver, rules that fire often on the corpus. */
 function alerterRules(url: string): unknown {
   return {
-    receivers: [{ name: 'chaos', type: 'webhook', url, secret: 'chaos-suite-webhook-secret' }],
+    // Every notification is audited one by one: no storm cap (it would summarize them).
+    receivers: [{ name: 'chaos', type: 'webhook', url, secret: 'chaos-suite-webhook-secret', cap: { alerts: 10_000_000 } }],
     // The corpus is history: without this, freshness keeps a backfill from firing anything.
     maxEventAge: '36500d',
     rulePack: false,
