@@ -6,6 +6,14 @@
  * stops at a permanent 4xx and reports it. Rate limiting and retries run on real time: they are about the
  * receiver, not about alert semantics.
  *
+ * Grouping and the storm cap (the receiver's `limits`): pending alerts are split by the receiver's `groupBy`
+ * labels; a group sends `groupWait` after it first had something, then at most every `groupInterval`, all its
+ * pending alerts in one request. Each alert sent takes one of the cap's `alerts` places for the window (its
+ * retries and later notifications keep it); past them, alerts are marked `suppressed` in the store, and a
+ * summary request ("N more alerts of rule X suppressed", one alert per rule) goes out at once and then at
+ * most every `summaryInterval`; alerts due go first. Summaries are retried like alerts and carry an
+ * Idempotency-Key over the alerts they count; they are not counted as possible duplicates.
+ *
  * One attempt:
  *
  *   beginSend: `sending` stored ──refused──▶ pending again, no request (back off; a crash cannot re-send
