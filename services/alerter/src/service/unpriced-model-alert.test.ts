@@ -50,6 +50,8 @@ describe('unpriced-model alert', () => {
     await response('claude-opus-5-5', { sessionId: 's9', host: 'b' });
     await response('<synthetic>', { sessionId: 's9', host: 'b' }, true);
     await advance(1000);
+    // Delivery runs in the receiver's worker, on real time: wait for the second, then check nothing else came.
+    await expect.poll(async () => (await notified()).length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
     const alerts = await notified();
     expect(alerts.map((a) => [a.status, a.labels['payload.model']])).toEqual([
       ['firing', 'claude-opus-4-9'],
