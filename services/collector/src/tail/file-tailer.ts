@@ -66,6 +66,7 @@ import type { DeliveredLines } from '../delivered/delivered-lines.js';
 import { streamOf } from '../delivered/delivered-lines.js';
 import { LineKeySet, lineKeyHash } from '../delivered/line-key-set.js';
 import { recordAcknowledged } from '../delivered/record-acknowledged.js';
+import { descriptorBudget } from './descriptor-budget.js';
 import { headMatches, identityOf, lineStartsAt, nextTail, readHead, readTail, tailMatches } from './file-identity.js';
 import { decideStart, needsLineStartCheck } from './start-position.js';
 import { checkpointOf, type Identity, type Tracked } from './tracked-file.js';
@@ -109,6 +110,9 @@ const errCode = (err: unknown) => (err as NodeJS.ErrnoException | undefined)?.co
 export class FileTailer {
   private readonly byPath = new Map<string, Tracked>();
   private readonly byKey = new Map<string, Tracked>();
+  /** Descriptors this tailer holds, and how many it may (descriptor-budget.ts). */
+  private openCount = 0;
+  private readonly maxOpen: number;
   /** Files the 1 s sweep stats: changed recently, open, or in an unwatched directory (see watch/change-detector.ts). */
   readonly hot = new Set<Tracked>();
   /**
@@ -127,6 +131,7 @@ export class FileTailer {
     this.o = d.options;
     this.m = d.metrics;
     this.log = d.logger;
+    this.maxOpen = descriptorBudget(d.options.maxOpenFiles);
   }
 
   get fileCount(): number {
@@ -302,9 +307,9 @@ export class FileTailer {
   closeIdleFiles(): void {
     const open: Tracked[] = [];
     for (const t of this.byKey.values()) if (t.fh !== null && t.readPos >= t.lastSize) open.push(t);
-    if (open.length <= this.o.maxOpenFiles) return;
+    if (open.length <= this.maxOpen) return;
     open.sort((a, b) => a.lastUsedAt - b.lastUsedAt);
-    for (const t of open.slice(0, open.length - this.o.maxOpenFiles)) void this.closeFh(t);
+    for (const t of open.slice(0, open.length - this.maxOpen)) void this.closeFh(t);
   }
 
   async closeAll(): Promise<void> {
@@ -391,8 +396,10 @@ export class FileTailer {
 
   private async readFile(t: Tracked, path: string, st: Stats, unchanged: boolean): Promise<void> {
     if (!t.fh) {
+      if (this.openCount >= this.maxOpen) await this.makeRoom();
       try {
         t.fh = await open(path, 'r');
+        this.openCount += 1;
       } catch (err) {
         this.denyOrError(path, err);
         return;
@@ -624,6 +631,21 @@ export class FileTailer {
   private async closeFh(t: Tracked): Promise<void> {
     const fh = t.fh;
     t.fh = null;
-    if (fh) await fh.close().catch(() => undefined);
+    if (!fh) return;
+    this.openCount -= 1;
+    await fh.close().catch(() => undefined);
+  }
+
+  /**
+   * At the descriptor budget (descriptor-budget.ts): closes the least recently used files that are read to
+   * their end, down to three quarters of the budget, so the scan runs once per many opens, not per open.
+   * A closed file is reopened when it grows. Files still being read keep theirs.
+   */
+  private async makeRoom(): Promise<void> {
+    const idle: Tracked[] = [];
+    for (const t of this.byKey.values()) if (t.fh !== null && t.readPos >= t.lastSize) idle.push(t);
+    idle.sort((a, b) => a.lastUsedAt - b.lastUsedAt);
+    const excess = this.openCount - Math.floor(this.maxOpen * 0.75);
+    await Promise.all(idle.slice(0, Math.max(0, excess)).map((t) => this.closeFh(t)));
   }
 }
