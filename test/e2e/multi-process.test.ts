@@ -20,7 +20,7 @@ import { connectNats } from '@cctap/kit';
 import { generateCorpus, type CorpusResult } from '../../bench/corpus/index.js';
 import { startNats, type TestNats } from '../support/nats.js';
 import { CLI, cliProcess, metricValue, runCli, type CliProcess } from './support/cli-process.js';
-import { consumerState, createRawTap, isIdle, manager, RawCoverage } from './support/pipeline-state.js';
+import { consumerState, isIdle, manager, RawCoverage } from './support/pipeline-state.js';
 import { holdBack, startWriter, type HeldBackFile } from './support/slow-writer.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -72,7 +72,6 @@ describe('collect -> NATS -> validator -> sink, each its own process, under SIGK
     }
 
     await runCli('provision', ['--nats', nats.url, '--prefix', PREFIX, '--max-bytes', String(1024 ** 3), '--ack-wait-ms', '8000']);
-    await createRawTap(nc, t, 1024 ** 3);
     const common = ['--nats', nats.url, '--prefix', PREFIX, '--metrics-port', '0', '--metrics-host', '127.0.0.1'];
     const collectors = expected.hosts.map((h) =>
       cliProcess({

@@ -5,7 +5,7 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeTrustedBatch, type ConsumerKey, type StreamKey, type Topology } from '@cctap/events';
-import type { StoredMessage } from '@cctap/kit';
+import { createJetStreamBus, type JetStreamBus, type StoredMessage } from '@cctap/kit';
 
 export interface ConsumerState {
   /** Stored messages not yet delivered. */
@@ -24,27 +24,12 @@ export async function consumerState(jsm: JetStreamManager, t: Topology, key: Con
 
 export const isIdle = (s: ConsumerState): boolean => s.pending === 0 && s.ackPending === 0;
 
-/** The test-only mirror of CCTAP_RAW that RawCoverage reads (see createRawTap). */
-export const rawTapName = (t: Topology): string => `${t.stream('raw')}_TAP`;
-
 /**
- * CCTAP_RAW has interest retention: a batch is gone once the validator acknowledged it. A test that audits
- * what collectors published keeps its own copy in a mirror stream, created right after provisioning and
- * before any collector starts (a mirror copies from the source's first message still there).
- */
-export async function createRawTap(nc: NatsConnection, t: Topology, maxBytes: number): Promise<void> {
-  const jsm = await jetstreamManager(nc);
-  await jsm.streams.add({ name: rawTapName(t), mirror: { name: t.stream('raw') }, max_bytes: maxBytes });
-}
-
-/**
- * Reads the raw tap (createRawTap) incrementally (each call continues after the last sequence read) and keeps,
- * per source path and file identity, the union of the batches' byte ranges. Heartbeat batches are skipped.
+ * Reads CCTAP_RAW incrementally (each call continues after the last sequence read) and keeps, per source
+ * path and file identity, the union of the batches' byte ranges. Heartbeat batches are skipped.
  */
 export class RawCoverage {
-  readonly #nc: NatsConnection;
-  readonly #stream: string;
-  #jsm: JetStreamManager | null = null;
+  readonly #bus: JetStreamBus;
   readonly #ranges = new Map<string, Map<string, Array<[number, number]>>>();
   #nextSeq = 1;
   batches = 0;
@@ -52,26 +37,25 @@ export class RawCoverage {
   resent = 0;
 
   constructor(nc: NatsConnection, t: Topology) {
-    this.#nc = nc;
-    this.#stream = rawTapName(t);
+    this.#bus = createJetStreamBus(nc, { topology: t });
   }
 
   async refresh(): Promise<void> {
-    this.#jsm ??= await jetstreamManager(this.#nc);
-    const info = await this.#jsm.streams.info(this.#stream);
-    for (let seq = Math.max(this.#nextSeq, info.state.first_seq); seq <= info.state.last_seq; seq++) {
-      const m = await this.#jsm.streams.getMessage(this.#stream, { seq }).catch(() => null);
-      this.#nextSeq = seq + 1;
-      if (!m) continue;
-      const b = decodeTrustedBatch(m.data);
-      if (b.source.fileId === 'heartbeat') continue;
-      this.batches += 1;
-      const byId = this.#ranges.get(b.source.path) ?? new Map<string, Array<[number, number]>>();
-      this.#ranges.set(b.source.path, byId);
-      const list = byId.get(b.source.fileId) ?? [];
-      byId.set(b.source.fileId, list);
-      if (list.some(([f, to]) => f <= b.source.from && b.source.to <= to)) this.resent += 1;
-      else merge(list, b.source.from, b.source.to);
+    for (;;) {
+      const page = await this.#bus.read('raw', { fromSeq: this.#nextSeq, max: 500 });
+      if (page.length === 0) return;
+      for (const m of page) {
+        const b = decodeTrustedBatch(m.data);
+        if (b.source.fileId === 'heartbeat') continue;
+        this.batches += 1;
+        const byId = this.#ranges.get(b.source.path) ?? new Map<string, Array<[number, number]>>();
+        this.#ranges.set(b.source.path, byId);
+        const list = byId.get(b.source.fileId) ?? [];
+        byId.set(b.source.fileId, list);
+        if (list.some(([f, to]) => f <= b.source.from && b.source.to <= to)) this.resent += 1;
+        else merge(list, b.source.from, b.source.to);
+      }
+      this.#nextSeq = page[page.length - 1]!.seq + 1;
     }
   }
 
@@ -83,7 +67,9 @@ export class RawCoverage {
     return ranges!.length === 1 && ranges![0]![0] === 0 && ranges![0]![1] === size;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.#bus.close();
+  }
 }
 
 /** Adds [from, to) to a sorted list of disjoint ranges, merging touching ones. */
@@ -103,24 +89,21 @@ export async function manager(nc: NatsConnection): Promise<JetStreamManager> {
   return jetstreamManager(nc);
 }
 
-/**
- * Calls `each` with every message stored in one stream, in sequence order (audits of what crossed NATS).
- * For `raw` that is its tap (createRawTap): the interest stream itself keeps only what is not consumed yet.
- */
+/** Calls `each` with every message stored in one stream, in sequence order (audits of what crossed NATS). */
 export async function forEachStored(nc: NatsConnection, t: Topology, stream: StreamKey, each: (m: StoredMessage) => void): Promise<number> {
-  const jsm = await jetstreamManager(nc);
-  const name = stream === 'raw' ? rawTapName(t) : t.stream(stream);
-  const info = await jsm.streams.info(name);
+  const bus = createJetStreamBus(nc, { topology: t });
   let n = 0;
-  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
-    const m = await jsm.streams.getMessage(name, { seq }).catch(() => null);
-    if (!m) continue; // deleted or expired
-    const headers: Record<string, string> = {};
-    if (m.header) for (const k of m.header.keys()) headers[k] = m.header.get(k);
-    each({ subject: m.subject, seq: m.seq, data: m.data, headers });
-    n += 1;
+  try {
+    for (let from = 1; ;) {
+      const page = await bus.read(stream, { fromSeq: from, max: 500 });
+      if (page.length === 0) return n;
+      for (const m of page) each(m);
+      n += page.length;
+      from = page[page.length - 1]!.seq + 1;
+    }
+  } finally {
+    await bus.close();
   }
-  return n;
 }
 
 /** Every message stored in one stream (small streams; large ones: forEachStored). */

@@ -6,10 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { topology } from '@cctap/events';
-import { connectNats } from '@cctap/kit';
 import { cliProcess, runCli, type CliProcess } from './cli-process.js';
-import { createRawTap } from './pipeline-state.js';
 
 export interface PipelineOptions {
   natsUrl: string;
@@ -47,14 +44,7 @@ export interface Pipeline {
 
 /** Streams are capped at `maxBytes` each (JetStream reserves it on disk up front). */
 export async function provisionPipeline(natsUrl: string, prefix: string, o: { maxBytes?: number; ackWaitMs?: number } = {}): Promise<void> {
-  const maxBytes = o.maxBytes ?? 1024 ** 3;
-  await runCli('provision', ['--nats', natsUrl, '--prefix', prefix, '--max-bytes', String(maxBytes), '--ack-wait-ms', String(o.ackWaitMs ?? 8000)]);
-  const nc = await connectNats({ servers: natsUrl, name: 'raw-tap' });
-  try {
-    await createRawTap(nc, topology(prefix), maxBytes);
-  } finally {
-    await nc.close();
-  }
+  await runCli('provision', ['--nats', natsUrl, '--prefix', prefix, '--max-bytes', String(o.maxBytes ?? 1024 ** 3), '--ack-wait-ms', String(o.ackWaitMs ?? 8000)]);
 }
 
 export function createPipeline(o: PipelineOptions): Pipeline {

@@ -35,13 +35,9 @@ export const command: Command = {
           console.log(JSON.stringify(report, null, 2));
         } else {
           console.log(`nats-server ${report.serverVersion}`);
-          for (const e of report.entries) {
-            const carried = e.copied !== undefined ? `; ${e.copied} messages not yet consumed carried over` : '';
-            console.log(`  ${e.kind.padEnd(8)} ${e.name.padEnd(40)} ${e.action}${e.changed ? ` (${e.changed.join(', ')}${carried})` : ''}`);
-          }
+          for (const e of report.entries) console.log(`  ${e.kind.padEnd(8)} ${e.name.padEnd(40)} ${e.action}${e.changed ? ` (${e.changed.join(', ')})` : ''}`);
           const n = (a: string) => report.entries.filter((e) => e.action === a).length;
-          const migrated = n('migrated') > 0 ? `, ${n('migrated')} migrated to a new retention` : '';
-          console.log(`${n('created')} created, ${n('updated')} updated, ${n('unchanged')} unchanged${migrated}`);
+          console.log(`${n('created')} created, ${n('updated')} updated, ${n('unchanged')} unchanged`);
         }
         return 0;
       } finally {

@@ -57,10 +57,7 @@ export function desiredStream(t: Topology, key: StreamKey, o: ProvisionOptions, 
   const cfg: Partial<StreamConfig> = {
     name: t.stream(key),
     subjects: t.streamSubjects(key),
-    // Raw has one consumer (the validator): interest retention frees what it acknowledged, so max_bytes
-    // bounds the backlog, not a week of history (limits retention stopped every collector at 20 GiB).
-    // Why not work-queue retention: migrate-retention.ts.
-    retention: key === 'raw' ? RetentionPolicy.Interest : RetentionPolicy.Limits,
+    retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     num_replicas: o.replicas ?? 1,
     max_age: nanos(limits.maxAgeMs),

@@ -9,19 +9,15 @@ import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { serverVersion } from '../nats/connect.js';
 import { desiredConsumer, desiredStream, type ProvisionOptions } from './desired.js';
-import { createStreamWithConsumers } from './create-stream.js';
-import { finishInterruptedMigration, migrateRetention } from './migrate-retention.js';
 
-export type ProvisionAction = 'created' | 'updated' | 'unchanged' | 'migrated';
+export type ProvisionAction = 'created' | 'updated' | 'unchanged';
 
 export interface ProvisionEntry {
   kind: 'stream' | 'consumer' | 'bucket';
   name: string;
   action: ProvisionAction;
-  /** Fields that differed (updated and migrated). */
+  /** Fields that differed (updated only). */
   changed?: string[];
-  /** Messages carried over by a migration (migrated only). */
-  copied?: number;
 }
 
 export interface ProvisionReport {
@@ -51,8 +47,6 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
   const version = serverVersion(nc);
   const entries: ProvisionEntry[] = [];
 
-  /** Consumers a stream step created with their stream (create-stream.ts): reported as created below. */
-  const createdWithStream = new Set<ConsumerKey>();
   for (const key of STREAM_KEYS) {
     const want = desiredStream(t, key, opts, version);
     const name = want.name!;
@@ -60,29 +54,18 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
       if (isNotFound(err)) return null;
       throw err;
     });
-    const ownConsumers = (Object.keys(CONSUMERS) as ConsumerKey[]).filter((c) => CONSUMERS[c].stream === key);
-    const consumerConfigs = ownConsumers.map((c) => desiredConsumer(t, c, opts));
     if (!info) {
-      await createStreamWithConsumers(jsm, { ...want, name }, consumerConfigs);
-      for (const c of ownConsumers) createdWithStream.add(c);
+      await jsm.streams.add({ ...want, name });
       entries.push({ kind: 'stream', name, action: 'created' });
-      await finishInterruptedMigration(nc, jsm, name);
       continue;
     }
     const changed = diff(want, info.config);
-    if (info.config.retention !== want.retention || info.config.sealed) {
-      // The server cannot change retention in place (migrate-retention.ts); a sealed stream is a migration
-      // that stopped half way.
-      const m = await migrateRetention(nc, jsm, info.config, want, consumerConfigs);
-      for (const c of ownConsumers) createdWithStream.add(c);
-      entries.push({ kind: 'stream', name, action: 'migrated', changed, copied: m.copied });
-    } else if (changed.length === 0) {
+    if (changed.length === 0) {
       entries.push({ kind: 'stream', name, action: 'unchanged' });
     } else {
       await jsm.streams.update(name, { ...info.config, ...want });
       entries.push({ kind: 'stream', name, action: 'updated', changed });
     }
-    await finishInterruptedMigration(nc, jsm, name);
   }
 
   for (const key of Object.keys(CONSUMERS) as ConsumerKey[]) {
@@ -100,7 +83,7 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
     }
     const changed = diff(want, info.config);
     if (changed.length === 0) {
-      entries.push({ kind: 'consumer', name, action: createdWithStream.has(key) ? 'created' : 'unchanged' });
+      entries.push({ kind: 'consumer', name, action: 'unchanged' });
     } else {
       // Backoff, when removed, must be cleared explicitly.
       const next = { ...info.config, ...want, ...(want.backoff ? {} : { backoff: undefined }) };
