@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `cctap` command: dispatches to one sub-command (see commands/registry.ts). */
+import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands/registry.js';
 
 // Everything cctap writes holds what transcripts contain (the store, checkpoints, up.json, price files): files
@@ -8,11 +9,17 @@ process.umask(0o077);
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    // From the package itself (dist/main.js -> ../package.json), so it cannot drift from what was installed.
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    console.log(`cctap ${pkg.version}`);
+    return 0;
+  }
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     const lines = await Promise.all(
       Object.entries(COMMANDS).map(async ([n, load]) => `  ${n.padEnd(12)} ${(await load()).command.summary}`),
     );
-    console.log(`usage: cctap <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nRun 'cctap <command> --help' for a command's options.`);
+    console.log(`usage: cctap <command> [options]   (cctap --version)\n\ncommands:\n${lines.join('\n')}\n\nRun 'cctap <command> --help' for a command's options.`);
     return name ? 0 : 1;
   }
   const load = COMMANDS[name];

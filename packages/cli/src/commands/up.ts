@@ -239,7 +239,7 @@ export const command: Command = {
         const d = demo;
         d.start();
         ui.status(`demo: replaying ${d.files} sample transcripts (${d.lines} lines) over ~${Math.round(d.durationMs / 1000)}s`, { files: d.files, lines: d.lines });
-        void d.done.then(() => d.finishedAllLines && ui.status('demo: every line replayed. Try `cctap report daily` or `cctap sql "SELECT type, count() FROM events GROUP BY type"` in another terminal; Ctrl-C stops', {}));
+        void d.done.then(() => d.finishedAllLines && ui.status('demo: every line replayed. Try `npx cctap report daily` or `npx cctap sql "SELECT type, count() FROM events GROUP BY type"` in another terminal; Ctrl-C stops', {}));
       }
 
       let statusTimer: NodeJS.Timeout | null = null;

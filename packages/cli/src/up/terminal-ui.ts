@@ -68,7 +68,7 @@ export class TerminalUi {
       `  bus       ${b.bus}`,
       `  store     ${b.store}`,
       `  metrics   ${b.metricsUrl}  ${dim('(/livez /readyz)')}`,
-      `  ${dim("reports while this runs: cctap report daily | cctap sql \"SELECT ...\"  ·  Ctrl-C stops cleanly")}`,
+      `  ${dim("reports while this runs: npx cctap report daily | npx cctap sql \"SELECT ...\"  ·  Ctrl-C stops cleanly")}`,
       '',
     ];
     this.out.write(`${lines.join('\n')}\n`);
