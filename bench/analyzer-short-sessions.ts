@@ -2,13 +2,14 @@
  * The analyzer under many tiny sessions: `--short-sessions N` one-line sessions (one human prompt each, a
  * backfill of 50 hosts: event times one second apart, a day and more in the past), through the analyzer
  * service as single-process mode runs it: the in-process bus (the derived stream drained by a consumer that
- * only acks), the default configuration, the state kept in a MemoryStateStore, the clock tick on its timer. Batches of 100 events are published 50 at a time and the
- * case ends when the analyzer has consumed them all (a publish resolves once its consumer is done).
+ * only acks), the default configuration, the state kept in a MemoryStateStore, the clock tick on its timer.
+ * Batches of 100 events are published 50 at a time and the case ends when the analyzer has consumed them all
+ * (a publish resolves once its consumer is done).
  *
  * Run in its own process (bench/analyzer.ts spawns `--case short`) so its peak RSS is its own, and printed
  * as one JSON line: seconds, peak RSS, heap after GC, and the sessions held at most and at the end.
  */
-import { stableUuid, topology, type CctapEvent } from '@cctap/events';
+import { SCHEMA_VERSION, stableUuid, topology, type CctapEvent } from '@cctap/events';
 import { sampleEvent } from '@cctap/events/testing';
 import { createInProcessBus } from '@cctap/kit';
 import { createAnalyzer } from '@cctap/analyzer';
@@ -48,7 +49,7 @@ export async function runShortSessions(n: number): Promise<ShortSessionsResult> 
   for (let b = 0; b * 100 < n; b += 1) {
     const events: CctapEvent[] = [];
     for (let i = b * 100; i < Math.min(n, (b + 1) * 100); i += 1) events.push(event(i));
-    const batch = { v: 1, host: 'bench', source: { path: '/p', fileId: 'f', from: 0, to: 1 }, events };
+    const batch = { v: SCHEMA_VERSION, host: 'bench', source: { path: '/p', fileId: 'f', from: 0, to: 1 }, events };
     pending.push(bus.publish(t.subjects.events('bench'), enc.encode(JSON.stringify(batch)), { msgId: `short-${b}` }));
     if (pending.length >= 50) {
       await Promise.all(pending.splice(0));
