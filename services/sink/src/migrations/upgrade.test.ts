@@ -2,27 +2,19 @@
  * A store written before central pricing (migrations 001-005, host-side cost in `usage.cost_usd`) upgraded
  * by the current migrate(): its history is priced from the book, not from the cost the laptop computed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { priceResponse, shippedBook } from '@cctap/prices';
 import { syncPrices } from '../prices/price-sync.js';
-import { openStore, type Store } from '../store/open-store.js';
 import { MIGRATIONS } from './all.js';
 import { migrate } from './migrate.js';
+import { openTempStore, type TempStore } from '../testing/temp-store.js';
 
-let dir: string;
-let store: Store;
+let store: TempStore;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cctap-upgrade-'));
-  store = await openStore({ dataDir: dir });
+  store = await openTempStore('cctap-upgrade-', { migrated: false });
 });
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => store.close());
 
 describe('upgrading a store from host-side cost', () => {
   it('re-prices the old rows with the book and ignores their stored cost', async () => {

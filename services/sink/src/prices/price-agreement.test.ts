@@ -7,30 +7,22 @@
  * models with and without the premium, web search, an effective-dated change on both sides of its instant,
  * id spellings that resolve, unknown models, and advisor iterations under their own model.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBook, priceResponse, shippedBook, type PriceBook } from '@cctap/prices';
-import { migrate } from '../migrations/index.js';
 import { toUsageRows } from '../rows/usage-row.js';
 import { insertRows } from '../store/insert-rows.js';
-import { openStore, type Store } from '../store/open-store.js';
 import { assistant, type AssistantSample } from '../testing/sample-events.js';
 import { syncPrices } from './price-sync.js';
+import { openTempStore, type TempStore } from '../testing/temp-store.js';
 
-let dir: string;
-let store: Store;
+let store: TempStore;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cctap-price-agreement-'));
-  store = await openStore({ dataDir: join(dir, 'data') });
-  await migrate(store);
+  store = await openTempStore('cctap-price-agreement-');
 });
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => store.close());
 
 type Case = Omit<AssistantSample, 'offset' | 'messageId' | 'requestId'> & { name: string };
 
@@ -112,7 +104,7 @@ describe('SQL and TypeScript pricing agree', () => {
   it('after the book changes, the stored history is re-priced by the next sync, without touching usage', async () => {
     const before = await sqlPrices();
     const usageRows = await store.query<{ n: string }>('SELECT count() AS n FROM usage');
-    const file = join(dir, 'prices.json');
+    const file = join(store.dir, 'prices.json');
     writeFileSync(file, JSON.stringify({
       models: {
         'claude-opus-4-5': { rates: { input: 7, output: 30 }, tier: { threshold: 1000, rates: { input: 14, output: 60, cacheWrite5m: 17.5, cacheWrite1h: 28, cacheRead: 1.4 } } },

@@ -3,33 +3,23 @@
  * fallback model) is not usage: gone from usage_responses and every report, listed by the retractions view.
  * Only in the session of the refusal: the same line uuid elsewhere stays counted.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleEvent } from '@cctap/events/testing';
 import { shippedBook } from '@cctap/prices';
-import { migrate } from '../migrations/index.js';
 import { syncPrices } from '../prices/price-sync.js';
 import { toEventRow } from '../rows/event-row.js';
 import { toUsageRows } from '../rows/usage-row.js';
 import { insertRows } from '../store/insert-rows.js';
-import { openStore, type Store } from '../store/open-store.js';
 import { assistant } from '../testing/sample-events.js';
 import { periodReport } from './period-report.js';
+import { openTempStore, type TempStore } from '../testing/temp-store.js';
 
-let dir: string;
-let store: Store;
+let store: TempStore;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cctap-retractions-'));
-  store = await openStore({ dataDir: dir });
-  await migrate(store);
+  store = await openTempStore('cctap-retractions-');
 });
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => store.close());
 
 const ts = '2026-11-03T09:00:00.000Z';
 

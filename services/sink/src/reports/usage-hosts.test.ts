@@ -3,9 +3,6 @@
  * while the same response seen twice on one host still counts once. On the real embedded engine, through
  * background merges (OPTIMIZE FINAL) and the reports users read.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleEvent } from '@cctap/events/testing';
 import { shippedBook } from '@cctap/prices';
@@ -14,21 +11,16 @@ import { syncPrices } from '../prices/price-sync.js';
 import { toEventRow } from '../rows/event-row.js';
 import { toUsageRows } from '../rows/usage-row.js';
 import { insertRows } from '../store/insert-rows.js';
-import { openStore, type Store } from '../store/open-store.js';
 import { assistant, type AssistantSample } from '../testing/sample-events.js';
 import { periodReport } from './period-report.js';
+import { openTempStore, type TempStore } from '../testing/temp-store.js';
 
-let dir: string;
-let store: Store;
+let store: TempStore;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cctap-usage-hosts-'));
-  store = await openStore({ dataDir: dir });
+  store = await openTempStore('cctap-usage-hosts-', { migrated: false });
 });
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => store.close());
 
 const ts = '2026-11-03T09:00:00.000Z';
 const rows = (...s: AssistantSample[]) => s.flatMap((x) => toUsageRows(assistant(x)));

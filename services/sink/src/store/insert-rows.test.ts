@@ -2,29 +2,19 @@
  * A flush whose lines span more than 100 months: ClickHouse refuses such an insert block whole
  * (max_partitions_per_insert_block), so insertRows splits it by month and every row lands.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../migrations/index.js';
 import { toEventRow } from '../rows/event-row.js';
 import { assistant } from '../testing/sample-events.js';
 import { StoreQueryError } from './errors.js';
 import { chunkByMonth, insertRows } from './insert-rows.js';
-import { openStore, type Store } from './open-store.js';
+import { openTempStore, type TempStore } from '../testing/temp-store.js';
 
-let dir: string;
-let store: Store;
+let store: TempStore;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cctap-insert-rows-'));
-  store = await openStore({ dataDir: dir });
-  await migrate(store);
+  store = await openTempStore('cctap-insert-rows-');
 }, 60_000);
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => store.close());
 
 /** One event per month for `months` months from January 2026 (forward in time: the tables' TTL would drop old rows). */
 function eventsAcrossMonths(months: number) {

@@ -2,9 +2,6 @@
  * The schema on the real embedded engine: migrations are idempotent, the max rule holds in SQL, and no
  * duplicate, retry or background merge ever changes a reported number.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, MIGRATIONS } from '../migrations/index.js';
 import { periodReport } from '../reports/period-report.js';
@@ -16,19 +13,14 @@ import { assistant, type AssistantSample } from '../testing/sample-events.js';
 import { runSql } from '../reports/sql-query.js';
 import { StoreQueryError } from './errors.js';
 import { insertRows } from './insert-rows.js';
-import { openStore, type Store } from './open-store.js';
+import { openTempStore, type TempStore } from '../testing/temp-store.js';
 
-let dir: string;
-let store: Store;
+let store: TempStore;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'cctap-sink-store-'));
-  store = await openStore({ dataDir: dir });
+  store = await openTempStore('cctap-sink-store-', { migrated: false });
 });
-afterAll(async () => {
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => store.close());
 
 const usage = (s: AssistantSample): UsageRow => toUsageRows(assistant(s))[0]!;
 const book = shippedBook();
