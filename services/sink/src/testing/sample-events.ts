@@ -32,14 +32,14 @@ export interface AssistantSample {
 }
 
 export function assistant(s: AssistantSample): EventOf<'assistant'> {
-  const tokens = (t: { input?: number; output?: number; cacheCreation?: number; cacheRead?: number }) => ({
+  const tokens = (t: Pick<AssistantSample, 'input' | 'output' | 'cacheCreation' | 'cacheRead' | 'cacheCreation5m' | 'cacheCreation1h' | 'webSearchRequests'>) => ({
     input: t.input ?? 10,
     output: t.output ?? 5,
     cacheCreation: t.cacheCreation ?? 0,
     cacheRead: t.cacheRead ?? 0,
-    cacheCreation5m: t.cacheCreation ?? 0,
-    cacheCreation1h: 0,
-    webSearchRequests: 0,
+    cacheCreation5m: t.cacheCreation5m ?? t.cacheCreation ?? 0,
+    cacheCreation1h: t.cacheCreation1h ?? 0,
+    webSearchRequests: t.webSearchRequests ?? 0,
     webFetchRequests: 0,
   });
   return sampleEvent(
@@ -50,12 +50,7 @@ export function assistant(s: AssistantSample): EventOf<'assistant'> {
       requestId: s.requestId,
       stopReason: null,
       synthetic: s.synthetic ?? false,
-      usage: {
-        ...tokens(s),
-        cacheCreation5m: s.cacheCreation5m ?? s.cacheCreation ?? 0,
-        cacheCreation1h: s.cacheCreation1h ?? 0,
-        webSearchRequests: s.webSearchRequests ?? 0,
-      },
+      usage: tokens(s),
       speed: s.speed ?? null,
       inferenceGeo: s.inferenceGeo ?? null,
       ...(s.advisor ? { advisor: s.advisor.map((a) => ({ model: a.model, usage: tokens(a) })) } : {}),
