@@ -49,7 +49,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@cctap/kit';
 import type { AlerterMetrics } from '../service/alerter-metrics.js';
-import { backoffDelayMs, sendOnce } from '../receivers/http-send.js';
+import { backoffDelayMs, sendOnce, type SendOutcome } from '../receivers/http-send.js';
 import type { Receiver } from '../receivers/receiver.js';
 import { idempotencyKey, suppressionSummary } from './alert-message.js';
 import type { Dispatcher, SendItem } from './dispatcher.js';
@@ -291,10 +291,7 @@ export class DeliveryWorker {
     this.#nextAllowedAt = now() + this.#receiver.minIntervalMs;
     if (outcome.kind === 'retry') {
       const next = attempt + 1;
-      const cap = this.#o.retryMaxMs ?? 60_000;
-      const delay = outcome.retryAfterMs !== null ? Math.min(cap, outcome.retryAfterMs) : backoffDelayMs(next, this.#o.retryBaseMs ?? 500, cap);
-      this.#nextAllowedAt = Math.max(this.#nextAllowedAt, now() + delay);
-      this.#o.metrics.requests.inc({ receiver: this.name, outcome: outcome.status === 429 ? 'throttled' : 'retry' });
+      const delay = this.#backOff(outcome, next);
       this.#o.log.warn('summary request failed; will retry', { receiver: this.name, status: outcome.status, error: outcome.error, retryInMs: delay });
       return next;
     }
@@ -340,13 +337,18 @@ export class DeliveryWorker {
     const next = attempt + 1;
     await this.#o.dispatcher.endSend(this.name, sent, 'pending', outcome.error, { maybeReceived: outcome.mayHaveReached });
     for (const k of sent) this.#pending.add(k.key);
-    const cap = this.#o.retryMaxMs ?? 60_000;
-    const delay = outcome.retryAfterMs !== null
-      ? Math.min(cap, outcome.retryAfterMs)
-      : backoffDelayMs(next, this.#o.retryBaseMs ?? 500, cap);
-    this.#nextAllowedAt = Math.max(this.#nextAllowedAt, now() + delay);
-    this.#o.metrics.requests.inc({ receiver: this.name, outcome: outcome.status === 429 ? 'throttled' : 'retry' });
+    const delay = this.#backOff(outcome, next);
     this.#o.log.warn('receiver request failed; will retry', { receiver: this.name, status: outcome.status, error: outcome.error, mayHaveReached: outcome.mayHaveReached, retryInMs: delay, attempt: next });
     return next;
+  }
+
+  /** After a retryable outcome: holds requests back (Retry-After, else backoff for `attempt`) and counts it; returns the delay. */
+  #backOff(outcome: Extract<SendOutcome, { kind: 'retry' }>, attempt: number): number {
+    const now = this.#o.now ?? Date.now;
+    const cap = this.#o.retryMaxMs ?? 60_000;
+    const delay = outcome.retryAfterMs !== null ? Math.min(cap, outcome.retryAfterMs) : backoffDelayMs(attempt, this.#o.retryBaseMs ?? 500, cap);
+    this.#nextAllowedAt = Math.max(this.#nextAllowedAt, now() + delay);
+    this.#o.metrics.requests.inc({ receiver: this.name, outcome: outcome.status === 429 ? 'throttled' : 'retry' });
+    return delay;
   }
 }

@@ -253,7 +253,7 @@ export class Dispatcher {
         }
         this.#held.delete(r.key);
         work.push(this.#notify(r, now));
-      } else if (r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every(isSettled)) {
+      } else if (isFinished(r)) {
         work.push(this.#remove(r.key).catch(() => undefined));
       }
     }
@@ -357,20 +357,8 @@ export class Dispatcher {
   }
 
   /** Records the outcome of a summary request for the alerts it counted (those still suppressed at that seq). */
-  async endSummary(receiver: string, told: readonly { key: string; seq: number }[], state: 'summarized' | 'failed', error: string | null): Promise<void> {
-    const now = this.#o.clock.now();
-    const writes: Promise<void>[] = [];
-    for (const { key, seq } of told) {
-      const r = this.#records.get(key);
-      const d = r?.deliveries[receiver];
-      if (!r || !d || d.seq !== seq || d.state !== 'suppressed') continue;
-      d.state = state;
-      d.updatedAt = now;
-      d.error = error;
-      const done = r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every(isSettled);
-      writes.push(done ? this.#remove(key) : this.#persist(r));
-    }
-    await Promise.allSettled(writes);
+  endSummary(receiver: string, told: readonly { key: string; seq: number }[], state: 'summarized' | 'failed', error: string | null): Promise<void> {
+    return this.#end(receiver, told, 'suppressed', state, error, false);
   }
 
   /**
@@ -410,20 +398,23 @@ export class Dispatcher {
    * marks the deliveries so that their next send counts as a possible duplicate. Never rejects: a write the
    * store refuses is retried by tick(), and the in-memory state (which decides what is sent) is already right.
    */
-  async endSend(receiver: string, sent: readonly { key: string; seq: number }[], state: Exclude<DeliveryState, 'sending'>, error: string | null, opts: { maybeReceived?: boolean } = {}): Promise<void> {
+  endSend(receiver: string, sent: readonly { key: string; seq: number }[], state: Exclude<DeliveryState, 'sending'>, error: string | null, opts: { maybeReceived?: boolean } = {}): Promise<void> {
+    return this.#end(receiver, sent, 'sending', state, error, opts.maybeReceived === true);
+  }
+
+  /** Moves the deliveries still `from` at their seq to `to`, and ends the alerts that have nothing left to tell. */
+  async #end(receiver: string, list: readonly { key: string; seq: number }[], from: DeliveryState, to: DeliveryState, error: string | null, maybeReceived: boolean): Promise<void> {
     const now = this.#o.clock.now();
     const writes: Promise<void>[] = [];
-    for (const { key, seq } of sent) {
+    for (const { key, seq } of list) {
       const r = this.#records.get(key);
       const d = r?.deliveries[receiver];
-      if (!r || !d || d.seq !== seq || d.state !== 'sending') continue;
-      d.state = state;
+      if (!r || !d || d.seq !== seq || d.state !== from) continue;
+      d.state = to;
       d.updatedAt = now;
       d.error = error;
-      if (opts.maybeReceived) d.maybeReceived = true;
-      const done = r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every(isSettled);
-      // A delivered resolution ends the alert: nothing is left to tell anyone.
-      writes.push(done ? this.#remove(key) : this.#persist(r));
+      if (maybeReceived) d.maybeReceived = true;
+      writes.push(isFinished(r) ? this.#remove(key) : this.#persist(r));
     }
     await Promise.allSettled(writes);
   }
@@ -434,3 +425,6 @@ export class Dispatcher {
     for (const [sev, n] of Object.entries(counts)) this.#o.metrics.firing.set({ severity: sev }, n);
   }
 }
+
+/** A resolved alert with no notification left to decide or deliver: nothing is left to tell anyone. */
+const isFinished = (r: AlertRecord): boolean => r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every(isSettled);
