@@ -8,19 +8,22 @@ import type { AlertRecord, AlertStateStore } from './alert-record.js';
 import { JournalFile } from './journal-file.js';
 import type { Silence, SilenceStore } from './silences.js';
 
-export class FileAlertStateStore implements AlertStateStore {
-  readonly #file: JournalFile<AlertRecord>;
-  constructor(path: string) {
+/** Values kept in a journal file under the key `keyOf` gives them. */
+class JournalStore<T> {
+  readonly #file: JournalFile<T>;
+  readonly #keyOf: (v: T) => string;
+  constructor(path: string, keyOf: (v: T) => string) {
     this.#file = new JournalFile(path);
+    this.#keyOf = keyOf;
   }
   get path(): string {
     return this.#file.path;
   }
-  load(): Promise<AlertRecord[]> {
+  protected values(): Promise<T[]> {
     return this.#file.values();
   }
-  put(record: AlertRecord): Promise<void> {
-    return this.#file.put(record.key, record);
+  put(v: T): Promise<void> {
+    return this.#file.put(this.#keyOf(v), v);
   }
   delete(key: string): Promise<void> {
     return this.#file.delete(key);
@@ -30,22 +33,21 @@ export class FileAlertStateStore implements AlertStateStore {
   }
 }
 
-export class FileSilenceStore implements SilenceStore {
-  readonly #file: JournalFile<Silence>;
+export class FileAlertStateStore extends JournalStore<AlertRecord> implements AlertStateStore {
   constructor(path: string) {
-    this.#file = new JournalFile(path);
+    super(path, (r) => r.key);
+  }
+  load(): Promise<AlertRecord[]> {
+    return this.values();
+  }
+}
+
+export class FileSilenceStore extends JournalStore<Silence> implements SilenceStore {
+  constructor(path: string) {
+    super(path, (s) => s.id);
   }
   list(): Promise<Silence[]> {
-    return this.#file.values();
-  }
-  put(s: Silence): Promise<void> {
-    return this.#file.put(s.id, s);
-  }
-  delete(id: string): Promise<void> {
-    return this.#file.delete(id);
-  }
-  close(): Promise<void> {
-    return this.#file.close();
+    return this.values();
   }
 }
 
