@@ -1,5 +1,6 @@
 /** `cctap migrate`: apply the ClickHouse migrations (idempotent: a second run applies nothing). */
 import { parseArgs } from 'node:util';
+import { bookOrComplain } from '../price-book-of.js';
 import { PRICES_FLAG_USAGE, priceFileOf } from '../price-file.js';
 import type { Command } from './registry.js';
 
@@ -20,15 +21,8 @@ export const command: Command = {
       return 0;
     }
     const { migrate, openStore, retentionFromEnv, storeOptionsFrom, syncPrices } = await import('@cctap/sink/reports');
-    const { loadBook, PriceFileError } = await import('@cctap/prices');
-    let book;
-    try {
-      book = loadBook({ file: priceFileOf(values.prices) });
-    } catch (err) {
-      if (!(err instanceof PriceFileError)) throw err;
-      console.error(`cctap migrate: ${err.message}`);
-      return 2;
-    }
+    const book = bookOrComplain('migrate', priceFileOf(values.prices));
+    if (!book) return 2;
     const store = await openStore(storeOptionsFrom(values));
     try {
       const r = await migrate(store, retentionFromEnv());

@@ -6,8 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { PriceBook } from '@cctap/prices';
-import { DEFAULT_PRICE_FILE, priceFileOf } from '../price-file.js';
+import { importGenaiPrices, importLiteLlm, listKeys, loadBook, priceRows, type PriceBook } from '@cctap/prices';
+import { bookOrComplain } from '../price-book-of.js';
+import { DEFAULT_PRICE_FILE, explicitPriceFile, priceFileOf } from '../price-file.js';
 import { readSource, PriceSourceError, SOURCES, type SourceName } from '../prices/fetch-source.js';
 import { userFileOf, writeUserFile } from '../prices/user-price-file.js';
 import { readLiveInstance } from '../up/instance-file.js';
@@ -48,8 +49,7 @@ interface ListedRow {
   webSearchPerRequest: number;
 }
 
-async function listing(book: PriceBook): Promise<ListedRow[]> {
-  const { listKeys, priceRows } = await import('@cctap/prices');
+function listing(book: PriceBook): ListedRow[] {
   return listKeys(book).flatMap((key) =>
     priceRows(book, key).map((r) => ({
       model: key,
@@ -78,7 +78,7 @@ async function listing(book: PriceBook): Promise<ListedRow[]> {
 }
 
 async function show(book: PriceBook, file: string | null, json: boolean): Promise<number> {
-  const rows = await listing(book);
+  const rows = listing(book);
   if (json) {
     console.log(JSON.stringify({ version: book.version, file, units: 'USD per million tokens; webSearchPerRequest in USD', models: rows }, null, 2));
     return 0;
@@ -117,17 +117,10 @@ async function update(
     console.error(`cctap prices update: --effective-from must be an ISO instant with a zone, e.g. 2026-12-01T00:00:00Z, got '${effectiveFrom}'`);
     return 2;
   }
-  const prices = await import('@cctap/prices');
-  const target = values.prices || process.env.CCTAP_PRICES || DEFAULT_PRICE_FILE;
-  let book: PriceBook;
-  try {
-    // The file is created by the first update; until then the shipped book is what it updates.
-    book = prices.loadBook({ file: existsSync(target) ? target : null });
-  } catch (err) {
-    if (!(err instanceof prices.PriceFileError)) throw err;
-    console.error(`cctap prices update: ${err.message}`);
-    return 2;
-  }
+  const target = explicitPriceFile(values.prices) ?? DEFAULT_PRICE_FILE;
+  // The file is created by the first update; until then the shipped book is what it updates.
+  const book = bookOrComplain('prices update', existsSync(target) ? target : null);
+  if (!book) return 2;
   const from = values.from ?? SOURCES[source];
   let json: unknown;
   try {
@@ -137,7 +130,7 @@ async function update(
     console.error(`cctap prices update: ${err.message}`);
     return 1;
   }
-  const importer = source === 'litellm' ? prices.importLiteLlm : prices.importGenaiPrices;
+  const importer = source === 'litellm' ? importLiteLlm : importGenaiPrices;
   const result = importer(book, json, effectiveFrom ? { effectiveFrom } : {});
   if (result.changes.length === 0 && result.unchanged.length === 0) {
     console.error(`cctap prices update: ${from} has no Anthropic prices in ${source} format; nothing written`);
@@ -148,7 +141,7 @@ async function update(
     return 0;
   }
   writeUserFile(target, userFileOf(result.book, `${source} ${new Date().toISOString().slice(0, 10)}`));
-  const written = prices.loadBook({ file: target });
+  const written = loadBook({ file: target });
   for (const c of result.changes) console.log(`${c.kind.padEnd(7)} ${c.key}: ${c.detail}`);
   console.log(`${result.changes.length} changes (${result.unchanged.length} models unchanged) written to ${target}: book ${written.version}`);
   const { DEFAULT_DATA_DIR } = await import('@cctap/sink/reports');
@@ -189,14 +182,8 @@ export const command: Command = {
       console.error(USAGE);
       return 2;
     }
-    const prices = await import('@cctap/prices');
     const file = priceFileOf(values.prices);
-    try {
-      return await show(prices.loadBook({ file }), file, values.json === true);
-    } catch (err) {
-      if (!(err instanceof prices.PriceFileError)) throw err;
-      console.error(`cctap prices: ${err.message}`);
-      return 2;
-    }
+    const book = bookOrComplain('prices', file);
+    return book ? show(book, file, values.json === true) : 2;
   },
 };

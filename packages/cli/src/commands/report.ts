@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { BlocksReport, PeriodReport, ReportOptions, SessionDetail, StoreOptions } from '@cctap/sink/reports';
 import type * as SinkReportsModule from '@cctap/sink/reports';
 import type { PriceBook } from '@cctap/prices';
+import { bookOrComplain } from '../price-book-of.js';
 import { explicitPriceFile } from '../price-file.js';
 import { answerQuery } from '../up/answer-query.js';
 import { askRunningUp, UpQueryError } from '../up/query-client.js';
@@ -80,18 +81,9 @@ export const command: Command = {
       }
       throw err;
     }
-    let book: PriceBook | null = null;
     const priceFile = explicitPriceFile(values.prices);
-    if (priceFile) {
-      const prices = await import('@cctap/prices');
-      try {
-        book = prices.loadBook({ file: priceFile });
-      } catch (err) {
-        if (!(err instanceof prices.PriceFileError)) throw err;
-        console.error(`cctap report: ${err.message}`);
-        return 2;
-      }
-    }
+    const book = priceFile ? bookOrComplain('report', priceFile) : null;
+    if (priceFile && !book) return 2;
     if (values.detail && kind !== 'session') {
       console.error('cctap report: --detail goes with `cctap report session`');
       return 2;

@@ -5,7 +5,7 @@
  */
 import { ConfigError, loadConfig, type Service } from '@cctap/kit';
 import { runNatsServiceCommand } from '../nats-service-command.js';
-import { priceFileOf } from '../price-file.js';
+import { priceBookOf } from '../price-book-of.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -28,16 +28,15 @@ export const command: Command = {
       return 0;
     }
     const sink = await import('@cctap/sink');
-    const prices = await import('@cctap/prices');
     let cfg;
     let storeOpts;
     let book;
     try {
       cfg = loadConfig({ shape: sink.sinkConfigShape, argv });
       storeOpts = sink.storeOptionsFrom(cfg);
-      book = prices.loadBook({ file: priceFileOf(cfg.prices) });
+      book = priceBookOf(cfg.prices);
     } catch (err) {
-      if (err instanceof ConfigError || err instanceof sink.StoreFlagError || err instanceof prices.PriceFileError) {
+      if (err instanceof ConfigError || err instanceof sink.StoreFlagError) {
         console.error(`cctap sink: ${err.message}`);
         return 2;
       }
