@@ -24,21 +24,15 @@ import { storeTotals, todayLine, totalsLine } from '../up/store-summary.js';
 import { TerminalUi, type UiMode } from '../up/terminal-ui.js';
 import { parseUpArgs, UP_USAGE, type UpConfig } from '../up/up-config.js';
 import { mb } from '../progress-format.js';
-import { priceFileOf } from '../price-file.js';
+import { priceBookOf } from '../price-book-of.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
-async function counter(metrics: Metrics, name: string): Promise<number> {
+/** The sum of a counter's series (those whose labels pass `where`, when given); 0 when it does not exist. */
+async function counter(metrics: Metrics, name: string, where: (labels: Partial<Record<string, string | number>>) => boolean = () => true): Promise<number> {
   const m = metrics.registry.getSingleMetric(name);
   if (!m) return 0;
-  const v = await m.get();
-  return v.values.reduce((n, x) => n + x.value, 0);
-}
-
-async function labelledCounter(metrics: Metrics, name: string, label: string, value: string): Promise<number> {
-  const m = metrics.registry.getSingleMetric(name);
-  if (!m) return 0;
-  return (await m.get()).values.filter((x) => x.labels[label] === value).reduce((n, x) => n + x.value, 0);
+  return (await m.get()).values.filter((x) => where(x.labels)).reduce((n, x) => n + x.value, 0);
 }
 
 /** What the collector did in this run (the metrics count every run from zero). */
@@ -58,9 +52,9 @@ async function collectorRun(metrics: Metrics) {
 async function notStored(metrics: Metrics, deadLetters: number) {
   return {
     deadLettered: deadLetters,
-    filesSkipped: (await counter(metrics, 'cctap_collector_files_skipped_total')) - (await labelledCounter(metrics, 'cctap_collector_files_skipped_total', 'reason', 'since')),
-    malformedLines: await labelledCounter(metrics, 'cctap_collector_lines_total', 'outcome', 'malformed'),
-    invalidEvents: await labelledCounter(metrics, 'cctap_validator_events_total', 'result', 'invalid'),
+    filesSkipped: await counter(metrics, 'cctap_collector_files_skipped_total', (l) => l.reason !== 'since'),
+    malformedLines: await counter(metrics, 'cctap_collector_lines_total', (l) => l.outcome === 'malformed'),
+    invalidEvents: await counter(metrics, 'cctap_validator_events_total', (l) => l.result === 'invalid'),
   };
 }
 
@@ -104,12 +98,11 @@ export const command: Command = {
         console.log(UP_USAGE);
         return 0;
       }
-      const prices = await import('@cctap/prices');
       let book;
       try {
-        book = prices.loadBook({ file: priceFileOf(cfg.prices) });
+        book = priceBookOf(cfg.prices);
       } catch (err) {
-        if (!(err instanceof prices.PriceFileError)) throw err;
+        if (!(err instanceof ConfigError)) throw err;
         console.error(`cctap up: ${err.message}`);
         return 2;
       }
