@@ -21,6 +21,7 @@ import {
   createInProcessBus,
   createJetStreamBus,
   natsOptionsFromConfig,
+  privateDir,
   provision,
   type Bus,
   type Logger,
@@ -104,7 +105,7 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
   };
 
   try {
-    const instance: InstanceHandle | null = dataDir ? acquireInstance(dataDir) : null;
+    const instance: InstanceHandle | null = dataDir ? acquireInstance(privateDir(dataDir)) : null;
     if (instance) cleanups.push(() => instance.release());
     const store = dataDir ? await openEmbedded(dataDir) : await openStore({ url: cfg.clickhouse! });
     cleanups.push(() => store.close());

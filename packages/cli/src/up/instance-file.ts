@@ -15,9 +15,8 @@
  * use `readLiveInstance` to find the loopback query endpoint; the token keeps other local users out.
  * Only node:fs here: `cctap report` loads this module and must stay light.
  */
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { privateDir } from '@cctap/kit';
 
 export const INSTANCE_FILE = 'up.json';
 
@@ -120,9 +119,9 @@ export interface InstanceHandle {
   release(): void;
 }
 
-/** Takes the lock on `dataDir` or throws InstanceLockedError. */
+/** Takes the lock on `dataDir` or throws InstanceLockedError. `up` narrows the directory first (kit privateDir). */
 export function acquireInstance(dataDir: string): InstanceHandle {
-  privateDir(dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, INSTANCE_FILE);
   const startedAt = new Date().toISOString();
   const procStart = processStart(process.pid);
