@@ -18,7 +18,7 @@ function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 /** The first zod issue as `field: message`. */
-export function describeIssue(err: z.ZodError): string {
+function describeIssue(err: z.ZodError): string {
   const issue = err.issues[0];
   return issue ? `${fieldPath(issue.path)}: ${issue.message}` : 'invalid';
 }

@@ -115,11 +115,6 @@ export function listKeys(book: PriceBook): string[] {
   return [...book.models.keys()].sort();
 }
 
-/** Every row of every key: the flat table a store loads and joins usage on. */
-export function allPriceRows(book: PriceBook): PriceRow[] {
-  return listKeys(book).flatMap((k) => priceRows(book, k));
-}
-
 /** The row in force at `ts` (rows sorted, disjoint); an unparsable time uses the newest row. */
 export function rowAt(rows: readonly PriceRow[], ts: string): PriceRow | null {
   if (rows.length === 0) return null;

@@ -37,11 +37,7 @@ export interface ResponsePrice {
 }
 
 /** Claude Code writes these lines itself: no API call, never priced. */
-export const SYNTHETIC_MODEL = '<synthetic>';
-
-export function promptTokens(u: TokenUsage): number {
-  return u.input + cacheWrites(u).total + u.cacheRead;
-}
+const SYNTHETIC_MODEL = '<synthetic>';
 
 function cacheWrites(u: TokenUsage): { total: number; w5m: number; w1h: number } {
   // Lines without the TTL split report only cacheCreation: those writes are 5-minute writes.
@@ -51,7 +47,7 @@ function cacheWrites(u: TokenUsage): { total: number; w5m: number; w1h: number }
 }
 
 /** The cost of one usage under one row (the single implementation of the formula above). */
-export function costWithRow(r: PriceRow, u: TokenUsage, speed: string | null, inferenceGeo: string | null): number {
+function costWithRow(r: PriceRow, u: TokenUsage, speed: string | null, inferenceGeo: string | null): number {
   const writes = cacheWrites(u);
   const prompt = u.input + writes.total + u.cacheRead;
   const rates = r.tier && prompt > r.tier.threshold ? r.tier.rates : r.base;
