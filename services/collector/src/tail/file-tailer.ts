@@ -305,11 +305,8 @@ export class FileTailer {
 
   /** Keeps the number of open descriptors bounded: closes the least recently used caught-up files. */
   closeIdleFiles(): void {
-    const open: Tracked[] = [];
-    for (const t of this.byKey.values()) if (t.fh !== null && t.readPos >= t.lastSize) open.push(t);
-    if (open.length <= this.maxOpen) return;
-    open.sort((a, b) => a.lastUsedAt - b.lastUsedAt);
-    for (const t of open.slice(0, open.length - this.maxOpen)) void this.closeFh(t);
+    const idle = this.idleOpenFiles();
+    void this.closeLeastRecentlyUsed(idle, idle.length - this.maxOpen);
   }
 
   async closeAll(): Promise<void> {
@@ -498,20 +495,15 @@ export class FileTailer {
       setTimeout(() => this.d.markDirty(path), IN_FLIGHT_RETRY_MS).unref();
       return false;
     }
-    if (start > 0 && !skipped && !this.d.delivered.known(lineStream)) {
+    let known = this.d.delivered.known(lineStream);
+    if (start > 0 && !skipped && !known) {
       const n = await recordAcknowledged(t.fh!, start, this.d.delivered, lineStream);
       this.log.info('recorded the acknowledged lines of a session without records', { path, lines: n });
+      known = n > 0;
     }
-    let skip: LineKeySet;
-    let pins: Map<bigint, number>;
-    if (this.d.delivered.known(lineStream)) {
-      skip = this.d.delivered.load(lineStream, start === 0 && !skipped ? ['lines', 'meta'] : ['meta']);
-      pins = this.d.delivered.loadPins(lineStream);
-      if (start === 0) this.log.info('known session read from byte 0: lines already delivered are not published again', { path, delivered: skip.size });
-    } else {
-      skip = new LineKeySet();
-      pins = new Map();
-    }
+    const skip = known ? this.d.delivered.load(lineStream, start === 0 && !skipped ? ['lines', 'meta'] : ['meta']) : new LineKeySet();
+    const pins = known ? this.d.delivered.loadPins(lineStream) : new Map<bigint, number>();
+    if (known && start === 0) this.log.info('known session read from byte 0: lines already delivered are not published again', { path, delivered: skip.size });
     const frontier = new AckFrontier({ offset: start, lastTs });
     const stream = new TranscriptStream({
       host: this.o.host,
@@ -642,10 +634,19 @@ export class FileTailer {
    * A closed file is reopened when it grows. Files still being read keep theirs.
    */
   private async makeRoom(): Promise<void> {
+    await this.closeLeastRecentlyUsed(this.idleOpenFiles(), this.openCount - Math.floor(this.maxOpen * 0.75));
+  }
+
+  /** Files holding a descriptor that are read to their end. */
+  private idleOpenFiles(): Tracked[] {
     const idle: Tracked[] = [];
     for (const t of this.byKey.values()) if (t.fh !== null && t.readPos >= t.lastSize) idle.push(t);
-    idle.sort((a, b) => a.lastUsedAt - b.lastUsedAt);
-    const excess = this.openCount - Math.floor(this.maxOpen * 0.75);
-    await Promise.all(idle.slice(0, Math.max(0, excess)).map((t) => this.closeFh(t)));
+    return idle;
+  }
+
+  private async closeLeastRecentlyUsed(files: Tracked[], n: number): Promise<void> {
+    if (n <= 0) return;
+    files.sort((a, b) => a.lastUsedAt - b.lastUsedAt);
+    await Promise.all(files.slice(0, n).map((t) => this.closeFh(t)));
   }
 }
