@@ -14,7 +14,7 @@ const SENSITIVE = /^(?:set-cookie|cookie|authorization|proxy-authorization|www-a
 const JSON_PAIR = /"([A-Za-z0-9-]{2,64})"\s*:\s*("(?:[^"\\]|\\.)*(?:"|\\?$)|\[(?:[^\]"\\]|"(?:[^"\\]|\\.)*(?:"|\\?$))*(?:\]|$))/g;
 const HEADER_LINE = /(^|[\r\n]|\\n)([A-Za-z][A-Za-z0-9-]{1,63})[ \t]*:[ \t]*([^\r\n\\]*)/g;
 
-export const SCRUBBED = '[scrubbed]';
+const SCRUBBED = '[scrubbed]';
 
 /** `text` with the values of sensitive headers replaced by SCRUBBED; other text unchanged. */
 export function scrubHttpHeaders(text: string): string {

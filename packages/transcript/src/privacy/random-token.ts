@@ -13,7 +13,7 @@
 export const MIN_RANDOM_TOKEN = 24;
 
 /** Characters of a run (base64 and base64url without padding; no `.` or `=`: see above). */
-const TOKEN_RUN = /[A-Za-z0-9+/_-]{24,}/g;
+const TOKEN_RUN = new RegExp(`[A-Za-z0-9+/_-]{${MIN_RANDOM_TOKEN},}`, 'g');
 
 /** base64 of PNG, JPEG, GIF, WebP and PDF files, and data URIs: content, not credentials. */
 const ENCODED_FILE = /^(?:iVBORw0KGgo|R0lGOD|UklGR|JVBERi0)/;

@@ -9,8 +9,6 @@ import type { PrivacyMode } from '@cctap/events';
 import { mayHoldSecret } from './secret-gate.js';
 import { applySecretRules } from './secret-rules.js';
 
-export { REDACTION_PREFIX } from './secret-rules.js';
-
 /** Masks every known secret shape in `text`. */
 export function maskSecrets(text: string): string {
   return mayHoldSecret(text) ? applySecretRules(text) : text;

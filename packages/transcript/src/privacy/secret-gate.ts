@@ -40,8 +40,6 @@ const anyCase = (pattern: string): string => pattern.replace(/[a-z]/g, (c) => `[
  */
 const ASSIGNMENT = String.raw`[:=](?<=(?:${anyCase(`${ASSIGNMENT_KEYS}|${SHORT_ASSIGNMENT_KEYS}|sig`)})[\\"' \t]*[:=])`;
 
-
-
 /**
  * Rule (secret-rules.ts, service-tokens.ts) -> the text its regex cannot match without. One alternative per
  * first character: the engine then tries one alternative at each stop.

@@ -5,6 +5,9 @@ export const REDACTION_PREFIX = '[REDACTED:';
 /** `[REDACTED:<kind>]`. */
 export const redactionMark = (kind: string): string => `${REDACTION_PREFIX}${kind}]`;
 
+/** A rule's pre-check that `needle` occurs. */
+export const has = (needle: string) => (s: string): boolean => s.includes(needle);
+
 export interface SecretRule {
   kind: string;
   /** Cheap test that must pass before the regex runs. */

@@ -7,12 +7,8 @@
  */
 import { ASSIGNMENT_KEYS, ASSIGNMENT_TRIGGER, SHORT_ASSIGNMENT_KEYS } from './secret-gate.js';
 import { maskRandomTokens } from './random-token.js';
-import { redactionMark as mark, type SecretRule as Rule } from './secret-rule.js';
+import { has, redactionMark as mark, type SecretRule as Rule } from './secret-rule.js';
 import { SERVICE_TOKENS } from './service-tokens.js';
-
-export { REDACTION_PREFIX } from './secret-rule.js';
-
-const has = (needle: string) => (s: string) => s.includes(needle);
 
 /**
  * Values that name a secret instead of being one: references to the environment, type names, placeholders,

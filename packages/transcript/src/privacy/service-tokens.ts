@@ -7,9 +7,7 @@
  * subset of the services people paste most, with the lengths loosened where a prefix alone is distinctive
  * enough (over-masking is preferred to leaking). Every rule's text trigger is in secret-gate.ts.
  */
-import { redactionMark as mark, type SecretRule } from './secret-rule.js';
-
-const has = (needle: string) => (s: string) => s.includes(needle);
+import { has, redactionMark as mark, type SecretRule } from './secret-rule.js';
 
 /** A printable `user:password` pair: what a Basic credential decodes to (base64 of prose does not). */
 function isUserPass(b64: string): boolean {
@@ -23,8 +21,11 @@ function isUserPass(b64: string): boolean {
  */
 export const BASIC_CREDENTIAL = String.raw`(?:[I-Za-f][A-Za-z0-9+/]{3}){2,}(?:[I-Za-f][A-Za-z0-9+/]{2}=|[I-Za-f][A-Za-z0-9+/]==)?(?![A-Za-z0-9+/=])`;
 
-/** Commands whose `-p` takes the password (`mysql -pPW`, `docker login -p PW`). */
-export const PASSWORD_FLAG_COMMANDS = 'mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|docker|podman|nerdctl|helm';
+// Commands whose `-p` takes the password: `mysql -pPW`, and `docker login -p PW` (registry clients).
+const MYSQL_COMMANDS = 'mysql|mysqldump|mysqladmin|mariadb|mariadb-dump';
+const REGISTRY_COMMANDS = 'docker|podman|nerdctl|helm';
+/** Both: what the gate looks back for from a ` -p`. */
+export const PASSWORD_FLAG_COMMANDS = `${MYSQL_COMMANDS}|${REGISTRY_COMMANDS}`;
 
 export const SERVICE_TOKENS: SecretRule[] = [
   // Stripe secret and restricted keys (gitleaks stripe-access-token).
@@ -83,13 +84,13 @@ export const SERVICE_TOKENS: SecretRule[] = [
   {
     kind: 'cli_password',
     pre: has('-p'),
-    re: /(\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b[^\n|;&]*?\s-p)('[^'\n]*'|"[^"\n]*"|[^\s'"]+)/g,
+    re: new RegExp(String.raw`(\b(?:${MYSQL_COMMANDS})\b[^\n|;&]*?\s-p)('[^'\n]*'|"[^"\n]*"|[^\s'"]+)`, 'g'),
     replace: (_m, flag = '') => `${flag}${mark('cli_password')}`,
   },
   {
     kind: 'cli_password',
     pre: has('-p'),
-    re: /(\b(?:docker|podman|nerdctl|helm)\s+(?:registry\s+)?login\b[^\n|;&]*?\s-p[ \t]+)('[^'\n]*'|"[^"\n]*"|[^\s'"]+)/g,
+    re: new RegExp(String.raw`(\b(?:${REGISTRY_COMMANDS})\s+(?:registry\s+)?login\b[^\n|;&]*?\s-p[ \t]+)('[^'\n]*'|"[^"\n]*"|[^\s'"]+)`, 'g'),
     replace: (_m, flag = '') => `${flag}${mark('cli_password')}`,
   },
 ];
