@@ -27,5 +27,5 @@ export { runServices, type RunnerOptions, type Running } from './runtime/runner.
 export type { Service } from './runtime/service.js';
 export { natsService } from './nats/nats-service.js';
 export { natsOptionsFromConfig, type NatsConfigFields } from './nats/nats-from-config.js';
-export { privateDir, PRIVATE_UMASK } from './fs/private-dir.js';
+export { privateDir } from './fs/private-dir.js';
 export { LruSet } from './collections/lru-set.js';

@@ -7,8 +7,6 @@
  */
 import { chmodSync, mkdirSync, statSync } from 'node:fs';
 
-export const PRIVATE_UMASK = 0o077;
-
 export function privateDir(path: string): string {
   mkdirSync(path, { recursive: true, mode: 0o700 });
   const st = statSync(path);
