@@ -4,6 +4,12 @@ import { PERIOD_KEY_FIELD, type PeriodReport } from './period-report.js';
 import { priceBookLine } from './price-book-version.js';
 import { formatCost, renderTable } from './render-table.js';
 
+/** The lines under a report's table: the models left out of the cost, the price book, what a row is. */
+function footer(unpriced: readonly string[], priceBook: string | null, what: string): string {
+  const note = unpriced.length > 0 ? `\nunpriced (no price known, not in cost): ${unpriced.join(', ')}` : '';
+  return `${note}\n${priceBookLine(priceBook)}\n(${what})`;
+}
+
 export function renderPeriodReport(r: PeriodReport): string {
   const keyField = PERIOD_KEY_FIELD[r.kind];
   const headers = [keyField, ...(r.by ? [r.by] : []), 'models', 'input', 'output', 'cache create', 'cache read', 'total tokens', 'cost'];
@@ -23,8 +29,7 @@ export function renderPeriodReport(r: PeriodReport): string {
     'total', ...(r.by ? [''] : []), '', t.inputTokens, t.outputTokens, t.cacheCreationTokens, t.cacheReadTokens, t.totalTokens,
     formatCost(t.totalCost, t.unpricedModels),
   ]);
-  const note = t.unpricedModels ? `\nunpriced (no price known, not in cost): ${t.unpricedModels.join(', ')}` : '';
-  return `${renderTable(headers, rows)}${note}\n${priceBookLine(r.priceBook)}\n(${r.kind}, ${r.tz}; one count per API response, largest line wins)`;
+  return `${renderTable(headers, rows)}${footer(t.unpricedModels ?? [], r.priceBook, `${r.kind}, ${r.tz}; one count per API response, largest line wins`)}`;
 }
 
 export function renderBlocksReport(r: BlocksReport): string {
@@ -41,6 +46,5 @@ export function renderBlocksReport(r: BlocksReport): string {
     b.projection ? b.projection.totalTokens : null,
   ]);
   const unpriced = [...new Set(r.blocks.flatMap((b) => b.unpricedModels ?? []))].sort();
-  const note = unpriced.length > 0 ? `\nunpriced (no price known, not in cost): ${unpriced.join(', ')}` : '';
-  return `${renderTable(headers, rows)}${note}\n${priceBookLine(r.priceBook)}\n(5-hour blocks, times in UTC)`;
+  return `${renderTable(headers, rows)}${footer(unpriced, r.priceBook, '5-hour blocks, times in UTC')}`;
 }
