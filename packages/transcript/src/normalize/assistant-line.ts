@@ -14,9 +14,8 @@
  */
 import { hash } from 'node:crypto';
 import { SYNTHETIC_MODEL, type TokenUsage } from '../usage/token-usage.js';
-import { count, idStr, intOrNull, obj, pathStr, str, type Json } from './json-read.js';
+import { count, countOrNull, idStr, intOrNull, obj, pathStr, str, uuidList, type Json } from './json-read.js';
 import type { LineBuilder } from './line-builder.js';
-import { uuidList } from './system-line.js';
 import { parseUsageLimit } from './usage-limit.js';
 
 const SHELL_TOOLS = new Set(['Bash', 'PowerShell']);
@@ -48,7 +47,7 @@ export function readUsage(u: Json | null): TokenUsage {
  * own model and token counts. The top-level usage is the executor's, so these are extra usage, billed at
  * the advisor model's rates (Anthropic's advisor tool documentation, "Cost").
  */
-export function readAdvisorUsage(u: Json | null): { model: string; usage: TokenUsage }[] | undefined {
+function readAdvisorUsage(u: Json | null): { model: string; usage: TokenUsage }[] | undefined {
   const iterations = u?.iterations;
   if (!Array.isArray(iterations) || iterations.length === 0) return undefined;
   const out: { model: string; usage: TokenUsage }[] = [];
@@ -68,8 +67,7 @@ function readCacheMiss(msg: Json | null): { reason: string; missedTokens: number
   const miss = obj(obj(msg?.diagnostics)?.cache_miss_reason);
   const reason = idStr(miss?.type);
   if (reason === null) return undefined;
-  const missed = miss?.cache_missed_input_tokens;
-  return { reason, missedTokens: typeof missed === 'number' && Number.isSafeInteger(missed) && missed >= 0 ? missed : null };
+  return { reason, missedTokens: countOrNull(miss?.cache_missed_input_tokens) };
 }
 
 function filePathOf(L: LineBuilder, name: string, input: Json | null): string | null {

@@ -17,6 +17,20 @@ export function idStr(v: unknown): string | null {
   return v.length > MAX_ID_CHARS ? v.slice(0, MAX_ID_CHARS) : v;
 }
 
+const MAX_UUIDS = 256;
+
+/** Line uuids listed by a retraction (`retractedMessageUuids`, `supersedesUuids`); [] when absent. */
+export function uuidList(v: unknown): string[] {
+  if (!Array.isArray(v)) return [];
+  const out: string[] = [];
+  for (const x of v) {
+    if (out.length >= MAX_UUIDS) break;
+    const u = idStr(x);
+    if (u !== null) out.push(u);
+  }
+  return out;
+}
+
 export function pathStr(v: unknown): string | null {
   if (typeof v !== 'string') return null;
   return v.length > MAX_PATH_CHARS ? v.slice(0, MAX_PATH_CHARS) : v;

@@ -15,7 +15,7 @@ import { lineEventId, type CctapEvent, type EventType, type PayloadOf } from '@c
 import type { LineContext } from '../context.js';
 import { pathInfoCached } from '../path/describe-transcript-path.js';
 import type { Shaper } from '../privacy/shaper.js';
-import { idStr, obj, pathStr, str, type Json } from './json-read.js';
+import { countOrNull, idStr, obj, pathStr, str, type Json } from './json-read.js';
 
 type Envelope = Omit<CctapEvent, 'id' | 'type' | 'payload'>;
 type LineFacts = Pick<Envelope, 'entrypoint' | 'promptId' | 'origin' | 'attribution' | 'sourceToolUseId' | 'workflowRunId' | 'spawnDepth'>;
@@ -46,7 +46,8 @@ function lineFacts(rec: Json, ctx: LineContext, workflowRunId: string | null): L
   const sourceToolUseId = idStr(rec.sourceToolUseID) ?? idStr(rec.sourceToolUseId);
   if (sourceToolUseId !== null) f.sourceToolUseId = sourceToolUseId;
   if (workflowRunId !== null) f.workflowRunId = workflowRunId;
-  if (ctx.spawnDepth !== undefined && Number.isSafeInteger(ctx.spawnDepth) && ctx.spawnDepth >= 0) f.spawnDepth = ctx.spawnDepth;
+  const spawnDepth = countOrNull(ctx.spawnDepth);
+  if (spawnDepth !== null) f.spawnDepth = spawnDepth;
   return Object.keys(f).length > 0 ? f : null;
 }
 

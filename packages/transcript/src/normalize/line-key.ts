@@ -11,11 +11,11 @@
  * A uuid-keyed line whose bytes differ between two reads is still the same line (the last read wins in the
  * store's ReplacingMergeTree). Content keys use the raw bytes, so a BOM or trailing `\r` is part of them.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { idStr } from './json-read.js';
 
 export function lineKeyOf(uuid: unknown, bytes: Uint8Array): string {
   const u = idStr(uuid);
   if (u) return `u:${u}`; // an empty uuid names nothing
-  return `c:${createHash('sha256').update(bytes).digest('hex').slice(0, 32)}`;
+  return `c:${hash('sha256', bytes, 'hex').slice(0, 32)}`;
 }

@@ -6,21 +6,8 @@
  * informational notices, unknown subtypes) becomes `system`.
  */
 import { scrubHttpHeaders } from '../privacy/http-headers.js';
-import { count, countOrNull, idStr, intOrNull, nonNeg, obj, str } from './json-read.js';
+import { count, countOrNull, idStr, intOrNull, nonNeg, obj, str, uuidList } from './json-read.js';
 import type { LineBuilder } from './line-builder.js';
-
-const MAX_UUIDS = 256;
-
-/** Line uuids listed by a retraction (`retractedMessageUuids`, `supersedesUuids`); [] when absent. */
-export function uuidList(v: unknown): string[] {
-  if (!Array.isArray(v)) return [];
-  const out: string[] = [];
-  for (const x of v) {
-    const u = idStr(x);
-    if (u !== null && out.length < MAX_UUIDS) out.push(u);
-  }
-  return out;
-}
 
 function trigger(v: unknown): 'auto' | 'manual' | 'unknown' {
   return v === 'auto' || v === 'manual' ? v : 'unknown';

@@ -77,11 +77,12 @@ function emitToolResult(L: LineBuilder, block: Json, toolUseResult: unknown, den
   if (agentId === null && output.includes('Id: ')) agentId = AGENT_ID_TAIL.exec(output)?.[1] ?? null;
   const seconds = nonNeg(tur?.durationSeconds);
   const toolUseId = idStr(block.tool_use_id) ?? '';
+  const shaped = L.shaper.textOf(output);
   L.emit('tool.result', {
     toolUseId,
     isError,
     errorClass: denial ? denialErrorClass(denial) : isError ? classifyToolError(output, interrupted) : null,
-    output: L.shaper.textOf(output),
+    output: shaped,
     outputChars: output.length,
     durationMs: nonNeg(tur?.durationMs) ?? nonNeg(tur?.totalDurationMs) ?? (seconds === null ? null : seconds * 1000),
     interrupted,
@@ -95,7 +96,7 @@ function emitToolResult(L: LineBuilder, block: Json, toolUseResult: unknown, den
       // The result line names the tool only in some structured outputs; the call (same toolUseId) always does.
       toolName: idStr(tur?.toolName) ?? idStr(tur?.tool_name),
       kind: denial,
-      reason: L.shaper.textOf(output),
+      reason: shaped,
     });
   }
 }
