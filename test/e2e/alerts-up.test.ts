@@ -16,6 +16,7 @@ import { startTestReceiver, type ReceivedRequest, type TestReceiver } from '@cct
 import { waitFor } from '../support/wait-for.js';
 import { writeDangerousSessions } from './support/dangerous-sessions.js';
 import { cli, startUp, type Up } from './support/run-cctap.js';
+import { upSummary } from './support/up-summary.js';
 
 let dir: string;
 let hook: TestReceiver;
@@ -100,7 +101,7 @@ describe('alerts in cctap up', () => {
 
     const first = await cli(['up', '--once', ...args], env);
     expect(first.code, first.stderr).toBe(0);
-    const summary = first.stdout.split('\n').filter((l) => l.includes('"msg":"summary"')).map((l) => JSON.parse(l) as { store: { sessions: number; events: number }; alertsPending: { toSend: number; toSummarize: number } })[0]!;
+    const summary = upSummary<{ store: { sessions: number; events: number }; alertsPending: { toSend: number; toSummarize: number } }>(first.stdout);
     // Per session: the prompt, and per command the response and its tool call.
     expect(summary.store).toMatchObject({ sessions: SESSIONS, events: SESSIONS * 5 });
     // Nothing was answered: every alert is still owed, to send or (past the cap) to count in a summary.

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CCTAP, childEnv } from './support/run-cctap.js';
+import { upSummary } from './support/up-summary.js';
 
 const FILES = 800;
 const LINES = 3;
@@ -44,7 +45,7 @@ describe('many recently written transcripts', () => {
     });
     expect(r.stderr).not.toMatch(/EMFILE|Too many open files/);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    const summary = JSON.parse(r.stdout.trim().split('\n').filter((l) => l.includes('"summary"')).pop()!) as { store: { events: number; sessions: number } };
+    const summary = upSummary<{ store: { events: number; sessions: number } }>(r.stdout);
     expect(summary.store).toMatchObject({ events: FILES * LINES, sessions: FILES });
   }, 180_000);
 });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REAL_FIXTURES_DIR } from '../support/paths.js';
 import { cli } from './support/run-cctap.js';
+import { upSummary } from './support/up-summary.js';
 
 let dir: string;
 let project: string;
@@ -28,13 +29,11 @@ interface Summary {
   notStored: { deadLettered: number; filesSkipped: number; malformedLines: number; invalidEvents: number };
 }
 
-const summaryOf = (stdout: string): Summary => JSON.parse(stdout.trim().split('\n').filter((l) => l.includes('"summary"')).pop()!) as Summary;
-
 describe('cctap up --once summary', () => {
   it('counts malformed lines and exits 0 when everything was stored', async () => {
     const r = await cli(['up', '--once', '--root', join(dir, 'claude'), '--data', join(dir, 'data-1'), '--metrics-port', '0', '--log-format', 'json']);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    expect(summaryOf(r.stdout).notStored).toEqual({ deadLettered: 0, filesSkipped: 0, malformedLines: 2, invalidEvents: 0 });
+    expect(upSummary<Summary>(r.stdout).notStored).toEqual({ deadLettered: 0, filesSkipped: 0, malformedLines: 2, invalidEvents: 0 });
   }, 120_000);
 
   it('names an entry it could not read and exits 3', async () => {

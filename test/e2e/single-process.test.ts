@@ -11,16 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TranscriptStream } from '@cctap/transcript';
 import { generateCorpus, type CorpusResult } from '../../bench/corpus/index.js';
 import { cli, waitUntil, sqlJson as sqlCli, startUp } from './support/run-cctap.js';
+import { upSummary } from './support/up-summary.js';
 
 
 const sqlJson = (data: string, sql: string) => sqlCli<Record<string, number>>(data, sql);
 
-/** The summary `up` prints on stdout when it stops (--log-format json). */
-function summaryOf(stdout: string): { collector: { eventsPublished: number; batchesPublished: number }; store: { events: number } } {
-  const line = stdout.split('\n').find((l) => l.includes('"msg":"summary"'));
-  if (!line) throw new Error(`no summary in stdout:\n${stdout}`);
-  return JSON.parse(line) as ReturnType<typeof summaryOf>;
-}
+const summaryOf = (stdout: string) => upSummary<{ collector: { eventsPublished: number; batchesPublished: number }; store: { events: number } }>(stdout);
 
 const COUNTS_SQL = `SELECT
   (SELECT count() FROM events FINAL WHERE type != 'heartbeat') AS rows_final,
