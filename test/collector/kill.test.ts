@@ -7,24 +7,18 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_FILE } from '@cctap/collector';
 import { REPO_ROOT } from '../support/paths.js';
-import { coverage, fileBatches, removeDir, startHarness, tempDir, waitFor, type Harness } from './support/harness.js';
+import { coverage, fileBatches, harnessPerFile, waitFor } from './support/harness.js';
 import { buildCorpus } from './support/corpus.js';
 
-let h: Harness;
-const dirs: string[] = [];
 const CLI = join(REPO_ROOT, 'packages/cli/dist/main.js');
 
-beforeAll(async () => {
+beforeAll(() => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the CLI first (npx tsc -b packages/cli)`);
-  h = await startHarness();
 });
-afterAll(async () => {
-  await h.dispose();
-  for (const d of dirs) removeDir(d);
-});
+const env = harnessPerFile();
 
 function run(args: string[]) {
   const child = spawn(process.execPath, [CLI, 'collect', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -34,13 +28,12 @@ function run(args: string[]) {
 
 describe('collector killed with SIGKILL', () => {
   it('restarts from its checkpoints with no loss and no overlapping re-send', async () => {
-    const root = tempDir('root');
-    const stateDir = tempDir('state');
-    dirs.push(root, stateDir);
+    const root = env.dir('root');
+    const stateDir = env.dir('state');
     const sizes = buildCorpus(root, 8);
     const host = 'killed';
     // Small batches, a narrow window and frequent checkpoint writes: the kill lands mid-backfill.
-    const args = ['--nats', h.nats.url, '--prefix', h.prefix, '--root', root, '--state', stateDir, '--host', host, '--os-user', 'tester',
+    const args = ['--nats', env.h.nats.url, '--prefix', env.h.prefix, '--root', root, '--state', stateDir, '--host', host, '--os-user', 'tester',
       '--privacy', 'full', '--once', '--checkpoint-flush-ms', '20', '--max-in-flight', '8', '--batch-lines', '64', '--log-level', 'warn'];
 
     const first = run(args);
@@ -55,7 +48,7 @@ describe('collector killed with SIGKILL', () => {
     }, 30_000);
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull();
-    const partial = fileBatches(await h.batches(host));
+    const partial = fileBatches(await env.h.batches(host));
     const total = [...sizes.values()].reduce((a, b) => a + b, 0);
     const coveredBefore = partial.reduce((a, b) => a + (b.source.to - b.source.from), 0);
     expect(coveredBefore).toBeLessThan(total);
@@ -63,7 +56,7 @@ describe('collector killed with SIGKILL', () => {
     const second = run(args);
     expect(await second.exited).toBe(0);
 
-    const bs = await h.batches(host);
+    const bs = await env.h.batches(host);
     const cov = coverage(bs);
     expect(cov.overlaps).toEqual([]);
     const idOf = new Map(fileBatches(bs).map((b) => [b.source.path, b.source.fileId]));

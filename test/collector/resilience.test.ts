@@ -3,22 +3,13 @@
  * checkpoints. After each, every file must be covered [0, size) with no gap, stored batches of one file
  * must never overlap (a re-send is either the identical range, dropped by msg-id dedup, or nothing).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coverage, fileBatches, removeDir, startHarness, tempDir, type Harness } from './support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { coverage, fileBatches, harnessPerFile } from './support/harness.js';
 import { buildCorpus } from './support/corpus.js';
 import { startCollector } from './support/transcripts.js';
 import type { Batch } from '@cctap/events';
 
-let h: Harness;
-const dirs: string[] = [];
-
-beforeAll(async () => {
-  h = await startHarness({ publishTimeoutMs: 1000 });
-});
-afterAll(async () => {
-  await h.dispose();
-  for (const d of dirs) removeDir(d);
-});
+const env = harnessPerFile({ publishTimeoutMs: 1000 });
 
 function expectComplete(bs: Batch[], sizes: Map<string, number>): void {
   const cov = coverage(bs);
@@ -34,21 +25,20 @@ function expectComplete(bs: Batch[], sizes: Map<string, number>): void {
 
 describe('collector under faults', () => {
   it('nats-server stopped mid-backfill and restarted: nothing lost, no gap, no overlap', async () => {
-    const root = tempDir('root');
-    const stateDir = tempDir('state');
-    dirs.push(root, stateDir);
+    const root = env.dir('root');
+    const stateDir = env.dir('state');
     const sizes = buildCorpus(root, 6);
     const host = 'fault-nats';
-    const c = startCollector(h, { roots: [root], stateDir, host, watch: false, maxInFlight: 4, batchLines: 64 });
+    const c = startCollector(env.h, { roots: [root], stateDir, host, watch: false, maxInFlight: 4, batchLines: 64 });
     let stopped = false;
     let restarted: Promise<void> | null = null;
     c.events.on('progress', (p) => {
       if (!stopped && p.eventsPublished > 0) {
         stopped = true;
         restarted = (async () => {
-          await h.nats.stop();
+          await env.h.nats.stop();
           await new Promise((r) => setTimeout(r, 1500));
-          await h.nats.start();
+          await env.h.nats.start();
         })();
       }
     });
@@ -57,29 +47,27 @@ describe('collector under faults', () => {
     await restarted;
     await c.stop();
     expect(stopped).toBe(true);
-    expectComplete(await h.batches(host), sizes);
+    expectComplete(await env.h.batches(host), sizes);
   });
 
   it('a restart over the same checkpoints re-sends nothing already acknowledged', async () => {
-    const root = tempDir('root');
-    const stateDir = tempDir('state');
-    dirs.push(root, stateDir);
+    const root = env.dir('root');
+    const stateDir = env.dir('state');
     const sizes = buildCorpus(root, 1);
     const host = 'fault-restart';
-    await startCollector(h, { roots: [root], stateDir, host, watch: false }).runOnce();
-    const first = await h.batches(host);
+    await startCollector(env.h, { roots: [root], stateDir, host, watch: false }).runOnce();
+    const first = await env.h.batches(host);
     expectComplete(first, sizes);
-    await startCollector(h, { roots: [root], stateDir, host, watch: false }).runOnce();
-    const second = await h.batches(host);
+    await startCollector(env.h, { roots: [root], stateDir, host, watch: false }).runOnce();
+    const second = await env.h.batches(host);
     // Not even a duplicate publish: the stream holds exactly what it held.
     expect(second.length).toBe(first.length);
     // A control: without the checkpoints, the same collector does publish again (dedup then drops them).
-    const fresh = tempDir('state');
-    dirs.push(fresh);
+    const fresh = env.dir('state');
     let published = 0;
-    const c = startCollector(h, { roots: [root], stateDir: fresh, host, watch: false });
+    const c = startCollector(env.h, { roots: [root], stateDir: fresh, host, watch: false });
     await c.runOnce().then((p) => (published = p.eventsPublished));
     expect(published).toBeGreaterThan(0);
-    expect((await h.batches(host)).length).toBe(first.length);
+    expect((await env.h.batches(host)).length).toBe(first.length);
   });
 });

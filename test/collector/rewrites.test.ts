@@ -6,31 +6,16 @@
  */
 import { readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fileId, type CctapEvent } from '@cctap/events';
-import type { CollectorService } from '@cctap/collector';
 import type { Logger } from '@cctap/kit';
-import { compactTranscript, reappendMetadata, removeLineInPlace } from '../support/claude-rewrites.js';
+import { compactTranscript, dropUuids, reappendMetadata, removeLineInPlace, uuidOfLine } from '../support/claude-rewrites.js';
 import { RewriteSession } from '../support/rewrite-session.js';
-import { fileBatches, removeDir, startHarness, tempDir, waitFor, type Harness } from './support/harness.js';
+import { fileBatches, harnessPerFile, waitFor } from './support/harness.js';
 import { startCollector } from './support/transcripts.js';
 
-let h: Harness;
-let running: CollectorService[] = [];
-const dirs: string[] = [];
+const env = harnessPerFile();
 let hostSeq = 0;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  for (const c of running) await c.stop();
-  running = [];
-});
-afterAll(async () => {
-  await h.dispose();
-  for (const d of dirs) removeDir(d);
-});
 
 interface Setup {
   root: string;
@@ -40,26 +25,28 @@ interface Setup {
 }
 
 function setup(): Setup {
-  const root = tempDir('root');
-  const stateDir = tempDir('state');
-  dirs.push(root, stateDir);
+  const root = env.dir('root');
+  const stateDir = env.dir('state');
   const s = new RewriteSession(join(root, 'projects', '-work-app'), '/work/app', new Date('2026-03-01T10:00:00.000Z'));
   s.append(s.metadataLines(''));
   for (let i = 0; i < 3; i++) s.appendTurn();
   return { root, stateDir, host: `rewrite-${process.pid}-${++hostSeq}`, s };
 }
 
-const once = (x: Setup) => startCollector(h, { roots: [x.root], stateDir: x.stateDir, host: x.host, watch: false }).runOnce();
+const once = (x: Setup) => startCollector(env.h, { roots: [x.root], stateDir: x.stateDir, host: x.host, watch: false }).runOnce();
 
-async function live(x: Setup, o: { hotWindowMs?: number } = {}): Promise<CollectorService> {
-  const c = startCollector(h, { roots: [x.root], stateDir: x.stateDir, host: x.host, ...o });
-  running.push(c);
+/** A new session whose first turns a running collector has stored. */
+async function liveSession(): Promise<Setup> {
+  const x = setup();
+  const c = startCollector(env.h, { roots: [x.root], stateDir: x.stateDir, host: x.host });
+  env.running.push(c);
   await c.start();
-  return c;
+  await waitFor('the first turns', allStored(x), 10_000);
+  return x;
 }
 
 async function published(host: string): Promise<CctapEvent[]> {
-  return fileBatches(await h.batches(host)).flatMap((b) => b.events);
+  return fileBatches(await env.h.batches(host)).flatMap((b) => b.events);
 }
 
 /** Every event id once, every uuid ever written, every distinct metadata line once. */
@@ -87,9 +74,7 @@ describe('collector: transcripts rewritten by Claude Code', () => {
   });
 
   it('a tombstone removed in place while the file is open, then grown back past where the collector had read', async () => {
-    const x = setup();
-    await live(x);
-    await waitFor('the first turns', allStored(x), 10_000);
+    const x = await liveSession();
     const before = readFileSync(x.s.path).length;
     // Removal and regrowth in one go, between two looks: the size alone says "appended".
     const text = readFileSync(x.s.path, 'utf8');
@@ -104,9 +89,7 @@ describe('collector: transcripts rewritten by Claude Code', () => {
   });
 
   it('a line rewritten to the same size in an open (hot) file is read', async () => {
-    const x = setup();
-    await live(x);
-    await waitFor('the first turns', allStored(x), 10_000);
+    const x = await liveSession();
     // The last metadata line, replaced by another of the same length: no size change, a new line.
     const text = readFileSync(x.s.path, 'utf8');
     const lines = text.split('\n').filter(Boolean);
@@ -120,15 +103,17 @@ describe('collector: transcripts rewritten by Claude Code', () => {
   });
 
   it('compaction (rename over) right after new lines, while the collector runs: each line once', async () => {
-    const x = setup();
-    await live(x);
-    await waitFor('the first turns', allStored(x), 10_000);
+    const x = await liveSession();
     for (let round = 0; round < 3; round++) {
       // New lines, then at once the compaction that keeps them: their batch may still be in flight.
       x.s.appendTurn();
       const boundary = x.s.appendCompactBoundary();
       const keep = new Set([...x.s.turns.at(-1)!, boundary]);
-      compactTranscript(x.s.path, (l) => keep.has((JSON.parse(l) as { uuid?: string }).uuid ?? '') || !(JSON.parse(l) as { uuid?: string }).uuid, x.s.metadataLines(`step ${x.s.turns.length}: look at src/${x.s.turns.length}`));
+      const kept = (l: string) => {
+        const uuid = uuidOfLine(l);
+        return !uuid || keep.has(uuid);
+      };
+      compactTranscript(x.s.path, kept, x.s.metadataLines(`step ${x.s.turns.length}: look at src/${x.s.turns.length}`));
       await waitFor('the compacted file', allStored(x), 10_000);
     }
     await new Promise((r) => setTimeout(r, 500));
@@ -141,7 +126,7 @@ describe('collector: transcripts rewritten by Claude Code', () => {
     const first = (await published(x.host)).length;
     x.s.appendCompactBoundary();
     const dropped = new Set(x.s.turns.slice(0, 2).flat());
-    compactTranscript(x.s.path, (l) => !dropped.has((JSON.parse(l) as { uuid?: string }).uuid ?? ''), x.s.metadataLines('step 3: look at src/3'));
+    compactTranscript(x.s.path, dropUuids(dropped), x.s.metadataLines('step 3: look at src/3'));
     reappendMetadata(x.s.path, x.s.metadataLines('step 3: look at src/3'));
     await once(x);
     const events = await published(x.host);
@@ -170,7 +155,7 @@ describe('collector: transcripts rewritten by Claude Code', () => {
     // Compaction drops the first turn: the metadata lines after it now come before every timestamped line,
     // where they would get the file's mtime (today) instead of the time of the line before them (March).
     const dropped = new Set(x.s.turns[0]);
-    compactTranscript(x.s.path, (l) => !dropped.has((JSON.parse(l) as { uuid?: string }).uuid ?? ''), []);
+    compactTranscript(x.s.path, dropUuids(dropped), []);
     await once(x);
     const metadata = (await published(x.host)).filter((e) => !e.lineUuid);
     const tsById = new Map<string, Set<string>>();
@@ -189,7 +174,7 @@ describe('collector: transcripts rewritten by Claude Code', () => {
     await once(x); // resumed at its checkpoint
     x.s.appendCompactBoundary();
     const dropped = new Set(x.s.turns[0]);
-    compactTranscript(x.s.path, (l) => !dropped.has((JSON.parse(l) as { uuid?: string }).uuid ?? ''), []);
+    compactTranscript(x.s.path, dropUuids(dropped), []);
     await once(x);
     expectEachLineOnce(await published(x.host), x.s);
   });
@@ -205,7 +190,7 @@ describe('collector: transcripts rewritten by Claude Code', () => {
     writeFileSync(file, JSON.stringify({ version: 1, files: moved }));
     const logs: string[] = [];
     const logger: Logger = { debug: () => undefined, info: (m) => void logs.push(m), warn: () => undefined, error: () => undefined, child: () => logger };
-    const c = startCollector(h, { roots: [x.root], stateDir: x.stateDir, host: x.host, watch: false, logger });
+    const c = startCollector(env.h, { roots: [x.root], stateDir: x.stateDir, host: x.host, watch: false, logger });
     await c.runOnce();
     expect(logs).toContain('device number changed; resuming at its checkpoint');
     expect(logs.some((m) => m.includes('read from byte 0'))).toBe(false);

@@ -4,36 +4,21 @@
  */
 import { mkdirSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CollectorService } from '@cctap/collector';
-import { coverage, fileBatches, idsOfPath, removeDir, startHarness, tempDir, waitFor, type Harness } from './support/harness.js';
+import { coverage, fileBatches, harnessPerFile, idsOfPath, waitFor } from './support/harness.js';
 import { append, projectFile, startCollector, userLine, waitCovered } from './support/transcripts.js';
 
-let h: Harness;
-let running: CollectorService[] = [];
-const dirs: string[] = [];
+const env = harnessPerFile();
 let hostSeq = 0;
 
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterEach(async () => {
-  for (const c of running) await c.stop();
-  running = [];
-});
-afterAll(async () => {
-  await h.dispose();
-  for (const d of dirs) removeDir(d);
-});
-
 async function live(): Promise<{ root: string; host: string; c: CollectorService }> {
-  const root = tempDir('root');
-  const stateDir = tempDir('state');
-  dirs.push(root, stateDir);
+  const root = env.dir('root');
+  const stateDir = env.dir('state');
   mkdirSync(join(root, 'projects'), { recursive: true });
   const host = `tail-${++hostSeq}`;
-  const c = startCollector(h, { roots: [root], stateDir, host });
-  running.push(c);
+  const c = startCollector(env.h, { roots: [root], stateDir, host });
+  env.running.push(c);
   await c.start();
   return { root, host, c };
 }
@@ -43,8 +28,8 @@ describe('collector tailing', () => {
     const { root, host } = await live();
     const f = projectFile(root, '-work-proj', 'burst.jsonl');
     for (let i = 0; i < 200; i++) append(f, userLine(`burst ${i}`));
-    await waitCovered(h, host, f, statSync(f).size);
-    const events = fileBatches(await h.batches(host)).flatMap((b) => b.events);
+    await waitCovered(env.h, host, f, statSync(f).size);
+    const events = fileBatches(await env.h.batches(host)).flatMap((b) => b.events);
     expect(events.filter((e) => e.type === 'prompt')).toHaveLength(200);
   });
 
@@ -55,14 +40,14 @@ describe('collector tailing', () => {
     const full = userLine('second, written in two parts');
     append(f, full.slice(0, 40));
     const firstEnd = statSync(f).size - 40;
-    await waitCovered(h, host, f, firstEnd);
+    await waitCovered(env.h, host, f, firstEnd);
     await new Promise((r) => setTimeout(r, 300));
     // Nothing beyond the complete line was published while the line was incomplete.
-    const id = idsOfPath(await h.batches(host), f)[0]!;
-    expect(coverage(await h.batches(host)).ranges.get(id)).toEqual([[0, firstEnd]]);
+    const id = idsOfPath(await env.h.batches(host), f)[0]!;
+    expect(coverage(await env.h.batches(host)).ranges.get(id)).toEqual([[0, firstEnd]]);
     append(f, full.slice(40));
-    await waitCovered(h, host, f, statSync(f).size);
-    const prompts = fileBatches(await h.batches(host)).flatMap((b) => b.events).filter((e) => e.type === 'prompt');
+    await waitCovered(env.h, host, f, statSync(f).size);
+    const prompts = fileBatches(await env.h.batches(host)).flatMap((b) => b.events).filter((e) => e.type === 'prompt');
     expect(prompts.map((e) => (e.payload as { text: string | null }).text)).toEqual(['first', 'second, written in two parts']);
   });
 
@@ -70,7 +55,7 @@ describe('collector tailing', () => {
     const { root, host } = await live();
     const f = projectFile(root, '-work-proj', 'rot.jsonl');
     append(f, userLine('old 1'));
-    await waitCovered(h, host, f, statSync(f).size);
+    await waitCovered(env.h, host, f, statSync(f).size);
     append(f, userLine('old 2'));
     renameSync(f, `${f}.1`);
     append(f, userLine('new 1'));
@@ -81,7 +66,7 @@ describe('collector tailing', () => {
     const newSize = statSync(f).size;
     const oldSize = statSync(`${f}.1`).size;
     await waitFor('the old identity finished and the new one read', async () => {
-      const bs = await h.batches(host);
+      const bs = await env.h.batches(host);
       const ranges = idsOfPath(bs, f).map((id) => JSON.stringify(coverage(bs).ranges.get(id))).sort();
       return JSON.stringify(ranges) === JSON.stringify([JSON.stringify([[0, newSize]]), JSON.stringify([[0, oldSize]])].sort());
     });
@@ -91,11 +76,11 @@ describe('collector tailing', () => {
     const { root, host } = await live();
     const f = projectFile(root, '-work-proj', 'ct.jsonl');
     for (let i = 0; i < 5; i++) append(f, userLine(`before ${i}`));
-    const firstId = await waitCovered(h, host, f, statSync(f).size);
+    const firstId = await waitCovered(env.h, host, f, statSync(f).size);
     copyFileSync(f, join(root, 'ct.jsonl.bak'));
     truncateSync(f, 0);
     append(f, userLine('after truncate'));
-    const secondId = await waitCovered(h, host, f, statSync(f).size);
+    const secondId = await waitCovered(env.h, host, f, statSync(f).size);
     expect(secondId).not.toBe(firstId);
   });
 
@@ -103,9 +88,9 @@ describe('collector tailing', () => {
     const { root, host } = await live();
     const f = projectFile(root, '-work-proj', 'ct2.jsonl');
     append(f, userLine('short'));
-    const firstId = await waitCovered(h, host, f, statSync(f).size);
+    const firstId = await waitCovered(env.h, host, f, statSync(f).size);
     writeFileSync(f, userLine('a longer first line replaces the old content entirely') + userLine('and more'));
-    const secondId = await waitCovered(h, host, f, statSync(f).size);
+    const secondId = await waitCovered(env.h, host, f, statSync(f).size);
     expect(secondId).not.toBe(firstId);
   });
 
@@ -113,12 +98,12 @@ describe('collector tailing', () => {
     const { root, host } = await live();
     const f = projectFile(root, '-work-proj', 'del.jsonl');
     append(f, userLine('one'));
-    await waitCovered(h, host, f, statSync(f).size);
+    await waitCovered(env.h, host, f, statSync(f).size);
     append(f, userLine('two'));
     append(f, userLine('three'));
     const size = statSync(f).size;
     unlinkSync(f);
-    await waitCovered(h, host, f, size);
+    await waitCovered(env.h, host, f, size);
   });
 
   it('a 2 MiB line is published (truncated strings, never dropped) and so is a binary garbage line', async () => {
@@ -127,8 +112,8 @@ describe('collector tailing', () => {
     append(f, userLine('x'.repeat(2 * 1024 * 1024)));
     append(f, Buffer.from([0xff, 0xfe, 0x00, 0x80, 0x7b, 0xc3, 0x28, 0x0a]));
     append(f, userLine('after garbage'));
-    await waitCovered(h, host, f, statSync(f).size, 20_000);
-    const events = fileBatches(await h.batches(host)).flatMap((b) => b.events);
+    await waitCovered(env.h, host, f, statSync(f).size, 20_000);
+    const events = fileBatches(await env.h.batches(host)).flatMap((b) => b.events);
     expect(events.map((e) => e.type)).toEqual(['prompt', 'malformed', 'prompt']);
     const big = events[0]!.payload as { text: string; chars: number };
     expect(big.chars).toBeGreaterThanOrEqual(2 * 1024 * 1024);
@@ -139,12 +124,12 @@ describe('collector tailing', () => {
     const { root, host } = await live();
     const main = projectFile(root, '-new-proj', 'sess-1.jsonl');
     append(main, userLine('in a new project', 'sess-1'));
-    await waitCovered(h, host, main, statSync(main).size);
+    await waitCovered(env.h, host, main, statSync(main).size);
     const sub = join(root, 'projects', '-new-proj', 'sess-1', 'subagents', 'agent-a1b2c3d.jsonl');
     append(sub, userLine('subagent line', 'sess-1'));
-    await waitCovered(h, host, sub, statSync(sub).size);
+    await waitCovered(env.h, host, sub, statSync(sub).size);
     const flat = projectFile(root, '-new-proj', 'agent-e1c84ba5.jsonl');
     append(flat, userLine('flat subagent', 'sess-1'));
-    await waitCovered(h, host, flat, statSync(flat).size);
+    await waitCovered(env.h, host, flat, statSync(flat).size);
   });
 });

@@ -47,6 +47,16 @@ export function compactTranscript(path: string, keep: (line: string) => boolean,
   reappendMetadata(path, metadata);
 }
 
+/** A compactTranscript `keep` that drops the lines whose uuid is in `uuids` (metadata lines have none: kept). */
+export function dropUuids(uuids: ReadonlySet<string>): (line: string) => boolean {
+  return (line) => !uuids.has(uuidOfLine(line) ?? '');
+}
+
+/** The `uuid` of a transcript line; undefined for metadata lines. */
+export function uuidOfLine(line: string): string | undefined {
+  return (JSON.parse(line) as { uuid?: string }).uuid;
+}
+
 /** (c) Moves the transcript into `toProjectDir` (rename, or copy + delete), then appends `relocatedLine`. */
 export function relocateTranscript(path: string, toProjectDir: string, how: 'rename' | 'copy', relocatedLine: string): string {
   mkdirSync(toProjectDir, { recursive: true });

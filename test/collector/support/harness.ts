@@ -6,6 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import type { CollectorService } from '@cctap/collector';
 import { decodeTrustedBatch, topology, type Batch } from '@cctap/events';
 import { connectNats, createJetStreamBus, provision, type JetStreamBus } from '@cctap/kit';
 import { startNats, type TestNats } from '../../support/nats.js';
@@ -48,6 +50,44 @@ export async function startHarness(opts: { publishTimeoutMs?: number } = {}): Pr
       await bus.close().catch(() => undefined);
       await nc.close().catch(() => undefined);
       await nats.dispose();
+    },
+  };
+}
+
+export interface HarnessFile {
+  /** Started before the file's first test. */
+  readonly h: Harness;
+  /** Collectors to stop after each test. */
+  readonly running: CollectorService[];
+  /** A temporary directory, removed after the file's last test. */
+  dir(name: string): string;
+}
+
+/** One harness per test file: collectors in `running` stopped after each test, everything removed at the end. */
+export function harnessPerFile(opts: { publishTimeoutMs?: number } = {}): HarnessFile {
+  let h: Harness | undefined;
+  const running: CollectorService[] = [];
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    h = await startHarness(opts);
+  });
+  afterEach(async () => {
+    for (const c of running.splice(0)) await c.stop();
+  });
+  afterAll(async () => {
+    await h?.dispose();
+    for (const d of dirs) removeDir(d);
+  });
+  return {
+    get h() {
+      if (!h) throw new Error('the harness is started in beforeAll');
+      return h;
+    },
+    running,
+    dir(name) {
+      const d = tempDir(name);
+      dirs.push(d);
+      return d;
     },
   };
 }
