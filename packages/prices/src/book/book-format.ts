@@ -23,6 +23,18 @@ export const rateFields = z.strictObject({
 });
 export type RatesPerMTok = z.infer<typeof rateFields>;
 
+/** Rates whose missing cache rates follow Anthropic's standard multipliers of input (5-minute write 1.25x,
+ *  1-hour write 2x, read 0.1x). */
+export function withStandardCacheRates(r: Pick<RatesPerMTok, 'input' | 'output'> & Partial<RatesPerMTok>): RatesPerMTok {
+  return {
+    input: r.input,
+    output: r.output,
+    cacheWrite5m: r.cacheWrite5m ?? r.input * 1.25,
+    cacheWrite1h: r.cacheWrite1h ?? r.input * 2,
+    cacheRead: r.cacheRead ?? r.input * 0.1,
+  };
+}
+
 export const tierFormat = z.strictObject({
   /** Prompt tokens (input + cache writes + cache reads) above which the whole request uses `rates`. */
   threshold: z.number().int().positive(),

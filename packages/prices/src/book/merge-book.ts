@@ -8,9 +8,9 @@
  * The merged version names both sources: `<book>+user:<first 8 hex of sha256 of the parsed file>`.
  */
 import { createHash } from 'node:crypto';
-import type { ChangeFormat, EntryPatch, ModelEntry, UserFile } from './book-format.js';
+import { withStandardCacheRates, type ChangeFormat, type EntryPatch, type ModelEntry, type UserFile } from './book-format.js';
 import { makeBook, type PriceBook } from './price-book.js';
-import { canonicalOrder, normaliseModelId } from '../resolve/model-id.js';
+import { modelIdCandidates } from '../resolve/model-id.js';
 
 export class PriceFileError extends Error {
   override readonly name = 'PriceFileError';
@@ -40,23 +40,14 @@ function added(key: string, p: EntryPatch, where: string): ModelEntry {
   return {
     status: 'user',
     ...rest,
-    rates: {
-      input: r.input,
-      output: r.output,
-      cacheWrite5m: r.cacheWrite5m ?? r.input * 1.25,
-      cacheWrite1h: r.cacheWrite1h ?? r.input * 2,
-      cacheRead: r.cacheRead ?? r.input * 0.1,
-    },
+    rates: withStandardCacheRates({ ...r, input: r.input, output: r.output }),
   };
 }
 
 /** The key a user entry names: the book's key for any spelling of a model it has, else the spelling given. */
 function keyFor(book: PriceBook, name: string): string {
-  const n = normaliseModelId(name);
-  const c = canonicalOrder(n);
-  if (book.models.has(n)) return n;
-  if (book.models.has(c)) return c;
-  return c;
+  const candidates = modelIdCandidates(name);
+  return candidates.find((c) => book.models.has(c)) ?? candidates.at(-1)!;
 }
 
 export function contentHash(file: UserFile): string {

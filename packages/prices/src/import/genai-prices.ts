@@ -6,7 +6,7 @@
  * whose `start_date` constraints become effective-dated changes. A tiered price `{ base, tiers: [{ start }] }`
  * becomes a whole-request tier at the first tier's start. `web_searches_kcount` is USD per 1,000 searches.
  */
-import type { ChangeFormat, RatesPerMTok, TierFormat } from '../book/book-format.js';
+import { withStandardCacheRates, type ChangeFormat, type RatesPerMTok, type TierFormat } from '../book/book-format.js';
 import type { PriceBook } from '../book/price-book.js';
 import { canonicalOrder, normaliseModelId } from '../resolve/model-id.js';
 import { applyImported, type ImportedEntry, type ImportOptions, type ImportResult } from './apply-imported.js';
@@ -29,13 +29,13 @@ function ratesOf(mp: Rec, pick: (p: Price) => number | undefined): RatesPerMTok 
   const input = pick(mp.input_mtok as Price);
   const output = pick(mp.output_mtok as Price);
   if (input === undefined || output === undefined) return undefined;
-  return {
+  return withStandardCacheRates({
     input,
     output,
-    cacheWrite5m: pick(mp.cache_write_mtok as Price) ?? input * 1.25,
-    cacheWrite1h: pick(mp.cache_write_1h_mtok as Price) ?? input * 2,
-    cacheRead: pick(mp.cache_read_mtok as Price) ?? input * 0.1,
-  };
+    cacheWrite5m: pick(mp.cache_write_mtok as Price),
+    cacheWrite1h: pick(mp.cache_write_1h_mtok as Price),
+    cacheRead: pick(mp.cache_read_mtok as Price),
+  });
 }
 
 function priceOf(mp: Rec): ImportedEntry | undefined {
