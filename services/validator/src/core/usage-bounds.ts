@@ -9,7 +9,7 @@
  */
 import type { CctapEvent } from '@cctap/events';
 
-export interface UsageBounds {
+interface UsageBounds {
   /** input + cache writes + cache reads of one response. */
   maxPromptTokens: number;
   /** Output tokens of one response. */
@@ -18,27 +18,27 @@ export interface UsageBounds {
   maxToolRequests: number;
 }
 
-export const DEFAULT_USAGE_BOUNDS: UsageBounds = { maxPromptTokens: 2_000_000, maxOutputTokens: 256_000, maxToolRequests: 1_000 };
+const BOUNDS: UsageBounds = { maxPromptTokens: 2_000_000, maxOutputTokens: 256_000, maxToolRequests: 1_000 };
 
 type Usage = Extract<CctapEvent, { type: 'assistant' }>['payload']['usage'];
 
-function excess(u: Usage, b: UsageBounds): string | null {
+function excess(u: Usage): string | null {
   const writes = Math.max(u.cacheCreation, u.cacheCreation5m + u.cacheCreation1h);
   const prompt = u.input + writes + u.cacheRead;
-  if (prompt > b.maxPromptTokens) return `${prompt} prompt tokens (input + cache writes + cache reads), limit ${b.maxPromptTokens}`;
-  if (u.output > b.maxOutputTokens) return `${u.output} output tokens, limit ${b.maxOutputTokens}`;
-  if (u.webSearchRequests > b.maxToolRequests) return `${u.webSearchRequests} web search requests, limit ${b.maxToolRequests}`;
-  if (u.webFetchRequests > b.maxToolRequests) return `${u.webFetchRequests} web fetch requests, limit ${b.maxToolRequests}`;
+  if (prompt > BOUNDS.maxPromptTokens) return `${prompt} prompt tokens (input + cache writes + cache reads), limit ${BOUNDS.maxPromptTokens}`;
+  if (u.output > BOUNDS.maxOutputTokens) return `${u.output} output tokens, limit ${BOUNDS.maxOutputTokens}`;
+  if (u.webSearchRequests > BOUNDS.maxToolRequests) return `${u.webSearchRequests} web search requests, limit ${BOUNDS.maxToolRequests}`;
+  if (u.webFetchRequests > BOUNDS.maxToolRequests) return `${u.webFetchRequests} web fetch requests, limit ${BOUNDS.maxToolRequests}`;
   return null;
 }
 
 /** Why the event's usage is impossible for one response (the executor's or an advisor iteration's), or null. */
-export function implausibleUsage(e: CctapEvent, b: UsageBounds = DEFAULT_USAGE_BOUNDS): string | null {
+export function implausibleUsage(e: CctapEvent): string | null {
   if (e.type !== 'assistant') return null;
-  const own = excess(e.payload.usage, b);
+  const own = excess(e.payload.usage);
   if (own) return `response reports ${own}`;
   for (const [i, a] of (e.payload.advisor ?? []).entries()) {
-    const it = excess(a.usage, b);
+    const it = excess(a.usage);
     if (it) return `advisor iteration ${i} reports ${it}`;
   }
   return null;

@@ -15,7 +15,7 @@ import { sanitizeToken } from '@cctap/events';
  *  subject tokens (sanitizeToken) because the subject is what the credential proves. */
 export type UsersPerHost = ReadonlyMap<string, ReadonlySet<string>>;
 
-export const ANY_USER = '*';
+const ANY_USER = '*';
 
 export class UsersPerHostError extends Error {
   override name = 'UsersPerHostError';

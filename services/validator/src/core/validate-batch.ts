@@ -14,7 +14,7 @@
  */
 import { INVALID_RAW_CHARS, MAX_EVENT_BYTES, SCHEMA_VERSION, type Batch, type BatchSource, type CctapEvent, type InvalidReason, type InvalidRecord, type Topology } from '@cctap/events';
 import type { ContractValidator } from '@cctap/events/ajv';
-import { DEFAULT_USAGE_BOUNDS, implausibleUsage, type UsageBounds } from './usage-bounds.js';
+import { implausibleUsage } from './usage-bounds.js';
 import { userNotAllowed, type UsersPerHost } from './users-per-host.js';
 
 export interface ValidateContext {
@@ -26,7 +26,6 @@ export interface ValidateContext {
   maxEventBytes?: number;
   /** Users each host may report; absent: any user (a single laptop, or a deployment that trusts its hosts). */
   usersPerHost?: UsersPerHost;
-  usageBounds?: UsageBounds;
 }
 
 export interface ValidatedBatch {
@@ -125,7 +124,7 @@ export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateC
       invalid.push(record('user_not_allowed', notAllowed, json, meta));
       continue;
     }
-    const impossible = implausibleUsage(ev as CctapEvent, ctx.usageBounds ?? DEFAULT_USAGE_BOUNDS);
+    const impossible = implausibleUsage(ev as CctapEvent);
     if (impossible) {
       invalid.push(record('implausible_usage', impossible, json, meta));
       continue;
