@@ -29,6 +29,8 @@ export const ASSIGNMENT_KEYS =
   'password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key(?:[_-]?base)?|private[_-]?key|auth[_-]?key|account[_-]?key|client[_-]?secret|credentials?';
 /** Key words that are also parts of ordinary words (`bypass`): the rule wants no letter before them. */
 export const SHORT_ASSIGNMENT_KEYS = 'pass|pwd';
+/** A key word that names a credential, as the assignment rule and the shaper's key check read it. */
+export const CREDENTIAL_KEY = `${ASSIGNMENT_KEYS}|(?<![A-Za-z])(?:${SHORT_ASSIGNMENT_KEYS})`;
 
 /** `token` -> `[tT][oO][kK][eE][nN]`: ASCII case-insensitive, like the rules' `i` flag (without `u`, `i` folds only ASCII letters onto ASCII letters). */
 const anyCase = (pattern: string): string => pattern.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);

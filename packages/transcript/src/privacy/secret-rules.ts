@@ -5,7 +5,7 @@
  *
  * Over-masking is preferred to leaking: an assignment such as `token: string` in source code is masked too.
  */
-import { ASSIGNMENT_KEYS, ASSIGNMENT_TRIGGER, SHORT_ASSIGNMENT_KEYS } from './secret-gate.js';
+import { ASSIGNMENT_TRIGGER, CREDENTIAL_KEY } from './secret-gate.js';
 import { maskRandomTokens } from './random-token.js';
 import { has, redactionMark as mark, type SecretRule as Rule } from './secret-rule.js';
 import { SERVICE_TOKENS } from './service-tokens.js';
@@ -65,7 +65,7 @@ const RULES: Rule[] = [
     pre: (s) => ASSIGNMENT_TRIGGER.test(s),
     // key (any prefix: GITHUB_TOKEN, db_password), optional closing quote, `:` or `=`, then a quoted value
     // (spaces and `;` included) or a bare one.
-    re: new RegExp(`(${ASSIGNMENT_KEYS}|(?<![A-Za-z])(?:${SHORT_ASSIGNMENT_KEYS}))(?![A-Za-z0-9])(\\\\*["']?[ \\t]*[:=][ \\t]*)(?:${QUOTED}|\\\\*["']?([^\\s"'\\\\,;&<>]{3,}))`, 'gi'),
+    re: new RegExp(`(${CREDENTIAL_KEY})(?![A-Za-z0-9])(\\\\*["']?[ \\t]*[:=][ \\t]*)(?:${QUOTED}|\\\\*["']?([^\\s"'\\\\,;&<>]{3,}))`, 'gi'),
     replace: (m, key = '', _sep, dq?: string, sq?: string, bare?: string) => {
       const value = dq ?? sq ?? bare ?? '';
       // `api_key: api_key` passes a variable on.

@@ -8,7 +8,7 @@
 import { MAX_TEXT_CHARS, TRUNCATION_MARKER, type PrivacyMode } from '@cctap/events';
 import { maskSecrets } from './redact.js';
 import { NOT_A_SECRET } from './secret-rules.js';
-import { ASSIGNMENT_KEYS, SHORT_ASSIGNMENT_KEYS } from './secret-gate.js';
+import { CREDENTIAL_KEY } from './secret-gate.js';
 import { redactionMark } from './secret-rule.js';
 
 const REDACT_WINDOW = 512;
@@ -18,7 +18,7 @@ const MARKER_ROOM = 64;
 const MAX_DEPTH = 24;
 
 /** A key that names a credential (`password`, `DB_PASS`, `apiKey`, `client_secret`): its string value is one. */
-const SECRET_KEY_NAME = new RegExp(`(?:${ASSIGNMENT_KEYS}|(?<![A-Za-z])(?:${SHORT_ASSIGNMENT_KEYS}))$`, 'i');
+const SECRET_KEY_NAME = new RegExp(`(?:${CREDENTIAL_KEY})$`, 'i');
 const KEY_NAMED = redactionMark('key_name');
 /** A name that can be kept in `metadata` mode: identifier-like and short (no path, no prose). */
 const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,47}$/;
