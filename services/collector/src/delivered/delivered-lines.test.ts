@@ -1,20 +1,13 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveredLines, decodeRecords, encodeRecords, PIN_BYTES, RECORD_BYTES, RETAIN_DAYS, streamOf } from './delivered-lines.js';
 import { LineKeySet, lineKeyHash } from './line-key-set.js';
+import { tempDirs } from '../testing/temp-dirs.js';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'cctap-delivered-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { make: tmp, removeAll } = tempDirs('cctap-delivered-');
+afterEach(removeAll);
 
 describe('delivered-line records', () => {
   it('a record is the first 8 bytes of sha256(line key), big-endian', () => {

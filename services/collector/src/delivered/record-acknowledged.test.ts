@@ -1,22 +1,19 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lineKeyOf } from '@cctap/transcript';
 import { DeliveredLines, streamOf } from './delivered-lines.js';
+import { tempDirs } from '../testing/temp-dirs.js';
 import { lineKeyHash } from './line-key-set.js';
 import { recordAcknowledged } from './record-acknowledged.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { make: tmp, removeAll } = tempDirs('cctap-record-');
+afterEach(removeAll);
 
 describe('recording what a checkpoint says was acknowledged', () => {
   it('keys every complete line before the offset as the normalizer does, and nothing after it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cctap-record-'));
-    dirs.push(dir);
+    const dir = tmp();
     const lines = ['{"type":"user","uuid":"u-1","message":{"content":"hi"}}', '{"type":"mode","mode":"x"}', 'not json', '{"type":"user","uuid":"u-2"}'];
     const file = join(dir, 's1.jsonl');
     writeFileSync(file, lines.map((l) => `${l}\n`).join(''));

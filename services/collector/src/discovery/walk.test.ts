@@ -1,21 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDirs } from '../testing/temp-dirs.js';
 import { BACKUP_DIR, isTranscriptName, walkTree, type DirCache } from './walk.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { make: tmp, removeAll } = tempDirs('cctap-walk-');
+afterEach(removeAll);
 
 const old = new Date(Date.now() - 60_000);
 
 /** projects/-a/{1,2}.jsonl, projects/-b/s/3.jsonl, every directory with an mtime a minute old. */
 function tree(): string {
-  const root = mkdtempSync(join(tmpdir(), 'cctap-walk-'));
-  dirs.push(root);
+  const root = tmp();
   mkdirSync(join(root, '-a'));
   mkdirSync(join(root, '-b', 's'), { recursive: true });
   for (const f of ['-a/1.jsonl', '-a/2.jsonl', '-b/s/3.jsonl', '-b/notes.txt']) writeFileSync(join(root, f), '{}\n');

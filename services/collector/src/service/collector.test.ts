@@ -1,20 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createInProcessBus } from '@cctap/kit';
 import { topology } from '@cctap/events';
 import { createCollector } from './collector.js';
+import { tempDirs } from '../testing/temp-dirs.js';
 
-const dirs: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'cctap-collector-'));
-  dirs.push(d);
-  return d;
-};
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { make: tmp, removeAll } = tempDirs('cctap-collector-');
+afterEach(removeAll);
 
 async function backfillOf(roots: string[]) {
   // No durable consumers: publish resolves at once, so only the collector's own idleness is measured.

@@ -4,13 +4,13 @@
  * nothing acknowledged is re-sent, nothing changed is missed, a rewrite is a new identity from byte 0.
  * The bus is the kit's in-process bus (msg-id dedup included); every publish is recorded on its way through.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeTrustedBatch, topology } from '@cctap/events';
 import { createInProcessBus, type Bus } from '@cctap/kit';
 import { CHECKPOINT_FILE } from '../checkpoint/checkpoint-store.js';
+import { tempDirs } from '../testing/temp-dirs.js';
 import { createCollector, type CollectorService } from './collector.js';
 import type { CollectorOptions } from './options.js';
 
@@ -22,16 +22,11 @@ interface Sent {
   duplicate: boolean;
 }
 
-const dirs: string[] = [];
 const running: CollectorService[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'cctap-resting-'));
-  dirs.push(d);
-  return d;
-};
+const { make: tmp, removeAll } = tempDirs('cctap-resting-');
 afterEach(async () => {
   for (const c of running.splice(0)) await c.stop('test');
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  removeAll();
 });
 
 let seq = 0;
