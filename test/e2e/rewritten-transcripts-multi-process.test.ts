@@ -14,7 +14,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeTrustedBatch, topology } from '@cctap/events';
 import { connectNats } from '@cctap/kit';
-import { compactTranscript, reappendMetadata, relocateTranscript, removeLineInPlace } from '../support/claude-rewrites.js';
+import { compactTranscript, dropUuids, reappendMetadata, relocateTranscript, removeLineInPlace } from '../support/claude-rewrites.js';
 import { startNats, type TestNats } from '../support/nats.js';
 import { RewriteSession } from '../support/rewrite-session.js';
 import { waitFor } from '../support/wait-for.js';
@@ -93,7 +93,7 @@ describe('collect -> NATS -> validator -> sink, transcripts rewritten between SI
     removeLineInPlace(s.path, s.turns[2]![4]!);
     s.appendCompactBoundary();
     const dropped = new Set(s.turns.slice(0, 2).flat());
-    compactTranscript(s.path, (l) => !dropped.has((JSON.parse(l) as { uuid?: string }).uuid ?? ''), s.metadataLines('step 4: look at src/4'));
+    compactTranscript(s.path, dropUuids(dropped), s.metadataLines('step 4: look at src/4'));
     s.appendTurn();
     await collector.start();
     await allInStream('the turn after the compaction');

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compactTranscript, reappendMetadata, relocateTranscript, removeLineInPlace } from '../support/claude-rewrites.js';
+import { compactTranscript, dropUuids, reappendMetadata, relocateTranscript, removeLineInPlace } from '../support/claude-rewrites.js';
 import { RewriteSession } from '../support/rewrite-session.js';
 import { waitFor } from '../support/wait-for.js';
 import { sqlJson, startUp, type Up } from './support/run-cctap.js';
@@ -102,7 +102,7 @@ describe('transcripts rewritten by Claude Code, through cctap up', () => {
     // (b) compaction while `up` is down: rows before the boundary go, the metadata is appended again.
     s.appendCompactBoundary();
     const dropped = new Set(s.turns.slice(0, 3).flat());
-    compactTranscript(s.path, (l) => !dropped.has((JSON.parse(l) as { uuid?: string }).uuid ?? ''), s.metadataLines('step 4: look at src/4'));
+    compactTranscript(s.path, dropUuids(dropped), s.metadataLines('step 4: look at src/4'));
     u = await up();
     await new Promise((r) => setTimeout(r, 1500)); // the alert of turn 2 resolves (resolveAfter 1s) meanwhile
     s.appendTurn();
