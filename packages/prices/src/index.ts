@@ -12,6 +12,7 @@ export type { Rates, PriceRow } from './price-row.js';
 export type { PriceBook } from './book/price-book.js';
 export { priceRows, listKeys } from './book/price-book.js';
 export type { ModelEntry, RatesPerMTok, UserFile } from './book/book-format.js';
+export { isZonedInstant } from './book/book-format.js';
 export { shippedBook } from './book/shipped-book.js';
 export { loadBook, mergePriceText } from './book/load-book.js';
 export { PriceFileError } from './book/merge-book.js';

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { importGenaiPrices, importLiteLlm, listKeys, loadBook, priceRows, type PriceBook } from '@cctap/prices';
+import { importGenaiPrices, importLiteLlm, isZonedInstant, listKeys, loadBook, priceRows, type PriceBook } from '@cctap/prices';
 import { bookOrComplain } from '../price-book-of.js';
 import { DEFAULT_PRICE_FILE, explicitPriceFile, priceFileOf } from '../price-file.js';
 import { readSource, PriceSourceError, SOURCES, type SourceName } from '../prices/fetch-source.js';
@@ -113,7 +113,7 @@ async function update(
     return 2;
   }
   const effectiveFrom = values['effective-from'];
-  if (effectiveFrom !== undefined && !(/(?:Z|[+-]\d\d:\d\d)$/.test(effectiveFrom) && Number.isFinite(Date.parse(effectiveFrom)))) {
+  if (effectiveFrom !== undefined && !isZonedInstant(effectiveFrom)) {
     console.error(`cctap prices update: --effective-from must be an ISO instant with a zone, e.g. 2026-12-01T00:00:00Z, got '${effectiveFrom}'`);
     return 2;
   }

@@ -10,7 +10,8 @@ import { z } from 'zod';
 const usdPerMTok = z.number().finite().nonnegative();
 const multiplier = z.number().finite().positive();
 /** An ISO instant with an explicit zone, so an effective date means one moment everywhere. */
-const instant = z.string().refine((s) => /(?:Z|[+-]\d\d:\d\d)$/.test(s) && Number.isFinite(Date.parse(s)), {
+export const isZonedInstant = (s: string): boolean => /(?:Z|[+-]\d\d:\d\d)$/.test(s) && Number.isFinite(Date.parse(s));
+const instant = z.string().refine(isZonedInstant, {
   message: 'expected an ISO instant with a zone, e.g. 2026-10-07T00:00:00Z',
 });
 
