@@ -59,15 +59,8 @@ describe('a full disk under cctap up', () => {
     const report = await cli(['report', 'daily', '--json', '--tz', 'UTC', '--data', data]);
     expect(report.code, report.stderr).toBe(0);
     const got = (JSON.parse(report.stdout) as Daily).totals;
-    const want = corpus.expected.byDayModel.reduce(
-      (t, r) => ({
-        inputTokens: t.inputTokens + r.inputTokens,
-        outputTokens: t.outputTokens + r.outputTokens,
-        cacheCreationTokens: t.cacheCreationTokens + r.cacheCreationTokens,
-        cacheReadTokens: t.cacheReadTokens + r.cacheReadTokens,
-      }),
-      { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0 },
-    );
+    const { inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens } = corpus.expected.totals;
+    const want = { inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens };
     expect({
       inputTokens: got.inputTokens,
       outputTokens: got.outputTokens,
