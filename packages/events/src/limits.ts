@@ -23,3 +23,9 @@ export const MAX_ID_CHARS = 512;
 
 /** File paths and working directories. */
 export const MAX_PATH_CHARS = 4096;
+
+/** Line uuids one event may list: a refusal's retracted lines, the lines a response supersedes. */
+export const MAX_UUID_LIST = 256;
+
+/** Advisor sub-inferences one assistant event may carry. */
+export const MAX_ADVISOR_ITERATIONS = 64;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DENIAL_KINDS, MALFORMED_REASONS, TOOL_ERROR_CLASSES } from './event-types.js';
+import { MAX_ADVISOR_ITERATIONS, MAX_UUID_LIST } from './limits.js';
 import { count, id, isoTs, nonNegative, path, text } from './primitives.js';
 
 export const promptPayload = z.strictObject({
@@ -62,7 +63,7 @@ export const assistantPayload = z.strictObject({
   /** `usage.inference_geo` (`us` = US-only inference, priced 1.1x for Claude 4.6 and later). */
   inferenceGeo: id.nullable().optional(),
   /** Advisor iterations of this response; not part of `usage` (which is the executor's). */
-  advisor: z.array(advisorUsage).max(64).optional(),
+  advisor: z.array(advisorUsage).max(MAX_ADVISOR_ITERATIONS).optional(),
   /** Reasoning effort the response ran at (`effort` on the line, 2.1.212+: low, medium, high, …). */
   effort: id.nullable().optional(),
   /** `message.diagnostics.cache_miss_reason`: why the prompt cache missed and how many input tokens it cost. */
@@ -70,7 +71,7 @@ export const assistantPayload = z.strictObject({
   /** A server-side model fallback answered instead: the model that refused (the `fallback` content block). */
   fallbackFrom: id.optional(),
   /** Line uuids of the refused response this one replaces (they were removed from the file). */
-  supersedesUuids: z.array(id).max(256).optional(),
+  supersedesUuids: z.array(id).max(MAX_UUID_LIST).optional(),
   /** Deprecated host-side cost (see `cost`); absent from current collectors. */
   cost: cost.optional(),
   text,
@@ -133,7 +134,7 @@ export const refusalPayload = z.strictObject({
   /** `apiRefusalCategory`. */
   category: id.nullable(),
   /** Line uuids of the retracted response. */
-  retractedUuids: z.array(id).max(256),
+  retractedUuids: z.array(id).max(MAX_UUID_LIST),
   requestId: id.nullable(),
   /** The refusal explanation or notice (redacted; null in `metadata` mode). */
   text,

@@ -13,6 +13,7 @@
  * advisor iterations, the line's time), and the central services price them from one book (DESIGN 7).
  */
 import { hash } from 'node:crypto';
+import { MAX_ADVISOR_ITERATIONS } from '@cctap/events';
 import { SYNTHETIC_MODEL, type TokenUsage } from '../usage/token-usage.js';
 import { count, countOrNull, idStr, intOrNull, obj, pathStr, str, uuidList, type Json } from './json-read.js';
 import type { LineBuilder } from './line-builder.js';
@@ -52,8 +53,9 @@ function readAdvisorUsage(u: Json | null): { model: string; usage: TokenUsage }[
   if (!Array.isArray(iterations) || iterations.length === 0) return undefined;
   const out: { model: string; usage: TokenUsage }[] = [];
   for (const it of iterations) {
+    if (out.length >= MAX_ADVISOR_ITERATIONS) break;
     const entry = obj(it);
-    if (!entry || entry.type !== 'advisor_message' || out.length >= 64) continue;
+    if (!entry || entry.type !== 'advisor_message') continue;
     out.push({ model: idStr(entry.model) ?? '', usage: readUsage(entry) });
   }
   return out.length > 0 ? out : undefined;

@@ -1,5 +1,5 @@
 /** Tolerant readers for parsed JSON of unknown shape: they return null instead of throwing or guessing. */
-import { MAX_ID_CHARS, MAX_PATH_CHARS } from '@cctap/events';
+import { MAX_ID_CHARS, MAX_PATH_CHARS, MAX_UUID_LIST } from '@cctap/events';
 
 export type Json = Record<string, unknown>;
 
@@ -17,14 +17,12 @@ export function idStr(v: unknown): string | null {
   return v.length > MAX_ID_CHARS ? v.slice(0, MAX_ID_CHARS) : v;
 }
 
-const MAX_UUIDS = 256;
-
 /** Line uuids listed by a retraction (`retractedMessageUuids`, `supersedesUuids`); [] when absent. */
 export function uuidList(v: unknown): string[] {
   if (!Array.isArray(v)) return [];
   const out: string[] = [];
   for (const x of v) {
-    if (out.length >= MAX_UUIDS) break;
+    if (out.length >= MAX_UUID_LIST) break;
     const u = idStr(x);
     if (u !== null) out.push(u);
   }
