@@ -47,15 +47,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CCTAP, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+export async function cli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
+  const run = startCctap(args, env);
+  const code = await run.exit;
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
 /** `cctap sql … --format json` on a store; throws with stderr when the command fails. */
