@@ -59,7 +59,7 @@ export function walkTree(dir: string, visited: Set<string> = new Set(), cache?: 
   const stack = [dir];
   while (stack.length > 0) {
     const current = stack.pop()!;
-    if (basename(current) === BACKUP_DIR) continue; // also when a watch event names it as a new folder
+    if (basename(current) === BACKUP_DIR) continue; // as a subdirectory, or named by a watch event as a new folder
     let real: string;
     let entries: Dirent[];
     let mtimeMs = Number.NaN;
@@ -88,17 +88,14 @@ export function walkTree(dir: string, visited: Set<string> = new Set(), cache?: 
     let links = false;
     for (const e of entries) {
       const p = join(current, e.name);
-      if (e.isDirectory()) {
-        if (e.name !== BACKUP_DIR) subdirs.push(p);
-      } else if (e.isFile()) {
+      if (e.isDirectory()) subdirs.push(p);
+      else if (e.isFile()) {
         if (isTranscriptName(e.name)) out.files.push(p);
       } else if (e.isSymbolicLink()) {
         links = true;
         try {
           const st = statSync(p);
-          if (st.isDirectory()) {
-            if (e.name !== BACKUP_DIR) subdirs.push(p);
-          }
+          if (st.isDirectory()) subdirs.push(p);
           else if (isTranscriptName(e.name)) {
             if (st.isFile()) out.files.push(p);
             else out.skipped.push({ path: p, reason: 'not_a_regular_file' });
