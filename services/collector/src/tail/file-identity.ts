@@ -61,14 +61,6 @@ export function identityOf(dev: number, ino: number, head: FileHead): string {
  */
 export const TAIL_BYTES = 64;
 
-/** True when the `tail.length` bytes before `readPos` are still `tail`. */
-export async function tailMatches(fh: FileHandle, tail: Buffer, readPos: number): Promise<boolean> {
-  if (tail.length === 0) return true;
-  const buf = Buffer.allocUnsafe(tail.length);
-  const { bytesRead } = await fh.read(buf, 0, tail.length, readPos - tail.length);
-  return bytesRead === tail.length && buf.equals(tail);
-}
-
 /** The TAIL_BYTES (fewer near the start) before `pos`: where a resumed identity's tail check starts from. */
 export async function readTail(fh: FileHandle, pos: number): Promise<Buffer> {
   const n = Math.min(TAIL_BYTES, pos);

@@ -37,7 +37,8 @@
  * checkpoint). Content-keyed lines (metadata) are also skipped when already read in this identity or
  * delivered before a restart, so a metadata line appended again is published once.
  *   Detection: size below the read position (truncated); the head changed (rewritten); the TAIL_BYTES
- * before the read position changed (rewritten in place, then grown back past where we were), or, for a file
+ * before the read position changed (rewritten in place, then grown back past where we were: checked by the
+ * same read that takes the bytes after them, so a rewrite between a look and its read is caught), or, for a file
  * identified again from its checkpoint, the checkpoint is no longer at a line start; the path names
  * another inode (compaction); an identified file written without growing (same size, mtime moved) is read
  * again from byte 0, a resting one has its head checked. A device number that changed under the same
@@ -67,7 +68,7 @@ import { streamOf } from '../delivered/delivered-lines.js';
 import { LineKeySet, lineKeyHash } from '../delivered/line-key-set.js';
 import { recordAcknowledged } from '../delivered/record-acknowledged.js';
 import { descriptorBudget } from './descriptor-budget.js';
-import { headMatches, identityOf, lineStartsAt, nextTail, readHead, readTail, tailMatches } from './file-identity.js';
+import { headMatches, identityOf, lineStartsAt, nextTail, readHead, readTail, TAIL_BYTES } from './file-identity.js';
 import { decideStart, needsLineStartCheck } from './start-position.js';
 import { checkpointOf, type Identity, type Tracked } from './tracked-file.js';
 import { spawnDepthOption } from './subagent-meta.js';
@@ -361,7 +362,7 @@ export class FileTailer {
       try {
         const st = await t.fh.stat();
         deleted = st.nlink === 0;
-        await this.readFrom(t, st.size, true);
+        await this.readFrom(t, st.size, true); // its bytes changing under the read (false) ends it there too
       } catch (err) {
         this.m.errors.inc({ kind: 'read' });
         this.log.warn('could not finish a removed transcript', { path: t.id.path, err });
@@ -419,7 +420,7 @@ export class FileTailer {
         // Written without growing: not an append (a rewrite to the same size, or a touch). Read again from
         // byte 0, where every delivered line is skipped, rather than guess which bytes changed.
         this.newIdentityReason(t, 'rewritten');
-      } else if (size > t.readPos && (!(await headMatches(t.fh, t.id.head)) || !(await tailMatches(t.fh, t.id.tail, t.readPos)))) {
+      } else if (size > t.readPos && !(await headMatches(t.fh, t.id.head))) {
         this.newIdentityReason(t, 'rewritten');
       }
     }
@@ -427,7 +428,11 @@ export class FileTailer {
       if (!(await this.identify(t, path, st))) return;
       this.hot.add(t); // open now; the sweep drops it again once it is closed and cold
     }
-    await this.readFrom(t, size, false);
+    if (!(await this.readFrom(t, size, false))) {
+      this.newIdentityReason(t, 'rewritten');
+      this.d.markDirty(path);
+      return;
+    }
     if (t.readPos < t.lastSize || (await t.fh.stat()).size > t.readPos) this.d.markDirty(path);
     else {
       const last = t.id!.cutter.flush();
@@ -529,25 +534,37 @@ export class FileTailer {
     return true;
   }
 
-  /** Reads [readPos, size) in large chunks; complete lines become batches (sent as they close). */
-  private async readFrom(t: Tracked, size: number, finishing: boolean): Promise<void> {
+  /**
+   * Reads [readPos, size) in large chunks; complete lines become batches (sent as they close). Each read
+   * starts at the identity's tail, the bytes just before readPos, and uses nothing when they changed: the
+   * file was rewritten in place between two reads, or between the look that saw it grow and this read,
+   * and the bytes at readPos are no longer the ones that followed what was read. False then.
+   */
+  private async readFrom(t: Tracked, size: number, finishing: boolean): Promise<boolean> {
     const id = t.id!;
     const fh = t.fh!;
-    const chunk = Buffer.allocUnsafe(Math.min(this.o.readChunkBytes, Math.max(1, size - t.readPos)));
+    const chunk = Buffer.allocUnsafe(TAIL_BYTES + Math.min(this.o.readChunkBytes, Math.max(1, size - t.readPos)));
     // A fair share per visit so one huge file does not starve live ones; the rest is re-queued.
     const budget = finishing ? Number.POSITIVE_INFINITY : 16 * this.o.readChunkBytes;
     let done = 0;
+    let intact = true;
     while (t.readPos < size && done < budget && (finishing || !this.d.isStopping())) {
-      const want = Math.min(chunk.length, size - t.readPos);
-      const { bytesRead } = await fh.read(chunk, 0, want, t.readPos);
-      if (bytesRead === 0) break;
-      t.readPos += bytesRead;
-      done += bytesRead;
-      this.m.bytesRead.inc(bytesRead);
-      this.d.progress.read(t.key, bytesRead);
+      const before = id.tail.length;
+      const want = Math.min(chunk.length - before, size - t.readPos);
+      const { bytesRead } = await fh.read(chunk, 0, before + want, t.readPos - before);
+      if (bytesRead < before || !id.tail.equals(chunk.subarray(0, before))) {
+        intact = false;
+        break;
+      }
+      const n = bytesRead - before;
+      if (n === 0) break;
+      t.readPos += n;
+      done += n;
+      this.m.bytesRead.inc(n);
+      this.d.progress.read(t.key, n);
       // The stream copies the incomplete tail it keeps (with Uint8Array#slice: handing it a Buffer would
       // make that a view, because Buffer#slice does not copy), so the chunk buffer can be reused.
-      const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, bytesRead);
+      const bytes = new Uint8Array(chunk.buffer, chunk.byteOffset + before, n);
       id.tail = nextTail(id.tail, bytes);
       const results = id.stream.push(bytes);
       const pinned: Array<[bigint, number]> = [];
@@ -572,6 +589,7 @@ export class FileTailer {
     }
     id.size = Math.max(id.size, size);
     t.lastSize = Math.max(t.lastSize, t.readPos);
+    return intact;
   }
 
   /**
