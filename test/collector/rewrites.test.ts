@@ -88,6 +88,23 @@ describe('collector: transcripts rewritten by Claude Code', () => {
     expectEachLineOnce(await published(x.host), x.s);
   });
 
+  it('metadata appended again, a tombstone removed in place and a turn appended at once, while the collector reads', async () => {
+    // The removal can land between the look that sees the appended metadata and its read (the collector runs
+    // in this process: the short waits let it get there). Repeated: where it lands varies.
+    for (let round = 0; round < 30; round++) {
+      const x = await liveSession();
+      await new Promise((r) => setTimeout(r, (round % 5) * 7));
+      reappendMetadata(x.s.path, x.s.metadataLines('step 3: look at src/3'));
+      await new Promise((r) => setTimeout(r, round % 4));
+      removeLineInPlace(x.s.path, x.s.turns[1]![4]!);
+      x.s.appendTurn();
+      await waitFor(`the turn after the removal (round ${round})`, allStored(x), 10_000);
+      await new Promise((r) => setTimeout(r, 200));
+      expectEachLineOnce(await published(x.host), x.s);
+      for (const c of env.running.splice(0)) await c.stop();
+    }
+  });
+
   it('a line rewritten to the same size in an open (hot) file is read', async () => {
     const x = await liveSession();
     // The last metadata line, replaced by another of the same length: no size change, a new line.
