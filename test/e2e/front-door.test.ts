@@ -26,4 +26,10 @@ describe('the front door', () => {
     // The link npm makes is to a file that exists before the build (bin/cctap.js), so `npm ci` can mark it executable.
     expect(execFileSync('readlink', [join(REPO_ROOT, 'node_modules/.bin/cctap')], { encoding: 'utf8' }).trim()).toBe('../@cctap/cli/bin/cctap.js');
   });
+
+  it('an unknown flag is one line naming it and the command, exit 2, no stack trace', () => {
+    const r = npx(['migrate', '--bogus']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toBe("cctap migrate: Unknown option '--bogus'. Run 'cctap migrate --help' for its options.");
+  });
 });

@@ -35,6 +35,15 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
+    // node:util parseArgs refuses an unknown or malformed flag with a TypeError of its own code: that is a
+    // usage error (one line, exit 2), whichever command parsed it, not a crash.
+    const code = (err as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      const command = process.argv[2] ?? '';
+      console.error(`cctap ${command}: ${(err as Error).message}. Run 'cctap ${command} --help' for its options.`);
+      process.exitCode = 2;
+      return;
+    }
     console.error(`cctap: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exitCode = 1;
   },
