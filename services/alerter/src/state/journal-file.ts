@@ -95,30 +95,39 @@ export class JournalFile<T> {
     });
   }
 
-  /** Appends everything queued in one write and one fdatasync, until the queue is empty. */
+  /**
+   * Appends everything queued in one write and one fdatasync, until the queue is empty. The file is (re)opened
+   * inside the same guard as the write: a failed open fails that batch's writes (each caller sees its error)
+   * and the next write tries again, so the journal can never be left waiting on itself.
+   */
   async #flush(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue;
-      this.#queue = [];
-      try {
-        await this.#fd!.appendFile(batch.map((b) => b.line).join(''));
-        await this.#fd!.datasync();
-        this.#lines += batch.length;
-        for (const b of batch) b.done();
-      } catch (err) {
-        for (const b of batch) b.fail(err);
-        continue;
-      }
-      if (this.#lines > 2 * this.#live.size + 1000) {
-        // Written already: a failed compaction only leaves the journal longer (retried after the next write).
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue;
+        this.#queue = [];
         try {
-          await this.#fd!.close();
-          this.#compact();
-        } catch { /* keep appending to the old file */ }
-        this.#fd = await open(this.path, 'a', 0o600);
+          this.#fd ??= await open(this.path, 'a', 0o600);
+          await this.#fd.appendFile(batch.map((b) => b.line).join(''));
+          await this.#fd.datasync();
+          this.#lines += batch.length;
+          for (const b of batch) b.done();
+        } catch (err) {
+          for (const b of batch) b.fail(err);
+          continue;
+        }
+        if (this.#lines > 2 * this.#live.size + 1000) {
+          // Written already: a failed compaction only leaves the journal longer (retried after the next write).
+          const fd = this.#fd;
+          this.#fd = null;
+          try {
+            await fd.close();
+            this.#compact();
+          } catch { /* keep appending to the old file */ }
+        }
       }
+    } finally {
+      this.#flushing = null;
     }
-    this.#flushing = null;
   }
 
   /** Waits for queued writes and closes the file. */
