@@ -21,6 +21,7 @@ const FRAGMENTS = [
   'dop_v1_', '_v1_', 'AGE-SECRET-KEY-1', 'Q~', '7Q~', 'AccountKey=', 'accountkey', '&sig=', 'sig=', 'Basic ', 'basic\t', 'BASIC',
   ' -u ', ' -u', ' --user ', ' --proxy-user=', ' -p', '\t-p', ' --password ', ' -pass', 'mysql ', 'docker login ', 'helm registry login ',
   'DB_PASS', 'bypass', 'MYSQL_PWD', 'pwd', 'SECRET_KEY_BASE', '-----BEGIN PGP PRIVATE KEY BLOCK-----', 'redis://:', '://:',
+  'docker', 'login', '\u00a0', '\r',
   'base64,', 'iVBORw0KGgo', 'sha512-', '/', '+', '0', '7', 'Zq', 'aB3', 'Xq7Lm2Zw9Rb4Kc8V', 'n3Hz5JdTq1Pa6Se0',
 ];
 const WORD = fc.stringMatching(/^[A-Za-z0-9+/_-]{1,45}$/);
@@ -74,6 +75,11 @@ describe('mayHoldSecret', () => {
     'the key is Xq7Lm2Zw9Rb4Kc8Vn3Hz5JdTq1Pa6Se0 ok',
     '{\\"SecretAccessKey\\": \\"x\\"}',
     "GITHUB_TOKEN \t= 'abc'",
+    // White space the rules take and the gate once did not: a line break or a no-break space before `=`, and a
+    // registry command with `login` on the next line.
+    'x AccountKey\n=abcdefghijklmnopqrstuvwxyz',
+    'x AccountKey\u00a0=abcdefghijklmnopqrstuvwxyz',
+    'docker\nlogin -p pw123 reg',
   ])('flags %s', (s) => {
     expect(mayHoldSecret(s)).toBe(true);
   });

@@ -23,7 +23,7 @@
  */
 
 import { hasCandidateRun, MIN_RANDOM_TOKEN } from './random-token.js';
-import { BASIC_CREDENTIAL, PASSWORD_FLAG_COMMANDS } from './service-tokens.js';
+import { BASIC_CREDENTIAL, PASSWORD_FLAG_COMMAND } from './service-tokens.js';
 
 export const ASSIGNMENT_KEYS =
   'password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key(?:[_-]?base)?|private[_-]?key|auth[_-]?key|account[_-]?key|client[_-]?secret|credentials?';
@@ -36,11 +36,12 @@ export const CREDENTIAL_KEY = `${ASSIGNMENT_KEYS}|(?<![A-Za-z])(?:${SHORT_ASSIGN
 const anyCase = (pattern: string): string => pattern.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
 
 /**
- * A keyword, then only quotes, backslashes and blanks, then `:` or `=`: looser than the assignment and AWS
- * secret rules (they allow one quote and one backslash there and need a value after). AWS key names
- * (`aws_secret_access_key`, `SecretAccessKey`) end in `access_key`/`secret_key`, both keywords.
+ * A keyword, then only quotes, backslashes and white space (any: the Azure rule takes `AccountKey\n=`), then
+ * `:` or `=`: looser than the assignment, AWS secret and Azure rules (they allow one quote and one backslash
+ * there, or `\s*`, and need a value after). AWS key names (`aws_secret_access_key`, `SecretAccessKey`) end in
+ * `access_key`/`secret_key`, both keywords.
  */
-const ASSIGNMENT = String.raw`[:=](?<=(?:${anyCase(`${ASSIGNMENT_KEYS}|${SHORT_ASSIGNMENT_KEYS}|sig`)})[\\"' \t]*[:=])`;
+const ASSIGNMENT = String.raw`[:=](?<=(?:${anyCase(`${ASSIGNMENT_KEYS}|${SHORT_ASSIGNMENT_KEYS}|sig`)})[\\"'\s]*[:=])`;
 
 /**
  * Rule (secret-rules.ts, service-tokens.ts) -> the text its regex cannot match without. One alternative per
@@ -54,7 +55,7 @@ const TRIGGERS = [
     // cli_credentials `\s-u user:`, `\s--user user:`, `\s--proxy-user user:`; cli_password `\s--password`;
     // `\s-p` after a mysql or docker login command (the look back to the command runs only at a ` -p`).
     String.raw`|(?<=\s-)(?:(?=(?:u|-user|-proxy-user)(?:[ \t]+|=)?['"]?[^\s:'"]+:|-?pass)` +
-    String.raw`|(?=p)(?<=\b(?:${PASSWORD_FLAG_COMMANDS})\b[^\n|;&]*?\s-)))`,
+    String.raw`|(?=p)(?<=${PASSWORD_FLAG_COMMAND}[^\n|;&]*?\s-)))`,
   String.raw`I(?<=A[KS]?I)(?=A|za)`, // aws_access_key_id `AKIA` / `ASIA`, google_api_key `AIza`
   // github_token `ghp_`..., `github_pat_`; npm_token, huggingface_token, shopify_token, digitalocean_token, stripe_key
   String.raw`_(?<=gh[pousr]_|_pat_|npm_|hf_|shp[a-z]{2}_|_v1_|[sr]k_(?:live|test|prod)_)`,

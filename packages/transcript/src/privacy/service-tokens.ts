@@ -22,10 +22,13 @@ function isUserPass(b64: string): boolean {
 export const BASIC_CREDENTIAL = String.raw`(?:[I-Za-f][A-Za-z0-9+/]{3}){2,}(?:[I-Za-f][A-Za-z0-9+/]{2}=|[I-Za-f][A-Za-z0-9+/]==)?(?![A-Za-z0-9+/=])`;
 
 // Commands whose `-p` takes the password: `mysql -pPW`, and `docker login -p PW` (registry clients).
-const MYSQL_COMMANDS = 'mysql|mysqldump|mysqladmin|mariadb|mariadb-dump';
-const REGISTRY_COMMANDS = 'docker|podman|nerdctl|helm';
-/** Both: what the gate looks back for from a ` -p`. */
-export const PASSWORD_FLAG_COMMANDS = `${MYSQL_COMMANDS}|${REGISTRY_COMMANDS}`;
+const MYSQL_COMMAND = String.raw`\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump)\b`;
+const REGISTRY_LOGIN = String.raw`\b(?:docker|podman|nerdctl|helm)\s+(?:registry\s+)?login\b`;
+/**
+ * What the gate looks back for from a ` -p`: exactly the two rules' command prefixes, so the gate cannot
+ * miss what they mask (`docker\nlogin -p PW` included).
+ */
+export const PASSWORD_FLAG_COMMAND = `(?:${MYSQL_COMMAND}|${REGISTRY_LOGIN})`;
 
 export const SERVICE_TOKENS: SecretRule[] = [
   // Stripe secret and restricted keys (gitleaks stripe-access-token).
@@ -84,13 +87,13 @@ export const SERVICE_TOKENS: SecretRule[] = [
   {
     kind: 'cli_password',
     pre: has('-p'),
-    re: new RegExp(String.raw`(\b(?:${MYSQL_COMMANDS})\b[^\n|;&]*?\s-p)('[^'\n]*'|"[^"\n]*"|[^\s'"]+)`, 'g'),
+    re: new RegExp(String.raw`(${MYSQL_COMMAND}[^\n|;&]*?\s-p)('[^'\n]*'|"[^"\n]*"|[^\s'"]+)`, 'g'),
     replace: (_m, flag = '') => `${flag}${mark('cli_password')}`,
   },
   {
     kind: 'cli_password',
     pre: has('-p'),
-    re: new RegExp(String.raw`(\b(?:${REGISTRY_COMMANDS})\s+(?:registry\s+)?login\b[^\n|;&]*?\s-p[ \t]+)('[^'\n]*'|"[^"\n]*"|[^\s'"]+)`, 'g'),
+    re: new RegExp(String.raw`(${REGISTRY_LOGIN}[^\n|;&]*?\s-p[ \t]+)('[^'\n]*'|"[^"\n]*"|[^\s'"]+)`, 'g'),
     replace: (_m, flag = '') => `${flag}${mark('cli_password')}`,
   },
 ];
