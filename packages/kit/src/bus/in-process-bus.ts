@@ -277,11 +277,10 @@ export class InProcessBus implements Bus {
       {
         ack: finish,
         nak: (delayMs) => {
-          if (deliveryCount >= maxDeliver && this.deadLetter(c, s, deliveryCount, 'max_deliveries', `max deliveries (${maxDeliver}) reached`)) {
-            finish();
-            return;
-          }
-          retry(delayMs ?? 0);
+          if (deliveryCount < maxDeliver) return retry(delayMs ?? 0);
+          if (this.deadLetter(c, s, deliveryCount, 'max_deliveries', `max deliveries (${maxDeliver}) reached`)) finish();
+          // Not kept: offered again on the same schedule as a terminated message that could not be kept.
+          else retry(this.o.deadLetterRetryMs ?? 5000);
         },
         term: (reason) => {
           if (this.deadLetter(c, s, deliveryCount, 'terminated', `terminated: ${reason}`)) finish();
