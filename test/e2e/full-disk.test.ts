@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus, type CorpusResult } from '../../bench/corpus/index.js';
 import { waitFor } from '../support/wait-for.js';
-import { cli, startUp } from './support/run-cctap.js';
+import { cli, exitWithin, startUp } from './support/run-cctap.js';
 
 let dir: string;
 let disk: string;
@@ -49,14 +49,15 @@ describe('a full disk under cctap up', () => {
     const first = startUp(args);
     await waitFor('the store to run out of space', () => first.stderr().includes('store out of resources'), 120_000, 100);
     first.child.kill('SIGTERM');
-    const code = await first.exit;
+    // The deadline is 5 s; past it the process kills itself, which a stuck engine thread cannot hold up.
+    const code = await exitWithin(first, 30_000, 'the first run after SIGTERM');
     expect(code, first.stderr().slice(-2000)).not.toBe(0);
     expect(first.stderr()).not.toContain('sent to the dead letters');
 
     rmSync(join(disk, 'filler'));
-    const second = await cli(['up', ...args]);
+    const second = await cli(['up', ...args], undefined, 120_000);
     expect(second.code, second.stderr.slice(-2000)).toBe(0);
-    const report = await cli(['report', 'daily', '--json', '--tz', 'UTC', '--data', data]);
+    const report = await cli(['report', 'daily', '--json', '--tz', 'UTC', '--data', data], undefined, 60_000);
     expect(report.code, report.stderr).toBe(0);
     const got = (JSON.parse(report.stdout) as Daily).totals;
     const { inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens } = corpus.expected.totals;

@@ -32,7 +32,10 @@ describe('SIGTERM with a backlog', () => {
     const code = await up.exit;
     const took = Date.now() - t0;
     expect(up.stderr(), 'the embedded engine must not be torn down mid-insert').not.toMatch(/FATAL|napi_throw|Abort/);
-    expect([0, 1], up.stderr().slice(-2000)).toContain(code);
+    // 0 or 1 from a stop within the deadline; past it, the process's own SIGKILL (the runner's hard stop).
+    const ending = code ?? up.signal();
+    expect([0, 1, 'SIGKILL'], up.stderr().slice(-2000)).toContain(ending);
+    if (ending === 'SIGKILL') expect(up.stderr()).toContain('graceful stop exceeded its deadline');
     // The deadline, plus the store's close and the process exit.
     expect(took).toBeLessThan(deadlineMs + 8000);
 

@@ -23,6 +23,8 @@ export interface Running {
   stdout: () => string;
   stderr: () => string;
   exit: Promise<number | null>;
+  /** The signal that ended the process, once it has ended by one (a stop past its deadline is a SIGKILL). */
+  signal: () => NodeJS.Signals | null;
 }
 
 export type Up = Running;
@@ -38,8 +40,33 @@ export function startCctap(args: readonly string[], env?: NodeJS.ProcessEnv): Ru
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   // 'close', not 'exit': it comes once the output streams are drained, so the end of stdout is never cut off.
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exit };
+  let signal: NodeJS.Signals | null = null;
+  const exit = new Promise<number | null>((resolve) =>
+    child.on('close', (code, sig) => {
+      signal = sig;
+      resolve(code);
+    }),
+  );
+  return { child, stdout: () => out, stderr: () => err, exit, signal: () => signal };
+}
+
+/**
+ * The exit code of a running command that must end within `ms`; past that it is killed and the test fails
+ * naming the step and the end of its output, instead of hanging until the test's own timeout.
+ */
+export async function exitWithin(run: Running, ms: number, what: string): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      run.child.kill('SIGKILL');
+      reject(new Error(`${what} did not end within ${ms} ms; its output ends with:\n${run.stderr().slice(-3000)}`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([run.exit, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface CliResult {
@@ -48,9 +75,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function cli(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<CliResult> {
+/** Runs `cctap <args>` to its end; with `withinMs`, a run that does not end in time fails the test (exitWithin). */
+export async function cli(args: readonly string[], env?: NodeJS.ProcessEnv, withinMs?: number): Promise<CliResult> {
   const run = startCctap(args, env);
-  const code = await run.exit;
+  const code = withinMs === undefined ? await run.exit : await exitWithin(run, withinMs, `cctap ${args.slice(0, 2).join(' ')}`);
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 

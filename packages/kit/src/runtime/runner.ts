@@ -5,7 +5,7 @@
  *   running   -> /readyz is 200 while every service reports ready
  *   stopping  -> on SIGTERM/SIGINT (or stop()): /readyz 503 at once, services stop in reverse order (each
  *                stops pulling, drains, flushes, closes), then the probe server closes; a hard deadline
- *                (unref'd timer) exits 1 if that takes too long
+ *                (unref'd timer) ends the process if that takes too long (see hardStop)
  *   stopped   -> `done` resolves with the exit code (0, or 1 when a stop failed)
  * uncaughtException / unhandledRejection: logged, then exit 1 at once; redelivery covers what was in flight.
  */
@@ -30,6 +30,18 @@ export interface Running {
   done: Promise<number>;
   stop(reason: string): Promise<number>;
   probe: ProbeServer;
+}
+
+/**
+ * The end of a stop that missed its deadline. Not process.exit: that joins every worker thread, and a thread
+ * inside a native call that does not return (the embedded engine on a full disk, seen in CI) holds the exit
+ * for ever, which is the hang the deadline is there to prevent. SIGKILL cannot be held up; nothing is lost
+ * by it that a graceful stop would have kept (checkpoints only move over acknowledged work, logs are written
+ * synchronously), and supervisors restart a killed process as they restart a failed one.
+ */
+function hardStop(): never {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable: SIGKILL did not end the process');
 }
 
 export async function runServices(o: RunnerOptions): Promise<Running> {
@@ -57,7 +69,7 @@ export async function runServices(o: RunnerOptions): Promise<Running> {
       log.info('stopping', { reason });
       const deadline = setTimeout(() => {
         log.error('graceful stop exceeded its deadline; exiting', { timeoutMs: o.shutdownTimeoutMs });
-        process.exit(1);
+        hardStop();
       }, o.shutdownTimeoutMs);
       deadline.unref();
       let code = 0;
