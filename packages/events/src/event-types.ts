@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   'unknown',
   'malformed',
   'heartbeat',
+  'quota',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -53,3 +54,10 @@ export const TS_SOURCES = ['line', 'carried', 'file'] as const;
 /** Privacy modes applied on the host before anything is published (DESIGN section 4). */
 export const PRIVACY_MODES = ['metadata', 'redacted', 'full'] as const;
 export type PrivacyMode = (typeof PRIVACY_MODES)[number];
+
+/**
+ * What a `quota` reading measures: the subscription's 5-hour and 7-day usage windows (`rate_limits` of
+ * Claude Code's status-line input, account-wide) and one session's context window (`context_window`).
+ */
+export const QUOTA_WINDOWS = ['five_hour', 'seven_day', 'context'] as const;
+export type QuotaWindow = (typeof QUOTA_WINDOWS)[number];

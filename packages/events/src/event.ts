@@ -13,6 +13,7 @@ import {
   malformedPayload,
   metaPayload,
   promptPayload,
+  quotaPayload,
   rateLimitPayload,
   refusalPayload,
   systemPayload,
@@ -84,6 +85,7 @@ export const metaEvent = variant('meta', metaPayload);
 export const unknownEvent = variant('unknown', unknownPayload);
 export const malformedEvent = variant('malformed', malformedPayload);
 export const heartbeatEvent = variant('heartbeat', heartbeatPayload);
+export const quotaEvent = variant('quota', quotaPayload);
 
 export const eventSchema = z.discriminatedUnion('type', [
   promptEvent,
@@ -101,6 +103,7 @@ export const eventSchema = z.discriminatedUnion('type', [
   unknownEvent,
   malformedEvent,
   heartbeatEvent,
+  quotaEvent,
 ]);
 
 export type CctapEvent = z.infer<typeof eventSchema>;

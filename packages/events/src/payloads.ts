@@ -3,7 +3,7 @@
  * typed and bounded, so the trust boundary can check it and ClickHouse can store it.
  */
 import { z } from 'zod';
-import { DENIAL_KINDS, MALFORMED_REASONS, TOOL_ERROR_CLASSES } from './event-types.js';
+import { DENIAL_KINDS, MALFORMED_REASONS, QUOTA_WINDOWS, TOOL_ERROR_CLASSES } from './event-types.js';
 import { MAX_ADVISOR_ITERATIONS, MAX_UUID_LIST } from './limits.js';
 import { count, id, isoTs, nonNegative, path, text } from './primitives.js';
 
@@ -210,4 +210,22 @@ export const heartbeatPayload = z.strictObject({
   startedAt: isoTs,
   filesWatched: count,
   bytesBehind: count,
+});
+
+/**
+ * One reading of a quota window, taken from Claude Code's status-line input by `cctap statusline` (no
+ * transcript line carries these figures). Recorded only when it differs from the previous reading of the
+ * same window (the status line runs every few hundred milliseconds).
+ */
+export const quotaPayload = z.strictObject({
+  window: z.enum(QUOTA_WINDOWS),
+  /** Percent of the window used, 0-100 (`used_percentage`); can pass 100 when a limit is overrun. */
+  usedPercentage: nonNegative,
+  /** When the window starts over (`resets_at`, epoch seconds on the input); null for the context window. */
+  resetsAt: isoTs.nullable(),
+  /** Context window only: its size in tokens (`context_window_size`) and the tokens in use; null otherwise. */
+  windowTokens: count.nullable(),
+  usedTokens: count.nullable(),
+  /** The session's model (`model.id`), when the input names it. */
+  model: id.nullable(),
 });

@@ -65,6 +65,7 @@ export const SAMPLE_PAYLOADS: { [T in EventType]: () => PayloadOf<T> } = {
   unknown: () => ({ lineType: 'x', keys: ['type'], chars: 10 }),
   malformed: () => ({ reason: 'invalid_json', bytes: 3, preview: null }),
   heartbeat: () => ({ agentVersion: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', filesWatched: 3, bytesBehind: 0 }),
+  quota: () => ({ window: 'five_hour', usedPercentage: 42, resetsAt: '2026-01-01T05:00:00.000Z', windowTokens: null, usedTokens: null, model: null }),
 };
 
 /**

@@ -25,7 +25,7 @@ describe('the shipped rule pack', () => {
   it('validates and every rule is tested below', () => {
     const names = RULE_PACK.map((r) => r.name as string).sort();
     expect(names).toEqual(['api-error', 'automode-blocked', 'bypass-permissions', 'context-high', 'daily-user-cost', 'dangerous-command', 'error-burst', 'host-silent',
-      'long-session', 'loop-detected', 'rate-limit', 'risky-command', 'secret-file-access', 'session-cost', 'session-tokens', 'unpriced-model', 'waiting-input']);
+      'long-session', 'loop-detected', 'quota-high', 'rate-limit', 'risky-command', 'secret-file-access', 'session-cost', 'session-tokens', 'unpriced-model', 'waiting-input']);
   });
 
   it('dangerous-command: destructive commands, in payload.command or only in the tool input', () => {
@@ -77,6 +77,15 @@ describe('the shipped rule pack', () => {
     const { fired } = setup();
     expect(rulesOf(fired([ev(makeEvent('rate_limit', {}, { ts: T0 }))]))).toEqual(['rate-limit']);
     expect(rulesOf(fired([ev(makeEvent('system', { subtype: 'api_error' }, { ts: T0 }))]))).toEqual([]);
+  });
+
+  it('quota-high: a 5-hour or 7-day window at 90% and above, one alert per user and window; the context window does not count', () => {
+    const { fired } = setup();
+    const quota = (window: 'five_hour' | 'seven_day' | 'context', usedPercentage: number) => ev(makeEvent('quota', { window, usedPercentage }, { ts: T0 }));
+    expect(rulesOf(fired([quota('five_hour', 89.9), quota('seven_day', 50), quota('context', 99)]))).toEqual([]);
+    const s = fired([quota('five_hour', 90), quota('seven_day', 97.5)]);
+    expect(rulesOf(s)).toEqual(['quota-high']);
+    expect(s.map((x) => x.labels['payload.window']).sort()).toEqual(['five_hour', 'seven_day']);
   });
 
   it('error-burst, loop-detected: the derived kinds fire, other kinds do not', () => {

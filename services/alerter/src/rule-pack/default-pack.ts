@@ -82,6 +82,16 @@ export const RULE_PACK: readonly Record<string, unknown>[] = [
     resolveAfter: '1h',
   },
   {
+    // Readings come from `cctap statusline` (Claude Code's status-line input, Pro/Max plans), one per change.
+    name: 'quota-high',
+    description: 'A subscription usage window (5-hour or 7-day) is 90% used or more: the next limit is near.',
+    kind: 'match', severity: 'warning', types: ['quota'],
+    where: [{ field: 'payload.window', in: ['five_hour', 'seven_day'] }, { field: 'payload.usedPercentage', gte: 90 }],
+    groupBy: ['user', 'payload.window'],
+    summary: '{{user}} has used 90% or more of the {{payload.window}} quota',
+    resolveAfter: '1h',
+  },
+  {
     name: 'error-burst',
     description: 'Many tool or API errors in a short window (analyzer).',
     kind: 'match', severity: 'warning', source: 'derived', types: ['error.burst'],

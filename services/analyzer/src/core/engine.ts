@@ -151,8 +151,9 @@ export class AnalyzerEngine {
     for (const ev of events) {
       // A `file` timestamp was made up for an untimed line before the first timed one (a leading summary or
       // file-history snapshot): it says nothing about when the session was active, and would stretch it to
-      // whenever the file was last written.
-      if (ev.type === 'heartbeat' || ev.tsSource === 'file') continue;
+      // whenever the file was last written. A quota reading comes from the status line, which Claude Code
+      // refreshes while a session sits idle: not activity either.
+      if (ev.type === 'heartbeat' || ev.type === 'quota' || ev.tsSource === 'file') continue;
       const key = sessionKey(ev.host, ev.sessionId);
       let s = this.sessions.get(key);
       if (seq !== undefined && s && seq <= s.appliedSeq && !fresh!.has(key)) {
