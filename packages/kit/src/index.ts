@@ -20,7 +20,8 @@ export { provision, type ProvisionReport, type ProvisionEntry, type ProvisionAct
 export { DEFAULT_CONSUMER, DEFAULT_LIMITS, type ProvisionOptions, type StreamLimits } from './provision/desired.js';
 export { InProcessBus, createInProcessBus, type InProcessBusOptions, type InProcessDeadLetter } from './bus/in-process-bus.js';
 export { startDeadLetterForwarder, type ForwarderOptions } from './dlq/forwarder.js';
-export { loadConfig, redactConfig, baseConfigShape, natsConfigShape, type LoadConfigOptions } from './config/load-config.js';
+export { loadConfig, redactConfig, baseConfigShape, natsConfigShape, UnknownOptionError, type LoadConfigOptions } from './config/load-config.js';
+export { configHelp, flagsOf, HelpRequest, optionsOf, type OptionHelp } from './config/config-help.js';
 export { parseArgs, type ParsedArgs } from './config/parse-args.js';
 export { startProbeServer, type ProbeServer, type Health } from './metrics/probe-server.js';
 export { runServices, type RunnerOptions, type Running } from './runtime/runner.js';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { baseConfigShape, loadConfig, natsConfigShape, redactConfig } from './load-config.js';
+import { HelpRequest } from './config-help.js';
+import { baseConfigShape, loadConfig, natsConfigShape, redactConfig, UnknownOptionError } from './load-config.js';
 
 const shape = { ...baseConfigShape, ...natsConfigShape, tags: z.array(z.string()).default([]), dryRun: z.boolean().default(false), batch: z.coerce.number().default(10) };
 
@@ -52,5 +53,53 @@ describe('loadConfig', () => {
     const run = () => loadConfig({ shape: { ...baseConfigShape, ...natsConfigShape }, env: {}, argv: ['--config', file] });
     expect(run).toThrow(ConfigError);
     expect(run).toThrow(/--config: .*bad\.json is not valid JSON/);
+  });
+
+  it('takes config file keys spelled as the flags or as the fields, and refuses a key that is no option', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cctap-cfg-'));
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'metrics-port: 7\nlogLevel: debug\ndry-run: true\ntls-ca: /ca.pem\n');
+    expect(loadConfig({ shape, env: {}, argv: ['--config', file] })).toMatchObject({ metricsPort: 7, logLevel: 'debug', dryRun: true, natsTlsCa: '/ca.pem' });
+    writeFileSync(file, 'metrics-prot: 7\n');
+    let caught: unknown;
+    try {
+      loadConfig({ shape, env: {}, argv: ['--config', file] });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(UnknownOptionError);
+    expect(caught).toMatchObject({ option: 'metrics-prot', file, message: `--config: ${file} has an unknown key 'metrics-prot'` });
+    expect((caught as UnknownOptionError).known).toContain('metrics-port');
+  });
+
+  it('refuses an unknown flag naming every flag it could have meant', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ shape, env: {}, argv: ['--metrics-prot', '7'] });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(UnknownOptionError);
+    expect(caught).toMatchObject({ option: '--metrics-prot', message: 'invalid configuration: unknown option --metrics-prot' });
+    expect((caught as UnknownOptionError).known).toEqual(expect.arrayContaining(['--metrics-port', '--dry-run', '--creds', '--help']));
+  });
+
+  it('answers --help and -h with the usage and an option list made from the shape', () => {
+    for (const argv of [['--help'], ['-h'], ['--nats', 'x', '--help']]) {
+      let caught: unknown;
+      try {
+        loadConfig({ shape, env: {}, argv, usage: 'usage: cctap thing [options]' });
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught).toBeInstanceOf(HelpRequest);
+      const text = (caught as HelpRequest).text;
+      expect(text.startsWith('usage: cctap thing [options]\n')).toBe(true);
+      expect(text).toMatch(/^ {2}--metrics-port N +port of \/metrics, \/livez, \/readyz; 0 = a free port \(default 9464\)$/m);
+      expect(text).toMatch(/^ {2}--nats-creds-file, --creds FILE\s+NATS credentials file/m);
+      expect(text).toMatch(/^ {2}--tags VALUE \.\.\. *$/m);
+      expect(text).toMatch(/^ {2}--dry-run +$/m);
+      expect(text).toMatch(/^ {2}--log-level debug\|info\|warn\|error\|silent\s+least severe log line written \(default info\)$/m);
+    }
   });
 });

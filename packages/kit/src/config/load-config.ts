@@ -9,50 +9,36 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { LOG_LEVELS } from '../log/logger.js';
-import { kebab, parseArgs, type RawValue } from './parse-args.js';
+import { aliasesOf, configHelp, FIELD_ALIASES, flagsOf, HelpRequest } from './config-help.js';
+import { camel, kebab, parseArgs, type RawValue } from './parse-args.js';
 
 export const baseConfigShape = {
-  config: z.string().optional(),
-  logLevel: z.enum(LOG_LEVELS).default('info'),
-  logFormat: z.enum(['json', 'pretty']).default('json'),
+  config: z.string().optional().meta({ arg: 'FILE', description: 'YAML or JSON file of options (keys spelled as the flags)' }),
+  logLevel: z.enum(LOG_LEVELS).default('info').meta({ description: 'least severe log line written' }),
+  logFormat: z.enum(['json', 'pretty']).default('json').meta({ description: 'log line format' }),
   /** Port of /livez /readyz /metrics; 0 picks a free port (logged). */
-  metricsPort: z.coerce.number().int().min(0).max(65535).default(9464),
-  metricsHost: z.string().default('0.0.0.0'),
+  metricsPort: z.coerce.number().int().min(0).max(65535).default(9464).meta({ description: 'port of /metrics, /livez, /readyz; 0 = a free port' }),
+  metricsHost: z.string().default('0.0.0.0').meta({ arg: 'HOST', description: 'address the probe server binds' }),
   /** Hard deadline for a graceful stop, ms; keep it below the orchestrator's grace period. */
-  shutdownTimeoutMs: z.coerce.number().int().positive().default(25_000),
+  shutdownTimeoutMs: z.coerce.number().int().positive().default(25_000).meta({ description: 'hard deadline for a graceful stop, ms' }),
 };
 
 export const natsConfigShape = {
-  nats: z.string().default('nats://127.0.0.1:4222'),
-  natsUser: z.string().optional(),
-  natsPassword: z.string().optional(),
-  natsToken: z.string().optional(),
-  natsNkeySeedFile: z.string().optional(),
-  natsCredsFile: z.string().optional(),
-  natsTlsCa: z.string().optional(),
-  natsTlsCert: z.string().optional(),
-  natsTlsKey: z.string().optional(),
+  nats: z.string().default('nats://127.0.0.1:4222').meta({ arg: 'URL', description: 'NATS server (env NATS_URL)' }),
+  natsUser: z.string().optional().meta({ arg: 'USER', description: 'NATS user (with --nats-password)' }),
+  natsPassword: z.string().optional().meta({ arg: 'PASSWORD', description: 'NATS password' }),
+  natsToken: z.string().optional().meta({ arg: 'TOKEN', description: 'NATS token' }),
+  natsNkeySeedFile: z.string().optional().meta({ arg: 'FILE', description: 'NATS nkey seed file' }),
+  natsCredsFile: z.string().optional().meta({ arg: 'FILE', description: 'NATS credentials file (JWT + nkey)' }),
+  natsTlsCa: z.string().optional().meta({ arg: 'FILE', description: 'CA certificate the NATS server is checked against' }),
+  natsTlsCert: z.string().optional().meta({ arg: 'FILE', description: 'client certificate for NATS (with --nats-tls-key)' }),
+  natsTlsKey: z.string().optional().meta({ arg: 'FILE', description: 'client certificate key for NATS' }),
   /** Topology prefix (several pipelines on one server); empty in production. */
-  prefix: z.string().default(''),
+  prefix: z.string().default('').meta({ arg: 'P', description: 'topology prefix (several pipelines on one server)' }),
 };
 
 /** Environment names that are conventions of their own, not CCTAP_*. */
 const ENV_ALIASES: Record<string, string> = { NATS_URL: 'nats', CLICKHOUSE_URL: 'clickhouse' };
-
-/**
- * Short flag (and config file key) names for the NATS connection, as operators type them
- * (`--creds FILE`, `--user U --password P`, `--tls-ca FILE`); each means its `--nats-*` field.
- */
-const FIELD_ALIASES: Record<string, string> = {
-  creds: 'natsCredsFile',
-  user: 'natsUser',
-  password: 'natsPassword',
-  token: 'natsToken',
-  nkey: 'natsNkeySeedFile',
-  tlsCa: 'natsTlsCa',
-  tlsCert: 'natsTlsCert',
-  tlsKey: 'natsTlsKey',
-};
 
 /** Renames alias keys to their fields, for the fields this service has (its own fields win over aliases). */
 function resolveAliases<T>(shape: Shape, values: Record<string, T>): Record<string, T> {
@@ -91,14 +77,34 @@ export interface LoadConfigOptions<S extends Shape> {
   shape: S;
   argv: readonly string[];
   env?: NodeJS.ProcessEnv;
+  /** What `--help` prints above the generated option list: the usage line and what the command does. */
+  usage?: string;
+}
+
+/**
+ * A flag or config file key that is no option of the command. `known` lists the spellings it could have
+ * meant (flags as `--metrics-port`, file keys as `metrics-port`), so the CLI can say which one is close.
+ */
+export class UnknownOptionError extends ConfigError {
+  constructor(
+    readonly option: string,
+    readonly known: readonly string[],
+    /** The config file it was found in; undefined for a command-line flag. */
+    readonly file?: string,
+  ) {
+    super(file === undefined ? `invalid configuration: unknown option ${option}` : `--config: ${file} has an unknown key '${option}'`);
+  }
 }
 
 export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.ZodObject<S>> {
   const schema = z.strictObject(o.shape);
   const booleans = new Set(Object.entries(o.shape).filter(([, t]) => innerType(t as z.ZodType) === 'boolean').map(([k]) => k));
   const parsedArgs = parseArgs(o.argv, booleans);
-  const flags = resolveAliases(o.shape, parsedArgs.values);
   const positionals = parsedArgs.positionals;
+  if ('help' in parsedArgs.values || positionals.includes('-h')) throw new HelpRequest(configHelp(o.shape, o.usage ?? 'usage: cctap [options]'));
+  const flags = resolveAliases(o.shape, parsedArgs.values);
+  const unknownFlag = Object.keys(flags).find((k) => !(k in o.shape));
+  if (unknownFlag !== undefined) throw new UnknownOptionError(`--${kebab(unknownFlag)}`, flagsOf(o.shape));
   if (positionals.length > 0) throw new ConfigError(`unexpected argument '${positionals[0]}'`);
 
   const env = o.env ?? process.env;
@@ -128,7 +134,7 @@ export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.
     } catch (err) {
       throw new ConfigError(`--config: ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
     }
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) fromFile = resolveAliases(o.shape, parsed as Record<string, unknown>);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) fromFile = fileOptions(o.shape, parsed as Record<string, unknown>, file);
     else if (parsed != null) throw new ConfigError(`--config: ${file} must hold a mapping of option names to values`);
   }
 
@@ -141,6 +147,22 @@ export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.
     throw new ConfigError(`invalid configuration: ${what}`);
   }
   return result.data;
+}
+
+/**
+ * A config file's keys as fields: spelled as the flags (`metrics-port`) or as the fields (`metricsPort`),
+ * aliases included. A key that is no option stops the load: a typo must not silently fall back to a default.
+ */
+function fileOptions(shape: Shape, raw: Record<string, unknown>, file: string): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(raw)) {
+    const field = camel(key);
+    if (!(field in shape) && !(field in aliasesOf(shape))) {
+      throw new UnknownOptionError(key, [...Object.keys(shape), ...Object.keys(aliasesOf(shape))].map(kebab), file);
+    }
+    fields[field] = v;
+  }
+  return resolveAliases(shape, fields);
 }
 
 /** The configuration with secrets masked, for the boot log line. */

@@ -1,0 +1,132 @@
+/**
+ * `--help` of every command whose options are a config shape (loadConfig): the option list is generated from
+ * the shape itself, so the flags a command parses and the flags its help shows are one declaration. A field
+ * says what it is with zod metadata: `.meta({ description: '…', arg: 'FILE' })` (`arg` names the value in the
+ * listing; enums, numbers and booleans name theirs by themselves).
+ */
+import { z } from 'zod';
+import { kebab } from './parse-args.js';
+
+/** `--help` was asked for: the command prints `text` and exits 0 (the CLI's runCommand does). */
+export class HelpRequest extends Error {
+  override readonly name = 'HelpRequest';
+  constructor(readonly text: string) {
+    super('help requested');
+  }
+}
+
+/**
+ * Short flag (and config file key) names for the NATS connection, as operators type them
+ * (`--creds FILE`, `--user U --password P`, `--tls-ca FILE`); each means its `--nats-*` field.
+ */
+export const FIELD_ALIASES: Readonly<Record<string, string>> = {
+  creds: 'natsCredsFile',
+  user: 'natsUser',
+  password: 'natsPassword',
+  token: 'natsToken',
+  nkey: 'natsNkeySeedFile',
+  tlsCa: 'natsTlsCa',
+  tlsCert: 'natsTlsCert',
+  tlsKey: 'natsTlsKey',
+};
+
+/** The aliases a shape accepts: those whose field it has and that are not fields of their own. */
+export function aliasesOf(shape: z.ZodRawShape): Record<string, string> {
+  return Object.fromEntries(Object.entries(FIELD_ALIASES).filter(([alias, field]) => !(alias in shape) && field in shape));
+}
+
+interface Wrapped {
+  def: { type: string; innerType?: Wrapped; defaultValue?: unknown; entries?: Record<string, string>; element?: Wrapped };
+}
+
+const WRAPPERS = ['optional', 'default', 'nullable', 'prefault', 'pipe'];
+
+/** The field's metadata, on whichever wrapper it was set (`.meta()` before or after `.default()`). */
+function metaOf(t: z.ZodType): { description?: string; arg?: string } {
+  let cur = t as unknown as Wrapped;
+  for (;;) {
+    const m = z.globalRegistry.get(cur as unknown as z.ZodType);
+    if (m?.description !== undefined || m?.arg !== undefined) return { ...(m.description !== undefined ? { description: m.description } : {}), ...(typeof m.arg === 'string' ? { arg: m.arg } : {}) };
+    if (!cur.def.innerType || !WRAPPERS.includes(cur.def.type)) return {};
+    cur = cur.def.innerType;
+  }
+}
+
+function core(t: z.ZodType): Wrapped {
+  let cur = t as unknown as Wrapped;
+  while (cur.def.innerType && WRAPPERS.includes(cur.def.type)) cur = cur.def.innerType;
+  return cur;
+}
+
+function defaultOf(t: z.ZodType): unknown {
+  let cur = t as unknown as Wrapped;
+  for (;;) {
+    if (cur.def.type === 'default') return cur.def.defaultValue;
+    if (!cur.def.innerType || !WRAPPERS.includes(cur.def.type)) return undefined;
+    cur = cur.def.innerType;
+  }
+}
+
+export interface OptionHelp {
+  /** `--metrics-port` */
+  flag: string;
+  /** What the value is (`N`, `FILE`, `json|pretty`); empty for a switch. */
+  arg: string;
+  description: string;
+  /** Other spellings of the same flag (`--creds`). */
+  aliases: string[];
+  repeatable: boolean;
+  default: string | undefined;
+}
+
+/** Every option of a config shape, in declaration order, as the help lists it. */
+export function optionsOf(shape: z.ZodRawShape): OptionHelp[] {
+  const aliases = aliasesOf(shape);
+  return Object.entries(shape).map(([field, t]) => {
+    const type = t as z.ZodType;
+    const c = core(type);
+    const meta = metaOf(type);
+    const kind = c.def.type;
+    const element = kind === 'array' && c.def.element ? core(c.def.element as unknown as z.ZodType) : null;
+    const arg =
+      meta.arg ??
+      (kind === 'boolean' ? '' : kind === 'enum' ? Object.values(c.def.entries ?? {}).join('|') : kind === 'number' || element?.def.type === 'number' ? 'N' : 'VALUE');
+    const d = defaultOf(type);
+    const shown = d === undefined || d === false || d === '' || (Array.isArray(d) && d.length === 0) || (typeof d === 'object' && d !== null && Object.keys(d).length === 0) ? undefined : String(d);
+    return {
+      flag: `--${kebab(field)}`,
+      arg,
+      description: meta.description ?? '',
+      aliases: Object.entries(aliases).filter(([, f]) => f === field).map(([a]) => `--${kebab(a)}`),
+      repeatable: kind === 'array',
+      default: shown,
+    };
+  });
+}
+
+/** The flags a shape accepts on a command line (every field, every alias, --help), for "did you mean". */
+export function flagsOf(shape: z.ZodRawShape): string[] {
+  return [...optionsOf(shape).flatMap((o) => [o.flag, ...o.aliases]), '--help'];
+}
+
+const WIDTH = 34;
+
+/** `head` (the usage line and what the command does), then one line per option, then where else options come from. */
+export function configHelp(shape: z.ZodRawShape, head: string): string {
+  const lines = optionsOf(shape).map((o) => {
+    const left = `${[o.flag, ...o.aliases].join(', ')}${o.arg ? ` ${o.arg}` : ''}${o.repeatable ? ' ...' : ''}`;
+    const right = [o.description, o.default !== undefined ? `(default ${o.default})` : ''].filter(Boolean).join(' ');
+    return left.length < WIDTH ? `  ${left.padEnd(WIDTH)}${right}` : `  ${left}\n  ${''.padEnd(WIDTH)}${right}`;
+  });
+  lines.push(`  ${'--help, -h'.padEnd(WIDTH)}this help`);
+  return [
+    head.trimEnd(),
+    '',
+    'options:',
+    ...lines,
+    '',
+    'Every option can also be set as CCTAP_<OPTION> (upper case, - -> _; NATS_URL and CLICKHOUSE_URL as they are) or',
+    'as a key of the --config file (YAML or JSON, keys spelled as the flags: `metrics-port: 9464`); flags win over',
+    'the environment, which wins over the file.',
+  ].join('\n');
+}
