@@ -9,8 +9,9 @@ const USAGE = `usage: cctap migrate [--clickhouse URL | --data DIR] [--prices FI
 ${PRICES_FLAG_USAGE}
 
 Creates or updates the tables, views and rollups, then writes the price book into the store (every stored
-response is priced with it from then on). Retention (applied when a table is created):
-CCTAP_EVENTS_TTL_DAYS (default 400), CCTAP_USAGE_TTL_DAYS (1825), CCTAP_INVALID_TTL_DAYS (30); 0 keeps forever.`;
+response is priced with it from then on). Retention, counted from when a row was stored (applied when a
+table is created): CCTAP_EVENTS_TTL_DAYS (default 400), CCTAP_INVALID_TTL_DAYS (30); 0 keeps forever. Token
+and cost history (usage) is kept forever.`;
 
 export const command: Command = {
   summary: 'create or update the ClickHouse tables (idempotent)',

@@ -17,7 +17,7 @@ const USAGE = `usage: cctap sink --nats URL [--clickhouse URL | --data DIR] [opt
   --metrics-port N        /livez /readyz /metrics (default 9464)
   --prices FILE           price file over the shipped book (env CCTAP_PRICES; default ~/.cctap/prices.json
                           if it exists); synced into the store at start and when a new model arrives
-Environment: NATS_URL, CLICKHOUSE_URL, CCTAP_<OPTION>; retention: CCTAP_EVENTS_TTL_DAYS, CCTAP_USAGE_TTL_DAYS.`;
+Environment: NATS_URL, CLICKHOUSE_URL, CCTAP_<OPTION>; retention: CCTAP_EVENTS_TTL_DAYS, CCTAP_INVALID_TTL_DAYS.`;
 
 
 export const command: Command = {

@@ -57,11 +57,11 @@ function days(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
-/** Retention from CCTAP_EVENTS_TTL_DAYS, CCTAP_USAGE_TTL_DAYS, CCTAP_INVALID_TTL_DAYS (applied at table creation). */
+/** Retention from CCTAP_EVENTS_TTL_DAYS and CCTAP_INVALID_TTL_DAYS (applied by the migrations); usage is kept forever. */
 export function retentionFromEnv(env: NodeJS.ProcessEnv = process.env): RetentionSettings {
   return {
     eventsTtlDays: days(env, 'CCTAP_EVENTS_TTL_DAYS', DEFAULT_RETENTION.eventsTtlDays),
-    usageTtlDays: days(env, 'CCTAP_USAGE_TTL_DAYS', DEFAULT_RETENTION.usageTtlDays),
+    usageTtlDays: 0,
     invalidTtlDays: days(env, 'CCTAP_INVALID_TTL_DAYS', DEFAULT_RETENTION.invalidTtlDays),
   };
 }

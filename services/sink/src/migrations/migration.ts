@@ -1,14 +1,17 @@
 /** A numbered schema change. `statements` is a function of the retention settings so TTLs are configurable. */
 export interface RetentionSettings {
-  /** Days the `events` table keeps rows (the bulk of the data: payload text). 0 = forever. */
+  /** Days `events` and `derived` keep a row after it was stored (the bulk of the data: payload text). 0 = forever. */
   eventsTtlDays: number;
-  /** Days `usage` keeps rows: the accounting, kept longer than the text. 0 = forever. */
+  /**
+   * Always 0: `usage` is the token and cost history and is never expired (012). Kept as a field because
+   * 002 reads it when it creates the table.
+   */
   usageTtlDays: number;
   /** Days `invalid_events` keeps rows. 0 = forever. */
   invalidTtlDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionSettings = { eventsTtlDays: 400, usageTtlDays: 1825, invalidTtlDays: 30 };
+export const DEFAULT_RETENTION: RetentionSettings = { eventsTtlDays: 400, usageTtlDays: 0, invalidTtlDays: 30 };
 
 export interface Migration {
   /** Applied in ascending order; never renumber or edit an applied migration, add a new one. */
