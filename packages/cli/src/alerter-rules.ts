@@ -8,10 +8,10 @@ import { buildRuleSet, RulesConfigError, type AlerterOptions } from '@cctap/aler
 
 export const alerterRulesShape = {
   /** Rules and receivers file (YAML or JSON). */
-  rules: z.string().optional(),
-  webhookUrl: z.string().optional(),
-  webhookSecret: z.string().optional(),
-  slackWebhookUrl: z.string().optional(),
+  rules: z.string().optional().meta({ arg: 'FILE', description: 'alert rules and receivers (YAML or JSON; reloaded when it changes)' }),
+  webhookUrl: z.string().optional().meta({ arg: 'URL', description: 'send alerts to this webhook (shipped rule pack)' }),
+  webhookSecret: z.string().optional().meta({ arg: 'SECRET', description: 'HMAC secret signing the webhook requests' }),
+  slackWebhookUrl: z.string().optional().meta({ arg: 'URL', description: 'send alerts to this Slack incoming webhook (shipped rule pack)' }),
 };
 
 export interface AlerterRulesFields {

@@ -2,6 +2,8 @@
 /** The `cctap` command: dispatches to one sub-command (see commands/registry.ts). */
 import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands/registry.js';
+import { suggest } from './flags/parse-flags.js';
+import { withHelpHint } from './flags/usage-exit.js';
 
 // Everything cctap writes holds what transcripts contain (the store, checkpoints, up.json, price files): files
 // are 0600 for every writer in this process, the embedded engine's included (kit's privateDir has the why).
@@ -15,6 +17,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(`cctap ${pkg.version}`);
     return 0;
   }
+  // `cctap help up` is `cctap up --help`.
+  const helpFor = name === 'help' && rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
+  if (helpFor) return (await helpFor()).command.run(['--help']);
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     const lines = await Promise.all(
       Object.entries(COMMANDS).map(async ([n, load]) => `  ${n.padEnd(12)} ${(await load()).command.summary}`),
@@ -24,7 +29,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = COMMANDS[name];
   if (!load) {
-    console.error(`cctap: unknown command '${name}'. Run 'cctap help' for the list.`);
+    const close = suggest(name, Object.keys(COMMANDS));
+    console.error(`cctap: unknown command '${name}'${close ? `; did you mean ${close}?` : '.'} Run 'cctap help' for the list.`);
     return 2;
   }
   return (await load()).command.run(rest);
@@ -40,7 +46,7 @@ main(process.argv.slice(2)).then(
     const code = (err as { code?: unknown } | null)?.code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
       const command = process.argv[2] ?? '';
-      console.error(`cctap ${command}: ${(err as Error).message}. Run 'cctap ${command} --help' for its options.`);
+      console.error(`cctap ${command}: ${withHelpHint(command, (err as Error).message)}`);
       process.exitCode = 2;
       return;
     }

@@ -16,49 +16,51 @@ export const collectShape = {
   ...baseConfigShape,
   ...natsConfigShape,
   // No default server: a laptop agent pointed at nothing should say so, not publish into a local void.
-  nats: z.string({ error: 'is required (a URL such as nats://nats.example:4222, or NATS_URL)' }).min(1),
+  nats: z.string({ error: 'is required (a URL such as nats://nats.example:4222, or NATS_URL)' }).min(1).meta({ arg: 'URL', description: 'NATS server to publish to (env NATS_URL; required)' }),
   // A laptop agent's probes (metrics name projects and hosts) are for this machine only; a container that
   // is scraped from outside sets `--metrics-host 0.0.0.0` (docker-compose.yml does).
-  metricsHost: z.string().default('127.0.0.1'),
+  metricsHost: z.string().default('127.0.0.1').meta({ arg: 'HOST', description: 'address the probe server binds' }),
   /** Claude config directories (repeatable); default: CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude. */
-  root: z.array(z.string().min(1)).default([]),
-  state: z.string().default(join(homedir(), '.cctap', 'collector')),
-  host: z.string().min(1).optional(),
+  root: z.array(z.string().min(1)).default([]).meta({ arg: 'DIR', description: 'Claude config directory whose projects/ tree is tailed (default CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude)' }),
+  state: z.string().default(join(homedir(), '.cctap', 'collector')).meta({ arg: 'DIR', description: 'checkpoints and delivered-line records' }),
+  host: z.string().min(1).optional().meta({ arg: 'NAME', description: 'host name written on every event (default the hostname)' }),
   /** The OS user recorded on events; `hashUser` replaces it by a short hash. */
-  osUser: z.string().min(1).optional(),
-  hashUser: z.boolean().default(false),
-  privacy: z.enum(PRIVACY_MODES).default('redacted'),
+  osUser: z.string().min(1).optional().meta({ arg: 'NAME', description: 'user written on every event (default the OS user)' }),
+  hashUser: z.boolean().default(false).meta({ description: 'write a short hash of the user instead of the name' }),
+  privacy: z.enum(PRIVACY_MODES).default('redacted').meta({ description: 'what text leaves the transcript (redacted: secrets masked)' }),
   since: z
     .string()
     .refine((s) => !Number.isNaN(Date.parse(s)), 'not a date (use e.g. 2026-01-31)')
-    .optional(),
-  labels: z.record(z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'label names are [a-zA-Z0-9_.-]{1,64}'), z.string().max(512)).default({}),
-  once: z.boolean().default(false),
-  sweepMs: positiveInt.default(1000),
-  fullSweepMs: positiveInt.default(30_000),
-  hotWindowMs: positiveInt.default(10 * 60_000),
-  heartbeatSeconds: z.coerce.number().int().min(0).default(30),
-  stringCap: positiveInt.optional(),
+    .optional()
+    .meta({ arg: 'DATE', description: 'skip files last modified before DATE on first sight' }),
+  labels: z
+    .record(z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'label names are [a-zA-Z0-9_.-]{1,64}'), z.string().max(512))
+    .default({})
+    .meta({ arg: 'MAP', description: 'labels written on every event (a mapping in the --config file, e.g. labels: {team: core})' }),
+  once: z.boolean().default(false).meta({ description: 'backfill what exists, wait for every ack, exit' }),
+  sweepMs: positiveInt.default(1000).meta({ description: 'how often recently active files are checked for new lines, ms' }),
+  fullSweepMs: positiveInt.default(30_000).meta({ description: 'how often every file is checked, ms' }),
+  hotWindowMs: positiveInt.default(10 * 60_000).meta({ description: 'a file written within this long counts as recently active, ms' }),
+  heartbeatSeconds: z.coerce.number().int().min(0).default(30).meta({ description: 'period of the host heartbeat event; 0 = none' }),
+  stringCap: positiveInt.optional().meta({ description: 'longest text kept per field, characters' }),
   // Tuning (defaults are what the benchmarks in docs/benchmarks.md measured):
-  batchLines: positiveInt.optional(),
-  maxInFlight: positiveInt.optional(),
-  readChunkBytes: positiveInt.optional(),
-  checkpointFlushMs: positiveInt.optional(),
+  batchLines: positiveInt.optional().meta({ description: 'tuning: lines per published batch' }),
+  maxInFlight: positiveInt.optional().meta({ description: 'tuning: batches awaiting their ack' }),
+  readChunkBytes: positiveInt.optional().meta({ description: 'tuning: bytes read from a file at once' }),
+  checkpointFlushMs: positiveInt.optional().meta({ description: 'tuning: how often checkpoints are written, ms' }),
 };
 
 export type CollectConfig = z.infer<z.ZodObject<typeof collectShape>>;
 
-export const COLLECT_USAGE = `usage: cctap collect --nats URL [--nats-creds-file FILE | --nats-user U --nats-password P]
-       [--nats-tls-ca FILE --nats-tls-cert FILE --nats-tls-key FILE] [--root DIR]... [--state DIR] [--host NAME]
-       [--os-user NAME] [--hash-user] [--privacy metadata|redacted|full] [--since DATE] [--config FILE]
-       [--metrics-port N] [--metrics-host H (127.0.0.1)] [--once] [--log-level debug|info|warn|error] [--shutdown-timeout-ms N]
-       [--sweep-ms N] [--full-sweep-ms N] [--hot-window-ms N] [--batch-lines N] [--max-in-flight N]
-Every flag also reads from CCTAP_<FLAG> (NATS_URL for --nats) and from the --config file (YAML or JSON).`;
+/** What `cctap collect --help` prints above the option list generated from collectShape. */
+const COLLECT_HEAD = `usage: cctap collect --nats URL [options]
+
+The host agent: tails this machine's Claude Code transcripts and publishes them to NATS JetStream.
+A host credential from 'cctap nats-config' is a ready --config file for it.`;
 
 /** Parses flags, environment and the optional config file; throws ConfigError with one line naming the bad field. */
-export function parseCollectArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CollectConfig | 'help' {
-  if (argv.includes('--help') || argv.includes('-h')) return 'help';
-  const cfg = loadConfig({ shape: collectShape, argv, env });
+export function parseCollectArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CollectConfig {
+  const cfg = loadConfig({ shape: collectShape, argv, env, usage: COLLECT_HEAD });
   if ((cfg.natsUser === undefined) !== (cfg.natsPassword === undefined)) throw new ConfigError('invalid configuration: --nats-user and --nats-password go together');
   return cfg;
 }

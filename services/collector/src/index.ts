@@ -12,4 +12,4 @@ export { COLLECTOR_VERSION } from './heartbeat/heartbeat.js';
 export { resolveRoots } from './discovery/roots.js';
 export { CheckpointStore, CheckpointCorruptError, CHECKPOINT_FILE, type CheckpointEntry } from './checkpoint/checkpoint-store.js';
 export { HEAD_BYTES } from './tail/file-identity.js';
-export { collectShape, parseCollectArgs, identityFrom, COLLECT_USAGE, type CollectConfig } from './config.js';
+export { collectShape, parseCollectArgs, identityFrom, type CollectConfig } from './config.js';

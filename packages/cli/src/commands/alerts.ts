@@ -17,7 +17,7 @@ import { homedir, hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { topology } from '@cctap/events';
-import { ConfigError, connectNats, loadConfig, natsConfigShape, natsOptionsFromConfig } from '@cctap/kit';
+import { baseConfigShape, ConfigError, connectNats, loadConfig, natsConfigShape, natsOptionsFromConfig } from '@cctap/kit';
 import {
   loadRuleFile,
   MissingBucketError,
@@ -33,6 +33,7 @@ import {
 } from '@cctap/alerter';
 import { alerterRulesFrom, alerterRulesShape } from '../alerter-rules.js';
 import { alertFilesDir, runningUpAccess, storeAccess, type AlertAccess } from '../alerts/alert-access.js';
+import { suggest } from '../flags/parse-flags.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -45,7 +46,16 @@ Reads NATS KV when NATS_URL (--nats) is set, else the cctap up running on --data
 else the alert files in that directory.`;
 
 /** Where the alerts are: NATS when named (no default server: without one, `cctap up`'s data directory). */
-const placeShape = { ...natsConfigShape, nats: z.string().optional(), data: z.string().optional(), config: z.string().optional() };
+const placeShape = {
+  ...natsConfigShape,
+  nats: z.string().optional().meta({ arg: 'URL', description: 'the alerter\'s NATS KV buckets (env NATS_URL); without it the cctap up on --data' }),
+  data: z.string().optional().meta({ arg: 'DIR', description: 'the data directory cctap up runs on (default ~/.cctap/data)' }),
+  config: baseConfigShape.config,
+};
+
+/** The sub-commands, for "did you mean" and for the usage line of each one's --help. */
+const ACTIONS = ['list', 'silence', 'unsilence', 'test'] as const;
+const usageOf = (action: (typeof ACTIONS)[number]) => `usage: ${USAGE.split('\n').find((l) => l.includes(`cctap alerts ${action} `) || l.endsWith(`cctap alerts ${action}`))!.trim()}`;
 type Place = z.infer<z.ZodObject<typeof placeShape>>;
 
 const dataDirOf = (cfg: Place) => resolve(cfg.data ?? join(homedir(), '.cctap', 'data'));
@@ -112,7 +122,7 @@ export const command: Command = {
   run: ([action, ...argv]) =>
     runCommand('alerts', async () => {
       if (action === 'list') {
-        const cfg = loadConfig({ shape: { ...placeShape, json: z.boolean().default(false) }, argv });
+        const cfg = loadConfig({ shape: { ...placeShape, json: z.boolean().default(false).meta({ description: 'print alerts and silences as JSON' }) }, argv, usage: usageOf('list') });
         return withAccess(cfg, async (access) => {
           const recs = (await access.alerts()).sort((a, b) => b.startsAt - a.startsAt);
           const now = Date.now();
@@ -132,7 +142,17 @@ export const command: Command = {
         });
       }
       if (action === 'silence') {
-        const cfg = loadConfig({ shape: { ...placeShape, match: z.string(), for: z.string().default('2h'), comment: z.string().default(''), author: z.string().optional() }, argv });
+        const cfg = loadConfig({
+          shape: {
+            ...placeShape,
+            match: z.string().meta({ arg: 'LABEL=VALUE,...', description: 'alerts to mute: label=value pairs (/re/ for a regex); required' }),
+            for: z.string().default('2h').meta({ arg: 'DURATION', description: 'how long, e.g. 30m, 2h, 1d' }),
+            comment: z.string().default('').meta({ arg: 'TEXT', description: 'why' }),
+            author: z.string().optional().meta({ arg: 'NAME', description: 'who (default the OS user)' }),
+          },
+          argv,
+          usage: usageOf('silence'),
+        });
         const ms = parseDuration(cfg.for);
         if (ms === null || ms <= 0) throw new ConfigError(`--for: not a duration: ${cfg.for} (use e.g. 30m, 2h, 1d)`);
         let matchers;
@@ -150,7 +170,7 @@ export const command: Command = {
         });
       }
       if (action === 'unsilence') {
-        const cfg = loadConfig({ shape: { ...placeShape, id: z.string() }, argv });
+        const cfg = loadConfig({ shape: { ...placeShape, id: z.string().meta({ arg: 'ID', description: 'the silence to end (alerts list shows it); required' }) }, argv, usage: usageOf('unsilence') });
         return withAccess(cfg, async (access) => {
           const s = (await access.silences()).find((x) => x.id === cfg.id);
           if (!s) {
@@ -163,7 +183,11 @@ export const command: Command = {
         });
       }
       if (action === 'test') {
-        const cfg = loadConfig({ shape: { ...placeShape, ...alerterRulesShape, receiver: z.string() }, argv });
+        const cfg = loadConfig({
+          shape: { ...placeShape, ...alerterRulesShape, receiver: z.string().meta({ arg: 'NAME', description: 'the receiver to notify; required' }) },
+          argv,
+          usage: usageOf('test'),
+        });
         if (cfg.rules || cfg.webhookUrl || cfg.slackWebhookUrl) {
           const rs = await loadRules(cfg);
           const rc = rs.receivers.find((r) => r.name === cfg.receiver);
@@ -176,7 +200,16 @@ export const command: Command = {
         if (outcome.kind === 'unknown-receiver') throw new ConfigError(`--receiver: the running cctap up has no receiver named '${cfg.receiver}' (have: ${outcome.known.join(', ') || 'none'})`);
         return reportTest(cfg.receiver, outcome);
       }
-      console.error(action ? `cctap alerts: unknown action '${action}'\n${USAGE}` : USAGE);
+      if (action === '--help' || action === '-h' || action === 'help') {
+        console.log(`${USAGE}\nRun 'cctap alerts <action> --help' for an action's options.`);
+        return 0;
+      }
+      if (action === undefined) {
+        console.error(USAGE);
+        return 2;
+      }
+      const close = suggest(action, ACTIONS);
+      console.error(`cctap alerts: unknown action '${action}'${close ? `; did you mean ${close}?` : `; the actions are ${ACTIONS.join(', ')}.`} Run 'cctap alerts --help' for their options.`);
       return 2;
     }),
 };

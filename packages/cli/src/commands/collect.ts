@@ -6,7 +6,7 @@
  * ack, exit 0 (a signal stops it the same graceful way and exits 1: the backfill is incomplete).
  */
 import { hostInboxPrefix, topology } from '@cctap/events';
-import { COLLECT_USAGE, createCollector, identityFrom, parseCollectArgs, resolveRoots } from '@cctap/collector';
+import { createCollector, identityFrom, parseCollectArgs, resolveRoots } from '@cctap/collector';
 import { connectNats, createJetStreamBus, createLogger, createMetrics, natsOptionsFromConfig, natsService, redactConfig, runServices } from '@cctap/kit';
 import { mb, progressLine } from '../progress-format.js';
 import type { Command } from './registry.js';
@@ -17,10 +17,6 @@ export const command: Command = {
   run: (argv) =>
     runCommand('collect', async () => {
       const cfg = parseCollectArgs(argv);
-      if (cfg === 'help') {
-        console.log(COLLECT_USAGE);
-        return 0;
-      }
       const log = createLogger({ service: 'collector', level: cfg.logLevel, format: cfg.logFormat });
       const metrics = createMetrics('collector');
       const { host, user } = identityFrom(cfg);

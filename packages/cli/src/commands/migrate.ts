@@ -1,7 +1,7 @@
 /** `cctap migrate`: apply the ClickHouse migrations (idempotent: a second run applies nothing). */
-import { parseArgs } from 'node:util';
 import { bookOrComplain } from '../price-book-of.js';
 import { PRICES_FLAG_USAGE, priceFileOf } from '../price-file.js';
+import { parseFlags } from '../flags/parse-flags.js';
 import type { Command } from './registry.js';
 
 const USAGE = `usage: cctap migrate [--clickhouse URL | --data DIR] [--prices FILE]
@@ -16,7 +16,7 @@ and cost history (usage) is kept forever.`;
 export const command: Command = {
   summary: 'create or update the ClickHouse tables (idempotent)',
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { clickhouse: { type: 'string' }, data: { type: 'string' }, prices: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values } = parseFlags({ args: argv, options: { clickhouse: { type: 'string' }, data: { type: 'string' }, prices: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
     if (values.help) {
       console.log(USAGE);
       return 0;

@@ -22,10 +22,11 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import bcrypt from 'bcryptjs';
 import { hostInboxPrefix, sanitizeToken, topology } from '@cctap/events';
 import type { Command } from './registry.js';
+import { parseFlags } from '../flags/parse-flags.js';
+import { withHelpHint } from '../flags/usage-exit.js';
 
 const USAGE = `usage: cctap nats-config --hosts a,b,c [--out DIR] [--nats URL] [--services LIST] [--rotate LIST]
                          [--prefix P] [--account NAME] [--bcrypt-cost N]
@@ -135,7 +136,7 @@ export const command: Command = {
   async run(argv) {
     let values;
     try {
-      values = parseArgs({
+      values = parseFlags({
         args: argv,
         options: {
           hosts: { type: 'string' },
@@ -150,7 +151,7 @@ export const command: Command = {
         },
       }).values;
     } catch (err) {
-      console.error(`cctap nats-config: ${(err as Error).message}`);
+      console.error(`cctap nats-config: ${withHelpHint('nats-config', (err as Error).message)}`);
       return 2;
     }
     if (values.help) {

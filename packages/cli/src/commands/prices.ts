@@ -5,13 +5,13 @@
  * `cctap report --prices FILE`) writes the book into the store, and every stored response is re-priced.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { importGenaiPrices, importLiteLlm, isZonedInstant, listKeys, loadBook, priceRows, type PriceBook } from '@cctap/prices';
 import { bookOrComplain } from '../price-book-of.js';
 import { DEFAULT_PRICE_FILE, explicitPriceFile, priceFileOf } from '../price-file.js';
 import { readSource, PriceSourceError, SOURCES, type SourceName } from '../prices/fetch-source.js';
 import { userFileOf, writeUserFile } from '../prices/user-price-file.js';
 import { readLiveInstance } from '../up/instance-file.js';
+import { parseFlags } from '../flags/parse-flags.js';
 import type { Command } from './registry.js';
 
 const USAGE = `usage: cctap prices [--json] [--prices FILE]
@@ -158,21 +158,15 @@ async function update(
 export const command: Command = {
   summary: 'show the price book, or update it from a public price source',
   async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          json: { type: 'boolean' }, prices: { type: 'string' }, from: { type: 'string' }, source: { type: 'string' },
-          'effective-from': { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-        },
-      });
-    } catch (err) {
-      console.error(`${(err as Error).message}\n\n${USAGE}`);
-      return 2;
-    }
-    const { values, positionals } = parsed;
+    // A bad flag reaches main.ts: one line naming the close flag, exit 2.
+    const { values, positionals } = parseFlags({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' }, prices: { type: 'string' }, from: { type: 'string' }, source: { type: 'string' },
+        'effective-from': { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    });
     if (values.help) {
       console.log(USAGE);
       return 0;

@@ -1,26 +1,26 @@
 /** `cctap provision`: create or update every stream, consumer and KV bucket (idempotent). */
 import { z } from 'zod';
-import { connectNats, loadConfig, natsConfigShape, natsOptionsFromConfig, provision } from '@cctap/kit';
+import { baseConfigShape, connectNats, loadConfig, natsConfigShape, natsOptionsFromConfig, provision } from '@cctap/kit';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
 const shape = {
   ...natsConfigShape,
-  config: z.string().optional(),
-  replicas: z.coerce.number().int().min(1).max(5).default(1),
+  config: baseConfigShape.config,
+  replicas: z.coerce.number().int().min(1).max(5).default(1).meta({ description: 'stream and bucket replicas (a cluster of 3 or 5 servers)' }),
   /** One max-bytes for every stream (small servers); by default each stream has its own. */
-  maxBytes: z.coerce.number().int().positive().optional(),
-  maxDeliver: z.coerce.number().int().min(1).optional(),
-  ackWaitMs: z.coerce.number().int().positive().optional(),
-  maxAckPending: z.coerce.number().int().positive().optional(),
-  json: z.boolean().default(false),
+  maxBytes: z.coerce.number().int().positive().optional().meta({ description: 'one size limit, bytes, for every stream (small servers); by default each has its own' }),
+  maxDeliver: z.coerce.number().int().min(1).optional().meta({ description: 'deliveries of a message before it is dead-lettered' }),
+  ackWaitMs: z.coerce.number().int().positive().optional().meta({ description: 'how long a consumer may hold a message unacknowledged, ms' }),
+  maxAckPending: z.coerce.number().int().positive().optional().meta({ description: 'unacknowledged messages a consumer may hold' }),
+  json: z.boolean().default(false).meta({ description: 'print the report as JSON' }),
 };
 
 export const command: Command = {
   summary: 'create or update the NATS streams, consumers and KV buckets (idempotent)',
   run: (argv) =>
     runCommand('provision', async () => {
-      const cfg = loadConfig({ shape, argv });
+      const cfg = loadConfig({ shape, argv, usage: `usage: cctap provision [options]\n\nCreate or update the NATS streams, consumers and KV buckets (idempotent: run it again after an upgrade).` });
       const nc = await connectNats({ ...natsOptionsFromConfig(cfg, 'cctap-provision'), waitOnFirstConnect: false });
       try {
         const report = await provision(nc, {

@@ -6,36 +6,30 @@
 import { ConfigError, loadConfig, type Service } from '@cctap/kit';
 import { runNatsServiceCommand } from '../nats-service-command.js';
 import { priceBookOf } from '../price-book-of.js';
+import { usageExit } from '../flags/usage-exit.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
 const USAGE = `usage: cctap sink --nats URL [--clickhouse URL | --data DIR] [options]
 
-  --batch-size N          messages per flush (one insert per table per flush; default 100)
-  --flush-interval-ms N   longest wait for a flush to fill (default 1000)
-  --prefix P              topology prefix (several pipelines on one server)
-  --metrics-port N        /livez /readyz /metrics (default 9464)
-  --prices FILE           price file over the shipped book (env CCTAP_PRICES; default ~/.cctap/prices.json
-                          if it exists); synced into the store at start and when a new model arrives
-Environment: NATS_URL, CLICKHOUSE_URL, CCTAP_<OPTION>; retention: CCTAP_EVENTS_TTL_DAYS, CCTAP_INVALID_TTL_DAYS.`;
+Writes the event, invalid, derived and alert streams into ClickHouse; applies the migrations first (idempotent).
+Retention (applied when a table is created): CCTAP_EVENTS_TTL_DAYS, CCTAP_INVALID_TTL_DAYS.`;
 
 
 export const command: Command = {
   summary: 'write the event, invalid, derived and alert streams into ClickHouse',
   async run(argv) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      console.log(USAGE);
-      return 0;
-    }
     const sink = await import('@cctap/sink');
     let cfg;
     let storeOpts;
     let book;
     try {
-      cfg = loadConfig({ shape: sink.sinkConfigShape, argv });
+      cfg = loadConfig({ shape: sink.sinkConfigShape, argv, usage: USAGE });
       storeOpts = sink.storeOptionsFrom(cfg);
       book = priceBookOf(cfg.prices);
     } catch (err) {
+      const usage = usageExit('sink', err);
+      if (usage !== null) return usage;
       if (err instanceof ConfigError || err instanceof sink.StoreFlagError) {
         console.error(`cctap sink: ${err.message}`);
         return 2;

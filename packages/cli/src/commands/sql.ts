@@ -1,6 +1,6 @@
 /** `cctap sql "<query>"`: an ad-hoc read-only question to the store. */
-import { parseArgs } from 'node:util';
 import { askRunningUp, UpQueryError } from '../up/query-client.js';
+import { parseFlags } from '../flags/parse-flags.js';
 import type { Command } from './registry.js';
 
 const USAGE = `usage: cctap sql "<query>" [--format table|json] [--clickhouse URL | --data DIR]
@@ -13,7 +13,7 @@ While 'cctap up' runs on the same embedded store, the query is sent to it over l
 export const command: Command = {
   summary: 'run a read-only SQL query against the store',
   async run(argv) {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = parseFlags({
       args: argv,
       allowPositionals: true,
       options: { clickhouse: { type: 'string' }, data: { type: 'string' }, format: { type: 'string', default: 'table' }, help: { type: 'boolean', short: 'h' } },

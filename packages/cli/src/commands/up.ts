@@ -22,7 +22,8 @@ import { InstanceLockedError } from '../up/instance-file.js';
 import { LiveFeed } from '../up/live-feed.js';
 import { storeTotals, todayLine, totalsLine } from '../up/store-summary.js';
 import { TerminalUi, type UiMode } from '../up/terminal-ui.js';
-import { parseUpArgs, UP_USAGE, type UpConfig } from '../up/up-config.js';
+import { parseUpArgs, type UpConfig } from '../up/up-config.js';
+import { usageExit, withHelpHint } from '../flags/usage-exit.js';
 import { mb } from '../progress-format.js';
 import { priceBookOf } from '../price-book-of.js';
 import type { Command } from './registry.js';
@@ -86,17 +87,15 @@ export const command: Command = {
   summary: 'run the whole pipeline in one process on embedded defaults',
   run: (argv) =>
     runCommand('up', async () => {
-      let cfg: UpConfig | 'help';
+      let cfg: UpConfig;
       try {
         cfg = parseUpArgs(argv);
       } catch (err) {
+        const usage = usageExit('up', err);
+        if (usage !== null) return usage;
         if (!(err instanceof ConfigError)) throw err;
-        console.error(`cctap up: ${err.message}\n\n${UP_USAGE}`);
+        console.error(`cctap up: ${withHelpHint('up', err.message)}`);
         return 2;
-      }
-      if (cfg === 'help') {
-        console.log(UP_USAGE);
-        return 0;
       }
       let book;
       try {

@@ -15,16 +15,17 @@ export const upShape = {
   ...baseConfigShape,
   ...natsConfigShape,
   // Unlike the services, up needs no server: without NATS_URL it runs the in-process bus.
-  nats: z.string().optional(),
+  nats: z.string().optional().meta({ arg: 'URL', description: 'use NATS JetStream instead of the in-process bus (env NATS_URL)' }),
   // A laptop tool: metrics on loopback unless asked otherwise.
-  metricsHost: z.string().default('127.0.0.1'),
-  logFormat: z.enum(['json', 'pretty']).default('pretty'),
+  metricsHost: z.string().default('127.0.0.1').meta({ arg: 'HOST', description: 'address the probe server binds' }),
+  logLevel: baseConfigShape.logLevel.meta({ description: 'least severe log line written; on a terminal warn unless given' }),
+  logFormat: z.enum(['json', 'pretty']).default('pretty').meta({ description: 'json for service managers: the feed and progress become JSON log lines' }),
   /** ClickHouse server URL (env CLICKHOUSE_URL); without it the embedded engine in `data`. */
-  clickhouse: z.string().optional(),
+  clickhouse: z.string().optional().meta({ arg: 'URL', description: 'use a ClickHouse server instead of the embedded engine (env CLICKHOUSE_URL)' }),
   /** Embedded store directory (env CCTAP_DATA; default ~/.cctap/data). */
-  data: z.string().optional(),
+  data: z.string().optional().meta({ arg: 'DIR', description: 'embedded store; also holds up.json and collector/ (default ~/.cctap/data)' }),
   /** Collector checkpoints; default <data>/collector (embedded) or ~/.cctap/collector (server). */
-  state: z.string().optional(),
+  state: z.string().optional().meta({ arg: 'DIR', description: 'collector checkpoints (default <data>/collector; server store: ~/.cctap/collector)' }),
   root: collectShape.root,
   host: collectShape.host,
   osUser: collectShape.osUser,
@@ -32,36 +33,29 @@ export const upShape = {
   privacy: collectShape.privacy,
   since: collectShape.since,
   labels: collectShape.labels,
-  once: z.boolean().default(false),
-  demo: z.boolean().default(false),
-  demoSpeed: z.coerce.number().positive().max(100).default(1),
-  quiet: z.boolean().default(false),
+  once: z.boolean().default(false).meta({ description: 'backfill what exists, flush it all into the store, print the summary; exit 0, or 3 when something was not stored, 1 when stopped early' }),
+  demo: z.boolean().default(false).meta({ description: 'replay the sample transcripts shipped with cctap, live, into a temporary store' }),
+  demoSpeed: z.coerce.number().positive().max(100).default(1).meta({ description: 'demo pace multiplier (1: about 90 s)' }),
+  quiet: z.boolean().default(false).meta({ description: 'no banner, progress or feed; warnings and errors only' }),
   /** Price file over the shipped book (env CCTAP_PRICES; default ~/.cctap/prices.json when it exists). */
-  prices: z.string().optional(),
+  prices: z.string().optional().meta({ arg: 'FILE', description: 'price file over the shipped book (default ~/.cctap/prices.json when it exists); every stored response is re-priced with it at start' }),
   /** Seconds between status lines (active sessions, today's tokens and cost); 0: none. */
-  statusSeconds: z.coerce.number().int().min(0).default(30),
+  statusSeconds: z.coerce.number().int().min(0).default(30).meta({ description: 'period of the status line (active sessions, today\'s tokens and cost); 0 = none' }),
   ...alerterRulesShape,
 };
 
 export type UpConfig = z.infer<z.ZodObject<typeof upShape>>;
 
-export const UP_USAGE = `usage: cctap up [--root DIR]... [--data DIR | --clickhouse URL] [--nats URL] [--once] [--demo [--demo-speed N]]
-       [--metrics-port N] [--quiet] [--log-format pretty|json] [--log-level debug|info|warn|error]
-       [--privacy metadata|redacted|full] [--since DATE] [--host NAME] [--state DIR] [--status-seconds N]
-       [--webhook-url URL [--webhook-secret S]] [--slack-webhook-url URL] [--rules FILE] [--config FILE]
-       [--prices FILE]
+/** What `cctap up --help` prints above the option list generated from upShape. */
+const UP_HEAD = `usage: cctap up [options]
 
 The whole pipeline in one process: collector, validator, analyzer, alerter and sink on an in-process bus
 and the embedded ClickHouse in ~/.cctap/data, or on real servers when NATS_URL / CLICKHOUSE_URL are set.
-  --once        backfill what exists, flush it all into the store, print the summary; exit 0, or 3 when
-                something was not stored (dead letters, unreadable entries: the summary names them), 1 when stopped early
-  --demo        replay the sample transcripts shipped with cctap, live, into a temporary store
-  --prices FILE price file over the shipped book; every stored response is re-priced with it at start
-Every flag also reads from CCTAP_<FLAG> (NATS_URL, CLICKHOUSE_URL) and from --config. See README.md.`;
+No transcripts on this machine yet? cctap up --demo replays sample sessions live.`;
 
-export function parseUpArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): UpConfig | 'help' {
-  if (argv.includes('--help') || argv.includes('-h')) return 'help';
-  const cfg = loadConfig({ shape: upShape, argv, env });
+/** The options of `cctap up`; `--help` throws the kit's HelpRequest with the generated option list. */
+export function parseUpArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): UpConfig {
+  const cfg = loadConfig({ shape: upShape, argv, env, usage: UP_HEAD });
   if (cfg.clickhouse && cfg.data) throw new ConfigError('invalid configuration: use either --clickhouse URL or --data DIR, not both');
   if (cfg.clickhouse && !/^https?:\/\//.test(cfg.clickhouse)) throw new ConfigError(`invalid configuration: --clickhouse must be an http(s) URL, got '${cfg.clickhouse}'`);
   if ((cfg.natsUser === undefined) !== (cfg.natsPassword === undefined)) throw new ConfigError('invalid configuration: --nats-user and --nats-password go together');

@@ -110,13 +110,32 @@ export function flagsOf(shape: z.ZodRawShape): string[] {
 }
 
 const WIDTH = 34;
+/** Descriptions wrap to stay within this many columns (a common terminal). */
+const LINE = 110;
+
+/** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of text.split(' ')) {
+    if (cur && cur.length + 1 + word.length > width) {
+      lines.push(cur);
+      cur = word;
+    } else {
+      cur = cur ? `${cur} ${word}` : word;
+    }
+  }
+  return [...lines, cur];
+}
 
 /** `head` (the usage line and what the command does), then one line per option, then where else options come from. */
 export function configHelp(shape: z.ZodRawShape, head: string): string {
   const lines = optionsOf(shape).map((o) => {
     const left = `${[o.flag, ...o.aliases].join(', ')}${o.arg ? ` ${o.arg}` : ''}${o.repeatable ? ' ...' : ''}`;
-    const right = [o.description, o.default !== undefined ? `(default ${o.default})` : ''].filter(Boolean).join(' ');
-    return left.length < WIDTH ? `  ${left.padEnd(WIDTH)}${right}` : `  ${left}\n  ${''.padEnd(WIDTH)}${right}`;
+    const right = wrap([o.description, o.default !== undefined ? `(default ${o.default})` : ''].filter(Boolean).join(' '), LINE - WIDTH - 2);
+    const indent = `  ${''.padEnd(WIDTH)}`;
+    const rest = right.slice(1).map((l) => `\n${indent}${l}`).join('');
+    return left.length < WIDTH ? `  ${left.padEnd(WIDTH)}${right[0]}${rest}` : `  ${left}\n${indent}${right[0]}${rest}`;
   });
   lines.push(`  ${'--help, -h'.padEnd(WIDTH)}this help`);
   return [
@@ -125,8 +144,9 @@ export function configHelp(shape: z.ZodRawShape, head: string): string {
     'options:',
     ...lines,
     '',
-    'Every option can also be set as CCTAP_<OPTION> (upper case, - -> _; NATS_URL and CLICKHOUSE_URL as they are) or',
-    'as a key of the --config file (YAML or JSON, keys spelled as the flags: `metrics-port: 9464`); flags win over',
-    'the environment, which wins over the file.',
+    ...wrap(
+      'Every option can also be set as CCTAP_<OPTION> (upper case, - -> _; NATS_URL and CLICKHOUSE_URL as they are) or as a key of the --config file (YAML or JSON, keys spelled as the flags: `metrics-port: 9464`); flags win over the environment, which wins over the file.',
+      LINE,
+    ),
   ].join('\n');
 }
