@@ -5,6 +5,7 @@
 export { openStore, DEFAULT_DATA_DIR, type Store, type StoreOptions, type QueryOptions } from './store/open-store.js';
 export { StoreUnavailableError, StoreQueryError, StoreBusyError } from './store/errors.js';
 export { insertRows, dedupToken } from './store/insert-rows.js';
+export { storeIdentity } from './store/store-identity.js';
 export { migrate, appliedMigrations, retentionFromEnv, MIGRATIONS, DEFAULT_RETENTION, type RetentionSettings, type MigrateResult } from './migrations/index.js';
 export { toEventRow, type EventRow } from './rows/event-row.js';
 export { toUsageRows, tokenTotal, type UsageRow } from './rows/usage-row.js';

@@ -9,6 +9,7 @@ import { hostInboxPrefix, topology } from '@cctap/events';
 import { createCollector, identityFrom, parseCollectArgs, resolveRoots } from '@cctap/collector';
 import { connectNats, createJetStreamBus, createLogger, createMetrics, natsOptionsFromConfig, natsService, redactConfig, runServices } from '@cctap/kit';
 import { mb, progressLine } from '../progress-format.js';
+import { streamDestination } from '../collector-destination.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -27,10 +28,13 @@ export const command: Command = {
       const nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-collector@${host}`), inboxPrefix: hostInboxPrefix(host), logger: log, metrics });
       const t = topology(cfg.prefix || undefined);
       const bus = createJetStreamBus(nc, { topology: t, logger: log, metrics });
+      const destination = await streamDestination(nc, t, log);
       const collector = createCollector({
         bus,
         roots,
         stateDir: cfg.state,
+        reset: cfg.reset,
+        ...(destination ? { destination } : {}),
         host,
         user,
         privacy: cfg.privacy,

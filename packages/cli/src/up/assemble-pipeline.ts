@@ -40,6 +40,7 @@ import { storeAccess } from '../alerts/alert-access.js';
 import { startQueryServer, type QueryServer } from './query-server.js';
 import { tapBus, type PublishedHook } from './tap-bus.js';
 import { alerterDirOf, stateDirOf, type UpConfig } from './up-config.js';
+import { streamDestination, upDestination } from '../collector-destination.js';
 
 /** Every consumer `up` runs; the in-process bus waits for exactly these. */
 export const UP_CONSUMERS = ['validator', 'analyzer', 'alerter-events', 'alerter-derived', ...SINK_CONSUMERS] as const satisfies readonly ConsumerKey[];
@@ -150,6 +151,8 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       bus,
       roots: o.roots,
       stateDir,
+      reset: cfg.reset,
+      destination: await upDestination(store, nc ? await streamDestination(nc, t, log) : null),
       host: o.host,
       user: o.user,
       privacy: cfg.privacy,

@@ -33,6 +33,7 @@ export const upShape = {
   privacy: collectShape.privacy,
   since: collectShape.since,
   labels: collectShape.labels,
+  reset: collectShape.reset,
   once: z.boolean().default(false).meta({ description: 'backfill what exists, flush it all into the store, print the summary; exit 0, or 3 when something was not stored, 1 when stopped early' }),
   demo: z.boolean().default(false).meta({ description: 'replay the sample transcripts shipped with cctap, live, into a temporary store' }),
   demoSpeed: z.coerce.number().positive().max(100).default(1).meta({ description: 'demo pace multiplier (1: about 90 s)' }),

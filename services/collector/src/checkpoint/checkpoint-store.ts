@@ -2,15 +2,16 @@
  * The collector's checkpoints: one JSON file per collector (`<stateDir>/checkpoints.json`), one entry per
  * file identity with the byte offset up to which everything is acknowledged by JetStream.
  *
- * Writes are atomic and durable: write a temp file, fsync it, rename it over the old one, fsync the
- * directory (Vector's checkpointer does the same). A crash at any point leaves either the old or the new
+ * Writes are atomic and durable (durable-write.ts): a crash at any point leaves either the old or the new
  * file. Writes are coalesced (`flushDelayMs`): the checkpoint may trail the acks by that much, which only
- * means a few batches are re-sent after a crash, and msg-id dedup drops them.
+ * means a few batches are re-sent after a crash, and msg-id dedup drops them. The offsets say what one
+ * destination has; another one starts without them (destination.ts).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { privateDir } from '@cctap/kit';
 import { z } from 'zod';
+import { writeDurably } from './durable-write.js';
 
 export const checkpointEntry = z.object({
   path: z.string(),
@@ -150,22 +151,7 @@ export class CheckpointStore {
     }
     if (!this.dirty) return;
     this.dirty = false;
-    const body = JSON.stringify({ version: 1, files: Object.fromEntries(this.entries) });
-    const tmp = `${this.file}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, body);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, this.file);
-    const dfd = openSync(this.dir, 'r');
-    try {
-      fsyncSync(dfd);
-    } finally {
-      closeSync(dfd);
-    }
+    writeDurably(this.dir, this.file, JSON.stringify({ version: 1, files: Object.fromEntries(this.entries) }));
     this.writes += 1;
   }
 }

@@ -17,6 +17,7 @@ import { topology } from '@cctap/events';
 import { createMetrics, silentLogger, type Logger } from '@cctap/kit';
 import { join } from 'node:path';
 import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
+import { claimDestination, forgetDeliveries } from '../checkpoint/destination.js';
 import { DeliveredLines } from '../delivered/delivered-lines.js';
 import { TreeScanner } from '../discovery/tree-scanner.js';
 import { Heartbeat } from '../heartbeat/heartbeat.js';
@@ -55,6 +56,8 @@ export interface CollectorService {
   idle(): Promise<void>;
   /** Reads and publishes everything that exists, waits for the acks, stops. */
   runOnce(): Promise<CollectorProgress>;
+  /** Backfill progress now: after start(), the files and bytes to read are known before any is read. */
+  progressNow(): CollectorProgress;
   readonly events: EventEmitter<CollectorEvents>;
 }
 
@@ -132,7 +135,7 @@ class Collector implements CollectorService {
       metrics: this.m,
       logger: this.log,
     });
-    this.progress = new BackfillProgress({ isFileDone: (key) => this.tailer.isCaughtUp(key), eventsPublished: () => this.publisher.eventsPublished }, 
+    this.progress = new BackfillProgress({ eventsPublished: () => this.publisher.eventsPublished },
       (p) => this.events.emit('progress', p),
       (p) => this.events.emit('backfill-done', p),
     );
@@ -193,6 +196,7 @@ class Collector implements CollectorService {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.claimState();
     this.store.load();
     this.delivered.prune();
     this.progress.begin();
@@ -213,11 +217,14 @@ class Collector implements CollectorService {
           resting += 1;
           continue;
         }
+        // The backfill's total, before anything is read: what lies past the checkpoint (or all of a new file).
+        this.progress.expect(key, st.size - (cp && cp.entry.offset <= st.size ? cp.entry.offset : 0));
       }
       this.queue.mark(f); // a failed stat is looked at too: gone, or denied (counted, retried)
     }
     this.pruneCheckpoints(seen);
     this.ready = true;
+    this.progress.maybeEmit(true);
     this.log.info('collector started', { roots: this.o.roots, files: files.length, resting, directories: this.watcher.count, subject: this.subject, checkpoints: this.store.size });
     // Nothing to read means the backfill is already over; the queue would never drain to say so.
     if (this.queue.empty) this.resolveIdle();
@@ -276,6 +283,10 @@ class Collector implements CollectorService {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  progressNow(): CollectorProgress {
+    return this.progress.snapshot();
+  }
+
   async runOnce(): Promise<CollectorProgress> {
     await this.start();
     await this.idle();
@@ -298,6 +309,27 @@ class Collector implements CollectorService {
     const ws = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of ws) w();
+  }
+
+  /**
+   * Before the checkpoints are loaded: `reset` forgets them on purpose; a destination other than the one
+   * they were recorded for forgets them too (checkpoint/destination.ts). Either says so in one line.
+   */
+  private claimState(): void {
+    const dir = this.o.stateDir;
+    const dest = this.o.destination;
+    const since = this.o.since ? `; files last modified before ${this.o.since.toISOString()} are skipped (--since)` : '';
+    if (this.o.reset) {
+      const f = forgetDeliveries(dir);
+      if (dest) claimDestination(dir, dest);
+      this.log.warn(`reset: forgot the checkpoints of ${f.files} files and the delivered-line records of ${f.sessions} sessions in ${dir}; every transcript is read again from the beginning${since}`, { stateDir: dir, ...f });
+      return;
+    }
+    if (!dest) return;
+    const c = claimDestination(dir, dest);
+    if (c.kind === 'changed') {
+      this.log.warn(`the checkpoints in ${dir} were for ${c.previous.label}, not ${dest.label}: forgot them (${c.forgotten.files} files); every transcript is read again from the beginning${since}`, { stateDir: dir, previous: c.previous.id, destination: dest.id, ...c.forgotten });
+    }
   }
 
   /** Forgets checkpoints of files that no longer exist (Claude Code's retention deletes old transcripts); `seen`: the inode numbers listed. */

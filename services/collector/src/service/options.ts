@@ -1,6 +1,7 @@
 /** What a collector is given, and the defaults that fill in what was not. */
 import type { PrivacyMode } from '@cctap/events';
 import type { Bus, Logger, Metrics } from '@cctap/kit';
+import type { Destination } from '../checkpoint/destination.js';
 
 export interface CollectorOptions {
   /** Only `publish` is used: a JetStream bus or the in-process one. */
@@ -8,6 +9,13 @@ export interface CollectorOptions {
   /** Claude config directories (see resolveRoots); their `projects/` trees are tailed. */
   roots: readonly string[];
   stateDir: string;
+  /**
+   * Where `bus` delivers (a JetStream stream, a store): state recorded for another destination is forgotten
+   * at start (checkpoint/destination.ts). Absent: not checked.
+   */
+  destination?: Destination;
+  /** Forget the checkpoints and delivered-line records at start: every transcript is read again. */
+  reset?: boolean;
   /** Already sanitized (a subject token). */
   host: string;
   user: string;
@@ -43,8 +51,8 @@ export interface CollectorOptions {
   metrics?: Metrics;
 }
 
-export type ResolvedOptions = Required<Omit<CollectorOptions, 'logger' | 'metrics' | 'since' | 'labels' | 'stringCap' | 'subjectPrefix'>> &
-  Pick<CollectorOptions, 'since' | 'labels' | 'stringCap' | 'subjectPrefix'>;
+export type ResolvedOptions = Required<Omit<CollectorOptions, 'logger' | 'metrics' | 'since' | 'labels' | 'stringCap' | 'subjectPrefix' | 'destination'>> &
+  Pick<CollectorOptions, 'since' | 'labels' | 'stringCap' | 'subjectPrefix' | 'destination'>;
 
 export function resolveOptions(opts: CollectorOptions): ResolvedOptions {
   return {
@@ -55,6 +63,8 @@ export function resolveOptions(opts: CollectorOptions): ResolvedOptions {
     user: opts.user,
     privacy: opts.privacy,
     since: opts.since ?? null,
+    reset: opts.reset ?? false,
+    ...(opts.destination ? { destination: opts.destination } : {}),
     ...(opts.labels ? { labels: opts.labels } : {}),
     ...(opts.stringCap !== undefined ? { stringCap: opts.stringCap } : {}),
     ...(opts.subjectPrefix !== undefined ? { subjectPrefix: opts.subjectPrefix } : {}),

@@ -1,0 +1,33 @@
+/**
+ * The destination a collector's checkpoints belong to (collector checkpoint/destination.ts): the JetStream
+ * raw stream it publishes to, named by its creation time (a new server, another prefix or a recreated
+ * stream each differ), and for `cctap up` the store behind it.
+ */
+import type { Topology } from '@cctap/events';
+import type { Destination } from '@cctap/collector';
+import type { connectNats, Logger } from '@cctap/kit';
+import { storeIdentity, type Store } from '@cctap/sink';
+
+/**
+ * The raw stream's identity, or null when it cannot be read: a host credential made before `cctap
+ * nats-config` granted STREAM.INFO on it (checkpoints are then kept as they are, and a log line says why).
+ */
+export async function streamDestination(nc: Awaited<ReturnType<typeof connectNats>>, t: Topology, log: Logger): Promise<Destination | null> {
+  const name = t.stream('raw');
+  try {
+    const r = await nc.request(`$JS.API.STREAM.INFO.${name}`, '', { timeout: 5000 });
+    const info = r.json<{ created?: string; error?: { description?: string } }>();
+    if (!info.created) throw new Error(info.error?.description ?? 'no creation time in the stream info');
+    return { id: `nats:${name}@${info.created}`, label: `NATS stream ${name} created ${info.created}` };
+  } catch (err) {
+    log.warn(`cannot read the stream info of ${name} (${(err as Error).message}); checkpoints are not checked against the stream they were written for (a host credential needs $JS.API.STREAM.INFO.${name}: re-run cctap nats-config)`);
+    return null;
+  }
+}
+
+/** The store's own id (sink store-identity.ts), joined with the stream's when `up` runs on NATS. */
+export async function upDestination(store: Store, stream: Destination | null): Promise<Destination> {
+  const id = `store:${await storeIdentity(store)}`;
+  const label = `the store ${store.location}`;
+  return stream ? { id: `${id}|${stream.id}`, label: `${label} through ${stream.label}` } : { id, label };
+}
