@@ -17,6 +17,7 @@ export {
 } from './bus/bus.js';
 export { JetStreamBus, createJetStreamBus, type JetStreamBusOptions } from './bus/jetstream-bus.js';
 export { provision, type ProvisionReport, type ProvisionEntry, type ProvisionAction } from './provision/provision.js';
+export { formatBytes } from './provision/fit-storage.js';
 export { DEFAULT_CONSUMER, DEFAULT_LIMITS, type ProvisionOptions, type StreamLimits } from './provision/desired.js';
 export { InProcessBus, createInProcessBus, type InProcessBusOptions, type InProcessDeadLetter } from './bus/in-process-bus.js';
 export { startDeadLetterForwarder, type ForwarderOptions } from './dlq/forwarder.js';

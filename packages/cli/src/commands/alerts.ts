@@ -194,9 +194,11 @@ export const command: Command = {
           if (!rc) throw new ConfigError(`--receiver: no receiver named '${cfg.receiver}' in ${cfg.rules ?? 'the --webhook-url / --slack-webhook-url flags'} (have: ${rs.receivers.map((r) => r.name).join(', ') || 'none'})`);
           return reportTest(rc.name, await sendTestNotification(receiverFromConfig(rc)));
         }
-        const up = cfg.nats ? null : await runningUpAccess(dataDirOf(cfg));
+        // The alerter service's receivers live in its own --rules; a `cctap up` is asked for its own.
+        if (cfg.nats) throw new ConfigError(`--rules FILE (or --webhook-url URL / --slack-webhook-url URL) is needed: the alerter service's receivers are in its --rules; pass the same file`);
+        const up = await runningUpAccess(dataDirOf(cfg));
         const outcome = await up?.test(cfg.receiver);
-        if (!outcome) throw new ConfigError(`--rules FILE (or --webhook-url URL) is needed: no cctap up runs on ${dataDirOf(cfg)} to test its receivers`);
+        if (!outcome) throw new ConfigError(`--rules FILE (or --webhook-url URL / --slack-webhook-url URL, or CCTAP_RULES / CCTAP_WEBHOOK_URL) is needed: no cctap up runs on ${dataDirOf(cfg)} to test its receivers`);
         if (outcome.kind === 'unknown-receiver') throw new ConfigError(`--receiver: the running cctap up has no receiver named '${cfg.receiver}' (have: ${outcome.known.join(', ') || 'none'})`);
         return reportTest(cfg.receiver, outcome);
       }

@@ -1,6 +1,6 @@
 /** `cctap provision`: create or update every stream, consumer and KV bucket (idempotent). */
 import { z } from 'zod';
-import { baseConfigShape, connectNats, loadConfig, natsConfigShape, natsOptionsFromConfig, provision } from '@cctap/kit';
+import { baseConfigShape, connectNats, formatBytes, loadConfig, natsConfigShape, natsOptionsFromConfig, provision } from '@cctap/kit';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -35,9 +35,14 @@ export const command: Command = {
           console.log(JSON.stringify(report, null, 2));
         } else {
           console.log(`nats-server ${report.serverVersion}`);
-          for (const e of report.entries) console.log(`  ${e.kind.padEnd(8)} ${e.name.padEnd(40)} ${e.action}${e.changed ? ` (${e.changed.join(', ')})` : ''}`);
+          if (report.fittedTo !== null) console.log(`the stream sizes asked for do not fit: JetStream could reserve ${formatBytes(report.fittedTo)} more; streams that exist keep their size, new ones share 90% of it`);
+          for (const e of report.entries) {
+            const size = e.maxBytes !== undefined ? `  max ${formatBytes(e.maxBytes)}` : '';
+            console.log(`  ${e.kind.padEnd(8)} ${e.name.padEnd(40)} ${e.action}${e.changed ? ` (${e.changed.join(', ')})` : ''}${size}`);
+          }
           const n = (a: string) => report.entries.filter((e) => e.action === a).length;
-          console.log(`${n('created')} created, ${n('updated')} updated, ${n('unchanged')} unchanged`);
+          const replaced = n('replaced') > 0 ? `, ${n('replaced')} replaced (new retention; everything in it had been consumed)` : '';
+          console.log(`${n('created')} created, ${n('updated')} updated, ${n('unchanged')} unchanged${replaced}`);
         }
         return 0;
       } finally {
