@@ -11,11 +11,11 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { topology } from '@cctap/events';
 import { COLLECTOR_VERSION, identityFrom, resolveRoots, type CollectorProgress } from '@cctap/collector';
 import { ConfigError, createLogger, createMetrics, redactConfig, runServices, type Metrics } from '@cctap/kit';
-import type { Store } from '@cctap/sink';
+import { DEFAULT_DATA_DIR, type Store } from '@cctap/sink';
 import { assemblePipeline, StoreLockedError, type Pipeline } from '../up/assemble-pipeline.js';
 import { DemoFixturesMissingError, prepareDemo, type DemoReplay } from '../up/demo.js';
 import { InstanceLockedError } from '../up/instance-file.js';
@@ -24,6 +24,7 @@ import { storeTotals, todayLine, totalsLine } from '../up/store-summary.js';
 import { TerminalUi, type UiMode } from '../up/terminal-ui.js';
 import { parseUpArgs, type UpConfig } from '../up/up-config.js';
 import { usageExit, withHelpHint } from '../flags/usage-exit.js';
+import { explicitlySet } from '../explicit-option.js';
 import { mb } from '../progress-format.js';
 import { priceBookOf } from '../price-book-of.js';
 import type { Command } from './registry.js';
@@ -68,6 +69,21 @@ function notStoredLines(d: Awaited<ReturnType<typeof notStored>>, deadLetterPath
   return out;
 }
 
+/**
+ * Waits until the collector has read every byte the demo wrote (a watch event can come a moment after the
+ * write; bounded, the replay is small), then until it is all stored, and summarizes the demo sessions.
+ */
+async function replayStored(d: DemoReplay, metrics: Metrics, pipeline: Pipeline): Promise<void> {
+  const until = Date.now() + 10_000;
+  while (Date.now() < until && (await counter(metrics, 'cctap_collector_read_bytes_total')) < d.bytes) await new Promise((r) => setTimeout(r, 100));
+  await pipeline.drained();
+  await pipeline.analyzer.tick({ settled: true });
+  await pipeline.drained();
+}
+
+/** A path as one shell word, for a command line a user copies. */
+const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
 /** `--once` exit code when the run finished but left something out of the store (see notStored). */
 const EXIT_INCOMPLETE = 3;
 
@@ -78,8 +94,7 @@ function uiModeOf(cfg: UpConfig): UiMode {
 
 /** A terminal shows warnings only unless a level was asked for; logs are the output everywhere else. */
 function logLevelOf(cfg: UpConfig, mode: UiMode, argv: readonly string[]): UpConfig['logLevel'] {
-  const explicit = argv.some((a) => a.startsWith('--log-level')) || process.env.CCTAP_LOG_LEVEL !== undefined;
-  if (explicit) return cfg.logLevel;
+  if (explicitlySet(argv, '--log-level')) return cfg.logLevel;
   return mode === 'plain' ? cfg.logLevel : 'warn';
 }
 
@@ -153,7 +168,8 @@ export const command: Command = {
           ui.final([JSON.stringify({ msg: 'summary', seconds, files, collector: run, store: totals, notStored: dropped, alertsPending })]);
         } else {
           ui.final([
-            `cctap up: stopped after ${seconds.toFixed(1)}s`,
+            // --once that read everything is done; one stopped by a signal (or a live run) stopped.
+            cfg.once && pipelineRef?.collector.health().backfillDone ? `cctap up --once: done in ${seconds.toFixed(1)}s` : `cctap up: stopped after ${seconds.toFixed(1)}s`,
             `  collector: ${files} files, ${mb(run.bytesRead)} read, ${run.eventsPublished.toLocaleString('en-US')} events published in ${run.batchesPublished} batches`,
             `  ${totalsLine(totals)}`,
             ...notStoredLines(dropped, pipelineRef?.deadLetters?.path ?? null),
@@ -180,6 +196,21 @@ export const command: Command = {
         }
       }
 
+      // `cctap report` and `cctap sql` find this store by its --data (the default one needs none).
+      const storeArgs = !cfg.clickhouse && cfg.data && resolve(cfg.data) !== resolve(DEFAULT_DATA_DIR) ? ` --data ${shellWord(cfg.data)}` : '';
+      const startDemo = (d: DemoReplay) => {
+        d.start();
+        ui.status(`demo: replaying ${d.files} sample transcripts (${d.lines} lines) over ~${Math.round(d.durationMs / 1000)}s`, { files: d.files, lines: d.lines });
+        void d.done
+          .then(async () => {
+            if (!d.finishedAllLines) return;
+            // Every line in the store and every session summarized, so the reports the hint names show it all.
+            await replayStored(d, metrics, pipeline);
+            ui.status(`demo: every line replayed and stored. In another terminal: npx cctap report session --detail${storeArgs} | npx cctap report daily${storeArgs} | npx cctap sql "SELECT type, count() FROM events GROUP BY type"${storeArgs}; Ctrl-C stops`, {});
+          })
+          .catch((err: unknown) => log.debug('demo end failed', { err }));
+      };
+
       let pipeline: Pipeline;
       let pipelineRef: Pipeline | null = null;
       try {
@@ -201,7 +232,16 @@ export const command: Command = {
       collector.events.on('backfill-done', (p) => {
         latest = p;
         feed.goLive();
-        ui.backfillDone(p, feed.tallies);
+        ui.backfillDone(p, { tallies: feed.tallies, active: pipeline.analyzer.engine.stats().active, once: cfg.once });
+        // The replay begins once the (empty) demo files are backfilled: every line of it is live.
+        if (demo && !cfg.once) startDemo(demo);
+        // Everything on disk is read: sessions quiet for longer than the end timeout end now, not once the
+        // analyzer's settle delay has passed (the feed counts those ends as history, see live-feed.ts).
+        if (!cfg.once) {
+          void pipeline.drained()
+            .then(() => pipeline.analyzer.tick({ settled: true }))
+            .catch((err: unknown) => log.debug('ending history sessions failed; the timer ends them', { err }));
+        }
         if (p.filesTotal === 0 && !cfg.demo && !cfg.once) {
           ui.status(`no Claude Code transcripts under ${roots.join(', ')} yet; waiting for sessions. To see cctap work now: npm start -- --demo`, {});
         }
@@ -217,22 +257,18 @@ export const command: Command = {
         shutdownTimeoutMs: cfg.shutdownTimeoutMs,
       });
       const probeHost = cfg.metricsHost === '0.0.0.0' ? '127.0.0.1' : cfg.metricsHost;
+      const backlog = collector.progressNow();
       ui.banner({
         version: `collector ${COLLECTOR_VERSION}`,
         bus: pipeline.busLabel,
         store: pipeline.storeLabel,
         roots,
-        files: collector.health().files,
+        files: backlog.filesTotal,
+        bytes: Math.max(0, backlog.bytesTotal - backlog.bytesRead),
         metricsUrl: `http://${probeHost}:${running.probe.port}/metrics`,
         demo: cfg.demo,
+        storeArgs,
       });
-
-      if (demo && !cfg.once) {
-        const d = demo;
-        d.start();
-        ui.status(`demo: replaying ${d.files} sample transcripts (${d.lines} lines) over ~${Math.round(d.durationMs / 1000)}s`, { files: d.files, lines: d.lines });
-        void d.done.then(() => d.finishedAllLines && ui.status('demo: every line replayed. Try `npx cctap report daily` or `npx cctap sql "SELECT type, count() FROM events GROUP BY type"` in another terminal; Ctrl-C stops', {}));
-      }
 
       let statusTimer: NodeJS.Timeout | null = null;
       if (cfg.statusSeconds > 0 && !cfg.once) {

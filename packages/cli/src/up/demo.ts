@@ -77,6 +77,8 @@ export interface DemoReplay {
   readonly done: Promise<void>;
   /** True once every line was written (false when stopped early). */
   readonly finishedAllLines: boolean;
+  /** Bytes appended so far (the timestamps rewritten: not the fixtures' sizes). */
+  readonly bytes: number;
   /** Starts appending (idempotent). */
   start(): void;
   stop(): void;
@@ -101,6 +103,7 @@ export function prepareDemo(o: { root: string; speed: number; fixturesDir?: stri
   const total = files.reduce((n, f) => n + f.lines.length, 0);
   let t0 = 0;
   let written = 0;
+  let bytes = 0;
   let timer: NodeJS.Timeout | null = null;
   let finish!: () => void;
   const done = new Promise<void>((r) => (finish = r));
@@ -113,7 +116,9 @@ export function prepareDemo(o: { root: string; speed: number; fixturesDir?: stri
       const want = Math.min(f.lines.length, Math.max(1, Math.ceil(((elapsed - f.startMs) / (f.endMs - f.startMs)) * f.lines.length)));
       if (want <= f.written) continue;
       const chunk = f.lines.slice(f.written, want).map((l) => `${l.replace(TIMESTAMP, `"timestamp":"${iso}"`)}\n`);
-      appendFileSync(join(o.root, f.rel), chunk.join(''));
+      const text = chunk.join('');
+      appendFileSync(join(o.root, f.rel), text);
+      bytes += Buffer.byteLength(text);
       written += want - f.written;
       f.written = want;
     }
@@ -141,6 +146,9 @@ export function prepareDemo(o: { root: string; speed: number; fixturesDir?: stri
     stop,
     get finishedAllLines() {
       return written >= total;
+    },
+    get bytes() {
+      return bytes;
     },
   };
 }

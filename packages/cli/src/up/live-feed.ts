@@ -3,7 +3,9 @@
  * error bursts and alerts, picked from what the validator, the analyzer and the alerter publish (tap-bus.ts).
  *
  * While the collector backfills history the feed only counts (a screen of last month's errors helps no
- * one); `goLive()` prints the tallies once and from then on every item is emitted. Event batches are large
+ * one); `goLive()` prints the tallies once and from then on every item is emitted, but for the end of a
+ * session that ended before the feed went live: the analyzer ends history sessions once the backfill has
+ * settled, and announcing each of them would flood the screen with news from last month. Event batches are large
  * and frequent, so they are decoded only when live and only when their bytes mention a kind we show.
  */
 import { EventEmitter } from 'node:events';
@@ -39,6 +41,8 @@ const projectName = (p: string) => p.split('/').filter(Boolean).pop() ?? (p || '
 export class LiveFeed extends EventEmitter<{ item: [FeedItem] }> {
   readonly tallies: FeedTallies = { 'session.start': 0, 'session.end': 0, 'tool.error': 0, 'api.error': 0, rate_limit: 0, loop: 0, 'error.burst': 0, alert: 0 };
   private live = false;
+  /** When the feed went live (ms): a session that ended before this ended in history. */
+  private liveSince = Number.POSITIVE_INFINITY;
   private readonly eventsPrefix: string;
   private readonly derivedPrefix: string;
   private readonly alertsPrefix: string;
@@ -56,6 +60,7 @@ export class LiveFeed extends EventEmitter<{ item: [FeedItem] }> {
 
   goLive(): void {
     this.live = true;
+    this.liveSince = Date.now();
   }
 
   /** The tap-bus hook. */
@@ -71,9 +76,9 @@ export class LiveFeed extends EventEmitter<{ item: [FeedItem] }> {
     }
   };
 
-  private push(item: FeedItem): void {
+  private push(item: FeedItem, news = true): void {
     this.tallies[item.kind] += 1;
-    if (this.live) this.emit('item', item);
+    if (this.live && news) this.emit('item', item);
   }
 
   private derived(d: DerivedEvent): void {
@@ -86,7 +91,9 @@ export class LiveFeed extends EventEmitter<{ item: [FeedItem] }> {
         break;
       case 'session.end': {
         const minutes = Math.round(d.payload.durationMs / 60_000);
-        this.push({ ...base, kind: 'session.end', severity: 'info', text: `session ended     ${where}  after ${minutes} min (${d.payload.reason})` });
+        // The end of a timeout is its last line plus the end timeout (the analyzer's ts), whenever it is told.
+        const endedInHistory = Date.parse(d.ts) < this.liveSince;
+        this.push({ ...base, kind: 'session.end', severity: 'info', text: `session ended     ${where}  after ${minutes} min (${d.payload.reason})` }, !endedInHistory);
         break;
       }
       case 'loop.detected':

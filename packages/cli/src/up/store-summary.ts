@@ -8,9 +8,12 @@ import { periodReport, type Store } from '@cctap/sink';
 export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
-/** No usage costs $0.00; usage without a price is `unpriced`, and a partly priced sum says so. */
-const usd = (n: number | null, unpricedModels?: readonly string[]) =>
-  n === null ? 'unpriced' : `$${n.toFixed(2)}${unpricedModels?.length ? ` + unpriced (${unpricedModels.join(', ')})` : ''}`;
+/**
+ * No usage costs $0.00 (a report over no rows has no cost at all, which is not "unpriced"); usage without a
+ * price is `unpriced`, and a partly priced sum says so.
+ */
+const usd = (tokens: number, n: number | null, unpricedModels?: readonly string[]) =>
+  tokens === 0 ? '$0.00' : n === null ? 'unpriced' : `$${n.toFixed(2)}${unpricedModels?.length ? ` + unpriced (${unpricedModels.join(', ')})` : ''}`;
 
 export async function todayLine(store: Store, activeSessions: number): Promise<{ text: string; fields: Record<string, unknown> }> {
   const tz = localTimeZone();
@@ -18,8 +21,8 @@ export async function todayLine(store: Store, activeSessions: number): Promise<{
   const r = await periodReport(store, 'daily', { since: day, until: day, tz });
   const tokens = r.totals.totalTokens;
   return {
-    text: `${activeSessions} active sessions · today ${fmt(tokens)} tokens · ${usd(r.totals.totalCost, r.totals.unpricedModels)}`,
-    fields: { activeSessions, todayTokens: tokens, todayCostUsd: r.totals.totalCost },
+    text: `${activeSessions} active sessions · today ${fmt(tokens)} tokens · ${usd(tokens, r.totals.totalCost, r.totals.unpricedModels)}`,
+    fields: { activeSessions, todayTokens: tokens, todayCostUsd: tokens === 0 ? 0 : r.totals.totalCost },
   };
 }
 
@@ -41,5 +44,5 @@ export async function storeTotals(store: Store): Promise<StoreTotals> {
 }
 
 export function totalsLine(t: StoreTotals): string {
-  return `store: ${fmt(t.events)} events, ${fmt(t.sessions)} sessions, ${fmt(t.tokens)} tokens, ${usd(t.costUsd)}${t.priceBook ? ` (prices: book ${t.priceBook})` : ''}`;
+  return `store: ${fmt(t.events)} events, ${fmt(t.sessions)} sessions, ${fmt(t.tokens)} tokens, ${usd(t.tokens, t.costUsd)}${t.priceBook ? ` (prices: book ${t.priceBook})` : ''}`;
 }

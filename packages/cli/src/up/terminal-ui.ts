@@ -8,7 +8,7 @@
  */
 import type { CollectorProgress } from '@cctap/collector';
 import type { Logger } from '@cctap/kit';
-import { mb, progressLine } from '../progress-format.js';
+import { mb, progressBar, progressLine } from '../progress-format.js';
 import type { FeedItem, FeedTallies } from './live-feed.js';
 
 export type UiMode = 'tty' | 'plain' | 'quiet';
@@ -18,9 +18,22 @@ export interface BannerInfo {
   bus: string;
   store: string;
   roots: readonly string[];
+  /** What the backfill will read: the collector's start-up listing. */
   files: number;
+  bytes: number;
   metricsUrl: string;
   demo: boolean;
+  /** How `cctap report` / `cctap sql` reach this store: `--data DIR` unless it is the default one. */
+  storeArgs: string;
+}
+
+/** What the backfill found, for its closing line. */
+export interface BackfillFound {
+  tallies: FeedTallies;
+  /** Sessions not ended (history older than the end timeout is not active). */
+  active: number;
+  /** --once: the run ends here, nothing goes live. */
+  once: boolean;
 }
 
 const ESC = '\u001b[';
@@ -29,15 +42,14 @@ const dim = (s: string) => paint('2', s);
 const bold = (s: string) => paint('1', s);
 const COLOR: Record<FeedItem['severity'], string> = { info: '36', warning: '33', critical: '31' };
 
-function bar(fraction: number, width = 24): string {
-  const f = Math.max(0, Math.min(1, fraction));
-  const full = Math.round(f * width);
-  return `[${'#'.repeat(full)}${'-'.repeat(width - full)}] ${String(Math.floor(f * 100)).padStart(3)}%`;
-}
-
 export class TerminalUi {
   private barLine = '';
   private lastPlainProgress = 0;
+  /**
+   * Terminal lines that came before the banner (the services start before it is printed: it names the
+   * metrics port), shown right after it. Log lines are not held: a failed start must still be seen.
+   */
+  private held: string[] | null = [];
 
   constructor(
     readonly mode: UiMode,
@@ -53,48 +65,53 @@ export class TerminalUi {
       process.stderr.write(`${text}\n`);
       return;
     }
-    this.out.write(`\r${ESC}2K${text}\n${this.barLine}`);
+    if (this.held) this.held.push(text);
+    else this.out.write(`\r${ESC}2K${text}\n${this.barLine}`);
   }
 
   banner(b: BannerInfo): void {
     if (this.mode === 'quiet') return;
     if (this.mode === 'plain') {
-      this.log.info('cctap up', { bus: b.bus, store: b.store, roots: b.roots, files: b.files, metrics: b.metricsUrl, demo: b.demo });
+      this.log.info('cctap up', { bus: b.bus, store: b.store, roots: b.roots, files: b.files, bytes: b.bytes, metrics: b.metricsUrl, demo: b.demo });
       return;
     }
     const lines = [
       `${bold('cctap up')} ${dim(b.version)}${b.demo ? `  ${paint('35', 'demo: replaying the sample transcripts shipped with cctap')}` : ''}`,
-      `  watching  ${b.roots.join(', ')}  ${dim(`(${b.files} transcript files)`)}`,
+      `  watching  ${b.roots.join(', ')}  ${dim(`(${b.files} transcript files, ${mb(b.bytes)} to read)`)}`,
       `  bus       ${b.bus}`,
       `  store     ${b.store}`,
       `  metrics   ${b.metricsUrl}  ${dim('(/livez /readyz)')}`,
-      `  ${dim("reports while this runs: npx cctap report daily | npx cctap sql \"SELECT ...\"  ·  Ctrl-C stops cleanly")}`,
+      `  ${dim(`reports while this runs: npx cctap report daily${b.storeArgs} | npx cctap sql "SELECT ..."${b.storeArgs}  ·  Ctrl-C stops cleanly`)}`,
       '',
     ];
     this.out.write(`${lines.join('\n')}\n`);
+    const held = this.held ?? [];
+    this.held = null;
+    for (const text of held) this.above(text); // each redraws the bar under it
+    if (held.length === 0) this.out.write(this.barLine);
   }
 
   progress(p: CollectorProgress): void {
     if (this.mode === 'quiet') return;
     if (this.mode === 'plain') {
-      if (Date.now() - this.lastPlainProgress < 5000) return;
+      // The first line once reading is under way (the listing's totals are in the banner's log line).
+      if (p.bytesRead === 0 || Date.now() - this.lastPlainProgress < 5000) return;
       this.lastPlainProgress = Date.now();
       this.log.info(progressLine(p));
       return;
     }
-    const fraction = p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : 1;
-    const eta = p.etaSeconds === null ? '' : `  eta ${Math.ceil(p.etaSeconds)}s`;
-    this.barLine = `backfill ${bar(fraction)}  ${p.filesDone}/${p.filesTotal} files  ${mb(p.bytesRead)}/${mb(p.bytesTotal)}  ${Math.round(p.eventsPerSecond).toLocaleString('en-US')} events/s${eta}`;
-    this.out.write(`\r${ESC}2K${this.barLine}`);
+    this.barLine = progressBar(p);
+    if (!this.held) this.out.write(`\r${ESC}2K${this.barLine}`);
   }
 
-  backfillDone(p: CollectorProgress & { seconds: number }, t: FeedTallies): void {
-    const found = `${t['session.start']} sessions, ${t['tool.error']} tool errors, ${t['api.error']} API errors, ${t.rate_limit} rate limits, ${t.alert} alerts`;
-    const text = `backfill done: ${p.filesTotal} files, ${mb(p.bytesRead)}, ${p.eventsPublished.toLocaleString('en-US')} events in ${p.seconds.toFixed(1)}s (${found}); live now`;
+  backfillDone(p: CollectorProgress & { seconds: number }, f: BackfillFound): void {
+    const t = f.tallies;
+    const found = `${t['session.start']} sessions, ${f.active} still active, ${t['tool.error']} tool errors, ${t['api.error']} API errors, ${t.rate_limit} rate limits, ${t.alert} alerts`;
+    const text = `backfill done: ${p.filesTotal} files, ${mb(p.bytesRead)}, ${p.eventsPublished.toLocaleString('en-US')} events in ${p.seconds.toFixed(1)}s (${found})${f.once ? '' : '; live now'}`;
     this.barLine = '';
     if (this.mode === 'quiet') return;
-    if (this.mode === 'plain') this.log.info(text, { ...p, ...t });
-    else this.out.write(`\r${ESC}2K${paint('32', text)}\n`);
+    if (this.mode === 'plain') this.log.info(text, { ...p, ...t, activeSessions: f.active });
+    else this.above(paint('32', text));
   }
 
   item(i: FeedItem): void {

@@ -108,6 +108,11 @@ export interface SnapshotDelta {
 
 export interface EngineStats {
   sessions: number;
+  /**
+   * Sessions not ended whose last activity is within the end timeout. A session seen only in history (a
+   * backfill of last month) is not active even before its end is concluded: timeouts wait settleMs after
+   * the last arrival, so that a backfill's late subagent lines do not end and reopen it.
+   */
   active: number;
   duplicates: number;
   skippedBySeq: number;
@@ -596,10 +601,11 @@ export class AnalyzerEngine {
 
   // ── time ───────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Runs timeouts and periodic summaries at the clock's current time. */
   /**
    * Timeouts and periodic summaries at the clock's now. `settled`: the caller knows no more input is on its
-   * way (the end of a one-shot backfill), so sessions need not wait `settleMs` after their last arrival.
+   * way (the end of a one-shot backfill, a replay written in full), so sessions need not wait `settleMs`
+   * after their last arrival, and a session changed since its last summary is summarized now rather than
+   * at the next `summaryIntervalMs`: what is stored then reflects everything that was read.
    */
   tick(opts: { settled?: boolean } = {}): DerivedEvent[] {
     const now = this.clock.now();
@@ -634,7 +640,7 @@ export class AnalyzerEngine {
           continue;
         }
       }
-      if (s.summaryDirty && now - s.lastSummaryAtMs >= c.summaryIntervalMs) {
+      if (s.summaryDirty && (opts.settled || now - s.lastSummaryAtMs >= c.summaryIntervalMs)) {
         this.checkAnomalies(s, out);
         this.emitSummary(s, false, now, out);
       }
@@ -808,8 +814,29 @@ export class AnalyzerEngine {
     }
   }
 
+  /** Summaries of the sessions changed since their last one (a stop: what is stored reflects what was read). */
+  summarizeChanged(): DerivedEvent[] {
+    const now = this.clock.now();
+    const out: DerivedEvent[] = [];
+    for (const s of this.sessions.values()) {
+      if (s.status === 'ended' || !s.summaryDirty) continue;
+      this.emitSummary(s, false, now, out);
+      this.dirty.add(s.key);
+    }
+    return out;
+  }
+
   stats(): EngineStats {
-    return { sessions: this.sessions.size, active: this.sessions.size - this.ended, ...this.counters };
+    return { sessions: this.sessions.size, active: this.activeSessions(), ...this.counters };
+  }
+
+  /** One pass over the sessions held (at most maxSessions); see EngineStats.active. */
+  private activeSessions(): number {
+    if (this.ended === this.sessions.size) return 0;
+    const since = this.clock.now() - this.config.endMs;
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.status !== 'ended' && s.lastActivityTs > since) n += 1;
+    return n;
   }
 
   /** Read-only view for tests and the service's gauges. */

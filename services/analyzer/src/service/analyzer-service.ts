@@ -176,7 +176,12 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
       timer = null;
       await sub?.stop();
       sub = null;
-      await locked(() => flush()).catch((err: unknown) => log.warn('final flush failed; redelivery will cover it', { err }));
+      // Sessions changed since their last summary are summarized before the stop: the store then shows the
+      // analysis of everything read (the in-process state does not outlive the process).
+      await locked(async () => {
+        emit(engine.summarizeChanged());
+        await flush();
+      }).catch((err: unknown) => log.warn('final flush failed; redelivery will cover it', { err }));
       state = 'stopped';
     },
     health() {

@@ -147,12 +147,6 @@ export class FileTailer {
     return this.byKey.values();
   }
 
-  /** For progress: read to its current end, or no longer tracked. */
-  isCaughtUp(key: string): boolean {
-    const t = this.byKey.get(key);
-    return !t || !t.id || t.readPos >= t.lastSize;
-  }
-
   /** A watch event named `path`: it counts as hot for the next `hotWindowMs`. */
   touched(path: string): void {
     const t = this.byPath.get(path);
@@ -529,7 +523,8 @@ export class FileTailer {
     if (start > 0) t.id.tail = await readTail(t.fh!, start);
     if (!cp || skipped || cp.dev !== t.dev) this.d.store.set(fileId, checkpointOf(t.id, start, lastTs));
     this.m.identities.inc({ reason });
-    if (reason !== 'skipped') this.d.progress.track(t.key, st.size - start);
+    // A --since file starts at its end: nothing of it is read in the backfill, whatever the listing estimated.
+    this.d.progress.track(t.key, st.size - start);
     this.d.onFile({ path, fileId, reason });
     return true;
   }

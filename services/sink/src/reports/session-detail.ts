@@ -39,7 +39,8 @@ interface Row {
 /** Sessions whose last activity falls in the report window, oldest first. */
 export async function sessionDetails(store: Store, opts: ReportOptions): Promise<SessionDetail[]> {
   const params: Record<string, unknown> = { tz: checkTimeZone(opts.tz ?? 'UTC') };
-  const where: string[] = [];
+  // Heartbeats belong to a host, not to a session: their empty session id is no session.
+  const where: string[] = ["session_id != ''"];
   if (opts.since) {
     params.since = parseDay(opts.since, '--since');
     where.push('toDate(last_activity, {tz:String}) >= {since:Date}');
@@ -50,7 +51,7 @@ export async function sessionDetails(store: Store, opts: ReportOptions): Promise
   }
   const rows = await store.query<Row>(
     `SELECT host, session_id, user, project, toString(started_at) AS started_at, toString(last_activity) AS last_activity, analysis
-     FROM sessions WHERE ${where.length ? where.join(' AND ') : '1'} ORDER BY last_activity, host, session_id`,
+     FROM sessions WHERE ${where.join(' AND ')} ORDER BY last_activity, host, session_id`,
     params,
     { readOnly: true },
   );
@@ -58,7 +59,7 @@ export async function sessionDetails(store: Store, opts: ReportOptions): Promise
   const denials = new Map<string, Record<string, number>>();
   const refusals = new Map<string, SessionDetail['refusals']>();
   if (rows.length > 0) {
-    const inSessions = `(host, session_id) IN (SELECT host, session_id FROM sessions WHERE ${where.length ? where.join(' AND ') : '1'})`;
+    const inSessions = `(host, session_id) IN (SELECT host, session_id FROM sessions WHERE ${where.join(' AND ')})`;
     const [byKind, pairs] = await Promise.all([
       store.query<{ host: string; session_id: string; kind: string; denials: number }>(
         `SELECT host, session_id, kind, denials FROM denials_by_kind WHERE ${inSessions} ORDER BY kind`, params, { readOnly: true }),
