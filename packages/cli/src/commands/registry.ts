@@ -25,4 +25,5 @@ export const COMMANDS: Record<string, Loader> = {
   alerter: () => import('./alerter.js'),
   alerts: () => import('./alerts.js'),
   prices: () => import('./prices.js'),
+  statusline: () => import('./statusline.js'),
 };

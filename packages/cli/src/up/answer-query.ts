@@ -4,9 +4,17 @@
  */
 import { blocksReport, periodReport, runSql, sessionDetails, type Store } from '@cctap/sink/reports';
 import type { AlertAccess } from '../alerts/alert-access.js';
+import { statuslineFigures, type StatuslineFigures } from '../statusline/figures.js';
+import type { QuotaRecorder } from '../statusline/quota-recorder.js';
 import type { QueryRequest } from './query-protocol.js';
 
-export async function answerQuery(store: Store, q: QueryRequest, alerts?: AlertAccess): Promise<unknown> {
+/** What `up` answers a `statusline` request: the figures, and how many of the readings it recorded. */
+export interface StatuslineAnswer {
+  figures: StatuslineFigures;
+  quotaRecorded: number;
+}
+
+export async function answerQuery(store: Store, q: QueryRequest, alerts?: AlertAccess, quota?: QuotaRecorder): Promise<unknown> {
   switch (q.op) {
     case 'alerts':
     case 'silences':
@@ -26,6 +34,11 @@ export async function answerQuery(store: Store, q: QueryRequest, alerts?: AlertA
       return sessionDetails(store, q.opts);
     case 'sql':
       return runSql(store, q.sql);
+    case 'statusline': {
+      // Recorded first: the readings are kept even when the store cannot answer the figures.
+      const quotaRecorded = q.quota && quota ? quota.record(q.quota) : 0;
+      return { figures: await statuslineFigures(store, q.query), quotaRecorded } satisfies StatuslineAnswer;
+    }
     default:
       throw new TypeError(`unknown query op '${(q as { op?: unknown }).op as string}'`);
   }

@@ -38,6 +38,7 @@ import { deadLetterFile, type DeadLetterFile } from './dead-letter-file.js';
 import { acquireInstance, type InstanceHandle } from './instance-file.js';
 import { storeAccess } from '../alerts/alert-access.js';
 import { startQueryServer, type QueryServer } from './query-server.js';
+import { createQuotaRecorder } from '../statusline/quota-recorder.js';
 import { tapBus, type PublishedHook } from './tap-bus.js';
 import { alerterDirOf, stateDirOf, type UpConfig } from './up-config.js';
 import { streamDestination, upDestination } from '../collector-destination.js';
@@ -186,7 +187,9 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       services.push({
         name: 'loopback',
         async start() {
-          server = await startQueryServer({ store, logger: log, alerts: storeAccess(alertStores, alerter) });
+          // `cctap statusline` readings enter the bus as the collector's batches do, under this host's identity.
+          const quota = createQuotaRecorder({ bus, subject: t.subjects.raw(o.host), host: o.host, user: o.user, labels: cfg.labels, logger: log });
+          server = await startQueryServer({ store, logger: log, alerts: storeAccess(alertStores, alerter), quota });
           instance.publish(server.port, server.token);
           log.info('loopback query endpoint', { port: server.port, file: instance.path });
         },

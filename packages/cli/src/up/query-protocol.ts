@@ -1,6 +1,8 @@
 /** What `cctap report` / `cctap sql` ask a running `cctap up` over loopback, and how it answers. */
 import type { Silence } from '@cctap/alerter';
 import type { ReportOptions } from '@cctap/sink/reports';
+import type { StatuslineQuery } from '../statusline/figures.js';
+import type { QuotaReport } from '../statusline/quota-report.js';
 
 export const QUERY_PATH = '/v1/query';
 
@@ -13,6 +15,8 @@ export type QueryRequest =
   | { op: 'alerts' }
   | { op: 'silences' }
   | { op: 'silence'; silence: Silence }
-  | { op: 'alertTest'; receiver: string };
+  | { op: 'alertTest'; receiver: string }
+  // `cctap statusline`: the line's figures, and the quota readings of its input to record (statusline/)
+  | { op: 'statusline'; query: StatuslineQuery; quota?: QuotaReport };
 
 export type QueryResponse = { ok: true; result: unknown } | { ok: false; error: { name: string; message: string } };
