@@ -6,7 +6,7 @@
 import type { StatuslineFigures } from './figures.js';
 import type { StatusInput } from './status-input.js';
 
-const FAMILY = /^claude-(?:(\d+(?:-\d)?)-)?([a-z]+)(?:-(\d+)(?:-(\d{1,2}))?)?/;
+const FAMILY = /^claude-(?:(\d+(?:-\d)?)-)?([a-z]+)(?:-(\d+)(?:-(\d{1,2})(?!\d))?)?/;
 
 /** `Opus 4.6` from `model.display_name` (without a leading "Claude "), else from the model id. */
 export function shortModelName(input: Pick<StatusInput, 'modelName' | 'modelId'>): string | null {
