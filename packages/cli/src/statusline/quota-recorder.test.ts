@@ -11,7 +11,7 @@ function setup() {
     publish: async (subject: string, data: Uint8Array, opts?: { msgId?: string }) => {
       if (fail) throw new Error('bus closed');
       published.push({ subject, data, msgId: opts?.msgId });
-      return { seq: published.length, duplicate: false };
+      return { stream: 'CCTAP_RAW', seq: published.length, duplicate: false };
     },
   };
   let t = Date.parse('2026-03-02T10:00:00Z');
