@@ -83,7 +83,7 @@ describe('collector checkpoints and their destination', () => {
 
     // Another prefix on the first server is another stream.
     const prefixed = await collect(a.url, 'p2');
-    expect(prefixed).toMatch(/were for NATS stream P1_CCTAP_RAW created [^ ]+, not NATS stream P2_CCTAP_RAW/);
+    expect(prefixed).toMatch(/were for NATS stream P1_CCTAP_RAW created [^ ]+ on [^ ]+, not NATS stream P2_CCTAP_RAW created [^ ]+ on /);
     expect(await rawMessages(a.url, 'p2')).toBe(batches);
 
     // --reset: on purpose, said in one line; the stream's dedup keeps one copy of each batch.

@@ -18,9 +18,12 @@ export async function streamDestination(nc: Awaited<ReturnType<typeof connectNat
     const r = await nc.request(`$JS.API.STREAM.INFO.${name}`, '', { timeout: 5000 });
     const info = r.json<{ created?: string; error?: { description?: string } }>();
     if (!info.created) throw new Error(info.error?.description ?? 'no creation time in the stream info');
-    return { id: `nats:${name}@${info.created}`, label: `NATS stream ${name} created ${info.created}` };
+    return { id: `nats:${name}@${info.created}`, label: `NATS stream ${name} created ${info.created} on ${nc.getServer()}` };
   } catch (err) {
-    log.warn(`cannot read the stream info of ${name} (${(err as Error).message}); checkpoints are not checked against the stream they were written for (a host credential needs $JS.API.STREAM.INFO.${name}: re-run cctap nats-config)`);
+    const why = (err as Error).message;
+    // A credential without the grant gets a permissions error or no answer at all.
+    const hint = /permission|timeout/i.test(why) ? ` (a host credential needs $JS.API.STREAM.INFO.${name}: re-run cctap nats-config)` : '';
+    log.warn(`cannot read the stream info of ${name}: ${why}; checkpoints are not checked against the stream they were written for${hint}`);
     return null;
   }
 }
