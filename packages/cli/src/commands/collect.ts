@@ -2,13 +2,14 @@
  * `cctap collect`: the host agent. Tails this machine's Claude Code transcripts into JetStream
  * (services/collector) under the kit's runner: /metrics /livez /readyz on the probe server, and on
  * SIGTERM/SIGINT: not ready, stop reading, wait for in-flight acks, write the checkpoint, drain NATS.
- * Shows backfill progress on a TTY (log lines otherwise). `--once`: backfill what exists, wait for every
- * ack, exit 0 (a signal stops it the same graceful way and exits 1: the backfill is incomplete).
+ * On a terminal it reads like `cctap up` (collect-terminal.ts); JSON log lines elsewhere or with
+ * --log-format json. `--once`: backfill what exists, wait for every ack, exit 0 (a signal stops it the
+ * same graceful way and exits 1: the backfill is incomplete).
  */
 import { hostInboxPrefix, topology } from '@cctap/events';
 import { createCollector, identityFrom, parseCollectArgs, resolveRoots } from '@cctap/collector';
 import { connectNats, createJetStreamBus, createLogger, createMetrics, natsOptionsFromConfig, natsService, redactConfig, runServices } from '@cctap/kit';
-import { mb, progressLine } from '../progress-format.js';
+import { collectOutput, showBackfill } from '../collect-terminal.js';
 import { streamDestination } from '../collector-destination.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
@@ -18,7 +19,8 @@ export const command: Command = {
   run: (argv) =>
     runCommand('collect', async () => {
       const cfg = parseCollectArgs(argv);
-      const log = createLogger({ service: 'collector', level: cfg.logLevel, format: cfg.logFormat });
+      const output = collectOutput(cfg, argv);
+      const log = createLogger({ service: 'collector', level: output.level, format: output.format, write: output.write });
       const metrics = createMetrics('collector');
       const { host, user } = identityFrom(cfg);
       const roots = resolveRoots({ roots: cfg.root });
@@ -56,19 +58,7 @@ export const command: Command = {
         logger: log,
         metrics,
       });
-      const tty = process.stderr.isTTY === true;
-      let lastLog = 0;
-      collector.events.on('progress', (p) => {
-        if (tty) process.stderr.write(`\r\u001b[2K${progressLine(p)}`);
-        else if (Date.now() - lastLog > 5000) {
-          lastLog = Date.now();
-          log.info('backfill progress', { ...p });
-        }
-      });
-      collector.events.on('backfill-done', (p) => {
-        if (tty) process.stderr.write('\r\u001b[2K');
-        log.info(`backfill done: ${p.filesTotal} files, ${mb(p.bytesRead)}, ${p.eventsPublished} events in ${p.seconds.toFixed(1)}s`, { ...p });
-      });
+      showBackfill(collector, log, { tty: output.tty, roots, once: cfg.once });
 
       if (cfg.once) {
         let interrupted = false;
