@@ -98,6 +98,14 @@ export const BENCHMARKS: readonly BenchmarkSpec[] = [
     timeoutMinutes: 15,
   },
   {
+    id: 'statusline',
+    title: 'Status line',
+    script: 'statusline.js',
+    full: ['--size', '20MB', '--calls', '40'],
+    quick: ['--size', '2MB', '--calls', '10'],
+    timeoutMinutes: 15,
+  },
+  {
     id: 'e2e-single',
     title: 'End to end, single process',
     script: 'e2e-single.js',

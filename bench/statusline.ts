@@ -1,0 +1,154 @@
+/**
+ * `cctap statusline` as Claude Code runs it: a new process per refresh, the session JSON on stdin, one line
+ * out. Against a running `cctap up` (in-process bus, embedded store) holding a generated corpus plus one live
+ * session, the wall time of each call from spawn to exit (the number Claude Code waits for), and the
+ * loopback request alone (its share inside `up`). Then the same calls with no `up`: the transcript fallback.
+ * Calls run one after another, as Claude Code's refreshes do.
+ *
+ *   npm run bench:statusline -- [--size 20MB] [--calls 40] [--no-doc]
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseSize } from './corpus/index.js';
+import { ensureCorpus } from './support/corpus-cache.js';
+import { metric } from './support/bench-result.js';
+import { npmCommand, publishResult } from './support/publish-result.js';
+
+const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+const OUT = fileURLToPath(new URL('../out/', import.meta.url));
+const GOAL_MS = 100;
+
+const { values } = parseArgs({ options: { size: { type: 'string', default: '20MB' }, calls: { type: 'string', default: '40' }, 'no-doc': { type: 'boolean' } } });
+const size = parseSize(values.size);
+const calls = Number(values.calls);
+
+function env(): NodeJS.ProcessEnv {
+  const e = { ...process.env };
+  for (const k of Object.keys(e)) if (k === 'NATS_URL' || k === 'CLICKHOUSE_URL' || k === 'CLAUDE_CONFIG_DIR' || k.startsWith('CCTAP_')) delete e[k];
+  return e;
+}
+
+const SESSION = '0b7f6c1e-2a4d-4e55-9c1a-5d2f3e4a5b6c';
+
+/** A session of 200 priced responses over the last hour and a half: today's, and an active block. */
+function writeLiveSession(root: string): string {
+  const dir = join(root, 'projects', '-bench-statusline');
+  mkdirSync(dir, { recursive: true });
+  const t0 = Date.now() - 90 * 60_000;
+  const lines: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    const ts = new Date(t0 + i * 27_000).toISOString();
+    lines.push(JSON.stringify({
+      uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`, parentUuid: null, isSidechain: false, sessionId: SESSION, timestamp: ts, cwd: '/bench/app', version: '2.1.300',
+      type: 'assistant', requestId: `req_${i}`,
+      message: { id: `msg_${i}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn',
+        usage: { input_tokens: 2000, output_tokens: 800, cache_creation_input_tokens: 3000, cache_read_input_tokens: 40_000 } },
+    }));
+  }
+  const file = join(dir, `${SESSION}.jsonl`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+function input(transcript: string, i: number): string {
+  const reset = Math.floor(Date.now() / 3_600_000) * 3600 + 3600;
+  return JSON.stringify({
+    session_id: SESSION, transcript_path: transcript, cwd: '/bench/app', version: '2.1.300',
+    model: { id: 'claude-sonnet-4-5-20250929', display_name: 'Sonnet 4.5' }, workspace: { current_dir: '/bench/app', project_dir: '/bench/app' },
+    context_window: { context_window_size: 200_000, used_percentage: 20 + (i % 3) },
+    rate_limits: { five_hour: { used_percentage: 30 + (i % 2), resets_at: reset }, seven_day: { used_percentage: 12, resets_at: reset + 86_400 } },
+  });
+}
+
+/** One status-line call: wall ms from spawn to exit, and its line. */
+function call(data: string, stdin: string): Promise<{ ms: number; line: string }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [CLI, 'statusline', '--data', data, '--tz', 'UTC'], { env: env() });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve({ ms: performance.now() - t0, line: out.trim() }) : reject(new Error(`statusline exited ${code}`))));
+    child.stdin.end(stdin);
+  });
+}
+
+/** The loopback request alone, as the command sends it. */
+function post(port: number, token: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = request({ host: '127.0.0.1', port, path: '/v1/query', method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`HTTP ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const corpus = ensureCorpus(OUT, size, 1);
+const dir = mkdtempSync(join(tmpdir(), 'bench-statusline-'));
+const live = join(dir, 'claude');
+const transcript = writeLiveSession(live);
+const data = join(dir, 'data');
+const up = spawn(process.execPath, [CLI, 'up', '--root', corpus.dir, '--root', live, '--data', data, '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0'], { env: { ...env(), HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+let upErr = '';
+up.stderr.on('data', (c: Buffer) => (upErr += c.toString()));
+const upExit = new Promise((r) => up.on('exit', r));
+
+const withUp: number[] = [];
+const loopback: number[] = [];
+const fallback: number[] = [];
+let sample = '';
+let fallbackSample = '';
+try {
+  const deadline = Date.now() + 600_000;
+  while (!upErr.includes('"msg":"backfill done') || !existsSync(join(data, 'up.json'))) {
+    if (Date.now() > deadline) throw new Error(`up did not finish its backfill\n${upErr.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const { port, token } = JSON.parse(readFileSync(join(data, 'up.json'), 'utf8')) as { port: number; token: string };
+  await call(data, input(transcript, 0)); // warm: the first query plans and caches
+  for (let i = 0; i < calls; i++) {
+    const r = await call(data, input(transcript, i));
+    if (!r.line.includes('today $')) throw new Error(`not answered by up: ${r.line}`);
+    withUp.push(r.ms);
+    sample = r.line;
+    loopback.push(await post(port, token, JSON.stringify({ op: 'statusline', query: { sessionId: SESSION, tz: 'UTC' } })));
+  }
+  const none = join(dir, 'no-up');
+  for (let i = 0; i < calls; i++) {
+    const r = await call(none, input(transcript, i));
+    if (!r.line.includes('no cctap up')) throw new Error(`unexpected fallback line: ${r.line}`);
+    fallback.push(r.ms);
+    fallbackSample = r.line;
+  }
+} finally {
+  up.kill('SIGTERM');
+  await upExit;
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const details = [
+  `Corpus: ${values.size} generated (seed 1) plus one live session of 200 responses, in one \`cctap up\` (in-process bus, embedded store).`,
+  `Each call is a new \`node packages/cli/dist/main.js statusline\` process given the session JSON on stdin, timed from spawn to exit, ${calls} calls one after another after one warm-up call.`,
+  `Line with up: \`${sample}\`; without: \`${fallbackSample}\` (the transcript, cached until it changes).`,
+  'The goal is for the whole call; Node.js starting a process is most of it (see the loopback request alone).',
+].join('\n');
+
+publishResult({
+  id: 'statusline',
+  command: npmCommand('bench:statusline'),
+  metrics: [
+    metric({ id: 'call-ms', title: 'Status line with cctap up, whole call', metric: 'one call, spawn to exit', unit: 'ms', samples: withUp, goal: { op: '<=', value: GOAL_MS, source: 'status line refresh' }, digits: 0 }),
+    metric({ id: 'loopback-ms', title: 'Status line: the loopback request alone', metric: "one POST /v1/query op statusline, inside up", unit: 'ms', samples: loopback, digits: 1, summary: false }),
+    metric({ id: 'fallback-ms', title: 'Status line without cctap up (transcript), whole call', metric: 'one call, spawn to exit', unit: 'ms', samples: fallback, digits: 0, summary: false }),
+  ],
+  details,
+  noDoc: values['no-doc'],
+});
