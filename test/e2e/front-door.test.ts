@@ -30,6 +30,6 @@ describe('the front door', () => {
   it('an unknown flag is one line naming it and the command, exit 2, no stack trace', () => {
     const r = npx(['migrate', '--bogus']);
     expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toBe("cctap migrate: Unknown option '--bogus'. Run 'cctap migrate --help' for its options.");
+    expect(r.stderr.trim()).toBe("cctap migrate: unknown option '--bogus'. Run 'cctap migrate --help' for its options.");
   });
 });
