@@ -69,7 +69,7 @@ function input(transcript: string, i: number): string {
 function call(data: string, stdin: string): Promise<{ ms: number; line: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, 'statusline', '--data', data, '--tz', 'UTC'], { env: env() });
+    const child = spawn(process.execPath, [CLI, 'statusline', '--data', data, '--tz', 'UTC', '--timeout-ms', '30000'], { env: env() });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
@@ -136,7 +136,7 @@ try {
 
 const details = [
   `Corpus: ${values.size} generated (seed 1) plus one live session of 200 responses, in one \`cctap up\` (in-process bus, embedded store).`,
-  `Each call is a new \`node packages/cli/dist/main.js statusline\` process given the session JSON on stdin, timed from spawn to exit, ${calls} calls one after another after one warm-up call.`,
+  `Each call is a new \`node packages/cli/dist/main.js statusline --timeout-ms 30000\` process given the session JSON on stdin, timed from spawn to exit, ${calls} calls one after another after one warm-up call (the long timeout keeps every call on \`up\`'s answer, which is what is measured).`,
   `Line with up: \`${sample}\`; without: \`${fallbackSample}\` (the transcript, cached until it changes).`,
   'The goal is for the whole call; Node.js starting a process is most of it (see the loopback request alone).',
 ].join('\n');

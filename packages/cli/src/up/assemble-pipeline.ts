@@ -21,6 +21,7 @@ import {
   createInProcessBus,
   createJetStreamBus,
   natsOptionsFromConfig,
+  oneShotWait,
   privateDir,
   provision,
   type Bus,
@@ -109,7 +110,9 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
   try {
     const instance: InstanceHandle | null = dataDir ? acquireInstance(privateDir(dataDir)) : null;
     if (instance) cleanups.push(() => instance.release());
-    const store = dataDir ? await openEmbedded(dataDir) : await openStore({ url: cfg.clickhouse! });
+    // Servers that are down are waited for, saying so: for ever, or as a one-shot command with --once.
+    const wait = cfg.once ? oneShotWait(log) : { logger: log };
+    const store = dataDir ? await openEmbedded(dataDir) : await openStore({ url: cfg.clickhouse!, wait });
     cleanups.push(() => store.close());
     const migrated = await migrate(store, retentionFromEnv());
     log.info('store ready', { store: store.location, migrationsApplied: migrated.applied.length });
@@ -118,7 +121,7 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
     let nc: Awaited<ReturnType<typeof connectNats>> | null = null;
     let deadLetters: DeadLetterFile | null = null;
     if (cfg.nats) {
-      nc = await connectNats({ ...natsOptionsFromConfig({ ...cfg, nats: cfg.nats }, `cctap-up@${hostname()}`), logger: log, metrics });
+      nc = await connectNats({ ...natsOptionsFromConfig({ ...cfg, nats: cfg.nats }, `cctap-up@${hostname()}`), ...wait, logger: log, metrics });
       const conn = nc;
       cleanups.push(() => conn.close());
       const report = await provision(nc, { prefix: cfg.prefix });
