@@ -8,19 +8,8 @@
  */
 import { hostInboxPrefix, topology } from '@cctap/events';
 import { createCollector, identityFrom, parseCollectArgs, resolveRoots } from '@cctap/collector';
-import {
-  connectNats,
-  createJetStreamBus,
-  createLogger,
-  createMetrics,
-  natsOptionsFromConfig,
-  natsService,
-  oneShotWait,
-  redactConfig,
-  runServices,
-  startProbeServer,
-} from '@cctap/kit';
-import { collectOutput, showBackfill } from '../collect-terminal.js';
+import { connectNats, createJetStreamBus, createLogger, createMetrics, natsOptionsFromConfig, natsService, redactConfig, runServices } from '@cctap/kit';
+import { CollectOutput } from '../collect-terminal.js';
 import { streamDestination } from '../collector-destination.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
@@ -30,29 +19,15 @@ export const command: Command = {
   run: (argv) =>
     runCommand('collect', async () => {
       const cfg = parseCollectArgs(argv);
-      const output = collectOutput(cfg, argv);
+      const output = new CollectOutput(cfg, argv);
       const log = createLogger({ service: 'collector', level: output.level, format: output.format, write: output.write });
       const metrics = createMetrics('collector');
       const { host, user } = identityFrom(cfg);
       const roots = resolveRoots({ roots: cfg.root });
       log.info('config', { ...redactConfig(cfg), host, user, roots });
-      // The probe port is taken before NATS is awaited: a taken port fails at once, /livez answers meanwhile.
-      const probe = cfg.once ? null : await startProbeServer({ port: cfg.metricsPort, host: cfg.metricsHost, metrics, logger: log });
-      let nc: Awaited<ReturnType<typeof connectNats>>;
-      try {
-        // The per-host inbox is what a host credential from `cctap nats-config` allows replies on. The agent
-        // waits for NATS for ever; `--once` is one-shot and gives up after CCTAP_WAIT_SECONDS.
-        nc = await connectNats({
-          ...natsOptionsFromConfig(cfg, `cctap-collector@${host}`),
-          inboxPrefix: hostInboxPrefix(host),
-          ...(cfg.once ? oneShotWait() : {}),
-          logger: log,
-          metrics,
-        });
-      } catch (err) {
-        await probe?.close();
-        throw err;
-      }
+      // The per-host inbox is what a host credential from `cctap nats-config` allows replies on.
+      // The per-host inbox is what a host credential from `cctap nats-config` allows replies on.
+      const nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-collector@${host}`), inboxPrefix: hostInboxPrefix(host), logger: log, metrics });
       const t = topology(cfg.prefix || undefined);
       const bus = createJetStreamBus(nc, { topology: t, logger: log, metrics });
       const destination = await streamDestination(nc, t, log);
@@ -83,7 +58,7 @@ export const command: Command = {
         logger: log,
         metrics,
       });
-      showBackfill(collector, log, { tty: output.tty, roots, once: cfg.once });
+      output.showBackfill(collector, log, { roots, once: cfg.once });
 
       if (cfg.once) {
         let interrupted = false;
@@ -107,7 +82,8 @@ export const command: Command = {
         services: [natsService(nc), collector],
         logger: log,
         metrics,
-        ...(probe ? { probe } : { metricsPort: cfg.metricsPort, metricsHost: cfg.metricsHost }),
+        metricsPort: cfg.metricsPort,
+        metricsHost: cfg.metricsHost,
         shutdownTimeoutMs: cfg.shutdownTimeoutMs,
       });
       return running.done;
