@@ -84,6 +84,13 @@ describe('loadConfig', () => {
     expect((caught as UnknownOptionError).known).toEqual(expect.arrayContaining(['--metrics-port', '--dry-run', '--creds', '--help']));
   });
 
+  it('reads a mapping from NAME=VALUE pairs on the command line and in the environment', () => {
+    const withLabels = { ...shape, labels: z.record(z.string(), z.string()).default({}) };
+    expect(loadConfig({ shape: withLabels, env: {}, argv: ['--labels', 'team=core,env=prod', '--labels', 'site=a'] }).labels).toEqual({ team: 'core', env: 'prod', site: 'a' });
+    expect(loadConfig({ shape: withLabels, env: { CCTAP_LABELS: 'team=core' }, argv: [] }).labels).toEqual({ team: 'core' });
+    expect(() => loadConfig({ shape: withLabels, env: {}, argv: ['--labels', 'team'] })).toThrow("invalid configuration: --labels: expected NAME=VALUE pairs separated by commas, got 'team'");
+  });
+
   it('answers --help and -h with the usage and an option list made from the shape', () => {
     for (const argv of [['--help'], ['-h'], ['--nats', 'x', '--help']]) {
       let caught: unknown;

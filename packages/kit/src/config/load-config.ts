@@ -68,7 +68,23 @@ function normalize(shape: Shape, raw: Record<string, unknown>): Record<string, u
     const kind = field ? innerType(field) : 'unknown';
     if (kind === 'array') out[k] = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : [v];
     else if (kind === 'boolean' && typeof v === 'string') out[k] = !['0', 'false', 'no', 'off'].includes(v.toLowerCase());
+    else if (kind === 'record' && (typeof v === 'string' || Array.isArray(v))) out[k] = pairs(k, v);
     else out[k] = Array.isArray(v) ? v[v.length - 1] : v;
+  }
+  return out;
+}
+
+/**
+ * A mapping given on the command line or in the environment: `--labels team=core,env=prod` (or the flag
+ * repeated). A config file gives it as a mapping.
+ */
+function pairs(field: string, v: string | readonly unknown[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(','))) {
+    if (item.trim() === '') continue;
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`invalid configuration: --${kebab(field)}: expected NAME=VALUE pairs separated by commas, got '${item}'`);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
   }
   return out;
 }
