@@ -38,6 +38,8 @@ export const collectShape = {
     .default({})
     .meta({ arg: 'NAME=VALUE,...', description: 'labels written on every event (in the --config file a mapping: labels: {team: core})' }),
   once: z.boolean().default(false).meta({ description: 'backfill what exists, wait for every ack, exit' }),
+  /** Forget the checkpoints at start: every transcript is read and sent again (the destination dedups). */
+  reset: z.boolean().default(false).meta({ description: 'forget the checkpoints first: every transcript is read and sent again (the stream and the store drop what they already have); for one run, not for a config file' }),
   sweepMs: positiveInt.default(1000).meta({ description: 'how often recently active files are checked for new lines, ms' }),
   fullSweepMs: positiveInt.default(30_000).meta({ description: 'how often every file is checked, ms' }),
   hotWindowMs: positiveInt.default(10 * 60_000).meta({ description: 'a file written within this long counts as recently active, ms' }),
