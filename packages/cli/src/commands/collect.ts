@@ -8,7 +8,18 @@
  */
 import { hostInboxPrefix, topology } from '@cctap/events';
 import { createCollector, identityFrom, parseCollectArgs, resolveRoots } from '@cctap/collector';
-import { connectNats, createJetStreamBus, createLogger, createMetrics, natsOptionsFromConfig, natsService, redactConfig, runServices } from '@cctap/kit';
+import {
+  connectNats,
+  createJetStreamBus,
+  createLogger,
+  createMetrics,
+  natsOptionsFromConfig,
+  natsService,
+  oneShotWait,
+  redactConfig,
+  runServices,
+  startProbeServer,
+} from '@cctap/kit';
 import { CollectOutput } from '../collect-terminal.js';
 import { streamDestination } from '../collector-destination.js';
 import type { Command } from './registry.js';
@@ -25,9 +36,23 @@ export const command: Command = {
       const { host, user } = identityFrom(cfg);
       const roots = resolveRoots({ roots: cfg.root });
       log.info('config', { ...redactConfig(cfg), host, user, roots });
-      // The per-host inbox is what a host credential from `cctap nats-config` allows replies on.
-      // The per-host inbox is what a host credential from `cctap nats-config` allows replies on.
-      const nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-collector@${host}`), inboxPrefix: hostInboxPrefix(host), logger: log, metrics });
+      // The probe port is taken before NATS is awaited: a taken port fails at once, /livez answers meanwhile.
+      const probe = cfg.once ? null : await startProbeServer({ port: cfg.metricsPort, host: cfg.metricsHost, metrics, logger: log });
+      let nc: Awaited<ReturnType<typeof connectNats>>;
+      try {
+        // The per-host inbox is what a host credential from `cctap nats-config` allows replies on. The agent
+        // waits for NATS for ever; `--once` is one-shot and gives up after CCTAP_WAIT_SECONDS.
+        nc = await connectNats({
+          ...natsOptionsFromConfig(cfg, `cctap-collector@${host}`),
+          inboxPrefix: hostInboxPrefix(host),
+          ...(cfg.once ? oneShotWait() : {}),
+          logger: log,
+          metrics,
+        });
+      } catch (err) {
+        await probe?.close();
+        throw err;
+      }
       const t = topology(cfg.prefix || undefined);
       const bus = createJetStreamBus(nc, { topology: t, logger: log, metrics });
       const destination = await streamDestination(nc, t, log);
@@ -82,8 +107,7 @@ export const command: Command = {
         services: [natsService(nc), collector],
         logger: log,
         metrics,
-        metricsPort: cfg.metricsPort,
-        metricsHost: cfg.metricsHost,
+        ...(probe ? { probe } : { metricsPort: cfg.metricsPort, metricsHost: cfg.metricsHost }),
         shutdownTimeoutMs: cfg.shutdownTimeoutMs,
       });
       return running.done;
