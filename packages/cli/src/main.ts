@@ -4,13 +4,22 @@ import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands/registry.js';
 import { suggest } from './flags/parse-flags.js';
 import { withHelpHint } from './flags/usage-exit.js';
+import { reportFailure, setDebug } from './failure.js';
+import { EXIT } from './exit-codes.js';
 
 // Everything cctap writes holds what transcripts contain (the store, checkpoints, up.json, price files): files
 // are 0600 for every writer in this process, the embedded engine's included (kit's privateDir has the why).
 process.umask(0o077);
 
-async function main(argv: string[]): Promise<number> {
+/** The command being run, for the failure line (after --debug is taken out, so `cctap --debug up` says `up`). */
+let commandName = '';
+
+async function main(args: string[]): Promise<number> {
+  // --debug works with every command (stack traces of failures, failure.ts): taken out before any parsing.
+  setDebug(args.includes('--debug') || process.env.CCTAP_DEBUG === '1');
+  const argv = args.filter((a) => a !== '--debug');
   const [name, ...rest] = argv;
+  commandName = name ?? '';
   if (name === '--version' || name === '-v' || name === 'version') {
     // From the package itself (dist/main.js -> ../package.json), so it cannot drift from what was installed.
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -45,12 +54,11 @@ main(process.argv.slice(2)).then(
     // usage error (one line, exit 2), whichever command parsed it, not a crash.
     const code = (err as { code?: unknown } | null)?.code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
-      const command = process.argv[2] ?? '';
+      const command = commandName;
       console.error(`cctap ${command}: ${withHelpHint(command, (err as Error).message)}`);
-      process.exitCode = 2;
+      process.exitCode = EXIT.usage;
       return;
     }
-    console.error(`cctap: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exitCode = 1;
+    process.exitCode = reportFailure(commandName, err);
   },
 );

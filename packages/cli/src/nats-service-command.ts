@@ -1,7 +1,8 @@
 /**
  * The shape every central service command shares: configuration already parsed (with the kit's base and NATS
- * fields), then logger -> metrics -> NATS connection -> JetStream bus -> the service's own parts -> the runner
- * (probes on --metrics-port, SIGTERM: stop in reverse order, the connection drains last).
+ * fields), then logger -> metrics -> probe server (bound first: a taken --metrics-port fails at once, and
+ * /livez answers while NATS is awaited) -> NATS connection (waits for ever, saying so) -> JetStream bus ->
+ * the service's own parts -> the runner (SIGTERM: stop in reverse order, the connection drains last).
  */
 import { hostname } from 'node:os';
 import { topology, type Topology } from '@cctap/events';
@@ -14,6 +15,7 @@ import {
   natsService,
   redactConfig,
   runServices,
+  startProbeServer,
   type Bus,
   type LogFormat,
   type Logger,
@@ -56,20 +58,22 @@ export async function runNatsServiceCommand(
   logger.info('config', redactConfig(cfg));
   const metrics = createMetrics(name);
   const t = topology(cfg.prefix || undefined);
-  const nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-${name}@${hostname()}`), logger, metrics });
+  const probe = await startProbeServer({ port: cfg.metricsPort, host: cfg.metricsHost, metrics, logger });
+  let nc: NatsConnection | null = null;
   let parts: Service[];
   try {
+    nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-${name}@${hostname()}`), logger, metrics });
     parts = await build({ nc, bus: createJetStreamBus(nc, { topology: t, logger, metrics }), topology: t, logger, metrics });
   } catch (err) {
-    await nc.close();
+    await nc?.close();
+    await probe.close();
     throw err;
   }
   const running = await runServices({
     services: [natsService(nc), ...parts],
     logger,
     metrics,
-    metricsPort: cfg.metricsPort,
-    metricsHost: cfg.metricsHost,
+    probe,
     shutdownTimeoutMs: cfg.shutdownTimeoutMs,
   });
   return running.done;

@@ -33,7 +33,7 @@ export class PermanentError extends Error {
 
 /** A configuration value is missing or wrong; the CLI prints the message as one line and exits 1. */
 export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+  override readonly name: string = 'ConfigError';
 }
 
 /** The NATS server refused our credentials; retrying with the same ones cannot help. */
@@ -44,6 +44,23 @@ export class AuthError extends Error {
 /** The NATS server could not be reached (only raised when not waiting for the first connect). */
 export class ConnectError extends Error {
   override readonly name = 'ConnectError';
+}
+
+/**
+ * The port a server was asked to listen on is taken (a second instance, another program). A ConfigError: the
+ * user fixes it by choosing another port, and the command says which one was taken and how.
+ */
+export class PortInUseError extends ConfigError {
+  override readonly name = 'PortInUseError';
+}
+
+/**
+ * A dependency (NATS, a ClickHouse server) did not become reachable within the time a one-shot command
+ * waits for it (wait-until-reachable.ts). Its own class so the CLI can give it its own exit code: a script
+ * can tell "the server was down" from "the command failed".
+ */
+export class GaveUpWaitingError extends Error {
+  override readonly name = 'GaveUpWaitingError';
 }
 
 /** The delay before redelivering after an unexpected failure: 1 s, 2 s, 4 s … capped at 60 s. */

@@ -1,6 +1,6 @@
 /** `cctap provision`: create or update every stream, consumer and KV bucket (idempotent). */
 import { z } from 'zod';
-import { baseConfigShape, connectNats, formatBytes, loadConfig, natsConfigShape, natsOptionsFromConfig, provision } from '@cctap/kit';
+import { baseConfigShape, connectNats, formatBytes, loadConfig, natsConfigShape, natsOptionsFromConfig, oneShotWait, provision } from '@cctap/kit';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -21,7 +21,8 @@ export const command: Command = {
   run: (argv) =>
     runCommand('provision', async () => {
       const cfg = loadConfig({ shape, argv, usage: `usage: cctap provision [options]\n\nCreate or update the NATS streams, consumers and KV buckets (idempotent: run it again after an upgrade).` });
-      const nc = await connectNats({ ...natsOptionsFromConfig(cfg, 'cctap-provision'), waitOnFirstConnect: false });
+      // A one-shot command: waits for NATS as long as CCTAP_WAIT_SECONDS says (default 30 s), then gives up.
+      const nc = await connectNats({ ...natsOptionsFromConfig(cfg, 'cctap-provision'), ...oneShotWait() });
       try {
         const report = await provision(nc, {
           prefix: cfg.prefix,

@@ -1,5 +1,9 @@
-/** Runs a command body, turning configuration, authentication and connection errors into one line and exit code 1. */
-import { AuthError, ConfigError, ConnectError } from '@cctap/kit';
+/**
+ * Runs a command body, turning the failures a user's setup explains (configuration, credentials, a taken
+ * port, a server that stayed down) into one line and their exit code (failure.ts). Anything else goes on
+ * to main.ts, which tells a bad command line from a crash.
+ */
+import { expectedExit, reportFailure } from '../failure.js';
 import { usageExit } from '../flags/usage-exit.js';
 
 export async function runCommand(name: string, body: () => Promise<number>): Promise<number> {
@@ -8,10 +12,7 @@ export async function runCommand(name: string, body: () => Promise<number>): Pro
   } catch (err) {
     const usage = usageExit(name, err);
     if (usage !== null) return usage;
-    if (err instanceof ConfigError || err instanceof AuthError || err instanceof ConnectError) {
-      console.error(`cctap ${name}: ${err.message}`);
-      return 1;
-    }
-    throw err;
+    if (expectedExit(err) === null) throw err;
+    return reportFailure(name, err);
   }
 }

@@ -38,7 +38,8 @@ export const command: Command = {
     }
     return runCommand('sink', () =>
       runNatsServiceCommand('sink', cfg, async ({ nc, bus, topology, logger, metrics }) => {
-        const store = await sink.openStore(storeOpts);
+        // A service: waits for a ClickHouse server for ever, saying so in its log.
+        const store = await sink.openStore({ ...storeOpts, wait: { logger } });
         const migrated = await sink.migrate(store, sink.retentionFromEnv());
         logger.info('schema ready', { store: store.location, applied: migrated.applied });
         // Stops after the sink (reverse start order): the last flush is in before the store closes.

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { topology } from '@cctap/events';
 import { COLLECTOR_VERSION, identityFrom, resolveRoots, type CollectorProgress } from '@cctap/collector';
-import { ConfigError, createLogger, createMetrics, redactConfig, runServices, type Metrics } from '@cctap/kit';
+import { ConfigError, createLogger, createMetrics, redactConfig, runServices, startProbeServer, type Metrics, type ProbeServer } from '@cctap/kit';
 import { DEFAULT_DATA_DIR, type Store } from '@cctap/sink';
 import { assemblePipeline, StoreLockedError, type Pipeline } from '../up/assemble-pipeline.js';
 import { DemoFixturesMissingError, prepareDemo, type DemoReplay } from '../up/demo.js';
@@ -29,6 +29,7 @@ import { mb } from '../progress-format.js';
 import { priceBookOf } from '../price-book-of.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
+import { EXIT } from '../exit-codes.js';
 
 /** The sum of a counter's series (those whose labels pass `where`, when given); 0 when it does not exist. */
 async function counter(metrics: Metrics, name: string, where: (labels: Partial<Record<string, string | number>>) => boolean = () => true): Promise<number> {
@@ -85,7 +86,7 @@ async function replayStored(d: DemoReplay, metrics: Metrics, pipeline: Pipeline)
 const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** `--once` exit code when the run finished but left something out of the store (see notStored). */
-const EXIT_INCOMPLETE = 3;
+const EXIT_INCOMPLETE = EXIT.incomplete;
 
 function uiModeOf(cfg: UpConfig): UiMode {
   if (cfg.quiet) return 'quiet';
@@ -213,9 +214,14 @@ export const command: Command = {
 
       let pipeline: Pipeline;
       let pipelineRef: Pipeline | null = null;
+      let probe: ProbeServer | null = null;
       try {
+        // The probe port first: a taken --metrics-port fails at once, before the store opens or a server is
+        // awaited, and /livez answers while NATS or ClickHouse is awaited.
+        probe = await startProbeServer({ port: cfg.metricsPort, host: cfg.metricsHost, metrics, logger: log });
         pipeline = await assemblePipeline({ cfg, roots, host, user, logger: log, metrics, prices: book, onPublished: feed.observe, beforeClose: summarize });
       } catch (err) {
+        await probe?.close();
         cleanupDemo();
         if (err instanceof InstanceLockedError || err instanceof StoreLockedError) {
           console.error(`cctap up: ${err.message}`);
@@ -252,8 +258,7 @@ export const command: Command = {
         services: pipeline.services,
         logger: log,
         metrics,
-        metricsPort: cfg.metricsPort,
-        metricsHost: cfg.metricsHost,
+        probe,
         shutdownTimeoutMs: cfg.shutdownTimeoutMs,
       });
       const probeHost = cfg.metricsHost === '0.0.0.0' ? '127.0.0.1' : cfg.metricsHost;

@@ -1,7 +1,8 @@
 /**
  * One way to connect to NATS for every service: reconnect forever (`maxReconnectAttempts: -1`), keep trying
- * when the server is not up yet (`waitOnFirstConnect`), named connections (visible in server monitoring),
- * every auth method we support, and status events logged and counted.
+ * when the server is not up yet (waitUntilReachable: a "waiting for NATS at …" line at once, every retry
+ * logged; for ever, or until `giveUpAfterMs` for one-shot commands), named connections (visible in server
+ * monitoring), every auth method we support, and status events logged and counted.
  *
  * An authentication failure is an AuthError (the CLI prints it as one line): retrying with the same
  * credentials cannot succeed, so we fail instead of looping.
@@ -16,6 +17,7 @@ import {
   type NodeConnectionOptions,
 } from '@nats-io/transport-node';
 import { AuthError, ConfigError, ConnectError } from '../errors.js';
+import { waitUntilReachable } from '../runtime/wait-until-reachable.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 
@@ -34,10 +36,12 @@ export interface NatsConnectOptions {
   tls?: { caFile?: string; certFile?: string; keyFile?: string };
   /** Private reply prefix so a host's credential need not subscribe to all of `_INBOX.>`. */
   inboxPrefix?: string;
-  /** False in tests that want a fast failure when no server is there. Default true. */
+  /** False for one attempt and a ConnectError when no server is there (tests, quick status commands). Default true. */
   waitOnFirstConnect?: boolean;
-  /** How long to try the first connect before giving up; default: forever when waitOnFirstConnect. */
+  /** Without waitOnFirstConnect: how long the one attempt may take. */
   timeoutMs?: number;
+  /** With waitOnFirstConnect: give up (GaveUpWaitingError) after this long; absent: wait for ever. */
+  giveUpAfterMs?: number;
   logger?: Logger;
   metrics?: Metrics;
 }
@@ -56,6 +60,11 @@ export function isAuthFailure(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const text = `${err.name} ${err.message} ${err.cause instanceof Error ? err.cause.message : ''}`;
   return AUTH_PATTERN.test(text);
+}
+
+/** The server list as logs may show it: a password in a URL is masked. */
+function serversForLog(servers: string): string {
+  return servers.replace(/\/\/([^:@/]+):[^@/]*@/g, '//$1:***@');
 }
 
 export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnection> {
@@ -80,12 +89,32 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
     ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
   };
 
+  const where = serversForLog(opts.servers);
+  const once = async (o: NodeConnectionOptions): Promise<NatsConnection> => {
+    try {
+      return await connect(o);
+    } catch (err) {
+      if (isAuthFailure(err)) throw new AuthError(`NATS refused the credentials for ${where}: ${(err as Error).message}`);
+      throw err;
+    }
+  };
   let nc: NatsConnection;
-  try {
-    nc = await connect(options);
-  } catch (err) {
-    if (isAuthFailure(err)) throw new AuthError(`NATS refused the credentials for ${opts.servers}: ${(err as Error).message}`);
-    throw new ConnectError(`cannot connect to NATS at ${opts.servers}: ${(err as Error).message}`, { cause: err });
+  if (wait) {
+    // Our own first-connect loop rather than the client's waitOnFirstConnect, which retries without a word.
+    nc = await waitUntilReachable({
+      what: 'NATS',
+      where,
+      attempt: (timeout) => once({ ...options, waitOnFirstConnect: false, timeout }),
+      retryable: (err) => !(err instanceof AuthError),
+      policy: { ...(opts.giveUpAfterMs !== undefined ? { giveUpAfterMs: opts.giveUpAfterMs } : {}), ...(opts.logger ? { logger: opts.logger } : {}) },
+    });
+  } else {
+    try {
+      nc = await once(options);
+    } catch (err) {
+      if (err instanceof AuthError) throw err;
+      throw new ConnectError(`cannot connect to NATS at ${where}: ${(err as Error).message}`, { cause: err });
+    }
   }
 
   const events = opts.metrics?.counter('cctap_nats_connection_events_total', 'NATS connection status changes', ['event']);

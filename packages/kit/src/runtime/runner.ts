@@ -1,7 +1,8 @@
 /**
  * Runs a list of services for one process.
  *
- *   starting  -> services start in order; the probe server is up first (/livez ok, /readyz 503)
+ *   starting  -> services start in order; the probe server is up first (/livez ok, /readyz 503): started
+ *                here, or handed over already listening (a command binds it before it connects anything)
  *   running   -> /readyz is 200 while every service reports ready
  *   stopping  -> on SIGTERM/SIGINT (or stop()): /readyz 503 at once, services stop in reverse order (each
  *                stops pulling, drains, flushes, closes), then the probe server closes; a hard deadline
@@ -18,8 +19,11 @@ export interface RunnerOptions {
   services: Service[];
   logger: Logger;
   metrics: Metrics;
-  metricsPort: number;
+  /** Where to start the probe server, unless `probe` is given. */
+  metricsPort?: number;
   metricsHost?: string;
+  /** A probe server already listening (startProbeServer); the runner serves its health and closes it. */
+  probe?: ProbeServer;
   shutdownTimeoutMs: number;
   /** Install SIGTERM/SIGINT and crash handlers (default true; tests that run several runners pass false). */
   handleSignals?: boolean;
@@ -48,16 +52,18 @@ export async function runServices(o: RunnerOptions): Promise<Running> {
   const log = o.logger;
   let state: 'starting' | 'running' | 'stopping' = 'starting';
   const started: Service[] = [];
-  const probe = await startProbeServer({
-    port: o.metricsPort,
-    host: o.metricsHost,
-    metrics: o.metrics,
-    logger: log,
-    health: () => {
-      const details = Object.fromEntries(o.services.map((s) => [s.name, s.health()]));
-      return { ready: state === 'running' && Object.values(details).every((h) => h.ready), details: { state, ...details } };
-    },
-  });
+  const health = () => {
+    const details = Object.fromEntries(o.services.map((s) => [s.name, s.health()]));
+    return { ready: state === 'running' && Object.values(details).every((h) => h.ready), details: { state, ...details } };
+  };
+  let probe: ProbeServer;
+  if (o.probe) {
+    probe = o.probe;
+    probe.setHealth(health);
+  } else {
+    if (o.metricsPort === undefined) throw new Error('runServices needs metricsPort or probe');
+    probe = await startProbeServer({ port: o.metricsPort, host: o.metricsHost, metrics: o.metrics, logger: log, health });
+  }
 
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((r) => (resolveDone = r));

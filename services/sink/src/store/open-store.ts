@@ -8,16 +8,21 @@
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { privateDir } from '@cctap/kit';
+import { oneShotWait, privateDir, type WaitPolicy } from '@cctap/kit';
 import { openEmbeddedStore } from './embedded-store.js';
 import { StoreBusyError } from './errors.js';
-import { openServerStore } from './server-store.js';
+import { connectServerStore } from './server-store.js';
 
 export interface StoreOptions {
   /** ClickHouse server URL (http://user:pass@host:8123/db). Wins over dataDir. */
   url?: string;
   /** Embedded engine data directory; default ~/.cctap/data. */
   dataDir?: string;
+  /**
+   * How long to wait for a server that does not answer, and where to say so. Default: a one-shot command's
+   * wait (CCTAP_WAIT_SECONDS, 30 s; lines on stderr); long-running services pass a policy without a limit.
+   */
+  wait?: WaitPolicy;
 }
 
 export interface QueryOptions {
@@ -61,7 +66,7 @@ function redactUrl(url: string): string {
 
 export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   const url = opts.url ?? process.env.CLICKHOUSE_URL;
-  if (url) return openServerStore(url, redactUrl(url));
+  if (url) return connectServerStore(url, redactUrl(url), opts.wait ?? oneShotWait());
   const location = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
   if (embeddedOpen !== null && embeddedOpen !== location) {
     throw new StoreBusyError(`the embedded engine is already open on ${embeddedOpen}; close it before opening ${location}`);

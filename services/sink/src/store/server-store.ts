@@ -3,7 +3,8 @@
  * its own settings (HTTP is sessionless here), so a per-query setting never outlives its query.
  */
 import { ClickHouseLogLevel, createClient, type ClickHouseSettings } from '@clickhouse/client';
-import { classifyStoreError } from './errors.js';
+import { waitUntilReachable, type WaitPolicy } from '@cctap/kit';
+import { classifyStoreError, StoreUnavailableError } from './errors.js';
 import { readOnlyStatement } from './read-only-sql.js';
 import type { QueryOptions, Store } from './open-store.js';
 
@@ -13,7 +14,29 @@ const BASE_SETTINGS: ClickHouseSettings = {
   output_format_json_quote_64bit_integers: 0,
 };
 
-export function openServerStore(url: string, location: string): Store {
+/** A server store that can also say why the server does not answer. */
+export interface ServerStore extends Store {
+  /** Resolves once the server answers its /ping within `timeoutMs`; else throws the classified error. */
+  reach(timeoutMs: number): Promise<void>;
+}
+
+/**
+ * The store once the server answers: the client itself connects lazily, so without this wait a server that
+ * is down surfaces as the first query's error. Waits as `wait` says ("waiting for ClickHouse at …" at once,
+ * each retry logged; for ever, or until a one-shot command gives up with GaveUpWaitingError).
+ */
+export async function connectServerStore(url: string, location: string, wait: WaitPolicy): Promise<Store> {
+  const store = openServerStore(url, location);
+  try {
+    await waitUntilReachable({ what: 'ClickHouse', where: location, attempt: (ms) => store.reach(ms), retryable: (err) => err instanceof StoreUnavailableError, policy: wait });
+    return store;
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+export function openServerStore(url: string, location: string): ServerStore {
   // The client's own console logger is off: every failure reaches the caller as a classified error, and the
   // sink logs it once per outage rather than once per retry.
   const client = createClient({ url, clickhouse_settings: BASE_SETTINGS, request_timeout: 60_000, keep_alive: { idle_socket_ttl: 9000 }, log: { level: ClickHouseLogLevel.OFF } });
@@ -46,6 +69,10 @@ export function openServerStore(url: string, location: string): Store {
       } catch (err) {
         throw classifyStoreError(err);
       }
+    },
+    async reach(timeoutMs: number): Promise<void> {
+      const r = await client.ping({ select: false, abort_signal: AbortSignal.timeout(timeoutMs) });
+      if (!r.success) throw classifyStoreError(r.error);
     },
     async ping(): Promise<boolean> {
       try {

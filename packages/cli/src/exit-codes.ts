@@ -1,0 +1,17 @@
+/**
+ * The exit codes of every `cctap` command, in one place (README, "Exit codes"), so scripts and service
+ * managers can tell a server that was down from a command that failed.
+ */
+export const EXIT = {
+  ok: 0,
+  /** Failed: a bad setting or file, refused credentials, a taken port, an unexpected error. */
+  failure: 1,
+  /** The command line is wrong: unknown command or option, a bad value. */
+  usage: 2,
+  /** `up --once` finished, but something was not stored (dead letters, unreadable entries). */
+  incomplete: 3,
+  /** A one-shot command gave up waiting for NATS or ClickHouse (CCTAP_WAIT_SECONDS, default 30). */
+  unreachable: 4,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
