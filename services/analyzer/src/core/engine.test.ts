@@ -410,4 +410,26 @@ describe('AnalyzerEngine', () => {
       expect(t.engine.session(s.host, s.sessionId)).toMatchObject({ status: 'active', assistantMessages: 1001, tokens: { total: 1000 * 15 + 101 } });
     });
   });
+  describe('sessions seen only in history', () => {
+    it('are not active before their end is concluded, end at a settled tick, and are summarized then', () => {
+      const start = Date.parse('2026-02-12T10:00:00.000Z');
+      // The default settle delay: a backfill's sessions wait for it before they can end.
+      const clock = new ManualClock(start + 60 * 24 * MIN);
+      const engine = new AnalyzerEngine(resolveConfig(), clock);
+      const old = new SessionScript({ startMs: start });
+      const recent = new SessionScript({ startMs: clock.now() - 2 * MIN, sessionId: '99999999-2222-4333-8444-555555555555' });
+      const out = engine.ingest([old.prompt(), old.assistant(), recent.prompt(), recent.assistant()]);
+      expect(out.filter((d) => d.kind === 'session.start')).toHaveLength(2);
+      expect(engine.stats()).toMatchObject({ sessions: 2, active: 1 });
+      expect(engine.tick().filter((d) => d.kind === 'session.end')).toEqual([]);
+      const settled = engine.tick({ settled: true });
+      expect(settled.filter((d) => d.kind === 'session.end').map((d) => d.sessionId)).toEqual([old.sessionId]);
+      // Both summarized at once: the recent one without waiting for the summary interval.
+      expect(settled.filter((d) => d.kind === 'session.summary').map((d) => d.sessionId).sort()).toEqual([old.sessionId, recent.sessionId].sort());
+      expect(engine.stats()).toMatchObject({ sessions: 2, active: 1 });
+      engine.ingest([recent.toolCall('t1')]);
+      expect(engine.summarizeChanged().map((d) => d.sessionId)).toEqual([recent.sessionId]);
+      expect(engine.summarizeChanged()).toEqual([]);
+    });
+  });
 });
