@@ -12,6 +12,11 @@ export { storedBookVersion } from './reports/price-book-version.js';
 export { periodReport, periodReportJson, type PeriodKind, type PeriodReport } from './reports/period-report.js';
 export { blocksReport, type BlocksReport } from './reports/blocks-report.js';
 export { sessionDetails, renderSessionDetails, type SessionDetail, type SessionSummary } from './reports/session-detail.js';
-export { renderPeriodReport, renderBlocksReport } from './reports/render-report.js';
+export { renderPeriodReport, renderBlocksReport, renderSessionEntries, type RenderOptions } from './reports/render-report.js';
+export { sessionEntries, type SessionEntries } from './reports/session-entries.js';
+export { viewBlocks, tokenLimitOf, tokenLimitStatus, checkTokenLimit } from './reports/blocks-view.js';
+export { tableStyle } from './reports/terminal-style.js';
 export { runSql, renderSqlTable } from './reports/sql-query.js';
-export { ReportOptionError, checkDimension, type ReportOptions } from './reports/options.js';
+export {
+  ReportOptionError, checkDimension, checkWeekDay, checkOrder, checkSessionHours, machineTimeZone, type ReportOptions,
+} from './reports/options.js';

@@ -2,7 +2,7 @@
  * Answers one report or SQL question on an open store: the same function serves `cctap report` / `cctap sql`
  * run against the store directly and the loopback endpoint of a running `cctap up`.
  */
-import { blocksReport, periodReport, runSql, sessionDetails, type Store } from '@cctap/sink/reports';
+import { blocksReport, periodReport, runSql, sessionDetails, sessionEntries, type Store } from '@cctap/sink/reports';
 import type { AlertAccess } from '../alerts/alert-access.js';
 import { statuslineFigures, type StatuslineFigures } from '../statusline/figures.js';
 import type { QuotaRecorder } from '../statusline/quota-recorder.js';
@@ -32,6 +32,8 @@ export async function answerQuery(store: Store, q: QueryRequest, alerts?: AlertA
       return blocksReport(store, q.opts);
     case 'sessionDetail':
       return sessionDetails(store, q.opts);
+    case 'sessionEntries':
+      return sessionEntries(store, q.sessionId);
     case 'sql':
       return runSql(store, q.sql);
     case 'statusline': {

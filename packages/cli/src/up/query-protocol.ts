@@ -10,6 +10,7 @@ export type QueryRequest =
   | { op: 'period'; kind: 'daily' | 'weekly' | 'monthly' | 'session'; opts: ReportOptions }
   | { op: 'blocks'; opts: ReportOptions }
   | { op: 'sessionDetail'; opts: ReportOptions }
+  | { op: 'sessionEntries'; sessionId: string }
   | { op: 'sql'; sql: string }
   // `cctap alerts` (alerts/alert-access.ts)
   | { op: 'alerts' }

@@ -8,9 +8,12 @@ import { DIMENSION_COLUMN, dayWindow, type Dimension, type ReportOptions } from 
 import { storedBookVersion } from './price-book-version.js';
 import { responsesSql } from './responses-sql.js';
 import { buildBlocks, type BlockEntry, type SessionBlock } from './session-blocks.js';
+import { sessionProjectClause } from './session-project.js';
 
 export interface BlocksReport {
   by: Dimension | null;
+  /** IANA zone of the day window (and of the times a table shows; JSON times are UTC ISO, as ccusage). */
+  tz: string;
   blocks: (SessionBlock & Record<string, unknown>)[];
   /** Version of the price book the costs come from; null when none was synced. */
   priceBook: string | null;
@@ -29,18 +32,19 @@ interface EntryRow {
 
 export async function blocksReport(
   store: Store,
-  opts: ReportOptions & { now?: number; sessionHours?: number } = {},
+  opts: ReportOptions & { now?: number } = {},
 ): Promise<BlocksReport> {
   const win = dayWindow(opts);
+  const sp = sessionProjectClause(opts, false);
   const dim = opts.by ? DIMENSION_COLUMN[opts.by] : "''";
   const priceBook = await storedBookVersion(store);
   const rows = await store.query<EntryRow>(
     `SELECT ${dim} AS dim, toUnixTimestamp64Milli(ts) AS ms, model, input_tokens, output_tokens,
        cache_creation_tokens, cache_read_tokens, if(unpriced, NULL, cost_usd) AS cost
-     FROM (${responsesSql(win.prefilter || undefined)})
-     WHERE ${win.where}
+     FROM (${responsesSql(win.prefilter || undefined)}) AS r ${sp.join}
+     WHERE ${win.where} AND ${sp.where}
      ORDER BY dim, ms, event_id`,
-    win.params,
+    { ...win.params, ...sp.params },
   );
   const byDim = new Map<string, BlockEntry[]>();
   for (const r of rows) {
@@ -61,5 +65,8 @@ export async function blocksReport(
   for (const [value, entries] of byDim) {
     for (const b of buildBlocks(entries, now, opts.sessionHours)) blocks.push(opts.by ? { [opts.by]: value, ...b } : { ...b });
   }
-  return { by: opts.by ?? null, blocks, priceBook };
+  // ccusage: by start time, oldest first unless --order desc.
+  if (opts.by) blocks.sort((a, b) => a.startTime.localeCompare(b.startTime));
+  if (opts.order === 'desc') blocks.reverse();
+  return { by: opts.by ?? null, tz: win.params.tz as string, blocks, priceBook };
 }

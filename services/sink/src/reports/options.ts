@@ -12,16 +12,32 @@ export const DIMENSION_COLUMN: Record<Dimension, string> = {
   model: 'model',
 };
 
+/** ccusage's `--start-of-week` values. */
+export const WEEK_DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+export type WeekDay = (typeof WEEK_DAYS)[number];
+
+export const ORDERS = ['asc', 'desc'] as const;
+export type Order = (typeof ORDERS)[number];
+
 export interface ReportOptions {
   by?: Dimension;
   /** Inclusive first day, YYYY-MM-DD or YYYYMMDD, in `tz`. */
   since?: string;
   /** Inclusive last day, YYYY-MM-DD or YYYYMMDD, in `tz`. */
   until?: string;
-  /** IANA zone for day/week/month boundaries; default UTC. */
+  /** IANA zone for day/week/month boundaries; default UTC here (the command defaults to the machine's zone). */
   tz?: string;
-  /** Weekly reports: first day of the week; default monday (ccusage 20's default). */
-  startOfWeek?: 'sunday' | 'monday';
+  /** Weekly reports: first day of the week; default monday (ccusage 20's `weekly`). */
+  startOfWeek?: WeekDay;
+  /** Only sessions of this project (session-project.ts: the full path, its last part, or Claude Code's folder name). */
+  project?: string;
+  /** Group by the session's project (ccusage's `--instances`); the rows carry `project`. */
+  instances?: boolean;
+  /** Rows by period (or block start) oldest first (`asc`, the default) or newest first; sessions by cost,
+   *  highest first by default, as ccusage. */
+  order?: Order;
+  /** Blocks only: block length in hours (default 5). */
+  sessionHours?: number;
 }
 
 export class ReportOptionError extends Error {
@@ -46,6 +62,28 @@ export function checkTimeZone(tz: string): string {
     throw new ReportOptionError(`--tz must be an IANA time zone such as UTC or Europe/Berlin, got '${tz}'`);
   }
   return tz;
+}
+
+/** The zone of this machine, ccusage's default for day boundaries. */
+export function machineTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+export function checkWeekDay(value: string): WeekDay {
+  const v = value.toLowerCase();
+  if ((WEEK_DAYS as readonly string[]).includes(v)) return v as WeekDay;
+  throw new ReportOptionError(`--start-of-week must be one of ${WEEK_DAYS.join(', ')}, got '${value}'`);
+}
+
+export function checkOrder(value: string): Order {
+  if ((ORDERS as readonly string[]).includes(value)) return value as Order;
+  throw new ReportOptionError(`--order must be asc or desc, got '${value}'`);
+}
+
+export function checkSessionHours(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 24 * 7) throw new ReportOptionError(`--session-length must be a positive number of hours, got '${value}'`);
+  return n;
 }
 
 export function checkDimension(value: string): Dimension {

@@ -7,10 +7,11 @@
  * group key), so scripts written for either generation find their field.
  */
 import type { Store } from '../store/open-store.js';
-import { DIMENSION_COLUMN, dayWindow, type Dimension, type ReportOptions } from './options.js';
+import { DIMENSION_COLUMN, dayWindow, ReportOptionError, WEEK_DAYS, type Dimension, type ReportOptions } from './options.js';
 import { storedBookVersion } from './price-book-version.js';
 import { responsesSql } from './responses-sql.js';
 import { denialsBySession } from './session-denials.js';
+import { sessionProjectClause } from './session-project.js';
 import { sumBreakdowns, toBreakdown, type ModelBreakdown, type ModelRow, type UsageTotals } from './usage-totals.js';
 
 export type PeriodKind = 'daily' | 'weekly' | 'monthly' | 'session';
@@ -27,6 +28,8 @@ export type PeriodRow = UsageTotals & {
 export interface PeriodReport {
   kind: PeriodKind;
   by: Dimension | null;
+  /** Rows grouped by the session's project (`--instances`); each row has `project`. */
+  instances: boolean;
   tz: string;
   rows: PeriodRow[];
   totals: UsageTotals;
@@ -34,12 +37,13 @@ export interface PeriodReport {
   priceBook: string | null;
 }
 
-function periodExpr(kind: PeriodKind, opts: ReportOptions): string {
+function periodExpr(kind: PeriodKind): string {
   switch (kind) {
     case 'daily':
       return 'toString(toDate(ts, {tz:String}))';
     case 'weekly':
-      return `toString(toStartOfWeek(ts, ${opts.startOfWeek === 'sunday' ? 0 : 1}, {tz:String}))`;
+      // Any first day, as ccusage: back from the day to the last one whose ISO weekday is {sow} (Monday 1 … Sunday 7).
+      return 'toString(subtractDays(toDate(ts, {tz:String}), (toDayOfWeek(toDate(ts, {tz:String})) + 7 - {sow:UInt8}) % 7))';
     case 'monthly':
       return "formatDateTime(ts, '%Y-%m', {tz:String})";
     case 'session':
@@ -55,10 +59,14 @@ interface GroupRow extends ModelRow {
 }
 
 export async function periodReport(store: Store, kind: PeriodKind, opts: ReportOptions = {}): Promise<PeriodReport> {
+  if (opts.by && opts.instances) throw new ReportOptionError('--instances groups by project already; leave out --by');
   const win = dayWindow(opts);
-  const dim = opts.by ? DIMENSION_COLUMN[opts.by] : "''";
+  const sp = sessionProjectClause(opts, kind === 'session');
+  const dim = opts.instances ? 'session_project' : opts.by ? DIMENSION_COLUMN[opts.by] : "''";
+  const sow = WEEK_DAYS.indexOf(opts.startOfWeek ?? 'monday') || 7;
+  const params = { ...win.params, ...sp.params, sow };
   const sql = `
-    SELECT ${periodExpr(kind, opts)} AS period, ${dim} AS dim, model,
+    SELECT ${periodExpr(kind)} AS period, ${dim} AS dim, model,
       sum(input_tokens) AS input, sum(output_tokens) AS output,
       sum(cache_creation_tokens) AS cache_creation, sum(cache_read_tokens) AS cache_read,
       sum(total_tokens) AS total,
@@ -67,13 +75,13 @@ export async function periodReport(store: Store, kind: PeriodKind, opts: ReportO
       toFloat64(sumIf(toDecimal128(ifNull(cost_usd, 0), 12), NOT unpriced)) AS cost,
       countIf(unpriced) AS unpriced_responses, count() AS responses,
       formatDateTime(max(ts), '%Y-%m-%d', {tz:String}) AS last_ts,
-      argMax(project, ts) AS project_path
-    FROM (${responsesSql(win.prefilter || undefined)})
-    WHERE ${win.where}
+      ${kind === 'session' ? 'any(session_project)' : "''"} AS project_path
+    FROM (${responsesSql(win.prefilter || undefined)}) AS r ${sp.join}
+    WHERE ${win.where} AND ${sp.where}
     GROUP BY period, dim, model
     ORDER BY period, dim, model`;
   const [rows, priceBook, denials] = await Promise.all([
-    store.query<GroupRow>(sql, win.params),
+    store.query<GroupRow>(sql, params),
     storedBookVersion(store),
     kind === 'session' ? denialsBySession(store, win.where, win.params) : null,
   ]);
@@ -107,7 +115,7 @@ export async function periodReport(store: Store, kind: PeriodKind, opts: ReportO
       [KEY_FIELD[kind]]: g.period,
       // ccusage 20 names the group key `period` in every report; 18/19 used date/week/month/sessionId.
       period: g.period,
-      ...(opts.by ? { [opts.by]: g.dim } : {}),
+      ...(opts.by ? { [opts.by]: g.dim } : opts.instances ? { project: g.dim } : {}),
       ...sumBreakdowns(g.items, g.unpriced),
       modelsUsed: g.items.map((b) => b.modelName),
       modelBreakdowns: g.items,
@@ -120,13 +128,31 @@ export async function periodReport(store: Store, kind: PeriodKind, opts: ReportO
     }
     out.push(row);
   }
-  if (kind === 'session') out.sort((a, b) => String(a.lastActivity).localeCompare(String(b.lastActivity)));
-  return { kind, by: opts.by ?? null, tz: win.params.tz as string, rows: out, totals: sumBreakdowns(allItems, allUnpriced), priceBook };
+  orderRows(kind, out, opts.order);
+  return { kind, by: opts.by ?? null, instances: opts.instances === true, tz: win.params.tz as string, rows: out, totals: sumBreakdowns(allItems, allUnpriced), priceBook };
+}
+
+/**
+ * ccusage's order: periods oldest first (`--order desc`: newest first); sessions by cost, highest first
+ * (`--order asc`: lowest first), unpriced sessions after priced ones, then by last activity.
+ */
+function orderRows(kind: PeriodKind, rows: PeriodRow[], order: ReportOptions['order']): void {
+  if (kind === 'session') {
+    const cost = (r: PeriodRow) => r.totalCost ?? -1;
+    const sign = order === 'asc' ? 1 : -1;
+    rows.sort((a, b) => sign * (cost(a) - cost(b)) || String(b.lastActivity).localeCompare(String(a.lastActivity)));
+  } else if (order === 'desc') rows.reverse();
 }
 
 /** ccusage-shaped JSON: `{ daily: [...], totals, priceBook }` (or weekly / monthly / sessions). */
 export function periodReportJson(r: PeriodReport): Record<string, unknown> {
   const t = { ...r.totals } as Record<string, unknown>;
+  if (r.instances) {
+    // ccusage `daily --instances --json`: `{ projects: { <project>: [rows] }, totals }`.
+    const projects: Record<string, PeriodRow[]> = {};
+    for (const row of r.rows) (projects[String(row.project)] ??= []).push(row);
+    return { projects, totals: t, priceBook: r.priceBook };
+  }
   return { [LIST_FIELD[r.kind]]: r.rows, totals: t, priceBook: r.priceBook };
 }
 

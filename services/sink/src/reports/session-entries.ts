@@ -1,0 +1,76 @@
+/**
+ * `cctap report session --id <session>`: each deduplicated API response of one session, ccusage's `session --id`
+ * shape: `{ sessionId, totalCost, totalTokens, entries: [{ timestamp, inputTokens, outputTokens,
+ * cacheCreationTokens, cacheReadTokens, model, costUSD }] }`. An unpriced response has `costUSD: null` (ccusage
+ * would print 0) and is named in `unpricedModels`.
+ */
+import type { Store } from '../store/open-store.js';
+import { storedBookVersion } from './price-book-version.js';
+import { responsesSql } from './responses-sql.js';
+import { roundUsd } from './usage-totals.js';
+
+export interface SessionEntry {
+  timestamp: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  model: string;
+  costUSD: number | null;
+}
+
+export interface SessionEntries {
+  sessionId: string;
+  totalCost: number | null;
+  totalTokens: number;
+  entries: SessionEntry[];
+  unpricedModels?: string[];
+  priceBook: string | null;
+}
+
+interface Row {
+  ms: number;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_tokens: number;
+  cache_read_tokens: number;
+  cost: number | null;
+}
+
+/** null when the store has no usage of that session. */
+export async function sessionEntries(store: Store, sessionId: string): Promise<SessionEntries | null> {
+  const [rows, priceBook] = await Promise.all([
+    store.query<Row>(
+      `SELECT toUnixTimestamp64Milli(ts) AS ms, model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,
+         if(unpriced, NULL, cost_usd) AS cost
+       FROM (${responsesSql()})
+       -- Filtered after the dedup, not before: which copy of a response wins (and so its session) is the
+       -- same answer the other reports see.
+       WHERE session_id = {id:String}
+       ORDER BY ts, event_id`,
+      { id: sessionId },
+    ),
+    storedBookVersion(store),
+  ]);
+  if (rows.length === 0) return null;
+  const entries = rows.map((r) => ({
+    timestamp: new Date(Number(r.ms)).toISOString(),
+    inputTokens: Number(r.input_tokens),
+    outputTokens: Number(r.output_tokens),
+    cacheCreationTokens: Number(r.cache_creation_tokens),
+    cacheReadTokens: Number(r.cache_read_tokens),
+    model: r.model,
+    costUSD: r.cost === null ? null : roundUsd(Number(r.cost)),
+  }));
+  const priced = entries.filter((e) => e.costUSD !== null);
+  const unpriced = [...new Set(entries.filter((e) => e.costUSD === null).map((e) => e.model))].sort();
+  return {
+    sessionId,
+    totalCost: priced.length > 0 ? roundUsd(priced.reduce((s, e) => s + e.costUSD!, 0)) : null,
+    totalTokens: entries.reduce((s, e) => s + e.inputTokens + e.outputTokens + e.cacheCreationTokens + e.cacheReadTokens, 0),
+    entries,
+    ...(unpriced.length > 0 ? { unpricedModels: unpriced } : {}),
+    priceBook,
+  };
+}
