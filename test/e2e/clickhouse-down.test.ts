@@ -54,8 +54,10 @@ describe('ClickHouse down', () => {
     const port = Number(/"msg":"probe server listening".*?"port":(\d+)/.exec(sink.stderr())?.[1]);
     expect((await fetch(`http://127.0.0.1:${port}/livez`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(503);
+    // A stop while waiting ends it as the signal would (143), after closing the probe port and the connection.
     sink.child.kill('SIGTERM');
-    await exitWithin(sink, 30_000, 'the waiting sink after SIGTERM');
+    expect(await exitWithin(sink, 30_000, 'the waiting sink after SIGTERM')).toBe(143);
+    expect(sink.stderr()).toContain(`cctap sink: stopped (SIGTERM) while waiting for ClickHouse at ${clickhouse}/`);
   });
 
   // Fails today: up/terminal-ui.ts holds every line, log lines included, until the banner, and the banner

@@ -2,9 +2,9 @@
  * NATS is not there yet. Every command says "waiting for NATS at <url>" at once and logs each retry with its
  * attempt number; long-running services keep waiting (with /livez answering and /readyz 503) and go on
  * as soon as a real nats-server starts on that port; one-shot commands give up after CCTAP_WAIT_SECONDS
- * with one line and exit 4.
+ * with one line and exit 4; Ctrl-C while waiting closes what was opened (the store, up.json).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,6 +49,19 @@ describe('NATS down', () => {
     expect(lines.some((l) => l.includes('(attempt 2, next in'))).toBe(true);
     expect(lines.at(-1)).toMatch(new RegExp(`^cctap provision: gave up waiting for NATS at ${nats.url} after 2s \\(\\d+ attempts, last: .*\\); start it or fix the address, or set CCTAP_WAIT_SECONDS`));
     expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('Ctrl-C while up waits closes its store and lets go of up.json, exit 130', async () => {
+    const data = join(dir, 'stopped-data');
+    const up = startCctap(['up', '--nats', nats.url, '--data', data, '--root', join(dir, 'claude'), '--metrics-port', '0']);
+    started.push(up);
+    await waitUntil('up waiting for NATS', () => up.stderr().includes('attempt 2, next in'), 30_000, up.stderr);
+    expect(existsSync(join(data, 'up.json'))).toBe(true);
+    up.child.kill('SIGINT');
+    expect(await exitWithin(up, 30_000, 'up after SIGINT while waiting'), up.stderr()).toBe(130);
+    expect(up.stderr()).toContain(`cctap up: stopped (SIGINT) while waiting for NATS at ${nats.url}`);
+    expect(up.stderr()).not.toMatch(STACK_LINE);
+    expect(existsSync(join(data, 'up.json')), 'up.json left behind').toBe(false);
   });
 
   it('services wait, saying so, and go on once NATS starts; a one-shot command within its wait does too', async () => {

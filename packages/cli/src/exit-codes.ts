@@ -12,6 +12,8 @@ export const EXIT = {
   incomplete: 3,
   /** A one-shot command gave up waiting for NATS or ClickHouse (CCTAP_WAIT_SECONDS, default 30). */
   unreachable: 4,
+  // Stopped by a signal while waiting for a server: 128 + the signal's number, as a shell reports it
+  // (130 Ctrl-C, 143 SIGTERM; failure.ts).
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

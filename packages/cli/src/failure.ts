@@ -3,7 +3,8 @@
  * exit-codes.ts. A failure the user's setup explains (a server down, a taken port, a bad setting) needs no
  * stack trace; anything else is a bug worth reporting, and `--debug` (or CCTAP_DEBUG=1) shows its stack.
  */
-import { AuthError, ConfigError, ConnectError, GaveUpWaitingError } from '@cctap/kit';
+import { constants } from 'node:os';
+import { AuthError, ConfigError, ConnectError, GaveUpWaitingError, StoppedWhileWaitingError } from '@cctap/kit';
 import { EXIT } from './exit-codes.js';
 
 let debug = false;
@@ -16,6 +17,8 @@ export function setDebug(on: boolean): void {
 /** The exit code of a failure the user can fix from its message alone, or null when it is unexpected. */
 export function expectedExit(err: unknown): number | null {
   if (err instanceof GaveUpWaitingError) return EXIT.unreachable;
+  // What the shell reports for a process that a signal ended (130 for Ctrl-C, 143 for SIGTERM).
+  if (err instanceof StoppedWhileWaitingError) return 128 + (constants.signals[err.signal] ?? 15);
   if (err instanceof ConfigError || err instanceof AuthError || err instanceof ConnectError) return EXIT.failure;
   return null;
 }

@@ -63,6 +63,20 @@ export class GaveUpWaitingError extends Error {
   override readonly name = 'GaveUpWaitingError';
 }
 
+/**
+ * SIGINT or SIGTERM came while waiting for a server (wait-until-reachable.ts): the command closes what it
+ * had opened (the store, up.json, the probe port) and ends as that signal would have ended it.
+ */
+export class StoppedWhileWaitingError extends Error {
+  override readonly name = 'StoppedWhileWaitingError';
+  constructor(
+    message: string,
+    readonly signal: NodeJS.Signals,
+  ) {
+    super(message);
+  }
+}
+
 /** The delay before redelivering after an unexpected failure: 1 s, 2 s, 4 s … capped at 60 s. */
 export function backoffMs(deliveryCount: number): number {
   return Math.min(60_000, 1000 * 2 ** Math.max(0, deliveryCount - 1));

@@ -1,4 +1,4 @@
-export { RetryableError, PermanentError, ConfigError, AuthError, ConnectError, PortInUseError, GaveUpWaitingError, backoffMs } from './errors.js';
+export { RetryableError, PermanentError, ConfigError, AuthError, ConnectError, PortInUseError, GaveUpWaitingError, StoppedWhileWaitingError, backoffMs } from './errors.js';
 export { waitUntilReachable, oneShotWait, retryDelayMs, WAIT_SECONDS_ENV, DEFAULT_ONE_SHOT_WAIT_SECONDS, type WaitPolicy, type ReachOptions } from './runtime/wait-until-reachable.js';
 export { createLogger, silentLogger, LOG_LEVELS, type Logger, type LogLevel, type LogFormat, type LogFields } from './log/logger.js';
 export { createMetrics, type Metrics } from './metrics/registry.js';

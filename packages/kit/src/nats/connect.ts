@@ -106,6 +106,7 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
       where,
       attempt: (timeout) => once({ ...options, waitOnFirstConnect: false, timeout }),
       retryable: (err) => !(err instanceof AuthError),
+      discard: (conn) => conn.close(),
       policy: { ...(opts.giveUpAfterMs !== undefined ? { giveUpAfterMs: opts.giveUpAfterMs } : {}), ...(opts.logger ? { logger: opts.logger } : {}) },
     });
   } else {

@@ -6,8 +6,10 @@
  * Long-running services wait for ever (their policy has no giveUpAfterMs): a supervisor expects a service
  * to wait for its dependencies, and a crash loop would only add noise. One-shot commands (provision,
  * migrate, report, `--once`) give up after CCTAP_WAIT_SECONDS (default 30) with a GaveUpWaitingError.
+ * SIGINT or SIGTERM while waiting ends the wait with a StoppedWhileWaitingError, so the command still closes
+ * what it opened before (nothing else handles signals yet at that point).
  */
-import { ConfigError, GaveUpWaitingError } from '../errors.js';
+import { ConfigError, GaveUpWaitingError, StoppedWhileWaitingError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 
 export interface WaitPolicy {
@@ -46,6 +48,8 @@ export interface ReachOptions<T> {
   /** False for a failure that waiting cannot fix (refused credentials, a bad setting): thrown at once. */
   retryable: (err: unknown) => boolean;
   policy: WaitPolicy;
+  /** Releases what an attempt that succeeded after a stop signal opened (a connection). */
+  discard?: (result: T) => Promise<void> | void;
 }
 
 function seconds(ms: number): string {
@@ -60,30 +64,57 @@ function reasonOf(err: unknown): string {
 export async function waitUntilReachable<T>(o: ReachOptions<T>): Promise<T> {
   const { giveUpAfterMs, logger } = o.policy;
   const say = (msg: string, fields: Record<string, unknown>) => (logger ? logger.warn(msg, fields) : process.stderr.write(`${msg}\n`));
+  let stopped: NodeJS.Signals | null = null;
+  let wake = () => {};
+  const onSignal = (sig: NodeJS.Signals) => {
+    stopped = sig;
+    wake();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const stop = (sig: NodeJS.Signals) => new StoppedWhileWaitingError(`stopped (${sig}) while waiting for ${o.what} at ${o.where}`, sig);
   const started = Date.now();
-  for (let attempt = 1; ; attempt++) {
-    const left = giveUpAfterMs === undefined ? ATTEMPT_TIMEOUT_MS : giveUpAfterMs - (Date.now() - started);
-    try {
-      const result = await o.attempt(Math.max(250, Math.min(ATTEMPT_TIMEOUT_MS, left)));
-      if (attempt > 1) say(`${o.what} at ${o.where} is reachable after ${attempt} attempts (${seconds(Date.now() - started)}); going on`, { attempt, waitedMs: Date.now() - started });
-      return result;
-    } catch (err) {
-      if (!o.retryable(err)) throw err;
-      const elapsed = Date.now() - started;
-      const reason = reasonOf(err);
-      if (giveUpAfterMs !== undefined && elapsed >= giveUpAfterMs) {
-        throw new GaveUpWaitingError(
-          `gave up waiting for ${o.what} at ${o.where} after ${seconds(giveUpAfterMs)} (${attempt} attempts, last: ${reason}); start it or fix the address, or set ${WAIT_SECONDS_ENV} to wait longer (0 waits for ever)`,
-          { cause: err },
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const left = giveUpAfterMs === undefined ? ATTEMPT_TIMEOUT_MS : giveUpAfterMs - (Date.now() - started);
+      try {
+        const result = await o.attempt(Math.max(250, Math.min(ATTEMPT_TIMEOUT_MS, left)));
+        if (stopped) {
+          await o.discard?.(result);
+          throw stop(stopped);
+        }
+        if (attempt > 1) say(`${o.what} at ${o.where} is reachable after ${attempt} attempts (${seconds(Date.now() - started)}); going on`, { attempt, waitedMs: Date.now() - started });
+        return result;
+      } catch (err) {
+        if (err instanceof StoppedWhileWaitingError) throw err;
+        if (stopped) throw stop(stopped);
+        if (!o.retryable(err)) throw err;
+        const elapsed = Date.now() - started;
+        const reason = reasonOf(err);
+        if (giveUpAfterMs !== undefined && elapsed >= giveUpAfterMs) {
+          throw new GaveUpWaitingError(
+            `gave up waiting for ${o.what} at ${o.where} after ${seconds(giveUpAfterMs)} (${attempt} attempts, last: ${reason}); start it or fix the address, or set ${WAIT_SECONDS_ENV} to wait longer (0 waits for ever)`,
+            { cause: err },
+          );
+        }
+        // The last try is made at the deadline itself, so a server that comes up just before it is still used.
+        const delay = giveUpAfterMs === undefined ? retryDelayMs(attempt) : Math.min(retryDelayMs(attempt), giveUpAfterMs - elapsed);
+        say(
+          `waiting for ${o.what} at ${o.where}: ${reason} (attempt ${attempt}, next in ${seconds(delay)}${giveUpAfterMs === undefined ? '' : `, giving up after ${seconds(giveUpAfterMs)}`})`,
+          { attempt, retryInMs: delay },
         );
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        if (stopped) throw stop(stopped);
       }
-      // The last try is made at the deadline itself, so a server that comes up just before it is still used.
-      const delay = giveUpAfterMs === undefined ? retryDelayMs(attempt) : Math.min(retryDelayMs(attempt), giveUpAfterMs - elapsed);
-      say(
-        `waiting for ${o.what} at ${o.where}: ${reason} (attempt ${attempt}, next in ${seconds(delay)}${giveUpAfterMs === undefined ? '' : `, giving up after ${seconds(giveUpAfterMs)}`})`,
-        { attempt, retryInMs: delay },
-      );
-      await new Promise((r) => setTimeout(r, delay));
     }
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
   }
 }
