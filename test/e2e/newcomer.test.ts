@@ -158,6 +158,7 @@ describe('a newcomer runs the help of every command', () => {
       [['migrate', '--dta', '/tmp/x'], "cctap migrate: unknown option '--dta'; did you mean --data? Run 'cctap migrate --help' for its options."],
       [['reprot', 'daily'], "cctap: unknown command 'reprot'; did you mean report? Run 'cctap help' for the list."],
       [['alerts', 'lsit'], "cctap alerts: unknown action 'lsit'; did you mean list? Run 'cctap alerts --help' for their options."],
+      [['prices', 'updte'], "cctap prices: unexpected 'updte'; did you mean update? Run 'cctap prices --help' for its options."],
     ];
     const results = await runAll(cases.map(([args]) => args));
     cases.forEach(([args, line], i) => {

@@ -11,7 +11,7 @@ import { DEFAULT_PRICE_FILE, explicitPriceFile, priceFileOf } from '../price-fil
 import { readSource, PriceSourceError, SOURCES, type SourceName } from '../prices/fetch-source.js';
 import { userFileOf, writeUserFile } from '../prices/user-price-file.js';
 import { readLiveInstance } from '../up/instance-file.js';
-import { parseFlags } from '../flags/parse-flags.js';
+import { parseFlags, suggest } from '../flags/parse-flags.js';
 import type { Command } from './registry.js';
 
 const USAGE = `usage: cctap prices [--json] [--prices FILE]
@@ -173,7 +173,8 @@ export const command: Command = {
     }
     if (positionals.length === 1 && positionals[0] === 'update') return update(values);
     if (positionals.length > 0) {
-      console.error(USAGE);
+      const close = suggest(positionals[0]!, ['update']);
+      console.error(`cctap prices: unexpected '${positionals.join(' ')}'${close ? `; did you mean ${close}?` : '; the only sub-command is update.'} Run 'cctap prices --help' for its options.`);
       return 2;
     }
     const file = priceFileOf(values.prices);
