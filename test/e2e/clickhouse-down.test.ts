@@ -45,6 +45,14 @@ describe('ClickHouse down', () => {
     expect(r.stderr).not.toMatch(STACK_LINE);
   });
 
+  it('up --once is one-shot too: one line, exit 4', async () => {
+    const r = await cli(['up', '--once', '--clickhouse', clickhouse, '--root', join(dir, 'claude'), '--state', join(dir, 'once-state'), '--metrics-port', '0'], { CCTAP_WAIT_SECONDS: '1' }, 30_000);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain(`waiting for ClickHouse at ${clickhouse}/: `);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^cctap up: gave up waiting for ClickHouse at ${clickhouse}/ after 1s `));
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
   it('the sink keeps waiting, logging each retry, with /livez up and /readyz 503', async () => {
     const sink = startCctap(['sink', '--nats', nats.url, '--clickhouse', clickhouse, '--metrics-port', '0']);
     started.push(sink);

@@ -51,6 +51,14 @@ describe('NATS down', () => {
     expect(r.stderr).not.toMatch(STACK_LINE);
   });
 
+  it('collect --once is one-shot too: its log says it waits, then one line, exit 4', async () => {
+    const r = await cli(['collect', '--once', '--nats', nats.url, '--root', join(dir, 'claude'), '--state', join(dir, 'once-state')], { CCTAP_WAIT_SECONDS: '1' }, 30_000);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain(`"msg":"waiting for NATS at ${nats.url}: `);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^cctap collect: gave up waiting for NATS at ${nats.url} after 1s `));
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
   it('Ctrl-C while up waits closes its store and lets go of up.json, exit 130', async () => {
     const data = join(dir, 'stopped-data');
     const up = startCctap(['up', '--nats', nats.url, '--data', data, '--root', join(dir, 'claude'), '--metrics-port', '0']);
