@@ -16,7 +16,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { askRunningUp } from '../up/query-client.js';
-import type { StatuslineAnswer } from '../up/answer-query.js';
+import type { StatuslineAnswer } from '../statusline/statusline-answerer.js';
 import { quotaReportOf } from '../statusline/quota-report.js';
 import { renderLine, shortModelName } from '../statusline/render-line.js';
 import { parseStatusInput, type StatusInput } from '../statusline/status-input.js';

@@ -35,7 +35,6 @@ function dayIn(tz: string, ms: number): string {
 }
 
 export async function statuslineFigures(store: Store, q: StatuslineQuery, now = Date.now()): Promise<StatuslineFigures> {
-  if (typeof q.sessionId !== 'string' || typeof q.tz !== 'string') throw new TypeError('statusline: sessionId and tz must be strings');
   const today = dayIn(q.tz, now);
   const [sessions, daily, blocks] = await Promise.all([
     periodReport(store, 'session', { tz: q.tz }),

@@ -4,17 +4,10 @@
  */
 import { blocksReport, periodReport, runSql, sessionDetails, sessionEntries, type Store } from '@cctap/sink/reports';
 import type { AlertAccess } from '../alerts/alert-access.js';
-import { statuslineFigures, type StatuslineFigures } from '../statusline/figures.js';
-import type { QuotaRecorder } from '../statusline/quota-recorder.js';
+import type { StatuslineAnswerer } from '../statusline/statusline-answerer.js';
 import type { QueryRequest } from './query-protocol.js';
 
-/** What `up` answers a `statusline` request: the figures, and how many of the readings it recorded. */
-export interface StatuslineAnswer {
-  figures: StatuslineFigures;
-  quotaRecorded: number;
-}
-
-export async function answerQuery(store: Store, q: QueryRequest, alerts?: AlertAccess, quota?: QuotaRecorder): Promise<unknown> {
+export async function answerQuery(store: Store, q: QueryRequest, alerts?: AlertAccess, statusline?: StatuslineAnswerer): Promise<unknown> {
   switch (q.op) {
     case 'alerts':
     case 'silences':
@@ -36,11 +29,9 @@ export async function answerQuery(store: Store, q: QueryRequest, alerts?: AlertA
       return sessionEntries(store, q.sessionId);
     case 'sql':
       return runSql(store, q.sql);
-    case 'statusline': {
-      // Recorded first: the readings are kept even when the store cannot answer the figures.
-      const quotaRecorded = q.quota && quota ? quota.record(q.quota) : 0;
-      return { figures: await statuslineFigures(store, q.query), quotaRecorded } satisfies StatuslineAnswer;
-    }
+    case 'statusline':
+      if (!statusline) throw new TypeError('this endpoint serves no status line');
+      return statusline.answer(q);
     default:
       throw new TypeError(`unknown query op '${(q as { op?: unknown }).op as string}'`);
   }

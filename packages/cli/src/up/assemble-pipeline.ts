@@ -40,6 +40,8 @@ import { acquireInstance, type InstanceHandle } from './instance-file.js';
 import { storeAccess } from '../alerts/alert-access.js';
 import { startQueryServer, type QueryServer } from './query-server.js';
 import { createQuotaRecorder } from '../statusline/quota-recorder.js';
+import { statuslineFigures } from '../statusline/figures.js';
+import { createStatuslineAnswerer } from '../statusline/statusline-answerer.js';
 import { tapBus, type PublishedHook } from './tap-bus.js';
 import { alerterDirOf, stateDirOf, type UpConfig } from './up-config.js';
 import { streamDestination, upDestination } from '../collector-destination.js';
@@ -192,7 +194,8 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
         async start() {
           // `cctap statusline` readings enter the bus as the collector's batches do, under this host's identity.
           const quota = createQuotaRecorder({ bus, subject: t.subjects.raw(o.host), host: o.host, user: o.user, labels: cfg.labels, logger: log });
-          server = await startQueryServer({ store, logger: log, alerts: storeAccess(alertStores, alerter), quota });
+          const statusline = createStatuslineAnswerer({ quota, compute: (q) => statuslineFigures(store, q) });
+          server = await startQueryServer({ store, logger: log, alerts: storeAccess(alertStores, alerter), statusline });
           instance.publish(server.port, server.token);
           log.info('loopback query endpoint', { port: server.port, file: instance.path });
         },

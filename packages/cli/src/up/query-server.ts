@@ -4,7 +4,7 @@
  * the store `up` already has open. Bound to 127.0.0.1 on a free port; nothing but the report functions and
  * read-only SQL (`runSql`: enforced by the engine, on a session apart from the one the sink inserts through)
  * is reachable, and `cctap alerts` (list, silence, test) on the alerter `up` runs, and `cctap statusline`
- * (its figures, and quota readings into the bus: statusline/quota-recorder.ts).
+ * (its figures, and quota readings into the bus: statusline/statusline-answerer.ts).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '@cctap/kit';
 import type { Store } from '@cctap/sink';
 import type { AlertAccess } from '../alerts/alert-access.js';
-import type { QuotaRecorder } from '../statusline/quota-recorder.js';
+import type { StatuslineAnswerer } from '../statusline/statusline-answerer.js';
 import { answerQuery } from './answer-query.js';
 import { QUERY_PATH, type QueryRequest, type QueryResponse } from './query-protocol.js';
 
@@ -39,7 +39,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 
-export async function startQueryServer(o: { store: Store; logger: Logger; alerts?: AlertAccess; quota?: QuotaRecorder }): Promise<QueryServer> {
+export async function startQueryServer(o: { store: Store; logger: Logger; alerts?: AlertAccess; statusline?: StatuslineAnswerer }): Promise<QueryServer> {
   const token = randomBytes(24).toString('hex');
   const expected = Buffer.from(`Bearer ${token}`);
   const server = createServer((req, res) => {
@@ -54,7 +54,7 @@ export async function startQueryServer(o: { store: Store; logger: Logger; alerts
       return;
     }
     readBody(req)
-      .then((text) => answerQuery(o.store, JSON.parse(text) as QueryRequest, o.alerts, o.quota))
+      .then((text) => answerQuery(o.store, JSON.parse(text) as QueryRequest, o.alerts, o.statusline))
       .then(
         (result) => send(200, { ok: true, result }),
         (err: unknown) => {
