@@ -363,7 +363,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     check('clean shutdown', notZero.length === 0, notZero.length === 0 ? 'every process exited 0 on SIGTERM' : notZero.map(([k, c]) => `${k} exited ${c}`).join(', '));
 
     const uncovered = [...sizeOf].filter(([path, size]) => !raw!.covers(path, size)).map(([path]) => path.slice(out.length + 1));
-    check('raw byte coverage', uncovered.length === 0, `${sizeOf.size - uncovered.length}/${sizeOf.size} files covered contiguously in CCTAP_RAW${uncovered.length ? `; not: ${uncovered.slice(0, 5).join(', ')}` : ''}`);
+    check('raw byte coverage', uncovered.length === 0, `${sizeOf.size - uncovered.length}/${sizeOf.size} files covered contiguously by the raw batches the validator passed on${uncovered.length ? `; not: ${uncovered.slice(0, 5).join(', ')}` : ''}`);
 
     const sql = async <T>(q: string): Promise<T[]> => JSON.parse(await runCli('sql', [q, '--data', p.dataDir, '--format', 'json'], { timeoutMs: 300_000 })) as T[];
     const perPath = await sql<{ path: string; lines: string }>('SELECT source_path AS path, uniqExact(source_offset) AS lines FROM events GROUP BY path');

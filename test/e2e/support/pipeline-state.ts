@@ -1,10 +1,10 @@
 /**
  * What the pipeline looks like from NATS: consumer positions (is a service idle?) and the raw batches the
- * collectors stored (which byte ranges of which file reached JetStream), read straight from the stream.
+ * collectors stored (which byte ranges of which file got through JetStream), read from the validator's output.
  */
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { decodeTrustedBatch, type ConsumerKey, type StreamKey, type Topology } from '@cctap/events';
+import { decodeTrustedBatch, type BatchSource, type ConsumerKey, type StreamKey, type Topology } from '@cctap/events';
 import { createJetStreamBus, type JetStreamBus, type StoredMessage } from '@cctap/kit';
 
 export interface ConsumerState {
@@ -25,15 +25,21 @@ export async function consumerState(jsm: JetStreamManager, t: Topology, key: Con
 export const isIdle = (s: ConsumerState): boolean => s.pending === 0 && s.ackPending === 0;
 
 /**
- * Reads CCTAP_RAW incrementally (each call continues after the last sequence read) and keeps, per source
- * path and file identity, the union of the batches' byte ranges. Heartbeat batches are skipped.
+ * Which byte ranges of which file got through CCTAP_RAW: every raw batch the validator handled comes out with
+ * its `source` (path, file identity, byte range), on CCTAP_EVENTS as a batch of its valid events and on
+ * CCTAP_INVALID with each rejected one. CCTAP_RAW itself cannot be read back: it has interest retention and
+ * keeps only what the validator has not acknowledged yet. Both output streams are read incrementally (each
+ * call continues after the last sequence read); per source path and file identity the union of the ranges is
+ * kept. A raw batch of lines without events (none in the generated corpora) would leave a gap.
  */
 export class RawCoverage {
   readonly #bus: JetStreamBus;
   readonly #ranges = new Map<string, Map<string, Array<[number, number]>>>();
-  #nextSeq = 1;
+  /** Sources already counted: a batch with valid and rejected events comes out on both streams. */
+  readonly #sources = new Set<string>();
+  readonly #nextSeq = { events: 1, invalid: 1 };
   batches = 0;
-  /** Stored batches whose range was already fully covered (re-sent after a kill, stored under a new msg id). */
+  /** Raw batches whose range was already fully covered (re-sent after a kill, stored under a new msg id). */
   resent = 0;
 
   constructor(nc: NatsConnection, t: Topology) {
@@ -41,22 +47,30 @@ export class RawCoverage {
   }
 
   async refresh(): Promise<void> {
-    for (;;) {
-      const page = await this.#bus.read('raw', { fromSeq: this.#nextSeq, max: 500 });
-      if (page.length === 0) return;
-      for (const m of page) {
-        const b = decodeTrustedBatch(m.data);
-        if (b.source.fileId === 'heartbeat') continue;
-        this.batches += 1;
-        const byId = this.#ranges.get(b.source.path) ?? new Map<string, Array<[number, number]>>();
-        this.#ranges.set(b.source.path, byId);
-        const list = byId.get(b.source.fileId) ?? [];
-        byId.set(b.source.fileId, list);
-        if (list.some(([f, to]) => f <= b.source.from && b.source.to <= to)) this.resent += 1;
-        else merge(list, b.source.from, b.source.to);
+    for (const stream of ['events', 'invalid'] as const) {
+      for (;;) {
+        const page = await this.#bus.read(stream, { fromSeq: this.#nextSeq[stream], max: 500 });
+        if (page.length === 0) break;
+        for (const m of page) {
+          const source = stream === 'events' ? decodeTrustedBatch(m.data).source : (JSON.parse(new TextDecoder().decode(m.data)) as { source: BatchSource | null }).source;
+          if (source) this.#add(source);
+        }
+        this.#nextSeq[stream] = page[page.length - 1]!.seq + 1;
       }
-      this.#nextSeq = page[page.length - 1]!.seq + 1;
     }
+  }
+
+  #add(source: BatchSource): void {
+    const key = `${source.path}\n${source.fileId}\n${source.from}\n${source.to}`;
+    if (source.fileId === 'heartbeat' || this.#sources.has(key)) return;
+    this.#sources.add(key);
+    this.batches += 1;
+    const byId = this.#ranges.get(source.path) ?? new Map<string, Array<[number, number]>>();
+    this.#ranges.set(source.path, byId);
+    const list = byId.get(source.fileId) ?? [];
+    byId.set(source.fileId, list);
+    if (list.some(([f, to]) => f <= source.from && source.to <= to)) this.resent += 1;
+    else merge(list, source.from, source.to);
   }
 
   /** True when `path` has exactly one identity whose batches cover [0, size) without a gap. */

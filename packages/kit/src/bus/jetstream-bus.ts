@@ -6,7 +6,7 @@
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { ConsumerKey, StreamKey, Topology } from '@cctap/events';
-import type { Bus, BusMessage, ConsumeOptions, PubAck, PublishOptions, StoredMessage, Subscription } from './bus.js';
+import { DLQ_HEADERS, type Bus, type BusMessage, type ConsumeOptions, type PubAck, type PublishOptions, type StoredMessage, type Subscription } from './bus.js';
 import { serverVersion } from '../nats/connect.js';
 import { runPullLoop } from '../consumer/pull-loop.js';
 import type { Logger } from '../log/logger.js';
@@ -97,6 +97,19 @@ export class JetStreamBus implements Bus {
       mode,
       handle,
       termWithReason: this.termWithReason,
+      // The same message id as the forwarder's copy (dlq/forwarder.ts), so the one that comes second is dropped.
+      keepBeforeTerm: (msg, reason) =>
+        this.publish(t.subjects.dlq(consumer), msg.data, {
+          msgId: `${msg.stream}:${msg.seq}:${consumer}`,
+          headers: {
+            [DLQ_HEADERS.stream]: msg.stream,
+            [DLQ_HEADERS.subject]: msg.subject,
+            [DLQ_HEADERS.seq]: String(msg.seq),
+            [DLQ_HEADERS.deliveries]: String(msg.deliveryCount),
+            [DLQ_HEADERS.reason]: `terminated: ${reason}`,
+            [DLQ_HEADERS.consumer]: consumer,
+          },
+        }).then(() => undefined),
       ...(this.o.logger ? { logger: this.o.logger } : {}),
       ...(this.o.metrics ? { metrics: this.o.metrics } : {}),
     });

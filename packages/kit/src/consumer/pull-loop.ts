@@ -32,6 +32,12 @@ export interface PullLoopOptions extends ConsumeOptions {
   handle: (msgs: readonly BusMessage[]) => Promise<void>;
   /** Whether the server understands `+TERM <reason>` (2.11+); older servers ignore the whole term. */
   termWithReason?: boolean;
+  /**
+   * Keeps a copy of a message before it is terminated. On an interest-retention stream (CCTAP_RAW) a term
+   * removes the message at once, so the dead-letter forwarder, which fetches the original by sequence from
+   * the advisory, would find nothing. When the copy fails the message is naked instead, never lost.
+   */
+  keepBeforeTerm?: (msg: TrackedMessage, reason: string) => Promise<void>;
   /** How often to signal progress on in-flight messages; keep well below the consumer's ack_wait. */
   ackProgressMs?: number;
   logger?: Logger;
@@ -45,9 +51,13 @@ function headersOf(m: JsMsg): Record<string, string> {
   return out;
 }
 
-export function wrapJsMsg(m: JsMsg, termWithReason = false): TrackedMessage {
+/** How long a message whose dead-letter copy failed waits before it is offered again. */
+const KEEP_FAILED_NAK_MS = 5000;
+
+export function wrapJsMsg(m: JsMsg, termWithReason = false, keepBeforeTerm?: PullLoopOptions['keepBeforeTerm']): TrackedMessage {
   const headers = headersOf(m);
-  return trackedMessage(
+  const term = (r: string) => (termWithReason ? m.term(r) : m.term());
+  const msg: TrackedMessage = trackedMessage(
     {
       subject: m.subject,
       data: m.data,
@@ -60,10 +70,17 @@ export function wrapJsMsg(m: JsMsg, termWithReason = false): TrackedMessage {
     {
       ack: () => m.ack(),
       nak: (d) => m.nak(d),
-      term: (r) => (termWithReason ? m.term(r) : m.term()),
+      term: (r) => {
+        if (!keepBeforeTerm) return term(r);
+        void keepBeforeTerm(msg, r).then(
+          () => term(r),
+          () => m.nak(KEEP_FAILED_NAK_MS),
+        );
+      },
       working: () => m.working(),
     },
   );
+  return msg;
 }
 
 
@@ -107,7 +124,7 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
         current = iter;
         if (stopping) iter.stop();
         for await (const raw of iter) {
-          const msg = wrapJsMsg(raw, o.termWithReason);
+          const msg = wrapJsMsg(raw, o.termWithReason, o.keepBeforeTerm);
           if (o.mode === 'each') await handle([msg]);
           else pending.push(msg);
         }

@@ -57,7 +57,11 @@ export function desiredStream(t: Topology, key: StreamKey, o: ProvisionOptions, 
   const cfg: Partial<StreamConfig> = {
     name: t.stream(key),
     subjects: t.streamSubjects(key),
-    retention: RetentionPolicy.Limits,
+    // Raw has one consumer, the validator: interest retention frees a batch once it is acknowledged, so
+    // max_bytes bounds the backlog, not a week of traffic (limits retention stopped every collector at 20 GiB
+    // although all of it was consumed). Not work-queue: a mirror an operator adds for backup counts as a
+    // second unfiltered consumer, and after a restart the server refused the validator's own (2.9.10).
+    retention: key === 'raw' ? RetentionPolicy.Interest : RetentionPolicy.Limits,
     storage: StorageType.File,
     num_replicas: o.replicas ?? 1,
     max_age: nanos(limits.maxAgeMs),
