@@ -128,21 +128,31 @@ function wrap(text: string, width: number): string[] {
   return [...lines, cur];
 }
 
-/** `head` (the usage line and what the command does), then one line per option, then where else options come from. */
-export function configHelp(shape: z.ZodRawShape, head: string): string {
-  const lines = optionsOf(shape).map((o) => {
-    const left = `${[o.flag, ...o.aliases].join(', ')}${o.arg ? ` ${o.arg}` : ''}${o.repeatable ? ' ...' : ''}`;
-    const right = wrap([o.description, o.default !== undefined ? `(default ${o.default})` : ''].filter(Boolean).join(' '), LINE - WIDTH - 2);
-    const indent = `  ${''.padEnd(WIDTH)}`;
-    const rest = right.slice(1).map((l) => `\n${indent}${l}`).join('');
-    return left.length < WIDTH ? `  ${left.padEnd(WIDTH)}${right[0]}${rest}` : `  ${left}\n${indent}${right[0]}${rest}`;
-  });
-  lines.push(`  ${'--help, -h'.padEnd(WIDTH)}this help`);
+function optionLine(o: OptionHelp): string {
+  const left = `${[o.flag, ...o.aliases].join(', ')}${o.arg ? ` ${o.arg}` : ''}${o.repeatable ? ' ...' : ''}`;
+  const right = wrap([o.description, o.default !== undefined ? `(default ${o.default})` : ''].filter(Boolean).join(' '), LINE - WIDTH - 2);
+  const indent = `  ${''.padEnd(WIDTH)}`;
+  const rest = right.slice(1).map((l) => `\n${indent}${l}`).join('');
+  return left.length < WIDTH ? `  ${left.padEnd(WIDTH)}${right[0]}${rest}` : `  ${left}\n${indent}${right[0]}${rest}`;
+}
+
+/**
+ * `head` (the usage line and what the command does), then one line per option, then where else options
+ * come from. The fields named in `common` (the kit's shared config file, logging, probe and NATS fields) come
+ * after the command's own, under a heading of their own: what a command is about comes first.
+ */
+export function configHelp(shape: z.ZodRawShape, head: string, common: ReadonlySet<string> = new Set()): string {
+  const all = optionsOf(shape);
+  const fields = Object.keys(shape);
+  const own = all.filter((_, i) => !common.has(fields[i]!));
+  const shared = all.filter((_, i) => common.has(fields[i]!));
   return [
     head.trimEnd(),
     '',
     'options:',
-    ...lines,
+    ...own.map(optionLine),
+    `  ${'--help, -h'.padEnd(WIDTH)}this help`,
+    ...(shared.length > 0 ? ['', 'common options (config file, logs, probes, NATS connection):', ...shared.map(optionLine)] : []),
     '',
     ...wrap(
       'Every option can also be set as CCTAP_<OPTION> (upper case, - -> _; NATS_URL and CLICKHOUSE_URL as they are) or as a key of the --config file (YAML or JSON, keys spelled as the flags: `metrics-port: 9464`); flags win over the environment, which wins over the file.',

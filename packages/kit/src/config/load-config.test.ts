@@ -106,6 +106,11 @@ describe('loadConfig', () => {
       expect(text).toMatch(/^ {2}--nats-creds-file, --creds FILE\s+NATS credentials file/m);
       expect(text).toMatch(/^ {2}--tags VALUE \.\.\. *$/m);
       expect(text).toMatch(/^ {2}--dry-run +$/m);
+      // The command's own options first, the shared ones (logs, probes, NATS) under their own heading.
+      const [own, common] = text.split(/^common options.*$/m);
+      expect(own).toMatch(/--tags/);
+      expect(own).not.toMatch(/--metrics-port|--nats/);
+      expect(common).toMatch(/--metrics-port[\s\S]*--nats /);
       expect(text).toMatch(/^ {2}--log-level debug\|info\|warn\|error\|silent\s+least severe log line written \(default info\)$/m);
     }
   });

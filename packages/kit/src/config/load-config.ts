@@ -37,6 +37,9 @@ export const natsConfigShape = {
   prefix: z.string().default('').meta({ arg: 'P', description: 'topology prefix (several pipelines on one server)' }),
 };
 
+/** The shared fields: a command's help lists them after its own. */
+const COMMON_FIELDS: ReadonlySet<string> = new Set([...Object.keys(baseConfigShape), ...Object.keys(natsConfigShape)]);
+
 /** Environment names that are conventions of their own, not CCTAP_*. */
 const ENV_ALIASES: Record<string, string> = { NATS_URL: 'nats', CLICKHOUSE_URL: 'clickhouse' };
 
@@ -117,7 +120,7 @@ export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.
   const booleans = new Set(Object.entries(o.shape).filter(([, t]) => innerType(t as z.ZodType) === 'boolean').map(([k]) => k));
   const parsedArgs = parseArgs(o.argv, booleans);
   const positionals = parsedArgs.positionals;
-  if ('help' in parsedArgs.values || positionals.includes('-h')) throw new HelpRequest(configHelp(o.shape, o.usage ?? 'usage: cctap [options]'));
+  if ('help' in parsedArgs.values || positionals.includes('-h')) throw new HelpRequest(configHelp(o.shape, o.usage ?? 'usage: cctap [options]', COMMON_FIELDS));
   const flags = resolveAliases(o.shape, parsedArgs.values);
   const unknownFlag = Object.keys(flags).find((k) => !(k in o.shape));
   if (unknownFlag !== undefined) throw new UnknownOptionError(`--${kebab(unknownFlag)}`, flagsOf(o.shape));
