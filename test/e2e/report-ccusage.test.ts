@@ -155,15 +155,17 @@ describe('cctap report with ccusage flags', () => {
 
   it('tables: fit the terminal, short model names, breakdown rows, zones, colour only when asked or on a terminal', async () => {
     const args = ['session', '-s', '20260620', '-u', '20260623', '--breakdown'];
-    const [wide, narrow, compact, blocks, activeTable, entries] = await Promise.all([
+    const [wide, narrow, compact, blocks, activeTable, entries, instances, activeView] = await Promise.all([
       run(args, { COLUMNS: '200' }),
       run(args, { COLUMNS: '80', FORCE_COLOR: '1' }),
       run(['daily', '--compact', '--no-color'], { COLUMNS: '200', FORCE_COLOR: '1' }),
       run(['blocks', '-s', '20260620', '-u', '20260622', '--tz', 'Asia/Tokyo', '-n', '2']),
-      run(['blocks', '--active', '--token-limit', '1000', '--color'], { COLUMNS: '140', NO_COLOR: '1' }),
+      run(['blocks', '--recent', '--token-limit', '1000', '--color'], { COLUMNS: '140', NO_COLOR: '1' }),
       run(['session', '--id', S_APP]),
+      run(['daily', '-i', '-s', '20260620', '-u', '20260623'], { COLUMNS: '120' }),
+      run(['blocks', '--active', '--token-limit', '1000']),
     ]);
-    for (const r of [wide, narrow, compact, blocks, activeTable, entries]) expect(r.code, r.stderr).toBe(0);
+    for (const r of [wide, narrow, compact, blocks, activeTable, entries, instances, activeView]) expect(r.code, r.stderr).toBe(0);
     expect(wide.stdout).toContain('Cache Create');
     expect(wide.stdout).toContain('└─ opus-4-8');
     expect(wide.stdout).toContain('- sonnet-4-6');
@@ -187,8 +189,16 @@ describe('cctap report with ccusage flags', () => {
     expect(blocks.stdout).toContain('(2-hour blocks, times in Asia/Tokyo)');
     expect(activeTable.stdout).toContain('\u001b[');
     for (const w of ['ACTIVE', 'REMAINING', 'PROJECTED', '(assuming 1,000 token limit)']) expect(activeTable.stdout).toContain(w);
+    // --active: ccusage's view of the running block (440 tokens so far, projected past 1,000 in its 5 hours).
+    for (const w of ['Current Session Block Status', '  Total Tokens:     440', 'Token Limit Status:', '  Limit:            1,000 tokens', 'EXCEEDS LIMIT']) {
+      expect(activeView.stdout).toContain(w);
+    }
     expect(entries.stdout).toContain('Total Entries: 3');
     expect(entries.stdout).toContain('│ opus-4-8 ');
+    // --instances: a heading row per project across the table; the date column keeps its width.
+    expect(instances.stdout).toMatch(/^│ Project: \/home\/dev\/app +│$/m);
+    expect(instances.stdout).toContain('│ Date       │');
+    expect(instances.stdout).toContain('Cache Create');
   }, 90_000);
 
   it('an unknown or misplaced flag is one line and exit 2', async () => {

@@ -8,11 +8,11 @@ export { StoreUnavailableError, StoreQueryError, StoreBusyError } from './store/
 export { storeOptionsFrom, StoreFlagError, STORE_FLAGS_USAGE } from './store/store-flags.js';
 export { migrate, retentionFromEnv, DEFAULT_RETENTION, type RetentionSettings } from './migrations/index.js';
 export { syncPrices, type PriceSyncResult } from './prices/price-sync.js';
-export { storedBookVersion } from './reports/price-book-version.js';
+export { storedBookVersion, priceBookLine } from './reports/price-book-version.js';
 export { periodReport, periodReportJson, type PeriodKind, type PeriodReport } from './reports/period-report.js';
 export { blocksReport, type BlocksReport } from './reports/blocks-report.js';
 export { sessionDetails, renderSessionDetails, type SessionDetail, type SessionSummary } from './reports/session-detail.js';
-export { renderPeriodReport, renderBlocksReport, renderSessionEntries, type RenderOptions } from './reports/render-report.js';
+export { renderPeriodReport, renderBlocksReport, renderActiveBlock, renderSessionEntries, type RenderOptions } from './reports/render-report.js';
 export { sessionEntries, type SessionEntries } from './reports/session-entries.js';
 export { viewBlocks, tokenLimitOf, tokenLimitStatus, checkTokenLimit } from './reports/blocks-view.js';
 export { tableStyle } from './reports/terminal-style.js';

@@ -203,6 +203,11 @@ function printBlocks(
     console.log('No active session block found.');
     return 0;
   }
+  if (o.active && blocks.length === 1 && !report.by) {
+    // ccusage's detailed view of the running block; the limit only when one was asked for.
+    console.log(`${sink.renderActiveBlock(blocks[0]!, report.tz, o.tokenLimit === undefined ? null : limit, o)}\n\n${sink.priceBookLine(report.priceBook)}`);
+    return 0;
+  }
   console.log(sink.renderBlocksReport({ ...report, blocks }, { ...o, allBlocks: report.blocks }));
   return 0;
 }

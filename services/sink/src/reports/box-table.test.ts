@@ -50,3 +50,13 @@ describe('terminal style', () => {
     expect(tableStyle({ ...tty, env: { NO_COLOR: '1' } }, { color: true }).colour).toBe(true);
   });
 });
+
+describe('section headings', () => {
+  it('span the row without widening the first column', () => {
+    const heading = [{ ...cell('Project: /home/dev/a/very/long/path/that/is/wider/than/the/date/column'), span: true }];
+    const t = renderBoxTable(columns, [heading, ...rows], { width: 200, colour: false }).split('\n');
+    expect(t[1]).toBe('│ Date       │ Models       │ Path                                            │      Cost │');
+    expect(t[3]).toMatch(/^│ Project: \/home\/dev\/a\/very.* │$/);
+    expect(t[3]!.length).toBe(t[1]!.length);
+  });
+});

@@ -10,6 +10,8 @@ export type Colour = 'gray' | 'yellow' | 'green' | 'cyan' | 'red' | 'blue';
 export interface Cell {
   text: string;
   colour?: Colour;
+  /** The first cell of a section heading: spans the whole row and takes no part in column widths. */
+  span?: boolean;
 }
 
 export interface Column {
@@ -49,7 +51,8 @@ function truncate(line: string, width: number, cut: Column['cut']): string {
 /** Content widths (without padding) that fit `limit`, shrinking flexible columns, then (unless `flexibleOnly`)
  *  the other left-aligned ones. */
 function fitWidths(columns: readonly Column[], rows: readonly (readonly Cell[])[], limit: number, flexibleOnly = false): number[] {
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...rows.map((r) => Math.max(0, ...(r[i]?.text ?? '').split('\n').map((l) => l.length)))));
+  const sized = rows.filter((r) => !r[0]?.span);
+  const widths = columns.map((c, i) => Math.max(c.header.length, ...sized.map((r) => Math.max(0, ...(r[i]?.text ?? '').split('\n').map((l) => l.length)))));
   // Each column has a space either side and a border on its left; one more border closes the row.
   const total = () => widths.reduce((s, w) => s + w + 3, 1);
   for (const pass of flexibleOnly ? [true] : [true, false]) {
@@ -80,6 +83,10 @@ export function renderBoxTable(columns: readonly Column[], rows: readonly (reado
   const border = (l: string, m: string, r: string) => paint(`${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`, 'gray', style.colour);
   const bar = paint('│', 'gray', style.colour);
   const line = (cells: readonly Cell[]): string[] => {
+    if (cells[0]?.span) {
+      const inner = widths.reduce((sum, w) => sum + w + 3, -3);
+      return [`${bar} ${paint(truncate(cells[0].text, inner, 'start').padEnd(inner), cells[0].colour, style.colour)} ${bar}`];
+    }
     const split = columns.map((_, i) => (cells[i]?.text ?? '').split('\n'));
     const height = Math.max(...split.map((s) => s.length));
     const out: string[] = [];

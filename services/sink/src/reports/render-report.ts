@@ -5,7 +5,7 @@
  * narrower than 100 columns or the full table does not fit.
  */
 import type { BlocksReport } from './blocks-report.js';
-import { cell, fitsWithin, renderBoxTable, type Cell, type Column, type TableStyle } from './box-table.js';
+import { cell, fitsWithin, paint, renderBoxTable, type Cell, type Column, type TableStyle } from './box-table.js';
 import { tokenLimitOf, WARNING_SHARE } from './blocks-view.js';
 import { modelsCell, shortModelName } from './model-name.js';
 import { PERIOD_KEY_FIELD, type PeriodReport } from './period-report.js';
@@ -69,7 +69,7 @@ export function renderPeriodReport(r: PeriodReport, o: RenderOptions): string {
   for (const row of r.rows) {
     if (r.instances && row.project !== section) {
       section = String(row.project);
-      rows.push({ ...empty(), first: cell(`Project: ${section || '(none)'}`, 'cyan') });
+      rows.push({ ...empty(), first: { ...cell(`Project: ${section || '(none)'}`, 'cyan'), span: true } });
     }
     rows.push({
       ...empty(),
@@ -232,3 +232,39 @@ export function renderSessionEntries(s: SessionEntries, tz: string, o: RenderOpt
   return `${head}\n${renderBoxTable(columns, rows, o.style)}${footer(s.unpricedModels ?? [], s.priceBook, `one row per API response, times in ${tz}`)}`;
 }
 
+
+/** ccusage's `blocks --active` view of the one running block: usage so far, burn rate, projection, limit. */
+export function renderActiveBlock(b: BlocksReport['blocks'][number], tz: string, limit: number | null, o: RenderOptions & { now?: number }): string {
+  const now = o.now ?? Date.now();
+  const on = o.style.colour;
+  const elapsed = (now - Date.parse(b.startTime)) / 60_000;
+  const lines = [
+    paint('Current Session Block Status', 'cyan', on),
+    '',
+    `Block Started: ${paint(localTime(b.startTime, tz), 'cyan', on)} (${paint(hm(elapsed), 'yellow', on)} ago)`,
+    `Time Remaining: ${paint(hm((Date.parse(b.endTime) - now) / 60_000), 'green', on)}`,
+    '',
+    'Current Usage:',
+    `  Input Tokens:     ${formatNumber(b.tokenCounts.inputTokens)}`,
+    `  Output Tokens:    ${formatNumber(b.tokenCounts.outputTokens)}`,
+    `  Total Tokens:     ${formatNumber(b.totalTokens)}`,
+    `  Total Cost:       ${formatCost(b.costUSD, b.unpricedModels)}`,
+  ];
+  if (b.burnRate) {
+    lines.push('', 'Burn Rate:', `  Tokens/minute:    ${formatNumber(Math.round(b.burnRate.tokensPerMinute))}`,
+      `  Cost/hour:        ${formatCost(b.burnRate.costPerHour)}`);
+  }
+  if (b.projection) {
+    lines.push('', 'Projected Usage (if current rate continues):', `  Total Tokens:     ${formatNumber(b.projection.totalTokens)}`,
+      `  Total Cost:       ${formatCost(b.projection.totalCost)}`);
+    if (limit !== null) {
+      const share = (b.projection.totalTokens / limit) * 100;
+      const status = share > 100 ? paint('EXCEEDS LIMIT', 'red', on) : share > WARNING_SHARE * 100 ? paint('WARNING', 'yellow', on) : paint('OK', 'green', on);
+      lines.push('', 'Token Limit Status:', `  Limit:            ${formatNumber(limit)} tokens`,
+        `  Current Usage:    ${formatNumber(b.totalTokens)} (${((b.totalTokens / limit) * 100).toFixed(1)}%)`,
+        `  Remaining:        ${formatNumber(Math.max(0, limit - b.totalTokens))} tokens`,
+        `  Projected Usage:  ${share.toFixed(1)}% ${status}`);
+    }
+  }
+  return lines.join('\n');
+}
