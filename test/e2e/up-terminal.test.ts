@@ -9,35 +9,33 @@
  *   - the demo's hints name its store, and `cctap report session --detail` on it shows every session
  *     analyzed and no nameless session made of heartbeats.
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCorpus, type CorpusResult } from '../../bench/corpus/index.js';
+import { realFixtureFiles } from '../support/paths.js';
 import { cli, sqlJson, waitUntil } from './support/run-cctap.js';
 import { startInTerminal } from './support/terminal.js';
 
 let dir: string;
-let corpus: CorpusResult;
-/** The transcripts of the corpus: what the banner must count. */
+/** A Claude config directory of real sessions, all of them long over (2025 and early 2026). */
+let root: string;
+/** The transcripts in it: what the banner must count. */
 let files = 0;
 let bytes = 0;
 
-function walk(d: string): void {
-  for (const e of readdirSync(d, { withFileTypes: true })) {
-    if (e.isDirectory()) walk(join(d, e.name));
-    else if (e.name.endsWith('.jsonl')) {
-      files += 1;
-      bytes += statSync(join(d, e.name)).size;
-    }
-  }
-}
-
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cctap-up-terminal-'));
-  // March 2026: history, long before any run of this test.
-  corpus = generateCorpus({ out: join(dir, 'corpus'), size: 1_500_000, seed: 11, days: 2, startDate: '2026-03-02' });
-  walk(join(corpus.out, 'projects'));
+  root = join(dir, 'claude');
+  const project = join(root, 'projects', '-home-dev-app');
+  mkdirSync(project, { recursive: true });
+  // The seven smallest sample transcripts (a few hundred KB): enough sessions, a short backfill.
+  const small = realFixtureFiles().sort((a, b) => statSync(a).size - statSync(b).size).slice(0, 7);
+  small.forEach((f, i) => copyFileSync(f, join(project, `5f0c2a1e-0000-4000-8000-00000000000${i}.jsonl`)));
+  for (const f of readdirSync(project)) {
+    files += 1;
+    bytes += statSync(join(project, f)).size;
+  }
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,11 +44,11 @@ const BAR = /^backfill \[[#-]+\]\s+(\d+)%\s+(\d+)\/(\d+) files\s+([\d.]+ MB)\/([
 
 describe('cctap up on a terminal', () => {
   it('--once: the banner counts what will be read, the bar measures against it, and the run says done', async () => {
-    const t = startInTerminal(['up', '--root', corpus.out, '--data', join(dir, 'once'), '--metrics-port', '0', '--once'], join(dir, 'once.pid'));
+    const t = startInTerminal(['up', '--root', root, '--data', join(dir, 'once'), '--metrics-port', '0', '--once'], join(dir, 'once.pid'));
     expect(await t.exit, t.lines().join('\n')).toBe(0);
     const lines = t.lines();
     const text = lines.join('\n');
-    expect(text).toContain(`watching  ${corpus.out}  (${files} transcript files, ${mb(bytes)} to read)`);
+    expect(text).toContain(`watching  ${root}  (${files} transcript files, ${mb(bytes)} to read)`);
     const bars = lines.map((l) => BAR.exec(l)).filter((m) => m !== null);
     expect(bars.length, text).toBeGreaterThan(0);
     for (const m of bars) {
@@ -68,16 +66,15 @@ describe('cctap up on a terminal', () => {
 
   it('live: history sessions end without a line each, none is active, and a day without usage costs $0.00', async () => {
     const data = join(dir, 'live');
-    const t = startInTerminal(['up', '--root', corpus.out, '--data', data, '--metrics-port', '0', '--status-seconds', '1'], join(dir, 'live.pid'));
+    const t = startInTerminal(['up', '--root', root, '--data', data, '--metrics-port', '0', '--status-seconds', '1'], join(dir, 'live.pid'));
     const text = () => t.lines().join('\n');
     await waitUntil('the backfill', () => (text().includes('; live now') ? true : undefined), 120_000, text);
     expect(text()).toMatch(/backfill done: \d+ files, .*\(\d+ sessions, 0 still active, .*; live now/);
-    // Every session of the corpus is over (its last line is months old): the analyzer ends each one now.
-    const [sessions] = await sqlJson<{ n: number }>(data, "SELECT uniqExact(session_id) AS n FROM events WHERE session_id != ''");
-    expect(Number(sessions!.n)).toBeGreaterThan(3);
+    // Every session is over (its last line is months old): the analyzer ends each one after the backfill.
     await waitUntil('every history session ended', async () => {
-      const [ended] = await sqlJson<{ n: number }>(data, "SELECT uniqExact(session_id) AS n FROM derived WHERE kind = 'session.end'");
-      return Number(ended!.n) === Number(sessions!.n) ? true : undefined;
+      const [n] = await sqlJson<{ started: number; ended: number }>(data,
+        "SELECT uniqExactIf(session_id, kind = 'session.start') AS started, uniqExactIf(session_id, kind = 'session.end') AS ended FROM derived");
+      return Number(n!.started) > 3 && Number(n!.ended) === Number(n!.started) ? true : undefined;
     }, 60_000, text);
     // A status line drawn after that.
     const seen = t.lines().length;
