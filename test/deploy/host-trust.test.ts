@@ -111,7 +111,7 @@ describe('a host credential speaks only for its own users and rows', () => {
     expect(invalid).toEqual([{ host: 'beta', reason: 'implausible_usage' }, { host: 'beta', reason: 'user_not_allowed' }]);
 
     // The report a user reads agrees: alpha's day is alice's 1,200 tokens, whatever beta sent.
-    const report = await cli(['report', 'daily', '--by', 'host', '--json', '--since', day, '--until', day, '--data', data]);
+    const report = await cli(['report', 'daily', '--by', 'host', '--json', '--since', day, '--until', day, '--tz', 'UTC', '--data', data]);
     expect(report.code, report.stderr).toBe(0);
     const rows = (JSON.parse(report.stdout) as { daily: { host?: string; totalTokens: number }[] }).daily;
     expect(rows.filter((r) => r.host === 'alpha').map((r) => r.totalTokens)).toEqual([1200]);
