@@ -7,7 +7,8 @@ const USAGE = `usage: cctap sql "<query>" [--format table|json] [--clickhouse UR
 
 Read-only (SELECT, SHOW, DESCRIBE). Tables: events, usage, invalid_events, derived, alerts, prices, price_syncs;
 views: usage_responses (one row per API response, deduplicated and priced with the synced price book),
-retractions (responses a model refusal took back), tool_spans, sessions.
+retractions (responses a model refusal took back), tool_spans, sessions, quota_readings (the 5-hour, 7-day and
+context window readings 'cctap statusline' recorded).
 While 'cctap up' runs on the same embedded store, the query is sent to it over loopback.`;
 
 export const command: Command = {
