@@ -4,10 +4,8 @@
  * close option, exit 2). Shared by runCommand and the commands that read their options before it.
  */
 import { HelpRequest, UnknownOptionError } from '@cctap/kit';
+import { EXIT } from '../exit-codes.js';
 import { unknownOptionMessage } from './parse-flags.js';
-
-/** Exit code of a command-line mistake: usage, not a failure of the work. */
-export const EXIT_USAGE = 2;
 
 /** `<message>. Run 'cctap <command> --help' for its options.` (no doubled stop after a question). */
 export function withHelpHint(command: string, message: string): string {
@@ -18,12 +16,12 @@ export function withHelpHint(command: string, message: string): string {
 export function usageExit(command: string, err: unknown): number | null {
   if (err instanceof HelpRequest) {
     console.log(err.text);
-    return 0;
+    return EXIT.ok;
   }
   if (err instanceof UnknownOptionError) {
     const what = unknownOptionMessage(err.option, err.known);
     console.error(`cctap ${command}: ${err.file === undefined ? withHelpHint(command, what) : `--config ${err.file}: ${what}`}`);
-    return EXIT_USAGE;
+    return EXIT.usage;
   }
   return null;
 }
