@@ -68,10 +68,8 @@ describe('ClickHouse down', () => {
     expect(sink.stderr()).toContain(`cctap sink: stopped (SIGTERM) while waiting for ClickHouse at ${clickhouse}/`);
   });
 
-  // Fails today: up/terminal-ui.ts holds every line, log lines included, until the banner, and the banner
-  // comes only once the servers answer, so a terminal stays blank while up waits. Make this `it` once
-  // log lines reach the screen before the banner.
-  it.fails('cctap up on a terminal shows the waiting line', async () => {
+  // The banner comes only once the servers answer; the waiting line must reach the terminal before it.
+  it('cctap up on a terminal shows the waiting line', async () => {
     const t = startInTerminal(['up', '--clickhouse', clickhouse, '--root', join(dir, 'claude'), '--state', join(dir, 'state'), '--metrics-port', '0'], join(dir, 'up.pid'));
     terminals.push(t);
     await waitUntil('the waiting line on the terminal', () => t.lines().some((l) => l.includes(`waiting for ClickHouse at ${clickhouse}/`)), 10_000, () => t.lines().join('\n'));

@@ -57,8 +57,15 @@ export class TerminalUi {
     private readonly out: NodeJS.WriteStream = process.stdout,
   ) {}
 
-  /** Where the logger writes in tty mode: above the progress bar. */
-  readonly writeLog = (line: string): void => this.above(line.replace(/\n$/, ''));
+  /**
+   * Where the logger writes in tty mode: above the progress bar, and at once even before the banner (the
+   * banner waits for the servers; "waiting for NATS at …" and a failed start must be seen meanwhile).
+   */
+  readonly writeLog = (line: string): void => {
+    const text = line.replace(/\n$/, '');
+    if (this.mode === 'tty' && this.held) this.out.write(`${text}\n`);
+    else this.above(text);
+  };
 
   private above(text: string): void {
     if (this.mode !== 'tty') {
