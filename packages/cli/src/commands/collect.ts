@@ -55,13 +55,13 @@ export const command: Command = {
       }
       const t = topology(cfg.prefix || undefined);
       const bus = createJetStreamBus(nc, { topology: t, logger: log, metrics });
-      const destination = await streamDestination(nc, t, log);
       const collector = createCollector({
         bus,
         roots,
         stateDir: cfg.state,
         reset: cfg.reset,
-        ...(destination ? { destination } : {}),
+        // Asked at start, once the runner handles signals (a request to the server).
+        destination: () => streamDestination(nc, t, log),
         host,
         user,
         privacy: cfg.privacy,

@@ -158,7 +158,7 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       roots: o.roots,
       stateDir,
       reset: cfg.reset,
-      destination: await upDestination(store, nc ? await streamDestination(nc, t, log) : null),
+      destination: async () => upDestination(store, nc ? await streamDestination(nc, t, log) : null),
       host: o.host,
       user: o.user,
       privacy: cfg.privacy,

@@ -196,7 +196,7 @@ class Collector implements CollectorService {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.claimState();
+    await this.claimState();
     this.store.load();
     this.delivered.prune();
     this.progress.begin();
@@ -315,9 +315,9 @@ class Collector implements CollectorService {
    * Before the checkpoints are loaded: `reset` forgets them on purpose; a destination other than the one
    * they were recorded for forgets them too (checkpoint/destination.ts). Either says so in one line.
    */
-  private claimState(): void {
+  private async claimState(): Promise<void> {
     const dir = this.o.stateDir;
-    const dest = this.o.destination;
+    const dest = (await this.o.destination?.()) ?? null;
     const since = this.o.since ? `; files last modified before ${this.o.since.toISOString()} are skipped (--since)` : '';
     if (this.o.reset) {
       const f = forgetDeliveries(dir);

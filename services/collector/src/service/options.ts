@@ -10,10 +10,10 @@ export interface CollectorOptions {
   roots: readonly string[];
   stateDir: string;
   /**
-   * Where `bus` delivers (a JetStream stream, a store): state recorded for another destination is forgotten
-   * at start (checkpoint/destination.ts). Absent: not checked.
+   * Where `bus` delivers (a JetStream stream, a store), asked for in start(): state recorded for another
+   * destination is forgotten then (checkpoint/destination.ts). Absent, or null: not checked.
    */
-  destination?: Destination;
+  destination?: () => Promise<Destination | null>;
   /** Forget the checkpoints and delivered-line records at start: every transcript is read again. */
   reset?: boolean;
   /** Already sanitized (a subject token). */
