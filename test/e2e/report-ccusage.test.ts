@@ -202,11 +202,13 @@ describe('cctap report with ccusage flags', () => {
   }, 90_000);
 
   it('an unknown or misplaced flag is one line and exit 2', async () => {
-    const [typo, misplaced] = await Promise.all([run(['daily', '--brekdown']), run(['daily', '--active'])]);
+    const [typo, misplaced, both] = await Promise.all([run(['daily', '--brekdown']), run(['daily', '--active']), run(['daily', '-i', '--by', 'host'])]);
     expect(typo.code).toBe(2);
     expect(typo.stderr.trim().split('\n')).toHaveLength(1);
     expect(typo.stderr).toContain('did you mean --breakdown?');
     expect(misplaced.code).toBe(2);
     expect(misplaced.stderr.trim()).toBe('cctap report: --active goes with `cctap report blocks`');
+    expect(both.code).toBe(2);
+    expect(both.stderr.trim()).toBe('cctap report: --instances groups by project already; leave out --by');
   }, 30_000);
 });

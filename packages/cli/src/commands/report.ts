@@ -107,7 +107,6 @@ export const command: Command = {
       if (values.tz !== undefined && values.timezone !== undefined && values.tz !== values.timezone) {
         throw new sink.ReportOptionError('--tz and --timezone name the same setting; give one');
       }
-      if (values.by && values.instances) throw new sink.ReportOptionError('--instances groups by project already; leave out --by');
       tokenLimit = values['token-limit'] === undefined ? undefined : sink.checkTokenLimit(values['token-limit']);
       opts = {
         ...(values.by ? { by: sink.checkDimension(values.by) } : {}),
