@@ -201,8 +201,10 @@ describe('cctap report with ccusage flags', () => {
     expect(instances.stdout).toContain('Cache Create');
   }, 90_000);
 
-  it('an unknown or misplaced flag is one line and exit 2', async () => {
-    const [typo, misplaced, both] = await Promise.all([run(['daily', '--brekdown']), run(['daily', '--active']), run(['daily', '-i', '--by', 'host'])]);
+  it('an unknown or misplaced flag is one line and exit 2; no usage is one line, as ccusage', async () => {
+    const [typo, misplaced, both, none] = await Promise.all([
+      run(['daily', '--brekdown']), run(['daily', '--active']), run(['daily', '-i', '--by', 'host']), run(['daily', '-s', '20300101']),
+    ]);
     expect(typo.code).toBe(2);
     expect(typo.stderr.trim().split('\n')).toHaveLength(1);
     expect(typo.stderr).toContain('did you mean --breakdown?');
@@ -210,5 +212,7 @@ describe('cctap report with ccusage flags', () => {
     expect(misplaced.stderr.trim()).toBe('cctap report: --active goes with `cctap report blocks`');
     expect(both.code).toBe(2);
     expect(both.stderr.trim()).toBe('cctap report: --instances groups by project already; leave out --by');
+    expect(none.code).toBe(0);
+    expect(none.stdout.split('\n')[0]).toBe('No Claude usage data found.');
   }, 30_000);
 });

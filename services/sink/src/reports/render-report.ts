@@ -39,7 +39,12 @@ const COMPACT_NOTE = 'compact view (--compact, or a terminal under 100 columns):
 
 type Key = 'first' | 'by' | 'models' | 'input' | 'output' | 'cacheCreate' | 'cacheRead' | 'total' | 'cost' | 'last' | 'project';
 
+/** ccusage's line for a report with no rows, instead of a table holding only its total. */
+const NO_USAGE = 'No Claude usage data found.';
+
 export function renderPeriodReport(r: PeriodReport, o: RenderOptions): string {
+  const what = `${r.kind}${r.instances ? ' by project' : ''}, ${r.tz}; one count per API response, largest line wins`;
+  if (r.rows.length === 0) return `${NO_USAGE}${footer([], r.priceBook, what)}`;
   const session = r.kind === 'session';
   const all: [Key, Column][] = [
     ['first', { header: FIRST_HEADER[r.kind] }],
@@ -99,7 +104,6 @@ export function renderPeriodReport(r: PeriodReport, o: RenderOptions): string {
   }
   const shown = all.filter(([k]) => !hidden.includes(k));
   const table = renderBoxTable(shown.map(([, c]) => c), toCells(shown.map(([k]) => k)), o.style);
-  const what = `${r.kind}${r.instances ? ' by project' : ''}, ${r.tz}; one count per API response, largest line wins`;
   return `${table}${compact ? `\n${COMPACT_NOTE}` : ''}${footer(t.unpricedModels ?? [], r.priceBook, what)}`;
 }
 
@@ -199,7 +203,7 @@ export function renderBlocksReport(r: BlocksReport, o: BlocksRenderOptions): str
     }
   }
   const unpriced = [...new Set(r.blocks.flatMap((b) => b.unpricedModels ?? []))].sort();
-  const table = r.blocks.length > 0 ? renderBoxTable(columns, rows, o.style) : 'no blocks';
+  const table = r.blocks.length > 0 ? renderBoxTable(columns, rows, o.style) : NO_USAGE;
   return `${table}${footer(unpriced, r.priceBook, `${blockHours(r)}-hour blocks, times in ${r.tz}`)}`;
 }
 
