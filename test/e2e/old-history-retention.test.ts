@@ -63,7 +63,7 @@ describe('backfilled history older than the retention', () => {
     const expected = expectedDailyByModel(shippedBook(), files.map((f) => f.path));
     const total = expected.reduce((n, d) => n + d.input + d.output + d.cacheCreation + d.cacheRead, 0);
     expect(total).toBeGreaterThan(0);
-    const report = await cli(['report', 'monthly', '--json', '--data', data, '--since', `${files[1]!.year}-01-01`]);
+    const report = await cli(['report', 'monthly', '--json', '--tz', 'UTC', '--data', data, '--since', `${files[1]!.year}-01-01`]);
     expect(report.code, report.stderr).toBe(0);
     const months = (JSON.parse(report.stdout) as { monthly: { month: string }[]; totals: { totalTokens: number } });
     expect(months.totals.totalTokens).toBe(total);
