@@ -7,7 +7,7 @@
 import { ReportOptionError } from './options.js';
 import type { SessionBlock } from './session-blocks.js';
 
-export const RECENT_DAYS = 3;
+const RECENT_DAYS = 3;
 /** Share of the limit above which a projection is a warning. */
 export const WARNING_SHARE = 0.8;
 

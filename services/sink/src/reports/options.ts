@@ -16,7 +16,7 @@ export const DIMENSION_COLUMN: Record<Dimension, string> = {
 export const WEEK_DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
 export type WeekDay = (typeof WEEK_DAYS)[number];
 
-export const ORDERS = ['asc', 'desc'] as const;
+const ORDERS = ['asc', 'desc'] as const;
 export type Order = (typeof ORDERS)[number];
 
 export interface ReportOptions {

@@ -23,7 +23,7 @@ export interface RenderOptions {
 }
 
 /** Below this many columns the period tables are compact, as ccusage's. */
-export const COMPACT_BELOW = 100;
+const COMPACT_BELOW = 100;
 /** Below this many columns block times are written on two lines, as ccusage's. */
 const BLOCKS_COMPACT_BELOW = 120;
 
@@ -126,7 +126,7 @@ function capitalise(s: string): string {
 }
 
 /** `2026-06-20 09:00` in the report's zone. */
-export function localTime(iso: string, tz: string, seconds = false): string {
+function localTime(iso: string, tz: string, seconds = false): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
     ...(seconds ? { second: '2-digit' } : {}), hourCycle: 'h23',

@@ -5,7 +5,7 @@
  */
 import type { TableStyle } from './box-table.js';
 
-export const DEFAULT_WIDTH = 120;
+const DEFAULT_WIDTH = 120;
 
 export interface TerminalFacts {
   columns: number | undefined;
