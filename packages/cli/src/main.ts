@@ -3,8 +3,6 @@
 import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands/registry.js';
 import { suggest } from './flags/parse-flags.js';
-import { withHelpHint } from './flags/usage-exit.js';
-import { reportFailure, setDebug } from './failure.js';
 import { EXIT } from './exit-codes.js';
 
 // Everything cctap writes holds what transcripts contain (the store, checkpoints, up.json, price files): files
@@ -13,10 +11,13 @@ process.umask(0o077);
 
 /** The command being run, for the failure line (after --debug is taken out, so `cctap --debug up` says `up`). */
 let commandName = '';
+let debug = false;
 
 async function main(args: string[]): Promise<number> {
   // --debug works with every command (stack traces of failures, failure.ts): taken out before any parsing.
-  setDebug(args.includes('--debug') || process.env.CCTAP_DEBUG === '1');
+  debug = args.includes('--debug') || process.env.CCTAP_DEBUG === '1';
+  // Commands report their own failures through failure.ts too; it is loaded up front only when it must know.
+  if (debug) (await import('./failure.js')).setDebug(true);
   const argv = args.filter((a) => a !== '--debug');
   const [name, ...rest] = argv;
   commandName = name ?? '';
@@ -49,7 +50,11 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => {
+  async (err: unknown) => {
+    // Loaded only on a failure: they import @cctap/kit (its error classes), about 0.4 s of CPU that a command
+    // which does not need it, `cctap statusline` run every few hundred ms by Claude Code, should not pay.
+    const [{ withHelpHint }, { reportFailure, setDebug }] = await Promise.all([import('./flags/usage-exit.js'), import('./failure.js')]);
+    setDebug(debug);
     // node:util parseArgs refuses an unknown or malformed flag with a TypeError of its own code: that is a
     // usage error (one line, exit 2), whichever command parsed it, not a crash.
     const code = (err as { code?: unknown } | null)?.code;

@@ -79,10 +79,11 @@ export const command: Command = {
   summary: "Claude Code's status line: model, session and daily cost, 5-hour block, context (stdin JSON)",
   async run(argv) {
     let input: StatusInput | null = null;
-    let debug = argv.includes('--debug');
+    // main.ts takes --debug out of argv (it works with every command): read where it left it.
+    let debug = process.argv.includes('--debug') || process.env.CCTAP_DEBUG === '1';
     try {
       const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, tz: { type: 'string' }, 'timeout-ms': { type: 'string' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
-      debug = values.debug === true;
+      debug ||= values.debug === true;
       if (values.help) {
         console.log(USAGE);
         return 0;
