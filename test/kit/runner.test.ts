@@ -32,4 +32,32 @@ describe('runner and probes', () => {
     expect(order).toEqual(['start dep', 'start work', 'stop work (SIGTERM)', 'stop dep (SIGTERM)']);
     await expect(fetch(`${base}/livez`)).rejects.toThrow();
   });
+
+  it('a stop signal while a service is starting stops it once started, and starts no later one', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    let startCalled!: () => void;
+    const inStart = new Promise<void>((r) => (startCalled = r));
+    const slow: Service = {
+      name: 'slow',
+      start: () =>
+        new Promise<void>((r) => {
+          release = () => (order.push('start slow'), r());
+          startCalled();
+        }),
+      async stop(reason) {
+        order.push(`stop slow (${reason})`);
+      },
+      health: () => ({ ready: true }),
+    };
+    const later: Service = { name: 'later', start: async () => void order.push('start later'), stop: async () => void order.push('stop later'), health: () => ({ ready: true }) };
+    const running = runServices({ services: [slow, later], logger: silentLogger, metrics: createMetrics('demo'), metricsPort: 0, metricsHost: '127.0.0.1', shutdownTimeoutMs: 5000 });
+    await inStart;
+    process.emit('SIGTERM', 'SIGTERM');
+    release();
+    const r = await running;
+    expect(await r.done).toBe(0);
+    expect(order).toEqual(['start slow', 'stop slow (SIGTERM)']);
+    expect(process.listenerCount('SIGTERM')).toBe(0);
+  });
 });

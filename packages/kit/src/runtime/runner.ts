@@ -68,6 +68,12 @@ export async function runServices(o: RunnerOptions): Promise<Running> {
   let resolveDone!: (code: number) => void;
   const done = new Promise<number>((r) => (resolveDone = r));
   let stopping: Promise<number> | null = null;
+  // A stop asked for while services are still starting waits for the one starting now, and no later one
+  // starts: stopping only what had started by then left a service that finished starting afterwards
+  // running (a collector's watchers kept the process alive after a SIGTERM right after start).
+  let startSettled!: () => void;
+  const starting = new Promise<void>((r) => (startSettled = r));
+  const stopRequested = (): boolean => stopping !== null;
 
   const stop = (reason: string): Promise<number> => {
     stopping ??= (async () => {
@@ -78,6 +84,7 @@ export async function runServices(o: RunnerOptions): Promise<Running> {
         hardStop();
       }, o.shutdownTimeoutMs);
       deadline.unref();
+      await starting;
       let code = 0;
       for (const s of [...started].reverse()) {
         try {
@@ -116,14 +123,21 @@ export async function runServices(o: RunnerOptions): Promise<Running> {
     process.on('unhandledRejection', onCrash);
   }
 
+  let failed: unknown = null;
   try {
     for (const s of o.services) {
+      if (stopRequested()) break;
       await s.start();
       started.push(s);
       log.info('started', { service: s.name });
     }
   } catch (err) {
-    log.error('start failed', { err });
+    failed = err;
+  } finally {
+    startSettled();
+  }
+  if (failed !== null) {
+    log.error('start failed', { err: failed });
     await stop('start failed');
     return { done: Promise.resolve(1), stop, probe };
   }
