@@ -72,7 +72,7 @@ async function line(input: StatusInput, dataDir: string, tz: string, upMs: numbe
   }
   if (!input.transcriptPath) return renderLine({ input, figures: null, note, now });
   const { transcriptCost } = await import('../statusline/transcript-cost.js');
-  return renderLine({ input, figures: null, transcriptCostUsd: transcriptCost(input.transcriptPath).costUsd, note, now });
+  return renderLine({ input, figures: null, transcriptCostUsd: (await transcriptCost(input.transcriptPath)).costUsd, note, now });
 }
 
 export const command: Command = {

@@ -9,8 +9,6 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { tmpdir, userInfo } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { EventOf } from '@cctap/events';
-import { loadBook, priceResponse } from '@cctap/prices';
-import { TranscriptStream, UsageLedger } from '@cctap/transcript';
 import { priceFileOf } from '../price-file.js';
 
 export interface TranscriptCost {
@@ -34,7 +32,9 @@ function sessionFiles(transcript: string): { path: string; size: number; mtimeMs
   });
 }
 
-function compute(files: readonly { path: string }[]): TranscriptCost {
+async function compute(files: readonly { path: string }[]): Promise<TranscriptCost> {
+  // Loaded only when the cache does not answer: they are most of this command's start-up otherwise.
+  const [{ loadBook, priceResponse }, { TranscriptStream, UsageLedger }] = await Promise.all([import('@cctap/prices'), import('@cctap/transcript')]);
   const ledger = new UsageLedger();
   const byId = new Map<string, EventOf<'assistant'>>();
   for (const f of files) {
@@ -62,20 +62,20 @@ function compute(files: readonly { path: string }[]): TranscriptCost {
   return { costUsd: priced ? cost : null, responses: responses.length };
 }
 
-export function transcriptCost(transcript: string): TranscriptCost {
+export async function transcriptCost(transcript: string): Promise<TranscriptCost> {
   const files = sessionFiles(transcript);
   const key = JSON.stringify({ files, prices: priceFileOf(undefined) });
   const dir = join(tmpdir(), `cctap-statusline-${userInfo().uid}`);
   const cache = join(dir, `${createHash('sha256').update(transcript).digest('hex').slice(0, 32)}.json`);
   try {
     // Only a directory of our own: another local user could have made one in a shared temporary directory.
-    if (statSync(dir).uid !== userInfo().uid) return compute(files);
+    if (statSync(dir).uid !== userInfo().uid) return await compute(files);
     const kept = JSON.parse(readFileSync(cache, 'utf8')) as { key: string; cost: TranscriptCost };
     if (kept.key === key) return kept.cost;
   } catch {
     // no cache yet, or an unreadable one: computed below
   }
-  const cost = compute(files);
+  const cost = await compute(files);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(cache, JSON.stringify({ key, cost }));
