@@ -1,4 +1,5 @@
 import { derivedEventSchema, type CctapEvent, type DerivedEvent } from '@cctap/events';
+import { sampleEvent } from '@cctap/events/testing';
 import { mergePriceText, shippedBook, type PriceBook } from '@cctap/prices';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type AnalyzerConfigInput } from '../config.js';
@@ -32,6 +33,13 @@ function only<K extends DerivedEvent['kind']>(list: DerivedEvent[], kind: K): Ex
 }
 
 describe('AnalyzerEngine', () => {
+  it('takes no quota reading (status-line figures) for session activity: a session of readings alone never starts', () => {
+    const t = setup();
+    t.feed(sampleEvent('quota', {}, { ts: '2026-02-12T10:01:00.000Z', sessionId: 'readings-only' }));
+    t.tickAt(Date.parse('2026-02-12T12:00:00.000Z'));
+    expect(t.out).toEqual([]);
+  });
+
   it('pairs tool calls with results in either order and reports unanswered calls as orphans at the end', () => {
     const t = setup();
     const s = new SessionScript();
