@@ -7,7 +7,7 @@ import { blocksReport, periodReport, type Store } from '@cctap/sink/reports';
 
 export interface StatuslineQuery {
   sessionId: string;
-  /** IANA zone of the caller: "today" is its day. */
+  /** IANA zone of the caller: "today" is its day; '' for the zone of this machine (the caller's too). */
   tz: string;
 }
 
@@ -34,7 +34,8 @@ function dayIn(tz: string, ms: number): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
 }
 
-export async function statuslineFigures(store: Store, q: StatuslineQuery, now = Date.now()): Promise<StatuslineFigures> {
+export async function statuslineFigures(store: Store, query: StatuslineQuery, now = Date.now()): Promise<StatuslineFigures> {
+  const q = { ...query, tz: query.tz || Intl.DateTimeFormat().resolvedOptions().timeZone };
   const today = dayIn(q.tz, now);
   const [sessions, daily, blocks] = await Promise.all([
     periodReport(store, 'session', { tz: q.tz }),
