@@ -69,7 +69,7 @@ function input(transcript: string, i: number): string {
 function call(data: string, stdin: string): Promise<{ ms: number; line: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, 'statusline', '--data', data, '--tz', 'UTC', '--timeout-ms', '30000'], { env: env() });
+    const child = spawn(process.execPath, [CLI, 'statusline', '--data', data, '--timeout-ms', '30000'], { env: env() });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
@@ -130,7 +130,7 @@ try {
     if (!r.line.includes('today $')) throw new Error(`not answered by up: ${r.line}`);
     withUp.push(r.ms);
     sample = r.line;
-    loopback.push(await post(port, token, JSON.stringify({ op: 'statusline', query: { sessionId: SESSION, tz: 'UTC' } })));
+    loopback.push(await post(port, token, JSON.stringify({ op: 'statusline', query: { sessionId: SESSION, tz: '' } })));
     floor.push(await bareNode());
   }
   const none = join(dir, 'no-up');
