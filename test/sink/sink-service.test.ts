@@ -4,6 +4,7 @@
  * no number, bad messages go to the dead letters alone, and the same service runs on the in-process bus.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -156,9 +157,14 @@ describe('sink service while ClickHouse is unreachable', () => {
       await publisher.publish(t.subjects.events(b.host), encodeBatch(b), { msgId: batchMsgId(b.host, b.source.fileId, b.source.from, b.source.to) });
     }
 
-    // A real client pointed at a port where no ClickHouse listens: every insert fails with ECONNREFUSED.
+    // A real client on a server that answered when the store was opened (its /ping) and then went away:
+    // every insert fails with ECONNREFUSED.
     const port = await freePort();
+    const briefly = createServer((req, res) => res.end(req.url?.startsWith('/ping') ? 'Ok.\n' : ''));
+    await new Promise<void>((r) => briefly.listen(port, '127.0.0.1', r));
     const down = await openStore({ url: `http://127.0.0.1:${port}` });
+    briefly.closeAllConnections();
+    await new Promise<void>((r) => briefly.close(() => r()));
     const metrics = createMetrics('sink-down', { defaultMetrics: false });
     const nc1 = await connectNats({ servers: nats.url, name: 'sink-down-1', waitOnFirstConnect: false });
     const bus1 = createJetStreamBus(nc1, { topology: t });
