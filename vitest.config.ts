@@ -25,7 +25,8 @@ export default defineConfig({
   test: {
     // One OS process per test file: the embedded ClickHouse binds one data directory per process.
     pool: 'forks',
-    maxWorkers: 2,
+    // Three, on two cores: most integration files spend their time waiting on the processes they started.
+    maxWorkers: 3,
     projects: [
       {
         resolve: { alias },
