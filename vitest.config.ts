@@ -16,6 +16,7 @@ const alias = {
   '@cctap/analyzer': src('./services/analyzer/src/index.ts'),
   '@cctap/alerter/testing': src('./services/alerter/src/testing/index.ts'),
   '@cctap/alerter': src('./services/alerter/src/index.ts'),
+  '@cctap/sink/reports': src('./services/sink/src/reports-entry.ts'),
   '@cctap/sink': src('./services/sink/src/index.ts'),
   '@cctap/cli': src('./packages/cli/src/index.ts'),
 };

@@ -4,8 +4,7 @@
  * they agree with `cctap report`.
  */
 import { periodReport, type Store } from '@cctap/sink';
-
-export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+import { machineTimeZone } from '@cctap/sink/reports';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 /**
@@ -16,7 +15,7 @@ const usd = (tokens: number, n: number | null, unpricedModels?: readonly string[
   tokens === 0 ? '$0.00' : n === null ? 'unpriced' : `$${n.toFixed(2)}${unpricedModels?.length ? ` + unpriced (${unpricedModels.join(', ')})` : ''}`;
 
 export async function todayLine(store: Store, activeSessions: number): Promise<{ text: string; fields: Record<string, unknown> }> {
-  const tz = localTimeZone();
+  const tz = machineTimeZone();
   const day = new Date().toLocaleDateString('en-CA', { timeZone: tz });
   const r = await periodReport(store, 'daily', { since: day, until: day, tz });
   const tokens = r.totals.totalTokens;
