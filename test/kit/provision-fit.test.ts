@@ -94,4 +94,14 @@ describe('provision fits the server it finds', () => {
     expect((err as Error).message).toMatch(new RegExp(`^nats-server refused stream ${t.stream('alerts')}: .*overlap.*; what this run had created was removed$`));
     expect(await streamNames(tiny.jsm)).toEqual(['OTHER']);
   });
+
+  it('two provisioners meeting on one server (a provision job and services starting) both end with the whole topology', async () => {
+    const roomy = await serverWith('256MB');
+    const prefix = `c${randomBytes(3).toString('hex')}`;
+    const runs = await Promise.all([1, 2, 3].map(() => provision(roomy.nc, { prefix })));
+    for (const r of runs) expect(r.entries.filter((e) => e.kind === 'stream')).toHaveLength(STREAM_KEYS.length);
+    const t = topology(prefix);
+    const names = await streamNames(roomy.jsm);
+    for (const key of STREAM_KEYS) expect(names).toContain(t.stream(key));
+  });
 });

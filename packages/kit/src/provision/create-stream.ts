@@ -9,12 +9,20 @@
  */
 import { RetentionPolicy, type ConsumerConfig, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 
-export async function createStreamWithConsumers(jsm: JetStreamManager, want: Partial<StreamConfig> & { name: string }, consumers: readonly Partial<ConsumerConfig>[]): Promise<void> {
+/** `added` is called once the stream exists because of this call (a failed add made nothing to undo). */
+export async function createStreamWithConsumers(
+  jsm: JetStreamManager,
+  want: Partial<StreamConfig> & { name: string },
+  consumers: readonly Partial<ConsumerConfig>[],
+  added: () => void = () => undefined,
+): Promise<void> {
   if (want.retention !== RetentionPolicy.Interest) {
     await jsm.streams.add(want);
+    added();
     return;
   }
   await jsm.streams.add({ ...want, subjects: [`_cctap_unbound.${want.name.toLowerCase()}`] });
+  added();
   for (const c of consumers) await jsm.consumers.add(want.name, c);
   const created = await jsm.streams.info(want.name);
   await jsm.streams.update(want.name, { ...created.config, subjects: want.subjects ?? [] });

@@ -73,7 +73,29 @@ async function undo(jsm: JetStreamManager, created: readonly Created[]): Promise
   }
 }
 
+/** Attempts of a whole provisioning run that another provisioner's concurrent run got in the way of. */
+const CONCURRENT_ATTEMPTS = 4;
+
+/**
+ * Several provisioners can meet on one server (the provision job and services that provision at start, all
+ * waiting for the same nats-server): one's streams take the reservation the other planned with, or exist by
+ * the time it creates them. Such a run has undone its own part; planned again it sees the other's streams as
+ * existing and fits around them.
+ */
 export async function provision(nc: NatsConnection, opts: ProvisionOptions = {}): Promise<ProvisionReport> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await provisionOnce(nc, opts);
+    } catch (err) {
+      const cause = (err as { cause?: { message?: unknown } }).cause;
+      const clash = typeof cause?.message === 'string' && /insufficient|resources|already in use|exists/i.test(cause.message);
+      if (!clash || attempt >= CONCURRENT_ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt + Math.floor(Math.random() * 300)));
+    }
+  }
+}
+
+async function provisionOnce(nc: NatsConnection, opts: ProvisionOptions): Promise<ProvisionReport> {
   const t = topology(opts.prefix);
   const jsm: JetStreamManager = await jetstreamManager(nc);
   const version = serverVersion(nc);
@@ -116,8 +138,8 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
       const sized = { maxBytes: want.max_bytes };
       doing = `stream ${name}`;
       if (!info) {
-        created.push({ kind: 'stream', name });
-        await createStreamWithConsumers(jsm, want, ownConfigs);
+        // Recorded for the undo only once it exists: a stream another provisioner made meanwhile is not ours.
+        await createStreamWithConsumers(jsm, want, ownConfigs, () => created.push({ kind: 'stream', name }));
         for (const c of own) createdWithStream.add(c);
         entries.push({ kind: 'stream', name, action: 'created', ...sized });
         continue;
@@ -142,8 +164,8 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
       doing = `consumer ${name}`;
       const info = await infoOrNull(jsm.consumers.info(stream, name));
       if (!info) {
-        created.push({ kind: 'consumer', stream, name });
         await jsm.consumers.add(stream, want);
+        created.push({ kind: 'consumer', stream, name });
         entries.push({ kind: 'consumer', name, action: 'created' });
         continue;
       }
@@ -166,8 +188,8 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
         continue;
       }
       doing = `bucket ${name}`;
-      created.push({ kind: 'stream', name: `KV_${name}` });
       await kvm.create(name, { history: key === 'alerts' ? 5 : 1, replicas });
+      created.push({ kind: 'stream', name: `KV_${name}` });
       entries.push({ kind: 'bucket', name, action: 'created' });
     }
   } catch (err) {
