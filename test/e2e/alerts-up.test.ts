@@ -3,7 +3,7 @@
  * real HTTP receiver:
  *   - alerts pending when `up` stops (the receiver failing) are kept in the data directory, named at
  *     shutdown, and delivered by the next `up`; `cctap alerts list|silence|test` work on that `up`;
- *   - a storm (a thousand sessions running `rm -rf /`, twice each) against a receiver that never answers:
+ *   - a storm (300 sessions running `rm -rf /`, twice each) against a receiver that never answers:
  *     `up --once` stores everything regardless, the receiver's cap turns the storm into a bounded number of
  *     requests with a summary, and after a restart every alert is accounted for.
  */
@@ -89,7 +89,7 @@ describe('alerts in cctap up', () => {
   it('a storm against a receiver that never answers: the backfill completes, the cap bounds the requests, a restart accounts for every alert', async () => {
     const root = join(dir, 'b', 'claude');
     const data = join(dir, 'b', 'data');
-    const SESSIONS = 1000;
+    const SESSIONS = 300;
     writeDangerousSessions(root, SESSIONS, 2);
     const rules = join(dir, 'b', 'rules.yaml');
     writeFileSync(rules, `receivers:\n  - { name: ops, type: webhook, url: "${hook.url}", timeout: 5s, cap: { alerts: 50, window: 1h, summaryInterval: 1s } }\n`);
