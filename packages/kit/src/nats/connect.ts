@@ -131,7 +131,8 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
           break;
         case 'error':
           events?.inc({ event: 'error' });
-          log.error('nats error', { err: s.error });
+          // The message says it all (a permissions violation names the subject); the stack is the client's.
+          log.error(`nats error: ${s.error.message}`);
           break;
         default:
           break;
