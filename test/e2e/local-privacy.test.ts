@@ -67,7 +67,11 @@ describe('local files and probes', () => {
       '--host', 'privacy', '--metrics-port', '0', '--log-format', 'json', '--log-level', 'info']);
     try {
       const line = await waitFor('the probe server line', () => /.*"probe server listening".*/.exec(live.stdout() + live.stderr())?.[0], 30_000);
-      expect(JSON.parse(line)).toMatchObject({ host: '127.0.0.1' });
+      const probe = JSON.parse(line) as { host: string; port: number };
+      expect(probe).toMatchObject({ host: '127.0.0.1' });
+      // Stopped once running: the probes answer before the services start, and a stop signal before then
+      // ends the process as the signal does (nothing is in flight yet), not with the graceful exit 0.
+      await waitFor('the collector to be ready', async () => (await fetch(`http://127.0.0.1:${probe.port}/readyz`)).status === 200, 30_000, 100);
     } finally {
       live.child.kill('SIGTERM');
     }

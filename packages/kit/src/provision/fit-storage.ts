@@ -58,8 +58,15 @@ function refusedForSpace(err: unknown): boolean {
   return /insufficient|resources|exceed|maximum (storage|bytes)/i.test(e.message ?? '');
 }
 
-/** Whether the server would reserve `bytes` more for one stream with these replicas. */
-async function canReserve(jsm: JetStreamManager, bytes: number, replicas: number, probeName: string): Promise<boolean> {
+let probes = 0;
+
+/**
+ * Whether the server would reserve `bytes` more for one stream with these replicas. Each probe has a name of
+ * its own: re-creating a stream of the name just deleted can fail on the server ("error creating store for
+ * stream") while it still removes the old one's files.
+ */
+async function canReserve(jsm: JetStreamManager, bytes: number, replicas: number, probeBase: string): Promise<boolean> {
+  const probeName = `${probeBase}_${++probes}`;
   try {
     await jsm.streams.add({ name: probeName, subjects: [`_cctap_probe.${probeName.toLowerCase()}`], storage: StorageType.File, max_bytes: bytes, num_replicas: replicas });
   } catch (err) {

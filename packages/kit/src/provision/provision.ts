@@ -87,8 +87,10 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
     try {
       return await provisionOnce(nc, opts);
     } catch (err) {
-      const cause = (err as { cause?: { message?: unknown } }).cause;
-      const clash = typeof cause?.message === 'string' && /insufficient|resources|already in use|exists/i.test(cause.message);
+      // The server's refusal: wrapped by provisionOnce (its cause), or raw from the fit probe.
+      const refusal = ((err as { cause?: unknown }).cause ?? err) as { message?: unknown } | null;
+      const message = typeof refusal?.message === 'string' ? refusal.message : '';
+      const clash = /insufficient|resources|already in use|exists|error creating store/i.test(message);
       if (!clash || attempt >= CONCURRENT_ATTEMPTS) throw err;
       await new Promise((r) => setTimeout(r, 200 * attempt + Math.floor(Math.random() * 300)));
     }
