@@ -84,12 +84,17 @@ function recorded(stateDir: string): Destination | null {
 /** Makes `stateDir` belong to `dest`: the same one keeps its state, another one forgets it first. */
 export function claimDestination(stateDir: string, dest: Destination): Claim {
   privateDir(stateDir);
+  const record = () => writeDurably(stateDir, join(stateDir, DESTINATION_FILE), JSON.stringify(dest));
   const previous = recorded(stateDir);
   if (previous?.id === dest.id) {
-    if (previous.label !== dest.label) writeDurably(stateDir, join(stateDir, DESTINATION_FILE), JSON.stringify(dest));
+    if (previous.label !== dest.label) record();
     return { kind: 'same' };
   }
-  const forgotten = previous ? forgetDeliveries(stateDir) : null;
-  writeDurably(stateDir, join(stateDir, DESTINATION_FILE), JSON.stringify(dest));
-  return previous && forgotten ? { kind: 'changed', previous, forgotten } : { kind: 'first' };
+  if (!previous) {
+    record();
+    return { kind: 'first' };
+  }
+  const forgotten = forgetDeliveries(stateDir);
+  record();
+  return { kind: 'changed', previous, forgotten };
 }
