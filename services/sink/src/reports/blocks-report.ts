@@ -6,7 +6,7 @@
 import type { Store } from '../store/open-store.js';
 import { DIMENSION_COLUMN, dayWindow, type Dimension, type ReportOptions } from './options.js';
 import { storedBookVersion } from './price-book-version.js';
-import { responsesSql } from './responses-sql.js';
+import { RESPONSE_ENTRY_COLUMNS, responsesSql, type ResponseEntryRow } from './responses-sql.js';
 import { buildBlocks, type BlockEntry, type SessionBlock } from './session-blocks.js';
 import { sessionProjectClause } from './session-project.js';
 
@@ -19,15 +19,8 @@ export interface BlocksReport {
   priceBook: string | null;
 }
 
-interface EntryRow {
+interface EntryRow extends ResponseEntryRow {
   dim: string;
-  ms: number;
-  model: string;
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_tokens: number;
-  cache_read_tokens: number;
-  cost: number | null;
 }
 
 export async function blocksReport(
@@ -39,8 +32,7 @@ export async function blocksReport(
   const dim = opts.by ? DIMENSION_COLUMN[opts.by] : "''";
   const priceBook = await storedBookVersion(store);
   const rows = await store.query<EntryRow>(
-    `SELECT ${dim} AS dim, toUnixTimestamp64Milli(ts) AS ms, model, input_tokens, output_tokens,
-       cache_creation_tokens, cache_read_tokens, if(unpriced, NULL, cost_usd) AS cost
+    `SELECT ${dim} AS dim, ${RESPONSE_ENTRY_COLUMNS}
      FROM (${responsesSql(win.prefilter || undefined)}) AS r ${sp.join}
      WHERE ${win.where} AND ${sp.where}
      ORDER BY dim, ms, event_id`,

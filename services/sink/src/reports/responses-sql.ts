@@ -31,6 +31,21 @@ const COLUMNS = [
   'cache_read_tokens', 'web_search_requests', 'web_fetch_requests', 'total_tokens', 'speed', 'inference_geo', 'line_uuid',
 ] as const;
 
+/** One deduplicated response as the per-response reports (blocks, `session --id`) read it. */
+export interface ResponseEntryRow {
+  ms: number;
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_tokens: number;
+  cache_read_tokens: number;
+  cost: number | null;
+}
+
+/** The select list of a ResponseEntryRow, over responsesSql(): an unpriced response's cost is NULL, never 0. */
+export const RESPONSE_ENTRY_COLUMNS = `toUnixTimestamp64Milli(ts) AS ms, model, input_tokens, output_tokens,
+       cache_creation_tokens, cache_read_tokens, if(unpriced, NULL, cost_usd) AS cost`;
+
 /** (host, session, line uuid) of every line a refusal retracted. Duplicate events only repeat triples: no FINAL
  *  needed. The host is part of it so one host's refusal cannot retract another host's response. */
 const RETRACTED_LINES_SQL = `SELECT host, session_id, arrayJoin(arrayMap(x -> JSONExtractString(x), JSONExtractArrayRaw(payload, 'retractedUuids')))

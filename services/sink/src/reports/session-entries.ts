@@ -6,7 +6,7 @@
  */
 import type { Store } from '../store/open-store.js';
 import { storedBookVersion } from './price-book-version.js';
-import { responsesSql } from './responses-sql.js';
+import { RESPONSE_ENTRY_COLUMNS, responsesSql, type ResponseEntryRow } from './responses-sql.js';
 import { roundUsd } from './usage-totals.js';
 
 export interface SessionEntry {
@@ -28,22 +28,11 @@ export interface SessionEntries {
   priceBook: string | null;
 }
 
-interface Row {
-  ms: number;
-  model: string;
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_tokens: number;
-  cache_read_tokens: number;
-  cost: number | null;
-}
-
 /** null when the store has no usage of that session. */
 export async function sessionEntries(store: Store, sessionId: string): Promise<SessionEntries | null> {
   const [rows, priceBook] = await Promise.all([
-    store.query<Row>(
-      `SELECT toUnixTimestamp64Milli(ts) AS ms, model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,
-         if(unpriced, NULL, cost_usd) AS cost
+    store.query<ResponseEntryRow>(
+      `SELECT ${RESPONSE_ENTRY_COLUMNS}
        FROM (${responsesSql()})
        -- Filtered after the dedup, not before: which copy of a response wins (and so its session) is the
        -- same answer the other reports see.
