@@ -85,9 +85,6 @@ async function replayStored(d: DemoReplay, metrics: Metrics, pipeline: Pipeline)
 /** A path as one shell word, for a command line a user copies. */
 const shellWord = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-/** `--once` exit code when the run finished but left something out of the store (see notStored). */
-const EXIT_INCOMPLETE = EXIT.incomplete;
-
 function uiModeOf(cfg: UpConfig): UiMode {
   if (cfg.quiet) return 'quiet';
   return process.stdout.isTTY === true && cfg.logFormat === 'pretty' ? 'tty' : 'plain';
@@ -302,7 +299,7 @@ export const command: Command = {
         const finished = await Promise.race([backfilled(), running.done.then(() => 'stopped' as const)]);
         code = await running.stop('once: backfill complete');
         if (finished === 'stopped') code = 1;
-        else if (code === 0 && (dropped.deadLettered > 0 || dropped.filesSkipped > 0)) code = EXIT_INCOMPLETE;
+        else if (code === 0 && (dropped.deadLettered > 0 || dropped.filesSkipped > 0)) code = EXIT.incomplete;
       } else {
         code = await running.done;
       }
