@@ -19,7 +19,7 @@ export class HelpRequest extends Error {
  * Short flag (and config file key) names for the NATS connection, as operators type them
  * (`--creds FILE`, `--user U --password P`, `--tls-ca FILE`); each means its `--nats-*` field.
  */
-export const FIELD_ALIASES: Readonly<Record<string, string>> = {
+const FIELD_ALIASES: Readonly<Record<string, string>> = {
   creds: 'natsCredsFile',
   user: 'natsUser',
   password: 'natsPassword',

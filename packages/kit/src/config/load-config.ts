@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { LOG_LEVELS } from '../log/logger.js';
-import { aliasesOf, configHelp, FIELD_ALIASES, flagsOf, HelpRequest } from './config-help.js';
+import { aliasesOf, configHelp, flagsOf, HelpRequest } from './config-help.js';
 import { camel, kebab, parseArgs, type RawValue } from './parse-args.js';
 
 export const baseConfigShape = {
@@ -45,11 +45,9 @@ const ENV_ALIASES: Record<string, string> = { NATS_URL: 'nats', CLICKHOUSE_URL: 
 
 /** Renames alias keys to their fields, for the fields this service has (its own fields win over aliases). */
 function resolveAliases<T>(shape: Shape, values: Record<string, T>): Record<string, T> {
+  const aliases = aliasesOf(shape);
   const out: Record<string, T> = {};
-  for (const [k, v] of Object.entries(values)) {
-    const target = FIELD_ALIASES[k];
-    out[target && !(k in shape) && target in shape ? target : k] = v;
-  }
+  for (const [k, v] of Object.entries(values)) out[Object.hasOwn(aliases, k) ? aliases[k]! : k] = v;
   return out;
 }
 
@@ -173,11 +171,12 @@ export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.
  * aliases included. A key that is no option stops the load: a typo must not silently fall back to a default.
  */
 function fileOptions(shape: Shape, raw: Record<string, unknown>, file: string): Record<string, unknown> {
+  const aliases = aliasesOf(shape);
   const fields: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(raw)) {
     const field = camel(key);
-    if (!(field in shape) && !(field in aliasesOf(shape))) {
-      throw new UnknownOptionError(key, [...Object.keys(shape), ...Object.keys(aliasesOf(shape))].map(kebab), file);
+    if (!(field in shape) && !(field in aliases)) {
+      throw new UnknownOptionError(key, [...Object.keys(shape), ...Object.keys(aliases)].map(kebab), file);
     }
     fields[field] = v;
   }
