@@ -58,6 +58,11 @@ function core(t: z.ZodType): Wrapped {
   return cur;
 }
 
+/** The field's type under its wrappers (`array`, `boolean`, `record`, …): how a raw value is read for it. */
+export function kindOf(t: z.ZodType): string {
+  return core(t).def.type;
+}
+
 function defaultOf(t: z.ZodType): unknown {
   let cur = t as unknown as Wrapped;
   for (;;) {

@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { LOG_LEVELS } from '../log/logger.js';
-import { aliasesOf, configHelp, flagsOf, HelpRequest } from './config-help.js';
+import { aliasesOf, configHelp, flagsOf, HelpRequest, kindOf } from './config-help.js';
 import { camel, kebab, parseArgs, type RawValue } from './parse-args.js';
 
 export const baseConfigShape = {
@@ -55,18 +55,12 @@ const SECRET = /password|token|secret|seed|creds|key$/i;
 
 type Shape = z.ZodRawShape;
 
-function innerType(t: z.ZodType): string {
-  let cur = t as unknown as { def: { type: string; innerType?: unknown } };
-  while (cur.def.innerType && ['optional', 'default', 'nullable', 'prefault'].includes(cur.def.type)) cur = cur.def.innerType as typeof cur;
-  return cur.def.type;
-}
-
 function normalize(shape: Shape, raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (v === '' || v === undefined) continue;
     const field = shape[k] as z.ZodType | undefined;
-    const kind = field ? innerType(field) : 'unknown';
+    const kind = field ? kindOf(field) : 'unknown';
     if (kind === 'array') out[k] = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : [v];
     else if (kind === 'boolean' && typeof v === 'string') out[k] = !['0', 'false', 'no', 'off'].includes(v.toLowerCase());
     else if (kind === 'record' && (typeof v === 'string' || Array.isArray(v))) out[k] = pairs(k, v);
@@ -115,7 +109,7 @@ export class UnknownOptionError extends ConfigError {
 
 export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.ZodObject<S>> {
   const schema = z.strictObject(o.shape);
-  const booleans = new Set(Object.entries(o.shape).filter(([, t]) => innerType(t as z.ZodType) === 'boolean').map(([k]) => k));
+  const booleans = new Set(Object.entries(o.shape).filter(([, t]) => kindOf(t as z.ZodType) === 'boolean').map(([k]) => k));
   const parsedArgs = parseArgs(o.argv, booleans);
   const positionals = parsedArgs.positionals;
   if ('help' in parsedArgs.values || positionals.includes('-h')) throw new HelpRequest(configHelp(o.shape, o.usage ?? 'usage: cctap [options]', COMMON_FIELDS));
