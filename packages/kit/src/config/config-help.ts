@@ -41,21 +41,28 @@ interface Wrapped {
 
 const WRAPPERS = ['optional', 'default', 'nullable', 'prefault', 'pipe'];
 
-/** The field's metadata, on whichever wrapper it was set (`.meta()` before or after `.default()`). */
-function metaOf(t: z.ZodType): { description?: string; arg?: string } {
-  let cur = t as unknown as Wrapped;
-  for (;;) {
-    const m = z.globalRegistry.get(cur as unknown as z.ZodType);
-    if (m?.description !== undefined || m?.arg !== undefined) return { ...(m.description !== undefined ? { description: m.description } : {}), ...(typeof m.arg === 'string' ? { arg: m.arg } : {}) };
-    if (!cur.def.innerType || !WRAPPERS.includes(cur.def.type)) return {};
-    cur = cur.def.innerType;
+/** The field, then each type it wraps (`.optional()`, `.default()` …), down to its core type. */
+function* layers(t: z.ZodType): Generator<Wrapped> {
+  let cur: Wrapped | undefined = t as unknown as Wrapped;
+  while (cur) {
+    yield cur;
+    cur = WRAPPERS.includes(cur.def.type) ? cur.def.innerType : undefined;
   }
 }
 
+/** The field's metadata, on whichever wrapper it was set (`.meta()` before or after `.default()`). */
+function metaOf(t: z.ZodType): { description?: string; arg?: string } {
+  for (const cur of layers(t)) {
+    const m = z.globalRegistry.get(cur as unknown as z.ZodType);
+    if (m?.description !== undefined || m?.arg !== undefined) return { ...(m.description !== undefined ? { description: m.description } : {}), ...(typeof m.arg === 'string' ? { arg: m.arg } : {}) };
+  }
+  return {};
+}
+
 function core(t: z.ZodType): Wrapped {
-  let cur = t as unknown as Wrapped;
-  while (cur.def.innerType && WRAPPERS.includes(cur.def.type)) cur = cur.def.innerType;
-  return cur;
+  let last = t as unknown as Wrapped;
+  for (const cur of layers(t)) last = cur;
+  return last;
 }
 
 /** The field's type under its wrappers (`array`, `boolean`, `record`, …): how a raw value is read for it. */
@@ -64,12 +71,8 @@ export function kindOf(t: z.ZodType): string {
 }
 
 function defaultOf(t: z.ZodType): unknown {
-  let cur = t as unknown as Wrapped;
-  for (;;) {
-    if (cur.def.type === 'default') return cur.def.defaultValue;
-    if (!cur.def.innerType || !WRAPPERS.includes(cur.def.type)) return undefined;
-    cur = cur.def.innerType;
-  }
+  for (const cur of layers(t)) if (cur.def.type === 'default') return cur.def.defaultValue;
+  return undefined;
 }
 
 export interface OptionHelp {
