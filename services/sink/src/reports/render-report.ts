@@ -5,8 +5,8 @@
  * narrower than 100 columns or the full table does not fit.
  */
 import type { BlocksReport } from './blocks-report.js';
-import { cell, fitsWithin, paint, renderBoxTable, type Cell, type Column, type TableStyle } from './box-table.js';
-import { tokenLimitOf, WARNING_SHARE } from './blocks-view.js';
+import { cell, fitsWithin, paint, renderBoxTable, type Cell, type Colour, type Column, type TableStyle } from './box-table.js';
+import { tokenLimitOf, tokenLimitStatus, type TokenLimitStatus } from './blocks-view.js';
 import { modelsCell, shortModelName } from './model-name.js';
 import { PERIOD_KEY_FIELD, type PeriodReport } from './period-report.js';
 import { priceBookLine } from './price-book-version.js';
@@ -191,11 +191,12 @@ export function renderBlocksReport(r: BlocksReport, o: BlocksRenderOptions): str
     if (limit !== null) {
       const left = Math.max(0, limit - b.totalTokens);
       row(cell(`(assuming ${formatNumber(limit)} token limit)`, 'gray'), blank(), cell('REMAINING', 'blue'), blank(),
-        cell(formatNumber(left), left > 0 ? undefined : 'red'), cell(`${Math.max(0, ((limit - b.totalTokens) / limit) * 100).toFixed(1)}%`), blank());
+        cell(formatNumber(left), left > 0 ? undefined : 'red'), cell(`${((left / limit) * 100).toFixed(1)}%`), blank());
     }
     if (b.projection) {
-      const over = limit !== null && b.projection.totalTokens > limit;
-      const warn = limit !== null && b.projection.totalTokens > limit * WARNING_SHARE;
+      const status = tokenLimitStatus(b, limit)?.status;
+      const over = status === 'exceeds';
+      const warn = status === 'warning';
       row(cell('(assuming current burn rate)', 'gray'), blank(), cell('PROJECTED', 'yellow'), blank(),
         cell(formatNumber(b.projection.totalTokens), over ? 'red' : undefined),
         cell(limit !== null ? pct(b.projection.totalTokens) : '', over ? 'red' : warn ? 'yellow' : undefined),
@@ -236,6 +237,12 @@ export function renderSessionEntries(s: SessionEntries, tz: string, o: RenderOpt
   return `${head}\n${renderBoxTable(columns, rows, o.style)}${footer(s.unpricedModels ?? [], s.priceBook, `one row per API response, times in ${tz}`)}`;
 }
 
+/** How the active view names each limit status (blocks-view.ts decides the status). */
+const LIMIT_STATUS_LABEL: Record<TokenLimitStatus['status'], [string, Colour]> = {
+  exceeds: ['EXCEEDS LIMIT', 'red'],
+  warning: ['WARNING', 'yellow'],
+  ok: ['OK', 'green'],
+};
 
 /** ccusage's `blocks --active` view of the one running block: usage so far, burn rate, projection, limit. */
 export function renderActiveBlock(b: BlocksReport['blocks'][number], tz: string, limit: number | null, o: RenderOptions & { now?: number }): string {
@@ -261,13 +268,13 @@ export function renderActiveBlock(b: BlocksReport['blocks'][number], tz: string,
   if (b.projection) {
     lines.push('', 'Projected Usage (if current rate continues):', `  Total Tokens:     ${formatNumber(b.projection.totalTokens)}`,
       `  Total Cost:       ${formatCost(b.projection.totalCost)}`);
-    if (limit !== null) {
-      const share = (b.projection.totalTokens / limit) * 100;
-      const status = share > 100 ? paint('EXCEEDS LIMIT', 'red', on) : share > WARNING_SHARE * 100 ? paint('WARNING', 'yellow', on) : paint('OK', 'green', on);
-      lines.push('', 'Token Limit Status:', `  Limit:            ${formatNumber(limit)} tokens`,
-        `  Current Usage:    ${formatNumber(b.totalTokens)} (${((b.totalTokens / limit) * 100).toFixed(1)}%)`,
-        `  Remaining:        ${formatNumber(Math.max(0, limit - b.totalTokens))} tokens`,
-        `  Projected Usage:  ${share.toFixed(1)}% ${status}`);
+    const st = tokenLimitStatus(b, limit);
+    if (st) {
+      const [label, colour] = LIMIT_STATUS_LABEL[st.status];
+      lines.push('', 'Token Limit Status:', `  Limit:            ${formatNumber(st.limit)} tokens`,
+        `  Current Usage:    ${formatNumber(b.totalTokens)} (${((b.totalTokens / st.limit) * 100).toFixed(1)}%)`,
+        `  Remaining:        ${formatNumber(Math.max(0, st.limit - b.totalTokens))} tokens`,
+        `  Projected Usage:  ${st.percentUsed.toFixed(1)}% ${paint(label, colour, on)}`);
     }
   }
   return lines.join('\n');
