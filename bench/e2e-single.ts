@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { parseSize } from './corpus/index.js';
 import { ensureCorpus } from './support/corpus-cache.js';
 import { metric } from './support/bench-result.js';
+import { cctapEnv } from './support/cctap-env.js';
 import { npmCommand, publishResult } from './support/publish-result.js';
 
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
@@ -29,12 +30,6 @@ const size = parseSize(values.size);
 const runs = Number(values.runs);
 const appends = Number(values.appends);
 
-function env(): NodeJS.ProcessEnv {
-  const e = { ...process.env };
-  for (const k of Object.keys(e)) if (k === 'NATS_URL' || k === 'CLICKHOUSE_URL' || k === 'CLAUDE_CONFIG_DIR' || k.startsWith('CCTAP_')) delete e[k];
-  return e;
-}
-
 function treeBytes(dir: string): number {
   let n = 0;
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && e.name.endsWith('.jsonl')) n += statSync(join(e.parentPath, e.name)).size;
@@ -42,7 +37,7 @@ function treeBytes(dir: string): number {
 }
 
 function runUp(args: string[]): { stderr: () => string; exited: Promise<number | null>; kill: () => void } {
-  const child = spawn(process.execPath, [CLI, 'up', ...args], { env: env(), stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'up', ...args], { env: cctapEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
   return { stderr: () => err, exited: new Promise((r) => child.on('exit', r)), kill: () => child.kill('SIGTERM') };

@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { parseSize } from './corpus/index.js';
 import { ensureCorpus } from './support/corpus-cache.js';
 import { metric } from './support/bench-result.js';
+import { cctapEnv } from './support/cctap-env.js';
 import { npmCommand, publishResult } from './support/publish-result.js';
 
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
@@ -26,12 +27,6 @@ const GOAL_MS = 100;
 const { values } = parseArgs({ options: { size: { type: 'string', default: '20MB' }, calls: { type: 'string', default: '40' }, 'no-doc': { type: 'boolean' } } });
 const size = parseSize(values.size);
 const calls = Number(values.calls);
-
-function env(): NodeJS.ProcessEnv {
-  const e = { ...process.env };
-  for (const k of Object.keys(e)) if (k === 'NATS_URL' || k === 'CLICKHOUSE_URL' || k === 'CLAUDE_CONFIG_DIR' || k.startsWith('CCTAP_')) delete e[k];
-  return e;
-}
 
 const SESSION = '0b7f6c1e-2a4d-4e55-9c1a-5d2f3e4a5b6c';
 
@@ -69,7 +64,7 @@ function input(transcript: string, i: number): string {
 function call(data: string, stdin: string): Promise<{ ms: number; line: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, 'statusline', '--data', data, '--timeout-ms', '30000'], { env: env() });
+    const child = spawn(process.execPath, [CLI, 'statusline', '--data', data, '--timeout-ms', '30000'], { env: cctapEnv() });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
@@ -106,7 +101,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-statusline-'));
 const live = join(dir, 'claude');
 const transcript = writeLiveSession(live);
 const data = join(dir, 'data');
-const up = spawn(process.execPath, [CLI, 'up', '--root', corpus.dir, '--root', live, '--data', data, '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0'], { env: { ...env(), HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+const up = spawn(process.execPath, [CLI, 'up', '--root', corpus.dir, '--root', live, '--data', data, '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0'], { env: { ...cctapEnv(), HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
 let upErr = '';
 up.stderr.on('data', (c: Buffer) => (upErr += c.toString()));
 const upExit = new Promise((r) => up.on('exit', r));
