@@ -3,7 +3,7 @@
  * themselves (`cctap report session|daily|blocks`), so the line and the reports can never disagree:
  * this session's cost, today's cost in the caller's time zone, and the active 5-hour block.
  */
-import { blocksReport, periodReport, type Store } from '@cctap/sink/reports';
+import { blocksReport, machineTimeZone, periodReport, type Store } from '@cctap/sink/reports';
 
 export interface StatuslineQuery {
   sessionId: string;
@@ -35,7 +35,7 @@ function dayIn(tz: string, ms: number): string {
 }
 
 export async function statuslineFigures(store: Store, query: StatuslineQuery, now = Date.now()): Promise<StatuslineFigures> {
-  const q = { ...query, tz: query.tz || Intl.DateTimeFormat().resolvedOptions().timeZone };
+  const q = { ...query, tz: query.tz || machineTimeZone() };
   const today = dayIn(q.tz, now);
   const [sessions, daily, blocks] = await Promise.all([
     periodReport(store, 'session', { tz: q.tz }),
