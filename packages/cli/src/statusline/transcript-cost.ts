@@ -32,7 +32,7 @@ function sessionFiles(transcript: string): { path: string; size: number; mtimeMs
   });
 }
 
-async function compute(files: readonly { path: string }[]): Promise<TranscriptCost> {
+async function compute(files: readonly { path: string }[], priceFile: string | null): Promise<TranscriptCost> {
   // Loaded only when the cache does not answer: they are most of this command's start-up otherwise.
   const [{ loadBook, priceResponse }, { TranscriptStream, UsageLedger }] = await Promise.all([import('@cctap/prices'), import('@cctap/transcript')]);
   const ledger = new UsageLedger();
@@ -47,7 +47,7 @@ async function compute(files: readonly { path: string }[]): Promise<TranscriptCo
       }
     }
   }
-  const book = loadBook({ file: priceFileOf(undefined) });
+  const book = loadBook({ file: priceFile });
   let cost = 0;
   let priced = false;
   const responses = ledger.responses();
@@ -64,18 +64,19 @@ async function compute(files: readonly { path: string }[]): Promise<TranscriptCo
 
 export async function transcriptCost(transcript: string): Promise<TranscriptCost> {
   const files = sessionFiles(transcript);
-  const key = JSON.stringify({ files, prices: priceFileOf(undefined) });
+  const prices = priceFileOf(undefined);
+  const key = JSON.stringify({ files, prices });
   const dir = join(tmpdir(), `cctap-statusline-${userInfo().uid}`);
   const cache = join(dir, `${createHash('sha256').update(transcript).digest('hex').slice(0, 32)}.json`);
   try {
     // Only a directory of our own: another local user could have made one in a shared temporary directory.
-    if (statSync(dir).uid !== userInfo().uid) return await compute(files);
+    if (statSync(dir).uid !== userInfo().uid) return await compute(files, prices);
     const kept = JSON.parse(readFileSync(cache, 'utf8')) as { key: string; cost: TranscriptCost };
     if (kept.key === key) return kept.cost;
   } catch {
     // no cache yet, or an unreadable one: computed below
   }
-  const cost = await compute(files);
+  const cost = await compute(files, prices);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     writeFileSync(cache, JSON.stringify({ key, cost }));
