@@ -8,19 +8,41 @@ const SERVICES = ['collector', 'validator', 'analyzer', 'alerter', 'sink'];
 
 /** Node built-ins that perform I/O or spawn work; the pure packages may not use them. */
 const IO_MODULES = [
-  'fs', 'fs/promises', 'net', 'http', 'https', 'http2', 'dgram', 'child_process', 'cluster', 'worker_threads',
-  'readline', 'tls', 'dns', 'os', 'process',
+  'fs',
+  'fs/promises',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'dgram',
+  'child_process',
+  'cluster',
+  'worker_threads',
+  'readline',
+  'tls',
+  'dns',
+  'os',
+  'process',
 ].flatMap((m) => [m, `node:${m}`]);
 
 const serviceBoundaries = SERVICES.map((self) => ({
   files: [`services/${self}/**/*.ts`],
   rules: {
-    'no-restricted-imports': ['error', {
-      patterns: SERVICES.filter((s) => s !== self).flatMap((other) => [
-        { group: [`@cctap/${other}`, `@cctap/${other}/*`], message: 'Services never import other services; share through packages/.' },
-        { group: [`**/services/${other}/**`, `../../${other}/**`, `../${other}/**`], message: 'Services never import other services; share through packages/.' },
-      ]),
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: SERVICES.filter((s) => s !== self).flatMap((other) => [
+          {
+            group: [`@cctap/${other}`, `@cctap/${other}/*`],
+            message: 'Services never import other services; share through packages/.',
+          },
+          {
+            group: [`**/services/${other}/**`, `../../${other}/**`, `../${other}/**`],
+            message: 'Services never import other services; share through packages/.',
+          },
+        ]),
+      },
+    ],
   },
 }));
 
@@ -29,9 +51,32 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', setImmediate: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', fetch: 'readonly', performance: 'readonly', queueMicrotask: 'readonly', structuredClone: 'readonly' } },
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        fetch: 'readonly',
+        performance: 'readonly',
+        queueMicrotask: 'readonly',
+        structuredClone: 'readonly',
+      },
+    },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-constant-condition': ['error', { checkLoops: false }],
     },
@@ -42,10 +87,15 @@ export default tseslint.config(
     files: ['packages/events/src/**/*.ts'],
     ignores: ['packages/events/src/ajv/**', 'packages/events/src/**/*.test.ts', 'packages/events/src/scripts/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        // A regex: gitignore-style negations (`!./*`) do not match `./x.js` specifiers.
-        patterns: [{ regex: '^(?!zod$|zod/|node:crypto$|\\.\\.?/)', message: 'packages/events depends on zod only.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          // A regex: gitignore-style negations (`!./*`) do not match `./x.js` specifiers.
+          patterns: [
+            { regex: '^(?!zod$|zod/|node:crypto$|\\.\\.?/)', message: 'packages/events depends on zod only.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -53,14 +103,27 @@ export default tseslint.config(
     files: ['packages/transcript/src/**/*.ts'],
     ignores: ['packages/transcript/src/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: IO_MODULES.map((name) => ({ name, message: 'packages/transcript does no I/O.' })),
-        patterns: [
-          { group: ['@cctap/kit', '@cctap/kit/*', '@cctap/collector', '@cctap/sink', '@cctap/validator'], message: 'packages/transcript depends on the contract only.' },
-          { group: ['@cctap/prices', '@cctap/prices/*'], message: 'The laptop carries no price book: cost is computed centrally (DESIGN section 7).' },
-        ],
-      }],
-      'no-restricted-globals': ['error', { name: 'process', message: 'packages/transcript does no I/O.' }, { name: 'fetch', message: 'packages/transcript does no I/O.' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: IO_MODULES.map((name) => ({ name, message: 'packages/transcript does no I/O.' })),
+          patterns: [
+            {
+              group: ['@cctap/kit', '@cctap/kit/*', '@cctap/collector', '@cctap/sink', '@cctap/validator'],
+              message: 'packages/transcript depends on the contract only.',
+            },
+            {
+              group: ['@cctap/prices', '@cctap/prices/*'],
+              message: 'The laptop carries no price book: cost is computed centrally (DESIGN section 7).',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'packages/transcript does no I/O.' },
+        { name: 'fetch', message: 'packages/transcript does no I/O.' },
+      ],
     },
   },
   {
@@ -68,8 +131,20 @@ export default tseslint.config(
     files: ['packages/prices/src/**/*.ts'],
     ignores: ['packages/prices/src/**/*.test.ts', 'packages/prices/src/book/load-book.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: IO_MODULES.map((name) => ({ name, message: 'packages/prices does no I/O outside book/load-book.ts.' })) }],
-      'no-restricted-globals': ['error', { name: 'process', message: 'packages/prices does no I/O outside book/load-book.ts.' }, { name: 'fetch', message: 'packages/prices does no I/O outside book/load-book.ts.' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: IO_MODULES.map((name) => ({
+            name,
+            message: 'packages/prices does no I/O outside book/load-book.ts.',
+          })),
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'packages/prices does no I/O outside book/load-book.ts.' },
+        { name: 'fetch', message: 'packages/prices does no I/O outside book/load-book.ts.' },
+      ],
     },
   },
 );

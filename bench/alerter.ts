@@ -23,19 +23,34 @@ import { metric } from './support/bench-result.js';
 import { describeMachine } from './support/machine.js';
 import { npmCommand, publishResult } from './support/publish-result.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, n: { type: 'string', default: '200' }, filler: { type: 'string', default: '200' }, 'no-doc': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    n: { type: 'string', default: '200' },
+    filler: { type: 'string', default: '200' },
+    'no-doc': { type: 'boolean', default: false },
+  },
+});
 const RUNS = Number(values.runs);
 const N = Number(values.n);
 const FILLER = Number(values.filler);
 const GOAL_P99_MS = 2000;
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function oneRun(n: number, runIndex: number): Promise<{ p50: number; p99: number; max: number }> {
   const t = topology(`bench${runIndex}`);
   const bus = createInProcessBus({ topology: t, consumers: ['alerter-events', 'alerter-derived'] });
   const hook = await startTestReceiver();
-  const alerter = createAlerter({ bus, topology: t, rules: buildRuleSet({ receivers: [{ name: 'hook', type: 'webhook', url: hook.url, secret: 'bench-secret-0123456789' }] }, { env: {} }) });
+  const alerter = createAlerter({
+    bus,
+    topology: t,
+    rules: buildRuleSet(
+      { receivers: [{ name: 'hook', type: 'webhook', url: hook.url, secret: 'bench-secret-0123456789' }] },
+      { env: {} },
+    ),
+  });
   await alerter.start();
   const latencies: number[] = [];
   try {
@@ -43,11 +58,26 @@ async function oneRun(n: number, runIndex: number): Promise<{ p50: number; p99: 
       const session = `bench-${runIndex}-${i}`;
       const events: CctapEvent[] = [];
       for (let k = 0; k < FILLER; k++) {
-        events.push(k % 3 === 0 ? bashCall(`ls -la src/${k}`, { sessionId: session }) : k % 3 === 1 ? fileCall('Read', `/repo/src/f${k}.ts`, { sessionId: session }) : makeEvent('assistant', {}, { sessionId: session }));
+        events.push(
+          k % 3 === 0
+            ? bashCall(`ls -la src/${k}`, { sessionId: session })
+            : k % 3 === 1
+              ? fileCall('Read', `/repo/src/f${k}.ts`, { sessionId: session })
+              : makeEvent('assistant', {}, { sessionId: session }),
+        );
       }
       events.push(bashCall(`cd /tmp && rm -rf "$HOME"`, { sessionId: session }));
-      const body = new TextEncoder().encode(JSON.stringify({ v: SCHEMA_VERSION, host: 'dev-laptop', source: { path: '/x.jsonl', fileId: session, from: 0, to: 1 }, events }));
-      const received = new Promise<number>((resolve) => { hook.onRequest = () => resolve(performance.now()); });
+      const body = new TextEncoder().encode(
+        JSON.stringify({
+          v: SCHEMA_VERSION,
+          host: 'dev-laptop',
+          source: { path: '/x.jsonl', fileId: session, from: 0, to: 1 },
+          events,
+        }),
+      );
+      const received = new Promise<number>((resolve) => {
+        hook.onRequest = () => resolve(performance.now());
+      });
       const t0 = performance.now();
       await bus.publish(t.subjects.events('dev-laptop'), body, { msgId: batchMsgId('dev-laptop', session, 0, 1) });
       latencies.push((await received) - t0);
@@ -72,14 +102,38 @@ const details = [
   `- Goal: the alerter's share of "line appended -> webhook ≤ ${GOAL_P99_MS} ms p99" (single-process mode).`,
 ].join('\n');
 console.log(details);
-writeFileSync(fileURLToPath(new URL('../out/alerter-results.json', import.meta.url)), JSON.stringify({ machine: m, runs }, null, 2));
+writeFileSync(
+  fileURLToPath(new URL('../out/alerter-results.json', import.meta.url)),
+  JSON.stringify({ machine: m, runs }, null, 2),
+);
 publishResult({
   id: 'alerter',
   command: npmCommand('bench:alerter'),
   metrics: [
-    metric({ id: 'p99', title: 'Event in → webhook received, p99', metric: `one run's p99 over ${N} alerts`, unit: 'ms', samples: runs.map((r) => r.p99), goal: { op: '<=', value: GOAL_P99_MS, source: "alerter's share of append → webhook" } }),
-    metric({ id: 'p50', title: 'Event in → webhook received, p50', metric: "one run's p50", unit: 'ms', samples: runs.map((r) => r.p50), summary: false }),
-    metric({ id: 'max', title: 'Event in → webhook received, max', metric: "one run's maximum", unit: 'ms', samples: runs.map((r) => r.max), summary: false }),
+    metric({
+      id: 'p99',
+      title: 'Event in → webhook received, p99',
+      metric: `one run's p99 over ${N} alerts`,
+      unit: 'ms',
+      samples: runs.map((r) => r.p99),
+      goal: { op: '<=', value: GOAL_P99_MS, source: "alerter's share of append → webhook" },
+    }),
+    metric({
+      id: 'p50',
+      title: 'Event in → webhook received, p50',
+      metric: "one run's p50",
+      unit: 'ms',
+      samples: runs.map((r) => r.p50),
+      summary: false,
+    }),
+    metric({
+      id: 'max',
+      title: 'Event in → webhook received, max',
+      metric: "one run's maximum",
+      unit: 'ms',
+      samples: runs.map((r) => r.max),
+      summary: false,
+    }),
   ],
   details,
   noDoc: values['no-doc'],

@@ -44,26 +44,51 @@ if (values.case === 'short') {
 }
 
 if (!values.pinned && spawnSync('sh', ['-c', 'command -v taskset'], { stdio: 'ignore' }).status === 0) {
-  const r = spawnSync('taskset', ['-c', '0', process.execPath, '--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2), '--pinned'], { stdio: 'inherit' });
+  const r = spawnSync(
+    'taskset',
+    ['-c', '0', process.execPath, '--expose-gc', fileURLToPath(import.meta.url), ...process.argv.slice(2), '--pinned'],
+    { stdio: 'inherit' },
+  );
   process.exit(r.status ?? 1);
 }
 
 function fixtureEvents(path: string): CctapEvent[] {
   const st = statSync(path);
-  const s = new TranscriptStream({ host: 'bench', user: 'u', path, fileId: fileId(st.dev, st.ino, basename(path)), privacy: 'redacted', startOffset: 0, lastTs: null, fileTs: st.mtime.toISOString() });
+  const s = new TranscriptStream({
+    host: 'bench',
+    user: 'u',
+    path,
+    fileId: fileId(st.dev, st.ino, basename(path)),
+    privacy: 'redacted',
+    startOffset: 0,
+    lastTs: null,
+    fileTs: st.mtime.toISOString(),
+  });
   return s.push(readFileSync(path)).flatMap((l) => l.events);
 }
 
 // bench/dist/analyzer.js -> test/fixtures/real/
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/real/', import.meta.url));
-const base = readdirSync(FIXTURES).filter((f) => f.endsWith('.jsonl')).sort().map((f) => fixtureEvents(`${FIXTURES}${f}`));
+const base = readdirSync(FIXTURES)
+  .filter((f) => f.endsWith('.jsonl'))
+  .sort()
+  .map((f) => fixtureEvents(`${FIXTURES}${f}`));
 const nSessions = Number(values.sessions);
 const batches: CctapEvent[][] = [];
 let total = 0;
 for (let i = 0; i < nSessions; i += 1) {
   const user = `user-${i % 20}`;
   for (const events of base) {
-    const cloned = events.map((e) => ({ ...e, id: stableUuid('bench', i, e.id), sessionId: `${e.sessionId}-${i}`, user, source: { ...e.source, path: `${e.source.path}#${i}` } }) as CctapEvent);
+    const cloned = events.map(
+      (e) =>
+        ({
+          ...e,
+          id: stableUuid('bench', i, e.id),
+          sessionId: `${e.sessionId}-${i}`,
+          user,
+          source: { ...e.source, path: `${e.source.path}#${i}` },
+        }) as CctapEvent,
+    );
     for (let j = 0; j < cloned.length; j += 100) batches.push(cloned.slice(j, j + 100));
     total += cloned.length;
   }
@@ -72,7 +97,10 @@ for (let i = 0; i < nSessions; i += 1) {
 function run(): { seconds: number; engine: AnalyzerEngine } {
   const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
   // Huge timeouts: every session stays live (what we measure for memory); ticks still run and scan.
-  const engine = new AnalyzerEngine(resolveConfig({ idleMs: 1e12, endMs: 1e12, waitingMs: 1e12, maxSessions: 1e6 }), clock);
+  const engine = new AnalyzerEngine(
+    resolveConfig({ idleMs: 1e12, endMs: 1e12, waitingMs: 1e12, maxSessions: 1e6 }),
+    clock,
+  );
   const t0 = performance.now();
   batches.forEach((b, i) => {
     engine.ingest(b, i + 1);
@@ -94,8 +122,21 @@ gc?.();
 const perSession = (process.memoryUsage().heapUsed - before) / kept.engine.stats().sessions;
 
 // The short-sessions case in a fresh process (inherits the CPU pinning): its peak RSS is not this one's.
-const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--case', 'short', '--short-sessions', values['short-sessions'], '--pinned'], { encoding: 'utf8', timeout: 15 * 60_000 });
-if (child.status !== 0) throw new Error(`short-sessions case failed (${child.status ?? child.signal}): ${child.stderr}`);
+const child = spawnSync(
+  process.execPath,
+  [
+    '--expose-gc',
+    fileURLToPath(import.meta.url),
+    '--case',
+    'short',
+    '--short-sessions',
+    values['short-sessions'],
+    '--pinned',
+  ],
+  { encoding: 'utf8', timeout: 15 * 60_000 },
+);
+if (child.status !== 0)
+  throw new Error(`short-sessions case failed (${child.status ?? child.signal}): ${child.stderr}`);
 const short = JSON.parse(child.stdout.trim().split('\n').at(-1)!) as ShortSessionsResult;
 
 const goal = 30_000;
@@ -109,10 +150,39 @@ publishResult({
   id: 'analyzer',
   command: npmCommand('bench:analyzer'),
   metrics: [
-    metric({ id: 'events-per-s', title: 'AnalyzerEngine.ingest, one core', metric: 'events ÷ seconds of one pass over all batches', unit: 'events/s', samples: rates, digits: 0, goal: { op: '>=', value: goal, source: 'analyzer issue: one core' } }),
-    metric({ id: 'kib-per-session', title: 'Memory per live session', metric: 'heap growth after GC ÷ live sessions, one pass', unit: 'KiB', samples: [perSession / 1024], digits: 0 }),
-    metric({ id: 'short-sessions-seconds', title: `${short.sessions.toLocaleString('en-US')} one-line sessions: time`, metric: 'seconds to ingest them all, state saved per batch, ticks every clock second', unit: 's', samples: [short.seconds], digits: 1 }),
-    metric({ id: 'short-sessions-peak-rss', title: `${short.sessions.toLocaleString('en-US')} one-line sessions: peak RSS`, metric: 'maxRSS of the process that ran them', unit: 'MiB', samples: [short.peakRssMiB], digits: 0 }),
+    metric({
+      id: 'events-per-s',
+      title: 'AnalyzerEngine.ingest, one core',
+      metric: 'events ÷ seconds of one pass over all batches',
+      unit: 'events/s',
+      samples: rates,
+      digits: 0,
+      goal: { op: '>=', value: goal, source: 'analyzer issue: one core' },
+    }),
+    metric({
+      id: 'kib-per-session',
+      title: 'Memory per live session',
+      metric: 'heap growth after GC ÷ live sessions, one pass',
+      unit: 'KiB',
+      samples: [perSession / 1024],
+      digits: 0,
+    }),
+    metric({
+      id: 'short-sessions-seconds',
+      title: `${short.sessions.toLocaleString('en-US')} one-line sessions: time`,
+      metric: 'seconds to ingest them all, state saved per batch, ticks every clock second',
+      unit: 's',
+      samples: [short.seconds],
+      digits: 1,
+    }),
+    metric({
+      id: 'short-sessions-peak-rss',
+      title: `${short.sessions.toLocaleString('en-US')} one-line sessions: peak RSS`,
+      metric: 'maxRSS of the process that ran them',
+      unit: 'MiB',
+      samples: [short.peakRssMiB],
+      digits: 0,
+    }),
   ],
   details,
   noDoc: values['no-doc'],

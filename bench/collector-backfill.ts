@@ -11,12 +11,15 @@ import { median, procStat, spawnCollector, spread, startNats } from './collector
 
 function treeBytes(dir: string): number {
   let n = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && e.name.endsWith('.jsonl')) n += statSync(join(e.parentPath, e.name)).size;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile() && e.name.endsWith('.jsonl')) n += statSync(join(e.parentPath, e.name)).size;
   return n;
 }
 
 function treeFiles(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && e.name.endsWith('.jsonl')).length;
+  return readdirSync(dir, { withFileTypes: true, recursive: true }).filter(
+    (e) => e.isFile() && e.name.endsWith('.jsonl'),
+  ).length;
 }
 
 export interface BackfillRow {
@@ -27,7 +30,12 @@ export interface BackfillRow {
   natsCpu: number;
 }
 
-export async function backfill(root: string, runs: number, extra: string[], nodeArgs: string[]): Promise<{ bytes: number; files: number; rows: BackfillRow[] }> {
+export async function backfill(
+  root: string,
+  runs: number,
+  extra: string[],
+  nodeArgs: string[],
+): Promise<{ bytes: number; files: number; rows: BackfillRow[] }> {
   const bytes = treeBytes(join(root, 'projects'));
   const mb = bytes / 1e6;
   const rows: BackfillRow[] = [];
@@ -36,7 +44,25 @@ export async function backfill(root: string, runs: number, extra: string[], node
     const state = mkdtempSync(join(tmpdir(), 'bench-state-'));
     const n0 = procStat(nats.pid).cpuSeconds;
     const t0 = performance.now();
-    const c = spawnCollector(['--nats', nats.url, '--prefix', 'bench', '--root', root, '--state', state, '--host', 'bench', '--once', '--log-level', 'info', ...extra], nodeArgs);
+    const c = spawnCollector(
+      [
+        '--nats',
+        nats.url,
+        '--prefix',
+        'bench',
+        '--root',
+        root,
+        '--state',
+        state,
+        '--host',
+        'bench',
+        '--once',
+        '--log-level',
+        'info',
+        ...extra,
+      ],
+      nodeArgs,
+    );
     const done = c.waitLog('backfill done');
     let cpu = 0;
     const cpuSampler = setInterval(() => {
@@ -52,13 +78,23 @@ export async function backfill(root: string, runs: number, extra: string[], node
     if (code !== 0) throw new Error(`collector exited with ${code}`);
     const d = await Promise.race([done, new Promise<Record<string, unknown>>((res) => setTimeout(() => res({}), 100))]);
     const secs = typeof d.seconds === 'number' ? d.seconds : wall;
-    const row = { mbps: mb / secs, wall, rss: c.peakRssBytes() / 1e6, cpu, natsCpu: procStat(nats.pid).cpuSeconds - n0 };
+    const row = {
+      mbps: mb / secs,
+      wall,
+      rss: c.peakRssBytes() / 1e6,
+      cpu,
+      natsCpu: procStat(nats.pid).cpuSeconds - n0,
+    };
     rows.push(row);
-    console.log(`backfill run ${r + 1}: ${mb.toFixed(0)} MB in ${secs.toFixed(1)} s = ${row.mbps.toFixed(1)} MB/s (wall with process start ${wall.toFixed(1)} s), peak RSS ${row.rss.toFixed(0)} MB, collector CPU ${row.cpu.toFixed(1)} s, nats-server CPU ${row.natsCpu.toFixed(1)} s, events ${String(d.eventsPublished)}`);
+    console.log(
+      `backfill run ${r + 1}: ${mb.toFixed(0)} MB in ${secs.toFixed(1)} s = ${row.mbps.toFixed(1)} MB/s (wall with process start ${wall.toFixed(1)} s), peak RSS ${row.rss.toFixed(0)} MB, collector CPU ${row.cpu.toFixed(1)} s, nats-server CPU ${row.natsCpu.toFixed(1)} s, events ${String(d.eventsPublished)}`,
+    );
     nats.stop();
     rmSync(state, { recursive: true, force: true });
   }
   const col = (k: keyof (typeof rows)[number]) => rows.map((x) => x[k]);
-  console.log(`backfill: ${mb.toFixed(0)} MB, median ${median(col('mbps')).toFixed(1)} MB/s (${spread(col('mbps'))}), peak RSS median ${median(col('rss')).toFixed(0)} MB (${spread(col('rss'), 0)}), collector CPU median ${median(col('cpu')).toFixed(1)} s, nats-server CPU median ${median(col('natsCpu')).toFixed(1)} s; ${runs} runs`);
+  console.log(
+    `backfill: ${mb.toFixed(0)} MB, median ${median(col('mbps')).toFixed(1)} MB/s (${spread(col('mbps'))}), peak RSS median ${median(col('rss')).toFixed(0)} MB (${spread(col('rss'), 0)}), collector CPU median ${median(col('cpu')).toFixed(1)} s, nats-server CPU median ${median(col('natsCpu')).toFixed(1)} s; ${runs} runs`,
+  );
   return { bytes, files: treeFiles(join(root, 'projects')), rows };
 }

@@ -71,14 +71,32 @@ export async function idle(runs: number, extra: string[], nodeArgs: string[] = [
   const state = mkdtempSync(join(tmpdir(), 'bench-state-'));
   buildTree(root);
   const nats = await startNats('idle');
-  const common = ['--nats', nats.url, '--prefix', 'idle', '--root', root, '--state', state, '--host', 'idle', '--heartbeat-seconds', '0', '--metrics-port', '0', '--log-level', 'info', ...extra];
+  const common = [
+    '--nats',
+    nats.url,
+    '--prefix',
+    'idle',
+    '--root',
+    root,
+    '--state',
+    state,
+    '--host',
+    'idle',
+    '--heartbeat-seconds',
+    '0',
+    '--metrics-port',
+    '0',
+    '--log-level',
+    'info',
+    ...extra,
+  ];
   const first = spawnCollector([...common, '--once']);
   if ((await first.exited) !== 0) throw new Error('initial backfill failed');
   const nc = await connectNats({ servers: nats.url, name: 'bench-idle' });
   const bus = createJetStreamBus(nc, { topology: topology('idle') });
   const stored = async () => {
     let n = 0;
-    for (let from = 1; ; ) {
+    for (let from = 1; ;) {
       const page = await bus.read('raw', { fromSeq: from, max: 1000 });
       if (page.length === 0) return n;
       n += page.length;
@@ -86,7 +104,11 @@ export async function idle(runs: number, extra: string[], nodeArgs: string[] = [
     }
   };
   const before = await stored();
-  const readies: number[] = [], rss: number[] = [], rssPeak: number[] = [], cpu: number[] = [], memory: MemoryBreakdown[] = [];
+  const readies: number[] = [],
+    rss: number[] = [],
+    rssPeak: number[] = [],
+    cpu: number[] = [],
+    memory: MemoryBreakdown[] = [];
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
     const c = spawnCollector(common, ['--import', PROBE, ...nodeArgs]);
@@ -107,17 +129,42 @@ export async function idle(runs: number, extra: string[], nodeArgs: string[] = [
     const probe = c.waitLog('memory');
     c.child.kill('SIGUSR2');
     const mu = await probe;
-    memory.push({ rss: MB(mu.rss), rssAnon: MB(mu.rssAnon), rssFile: MB(mu.rssFile), brkHeap: MB(mu.brkHeap), anonMaps: MB(mu.anonMaps), heapTotal: MB(mu.heapTotal), heapUsed: MB(mu.heapUsed), external: MB(mu.external), arrayBuffers: MB(mu.arrayBuffers), spaces: Object.fromEntries(Object.entries(mu.spaces as Record<string, { size: number }>).map(([k, v]) => [k, MB(v.size)])) });
+    memory.push({
+      rss: MB(mu.rss),
+      rssAnon: MB(mu.rssAnon),
+      rssFile: MB(mu.rssFile),
+      brkHeap: MB(mu.brkHeap),
+      anonMaps: MB(mu.anonMaps),
+      heapTotal: MB(mu.heapTotal),
+      heapUsed: MB(mu.heapUsed),
+      external: MB(mu.external),
+      arrayBuffers: MB(mu.arrayBuffers),
+      spaces: Object.fromEntries(
+        Object.entries(mu.spaces as Record<string, { size: number }>).map(([k, v]) => [k, MB(v.size)]),
+      ),
+    });
     c.child.kill('SIGTERM');
     const code = await c.exited;
     const mb = memory[r]!;
-    console.log(`idle run ${r + 1}: ready ${readies[r]!.toFixed(0)} ms, RSS ${rss[r]!.toFixed(0)} MB (peak in window ${rssPeak[r]!.toFixed(0)}; anon ${mb.rssAnon.toFixed(1)} (malloc brk heap ${mb.brkHeap.toFixed(1)}), file ${mb.rssFile.toFixed(1)}; V8 heap ${mb.heapUsed.toFixed(1)} used of ${mb.heapTotal.toFixed(1)}, external ${mb.external.toFixed(1)}), CPU ${cpu[r]!.toFixed(2)} % of one core, exit ${code}`);
+    console.log(
+      `idle run ${r + 1}: ready ${readies[r]!.toFixed(0)} ms, RSS ${rss[r]!.toFixed(0)} MB (peak in window ${rssPeak[r]!.toFixed(0)}; anon ${mb.rssAnon.toFixed(1)} (malloc brk heap ${mb.brkHeap.toFixed(1)}), file ${mb.rssFile.toFixed(1)}; V8 heap ${mb.heapUsed.toFixed(1)} used of ${mb.heapTotal.toFixed(1)}, external ${mb.external.toFixed(1)}), CPU ${cpu[r]!.toFixed(2)} % of one core, exit ${code}`,
+    );
   }
   const after = await stored();
-  console.log(`idle: ready median ${median(readies).toFixed(0)} ms (${spread(readies, 0)}), RSS median ${median(rss).toFixed(0)} MB (${spread(rss, 0)}; peak in window ${median(rssPeak).toFixed(0)}), CPU median ${median(cpu).toFixed(2)} % (${spread(cpu, 2)}); messages re-sent across ${runs} restarts: ${after - before}`);
+  console.log(
+    `idle: ready median ${median(readies).toFixed(0)} ms (${spread(readies, 0)}), RSS median ${median(rss).toFixed(0)} MB (${spread(rss, 0)}; peak in window ${median(rssPeak).toFixed(0)}), CPU median ${median(cpu).toFixed(2)} % (${spread(cpu, 2)}); messages re-sent across ${runs} restarts: ${after - before}`,
+  );
   await nc.close();
   nats.stop();
   rmSync(root, { recursive: true, force: true });
   rmSync(state, { recursive: true, force: true });
-  return { readyMs: readies, rssMb: rss, rssPeakMb: rssPeak, cpuPercent: cpu, resent: after - before, idleSeconds: IDLE_SECONDS, memory };
+  return {
+    readyMs: readies,
+    rssMb: rss,
+    rssPeakMb: rssPeak,
+    cpuPercent: cpu,
+    resent: after - before,
+    idleSeconds: IDLE_SECONDS,
+    memory,
+  };
 }

@@ -8,7 +8,16 @@
  * millisecond. The last line of each burst is reported on its own (no further write follows it: only the
  * trailing re-check or the sweep can pick it up).
  */
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeTrustedBatch, topology } from '@cctap/events';
@@ -21,7 +30,8 @@ function fixtureLines(): string[] {
   const dir = join(REPO, 'test/fixtures/real');
   const out: string[] = [];
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.jsonl'))) {
-    for (const l of readFileSync(join(dir, f), 'utf8').split('\n')) if (l.length > 0 && l.length < 16_384) out.push(`${l}\n`);
+    for (const l of readFileSync(join(dir, f), 'utf8').split('\n'))
+      if (l.length > 0 && l.length < 16_384) out.push(`${l}\n`);
   }
   return out;
 }
@@ -41,7 +51,13 @@ export async function latency(runs: number, extra: string[]): Promise<LatencyRes
   const lines = fixtureLines();
   const nats = await startNats('lat');
   const nc = await connectNats({ servers: nats.url, name: 'bench-latency' });
-  const p50s: number[] = [], p99s: number[] = [], maxs: number[] = [], burstP99s: number[] = [], burstMaxs: number[] = [], counts: number[] = [], losts: number[] = [];
+  const p50s: number[] = [],
+    p99s: number[] = [],
+    maxs: number[] = [],
+    burstP99s: number[] = [],
+    burstMaxs: number[] = [],
+    counts: number[] = [],
+    losts: number[] = [];
   for (let r = 0; r < runs; r++) {
     const root = mkdtempSync(join(tmpdir(), 'bench-lat-'));
     const state = mkdtempSync(join(tmpdir(), 'bench-state-'));
@@ -54,7 +70,8 @@ export async function latency(runs: number, extra: string[]): Promise<LatencyRes
     // (path, end offset of a line) -> when its append returned
     const appended = new Map<string, number>();
     const burstEnds = new Set<string>();
-    const lat: number[] = [], burstLat: number[] = [];
+    const lat: number[] = [],
+      burstLat: number[] = [];
     const sub = nc.subscribe(topology('lat').subjects.raw(host), {
       callback: (_err, msg) => {
         const now = performance.now();
@@ -69,9 +86,28 @@ export async function latency(runs: number, extra: string[]): Promise<LatencyRes
         }
       },
     });
-    const c = spawnCollector(['--nats', nats.url, '--prefix', 'lat', '--root', root, '--state', state, '--host', host, '--heartbeat-seconds', '0', '--metrics-port', '0', '--log-level', 'info', ...extra]);
+    const c = spawnCollector([
+      '--nats',
+      nats.url,
+      '--prefix',
+      'lat',
+      '--root',
+      root,
+      '--state',
+      state,
+      '--host',
+      host,
+      '--heartbeat-seconds',
+      '0',
+      '--metrics-port',
+      '0',
+      '--log-level',
+      'info',
+      ...extra,
+    ]);
     await c.waitLog('backfill done');
-    let li = 0, fi = 0;
+    let li = 0,
+      fi = 0;
     const write = (path: string) => {
       const l = lines[li++ % lines.length]!;
       appendFileSync(path, l);
@@ -96,16 +132,35 @@ export async function latency(runs: number, extra: string[]): Promise<LatencyRes
     sub.unsubscribe();
     c.child.kill('SIGTERM');
     await c.exited;
-    const p50 = percentile(lat, 50), p99 = percentile(lat, 99), max = Math.max(...lat);
-    p50s.push(p50); p99s.push(p99); maxs.push(max);
-    burstP99s.push(percentile(burstLat, 99)); burstMaxs.push(Math.max(...burstLat));
-    counts.push(lat.length); losts.push(lost);
-    console.log(`latency run ${r + 1}: ${lat.length} lines, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms; last line of ${burstLat.length} bursts: p99 ${percentile(burstLat, 99).toFixed(1)} ms, max ${Math.max(...burstLat).toFixed(1)} ms; not seen after 3 s: ${lost}`);
+    const p50 = percentile(lat, 50),
+      p99 = percentile(lat, 99),
+      max = Math.max(...lat);
+    p50s.push(p50);
+    p99s.push(p99);
+    maxs.push(max);
+    burstP99s.push(percentile(burstLat, 99));
+    burstMaxs.push(Math.max(...burstLat));
+    counts.push(lat.length);
+    losts.push(lost);
+    console.log(
+      `latency run ${r + 1}: ${lat.length} lines, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms; last line of ${burstLat.length} bursts: p99 ${percentile(burstLat, 99).toFixed(1)} ms, max ${Math.max(...burstLat).toFixed(1)} ms; not seen after 3 s: ${lost}`,
+    );
     rmSync(root, { recursive: true, force: true });
     rmSync(state, { recursive: true, force: true });
   }
-  console.log(`latency: p50 median ${median(p50s).toFixed(1)} ms (${spread(p50s)}), p99 median ${median(p99s).toFixed(1)} ms (${spread(p99s)}), max median ${median(maxs).toFixed(1)} ms; last line of bursts p99 median ${median(burstP99s).toFixed(1)} ms (${spread(burstP99s)}), max ${Math.max(...burstMaxs).toFixed(1)} ms; ${runs} runs`);
+  console.log(
+    `latency: p50 median ${median(p50s).toFixed(1)} ms (${spread(p50s)}), p99 median ${median(p99s).toFixed(1)} ms (${spread(p99s)}), max median ${median(maxs).toFixed(1)} ms; last line of bursts p99 median ${median(burstP99s).toFixed(1)} ms (${spread(burstP99s)}), max ${Math.max(...burstMaxs).toFixed(1)} ms; ${runs} runs`,
+  );
   await nc.close();
   nats.stop();
-  return { p50: p50s, p99: p99s, max: maxs, burstP99: burstP99s, burstMax: burstMaxs, lines: counts, lost: losts, runSeconds: RUN_SECONDS };
+  return {
+    p50: p50s,
+    p99: p99s,
+    max: maxs,
+    burstP99: burstP99s,
+    burstMax: burstMaxs,
+    lines: counts,
+    lost: losts,
+    runSeconds: RUN_SECONDS,
+  };
 }

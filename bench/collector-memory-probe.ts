@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 
-const kb = (status: string, key: string): number => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+const kb = (status: string, key: string): number =>
+  Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
 
 process.on('SIGUSR2', () => {
   const m = process.memoryUsage();
@@ -43,6 +44,10 @@ process.on('SIGUSR2', () => {
   const dir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
   const snapshot = dir ? writeHeapSnapshot(join(dir, `collector-${process.pid}-${Date.now()}.heapsnapshot`)) : null;
   // Committed size per V8 space (new_space is the young generation, old_space the long-lived objects).
-  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, { size: s.space_size, used: s.space_used_size }]));
-  process.stderr.write(`${JSON.stringify({ level: 'info', msg: 'memory', ...m, rssAnon, rssFile, brkHeap, anonMaps, spaces, snapshot })}\n`);
+  const spaces = Object.fromEntries(
+    getHeapSpaceStatistics().map((s) => [s.space_name, { size: s.space_size, used: s.space_used_size }]),
+  );
+  process.stderr.write(
+    `${JSON.stringify({ level: 'info', msg: 'memory', ...m, rssAnon, rssFile, brkHeap, anonMaps, spaces, snapshot })}\n`,
+  );
 });

@@ -34,7 +34,9 @@ export interface BenchNats {
 export async function startNats(prefix: string): Promise<BenchNats> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'bench-nats-'));
-  const child: ChildProcess = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+  const child: ChildProcess = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], {
+    stdio: 'ignore',
+  });
   const url = `nats://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -47,7 +49,14 @@ export async function startNats(prefix: string): Promise<BenchNats> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { url, pid: child.pid!, stop: () => { child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url,
+    pid: child.pid!,
+    stop: () => {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** CPU seconds (user + system) and RSS bytes of a process, from /proc (Linux). */
@@ -71,7 +80,10 @@ export interface CollectorChild {
 
 /** `node packages/cli/dist/main.js collect <args>` with JSON logs on stderr and RSS sampled every 50 ms. */
 export function spawnCollector(args: string[], nodeArgs: string[] = []): CollectorChild {
-  const child = spawn(process.execPath, [...nodeArgs, CLI, 'collect', '--log-format', 'json', ...args], { cwd: REPO, stdio: ['ignore', 'inherit', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'collect', '--log-format', 'json', ...args], {
+    cwd: REPO,
+    stdio: ['ignore', 'inherit', 'pipe'],
+  });
   const waiters: Array<{ prefix: string; resolve: (l: Record<string, unknown>) => void }> = [];
   let buf = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
@@ -88,10 +100,11 @@ export function spawnCollector(args: string[], nodeArgs: string[] = []): Collect
         continue;
       }
       if (j.level === 'error' || j.level === 'warn') process.stderr.write(`${line}\n`);
-      for (const w of [...waiters]) if (typeof j.msg === 'string' && j.msg.startsWith(w.prefix)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(j);
-      }
+      for (const w of [...waiters])
+        if (typeof j.msg === 'string' && j.msg.startsWith(w.prefix)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(j);
+        }
     }
   });
   let peak = 0;
@@ -102,7 +115,12 @@ export function spawnCollector(args: string[], nodeArgs: string[] = []): Collect
       // exited
     }
   }, 50);
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => { clearInterval(sampler); r(code); }));
+  const exited = new Promise<number | null>((r) =>
+    child.once('exit', (code) => {
+      clearInterval(sampler);
+      r(code);
+    }),
+  );
   return {
     child,
     exited,
@@ -117,7 +135,8 @@ export const median = (xs: number[]): number => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-export const spread = (xs: number[], digits = 1): string => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
+export const spread = (xs: number[], digits = 1): string =>
+  `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
 export const percentile = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;

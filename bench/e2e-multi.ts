@@ -72,7 +72,10 @@ interface Proc {
 async function startCli(name: string, command: string, args: string[], logDir: string): Promise<Proc> {
   const logFile = join(logDir, `${name}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [CLI, command, ...args, '--metrics-port', '0', '--metrics-host', '127.0.0.1'], { cwd: REPO, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [CLI, command, ...args, '--metrics-port', '0', '--metrics-host', '127.0.0.1'], {
+    cwd: REPO,
+    stdio: ['ignore', fd, fd],
+  });
   closeSync(fd);
   const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
   let gone = false;
@@ -82,10 +85,19 @@ async function startCli(name: string, command: string, args: string[], logDir: s
   while (Date.now() < deadline) {
     if (gone) throw new Error(`${name} exited before it was ready:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
     if (port === null) {
-      const line = readFileSync(logFile, 'utf8').split('\n').find((l) => l.includes('probe server listening'));
+      const line = readFileSync(logFile, 'utf8')
+        .split('\n')
+        .find((l) => l.includes('probe server listening'));
       if (line) port = (JSON.parse(line) as { port: number }).port;
     }
-    if (port !== null && (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false))) return { name, child, port, exited };
+    if (
+      port !== null &&
+      (await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    )
+      return { name, child, port, exited };
     await sleep(50);
   }
   child.kill('SIGKILL');
@@ -180,11 +192,39 @@ async function startPipeline(): Promise<Pipeline> {
     startCli('sink', 'sink', [...common, '--data', data], dir),
     startCli('validator', 'validator', common, dir),
   ]);
-  return { nats, nc, jsm: await jetstreamManager(nc), t: topology(PREFIX), dir, data, sink, validator, collector: null };
+  return {
+    nats,
+    nc,
+    jsm: await jetstreamManager(nc),
+    t: topology(PREFIX),
+    dir,
+    data,
+    sink,
+    validator,
+    collector: null,
+  };
 }
 
 function startCollector(p: Pipeline, root: string): Promise<Proc> {
-  return startCli('collector', 'collect', ['--nats', p.nats.url, '--prefix', PREFIX, '--root', root, '--state', join(p.dir, 'state'), '--host', 'bench', '--os-user', 'bench'], p.dir);
+  return startCli(
+    'collector',
+    'collect',
+    [
+      '--nats',
+      p.nats.url,
+      '--prefix',
+      PREFIX,
+      '--root',
+      root,
+      '--state',
+      join(p.dir, 'state'),
+      '--host',
+      'bench',
+      '--os-user',
+      'bench',
+    ],
+    p.dir,
+  );
 }
 
 async function consumerDone(p: Pipeline, key: ConsumerKey): Promise<boolean> {
@@ -216,7 +256,8 @@ async function traceLine(p: Pipeline): Promise<string> {
 
 async function stopPipeline(p: Pipeline): Promise<void> {
   const codes = await Promise.all([p.collector, p.validator, p.sink].map((x) => (x ? stopCli(x) : 0)));
-  if (codes.some((c) => c !== 0)) console.warn(`warning: exit codes collector/validator/sink ${codes.join('/')}; logs in ${p.dir}`);
+  if (codes.some((c) => c !== 0))
+    console.warn(`warning: exit codes collector/validator/sink ${codes.join('/')}; logs in ${p.dir}`);
   await p.nc.close();
   await p.nats.stop();
 }
@@ -230,11 +271,28 @@ function runCli(args: string[]): string {
 /** `cctap report daily --json` equals the generator's accounting per day and model. */
 function reportMatches(data: string, expected: ExpectedCorpus): boolean {
   const r = JSON.parse(runCli(['report', 'daily', '--json', '--tz', 'UTC', '--data', data])) as {
-    daily: Array<{ date: string; modelBreakdowns: Array<{ modelName: string; inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number }> }>;
+    daily: Array<{
+      date: string;
+      modelBreakdowns: Array<{
+        modelName: string;
+        inputTokens: number;
+        outputTokens: number;
+        cacheCreationTokens: number;
+        cacheReadTokens: number;
+      }>;
+    }>;
   };
   const key = (d: string, m: string, a: number, b: number, c: number, e: number) => `${d}|${m}|${a}|${b}|${c}|${e}`;
-  const got = r.daily.flatMap((d) => d.modelBreakdowns.map((x) => key(d.date, x.modelName, x.inputTokens, x.outputTokens, x.cacheCreationTokens, x.cacheReadTokens))).sort();
-  const want = expected.byDayModel.map((x) => key(x.day, x.model, x.inputTokens, x.outputTokens, x.cacheCreationTokens, x.cacheReadTokens)).sort();
+  const got = r.daily
+    .flatMap((d) =>
+      d.modelBreakdowns.map((x) =>
+        key(d.date, x.modelName, x.inputTokens, x.outputTokens, x.cacheCreationTokens, x.cacheReadTokens),
+      ),
+    )
+    .sort();
+  const want = expected.byDayModel
+    .map((x) => key(x.day, x.model, x.inputTokens, x.outputTokens, x.cacheCreationTokens, x.cacheReadTokens))
+    .sort();
   return JSON.stringify(got) === JSON.stringify(want);
 }
 
@@ -249,7 +307,11 @@ interface BackfillRun {
 
 async function backfillRun(corpusDir: string, expected: ExpectedCorpus): Promise<BackfillRun> {
   const p = await startPipeline();
-  const cpu0 = { validator: cpuSeconds(p.validator.child.pid), sink: cpuSeconds(p.sink.child.pid), nats: cpuSeconds(p.nats.child.pid) };
+  const cpu0 = {
+    validator: cpuSeconds(p.validator.child.pid),
+    sink: cpuSeconds(p.sink.child.pid),
+    nats: cpuSeconds(p.nats.child.pid),
+  };
   const t0 = performance.now();
   p.collector = await startCollector(p, corpusDir);
   let lastTrace = 0;
@@ -324,7 +386,8 @@ async function latencyRun(sessionLines: readonly string[], rate: number): Promis
     until = deadline();
   });
   while ((writing || appendedAt.size > 0) && performance.now() < until) {
-    const floor = (await p.jsm.consumers.info(p.t.consumerStream('sink-events'), p.t.consumer('sink-events'))).ack_floor.stream_seq;
+    const floor = (await p.jsm.consumers.info(p.t.consumerStream('sink-events'), p.t.consumer('sink-events'))).ack_floor
+      .stream_seq;
     const now = performance.now();
     for (const [off, at] of appendedAt) {
       const seq = seqOf.get(off);
@@ -340,7 +403,12 @@ async function latencyRun(sessionLines: readonly string[], rate: number): Promis
   await stopPipeline(p);
   rmSync(p.dir, { recursive: true, force: true });
   latencies.sort((a, b) => a - b);
-  return { p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies[latencies.length - 1] ?? NaN, lines: latencies.length };
+  return {
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    lines: latencies.length,
+  };
 }
 
 // ---- main ------------------------------------------------------------------------------------------
@@ -367,24 +435,33 @@ const trace = args.trace;
 const machine = describeMachine();
 console.log(`machine: ${machineLine(machine)}`);
 const { dir: corpusDir, expected } = ensureCorpus(BENCH_OUT, size, seed);
-console.log(`corpus: ${corpusDir} (${expected.totals.files} files, ${(expected.totals.bytes / 1e6).toFixed(1)} MB, ${expected.totals.lines} lines)`);
+console.log(
+  `corpus: ${corpusDir} (${expected.totals.files} files, ${(expected.totals.bytes / 1e6).toFixed(1)} MB, ${expected.totals.lines} lines)`,
+);
 
 const backfills: BackfillRun[] = [];
 for (let r = 0; r < runs; r++) {
   const b = await backfillRun(corpusDir, expected);
   backfills.push(b);
   const c = b.cpu;
-  console.log(`backfill run ${r + 1}/${runs}: ${b.seconds.toFixed(1)} s = ${b.mbps.toFixed(1)} MB/s; report equal to expected.json: ${b.correct ? 'yes' : 'NO'}; CPU s collector ${c.collector.toFixed(1)}, validator ${c.validator.toFixed(1)}, sink ${c.sink.toFixed(1)}, nats-server ${c.nats.toFixed(1)}`);
+  console.log(
+    `backfill run ${r + 1}/${runs}: ${b.seconds.toFixed(1)} s = ${b.mbps.toFixed(1)} MB/s; report equal to expected.json: ${b.correct ? 'yes' : 'NO'}; CPU s collector ${c.collector.toFixed(1)}, validator ${c.validator.toFixed(1)}, sink ${c.sink.toFixed(1)}, nats-server ${c.nats.toFixed(1)}`,
+  );
 }
 
 // The live session: the lines of the corpus's largest main transcript (real shapes, valid timestamps).
 const biggest = [...expected.files].filter((f) => f.role === 'main').sort((a, b) => b.bytes - a.bytes)[0]!;
-const sessionLines = readFileSync(join(corpusDir, ...biggest.path.split('/')), 'utf8').split('\n').filter((l) => l.length > 0).slice(0, Number(args.lines));
+const sessionLines = readFileSync(join(corpusDir, ...biggest.path.split('/')), 'utf8')
+  .split('\n')
+  .filter((l) => l.length > 0)
+  .slice(0, Number(args.lines));
 const latencyResults: LatencyRun[] = [];
 for (let r = 0; r < latencyRuns; r++) {
   const l = await latencyRun(sessionLines, rate);
   latencyResults.push(l);
-  console.log(`latency run ${r + 1}/${latencyRuns}: ${l.lines} lines at ${rate}/s, p50 ${l.p50.toFixed(2)} s, p99 ${l.p99.toFixed(2)} s, max ${l.max.toFixed(2)} s`);
+  console.log(
+    `latency run ${r + 1}/${latencyRuns}: ${l.lines} lines at ${rate}/s, p50 ${l.p50.toFixed(2)} s, p99 ${l.p99.toFixed(2)} s, max ${l.max.toFixed(2)} s`,
+  );
 }
 
 const fmt = (s: Spread, d = 1) => `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)})`;
@@ -403,10 +480,31 @@ publishResult({
   id: 'e2e-multi',
   command: npmCommand('bench:e2e-multi', ['--no-doc', '--trace']),
   metrics: [
-    benchMetric({ id: 'backfill-mb-per-s', title: 'Backfill, collector spawn → last row queryable', metric: 'corpus MB ÷ seconds, one run', unit: 'MB/s', samples: mbps.samples, goal: { op: '>=', value: GOAL_MBPS, source: 'end-to-end issue' } }),
-    benchMetric({ id: 'append-p99', title: 'Append → row queryable, p99', metric: `one run's p99 over ${sessionLines.length} lines`, unit: 's', samples: p99.samples, digits: 2, goal: { op: '<=', value: GOAL_P99_S, source: 'end-to-end issue' } }),
+    benchMetric({
+      id: 'backfill-mb-per-s',
+      title: 'Backfill, collector spawn → last row queryable',
+      metric: 'corpus MB ÷ seconds, one run',
+      unit: 'MB/s',
+      samples: mbps.samples,
+      goal: { op: '>=', value: GOAL_MBPS, source: 'end-to-end issue' },
+    }),
+    benchMetric({
+      id: 'append-p99',
+      title: 'Append → row queryable, p99',
+      metric: `one run's p99 over ${sessionLines.length} lines`,
+      unit: 's',
+      samples: p99.samples,
+      digits: 2,
+      goal: { op: '<=', value: GOAL_P99_S, source: 'end-to-end issue' },
+    }),
   ],
-  checks: [{ name: '`cctap report daily --json` equals expected.json after every run', ok: allCorrect, detail: `${backfills.length} runs` }],
+  checks: [
+    {
+      name: '`cctap report daily --json` equals expected.json after every run',
+      ok: allCorrect,
+      detail: `${backfills.length} runs`,
+    },
+  ],
   details,
   noDoc: args['no-doc'],
 });

@@ -54,19 +54,33 @@ function pinToOneCpu(): boolean {
   if (args['no-pin'] || process.env.CCTAP_BENCH_PINNED === '1') return false;
   const probe = spawnSync('taskset', ['-c', '0', 'true']);
   if (probe.status !== 0) return false;
-  const r = spawnSync('taskset', ['-c', '0', process.execPath, '--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, CCTAP_BENCH_PINNED: '1' },
-  });
+  const r = spawnSync(
+    'taskset',
+    [
+      '-c',
+      '0',
+      process.execPath,
+      '--expose-gc',
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      ...process.argv.slice(2),
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, CCTAP_BENCH_PINNED: '1' },
+    },
+  );
   process.exit(r.status ?? 1);
 }
 
 function jsonlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return jsonlFiles(p);
-    return name.endsWith('.jsonl') ? [p] : [];
-  }).sort();
+  return readdirSync(dir)
+    .flatMap((name) => {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) return jsonlFiles(p);
+      return name.endsWith('.jsonl') ? [p] : [];
+    })
+    .sort();
 }
 
 /** The ceiling: what any line-by-line JSON consumer must do at least. */
@@ -96,11 +110,23 @@ interface NormalizeCounts {
   malformed: number;
 }
 
-function normalizePass(mod: TranscriptModule, files: readonly LoadedFile[], privacy: Privacy, ledger?: UsageLedgerClass): NormalizeCounts {
+function normalizePass(
+  mod: TranscriptModule,
+  files: readonly LoadedFile[],
+  privacy: Privacy,
+  ledger?: UsageLedgerClass,
+): NormalizeCounts {
   const counts: NormalizeCounts = { lines: 0, events: 0, malformed: 0 };
   for (const f of files) {
     const stream = new mod.TranscriptStream({
-      host: HOST, user: 'bench', path: f.path, fileId: f.fileId, privacy, startOffset: 0, lastTs: null, fileTs: f.mtime,
+      host: HOST,
+      user: 'bench',
+      path: f.path,
+      fileId: f.fileId,
+      privacy,
+      startOffset: 0,
+      lastTs: null,
+      fileTs: f.mtime,
     });
     for (const chunk of f.chunks) {
       for (const line of stream.push(chunk)) {
@@ -143,18 +169,40 @@ interface PassResult {
   malformed?: number;
 }
 
-function accountingCheck(mod: TranscriptModule, files: readonly LoadedFile[], expected: ExpectedCorpus): { ok: boolean; detail: string } {
+function accountingCheck(
+  mod: TranscriptModule,
+  files: readonly LoadedFile[],
+  expected: ExpectedCorpus,
+): { ok: boolean; detail: string } {
   const ledger = new mod.UsageLedger();
   normalizePass(mod, files, 'redacted', ledger);
   const t = ledger.totals();
   const e = expected.totals;
-  const got = { responses: t.responses, input: t.input, output: t.output, cacheCreation: t.cacheCreation, cacheRead: t.cacheRead };
-  const want = { responses: e.responses, input: e.inputTokens, output: e.outputTokens, cacheCreation: e.cacheCreationTokens, cacheRead: e.cacheReadTokens };
+  const got = {
+    responses: t.responses,
+    input: t.input,
+    output: t.output,
+    cacheCreation: t.cacheCreation,
+    cacheRead: t.cacheRead,
+  };
+  const want = {
+    responses: e.responses,
+    input: e.inputTokens,
+    output: e.outputTokens,
+    cacheCreation: e.cacheCreationTokens,
+    cacheRead: e.cacheReadTokens,
+  };
   const ok = JSON.stringify(got) === JSON.stringify(want);
-  return { ok, detail: ok ? `${want.responses} responses, ${want.output} output tokens` : `expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}` };
+  return {
+    ok,
+    detail: ok
+      ? `${want.responses} responses, ${want.output} output tokens`
+      : `expected ${JSON.stringify(want)}, got ${JSON.stringify(got)}`,
+  };
 }
 
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function main(): Promise<void> {
   const pinned = process.env.CCTAP_BENCH_PINNED === '1';
@@ -168,16 +216,23 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const corpus = ensureCorpus(BENCH_OUT, size, seed);
   const genS = (performance.now() - t0) / 1000;
-  console.log(`corpus ${relative(REPO, corpus.dir)}: ${corpus.generated ? `generated in ${genS.toFixed(1)} s` : 'reused'}`);
+  console.log(
+    `corpus ${relative(REPO, corpus.dir)}: ${corpus.generated ? `generated in ${genS.toFixed(1)} s` : 'reused'}`,
+  );
 
   const read = timed(() => jsonlFiles(corpus.dir).map(loadChunks));
   const files = read.value;
   const bytes = files.reduce((s, f) => s + f.bytes, 0);
-  console.log(`loaded ${files.length} files, ${fmt(bytes / 1e6, 1)} MB in ${fmt(read.wallMs)} ms (${fmt(bytes / 1e3 / read.wallMs)} MB/s from disk/page cache)`);
+  console.log(
+    `loaded ${files.length} files, ${fmt(bytes / 1e6, 1)} MB in ${fmt(read.wallMs)} ms (${fmt(bytes / 1e3 / read.wallMs)} MB/s from disk/page cache)`,
+  );
 
   const passes: { name: string; run: () => NormalizeCounts }[] = [
     { name: 'ceiling: split + JSON.parse', run: () => ({ lines: ceilingPass(files), events: 0, malformed: 0 }) },
-    ...modes.map((privacy) => ({ name: `TranscriptStream, privacy ${privacy}`, run: () => normalizePass(mod, files, privacy) })),
+    ...modes.map((privacy) => ({
+      name: `TranscriptStream, privacy ${privacy}`,
+      run: () => normalizePass(mod, files, privacy),
+    })),
   ];
   // one warm-up of each pass (JIT), then rotate the order every run so drift hits all passes alike
   for (const p of passes) p.run();
@@ -190,7 +245,9 @@ async function main(): Promise<void> {
       ms.get(p.name)?.cpu.push(cpuMs);
       ms.get(p.name)?.wall.push(wallMs);
       counts.set(p.name, value);
-      console.log(`run ${r + 1}/${runs} ${p.name}: ${fmt(bytes / 1e3 / cpuMs, 1)} MB/CPU-s, ${fmt(bytes / 1e3 / wallMs, 1)} MB/s wall`);
+      console.log(
+        `run ${r + 1}/${runs} ${p.name}: ${fmt(bytes / 1e3 / cpuMs, 1)} MB/CPU-s, ${fmt(bytes / 1e3 / wallMs, 1)} MB/s wall`,
+      );
     }
   }
   const results: PassResult[] = passes.map((p) => {
@@ -234,19 +291,42 @@ async function main(): Promise<void> {
     ...results.map(row),
   ].join('\n');
   const metrics = [
-    metric({ id: 'ceiling', title: 'Ceiling: split + JSON.parse', metric: 'MB per CPU second of one timed pass', unit: 'MB/CPU-s', samples: ceiling.mbPerS.samples }),
+    metric({
+      id: 'ceiling',
+      title: 'Ceiling: split + JSON.parse',
+      metric: 'MB per CPU second of one timed pass',
+      unit: 'MB/CPU-s',
+      samples: ceiling.mbPerS.samples,
+    }),
     ...results.slice(1).map((r) =>
       metric({
-        id: `${modeId(r)}-mb-per-cpu-s`, title: `TranscriptStream, privacy ${modeId(r)}`, metric: 'MB per CPU second of one timed pass', unit: 'MB/CPU-s',
-        samples: r.mbPerS.samples, summary: r === redacted,
-      })),
-    ...(redacted ? [metric({
-      id: 'redacted-of-ceiling', title: 'Normalizer (privacy redacted) ÷ ceiling', metric: 'redacted pass ÷ ceiling pass of the same run, CPU time',
-      unit: '%', samples: ratios, digits: 0, goal: { op: '>=', value: 50, source: 'issue: at least half of the JSON.parse ceiling' },
-    })] : []),
+        id: `${modeId(r)}-mb-per-cpu-s`,
+        title: `TranscriptStream, privacy ${modeId(r)}`,
+        metric: 'MB per CPU second of one timed pass',
+        unit: 'MB/CPU-s',
+        samples: r.mbPerS.samples,
+        summary: r === redacted,
+      }),
+    ),
+    ...(redacted
+      ? [
+          metric({
+            id: 'redacted-of-ceiling',
+            title: 'Normalizer (privacy redacted) ÷ ceiling',
+            metric: 'redacted pass ÷ ceiling pass of the same run, CPU time',
+            unit: '%',
+            samples: ratios,
+            digits: 0,
+            goal: { op: '>=', value: 50, source: 'issue: at least half of the JSON.parse ceiling' },
+          }),
+        ]
+      : []),
   ];
   console.log(`\n${details}`);
-  writeFileSync(join(BENCH_OUT, 'normalize-results.json'), `${JSON.stringify({ machine, pinned, bytes, files: files.length, runs, results, accounting: check }, null, 2)}\n`);
+  writeFileSync(
+    join(BENCH_OUT, 'normalize-results.json'),
+    `${JSON.stringify({ machine, pinned, bytes, files: files.length, runs, results, accounting: check }, null, 2)}\n`,
+  );
   publishResult({
     id: 'normalize',
     command: npmCommand('bench:normalize', ['--no-doc', '--no-pin']),

@@ -37,17 +37,39 @@ class StoreMissingError extends Error {
 }
 
 const { values: args } = parseArgs({
-  options: { size: { type: 'string', default: '1GB' }, seed: { type: 'string', default: '1' }, runs: { type: 'string', default: '5' }, 'no-doc': { type: 'boolean', default: false } },
+  options: {
+    size: { type: 'string', default: '1GB' },
+    seed: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '5' },
+    'no-doc': { type: 'boolean', default: false },
+  },
 });
 const size = parseSize(args.size);
 const seed = Number(args.seed);
 const runs = Math.max(1, Number(args.runs));
 
-type Breakdown = { modelName: string; inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number };
-const rowKey = (day: string, b: Breakdown): string => `${day}|${b.modelName}|${b.inputTokens}|${b.outputTokens}|${b.cacheCreationTokens}|${b.cacheReadTokens}`;
+type Breakdown = {
+  modelName: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+};
+const rowKey = (day: string, b: Breakdown): string =>
+  `${day}|${b.modelName}|${b.inputTokens}|${b.outputTokens}|${b.cacheCreationTokens}|${b.cacheReadTokens}`;
 
 function expectedRows(e: ExpectedCorpus): string[] {
-  return e.byDayModel.map((x) => rowKey(x.day, { modelName: x.model, inputTokens: x.inputTokens, outputTokens: x.outputTokens, cacheCreationTokens: x.cacheCreationTokens, cacheReadTokens: x.cacheReadTokens })).sort();
+  return e.byDayModel
+    .map((x) =>
+      rowKey(x.day, {
+        modelName: x.model,
+        inputTokens: x.inputTokens,
+        outputTokens: x.outputTokens,
+        cacheCreationTokens: x.cacheCreationTokens,
+        cacheReadTokens: x.cacheReadTokens,
+      }),
+    )
+    .sort();
 }
 
 /** Day × model rows of a daily report; ccusage names the day `period` (v20) or `date`, cctap `date`. */
@@ -82,7 +104,10 @@ function timedRun(cmd: string, argv: string[], env: NodeJS.ProcessEnv): Timed {
 function installCcusage(): { bin: string } | { error: string } {
   const r = spawnSync('npx', ['-y', '-p', CCUSAGE, '-c', 'command -v ccusage'], { encoding: 'utf8', timeout: 300_000 });
   const bin = r.stdout?.trim().split('\n').pop();
-  if (r.status !== 0 || !bin) return { error: `\`npx -y -p ${CCUSAGE}\` failed (${r.error?.message ?? `exit ${r.status}`}): ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' ')}` };
+  if (r.status !== 0 || !bin)
+    return {
+      error: `\`npx -y -p ${CCUSAGE}\` failed (${r.error?.message ?? `exit ${r.status}`}): ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' ')}`,
+    };
   const v = spawnSync(bin, ['--version'], { encoding: 'utf8' });
   if (v.status !== 0) return { error: `${bin} --version failed: ${v.stderr}` };
   return { bin };
@@ -91,9 +116,14 @@ function installCcusage(): { bin: string } | { error: string } {
 async function main(): Promise<void> {
   const corpus = ensureCorpus(BENCH_OUT, size, seed);
   const storeDir = join(BENCH_OUT, `sink-store-${size}-seed${seed}`);
-  if (!existsSync(storeDir)) throw new StoreMissingError(`no store at ${storeDir}: run \`npm run bench:sink -- --size ${args.size} --seed ${seed}\` first (npm run bench does)`);
+  if (!existsSync(storeDir))
+    throw new StoreMissingError(
+      `no store at ${storeDir}: run \`npm run bench:sink -- --size ${args.size} --seed ${seed}\` first (npm run bench does)`,
+    );
   const want = expectedRows(corpus.expected);
-  console.log(`corpus ${corpus.dir}: ${corpus.expected.totals.files} files, ${(corpus.expected.totals.bytes / 1e6).toFixed(0)} MB`);
+  console.log(
+    `corpus ${corpus.dir}: ${corpus.expected.totals.files} files, ${(corpus.expected.totals.bytes / 1e6).toFixed(0)} MB`,
+  );
 
   const installed = installCcusage();
   const ccusageBin = 'bin' in installed ? installed.bin : null;
@@ -120,7 +150,8 @@ async function main(): Promise<void> {
       const b = timedRun(process.execPath, ctArgs, ctEnv);
       if (r < 0) ctRows = reportRows(b.stdout);
       else ct.push(b.seconds);
-      if (r >= 0) console.log(`run ${r + 1}/${runs}: ccusage ${cc[r]?.toFixed(3) ?? '—'} s, cctap ${ct[r]!.toFixed(3)} s`);
+      if (r >= 0)
+        console.log(`run ${r + 1}/${runs}: ccusage ${cc[r]?.toFixed(3) ?? '—'} s, cctap ${ct[r]!.toFixed(3)} s`);
     }
   } finally {
     rmSync(home, { recursive: true, force: true });
@@ -135,18 +166,45 @@ async function main(): Promise<void> {
       ? `ccusage: \`CLAUDE_CONFIG_DIR=<corpus> ccusage daily --offline --json --timezone UTC\` (${CCUSAGE}, installed with npx, run from its bin: a Node launcher and the native binary), re-reading every transcript on each run.`
       : `ccusage: **unavailable on this machine**: ${'error' in installed ? installed.error : ''}. Only the cctap side was measured.`,
     `cctap: \`cctap report daily --json --tz UTC --data <store>\` on the store the sink benchmark filled from the same corpus (a new process each run: Node, engine load, query).`,
-    ccDiff === null ? '' : `ccusage's day × model rows against expected.json: ${ccDiff === 0 ? 'identical' : `${ccDiff} day × model rows differ (its known over-count of responses without \`requestId\`, docs/accuracy.md)`}.`,
-  ].filter(Boolean).join('\n');
+    ccDiff === null
+      ? ''
+      : `ccusage's day × model rows against expected.json: ${ccDiff === 0 ? 'identical' : `${ccDiff} day × model rows differ (its known over-count of responses without \`requestId\`, docs/accuracy.md)`}.`,
+  ]
+    .filter(Boolean)
+    .join('\n');
   console.log(details);
   publishResult({
     id: 'ccusage',
     command: npmCommand('bench:ccusage'),
     metrics: [
-      metric({ id: 'ccusage-daily', title: '`ccusage daily` (anchor)', metric: 'one command, wall time', unit: 's', samples: cc, digits: 3 }),
-      metric({ id: 'cctap-daily', title: '`cctap report daily` (same corpus, from the store)', metric: 'one command, wall time', unit: 's', samples: ct, digits: 3 }),
-      metric({ id: 'speedup', title: 'ccusage time ÷ cctap time', metric: 'ratio of the two commands of one run', unit: '×', samples: ratios, digits: 2 }),
+      metric({
+        id: 'ccusage-daily',
+        title: '`ccusage daily` (anchor)',
+        metric: 'one command, wall time',
+        unit: 's',
+        samples: cc,
+        digits: 3,
+      }),
+      metric({
+        id: 'cctap-daily',
+        title: '`cctap report daily` (same corpus, from the store)',
+        metric: 'one command, wall time',
+        unit: 's',
+        samples: ct,
+        digits: 3,
+      }),
+      metric({
+        id: 'speedup',
+        title: 'ccusage time ÷ cctap time',
+        metric: 'ratio of the two commands of one run',
+        unit: '×',
+        samples: ratios,
+        digits: 2,
+      }),
     ],
-    checks: [{ name: 'cctap report daily equals expected.json', ok: ctExact, detail: `${want.length} day × model rows` }],
+    checks: [
+      { name: 'cctap report daily equals expected.json', ok: ctExact, detail: `${want.length} day × model rows` },
+    ],
     details,
     noDoc: args['no-doc'],
   });

@@ -41,8 +41,13 @@ function parseCommandLine() {
   });
   const ids = (s: string | undefined): string[] | null => {
     if (s === undefined) return null;
-    const list = s.split(',').map((x) => x.trim()).filter(Boolean);
-    for (const id of list) if (!BENCHMARKS.some((b) => b.id === id)) throw new UnknownBenchmarkError(`unknown benchmark "${id}"; known: ${BENCHMARKS.map((b) => b.id).join(', ')}`);
+    const list = s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    for (const id of list)
+      if (!BENCHMARKS.some((b) => b.id === id))
+        throw new UnknownBenchmarkError(`unknown benchmark "${id}"; known: ${BENCHMARKS.map((b) => b.id).join(', ')}`);
     return list;
   };
   return { args: values, only: ids(values.only), quickFor: new Set(ids(values['quick-for']) ?? []) };
@@ -52,8 +57,11 @@ let parsed: ReturnType<typeof parseCommandLine>;
 try {
   parsed = parseCommandLine();
 } catch (err) {
-  if (!(err instanceof UnknownBenchmarkError) && !String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) throw err;
-  console.error(`run-all: ${(err as Error).message}\nusage: npm run bench -- [--only a,b] [--quick] [--quick-for a,b] [--render] [--list]`);
+  if (!(err instanceof UnknownBenchmarkError) && !String((err as { code?: string }).code).startsWith('ERR_PARSE_ARGS'))
+    throw err;
+  console.error(
+    `run-all: ${(err as Error).message}\nusage: npm run bench -- [--only a,b] [--quick] [--quick-for a,b] [--render] [--list]`,
+  );
   process.exit(2);
 }
 const { args, only, quickFor } = parsed;
@@ -62,7 +70,10 @@ const selected = BENCHMARKS.filter((b) => !only || only.includes(b.id));
 const LOGS = join(REPO, 'bench', 'out', 'logs');
 
 if (args.list) {
-  for (const b of BENCHMARKS) console.log(`${b.id.padEnd(20)} node ${[...(b.nodeArgs ?? []), `bench/dist/${b.script}`, ...b.full].join(' ')}\n${''.padEnd(20)} quick: ${b.quick.join(' ')}`);
+  for (const b of BENCHMARKS)
+    console.log(
+      `${b.id.padEnd(20)} node ${[...(b.nodeArgs ?? []), `bench/dist/${b.script}`, ...b.full].join(' ')}\n${''.padEnd(20)} quick: ${b.quick.join(' ')}`,
+    );
   process.exit(0);
 }
 if (args.render) {
@@ -101,18 +112,35 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 /** Runs one benchmark script; resolves with its exit code (null: killed) and the last lines it printed. */
-function runOne(b: BenchmarkSpec, argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; tail: string[]; timedOut: boolean }> {
+function runOne(
+  b: BenchmarkSpec,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; tail: string[]; timedOut: boolean }> {
   mkdirSync(LOGS, { recursive: true });
   const log = createWriteStream(join(LOGS, `${b.id}.log`));
-  const child = spawn(process.execPath, [...(b.nodeArgs ?? []), join(REPO, 'bench', 'dist', b.script), ...argv], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [...(b.nodeArgs ?? []), join(REPO, 'bench', 'dist', b.script), ...argv], {
+    cwd: REPO,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   current = { pid: child.pid! };
   const tail: string[] = [];
   const keep = (chunk: Buffer) => {
     for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) tail.push(l);
     tail.splice(0, Math.max(0, tail.length - 20));
   };
-  child.stdout.on('data', (c: Buffer) => { process.stdout.write(c); log.write(c); keep(c); });
-  child.stderr.on('data', (c: Buffer) => { process.stderr.write(c); log.write(c); keep(c); });
+  child.stdout.on('data', (c: Buffer) => {
+    process.stdout.write(c);
+    log.write(c);
+    keep(c);
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    process.stderr.write(c);
+    log.write(c);
+    keep(c);
+  });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -145,7 +173,9 @@ function freshResult(id: string, since: number): BenchResult | null {
 const startedAt = new Date();
 const runId = startedAt.toISOString();
 const failures: RunInfo['failures'] = [];
-console.log(`npm run bench: ${selected.length} benchmarks (${selected.map((b) => `${b.id}${isQuick(b) ? ' quick' : ''}`).join(', ')}); logs in bench/out/logs/`);
+console.log(
+  `npm run bench: ${selected.length} benchmarks (${selected.map((b) => `${b.id}${isQuick(b) ? ' quick' : ''}`).join(', ')}); logs in bench/out/logs/`,
+);
 
 for (const [i, b] of selected.entries()) {
   const quick = isQuick(b);
@@ -153,21 +183,38 @@ for (const [i, b] of selected.entries()) {
   const env = { ...process.env, CCTAP_BENCH_NO_DOC: '1', ...(quick ? b.quickEnv : {}) };
   const load0 = loadavg() as Load;
   const t0 = Date.now();
-  console.log(`\n=== [${i + 1}/${selected.length}] ${b.id} (${quick ? 'quick' : 'full'}): node bench/dist/${b.script} ${argv.join(' ')}; load ${load0.map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `\n=== [${i + 1}/${selected.length}] ${b.id} (${quick ? 'quick' : 'full'}): node bench/dist/${b.script} ${argv.join(' ')}; load ${load0.map((x) => x.toFixed(2)).join(' ')}`,
+  );
   const { code, tail, timedOut } = await runOne(b, argv, env);
   const load1 = loadavg() as Load;
   const minutes = ((Date.now() - t0) / 60_000).toFixed(1);
   const result = freshResult(b.id, t0);
   if (result) {
-    const patched: BenchResult = { ...result, profile: quick ? 'quick' : 'full', runId, load: { start: load0, end: load1 } };
+    const patched: BenchResult = {
+      ...result,
+      profile: quick ? 'quick' : 'full',
+      runId,
+      load: { start: load0, end: load1 },
+    };
     writeFileSync(resultPath(b.id), `${JSON.stringify(patched, null, 2)}\n`);
   }
   // the line that says what went wrong, not Node's trailing version banner
   const last = [...tail].reverse().find((l) => /error|fail|cannot|unavailable/i.test(l)) ?? tail[tail.length - 1] ?? '';
   if (timedOut) failures.push({ id: b.id, reason: `stopped after ${b.timeoutMinutes} min without finishing` });
-  else if (code !== 0) failures.push({ id: b.id, reason: `exit ${code ?? 'by signal'}${result ? ' after writing its result' : ''}: ${last.trim().slice(0, 300)}` });
-  else if (!result) failures.push({ id: b.id, reason: `exited 0 but wrote no result; last output: ${(tail[tail.length - 1] ?? '').trim().slice(0, 200)}` });
-  console.log(`=== ${b.id}: ${failures.some((f) => f.id === b.id) ? 'FAILED' : 'done'} in ${minutes} min; load ${load1.map((x) => x.toFixed(2)).join(' ')}`);
+  else if (code !== 0)
+    failures.push({
+      id: b.id,
+      reason: `exit ${code ?? 'by signal'}${result ? ' after writing its result' : ''}: ${last.trim().slice(0, 300)}`,
+    });
+  else if (!result)
+    failures.push({
+      id: b.id,
+      reason: `exited 0 but wrote no result; last output: ${(tail[tail.length - 1] ?? '').trim().slice(0, 200)}`,
+    });
+  console.log(
+    `=== ${b.id}: ${failures.some((f) => f.id === b.id) ? 'FAILED' : 'done'} in ${minutes} min; load ${load1.map((x) => x.toFixed(2)).join(' ')}`,
+  );
 }
 
 const profiles = new Set(selected.map((b) => (isQuick(b) ? 'quick' : 'full')));

@@ -21,7 +21,16 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SCHEMA_VERSION } from '@cctap/events';
 import { shippedBook } from '@cctap/prices';
-import { batchRows, DEFAULT_RETENTION, insertRows, migrate, openStore, periodReport, syncPrices, type Store } from '@cctap/sink';
+import {
+  batchRows,
+  DEFAULT_RETENTION,
+  insertRows,
+  migrate,
+  openStore,
+  periodReport,
+  syncPrices,
+  type Store,
+} from '@cctap/sink';
 import { TranscriptStream } from '@cctap/transcript';
 import { parseSize } from './corpus/index.js';
 import { ensureCorpus } from './support/corpus-cache.js';
@@ -36,7 +45,12 @@ const CLI = join(REPO, 'packages', 'cli', 'dist', 'main.js');
 const FLUSH_ROWS = 10_000;
 
 const { values: args } = parseArgs({
-  options: { size: { type: 'string', default: '1GB' }, seed: { type: 'string', default: '1' }, runs: { type: 'string', default: '7' }, 'no-doc': { type: 'boolean', default: false } },
+  options: {
+    size: { type: 'string', default: '1GB' },
+    seed: { type: 'string', default: '1' },
+    runs: { type: 'string', default: '7' },
+    'no-doc': { type: 'boolean', default: false },
+  },
 });
 const size = parseSize(args.size);
 const seed = Number(args.seed);
@@ -69,16 +83,37 @@ async function ingest(store: Store, dir: string, files: readonly { path: string;
     const fileId = `bench${String(i).padStart(11, '0')}`;
     const data = readFileSync(join(dir, f.path));
     bytes += data.length;
-    const stream = new TranscriptStream({ host: f.host, user: 'bench', path: f.path, fileId, privacy: 'redacted', startOffset: 0, lastTs: null, fileTs: '2026-01-01T00:00:00.000Z' });
+    const stream = new TranscriptStream({
+      host: f.host,
+      user: 'bench',
+      path: f.path,
+      fileId,
+      privacy: 'redacted',
+      startOffset: 0,
+      lastTs: null,
+      fileTs: '2026-01-01T00:00:00.000Z',
+    });
     const lines = stream.push(data);
-    const r = batchRows({ v: SCHEMA_VERSION, host: f.host, source: { path: f.path, fileId, from: 0, to: stream.offset }, events: lines.flatMap((l) => l.events) });
+    const r = batchRows({
+      v: SCHEMA_VERSION,
+      host: f.host,
+      source: { path: f.path, fileId, from: 0, to: stream.offset },
+      events: lines.flatMap((l) => l.events),
+    });
     for (const e of r.events) events.push(e);
     for (const u of r.usage) usage.push(u);
     ids.push(fileId);
     if (events.length + usage.length >= FLUSH_ROWS) await flush();
   }
   await flush();
-  return { rates: spread(rates), rows, insertSeconds, totalSeconds: (performance.now() - t0) / 1000, bytes, flushes: rates.length };
+  return {
+    rates: spread(rates),
+    rows,
+    insertSeconds,
+    totalSeconds: (performance.now() - t0) / 1000,
+    bytes,
+    flushes: rates.length,
+  };
 }
 
 function fmt(s: Spread, unit: (x: number) => string): string {
@@ -89,7 +124,9 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   console.log(`machine: ${machineLine(machine)}`);
   const { dir, expected, generated } = ensureCorpus(BENCH_OUT, size, seed);
-  console.log(`corpus ${dir} (${generated ? 'generated' : 'cached'}): ${expected.totals.files} files, ${(expected.totals.bytes / 1e6).toFixed(0)} MB`);
+  console.log(
+    `corpus ${dir} (${generated ? 'generated' : 'cached'}): ${expected.totals.files} files, ${(expected.totals.bytes / 1e6).toFixed(0)} MB`,
+  );
 
   const storeDir = join(BENCH_OUT, `sink-store-${size}-seed${seed}`);
   rmSync(storeDir, { recursive: true, force: true });
@@ -97,12 +134,23 @@ async function main(): Promise<void> {
   await migrate(store, { ...DEFAULT_RETENTION, eventsTtlDays: 0 });
   const ing = await ingest(store, dir, expected.files);
   await syncPrices(store, shippedBook());
-  console.log(`inserted ${ing.rows} rows in ${ing.flushes} flushes: ${fmt(ing.rates, (x) => `${Math.round(x)}`)} rows/s per flush; ${Math.round(ing.rows / ing.insertSeconds)} rows/s overall; ingest incl. normalize ${ing.totalSeconds.toFixed(1)} s`);
+  console.log(
+    `inserted ${ing.rows} rows in ${ing.flushes} flushes: ${fmt(ing.rates, (x) => `${Math.round(x)}`)} rows/s per flush; ${Math.round(ing.rows / ing.insertSeconds)} rows/s overall; ingest incl. normalize ${ing.totalSeconds.toFixed(1)} s`,
+  );
 
   // Correctness first, outside the timing: the report equals the generator's accounting.
   const report = await periodReport(store, 'daily', { tz: 'UTC' });
-  const got = report.rows.flatMap((d) => d.modelBreakdowns.map((b) => `${String(d.date)}|${b.modelName}|${b.inputTokens}|${b.outputTokens}|${b.cacheCreationTokens}|${b.cacheReadTokens}`)).sort();
-  const want = expected.byDayModel.map((x) => `${x.day}|${x.model}|${x.inputTokens}|${x.outputTokens}|${x.cacheCreationTokens}|${x.cacheReadTokens}`).sort();
+  const got = report.rows
+    .flatMap((d) =>
+      d.modelBreakdowns.map(
+        (b) =>
+          `${String(d.date)}|${b.modelName}|${b.inputTokens}|${b.outputTokens}|${b.cacheCreationTokens}|${b.cacheReadTokens}`,
+      ),
+    )
+    .sort();
+  const want = expected.byDayModel
+    .map((x) => `${x.day}|${x.model}|${x.inputTokens}|${x.outputTokens}|${x.cacheCreationTokens}|${x.cacheReadTokens}`)
+    .sort();
   const exact = JSON.stringify(got) === JSON.stringify(want);
   console.log(`daily report equals expected.json: ${exact}`);
 
@@ -119,7 +167,10 @@ async function main(): Promise<void> {
   const cli: number[] = [];
   for (let i = 0; i <= runs; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [CLI, 'report', 'daily', '--json', '--tz', 'UTC', '--data', storeDir], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+    const r = spawnSync(process.execPath, [CLI, 'report', 'daily', '--json', '--tz', 'UTC', '--data', storeDir], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 2 ** 20,
+    });
     const s = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`cctap report failed: ${r.stderr}`);
     if (i > 0) cli.push(s);
@@ -141,11 +192,40 @@ async function main(): Promise<void> {
     id: 'sink',
     command: npmCommand('bench:sink'),
     metrics: [
-      metric({ id: 'insert-rows-per-s', title: 'Insert per ~10k-row flush (events + usage, dedup token)', metric: 'rows ÷ seconds of one flush (one insert per table)', unit: 'rows/s', samples: ing.rates.samples, digits: 0 }),
-      metric({ id: 'report-in-process', title: "periodReport('daily') in process", metric: 'one query after a warm-up', unit: 's', samples: ip.samples, digits: 3, goal }),
-      metric({ id: 'report-command', title: '`cctap report daily --json` (new process: Node, engine load, query)', metric: 'one command, wall time', unit: 's', samples: cs.samples, digits: 3, goal }),
+      metric({
+        id: 'insert-rows-per-s',
+        title: 'Insert per ~10k-row flush (events + usage, dedup token)',
+        metric: 'rows ÷ seconds of one flush (one insert per table)',
+        unit: 'rows/s',
+        samples: ing.rates.samples,
+        digits: 0,
+      }),
+      metric({
+        id: 'report-in-process',
+        title: "periodReport('daily') in process",
+        metric: 'one query after a warm-up',
+        unit: 's',
+        samples: ip.samples,
+        digits: 3,
+        goal,
+      }),
+      metric({
+        id: 'report-command',
+        title: '`cctap report daily --json` (new process: Node, engine load, query)',
+        metric: 'one command, wall time',
+        unit: 's',
+        samples: cs.samples,
+        digits: 3,
+        goal,
+      }),
     ],
-    checks: [{ name: "daily report equals the generator's expected accounting", ok: exact, detail: `${want.length} day × model rows` }],
+    checks: [
+      {
+        name: "daily report equals the generator's expected accounting",
+        ok: exact,
+        detail: `${want.length} day × model rows`,
+      },
+    ],
     details,
     noDoc: args['no-doc'],
   });

@@ -24,7 +24,13 @@ const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta
 const OUT = fileURLToPath(new URL('../out/', import.meta.url));
 const GOAL_MS = 100;
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '20MB' }, calls: { type: 'string', default: '40' }, 'no-doc': { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: '20MB' },
+    calls: { type: 'string', default: '40' },
+    'no-doc': { type: 'boolean' },
+  },
+});
 const size = parseSize(values.size);
 const calls = Number(values.calls);
 
@@ -38,12 +44,33 @@ function writeLiveSession(root: string): string {
   const lines: string[] = [];
   for (let i = 0; i < 200; i++) {
     const ts = new Date(t0 + i * 27_000).toISOString();
-    lines.push(JSON.stringify({
-      uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`, parentUuid: null, isSidechain: false, sessionId: SESSION, timestamp: ts, cwd: '/bench/app', version: '2.1.300',
-      type: 'assistant', requestId: `req_${i}`,
-      message: { id: `msg_${i}`, type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn',
-        usage: { input_tokens: 2000, output_tokens: 800, cache_creation_input_tokens: 3000, cache_read_input_tokens: 40_000 } },
-    }));
+    lines.push(
+      JSON.stringify({
+        uuid: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        parentUuid: null,
+        isSidechain: false,
+        sessionId: SESSION,
+        timestamp: ts,
+        cwd: '/bench/app',
+        version: '2.1.300',
+        type: 'assistant',
+        requestId: `req_${i}`,
+        message: {
+          id: `msg_${i}`,
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-sonnet-4-5-20250929',
+          content: [{ type: 'text', text: 'ok' }],
+          stop_reason: 'end_turn',
+          usage: {
+            input_tokens: 2000,
+            output_tokens: 800,
+            cache_creation_input_tokens: 3000,
+            cache_read_input_tokens: 40_000,
+          },
+        },
+      }),
+    );
   }
   const file = join(dir, `${SESSION}.jsonl`);
   writeFileSync(file, `${lines.join('\n')}\n`);
@@ -53,10 +80,17 @@ function writeLiveSession(root: string): string {
 function input(transcript: string, i: number): string {
   const reset = Math.floor(Date.now() / 3_600_000) * 3600 + 3600;
   return JSON.stringify({
-    session_id: SESSION, transcript_path: transcript, cwd: '/bench/app', version: '2.1.300',
-    model: { id: 'claude-sonnet-4-5-20250929', display_name: 'Sonnet 4.5' }, workspace: { current_dir: '/bench/app', project_dir: '/bench/app' },
+    session_id: SESSION,
+    transcript_path: transcript,
+    cwd: '/bench/app',
+    version: '2.1.300',
+    model: { id: 'claude-sonnet-4-5-20250929', display_name: 'Sonnet 4.5' },
+    workspace: { current_dir: '/bench/app', project_dir: '/bench/app' },
     context_window: { context_window_size: 200_000, used_percentage: 20 + (i % 3) },
-    rate_limits: { five_hour: { used_percentage: 30 + (i % 2), resets_at: reset }, seven_day: { used_percentage: 12, resets_at: reset + 86_400 } },
+    rate_limits: {
+      five_hour: { used_percentage: 30 + (i % 2), resets_at: reset },
+      seven_day: { used_percentage: 12, resets_at: reset + 86_400 },
+    },
   });
 }
 
@@ -64,11 +98,17 @@ function input(transcript: string, i: number): string {
 function call(data: string, stdin: string): Promise<{ ms: number; line: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, 'statusline', '--data', data, '--timeout-ms', '30000'], { env: cctapEnv() });
+    const child = spawn(process.execPath, [CLI, 'statusline', '--data', data, '--timeout-ms', '30000'], {
+      env: cctapEnv(),
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve({ ms: performance.now() - t0, line: out.trim() }) : reject(new Error(`statusline exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve({ ms: performance.now() - t0, line: out.trim() })
+        : reject(new Error(`statusline exited ${code}`)),
+    );
     child.stdin.end(stdin);
   });
 }
@@ -87,10 +127,21 @@ function bareNode(): Promise<number> {
 function post(port: number, token: string, body: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const req = request({ host: '127.0.0.1', port, path: '/v1/query', method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/query',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -101,7 +152,26 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-statusline-'));
 const live = join(dir, 'claude');
 const transcript = writeLiveSession(live);
 const data = join(dir, 'data');
-const up = spawn(process.execPath, [CLI, 'up', '--root', corpus.dir, '--root', live, '--data', data, '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0'], { env: { ...cctapEnv(), HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+const up = spawn(
+  process.execPath,
+  [
+    CLI,
+    'up',
+    '--root',
+    corpus.dir,
+    '--root',
+    live,
+    '--data',
+    data,
+    '--metrics-port',
+    '0',
+    '--log-format',
+    'json',
+    '--status-seconds',
+    '0',
+  ],
+  { env: { ...cctapEnv(), HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] },
+);
 let upErr = '';
 up.stderr.on('data', (c: Buffer) => (upErr += c.toString()));
 const upExit = new Promise((r) => up.on('exit', r));
@@ -152,10 +222,42 @@ publishResult({
   id: 'statusline',
   command: npmCommand('bench:statusline'),
   metrics: [
-    metric({ id: 'call-ms', title: 'Status line with cctap up, whole call', metric: 'one call, spawn to exit', unit: 'ms', samples: withUp, goal: { op: '<=', value: GOAL_MS, source: 'status line refresh' }, digits: 0 }),
-    metric({ id: 'loopback-ms', title: 'Status line: the loopback request alone', metric: "one POST /v1/query op statusline, inside up", unit: 'ms', samples: loopback, digits: 1, summary: false }),
-    metric({ id: 'node-floor-ms', title: 'Status line: a bare `node -e 0` process (the floor)', metric: 'one process, spawn to exit', unit: 'ms', samples: floor, digits: 0, summary: false }),
-    metric({ id: 'fallback-ms', title: 'Status line without cctap up (transcript), whole call', metric: 'one call, spawn to exit', unit: 'ms', samples: fallback, digits: 0, summary: false }),
+    metric({
+      id: 'call-ms',
+      title: 'Status line with cctap up, whole call',
+      metric: 'one call, spawn to exit',
+      unit: 'ms',
+      samples: withUp,
+      goal: { op: '<=', value: GOAL_MS, source: 'status line refresh' },
+      digits: 0,
+    }),
+    metric({
+      id: 'loopback-ms',
+      title: 'Status line: the loopback request alone',
+      metric: 'one POST /v1/query op statusline, inside up',
+      unit: 'ms',
+      samples: loopback,
+      digits: 1,
+      summary: false,
+    }),
+    metric({
+      id: 'node-floor-ms',
+      title: 'Status line: a bare `node -e 0` process (the floor)',
+      metric: 'one process, spawn to exit',
+      unit: 'ms',
+      samples: floor,
+      digits: 0,
+      summary: false,
+    }),
+    metric({
+      id: 'fallback-ms',
+      title: 'Status line without cctap up (transcript), whole call',
+      metric: 'one call, spawn to exit',
+      unit: 'ms',
+      samples: fallback,
+      digits: 0,
+      summary: false,
+    }),
   ],
   details,
   noDoc: values['no-doc'],

@@ -39,7 +39,10 @@ function makeBatch(i: number): Batch {
   const events: CctapEvent[] = [];
   for (let k = 0; k < PER_BATCH; k++) {
     const offset = k * 700;
-    const text = `Please refactor module ${k} of batch ${i}: `.padEnd(200 + ((i * 31 + k * 17) % 600), 'lorem ipsum dolor sit amet ');
+    const text = `Please refactor module ${k} of batch ${i}: `.padEnd(
+      200 + ((i * 31 + k * 17) % 600),
+      'lorem ipsum dolor sit amet ',
+    );
     events.push({
       id: eventId(host, fileId, offset, 0),
       type: 'prompt',
@@ -60,7 +63,12 @@ function makeBatch(i: number): Batch {
       payload: { kind: 'human', text, chars: text.length, images: 0, permissionMode: null },
     });
   }
-  return { v: SCHEMA_VERSION, host, source: { path: '/home/dev/.claude/projects/p/s.jsonl', fileId, from: 0, to: PER_BATCH * 700 }, events };
+  return {
+    v: SCHEMA_VERSION,
+    host,
+    source: { path: '/home/dev/.claude/projects/p/s.jsonl', fileId, from: 0, to: PER_BATCH * 700 },
+    events,
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -77,7 +85,9 @@ async function startNatsServer(): Promise<{ url: string; stop(): Promise<void> }
   if (process.env.NATS_URL) return { url: process.env.NATS_URL, stop: async () => {} };
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'cctap-bench-nats-'));
-  const child: ChildProcess = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
+  const child: ChildProcess = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], {
+    stdio: 'ignore',
+  });
   await new Promise((r) => setTimeout(r, 500));
   return {
     url: `nats://127.0.0.1:${port}`,
@@ -102,7 +112,12 @@ function benchCore(): Spread {
     const t0 = performance.now();
     let valid = 0;
     for (let i = 0; i < encoded.length; i++) {
-      const r = validateBatch(encoded[i]!, t.subjects.raw(HOSTS[i % HOSTS.length]!), { topology: t, contract, now: Date.now(), maxFutureMs: 86_400_000 });
+      const r = validateBatch(encoded[i]!, t.subjects.raw(HOSTS[i % HOSTS.length]!), {
+        topology: t,
+        contract,
+        now: Date.now(),
+        maxFutureMs: 86_400_000,
+      });
       valid += r.valid?.batch.events.length ?? 0;
     }
     const s = (performance.now() - t0) / 1000;
@@ -131,7 +146,12 @@ async function benchEndToEnd(url: string): Promise<Spread> {
         );
       }
       const jsm = await jetstreamManager(nc);
-      const service = createValidatorService({ bus, topology: t, logger: silentLogger, metrics: createMetrics('validator', { defaultMetrics: false }) });
+      const service = createValidatorService({
+        bus,
+        topology: t,
+        logger: silentLogger,
+        metrics: createMetrics('validator', { defaultMetrics: false }),
+      });
       const t0 = performance.now();
       await service.start();
       for (;;) {
@@ -142,9 +162,11 @@ async function benchEndToEnd(url: string): Promise<Spread> {
       const s = (performance.now() - t0) / 1000;
       await service.stop('bench');
       const events = await jsm.streams.info(t.stream('events'));
-      if (events.state.messages !== BATCHES) throw new Error(`expected ${BATCHES} output batches, got ${events.state.messages}`);
+      if (events.state.messages !== BATCHES)
+        throw new Error(`expected ${BATCHES} output batches, got ${events.state.messages}`);
       if (run >= 0) rates.push(totalEvents / s);
-      for (const k of ['raw', 'events', 'invalid', 'derived', 'alerts', 'dlq', 'advisories'] as const) await jsm.streams.delete(t.stream(k));
+      for (const k of ['raw', 'events', 'invalid', 'derived', 'alerts', 'dlq', 'advisories'] as const)
+        await jsm.streams.delete(t.stream(k));
     }
   } finally {
     await nc.close();
@@ -175,8 +197,24 @@ publishResult({
   id: 'validator',
   command: npmCommand('bench:validator'),
   metrics: [
-    metric({ id: 'core', title: 'Core: validateBatch (ajv + limits + re-encode), one thread', metric: 'events ÷ seconds of one pass over all batches', unit: 'events/s', samples: core.samples, digits: 0, goal }),
-    metric({ id: 'e2e', title: 'End to end: CCTAP_RAW → validator service → CCTAP_EVENTS (acked)', metric: 'events ÷ seconds from service start until the consumer has nothing pending', unit: 'events/s', samples: e2e.samples, digits: 0, goal }),
+    metric({
+      id: 'core',
+      title: 'Core: validateBatch (ajv + limits + re-encode), one thread',
+      metric: 'events ÷ seconds of one pass over all batches',
+      unit: 'events/s',
+      samples: core.samples,
+      digits: 0,
+      goal,
+    }),
+    metric({
+      id: 'e2e',
+      title: 'End to end: CCTAP_RAW → validator service → CCTAP_EVENTS (acked)',
+      metric: 'events ÷ seconds from service start until the consumer has nothing pending',
+      unit: 'events/s',
+      samples: e2e.samples,
+      digits: 0,
+      goal,
+    }),
   ],
   details,
 });

@@ -49,7 +49,13 @@ export interface ExpectedCorpus {
   readonly rule: string;
   readonly generator: Record<string, unknown>;
   readonly hosts: readonly { name: string; root: string; projects: readonly string[] }[];
-  readonly totals: UsageTotals & { lines: number; bytes: number; files: number; sessions: number; resumeCopies: number };
+  readonly totals: UsageTotals & {
+    lines: number;
+    bytes: number;
+    files: number;
+    sessions: number;
+    resumeCopies: number;
+  };
   readonly byDayModel: readonly (UsageTotals & { day: string; model: string })[];
   readonly byHostProject: readonly (UsageTotals & { host: string; project: string })[];
   /** Same, by the exact cwd of the winning line (sessions may cd into sub-directories). */
@@ -96,7 +102,13 @@ interface AssistantLine {
 }
 
 const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const zero = (): UsageTotals => ({ inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, responses: 0 });
+const zero = (): UsageTotals => ({
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheCreationTokens: 0,
+  cacheReadTokens: 0,
+  responses: 0,
+});
 const bump = (map: Record<string, number>, key: string): void => {
   map[key] = (map[key] ?? 0) + 1;
 };
@@ -114,14 +126,16 @@ export class ExpectedAccounting {
       const o = JSON.parse(line) as AssistantLine;
       const type = typeof o.type === 'string' ? o.type : '(none)';
       bump(this.#linesByType, type);
-      if (type === 'progress') bump(this.#progressByDataType, typeof o.data?.type === 'string' ? o.data.type : '(none)');
+      if (type === 'progress')
+        bump(this.#progressByDataType, typeof o.data?.type === 'string' ? o.data.type : '(none)');
       if (type !== 'assistant') continue;
       const msg = o.message;
       const usage = msg?.usage;
       if (!msg || !usage || typeof msg.id !== 'string' || msg.model === '<synthetic>') continue;
-      const key = typeof o.requestId === 'string' && o.requestId !== ''
-        ? `r\u0000${msg.id}\u0000${o.requestId}`
-        : `s\u0000${String(o.sessionId)}\u0000${msg.id}`;
+      const key =
+        typeof o.requestId === 'string' && o.requestId !== ''
+          ? `r\u0000${msg.id}\u0000${o.requestId}`
+          : `s\u0000${String(o.sessionId)}\u0000${msg.id}`;
       const c: Candidate = {
         input: n(usage.input_tokens),
         output: n(usage.output_tokens),
@@ -165,7 +179,8 @@ export class ExpectedAccounting {
       if (!byHostCwd.has(hc)) byHostCwd.set(hc, { host: c.host, cwd: c.cwd, ...zero() });
       add(byHostCwd.get(hc) as UsageTotals, c);
     }
-    const sorted = <T>(m: Map<string, T>): T[] => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+    const sorted = <T>(m: Map<string, T>): T[] =>
+      [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
     const sortKeys = (r: Record<string, number>): Record<string, number> =>
       Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
     const sessionsByLayout: Record<string, number> = {};

@@ -81,7 +81,8 @@ class CorpusWriter {
 
 function prepareOut(out: string, force: boolean): void {
   if (existsSync(out) && readdirSync(out).length > 0) {
-    if (!force) throw new CorpusOptionsError(`output directory ${out} is not empty (--force, or force: true, replaces it)`);
+    if (!force)
+      throw new CorpusOptionsError(`output directory ${out} is not empty (--force, or force: true, replaces it)`);
     rmSync(out, { recursive: true, force: true });
   }
   mkdirSync(out, { recursive: true });
@@ -99,7 +100,8 @@ function weightedPick(prng: Prng, templates: readonly SessionTemplate[]): Sessio
 
 function maxTimestamp(lines: readonly string[]): number {
   let max = -Infinity;
-  for (const line of lines) for (const m of line.matchAll(TIMESTAMP_FIELD)) max = Math.max(max, Date.parse(m[1] as string));
+  for (const line of lines)
+    for (const m of line.matchAll(TIMESTAMP_FIELD)) max = Math.max(max, Date.parse(m[1] as string));
   return max;
 }
 
@@ -137,7 +139,8 @@ export function generateCorpus(options: CorpusOptions): CorpusResult {
 
   const newSessionId = (): string => {
     let id: string;
-    do id = randomUuid(prng); while (issued.has(id));
+    do id = randomUuid(prng);
+    while (issued.has(id));
     return id;
   };
 
@@ -157,10 +160,14 @@ export function generateCorpus(options: CorpusOptions): CorpusResult {
     writer.write({ ...base, ...extra, path: `${dir}/${sessionId}.jsonl`, role: 'main' }, mainLines);
     for (const agent of template.agents) {
       const agentId = rw.id(agent.agentId as string);
-      const path = template.layout === 'nested'
-        ? `${dir}/${sessionId}/subagents/agent-${agentId}.jsonl`
-        : `${dir}/agent-${agentId}.jsonl`;
-      writer.write({ ...base, ...extra, path, role: 'subagent', agentId }, agent.lines.map((l) => rw.rewrite(l)));
+      const path =
+        template.layout === 'nested'
+          ? `${dir}/${sessionId}/subagents/agent-${agentId}.jsonl`
+          : `${dir}/agent-${agentId}.jsonl`;
+      writer.write(
+        { ...base, ...extra, path, role: 'subagent', agentId },
+        agent.lines.map((l) => rw.rewrite(l)),
+      );
     }
     return { template, host, cwd, sessionId, mainLines, dropRequestId };
   };
@@ -178,9 +185,16 @@ export function generateCorpus(options: CorpusOptions): CorpusResult {
     const family = templates.filter((t) => t.layout === 'none' && t.family === from.template.family);
     const cont = family.length > 0 ? prng.pick(family) : from.template;
     const lastCopied = maxTimestamp(prefix);
-    const resumeAt = (Number.isFinite(lastCopied) ? lastCopied : maxTimestamp(from.mainLines)) + prng.between(60_000, 300_000);
+    const resumeAt =
+      (Number.isFinite(lastCopied) ? lastCopied : maxTimestamp(from.mainLines)) + prng.between(60_000, 300_000);
     const rw = new SessionRewriter({
-      template: cont, sessionId, cwd: from.cwd, shiftMs: resumeAt - cont.firstTs, prng, issued, dropRequestId: false,
+      template: cont,
+      sessionId,
+      cwd: from.cwd,
+      shiftMs: resumeAt - cont.firstTs,
+      prng,
+      issued,
+      dropRequestId: false,
     });
     const continuation = cont.main.lines.map((l) => rw.rewrite(l));
     // The first new line hangs off the last copied one, as in a real resume.
@@ -189,10 +203,20 @@ export function generateCorpus(options: CorpusOptions): CorpusResult {
     if (parent !== null && rootAt >= 0) {
       continuation[rootAt] = (continuation[rootAt] as string).replace('"parentUuid":null', `"parentUuid":"${parent}"`);
     }
-    writer.write({
-      path: `${projectDir(from.host, from.cwd)}/${sessionId}.jsonl`, host: from.host.name, project: from.cwd, sessionId,
-      role: 'resume', layout: 'none', template: cont.name, resumeOf: from.sessionId, copiedLines: copied,
-    }, [...prefix, ...continuation]);
+    writer.write(
+      {
+        path: `${projectDir(from.host, from.cwd)}/${sessionId}.jsonl`,
+        host: from.host.name,
+        project: from.cwd,
+        sessionId,
+        role: 'resume',
+        layout: 'none',
+        template: cont.name,
+        resumeOf: from.sessionId,
+        copiedLines: copied,
+      },
+      [...prefix, ...continuation],
+    );
   };
 
   const firstRound = prng.shuffled(templates);

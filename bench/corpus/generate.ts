@@ -18,8 +18,14 @@ function int(name: string, value: string | undefined): number | undefined {
 try {
   const { values } = parseArgs({
     options: {
-      out: { type: 'string' }, size: { type: 'string' }, seed: { type: 'string' }, hosts: { type: 'string' },
-      days: { type: 'string' }, start: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' },
+      out: { type: 'string' },
+      size: { type: 'string' },
+      seed: { type: 'string' },
+      hosts: { type: 'string' },
+      days: { type: 'string' },
+      start: { type: 'string' },
+      force: { type: 'boolean' },
+      help: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -40,11 +46,15 @@ try {
   const { totals } = expected;
   console.log(
     `wrote ${totals.files} files (${totals.sessions} sessions, ${totals.resumeCopies} resume copies), ` +
-    `${(totals.bytes / 1e6).toFixed(1)} MB, ${totals.lines} lines, ${totals.responses} API responses ` +
-    `in ${((performance.now() - t0) / 1000).toFixed(1)} s; expected accounting in ${expectedPath}`,
+      `${(totals.bytes / 1e6).toFixed(1)} MB, ${totals.lines} lines, ${totals.responses} API responses ` +
+      `in ${((performance.now() - t0) / 1000).toFixed(1)} s; expected accounting in ${expectedPath}`,
   );
 } catch (err) {
-  if (err instanceof CorpusOptionsError || err instanceof InvalidSizeError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+  if (
+    err instanceof CorpusOptionsError ||
+    err instanceof InvalidSizeError ||
+    (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+  ) {
     console.error(`generate: ${(err as Error).message}`);
     process.exit(2);
   }

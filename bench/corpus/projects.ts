@@ -11,7 +11,14 @@ export function projectSlug(cwd: string): string {
 }
 
 const PROJECT_NAMES = [
-  'payments-api', 'web-app', 'infra', 'data-pipeline', 'docs.site', 'mobile_client', 'ml-experiments', 'café-menu',
+  'payments-api',
+  'web-app',
+  'infra',
+  'data-pipeline',
+  'docs.site',
+  'mobile_client',
+  'ml-experiments',
+  'café-menu',
 ];
 
 export interface HostPlan {
@@ -27,7 +34,10 @@ export function planHosts(prng: Prng, hosts: number, named: boolean): HostPlan[]
     const name = `host-${String(h).padStart(2, '0')}`;
     const home = h % 2 === 1 ? `/home/dev${h}/src` : `/Users/dev${h}/work`;
     const count = prng.between(3, 5);
-    const projects = prng.shuffled(PROJECT_NAMES).slice(0, count).map((p) => `${home}/${p}`);
+    const projects = prng
+      .shuffled(PROJECT_NAMES)
+      .slice(0, count)
+      .map((p) => `${home}/${p}`);
     plans.push({ name, root: named ? name : '', projects });
   }
   return plans;

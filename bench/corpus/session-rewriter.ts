@@ -24,9 +24,8 @@ const patternCache = new WeakMap<SessionTemplate, RegExp>();
 function patternFor(t: SessionTemplate): RegExp {
   let re = patternCache.get(t);
   if (!re) {
-    const agents = t.agentIds.length > 0
-      ? `|(?<![A-Za-z0-9])(${t.agentIds.map(escapeRe).join('|')})(?![A-Za-z0-9])`
-      : '|(\\b\\B)'; // keeps the group numbering; never matches
+    const agents =
+      t.agentIds.length > 0 ? `|(?<![A-Za-z0-9])(${t.agentIds.map(escapeRe).join('|')})(?![A-Za-z0-9])` : '|(\\b\\B)'; // keeps the group numbering; never matches
     re = new RegExp(`(${TS})|(${UUID})|(${API_ID})${agents}|(${escapeRe(t.baseCwd)})`, 'g');
     patternCache.set(t, re);
   }
@@ -74,7 +73,8 @@ export class SessionRewriter {
   id(original: string): string {
     let mapped = this.#map.get(original);
     if (mapped === undefined) {
-      do mapped = this.#fresh(original); while (this.#o.issued.has(mapped));
+      do mapped = this.#fresh(original);
+      while (this.#o.issued.has(mapped));
       this.#o.issued.add(mapped);
       this.#map.set(original, mapped);
     }

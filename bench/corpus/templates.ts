@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 /** Where a template's subagent lines live (transcript-format.md section 6). */
 export type SubagentLayout =
-  | 'none'    // no subagent in this session
-  | 'inline'  // 1.0.x: isSidechain lines inside the session file
-  | 'flat'    // 2.0.x: <slug>/agent-<id>.jsonl next to the session file
+  | 'none' // no subagent in this session
+  | 'inline' // 1.0.x: isSidechain lines inside the session file
+  | 'flat' // 2.0.x: <slug>/agent-<id>.jsonl next to the session file
   | 'nested'; // 2.1.x: <slug>/<session>/subagents/agent-<id>.jsonl
 
 interface TemplateSpec {
@@ -29,14 +29,20 @@ const SPECS: readonly TemplateSpec[] = [
   { name: 'v1.0-inline-small', layout: 'inline', main: 'ccv-v1.0.108-inline-sidechain.jsonl', weight: 3 },
   { name: 'v1.0-plain', layout: 'none', main: 'ccv-v1.0.98-small-tool-error.jsonl', weight: 3 },
   {
-    name: 'v2.0-flat-agent', layout: 'flat', main: 'fasthooks-v2.0.76-compaction-tool-errors.jsonl',
-    agents: ['fasthooks-v2.0.76-warmup-sidechain.jsonl'], weight: 3,
+    name: 'v2.0-flat-agent',
+    layout: 'flat',
+    main: 'fasthooks-v2.0.76-compaction-tool-errors.jsonl',
+    agents: ['fasthooks-v2.0.76-warmup-sidechain.jsonl'],
+    weight: 3,
   },
   { name: 'v2.1-plain-rejected', layout: 'none', main: 'spotter-v2.1.38-rejected-tool-use.jsonl', weight: 3 },
   { name: 'v2.1-plain-tools', layout: 'none', main: 'spotter-v2.1.38-tool-heavy-interrupt.jsonl', weight: 3 },
   {
-    name: 'v2.1-nested-agents', layout: 'nested', main: 'spotter-v2.1.39-main-compaction-progress.jsonl',
-    agents: ['spotter-v2.1.39-subagent-explore.jsonl', 'spotter-v2.1.39-subagent-acompact.jsonl'], weight: 1,
+    name: 'v2.1-nested-agents',
+    layout: 'nested',
+    main: 'spotter-v2.1.39-main-compaction-progress.jsonl',
+    agents: ['spotter-v2.1.39-subagent-explore.jsonl', 'spotter-v2.1.39-subagent-acompact.jsonl'],
+    weight: 1,
   },
 ];
 
@@ -95,7 +101,9 @@ function loadTemplate(fixturesDir: string, spec: TemplateSpec): SessionTemplate 
   const mainLines = readLines(fixturesDir, spec.main);
   const agents = (spec.agents ?? []).map((fixture): TemplateFile => {
     const lines = readLines(fixturesDir, fixture);
-    const agentId = lines.map((l) => (JSON.parse(l) as { agentId?: unknown }).agentId).find((a) => typeof a === 'string');
+    const agentId = lines
+      .map((l) => (JSON.parse(l) as { agentId?: unknown }).agentId)
+      .find((a) => typeof a === 'string');
     if (typeof agentId !== 'string') throw new FixtureError(`${fixture}: no agentId on any line`);
     return { fixture, lines, agentId };
   });

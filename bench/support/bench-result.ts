@@ -70,7 +70,10 @@ export interface BenchResult {
 
 export class InvalidBenchResultError extends Error {
   override readonly name = 'InvalidBenchResultError';
-  constructor(readonly where: string, message: string) {
+  constructor(
+    readonly where: string,
+    message: string,
+  ) {
     super(`${where}: ${message}`);
   }
 }
@@ -131,15 +134,18 @@ export function parseBenchResult(value: unknown, where: string): BenchResult {
   if (typeof value !== 'object' || value === null) fail('not an object');
   const r = value as Partial<BenchResult>;
   if (r.schema !== RESULT_SCHEMA) fail(`schema ${String(r.schema)}, expected ${RESULT_SCHEMA}`);
-  for (const k of ['id', 'title', 'command', 'measuredAt', 'machine', 'details'] as const) if (typeof r[k] !== 'string') fail(`${k} must be a string`);
+  for (const k of ['id', 'title', 'command', 'measuredAt', 'machine', 'details'] as const)
+    if (typeof r[k] !== 'string') fail(`${k} must be a string`);
   if (!Array.isArray(r.metrics)) fail('metrics must be an array');
   const metrics = (r.metrics as unknown[]).map((raw, i) => {
     const m = raw as Partial<BenchMetric> & { samples?: unknown[] };
-    if (typeof m.id !== 'string' || typeof m.title !== 'string' || typeof m.unit !== 'string') fail(`metrics[${i}] needs id, title, unit`);
+    if (typeof m.id !== 'string' || typeof m.title !== 'string' || typeof m.unit !== 'string')
+      fail(`metrics[${i}] needs id, title, unit`);
     if (!Array.isArray(m.samples) || !m.samples.every(isNum)) fail(`metrics[${i}].samples must be numbers`);
     for (const k of ['median', 'min', 'max'] as const) if (!isNum(m[k])) fail(`metrics[${i}].${k} must be a number`);
     const goal = m.goal ?? null;
-    if (goal !== null && ((goal.op !== '>=' && goal.op !== '<=') || typeof goal.value !== 'number')) fail(`metrics[${i}].goal must be { op: '>=' | '<=', value }`);
+    if (goal !== null && ((goal.op !== '>=' && goal.op !== '<=') || typeof goal.value !== 'number'))
+      fail(`metrics[${i}].goal must be { op: '>=' | '<=', value }`);
     const num = (x: number | null | undefined) => (typeof x === 'number' ? x : NaN);
     return {
       ...(m as BenchMetric),

@@ -4,6 +4,7 @@
  */
 export function cctapEnv(): NodeJS.ProcessEnv {
   const e = { ...process.env };
-  for (const k of Object.keys(e)) if (k === 'NATS_URL' || k === 'CLICKHOUSE_URL' || k === 'CLAUDE_CONFIG_DIR' || k.startsWith('CCTAP_')) delete e[k];
+  for (const k of Object.keys(e))
+    if (k === 'NATS_URL' || k === 'CLICKHOUSE_URL' || k === 'CLAUDE_CONFIG_DIR' || k.startsWith('CCTAP_')) delete e[k];
   return e;
 }

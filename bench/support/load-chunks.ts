@@ -27,6 +27,8 @@ export function loadChunks(path: string): LoadedFile {
   } finally {
     closeSync(fd);
   }
-  const head = createHash('sha256').update((chunks[0] ?? Buffer.alloc(0)).subarray(0, 4096)).digest('hex');
+  const head = createHash('sha256')
+    .update((chunks[0] ?? Buffer.alloc(0)).subarray(0, 4096))
+    .digest('hex');
   return { path, fileId: fileId(st.dev, st.ino, head), mtime: st.mtime.toISOString(), bytes: st.size, chunks };
 }

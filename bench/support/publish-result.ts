@@ -74,7 +74,11 @@ function readNotes(): { method: string; corpus: string; perBenchmark: Map<string
     const p = join(NOTES_DIR, `${name}.md`);
     return existsSync(p) ? readFileSync(p, 'utf8') : '';
   };
-  return { method: read('method'), corpus: read('corpus'), perBenchmark: new Map(BENCHMARKS.map((b) => [b.id, read(b.id)])) };
+  return {
+    method: read('method'),
+    corpus: read('corpus'),
+    perBenchmark: new Map(BENCHMARKS.map((b) => [b.id, read(b.id)])),
+  };
 }
 
 /**
@@ -86,7 +90,9 @@ export function rewriteBenchmarksDoc(run?: RunInfo): void {
   const doc = existsSync(DOC_PATH) ? readFileSync(DOC_PATH, 'utf8') : '';
   const results = readEmbeddedResults(doc, (err) => console.warn(`warning: ${err.message}`));
   if (existsSync(RESULTS_DIR)) {
-    for (const name of readdirSync(RESULTS_DIR).filter((n) => n.endsWith('.json')).sort()) {
+    for (const name of readdirSync(RESULTS_DIR)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       let r: BenchResult;
       try {
         r = readResultFile(join(RESULTS_DIR, name));

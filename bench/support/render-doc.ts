@@ -83,11 +83,17 @@ export function readEmbeddedRuns(doc: string): RunInfo[] {
 export function runsToShow(runs: readonly RunInfo[], results: ReadonlyMap<string, BenchResult>): RunInfo[] {
   const sorted = [...runs].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   const used = new Set([...results.values()].map((r) => r.runId));
-  return sorted.filter((r, i) => i === 0 || used.has(r.runId)).filter((r, i, all) => all.findIndex((x) => x.runId === r.runId) === i);
+  return sorted
+    .filter((r, i) => i === 0 || used.has(r.runId))
+    .filter((r, i, all) => all.findIndex((x) => x.runId === r.runId) === i);
 }
 
 /** The newest failure of this benchmark that is more recent than the result shown for it. */
-function failureOf(id: string, result: BenchResult | undefined, runs: readonly RunInfo[]): RunInfo['failures'][number] | undefined {
+function failureOf(
+  id: string,
+  result: BenchResult | undefined,
+  runs: readonly RunInfo[],
+): RunInfo['failures'][number] | undefined {
   for (const run of runs) {
     const f = run.failures.find((x) => x.id === id);
     if (f && (!result || Date.parse(run.startedAt) > Date.parse(result.measuredAt))) return f;
@@ -101,10 +107,17 @@ export function formatNumber(n: number, digits: number): string {
 }
 
 /** `12.5 MB/s`, but `31%` and `1.20×`. */
-const unitAfter = (text: string, unit: string): string => (unit === '%' || unit === '×' ? `${text}${unit}` : `${text} ${unit}`.trim());
-const withUnit = (n: number, m: BenchMetric): string => (Number.isFinite(n) ? unitAfter(formatNumber(n, m.digits), m.unit) : '—');
+const unitAfter = (text: string, unit: string): string =>
+  unit === '%' || unit === '×' ? `${text}${unit}` : `${text} ${unit}`.trim();
+const withUnit = (n: number, m: BenchMetric): string =>
+  Number.isFinite(n) ? unitAfter(formatNumber(n, m.digits), m.unit) : '—';
 const cell = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
-const anchor = (title: string): string => title.toLowerCase().replace(/[^a-z0-9 -]/g, '').trim().replace(/ /g, '-');
+const anchor = (title: string): string =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .trim()
+    .replace(/ /g, '-');
 
 function verdict(m: BenchMetric): string {
   const met = meetsGoal(m.goal, m.median);
@@ -130,7 +143,9 @@ function loadText(r: BenchResult): string {
 
 function spreadText(m: BenchMetric): string {
   if (!Number.isFinite(m.min)) return '—';
-  return m.samples.length <= 1 ? `${formatNumber(m.min, m.digits)} (1 run)` : `${formatNumber(m.min, m.digits)}–${formatNumber(m.max, m.digits)}`;
+  return m.samples.length <= 1
+    ? `${formatNumber(m.min, m.digits)} (1 run)`
+    : `${formatNumber(m.min, m.digits)}–${formatNumber(m.max, m.digits)}`;
 }
 
 const minute = (iso: string): string => `${iso.slice(0, 16).replace('T', ' ')} UTC`;
@@ -156,7 +171,12 @@ function splitNotes(text: string | undefined): { intro: string; notes: string } 
 
 function runLines(run: RunInfo, newest: boolean): string[] {
   const dur = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 60_000;
-  const sizes = run.profile === 'full' ? 'full sizes' : run.profile === 'quick' ? 'quick sizes: for checking the harness, not for comparing' : 'mixed sizes, named per benchmark below';
+  const sizes =
+    run.profile === 'full'
+      ? 'full sizes'
+      : run.profile === 'quick'
+        ? 'quick sizes: for checking the harness, not for comparing'
+        : 'mixed sizes, named per benchmark below';
   const lines = [
     `- **${newest ? 'Run' : 'Earlier run'}**: ${minute(run.startedAt)}, ${formatNumber(dur, 0)} min: \`${run.command}\` (${sizes})`,
     `  - Machine: ${machineText(run.machine)}`,
@@ -214,7 +234,11 @@ function section(b: BenchmarkEntry, input: DocInput): string[] {
     out.push(failed ? `Not measured: the last run failed (${failed.reason}).` : 'Not measured yet.', '');
   } else {
     const failed = failureOf(b.id, r, input.runs);
-    if (failed) out.push(`**The last run of this benchmark failed** (${failed.reason}); the numbers below are from ${r.measuredAt.slice(0, 10)}.`, '');
+    if (failed)
+      out.push(
+        `**The last run of this benchmark failed** (${failed.reason}); the numbers below are from ${r.measuredAt.slice(0, 10)}.`,
+        '',
+      );
     out.push(
       `Measured ${r.measuredAt.slice(0, 16).replace('T', ' ')} UTC (${profileLabel(r, input.runs)}), ${formatNumber(r.durationSeconds / 60, 1)} min; ` +
         `load average (1 min) ${loadText(r)}; ${r.machine}.`,
@@ -260,5 +284,8 @@ export function renderBenchmarksDoc(input: DocInput): string {
     ...input.benchmarks.flatMap((b) => section(b, input)),
   ];
   for (const run of input.runs) out.push(embed(RUN_TAG, run), '');
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

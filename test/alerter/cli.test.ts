@@ -37,7 +37,9 @@ afterAll(async () => {
 
 const cctap = async (...args: string[]) => {
   try {
-    const r = await run(process.execPath, [CLI, ...args], { env: { ...process.env, NATS_URL: nats.url, CCTAP_PREFIX: prefix } });
+    const r = await run(process.execPath, [CLI, ...args], {
+      env: { ...process.env, NATS_URL: nats.url, CCTAP_PREFIX: prefix },
+    });
     return { code: 0, stdout: r.stdout, stderr: r.stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -47,21 +49,37 @@ const cctap = async (...args: string[]) => {
 
 describe('cctap alerts', () => {
   it('silence is stored in KV, listed, and mutes a running alerter; unsilence ends it', async () => {
-    const made = await cctap('alerts', 'silence', '--match', 'rule=dangerous-command,host=muted-box', '--for', '2h', '--comment', 'maintenance');
+    const made = await cctap(
+      'alerts',
+      'silence',
+      '--match',
+      'rule=dangerous-command,host=muted-box',
+      '--for',
+      '2h',
+      '--comment',
+      'maintenance',
+    );
     expect(made.code).toBe(0);
     const id = /silence (s-[0-9a-f]+)/.exec(made.stdout)![1]!;
-    const listed = JSON.parse((await cctap('alerts', 'list', '--json')).stdout) as { silences: { id: string; comment: string }[] };
+    const listed = JSON.parse((await cctap('alerts', 'list', '--json')).stdout) as {
+      silences: { id: string; comment: string }[];
+    };
     expect(listed.silences.map((s) => [s.id, s.comment])).toEqual([[id, 'maintenance']]);
 
     const hook = await startTestReceiver();
     const stores = await openKvStores(nc, topology(prefix));
     const alerter = createAlerter({
       rules: buildRuleSet({ receivers: [{ name: 'hook', type: 'webhook', url: hook.url }] }, { env: {} }),
-      state: stores.alerts, silences: stores.silences, tickMs: 50,
+      state: stores.alerts,
+      silences: stores.silences,
+      tickMs: 50,
     });
     await alerter.start();
     try {
-      await alerter.ingest([fromEvent(bashCall('rm -rf /', { host: 'muted-box' })), fromEvent(bashCall('rm -rf /', { host: 'loud-box' }))]);
+      await alerter.ingest([
+        fromEvent(bashCall('rm -rf /', { host: 'muted-box' })),
+        fromEvent(bashCall('rm -rf /', { host: 'loud-box' })),
+      ]);
       await expect.poll(() => hook.requests.length).toBe(1);
       expect((hook.requests[0]!.json as { alerts: Alert[] }).alerts[0]!.host).toBe('loud-box');
       const text = (await cctap('alerts', 'list')).stdout;
@@ -90,12 +108,22 @@ describe('cctap alerts', () => {
     const hook = await startTestReceiver();
     try {
       const rules = join(dir, 'rules.yaml');
-      writeFileSync(rules, `receivers:\n  - { name: ops, type: webhook, url: "${hook.url}", secret: "\${HOOK_SECRET}" }\n`);
+      writeFileSync(
+        rules,
+        `receivers:\n  - { name: ops, type: webhook, url: "${hook.url}", secret: "\${HOOK_SECRET}" }\n`,
+      );
       process.env.HOOK_SECRET = 'cli-secret-0123456789';
       const r = await cctap('alerts', 'test', '--receiver', 'ops', '--rules', rules);
       expect(r.stdout).toContain('test notification delivered to ops');
       const q = hook.requests[0]!;
-      expect(verifySignature({ secret: 'cli-secret-0123456789', timestamp: String(q.headers['x-cctap-timestamp']), signature: String(q.headers['x-cctap-signature']), body: q.body })).toBe(true);
+      expect(
+        verifySignature({
+          secret: 'cli-secret-0123456789',
+          timestamp: String(q.headers['x-cctap-timestamp']),
+          signature: String(q.headers['x-cctap-signature']),
+          body: q.body,
+        }),
+      ).toBe(true);
       hook.respond = () => ({ status: 410 });
       const gone = await cctap('alerts', 'test', '--receiver', 'ops', '--rules', rules);
       expect(gone.code).toBe(1);

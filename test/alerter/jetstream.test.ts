@@ -39,8 +39,15 @@ let fileSeq = 0;
 async function publishEvents(bus: JetStreamBus, prefix: string, events: CctapEvent[]): Promise<void> {
   const host = events[0]!.host;
   const from = ++fileSeq * 1000;
-  const batch = { v: SCHEMA_VERSION, host, source: { path: '/x.jsonl', fileId: `f${fileSeq}`, from, to: from + 10 }, events };
-  await bus.publish(topology(prefix).subjects.events(host), new TextEncoder().encode(JSON.stringify(batch)), { msgId: batchMsgId(host, `f${fileSeq}`, from, from + 10) });
+  const batch = {
+    v: SCHEMA_VERSION,
+    host,
+    source: { path: '/x.jsonl', fileId: `f${fileSeq}`, from, to: from + 10 },
+    events,
+  };
+  await bus.publish(topology(prefix).subjects.events(host), new TextEncoder().encode(JSON.stringify(batch)), {
+    msgId: batchMsgId(host, `f${fileSeq}`, from, from + 10),
+  });
 }
 
 async function setupTopology(prefix: string) {
@@ -58,22 +65,44 @@ describe('alerter on JetStream', () => {
     const { alertsKv, silencesKv } = await setupTopology(prefix);
     const hook = await startTestReceiver();
     const bus = createJetStreamBus(nc, { topology: topology(prefix) });
-    const rules = buildRuleSet({ receivers: [{ name: 'hook', type: 'webhook', url: hook.url, secret: SECRET }] }, { env: {} });
-    const alerter = createAlerter({ bus, topology: topology(prefix), rules, state: new KvAlertStateStore(alertsKv), silences: new KvSilenceStore(silencesKv), tickMs: 100 });
+    const rules = buildRuleSet(
+      { receivers: [{ name: 'hook', type: 'webhook', url: hook.url, secret: SECRET }] },
+      { env: {} },
+    );
+    const alerter = createAlerter({
+      bus,
+      topology: topology(prefix),
+      rules,
+      state: new KvAlertStateStore(alertsKv),
+      silences: new KvSilenceStore(silencesKv),
+      tickMs: 100,
+    });
     await alerter.start();
     try {
       // Bad input is skipped and counted; the alerter keeps going.
-      await bus.publish(topology(prefix).subjects.events('dev-laptop'), new TextEncoder().encode('not json {'), { msgId: 'garbage-1' });
+      await bus.publish(topology(prefix).subjects.events('dev-laptop'), new TextEncoder().encode('not json {'), {
+        msgId: 'garbage-1',
+      });
       await publishEvents(bus, prefix, [bashCall('ls -la'), bashCall("bash -c 'rm -rf $HOME'", { sessionId: 'js-1' })]);
       await expect.poll(() => hook.requests.length, { timeout: 10_000 }).toBe(1);
       const alert = (hook.requests[0]!.json as { alerts: Alert[] }).alerts[0]!;
-      expect(alert).toMatchObject({ rule: 'dangerous-command', severity: 'critical', sessionId: 'js-1', evidence: { findings: ['rm-rf-broad'] } });
+      expect(alert).toMatchObject({
+        rule: 'dangerous-command',
+        severity: 'critical',
+        sessionId: 'js-1',
+        evidence: { findings: ['rm-rf-broad'] },
+      });
       await expect.poll(async () => (await records(alertsKv)).map((r) => r.deliveries.hook?.state)).toEqual(['sent']);
       const stored = await bus.read('alerts');
       expect(stored.length).toBeGreaterThanOrEqual(1);
       expect(stored[0]!.subject).toBe(`${prefix}.cctap.alerts.critical.dangerous-command`);
-      expect(alertSchema.parse(JSON.parse(new TextDecoder().decode(stored[0]!.data)))).toMatchObject({ id: alert.id, status: 'firing' });
-      expect(await alerter.metrics.registry.getSingleMetricAsString('cctap_alerter_messages_skipped_total')).toMatch(/reason="not_json"[^\n]* 1/);
+      expect(alertSchema.parse(JSON.parse(new TextDecoder().decode(stored[0]!.data)))).toMatchObject({
+        id: alert.id,
+        status: 'firing',
+      });
+      expect(await alerter.metrics.registry.getSingleMetricAsString('cctap_alerter_messages_skipped_total')).toMatch(
+        /reason="not_json"[^\n]* 1/,
+      );
     } finally {
       await alerter.stop();
       await bus.close();
@@ -82,10 +111,17 @@ describe('alerter on JetStream', () => {
   });
 });
 
-interface Child { proc: ChildProcess; out: string[]; exited: Promise<number | null> }
+interface Child {
+  proc: ChildProcess;
+  out: string[];
+  exited: Promise<number | null>;
+}
 
 function runChild(prefix: string, rulesFile: string): Promise<Child> {
-  const proc = spawn(process.execPath, [CHILD, nats.url, prefix, rulesFile], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [CHILD, nats.url, prefix, rulesFile], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const out: string[] = [];
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   return new Promise((resolve, reject) => {
@@ -111,7 +147,9 @@ async function possibleDuplicates(c: Child): Promise<number> {
   const from = c.out.length;
   c.proc.kill('SIGUSR2');
   let line: string | undefined;
-  await expect.poll(() => (line = c.out.slice(from).find((l) => l.startsWith('possible-duplicates '))), { timeout: 5000 }).toBeDefined();
+  await expect
+    .poll(() => (line = c.out.slice(from).find((l) => l.startsWith('possible-duplicates '))), { timeout: 5000 })
+    .toBeDefined();
   return Number(line!.split(' ')[1]);
 }
 
@@ -127,14 +165,17 @@ describe('alerter killed with SIGKILL', () => {
     hook = await startTestReceiver();
     bus = createJetStreamBus(nc, { topology: topology(prefix) });
     rulesFile = join(dir, 'rules.yaml');
-    writeFileSync(rulesFile, `
+    writeFileSync(
+      rulesFile,
+      `
 rulePack: false
 receivers:
   - { name: hook, type: webhook, url: "${hook.url}", secret: "${SECRET}" }
 rules:
   - { name: now, kind: match, severity: critical, types: [tool.call], whereAny: [{ field: payload.command, danger: [rm-rf-broad] }], groupWait: 0s }
   - { name: later, kind: match, severity: critical, types: [tool.call], whereAny: [{ field: payload.command, danger: [git-push-force] }], groupWait: 2s }
-`);
+`,
+    );
   });
   afterAll(async () => {
     await bus?.close();
@@ -145,7 +186,9 @@ rules:
     const child = await runChild(prefix, rulesFile);
     // The receiver holds its answer; the alerter dies while the request is in flight.
     hook.respond = () => ({ status: 200, delayMs: 10_000 });
-    const arrived = new Promise<void>((r) => { hook.onRequest = () => r(); });
+    const arrived = new Promise<void>((r) => {
+      hook.onRequest = () => r();
+    });
     await publishEvents(bus, prefix, [bashCall('rm -rf /', { sessionId: 'k1' })]);
     await arrived;
     await kill(child);
@@ -174,12 +217,19 @@ rules:
     const child = await runChild(prefix, rulesFile);
     // The receiver has the request; NATS goes away before its 200 comes back, so "sent" cannot be stored.
     hook.respond = () => ({ status: 200, delayMs: 1000 });
-    const arrived = new Promise<void>((r) => { hook.onRequest = () => r(); });
+    const arrived = new Promise<void>((r) => {
+      hook.onRequest = () => r();
+    });
     await publishEvents(bus, prefix, [bashCall('rm -rf ~', { sessionId: 'k3' })]);
     await arrived;
     hook.onRequest = undefined;
     await nats.stop({ hard: true });
-    await expect.poll(() => child.out.some((l) => l.includes('could not write an alert record')), { timeout: 20_000, interval: 200 }).toBe(true);
+    await expect
+      .poll(() => child.out.some((l) => l.includes('could not write an alert record')), {
+        timeout: 20_000,
+        interval: 200,
+      })
+      .toBe(true);
     // Alive, it re-sends nothing (it knows the 200); the store still says "sending".
     expect(hook.requests).toHaveLength(1);
     const counted = [await possibleDuplicates(child)];
@@ -195,8 +245,16 @@ rules:
     expect(counted).toEqual([0, 1]);
     expect(hook.requests).toHaveLength(2);
     expect(hook.requests[1]!.headers['idempotency-key']).toBe(hook.requests[0]!.headers['idempotency-key']);
-    const stored = (await bus.read('alerts', { max: 1000 })).map((m) => JSON.parse(new TextDecoder().decode(m.data)) as Alert).filter((a) => a.sessionId === 'k3');
-    const audit = auditAlerts({ published: stored, records: (await records(kv)).filter((r) => r.evidence.sessionId === 'k3'), receiverName: 'hook', requests: hook.requests, possibleDuplicatesCounted: counted[0]! + counted[1]! });
+    const stored = (await bus.read('alerts', { max: 1000 }))
+      .map((m) => JSON.parse(new TextDecoder().decode(m.data)) as Alert)
+      .filter((a) => a.sessionId === 'k3');
+    const audit = auditAlerts({
+      published: stored,
+      records: (await records(kv)).filter((r) => r.evidence.sessionId === 'k3'),
+      receiverName: 'hook',
+      requests: hook.requests,
+      possibleDuplicatesCounted: counted[0]! + counted[1]!,
+    });
     expect(audit).toMatchObject({ notificationsPublished: 1, duplicates: 1, lost: [], undelivered: [] });
     expect(audit.duplicates).toBeLessThanOrEqual(audit.possibleDuplicatesCounted);
     await kill(again);
@@ -206,14 +264,20 @@ rules:
     hook.requests.length = 0;
     const child = await runChild(prefix, rulesFile);
     await publishEvents(bus, prefix, [bashCall('git push --force', { sessionId: 'k2' })]);
-    await expect.poll(async () => (await records(kv)).filter((r) => r.rule === 'later').length, { timeout: 5000 }).toBe(1);
+    await expect
+      .poll(async () => (await records(kv)).filter((r) => r.rule === 'later').length, { timeout: 5000 })
+      .toBe(1);
     await kill(child);
     expect(hook.requests).toHaveLength(0);
     const again = await runChild(prefix, rulesFile);
     await expect.poll(() => hook.requests.length, { timeout: 10_000 }).toBe(1);
     await new Promise((r) => setTimeout(r, 800));
     expect(hook.requests).toHaveLength(1);
-    expect((hook.requests[0]!.json as { alerts: Alert[] }).alerts[0]).toMatchObject({ rule: 'later', sessionId: 'k2', seq: 1 });
+    expect((hook.requests[0]!.json as { alerts: Alert[] }).alerts[0]).toMatchObject({
+      rule: 'later',
+      sessionId: 'k2',
+      seq: 1,
+    });
     await kill(again);
   });
 });

@@ -48,34 +48,81 @@ describe('possible duplicates on JetStream + KV', () => {
     const down = await startTestReceiver();
     const latePort = Number(new URL(down.url).port);
     await down.close();
-    cleanup.push(() => stall.close(), () => flaky.close());
+    cleanup.push(
+      () => stall.close(),
+      () => flaky.close(),
+    );
 
     const bus = createJetStreamBus(nc, { topology: t });
-    const rule = (name: string, kind: string) => ({ name, kind: 'match', severity: 'critical', types: ['tool.call'], whereAny: [{ field: 'payload.command', danger: [kind] }], groupBy: ['host', 'sessionId'], groupWait: '0s', receivers: [name] });
-    const rules = buildRuleSet({
-      rulePack: false,
-      inhibitEqual: [],
-      receivers: [
-        { name: 'stall', type: 'webhook', url: stall.url, timeout: '400ms' },
-        { name: 'flaky', type: 'webhook', url: flaky.url },
-        { name: 'late', type: 'webhook', url: `http://127.0.0.1:${latePort}/hook` },
-      ],
-      rules: [rule('stall', 'rm-rf-broad'), rule('flaky', 'chmod-777-recursive'), rule('late', 'git-push-force')],
-    }, { env: {} });
-    const alerter = createAlerter({ bus, topology: t, rules, state: new KvAlertStateStore(alertsKv), silences: new KvSilenceStore(silencesKv), tickMs: 100, retryBaseMs: 100, retryMaxMs: 400 });
+    const rule = (name: string, kind: string) => ({
+      name,
+      kind: 'match',
+      severity: 'critical',
+      types: ['tool.call'],
+      whereAny: [{ field: 'payload.command', danger: [kind] }],
+      groupBy: ['host', 'sessionId'],
+      groupWait: '0s',
+      receivers: [name],
+    });
+    const rules = buildRuleSet(
+      {
+        rulePack: false,
+        inhibitEqual: [],
+        receivers: [
+          { name: 'stall', type: 'webhook', url: stall.url, timeout: '400ms' },
+          { name: 'flaky', type: 'webhook', url: flaky.url },
+          { name: 'late', type: 'webhook', url: `http://127.0.0.1:${latePort}/hook` },
+        ],
+        rules: [rule('stall', 'rm-rf-broad'), rule('flaky', 'chmod-777-recursive'), rule('late', 'git-push-force')],
+      },
+      { env: {} },
+    );
+    const alerter = createAlerter({
+      bus,
+      topology: t,
+      rules,
+      state: new KvAlertStateStore(alertsKv),
+      silences: new KvSilenceStore(silencesKv),
+      tickMs: 100,
+      retryBaseMs: 100,
+      retryMaxMs: 400,
+    });
     await alerter.start();
-    cleanup.push(() => alerter.stop(), () => bus.close());
-    const events: CctapEvent[] = [bashCall('rm -rf /', { sessionId: 's1' }), bashCall('chmod -R 777 /srv', { sessionId: 's2' }), bashCall('git push --force', { sessionId: 's3' })];
-    const batch = { v: SCHEMA_VERSION, host: events[0]!.host, source: { path: '/x.jsonl', fileId: 'fdup', from: 0, to: 10 }, events };
-    await bus.publish(t.subjects.events(events[0]!.host), new TextEncoder().encode(JSON.stringify(batch)), { msgId: batchMsgId(events[0]!.host, 'fdup', 0, 10) });
+    cleanup.push(
+      () => alerter.stop(),
+      () => bus.close(),
+    );
+    const events: CctapEvent[] = [
+      bashCall('rm -rf /', { sessionId: 's1' }),
+      bashCall('chmod -R 777 /srv', { sessionId: 's2' }),
+      bashCall('git push --force', { sessionId: 's3' }),
+    ];
+    const batch = {
+      v: SCHEMA_VERSION,
+      host: events[0]!.host,
+      source: { path: '/x.jsonl', fileId: 'fdup', from: 0, to: 10 },
+      events,
+    };
+    await bus.publish(t.subjects.events(events[0]!.host), new TextEncoder().encode(JSON.stringify(batch)), {
+      msgId: batchMsgId(events[0]!.host, 'fdup', 0, 10),
+    });
 
-    await expect.poll(() => alerter.metrics.registry.getSingleMetricAsString('cctap_alerter_receiver_requests_total'), { timeout: 10_000 }).toMatch(/receiver="late",outcome="retry"/);
+    await expect
+      .poll(() => alerter.metrics.registry.getSingleMetricAsString('cctap_alerter_receiver_requests_total'), {
+        timeout: 10_000,
+      })
+      .toMatch(/receiver="late",outcome="retry"/);
     const late = await startTestReceiver(latePort);
     cleanup.push(() => late.close());
-    const states = async () => (await new KvAlertStateStore(alertsKv).load()).flatMap((r) => Object.entries(r.deliveries).map(([name, d]) => `${name}:${d.state}`)).sort();
+    const states = async () =>
+      (await new KvAlertStateStore(alertsKv).load())
+        .flatMap((r) => Object.entries(r.deliveries).map(([name, d]) => `${name}:${d.state}`))
+        .sort();
     await expect.poll(states, { timeout: 15_000 }).toEqual(['flaky:sent', 'late:sent', 'stall:sent']);
 
-    const counter = await alerter.metrics.registry.getSingleMetric('cctap_alerter_possible_duplicate_notifications_total')!.get();
+    const counter = await alerter.metrics.registry
+      .getSingleMetric('cctap_alerter_possible_duplicate_notifications_total')!
+      .get();
     const countedBy = Object.fromEntries(counter.values.map((v) => [String(v.labels.receiver), v.value]));
     // The stalled request was answered 200 after the timeout: a real duplicate receipt, and counted. (A loaded
     // machine may time out the retry as well: then that one is counted too.)
@@ -87,7 +134,11 @@ describe('possible duplicates on JetStream + KV', () => {
 
     const published = (await bus.read('alerts')).map((m) => JSON.parse(new TextDecoder().decode(m.data)) as Alert);
     const records = await new KvAlertStateStore(alertsKv).load();
-    for (const [name, requests] of [['stall', stall.requests], ['flaky', flaky.requests], ['late', late.requests]] as const) {
+    for (const [name, requests] of [
+      ['stall', stall.requests],
+      ['flaky', flaky.requests],
+      ['late', late.requests],
+    ] as const) {
       const audit = auditAlerts({
         published: published.filter((a) => a.rule === name),
         records: records.filter((r) => r.rule === name),

@@ -47,22 +47,27 @@ function chunk<T>(list: T[], size: number): T[][] {
 const files = realFixtureFiles();
 
 describe('analyzer on real transcripts', () => {
-  it.each(files.map((f) => [f.split('/').pop()!, f]))('%s: every tool call paired with its result, the rest reported orphaned', (_name, file) => {
-    const events = fixtureEvents(file);
-    const calls = new Set(events.flatMap((e) => (e.type === 'tool.call' ? [e.payload.toolUseId] : [])));
-    const results = new Set(events.flatMap((e) => (e.type === 'tool.result' ? [e.payload.toolUseId] : [])));
-    const out = analyze(chunk(events, 50));
-    for (const d of out) expect(derivedEventSchema.safeParse(d).success).toBe(true);
-    const spans = out.filter((d) => d.kind === 'tool.span');
-    expect(spans.map((s) => s.payload.toolUseId).sort()).toEqual([...calls].sort());
-    for (const s of spans) expect(s.payload.orphaned).toBe(!results.has(s.payload.toolUseId));
-    const summary = out.filter((d) => d.kind === 'session.summary').at(-1)!;
-    expect(summary.payload.final).toBe(true);
-    expect(summary.payload.totals.toolCalls).toBe(events.filter((e) => e.type === 'tool.call').length);
-    expect(summary.payload.totals.orphanedToolCalls).toBe([...calls].filter((c) => !results.has(c)).length);
-    // Untimed lines before the first timed one (tsSource 'file', e.g. a leading summary) open no session.
-    expect(out.filter((d) => d.kind === 'session.start')).toHaveLength(new Set(events.filter((e) => e.tsSource !== 'file').map((e) => e.sessionId)).size);
-  });
+  it.each(files.map((f) => [f.split('/').pop()!, f]))(
+    '%s: every tool call paired with its result, the rest reported orphaned',
+    (_name, file) => {
+      const events = fixtureEvents(file);
+      const calls = new Set(events.flatMap((e) => (e.type === 'tool.call' ? [e.payload.toolUseId] : [])));
+      const results = new Set(events.flatMap((e) => (e.type === 'tool.result' ? [e.payload.toolUseId] : [])));
+      const out = analyze(chunk(events, 50));
+      for (const d of out) expect(derivedEventSchema.safeParse(d).success).toBe(true);
+      const spans = out.filter((d) => d.kind === 'tool.span');
+      expect(spans.map((s) => s.payload.toolUseId).sort()).toEqual([...calls].sort());
+      for (const s of spans) expect(s.payload.orphaned).toBe(!results.has(s.payload.toolUseId));
+      const summary = out.filter((d) => d.kind === 'session.summary').at(-1)!;
+      expect(summary.payload.final).toBe(true);
+      expect(summary.payload.totals.toolCalls).toBe(events.filter((e) => e.type === 'tool.call').length);
+      expect(summary.payload.totals.orphanedToolCalls).toBe([...calls].filter((c) => !results.has(c)).length);
+      // Untimed lines before the first timed one (tsSource 'file', e.g. a leading summary) open no session.
+      expect(out.filter((d) => d.kind === 'session.start')).toHaveLength(
+        new Set(events.filter((e) => e.tsSource !== 'file').map((e) => e.sessionId)).size,
+      );
+    },
+  );
 
   it('detects the auto-compaction of the 2.1.39 session with its preTokens', () => {
     const file = files.find((f) => f.endsWith('spotter-v2.1.39-main-compaction-progress.jsonl'))!;
@@ -79,7 +84,9 @@ describe('analyzer on real transcripts', () => {
 
   it('pairs spans across the main file and its subagent files whatever order the files arrive in', () => {
     const main = fixtureEvents(files.find((f) => f.endsWith('spotter-v2.1.39-main-compaction-progress.jsonl'))!);
-    const subs = ['spotter-v2.1.39-subagent-explore.jsonl', 'spotter-v2.1.39-subagent-acompact.jsonl'].map((n) => fixtureEvents(files.find((f) => f.endsWith(n))!));
+    const subs = ['spotter-v2.1.39-subagent-explore.jsonl', 'spotter-v2.1.39-subagent-acompact.jsonl'].map((n) =>
+      fixtureEvents(files.find((f) => f.endsWith(n))!),
+    );
     const all = [main, ...subs];
     const forward = analyze(all.flatMap((e) => chunk(e, 100)));
     const backward = analyze([...all].reverse().flatMap((e) => chunk(e, 100)));
@@ -89,7 +96,10 @@ describe('analyzer on real transcripts', () => {
         .map((d) => `${d.sessionId}/${d.payload.toolUseId}/${d.payload.orphaned}/${d.payload.durationMs}`)
         .sort();
     expect(spans(backward)).toEqual(spans(forward));
-    const tokens = (out: DerivedEvent[]) => out.filter((d) => d.kind === 'session.summary' && d.payload.final).map((d) => d.kind === 'session.summary' && d.payload.totals.tokens);
+    const tokens = (out: DerivedEvent[]) =>
+      out
+        .filter((d) => d.kind === 'session.summary' && d.payload.final)
+        .map((d) => d.kind === 'session.summary' && d.payload.totals.tokens);
     expect(tokens(backward)).toEqual(tokens(forward));
   });
 

@@ -34,11 +34,16 @@ const sessionIds = [...new Set(events.map((e) => e.sessionId))];
 function batchesOf(evs: CctapEvent[], size: number, salt: string): { data: Uint8Array; msgId: string }[] {
   const out = [];
   // Like the collector: whole lines only (events of one line share its offset).
-  for (let i = 0; i < evs.length; ) {
+  for (let i = 0; i < evs.length;) {
     let j = Math.min(evs.length, i + size);
     while (j < evs.length && evs[j]!.source.offset === evs[j - 1]!.source.offset) j += 1;
     const part = evs.slice(i, j);
-    const batch: Batch = { v: SCHEMA_VERSION, host: 'host-a', source: { path: file, fileId: 'f1', from: i, to: i + part.length }, events: part };
+    const batch: Batch = {
+      v: SCHEMA_VERSION,
+      host: 'host-a',
+      source: { path: file, fileId: 'f1', from: i, to: i + part.length },
+      events: part,
+    };
     out.push({ data: enc.encode(JSON.stringify(batch)), msgId: batchMsgId('host-a', `f1${salt}`, i, i + part.length) });
     i = j;
   }
@@ -73,7 +78,16 @@ async function until(cond: () => boolean | Promise<boolean>, what: string, timeo
 
 async function startAnalyzer(clock: ManualClock): Promise<AnalyzerService> {
   const kv = await new Kvm(nc).open(t.bucket('analyzer'));
-  const a = createAnalyzer({ bus, clock, logger: process.env.CCTAP_TEST_LOG ? createLogger({ service: 'analyzer', level: 'debug' }) : undefined, topology: t, store: new KvStateStore(kv), config: { settleMs: 0 }, autoTick: false, batchSize: 20 });
+  const a = createAnalyzer({
+    bus,
+    clock,
+    logger: process.env.CCTAP_TEST_LOG ? createLogger({ service: 'analyzer', level: 'debug' }) : undefined,
+    topology: t,
+    store: new KvStateStore(kv),
+    config: { settleMs: 0 },
+    autoTick: false,
+    batchSize: 20,
+  });
   await a.start();
   current = a;
   return a;
@@ -100,7 +114,10 @@ describe('analyzer service on JetStream', () => {
     clock.set(lastTs);
     await publishEvents(events.slice(0, half), 'a');
     const firstHalfSessions = new Set(events.slice(0, half).map((e) => e.sessionId)).size;
-    await until(() => analyzer.engine.stats().sessions === firstHalfSessions && analyzer.health().details?.outbox === 0, 'first half analyzed');
+    await until(
+      () => analyzer.engine.stats().sessions === firstHalfSessions && analyzer.health().details?.outbox === 0,
+      'first half analyzed',
+    );
     await until(async () => (await derivedStored()).some((d) => d.kind === 'session.start'), 'session.start stored');
 
     // restart in the middle of the session: state comes back from KV
@@ -116,7 +133,8 @@ describe('analyzer service on JetStream', () => {
     await analyzer.tick();
     const stored = await derivedStored();
     const kinds = new Set(stored.map((d) => d.kind));
-    for (const k of ['session.start', 'tool.span', 'session.end', 'session.summary'] as const) expect(kinds).toContain(k);
+    for (const k of ['session.start', 'tool.span', 'session.end', 'session.summary'] as const)
+      expect(kinds).toContain(k);
     expect(stored.filter((d) => d.kind === 'tool.span')).toHaveLength(calls);
     const ids = stored.map((d) => d.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -137,7 +155,9 @@ describe('analyzer service on JetStream', () => {
     await jsm.consumers.delete(t.consumerStream('analyzer'), t.consumer('analyzer'));
     await provision(nc, { prefix, maxBytes: 64 * 1024 * 1024, ackWaitMs: 5000 });
     analyzer = await startAnalyzer(clock);
-    const pending = async () => (await jsm.consumers.info(t.consumerStream('analyzer'), t.consumer('analyzer'))).num_pending + (await jsm.consumers.info(t.consumerStream('analyzer'), t.consumer('analyzer'))).num_ack_pending;
+    const pending = async () =>
+      (await jsm.consumers.info(t.consumerStream('analyzer'), t.consumer('analyzer'))).num_pending +
+      (await jsm.consumers.info(t.consumerStream('analyzer'), t.consumer('analyzer'))).num_ack_pending;
     await until(async () => (await pending()) === 0, 'stream redelivered and acked');
     await analyzer.tick();
     expect(analyzer.engine.stats().skippedBySeq + analyzer.engine.stats().duplicates).toBeGreaterThan(0);

@@ -19,7 +19,16 @@ const dir = mkdtempSync(join(tmpdir(), 'cctap-session-detail-'));
 let store: Store;
 
 function normalize(file: string, path: string): CctapEvent[] {
-  const stream = new TranscriptStream({ host: 'box', user: 'dev', path, fileId: file.slice(0, 16), privacy: 'redacted', startOffset: 0, lastTs: null, fileTs: '2026-02-12T00:00:00.000Z' });
+  const stream = new TranscriptStream({
+    host: 'box',
+    user: 'dev',
+    path,
+    fileId: file.slice(0, 16),
+    privacy: 'redacted',
+    startOffset: 0,
+    lastTs: null,
+    fileTs: '2026-02-12T00:00:00.000Z',
+  });
   return stream.push(readFileSync(join(REAL_FIXTURES_DIR, file))).flatMap((l) => l.events);
 }
 
@@ -49,8 +58,15 @@ describe('session analysis through the sink', () => {
       all.push(...events);
       for (let i = 0; i < events.length; i += 500) {
         const part = events.slice(i, i + 500);
-        const batch = { v: SCHEMA_VERSION, host: 'box', source: { path, fileId: file.slice(0, 16), from: i, to: i + part.length }, events: part };
-        await bus.publish(t.subjects.events('box'), encodeBatch(batch), { msgId: batchMsgId('box', file, i, i + part.length) });
+        const batch = {
+          v: SCHEMA_VERSION,
+          host: 'box',
+          source: { path, fileId: file.slice(0, 16), from: i, to: i + part.length },
+          events: part,
+        };
+        await bus.publish(t.subjects.events('box'), encodeBatch(batch), {
+          msgId: batchMsgId('box', file, i, i + part.length),
+        });
       }
     }
     // Everything is in; the session's last line is months old, so the settled tick ends it and summarizes it.

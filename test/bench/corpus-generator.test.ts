@@ -25,7 +25,12 @@ interface Line {
     id?: string;
     model?: string;
     content?: unknown;
-    usage?: { input_tokens?: number; output_tokens?: number; cache_creation_input_tokens?: number; cache_read_input_tokens?: number };
+    usage?: {
+      input_tokens?: number;
+      output_tokens?: number;
+      cache_creation_input_tokens?: number;
+      cache_read_input_tokens?: number;
+    };
   };
 }
 
@@ -64,44 +69,83 @@ function treeHash(out: string): string {
 }
 
 function scan(out: string, hosted: boolean): ScannedFile[] {
-  return walk(out).filter((p) => p.endsWith('.jsonl')).sort().map((p) => {
-    const rel = relative(out, p).split(sep).join('/');
-    const parts = rel.split('/');
-    const host = hosted ? (parts.shift() as string) : 'host-01';
-    expect(parts[0]).toBe('projects');
-    const folder = parts[1] as string;
-    const text = readFileSync(p, 'utf8');
-    const raw = text.split('\n');
-    expect(raw.pop()).toBe('');
-    const lines = raw.map((l) => JSON.parse(l) as Line);
-    const fromLines = lines.find((l) => typeof l.sessionId === 'string')?.sessionId ?? '?';
-    const session = parts.length === 3 && !parts[2]?.startsWith('agent-') ? (parts[2] as string).replace(/\.jsonl$/, '')
-      : parts.length === 5 ? (parts[2] as string) : fromLines;
-    return { rel, host, folder, session, text, raw, lines };
-  });
+  return walk(out)
+    .filter((p) => p.endsWith('.jsonl'))
+    .sort()
+    .map((p) => {
+      const rel = relative(out, p).split(sep).join('/');
+      const parts = rel.split('/');
+      const host = hosted ? (parts.shift() as string) : 'host-01';
+      expect(parts[0]).toBe('projects');
+      const folder = parts[1] as string;
+      const text = readFileSync(p, 'utf8');
+      const raw = text.split('\n');
+      expect(raw.pop()).toBe('');
+      const lines = raw.map((l) => JSON.parse(l) as Line);
+      const fromLines = lines.find((l) => typeof l.sessionId === 'string')?.sessionId ?? '?';
+      const session =
+        parts.length === 3 && !parts[2]?.startsWith('agent-')
+          ? (parts[2] as string).replace(/\.jsonl$/, '')
+          : parts.length === 5
+            ? (parts[2] as string)
+            : fromLines;
+      return { rel, host, folder, session, text, raw, lines };
+    });
 }
 
-interface Acc { input: number; output: number; cc: number; cr: number; n: number }
+interface Acc {
+  input: number;
+  output: number;
+  cc: number;
+  cr: number;
+  n: number;
+}
 
 /** Max-per-response over the given lines, optionally per file (to show what double counting looks like). */
-function account(files: ScannedFile[], opts: { skipLines?: (f: ScannedFile, i: number) => boolean; perFile?: boolean } = {}) {
+function account(
+  files: ScannedFile[],
+  opts: { skipLines?: (f: ScannedFile, i: number) => boolean; perFile?: boolean } = {},
+) {
   const best = new Map<string, { total: number; u: Acc; day: string; model: string; host: string; folder: string }>();
   for (const f of files) {
     f.lines.forEach((l, i) => {
       if (opts.skipLines?.(f, i)) return;
       if (l.type !== 'assistant' || !l.message?.usage || !l.message.id || l.message.model === '<synthetic>') return;
       const u = l.message.usage;
-      const acc: Acc = { input: u.input_tokens ?? 0, output: u.output_tokens ?? 0, cc: u.cache_creation_input_tokens ?? 0, cr: u.cache_read_input_tokens ?? 0, n: 1 };
+      const acc: Acc = {
+        input: u.input_tokens ?? 0,
+        output: u.output_tokens ?? 0,
+        cc: u.cache_creation_input_tokens ?? 0,
+        cr: u.cache_read_input_tokens ?? 0,
+        n: 1,
+      };
       const total = acc.input + acc.output + acc.cc + acc.cr;
       const scope = opts.perFile ? `${f.rel}|` : '';
       const key = scope + (l.requestId ? `${l.message.id}|${l.requestId}` : `${l.sessionId}|${l.message.id}`);
       const prev = best.get(key);
       if (!prev || total > prev.total) {
-        best.set(key, { total, u: acc, day: (l.timestamp ?? '').slice(0, 10), model: l.message.model ?? '', host: f.host, folder: f.folder });
+        best.set(key, {
+          total,
+          u: acc,
+          day: (l.timestamp ?? '').slice(0, 10),
+          model: l.message.model ?? '',
+          host: f.host,
+          folder: f.folder,
+        });
       }
     });
   }
-  const sum = (rows: Acc[]) => rows.reduce((a, r) => ({ input: a.input + r.input, output: a.output + r.output, cc: a.cc + r.cc, cr: a.cr + r.cr, n: a.n + r.n }), { input: 0, output: 0, cc: 0, cr: 0, n: 0 });
+  const sum = (rows: Acc[]) =>
+    rows.reduce(
+      (a, r) => ({
+        input: a.input + r.input,
+        output: a.output + r.output,
+        cc: a.cc + r.cc,
+        cr: a.cr + r.cr,
+        n: a.n + r.n,
+      }),
+      { input: 0, output: 0, cc: 0, cr: 0, n: 0 },
+    );
   const group = (key: (v: { day: string; model: string; host: string; folder: string }) => string) => {
     const g = new Map<string, Acc[]>();
     for (const v of best.values()) g.set(key(v), [...(g.get(key(v)) ?? []), v.u]);
@@ -115,7 +159,11 @@ function account(files: ScannedFile[], opts: { skipLines?: (f: ScannedFile, i: n
 }
 
 const asAcc = (t: UsageTotals): Acc => ({
-  input: t.inputTokens, output: t.outputTokens, cc: t.cacheCreationTokens, cr: t.cacheReadTokens, n: t.responses,
+  input: t.inputTokens,
+  output: t.outputTokens,
+  cc: t.cacheCreationTokens,
+  cr: t.cacheReadTokens,
+  n: t.responses,
 });
 
 describe('corpus generator', () => {
@@ -145,7 +193,10 @@ describe('corpus generator', () => {
     expect(files.map((f) => f.rel)).toEqual(expected.files.map((f) => f.path));
     for (const f of files) {
       const entry = expected.files.find((e) => e.path === f.rel);
-      expect({ lines: entry?.lines, bytes: entry?.bytes }).toEqual({ lines: f.raw.length, bytes: Buffer.byteLength(f.text) });
+      expect({ lines: entry?.lines, bytes: entry?.bytes }).toEqual({
+        lines: f.raw.length,
+        bytes: Buffer.byteLength(f.text),
+      });
     }
     expect(expected.totals.lines).toBe(files.reduce((s, f) => s + f.raw.length, 0));
     const byType: Record<string, number> = {};
@@ -169,14 +220,21 @@ describe('corpus generator', () => {
   });
 
   it('keeps the relative timing of every line of the fixture it copies', () => {
-    const fixtures = realFixtureFiles().map((p) => readFileSync(p, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Line));
+    const fixtures = realFixtureFiles().map((p) =>
+      readFileSync(p, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as Line),
+    );
     const deltas = (lines: Line[]) => {
       const ts = lines.map((l) => (l.timestamp ? Date.parse(l.timestamp) : null));
       const first = ts.find((t) => t !== null) ?? 0;
       return ts.map((t) => (t === null ? null : t - first));
     };
     for (const f of files.filter((x) => result.expected.files.find((e) => e.path === x.rel)?.role === 'main')) {
-      const fixture = fixtures.find((fx) => fx.length === f.lines.length && fx.every((l, i) => l.type === f.lines[i]?.type));
+      const fixture = fixtures.find(
+        (fx) => fx.length === f.lines.length && fx.every((l, i) => l.type === f.lines[i]?.type),
+      );
       expect(fixture, f.rel).toBeDefined();
       expect(deltas(f.lines)).toEqual(deltas(fixture as Line[]));
     }
@@ -198,7 +256,8 @@ describe('corpus generator', () => {
     const owners = new Map<string, Set<string>>();
     const note = (id: string, session: string) => owners.set(id, (owners.get(id) ?? new Set()).add(session));
     for (const f of files) {
-      for (const m of f.text.matchAll(/"(?:id|requestId|tool_use_id|uuid|agentId)":"([^"]+)"/g)) note(m[1] as string, f.session);
+      for (const m of f.text.matchAll(/"(?:id|requestId|tool_use_id|uuid|agentId)":"([^"]+)"/g))
+        note(m[1] as string, f.session);
     }
     let shared = 0;
     for (const [id, sessions] of owners) {
@@ -216,28 +275,43 @@ describe('corpus generator', () => {
       const source = files.find((f) => f.session === r.resumeOf && !f.rel.includes('agent-')) as ScannedFile;
       const copied = r.copiedLines as number;
       expect(copied).toBeGreaterThan(0);
-      expect(copy.raw.slice(0, copied).map((l) => l.split(r.sessionId).join(source.session))).toEqual(source.raw.slice(0, copied));
+      expect(copy.raw.slice(0, copied).map((l) => l.split(r.sessionId).join(source.session))).toEqual(
+        source.raw.slice(0, copied),
+      );
       expect(copy.raw.length).toBeGreaterThan(copied);
       // as Claude Code writes them: the copies carry the new session's id (so sessionId cannot dedup them)
-      expect(copy.lines.slice(0, copied).filter((l) => l.sessionId !== undefined).every((l) => l.sessionId === r.sessionId)).toBe(true);
+      expect(
+        copy.lines
+          .slice(0, copied)
+          .filter((l) => l.sessionId !== undefined)
+          .every((l) => l.sessionId === r.sessionId),
+      ).toBe(true);
     }
   });
 
   it('has all three subagent layouts', () => {
-    const nested = files.filter((f) => /\/projects\/[^/]+\/[0-9a-f-]{36}\/subagents\/agent-[^/]+\.jsonl$/.test(`/${f.rel}`));
+    const nested = files.filter((f) =>
+      /\/projects\/[^/]+\/[0-9a-f-]{36}\/subagents\/agent-[^/]+\.jsonl$/.test(`/${f.rel}`),
+    );
     const flat = files.filter((f) => /\/projects\/[^/]+\/agent-[^/]+\.jsonl$/.test(`/${f.rel}`));
-    const inline = files.filter((f) => !f.rel.includes('agent-') && f.lines.some((l) => l.isSidechain === true && l.agentId === undefined));
+    const inline = files.filter(
+      (f) => !f.rel.includes('agent-') && f.lines.some((l) => l.isSidechain === true && l.agentId === undefined),
+    );
     for (const group of [nested, flat]) {
       expect(group.length).toBeGreaterThan(0);
       for (const f of group) {
         const agentId = /agent-([^/]+)\.jsonl$/.exec(f.rel)?.[1];
-        expect(f.lines.every((l) => l.agentId === agentId && l.isSidechain === true && l.sessionId === f.session)).toBe(true);
+        expect(f.lines.every((l) => l.agentId === agentId && l.isSidechain === true && l.sessionId === f.session)).toBe(
+          true,
+        );
       }
     }
     expect(inline.length).toBeGreaterThan(0);
     // 2.1.x parents embed exact copies of the subagent's lines in progress lines; the copies were remapped alike
     const nestedUuids = new Set(nested.flatMap((f) => f.lines.map((l) => l.uuid)));
-    const embedded = files.flatMap((f) => f.lines).filter((l) => l.type === 'progress' && l.data?.type === 'agent_progress')
+    const embedded = files
+      .flatMap((f) => f.lines)
+      .filter((l) => l.type === 'progress' && l.data?.type === 'agent_progress')
       .map((l) => (l.data as { message?: { uuid?: string } }).message?.uuid);
     expect(embedded.length).toBeGreaterThan(0);
     expect(embedded.every((u) => nestedUuids.has(u))).toBe(true);
@@ -246,7 +320,9 @@ describe('corpus generator', () => {
   it('counts resume copies and progress copies once', () => {
     const { expected } = result;
     expect(expected.totals.resumeCopies).toBeGreaterThan(0);
-    const copiedLines = new Map(expected.files.filter((e) => e.role === 'resume').map((e) => [e.path, e.copiedLines as number]));
+    const copiedLines = new Map(
+      expected.files.filter((e) => e.role === 'resume').map((e) => [e.path, e.copiedLines as number]),
+    );
     const withoutCopies = account(files, { skipLines: (f, i) => i < (copiedLines.get(f.rel) ?? 0) });
     expect(withoutCopies.total).toEqual(asAcc(expected.totals));
     // counting each file on its own double counts the copies: the dedup across files is what matters here

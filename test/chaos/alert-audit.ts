@@ -66,13 +66,16 @@ export function auditAlerts(o: {
   }
   const maxPublished = new Map<string, number>();
   for (const a of o.published) maxPublished.set(a.key, Math.max(maxPublished.get(a.key) ?? 0, a.seq));
-  const lost = [...maxPublished].filter(([key, seq]) => (maxReceived.get(key) ?? 0) < seq).map(([key, seq]) => `${key} seq ${seq}`);
+  const lost = [...maxPublished]
+    .filter(([key, seq]) => (maxReceived.get(key) ?? 0) < seq)
+    .map(([key, seq]) => `${key} seq ${seq}`);
   const undelivered: string[] = [];
   for (const r of o.records) {
     for (const [receiver, d] of Object.entries(r.deliveries)) {
       if (receiver !== o.receiverName) continue;
       if (d.state !== 'sent') undelivered.push(`${r.key} seq ${d.seq}: ${d.state}`);
-      else if ((maxReceived.get(r.key) ?? 0) < d.seq) undelivered.push(`${r.key} seq ${d.seq}: recorded sent, never received`);
+      else if ((maxReceived.get(r.key) ?? 0) < d.seq)
+        undelivered.push(`${r.key} seq ${d.seq}: recorded sent, never received`);
     }
   }
   let duplicates = 0;

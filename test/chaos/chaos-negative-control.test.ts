@@ -16,8 +16,17 @@ describe('chaos, negative control', () => {
   it('a sink that acks before it inserts is caught losing data', async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -b)`);
     const r = await runChaos({
-      lines: 2500, hosts: 1, kills: 2, minEach: 2, seed: seed + 1, gapMs: [50, 400],
-      components: ['sink'], sinkFault: 'ack-before-insert', backlogFirst: true, killSinkOnAck: true, keep: process.env.CCTAP_CHAOS_KEEP === '1',
+      lines: 2500,
+      hosts: 1,
+      kills: 2,
+      minEach: 2,
+      seed: seed + 1,
+      gapMs: [50, 400],
+      components: ['sink'],
+      sinkFault: 'ack-before-insert',
+      backlogFirst: true,
+      killSinkOnAck: true,
+      keep: process.env.CCTAP_CHAOS_KEEP === '1',
     });
     console.log(`${formatChaos(r)}\n  ${r.timeline.join('\n  ')}`);
     const failed = r.checks.filter((c) => !c.ok).map((c) => c.name);

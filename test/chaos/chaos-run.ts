@@ -24,7 +24,14 @@ import { generateCorpus, type ExpectedCorpus } from '../../bench/corpus/index.js
 import { startNats, type TestNats } from '../support/nats.js';
 import { metricValue, runCli, type CliProcess } from '../e2e/support/cli-process.js';
 import { createPipeline, provisionPipeline, type Pipeline } from '../e2e/support/pipeline.js';
-import { consumerState, isIdle, manager, RawCoverage, forEachStored, readStream } from '../e2e/support/pipeline-state.js';
+import {
+  consumerState,
+  isIdle,
+  manager,
+  RawCoverage,
+  forEachStored,
+  readStream,
+} from '../e2e/support/pipeline-state.js';
 import { holdBack, startWriter, type HeldBackFile, type Writer } from '../e2e/support/slow-writer.js';
 import { auditAlerts, type AlertAudit, type KvDelivery, type NotificationRef } from './alert-audit.js';
 import { killSchedule, type Component, type KillPlan } from './kill-schedule.js';
@@ -113,12 +120,13 @@ export interface ChaosResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 /** The alerter configuration of a chaos run: one webhook receiver, rules that fire often on the corpus. */
 function alerterRules(url: string): unknown {
   return {
     // Every notification is audited one by one: no storm cap (it would summarize them).
-    receivers: [{ name: 'chaos', type: 'webhook', url, secret: 'chaos-suite-webhook-secret', cap: { alerts: 10_000_000 } }],
+    receivers: [
+      { name: 'chaos', type: 'webhook', url, secret: 'chaos-suite-webhook-secret', cap: { alerts: 10_000_000 } },
+    ],
     // The corpus is history: without this, freshness keeps a backfill from firing anything.
     maxEventAge: '36500d',
     rulePack: false,
@@ -126,9 +134,23 @@ function alerterRules(url: string): unknown {
     defaults: { groupWait: '0s', groupInterval: '1s', repeatInterval: '24h', resolveAfter: '24h' },
     rules: [
       // One alert per session that runs Bash, updated at most every second while its calls stream in.
-      { name: 'bash-call', kind: 'match', severity: 'warning', types: ['tool.call'], where: [{ field: 'payload.name', equals: 'Bash' }], groupBy: ['host', 'sessionId'] },
+      {
+        name: 'bash-call',
+        kind: 'match',
+        severity: 'warning',
+        types: ['tool.call'],
+        where: [{ field: 'payload.name', equals: 'Bash' }],
+        groupBy: ['host', 'sessionId'],
+      },
       // One per session start the analyzer derives: alerts that depend on a second service.
-      { name: 'session-start', kind: 'match', severity: 'info', source: 'derived', types: ['session.start'], groupBy: ['host', 'sessionId'] },
+      {
+        name: 'session-start',
+        kind: 'match',
+        severity: 'info',
+        source: 'derived',
+        types: ['session.start'],
+        groupBy: ['host', 'sessionId'],
+      },
     ],
   };
 }
@@ -146,10 +168,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     log(line);
   };
 
-  log(`chaos: seed ${o.seed}, ${o.lines} lines, ${o.hosts} hosts, ${o.kills} kills (each component >= ${o.minEach})${o.sinkFault ? `, TEST-ONLY sink fault ${o.sinkFault}` : ''}; work dir ${work}`);
-  const { expected, out } = generateCorpus({ out: join(work, 'corpus'), size: o.lines * BYTES_PER_LINE, seed: o.seed, hosts: o.hosts, days: 7, startDate: '2026-03-02' });
+  log(
+    `chaos: seed ${o.seed}, ${o.lines} lines, ${o.hosts} hosts, ${o.kills} kills (each component >= ${o.minEach})${o.sinkFault ? `, TEST-ONLY sink fault ${o.sinkFault}` : ''}; work dir ${work}`,
+  );
+  const { expected, out } = generateCorpus({
+    out: join(work, 'corpus'),
+    size: o.lines * BYTES_PER_LINE,
+    seed: o.seed,
+    hosts: o.hosts,
+    days: 7,
+    startDate: '2026-03-02',
+  });
   const generated = Date.now();
-  log(`corpus: ${expected.totals.files} files, ${(expected.totals.bytes / 1e6).toFixed(1)} MB, ${expected.totals.lines} lines in ${((generated - started) / 1000).toFixed(1)} s`);
+  log(
+    `corpus: ${expected.totals.files} files, ${(expected.totals.bytes / 1e6).toFixed(1)} MB, ${expected.totals.lines} lines in ${((generated - started) / 1000).toFixed(1)} s`,
+  );
   const abs = (rel: string) => join(out, ...rel.split('/'));
 
   // Files still being written: per host the two largest keep a quarter of their lines and the smallest does
@@ -157,10 +190,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const heldKills: HeldBackFile[] = [];
   const heldOutage: HeldBackFile[] = [];
   for (const h of expected.hosts) {
-    const mine = expected.files.filter((f) => f.host === h.name && f.lines > 4).sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
+    const mine = expected.files
+      .filter((f) => f.host === h.name && f.lines > 4)
+      .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
     mine.slice(0, 2).forEach((f, i) => heldKills.push(holdBack(abs(f.path), Math.ceil(f.lines / 4), i % 2 === 0)));
     if (mine.length > 5) heldKills.push(holdBack(abs(mine[mine.length - 1]!.path), 0, false));
-    if (o.outage) mine.slice(2, 4).forEach((f, i) => heldOutage.push(holdBack(abs(f.path), Math.ceil(f.lines / 2), i % 2 === 1)));
+    if (o.outage)
+      mine.slice(2, 4).forEach((f, i) => heldOutage.push(holdBack(abs(f.path), Math.ceil(f.lines / 2), i % 2 === 1)));
   }
 
   let nats: TestNats | null = null;
@@ -171,7 +207,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   try {
     nats = await startNats({ requireControl: true });
     receiver = await startTestReceiver();
-    await provisionPipeline(nats.url, prefix, { maxBytes: Math.max(1024 ** 3, Math.ceil(expected.totals.bytes * 2.5)) });
+    await provisionPipeline(nats.url, prefix, {
+      maxBytes: Math.max(1024 ** 3, Math.ceil(expected.totals.bytes * 2.5)),
+    });
     pipeline = createPipeline({
       natsUrl: nats.url,
       prefix,
@@ -190,17 +228,31 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       await p.sink.stop();
       const rawRef = raw;
       const covered = expected.files.filter((f) => !heldKills.some((h) => h.path === abs(f.path)));
-      await waitFor('the corpus in CCTAP_EVENTS', async () => {
-        await rawRef.refresh();
-        return covered.every((f) => rawRef.covers(abs(f.path), f.bytes)) && isIdle(await consumerState(jsm, t, 'validator'));
-      }, 300_000, 200);
+      await waitFor(
+        'the corpus in CCTAP_EVENTS',
+        async () => {
+          await rawRef.refresh();
+          return (
+            covered.every((f) => rawRef.covers(abs(f.path), f.bytes)) &&
+            isIdle(await consumerState(jsm, t, 'validator'))
+          );
+        },
+        300_000,
+        200,
+      );
       await p.sink.start(120_000);
       note('sink back with the corpus waiting in CCTAP_EVENTS');
     }
     note(`pipeline ready: ${p.all.map((x) => x.name).join(', ')}`);
 
     // ---- kills, while the collectors ingest and writer 1 appends ----------------------------------------
-    const plan = killSchedule({ seed: o.seed, kills: o.kills, minEach: o.minEach, gapMs: o.gapMs, ...(o.components ? { components: o.components } : {}) });
+    const plan = killSchedule({
+      seed: o.seed,
+      kills: o.kills,
+      minEach: o.minEach,
+      gapMs: o.gapMs,
+      ...(o.components ? { components: o.components } : {}),
+    });
     const writerMs = o.writerMs ?? plan.reduce((s, k) => s + k.gapMs, 0);
     const writer1 = startWriter(heldKills, writerMs);
     const kills: Record<string, number> = {};
@@ -220,12 +272,18 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     };
     const serviceOf = (target: Component, k: KillPlan): { proc: CliProcess; consumer: ConsumerKey | null } => {
       switch (target) {
-        case 'collector': return { proc: p.collectors[k.pick % p.collectors.length]!, consumer: null };
-        case 'validator': return { proc: p.validator, consumer: 'validator' };
-        case 'analyzer': return { proc: p.analyzer!, consumer: 'analyzer' };
-        case 'alerter': return { proc: p.alerter!, consumer: 'alerter-events' };
-        case 'sink': return { proc: p.sink, consumer: 'sink-events' };
-        default: throw new Error(`no process for ${target}`);
+        case 'collector':
+          return { proc: p.collectors[k.pick % p.collectors.length]!, consumer: null };
+        case 'validator':
+          return { proc: p.validator, consumer: 'validator' };
+        case 'analyzer':
+          return { proc: p.analyzer!, consumer: 'analyzer' };
+        case 'alerter':
+          return { proc: p.alerter!, consumer: 'alerter-events' };
+        case 'sink':
+          return { proc: p.sink, consumer: 'sink-events' };
+        default:
+          throw new Error(`no process for ${target}`);
       }
     };
     for (const k of plan) {
@@ -277,10 +335,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       await p.sink.kill9();
       const sinkDown = Date.now();
       note(`outage: sink (embedded store) down for ${o.outage.storeDownMs} ms`);
-      await waitFor('collectors caught up after the NATS outage', async () => {
-        for (const c of p.collectors) if (metricValue(await c.metrics(), 'cctap_collector_checkpoint_lag_bytes') !== 0) return false;
-        return !(await busy('validator'));
-      }, 300_000, 200);
+      await waitFor(
+        'collectors caught up after the NATS outage',
+        async () => {
+          for (const c of p.collectors)
+            if (metricValue(await c.metrics(), 'cctap_collector_checkpoint_lag_bytes') !== 0) return false;
+          return !(await busy('validator'));
+        },
+        300_000,
+        200,
+      );
       const natsRecoveryMs = Date.now() - back;
       await sleep(Math.max(0, o.outage.storeDownMs - (Date.now() - sinkDown)));
       ({ appends: appends2 } = await writer2.done);
@@ -293,10 +357,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       const restart = Date.now();
       await p.sink.start(120_000);
       note(`outage: sink restarted with ${backlogMessages} messages waiting`);
-      await waitFor('the sink drained its backlog', async () => {
-        for (const key of sinkKeys) if (await busy(key)) return false;
-        return true;
-      }, 600_000, 100);
+      await waitFor(
+        'the sink drained its backlog',
+        async () => {
+          for (const key of sinkKeys) if (await busy(key)) return false;
+          return true;
+        },
+        600_000,
+        100,
+      );
       const drainMs = Date.now() - restart;
       const rowsDrained = metricValue(await p.sink.metrics(), 'cctap_sink_rows_total') ?? 0;
       outage = {
@@ -310,25 +379,42 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         messagesPerSecond: Math.round(backlogMessages / (drainMs / 1000)),
         bytesAppendedDuringOutage: outageBytes,
       };
-      note(`outage: backlog of ${backlogMessages} messages (${rowsDrained} rows) drained in ${(drainMs / 1000).toFixed(1)} s`);
+      note(
+        `outage: backlog of ${backlogMessages} messages (${rowsDrained} rows) drained in ${(drainMs / 1000).toFixed(1)} s`,
+      );
     }
 
     // ---- quiesce --------------------------------------------------------------------------------------
     const sizeOf = new Map(expected.files.map((f) => [abs(f.path), f.bytes]));
     const rawRef = raw;
-    await waitFor('every file covered in CCTAP_RAW', async () => {
-      await rawRef.refresh();
-      return [...sizeOf].every(([path, size]) => rawRef.covers(path, size));
-    }, 900_000, 500).catch((err: Error) => note(`quiesce: ${err.message}`));
-    await waitFor('collectors without checkpoint lag', async () => {
-      for (const c of p.collectors) if (metricValue(await c.metrics(), 'cctap_collector_checkpoint_lag_bytes') !== 0) return false;
-      return true;
-    }, 120_000).catch((err: Error) => note(`quiesce: ${err.message}`));
+    await waitFor(
+      'every file covered in CCTAP_RAW',
+      async () => {
+        await rawRef.refresh();
+        return [...sizeOf].every(([path, size]) => rawRef.covers(path, size));
+      },
+      900_000,
+      500,
+    ).catch((err: Error) => note(`quiesce: ${err.message}`));
+    await waitFor(
+      'collectors without checkpoint lag',
+      async () => {
+        for (const c of p.collectors)
+          if (metricValue(await c.metrics(), 'cctap_collector_checkpoint_lag_bytes') !== 0) return false;
+        return true;
+      },
+      120_000,
+    ).catch((err: Error) => note(`quiesce: ${err.message}`));
     const consumers = (Object.keys(CONSUMERS) as ConsumerKey[]).filter((k) => k !== 'dlq-forwarder');
-    await waitFor('every consumer idle', async () => {
-      for (const key of consumers) if (await busy(key)) return false;
-      return true;
-    }, 1_800_000, 250).catch((err: Error) => note(`quiesce: ${err.message}`));
+    await waitFor(
+      'every consumer idle',
+      async () => {
+        for (const key of consumers) if (await busy(key)) return false;
+        return true;
+      },
+      1_800_000,
+      250,
+    ).catch((err: Error) => note(`quiesce: ${err.message}`));
     const ingestDone = Date.now();
     note('pipeline idle');
 
@@ -340,15 +426,24 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       for await (const key of await alertsKv.keys()) keys.push(key);
       for (const key of keys) {
         const e = await alertsKv.get(key);
-        if (e && e.operation === 'PUT' && e.value.length > 0) records.push(JSON.parse(new TextDecoder().decode(e.value)) as (typeof records)[number]);
+        if (e && e.operation === 'PUT' && e.value.length > 0)
+          records.push(JSON.parse(new TextDecoder().decode(e.value)) as (typeof records)[number]);
       }
       return records;
     };
     // Alert deliveries settle: nothing due, nothing pending or mid-request.
-    await waitFor('alert deliveries settled', async () => {
-      const records = await readRecords();
-      return records.every((r) => r.notifyAt === null && Object.values(r.deliveries).every((d) => d.state === 'sent' || d.state === 'failed'));
-    }, 120_000, 500).catch((err: Error) => note(`quiesce: ${err.message}`));
+    await waitFor(
+      'alert deliveries settled',
+      async () => {
+        const records = await readRecords();
+        return records.every(
+          (r) =>
+            r.notifyAt === null && Object.values(r.deliveries).every((d) => d.state === 'sent' || d.state === 'failed'),
+        );
+      },
+      120_000,
+      500,
+    ).catch((err: Error) => note(`quiesce: ${err.message}`));
     await sleep(1500); // the last CCTAP_ALERTS publishes follow their notification
     possibleDuplicates += await readDuplicates();
     const records = await readRecords();
@@ -360,39 +455,96 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 
     const checks: Check[] = [];
     const check = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
-    check('clean shutdown', notZero.length === 0, notZero.length === 0 ? 'every process exited 0 on SIGTERM' : notZero.map(([k, c]) => `${k} exited ${c}`).join(', '));
+    check(
+      'clean shutdown',
+      notZero.length === 0,
+      notZero.length === 0
+        ? 'every process exited 0 on SIGTERM'
+        : notZero.map(([k, c]) => `${k} exited ${c}`).join(', '),
+    );
 
-    const uncovered = [...sizeOf].filter(([path, size]) => !raw!.covers(path, size)).map(([path]) => path.slice(out.length + 1));
-    check('raw byte coverage', uncovered.length === 0, `${sizeOf.size - uncovered.length}/${sizeOf.size} files covered contiguously by the raw batches the validator passed on${uncovered.length ? `; not: ${uncovered.slice(0, 5).join(', ')}` : ''}`);
+    const uncovered = [...sizeOf]
+      .filter(([path, size]) => !raw!.covers(path, size))
+      .map(([path]) => path.slice(out.length + 1));
+    check(
+      'raw byte coverage',
+      uncovered.length === 0,
+      `${sizeOf.size - uncovered.length}/${sizeOf.size} files covered contiguously by the raw batches the validator passed on${uncovered.length ? `; not: ${uncovered.slice(0, 5).join(', ')}` : ''}`,
+    );
 
-    const sql = async <T>(q: string): Promise<T[]> => JSON.parse(await runCli('sql', [q, '--data', p.dataDir, '--format', 'json'], { timeoutMs: 300_000 })) as T[];
-    const perPath = await sql<{ path: string; lines: string }>('SELECT source_path AS path, uniqExact(source_offset) AS lines FROM events GROUP BY path');
+    const sql = async <T>(q: string): Promise<T[]> =>
+      JSON.parse(await runCli('sql', [q, '--data', p.dataDir, '--format', 'json'], { timeoutMs: 300_000 })) as T[];
+    const perPath = await sql<{ path: string; lines: string }>(
+      'SELECT source_path AS path, uniqExact(source_offset) AS lines FROM events GROUP BY path',
+    );
     const gotLines = new Map(perPath.map((r) => [r.path, Number(r.lines)]));
     const short = expected.files.filter((f) => gotLines.get(abs(f.path)) !== f.lines);
     const linesStored = expected.files.reduce((s, f) => s + Math.min(f.lines, gotLines.get(abs(f.path)) ?? 0), 0);
-    check('every line stored', short.length === 0, `${linesStored}/${expected.totals.lines} lines (distinct offsets per file == generator counts)${short.length ? `; short: ${short.slice(0, 5).map((f) => `${f.path} ${gotLines.get(abs(f.path)) ?? 0}/${f.lines}`).join(', ')}` : ''}`);
+    check(
+      'every line stored',
+      short.length === 0,
+      `${linesStored}/${expected.totals.lines} lines (distinct offsets per file == generator counts)${
+        short.length
+          ? `; short: ${short
+              .slice(0, 5)
+              .map((f) => `${f.path} ${gotLines.get(abs(f.path)) ?? 0}/${f.lines}`)
+              .join(', ')}`
+          : ''
+      }`,
+    );
 
     const streamIds = new Set<string>();
     await forEachStored(nc, t, 'events', (m) => {
       for (const e of decodeTrustedBatch(m.data).events) streamIds.add(e.id);
     });
-    const [ev] = await sql<{ final: string; ids: string; stored: string }>('SELECT (SELECT count() FROM events FINAL) AS final, (SELECT uniqExact(id) FROM events) AS ids, (SELECT count() FROM events) AS stored');
+    const [ev] = await sql<{ final: string; ids: string; stored: string }>(
+      'SELECT (SELECT count() FROM events FINAL) AS final, (SELECT uniqExact(id) FROM events) AS ids, (SELECT count() FROM events) AS stored',
+    );
     const eventsStored = Number(ev!.final);
-    check('deduplicated events', eventsStored === streamIds.size && Number(ev!.ids) === eventsStored, `${eventsStored} events in the store (FINAL), ${ev!.ids} distinct ids, ${streamIds.size} distinct ids published to CCTAP_EVENTS`);
+    check(
+      'deduplicated events',
+      eventsStored === streamIds.size && Number(ev!.ids) === eventsStored,
+      `${eventsStored} events in the store (FINAL), ${ev!.ids} distinct ids, ${streamIds.size} distinct ids published to CCTAP_EVENTS`,
+    );
 
     const [us] = await sql<{ responses: string }>('SELECT count() AS responses FROM usage_responses');
-    check('API responses', Number(us!.responses) === expected.totals.responses, `${us!.responses} responses stored, ${expected.totals.responses} expected`);
+    check(
+      'API responses',
+      Number(us!.responses) === expected.totals.responses,
+      `${us!.responses} responses stored, ${expected.totals.responses} expected`,
+    );
     const usage = await compareDaily(p.dataDir, expected);
     check('usage totals (report daily --json vs expected.json)', usage.ok, usage.detail);
 
     const dlq = await forEachStored(nc, t, 'dlq', () => undefined);
     check('no dead letters', dlq === 0, `${dlq} messages in CCTAP_DLQ`);
 
-    const published: NotificationRef[] = (await readStream(nc, t, 'alerts')).map((m) => JSON.parse(new TextDecoder().decode(m.data)) as NotificationRef);
-    const audit = auditAlerts({ published, records, receiverName: 'chaos', requests: receiver.requests, possibleDuplicatesCounted: possibleDuplicates, alerterKills });
-    check('alerts fired', audit.alertsPublished > 0, `${audit.alertsPublished} alerts, ${audit.notificationsPublished} notifications published to CCTAP_ALERTS`);
-    check('no alert lost', audit.lost.length === 0 && audit.undelivered.length === 0, `${audit.notificationsReceived} notifications received in ${audit.requests} requests; lost ${audit.lost.length}${audit.lost.length ? ` (${audit.lost.slice(0, 3).join(', ')})` : ''}; undelivered KV records ${audit.undelivered.length}${audit.undelivered.length ? ` (${audit.undelivered.slice(0, 3).join(', ')})` : ''}`);
-    check('duplicates only inside the counted window', audit.duplicates <= audit.possibleDuplicatesCounted, `${audit.duplicates} duplicate receipts <= ${audit.possibleDuplicatesCounted} counted by cctap_alerter_possible_duplicate_notifications_total${audit.duplicatesWithoutRestart.length ? `; without an alerter restart between the receipts: ${audit.duplicatesWithoutRestart.slice(0, 5).join(', ')}` : ''}`);
+    const published: NotificationRef[] = (await readStream(nc, t, 'alerts')).map(
+      (m) => JSON.parse(new TextDecoder().decode(m.data)) as NotificationRef,
+    );
+    const audit = auditAlerts({
+      published,
+      records,
+      receiverName: 'chaos',
+      requests: receiver.requests,
+      possibleDuplicatesCounted: possibleDuplicates,
+      alerterKills,
+    });
+    check(
+      'alerts fired',
+      audit.alertsPublished > 0,
+      `${audit.alertsPublished} alerts, ${audit.notificationsPublished} notifications published to CCTAP_ALERTS`,
+    );
+    check(
+      'no alert lost',
+      audit.lost.length === 0 && audit.undelivered.length === 0,
+      `${audit.notificationsReceived} notifications received in ${audit.requests} requests; lost ${audit.lost.length}${audit.lost.length ? ` (${audit.lost.slice(0, 3).join(', ')})` : ''}; undelivered KV records ${audit.undelivered.length}${audit.undelivered.length ? ` (${audit.undelivered.slice(0, 3).join(', ')})` : ''}`,
+    );
+    check(
+      'duplicates only inside the counted window',
+      audit.duplicates <= audit.possibleDuplicatesCounted,
+      `${audit.duplicates} duplicate receipts <= ${audit.possibleDuplicatesCounted} counted by cctap_alerter_possible_duplicate_notifications_total${audit.duplicatesWithoutRestart.length ? `; without an alerter restart between the receipts: ${audit.duplicatesWithoutRestart.slice(0, 5).join(', ')}` : ''}`,
+    );
 
     const end = Date.now();
     return {
@@ -404,7 +556,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         bytes: expected.totals.bytes,
         lines: expected.totals.lines,
         responses: expected.totals.responses,
-        tokens: expected.totals.inputTokens + expected.totals.outputTokens + expected.totals.cacheCreationTokens + expected.totals.cacheReadTokens,
+        tokens:
+          expected.totals.inputTokens +
+          expected.totals.outputTokens +
+          expected.totals.cacheCreationTokens +
+          expected.totals.cacheReadTokens,
         appends: appends1 + appends2,
         kills,
         killsTotal: Object.values(kills).reduce((s, x) => s + x, 0),
@@ -416,7 +572,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         dlqMessages: dlq,
         alerts: audit,
         outage,
-        seconds: { generate: (generated - started) / 1000, ingest: (ingestDone - generated) / 1000, total: (end - started) / 1000 },
+        seconds: {
+          generate: (generated - started) / 1000,
+          ingest: (ingestDone - generated) / 1000,
+          total: (end - started) / 1000,
+        },
       },
       timeline,
       workDir: work,
@@ -432,17 +592,42 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 }
 
 async function compareDaily(dataDir: string, expected: ExpectedCorpus): Promise<{ ok: boolean; detail: string }> {
-  type Breakdown = { modelName: string; inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number };
-  const daily = JSON.parse(await runCli('report', ['daily', '--json', '--tz', 'UTC', '--data', dataDir], { timeoutMs: 300_000 })) as { daily: Array<{ date: string; modelBreakdowns: Breakdown[] }> };
+  type Breakdown = {
+    modelName: string;
+    inputTokens: number;
+    outputTokens: number;
+    cacheCreationTokens: number;
+    cacheReadTokens: number;
+  };
+  const daily = JSON.parse(
+    await runCli('report', ['daily', '--json', '--tz', 'UTC', '--data', dataDir], { timeoutMs: 300_000 }),
+  ) as { daily: Array<{ date: string; modelBreakdowns: Breakdown[] }> };
   const key = (r: { day: string; model: string }) => `${r.day} ${r.model}`;
-  const fmt = (r: { inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number }) => `${r.inputTokens}/${r.outputTokens}/${r.cacheCreationTokens}/${r.cacheReadTokens}`;
-  const got = new Map(daily.daily.flatMap((d) => d.modelBreakdowns.map((b) => [key({ day: d.date, model: b.modelName }), fmt(b)] as const)));
+  const fmt = (r: {
+    inputTokens: number;
+    outputTokens: number;
+    cacheCreationTokens: number;
+    cacheReadTokens: number;
+  }) => `${r.inputTokens}/${r.outputTokens}/${r.cacheCreationTokens}/${r.cacheReadTokens}`;
+  const got = new Map(
+    daily.daily.flatMap((d) =>
+      d.modelBreakdowns.map((b) => [key({ day: d.date, model: b.modelName }), fmt(b)] as const),
+    ),
+  );
   const want = new Map(expected.byDayModel.map((r) => [key(r), fmt(r)] as const));
   const diff = [...new Set([...got.keys(), ...want.keys()])].filter((k) => got.get(k) !== want.get(k)).sort();
-  const tokens = (m: Map<string, string>) => [...m.values()].reduce((s, v) => s + v.split('/').reduce((a, x) => a + Number(x), 0), 0);
+  const tokens = (m: Map<string, string>) =>
+    [...m.values()].reduce((s, v) => s + v.split('/').reduce((a, x) => a + Number(x), 0), 0);
   return {
     ok: diff.length === 0,
-    detail: `${got.size} day/model rows, ${tokens(got)} tokens reported, ${tokens(want)} expected${diff.length ? `; differ: ${diff.slice(0, 4).map((k) => `${k} got ${got.get(k) ?? '-'} want ${want.get(k) ?? '-'}`).join('; ')}` : ''}`,
+    detail: `${got.size} day/model rows, ${tokens(got)} tokens reported, ${tokens(want)} expected${
+      diff.length
+        ? `; differ: ${diff
+            .slice(0, 4)
+            .map((k) => `${k} got ${got.get(k) ?? '-'} want ${want.get(k) ?? '-'}`)
+            .join('; ')}`
+        : ''
+    }`,
   };
 }
 
@@ -453,10 +638,20 @@ export function formatChaos(r: ChaosResult): string {
   const lines = [
     `chaos seed ${r.seed}: ${r.ok ? 'ALL CHECKS PASSED' : 'CHECKS FAILED'} in ${f.seconds.total.toFixed(0)} s (generate ${f.seconds.generate.toFixed(0)} s, ingest with kills ${f.seconds.ingest.toFixed(0)} s)`,
     `  corpus: ${f.files} files, ${(f.bytes / 1e6).toFixed(1)} MB, ${f.lines} lines, ${f.responses} API responses, ${f.tokens} tokens; ${f.appends} appends while running`,
-    `  kills: ${f.killsTotal} (${Object.entries(f.kills).map(([k, n]) => `${k} ${n}`).join(', ')})`,
+    `  kills: ${f.killsTotal} (${Object.entries(f.kills)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')})`,
     `  raw batches ${f.rawBatches} (${f.rawResent} re-sent after kills); events ${f.eventsStored} stored / ${f.eventsInStream} published (${f.eventRowsBeforeMerge} rows before merges); dead letters ${f.dlqMessages}`,
-    ...(a ? [`  alerts: ${a.alertsPublished} alerts, ${a.notificationsPublished} notifications published, ${a.notificationsReceived} received in ${a.requests} requests, lost ${a.lost.length}, duplicates ${a.duplicates} (counted window ${a.possibleDuplicatesCounted})`] : []),
-    ...(f.outage ? [`  outage: NATS down ${(f.outage.natsDownMs / 1000).toFixed(0)} s (caught up ${(f.outage.natsRecoveryMs / 1000).toFixed(1)} s after), store down ${(f.outage.storeDownMs / 1000).toFixed(0)} s; backlog ${f.outage.backlogMessages} messages / ${f.outage.rowsDrained} rows drained in ${(f.outage.drainMs / 1000).toFixed(1)} s = ${f.outage.rowsPerSecond} rows/s, ${f.outage.messagesPerSecond} msg/s; ${(f.outage.bytesAppendedDuringOutage / 1e6).toFixed(1)} MB appended during the outage`] : []),
+    ...(a
+      ? [
+          `  alerts: ${a.alertsPublished} alerts, ${a.notificationsPublished} notifications published, ${a.notificationsReceived} received in ${a.requests} requests, lost ${a.lost.length}, duplicates ${a.duplicates} (counted window ${a.possibleDuplicatesCounted})`,
+        ]
+      : []),
+    ...(f.outage
+      ? [
+          `  outage: NATS down ${(f.outage.natsDownMs / 1000).toFixed(0)} s (caught up ${(f.outage.natsRecoveryMs / 1000).toFixed(1)} s after), store down ${(f.outage.storeDownMs / 1000).toFixed(0)} s; backlog ${f.outage.backlogMessages} messages / ${f.outage.rowsDrained} rows drained in ${(f.outage.drainMs / 1000).toFixed(1)} s = ${f.outage.rowsPerSecond} rows/s, ${f.outage.messagesPerSecond} msg/s; ${(f.outage.bytesAppendedDuringOutage / 1e6).toFixed(1)} MB appended during the outage`,
+        ]
+      : []),
     ...r.checks.map((c) => `  [${c.ok ? 'ok' : 'FAIL'}] ${c.name}: ${c.detail}`),
   ];
   return lines.join('\n');

@@ -18,12 +18,24 @@ describe('chaos, short run', () => {
   it('loses nothing and duplicates no alert outside the counted window under 10 kills and an outage', async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -b)`);
     const r = await runChaos({
-      lines: 5000, hosts: 2, kills: 10, minEach: 1, seed, gapMs: [400, 1400],
+      lines: 5000,
+      hosts: 2,
+      kills: 10,
+      minEach: 1,
+      seed,
+      gapMs: [400, 1400],
       outage: { natsDownMs: 3000, storeDownMs: 3000 },
     });
     console.log(`${formatChaos(r)}\n  ${r.timeline.join('\n  ')}`);
     expect(r.figures.killsTotal).toBe(10);
-    expect(Object.keys(r.figures.kills).sort()).toEqual(['alerter', 'analyzer', 'collector', 'nats-server', 'sink', 'validator']);
+    expect(Object.keys(r.figures.kills).sort()).toEqual([
+      'alerter',
+      'analyzer',
+      'collector',
+      'nats-server',
+      'sink',
+      'validator',
+    ]);
     expect(r.checks.filter((c) => !c.ok)).toEqual([]);
   }, 240_000);
 });

@@ -21,7 +21,10 @@ beforeAll(() => {
 const env = harnessPerFile();
 
 function run(args: string[]) {
-  const child = spawn(process.execPath, [CLI, 'collect', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, [CLI, 'collect', ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   return { child, exited };
 }
@@ -33,19 +36,49 @@ describe('collector killed with SIGKILL', () => {
     const sizes = buildCorpus(root, 8);
     const host = 'killed';
     // Small batches, a narrow window and frequent checkpoint writes: the kill lands mid-backfill.
-    const args = ['--nats', env.h.nats.url, '--prefix', env.h.prefix, '--root', root, '--state', stateDir, '--host', host, '--os-user', 'tester',
-      '--privacy', 'full', '--once', '--checkpoint-flush-ms', '20', '--max-in-flight', '8', '--batch-lines', '64', '--log-level', 'warn'];
+    const args = [
+      '--nats',
+      env.h.nats.url,
+      '--prefix',
+      env.h.prefix,
+      '--root',
+      root,
+      '--state',
+      stateDir,
+      '--host',
+      host,
+      '--os-user',
+      'tester',
+      '--privacy',
+      'full',
+      '--once',
+      '--checkpoint-flush-ms',
+      '20',
+      '--max-in-flight',
+      '8',
+      '--batch-lines',
+      '64',
+      '--log-level',
+      'warn',
+    ];
 
     const first = run(args);
     // Kill once some checkpoints are on disk and the stream holds some, but not all, of the data.
-    await waitFor('first checkpoints', () => {
-      try {
-        const files = JSON.parse(readFileSync(join(stateDir, CHECKPOINT_FILE), 'utf8')).files as Record<string, { offset: number }>;
-        return Object.values(files).some((f) => f.offset > 0);
-      } catch {
-        return false;
-      }
-    }, 30_000);
+    await waitFor(
+      'first checkpoints',
+      () => {
+        try {
+          const files = JSON.parse(readFileSync(join(stateDir, CHECKPOINT_FILE), 'utf8')).files as Record<
+            string,
+            { offset: number }
+          >;
+          return Object.values(files).some((f) => f.offset > 0);
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+    );
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull();
     const partial = fileBatches(await env.h.batches(host));

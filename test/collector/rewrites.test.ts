@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileId, type CctapEvent } from '@cctap/events';
 import type { Logger } from '@cctap/kit';
-import { compactTranscript, dropUuids, reappendMetadata, removeLineInPlace, uuidOfLine } from '../support/claude-rewrites.js';
+import {
+  compactTranscript,
+  dropUuids,
+  reappendMetadata,
+  removeLineInPlace,
+  uuidOfLine,
+} from '../support/claude-rewrites.js';
 import { RewriteSession } from '../support/rewrite-session.js';
 import { fileBatches, harnessPerFile, waitFor } from './support/harness.js';
 import { startCollector } from './support/transcripts.js';
@@ -33,7 +39,8 @@ function setup(): Setup {
   return { root, stateDir, host: `rewrite-${process.pid}-${++hostSeq}`, s };
 }
 
-const once = (x: Setup) => startCollector(env.h, { roots: [x.root], stateDir: x.stateDir, host: x.host, watch: false }).runOnce();
+const once = (x: Setup) =>
+  startCollector(env.h, { roots: [x.root], stateDir: x.stateDir, host: x.host, watch: false }).runOnce();
 
 /** A new session whose first turns a running collector has stored. */
 async function liveSession(): Promise<Setup> {
@@ -115,7 +122,12 @@ describe('collector: transcripts rewritten by Claude Code', () => {
     expect(other.length).toBe(last.length);
     writeFileSync(x.s.path, `${lines.slice(0, -1).join('\n')}\n${other}\n`);
     x.s.metadata.add(other);
-    await waitFor('the rewritten line', async () => (await published(x.host)).some((e) => e.type === 'meta' && JSON.stringify(e.payload).includes('STEP 3')), 10_000);
+    await waitFor(
+      'the rewritten line',
+      async () =>
+        (await published(x.host)).some((e) => e.type === 'meta' && JSON.stringify(e.payload).includes('STEP 3')),
+      10_000,
+    );
     expectEachLineOnce(await published(x.host), x.s);
   });
 
@@ -202,11 +214,22 @@ describe('collector: transcripts rewritten by Claude Code', () => {
     const n = (await published(x.host)).length;
     // The checkpoint as a collector wrote it when the same file sat on device number dev + 7.
     const file = join(x.stateDir, 'checkpoints.json');
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as { version: 1; files: Record<string, { dev: number; ino: number; headSha256: string }> };
-    const moved = Object.fromEntries(Object.values(doc.files).map((e) => [fileId(e.dev + 7, e.ino, e.headSha256), { ...e, dev: e.dev + 7 }]));
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as {
+      version: 1;
+      files: Record<string, { dev: number; ino: number; headSha256: string }>;
+    };
+    const moved = Object.fromEntries(
+      Object.values(doc.files).map((e) => [fileId(e.dev + 7, e.ino, e.headSha256), { ...e, dev: e.dev + 7 }]),
+    );
     writeFileSync(file, JSON.stringify({ version: 1, files: moved }));
     const logs: string[] = [];
-    const logger: Logger = { debug: () => undefined, info: (m) => void logs.push(m), warn: () => undefined, error: () => undefined, child: () => logger };
+    const logger: Logger = {
+      debug: () => undefined,
+      info: (m) => void logs.push(m),
+      warn: () => undefined,
+      error: () => undefined,
+      child: () => logger,
+    };
     const c = startCollector(env.h, { roots: [x.root], stateDir: x.stateDir, host: x.host, watch: false, logger });
     await c.runOnce();
     expect(logs).toContain('device number changed; resuming at its checkpoint');

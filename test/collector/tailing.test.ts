@@ -47,8 +47,13 @@ describe('collector tailing', () => {
     expect(coverage(await env.h.batches(host)).ranges.get(id)).toEqual([[0, firstEnd]]);
     append(f, full.slice(40));
     await waitCovered(env.h, host, f, statSync(f).size);
-    const prompts = fileBatches(await env.h.batches(host)).flatMap((b) => b.events).filter((e) => e.type === 'prompt');
-    expect(prompts.map((e) => (e.payload as { text: string | null }).text)).toEqual(['first', 'second, written in two parts']);
+    const prompts = fileBatches(await env.h.batches(host))
+      .flatMap((b) => b.events)
+      .filter((e) => e.type === 'prompt');
+    expect(prompts.map((e) => (e.payload as { text: string | null }).text)).toEqual([
+      'first',
+      'second, written in two parts',
+    ]);
   });
 
   it('rotate-create: the renamed file is finished and the new file starts at byte 0 as a new identity', async () => {
@@ -67,8 +72,13 @@ describe('collector tailing', () => {
     const oldSize = statSync(`${f}.1`).size;
     await waitFor('the old identity finished and the new one read', async () => {
       const bs = await env.h.batches(host);
-      const ranges = idsOfPath(bs, f).map((id) => JSON.stringify(coverage(bs).ranges.get(id))).sort();
-      return JSON.stringify(ranges) === JSON.stringify([JSON.stringify([[0, newSize]]), JSON.stringify([[0, oldSize]])].sort());
+      const ranges = idsOfPath(bs, f)
+        .map((id) => JSON.stringify(coverage(bs).ranges.get(id)))
+        .sort();
+      return (
+        JSON.stringify(ranges) ===
+        JSON.stringify([JSON.stringify([[0, newSize]]), JSON.stringify([[0, oldSize]])].sort())
+      );
     });
   });
 

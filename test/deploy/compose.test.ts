@@ -39,7 +39,9 @@ function interpolate(s: string): string {
 describe('docker-compose.yml', () => {
   it('is valid against the Compose Specification schema', () => {
     // The file names draft-07 by its https URL, which ajv registers under http: drop the pointer, ajv's default is draft-07.
-    const { $schema: _draft, ...schema } = JSON.parse(readFileSync(join(REPO_ROOT, 'test/deploy/schemas/compose-spec.json'), 'utf8')) as Record<string, unknown>;
+    const { $schema: _draft, ...schema } = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'test/deploy/schemas/compose-spec.json'), 'utf8'),
+    ) as Record<string, unknown>;
     // Formats ('duration', ...) are Compose's own; the structure is what we check.
     const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
     const validate = ajv.compile(schema);
@@ -68,9 +70,11 @@ describe('docker-compose.yml', () => {
 
   it('has a healthcheck on every long-running service and only valid depends_on targets', () => {
     for (const [name, s] of Object.entries(services)) {
-      for (const dep of Object.keys(s.depends_on ?? {})) expect(Object.keys(services), `${name} depends on ${dep}`).toContain(dep);
+      for (const dep of Object.keys(s.depends_on ?? {}))
+        expect(Object.keys(services), `${name} depends on ${dep}`).toContain(dep);
       for (const [dep, d] of Object.entries(s.depends_on ?? {})) {
-        if (d.condition === 'service_healthy') expect(services[dep]?.healthcheck, `${dep} needs a healthcheck for ${name}`).toBeDefined();
+        if (d.condition === 'service_healthy')
+          expect(services[dep]?.healthcheck, `${dep} needs a healthcheck for ${name}`).toBeDefined();
       }
       const oneShot = s.restart === 'no';
       // The exporter image is distroless (no shell, no wget): Prometheus' `up` is its health.

@@ -12,16 +12,39 @@ import { priceResponse, shippedBook } from '@cctap/prices';
 import { migrate, openStore, syncPrices, type Store } from '@cctap/sink';
 import { REPO_ROOT } from './support/repo.js';
 
-interface Target { refId: string; datasource: { type: string; uid: string }; rawSql?: string; expr?: string; queryType?: string }
-interface Panel { id: number; type: string; title: string; datasource: { uid: string }; targets: Target[]; gridPos: { x: number; y: number; w: number; h: number } }
-interface Dashboard { uid: string; title: string; schemaVersion: number; panels: Panel[]; templating: { list: { name: string; query: string; datasource: { uid: string } }[] } }
+interface Target {
+  refId: string;
+  datasource: { type: string; uid: string };
+  rawSql?: string;
+  expr?: string;
+  queryType?: string;
+}
+interface Panel {
+  id: number;
+  type: string;
+  title: string;
+  datasource: { uid: string };
+  targets: Target[];
+  gridPos: { x: number; y: number; w: number; h: number };
+}
+interface Dashboard {
+  uid: string;
+  title: string;
+  schemaVersion: number;
+  panels: Panel[];
+  templating: { list: { name: string; query: string; datasource: { uid: string } }[] };
+}
 
 const dir = join(REPO_ROOT, 'deploy/grafana/dashboards');
 const dashboards = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .map((f) => ({ file: f, d: JSON.parse(readFileSync(join(dir, f), 'utf8')) as Dashboard }));
 
-const provisioned = (parse(readFileSync(join(REPO_ROOT, 'deploy/grafana/provisioning/datasources/cctap.yml'), 'utf8')) as { datasources: { uid: string; type: string }[] }).datasources;
+const provisioned = (
+  parse(readFileSync(join(REPO_ROOT, 'deploy/grafana/provisioning/datasources/cctap.yml'), 'utf8')) as {
+    datasources: { uid: string; type: string }[];
+  }
+).datasources;
 const CLICKHOUSE = provisioned.find((d) => d.type === 'grafana-clickhouse-datasource')!.uid;
 
 /** What Grafana's ClickHouse plugin turns its macros and `${var:singlequote}` into, with a 30-day range. */
@@ -47,7 +70,10 @@ describe('Grafana dashboards', () => {
       expect(new Set(d.panels.map((p) => p.id)).size).toBe(d.panels.length);
       for (const p of d.panels) {
         expect(p.gridPos.x + p.gridPos.w, p.title).toBeLessThanOrEqual(24);
-        expect(provisioned.map((x) => x.uid), p.title).toContain(p.datasource.uid);
+        expect(
+          provisioned.map((x) => x.uid),
+          p.title,
+        ).toContain(p.datasource.uid);
         expect(p.targets.length, p.title).toBeGreaterThan(0);
         for (const t of p.targets) {
           expect(provisioned.map((x) => x.uid)).toContain(t.datasource.uid);
@@ -58,7 +84,7 @@ describe('Grafana dashboards', () => {
   }
 });
 
-describe('the dashboards\' ClickHouse queries on the migrated schema', () => {
+describe("the dashboards' ClickHouse queries on the migrated schema", () => {
   let store: Store;
   let data: string;
   let ts: string;
@@ -70,9 +96,55 @@ describe('the dashboards\' ClickHouse queries on the migrated schema', () => {
     ts = new Date(Date.now() - 3600_000).toISOString();
     // One priced response seen twice (the max rule keeps the larger line) and one unpriced response.
     await store.insert('usage', [
-      { message_id: 'm1', request_id: 'r1', scope: '', ts, event_id: '00000000-0000-4000-8000-000000000001', host: 'h1', user: 'ana', session_id: 's1', project: '/repo/a', model: 'claude-sonnet-4-5', input_tokens: 10, output_tokens: 5, total_tokens: 15, cost_usd: 0.5 },
-      { message_id: 'm1', request_id: 'r1', scope: '', ts, event_id: '00000000-0000-4000-8000-000000000002', host: 'h1', user: 'ana', session_id: 's1', project: '/repo/a', model: 'claude-sonnet-4-5', input_tokens: 10, output_tokens: 50, total_tokens: 60, cost_usd: 1.25 },
-      { message_id: 'm2', request_id: 'r2', scope: '', ts, event_id: '00000000-0000-4000-8000-000000000003', host: 'h2', user: 'bo', session_id: 's2', project: '/repo/b', model: 'mystery-model', input_tokens: 1, output_tokens: 1, total_tokens: 2, cost_usd: null, unpriced: true },
+      {
+        message_id: 'm1',
+        request_id: 'r1',
+        scope: '',
+        ts,
+        event_id: '00000000-0000-4000-8000-000000000001',
+        host: 'h1',
+        user: 'ana',
+        session_id: 's1',
+        project: '/repo/a',
+        model: 'claude-sonnet-4-5',
+        input_tokens: 10,
+        output_tokens: 5,
+        total_tokens: 15,
+        cost_usd: 0.5,
+      },
+      {
+        message_id: 'm1',
+        request_id: 'r1',
+        scope: '',
+        ts,
+        event_id: '00000000-0000-4000-8000-000000000002',
+        host: 'h1',
+        user: 'ana',
+        session_id: 's1',
+        project: '/repo/a',
+        model: 'claude-sonnet-4-5',
+        input_tokens: 10,
+        output_tokens: 50,
+        total_tokens: 60,
+        cost_usd: 1.25,
+      },
+      {
+        message_id: 'm2',
+        request_id: 'r2',
+        scope: '',
+        ts,
+        event_id: '00000000-0000-4000-8000-000000000003',
+        host: 'h2',
+        user: 'bo',
+        session_id: 's2',
+        project: '/repo/b',
+        model: 'mystery-model',
+        input_tokens: 1,
+        output_tokens: 1,
+        total_tokens: 2,
+        cost_usd: null,
+        unpriced: true,
+      },
     ]);
     // The store prices from its book, not from the rows' host-side cost.
     await syncPrices(store, shippedBook());
@@ -84,8 +156,14 @@ describe('the dashboards\' ClickHouse queries on the migrated schema', () => {
   });
 
   const queries = dashboards.flatMap(({ file, d }) => [
-    ...d.panels.flatMap((p) => p.targets.filter((t) => t.datasource.uid === CLICKHOUSE).map((t) => ({ name: `${file} / ${p.title}`, sql: t.rawSql! }))),
-    ...d.templating.list.filter((v) => v.datasource.uid === CLICKHOUSE).map((v) => ({ name: `${file} / variable ${v.name}`, sql: v.query })),
+    ...d.panels.flatMap((p) =>
+      p.targets
+        .filter((t) => t.datasource.uid === CLICKHOUSE)
+        .map((t) => ({ name: `${file} / ${p.title}`, sql: t.rawSql! })),
+    ),
+    ...d.templating.list
+      .filter((v) => v.datasource.uid === CLICKHOUSE)
+      .map((v) => ({ name: `${file} / variable ${v.name}`, sql: v.query })),
   ]);
 
   it('finds ClickHouse queries to run', () => {
@@ -101,9 +179,24 @@ describe('the dashboards\' ClickHouse queries on the migrated schema', () => {
   it('the usage panels count each response once, by the max rule, and never price the unpriced', async () => {
     const usage = dashboards.find((x) => x.d.uid === 'cctap-usage')!.d;
     const sqlOf = (title: string) => expandMacros(usage.panels.find((p) => p.title === title)!.targets[0]!.rawSql!);
-    const tokens = { input: 10, output: 50, cacheCreation: 0, cacheRead: 0, cacheCreation5m: 0, cacheCreation1h: 0, webSearchRequests: 0, webFetchRequests: 0 };
-    const m1 = priceResponse(shippedBook(), { model: 'claude-sonnet-4-5', ts, usage: tokens, speed: null, inferenceGeo: null }).usd!;
-    const [{ cost }] = await store.query<{ cost: number }>(sqlOf('Cost (USD) in range')) as [{ cost: number }];
+    const tokens = {
+      input: 10,
+      output: 50,
+      cacheCreation: 0,
+      cacheRead: 0,
+      cacheCreation5m: 0,
+      cacheCreation1h: 0,
+      webSearchRequests: 0,
+      webFetchRequests: 0,
+    };
+    const m1 = priceResponse(shippedBook(), {
+      model: 'claude-sonnet-4-5',
+      ts,
+      usage: tokens,
+      speed: null,
+      inferenceGeo: null,
+    }).usd!;
+    const [{ cost }] = (await store.query<{ cost: number }>(sqlOf('Cost (USD) in range'))) as [{ cost: number }];
     expect(cost).toBeCloseTo(m1, 12);
     expect(await store.query(sqlOf('Tokens in range'))).toEqual([{ tokens: 62 }]);
     expect(await store.query(sqlOf('Unpriced responses'))).toEqual([{ unpriced: 1 }]);

@@ -23,18 +23,45 @@ import { cli, sqlJson } from '../e2e/support/run-cctap.js';
 import { waitFor } from '../support/wait-for.js';
 import { startConfiguredNats, type ConfiguredNats } from './support/nats-with-config.js';
 
-interface Cred { user: string; password: string }
+interface Cred {
+  user: string;
+  password: string;
+}
 
 const t = topology();
 const ts = new Date(Date.now() - 3600_000).toISOString();
 const day = ts.slice(0, 10);
 const batchOf = (host: string, events: unknown[]) =>
-  new TextEncoder().encode(JSON.stringify({ v: 1, host, source: { path: '/s.jsonl', fileId: `f-${host}`, from: 0, to: 1000 }, events }));
-const response = (host: string, user: string, offset: number, messageId: string, tokens: { input: number; output: number }) =>
-  sampleEvent('assistant', {
-    messageId, requestId: `req-${messageId}`, model: 'claude-opus-4-5', cost: undefined,
-    usage: { input: tokens.input, output: tokens.output, cacheCreation: 0, cacheRead: 0, cacheCreation5m: 0, cacheCreation1h: 0, webSearchRequests: 0, webFetchRequests: 0 },
-  }, { host, user, offset, file: `f-${host}`, ts, sessionId: `s-${host}`, lineUuid: `line-${host}-${offset}` });
+  new TextEncoder().encode(
+    JSON.stringify({ v: 1, host, source: { path: '/s.jsonl', fileId: `f-${host}`, from: 0, to: 1000 }, events }),
+  );
+const response = (
+  host: string,
+  user: string,
+  offset: number,
+  messageId: string,
+  tokens: { input: number; output: number },
+) =>
+  sampleEvent(
+    'assistant',
+    {
+      messageId,
+      requestId: `req-${messageId}`,
+      model: 'claude-opus-4-5',
+      cost: undefined,
+      usage: {
+        input: tokens.input,
+        output: tokens.output,
+        cacheCreation: 0,
+        cacheRead: 0,
+        cacheCreation5m: 0,
+        cacheCreation1h: 0,
+        webSearchRequests: 0,
+        webFetchRequests: 0,
+      },
+    },
+    { host, user, offset, file: `f-${host}`, ts, sessionId: `s-${host}`, lineUuid: `line-${host}-${offset}` },
+  );
 
 describe('a host credential speaks only for its own users and rows', () => {
   const work = mkdtempSync(join(tmpdir(), 'cctap-host-trust-'));
@@ -45,17 +72,25 @@ describe('a host credential speaks only for its own users and rows', () => {
   let sink: CliProcess;
   const open: NatsConnection[] = [];
   const cred = (user: string): Cred => {
-    const all = (JSON.parse(readFileSync(join(auth, 'credentials.json'), 'utf8')) as { credentials: Cred[] }).credentials;
+    const all = (JSON.parse(readFileSync(join(auth, 'credentials.json'), 'utf8')) as { credentials: Cred[] })
+      .credentials;
     return all.find((c) => c.user === user)!;
   };
   const as = async (user: string, inboxPrefix?: string) => {
-    const nc = await connect({ servers: nats.url, user, pass: cred(user).password, ...(inboxPrefix ? { inboxPrefix } : {}) });
+    const nc = await connect({
+      servers: nats.url,
+      user,
+      pass: cred(user).password,
+      ...(inboxPrefix ? { inboxPrefix } : {}),
+    });
     open.push(nc);
     return nc;
   };
   const service = (name: string, args: string[]) =>
     cliProcess({
-      name, command: name, logDir: work,
+      name,
+      command: name,
+      logDir: work,
       args: ['--nats', nats.url, '--metrics-port', '0', '--metrics-host', '127.0.0.1', ...args],
       env: { CCTAP_NATS_USER: `svc-${name}`, CCTAP_NATS_PASSWORD: cred(`svc-${name}`).password },
     });
@@ -63,7 +98,9 @@ describe('a host credential speaks only for its own users and rows', () => {
   const deliver = async (host: string, events: unknown[]) => {
     await sink.start(60_000);
     const nc = await as(`host-${host}`, `_INBOX_${host}`);
-    await jetstream(nc).publish(t.subjects.raw(host), batchOf(host, events), { msgID: `${host}-${events.length}-${Date.now()}` });
+    await jetstream(nc).publish(t.subjects.raw(host), batchOf(host, events), {
+      msgID: `${host}-${events.length}-${Date.now()}`,
+    });
     const jsm = await jetstreamManager(await as('svc-provision'));
     for (const key of ['validator', 'sink-events', 'sink-invalid'] as ConsumerKey[]) {
       await waitFor(`${key} idle`, async () => isIdle(await consumerState(jsm, t, key)), 30_000, 100);
@@ -71,8 +108,10 @@ describe('a host credential speaks only for its own users and rows', () => {
     expect(await sink.stop()).toBe(0);
   };
   const perHostUser = () =>
-    sqlJson<{ host: string; user: string; responses: number; tokens: number }>(data,
-      'SELECT host, user, count() AS responses, sum(total_tokens) AS tokens FROM usage_responses GROUP BY host, user ORDER BY host, user');
+    sqlJson<{ host: string; user: string; responses: number; tokens: number }>(
+      data,
+      'SELECT host, user, count() AS responses, sum(total_tokens) AS tokens FROM usage_responses GROUP BY host, user ORDER BY host, user',
+    );
 
   beforeAll(async () => {
     const { COMMANDS } = await import('@cctap/cli');
@@ -107,11 +146,31 @@ describe('a host credential speaks only for its own users and rows', () => {
     ]);
     const after = await perHostUser();
     expect(after).toEqual([...before, { host: 'beta', user: 'bob', responses: 1, tokens: 1_600_000 }]);
-    const invalid = await sqlJson<{ host: string; reason: string }>(data, 'SELECT host, reason FROM invalid_events ORDER BY reason');
-    expect(invalid).toEqual([{ host: 'beta', reason: 'implausible_usage' }, { host: 'beta', reason: 'user_not_allowed' }]);
+    const invalid = await sqlJson<{ host: string; reason: string }>(
+      data,
+      'SELECT host, reason FROM invalid_events ORDER BY reason',
+    );
+    expect(invalid).toEqual([
+      { host: 'beta', reason: 'implausible_usage' },
+      { host: 'beta', reason: 'user_not_allowed' },
+    ]);
 
     // The report a user reads agrees: alpha's day is alice's 1,200 tokens, whatever beta sent.
-    const report = await cli(['report', 'daily', '--by', 'host', '--json', '--since', day, '--until', day, '--tz', 'UTC', '--data', data]);
+    const report = await cli([
+      'report',
+      'daily',
+      '--by',
+      'host',
+      '--json',
+      '--since',
+      day,
+      '--until',
+      day,
+      '--tz',
+      'UTC',
+      '--data',
+      data,
+    ]);
     expect(report.code, report.stderr).toBe(0);
     const rows = (JSON.parse(report.stdout) as { daily: { host?: string; totalTokens: number }[] }).daily;
     expect(rows.filter((r) => r.host === 'alpha').map((r) => r.totalTokens)).toEqual([1200]);

@@ -34,9 +34,10 @@ function run(cmd: string, args: string[]): string {
 }
 
 async function modelClass(apiVersion: string, kind: string): Promise<new (o: object) => { validate(): void }> {
-  const path = apiVersion === 'monitoring.coreos.com/v1'
-    ? `@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/${kind}`
-    : `kubernetes-models/${apiVersion}/${kind}`;
+  const path =
+    apiVersion === 'monitoring.coreos.com/v1'
+      ? `@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/${kind}`
+      : `kubernetes-models/${apiVersion}/${kind}`;
   const mod = (await import(path)) as Record<string, new (o: object) => { validate(): void }>;
   const cls = mod[kind];
   if (!cls) throw new Error(`no schema for ${apiVersion} ${kind}`);
@@ -47,7 +48,10 @@ async function validate(o: K8sObject): Promise<void> {
   const Model = await modelClass(o.apiVersion, o.kind);
   // kustomize wraps long base64 values over several lines; the API server's decoder skips the newlines
   // (Go's base64 does), the schema's "byte" format does not.
-  const data = o.kind === 'Secret' && o.data ? Object.fromEntries(Object.entries(o.data as Record<string, string>).map(([k, v]) => [k, v.replace(/\s+/g, '')])) : undefined;
+  const data =
+    o.kind === 'Secret' && o.data
+      ? Object.fromEntries(Object.entries(o.data as Record<string, string>).map(([k, v]) => [k, v.replace(/\s+/g, '')]))
+      : undefined;
   new Model(data ? { ...o, data } : o).validate();
 }
 
@@ -65,9 +69,19 @@ describe.skipIf(!render)('deploy/k8s rendered with kustomize', () => {
   };
 
   it('the schema check rejects a broken object (it can fail)', async () => {
-    const bad = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { selector: {}, template: { spec: { containers: [{ name: 'a', image: 1 }] } } } };
+    const bad = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'x' },
+      spec: { selector: {}, template: { spec: { containers: [{ name: 'a', image: 1 }] } } },
+    };
     await expect(validate(bad as unknown as K8sObject)).rejects.toThrow(/image/);
-    const badMonitor = { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'x' }, spec: { selector: {}, endpoints: [{ port: 'metrics', interval: 'often' }] } };
+    const badMonitor = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'x' },
+      spec: { selector: {}, endpoints: [{ port: 'metrics', interval: 'often' }] },
+    };
     await expect(validate(badMonitor as unknown as K8sObject)).rejects.toThrow(/interval/);
   });
 
@@ -83,15 +97,44 @@ describe.skipIf(!render)('deploy/k8s rendered with kustomize', () => {
         }
       }
       const kinds = new Set(objs.map((o) => o.kind));
-      for (const k of ['StatefulSet', 'Deployment', 'Job', 'Service', 'ConfigMap', 'PodDisruptionBudget', 'ServiceMonitor', 'NetworkPolicy']) expect(kinds, `${t} has a ${k}`).toContain(k);
+      for (const k of [
+        'StatefulSet',
+        'Deployment',
+        'Job',
+        'Service',
+        'ConfigMap',
+        'PodDisruptionBudget',
+        'ServiceMonitor',
+        'NetworkPolicy',
+      ])
+        expect(kinds, `${t} has a ${k}`).toContain(k);
     });
 
     it(`${t}: each service Deployment has probes, resources, a non-root user and a PDB`, () => {
       const objs = objects(t);
       const deployments = objs.filter((o) => o.kind === 'Deployment');
-      expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['cctap-alerter', 'cctap-analyzer', 'cctap-sink', 'cctap-validator']);
+      expect(deployments.map((d) => d.metadata.name).sort()).toEqual([
+        'cctap-alerter',
+        'cctap-analyzer',
+        'cctap-sink',
+        'cctap-validator',
+      ]);
       for (const d of deployments) {
-        const pod = (d.spec as { template: { spec: { securityContext: { runAsNonRoot: boolean }; containers: { args: string[]; livenessProbe: { httpGet: { path: string } }; readinessProbe: { httpGet: { path: string } }; resources: { requests: object; limits: object } }[] } } }).template.spec;
+        const pod = (
+          d.spec as {
+            template: {
+              spec: {
+                securityContext: { runAsNonRoot: boolean };
+                containers: {
+                  args: string[];
+                  livenessProbe: { httpGet: { path: string } };
+                  readinessProbe: { httpGet: { path: string } };
+                  resources: { requests: object; limits: object };
+                }[];
+              };
+            };
+          }
+        ).template.spec;
         const c = pod.containers[0]!;
         expect(c.args).toEqual([d.metadata.name.replace('cctap-', '')]);
         expect(c.livenessProbe.httpGet.path).toBe('/livez');
@@ -102,7 +145,10 @@ describe.skipIf(!render)('deploy/k8s rendered with kustomize', () => {
         const pdb = objs.find((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === d.metadata.name);
         expect(pdb, `${d.metadata.name} PDB`).toBeDefined();
       }
-      const jobs = objs.filter((o) => o.kind === 'Job').map((j) => j.metadata.name).sort();
+      const jobs = objs
+        .filter((o) => o.kind === 'Job')
+        .map((j) => j.metadata.name)
+        .sort();
       expect(jobs).toEqual(['cctap-migrate', 'cctap-provision']);
     });
   }
@@ -118,22 +164,30 @@ describe.skipIf(!render)('deploy/k8s rendered with kustomize', () => {
       const r = v as Record<string, unknown>;
       for (const [k, val] of Object.entries(r)) {
         const x = val as { name?: string; secretName?: string; optional?: boolean };
-        if ((k === 'configMapRef' || k === 'configMap' || k === 'configMapKeyRef') && x.name) refs.push({ kind: 'ConfigMap', name: x.name, ...(x.optional ? { optional: true } : {}) });
-        if ((k === 'secretRef' || k === 'secretKeyRef') && x.name) refs.push({ kind: 'Secret', name: x.name, ...(x.optional ? { optional: true } : {}) });
+        if ((k === 'configMapRef' || k === 'configMap' || k === 'configMapKeyRef') && x.name)
+          refs.push({ kind: 'ConfigMap', name: x.name, ...(x.optional ? { optional: true } : {}) });
+        if ((k === 'secretRef' || k === 'secretKeyRef') && x.name)
+          refs.push({ kind: 'Secret', name: x.name, ...(x.optional ? { optional: true } : {}) });
         if (k === 'secret' && x.secretName) refs.push({ kind: 'Secret', name: x.secretName });
         walk(val);
       }
     };
     objs.filter((o) => ['Deployment', 'StatefulSet', 'Job'].includes(o.kind)).forEach((o) => walk(o.spec));
     expect(refs.length).toBeGreaterThan(10);
-    for (const r of refs.filter((x) => !x.optional)) expect(r.kind === 'ConfigMap' ? configMaps : secrets, `${r.kind} ${r.name}`).toContain(r.name);
+    for (const r of refs.filter((x) => !x.optional))
+      expect(r.kind === 'ConfigMap' ? configMaps : secrets, `${r.kind} ${r.name}`).toContain(r.name);
   });
 
   it('overlays/prod: stateless services run two replicas with minAvailable 1', () => {
     const objs = objects('overlays/prod');
     for (const n of ['cctap-validator', 'cctap-sink', 'cctap-alerter']) {
-      expect((objs.find((o) => o.kind === 'Deployment' && o.metadata.name === n)!.spec as { replicas: number }).replicas).toBe(2);
-      expect((objs.find((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === n)!.spec as { minAvailable: number }).minAvailable).toBe(1);
+      expect(
+        (objs.find((o) => o.kind === 'Deployment' && o.metadata.name === n)!.spec as { replicas: number }).replicas,
+      ).toBe(2);
+      expect(
+        (objs.find((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === n)!.spec as { minAvailable: number })
+          .minAvailable,
+      ).toBe(1);
     }
     expect(objs.every((o) => o.kind === 'Namespace' || o.metadata.namespace === 'cctap')).toBe(true);
   });

@@ -17,7 +17,12 @@ import { parseCollectArgs } from '@cctap/collector';
 import { startConfiguredNats as serverWith, type ConfiguredNats } from './support/nats-with-config.js';
 import { REPO_ROOT } from './support/repo.js';
 
-interface Cred { kind: string; name: string; user: string; password: string }
+interface Cred {
+  kind: string;
+  name: string;
+  user: string;
+  password: string;
+}
 
 async function natsConfig(args: string[]): Promise<number> {
   const { command } = await COMMANDS['nats-config']!();
@@ -41,13 +46,29 @@ describe('cctap nats-config + deploy/nats/nats-server.conf', () => {
   let nats: ConfiguredNats;
   const open: NatsConnection[] = [];
   const as = async (user: string, extra: { inboxPrefix?: string; password?: string } = {}) => {
-    const nc = await connect({ servers: nats.url, user, pass: extra.password ?? cred(out, user).password, ...(extra.inboxPrefix ? { inboxPrefix: extra.inboxPrefix } : {}) });
+    const nc = await connect({
+      servers: nats.url,
+      user,
+      pass: extra.password ?? cred(out, user).password,
+      ...(extra.inboxPrefix ? { inboxPrefix: extra.inboxPrefix } : {}),
+    });
     open.push(nc);
     return nc;
   };
 
   beforeAll(async () => {
-    expect(await natsConfig(['--hosts', 'alpha,Beta.local', '--out', out, '--nats', 'nats://central:4222', '--bcrypt-cost', '4'])).toBe(0);
+    expect(
+      await natsConfig([
+        '--hosts',
+        'alpha,Beta.local',
+        '--out',
+        out,
+        '--nats',
+        'nats://central:4222',
+        '--bcrypt-cost',
+        '4',
+      ]),
+    ).toBe(0);
     nats = await serverWith(out);
     const admin = await as('svc-provision');
     await provision(admin, { prefix: '', replicas: 1 });
@@ -71,9 +92,16 @@ describe('cctap nats-config + deploy/nats/nats-server.conf', () => {
     const yaml = readFileSync(join(out, 'hosts/beta_local.yaml'), 'utf8');
     // The host file is a valid `cctap collect --config` file naming this host and its user.
     const cfg = parseCollectArgs(['--config', join(out, 'hosts/beta_local.yaml')], {});
-    expect(cfg).toMatchObject({ nats: 'nats://central:4222', host: 'Beta.local', natsUser: 'host-beta_local', natsPassword: cred(out, 'host-beta_local').password });
+    expect(cfg).toMatchObject({
+      nats: 'nats://central:4222',
+      host: 'Beta.local',
+      natsUser: 'host-beta_local',
+      natsPassword: cred(out, 'host-beta_local').password,
+    });
     expect(yaml).toContain('natsUser: "host-beta_local"');
-    expect(readFileSync(join(out, 'services/sink.env'), 'utf8')).toMatch(/^CCTAP_NATS_USER=svc-sink\nCCTAP_NATS_PASSWORD=\S{20,}\n$/);
+    expect(readFileSync(join(out, 'services/sink.env'), 'utf8')).toMatch(
+      /^CCTAP_NATS_USER=svc-sink\nCCTAP_NATS_PASSWORD=\S{20,}\n$/,
+    );
   });
 
   it('lets a host publish its own subject through JetStream and get a PubAck', async () => {
@@ -88,16 +116,37 @@ describe('cctap nats-config + deploy/nats/nats-server.conf', () => {
     const state = mkdtempSync(join(tmpdir(), 'cctap-auth-state-'));
     try {
       mkdirSync(join(root, 'projects', '-work-demo'), { recursive: true });
-      copyFileSync(join(REPO_ROOT, 'test/fixtures/real/spotter-v2.1.38-rejected-tool-use.jsonl'), join(root, 'projects', '-work-demo', 'session.jsonl'));
+      copyFileSync(
+        join(REPO_ROOT, 'test/fixtures/real/spotter-v2.1.38-rejected-tool-use.jsonl'),
+        join(root, 'projects', '-work-demo', 'session.jsonl'),
+      );
       const jsm = await jetstreamManager(await as('svc-validator'));
-      const before = (await jsm.streams.info('CCTAP_RAW', { subjects_filter: '>' })).state.subjects?.['cctap.raw.alpha'] ?? 0;
-      const args = ['packages/cli/dist/main.js', 'collect', '--once', '--config', join(out, 'hosts/alpha.yaml'), '--nats', nats.url, '--root', root, '--state', state, '--metrics-port', '0'];
+      const before =
+        (await jsm.streams.info('CCTAP_RAW', { subjects_filter: '>' })).state.subjects?.['cctap.raw.alpha'] ?? 0;
+      const args = [
+        'packages/cli/dist/main.js',
+        'collect',
+        '--once',
+        '--config',
+        join(out, 'hosts/alpha.yaml'),
+        '--nats',
+        nats.url,
+        '--root',
+        root,
+        '--state',
+        state,
+        '--metrics-port',
+        '0',
+      ];
       const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        execFile(process.execPath, args, { cwd: REPO_ROOT, timeout: 30_000 }, (err, _stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }));
+        execFile(process.execPath, args, { cwd: REPO_ROOT, timeout: 30_000 }, (err, _stdout, stderr) =>
+          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }),
+        );
       });
       expect(result.stderr).not.toMatch(/permission/i);
       expect(result.code).toBe(0);
-      const after = (await jsm.streams.info('CCTAP_RAW', { subjects_filter: '>' })).state.subjects?.['cctap.raw.alpha'] ?? 0;
+      const after =
+        (await jsm.streams.info('CCTAP_RAW', { subjects_filter: '>' })).state.subjects?.['cctap.raw.alpha'] ?? 0;
       expect(after).toBeGreaterThan(before);
     } finally {
       rmSync(root, { recursive: true, force: true });
@@ -108,14 +157,18 @@ describe('cctap nats-config + deploy/nats/nats-server.conf', () => {
   it("refuses a host publishing another host's subject, and nothing lands in the stream", async () => {
     const nc = await as('host-alpha', { inboxPrefix: '_INBOX_alpha' });
     const before = (await (await jetstreamManager(await as('svc-validator'))).streams.info('CCTAP_RAW')).state.messages;
-    await expect(jetstream(nc).publish(topology().subjects.raw('beta.local'), payload, { msgID: 'forged-1', timeout: 2000 })).rejects.toThrow(/permission/i);
+    await expect(
+      jetstream(nc).publish(topology().subjects.raw('beta.local'), payload, { msgID: 'forged-1', timeout: 2000 }),
+    ).rejects.toThrow(/permission/i);
     const after = (await (await jetstreamManager(await as('svc-validator'))).streams.info('CCTAP_RAW')).state.messages;
     expect(after).toBe(before);
   });
 
   it('needs the private inbox: the shared _INBOX is not granted, nor any other subscription', async () => {
     const nc = await as('host-alpha'); // default inbox prefix _INBOX
-    await expect(jetstream(nc).publish(topology().subjects.raw('alpha'), payload, { msgID: 'alpha-2', timeout: 2000 })).rejects.toThrow(/permission/i);
+    await expect(
+      jetstream(nc).publish(topology().subjects.raw('alpha'), payload, { msgID: 'alpha-2', timeout: 2000 }),
+    ).rejects.toThrow(/permission/i);
     // Reading other hosts' events or replies is refused by the server (the subscription is closed with an error).
     const nc2 = await as('host-alpha', { inboxPrefix: '_INBOX_alpha' });
     const sub = nc2.subscribe('cctap.events.>');
@@ -124,12 +177,16 @@ describe('cctap nats-config + deploy/nats/nats-server.conf', () => {
   });
 
   it('refuses a wrong password', async () => {
-    await expect(connect({ servers: nats.url, user: 'host-alpha', pass: 'not-the-password', reconnect: false })).rejects.toThrow(/authorization/i);
+    await expect(
+      connect({ servers: nats.url, user: 'host-alpha', pass: 'not-the-password', reconnect: false }),
+    ).rejects.toThrow(/authorization/i);
   });
 
   it('keeps passwords on re-run, rotates only what --rotate names, and removes hosts no longer listed', async () => {
     const before = readCreds(out);
-    expect(await natsConfig(['--hosts', 'alpha,gamma', '--rotate', 'alpha', '--out', out, '--bcrypt-cost', '4'])).toBe(0);
+    expect(await natsConfig(['--hosts', 'alpha,gamma', '--rotate', 'alpha', '--out', out, '--bcrypt-cost', '4'])).toBe(
+      0,
+    );
     const after = readCreds(out);
     const pw = (list: Cred[], user: string) => list.find((c) => c.user === user)?.password;
     expect(pw(after, 'host-alpha')).not.toBe(pw(before, 'host-alpha'));
@@ -141,7 +198,9 @@ describe('cctap nats-config + deploy/nats/nats-server.conf', () => {
     // Apply the new file (a restart here; `nats-server --signal reload` in production).
     await nats.dispose();
     nats = await serverWith(out);
-    await expect(connect({ servers: nats.url, user: 'host-alpha', pass: pw(before, 'host-alpha')!, reconnect: false })).rejects.toThrow(/authorization/i);
+    await expect(
+      connect({ servers: nats.url, user: 'host-alpha', pass: pw(before, 'host-alpha')!, reconnect: false }),
+    ).rejects.toThrow(/authorization/i);
     const admin = await as('svc-provision');
     await provision(admin, { prefix: '', replicas: 1 });
     const gamma = await as('host-gamma', { inboxPrefix: '_INBOX_gamma' });

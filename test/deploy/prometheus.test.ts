@@ -33,6 +33,9 @@ describe.skipIf(!promtool)('deploy/prometheus with promtool', () => {
   });
 });
 
-it.runIf(!promtool)('promtool is missing: install Debian\'s prometheus package (.ci/run does) to check deploy/prometheus', () => {
-  console.warn('skipped deploy/prometheus checks: promtool not found on PATH (apt-get install -y prometheus)');
-});
+it.runIf(!promtool)(
+  "promtool is missing: install Debian's prometheus package (.ci/run does) to check deploy/prometheus",
+  () => {
+    console.warn('skipped deploy/prometheus checks: promtool not found on PATH (apt-get install -y prometheus)');
+  },
+);

@@ -30,7 +30,8 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const alertsOf = (reqs: readonly ReceivedRequest[]) => reqs.flatMap((q) => (q.json as { alerts?: Alert[] } | null)?.alerts ?? []);
+const alertsOf = (reqs: readonly ReceivedRequest[]) =>
+  reqs.flatMap((q) => (q.json as { alerts?: Alert[] } | null)?.alerts ?? []);
 const answered = () => hook.requests.filter((q) => q.status === 200);
 
 async function stop(up: Up): Promise<string> {
@@ -44,37 +45,78 @@ describe('alerts in cctap up', () => {
     const root = join(dir, 'a', 'claude');
     const data = join(dir, 'a', 'data');
     const sessions = writeDangerousSessions(root, 20);
-    const args = ['--root', root, '--data', data, '--metrics-port', '0', '--status-seconds', '0', '--webhook-url', hook.url];
+    const args = [
+      '--root',
+      root,
+      '--data',
+      data,
+      '--metrics-port',
+      '0',
+      '--status-seconds',
+      '0',
+      '--webhook-url',
+      hook.url,
+    ];
     const env = { HOME: join(dir, 'a') };
     hook.requests.length = 0;
     hook.respond = () => ({ status: 500 });
 
     const first = await cli(['up', '--once', ...args], env);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain(`alerts: 20 deliveries still pending (kept in ${join(data, 'alerter', 'alerts.jsonl')}; sent when cctap up starts again)`);
+    expect(first.stdout).toContain(
+      `alerts: 20 deliveries still pending (kept in ${join(data, 'alerter', 'alerts.jsonl')}; sent when cctap up starts again)`,
+    );
     expect(hook.requests.length).toBeGreaterThan(0);
     expect(answered()).toHaveLength(0);
     expect(statSync(join(data, 'alerter', 'alerts.jsonl')).mode & 0o777).toBe(0o600);
 
     // No `up` runs: `cctap alerts` reads the data directory's files.
-    const offline = JSON.parse((await cli(['alerts', 'list', '--json', '--data', data], env)).stdout) as { alerts: { labels: Record<string, string>; deliveries: Record<string, { state: string }> }[] };
+    const offline = JSON.parse((await cli(['alerts', 'list', '--json', '--data', data], env)).stdout) as {
+      alerts: { labels: Record<string, string>; deliveries: Record<string, { state: string }> }[];
+    };
     expect(offline.alerts.map((a) => a.deliveries.webhook?.state)).toEqual(Array(20).fill('pending'));
 
     hook.respond = () => ({ status: 200 });
     const up = startUp(['--log-format', 'json', ...args], env);
     try {
-      await waitFor('the 20 alerts delivered after the restart', () => new Set(alertsOf(answered()).map((a) => a.sessionId)).size === 20, 60_000, 100);
+      await waitFor(
+        'the 20 alerts delivered after the restart',
+        () => new Set(alertsOf(answered()).map((a) => a.sessionId)).size === 20,
+        60_000,
+        100,
+      );
       expect(new Set(alertsOf(answered()).map((a) => a.sessionId))).toEqual(new Set(sessions));
 
       // `cctap alerts` on the running `up`, over its loopback endpoint.
-      const listed = await waitFor('alerts list over loopback', async () => {
-        const r = await cli(['alerts', 'list', '--data', data], env);
-        return r.code === 0 && (r.stdout.match(/webhook:sent/g) ?? []).length === 20 ? r.stdout : undefined;
-      }, 30_000, 250);
+      const listed = await waitFor(
+        'alerts list over loopback',
+        async () => {
+          const r = await cli(['alerts', 'list', '--data', data], env);
+          return r.code === 0 && (r.stdout.match(/webhook:sent/g) ?? []).length === 20 ? r.stdout : undefined;
+        },
+        30_000,
+        250,
+      );
       expect(listed).toContain('20 alert(s):');
-      const silenced = await cli(['alerts', 'silence', '--match', 'rule=dangerous-command,host=/^ci-/', '--for', '1h', '--comment', 'ci boxes', '--data', data], env);
+      const silenced = await cli(
+        [
+          'alerts',
+          'silence',
+          '--match',
+          'rule=dangerous-command,host=/^ci-/',
+          '--for',
+          '1h',
+          '--comment',
+          'ci boxes',
+          '--data',
+          data,
+        ],
+        env,
+      );
       expect(silenced.code, silenced.stderr).toBe(0);
-      expect((await cli(['alerts', 'list', '--data', data], env)).stdout).toMatch(/1 active silence\(s\):\n\s+s-[0-9a-f]+\s+rule=dangerous-command,host=\/\^ci-\/.*ci boxes/);
+      expect((await cli(['alerts', 'list', '--data', data], env)).stdout).toMatch(
+        /1 active silence\(s\):\n\s+s-[0-9a-f]+\s+rule=dangerous-command,host=\/\^ci-\/.*ci boxes/,
+      );
       const tested = await cli(['alerts', 'test', '--receiver', 'webhook', '--data', data], env);
       expect(tested.stdout, tested.stderr).toContain('test notification delivered to webhook (HTTP 200)');
       expect(alertsOf(hook.requests).some((a) => a.rule === 'test-notification')).toBe(true);
@@ -92,8 +134,24 @@ describe('alerts in cctap up', () => {
     const SESSIONS = 300;
     writeDangerousSessions(root, SESSIONS, 2);
     const rules = join(dir, 'b', 'rules.yaml');
-    writeFileSync(rules, `receivers:\n  - { name: ops, type: webhook, url: "${hook.url}", timeout: 5s, cap: { alerts: 50, window: 1h, summaryInterval: 1s } }\n`);
-    const args = ['--root', root, '--data', data, '--metrics-port', '0', '--status-seconds', '0', '--log-format', 'json', '--rules', rules];
+    writeFileSync(
+      rules,
+      `receivers:\n  - { name: ops, type: webhook, url: "${hook.url}", timeout: 5s, cap: { alerts: 50, window: 1h, summaryInterval: 1s } }\n`,
+    );
+    const args = [
+      '--root',
+      root,
+      '--data',
+      data,
+      '--metrics-port',
+      '0',
+      '--status-seconds',
+      '0',
+      '--log-format',
+      'json',
+      '--rules',
+      rules,
+    ];
     const env = { HOME: join(dir, 'b') };
     hook.requests.length = 0;
     // Never answered while the backfill runs: if alerting held ingestion back, `--once` could not finish.
@@ -101,7 +159,10 @@ describe('alerts in cctap up', () => {
 
     const first = await cli(['up', '--once', ...args], env);
     expect(first.code, first.stderr).toBe(0);
-    const summary = upSummary<{ store: { sessions: number; events: number }; alertsPending: { toSend: number; toSummarize: number } }>(first.stdout);
+    const summary = upSummary<{
+      store: { sessions: number; events: number };
+      alertsPending: { toSend: number; toSummarize: number };
+    }>(first.stdout);
     // Per session: the prompt, and per command the response and its tool call.
     expect(summary.store).toMatchObject({ sessions: SESSIONS, events: SESSIONS * 5 });
     // Nothing was answered: every alert is still owed, to send or (past the cap) to count in a summary.
@@ -115,13 +176,21 @@ describe('alerts in cctap up', () => {
     try {
       // Every alert is accounted for in the alert state `up` serves: sent, or told in a summary.
       type Listed = { alerts: { deliveries: Record<string, { state: string }> }[] };
-      const states = await waitFor('every alert sent or summarized', async () => {
-        const r = await cli(['alerts', 'list', '--json', '--data', data], env);
-        if (r.code !== 0) return undefined;
-        const count: Record<string, number> = {};
-        for (const a of (JSON.parse(r.stdout) as Listed).alerts) { const st = a.deliveries.ops?.state ?? 'none'; count[st] = (count[st] ?? 0) + 1; }
-        return (count.sent ?? 0) + (count.summarized ?? 0) === SESSIONS ? count : undefined;
-      }, 90_000, 500);
+      const states = await waitFor(
+        'every alert sent or summarized',
+        async () => {
+          const r = await cli(['alerts', 'list', '--json', '--data', data], env);
+          if (r.code !== 0) return undefined;
+          const count: Record<string, number> = {};
+          for (const a of (JSON.parse(r.stdout) as Listed).alerts) {
+            const st = a.deliveries.ops?.state ?? 'none';
+            count[st] = (count[st] ?? 0) + 1;
+          }
+          return (count.sent ?? 0) + (count.summarized ?? 0) === SESSIONS ? count : undefined;
+        },
+        90_000,
+        500,
+      );
       expect(states).toEqual({ sent: 50, summarized: SESSIONS - 50 });
       const got = alertsOf(answered()).filter((a) => a.rule === 'dangerous-command');
       const single = got.filter((a) => a.labels.suppressed === undefined);

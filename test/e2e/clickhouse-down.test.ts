@@ -35,28 +35,61 @@ afterAll(async () => {
 });
 
 describe('ClickHouse down', () => {
-  it.each([['migrate'], ['report', 'daily'], ['sql', 'SELECT 1']])('cctap %s gives up after CCTAP_WAIT_SECONDS: one line, exit 4', async (...args) => {
-    const r = await cli([...args, '--clickhouse', clickhouse], { CCTAP_WAIT_SECONDS: '1' }, 30_000);
-    expect(r.code, r.stderr).toBe(4);
-    const lines = r.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(new RegExp(`^waiting for ClickHouse at ${clickhouse}/: .*\\(attempt 1, next in [\\d.]+s, giving up after 1s\\)$`));
-    expect(lines.some((l) => l.includes('(attempt 2, next in'))).toBe(true);
-    expect(lines.at(-1)).toMatch(new RegExp(`^cctap ${args[0]}: gave up waiting for ClickHouse at ${clickhouse}/ after 1s \\(\\d+ attempts, last: .*ECONNREFUSED`));
-    expect(r.stderr).not.toMatch(STACK_LINE);
-  });
+  it.each([['migrate'], ['report', 'daily'], ['sql', 'SELECT 1']])(
+    'cctap %s gives up after CCTAP_WAIT_SECONDS: one line, exit 4',
+    async (...args) => {
+      const r = await cli([...args, '--clickhouse', clickhouse], { CCTAP_WAIT_SECONDS: '1' }, 30_000);
+      expect(r.code, r.stderr).toBe(4);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^waiting for ClickHouse at ${clickhouse}/: .*\\(attempt 1, next in [\\d.]+s, giving up after 1s\\)$`,
+        ),
+      );
+      expect(lines.some((l) => l.includes('(attempt 2, next in'))).toBe(true);
+      expect(lines.at(-1)).toMatch(
+        new RegExp(
+          `^cctap ${args[0]}: gave up waiting for ClickHouse at ${clickhouse}/ after 1s \\(\\d+ attempts, last: .*ECONNREFUSED`,
+        ),
+      );
+      expect(r.stderr).not.toMatch(STACK_LINE);
+    },
+  );
 
   it('up --once is one-shot too: one line, exit 4', async () => {
-    const r = await cli(['up', '--once', '--clickhouse', clickhouse, '--root', join(dir, 'claude'), '--state', join(dir, 'once-state'), '--metrics-port', '0'], { CCTAP_WAIT_SECONDS: '1' }, 30_000);
+    const r = await cli(
+      [
+        'up',
+        '--once',
+        '--clickhouse',
+        clickhouse,
+        '--root',
+        join(dir, 'claude'),
+        '--state',
+        join(dir, 'once-state'),
+        '--metrics-port',
+        '0',
+      ],
+      { CCTAP_WAIT_SECONDS: '1' },
+      30_000,
+    );
     expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toContain(`waiting for ClickHouse at ${clickhouse}/: `);
-    expect(r.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^cctap up: gave up waiting for ClickHouse at ${clickhouse}/ after 1s `));
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^cctap up: gave up waiting for ClickHouse at ${clickhouse}/ after 1s `),
+    );
     expect(r.stderr).not.toMatch(STACK_LINE);
   });
 
   it('the sink keeps waiting, logging each retry, with /livez up and /readyz 503', async () => {
     const sink = startCctap(['sink', '--nats', nats.url, '--clickhouse', clickhouse, '--metrics-port', '0']);
     started.push(sink);
-    await waitUntil('the sink logging its third attempt', () => sink.stderr().includes('(attempt 3, next in'), 30_000, sink.stderr);
+    await waitUntil(
+      'the sink logging its third attempt',
+      () => sink.stderr().includes('(attempt 3, next in'),
+      30_000,
+      sink.stderr,
+    );
     expect(sink.stderr()).toContain(`"msg":"waiting for ClickHouse at ${clickhouse}/:`);
     expect(sink.stderr()).not.toContain('giving up');
     const port = Number(/"msg":"probe server listening".*?"port":(\d+)/.exec(sink.stderr())?.[1]);
@@ -70,8 +103,26 @@ describe('ClickHouse down', () => {
 
   // The banner comes only once the servers answer; the waiting line must reach the terminal before it.
   it('cctap up on a terminal shows the waiting line', async () => {
-    const t = startInTerminal(['up', '--clickhouse', clickhouse, '--root', join(dir, 'claude'), '--state', join(dir, 'state'), '--metrics-port', '0'], join(dir, 'up.pid'));
+    const t = startInTerminal(
+      [
+        'up',
+        '--clickhouse',
+        clickhouse,
+        '--root',
+        join(dir, 'claude'),
+        '--state',
+        join(dir, 'state'),
+        '--metrics-port',
+        '0',
+      ],
+      join(dir, 'up.pid'),
+    );
     terminals.push(t);
-    await waitUntil('the waiting line on the terminal', () => t.lines().some((l) => l.includes(`waiting for ClickHouse at ${clickhouse}/`)), 10_000, () => t.lines().join('\n'));
+    await waitUntil(
+      'the waiting line on the terminal',
+      () => t.lines().some((l) => l.includes(`waiting for ClickHouse at ${clickhouse}/`)),
+      10_000,
+      () => t.lines().join('\n'),
+    );
   });
 });

@@ -36,7 +36,20 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const args = (state: string) => ['collect', '--once', '--nats', nats.url, '--prefix', 'tty', '--root', root, '--state', join(dir, state), '--metrics-port', '0'];
+const args = (state: string) => [
+  'collect',
+  '--once',
+  '--nats',
+  nats.url,
+  '--prefix',
+  'tty',
+  '--root',
+  root,
+  '--state',
+  join(dir, state),
+  '--metrics-port',
+  '0',
+];
 
 describe('cctap collect output', () => {
   it('on a terminal: what will be read, a progress bar, the closing line, and no JSON', async () => {
@@ -44,9 +57,17 @@ describe('cctap collect output', () => {
     const code = await t.exit;
     const lines = t.lines();
     expect(code, lines.join('\n')).toBe(0);
-    expect(lines).toContain(`cctap collect: 2 transcript files, ${(bytes / 1024 / 1024).toFixed(1)} MB to read under ${root}`);
-    expect(lines.some((l) => /^backfill \[[#-]+\]\s+\d+%\s+\d+\/2 files/.test(l)), lines.join('\n')).toBe(true);
-    expect(lines.some((l) => /^backfill done: 2 files, [\d.]+ MB, \d+ events in [\d.]+s$/.test(l)), lines.join('\n')).toBe(true);
+    expect(lines).toContain(
+      `cctap collect: 2 transcript files, ${(bytes / 1024 / 1024).toFixed(1)} MB to read under ${root}`,
+    );
+    expect(
+      lines.some((l) => /^backfill \[[#-]+\]\s+\d+%\s+\d+\/2 files/.test(l)),
+      lines.join('\n'),
+    ).toBe(true);
+    expect(
+      lines.some((l) => /^backfill done: 2 files, [\d.]+ MB, \d+ events in [\d.]+s$/.test(l)),
+      lines.join('\n'),
+    ).toBe(true);
     expect(lines.filter((l) => l.startsWith('{'))).toEqual([]);
   }, 90_000);
 

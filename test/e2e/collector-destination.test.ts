@@ -27,8 +27,14 @@ beforeAll(async () => {
   root = join(dir, 'claude');
   const project = join(root, 'projects', '-home-dev-app');
   mkdirSync(project, { recursive: true });
-  copyFileSync(join(REAL_FIXTURES_DIR, 'spotter-v2.1.38-rejected-tool-use.jsonl'), join(project, '5f0c2a1e-0000-4000-8000-0000000000d1.jsonl'));
-  copyFileSync(join(REAL_FIXTURES_DIR, 'ccv-v1.0.98-small-tool-error.jsonl'), join(project, '5f0c2a1e-0000-4000-8000-0000000000d2.jsonl'));
+  copyFileSync(
+    join(REAL_FIXTURES_DIR, 'spotter-v2.1.38-rejected-tool-use.jsonl'),
+    join(project, '5f0c2a1e-0000-4000-8000-0000000000d1.jsonl'),
+  );
+  copyFileSync(
+    join(REAL_FIXTURES_DIR, 'ccv-v1.0.98-small-tool-error.jsonl'),
+    join(project, '5f0c2a1e-0000-4000-8000-0000000000d2.jsonl'),
+  );
   servers.push(await startNats({ requireControl: true }), await startNats({ requireControl: true }));
 }, 60_000);
 afterAll(async () => {
@@ -47,18 +53,43 @@ async function rawMessages(url: string, prefix: string): Promise<number> {
 }
 
 /** The events one `collect --once` published, from its closing log line. */
-const published = (stderr: string): number => Number(/backfill done: \d+ files, [^,]+, (\d+) events/.exec(stderr)?.[1] ?? NaN);
+const published = (stderr: string): number =>
+  Number(/backfill done: \d+ files, [^,]+, (\d+) events/.exec(stderr)?.[1] ?? NaN);
 
 describe('collector checkpoints and their destination', () => {
   it('cctap collect: a new server or prefix starts over and says so, the same one resumes, --reset sends all again', async () => {
     const state = join(dir, 'state');
     const [a, b] = servers as [TestNats, TestNats];
     const collect = async (url: string, prefix: string, ...more: string[]) => {
-      const r = await cli(['collect', '--once', '--nats', url, '--prefix', prefix, '--root', root, '--state', state, '--metrics-port', '0', '--log-format', 'pretty', ...more], undefined, 60_000);
+      const r = await cli(
+        [
+          'collect',
+          '--once',
+          '--nats',
+          url,
+          '--prefix',
+          prefix,
+          '--root',
+          root,
+          '--state',
+          state,
+          '--metrics-port',
+          '0',
+          '--log-format',
+          'pretty',
+          ...more,
+        ],
+        undefined,
+        60_000,
+      );
       expect(r.code, r.stderr.slice(-2000)).toBe(0);
       return r.stderr;
     };
-    for (const [url, prefix] of [[a.url, 'p1'], [b.url, 'p1'], [a.url, 'p2']] as const) {
+    for (const [url, prefix] of [
+      [a.url, 'p1'],
+      [b.url, 'p1'],
+      [a.url, 'p2'],
+    ] as const) {
       expect((await cli(['provision', '--nats', url, '--prefix', prefix])).code).toBe(0);
     }
 
@@ -68,7 +99,9 @@ describe('collector checkpoints and their destination', () => {
     expect(first).not.toMatch(/forgot/);
     const batches = await rawMessages(a.url, 'p1');
     expect(batches).toBeGreaterThan(0);
-    expect(JSON.parse(readFileSync(join(state, 'destination.json'), 'utf8')).label).toMatch(/^NATS stream P1_CCTAP_RAW created /);
+    expect(JSON.parse(readFileSync(join(state, 'destination.json'), 'utf8')).label).toMatch(
+      /^NATS stream P1_CCTAP_RAW created /,
+    );
 
     // Another server: every line again, one line says why.
     const moved = await collect(b.url, 'p1');
@@ -84,12 +117,20 @@ describe('collector checkpoints and their destination', () => {
 
     // Another prefix on the first server is another stream.
     const prefixed = await collect(a.url, 'p2');
-    expect(prefixed).toMatch(/were for NATS stream P1_CCTAP_RAW created [^ ]+ on [^ ]+, not NATS stream P2_CCTAP_RAW created [^ ]+ on /);
+    expect(prefixed).toMatch(
+      /were for NATS stream P1_CCTAP_RAW created [^ ]+ on [^ ]+, not NATS stream P2_CCTAP_RAW created [^ ]+ on /,
+    );
     expect(await rawMessages(a.url, 'p2')).toBe(batches);
 
     // --reset: on purpose, said in one line; the stream's dedup keeps one copy of each batch.
     const reset = await collect(a.url, 'p2', '--reset');
-    expect(reset.split('\n').filter((l) => l.includes('reset: forgot the checkpoints of 2 files and the delivered-line records of 2 sessions'))).toHaveLength(1);
+    expect(
+      reset
+        .split('\n')
+        .filter((l) =>
+          l.includes('reset: forgot the checkpoints of 2 files and the delivered-line records of 2 sessions'),
+        ),
+    ).toHaveLength(1);
     expect(published(reset)).toBe(all);
     expect(await rawMessages(a.url, 'p2')).toBe(batches);
   }, 120_000);
@@ -98,7 +139,27 @@ describe('collector checkpoints and their destination', () => {
     const state = join(dir, 'up-state');
     /** One `up --once`: its log and what its summary says the store holds. */
     const up = async (data: string, ...more: string[]) => {
-      const r = await cli(['up', '--once', '--root', root, '--data', data, '--state', state, '--metrics-port', '0', '--log-format', 'json', '--log-level', 'warn', ...more], undefined, 60_000);
+      const r = await cli(
+        [
+          'up',
+          '--once',
+          '--root',
+          root,
+          '--data',
+          data,
+          '--state',
+          state,
+          '--metrics-port',
+          '0',
+          '--log-format',
+          'json',
+          '--log-level',
+          'warn',
+          ...more,
+        ],
+        undefined,
+        60_000,
+      );
       expect(r.code, r.stderr.slice(-2000)).toBe(0);
       const summary = upSummary<{ collector: { eventsPublished: number }; store: { events: number } }>(r.stdout);
       return { log: r.stdout + r.stderr, published: summary.collector.eventsPublished, stored: summary.store.events };

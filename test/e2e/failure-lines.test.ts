@@ -25,7 +25,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cctap-failure-lines-'));
   mkdirSync(join(dir, 'claude'));
   holder = createServer();
-  port = await new Promise<number>((resolve) => holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)));
+  port = await new Promise<number>((resolve) =>
+    holder.listen(0, '127.0.0.1', () => resolve((holder.address() as { port: number }).port)),
+  );
   // Nothing listens here: a command that got as far as connecting would print "waiting for NATS".
   noNats = `nats://127.0.0.1:${await freePort()}`;
 });
@@ -47,10 +49,17 @@ describe('a taken --metrics-port', () => {
     const seconds = (Date.now() - started) / 1000;
     expect(r.code, r.stderr).toBe(1);
     const said = r.stderr.split('\n').filter((l) => l.startsWith('cctap '));
-    expect(said).toEqual([expect.stringMatching(new RegExp(`^cctap ${name}: --metrics-port ${port}: port ${port} on [\\d.]+ is already in use .*--metrics-port 0 for a free port, or another port$`))]);
+    expect(said).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^cctap ${name}: --metrics-port ${port}: port ${port} on [\\d.]+ is already in use .*--metrics-port 0 for a free port, or another port$`,
+        ),
+      ),
+    ]);
     expect(r.stderr).not.toMatch(STACK_LINE);
     expect(r.stderr).not.toContain('waiting for NATS');
-    if (name === 'up') expect(existsSync(join(dir, 'up-data')), 'up opened its store before checking the port').toBe(false);
+    if (name === 'up')
+      expect(existsSync(join(dir, 'up-data')), 'up opened its store before checking the port').toBe(false);
     console.log(`cctap ${name} with a taken port ended in ${seconds.toFixed(2)}s`);
   });
 
@@ -71,11 +80,16 @@ describe('an unexpected error', () => {
   it('is one line that points at --debug, exit 1', async () => {
     const r = await cli(args(), {}, 60_000);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^cctap migrate: ENOTDIR: .* \(run with --debug for details\)$/)]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^cctap migrate: ENOTDIR: .* \(run with --debug for details\)$/),
+    ]);
   });
 
   it('shows its stack with --debug, wherever the flag is', async () => {
-    for (const argv of [[...args(), '--debug'], ['--debug', ...args()]]) {
+    for (const argv of [
+      [...args(), '--debug'],
+      ['--debug', ...args()],
+    ]) {
       const r = await cli(argv, {}, 60_000);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(/^cctap migrate: ENOTDIR: /);

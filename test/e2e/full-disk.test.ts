@@ -45,9 +45,28 @@ interface Daily {
 describe('a full disk under cctap up', () => {
   it('holds instead of dropping, and the run after freeing space stores every token exactly', async () => {
     const data = join(disk, 'data');
-    const args = ['--once', '--root', corpus.out, '--data', data, '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0', '--shutdown-timeout-ms', '5000'];
+    const args = [
+      '--once',
+      '--root',
+      corpus.out,
+      '--data',
+      data,
+      '--metrics-port',
+      '0',
+      '--log-format',
+      'json',
+      '--status-seconds',
+      '0',
+      '--shutdown-timeout-ms',
+      '5000',
+    ];
     const first = startUp(args);
-    await waitFor('the store to run out of space', () => first.stderr().includes('store out of resources'), 120_000, 100);
+    await waitFor(
+      'the store to run out of space',
+      () => first.stderr().includes('store out of resources'),
+      120_000,
+      100,
+    );
     first.child.kill('SIGTERM');
     // The deadline is 5 s; past it the process kills itself, which a stuck engine thread cannot hold up.
     const code = await exitWithin(first, 30_000, 'the first run after SIGTERM');

@@ -26,7 +26,10 @@ function rootWithOneSession(): string {
   dirs.push(root);
   const project = join(root, 'projects', '-home-dev-app');
   mkdirSync(project, { recursive: true });
-  copyFileSync(join(REAL_FIXTURES_DIR, 'spotter-v2.1.38-rejected-tool-use.jsonl'), join(project, '5f0c2a1e-0000-4000-8000-000000000002.jsonl'));
+  copyFileSync(
+    join(REAL_FIXTURES_DIR, 'spotter-v2.1.38-rejected-tool-use.jsonl'),
+    join(project, '5f0c2a1e-0000-4000-8000-000000000002.jsonl'),
+  );
   return root;
 }
 
@@ -49,7 +52,17 @@ describe('local files and probes', () => {
     const data = join(base, 'data');
     mkdirSync(data);
     chmodSync(data, 0o755);
-    const r = await cli(['up', '--once', '--root', rootWithOneSession(), '--data', data, '--metrics-port', '0', '--quiet']);
+    const r = await cli([
+      'up',
+      '--once',
+      '--root',
+      rootWithOneSession(),
+      '--data',
+      data,
+      '--metrics-port',
+      '0',
+      '--quiet',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(data).length).toBeGreaterThan(2);
     expect(openToOthers(data)).toEqual([]);
@@ -58,20 +71,64 @@ describe('local files and probes', () => {
   it('cctap collect keeps its checkpoints private and serves its probes on loopback by default', async () => {
     const state = join(tempDir('privacy-state'), 'collector');
     dirs.push(join(state, '..'));
-    const r = await cli(['collect', '--nats', h.nats.url, '--prefix', h.prefix, '--root', rootWithOneSession(), '--state', state,
-      '--host', 'privacy', '--once', '--metrics-port', '0', '--log-format', 'json', '--log-level', 'info']);
+    const r = await cli([
+      'collect',
+      '--nats',
+      h.nats.url,
+      '--prefix',
+      h.prefix,
+      '--root',
+      rootWithOneSession(),
+      '--state',
+      state,
+      '--host',
+      'privacy',
+      '--once',
+      '--metrics-port',
+      '0',
+      '--log-format',
+      'json',
+      '--log-level',
+      'info',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(openToOthers(state)).toEqual([]);
     // --once runs no probe server; the long-running form does, and says where.
-    const live = startCctap(['collect', '--nats', h.nats.url, '--prefix', h.prefix, '--root', rootWithOneSession(), '--state', state,
-      '--host', 'privacy', '--metrics-port', '0', '--log-format', 'json', '--log-level', 'info']);
+    const live = startCctap([
+      'collect',
+      '--nats',
+      h.nats.url,
+      '--prefix',
+      h.prefix,
+      '--root',
+      rootWithOneSession(),
+      '--state',
+      state,
+      '--host',
+      'privacy',
+      '--metrics-port',
+      '0',
+      '--log-format',
+      'json',
+      '--log-level',
+      'info',
+    ]);
     try {
-      const line = await waitFor('the probe server line', () => /.*"probe server listening".*/.exec(live.stdout() + live.stderr())?.[0], 30_000);
+      const line = await waitFor(
+        'the probe server line',
+        () => /.*"probe server listening".*/.exec(live.stdout() + live.stderr())?.[0],
+        30_000,
+      );
       const probe = JSON.parse(line) as { host: string; port: number };
       expect(probe).toMatchObject({ host: '127.0.0.1' });
       // Stopped once running: the probes answer before the services start, and a stop signal before then
       // ends the process as the signal does (nothing is in flight yet), not with the graceful exit 0.
-      await waitFor('the collector to be ready', async () => (await fetch(`http://127.0.0.1:${probe.port}/readyz`)).status === 200, 30_000, 100);
+      await waitFor(
+        'the collector to be ready',
+        async () => (await fetch(`http://127.0.0.1:${probe.port}/readyz`)).status === 200,
+        30_000,
+        100,
+      );
     } finally {
       live.child.kill('SIGTERM');
     }

@@ -23,8 +23,14 @@ beforeAll(() => {
     const session = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
     const lines = Array.from({ length: LINES }, (_, j) =>
       JSON.stringify({
-        type: 'user', uuid: `${session.slice(0, 24)}${String(i * 10 + j).padStart(12, '0')}`, parentUuid: null, sessionId: session,
-        timestamp: `2026-12-06T10:00:0${j}.000Z`, cwd: '/home/dev/app', version: '2.1.212', message: { role: 'user', content: `hello ${j}` },
+        type: 'user',
+        uuid: `${session.slice(0, 24)}${String(i * 10 + j).padStart(12, '0')}`,
+        parentUuid: null,
+        sessionId: session,
+        timestamp: `2026-12-06T10:00:0${j}.000Z`,
+        cwd: '/home/dev/app',
+        version: '2.1.212',
+        message: { role: 'user', content: `hello ${j}` },
       }),
     );
     writeFileSync(join(project, `${session}.jsonl`), `${lines.join('\n')}\n`);
@@ -34,9 +40,23 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('many recently written transcripts', () => {
   it('are all stored by cctap up --once with 300 descriptors', async () => {
-    const args = ['up', '--once', '--root', join(dir, 'claude'), '--data', join(dir, 'data'), '--metrics-port', '0', '--log-format', 'json'];
+    const args = [
+      'up',
+      '--once',
+      '--root',
+      join(dir, 'claude'),
+      '--data',
+      join(dir, 'data'),
+      '--metrics-port',
+      '0',
+      '--log-format',
+      'json',
+    ];
     const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn('sh', ['-c', 'ulimit -n 300 && exec "$0" "$@"', process.execPath, CCTAP, ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('sh', ['-c', 'ulimit -n 300 && exec "$0" "$@"', process.execPath, CCTAP, ...args], {
+        env: childEnv(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -35,11 +35,17 @@ let raw: RawCoverage;
 let corpus: CorpusResult;
 const procs: CliProcess[] = [];
 
-
 beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build first (npx tsc -b)`);
   work = mkdtempSync(join(tmpdir(), 'cctap-e2e-'));
-  corpus = generateCorpus({ out: join(work, 'corpus'), size: 4_000_000, seed: 23, hosts: 2, days: 5, startDate: '2026-04-01' });
+  corpus = generateCorpus({
+    out: join(work, 'corpus'),
+    size: 4_000_000,
+    seed: 23,
+    hosts: 2,
+    days: 5,
+    startDate: '2026-04-01',
+  });
   nats = await startNats({ requireControl: true });
   nc = await connectNats({ servers: nats.url, name: 'e2e-test' });
   jsm = await manager(nc);
@@ -65,20 +71,43 @@ describe('collect -> NATS -> validator -> sink, each its own process, under SIGK
     // quarter of their lines, and the smallest of each host does not exist yet.
     const held: HeldBackFile[] = [];
     for (const h of expected.hosts) {
-      const mine = expected.files.filter((f) => f.host === h.name).sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
+      const mine = expected.files
+        .filter((f) => f.host === h.name)
+        .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
       expect(mine.length, `files of ${h.name}`).toBeGreaterThanOrEqual(3);
       mine.slice(0, 2).forEach((f, i) => held.push(holdBack(abs(f.path), Math.ceil(f.lines / 4), i % 2 === 0)));
       held.push(holdBack(abs(mine[mine.length - 1]!.path), 0, false));
     }
 
-    await runCli('provision', ['--nats', nats.url, '--prefix', PREFIX, '--max-bytes', String(1024 ** 3), '--ack-wait-ms', '8000']);
+    await runCli('provision', [
+      '--nats',
+      nats.url,
+      '--prefix',
+      PREFIX,
+      '--max-bytes',
+      String(1024 ** 3),
+      '--ack-wait-ms',
+      '8000',
+    ]);
     const common = ['--nats', nats.url, '--prefix', PREFIX, '--metrics-port', '0', '--metrics-host', '127.0.0.1'];
     const collectors = expected.hosts.map((h) =>
       cliProcess({
         name: `collect-${h.name}`,
         command: 'collect',
         logDir: logs,
-        args: [...common, '--root', join(out, h.root), '--state', join(work, `state-${h.name}`), '--host', h.name, '--os-user', 'e2e', '--sweep-ms', '100'],
+        args: [
+          ...common,
+          '--root',
+          join(out, h.root),
+          '--state',
+          join(work, `state-${h.name}`),
+          '--host',
+          h.name,
+          '--os-user',
+          'e2e',
+          '--sweep-ms',
+          '100',
+        ],
       }),
     );
     const validator = cliProcess({ name: 'validator', command: 'validator', logDir: logs, args: common });
@@ -93,7 +122,9 @@ describe('collect -> NATS -> validator -> sink, each its own process, under SIGK
     const timeline: string[] = [];
     const kill = async (p: CliProcess, context = '') => {
       await p.kill9();
-      timeline.push(`${((Date.now() - t0) / 1000).toFixed(1)}s SIGKILL ${p.name}${context} (writer ${Math.round(writer.fraction() * 100)}%)`);
+      timeline.push(
+        `${((Date.now() - t0) / 1000).toFixed(1)}s SIGKILL ${p.name}${context} (writer ${Math.round(writer.fraction() * 100)}%)`,
+      );
       await p.start();
     };
     const sinkState = () => consumerState(jsm, t, 'sink-events');
@@ -104,24 +135,36 @@ describe('collect -> NATS -> validator -> sink, each its own process, under SIGK
     await kill(collectors[0]!, ` after ${raw.batches} raw batches`);
 
     // Validator: killed while it has work delivered or waiting.
-    const v = await waitFor('validator mid-stream', async () => {
-      const s = await validatorState();
-      return s.ackFloor > 0 && s.pending + s.ackPending > 0 && s;
-    }, 20_000, 20);
+    const v = await waitFor(
+      'validator mid-stream',
+      async () => {
+        const s = await validatorState();
+        return s.ackFloor > 0 && s.pending + s.ackPending > 0 && s;
+      },
+      20_000,
+      20,
+    );
     await kill(validator, ` at raw seq ${v.ackFloor}, ${v.ackPending} unacked, ${v.pending} pending`);
 
     // Sink: killed once it has stored something and more is waiting.
-    const k = await waitFor('sink mid-stream', async () => {
-      const s = await sinkState();
-      return s.ackFloor > 0 && s.pending + s.ackPending > 0 && s;
-    }, 30_000, 20);
+    const k = await waitFor(
+      'sink mid-stream',
+      async () => {
+        const s = await sinkState();
+        return s.ackFloor > 0 && s.pending + s.ackPending > 0 && s;
+      },
+      30_000,
+      20,
+    );
     await kill(sink, ` at events seq ${k.ackFloor}, ${k.ackPending} unacked, ${k.pending} pending`);
 
     // nats-server: stopped and started on the same port and store while everyone is connected.
     await nats.stop();
     await new Promise((r) => setTimeout(r, 500));
     await nats.start();
-    timeline.push(`${((Date.now() - t0) / 1000).toFixed(1)}s nats-server restarted (writer ${Math.round(writer.fraction() * 100)}%)`);
+    timeline.push(
+      `${((Date.now() - t0) / 1000).toFixed(1)}s nats-server restarted (writer ${Math.round(writer.fraction() * 100)}%)`,
+    );
 
     // The other collector, and the first one a second time, while the writer is still appending.
     for (const c of collectors.slice(1).concat(collectors[0]!)) {
@@ -134,15 +177,31 @@ describe('collect -> NATS -> validator -> sink, each its own process, under SIGK
 
     // Idle: every byte of every file is in CCTAP_RAW, the collectors hold no unacked bytes, and neither the
     // validator nor the sink has anything pending or unacked.
-    await waitFor('every file covered in CCTAP_RAW', async () => {
-      await raw.refresh();
-      return [...sizeOf].every(([p, size]) => raw.covers(p, size));
-    }, 60_000, 250);
-    await waitFor('collectors without checkpoint lag', async () => {
-      for (const c of collectors) if (metricValue(await c.metrics(), 'cctap_collector_checkpoint_lag_bytes') !== 0) return false;
-      return true;
-    }, 20_000, 200);
-    await waitFor('validator and sink idle', async () => isIdle(await validatorState()) && isIdle(await sinkState()), 60_000, 200);
+    await waitFor(
+      'every file covered in CCTAP_RAW',
+      async () => {
+        await raw.refresh();
+        return [...sizeOf].every(([p, size]) => raw.covers(p, size));
+      },
+      60_000,
+      250,
+    );
+    await waitFor(
+      'collectors without checkpoint lag',
+      async () => {
+        for (const c of collectors)
+          if (metricValue(await c.metrics(), 'cctap_collector_checkpoint_lag_bytes') !== 0) return false;
+        return true;
+      },
+      20_000,
+      200,
+    );
+    await waitFor(
+      'validator and sink idle',
+      async () => isIdle(await validatorState()) && isIdle(await sinkState()),
+      60_000,
+      200,
+    );
 
     const sinkMetrics = await sink.metrics();
     expect(await sink.stop()).toBe(0);
@@ -151,18 +210,44 @@ describe('collect -> NATS -> validator -> sink, each its own process, under SIGK
 
     // Tokens per day and model: exactly the generator's accounting.
     const daily = JSON.parse(await runCli('report', ['daily', '--json', '--tz', 'UTC', '--data', data])) as {
-      daily: Array<{ date: string; modelBreakdowns: Array<{ modelName: string; inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number }> }>;
+      daily: Array<{
+        date: string;
+        modelBreakdowns: Array<{
+          modelName: string;
+          inputTokens: number;
+          outputTokens: number;
+          cacheCreationTokens: number;
+          cacheReadTokens: number;
+        }>;
+      }>;
     };
     const got = daily.daily
-      .flatMap((d) => d.modelBreakdowns.map((b) => ({ day: d.date, model: b.modelName, inputTokens: b.inputTokens, outputTokens: b.outputTokens, cacheCreationTokens: b.cacheCreationTokens, cacheReadTokens: b.cacheReadTokens })))
+      .flatMap((d) =>
+        d.modelBreakdowns.map((b) => ({
+          day: d.date,
+          model: b.modelName,
+          inputTokens: b.inputTokens,
+          outputTokens: b.outputTokens,
+          cacheCreationTokens: b.cacheCreationTokens,
+          cacheReadTokens: b.cacheReadTokens,
+        })),
+      )
       .sort((a, b) => (a.day + a.model).localeCompare(b.day + b.model));
     const want = expected.byDayModel
-      .map(({ day, model, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens }) => ({ day, model, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens }))
+      .map(({ day, model, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens }) => ({
+        day,
+        model,
+        inputTokens,
+        outputTokens,
+        cacheCreationTokens,
+        cacheReadTokens,
+      }))
       .sort((a, b) => (a.day + a.model).localeCompare(b.day + b.model));
     expect(got).toEqual(want);
 
     // No duplicates in the deduplicated tables.
-    const sql = async <T>(q: string): Promise<T[]> => JSON.parse(await runCli('sql', [q, '--data', data, '--format', 'json'])) as T[];
+    const sql = async <T>(q: string): Promise<T[]> =>
+      JSON.parse(await runCli('sql', [q, '--data', data, '--format', 'json'])) as T[];
     const [ev] = await sql<{ final: string; ids: string; stored: string; invalid: string }>(
       'SELECT (SELECT count() FROM events FINAL) AS final, (SELECT uniqExact(id) FROM events) AS ids, (SELECT count() FROM events) AS stored, (SELECT count() FROM invalid_events) AS invalid',
     );
@@ -175,18 +260,26 @@ describe('collect -> NATS -> validator -> sink, each its own process, under SIGK
     expect(Number(us!.responses)).toBe(expected.totals.responses);
 
     // Every line of every file is stored: distinct line offsets per path equal the generator's line count.
-    const perPath = await sql<{ path: string; lines: string }>('SELECT source_path AS path, uniqExact(source_offset) AS lines FROM events GROUP BY path');
+    const perPath = await sql<{ path: string; lines: string }>(
+      'SELECT source_path AS path, uniqExact(source_offset) AS lines FROM events GROUP BY path',
+    );
     const gotLines = new Map(perPath.map((r) => [r.path, Number(r.lines)]));
-    const missing = expected.files.filter((f) => gotLines.get(abs(f.path)) !== f.lines).map((f) => `${f.path}: ${gotLines.get(abs(f.path)) ?? 0}/${f.lines}`);
+    const missing = expected.files
+      .filter((f) => gotLines.get(abs(f.path)) !== f.lines)
+      .map((f) => `${f.path}: ${gotLines.get(abs(f.path)) ?? 0}/${f.lines}`);
     expect(missing).toEqual([]);
 
-    const tokens = expected.totals.inputTokens + expected.totals.outputTokens + expected.totals.cacheCreationTokens + expected.totals.cacheReadTokens;
+    const tokens =
+      expected.totals.inputTokens +
+      expected.totals.outputTokens +
+      expected.totals.cacheCreationTokens +
+      expected.totals.cacheReadTokens;
     const kills = procs.reduce((s, p) => s + p.kills, 0);
     console.log(
       `e2e multi-process: ${expected.totals.files} files, ${(expected.totals.bytes / 1e6).toFixed(1)} MB, ${expected.totals.lines} lines, ${appends} appends to ${held.length} files; ` +
-      `SIGKILLs ${kills} (${procs.map((p) => `${p.name} ${p.kills}`).join(', ')}), restarts ${procs.reduce((s, p) => s + p.starts - 1, 0)} + nats-server 1; ` +
-      `raw batches ${raw.batches} (${raw.resent} re-sent after kills); events ${ev!.ids} (${ev!.stored} rows stored before merges); ` +
-      `responses ${us!.responses}; tokens ${tokens}; redeliveries to the last sink ${metricValue(sinkMetrics, 'cctap_redeliveries_total') ?? 'n/a'}\n  ${timeline.join('\n  ')}`,
+        `SIGKILLs ${kills} (${procs.map((p) => `${p.name} ${p.kills}`).join(', ')}), restarts ${procs.reduce((s, p) => s + p.starts - 1, 0)} + nats-server 1; ` +
+        `raw batches ${raw.batches} (${raw.resent} re-sent after kills); events ${ev!.ids} (${ev!.stored} rows stored before merges); ` +
+        `responses ${us!.responses}; tokens ${tokens}; redeliveries to the last sink ${metricValue(sinkMetrics, 'cctap_redeliveries_total') ?? 'n/a'}\n  ${timeline.join('\n  ')}`,
     );
   });
 });

@@ -45,23 +45,45 @@ describe('NATS down', () => {
     const r = await cli(['provision', '--nats', nats.url], { CCTAP_WAIT_SECONDS: '2' }, 30_000);
     expect(r.code, r.stderr).toBe(4);
     const lines = r.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(new RegExp(`^waiting for NATS at ${nats.url}: .*\\(attempt 1, next in [\\d.]+s, giving up after 2s\\)$`));
+    expect(lines[0]).toMatch(
+      new RegExp(`^waiting for NATS at ${nats.url}: .*\\(attempt 1, next in [\\d.]+s, giving up after 2s\\)$`),
+    );
     expect(lines.some((l) => l.includes('(attempt 2, next in'))).toBe(true);
-    expect(lines.at(-1)).toMatch(new RegExp(`^cctap provision: gave up waiting for NATS at ${nats.url} after 2s \\(\\d+ attempts, last: .*\\); start it or fix the address, or set CCTAP_WAIT_SECONDS`));
+    expect(lines.at(-1)).toMatch(
+      new RegExp(
+        `^cctap provision: gave up waiting for NATS at ${nats.url} after 2s \\(\\d+ attempts, last: .*\\); start it or fix the address, or set CCTAP_WAIT_SECONDS`,
+      ),
+    );
     expect(r.stderr).not.toMatch(STACK_LINE);
   });
 
   it('collect --once is one-shot too: its log says it waits, then one line, exit 4', async () => {
-    const r = await cli(['collect', '--once', '--nats', nats.url, '--root', join(dir, 'claude'), '--state', join(dir, 'once-state')], { CCTAP_WAIT_SECONDS: '1' }, 30_000);
+    const r = await cli(
+      ['collect', '--once', '--nats', nats.url, '--root', join(dir, 'claude'), '--state', join(dir, 'once-state')],
+      { CCTAP_WAIT_SECONDS: '1' },
+      30_000,
+    );
     expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toContain(`"msg":"waiting for NATS at ${nats.url}: `);
-    expect(r.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^cctap collect: gave up waiting for NATS at ${nats.url} after 1s `));
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^cctap collect: gave up waiting for NATS at ${nats.url} after 1s `),
+    );
     expect(r.stderr).not.toMatch(STACK_LINE);
   });
 
   it('Ctrl-C while up waits closes its store and lets go of up.json, exit 130', async () => {
     const data = join(dir, 'stopped-data');
-    const up = startCctap(['up', '--nats', nats.url, '--data', data, '--root', join(dir, 'claude'), '--metrics-port', '0']);
+    const up = startCctap([
+      'up',
+      '--nats',
+      nats.url,
+      '--data',
+      data,
+      '--root',
+      join(dir, 'claude'),
+      '--metrics-port',
+      '0',
+    ]);
     started.push(up);
     await waitUntil('up waiting for NATS', () => up.stderr().includes('attempt 2, next in'), 30_000, up.stderr);
     expect(existsSync(join(data, 'up.json'))).toBe(true);
@@ -76,15 +98,40 @@ describe('NATS down', () => {
     const url = nats.url;
     const runs: Record<string, Running> = {
       validator: startCctap(['validator', '--nats', url, '--metrics-port', '0']),
-      collect: startCctap(['collect', '--nats', url, '--metrics-port', '0', '--root', join(dir, 'claude'), '--state', join(dir, 'state')]),
-      up: startCctap(['up', '--nats', url, '--data', join(dir, 'up-data'), '--root', join(dir, 'claude'), '--metrics-port', '0']),
+      collect: startCctap([
+        'collect',
+        '--nats',
+        url,
+        '--metrics-port',
+        '0',
+        '--root',
+        join(dir, 'claude'),
+        '--state',
+        join(dir, 'state'),
+      ]),
+      up: startCctap([
+        'up',
+        '--nats',
+        url,
+        '--data',
+        join(dir, 'up-data'),
+        '--root',
+        join(dir, 'claude'),
+        '--metrics-port',
+        '0',
+      ]),
       provision: startCctap(['provision', '--nats', url], { CCTAP_WAIT_SECONDS: '120' }),
     };
     started.push(...Object.values(runs));
 
     for (const [name, r] of Object.entries(runs)) {
       // Retries are visible: the second attempt is logged with its number.
-      await waitUntil(`${name} logging its second attempt`, () => r.stderr().includes('attempt 2, next in'), 30_000, r.stderr);
+      await waitUntil(
+        `${name} logging its second attempt`,
+        () => r.stderr().includes('attempt 2, next in'),
+        30_000,
+        r.stderr,
+      );
       expect(r.stderr(), name).toContain(`waiting for NATS at ${url}`);
       expect(r.child.exitCode, `${name} ended while NATS was down:\n${r.stderr()}`).toBeNull();
     }
@@ -100,7 +147,12 @@ describe('NATS down', () => {
     expect(runs.provision!.stdout()).toMatch(/\d+ created/);
     for (const name of ['validator', 'collect', 'up']) {
       const r = runs[name]!;
-      await waitUntil(`${name} going on once NATS started`, () => /NATS at \S+ is reachable after \d+ attempts/.test(r.stderr()), 30_000, r.stderr);
+      await waitUntil(
+        `${name} going on once NATS started`,
+        () => /NATS at \S+ is reachable after \d+ attempts/.test(r.stderr()),
+        30_000,
+        r.stderr,
+      );
       const port = probePort(r.stderr());
       expect(port, r.stderr()).toBeDefined();
       await waitUntil(`${name} ready`, async () => (await status(port!, '/readyz')) === 200, 30_000, r.stderr);

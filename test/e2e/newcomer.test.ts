@@ -69,13 +69,18 @@ function hints(text: string): Hint[] {
 const hasFlag = (help: string, flag: string) => new RegExp(`(?<![\\w-])${flag}(?![\\w-])`).test(help);
 
 /** What is wrong with each hint: a command that does not exist, a flag its command's help does not list. */
-function problemsOf(printed: readonly Hint[], commands: readonly string[], helpOf: ReadonlyMap<string, string>): string[] {
+function problemsOf(
+  printed: readonly Hint[],
+  commands: readonly string[],
+  helpOf: ReadonlyMap<string, string>,
+): string[] {
   const problems: string[] = [];
   for (const h of printed) {
     const [command, sub] = h.words;
     if (command === undefined) {
       // `cctap --version`, `cctap --help`: the top level's own flags.
-      for (const f of h.flags) if (!['--version', '--help'].includes(f)) problems.push(`${h.text}: ${f} is no top-level flag`);
+      for (const f of h.flags)
+        if (!['--version', '--help'].includes(f)) problems.push(`${h.text}: ${f} is no top-level flag`);
       continue;
     }
     if (!commands.includes(command)) {
@@ -114,13 +119,35 @@ describe('a newcomer runs the help of every command', () => {
 
   it('cctap --help lists the commands, exit 0', () => {
     expect(top.code, top.stderr).toBe(0);
-    expect(commands).toEqual(expect.arrayContaining(['up', 'collect', 'provision', 'validator', 'analyzer', 'alerter', 'sink', 'report', 'alerts', 'prices']));
+    expect(commands).toEqual(
+      expect.arrayContaining([
+        'up',
+        'collect',
+        'provision',
+        'validator',
+        'analyzer',
+        'alerter',
+        'sink',
+        'report',
+        'alerts',
+        'prices',
+      ]),
+    );
   });
 
   it('every command answers --help and every sub-command -h with a usage and its options, exit 0', () => {
     const subs = [...helpOf.keys()].filter((k) => k.includes(' '));
     // The sub-commands the usages name, as a newcomer reads them.
-    expect(subs).toEqual(expect.arrayContaining(['alerts list', 'alerts silence', 'alerts unsilence', 'alerts test', 'prices update', 'report daily']));
+    expect(subs).toEqual(
+      expect.arrayContaining([
+        'alerts list',
+        'alerts silence',
+        'alerts unsilence',
+        'alerts test',
+        'prices update',
+        'report daily',
+      ]),
+    );
     for (const [key, help] of helpOf) {
       expect(exitOf.get(key), `cctap ${key} --help`).toBe('0');
       expect(help, `cctap ${key} --help`).toMatch(/^usage:/m);
@@ -129,7 +156,10 @@ describe('a newcomer runs the help of every command', () => {
   });
 
   it('-h is --help (config-loader and parseArgs commands alike)', async () => {
-    const short = await runAll([['up', '-h'], ['sql', '-h']]);
+    const short = await runAll([
+      ['up', '-h'],
+      ['sql', '-h'],
+    ]);
     expect(short.map((r) => r.code)).toEqual([0, 0]);
     expect(short[0]!.stdout).toBe(helpOf.get('up'));
     expect(short[1]!.stdout).toBe(helpOf.get('sql'));
@@ -142,7 +172,9 @@ describe('a newcomer runs the help of every command', () => {
   });
 
   it('the hint check catches a made-up command, sub-command flag or flag (negative control)', () => {
-    const made = hints("Try 'cctap reprot daily' or cctap alerts list --for 2h, then `cctap up --demo --bogus`; (cctap --verbose)");
+    const made = hints(
+      "Try 'cctap reprot daily' or cctap alerts list --for 2h, then `cctap up --demo --bogus`; (cctap --verbose)",
+    );
     expect(made.map((h) => h.words.join(' '))).toEqual(['reprot daily', 'alerts list', 'up', '']);
     expect(problemsOf(made, commands, helpOf)).toEqual([
       "cctap reprot daily: no command 'reprot'",
@@ -154,11 +186,23 @@ describe('a newcomer runs the help of every command', () => {
 
   it('a typo in a flag, a config key, a command or an action is one line naming the close one, exit 2', async () => {
     const cases: [string[], string][] = [
-      [['up', '--metrics-prot', '0'], "cctap up: unknown option '--metrics-prot'; did you mean --metrics-port? Run 'cctap up --help' for its options."],
-      [['migrate', '--dta', '/tmp/x'], "cctap migrate: unknown option '--dta'; did you mean --data? Run 'cctap migrate --help' for its options."],
+      [
+        ['up', '--metrics-prot', '0'],
+        "cctap up: unknown option '--metrics-prot'; did you mean --metrics-port? Run 'cctap up --help' for its options.",
+      ],
+      [
+        ['migrate', '--dta', '/tmp/x'],
+        "cctap migrate: unknown option '--dta'; did you mean --data? Run 'cctap migrate --help' for its options.",
+      ],
       [['reprot', 'daily'], "cctap: unknown command 'reprot'; did you mean report? Run 'cctap help' for the list."],
-      [['alerts', 'lsit'], "cctap alerts: unknown action 'lsit'; did you mean list? Run 'cctap alerts --help' for their options."],
-      [['prices', 'updte'], "cctap prices: unexpected 'updte'; did you mean update? Run 'cctap prices --help' for its options."],
+      [
+        ['alerts', 'lsit'],
+        "cctap alerts: unknown action 'lsit'; did you mean list? Run 'cctap alerts --help' for their options.",
+      ],
+      [
+        ['prices', 'updte'],
+        "cctap prices: unexpected 'updte'; did you mean update? Run 'cctap prices --help' for its options.",
+      ],
     ];
     const results = await runAll(cases.map(([args]) => args));
     cases.forEach(([args, line], i) => {

@@ -22,16 +22,18 @@ const files: { path: string; year: string }[] = [];
 function backdated(fixture: string, days: number, name: string, project: string): void {
   const years = new Set<string>();
   let last = 0;
-  const lines = readFileSync(join(REAL_FIXTURES_DIR, fixture), 'utf8').split('\n').map((l) => {
-    if (!l.trim()) return l;
-    return JSON.stringify(JSON.parse(l), (key, v: unknown) => {
-      if (key !== 'timestamp' || typeof v !== 'string') return v;
-      const moved = new Date(Date.parse(v) - days * DAY).toISOString();
-      years.add(moved.slice(0, 4));
-      last = Math.max(last, Date.parse(moved));
-      return moved;
+  const lines = readFileSync(join(REAL_FIXTURES_DIR, fixture), 'utf8')
+    .split('\n')
+    .map((l) => {
+      if (!l.trim()) return l;
+      return JSON.stringify(JSON.parse(l), (key, v: unknown) => {
+        if (key !== 'timestamp' || typeof v !== 'string') return v;
+        const moved = new Date(Date.parse(v) - days * DAY).toISOString();
+        years.add(moved.slice(0, 4));
+        last = Math.max(last, Date.parse(moved));
+        return moved;
+      });
     });
-  });
   const path = join(project, name);
   writeFileSync(path, lines.join('\n'));
   utimesSync(path, new Date(last), new Date(last)); // lines without a time of their own take the file's
@@ -51,21 +53,41 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('backfilled history older than the retention', () => {
   it('is stored, counted and reported', async () => {
     const data = join(dir, 'data');
-    const r = await cli(['up', '--once', '--root', join(dir, 'claude'), '--data', data, '--metrics-port', '0', '--log-format', 'json'], undefined, 120_000);
+    const r = await cli(
+      ['up', '--once', '--root', join(dir, 'claude'), '--data', data, '--metrics-port', '0', '--log-format', 'json'],
+      undefined,
+      120_000,
+    );
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
     const published = upSummary<{ collector: { eventsPublished: number } }>(r.stdout).collector.eventsPublished;
     expect(published).toBeGreaterThan(10);
 
-    const byYear = await sqlJson<{ y: string; n: string }>(data, 'SELECT toString(toYear(ts)) AS y, toString(uniqExact(id)) AS n FROM events GROUP BY y ORDER BY y');
+    const byYear = await sqlJson<{ y: string; n: string }>(
+      data,
+      'SELECT toString(toYear(ts)) AS y, toString(uniqExact(id)) AS n FROM events GROUP BY y ORDER BY y',
+    );
     expect(byYear.map((x) => x.y).sort()).toEqual(files.map((f) => f.year).sort());
     expect(byYear.reduce((n, x) => n + Number(x.n), 0)).toBe(published);
 
-    const expected = expectedDailyByModel(shippedBook(), files.map((f) => f.path));
+    const expected = expectedDailyByModel(
+      shippedBook(),
+      files.map((f) => f.path),
+    );
     const total = expected.reduce((n, d) => n + d.input + d.output + d.cacheCreation + d.cacheRead, 0);
     expect(total).toBeGreaterThan(0);
-    const report = await cli(['report', 'monthly', '--json', '--tz', 'UTC', '--data', data, '--since', `${files[1]!.year}-01-01`]);
+    const report = await cli([
+      'report',
+      'monthly',
+      '--json',
+      '--tz',
+      'UTC',
+      '--data',
+      data,
+      '--since',
+      `${files[1]!.year}-01-01`,
+    ]);
     expect(report.code, report.stderr).toBe(0);
-    const months = (JSON.parse(report.stdout) as { monthly: { month: string }[]; totals: { totalTokens: number } });
+    const months = JSON.parse(report.stdout) as { monthly: { month: string }[]; totals: { totalTokens: number } };
     expect(months.totals.totalTokens).toBe(total);
     expect(months.monthly.map((m) => m.month.slice(0, 4)).sort()).toEqual(files.map((f) => f.year).sort());
   }, 60_000);

@@ -31,14 +31,39 @@ interface Summary {
 
 describe('cctap up --once summary', () => {
   it('counts malformed lines and exits 0 when everything was stored', async () => {
-    const r = await cli(['up', '--once', '--root', join(dir, 'claude'), '--data', join(dir, 'data-1'), '--metrics-port', '0', '--log-format', 'json']);
+    const r = await cli([
+      'up',
+      '--once',
+      '--root',
+      join(dir, 'claude'),
+      '--data',
+      join(dir, 'data-1'),
+      '--metrics-port',
+      '0',
+      '--log-format',
+      'json',
+    ]);
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
-    expect(upSummary<Summary>(r.stdout).notStored).toEqual({ deadLettered: 0, filesSkipped: 0, malformedLines: 2, invalidEvents: 0 });
+    expect(upSummary<Summary>(r.stdout).notStored).toEqual({
+      deadLettered: 0,
+      filesSkipped: 0,
+      malformedLines: 2,
+      invalidEvents: 0,
+    });
   }, 120_000);
 
   it('names an entry it could not read and exits 3', async () => {
     execFileSync('mkfifo', [join(project, '5f0c2a1e-0000-4000-8000-000000000004.jsonl')]);
-    const r = await cli(['up', '--once', '--root', join(dir, 'claude'), '--data', join(dir, 'data-2'), '--metrics-port', '0']);
+    const r = await cli([
+      'up',
+      '--once',
+      '--root',
+      join(dir, 'claude'),
+      '--data',
+      join(dir, 'data-2'),
+      '--metrics-port',
+      '0',
+    ]);
     expect(r.code, r.stderr.slice(-2000)).toBe(3);
     expect(r.stdout).toContain('not read: 1 transcript-named entries that are not regular files');
     expect(r.stdout).toContain('stored as malformed: 2 lines');

@@ -25,26 +25,84 @@ interface Response {
   id: string;
   ts: string;
   model: string;
-  usage: { input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number;
-    cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number }; inference_geo?: string;
-    server_tool_use?: { web_search_requests: number }; iterations?: unknown[] };
+  usage: {
+    input_tokens: number;
+    output_tokens: number;
+    cache_creation_input_tokens: number;
+    cache_read_input_tokens: number;
+    cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+    inference_geo?: string;
+    server_tool_use?: { web_search_requests: number };
+    iterations?: unknown[];
+  };
   speed?: string;
 }
 
 const RESPONSES: Response[] = [
-  { id: 'a', ts: '2026-11-20T10:00:00.000Z', model: 'claude-opus-4-5-20251101',
-    usage: { input_tokens: 1200, output_tokens: 800, cache_creation_input_tokens: 5000, cache_read_input_tokens: 40_000, cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 4000 } } },
-  { id: 'b', ts: '2026-11-20T10:05:00.000Z', model: 'claude-sonnet-5-5',
-    usage: { input_tokens: 300, output_tokens: 2500, cache_creation_input_tokens: 0, cache_read_input_tokens: 90_000, inference_geo: 'us', server_tool_use: { web_search_requests: 2 },
-      iterations: [{ type: 'advisor_message', model: 'claude-opus-4-5', input_tokens: 7000, output_tokens: 900, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 }] } },
-  { id: 'c', ts: '2026-11-20T10:10:00.000Z', model: 'claude-future-9', usage: { input_tokens: 10, output_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } },
+  {
+    id: 'a',
+    ts: '2026-11-20T10:00:00.000Z',
+    model: 'claude-opus-4-5-20251101',
+    usage: {
+      input_tokens: 1200,
+      output_tokens: 800,
+      cache_creation_input_tokens: 5000,
+      cache_read_input_tokens: 40_000,
+      cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 4000 },
+    },
+  },
+  {
+    id: 'b',
+    ts: '2026-11-20T10:05:00.000Z',
+    model: 'claude-sonnet-5-5',
+    usage: {
+      input_tokens: 300,
+      output_tokens: 2500,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 90_000,
+      inference_geo: 'us',
+      server_tool_use: { web_search_requests: 2 },
+      iterations: [
+        {
+          type: 'advisor_message',
+          model: 'claude-opus-4-5',
+          input_tokens: 7000,
+          output_tokens: 900,
+          cache_creation_input_tokens: 0,
+          cache_read_input_tokens: 0,
+        },
+      ],
+    },
+  },
+  {
+    id: 'c',
+    ts: '2026-11-20T10:10:00.000Z',
+    model: 'claude-future-9',
+    usage: { input_tokens: 10, output_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+  },
 ];
 
 function line(r: Response, i: number): string {
   return JSON.stringify({
-    type: 'assistant', uuid: `00000000-0000-4000-8000-00000000000${i}`, parentUuid: null, isSidechain: false, sessionId: 'sess-prices',
-    timestamp: r.ts, cwd: '/home/dev/app', gitBranch: 'main', version: '2.1.300', requestId: `req_${r.id}`,
-    message: { id: `msg_${r.id}`, type: 'message', role: 'assistant', model: r.model, content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage: r.usage },
+    type: 'assistant',
+    uuid: `00000000-0000-4000-8000-00000000000${i}`,
+    parentUuid: null,
+    isSidechain: false,
+    sessionId: 'sess-prices',
+    timestamp: r.ts,
+    cwd: '/home/dev/app',
+    gitBranch: 'main',
+    version: '2.1.300',
+    requestId: `req_${r.id}`,
+    message: {
+      id: `msg_${r.id}`,
+      type: 'message',
+      role: 'assistant',
+      model: r.model,
+      content: [{ type: 'text', text: 'ok' }],
+      stop_reason: 'end_turn',
+      usage: r.usage,
+    },
   });
 }
 
@@ -52,20 +110,48 @@ function line(r: Response, i: number): string {
 function expectedCost(book: PriceBook): number {
   let usd = 0;
   for (const r of RESPONSES) {
-    const u = (x: { input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number; cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number }; server_tool_use?: { web_search_requests: number } }): TokenUsage => ({
-      input: x.input_tokens, output: x.output_tokens, cacheCreation: x.cache_creation_input_tokens, cacheRead: x.cache_read_input_tokens,
-      cacheCreation5m: x.cache_creation?.ephemeral_5m_input_tokens ?? 0, cacheCreation1h: x.cache_creation?.ephemeral_1h_input_tokens ?? 0,
-      webSearchRequests: x.server_tool_use?.web_search_requests ?? 0, webFetchRequests: 0,
+    const u = (x: {
+      input_tokens: number;
+      output_tokens: number;
+      cache_creation_input_tokens: number;
+      cache_read_input_tokens: number;
+      cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
+      server_tool_use?: { web_search_requests: number };
+    }): TokenUsage => ({
+      input: x.input_tokens,
+      output: x.output_tokens,
+      cacheCreation: x.cache_creation_input_tokens,
+      cacheRead: x.cache_read_input_tokens,
+      cacheCreation5m: x.cache_creation?.ephemeral_5m_input_tokens ?? 0,
+      cacheCreation1h: x.cache_creation?.ephemeral_1h_input_tokens ?? 0,
+      webSearchRequests: x.server_tool_use?.web_search_requests ?? 0,
+      webFetchRequests: 0,
     });
-    const advisor = (r.usage.iterations ?? []).map((it) => ({ model: (it as { model: string }).model, usage: u(it as Parameters<typeof u>[0]) }));
-    const p = priceResponse(book, { model: r.model, ts: r.ts, usage: u(r.usage), speed: r.speed ?? null, inferenceGeo: r.usage.inference_geo ?? null, advisor });
+    const advisor = (r.usage.iterations ?? []).map((it) => ({
+      model: (it as { model: string }).model,
+      usage: u(it as Parameters<typeof u>[0]),
+    }));
+    const p = priceResponse(book, {
+      model: r.model,
+      ts: r.ts,
+      usage: u(r.usage),
+      speed: r.speed ?? null,
+      inferenceGeo: r.usage.inference_geo ?? null,
+      advisor,
+    });
     if (p.usd !== null) usd += p.usd;
   }
   return usd;
 }
 
 interface DailyJson {
-  daily: { date: string; totalTokens: number; totalCost: number | null; unpricedModels?: string[]; modelsUsed: string[] }[];
+  daily: {
+    date: string;
+    totalTokens: number;
+    totalCost: number | null;
+    unpricedModels?: string[];
+    modelsUsed: string[];
+  }[];
   totals: { totalTokens: number; totalCost: number | null; unpricedModels?: string[] };
   priceBook: string | null;
 }
@@ -78,15 +164,29 @@ async function daily(...extra: string[]): Promise<DailyJson> {
 
 const LITELLM = {
   sample_spec: { input_cost_per_token: 0 },
-  'claude-opus-4-5': { litellm_provider: 'anthropic', input_cost_per_token: 6e-6, output_cost_per_token: 30e-6, cache_creation_input_token_cost: 7.5e-6, cache_read_input_token_cost: 0.6e-6 },
+  'claude-opus-4-5': {
+    litellm_provider: 'anthropic',
+    input_cost_per_token: 6e-6,
+    output_cost_per_token: 30e-6,
+    cache_creation_input_token_cost: 7.5e-6,
+    cache_read_input_token_cost: 0.6e-6,
+  },
   'claude-future-9': { litellm_provider: 'anthropic', input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 },
   'gpt-x': { litellm_provider: 'openai', input_cost_per_token: 1e-6, output_cost_per_token: 2e-6 },
 };
 
 /** genai-prices' data.json shape (USD per MTok). */
 const GENAI = [
-  { id: 'anthropic', models: [{ id: 'claude-opus-4-5', match: { starts_with: 'claude-opus-4-5' },
-    prices: { input_mtok: 8, output_mtok: 40, cache_write_mtok: 10, cache_write_1h_mtok: 16, cache_read_mtok: 0.8 } }] },
+  {
+    id: 'anthropic',
+    models: [
+      {
+        id: 'claude-opus-4-5',
+        match: { starts_with: 'claude-opus-4-5' },
+        prices: { input_mtok: 8, output_mtok: 40, cache_write_mtok: 10, cache_write_1h_mtok: 16, cache_read_mtok: 0.8 },
+      },
+    ],
+  },
 ];
 
 beforeAll(async () => {
@@ -109,7 +209,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const up = await cli(['up', '--once', '--root', root, '--data', data, '--metrics-port', '0', '--quiet'], { HOME: home });
+  const up = await cli(['up', '--once', '--root', root, '--data', data, '--metrics-port', '0', '--quiet'], {
+    HOME: home,
+  });
   expect(up.code, up.stderr).toBe(0);
 }, 120_000);
 
@@ -120,17 +222,25 @@ afterAll(async () => {
 
 describe('prices through the CLI', () => {
   it('re-prices stored history when the price file changes, without re-ingesting', async () => {
-    const rowsBefore = await sqlJson<{ events: number; usage: number }>(data, 'SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM usage) AS usage');
+    const rowsBefore = await sqlJson<{ events: number; usage: number }>(
+      data,
+      'SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM usage) AS usage',
+    );
     const first = await daily();
     const shipped = shippedBook();
     expect(first.priceBook).toBe(shipped.version);
     expect(first.totals.totalCost).toBeCloseTo(expectedCost(shipped), 9);
     expect(first.totals.unpricedModels).toEqual(['claude-future-9']);
     // The advisor's tokens count under its model.
-    expect(first.daily[0]!.modelsUsed).toEqual(expect.arrayContaining(['claude-opus-4-5', 'claude-opus-4-5-20251101', 'claude-sonnet-5-5', 'claude-future-9']));
+    expect(first.daily[0]!.modelsUsed).toEqual(
+      expect.arrayContaining(['claude-opus-4-5', 'claude-opus-4-5-20251101', 'claude-sonnet-5-5', 'claude-future-9']),
+    );
 
     const file = join(dir, 'prices.yaml');
-    writeFileSync(file, 'models:\n  claude-opus-4-5:\n    rates: { input: 9, output: 40 }\n  claude-future-9:\n    rates: { input: 1, output: 2 }\n');
+    writeFileSync(
+      file,
+      'models:\n  claude-opus-4-5:\n    rates: { input: 9, output: 40 }\n  claude-future-9:\n    rates: { input: 1, output: 2 }\n',
+    );
     const book = loadBook({ file });
     const second = await daily('--prices', file);
     expect(second.priceBook).toBe(book.version);
@@ -141,7 +251,9 @@ describe('prices through the CLI', () => {
     expect(second.totals.unpricedModels).toBeUndefined();
     // The store keeps the book it was last synced with.
     expect((await daily()).totals.totalCost).toBe(second.totals.totalCost);
-    expect(await sqlJson(data, 'SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM usage) AS usage')).toEqual(rowsBefore);
+    expect(
+      await sqlJson(data, 'SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM usage) AS usage'),
+    ).toEqual(rowsBefore);
 
     const text = await cli(['report', 'daily', '--data', data, '--prices', join(dir, 'missing.yaml')], { HOME: home });
     expect(text.code).toBe(2);
@@ -166,17 +278,26 @@ describe('prices through the CLI', () => {
 
   it('`cctap prices update` imports a LiteLLM file from an HTTP server into the price file, and reports use it', async () => {
     const file = join(home, '.cctap', 'prices.json');
-    const r = await cli(['prices', 'update', '--from', `${baseUrl}/model_prices_and_context_window.json`, '--data', data], { HOME: home });
+    const r = await cli(
+      ['prices', 'update', '--from', `${baseUrl}/model_prices_and_context_window.json`, '--data', data],
+      { HOME: home },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/changed\s+claude-opus-4-5: .*input 5 -> 6/);
     expect(r.stdout).toMatch(/added\s+claude-future-9/);
     expect(r.stdout).toContain(`written to ${file}`);
     expect(r.stdout).toContain("next 'cctap up'");
     const book = loadBook({ file });
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ models: { 'claude-opus-4-5': { rates: { input: 6, output: 30 } } } });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      models: { 'claude-opus-4-5': { rates: { input: 6, output: 30 } } },
+    });
 
     const listed = await cli(['prices', '--json'], { HOME: home });
-    const json = JSON.parse(listed.stdout) as { version: string; file: string; models: { model: string; input: number; output: number }[] };
+    const json = JSON.parse(listed.stdout) as {
+      version: string;
+      file: string;
+      models: { model: string; input: number; output: number }[];
+    };
     expect(json).toMatchObject({ version: book.version, file });
     expect(json.models.find((m) => m.model === 'claude-opus-4-5')).toMatchObject({ input: 6, output: 30 });
     expect(json.models.find((m) => m.model === 'claude-future-9')).toMatchObject({ input: 1, output: 2 });
@@ -188,7 +309,9 @@ describe('prices through the CLI', () => {
     expect(after.priceBook).toBe(book.version);
     expect(after.totals.totalCost).toBeCloseTo(expectedCost(book), 9);
 
-    const again = await cli(['prices', 'update', '--from', `${baseUrl}/model_prices_and_context_window.json`], { HOME: home });
+    const again = await cli(['prices', 'update', '--from', `${baseUrl}/model_prices_and_context_window.json`], {
+      HOME: home,
+    });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/^no changes/);
   }, 120_000);
@@ -196,12 +319,31 @@ describe('prices through the CLI', () => {
   it('`--source genai-prices --effective-from` adds dated prices: history before the instant keeps its price', async () => {
     const file = join(dir, 'genai.json');
     const from = '2026-11-20T10:02:00Z';
-    const r = await cli(['prices', 'update', '--source', 'genai-prices', '--from', `${baseUrl}/prices/data.json`, '--effective-from', from, '--prices', file], { HOME: join(dir, 'elsewhere') });
+    const r = await cli(
+      [
+        'prices',
+        'update',
+        '--source',
+        'genai-prices',
+        '--from',
+        `${baseUrl}/prices/data.json`,
+        '--effective-from',
+        from,
+        '--prices',
+        file,
+      ],
+      { HOME: join(dir, 'elsewhere') },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/changed\s+claude-opus-4-5/);
     expect(r.stdout).toContain(`--prices ${file}`);
-    const listed = JSON.parse((await cli(['prices', '--json', '--prices', file])).stdout) as { models: { model: string; effectiveFrom: string | null; input: number }[] };
-    expect(listed.models.filter((m) => m.model === 'claude-opus-4-5').map((m) => [m.effectiveFrom, m.input])).toEqual([[null, 5], ['2026-11-20T10:02:00.000Z', 8]]);
+    const listed = JSON.parse((await cli(['prices', '--json', '--prices', file])).stdout) as {
+      models: { model: string; effectiveFrom: string | null; input: number }[];
+    };
+    expect(listed.models.filter((m) => m.model === 'claude-opus-4-5').map((m) => [m.effectiveFrom, m.input])).toEqual([
+      [null, 5],
+      ['2026-11-20T10:02:00.000Z', 8],
+    ]);
     const book = loadBook({ file });
     const report = await daily('--prices', file);
     expect(report.totals.totalCost).toBeCloseTo(expectedCost(book), 9);
@@ -215,14 +357,31 @@ describe('prices through the CLI', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const down = await cli(['prices', 'update', '--from', `http://127.0.0.1:${port}/x.json`, '--prices', join(dir, 'p.json')], { HOME: home });
+    const down = await cli(
+      ['prices', 'update', '--from', `http://127.0.0.1:${port}/x.json`, '--prices', join(dir, 'p.json')],
+      { HOME: home },
+    );
     expect(down.code).toBe(1);
     expect(down.stderr.trim().split('\n')).toHaveLength(1);
     expect(down.stderr).toContain('no connection (ECONNREFUSED)');
-    const missing = await cli(['prices', 'update', '--from', `${baseUrl}/nope.json`, '--prices', join(dir, 'p.json')], { HOME: home });
+    const missing = await cli(['prices', 'update', '--from', `${baseUrl}/nope.json`, '--prices', join(dir, 'p.json')], {
+      HOME: home,
+    });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('HTTP 404');
-    const wrong = await cli(['prices', 'update', '--source', 'genai-prices', '--from', `${baseUrl}/model_prices_and_context_window.json`, '--prices', join(dir, 'p.json')], { HOME: home });
+    const wrong = await cli(
+      [
+        'prices',
+        'update',
+        '--source',
+        'genai-prices',
+        '--from',
+        `${baseUrl}/model_prices_and_context_window.json`,
+        '--prices',
+        join(dir, 'p.json'),
+      ],
+      { HOME: home },
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('no Anthropic prices');
     expect(existsSync(join(dir, 'p.json'))).toBe(false);

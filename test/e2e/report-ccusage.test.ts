@@ -26,10 +26,31 @@ function assistant(session: string, cwd: string, ts: string, model: string, inpu
   n++;
   const uuid = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
   return {
-    isSidechain: false, userType: 'external', cwd, sessionId: session, version: '2.1.182', gitBranch: 'main', type: 'assistant',
-    uuid, parentUuid: null, timestamp: ts, requestId: `req_${n}`,
-    message: { id: `msg_${n}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'x' }], stop_reason: 'end_turn',
-      usage: { input_tokens: input, output_tokens: output, cache_creation_input_tokens: 10, cache_read_input_tokens: 100 } },
+    isSidechain: false,
+    userType: 'external',
+    cwd,
+    sessionId: session,
+    version: '2.1.182',
+    gitBranch: 'main',
+    type: 'assistant',
+    uuid,
+    parentUuid: null,
+    timestamp: ts,
+    requestId: `req_${n}`,
+    message: {
+      id: `msg_${n}`,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [{ type: 'text', text: 'x' }],
+      stop_reason: 'end_turn',
+      usage: {
+        input_tokens: input,
+        output_tokens: output,
+        cache_creation_input_tokens: 10,
+        cache_read_input_tokens: 100,
+      },
+    },
   };
 }
 
@@ -39,14 +60,23 @@ function write(root: string, folder: string, session: string, lines: object[]): 
   writeFileSync(join(p, `${session}.jsonl`), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
 }
 
-const run = (args: string[], env: NodeJS.ProcessEnv = {}) => cli(['report', ...args, '--data', data], { HOME: dir, TZ: 'UTC', ...env });
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  cli(['report', ...args, '--data', data], { HOME: dir, TZ: 'UTC', ...env });
 async function json<T>(args: string[], env: NodeJS.ProcessEnv = {}): Promise<T> {
   const r = await run([...args, '--json'], env);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as T;
 }
 
-interface Row { date?: string; week?: string; period: string; totalCost: number; modelsUsed: string[]; modelBreakdowns: { modelName: string }[]; [k: string]: unknown }
+interface Row {
+  date?: string;
+  week?: string;
+  period: string;
+  totalCost: number;
+  modelsUsed: string[];
+  modelBreakdowns: { modelName: string }[];
+  [k: string]: unknown;
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cctap-e2e-report-ccusage-'));
@@ -70,11 +100,23 @@ beforeAll(async () => {
   data = join(dir, 'data');
   up = startUp(['--root', root, '--data', data, '--metrics-port', '0', '--quiet'], { HOME: dir });
   // The store is up's from its start: no report may open it first.
-  await waitUntil('up.json', () => (existsSync(join(data, 'up.json')) ? true : undefined), 60_000, () => up.stderr());
-  await waitUntil('all usage in the store', async () => {
-    const r = await run(['daily', '--json']);
-    return r.code === 0 && (JSON.parse(r.stdout) as { totals: { inputTokens: number } }).totals.inputTokens === 56_200 ? true : undefined;
-  }, 90_000, () => up.stderr());
+  await waitUntil(
+    'up.json',
+    () => (existsSync(join(data, 'up.json')) ? true : undefined),
+    60_000,
+    () => up.stderr(),
+  );
+  await waitUntil(
+    'all usage in the store',
+    async () => {
+      const r = await run(['daily', '--json']);
+      return r.code === 0 && (JSON.parse(r.stdout) as { totals: { inputTokens: number } }).totals.inputTokens === 56_200
+        ? true
+        : undefined;
+    },
+    90_000,
+    () => up.stderr(),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -86,22 +128,48 @@ afterAll(async () => {
 describe('cctap report with ccusage flags', () => {
   it('flags, short flags, defaults and JSON key sets', async () => {
     const window = ['-s', '20260620', '-u', '20260623'];
-    const [long, short, folder, inst, tokyo, sessions, ascending, weeks, monthly, one, active, recent, all] = await Promise.all([
-      // In Tokyo the 23:30 UTC line is on the 22nd: -z UTC must win over the machine's zone.
-      json<{ daily: Row[] }>(['daily', '--since', '20260620', '--until', '20260623', '--timezone', 'UTC', '--order', 'desc', '--breakdown', '--project', 'app'], { TZ: 'Asia/Tokyo' }),
-      json<{ daily: Row[] }>(['daily', '-s', '20260620', '-u', '20260623', '-z', 'UTC', '-o', 'desc', '-b', '-p', 'app'], { TZ: 'Asia/Tokyo' }),
-      json<{ daily: Row[] }>(['daily', ...window, '--project=-home-dev-app', '--tz', 'UTC']),
-      json<{ projects: Record<string, Row[]> }>(['daily', '-i', ...window]),
-      json<{ daily: Row[] }>(['daily', ...window], { TZ: 'Asia/Tokyo' }),
-      json<{ sessions: Row[] }>(['session', ...window], { TZ: 'Asia/Tokyo' }),
-      json<{ sessions: Row[] }>(['session', ...window, '--order', 'asc']),
-      json<{ weekly: Row[] }>(['weekly', '-w', 'wednesday', ...window]),
-      json<{ monthly: Row[] }>(['monthly']),
-      json<{ sessionId: string; totalTokens: number; entries: { model: string; inputTokens: number }[] }>(['session', '-i', S_APP]),
-      json<{ blocks: { isActive: boolean; entries: number; tokenLimitStatus?: { limit: number; status: string } }[] }>(['blocks', '-a', '-t', 'max']),
-      json<{ blocks: { startTime: string }[] }>(['blocks', '--recent']),
-      json<{ blocks: object[] }>(['blocks']),
-    ]);
+    const [long, short, folder, inst, tokyo, sessions, ascending, weeks, monthly, one, active, recent, all] =
+      await Promise.all([
+        // In Tokyo the 23:30 UTC line is on the 22nd: -z UTC must win over the machine's zone.
+        json<{ daily: Row[] }>(
+          [
+            'daily',
+            '--since',
+            '20260620',
+            '--until',
+            '20260623',
+            '--timezone',
+            'UTC',
+            '--order',
+            'desc',
+            '--breakdown',
+            '--project',
+            'app',
+          ],
+          { TZ: 'Asia/Tokyo' },
+        ),
+        json<{ daily: Row[] }>(
+          ['daily', '-s', '20260620', '-u', '20260623', '-z', 'UTC', '-o', 'desc', '-b', '-p', 'app'],
+          { TZ: 'Asia/Tokyo' },
+        ),
+        json<{ daily: Row[] }>(['daily', ...window, '--project=-home-dev-app', '--tz', 'UTC']),
+        json<{ projects: Record<string, Row[]> }>(['daily', '-i', ...window]),
+        json<{ daily: Row[] }>(['daily', ...window], { TZ: 'Asia/Tokyo' }),
+        json<{ sessions: Row[] }>(['session', ...window], { TZ: 'Asia/Tokyo' }),
+        json<{ sessions: Row[] }>(['session', ...window, '--order', 'asc']),
+        json<{ weekly: Row[] }>(['weekly', '-w', 'wednesday', ...window]),
+        json<{ monthly: Row[] }>(['monthly']),
+        json<{ sessionId: string; totalTokens: number; entries: { model: string; inputTokens: number }[] }>([
+          'session',
+          '-i',
+          S_APP,
+        ]),
+        json<{
+          blocks: { isActive: boolean; entries: number; tokenLimitStatus?: { limit: number; status: string } }[];
+        }>(['blocks', '-a', '-t', 'max']),
+        json<{ blocks: { startTime: string }[] }>(['blocks', '--recent']),
+        json<{ blocks: object[] }>(['blocks']),
+      ]);
     // Short flags are ccusage's; app only (the api session is left out), newest first, one row per model below.
     expect(short).toEqual(long);
     expect(long.daily.map((d) => d.date)).toEqual(['2026-06-21', '2026-06-20']);
@@ -133,24 +201,69 @@ describe('cctap report with ccusage flags', () => {
 
     // JSON: ccusage's key sets (json-output-types, data-loader types), cctap's fields only added.
     const keys = (o: object) => Object.keys(o);
-    const PERIOD = ['inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'totalTokens', 'totalCost', 'modelsUsed', 'modelBreakdowns'];
+    const PERIOD = [
+      'inputTokens',
+      'outputTokens',
+      'cacheCreationTokens',
+      'cacheReadTokens',
+      'totalTokens',
+      'totalCost',
+      'modelsUsed',
+      'modelBreakdowns',
+    ];
     const BREAKDOWN = ['modelName', 'inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'cost'];
-    const TOTALS = ['inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'totalCost', 'totalTokens'];
+    const TOTALS = [
+      'inputTokens',
+      'outputTokens',
+      'cacheCreationTokens',
+      'cacheReadTokens',
+      'totalCost',
+      'totalTokens',
+    ];
     const lists: [string, Record<string, unknown>, string, string][] = [
-      ['daily', long, 'daily', 'date'], ['weekly', weeks, 'weekly', 'week'], ['monthly', monthly, 'monthly', 'month'], ['session', sessions, 'sessions', 'sessionId'],
+      ['daily', long, 'daily', 'date'],
+      ['weekly', weeks, 'weekly', 'week'],
+      ['monthly', monthly, 'monthly', 'month'],
+      ['session', sessions, 'sessions', 'sessionId'],
     ];
     for (const [kind, out, list, key] of lists) {
       const row = (out[list] as Row[])[0]!;
-      expect(keys(row), kind).toEqual(expect.arrayContaining([key, ...PERIOD, ...(kind === 'session' ? ['lastActivity', 'projectPath'] : [])]));
+      expect(keys(row), kind).toEqual(
+        expect.arrayContaining([key, ...PERIOD, ...(kind === 'session' ? ['lastActivity', 'projectPath'] : [])]),
+      );
       expect(keys(row.modelBreakdowns[0]!), kind).toEqual(expect.arrayContaining(BREAKDOWN));
       expect(keys(out.totals as object), kind).toEqual(expect.arrayContaining(TOTALS));
     }
     expect(keys(inst)).toEqual(expect.arrayContaining(['projects', 'totals']));
-    expect(keys(all.blocks[0]!)).toEqual(expect.arrayContaining([
-      'id', 'startTime', 'endTime', 'actualEndTime', 'isActive', 'isGap', 'entries', 'tokenCounts', 'totalTokens', 'costUSD', 'models', 'burnRate', 'projection',
-    ]));
+    expect(keys(all.blocks[0]!)).toEqual(
+      expect.arrayContaining([
+        'id',
+        'startTime',
+        'endTime',
+        'actualEndTime',
+        'isActive',
+        'isGap',
+        'entries',
+        'tokenCounts',
+        'totalTokens',
+        'costUSD',
+        'models',
+        'burnRate',
+        'projection',
+      ]),
+    );
     expect(keys(one)).toEqual(expect.arrayContaining(['sessionId', 'totalCost', 'totalTokens', 'entries']));
-    expect(keys(one.entries[0]!)).toEqual(expect.arrayContaining(['timestamp', 'inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens', 'model', 'costUSD']));
+    expect(keys(one.entries[0]!)).toEqual(
+      expect.arrayContaining([
+        'timestamp',
+        'inputTokens',
+        'outputTokens',
+        'cacheCreationTokens',
+        'cacheReadTokens',
+        'model',
+        'costUSD',
+      ]),
+    );
   }, 90_000);
 
   it('tables: fit the terminal, short model names, breakdown rows, zones, colour only when asked or on a terminal', async () => {
@@ -165,7 +278,8 @@ describe('cctap report with ccusage flags', () => {
       run(['daily', '-i', '-s', '20260620', '-u', '20260623'], { COLUMNS: '120' }),
       run(['blocks', '--active', '--token-limit', '1000']),
     ]);
-    for (const r of [wide, narrow, compact, blocks, activeTable, entries, instances, activeView]) expect(r.code, r.stderr).toBe(0);
+    for (const r of [wide, narrow, compact, blocks, activeTable, entries, instances, activeView])
+      expect(r.code, r.stderr).toBe(0);
     expect(wide.stdout).toContain('Cache Create');
     expect(wide.stdout).toContain('└─ opus-4-8');
     expect(wide.stdout).toContain('- sonnet-4-6');
@@ -188,9 +302,16 @@ describe('cctap report with ccusage flags', () => {
     expect(blocks.stdout).toContain('2026-06-20 18:00 (0h 10m)');
     expect(blocks.stdout).toContain('(2-hour blocks, times in Asia/Tokyo)');
     expect(activeTable.stdout).toContain('\u001b[');
-    for (const w of ['ACTIVE', 'REMAINING', 'PROJECTED', '(assuming 1,000 token limit)']) expect(activeTable.stdout).toContain(w);
+    for (const w of ['ACTIVE', 'REMAINING', 'PROJECTED', '(assuming 1,000 token limit)'])
+      expect(activeTable.stdout).toContain(w);
     // --active: ccusage's view of the running block (440 tokens so far, projected past 1,000 in its 5 hours).
-    for (const w of ['Current Session Block Status', '  Total Tokens:     440', 'Token Limit Status:', '  Limit:            1,000 tokens', 'EXCEEDS LIMIT']) {
+    for (const w of [
+      'Current Session Block Status',
+      '  Total Tokens:     440',
+      'Token Limit Status:',
+      '  Limit:            1,000 tokens',
+      'EXCEEDS LIMIT',
+    ]) {
       expect(activeView.stdout).toContain(w);
     }
     expect(entries.stdout).toContain('Total Entries: 3');
@@ -203,7 +324,10 @@ describe('cctap report with ccusage flags', () => {
 
   it('an unknown or misplaced flag is one line and exit 2; no usage is one line, as ccusage', async () => {
     const [typo, misplaced, both, none] = await Promise.all([
-      run(['daily', '--brekdown']), run(['daily', '--active']), run(['daily', '-i', '--by', 'host']), run(['daily', '-s', '20300101']),
+      run(['daily', '--brekdown']),
+      run(['daily', '--active']),
+      run(['daily', '-i', '--by', 'host']),
+      run(['daily', '-s', '20300101']),
     ]);
     expect(typo.code).toBe(2);
     expect(typo.stderr.trim().split('\n')).toHaveLength(1);

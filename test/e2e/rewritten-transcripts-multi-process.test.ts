@@ -14,7 +14,13 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeTrustedBatch, topology } from '@cctap/events';
 import { connectNats } from '@cctap/kit';
-import { compactTranscript, dropUuids, reappendMetadata, relocateTranscript, removeLineInPlace } from '../support/claude-rewrites.js';
+import {
+  compactTranscript,
+  dropUuids,
+  reappendMetadata,
+  relocateTranscript,
+  removeLineInPlace,
+} from '../support/claude-rewrites.js';
 import { startNats, type TestNats } from '../support/nats.js';
 import { RewriteSession } from '../support/rewrite-session.js';
 import { waitFor } from '../support/wait-for.js';
@@ -59,13 +65,43 @@ describe('collect -> NATS -> validator -> sink, transcripts rewritten between SI
     const root = join(work, 'claude');
     const data = join(work, 'store');
     const logs = mkdtempSync(join(work, 'logs-'));
-    const s = new RewriteSession(join(root, 'projects', '-home-dev-app'), '/home/dev/app', new Date('2026-05-01T12:00:00.000Z'));
+    const s = new RewriteSession(
+      join(root, 'projects', '-home-dev-app'),
+      '/home/dev/app',
+      new Date('2026-05-01T12:00:00.000Z'),
+    );
     s.append(s.metadataLines(''));
     for (let i = 0; i < 3; i++) s.appendTurn();
 
-    await runCli('provision', ['--nats', nats.url, '--prefix', PREFIX, '--max-bytes', String(256 * 1024 ** 2), '--ack-wait-ms', '8000']);
+    await runCli('provision', [
+      '--nats',
+      nats.url,
+      '--prefix',
+      PREFIX,
+      '--max-bytes',
+      String(256 * 1024 ** 2),
+      '--ack-wait-ms',
+      '8000',
+    ]);
     const common = ['--nats', nats.url, '--prefix', PREFIX, '--metrics-port', '0', '--metrics-host', '127.0.0.1'];
-    const collector = cliProcess({ name: 'collect', command: 'collect', logDir: logs, args: [...common, '--root', root, '--state', join(work, 'state'), '--host', 'box', '--os-user', 'e2e', '--sweep-ms', '100'] });
+    const collector = cliProcess({
+      name: 'collect',
+      command: 'collect',
+      logDir: logs,
+      args: [
+        ...common,
+        '--root',
+        root,
+        '--state',
+        join(work, 'state'),
+        '--host',
+        'box',
+        '--os-user',
+        'e2e',
+        '--sweep-ms',
+        '100',
+      ],
+    });
     const validator = cliProcess({ name: 'validator', command: 'validator', logDir: logs, args: common });
     const sink = cliProcess({ name: 'sink', command: 'sink', logDir: logs, args: [...common, '--data', data] });
     procs.push(sink, validator, collector);
@@ -73,10 +109,15 @@ describe('collect -> NATS -> validator -> sink, transcripts rewritten between SI
     await collector.start();
 
     const allInStream = async (what: string) => {
-      await waitFor(what, async () => {
-        const got = await uuidsInStream();
-        return [...s.uuids].every((u) => got.has(u));
-      }, 60_000, 250).catch((err: Error) => {
+      await waitFor(
+        what,
+        async () => {
+          const got = await uuidsInStream();
+          return [...s.uuids].every((u) => got.has(u));
+        },
+        60_000,
+        250,
+      ).catch((err: Error) => {
         throw new Error(`${err.message}\n${collector.logTail()}`, { cause: err });
       });
     };
@@ -101,22 +142,38 @@ describe('collect -> NATS -> validator -> sink, transcripts rewritten between SI
 
     // (c) `/cd` across devices while it is down, then a turn in the new folder.
     const relocatedLine = s.relocatedLine('/home/dev/other');
-    s.movedTo(relocateTranscript(s.path, join(root, 'projects', '-home-dev-other'), 'copy', relocatedLine), relocatedLine);
+    s.movedTo(
+      relocateTranscript(s.path, join(root, 'projects', '-home-dev-other'), 'copy', relocatedLine),
+      relocatedLine,
+    );
     s.appendTurn();
     await collector.start();
     await allInStream('the turn after the relocation');
     await new Promise((r) => setTimeout(r, 1500)); // metadata lines after the last uuid line
-    await waitFor('validator and sink idle', async () => isIdle(await consumerState(jsm, t, 'validator')) && isIdle(await consumerState(jsm, t, 'sink-events')), 60_000, 200);
+    await waitFor(
+      'validator and sink idle',
+      async () =>
+        isIdle(await consumerState(jsm, t, 'validator')) && isIdle(await consumerState(jsm, t, 'sink-events')),
+      60_000,
+      200,
+    );
     expect(await sink.stop()).toBe(0);
     expect(await validator.stop()).toBe(0);
     expect(await collector.stop()).toBe(0);
     expect(collector.kills).toBe(2);
 
-    const sql = async (q: string) => JSON.parse(await runCli('sql', [q, '--data', data, '--format', 'json'])) as Array<Record<string, string | number>>;
+    const sql = async (q: string) =>
+      JSON.parse(await runCli('sql', [q, '--data', data, '--format', 'json'])) as Array<
+        Record<string, string | number>
+      >;
     const where = `session_id = '${s.sessionId}' AND type != 'heartbeat'`;
-    const [c] = await sql(`SELECT count() AS rows, uniqExact(id) AS ids, uniqExact(line_uuid) - 1 AS uuids, countIf(line_uuid = '') AS metadataRows FROM events WHERE ${where}`);
+    const [c] = await sql(
+      `SELECT count() AS rows, uniqExact(id) AS ids, uniqExact(line_uuid) - 1 AS uuids, countIf(line_uuid = '') AS metadataRows FROM events WHERE ${where}`,
+    );
     expect(c).toEqual({ rows: c!.ids, ids: c!.ids, uuids: s.uuids.size, metadataRows: s.metadata.size });
-    const [tok] = await sql(`SELECT sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cache_creation_tokens) AS cacheCreation, sum(cache_read_tokens) AS cacheRead FROM usage FINAL WHERE session_id = '${s.sessionId}'`);
+    const [tok] = await sql(
+      `SELECT sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cache_creation_tokens) AS cacheCreation, sum(cache_read_tokens) AS cacheRead FROM usage FINAL WHERE session_id = '${s.sessionId}'`,
+    );
     expect(Object.fromEntries(Object.entries(tok!).map(([k, v]) => [k, Number(v)]))).toEqual(s.expectedTotals());
   });
 });

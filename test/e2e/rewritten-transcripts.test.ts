@@ -13,7 +13,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compactTranscript, dropUuids, reappendMetadata, relocateTranscript, removeLineInPlace } from '../support/claude-rewrites.js';
+import {
+  compactTranscript,
+  dropUuids,
+  reappendMetadata,
+  relocateTranscript,
+  removeLineInPlace,
+} from '../support/claude-rewrites.js';
 import { RewriteSession } from '../support/rewrite-session.js';
 import { waitFor } from '../support/wait-for.js';
 import { sqlJson, startUp, type Up } from './support/run-cctap.js';
@@ -31,10 +37,26 @@ beforeAll(() => {
   rules = join(dir, 'rules.json');
   // One match rule that resolves a second after its last occurrence: a line delivered twice, after that
   // second, would fire it again.
-  writeFileSync(rules, JSON.stringify({
-    receivers: [],
-    rules: [{ name: 'wipe-build', kind: 'match', severity: 'critical', types: ['tool.call'], where: [{ field: 'payload.input.command', regex: 'rm -rf build' }], groupBy: ['host', 'sessionId'], summary: 'rm -rf build', groupWait: '0s', groupInterval: '1s', resolveAfter: '1s' }],
-  }));
+  writeFileSync(
+    rules,
+    JSON.stringify({
+      receivers: [],
+      rules: [
+        {
+          name: 'wipe-build',
+          kind: 'match',
+          severity: 'critical',
+          types: ['tool.call'],
+          where: [{ field: 'payload.input.command', regex: 'rm -rf build' }],
+          groupBy: ['host', 'sessionId'],
+          summary: 'rm -rf build',
+          groupWait: '0s',
+          groupInterval: '1s',
+          resolveAfter: '1s',
+        },
+      ],
+    }),
+  );
 });
 
 afterAll(() => {
@@ -42,7 +64,20 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const args = () => ['--root', root, '--data', data, '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0', '--rules', rules];
+const args = () => [
+  '--root',
+  root,
+  '--data',
+  data,
+  '--metrics-port',
+  '0',
+  '--log-format',
+  'json',
+  '--status-seconds',
+  '0',
+  '--rules',
+  rules,
+];
 
 /** A running `up` that has read what exists (before that, `cctap sql` would open the store itself). */
 async function up(): Promise<Up> {
@@ -62,7 +97,9 @@ async function kill9(u: Up): Promise<void> {
 const q = <T = Record<string, number>>(sql: string) => sqlJson<T>(data, sql);
 
 async function storedUuids(session: RewriteSession): Promise<number> {
-  const [r] = await q(`SELECT uniqExact(line_uuid) AS n FROM events WHERE session_id = '${session.sessionId}' AND line_uuid != ''`);
+  const [r] = await q(
+    `SELECT uniqExact(line_uuid) AS n FROM events WHERE session_id = '${session.sessionId}' AND line_uuid != ''`,
+  );
   return Number(r!.n);
 }
 
@@ -77,7 +114,9 @@ async function waitStored(u: Up, session: RewriteSession, what: string): Promise
 describe('transcripts rewritten by Claude Code, through cctap up', () => {
   it('stores every line once and counts every token once across in-place removal, compaction, relocation, metadata re-appends and SIGKILLs', async () => {
     const start = new Date(Date.now() - 10 * 60_000);
-    const s = new RewriteSession(join(root, 'projects', '-home-dev-app'), '/home/dev/app', start, (n) => (n === 2 ? 'rm -rf build' : `ls -la src/${n}`));
+    const s = new RewriteSession(join(root, 'projects', '-home-dev-app'), '/home/dev/app', start, (n) =>
+      n === 2 ? 'rm -rf build' : `ls -la src/${n}`,
+    );
     s.append(s.metadataLines(''));
     for (let i = 0; i < 3; i++) s.appendTurn();
 
@@ -103,28 +142,41 @@ describe('transcripts rewritten by Claude Code, through cctap up', () => {
 
     // (c) `/cd` across devices while `up` is down: copy into another project folder, delete, `relocated`.
     const relocatedLine = s.relocatedLine('/home/dev/other');
-    s.movedTo(relocateTranscript(s.path, join(root, 'projects', '-home-dev-other'), 'copy', relocatedLine), relocatedLine);
+    s.movedTo(
+      relocateTranscript(s.path, join(root, 'projects', '-home-dev-other'), 'copy', relocatedLine),
+      relocatedLine,
+    );
     s.appendTurn();
     const last = startUp([...args(), '--once']);
     expect(await last.exit, last.stderr().slice(-3000)).toBe(0);
 
     // Every uuid ever written is stored; no event id has two rows; every distinct metadata line is one row.
     const where = `session_id = '${s.sessionId}' AND type != 'heartbeat'`;
-    const [c] = await q(`SELECT count() AS rows, uniqExact(id) AS ids, uniqExact(line_uuid) - 1 AS uuids, countIf(line_uuid = '') AS metadataRows FROM events WHERE ${where}`);
+    const [c] = await q(
+      `SELECT count() AS rows, uniqExact(id) AS ids, uniqExact(line_uuid) - 1 AS uuids, countIf(line_uuid = '') AS metadataRows FROM events WHERE ${where}`,
+    );
     expect(c).toEqual({ rows: c!.ids, ids: c!.ids, uuids: s.uuids.size, metadataRows: s.metadata.size });
-    const twice = await q(`SELECT line_uuid, count() AS n, uniqExact(id) AS ids FROM events WHERE ${where} AND line_uuid != '' GROUP BY line_uuid HAVING n > ids`);
+    const twice = await q(
+      `SELECT line_uuid, count() AS n, uniqExact(id) AS ids FROM events WHERE ${where} AND line_uuid != '' GROUP BY line_uuid HAVING n > ids`,
+    );
     expect(twice).toEqual([]);
 
     // Tokens: the max rule over everything ever written, rows that compaction removed included.
     const want = s.expectedTotals();
-    const [tok] = await q(`SELECT sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cache_creation_tokens) AS cacheCreation, sum(cache_read_tokens) AS cacheRead FROM usage FINAL WHERE session_id = '${s.sessionId}'`);
+    const [tok] = await q(
+      `SELECT sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cache_creation_tokens) AS cacheCreation, sum(cache_read_tokens) AS cacheRead FROM usage FINAL WHERE session_id = '${s.sessionId}'`,
+    );
     expect(Object.fromEntries(Object.entries(tok!).map(([k, v]) => [k, Number(v)]))).toEqual(want);
 
     // The analyzer saw each tool use once; the alerter fired once for the one dangerous command.
-    const spans = await q<{ rows: number; toolUses: number }>(`SELECT count() AS rows, uniqExact(JSONExtractString(payload, 'toolUseId')) AS toolUses FROM derived WHERE kind = 'tool.span' AND session_id = '${s.sessionId}'`);
+    const spans = await q<{ rows: number; toolUses: number }>(
+      `SELECT count() AS rows, uniqExact(JSONExtractString(payload, 'toolUseId')) AS toolUses FROM derived WHERE kind = 'tool.span' AND session_id = '${s.sessionId}'`,
+    );
     expect(spans[0]).toEqual({ rows: s.toolUseIds.size, toolUses: s.toolUseIds.size });
     // One episode (a duplicate after its resolution would start another), with one occurrence.
-    const [alerts] = await q(`SELECT uniqExactIf(JSONExtractString(payload, 'startsAt'), status = 'firing') AS episodes, max(JSONExtractUInt(payload, 'occurrences')) AS occurrences FROM alerts WHERE rule = 'wipe-build'`);
+    const [alerts] = await q(
+      `SELECT uniqExactIf(JSONExtractString(payload, 'startsAt'), status = 'firing') AS episodes, max(JSONExtractUInt(payload, 'occurrences')) AS occurrences FROM alerts WHERE rule = 'wipe-build'`,
+    );
     expect(alerts).toEqual({ episodes: 1, occurrences: 1 });
   });
 });

@@ -23,9 +23,27 @@ describe('SIGTERM with a backlog', () => {
   it('exits within the deadline, cleanly, and the next run stores every token', async () => {
     const data = join(dir, 'data');
     const deadlineMs = 2000;
-    const up = startUp(['--root', corpus.out, '--data', data, '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0', '--shutdown-timeout-ms', String(deadlineMs)]);
+    const up = startUp([
+      '--root',
+      corpus.out,
+      '--data',
+      data,
+      '--metrics-port',
+      '0',
+      '--log-format',
+      'json',
+      '--status-seconds',
+      '0',
+      '--shutdown-timeout-ms',
+      String(deadlineMs),
+    ]);
     // Mid-backfill: some batches are in, most are not.
-    await waitUntil('the backfill to be under way', () => (/"msg":"backfill \d+\/\d+ files/.test(up.stderr()) ? true : undefined), 60_000, up.stderr);
+    await waitUntil(
+      'the backfill to be under way',
+      () => (/"msg":"backfill \d+\/\d+ files/.test(up.stderr()) ? true : undefined),
+      60_000,
+      up.stderr,
+    );
     const t0 = Date.now();
     up.child.kill('SIGTERM');
     expect(up.stderr(), 'SIGTERM must land before the backfill is done').not.toMatch(/"msg":"backfill done/);
@@ -44,7 +62,12 @@ describe('SIGTERM with a backlog', () => {
     const report = await cli(['report', 'daily', '--json', '--tz', 'UTC', '--data', data]);
     const got = (JSON.parse(report.stdout) as { totals: Record<string, number> }).totals;
     const want = corpus.expected.totals;
-    expect({ input: got.inputTokens, output: got.outputTokens, cacheCreation: got.cacheCreationTokens, cacheRead: got.cacheReadTokens }).toEqual({
+    expect({
+      input: got.inputTokens,
+      output: got.outputTokens,
+      cacheCreation: got.cacheCreationTokens,
+      cacheRead: got.cacheReadTokens,
+    }).toEqual({
       input: want.inputTokens,
       output: want.outputTokens,
       cacheCreation: want.cacheCreationTokens,

@@ -13,10 +13,10 @@ import { generateCorpus, type CorpusResult } from '../../bench/corpus/index.js';
 import { cli, waitUntil, sqlJson as sqlCli, startUp } from './support/run-cctap.js';
 import { upSummary } from './support/up-summary.js';
 
-
 const sqlJson = (data: string, sql: string) => sqlCli<Record<string, number>>(data, sql);
 
-const summaryOf = (stdout: string) => upSummary<{ collector: { eventsPublished: number; batchesPublished: number }; store: { events: number } }>(stdout);
+const summaryOf = (stdout: string) =>
+  upSummary<{ collector: { eventsPublished: number; batchesPublished: number }; store: { events: number } }>(stdout);
 
 const COUNTS_SQL = `SELECT
   (SELECT count() FROM events FINAL WHERE type != 'heartbeat') AS rows_final,
@@ -40,11 +40,23 @@ beforeAll(() => {
   // The final files are what the generator wrote; the normalizer tells how many events they hold.
   for (const f of corpus.expected.files) {
     const bytes = readFileSync(join(root, f.path));
-    const s = new TranscriptStream({ host: 'h', user: 'u', path: join(root, f.path), fileId: 'f', privacy: 'redacted', startOffset: 0, lastTs: null, fileTs: '2026-01-01T00:00:00.000Z' });
+    const s = new TranscriptStream({
+      host: 'h',
+      user: 'u',
+      path: join(root, f.path),
+      fileId: 'f',
+      privacy: 'redacted',
+      startOffset: 0,
+      lastTs: null,
+      fileTs: '2026-01-01T00:00:00.000Z',
+    });
     for (const line of s.push(bytes)) normalizedEvents += line.events.length;
   }
   // Hold back the second half of the three largest main-session files.
-  const mains = [...corpus.expected.files].filter((f) => f.role === 'main').sort((a, b) => b.bytes - a.bytes).slice(0, 3);
+  const mains = [...corpus.expected.files]
+    .filter((f) => f.role === 'main')
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 3);
   heldBack = mains.map((f) => {
     const path = join(root, f.path);
     const text = readFileSync(path, 'utf8');
@@ -61,10 +73,26 @@ afterAll(() => {
 
 describe('cctap up, single process', () => {
   it('ingests a corpus plus live appends exactly once, answers over loopback while running, and stops cleanly', async () => {
-    const args = ['--root', root, '--data', data, '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0'];
+    const args = [
+      '--root',
+      root,
+      '--data',
+      data,
+      '--metrics-port',
+      '0',
+      '--log-format',
+      'json',
+      '--status-seconds',
+      '0',
+    ];
     const up = startUp(args);
     try {
-      await waitUntil('the backfill', () => (up.stderr().includes('"msg":"backfill done') ? true : undefined), 90_000, up.stderr);
+      await waitUntil(
+        'the backfill',
+        () => (up.stderr().includes('"msg":"backfill done') ? true : undefined),
+        90_000,
+        up.stderr,
+      );
       expect(JSON.parse(readFileSync(join(data, 'up.json'), 'utf8'))).toMatchObject({ pid: up.child.pid });
 
       // A second `up` on the same store is refused, clearly.
@@ -81,14 +109,24 @@ describe('cctap up, single process', () => {
       }
       const want = corpus.expected.totals.lines;
       // The store is held by `up`: these answers can only come over loopback.
-      await waitUntil('every line in the store', async () => ((await sqlJson(data, COUNTS_SQL))[0]!.lines === want ? true : undefined), 60_000, up.stderr);
+      await waitUntil(
+        'every line in the store',
+        async () => ((await sqlJson(data, COUNTS_SQL))[0]!.lines === want ? true : undefined),
+        60_000,
+        up.stderr,
+      );
       const live = await cli(['report', 'daily', '--json', '--tz', 'UTC', '--data', data]);
       expect(live.code, live.stderr).toBe(0);
       expect((JSON.parse(live.stdout) as { daily: unknown[] }).daily.length).toBeGreaterThan(0);
 
       const metricsPort = Number(/"msg":"probe server listening","port":(\d+)/.exec(up.stderr())?.[1]);
       const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      for (const name of ['cctap_collector_events_published_total', 'cctap_validator_events_total', 'cctap_sink_rows_total']) expect(metrics).toContain(name);
+      for (const name of [
+        'cctap_collector_events_published_total',
+        'cctap_validator_events_total',
+        'cctap_sink_rows_total',
+      ])
+        expect(metrics).toContain(name);
       expect((await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status).toBe(200);
     } finally {
       up.child.kill('SIGTERM');
@@ -99,16 +137,50 @@ describe('cctap up, single process', () => {
 
     // Read back through the store itself (no `up` running).
     const [c] = await sqlJson(data, COUNTS_SQL);
-    expect(c).toEqual({ rows_final: normalizedEvents, ids: normalizedEvents, lines: corpus.expected.totals.lines, invalid: 0 });
+    expect(c).toEqual({
+      rows_final: normalizedEvents,
+      ids: normalizedEvents,
+      lines: corpus.expected.totals.lines,
+      invalid: 0,
+    });
 
     const report = await cli(['report', 'daily', '--json', '--tz', 'UTC', '--data', data]);
     expect(report.code, report.stderr).toBe(0);
-    const daily = (JSON.parse(report.stdout) as { daily: { date: string; modelBreakdowns: { modelName: string; inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number }[] }[] }).daily;
+    const daily = (
+      JSON.parse(report.stdout) as {
+        daily: {
+          date: string;
+          modelBreakdowns: {
+            modelName: string;
+            inputTokens: number;
+            outputTokens: number;
+            cacheCreationTokens: number;
+            cacheReadTokens: number;
+          }[];
+        }[];
+      }
+    ).daily;
     const got = daily
-      .flatMap((d) => d.modelBreakdowns.map((b) => ({ day: d.date, model: b.modelName, inputTokens: b.inputTokens, outputTokens: b.outputTokens, cacheCreationTokens: b.cacheCreationTokens, cacheReadTokens: b.cacheReadTokens })))
+      .flatMap((d) =>
+        d.modelBreakdowns.map((b) => ({
+          day: d.date,
+          model: b.modelName,
+          inputTokens: b.inputTokens,
+          outputTokens: b.outputTokens,
+          cacheCreationTokens: b.cacheCreationTokens,
+          cacheReadTokens: b.cacheReadTokens,
+        })),
+      )
       .sort((a, b) => (a.day + a.model).localeCompare(b.day + b.model));
     const want = corpus.expected.byDayModel
-      .map(({ day, model, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens }) => ({ day, model, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens }))
+      .map(({ day, model, inputTokens, outputTokens, cacheCreationTokens, cacheReadTokens }) => ({
+        day,
+        model,
+        inputTokens,
+        outputTokens,
+        cacheCreationTokens,
+        cacheReadTokens,
+      }))
       .sort((a, b) => (a.day + a.model).localeCompare(b.day + b.model));
     expect(new Set(want.map((w) => w.day)).size).toBeGreaterThan(2);
     expect(got).toEqual(want);

@@ -23,7 +23,10 @@ beforeAll(async () => {
   data = join(dir, 'data');
   const project = join(root, 'projects', '-home-dev-app');
   mkdirSync(project, { recursive: true });
-  copyFileSync(join(REAL_FIXTURES_DIR, 'spotter-v2.1.38-rejected-tool-use.jsonl'), join(project, '5f0c2a1e-0000-4000-8000-000000000001.jsonl'));
+  copyFileSync(
+    join(REAL_FIXTURES_DIR, 'spotter-v2.1.38-rejected-tool-use.jsonl'),
+    join(project, '5f0c2a1e-0000-4000-8000-000000000001.jsonl'),
+  );
   secret = join(dir, 'secret.txt');
   writeFileSync(secret, 'hunter2-the-secret\n');
   outFile = join(dir, 'written-by-sql.txt');
@@ -37,7 +40,11 @@ const attacks = (): [string, string, RegExp][] => [
   ['scalar file()', `SELECT file('${secret}') AS s`, /file\(\) reaches outside the store/],
   ['file table function', `SELECT * FROM file('${secret}', 'LineAsString')`, /file\(\) reaches outside the store/],
   ['quoted file()', `SELECT \`file\`('${secret}') AS s`, /quoted function names/],
-  ['url table function', "SELECT * FROM url('http://127.0.0.1:9/x', 'LineAsString')", /url\(\) reaches outside the store/],
+  [
+    'url table function',
+    "SELECT * FROM url('http://127.0.0.1:9/x', 'LineAsString')",
+    /url\(\) reaches outside the store/,
+  ],
   ['INTO OUTFILE', `SELECT 1 INTO OUTFILE '${outFile}'`, /INTO OUTFILE is not allowed/],
   ['SET', 'SET max_threads = 1', /only reading statements/],
   ['SETTINGS clause', 'SELECT 1 SETTINGS readonly = 0', /SETTINGS clauses are not allowed/],
@@ -59,16 +66,35 @@ describe('cctap sql is read-only', () => {
     for (const [, sql, message] of attacks()) await expectRefused(sql, message);
     expect(existsSync(outFile)).toBe(false);
     // Words in strings do not trip the gate, and ordinary questions work.
-    const [row] = await sqlJson<{ n: number; s: string }>(data, "SELECT count() AS n, 'file(x) INTO OUTFILE' AS s FROM events");
+    const [row] = await sqlJson<{ n: number; s: string }>(
+      data,
+      "SELECT count() AS n, 'file(x) INTO OUTFILE' AS s FROM events",
+    );
     expect(row!.n).toBeGreaterThan(0);
     expect(row!.s).toBe('file(x) INTO OUTFILE');
   }, 120_000);
 
   it('refuses the same over loopback to a running up, and nothing sticks for the next question', async () => {
-    const up = startUp(['--root', root, '--data', data, '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0']);
+    const up = startUp([
+      '--root',
+      root,
+      '--data',
+      data,
+      '--metrics-port',
+      '0',
+      '--log-format',
+      'json',
+      '--status-seconds',
+      '0',
+    ]);
     try {
       // Asked only once `up` has published its loopback address: before that a question opens the store itself.
-      await waitFor('up to publish its address', () => (JSON.parse(readFileSync(join(data, 'up.json'), 'utf8')) as { port: number | null }).port !== null, 60_000, 100);
+      await waitFor(
+        'up to publish its address',
+        () => (JSON.parse(readFileSync(join(data, 'up.json'), 'utf8')) as { port: number | null }).port !== null,
+        60_000,
+        100,
+      );
       // All at once: `up` answers each on its own, and one that got through would still be seen.
       await Promise.all(attacks().map(([, sql, message]) => expectRefused(sql, message)));
       expect(existsSync(outFile)).toBe(false);

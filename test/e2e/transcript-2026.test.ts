@@ -25,7 +25,12 @@ function transcripts(dir: string): string[] {
 
 /** Non-empty lines of every fixture transcript, split on \n only (a NEL inside a string is not a line end). */
 const fixtureLines = (): Record<string, unknown>[] =>
-  transcripts(FIXTURES).flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>));
+  transcripts(FIXTURES).flatMap((f) =>
+    readFileSync(f, 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .map((l) => JSON.parse(l) as Record<string, unknown>),
+  );
 
 let dir: string;
 let root: string;
@@ -37,7 +42,21 @@ beforeAll(async () => {
   root = join(dir, 'claude');
   data = join(dir, 'data');
   cpSync(FIXTURES, root, { recursive: true });
-  const up = startUp(['--root', root, '--data', data, '--once', '--privacy', 'full', '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0']);
+  const up = startUp([
+    '--root',
+    root,
+    '--data',
+    data,
+    '--once',
+    '--privacy',
+    'full',
+    '--metrics-port',
+    '0',
+    '--log-format',
+    'json',
+    '--status-seconds',
+    '0',
+  ]);
   const code = await up.exit;
   upStdout = up.stdout();
   if (code !== 0) throw new Error(`cctap up --once exited ${code}:\n${up.stderr().slice(-3000)}`);
@@ -50,37 +69,76 @@ afterAll(() => {
 describe('2026 transcripts through cctap up --once', () => {
   it('stores every line, nothing unknown, malformed or invalid', async () => {
     const lines = fixtureLines();
-    const [c] = await sqlJson<Record<string, number>>(data, `SELECT
+    const [c] = await sqlJson<Record<string, number>>(
+      data,
+      `SELECT
       (SELECT uniqExact(source_path, source_offset) FROM events WHERE type != 'heartbeat') AS lines,
       (SELECT count() FROM events WHERE type IN ('unknown', 'malformed')) AS unknown,
-      (SELECT count() FROM invalid_events) AS invalid`);
+      (SELECT count() FROM invalid_events) AS invalid`,
+    );
     expect(c).toEqual({ lines: lines.length, unknown: 0, invalid: 0 });
     expect(upStdout).toContain('"msg":"summary"');
   });
 
   it('denials are queryable by kind, with the tool taken from the call', async () => {
-    const want = fixtureLines().filter((l) => typeof l.toolDenialKind === 'string').map((l) => l.toolDenialKind as string).sort();
+    const want = fixtureLines()
+      .filter((l) => typeof l.toolDenialKind === 'string')
+      .map((l) => l.toolDenialKind as string)
+      .sort();
     expect(want).toEqual(['automode-blocked', 'permission-rule', 'user-rejected']);
-    const byKind = await sqlJson<{ kind: string; denials: number }>(data, 'SELECT kind, sum(denials) AS denials FROM denials_by_kind GROUP BY kind ORDER BY kind');
+    const byKind = await sqlJson<{ kind: string; denials: number }>(
+      data,
+      'SELECT kind, sum(denials) AS denials FROM denials_by_kind GROUP BY kind ORDER BY kind',
+    );
     expect(byKind).toEqual(want.map((kind) => ({ kind, denials: 1 })));
-    const rows = await sqlJson<{ session_id: string; kind: string; tool_name: string; tool_use_id: string }>(data,
-      'SELECT session_id, kind, tool_name, tool_use_id FROM denials ORDER BY tool_use_id');
+    const rows = await sqlJson<{ session_id: string; kind: string; tool_name: string; tool_use_id: string }>(
+      data,
+      'SELECT session_id, kind, tool_name, tool_use_id FROM denials ORDER BY tool_use_id',
+    );
     expect(rows).toEqual([
-      { session_id: session(1), kind: 'user-rejected', tool_name: 'Bash', tool_use_id: 'toolu_01AbcRejected0000000001' },
-      { session_id: session(1), kind: 'automode-blocked', tool_name: 'Bash', tool_use_id: 'toolu_01AutoBlocked000000000002' },
-      { session_id: session(1), kind: 'permission-rule', tool_name: 'Edit', tool_use_id: 'toolu_01RuleDenied0000000000003' },
+      {
+        session_id: session(1),
+        kind: 'user-rejected',
+        tool_name: 'Bash',
+        tool_use_id: 'toolu_01AbcRejected0000000001',
+      },
+      {
+        session_id: session(1),
+        kind: 'automode-blocked',
+        tool_name: 'Bash',
+        tool_use_id: 'toolu_01AutoBlocked000000000002',
+      },
+      {
+        session_id: session(1),
+        kind: 'permission-rule',
+        tool_name: 'Edit',
+        tool_use_id: 'toolu_01RuleDenied0000000000003',
+      },
     ]);
   });
 
   it('refusals are queryable with their retracted line uuids', async () => {
     const sys = fixtureLines().find((l) => l.subtype === 'model_refusal_fallback')!;
-    const rows = await sqlJson<{ session_id: string; original_model: string; fallback_model: string; retracted_uuids: string[] }>(data,
-      'SELECT session_id, original_model, fallback_model, retracted_uuids FROM refusals');
-    expect(rows).toEqual([{ session_id: session(2), original_model: 'claude-fable-5', fallback_model: 'claude-opus-4-8', retracted_uuids: sys.retractedMessageUuids }]);
+    const rows = await sqlJson<{
+      session_id: string;
+      original_model: string;
+      fallback_model: string;
+      retracted_uuids: string[];
+    }>(data, 'SELECT session_id, original_model, fallback_model, retracted_uuids FROM refusals');
+    expect(rows).toEqual([
+      {
+        session_id: session(2),
+        original_model: 'claude-fable-5',
+        fallback_model: 'claude-opus-4-8',
+        retracted_uuids: sys.retractedMessageUuids,
+      },
+    ]);
   });
 
   it('keeps the line facts users filter on as columns', async () => {
-    const rows = await sqlJson<Record<string, string | number>>(data, `SELECT
+    const rows = await sqlJson<Record<string, string | number>>(
+      data,
+      `SELECT
       (SELECT groupUniqArray(entrypoint) FROM events WHERE entrypoint != '') AS entrypoints,
       (SELECT uniqExact(prompt_id) FROM events WHERE prompt_id != '') AS prompt_ids,
       (SELECT groupUniqArray(effort) FROM events WHERE type = 'assistant' AND effort != '') AS efforts,
@@ -89,10 +147,22 @@ describe('2026 transcripts through cctap up --once', () => {
       (SELECT groupUniqArray(attribution_mcp_server) FROM events WHERE attribution_mcp_server != '') AS mcp_servers,
       (SELECT groupUniqArray(spawn_depth) FROM events WHERE spawn_depth > 0) AS depths,
       (SELECT uniqExact(id) FROM events WHERE workflow_run_id = 'wf_1a2b3c4d-5e6') AS workflow_events,
-      (SELECT uniqExact(id) FROM events WHERE type = 'meta' AND JSONExtractString(payload, 'lineType') = 'workflow-journal' AND session_id = '${session(4)}') AS journal_events`);
+      (SELECT uniqExact(id) FROM events WHERE type = 'meta' AND JSONExtractString(payload, 'lineType') = 'workflow-journal' AND session_id = '${session(4)}') AS journal_events`,
+    );
     const r = rows[0]!;
-    expect([...(r.entrypoints as unknown as string[])].sort()).toEqual(['claude-desktop', 'claude-vscode', 'cli', 'sdk-cli']);
-    expect(r.prompt_ids).toBe(new Set(fixtureLines().map((l) => l.promptId).filter((p) => typeof p === 'string')).size);
+    expect([...(r.entrypoints as unknown as string[])].sort()).toEqual([
+      'claude-desktop',
+      'claude-vscode',
+      'cli',
+      'sdk-cli',
+    ]);
+    expect(r.prompt_ids).toBe(
+      new Set(
+        fixtureLines()
+          .map((l) => l.promptId)
+          .filter((p) => typeof p === 'string'),
+      ).size,
+    );
     expect([...(r.efforts as unknown as string[])].sort()).toEqual(['high', 'medium']);
     expect(r.cache_missed).toBe(14804);
     expect(r.skills).toEqual(['docs-style']);
@@ -103,11 +173,14 @@ describe('2026 transcripts through cctap up --once', () => {
   });
 
   it('no header value and no base64 payload reached the store, with --privacy full', async () => {
-    const [c] = await sqlJson<Record<string, number>>(data, `SELECT
+    const [c] = await sqlJson<Record<string, number>>(
+      data,
+      `SELECT
       countIf(position(payload, 'SECRET') > 0) AS secrets,
       countIf(position(payload, 'iVBORw0KGgo') > 0 OR position(payload, 'JVBERi0') > 0) AS base64,
       max(length(payload)) AS longest
-      FROM events`);
+      FROM events`,
+    );
     expect(c).toEqual({ secrets: 0, base64: 0, longest: expect.any(Number) as number });
     expect(c!.longest).toBeLessThan(20_000);
   });
@@ -115,7 +188,15 @@ describe('2026 transcripts through cctap up --once', () => {
   it('report session (--detail, --json) counts denials by kind and refusals per session', async () => {
     const r = await cli(['report', 'session', '--detail', '--json', '--tz', 'UTC', '--data', data]);
     expect(r.code, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { sessions: { sessionId: string; denials: Record<string, number> }[]; details: { sessionId: string; denials: Record<string, number>; refusals: unknown[]; analysis: { totals: { denials?: Record<string, number>; refusals?: number } } | null }[] };
+    const out = JSON.parse(r.stdout) as {
+      sessions: { sessionId: string; denials: Record<string, number> }[];
+      details: {
+        sessionId: string;
+        denials: Record<string, number>;
+        refusals: unknown[];
+        analysis: { totals: { denials?: Record<string, number>; refusals?: number } } | null;
+      }[];
+    };
     const byId = new Map(out.details.map((d) => [d.sessionId, d]));
     // The ccusage-shaped session rows carry the same counts.
     const rows = new Map(out.sessions.map((x) => [x.sessionId, x.denials]));
@@ -123,7 +204,13 @@ describe('2026 transcripts through cctap up --once', () => {
     expect(rows.get(session(2))).toEqual({});
     const s1 = byId.get(session(1))!;
     expect(s1.denials).toEqual({ 'automode-blocked': 1, 'permission-rule': 1, 'user-rejected': 1 });
-    expect(s1.analysis!.totals.denials).toEqual({ 'user-rejected': 1, 'permission-rule': 1, 'automode-blocked': 1, 'automode-unavailable': 0, 'automode-parsing-error': 0 });
+    expect(s1.analysis!.totals.denials).toEqual({
+      'user-rejected': 1,
+      'permission-rule': 1,
+      'automode-blocked': 1,
+      'automode-unavailable': 0,
+      'automode-parsing-error': 0,
+    });
     const s2 = byId.get(session(2))!;
     expect(s2.refusals).toEqual([{ originalModel: 'claude-fable-5', fallbackModel: 'claude-opus-4-8', count: 1 }]);
     expect(s2.analysis!.totals.refusals).toBe(1);
@@ -138,9 +225,13 @@ describe('2026 transcripts through cctap up --once', () => {
 
 /** A fixture session with every timestamp moved so that its last line is `endMs` (alerts fire on fresh events only). */
 function freshCopy(n: number, to: string, endMs: number): void {
-  const lines = readFileSync(join(FIXTURES, 'projects/-home-dev-app', `${session(n)}.jsonl`), 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = readFileSync(join(FIXTURES, 'projects/-home-dev-app', `${session(n)}.jsonl`), 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const last = Math.max(...lines.map((l) => (typeof l.timestamp === 'string' ? Date.parse(l.timestamp) : 0)));
-  for (const l of lines) if (typeof l.timestamp === 'string') l.timestamp = new Date(Date.parse(l.timestamp) - last + endMs).toISOString();
+  for (const l of lines)
+    if (typeof l.timestamp === 'string') l.timestamp = new Date(Date.parse(l.timestamp) - last + endMs).toISOString();
   mkdirSync(to, { recursive: true });
   writeFileSync(join(to, `${session(n)}.jsonl`), `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`);
 }
@@ -158,20 +249,46 @@ describe('2026 transcripts through a running cctap up', () => {
     freshCopy(1, project, Date.now() - 5_000);
     freshCopy(2, project, Date.now() - 5_000);
     mkdirSync(join(live, 'home'));
-    const up = startUp(['--root', join(live, 'claude'), '--data', join(live, 'data'), '--metrics-port', '0', '--log-format', 'json', '--status-seconds', '0', '--webhook-url', hook.url],
-      { HOME: join(live, 'home') });
+    const up = startUp(
+      [
+        '--root',
+        join(live, 'claude'),
+        '--data',
+        join(live, 'data'),
+        '--metrics-port',
+        '0',
+        '--log-format',
+        'json',
+        '--status-seconds',
+        '0',
+        '--webhook-url',
+        hook.url,
+      ],
+      { HOME: join(live, 'home') },
+    );
     try {
-      const alertsOf = () => hook.requests.flatMap((q) => (q.json as { alerts?: Alert[] } | null)?.alerts ?? []).filter((a) => a.rule === 'automode-blocked');
+      const alertsOf = () =>
+        hook.requests
+          .flatMap((q) => (q.json as { alerts?: Alert[] } | null)?.alerts ?? [])
+          .filter((a) => a.rule === 'automode-blocked');
       await waitFor('the automode-blocked alert', () => alertsOf().length > 0, 60_000, 250);
-      expect(alertsOf().map((a) => [a.status, a.severity, a.labels.sessionId])).toEqual([['firing', 'warning', session(1)]]);
+      expect(alertsOf().map((a) => [a.status, a.severity, a.labels.sessionId])).toEqual([
+        ['firing', 'warning', session(1)],
+      ]);
       const port = /"msg":"probe server listening","port":(\d+)/.exec(up.stderr())![1];
       let metrics = '';
-      await waitFor('the refusal counter', async () => {
-        metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-        return series(metrics, 'cctap_analyzer_refusals_total', 'model="claude-fable-5"') === 1;
-      }, 30_000, 250);
+      await waitFor(
+        'the refusal counter',
+        async () => {
+          metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+          return series(metrics, 'cctap_analyzer_refusals_total', 'model="claude-fable-5"') === 1;
+        },
+        30_000,
+        250,
+      );
       expect(series(metrics, 'cctap_analyzer_refusals_total', 'fallback_model="claude-opus-4-8"')).toBe(1);
-      for (const kind of ['user-rejected', 'automode-blocked', 'permission-rule']) expect(series(metrics, 'cctap_analyzer_denials_total', `kind="${kind}"`), kind).toBe(1);
+      for (const kind of ['user-rejected', 'automode-blocked', 'permission-rule'])
+        expect(series(metrics, 'cctap_analyzer_denials_total', `kind="${kind}"`), kind).toBe(1);
     } finally {
       up.child.kill('SIGTERM');
       await up.exit;

@@ -30,7 +30,9 @@ beforeAll(() => {
   const project = join(root, 'projects', '-home-dev-app');
   mkdirSync(project, { recursive: true });
   // The seven smallest sample transcripts (a few hundred KB): enough sessions, a short backfill.
-  const small = realFixtureFiles().sort((a, b) => statSync(a).size - statSync(b).size).slice(0, 7);
+  const small = realFixtureFiles()
+    .sort((a, b) => statSync(a).size - statSync(b).size)
+    .slice(0, 7);
   small.forEach((f, i) => copyFileSync(f, join(project, `5f0c2a1e-0000-4000-8000-00000000000${i}.jsonl`)));
   for (const f of readdirSync(project)) {
     files += 1;
@@ -44,7 +46,10 @@ const BAR = /^backfill \[[#-]+\]\s+(\d+)%\s+(\d+)\/(\d+) files\s+([\d.]+ MB)\/([
 
 describe('cctap up on a terminal', () => {
   it('--once: the banner counts what will be read, the bar measures against it, and the run says done', async () => {
-    const t = startInTerminal(['up', '--root', root, '--data', join(dir, 'once'), '--metrics-port', '0', '--once'], join(dir, 'once.pid'));
+    const t = startInTerminal(
+      ['up', '--root', root, '--data', join(dir, 'once'), '--metrics-port', '0', '--once'],
+      join(dir, 'once.pid'),
+    );
     expect(await t.exit, t.lines().join('\n')).toBe(0);
     const lines = t.lines();
     const text = lines.join('\n');
@@ -66,19 +71,38 @@ describe('cctap up on a terminal', () => {
 
   it('live: history sessions end without a line each, none is active, and a day without usage costs $0.00', async () => {
     const data = join(dir, 'live');
-    const t = startInTerminal(['up', '--root', root, '--data', data, '--metrics-port', '0', '--status-seconds', '1'], join(dir, 'live.pid'));
+    const t = startInTerminal(
+      ['up', '--root', root, '--data', data, '--metrics-port', '0', '--status-seconds', '1'],
+      join(dir, 'live.pid'),
+    );
     const text = () => t.lines().join('\n');
     await waitUntil('the backfill', () => (text().includes('; live now') ? true : undefined), 120_000, text);
     expect(text()).toMatch(/backfill done: \d+ files, .*\(\d+ sessions, 0 still active, .*; live now/);
     // Every session is over (its last line is months old): the analyzer ends each one after the backfill.
-    await waitUntil('every history session ended', async () => {
-      const [n] = await sqlJson<{ started: number; ended: number }>(data,
-        "SELECT uniqExactIf(session_id, kind = 'session.start') AS started, uniqExactIf(session_id, kind = 'session.end') AS ended FROM derived");
-      return Number(n!.started) > 3 && Number(n!.ended) === Number(n!.started) ? true : undefined;
-    }, 60_000, text);
+    await waitUntil(
+      'every history session ended',
+      async () => {
+        const [n] = await sqlJson<{ started: number; ended: number }>(
+          data,
+          "SELECT uniqExactIf(session_id, kind = 'session.start') AS started, uniqExactIf(session_id, kind = 'session.end') AS ended FROM derived",
+        );
+        return Number(n!.started) > 3 && Number(n!.ended) === Number(n!.started) ? true : undefined;
+      },
+      60_000,
+      text,
+    );
     // A status line drawn after that.
     const seen = t.lines().length;
-    const status = await waitUntil('a status line', () => t.lines().slice(seen).find((l) => l.includes('active sessions')), 30_000, text);
+    const status = await waitUntil(
+      'a status line',
+      () =>
+        t
+          .lines()
+          .slice(seen)
+          .find((l) => l.includes('active sessions')),
+      30_000,
+      text,
+    );
     expect(status).toMatch(/ 0 active sessions · today 0 tokens · \$0\.00$/);
     expect(text()).not.toContain('session ended');
     await t.kill('SIGTERM');
@@ -87,9 +111,17 @@ describe('cctap up on a terminal', () => {
   }, 240_000);
 
   it('--demo: the hints name the demo store, where every session is analyzed and none is nameless', async () => {
-    const t = startInTerminal(['up', '--demo', '--demo-speed', '30', '--metrics-port', '0', '--status-seconds', '0'], join(dir, 'demo.pid'));
+    const t = startInTerminal(
+      ['up', '--demo', '--demo-speed', '30', '--metrics-port', '0', '--status-seconds', '0'],
+      join(dir, 'demo.pid'),
+    );
     const text = () => t.lines().join('\n');
-    const hint = await waitUntil('the end of the replay', () => t.lines().find((l) => l.includes('every line replayed and stored')), 120_000, text);
+    const hint = await waitUntil(
+      'the end of the replay',
+      () => t.lines().find((l) => l.includes('every line replayed and stored')),
+      120_000,
+      text,
+    );
     const data = / --data (\S+)/.exec(hint)?.[1];
     expect(data, hint).toMatch(/cctap-demo-.*\/data$/);
     expect(hint).toContain(`npx cctap report session --detail --data ${data}`);

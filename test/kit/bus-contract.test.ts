@@ -20,7 +20,6 @@ afterAll(async () => {
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
-
 /** Consumes until `n` messages were acked by `handler` (which may throw to nak/term). */
 function collect(bus: Bus, key: ConsumerKey, handler: (m: BusMessage) => Promise<void> = async () => {}) {
   const got: { subject: string; body: string; deliveryCount: number; seq: number }[] = [];
@@ -35,7 +34,7 @@ async function readAll(bus: Bus, stream: StreamKey): Promise<StoredMessage[]> {
   return bus.read(stream, { max: 1000 });
 }
 
-const variants: [string, (() => BusFactory)][] = [
+const variants: [string, () => BusFactory][] = [
   ['in-process', () => inProcessFactory()],
   ['jetstream', () => jetStreamFactory(() => nats)],
 ];
@@ -149,10 +148,14 @@ describe.each(variants)('bus contract: %s', (_name, factory) => {
       for (let i = 0; i < 30; i++) await h.bus.publish(subject, enc(`b${i}`), { msgId: `b-${i}` });
       const sizes: number[] = [];
       const bodies: string[] = [];
-      const sub = h.bus.consumeBatch('sink-events', async (msgs) => {
-        sizes.push(msgs.length);
-        bodies.push(...msgs.map((m) => dec(m.data)));
-      }, { batchSize: 10 });
+      const sub = h.bus.consumeBatch(
+        'sink-events',
+        async (msgs) => {
+          sizes.push(msgs.length);
+          bodies.push(...msgs.map((m) => dec(m.data)));
+        },
+        { batchSize: 10 },
+      );
       await waitFor('30 consumed', () => (bodies.length === 30 ? true : undefined));
       await sub.stop();
       expect(Math.max(...sizes)).toBeGreaterThan(1);

@@ -4,7 +4,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { topology, type Topology } from '@cctap/events';
-import { connectNats, createInProcessBus, createJetStreamBus, provision, startDeadLetterForwarder, type Bus, type Subscription } from '@cctap/kit';
+import {
+  connectNats,
+  createInProcessBus,
+  createJetStreamBus,
+  provision,
+  startDeadLetterForwarder,
+  type Bus,
+  type Subscription,
+} from '@cctap/kit';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { TestNats } from '../support/nats.js';
 
@@ -30,7 +38,11 @@ export function jetStreamFactory(getNats: () => TestNats): BusFactory {
   return async () => {
     const prefix = `t${randomBytes(4).toString('hex')}`;
     const t = topology(prefix);
-    const nc: NatsConnection = await connectNats({ servers: getNats().url, name: `bus-contract-${prefix}`, waitOnFirstConnect: false });
+    const nc: NatsConnection = await connectNats({
+      servers: getNats().url,
+      name: `bus-contract-${prefix}`,
+      waitOnFirstConnect: false,
+    });
     await provision(nc, { prefix, maxBytes: 32 * 1024 * 1024, maxDeliver: MAX_DELIVER, ackWaitMs: 2000 });
     const bus = createJetStreamBus(nc, { topology: t });
     const forwarder: Subscription = startDeadLetterForwarder({ nc, bus, topology: t });

@@ -80,7 +80,9 @@ describe('provision fits the server it finds', () => {
     const r = await cli(['provision', '--nats', tiny.url], {}, 30_000);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^cctap provision: JetStream can reserve only 7\.\d MiB more on this server, too little for 7 new streams .*raise max_file_store/);
+    expect(r.stderr).toMatch(
+      /^cctap provision: JetStream can reserve only 7\.\d MiB more on this server, too little for 7 new streams .*raise max_file_store/,
+    );
     expect(await streamNames(tiny.jsm)).toEqual([]);
   });
 
@@ -91,7 +93,11 @@ describe('provision fits the server it finds', () => {
     await tiny.jsm.streams.add({ name: 'OTHER', subjects: [`${t.root}.alerts.>`], max_bytes: MiB });
     const err = await provision(tiny.nc, { prefix, maxBytes: 128 * 1024 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as Error).message).toMatch(new RegExp(`^nats-server refused stream ${t.stream('alerts')}: .*overlap.*; what this run had created was removed$`));
+    expect((err as Error).message).toMatch(
+      new RegExp(
+        `^nats-server refused stream ${t.stream('alerts')}: .*overlap.*; what this run had created was removed$`,
+      ),
+    );
     expect(await streamNames(tiny.jsm)).toEqual(['OTHER']);
   });
 

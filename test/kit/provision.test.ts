@@ -31,7 +31,9 @@ describe('provision', () => {
     const snapshot = async () => ({
       streams: await Promise.all(STREAM_KEYS.map(async (k) => (await jsm.streams.info(t.stream(k))).config)),
       consumers: await Promise.all(
-        (Object.keys(CONSUMERS) as ConsumerKey[]).map(async (k) => (await jsm.consumers.info(t.consumerStream(k), t.consumer(k))).config),
+        (Object.keys(CONSUMERS) as ConsumerKey[]).map(
+          async (k) => (await jsm.consumers.info(t.consumerStream(k), t.consumer(k))).config,
+        ),
       ),
     });
     const before = await snapshot();

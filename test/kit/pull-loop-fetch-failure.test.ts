@@ -50,10 +50,14 @@ afterAll(async () => {
 
 describe.skipIf(!hasNats)('pull loop, batch mode', () => {
   it('naks what a failed fetch delivered, so it comes back long before ack_wait', async () => {
-    for (let i = 0; i < 3; i++) await bus.publish(t.subjects.raw('h'), new TextEncoder().encode(`m${i}`), { msgId: `m${i}` });
+    for (let i = 0; i < 3; i++)
+      await bus.publish(t.subjects.raw('h'), new TextEncoder().encode(`m${i}`), { msgId: `m${i}` });
     const handled: BusMessage[] = [];
     // A batch of 10 that only 3 messages can fill: the fetch holds them while it waits for more.
-    const sub = bus.consumeBatch('validator', async (msgs) => void handled.push(...msgs), { batchSize: 10, expiresMs: 1000 });
+    const sub = bus.consumeBatch('validator', async (msgs) => void handled.push(...msgs), {
+      batchSize: 10,
+      expiresMs: 1000,
+    });
     await new Promise((r) => setTimeout(r, 300));
     server.kill('SIGSTOP');
     // Two missed heartbeats (0.5 s each for a 1 s fetch) fail the fetch; then let the server answer again.

@@ -45,7 +45,11 @@ describe('CCTAP_RAW retention', () => {
   it('three times max_bytes flows through a consuming validator: nothing refused, nothing lost, nothing kept', async () => {
     const { prefix, t } = fresh();
     const maxBytes = 1024 * 1024;
-    const p = await cli(['provision', '--nats', nats.url, '--prefix', prefix, '--max-bytes', String(maxBytes)], {}, 20_000);
+    const p = await cli(
+      ['provision', '--nats', nats.url, '--prefix', prefix, '--max-bytes', String(maxBytes)],
+      {},
+      20_000,
+    );
     expect(p.code, p.stderr).toBe(0);
     expect((await jsm.streams.info(t.stream('raw'))).config.retention).toBe(RetentionPolicy.Interest);
 
@@ -54,7 +58,7 @@ describe('CCTAP_RAW retention', () => {
     let bytes = 0;
     // Rounds of half the stream, each consumed before the next: with limits retention the third round is refused.
     const round = async (): Promise<void> => {
-      for (let sent = 0; sent < maxBytes / 2; ) {
+      for (let sent = 0; sent < maxBytes / 2;) {
         const b = batchOf(100, { host: `host-${batches % 3}`, from: batches * 10_000 });
         const data = encodeBatch(b);
         await js.publish(t.subjects.raw(b.host), data, { msgID: msgIdOf(b) });
@@ -70,7 +74,17 @@ describe('CCTAP_RAW retention', () => {
     const before = await jsm.streams.info(t.stream('raw'));
     expect(before.state.messages).toBe(batches);
 
-    const validator = startCctap(['validator', '--nats', nats.url, '--prefix', prefix, '--metrics-port', '0', '--log-level', 'error']);
+    const validator = startCctap([
+      'validator',
+      '--nats',
+      nats.url,
+      '--prefix',
+      prefix,
+      '--metrics-port',
+      '0',
+      '--log-level',
+      'error',
+    ]);
     try {
       await waitFor('the first round validated', () => validatorIdle(t), 30_000, 100, validator.stderr);
       for (let i = 0; i < 5; i++) {
@@ -101,13 +115,18 @@ describe('CCTAP_RAW retention', () => {
     await jsm.streams.add({ ...current, retention: RetentionPolicy.Limits });
     await jsm.consumers.add(t.stream('raw'), { durable_name: t.consumer('validator'), ack_policy: AckPolicy.Explicit });
     const js = jetstream(nc);
-    for (let i = 0; i < 5; i++) await js.publish(t.subjects.raw('h'), new TextEncoder().encode(`batch-${i}`), { msgID: `old-${i}` });
+    for (let i = 0; i < 5; i++)
+      await js.publish(t.subjects.raw('h'), new TextEncoder().encode(`batch-${i}`), { msgID: `old-${i}` });
 
     const args = ['provision', '--nats', nats.url, '--prefix', prefix, '--max-bytes', String(8 * 1024 * 1024)];
     const refused = await cli(args, {}, 20_000);
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
-    expect(refused.stderr).toMatch(new RegExp(`${t.stream('raw')} has limits retention .* ${t.consumer('validator')} has 5 messages left to process; let it catch up`));
+    expect(refused.stderr).toMatch(
+      new RegExp(
+        `${t.stream('raw')} has limits retention .* ${t.consumer('validator')} has 5 messages left to process; let it catch up`,
+      ),
+    );
     // Untouched: still on its subjects, still holding the five.
     const kept = await jsm.streams.info(t.stream('raw'));
     expect(kept.config.retention).toBe(RetentionPolicy.Limits);

@@ -17,7 +17,15 @@ describe('runner and probes', () => {
     });
     const metrics = createMetrics('demo');
     metrics.counter('cctap_demo_total', 'demo').inc();
-    const r = await runServices({ services: [svc('dep'), svc('work')], logger: silentLogger, metrics, metricsPort: 0, metricsHost: '127.0.0.1', shutdownTimeoutMs: 5000, handleSignals: false });
+    const r = await runServices({
+      services: [svc('dep'), svc('work')],
+      logger: silentLogger,
+      metrics,
+      metricsPort: 0,
+      metricsHost: '127.0.0.1',
+      shutdownTimeoutMs: 5000,
+      handleSignals: false,
+    });
     const base = `http://127.0.0.1:${r.probe.port}`;
     expect((await fetch(`${base}/livez`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
@@ -50,8 +58,20 @@ describe('runner and probes', () => {
       },
       health: () => ({ ready: true }),
     };
-    const later: Service = { name: 'later', start: async () => void order.push('start later'), stop: async () => void order.push('stop later'), health: () => ({ ready: true }) };
-    const running = runServices({ services: [slow, later], logger: silentLogger, metrics: createMetrics('demo'), metricsPort: 0, metricsHost: '127.0.0.1', shutdownTimeoutMs: 5000 });
+    const later: Service = {
+      name: 'later',
+      start: async () => void order.push('start later'),
+      stop: async () => void order.push('stop later'),
+      health: () => ({ ready: true }),
+    };
+    const running = runServices({
+      services: [slow, later],
+      logger: silentLogger,
+      metrics: createMetrics('demo'),
+      metricsPort: 0,
+      metricsHost: '127.0.0.1',
+      shutdownTimeoutMs: 5000,
+    });
     await inStart;
     process.emit('SIGTERM', 'SIGTERM');
     release();

@@ -7,7 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shippedBook } from '@cctap/prices';
-import { batchRows, blocksReport, DEFAULT_RETENTION, insertRows, migrate, openStore, periodReport, syncPrices, type Store } from '@cctap/sink';
+import {
+  batchRows,
+  blocksReport,
+  DEFAULT_RETENTION,
+  insertRows,
+  migrate,
+  openStore,
+  periodReport,
+  syncPrices,
+  type Store,
+} from '@cctap/sink';
 import { expectedDailyByModel, fixtureBatches } from './support/fixture-batches.js';
 
 let dir: string;
@@ -37,9 +47,17 @@ async function insertAll(tokenSuffix: string): Promise<void> {
 async function reportedByDayModel() {
   const r = await periodReport(store, 'daily', { tz: 'UTC' });
   return r.rows
-    .flatMap((d) => d.modelBreakdowns.map((b) => ({
-      date: String(d.date), model: b.modelName, input: b.inputTokens, output: b.outputTokens, cacheCreation: b.cacheCreationTokens, cacheRead: b.cacheReadTokens, cost: b.cost,
-    })))
+    .flatMap((d) =>
+      d.modelBreakdowns.map((b) => ({
+        date: String(d.date),
+        model: b.modelName,
+        input: b.inputTokens,
+        output: b.outputTokens,
+        cacheCreation: b.cacheCreationTokens,
+        cacheRead: b.cacheReadTokens,
+        cost: b.cost,
+      })),
+    )
     .sort((a, b) => (a.date + a.model).localeCompare(b.date + b.model));
 }
 
@@ -52,8 +70,11 @@ describe('real fixtures through the store', () => {
     const got = await reportedByDayModel();
     // Costs: the store's SQL sum against the book's TypeScript pricing, to a billionth of a dollar.
     const priced = (c: number | null) => (c === null ? null : 'priced');
-    expect(got.map((g) => ({ ...g, cost: priced(g.cost) }))).toEqual(expected.map((e) => ({ ...e, cost: priced(e.cost) })));
-    for (const [i, g] of got.entries()) if (g.cost !== null) expect(g.cost, `${g.date} ${g.model}`).toBeCloseTo(expected[i]!.cost!, 9);
+    expect(got.map((g) => ({ ...g, cost: priced(g.cost) }))).toEqual(
+      expected.map((e) => ({ ...e, cost: priced(e.cost) })),
+    );
+    for (const [i, g] of got.entries())
+      if (g.cost !== null) expect(g.cost, `${g.date} ${g.model}`).toBeCloseTo(expected[i]!.cost!, 9);
   });
 
   it('the same batches inserted again (other flushes) change no number', async () => {

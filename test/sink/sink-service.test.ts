@@ -38,10 +38,17 @@ afterAll(async () => {
 async function byDayModel() {
   const r = await periodReport(store, 'daily', { tz: 'UTC' });
   return r.rows
-    .flatMap((d) => d.modelBreakdowns.map((b) => ({
-      date: String(d.date), model: b.modelName, input: b.inputTokens, output: b.outputTokens, cacheCreation: b.cacheCreationTokens, cacheRead: b.cacheReadTokens,
-      cost: b.cost,
-    })))
+    .flatMap((d) =>
+      d.modelBreakdowns.map((b) => ({
+        date: String(d.date),
+        model: b.modelName,
+        input: b.inputTokens,
+        output: b.outputTokens,
+        cacheCreation: b.cacheCreationTokens,
+        cacheRead: b.cacheReadTokens,
+        cost: b.cost,
+      })),
+    )
     .sort((a, b) => (a.date + a.model).localeCompare(b.date + b.model));
 }
 
@@ -78,11 +85,21 @@ describe('sink service on JetStream', () => {
 
     const batches = fixtureBatches();
     for (const b of batches) {
-      await publisher.publish(t.subjects.events(b.host), encodeBatch(b), { msgId: batchMsgId(b.host, b.source.fileId, b.source.from, b.source.to) });
+      await publisher.publish(t.subjects.events(b.host), encodeBatch(b), {
+        msgId: batchMsgId(b.host, b.source.fileId, b.source.from, b.source.to),
+      });
     }
     // One message that is not a batch: it must be dead-lettered alone, never block the rest.
-    await publisher.publish(t.subjects.events('fixture-host'), new TextEncoder().encode('{"not":"a batch"'), { msgId: 'garbage-1' });
-    await publisher.publish(t.subjects.invalid('fixture-host'), new TextEncoder().encode(JSON.stringify({ reason: 'schema', detail: '/events/0/type', host: 'fixture-host', raw: '{}' })), { msgId: 'inv-1' });
+    await publisher.publish(t.subjects.events('fixture-host'), new TextEncoder().encode('{"not":"a batch"'), {
+      msgId: 'garbage-1',
+    });
+    await publisher.publish(
+      t.subjects.invalid('fixture-host'),
+      new TextEncoder().encode(
+        JSON.stringify({ reason: 'schema', detail: '/events/0/type', host: 'fixture-host', raw: '{}' }),
+      ),
+      { msgId: 'inv-1' },
+    );
 
     // First sink instance: inserts its first flush, then its process "dies" before acking (connection gone).
     const nc1 = await connectNats({ servers: nats.url, name: 'sink-1', waitOnFirstConnect: false });
@@ -92,7 +109,11 @@ describe('sink service on JetStream', () => {
     const insertedOnce = new Promise<void>((r) => (inserted = r));
     const sink1 = createSink({
       // One fetch loop: this instance holds exactly its first flush when it "dies".
-      bus: bus1, store, consumers: ['sink-events'], batchSize: 20, fetchers: 1,
+      bus: bus1,
+      store,
+      consumers: ['sink-events'],
+      batchSize: 20,
+      fetchers: 1,
       afterInsert: async () => {
         crashed = true;
         inserted();
@@ -111,15 +132,24 @@ describe('sink service on JetStream', () => {
     const metrics = createMetrics('sink', { defaultMetrics: false });
     const bus2 = createJetStreamBus(nc2, { topology: t, metrics });
     const sink2 = createSink({
-      bus: bus2, store, batchSize: 20, metrics, hostOf: (s) => t.hostOf(s),
-      pending: async (c) => (await jsm.consumers.info(t.consumerStream(c), t.consumer(c))).num_pending, lagIntervalMs: 200,
+      bus: bus2,
+      store,
+      batchSize: 20,
+      metrics,
+      hostOf: (s) => t.hostOf(s),
+      pending: async (c) => (await jsm.consumers.info(t.consumerStream(c), t.consumer(c))).num_pending,
+      lagIntervalMs: 200,
     });
     await sink2.start();
     const drained = async (c: 'sink-events' | 'sink-invalid') => {
       const info = await jsm.consumers.info(t.consumerStream(c), t.consumer(c));
       return info.num_pending === 0 && info.num_ack_pending === 0;
     };
-    await until(async () => (await drained('sink-events')) && (await drained('sink-invalid')), 30_000, 'the sink to drain');
+    await until(
+      async () => (await drained('sink-events')) && (await drained('sink-invalid')),
+      30_000,
+      'the sink to drain',
+    );
 
     expect(microDollars(await byDayModel())).toEqual(expected());
     const ev = await store.query<{ n: number; u: number }>('SELECT count() AS n, uniqExact(id) AS u FROM events FINAL');
@@ -154,7 +184,9 @@ describe('sink service while ClickHouse is unreachable', () => {
     const publisher = createJetStreamBus(admin, { topology: t });
     const batches = fixtureBatches(400);
     for (const b of batches) {
-      await publisher.publish(t.subjects.events(b.host), encodeBatch(b), { msgId: batchMsgId(b.host, b.source.fileId, b.source.from, b.source.to) });
+      await publisher.publish(t.subjects.events(b.host), encodeBatch(b), {
+        msgId: batchMsgId(b.host, b.source.fileId, b.source.from, b.source.to),
+      });
     }
 
     // A real client on a server that answered when the store was opened (its /ping) and then went away:
@@ -176,7 +208,9 @@ describe('sink service while ClickHouse is unreachable', () => {
     // One flush held, one fetch waiting to join the next (two fetch loops), nothing else: memory bounded.
     expect(held.num_ack_pending).toBe(10);
     expect(held.num_redelivered).toBe(0); // the loop keeps the held flush alive
-    expect(await metrics.registry.metrics()).toMatch(/cctap_sink_flush_errors_total\{table="events",kind="unavailable",service="sink-down"\} [1-9]/);
+    expect(await metrics.registry.metrics()).toMatch(
+      /cctap_sink_flush_errors_total\{table="events",kind="unavailable",service="sink-down"\} [1-9]/,
+    );
     await sink1.stop(); // nak: back to the stream for whoever comes next
     await bus1.close();
     await nc1.close();
@@ -187,18 +221,26 @@ describe('sink service while ClickHouse is unreachable', () => {
     const bus2 = createJetStreamBus(nc2, { topology: t });
     const sink2 = createSink({ bus: bus2, store, consumers: ['sink-events'], batchSize: 50 });
     await sink2.start();
-    await until(async () => {
-      const info = await jsm.consumers.info(t.consumerStream('sink-events'), t.consumer('sink-events'));
-      return info.num_pending === 0 && info.num_ack_pending === 0;
-    }, 30_000, 'the second sink to catch up');
+    await until(
+      async () => {
+        const info = await jsm.consumers.info(t.consumerStream('sink-events'), t.consumer('sink-events'));
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      },
+      30_000,
+      'the second sink to catch up',
+    );
     // Same fixtures as the first test (same ids): the table already had every event, and still has each once.
-    const after = await store.query<{ n: number; u: number }>('SELECT count() AS n, uniqExact(id) AS u FROM events FINAL');
+    const after = await store.query<{ n: number; u: number }>(
+      'SELECT count() AS n, uniqExact(id) AS u FROM events FINAL',
+    );
     expect(Number(after[0]!.n)).toBe(Number(before[0]!.n));
     expect(Number(after[0]!.u)).toBe(Number(after[0]!.n));
     expect(microDollars(await byDayModel())).toEqual(expected());
     // Every row went in at least once. More is allowed: with this test's 2 s ack_wait a flush that waits
     // longer on a loaded machine is redelivered to the other fetch loop; the tables absorb it (checked above).
-    expect(sink2.health().details.rowsInserted).toBeGreaterThanOrEqual(batches.reduce((s, b) => s + b.events.length, 0) + (await countUsageRows(batches)));
+    expect(sink2.health().details.rowsInserted).toBeGreaterThanOrEqual(
+      batches.reduce((s, b) => s + b.events.length, 0) + (await countUsageRows(batches)),
+    );
     await sink2.stop();
     await bus2.close();
     await nc2.close();
@@ -215,7 +257,10 @@ describe('sink service on the in-process bus', () => {
     await sink.start();
     const before = await periodReport(store, 'daily', { tz: 'UTC' });
     // Same batches under other msg ids (beyond the duplicate window): the tables' dedup absorbs them.
-    for (const b of fixtureBatches(50)) await bus.publish(t.subjects.events(b.host), encodeBatch(b), { msgId: `replay-${b.source.fileId}-${b.source.from}` });
+    for (const b of fixtureBatches(50))
+      await bus.publish(t.subjects.events(b.host), encodeBatch(b), {
+        msgId: `replay-${b.source.fileId}-${b.source.from}`,
+      });
     expect(await periodReport(store, 'daily', { tz: 'UTC' })).toEqual(before);
     expect(sink.health().details.rowsInserted).toBeGreaterThan(0);
     await sink.stop();

@@ -11,7 +11,19 @@
  *   (d) reappendMetadata    the same metadata lines appended again
  */
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, closeSync, copyFileSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  copyFileSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 
 /** (a) Removes the line whose `uuid` is `uuid` in place; returns the removed line. */
@@ -34,11 +46,19 @@ export function removeLineInPlace(path: string, uuid: string): string {
 
 /** (b) Keeps the lines `keep` accepts, atomically replacing the file, then appends `metadata` again. */
 export function compactTranscript(path: string, keep: (line: string) => boolean, metadata: readonly string[]): void {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0);
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
   const tmp = `${path}.compact.tmp.${randomBytes(4).toString('hex')}`;
   const fd = openSync(tmp, 'w', 0o600);
   try {
-    writeSync(fd, lines.filter(keep).map((l) => `${l}\n`).join(''));
+    writeSync(
+      fd,
+      lines
+        .filter(keep)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -58,7 +78,12 @@ export function uuidOfLine(line: string): string | undefined {
 }
 
 /** (c) Moves the transcript into `toProjectDir` (rename, or copy + delete), then appends `relocatedLine`. */
-export function relocateTranscript(path: string, toProjectDir: string, how: 'rename' | 'copy', relocatedLine: string): string {
+export function relocateTranscript(
+  path: string,
+  toProjectDir: string,
+  how: 'rename' | 'copy',
+  relocatedLine: string,
+): string {
   mkdirSync(toProjectDir, { recursive: true });
   const to = join(toProjectDir, basename(path));
   if (how === 'rename') renameSync(path, to);

@@ -17,16 +17,20 @@ export interface EventOpts {
 export function promptEvent(o: EventOpts = {}): EventOf<'prompt'> {
   const offset = o.offset ?? 0;
   const text = o.text ?? `prompt at ${offset}`;
-  return sampleEvent('prompt', { text, chars: text.length, permissionMode: null }, {
-    host: o.host ?? 'host-a',
-    file: o.fileId ?? '0123456789abcdef',
-    offset,
-    ts: o.ts ?? '2026-02-12T16:02:27.718Z',
-    user: 'dev',
-    project: '/home/dev/project',
-    ccVersion: o.ccVersion ?? '2.1.3',
-    path: '/home/dev/.claude/projects/p/s.jsonl',
-  });
+  return sampleEvent(
+    'prompt',
+    { text, chars: text.length, permissionMode: null },
+    {
+      host: o.host ?? 'host-a',
+      file: o.fileId ?? '0123456789abcdef',
+      offset,
+      ts: o.ts ?? '2026-02-12T16:02:27.718Z',
+      user: 'dev',
+      project: '/home/dev/project',
+      ccVersion: o.ccVersion ?? '2.1.3',
+      path: '/home/dev/.claude/projects/p/s.jsonl',
+    },
+  );
 }
 
 export function unknownEvent(o: EventOpts = {}): EventOf<'unknown'> {
@@ -40,14 +44,29 @@ export function batchOf(n: number, o: EventOpts & { from?: number } = {}): Batch
   const host = o.host ?? 'host-a';
   const fileId = o.fileId ?? '0123456789abcdef';
   const from = o.from ?? 0;
-  const events: CctapEvent[] = Array.from({ length: n }, (_, i) => promptEvent({ ...o, host, fileId, offset: from + i * 100 }));
-  return { v: SCHEMA_VERSION, host, source: { path: '/home/dev/.claude/projects/p/s.jsonl', fileId, from, to: from + n * 100 }, events };
+  const events: CctapEvent[] = Array.from({ length: n }, (_, i) =>
+    promptEvent({ ...o, host, fileId, offset: from + i * 100 }),
+  );
+  return {
+    v: SCHEMA_VERSION,
+    host,
+    source: { path: '/home/dev/.claude/projects/p/s.jsonl', fileId, from, to: from + n * 100 },
+    events,
+  };
 }
 
-export function batchWith(events: unknown[], o: { host?: string; fileId?: string; from?: number; to?: number } = {}): Uint8Array {
+export function batchWith(
+  events: unknown[],
+  o: { host?: string; fileId?: string; from?: number; to?: number } = {},
+): Uint8Array {
   const host = o.host ?? 'host-a';
   return new TextEncoder().encode(
-    JSON.stringify({ v: SCHEMA_VERSION, host, source: { path: '/p.jsonl', fileId: o.fileId ?? '0123456789abcdef', from: o.from ?? 0, to: o.to ?? 100 }, events }),
+    JSON.stringify({
+      v: SCHEMA_VERSION,
+      host,
+      source: { path: '/p.jsonl', fileId: o.fileId ?? '0123456789abcdef', from: o.from ?? 0, to: o.to ?? 100 },
+      events,
+    }),
   );
 }
 

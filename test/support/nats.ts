@@ -33,7 +33,10 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   while (Date.now() < deadline) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (ok) return;
@@ -48,8 +51,12 @@ async function startBinary(extraArgs: string[]): Promise<TestNats> {
   let child: ChildProcess | null = null;
   let stderr = '';
   const start = async () => {
-    child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir, ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
+    child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir, ...extraArgs], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
     try {
       await waitForPort(port, 10_000);
     } catch (err) {
@@ -79,14 +86,23 @@ async function startBinary(extraArgs: string[]): Promise<TestNats> {
 
 async function startContainer(): Promise<TestNats> {
   const { GenericContainer } = await import('testcontainers');
-  const container = await new GenericContainer('nats:2.10-alpine').withCommand(['-js', '-sd', '/data']).withExposedPorts(4222).start();
+  const container = await new GenericContainer('nats:2.10-alpine')
+    .withCommand(['-js', '-sd', '/data'])
+    .withExposedPorts(4222)
+    .start();
   const url = `nats://${container.getHost()}:${container.getMappedPort(4222)}`;
   return {
     url,
     controllable: false,
-    async stop() { throw new Error('stop/start is not supported on a container NATS in these tests'); },
-    async start() { throw new Error('stop/start is not supported on a container NATS in these tests'); },
-    async dispose() { await container.stop(); },
+    async stop() {
+      throw new Error('stop/start is not supported on a container NATS in these tests');
+    },
+    async start() {
+      throw new Error('stop/start is not supported on a container NATS in these tests');
+    },
+    async dispose() {
+      await container.stop();
+    },
   };
 }
 
@@ -94,7 +110,17 @@ async function startContainer(): Promise<TestNats> {
 export async function startNats(opts: { extraArgs?: string[]; requireControl?: boolean } = {}): Promise<TestNats> {
   const fromEnv = process.env.NATS_URL;
   if (fromEnv && !opts.requireControl) {
-    return { url: fromEnv, controllable: false, async stop() { throw new Error('NATS_URL server is not controllable'); }, async start() { throw new Error('NATS_URL server is not controllable'); }, async dispose() {} };
+    return {
+      url: fromEnv,
+      controllable: false,
+      async stop() {
+        throw new Error('NATS_URL server is not controllable');
+      },
+      async start() {
+        throw new Error('NATS_URL server is not controllable');
+      },
+      async dispose() {},
+    };
   }
   if (hasBinary('nats-server')) return startBinary(opts.extraArgs ?? []);
   try {

@@ -75,13 +75,41 @@ export class RewriteSession {
     const toolUseId = `toolu_${this.sessionId.slice(0, 8)}_${n}`;
     const msg = `msg_${this.sessionId.slice(0, 8)}_${n}`;
     const req = `req_${this.sessionId.slice(0, 8)}_${n}`;
-    const content = [{ type: 'tool_use', id: toolUseId, name: 'Bash', input: { command: this.commandOf(n), description: `step ${n}` } }];
+    const content = [
+      {
+        type: 'tool_use',
+        id: toolUseId,
+        name: 'Bash',
+        input: { command: this.commandOf(n), description: `step ${n}` },
+      },
+    ];
     const lines = [
       this.row({ type: 'user', message: { role: 'user', content: prompt }, permissionMode: 'default' }),
-      this.assistant(msg, req, [{ type: 'text', text: `Looking at src/${n}.` }], { input_tokens: 10 * n, output_tokens: 1, cache_creation_input_tokens: 100 * n, cache_read_input_tokens: 1000 * n }),
-      this.assistant(msg, req, content, { input_tokens: 10 * n, output_tokens: 7 * n, cache_creation_input_tokens: 100 * n, cache_read_input_tokens: 1000 * n }),
-      this.row({ type: 'user', message: { role: 'user', content: [{ type: 'tool_result', tool_use_id: toolUseId, content: `listing ${n}`, is_error: false }] } }),
-      this.assistant(`${msg}_b`, `${req}_b`, [{ type: 'text', text: `done with step ${n}` }], { input_tokens: 5, output_tokens: 3 * n, cache_creation_input_tokens: 0, cache_read_input_tokens: 50 * n }),
+      this.assistant(msg, req, [{ type: 'text', text: `Looking at src/${n}.` }], {
+        input_tokens: 10 * n,
+        output_tokens: 1,
+        cache_creation_input_tokens: 100 * n,
+        cache_read_input_tokens: 1000 * n,
+      }),
+      this.assistant(msg, req, content, {
+        input_tokens: 10 * n,
+        output_tokens: 7 * n,
+        cache_creation_input_tokens: 100 * n,
+        cache_read_input_tokens: 1000 * n,
+      }),
+      this.row({
+        type: 'user',
+        message: {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: toolUseId, content: `listing ${n}`, is_error: false }],
+        },
+      }),
+      this.assistant(`${msg}_b`, `${req}_b`, [{ type: 'text', text: `done with step ${n}` }], {
+        input_tokens: 5,
+        output_tokens: 3 * n,
+        cache_creation_input_tokens: 0,
+        cache_read_input_tokens: 50 * n,
+      }),
     ];
     this.toolUseIds.add(toolUseId);
     const uuids = lines.map((l) => (JSON.parse(l) as { uuid: string }).uuid);
@@ -98,13 +126,24 @@ export class RewriteSession {
 
   /** A `system` compact_boundary row (what compaction keys on). */
   appendCompactBoundary(): string {
-    const l = this.row({ type: 'system', subtype: 'compact_boundary', content: 'Conversation compacted', level: 'info', compactMetadata: { trigger: 'manual', preTokens: 12345 } });
+    const l = this.row({
+      type: 'system',
+      subtype: 'compact_boundary',
+      content: 'Conversation compacted',
+      level: 'info',
+      compactMetadata: { trigger: 'manual', preTokens: 12345 },
+    });
     this.append([l]);
     return (JSON.parse(l) as { uuid: string }).uuid;
   }
 
   relocatedLine(toCwd: string): string {
-    return JSON.stringify({ type: 'relocated', relocatedCwd: toCwd, sessionId: this.sessionId, timestamp: new Date(this.tick()).toISOString() });
+    return JSON.stringify({
+      type: 'relocated',
+      relocatedCwd: toCwd,
+      sessionId: this.sessionId,
+      timestamp: new Date(this.tick()).toISOString(),
+    });
   }
 
   /** Token totals by the max rule over every assistant line ever written. */
@@ -120,7 +159,12 @@ export class RewriteSession {
   }
 
   private remember(line: string): void {
-    const o = JSON.parse(line) as { uuid?: string; type: string; message?: { id?: string; usage?: Usage }; requestId?: string };
+    const o = JSON.parse(line) as {
+      uuid?: string;
+      type: string;
+      message?: { id?: string; usage?: Usage };
+      requestId?: string;
+    };
     if (o.uuid) this.uuids.add(o.uuid);
     else this.metadata.add(line);
     if (o.type === 'assistant' && o.message?.usage) {
@@ -137,14 +181,38 @@ export class RewriteSession {
 
   private row(o: Record<string, unknown>): string {
     const uuid = randomUUID();
-    const line = JSON.stringify({ parentUuid: this.last, isSidechain: false, userType: 'external', cwd: this.cwd, sessionId: this.sessionId, version: '2.1.217', gitBranch: 'main', ...o, uuid, timestamp: new Date(this.tick()).toISOString() });
+    const line = JSON.stringify({
+      parentUuid: this.last,
+      isSidechain: false,
+      userType: 'external',
+      cwd: this.cwd,
+      sessionId: this.sessionId,
+      version: '2.1.217',
+      gitBranch: 'main',
+      ...o,
+      uuid,
+      timestamp: new Date(this.tick()).toISOString(),
+    });
     this.last = uuid;
     return line;
   }
 
   private assistant(id: string, requestId: string, content: unknown[], usage: Usage): string {
-    return this.row({ type: 'assistant', requestId, message: { model: 'claude-sonnet-4-5-20250929', id, type: 'message', role: 'assistant', content, stop_reason: null, usage } });
+    return this.row({
+      type: 'assistant',
+      requestId,
+      message: {
+        model: 'claude-sonnet-4-5-20250929',
+        id,
+        type: 'message',
+        role: 'assistant',
+        content,
+        stop_reason: null,
+        usage,
+      },
+    });
   }
 }
 
-const total = (u: Usage) => u.input_tokens + u.output_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;
+const total = (u: Usage) =>
+  u.input_tokens + u.output_tokens + u.cache_creation_input_tokens + u.cache_read_input_tokens;

@@ -22,5 +22,7 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
   const tail = context ? `\n${context().slice(-3000)}` : '';
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}${tail}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}${tail}`,
+  );
 }

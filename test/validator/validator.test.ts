@@ -10,7 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeTrustedBatch, encodeBatch, invalidRecordSchema, topology, type Topology } from '@cctap/events';
-import { connectNats, createJetStreamBus, createMetrics, provision, silentLogger, type Bus, type Service } from '@cctap/kit';
+import {
+  connectNats,
+  createJetStreamBus,
+  createMetrics,
+  provision,
+  silentLogger,
+  type Bus,
+  type Service,
+} from '@cctap/kit';
 import { createValidatorService } from '@cctap/validator';
 import { startNats, type TestNats } from '../support/nats.js';
 import { batchOf, batchWith, msgIdOf, promptEvent } from '../support/events.js';
@@ -37,24 +45,31 @@ async function setup(): Promise<{ prefix: string; t: Topology; nc: NatsConnectio
   return { prefix, t, nc, bus: createJetStreamBus(nc, { topology: t }) };
 }
 
-
 async function consumerIdle(nc: NatsConnection, t: Topology): Promise<true | undefined> {
   const jsm = await jetstreamManager(nc);
   const ci = await jsm.consumers.info(t.stream('raw'), t.consumer('validator'));
   return ci.num_pending === 0 && ci.num_ack_pending === 0 ? true : undefined;
 }
 
-async function startInProcess(t: Topology, metrics = createMetrics('validator', { defaultMetrics: false })): Promise<{ service: Service; nc: NatsConnection }> {
+async function startInProcess(
+  t: Topology,
+  metrics = createMetrics('validator', { defaultMetrics: false }),
+): Promise<{ service: Service; nc: NatsConnection }> {
   const nc = await connectNats({ servers: nats.url, name: 'validator-replica', waitOnFirstConnect: false });
   conns.push(nc);
-  const service = createValidatorService({ bus: createJetStreamBus(nc, { topology: t }), topology: t, logger: silentLogger, metrics });
+  const service = createValidatorService({
+    bus: createJetStreamBus(nc, { topology: t }),
+    topology: t,
+    logger: silentLogger,
+    metrics,
+  });
   await service.start();
   return { service, nc };
 }
 
 async function allStored(bus: Bus, stream: 'events' | 'invalid') {
   const out = [];
-  for (let from = 1; ; ) {
+  for (let from = 1; ;) {
     const page = await bus.read(stream, { fromSeq: from, max: 500 });
     if (page.length === 0) return out;
     out.push(...page);
@@ -90,7 +105,9 @@ describe('validator', () => {
       expect(validIds.sort((a, b) => a - b)).toEqual([0, 100, 200, 20_000]);
       expect(events.every((m) => m.subject === t.subjects.events('host-a'))).toBe(true);
 
-      const invalid = (await allStored(bus, 'invalid')).map((m) => invalidRecordSchema.parse(JSON.parse(new TextDecoder().decode(m.data))));
+      const invalid = (await allStored(bus, 'invalid')).map((m) =>
+        invalidRecordSchema.parse(JSON.parse(new TextDecoder().decode(m.data))),
+      );
       const reasons = invalid.map((r) => r.reason).sort();
       expect(reasons).toEqual(['future_ts', 'host_mismatch', 'host_mismatch', 'not_json', 'schema', 'wrong_host']);
       expect(invalid.every((r) => r.host === 'host-a')).toBe(true);
@@ -126,12 +143,31 @@ describe('validator', () => {
     const { prefix, t, nc, bus } = await setup();
     const batches = Array.from({ length: 400 }, (_, i) => batchOf(25, { host: `host-${i % 4}`, from: i * 10_000 }));
     for (let i = 0; i < batches.length; i += 50) {
-      await Promise.all(batches.slice(i, i + 50).map((x) => bus.publish(t.subjects.raw(x.host), encodeBatch(x), { msgId: msgIdOf(x) })));
+      await Promise.all(
+        batches.slice(i, i + 50).map((x) => bus.publish(t.subjects.raw(x.host), encodeBatch(x), { msgId: msgIdOf(x) })),
+      );
     }
     const spawnValidator = (): ChildProcess =>
-      spawn(process.execPath, [CLI, 'validator', '--nats', nats.url, '--prefix', prefix, '--metrics-port', '0', '--log-level', 'error', '--fetch-batch', '16'], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
+      spawn(
+        process.execPath,
+        [
+          CLI,
+          'validator',
+          '--nats',
+          nats.url,
+          '--prefix',
+          prefix,
+          '--metrics-port',
+          '0',
+          '--log-level',
+          'error',
+          '--fetch-batch',
+          '16',
+        ],
+        {
+          stdio: ['ignore', 'ignore', 'inherit'],
+        },
+      );
     const jsm = await jetstreamManager(nc);
     const first = spawnValidator();
     // Kill it once part of the work is done, while it is still working.

@@ -8,10 +8,19 @@ import { buildRuleSet, RulesConfigError, type AlerterOptions } from '@cctap/aler
 
 export const alerterRulesShape = {
   /** Rules and receivers file (YAML or JSON). */
-  rules: z.string().optional().meta({ arg: 'FILE', description: 'alert rules and receivers (YAML or JSON; reloaded when it changes)' }),
-  webhookUrl: z.string().optional().meta({ arg: 'URL', description: 'send alerts to this webhook (shipped rule pack)' }),
+  rules: z
+    .string()
+    .optional()
+    .meta({ arg: 'FILE', description: 'alert rules and receivers (YAML or JSON; reloaded when it changes)' }),
+  webhookUrl: z
+    .string()
+    .optional()
+    .meta({ arg: 'URL', description: 'send alerts to this webhook (shipped rule pack)' }),
   webhookSecret: z.string().optional().meta({ arg: 'SECRET', description: 'HMAC secret signing the webhook requests' }),
-  slackWebhookUrl: z.string().optional().meta({ arg: 'URL', description: 'send alerts to this Slack incoming webhook (shipped rule pack)' }),
+  slackWebhookUrl: z
+    .string()
+    .optional()
+    .meta({ arg: 'URL', description: 'send alerts to this Slack incoming webhook (shipped rule pack)' }),
 };
 
 export interface AlerterRulesFields {
@@ -28,7 +37,16 @@ export function alerterRulesFrom(cfg: AlerterRulesFields): AlerterOptions['rules
       ? { file: cfg.rules }
       : buildRuleSet({
           receivers: [
-            ...(cfg.webhookUrl ? [{ name: 'webhook', type: 'webhook', url: cfg.webhookUrl, ...(cfg.webhookSecret ? { secret: cfg.webhookSecret } : {}) }] : []),
+            ...(cfg.webhookUrl
+              ? [
+                  {
+                    name: 'webhook',
+                    type: 'webhook',
+                    url: cfg.webhookUrl,
+                    ...(cfg.webhookSecret ? { secret: cfg.webhookSecret } : {}),
+                  },
+                ]
+              : []),
             ...(cfg.slackWebhookUrl ? [{ name: 'slack', type: 'slack', url: cfg.slackWebhookUrl }] : []),
           ],
         });

@@ -19,7 +19,11 @@ export class CollectOutput {
   /** The bar as last drawn ('' when there is none), redrawn under a log line. */
   private barLine = '';
 
-  constructor(cfg: { logFormat: LogFormat; logLevel: LogLevel }, argv: readonly string[], isTTY = process.stderr.isTTY === true) {
+  constructor(
+    cfg: { logFormat: LogFormat; logLevel: LogLevel },
+    argv: readonly string[],
+    isTTY = process.stderr.isTTY === true,
+  ) {
     this.tty = isTTY && (cfg.logFormat === 'pretty' || !explicitlySet(argv, '--log-format'));
     this.format = this.tty ? 'pretty' : cfg.logFormat;
     this.level = this.tty && !explicitlySet(argv, '--log-level') ? 'warn' : cfg.logLevel;
@@ -44,7 +48,9 @@ export class CollectOutput {
       }
       if (!announced) {
         announced = true;
-        process.stderr.write(`cctap collect: ${p.filesTotal} transcript files, ${mb(Math.max(0, p.bytesTotal - p.bytesRead))} to read under ${o.roots.join(', ')}\n`);
+        process.stderr.write(
+          `cctap collect: ${p.filesTotal} transcript files, ${mb(Math.max(0, p.bytesTotal - p.bytesRead))} to read under ${o.roots.join(', ')}\n`,
+        );
       }
       this.barLine = progressBar(p);
       process.stderr.write(`\r${ESC}2K${this.barLine}`);

@@ -34,13 +34,17 @@ async function main(args: string[]): Promise<number> {
     const lines = await Promise.all(
       Object.entries(COMMANDS).map(async ([n, load]) => `  ${n.padEnd(12)} ${(await load()).command.summary}`),
     );
-    console.log(`usage: cctap <command> [options]   (cctap --version)\n\ncommands:\n${lines.join('\n')}\n\nRun 'cctap <command> --help' for a command's options.`);
+    console.log(
+      `usage: cctap <command> [options]   (cctap --version)\n\ncommands:\n${lines.join('\n')}\n\nRun 'cctap <command> --help' for a command's options.`,
+    );
     return name ? 0 : 1;
   }
   const load = COMMANDS[name];
   if (!load) {
     const close = suggest(name, Object.keys(COMMANDS));
-    console.error(`cctap: unknown command '${name}'${close ? `; did you mean ${close}?` : '.'} Run 'cctap help' for the list.`);
+    console.error(
+      `cctap: unknown command '${name}'${close ? `; did you mean ${close}?` : '.'} Run 'cctap help' for the list.`,
+    );
     return 2;
   }
   return (await load()).command.run(rest);
@@ -53,7 +57,10 @@ main(process.argv.slice(2)).then(
   async (err: unknown) => {
     // Loaded only on a failure: they import @cctap/kit (its error classes), about 0.4 s of CPU that a command
     // which does not need it, `cctap statusline` run every few hundred ms by Claude Code, should not pay.
-    const [{ withHelpHint }, { reportFailure, setDebug }] = await Promise.all([import('./flags/usage-exit.js'), import('./failure.js')]);
+    const [{ withHelpHint }, { reportFailure, setDebug }] = await Promise.all([
+      import('./flags/usage-exit.js'),
+      import('./failure.js'),
+    ]);
     setDebug(debug);
     // node:util parseArgs refuses an unknown or malformed flag with a TypeError of its own code: that is a
     // usage error (one line, exit 2), whichever command parsed it, not a crash.

@@ -63,7 +63,13 @@ export async function runNatsServiceCommand(
   let parts: Service[];
   try {
     nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-${name}@${hostname()}`), logger, metrics });
-    parts = await build({ nc, bus: createJetStreamBus(nc, { topology: t, logger, metrics }), topology: t, logger, metrics });
+    parts = await build({
+      nc,
+      bus: createJetStreamBus(nc, { topology: t, logger, metrics }),
+      topology: t,
+      logger,
+      metrics,
+    });
   } catch (err) {
     await nc?.close();
     await probe.close();

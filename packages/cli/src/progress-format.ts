@@ -20,7 +20,8 @@ function bar(percent: number, width = 24): string {
   return `[${'#'.repeat(full)}${'-'.repeat(width - full)}] ${String(percent).padStart(3)}%`;
 }
 
-const eta = (p: CollectorProgress) => (p.etaSeconds === null || p.bytesRead === 0 ? '' : `  eta ${Math.ceil(p.etaSeconds)}s`);
+const eta = (p: CollectorProgress) =>
+  p.etaSeconds === null || p.bytesRead === 0 ? '' : `  eta ${Math.ceil(p.etaSeconds)}s`;
 
 /** The line redrawn in place on a terminal. */
 export function progressBar(p: CollectorProgress): string {

@@ -23,7 +23,8 @@ export function decodeBatchUnchecked(bytes: Uint8Array): unknown {
   } catch (err) {
     throw new BatchDecodeError(`not JSON: ${(err as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BatchDecodeError('not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new BatchDecodeError('not a JSON object');
   const v = value as Record<string, unknown>;
   if (!Array.isArray(v.events)) throw new BatchDecodeError('missing events array');
   return value;

@@ -57,7 +57,13 @@ const envelope = {
   origin: id.optional(),
   /** Which agent, skill, MCP server/tool or plugin the line belongs to (`attribution*` fields). */
   attribution: z
-    .strictObject({ agent: id.optional(), skill: id.optional(), mcpServer: id.optional(), mcpTool: id.optional(), plugin: id.optional() })
+    .strictObject({
+      agent: id.optional(),
+      skill: id.optional(),
+      mcpServer: id.optional(),
+      mcpTool: id.optional(),
+      plugin: id.optional(),
+    })
     .optional(),
   /** The tool_use id that produced this line (attachments, hook output). */
   sourceToolUseId: id.optional(),

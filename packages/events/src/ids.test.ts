@@ -15,7 +15,11 @@ function uuidOf(d: Buffer): string {
 
 describe('deterministic ids', () => {
   it('eventId = version-8 UUID of sha256("event", host, file, offset, index)', () => {
-    for (const [host, file, off, idx] of [['h1', 'abcdef0123456789', 0, 0], ['host-a', 'ff00', 12345, 3], ['x', 'y', 2 ** 40, 99]] as const) {
+    for (const [host, file, off, idx] of [
+      ['h1', 'abcdef0123456789', 0, 0],
+      ['host-a', 'ff00', 12345, 3],
+      ['x', 'y', 2 ** 40, 99],
+    ] as const) {
       expect(eventId(host, file, off, idx)).toBe(uuidOf(sha('event', host, file, off, idx)));
     }
     expect(eventId('h', 'f', 1, 0)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -23,7 +27,9 @@ describe('deterministic ids', () => {
 
   it('never changes across releases (pinned values: changing them breaks idempotency of stored data)', () => {
     expect(eventId('h1', 'abcdef0123456789', 0, 0)).toBe('32a85525-6872-82c3-b1e2-450c3526a78e');
-    expect(fileId(2049, 131073, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')).toBe('4727e32b3fd47ade');
+    expect(fileId(2049, 131073, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')).toBe(
+      '4727e32b3fd47ade',
+    );
     expect(batchMsgId('h1', 'f', 0, 100)).toBe('b-1309288d5d6d2b6b244494574f60c8a238c479db');
     expect(derivedMsgId('validator', 'b-123')).toBe('validator-16d2def9da367b8643861d4c96c1689349cfb225');
     expect(heartbeatId('h1', '2026-01-01T00:00:00.000Z', 7)).toBe('d0537f99-cc51-80ee-bce6-f7e41df4264f');
@@ -33,7 +39,15 @@ describe('deterministic ids', () => {
   it('is a function of its inputs only, and every input matters', () => {
     const base = eventId('h', 'f', 10, 0);
     expect(eventId('h', 'f', 10, 0)).toBe(base);
-    expect(new Set([base, eventId('h2', 'f', 10, 0), eventId('h', 'f2', 10, 0), eventId('h', 'f', 11, 0), eventId('h', 'f', 10, 1)]).size).toBe(5);
+    expect(
+      new Set([
+        base,
+        eventId('h2', 'f', 10, 0),
+        eventId('h', 'f2', 10, 0),
+        eventId('h', 'f', 11, 0),
+        eventId('h', 'f', 10, 1),
+      ]).size,
+    ).toBe(5);
     // Parts are separated, so shifting characters between parts changes the id.
     expect(eventId('ab', 'c', 1, 0)).not.toBe(eventId('a', 'bc', 1, 0));
   });
@@ -50,11 +64,21 @@ describe('deterministic ids', () => {
     expect(lineEventId('h1', 's1', 'u:abc', 0)).toBe(uuidOf(sha('line', 'h1', 's1', 'u:abc', 0)));
     expect(lineEventId('h1', 's1', 'u:abc', 0)).toBe('8ee574bb-52cc-87a2-8e5b-c1c38b726f2d');
     const base = lineEventId('h', 's', 'u:1', 0);
-    expect(new Set([base, lineEventId('h2', 's', 'u:1', 0), lineEventId('h', 's2', 'u:1', 0), lineEventId('h', 's', 'u:2', 0), lineEventId('h', 's', 'u:1', 1)]).size).toBe(5);
+    expect(
+      new Set([
+        base,
+        lineEventId('h2', 's', 'u:1', 0),
+        lineEventId('h', 's2', 'u:1', 0),
+        lineEventId('h', 's', 'u:2', 0),
+        lineEventId('h', 's', 'u:1', 1),
+      ]).size,
+    ).toBe(5);
   });
 
   it('a batch msg id with a digest of its lines differs from the same range with other lines', () => {
-    expect(batchMsgId('h', 'f', 0, 10, 'aa')).toBe(`b-${sha('batch', 'h', 'f', 0, 10, 'aa').toString('hex').slice(0, 40)}`);
+    expect(batchMsgId('h', 'f', 0, 10, 'aa')).toBe(
+      `b-${sha('batch', 'h', 'f', 0, 10, 'aa').toString('hex').slice(0, 40)}`,
+    );
     expect(batchMsgId('h', 'f', 0, 10, 'aa')).not.toBe(batchMsgId('h', 'f', 0, 10, 'bb'));
     expect(batchMsgId('h', 'f', 0, 10, 'aa')).not.toBe(batchMsgId('h', 'f', 0, 10));
   });

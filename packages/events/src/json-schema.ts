@@ -13,7 +13,10 @@ export const JSON_SCHEMA_FILES = {
 } as const;
 
 export function generateJsonSchema(schema: z.ZodType, name: string): Record<string, unknown> {
-  const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return { ...generated, $id: `https://cctap.dev/schema/v1/${name}` };
 }
 

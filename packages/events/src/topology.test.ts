@@ -16,7 +16,8 @@ describe('sanitizeToken', () => {
   });
 
   it('always yields one subject token', () => {
-    for (const v of ['a b.c*d>e\tf', 'ümlaut-host', '$JS.API', ' lead']) expect(sanitizeToken(v)).toMatch(/^[a-z0-9_-]{1,64}$/);
+    for (const v of ['a b.c*d>e\tf', 'ümlaut-host', '$JS.API', ' lead'])
+      expect(sanitizeToken(v)).toMatch(/^[a-z0-9_-]{1,64}$/);
   });
 });
 
@@ -46,6 +47,7 @@ describe('topology', () => {
       expect(a.stream(k)).not.toBe(d.stream(k));
       for (const s of a.streamSubjects(k)) expect(d.streamSubjects(k)).not.toContain(s);
     }
-    for (const c of Object.keys(CONSUMERS) as (keyof typeof CONSUMERS)[]) expect(a.consumerStream(c)).toBe(a.stream(CONSUMERS[c].stream));
+    for (const c of Object.keys(CONSUMERS) as (keyof typeof CONSUMERS)[])
+      expect(a.consumerStream(c)).toBe(a.stream(CONSUMERS[c].stream));
   });
 });

@@ -51,7 +51,11 @@ const SUBJECT_TOKEN = /[^a-z0-9_-]+/g;
  * (dots, spaces, `*`, `>`) replaced by `_`, at most 64 characters, never empty.
  */
 export function sanitizeToken(value: string): string {
-  const t = value.toLowerCase().replace(SUBJECT_TOKEN, '_').replace(/^_+|_+$/g, '').slice(0, 64);
+  const t = value
+    .toLowerCase()
+    .replace(SUBJECT_TOKEN, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 64);
   return t.length > 0 ? t : 'unknown';
 }
 

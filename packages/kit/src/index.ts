@@ -1,6 +1,32 @@
-export { RetryableError, PermanentError, ConfigError, AuthError, ConnectError, PortInUseError, GaveUpWaitingError, StoppedWhileWaitingError, backoffMs } from './errors.js';
-export { waitUntilReachable, oneShotWait, retryDelayMs, WAIT_SECONDS_ENV, DEFAULT_ONE_SHOT_WAIT_SECONDS, type WaitPolicy, type ReachOptions } from './runtime/wait-until-reachable.js';
-export { createLogger, silentLogger, LOG_LEVELS, type Logger, type LogLevel, type LogFormat, type LogFields } from './log/logger.js';
+export {
+  RetryableError,
+  PermanentError,
+  ConfigError,
+  AuthError,
+  ConnectError,
+  PortInUseError,
+  GaveUpWaitingError,
+  StoppedWhileWaitingError,
+  backoffMs,
+} from './errors.js';
+export {
+  waitUntilReachable,
+  oneShotWait,
+  retryDelayMs,
+  WAIT_SECONDS_ENV,
+  DEFAULT_ONE_SHOT_WAIT_SECONDS,
+  type WaitPolicy,
+  type ReachOptions,
+} from './runtime/wait-until-reachable.js';
+export {
+  createLogger,
+  silentLogger,
+  LOG_LEVELS,
+  type Logger,
+  type LogLevel,
+  type LogFormat,
+  type LogFields,
+} from './log/logger.js';
 export { createMetrics, type Metrics } from './metrics/registry.js';
 export { connectNats, serverVersion, type NatsConnectOptions } from './nats/connect.js';
 export {
@@ -20,9 +46,21 @@ export { JetStreamBus, createJetStreamBus, type JetStreamBusOptions } from './bu
 export { provision, type ProvisionReport, type ProvisionEntry, type ProvisionAction } from './provision/provision.js';
 export { formatBytes } from './provision/fit-storage.js';
 export { DEFAULT_CONSUMER, DEFAULT_LIMITS, type ProvisionOptions, type StreamLimits } from './provision/desired.js';
-export { InProcessBus, createInProcessBus, type InProcessBusOptions, type InProcessDeadLetter } from './bus/in-process-bus.js';
+export {
+  InProcessBus,
+  createInProcessBus,
+  type InProcessBusOptions,
+  type InProcessDeadLetter,
+} from './bus/in-process-bus.js';
 export { startDeadLetterForwarder, type ForwarderOptions } from './dlq/forwarder.js';
-export { loadConfig, redactConfig, baseConfigShape, natsConfigShape, UnknownOptionError, type LoadConfigOptions } from './config/load-config.js';
+export {
+  loadConfig,
+  redactConfig,
+  baseConfigShape,
+  natsConfigShape,
+  UnknownOptionError,
+  type LoadConfigOptions,
+} from './config/load-config.js';
 export { configHelp, flagsOf, HelpRequest, optionsOf, type OptionHelp } from './config/config-help.js';
 export { parseArgs, type ParsedArgs } from './config/parse-args.js';
 export { startProbeServer, type ProbeServer, type Health } from './metrics/probe-server.js';

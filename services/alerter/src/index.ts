@@ -1,5 +1,10 @@
 /** The alerter: rules, Alertmanager-style dispatch, webhook and Slack delivery that survives crashes. */
-export { createAlerter, type AlerterOptions, type AlerterService, type AlerterHealth } from './service/create-alerter.js';
+export {
+  createAlerter,
+  type AlerterOptions,
+  type AlerterService,
+  type AlerterHealth,
+} from './service/create-alerter.js';
 export { parseRuleSet, buildRuleSet, RulesConfigError, DEFAULT_TIMING, type RuleSet } from './rules/load-rules.js';
 export { loadRuleFile } from './rules/rules-watcher.js';
 export { RULE_PACK } from './rule-pack/default-pack.js';

@@ -8,4 +8,10 @@ export { AnalyzerEngine, type EngineObserver, type SnapshotDelta, type EngineSta
 export { ManualClock, systemClock, type Clock } from './core/clock.js';
 export { resolveConfig, analyzerConfigSchema, type AnalyzerConfig, type AnalyzerConfigInput } from './config.js';
 export { createAnalyzer, type AnalyzerOptions, type AnalyzerService } from './service/analyzer-service.js';
-export { KvStateStore, MemoryStateStore, openKvStateStore, type AnalyzerStateStore, type StoredState } from './service/state-store.js';
+export {
+  KvStateStore,
+  MemoryStateStore,
+  openKvStateStore,
+  type AnalyzerStateStore,
+  type StoredState,
+} from './service/state-store.js';

@@ -13,10 +13,19 @@ const err = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
 describe('cctap collect flags', () => {
   it('parses flags with defaults', () => {
     const c = parseCollectArgs(['--nats', 'nats://x:4222', '--root', '/a', '--root', '/b', '--once'], {});
-    expect(c).toMatchObject({ nats: 'nats://x:4222', root: ['/a', '/b'], once: true, privacy: 'redacted', sweepMs: 1000 });
+    expect(c).toMatchObject({
+      nats: 'nats://x:4222',
+      root: ['/a', '/b'],
+      once: true,
+      privacy: 'redacted',
+      sweepMs: 1000,
+    });
   });
   it('takes the server from NATS_URL and fields from CCTAP_*', () => {
-    expect(parseCollectArgs([], { NATS_URL: 'nats://env:4222', CCTAP_PRIVACY: 'metadata' })).toMatchObject({ nats: 'nats://env:4222', privacy: 'metadata' });
+    expect(parseCollectArgs([], { NATS_URL: 'nats://env:4222', CCTAP_PRIVACY: 'metadata' })).toMatchObject({
+      nats: 'nats://env:4222',
+      privacy: 'metadata',
+    });
   });
   it('names the bad flag in one line', () => {
     expect(err(['--nats', 'n', '--privacy', 'open'])).toMatch(/--privacy: /);

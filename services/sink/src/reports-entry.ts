@@ -11,12 +11,29 @@ export { syncPrices, type PriceSyncResult } from './prices/price-sync.js';
 export { storedBookVersion, priceBookLine } from './reports/price-book-version.js';
 export { periodReport, periodReportJson, type PeriodKind, type PeriodReport } from './reports/period-report.js';
 export { blocksReport, type BlocksReport } from './reports/blocks-report.js';
-export { sessionDetails, renderSessionDetails, type SessionDetail, type SessionSummary } from './reports/session-detail.js';
-export { renderPeriodReport, renderBlocksReport, renderActiveBlock, renderSessionEntries, type RenderOptions } from './reports/render-report.js';
+export {
+  sessionDetails,
+  renderSessionDetails,
+  type SessionDetail,
+  type SessionSummary,
+} from './reports/session-detail.js';
+export {
+  renderPeriodReport,
+  renderBlocksReport,
+  renderActiveBlock,
+  renderSessionEntries,
+  type RenderOptions,
+} from './reports/render-report.js';
 export { sessionEntries, type SessionEntries } from './reports/session-entries.js';
 export { viewBlocks, tokenLimitOf, tokenLimitStatus, checkTokenLimit } from './reports/blocks-view.js';
 export { tableStyle } from './reports/terminal-style.js';
 export { runSql, renderSqlTable } from './reports/sql-query.js';
 export {
-  ReportOptionError, checkDimension, checkWeekDay, checkOrder, checkSessionHours, machineTimeZone, type ReportOptions,
+  ReportOptionError,
+  checkDimension,
+  checkWeekDay,
+  checkOrder,
+  checkSessionHours,
+  machineTimeZone,
+  type ReportOptions,
 } from './reports/options.js';

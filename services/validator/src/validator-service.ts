@@ -36,11 +36,23 @@ const encoder = new TextEncoder();
 export function createValidatorService(o: ValidatorOptions): Service {
   const log = o.logger.child({ component: 'validator' });
   const m = o.metrics;
-  const events = m.counter('cctap_validator_events_total', 'Events seen by the validator, by result and reason', ['result', 'reason']);
-  const byVersion = m.counter('cctap_validator_events_by_version_total', 'Unknown-type and invalid events per Claude Code version', ['cc_version', 'kind']);
+  const events = m.counter('cctap_validator_events_total', 'Events seen by the validator, by result and reason', [
+    'result',
+    'reason',
+  ]);
+  const byVersion = m.counter(
+    'cctap_validator_events_by_version_total',
+    'Unknown-type and invalid events per Claude Code version',
+    ['cc_version', 'kind'],
+  );
   const batches = m.counter('cctap_validator_batches_total', 'Raw batches processed, by outcome', ['outcome']);
   const bytesIn = m.counter('cctap_validator_input_bytes_total', 'Raw batch bytes read');
-  const seconds = m.histogram('cctap_validator_batch_seconds', 'Time to validate and republish one raw batch', [], [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]);
+  const seconds = m.histogram(
+    'cctap_validator_batch_seconds',
+    'Time to validate and republish one raw batch',
+    [],
+    [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+  );
   const version = labelCap(50);
   let contract: ContractValidator | null = null;
   let sub: Subscription | null = null;
@@ -58,7 +70,12 @@ export function createValidatorService(o: ValidatorOptions): Service {
     const upstream = msg.msgId ?? `${msg.stream}:${msg.seq}`;
     const host = r.host ?? 'unknown';
     const outputs: Promise<unknown>[] = [];
-    if (r.valid) outputs.push(o.bus.publish(o.topology.subjects.events(host), r.valid.bytes, { msgId: derivedMsgId('validator', upstream, 'events') }));
+    if (r.valid)
+      outputs.push(
+        o.bus.publish(o.topology.subjects.events(host), r.valid.bytes, {
+          msgId: derivedMsgId('validator', upstream, 'events'),
+        }),
+      );
     r.invalid.forEach((rec, i) => {
       outputs.push(
         o.bus.publish(o.topology.subjects.invalid(host), encoder.encode(JSON.stringify(rec)), {
@@ -79,7 +96,8 @@ export function createValidatorService(o: ValidatorOptions): Service {
     bytesIn.inc(msg.data.byteLength);
     const valid = r.valid?.batch.events ?? [];
     if (valid.length > 0) events.inc({ result: 'valid', reason: 'ok' }, valid.length);
-    for (const e of valid) if (e.type === 'unknown') byVersion.inc({ cc_version: version(e.ccVersion), kind: 'unknown_type' });
+    for (const e of valid)
+      if (e.type === 'unknown') byVersion.inc({ cc_version: version(e.ccVersion), kind: 'unknown_type' });
     for (const rec of r.invalid) {
       events.inc({ result: 'invalid', reason: rec.reason });
       byVersion.inc({ cc_version: version(rec.ccVersion ?? 'none'), kind: 'invalid' });
@@ -94,10 +112,17 @@ export function createValidatorService(o: ValidatorOptions): Service {
     async start() {
       contract = createContractValidator();
       if (o.usersPerHost) log.info('users are checked against the users-per-host list', { hosts: o.usersPerHost.size });
-      else log.warn('no users-per-host list: any host may report any user (fine for one laptop; pass --users-per-host for a team)');
-      sub = o.bus.consumeBatch('validator', async (msgs) => {
-        await Promise.all(msgs.map((msg) => one(msg)));
-      }, { batchSize: o.fetchBatch ?? 64 });
+      else
+        log.warn(
+          'no users-per-host list: any host may report any user (fine for one laptop; pass --users-per-host for a team)',
+        );
+      sub = o.bus.consumeBatch(
+        'validator',
+        async (msgs) => {
+          await Promise.all(msgs.map((msg) => one(msg)));
+        },
+        { batchSize: o.fetchBatch ?? 64 },
+      );
     },
     async stop() {
       stopping = true;

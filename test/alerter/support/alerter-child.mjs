@@ -11,9 +11,20 @@ const nc = await connectNats({ servers: url, name: 'alerter-child' });
 const bus = createJetStreamBus(nc, { topology: t, publishTimeoutMs: 2000 });
 const stores = await openKvStores(nc, t);
 const metrics = createMetrics('alerter', { defaultMetrics: false });
-const logger = createLogger({ service: 'alerter', level: 'info', write: (line) => process.stdout.write(line.endsWith('\n') ? line : `${line}\n`) });
+const logger = createLogger({
+  service: 'alerter',
+  level: 'info',
+  write: (line) => process.stdout.write(line.endsWith('\n') ? line : `${line}\n`),
+});
 const alerter = createAlerter({
-  bus, topology: t, rules: { file: rulesFile }, logger, metrics, tickMs: 100, retryBaseMs: 100, retryMaxMs: 500,
+  bus,
+  topology: t,
+  rules: { file: rulesFile },
+  logger,
+  metrics,
+  tickMs: 100,
+  retryBaseMs: 100,
+  retryMaxMs: 500,
   state: stores.alerts,
   silences: stores.silences,
 });

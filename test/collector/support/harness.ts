@@ -135,7 +135,13 @@ export function coverage(bs: Batch[]): Coverage {
 
 /** The fileIds whose batches came from `path`. */
 export function idsOfPath(bs: Batch[], path: string): string[] {
-  return [...new Set(fileBatches(bs).filter((b) => b.source.path === path).map((b) => b.source.fileId))];
+  return [
+    ...new Set(
+      fileBatches(bs)
+        .filter((b) => b.source.path === path)
+        .map((b) => b.source.fileId),
+    ),
+  ];
 }
 
 export { waitFor } from '../../support/wait-for.js';

@@ -32,7 +32,10 @@ export function append(path: string, text: string | Uint8Array): void {
 
 export const projectFile = (root: string, project: string, name: string) => join(root, 'projects', project, name);
 
-export function startCollector(h: Harness, o: Partial<CollectorOptions> & { roots: string[]; stateDir: string; host: string }): CollectorService {
+export function startCollector(
+  h: Harness,
+  o: Partial<CollectorOptions> & { roots: string[]; stateDir: string; host: string },
+): CollectorService {
   return createCollector({
     bus: h.bus,
     user: 'tester',
@@ -49,14 +52,24 @@ export function startCollector(h: Harness, o: Partial<CollectorOptions> & { root
 }
 
 /** Waits until one identity of `path` has batches covering exactly [0, size) and returns its fileId. */
-export async function waitCovered(h: Harness, host: string, path: string, size: number, timeoutMs = 10_000): Promise<string> {
-  return waitFor(`coverage of ${path} up to ${size}`, async () => {
-    const bs = await h.batches(host);
-    const cov = coverage(bs);
-    for (const id of idsOfPath(bs, path)) {
-      const r = cov.ranges.get(id);
-      if (r && r.length === 1 && r[0]![0] === 0 && r[0]![1] === size) return id;
-    }
-    return undefined;
-  }, timeoutMs);
+export async function waitCovered(
+  h: Harness,
+  host: string,
+  path: string,
+  size: number,
+  timeoutMs = 10_000,
+): Promise<string> {
+  return waitFor(
+    `coverage of ${path} up to ${size}`,
+    async () => {
+      const bs = await h.batches(host);
+      const cov = coverage(bs);
+      for (const id of idsOfPath(bs, path)) {
+        const r = cov.ranges.get(id);
+        if (r && r.length === 1 && r[0]![0] === 0 && r[0]![1] === size) return id;
+      }
+      return undefined;
+    },
+    timeoutMs,
+  );
 }

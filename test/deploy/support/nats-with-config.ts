@@ -23,13 +23,17 @@ export function hasNatsServer(): boolean {
 async function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(port, '127.0.0.1');
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
 
 export async function startConfiguredNats(authDir: string): Promise<ConfiguredNats> {
-  if (!hasNatsServer()) throw new Error('nats-server is not installed (Debian: apt-get install -y nats-server); .ci/run installs it');
+  if (!hasNatsServer())
+    throw new Error('nats-server is not installed (Debian: apt-get install -y nats-server); .ci/run installs it');
   const dir = mkdtempSync(join(tmpdir(), 'cctap-natsconf-'));
   const conf = readFileSync(join(REPO_ROOT, 'deploy/nats/nats-server.conf'), 'utf8');
   const moved = conf.replace(/store_dir: "[^"]*"/, `store_dir: ${JSON.stringify(join(dir, 'js'))}`);
@@ -38,10 +42,16 @@ export async function startConfiguredNats(authDir: string): Promise<ConfiguredNa
   cpSync(authDir, join(dir, 'auth'), { recursive: true });
   const [port, http] = [await freePort(), await freePort()];
   let stderr = '';
-  const child: ChildProcess = spawn('nats-server', ['-c', join(dir, 'nats-server.conf'), '-a', '127.0.0.1', '-p', String(port), '-m', String(http)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const child: ChildProcess = spawn(
+    'nats-server',
+    ['-c', join(dir, 'nats-server.conf'), '-a', '127.0.0.1', '-p', String(port), '-m', String(http)],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
   });
-  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
   const deadline = Date.now() + 10_000;
   while (!(await listening(port))) {
     if (child.exitCode !== null || Date.now() > deadline) {

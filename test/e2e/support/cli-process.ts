@@ -44,7 +44,13 @@ export class CliProcessError extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function cliProcess(o: { name: string; command: string; args: readonly string[]; logDir: string; env?: NodeJS.ProcessEnv }): CliProcess {
+export function cliProcess(o: {
+  name: string;
+  command: string;
+  args: readonly string[];
+  logDir: string;
+  env?: NodeJS.ProcessEnv;
+}): CliProcess {
   const logFile = join(o.logDir, `${o.name}.log`);
   let child: ChildProcess | null = null;
   let exited: Promise<number | null> | null = null;
@@ -82,7 +88,11 @@ export function cliProcess(o: { name: string; command: string; args: readonly st
     const fd = openSync(logFile, 'a');
     writeSync(fd, `--- ${o.name} incarnation ${starts} at ${new Date().toISOString()}\n`);
     const offset = statSync(logFile).size;
-    const c = spawn(process.execPath, [CLI, o.command, ...o.args], { cwd: REPO_ROOT, stdio: ['ignore', fd, fd], env: { ...process.env, ...o.env } });
+    const c = spawn(process.execPath, [CLI, o.command, ...o.args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', fd, fd],
+      env: { ...process.env, ...o.env },
+    });
     closeSync(fd);
     child = c;
     exited = new Promise((resolve) => c.once('exit', (code) => resolve(code)));
@@ -99,7 +109,10 @@ export function cliProcess(o: { name: string; command: string; args: readonly st
       }
       port ??= loggedPort(offset);
       if (port !== null) {
-        const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+        const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) return;
       }
       await sleep(50);
@@ -121,7 +134,10 @@ export function cliProcess(o: { name: string; command: string; args: readonly st
     if (!c || !exited) return null;
     c.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
-    const code = await Promise.race([exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)))]);
+    const code = await Promise.race([
+      exited,
+      new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs))),
+    ]);
     clearTimeout(timer);
     if (code === 'timeout') {
       c.kill('SIGKILL');
@@ -160,7 +176,11 @@ export function cliProcess(o: { name: string; command: string; args: readonly st
 }
 
 /** Runs a one-shot `cctap <command>` to completion; resolves to stdout, throws with stderr on a non-zero exit. */
-export async function runCli(command: string, args: readonly string[], opts: { timeoutMs?: number } = {}): Promise<string> {
+export async function runCli(
+  command: string,
+  args: readonly string[],
+  opts: { timeoutMs?: number } = {},
+): Promise<string> {
   const c = spawn(process.execPath, [CLI, command, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';

@@ -19,7 +19,12 @@ export interface ConsumerState {
 
 export async function consumerState(jsm: JetStreamManager, t: Topology, key: ConsumerKey): Promise<ConsumerState> {
   const i = await jsm.consumers.info(t.consumerStream(key), t.consumer(key));
-  return { pending: i.num_pending, ackPending: i.num_ack_pending, ackFloor: i.ack_floor.stream_seq, redelivered: i.num_redelivered };
+  return {
+    pending: i.num_pending,
+    ackPending: i.num_ack_pending,
+    ackFloor: i.ack_floor.stream_seq,
+    redelivered: i.num_redelivered,
+  };
 }
 
 export const isIdle = (s: ConsumerState): boolean => s.pending === 0 && s.ackPending === 0;
@@ -52,7 +57,10 @@ export class RawCoverage {
         const page = await this.#bus.read(stream, { fromSeq: this.#nextSeq[stream], max: 500 });
         if (page.length === 0) break;
         for (const m of page) {
-          const source = stream === 'events' ? decodeTrustedBatch(m.data).source : (JSON.parse(new TextDecoder().decode(m.data)) as { source: BatchSource | null }).source;
+          const source =
+            stream === 'events'
+              ? decodeTrustedBatch(m.data).source
+              : (JSON.parse(new TextDecoder().decode(m.data)) as { source: BatchSource | null }).source;
           if (source) this.#add(source);
         }
         this.#nextSeq[stream] = page[page.length - 1]!.seq + 1;
@@ -104,7 +112,12 @@ export async function manager(nc: NatsConnection): Promise<JetStreamManager> {
 }
 
 /** Calls `each` with every message stored in one stream, in sequence order (audits of what crossed NATS). */
-export async function forEachStored(nc: NatsConnection, t: Topology, stream: StreamKey, each: (m: StoredMessage) => void): Promise<number> {
+export async function forEachStored(
+  nc: NatsConnection,
+  t: Topology,
+  stream: StreamKey,
+  each: (m: StoredMessage) => void,
+): Promise<number> {
   const bus = createJetStreamBus(nc, { topology: t });
   let n = 0;
   try {

@@ -43,8 +43,21 @@ export interface Pipeline {
 }
 
 /** Streams are capped at `maxBytes` each (JetStream reserves it on disk up front). */
-export async function provisionPipeline(natsUrl: string, prefix: string, o: { maxBytes?: number; ackWaitMs?: number } = {}): Promise<void> {
-  await runCli('provision', ['--nats', natsUrl, '--prefix', prefix, '--max-bytes', String(o.maxBytes ?? 1024 ** 3), '--ack-wait-ms', String(o.ackWaitMs ?? 8000)]);
+export async function provisionPipeline(
+  natsUrl: string,
+  prefix: string,
+  o: { maxBytes?: number; ackWaitMs?: number } = {},
+): Promise<void> {
+  await runCli('provision', [
+    '--nats',
+    natsUrl,
+    '--prefix',
+    prefix,
+    '--max-bytes',
+    String(o.maxBytes ?? 1024 ** 3),
+    '--ack-wait-ms',
+    String(o.ackWaitMs ?? 8000),
+  ]);
 }
 
 export function createPipeline(o: PipelineOptions): Pipeline {
@@ -52,11 +65,21 @@ export function createPipeline(o: PipelineOptions): Pipeline {
   const dataDir = join(o.work, 'store');
   mkdirSync(logDir, { recursive: true });
   const common = ['--nats', o.natsUrl, '--prefix', o.prefix, '--metrics-port', '0', '--metrics-host', '127.0.0.1'];
-  const proc = (name: string, command: string, args: string[]) => cliProcess({ name, command, logDir, args: [...common, ...args], ...(o.env?.[name] ? { env: o.env[name] } : {}) });
+  const proc = (name: string, command: string, args: string[]) =>
+    cliProcess({ name, command, logDir, args: [...common, ...args], ...(o.env?.[name] ? { env: o.env[name] } : {}) });
 
   const collectors = o.hosts.map((h) =>
     proc(`collect-${h.name}`, 'collect', [
-      '--root', h.root, '--state', join(o.work, `state-${h.name}`), '--host', h.name, '--os-user', 'chaos', '--sweep-ms', '100',
+      '--root',
+      h.root,
+      '--state',
+      join(o.work, `state-${h.name}`),
+      '--host',
+      h.name,
+      '--os-user',
+      'chaos',
+      '--sweep-ms',
+      '100',
       ...(o.privacy ? ['--privacy', o.privacy] : []),
     ]),
   );

@@ -13,7 +13,9 @@ export const CCTAP = join(REPO_ROOT, 'packages/cli/dist/main.js');
 
 export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k === 'NATS_URL' || k === 'CLICKHOUSE_URL' || k === 'CLAUDE_CONFIG_DIR' || k.startsWith('CCTAP_')) delete env[k];
+  for (const k of Object.keys(env))
+    if (k === 'NATS_URL' || k === 'CLICKHOUSE_URL' || k === 'CLAUDE_CONFIG_DIR' || k.startsWith('CCTAP_'))
+      delete env[k];
   return { ...env, ...extra };
 }
 
@@ -78,7 +80,8 @@ export interface CliResult {
 /** Runs `cctap <args>` to its end; with `withinMs`, a run that does not end in time fails the test (exitWithin). */
 export async function cli(args: readonly string[], env?: NodeJS.ProcessEnv, withinMs?: number): Promise<CliResult> {
   const run = startCctap(args, env);
-  const code = withinMs === undefined ? await run.exit : await exitWithin(run, withinMs, `cctap ${args.slice(0, 2).join(' ')}`);
+  const code =
+    withinMs === undefined ? await run.exit : await exitWithin(run, withinMs, `cctap ${args.slice(0, 2).join(' ')}`);
   return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
@@ -90,5 +93,9 @@ export async function sqlJson<T = Record<string, unknown>>(data: string, sql: st
 }
 
 /** waitFor at a quarter-second pace (what a command's output needs), naming that output on timeout. */
-export const waitUntil = <T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, context?: () => string): Promise<T> =>
-  waitFor(what, probe, timeoutMs, 250, context);
+export const waitUntil = <T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+  context?: () => string,
+): Promise<T> => waitFor(what, probe, timeoutMs, 250, context);

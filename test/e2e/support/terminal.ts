@@ -24,13 +24,20 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const ESCAPES = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
 export function screenLines(raw: string): string[] {
-  return raw.replace(ESCAPES, '').split(/\r\n|\r|\n/).map((l) => l.trimEnd()).filter((l) => l.length > 0);
+  return raw
+    .replace(ESCAPES, '')
+    .split(/\r\n|\r|\n/)
+    .map((l) => l.trimEnd())
+    .filter((l) => l.length > 0);
 }
 
 export function startInTerminal(args: readonly string[], pidFile: string, env?: NodeJS.ProcessEnv): InTerminal {
   const command = `echo $$ > ${quote(pidFile)}; exec ${quote(process.execPath)} ${quote(CCTAP)} ${args.map(quote).join(' ')}`;
   // -e: the command's exit code; -f: copy output as it comes. stdin stays open: at its end `script` stops.
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: childEnv({ ...env, SHELL: '/bin/sh' }), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    env: childEnv({ ...env, SHELL: '/bin/sh' }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -40,7 +47,12 @@ export function startInTerminal(args: readonly string[], pidFile: string, env?: 
     lines: () => screenLines(out),
     exit,
     kill: async (signal) => {
-      const pid = await waitFor('the command pid', () => Number(readFileSync(pidFile, 'utf8').trim()) || undefined, 10_000, 50);
+      const pid = await waitFor(
+        'the command pid',
+        () => Number(readFileSync(pidFile, 'utf8').trim()) || undefined,
+        10_000,
+        50,
+      );
       process.kill(pid, signal);
     },
   };

@@ -14,14 +14,26 @@ export function fixtureBatches(maxEvents = 200): Batch[] {
   for (const [i, path] of realFixtureFiles().entries()) {
     const fileId = `fixture${String(i).padStart(9, '0')}`;
     const stream = new TranscriptStream({
-      host: HOST, user: 'alice', path, fileId, privacy: 'redacted', startOffset: 0, lastTs: null, fileTs: '2026-01-01T00:00:00.000Z',
+      host: HOST,
+      user: 'alice',
+      path,
+      fileId,
+      privacy: 'redacted',
+      startOffset: 0,
+      lastTs: null,
+      fileTs: '2026-01-01T00:00:00.000Z',
     });
     const lines = stream.push(readFileSync(path));
     let cur: Batch | null = null;
     for (const line of lines) {
       if (!cur || cur.events.length >= maxEvents) {
         if (cur) out.push(cur);
-        cur = { v: SCHEMA_VERSION, host: HOST, source: { path: `/fixtures/${basename(path)}`, fileId, from: line.offset, to: line.end }, events: [] };
+        cur = {
+          v: SCHEMA_VERSION,
+          host: HOST,
+          source: { path: `/fixtures/${basename(path)}`, fileId, from: line.offset, to: line.end },
+          events: [],
+        };
       }
       cur.events.push(...line.events);
       cur.source.to = line.end;
@@ -58,16 +70,30 @@ interface RawLine {
     id?: string;
     model: string;
     usage?: {
-      input_tokens?: number; output_tokens?: number; cache_creation_input_tokens?: number; cache_read_input_tokens?: number;
+      input_tokens?: number;
+      output_tokens?: number;
+      cache_creation_input_tokens?: number;
+      cache_read_input_tokens?: number;
       cache_creation?: { ephemeral_5m_input_tokens?: number; ephemeral_1h_input_tokens?: number };
       server_tool_use?: { web_search_requests?: number };
-      speed?: string; inference_geo?: string;
+      speed?: string;
+      inference_geo?: string;
     };
   };
 }
 
-export function expectedDailyByModel(book: PriceBook, files: readonly string[] = realFixtureFiles()): ExpectedDayModel[] {
-  interface Pick { ts: string; model: string; sidechain: boolean; msg: string; u: { i: number; o: number; cc: number; cr: number }; usd: number | null }
+export function expectedDailyByModel(
+  book: PriceBook,
+  files: readonly string[] = realFixtureFiles(),
+): ExpectedDayModel[] {
+  interface Pick {
+    ts: string;
+    model: string;
+    sidechain: boolean;
+    msg: string;
+    u: { i: number; o: number; cc: number; cr: number };
+    usd: number | null;
+  }
   const best = new Map<string, Pick>();
   for (const path of files) {
     for (const text of readFileSync(path, 'utf8').split('\n')) {
@@ -87,14 +113,24 @@ export function expectedDailyByModel(book: PriceBook, files: readonly string[] =
         model: msg.model,
         sidechain: line.isSidechain === true,
         msg: msg.id,
-        u: { i: u.input_tokens ?? 0, o: u.output_tokens ?? 0, cc: u.cache_creation_input_tokens ?? 0, cr: u.cache_read_input_tokens ?? 0 },
+        u: {
+          i: u.input_tokens ?? 0,
+          o: u.output_tokens ?? 0,
+          cc: u.cache_creation_input_tokens ?? 0,
+          cr: u.cache_read_input_tokens ?? 0,
+        },
         usd: priceResponse(book, {
           model: msg.model,
           ts: line.timestamp,
           usage: {
-            input: u.input_tokens ?? 0, output: u.output_tokens ?? 0, cacheCreation: u.cache_creation_input_tokens ?? 0, cacheRead: u.cache_read_input_tokens ?? 0,
-            cacheCreation5m: u.cache_creation?.ephemeral_5m_input_tokens ?? 0, cacheCreation1h: u.cache_creation?.ephemeral_1h_input_tokens ?? 0,
-            webSearchRequests: u.server_tool_use?.web_search_requests ?? 0, webFetchRequests: 0,
+            input: u.input_tokens ?? 0,
+            output: u.output_tokens ?? 0,
+            cacheCreation: u.cache_creation_input_tokens ?? 0,
+            cacheRead: u.cache_read_input_tokens ?? 0,
+            cacheCreation5m: u.cache_creation?.ephemeral_5m_input_tokens ?? 0,
+            cacheCreation1h: u.cache_creation?.ephemeral_1h_input_tokens ?? 0,
+            webSearchRequests: u.server_tool_use?.web_search_requests ?? 0,
+            webFetchRequests: 0,
           },
           speed: u.speed ?? null,
           inferenceGeo: u.inference_geo ?? null,

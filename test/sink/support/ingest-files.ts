@@ -10,7 +10,11 @@ export interface FileToIngest {
   user?: string;
 }
 
-export async function ingestFiles(store: Store, files: readonly FileToIngest[], flushRows = 10_000): Promise<{ events: number; usage: number }> {
+export async function ingestFiles(
+  store: Store,
+  files: readonly FileToIngest[],
+  flushRows = 10_000,
+): Promise<{ events: number; usage: number }> {
   let events: object[] = [];
   let usage: object[] = [];
   let ids: string[] = [];
@@ -25,9 +29,23 @@ export async function ingestFiles(store: Store, files: readonly FileToIngest[], 
   };
   for (const [i, f] of files.entries()) {
     const fileId = `f${String(i).padStart(15, '0')}`;
-    const stream = new TranscriptStream({ host: f.host, user: f.user ?? 'alice', path: f.path, fileId, privacy: 'redacted', startOffset: 0, lastTs: null, fileTs: '2026-01-01T00:00:00.000Z' });
+    const stream = new TranscriptStream({
+      host: f.host,
+      user: f.user ?? 'alice',
+      path: f.path,
+      fileId,
+      privacy: 'redacted',
+      startOffset: 0,
+      lastTs: null,
+      fileTs: '2026-01-01T00:00:00.000Z',
+    });
     const lines = stream.push(readFileSync(f.path));
-    const batch: Batch = { v: SCHEMA_VERSION, host: f.host, source: { path: f.path, fileId, from: 0, to: stream.offset }, events: lines.flatMap((l) => l.events) };
+    const batch: Batch = {
+      v: SCHEMA_VERSION,
+      host: f.host,
+      source: { path: f.path, fileId, from: 0, to: stream.offset },
+      events: lines.flatMap((l) => l.events),
+    };
     const rows = batchRows(batch);
     events.push(...rows.events);
     usage.push(...rows.usage);

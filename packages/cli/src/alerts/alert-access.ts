@@ -30,7 +30,10 @@ export interface LiveAlerter {
   receivers(): readonly Receiver[];
 }
 
-export function storeAccess(stores: { alerts: Pick<AlertStateStore, 'load'>; silences: SilenceStore }, live?: LiveAlerter): AlertAccess {
+export function storeAccess(
+  stores: { alerts: Pick<AlertStateStore, 'load'>; silences: SilenceStore },
+  live?: LiveAlerter,
+): AlertAccess {
   return {
     alerts: () => stores.alerts.load(),
     silences: () => stores.silences.list(),
@@ -59,7 +62,9 @@ export async function runningUpAccess(dataDir: string): Promise<AlertAccess | nu
   return {
     alerts: async () => probe.result,
     silences: () => ask<Silence[]>({ op: 'silences' }),
-    putSilence: async (silence) => { await ask<null>({ op: 'silence', silence }); },
+    putSilence: async (silence) => {
+      await ask<null>({ op: 'silence', silence });
+    },
     test: (receiver) => ask({ op: 'alertTest', receiver }),
   };
 }

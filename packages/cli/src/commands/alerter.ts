@@ -19,21 +19,43 @@ const shape = {
   ...natsConfigShape,
   ...alerterRulesShape,
   /** Price file over the shipped book (env CCTAP_PRICES; default ~/.cctap/prices.json when it exists). */
-  prices: z.string().optional().meta({ arg: 'FILE', description: 'price file over the shipped book (default ~/.cctap/prices.json when it exists)' }),
+  prices: z
+    .string()
+    .optional()
+    .meta({
+      arg: 'FILE',
+      description: 'price file over the shipped book (default ~/.cctap/prices.json when it exists)',
+    }),
 };
 
 export const command: Command = {
   summary: 'evaluate alert rules and notify webhook / Slack receivers',
   run: (argv) =>
     runCommand('alerter', async () => {
-      const cfg = loadConfig({ shape, argv, usage: 'usage: cctap alerter [options]\n\nEvaluates the alert rules over CCTAP_EVENTS and CCTAP_DERIVED and notifies webhook and Slack receivers;\nwithout --rules the shipped rule pack runs with the --webhook-url / --slack-webhook-url receivers.' });
+      const cfg = loadConfig({
+        shape,
+        argv,
+        usage:
+          'usage: cctap alerter [options]\n\nEvaluates the alert rules over CCTAP_EVENTS and CCTAP_DERIVED and notifies webhook and Slack receivers;\nwithout --rules the shipped rule pack runs with the --webhook-url / --slack-webhook-url receivers.',
+      });
       const rules = alerterRulesFrom(cfg);
       const prices = priceBookOf(cfg.prices);
       return runNatsServiceCommand('alerter', cfg, async ({ nc, bus, topology, logger, metrics }) => {
         const stores = await openKvStores(nc, topology).catch((err: unknown) => {
           throw err instanceof MissingBucketError ? new ConfigError(err.message) : err;
         });
-        return [createAlerter({ bus, topology, rules, logger, metrics, prices, state: stores.alerts, silences: stores.silences })];
+        return [
+          createAlerter({
+            bus,
+            topology,
+            rules,
+            logger,
+            metrics,
+            prices,
+            state: stores.alerts,
+            silences: stores.silences,
+          }),
+        ];
       });
     }),
 };

@@ -17,7 +17,14 @@ import { homedir, hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { topology } from '@cctap/events';
-import { baseConfigShape, ConfigError, connectNats, loadConfig, natsConfigShape, natsOptionsFromConfig } from '@cctap/kit';
+import {
+  baseConfigShape,
+  ConfigError,
+  connectNats,
+  loadConfig,
+  natsConfigShape,
+  natsOptionsFromConfig,
+} from '@cctap/kit';
 import {
   loadRuleFile,
   MissingBucketError,
@@ -48,21 +55,37 @@ else the alert files in that directory.`;
 /** Where the alerts are: NATS when named (no default server: without one, `cctap up`'s data directory). */
 const placeShape = {
   ...natsConfigShape,
-  nats: z.string().optional().meta({ arg: 'URL', description: 'the alerter\'s NATS KV buckets (env NATS_URL); without it the cctap up on --data' }),
-  data: z.string().optional().meta({ arg: 'DIR', description: 'the data directory cctap up runs on (default ~/.cctap/data)' }),
+  nats: z
+    .string()
+    .optional()
+    .meta({
+      arg: 'URL',
+      description: "the alerter's NATS KV buckets (env NATS_URL); without it the cctap up on --data",
+    }),
+  data: z
+    .string()
+    .optional()
+    .meta({ arg: 'DIR', description: 'the data directory cctap up runs on (default ~/.cctap/data)' }),
   config: baseConfigShape.config,
 };
 
 /** The sub-commands, for "did you mean" and for the usage line of each one's --help. */
 const ACTIONS = ['list', 'silence', 'unsilence', 'test'] as const;
-const usageOf = (action: (typeof ACTIONS)[number]) => `usage: ${USAGE.split('\n').find((l) => l.includes(`cctap alerts ${action} `) || l.endsWith(`cctap alerts ${action}`))!.trim()}`;
+const usageOf = (action: (typeof ACTIONS)[number]) =>
+  `usage: ${USAGE.split('\n')
+    .find((l) => l.includes(`cctap alerts ${action} `) || l.endsWith(`cctap alerts ${action}`))!
+    .trim()}`;
 type Place = z.infer<z.ZodObject<typeof placeShape>>;
 
 const dataDirOf = (cfg: Place) => resolve(cfg.data ?? join(homedir(), '.cctap', 'data'));
 
 async function withKv<T>(cfg: Place & { nats: string }, fn: (access: AlertAccess) => Promise<T>): Promise<T> {
   const t = topology(cfg.prefix || undefined);
-  const nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-alerts@${hostname()}`), waitOnFirstConnect: false, timeoutMs: 5000 });
+  const nc = await connectNats({
+    ...natsOptionsFromConfig(cfg, `cctap-alerts@${hostname()}`),
+    waitOnFirstConnect: false,
+    timeoutMs: 5000,
+  });
   try {
     let stores: Awaited<ReturnType<typeof openKvStores>>;
     try {
@@ -82,7 +105,10 @@ async function withAccess<T>(cfg: Place, fn: (access: AlertAccess) => Promise<T>
   const dataDir = dataDirOf(cfg);
   const up = await runningUpAccess(dataDir);
   if (up) return fn(up);
-  if (!existsSync(dataDir)) throw new ConfigError(`no cctap data in ${dataDir} (pass --data DIR as given to cctap up, or NATS_URL for the alerter service)`);
+  if (!existsSync(dataDir))
+    throw new ConfigError(
+      `no cctap data in ${dataDir} (pass --data DIR as given to cctap up, or NATS_URL for the alerter service)`,
+    );
   const files = openFileStores(alertFilesDir(dataDir));
   try {
     return await fn(storeAccess(files));
@@ -122,7 +148,14 @@ export const command: Command = {
   run: ([action, ...argv]) =>
     runCommand('alerts', async () => {
       if (action === 'list') {
-        const cfg = loadConfig({ shape: { ...placeShape, json: z.boolean().default(false).meta({ description: 'print alerts and silences as JSON' }) }, argv, usage: usageOf('list') });
+        const cfg = loadConfig({
+          shape: {
+            ...placeShape,
+            json: z.boolean().default(false).meta({ description: 'print alerts and silences as JSON' }),
+          },
+          argv,
+          usage: usageOf('list'),
+        });
         return withAccess(cfg, async (access) => {
           const recs = (await access.alerts()).sort((a, b) => b.startsAt - a.startsAt);
           const now = Date.now();
@@ -133,11 +166,22 @@ export const command: Command = {
           }
           console.log(recs.length === 0 ? 'no alerts' : `${recs.length} alert(s):`);
           for (const r of recs) {
-            const deliveries = Object.entries(r.deliveries).map(([n, d]) => `${n}:${d.state}${d.error ? `(${d.error})` : ''}`).join(' ') || 'not notified yet';
-            console.log(`  ${r.status.padEnd(8)} ${r.severity.padEnd(8)} ${r.rule.padEnd(20)} ${Object.entries(r.labels).filter(([k]) => k !== 'rule' && k !== 'severity').map(([k, v]) => `${k}=${v}`).join(',')}  x${r.occurrences} since ${ago(r.startsAt)}  ${deliveries}`);
+            const deliveries =
+              Object.entries(r.deliveries)
+                .map(([n, d]) => `${n}:${d.state}${d.error ? `(${d.error})` : ''}`)
+                .join(' ') || 'not notified yet';
+            console.log(
+              `  ${r.status.padEnd(8)} ${r.severity.padEnd(8)} ${r.rule.padEnd(20)} ${Object.entries(r.labels)
+                .filter(([k]) => k !== 'rule' && k !== 'severity')
+                .map(([k, v]) => `${k}=${v}`)
+                .join(',')}  x${r.occurrences} since ${ago(r.startsAt)}  ${deliveries}`,
+            );
           }
           console.log(sil.length === 0 ? 'no active silences' : `${sil.length} active silence(s):`);
-          for (const s of sil) console.log(`  ${s.id}  ${s.matchers.map((m) => `${m.name}=${m.value}`).join(',')}  until ${new Date(s.endsAt).toISOString()}  by ${s.createdBy}: ${s.comment}`);
+          for (const s of sil)
+            console.log(
+              `  ${s.id}  ${s.matchers.map((m) => `${m.name}=${m.value}`).join(',')}  until ${new Date(s.endsAt).toISOString()}  by ${s.createdBy}: ${s.comment}`,
+            );
           return 0;
         });
       }
@@ -145,7 +189,12 @@ export const command: Command = {
         const cfg = loadConfig({
           shape: {
             ...placeShape,
-            match: z.string().meta({ arg: 'LABEL=VALUE,...', description: 'alerts to mute: label=value pairs (/re/ for a regex); required' }),
+            match: z
+              .string()
+              .meta({
+                arg: 'LABEL=VALUE,...',
+                description: 'alerts to mute: label=value pairs (/re/ for a regex); required',
+              }),
             for: z.string().default('2h').meta({ arg: 'DURATION', description: 'how long, e.g. 30m, 2h, 1d' }),
             comment: z.string().default('').meta({ arg: 'TEXT', description: 'why' }),
             author: z.string().optional().meta({ arg: 'NAME', description: 'who (default the OS user)' }),
@@ -162,7 +211,14 @@ export const command: Command = {
           throw new ConfigError(`--match: ${(err as Error).message}`);
         }
         const now = Date.now();
-        const silence: Silence = { id: `s-${randomUUID().slice(0, 8)}`, matchers, startsAt: now, endsAt: now + ms, createdBy: cfg.author ?? userInfo().username, comment: cfg.comment };
+        const silence: Silence = {
+          id: `s-${randomUUID().slice(0, 8)}`,
+          matchers,
+          startsAt: now,
+          endsAt: now + ms,
+          createdBy: cfg.author ?? userInfo().username,
+          comment: cfg.comment,
+        };
         return withAccess(cfg, async (access) => {
           await access.putSilence(silence);
           console.log(`silence ${silence.id} until ${new Date(silence.endsAt).toISOString()}`);
@@ -170,7 +226,14 @@ export const command: Command = {
         });
       }
       if (action === 'unsilence') {
-        const cfg = loadConfig({ shape: { ...placeShape, id: z.string().meta({ arg: 'ID', description: 'the silence to end (alerts list shows it); required' }) }, argv, usage: usageOf('unsilence') });
+        const cfg = loadConfig({
+          shape: {
+            ...placeShape,
+            id: z.string().meta({ arg: 'ID', description: 'the silence to end (alerts list shows it); required' }),
+          },
+          argv,
+          usage: usageOf('unsilence'),
+        });
         return withAccess(cfg, async (access) => {
           const s = (await access.silences()).find((x) => x.id === cfg.id);
           if (!s) {
@@ -184,22 +247,38 @@ export const command: Command = {
       }
       if (action === 'test') {
         const cfg = loadConfig({
-          shape: { ...placeShape, ...alerterRulesShape, receiver: z.string().meta({ arg: 'NAME', description: 'the receiver to notify; required' }) },
+          shape: {
+            ...placeShape,
+            ...alerterRulesShape,
+            receiver: z.string().meta({ arg: 'NAME', description: 'the receiver to notify; required' }),
+          },
           argv,
           usage: usageOf('test'),
         });
         if (cfg.rules || cfg.webhookUrl || cfg.slackWebhookUrl) {
           const rs = await loadRules(cfg);
           const rc = rs.receivers.find((r) => r.name === cfg.receiver);
-          if (!rc) throw new ConfigError(`--receiver: no receiver named '${cfg.receiver}' in ${cfg.rules ?? 'the --webhook-url / --slack-webhook-url flags'} (have: ${rs.receivers.map((r) => r.name).join(', ') || 'none'})`);
+          if (!rc)
+            throw new ConfigError(
+              `--receiver: no receiver named '${cfg.receiver}' in ${cfg.rules ?? 'the --webhook-url / --slack-webhook-url flags'} (have: ${rs.receivers.map((r) => r.name).join(', ') || 'none'})`,
+            );
           return reportTest(rc.name, await sendTestNotification(receiverFromConfig(rc)));
         }
         // The alerter service's receivers live in its own --rules; a `cctap up` is asked for its own.
-        if (cfg.nats) throw new ConfigError(`--rules FILE (or --webhook-url URL / --slack-webhook-url URL) is needed: the alerter service's receivers are in its --rules; pass the same file`);
+        if (cfg.nats)
+          throw new ConfigError(
+            `--rules FILE (or --webhook-url URL / --slack-webhook-url URL) is needed: the alerter service's receivers are in its --rules; pass the same file`,
+          );
         const up = await runningUpAccess(dataDirOf(cfg));
         const outcome = await up?.test(cfg.receiver);
-        if (!outcome) throw new ConfigError(`--rules FILE (or --webhook-url URL / --slack-webhook-url URL, or CCTAP_RULES / CCTAP_WEBHOOK_URL) is needed: no cctap up runs on ${dataDirOf(cfg)} to test its receivers`);
-        if (outcome.kind === 'unknown-receiver') throw new ConfigError(`--receiver: the running cctap up has no receiver named '${cfg.receiver}' (have: ${outcome.known.join(', ') || 'none'})`);
+        if (!outcome)
+          throw new ConfigError(
+            `--rules FILE (or --webhook-url URL / --slack-webhook-url URL, or CCTAP_RULES / CCTAP_WEBHOOK_URL) is needed: no cctap up runs on ${dataDirOf(cfg)} to test its receivers`,
+          );
+        if (outcome.kind === 'unknown-receiver')
+          throw new ConfigError(
+            `--receiver: the running cctap up has no receiver named '${cfg.receiver}' (have: ${outcome.known.join(', ') || 'none'})`,
+          );
         return reportTest(cfg.receiver, outcome);
       }
       if (action === '--help' || action === '-h' || action === 'help') {
@@ -211,7 +290,9 @@ export const command: Command = {
         return 2;
       }
       const close = suggest(action, ACTIONS);
-      console.error(`cctap alerts: unknown action '${action}'${close ? `; did you mean ${close}?` : `; the actions are ${ACTIONS.join(', ')}.`} Run 'cctap alerts --help' for their options.`);
+      console.error(
+        `cctap alerts: unknown action '${action}'${close ? `; did you mean ${close}?` : `; the actions are ${ACTIONS.join(', ')}.`} Run 'cctap alerts --help' for their options.`,
+      );
       return 2;
     }),
 };

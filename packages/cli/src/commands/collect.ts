@@ -31,13 +31,20 @@ export const command: Command = {
     runCommand('collect', async () => {
       const cfg = parseCollectArgs(argv);
       const output = new CollectOutput(cfg, argv);
-      const log = createLogger({ service: 'collector', level: output.level, format: output.format, write: output.write });
+      const log = createLogger({
+        service: 'collector',
+        level: output.level,
+        format: output.format,
+        write: output.write,
+      });
       const metrics = createMetrics('collector');
       const { host, user } = identityFrom(cfg);
       const roots = resolveRoots({ roots: cfg.root });
       log.info('config', { ...redactConfig(cfg), host, user, roots });
       // The probe port is taken before NATS is awaited: a taken port fails at once, /livez answers meanwhile.
-      const probe = cfg.once ? null : await startProbeServer({ port: cfg.metricsPort, host: cfg.metricsHost, metrics, logger: log });
+      const probe = cfg.once
+        ? null
+        : await startProbeServer({ port: cfg.metricsPort, host: cfg.metricsHost, metrics, logger: log });
       let nc: Awaited<ReturnType<typeof connectNats>>;
       try {
         // The per-host inbox is what a host credential from `cctap nats-config` allows replies on. The agent

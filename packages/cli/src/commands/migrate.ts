@@ -16,7 +16,15 @@ and cost history (usage) is kept forever.`;
 export const command: Command = {
   summary: 'create or update the ClickHouse tables (idempotent)',
   async run(argv) {
-    const { values } = parseFlags({ args: argv, options: { clickhouse: { type: 'string' }, data: { type: 'string' }, prices: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    const { values } = parseFlags({
+      args: argv,
+      options: {
+        clickhouse: { type: 'string' },
+        data: { type: 'string' },
+        prices: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
     if (values.help) {
       console.log(USAGE);
       return 0;
@@ -28,9 +36,15 @@ export const command: Command = {
     try {
       const r = await migrate(store, retentionFromEnv());
       for (const m of r.applied) console.log(`applied ${String(m.version).padStart(3, '0')} ${m.name}`);
-      console.log(r.applied.length === 0 ? `up to date (${r.alreadyApplied} migrations) on ${store.location}` : `done on ${store.location}`);
+      console.log(
+        r.applied.length === 0
+          ? `up to date (${r.alreadyApplied} migrations) on ${store.location}`
+          : `done on ${store.location}`,
+      );
       const p = await syncPrices(store, book);
-      console.log(`prices: book ${p.bookVersion}, ${p.models.length - p.unpriced.length} of ${p.models.length} stored models priced${p.unpriced.length ? ` (unpriced: ${p.unpriced.join(', ')})` : ''}`);
+      console.log(
+        `prices: book ${p.bookVersion}, ${p.models.length - p.unpriced.length} of ${p.models.length} stored models priced${p.unpriced.length ? ` (unpriced: ${p.unpriced.join(', ')})` : ''}`,
+      );
       return 0;
     } finally {
       await store.close();

@@ -84,8 +84,16 @@ function loadState(file: string): Credential[] {
     throw new NatsConfigError(`${file} is not valid JSON (${(err as Error).message}); move it away to start over`);
   }
   const creds = (parsed as Partial<CredentialFile> | null)?.credentials;
-  if (!Array.isArray(creds) || !creds.every((c: Partial<Credential>) => typeof c.user === 'string' && typeof c.password === 'string' && (c.kind === 'host' || c.kind === 'service'))) {
-    throw new NatsConfigError(`${file} does not hold a credentials list written by cctap nats-config; move it away to start over`);
+  if (
+    !Array.isArray(creds) ||
+    !creds.every(
+      (c: Partial<Credential>) =>
+        typeof c.user === 'string' && typeof c.password === 'string' && (c.kind === 'host' || c.kind === 'service'),
+    )
+  ) {
+    throw new NatsConfigError(
+      `${file} does not hold a credentials list written by cctap nats-config; move it away to start over`,
+    );
   }
   return creds as Credential[];
 }
@@ -167,7 +175,9 @@ export const command: Command = {
     }
     const cost = Number(values['bcrypt-cost'] ?? 11);
     if (!Number.isInteger(cost) || cost < 4 || cost > 16) {
-      console.error(`cctap nats-config: --bcrypt-cost must be a whole number from 4 to 16, got '${values['bcrypt-cost']}'`);
+      console.error(
+        `cctap nats-config: --bcrypt-cost must be a whole number from 4 to 16, got '${values['bcrypt-cost']}'`,
+      );
       return 2;
     }
     const account = values.account ?? 'CCTAP';
@@ -224,9 +234,17 @@ export const command: Command = {
     const natsUrl = values.nats ?? 'nats://nats.example.internal:4222';
     const keep = new Set<string>();
     for (const c of creds) {
-      const file = c.kind === 'host' ? join('hosts', `${sanitizeToken(c.name)}.yaml`) : join('services', `${sanitizeToken(c.name)}.env`);
+      const file =
+        c.kind === 'host'
+          ? join('hosts', `${sanitizeToken(c.name)}.yaml`)
+          : join('services', `${sanitizeToken(c.name)}.env`);
       keep.add(file);
-      writeSecret(join(out, file), c.kind === 'host' ? renderHostYaml(c, natsUrl, prefix) : `CCTAP_NATS_USER=${c.user}\nCCTAP_NATS_PASSWORD=${c.password}\n`);
+      writeSecret(
+        join(out, file),
+        c.kind === 'host'
+          ? renderHostYaml(c, natsUrl, prefix)
+          : `CCTAP_NATS_USER=${c.user}\nCCTAP_NATS_PASSWORD=${c.password}\n`,
+      );
     }
     // Credentials of hosts or services no longer listed are removed with their files: they stop working
     // as soon as the server reloads auth.conf.
@@ -246,7 +264,9 @@ export const command: Command = {
     if (added.length > 0) console.log(`  new:     ${added.join(', ')}`);
     if (rotated.length > 0) console.log(`  rotated: ${rotated.join(', ')}`);
     if (removed.length > 0) console.log(`  removed: ${removed.join(', ')}`);
-    console.log(`Reload the server to apply: nats-server --signal reload (or send SIGHUP); hand each host its hosts/<host>.yaml.`);
+    console.log(
+      `Reload the server to apply: nats-server --signal reload (or send SIGHUP); hand each host its hosts/<host>.yaml.`,
+    );
     return 0;
   },
 };

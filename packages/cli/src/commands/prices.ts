@@ -5,7 +5,15 @@
  * `cctap report --prices FILE`) writes the book into the store, and every stored response is re-priced.
  */
 import { existsSync } from 'node:fs';
-import { importGenaiPrices, importLiteLlm, isZonedInstant, listKeys, loadBook, priceRows, type PriceBook } from '@cctap/prices';
+import {
+  importGenaiPrices,
+  importLiteLlm,
+  isZonedInstant,
+  listKeys,
+  loadBook,
+  priceRows,
+  type PriceBook,
+} from '@cctap/prices';
 import { bookOrComplain } from '../price-book-of.js';
 import { DEFAULT_PRICE_FILE, explicitPriceFile, priceFileOf } from '../price-file.js';
 import { readSource, PriceSourceError, SOURCES, type SourceName } from '../prices/fetch-source.js';
@@ -43,7 +51,14 @@ interface ListedRow {
   cacheWrite5m: number;
   cacheWrite1h: number;
   cacheRead: number;
-  tier: { threshold: number; input: number; output: number; cacheWrite5m: number; cacheWrite1h: number; cacheRead: number } | null;
+  tier: {
+    threshold: number;
+    input: number;
+    output: number;
+    cacheWrite5m: number;
+    cacheWrite1h: number;
+    cacheRead: number;
+  } | null;
   fastMultiplier: number;
   usMultiplier: number;
   webSearchPerRequest: number;
@@ -80,33 +95,49 @@ function listing(book: PriceBook): ListedRow[] {
 async function show(book: PriceBook, file: string | null, json: boolean): Promise<number> {
   const rows = listing(book);
   if (json) {
-    console.log(JSON.stringify({ version: book.version, file, units: 'USD per million tokens; webSearchPerRequest in USD', models: rows }, null, 2));
+    console.log(
+      JSON.stringify(
+        { version: book.version, file, units: 'USD per million tokens; webSearchPerRequest in USD', models: rows },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   const { renderSqlTable } = await import('@cctap/sink/reports');
   const day = (s: string | null) => (s === null ? '' : s.slice(0, 10));
-  console.log(renderSqlTable(rows.map((r) => ({
-    model: r.model,
-    from: day(r.effectiveFrom),
-    until: day(r.effectiveTo),
-    // As text: a table would round 0.025 to two decimals.
-    input: String(r.input),
-    output: String(r.output),
-    '5m write': String(r.cacheWrite5m),
-    '1h write': String(r.cacheWrite1h),
-    'cache read': String(r.cacheRead),
-    tier: r.tier ? `>${r.tier.threshold.toLocaleString('en-US')}: ${r.tier.input}/${r.tier.output}` : '',
-    fast: r.fastMultiplier === 1 ? '' : `${r.fastMultiplier}x`,
-    us: r.usMultiplier === 1 ? '' : `${r.usMultiplier}x`,
-    'web search': String(r.webSearchPerRequest),
-  }))));
-  console.log(`book ${book.version} (${file ? `shipped + ${file}` : 'shipped with cctap'}); USD per million tokens; tier: prompt tokens above which input/output (and every rate) change`);
+  console.log(
+    renderSqlTable(
+      rows.map((r) => ({
+        model: r.model,
+        from: day(r.effectiveFrom),
+        until: day(r.effectiveTo),
+        // As text: a table would round 0.025 to two decimals.
+        input: String(r.input),
+        output: String(r.output),
+        '5m write': String(r.cacheWrite5m),
+        '1h write': String(r.cacheWrite1h),
+        'cache read': String(r.cacheRead),
+        tier: r.tier ? `>${r.tier.threshold.toLocaleString('en-US')}: ${r.tier.input}/${r.tier.output}` : '',
+        fast: r.fastMultiplier === 1 ? '' : `${r.fastMultiplier}x`,
+        us: r.usMultiplier === 1 ? '' : `${r.usMultiplier}x`,
+        'web search': String(r.webSearchPerRequest),
+      })),
+    ),
+  );
+  console.log(
+    `book ${book.version} (${file ? `shipped + ${file}` : 'shipped with cctap'}); USD per million tokens; tier: prompt tokens above which input/output (and every rate) change`,
+  );
   return 0;
 }
 
-async function update(
-  values: { from?: string; source?: string; prices?: string; data?: string; 'effective-from'?: string },
-): Promise<number> {
+async function update(values: {
+  from?: string;
+  source?: string;
+  prices?: string;
+  data?: string;
+  'effective-from'?: string;
+}): Promise<number> {
   const source = (values.source ?? 'litellm') as SourceName;
   if (!(source in SOURCES)) {
     console.error(`cctap prices update: --source must be ${Object.keys(SOURCES).join(' or ')}, got '${values.source}'`);
@@ -114,7 +145,9 @@ async function update(
   }
   const effectiveFrom = values['effective-from'];
   if (effectiveFrom !== undefined && !isZonedInstant(effectiveFrom)) {
-    console.error(`cctap prices update: --effective-from must be an ISO instant with a zone, e.g. 2026-12-01T00:00:00Z, got '${effectiveFrom}'`);
+    console.error(
+      `cctap prices update: --effective-from must be an ISO instant with a zone, e.g. 2026-12-01T00:00:00Z, got '${effectiveFrom}'`,
+    );
     return 2;
   }
   const target = explicitPriceFile(values.prices) ?? DEFAULT_PRICE_FILE;
@@ -137,13 +170,17 @@ async function update(
     return 1;
   }
   if (result.changes.length === 0) {
-    console.log(`no changes: ${from} lists ${result.unchanged.length} Anthropic models, all at the prices of book ${book.version}`);
+    console.log(
+      `no changes: ${from} lists ${result.unchanged.length} Anthropic models, all at the prices of book ${book.version}`,
+    );
     return 0;
   }
   writeUserFile(target, userFileOf(result.book, `${source} ${new Date().toISOString().slice(0, 10)}`));
   const written = loadBook({ file: target });
   for (const c of result.changes) console.log(`${c.kind.padEnd(7)} ${c.key}: ${c.detail}`);
-  console.log(`${result.changes.length} changes (${result.unchanged.length} models unchanged) written to ${target}: book ${written.version}`);
+  console.log(
+    `${result.changes.length} changes (${result.unchanged.length} models unchanged) written to ${target}: book ${written.version}`,
+  );
   const { DEFAULT_DATA_DIR } = await import('@cctap/sink/reports');
   const running = readLiveInstance(values.data ?? (process.env.CCTAP_DATA || DEFAULT_DATA_DIR));
   const flag = target === DEFAULT_PRICE_FILE ? '' : ` --prices ${target}`;
@@ -163,8 +200,13 @@ export const command: Command = {
       args: argv,
       allowPositionals: true,
       options: {
-        json: { type: 'boolean' }, prices: { type: 'string' }, from: { type: 'string' }, source: { type: 'string' },
-        'effective-from': { type: 'string' }, data: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        json: { type: 'boolean' },
+        prices: { type: 'string' },
+        from: { type: 'string' },
+        source: { type: 'string' },
+        'effective-from': { type: 'string' },
+        data: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
     });
     if (values.help) {
@@ -174,7 +216,9 @@ export const command: Command = {
     if (positionals.length === 1 && positionals[0] === 'update') return update(values);
     if (positionals.length > 0) {
       const close = suggest(positionals[0]!, ['update']);
-      console.error(`cctap prices: unexpected '${positionals.join(' ')}'${close ? `; did you mean ${close}?` : '; the only sub-command is update.'} Run 'cctap prices --help' for its options.`);
+      console.error(
+        `cctap prices: unexpected '${positionals.join(' ')}'${close ? `; did you mean ${close}?` : '; the only sub-command is update.'} Run 'cctap prices --help' for its options.`,
+      );
       return 2;
     }
     const file = priceFileOf(values.prices);

@@ -1,18 +1,53 @@
 /** `cctap provision`: create or update every stream, consumer and KV bucket (idempotent). */
 import { z } from 'zod';
-import { baseConfigShape, connectNats, formatBytes, loadConfig, natsConfigShape, natsOptionsFromConfig, oneShotWait, provision } from '@cctap/kit';
+import {
+  baseConfigShape,
+  connectNats,
+  formatBytes,
+  loadConfig,
+  natsConfigShape,
+  natsOptionsFromConfig,
+  oneShotWait,
+  provision,
+} from '@cctap/kit';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
 const shape = {
   ...natsConfigShape,
   config: baseConfigShape.config,
-  replicas: z.coerce.number().int().min(1).max(5).default(1).meta({ description: 'stream and bucket replicas (a cluster of 3 or 5 servers)' }),
+  replicas: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .default(1)
+    .meta({ description: 'stream and bucket replicas (a cluster of 3 or 5 servers)' }),
   /** One max-bytes for every stream (small servers); by default each stream has its own. */
-  maxBytes: z.coerce.number().int().positive().optional().meta({ description: 'one size limit, bytes, for every stream (small servers); by default each has its own' }),
-  maxDeliver: z.coerce.number().int().min(1).optional().meta({ description: 'deliveries of a message before it is dead-lettered' }),
-  ackWaitMs: z.coerce.number().int().positive().optional().meta({ description: 'how long a consumer may hold a message unacknowledged, ms' }),
-  maxAckPending: z.coerce.number().int().positive().optional().meta({ description: 'unacknowledged messages a consumer may hold' }),
+  maxBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: 'one size limit, bytes, for every stream (small servers); by default each has its own' }),
+  maxDeliver: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'deliveries of a message before it is dead-lettered' }),
+  ackWaitMs: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: 'how long a consumer may hold a message unacknowledged, ms' }),
+  maxAckPending: z.coerce
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: 'unacknowledged messages a consumer may hold' }),
   json: z.boolean().default(false).meta({ description: 'print the report as JSON' }),
 };
 
@@ -20,7 +55,11 @@ export const command: Command = {
   summary: 'create or update the NATS streams, consumers and KV buckets (idempotent)',
   run: (argv) =>
     runCommand('provision', async () => {
-      const cfg = loadConfig({ shape, argv, usage: `usage: cctap provision [options]\n\nCreate or update the NATS streams, consumers and KV buckets (idempotent: run it again after an upgrade).` });
+      const cfg = loadConfig({
+        shape,
+        argv,
+        usage: `usage: cctap provision [options]\n\nCreate or update the NATS streams, consumers and KV buckets (idempotent: run it again after an upgrade).`,
+      });
       // A one-shot command: waits for NATS as long as CCTAP_WAIT_SECONDS says (default 30 s), then gives up.
       const nc = await connectNats({ ...natsOptionsFromConfig(cfg, 'cctap-provision'), ...oneShotWait() });
       try {
@@ -36,13 +75,19 @@ export const command: Command = {
           console.log(JSON.stringify(report, null, 2));
         } else {
           console.log(`nats-server ${report.serverVersion}`);
-          if (report.fittedTo !== null) console.log(`the stream sizes asked for do not fit: JetStream could reserve ${formatBytes(report.fittedTo)} more; streams that exist keep their size, new ones share 90% of it`);
+          if (report.fittedTo !== null)
+            console.log(
+              `the stream sizes asked for do not fit: JetStream could reserve ${formatBytes(report.fittedTo)} more; streams that exist keep their size, new ones share 90% of it`,
+            );
           for (const e of report.entries) {
             const size = e.maxBytes !== undefined ? `  max ${formatBytes(e.maxBytes)}` : '';
-            console.log(`  ${e.kind.padEnd(8)} ${e.name.padEnd(40)} ${e.action}${e.changed ? ` (${e.changed.join(', ')})` : ''}${size}`);
+            console.log(
+              `  ${e.kind.padEnd(8)} ${e.name.padEnd(40)} ${e.action}${e.changed ? ` (${e.changed.join(', ')})` : ''}${size}`,
+            );
           }
           const n = (a: string) => report.entries.filter((e) => e.action === a).length;
-          const replaced = n('replaced') > 0 ? `, ${n('replaced')} replaced (new retention; everything in it had been consumed)` : '';
+          const replaced =
+            n('replaced') > 0 ? `, ${n('replaced')} replaced (new retention; everything in it had been consumed)` : '';
           console.log(`${n('created')} created, ${n('updated')} updated, ${n('unchanged')} unchanged${replaced}`);
         }
         return 0;

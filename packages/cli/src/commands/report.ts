@@ -1,6 +1,13 @@
 /** `cctap report daily|weekly|monthly|session|blocks`: team usage from the store, as tables or ccusage-shaped JSON. */
 import type { ParseArgsConfig } from 'node:util';
-import type { BlocksReport, PeriodReport, ReportOptions, SessionDetail, SessionEntries, StoreOptions } from '@cctap/sink/reports';
+import type {
+  BlocksReport,
+  PeriodReport,
+  ReportOptions,
+  SessionDetail,
+  SessionEntries,
+  StoreOptions,
+} from '@cctap/sink/reports';
 import type * as SinkReportsModule from '@cctap/sink/reports';
 import type { PriceBook } from '@cctap/prices';
 import { parseFlags } from '../flags/parse-flags.js';
@@ -53,8 +60,14 @@ models without a price are shown as unpriced, never as $0. Every report names th
 
 /** Flags a kind owns; any other kind refuses them in one line. */
 const ONLY: Record<string, readonly Kind[]> = {
-  detail: ['session'], id: ['session'], instances: ['daily', 'weekly', 'monthly'], 'start-of-week': ['weekly'],
-  active: ['blocks'], recent: ['blocks'], 'token-limit': ['blocks'], 'session-length': ['blocks'],
+  detail: ['session'],
+  id: ['session'],
+  instances: ['daily', 'weekly', 'monthly'],
+  'start-of-week': ['weekly'],
+  active: ['blocks'],
+  recent: ['blocks'],
+  'token-limit': ['blocks'],
+  'session-length': ['blocks'],
 };
 
 /** ccusage gives `-i` to `--id` in `session` and to `--instances` in the period reports. */
@@ -63,17 +76,32 @@ function flagConfig(argv: string[], kind: Kind | undefined) {
     args: argv,
     allowPositionals: true,
     options: {
-      by: { type: 'string' }, since: { type: 'string', short: 's' }, until: { type: 'string', short: 'u' },
-      tz: { type: 'string' }, timezone: { type: 'string', short: 'z' }, 'start-of-week': { type: 'string', short: 'w' },
-      json: { type: 'boolean', short: 'j' }, detail: { type: 'boolean' }, clickhouse: { type: 'string' }, data: { type: 'string' },
-      prices: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      order: { type: 'string', short: 'o' }, breakdown: { type: 'boolean', short: 'b' }, compact: { type: 'boolean' },
+      by: { type: 'string' },
+      since: { type: 'string', short: 's' },
+      until: { type: 'string', short: 'u' },
+      tz: { type: 'string' },
+      timezone: { type: 'string', short: 'z' },
+      'start-of-week': { type: 'string', short: 'w' },
+      json: { type: 'boolean', short: 'j' },
+      detail: { type: 'boolean' },
+      clickhouse: { type: 'string' },
+      data: { type: 'string' },
+      prices: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      order: { type: 'string', short: 'o' },
+      breakdown: { type: 'boolean', short: 'b' },
+      compact: { type: 'boolean' },
       project: { type: 'string', short: 'p' },
       instances: { type: 'boolean', ...(kind === 'session' ? {} : { short: 'i' }) },
       id: { type: 'string', ...(kind === 'session' ? { short: 'i' } : {}) },
-      active: { type: 'boolean', short: 'a' }, recent: { type: 'boolean', short: 'r' },
-      'token-limit': { type: 'string', short: 't' }, 'session-length': { type: 'string', short: 'n' },
-      color: { type: 'boolean' }, 'no-color': { type: 'boolean' }, offline: { type: 'boolean', short: 'O' }, 'no-offline': { type: 'boolean' },
+      active: { type: 'boolean', short: 'a' },
+      recent: { type: 'boolean', short: 'r' },
+      'token-limit': { type: 'string', short: 't' },
+      'session-length': { type: 'string', short: 'n' },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+      offline: { type: 'boolean', short: 'O' },
+      'no-offline': { type: 'boolean' },
     },
   } as const satisfies ParseArgsConfig;
 }
@@ -165,13 +193,22 @@ export const command: Command = {
       if (values.json) console.log(JSON.stringify(entries, null, 2));
       else if (entries) console.log(sink.renderSessionEntries(entries, opts.tz!, render));
       else {
-        console.error(`cctap report: no usage of session '${values.id}' in the store (\`cctap report session\` lists them)`);
+        console.error(
+          `cctap report: no usage of session '${values.id}' in the store (\`cctap report session\` lists them)`,
+        );
         return 1;
       }
       return 0;
     }
     const [report, details] = answers as [PeriodReport | BlocksReport, SessionDetail[] | undefined];
-    if ('blocks' in report) return printBlocks(report, sink, { ...render, json: values.json === true, active: values.active, recent: values.recent, tokenLimit });
+    if ('blocks' in report)
+      return printBlocks(report, sink, {
+        ...render,
+        json: values.json === true,
+        active: values.active,
+        recent: values.recent,
+        tokenLimit,
+      });
     if (values.json) {
       console.log(JSON.stringify({ ...sink.periodReportJson(report), ...(details ? { details } : {}) }, null, 2));
     } else {
@@ -195,7 +232,17 @@ function printBlocks(
       const status = o.tokenLimit !== undefined ? sink.tokenLimitStatus(b, limit) : undefined;
       return status ? { ...b, tokenLimitStatus: status } : b;
     });
-    console.log(JSON.stringify({ blocks: shown, ...(o.active && shown.length === 0 ? { message: 'No active block' } : {}), priceBook: report.priceBook }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          blocks: shown,
+          ...(o.active && shown.length === 0 ? { message: 'No active block' } : {}),
+          priceBook: report.priceBook,
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   if (o.active && blocks.length === 0) {
@@ -204,7 +251,9 @@ function printBlocks(
   }
   if (o.active && blocks.length === 1 && !report.by) {
     // ccusage's detailed view of the running block; the limit only when one was asked for.
-    console.log(`${sink.renderActiveBlock(blocks[0]!, report.tz, o.tokenLimit === undefined ? null : limit, o)}\n\n${sink.priceBookLine(report.priceBook)}`);
+    console.log(
+      `${sink.renderActiveBlock(blocks[0]!, report.tz, o.tokenLimit === undefined ? null : limit, o)}\n\n${sink.priceBookLine(report.priceBook)}`,
+    );
     return 0;
   }
   console.log(sink.renderBlocksReport({ ...report, blocks }, { ...o, allBlocks: report.blocks }));
@@ -216,7 +265,12 @@ function printBlocks(
  * (priced with up's book: a running pipeline keeps one book); otherwise they run on the store opened here,
  * re-priced first with `book` when one was given.
  */
-async function ask(questions: QueryRequest[], storeOpts: StoreOptions, sink: SinkReports, book: PriceBook | null): Promise<unknown[]> {
+async function ask(
+  questions: QueryRequest[],
+  storeOpts: StoreOptions,
+  sink: SinkReports,
+  book: PriceBook | null,
+): Promise<unknown[]> {
   if (storeOpts.url === undefined) {
     const out: unknown[] = [];
     for (const q of questions) {
@@ -225,7 +279,10 @@ async function ask(questions: QueryRequest[], storeOpts: StoreOptions, sink: Sin
       out.push(a.result);
     }
     if (out.length === questions.length) {
-      if (book) console.error(`cctap report: 'cctap up' is running on this store and prices with its own book; restart it with --prices to use ${book.version}`);
+      if (book)
+        console.error(
+          `cctap report: 'cctap up' is running on this store and prices with its own book; restart it with --prices to use ${book.version}`,
+        );
       return out;
     }
   }

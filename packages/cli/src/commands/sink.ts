@@ -15,7 +15,6 @@ const USAGE = `usage: cctap sink --nats URL [--clickhouse URL | --data DIR] [opt
 Writes the event, invalid, derived and alert streams into ClickHouse; applies the migrations first (idempotent).
 Retention (applied when a table is created): CCTAP_EVENTS_TTL_DAYS, CCTAP_INVALID_TTL_DAYS.`;
 
-
 export const command: Command = {
   summary: 'write the event, invalid, derived and alert streams into ClickHouse',
   async run(argv) {
@@ -43,7 +42,12 @@ export const command: Command = {
         const migrated = await sink.migrate(store, sink.retentionFromEnv());
         logger.info('schema ready', { store: store.location, applied: migrated.applied });
         // Stops after the sink (reverse start order): the last flush is in before the store closes.
-        const storeService: Service = { name: 'store', async start() {}, stop: () => store.close(), health: () => ({ ready: true }) };
+        const storeService: Service = {
+          name: 'store',
+          async start() {},
+          stop: () => store.close(),
+          health: () => ({ ready: true }),
+        };
         const service = sink.createSink({
           bus,
           store,

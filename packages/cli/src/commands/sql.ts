@@ -17,7 +17,12 @@ export const command: Command = {
     const { values, positionals } = parseFlags({
       args: argv,
       allowPositionals: true,
-      options: { clickhouse: { type: 'string' }, data: { type: 'string' }, format: { type: 'string', default: 'table' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        clickhouse: { type: 'string' },
+        data: { type: 'string' },
+        format: { type: 'string', default: 'table' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
     if (values.help || positionals.length !== 1) {
       (values.help ? console.log : console.error)(USAGE);
@@ -27,13 +32,18 @@ export const command: Command = {
       console.error(`--format must be table or json, got '${values.format}'`);
       return 2;
     }
-    const { DEFAULT_DATA_DIR, openStore, renderSqlTable, runSql, storeOptionsFrom, StoreQueryError } = await import('@cctap/sink/reports');
+    const { DEFAULT_DATA_DIR, openStore, renderSqlTable, runSql, storeOptionsFrom, StoreQueryError } =
+      await import('@cctap/sink/reports');
     const storeOpts = storeOptionsFrom(values);
-    const print = (rows: Record<string, unknown>[]) => console.log(values.format === 'json' ? JSON.stringify(rows, null, 2) : renderSqlTable(rows));
+    const print = (rows: Record<string, unknown>[]) =>
+      console.log(values.format === 'json' ? JSON.stringify(rows, null, 2) : renderSqlTable(rows));
     // The embedded store admits one process: while `cctap up` holds it, ask `up`.
     if (storeOpts.url === undefined) {
       try {
-        const a = await askRunningUp<Record<string, unknown>[]>(storeOpts.dataDir ?? DEFAULT_DATA_DIR, { op: 'sql', sql: positionals[0]! });
+        const a = await askRunningUp<Record<string, unknown>[]>(storeOpts.dataDir ?? DEFAULT_DATA_DIR, {
+          op: 'sql',
+          sql: positionals[0]!,
+        });
         if (a.answered) {
           print(a.result);
           return 0;

@@ -63,7 +63,11 @@ async function line(input: StatusInput, dataDir: string, tz: string, upMs: numbe
   let note: string | undefined;
   try {
     const quota = quotaReportOf(input);
-    const a = await askRunningUp<StatuslineAnswer>(dataDir, { op: 'statusline', query: { sessionId: input.sessionId ?? '', tz }, ...(quota ? { quota } : {}) }, upMs);
+    const a = await askRunningUp<StatuslineAnswer>(
+      dataDir,
+      { op: 'statusline', query: { sessionId: input.sessionId ?? '', tz }, ...(quota ? { quota } : {}) },
+      upMs,
+    );
     if (a.answered) return renderLine({ input, figures: a.result.figures, now });
     note = 'no cctap up';
   } catch (err) {
@@ -72,7 +76,13 @@ async function line(input: StatusInput, dataDir: string, tz: string, upMs: numbe
   }
   if (!input.transcriptPath) return renderLine({ input, figures: null, note, now });
   const { transcriptCost } = await import('../statusline/transcript-cost.js');
-  return renderLine({ input, figures: null, transcriptCostUsd: (await transcriptCost(input.transcriptPath)).costUsd, note, now });
+  return renderLine({
+    input,
+    figures: null,
+    transcriptCostUsd: (await transcriptCost(input.transcriptPath)).costUsd,
+    note,
+    now,
+  });
 }
 
 export const command: Command = {
@@ -82,7 +92,16 @@ export const command: Command = {
     // main.ts takes --debug out of argv (it works with every command): read where it left it.
     let debug = process.argv.includes('--debug') || process.env.CCTAP_DEBUG === '1';
     try {
-      const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, tz: { type: 'string' }, 'timeout-ms': { type: 'string' }, debug: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+      const { values } = parseArgs({
+        args: argv,
+        options: {
+          data: { type: 'string' },
+          tz: { type: 'string' },
+          'timeout-ms': { type: 'string' },
+          debug: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      });
       debug ||= values.debug === true;
       if (values.help) {
         console.log(USAGE);
@@ -92,12 +111,15 @@ export const command: Command = {
       const tz = values.tz ?? '';
       if (tz) new Intl.DateTimeFormat('en-US', { timeZone: tz }); // a bad --tz fails here, as one line
       const upMs = values['timeout-ms'] === undefined ? UP_MS : Number(values['timeout-ms']);
-      if (!Number.isInteger(upMs) || upMs <= 0) throw new Error(`--timeout-ms must be a positive number of milliseconds, got '${values['timeout-ms']}'`);
+      if (!Number.isInteger(upMs) || upMs <= 0)
+        throw new Error(`--timeout-ms must be a positive number of milliseconds, got '${values['timeout-ms']}'`);
       input = parseStatusInput(await readStdin(STDIN_MS));
       console.log(await line(input, values.data ?? (process.env.CCTAP_DATA || DEFAULT_DATA), tz, upMs));
     } catch (err) {
       const model = input ? shortModelName(input) : null;
-      console.log(`${model ? `${model} | ` : ''}cctap statusline: ${((err as Error).message ?? String(err)).split('\n')[0]!.slice(0, 100)}`);
+      console.log(
+        `${model ? `${model} | ` : ''}cctap statusline: ${((err as Error).message ?? String(err)).split('\n')[0]!.slice(0, 100)}`,
+      );
       if (debug) console.error((err as Error).stack ?? err);
     }
     return 0;

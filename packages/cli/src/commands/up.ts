@@ -14,7 +14,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { topology } from '@cctap/events';
 import { COLLECTOR_VERSION, identityFrom, resolveRoots, type CollectorProgress } from '@cctap/collector';
-import { ConfigError, createLogger, createMetrics, redactConfig, runServices, startProbeServer, type Metrics, type ProbeServer } from '@cctap/kit';
+import {
+  ConfigError,
+  createLogger,
+  createMetrics,
+  redactConfig,
+  runServices,
+  startProbeServer,
+  type Metrics,
+  type ProbeServer,
+} from '@cctap/kit';
 import { DEFAULT_DATA_DIR, type Store } from '@cctap/sink';
 import { assemblePipeline, StoreLockedError, type Pipeline } from '../up/assemble-pipeline.js';
 import { DemoFixturesMissingError, prepareDemo, type DemoReplay } from '../up/demo.js';
@@ -32,7 +41,11 @@ import { runCommand } from './run-command.js';
 import { EXIT } from '../exit-codes.js';
 
 /** The sum of a counter's series (those whose labels pass `where`, when given); 0 when it does not exist. */
-async function counter(metrics: Metrics, name: string, where: (labels: Partial<Record<string, string | number>>) => boolean = () => true): Promise<number> {
+async function counter(
+  metrics: Metrics,
+  name: string,
+  where: (labels: Partial<Record<string, string | number>>) => boolean = () => true,
+): Promise<number> {
   const m = metrics.registry.getSingleMetric(name);
   if (!m) return 0;
   return (await m.get()).values.filter((x) => where(x.labels)).reduce((n, x) => n + x.value, 0);
@@ -63,10 +76,17 @@ async function notStored(metrics: Metrics, deadLetters: number) {
 
 function notStoredLines(d: Awaited<ReturnType<typeof notStored>>, deadLetterPath: string | null): string[] {
   const out: string[] = [];
-  if (d.deadLettered > 0) out.push(`  not stored: ${d.deadLettered} messages dead-lettered${deadLetterPath ? ` (kept in ${deadLetterPath})` : ''}`);
-  if (d.filesSkipped > 0) out.push(`  not read: ${d.filesSkipped} transcript-named entries that are not regular files (see the warnings above)`);
+  if (d.deadLettered > 0)
+    out.push(
+      `  not stored: ${d.deadLettered} messages dead-lettered${deadLetterPath ? ` (kept in ${deadLetterPath})` : ''}`,
+    );
+  if (d.filesSkipped > 0)
+    out.push(
+      `  not read: ${d.filesSkipped} transcript-named entries that are not regular files (see the warnings above)`,
+    );
   if (d.malformedLines > 0) out.push(`  stored as malformed: ${d.malformedLines} lines that are not JSON objects`);
-  if (d.invalidEvents > 0) out.push(`  stored as invalid: ${d.invalidEvents} events the validator rejected (table invalid_events)`);
+  if (d.invalidEvents > 0)
+    out.push(`  stored as invalid: ${d.invalidEvents} events the validator rejected (table invalid_events)`);
   return out;
 }
 
@@ -76,7 +96,8 @@ function notStoredLines(d: Awaited<ReturnType<typeof notStored>>, deadLetterPath
  */
 async function replayStored(d: DemoReplay, metrics: Metrics, pipeline: Pipeline): Promise<void> {
   const until = Date.now() + 10_000;
-  while (Date.now() < until && (await counter(metrics, 'cctap_collector_read_bytes_total')) < d.bytes) await new Promise((r) => setTimeout(r, 100));
+  while (Date.now() < until && (await counter(metrics, 'cctap_collector_read_bytes_total')) < d.bytes)
+    await new Promise((r) => setTimeout(r, 100));
   await pipeline.drained();
   await pipeline.analyzer.tick({ settled: true });
   await pipeline.drained();
@@ -159,15 +180,30 @@ export const command: Command = {
         const files = Math.max(latest?.filesTotal ?? 0, pipelineRef?.collector.health().files ?? 0);
         // Stopped already: what a receiver has not taken yet stays in the alert store for the next start.
         const alertsPending = pipelineRef?.alerter.pendingDeliveries() ?? { toSend: 0, toSummarize: 0 };
-        const pendingLine = alertsPending.toSend + alertsPending.toSummarize > 0
-          ? [`  alerts: ${alertsPending.toSend} deliveries still pending${alertsPending.toSummarize > 0 ? `, ${alertsPending.toSummarize} suppressed alerts still to be told in a summary` : ''} (kept in ${pipelineRef!.alertStateLabel}; sent when cctap up starts again)`]
-          : [];
+        const pendingLine =
+          alertsPending.toSend + alertsPending.toSummarize > 0
+            ? [
+                `  alerts: ${alertsPending.toSend} deliveries still pending${alertsPending.toSummarize > 0 ? `, ${alertsPending.toSummarize} suppressed alerts still to be told in a summary` : ''} (kept in ${pipelineRef!.alertStateLabel}; sent when cctap up starts again)`,
+              ]
+            : [];
         if (cfg.logFormat === 'json') {
-          ui.final([JSON.stringify({ msg: 'summary', seconds, files, collector: run, store: totals, notStored: dropped, alertsPending })]);
+          ui.final([
+            JSON.stringify({
+              msg: 'summary',
+              seconds,
+              files,
+              collector: run,
+              store: totals,
+              notStored: dropped,
+              alertsPending,
+            }),
+          ]);
         } else {
           ui.final([
             // --once that read everything is done; one stopped by a signal (or a live run) stopped.
-            cfg.once && pipelineRef?.collector.health().backfillDone ? `cctap up --once: done in ${seconds.toFixed(1)}s` : `cctap up: stopped after ${seconds.toFixed(1)}s`,
+            cfg.once && pipelineRef?.collector.health().backfillDone
+              ? `cctap up --once: done in ${seconds.toFixed(1)}s`
+              : `cctap up: stopped after ${seconds.toFixed(1)}s`,
             `  collector: ${files} files, ${mb(run.bytesRead)} read, ${run.eventsPublished.toLocaleString('en-US')} events published in ${run.batchesPublished} batches`,
             `  ${totalsLine(totals)}`,
             ...notStoredLines(dropped, pipelineRef?.deadLetters?.path ?? null),
@@ -195,16 +231,25 @@ export const command: Command = {
       }
 
       // `cctap report` and `cctap sql` find this store by its --data (the default one needs none).
-      const storeArgs = !cfg.clickhouse && cfg.data && resolve(cfg.data) !== resolve(DEFAULT_DATA_DIR) ? ` --data ${shellWord(cfg.data)}` : '';
+      const storeArgs =
+        !cfg.clickhouse && cfg.data && resolve(cfg.data) !== resolve(DEFAULT_DATA_DIR)
+          ? ` --data ${shellWord(cfg.data)}`
+          : '';
       const startDemo = (d: DemoReplay) => {
         d.start();
-        ui.status(`demo: replaying ${d.files} sample transcripts (${d.lines} lines) over ~${Math.round(d.durationMs / 1000)}s`, { files: d.files, lines: d.lines });
+        ui.status(
+          `demo: replaying ${d.files} sample transcripts (${d.lines} lines) over ~${Math.round(d.durationMs / 1000)}s`,
+          { files: d.files, lines: d.lines },
+        );
         void d.done
           .then(async () => {
             if (!d.finishedAllLines) return;
             // Every line in the store and every session summarized, so the reports the hint names show it all.
             await replayStored(d, metrics, pipeline);
-            ui.status(`demo: every line replayed and stored. In another terminal: npx cctap report session --detail${storeArgs} | npx cctap report daily${storeArgs} | npx cctap sql "SELECT type, count() FROM events GROUP BY type"${storeArgs}; Ctrl-C stops`, {});
+            ui.status(
+              `demo: every line replayed and stored. In another terminal: npx cctap report session --detail${storeArgs} | npx cctap report daily${storeArgs} | npx cctap sql "SELECT type, count() FROM events GROUP BY type"${storeArgs}; Ctrl-C stops`,
+              {},
+            );
           })
           .catch((err: unknown) => log.debug('demo end failed', { err }));
       };
@@ -216,7 +261,17 @@ export const command: Command = {
         // The probe port first: a taken --metrics-port fails at once, before the store opens or a server is
         // awaited, and /livez answers while NATS or ClickHouse is awaited.
         probe = await startProbeServer({ port: cfg.metricsPort, host: cfg.metricsHost, metrics, logger: log });
-        pipeline = await assemblePipeline({ cfg, roots, host, user, logger: log, metrics, prices: book, onPublished: feed.observe, beforeClose: summarize });
+        pipeline = await assemblePipeline({
+          cfg,
+          roots,
+          host,
+          user,
+          logger: log,
+          metrics,
+          prices: book,
+          onPublished: feed.observe,
+          beforeClose: summarize,
+        });
       } catch (err) {
         await probe?.close();
         cleanupDemo();
@@ -241,12 +296,16 @@ export const command: Command = {
         // Everything on disk is read: sessions quiet for longer than the end timeout end now, not once the
         // analyzer's settle delay has passed (the feed counts those ends as history, see live-feed.ts).
         if (!cfg.once) {
-          void pipeline.drained()
+          void pipeline
+            .drained()
             .then(() => pipeline.analyzer.tick({ settled: true }))
             .catch((err: unknown) => log.debug('ending history sessions failed; the timer ends them', { err }));
         }
         if (p.filesTotal === 0 && !cfg.demo && !cfg.once) {
-          ui.status(`no Claude Code transcripts under ${roots.join(', ')} yet; waiting for sessions. To see cctap work now: npm start -- --demo`, {});
+          ui.status(
+            `no Claude Code transcripts under ${roots.join(', ')} yet; waiting for sessions. To see cctap work now: npm start -- --demo`,
+            {},
+          );
         }
       });
       feed.on('item', (i) => ui.item(i));
@@ -279,7 +338,10 @@ export const command: Command = {
           if (busy || !feed.isLive) return;
           busy = true;
           todayLine(pipeline.store, pipeline.analyzer.engine.stats().active)
-            .then((s) => ui.status(s.text, s.fields), (err: unknown) => log.debug('status line failed', { err }))
+            .then(
+              (s) => ui.status(s.text, s.fields),
+              (err: unknown) => log.debug('status line failed', { err }),
+            )
             .finally(() => (busy = false));
         }, cfg.statusSeconds * 1000);
         statusTimer.unref();

@@ -10,20 +10,50 @@ const shape = {
   ...baseConfigShape,
   ...natsConfigShape,
   /** Reject events whose timestamp is further ahead than this, ms. */
-  maxFutureMs: z.coerce.number().int().positive().default(86_400_000).meta({ description: 'reject events whose timestamp is further ahead than this, ms' }),
-  fetchBatch: z.coerce.number().int().min(1).max(1000).default(64).meta({ description: 'raw batches fetched per pull' }),
+  maxFutureMs: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(86_400_000)
+    .meta({ description: 'reject events whose timestamp is further ahead than this, ms' }),
+  fetchBatch: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(64)
+    .meta({ description: 'raw batches fetched per pull' }),
   /** JSON file mapping each host to the users it may report; events of other users are rejected. */
-  usersPerHost: z.string().optional().meta({ arg: 'FILE', description: 'JSON file mapping each host to the users it may report; other users are rejected' }),
+  usersPerHost: z
+    .string()
+    .optional()
+    .meta({
+      arg: 'FILE',
+      description: 'JSON file mapping each host to the users it may report; other users are rejected',
+    }),
 };
 
 export const command: Command = {
   summary: 'validate raw batches (CCTAP_RAW) and route them to events or invalid',
   run: (argv) =>
     runCommand('validator', async () => {
-      const cfg = loadConfig({ shape, argv, usage: 'usage: cctap validator [options]\n\nThe trust boundary: validates the raw batches hosts publish (CCTAP_RAW) and routes each event to CCTAP_EVENTS or CCTAP_INVALID.' });
+      const cfg = loadConfig({
+        shape,
+        argv,
+        usage:
+          'usage: cctap validator [options]\n\nThe trust boundary: validates the raw batches hosts publish (CCTAP_RAW) and routes each event to CCTAP_EVENTS or CCTAP_INVALID.',
+      });
       const usersPerHost = cfg.usersPerHost === undefined ? undefined : readUsersPerHost(cfg.usersPerHost);
       return runNatsServiceCommand('validator', cfg, async ({ bus, topology, logger, metrics }) => [
-        createValidatorService({ bus, topology, logger, metrics, maxFutureMs: cfg.maxFutureMs, fetchBatch: cfg.fetchBatch, ...(usersPerHost ? { usersPerHost } : {}) }),
+        createValidatorService({
+          bus,
+          topology,
+          logger,
+          metrics,
+          maxFutureMs: cfg.maxFutureMs,
+          fetchBatch: cfg.fetchBatch,
+          ...(usersPerHost ? { usersPerHost } : {}),
+        }),
       ]);
     }),
 };

@@ -33,13 +33,20 @@ describe('suggest', () => {
 });
 
 describe('parseFlags', () => {
-  const options = { data: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+  const options = {
+    data: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  } as const;
 
   it('parses exactly as node:util parseArgs does', () => {
-    expect(parseFlags({ args: ['--data', '/d', '--json', 'x'], options, allowPositionals: true })).toEqual({ values: { data: '/d', json: true }, positionals: ['x'] });
+    expect(parseFlags({ args: ['--data', '/d', '--json', 'x'], options, allowPositionals: true })).toEqual({
+      values: { data: '/d', json: true },
+      positionals: ['x'],
+    });
   });
 
-  it('refuses an unknown flag with parseArgs\' code, naming the close flag', () => {
+  it("refuses an unknown flag with parseArgs' code, naming the close flag", () => {
     let caught: UnknownFlagError | undefined;
     try {
       parseFlags({ args: ['--dta', '/d'], options, allowPositionals: true });
@@ -53,10 +60,14 @@ describe('parseFlags', () => {
   });
 
   it('leaves other parse errors as they are', () => {
-    expect(() => parseFlags({ args: ['--data'], options })).toThrow(expect.objectContaining({ code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' }));
+    expect(() => parseFlags({ args: ['--data'], options })).toThrow(
+      expect.objectContaining({ code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' }),
+    );
   });
 
   it('words the message the same way for every parser', () => {
-    expect(unknownOptionMessage('metrics-prot', ['metrics-port'])).toBe("unknown option 'metrics-prot'; did you mean metrics-port?");
+    expect(unknownOptionMessage('metrics-prot', ['metrics-port'])).toBe(
+      "unknown option 'metrics-prot'; did you mean metrics-port?",
+    );
   });
 });

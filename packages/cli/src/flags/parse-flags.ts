@@ -13,7 +13,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
  * each (a swap is the commonest typo: `reprot`).
  */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
@@ -67,7 +69,10 @@ export function unknownOptionMessage(option: string, known: Iterable<string>): s
 
 /** The declared flags of a parseArgs configuration, as typed on a command line (`--data`, `-h`). */
 export function declaredFlags(config: ParseArgsConfig): string[] {
-  return Object.entries(config.options ?? {}).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
+  return Object.entries(config.options ?? {}).flatMap(([name, o]) => [
+    `--${name}`,
+    ...(o.short ? [`-${o.short}`] : []),
+  ]);
 }
 
 /** A parse error that names the unknown flag and the close one, for callers that print their own line. */
@@ -83,7 +88,10 @@ export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typ
     return parseArgs(config);
   } catch (err) {
     const e = err as { code?: unknown; message?: unknown };
-    const option = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && typeof e.message === 'string' ? /'([^']+)'/.exec(e.message)?.[1] : undefined;
+    const option =
+      e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && typeof e.message === 'string'
+        ? /'([^']+)'/.exec(e.message)?.[1]
+        : undefined;
     if (option === undefined) throw err;
     const known = declaredFlags(config);
     const out = new TypeError(unknownOptionMessage(option, known)) as UnknownFlagError;

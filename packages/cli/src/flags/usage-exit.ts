@@ -20,7 +20,9 @@ export function usageExit(command: string, err: unknown): number | null {
   }
   if (err instanceof UnknownOptionError) {
     const what = unknownOptionMessage(err.option, err.known);
-    console.error(`cctap ${command}: ${err.file === undefined ? withHelpHint(command, what) : `--config ${err.file}: ${what}`}`);
+    console.error(
+      `cctap ${command}: ${err.file === undefined ? withHelpHint(command, what) : `--config ${err.file}: ${what}`}`,
+    );
     return EXIT.usage;
   }
   return null;

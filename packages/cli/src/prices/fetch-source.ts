@@ -14,7 +14,16 @@ export class PriceSourceError extends Error {
   override readonly name = 'PriceSourceError';
 }
 
-const NO_NETWORK = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const NO_NETWORK = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function causeCode(err: unknown): string | undefined {
   let e: unknown = err;
@@ -35,7 +44,10 @@ export async function readSource(from: string, timeoutMs = 30_000): Promise<unkn
       res = await fetch(from, { signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       const code = (err as Error).name === 'TimeoutError' ? 'ETIMEDOUT' : causeCode(err);
-      const why = code && NO_NETWORK.has(code) ? `no connection (${code}): this machine cannot reach the internet or that host` : (err as Error).message;
+      const why =
+        code && NO_NETWORK.has(code)
+          ? `no connection (${code}): this machine cannot reach the internet or that host`
+          : (err as Error).message;
       throw new PriceSourceError(`cannot fetch ${from}: ${why}; download the file elsewhere and use --from FILE`);
     }
     if (!res.ok) throw new PriceSourceError(`cannot fetch ${from}: HTTP ${res.status} ${res.statusText}`.trimEnd());
@@ -44,7 +56,9 @@ export async function readSource(from: string, timeoutMs = 30_000): Promise<unkn
     try {
       text = readFileSync(from, 'utf8');
     } catch (err) {
-      throw new PriceSourceError(`cannot read ${from}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new PriceSourceError(
+        `cannot read ${from}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
     }
   }
   try {

@@ -31,10 +31,16 @@ export interface StatuslineFigures {
 const DAY = 86_400_000;
 
 function dayIn(tz: string, ms: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    ms,
+  );
 }
 
-export async function statuslineFigures(store: Store, query: StatuslineQuery, now = Date.now()): Promise<StatuslineFigures> {
+export async function statuslineFigures(
+  store: Store,
+  query: StatuslineQuery,
+  now = Date.now(),
+): Promise<StatuslineFigures> {
   const q = { ...query, tz: query.tz || machineTimeZone() };
   const today = dayIn(q.tz, now);
   const [sessions, daily, blocks] = await Promise.all([
@@ -49,7 +55,12 @@ export async function statuslineFigures(store: Store, query: StatuslineQuery, no
     sessionCostUsd: session ? session.totalCost : null,
     todayCostUsd: daily.totals.totalCost,
     block: active
-      ? { costUsd: active.costUSD, endTime: active.endTime, costPerHour: active.burnRate?.costPerHour ?? null, tokensPerMinute: active.burnRate?.tokensPerMinute ?? null }
+      ? {
+          costUsd: active.costUSD,
+          endTime: active.endTime,
+          costPerHour: active.burnRate?.costPerHour ?? null,
+          tokensPerMinute: active.burnRate?.tokensPerMinute ?? null,
+        }
       : null,
     priceBook: daily.priceBook,
   };

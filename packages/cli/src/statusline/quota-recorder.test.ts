@@ -15,16 +15,40 @@ function setup() {
     },
   };
   let t = Date.parse('2026-03-02T10:00:00Z');
-  const rec = createQuotaRecorder({ bus, subject: 'cctap.raw.box', host: 'box', user: 'ann', logger: createLogger({ service: 't', level: 'error' }), now: () => (t += 1000) });
+  const rec = createQuotaRecorder({
+    bus,
+    subject: 'cctap.raw.box',
+    host: 'box',
+    user: 'ann',
+    logger: createLogger({ service: 't', level: 'error' }),
+    now: () => (t += 1000),
+  });
   const events = () => published.flatMap((p) => decodeTrustedBatch(p.data).events);
   return { rec, events, published, failNext: (v: boolean) => (fail = v) };
 }
 
 const report = (sessionId: string, fiveHour: number, context: number): QuotaReport => ({
-  sessionId, cwd: '/a', transcriptPath: `/t/${sessionId}.jsonl`, ccVersion: '2.1.300',
+  sessionId,
+  cwd: '/a',
+  transcriptPath: `/t/${sessionId}.jsonl`,
+  ccVersion: '2.1.300',
   readings: [
-    { window: 'five_hour', usedPercentage: fiveHour, resetsAt: '2026-03-02T12:00:00.000Z', windowTokens: null, usedTokens: null, model: null },
-    { window: 'context', usedPercentage: context, resetsAt: null, windowTokens: 200_000, usedTokens: context * 2000, model: null },
+    {
+      window: 'five_hour',
+      usedPercentage: fiveHour,
+      resetsAt: '2026-03-02T12:00:00.000Z',
+      windowTokens: null,
+      usedTokens: null,
+      model: null,
+    },
+    {
+      window: 'context',
+      usedPercentage: context,
+      resetsAt: null,
+      windowTokens: 200_000,
+      usedTokens: context * 2000,
+      model: null,
+    },
   ],
 });
 
@@ -37,7 +61,12 @@ describe('quota readings in up', () => {
     expect(rec.record(report('s2', 50, 10))).toBe(1);
     expect(rec.record(report('s1', 51, 10))).toBe(1);
     await Promise.resolve();
-    expect(events().map((e) => [e.sessionId, e.type === 'quota' && e.payload.window])).toEqual([['s1', 'five_hour'], ['s1', 'context'], ['s2', 'context'], ['s1', 'five_hour']]);
+    expect(events().map((e) => [e.sessionId, e.type === 'quota' && e.payload.window])).toEqual([
+      ['s1', 'five_hour'],
+      ['s1', 'context'],
+      ['s2', 'context'],
+      ['s1', 'five_hour'],
+    ]);
     for (const e of events()) expect(eventSchema.safeParse(e).success).toBe(true);
     expect(new Set(published.map((p) => p.subject))).toEqual(new Set(['cctap.raw.box']));
     expect(new Set(events().map((e) => e.id)).size).toBe(4);
@@ -52,6 +81,8 @@ describe('quota readings in up', () => {
     expect(rec.record(report('s1', 50, 10))).toBe(2);
     await Promise.resolve();
     expect(events()).toHaveLength(2);
-    expect(() => rec.record({ ...report('s1', 1, 1), readings: [{ window: 'weekly' }] } as unknown as QuotaReport)).toThrow();
+    expect(() =>
+      rec.record({ ...report('s1', 1, 1), readings: [{ window: 'weekly' }] } as unknown as QuotaReport),
+    ).toThrow();
   });
 });

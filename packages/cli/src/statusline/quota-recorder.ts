@@ -90,16 +90,23 @@ export function createQuotaRecorder(o: QuotaRecorderOptions): QuotaRecorder {
         last.set(key, signature);
         if (last.size > MAX_REMEMBERED) last.delete(last.keys().next().value!);
       }
-      const batch: Batch = { v: SCHEMA_VERSION, host: o.host, source: { path, fileId: 'quota', from: 0, to: 0 }, events };
-      o.bus.publish(o.subject, encoder.encode(JSON.stringify(batch)), { msgId: `q-${events[0]!.id}` }).catch((err: unknown) => {
-        o.logger.warn('quota readings not recorded', { err: (err as Error).message });
-        changed.forEach(([key, signature], i) => {
-          if (last.get(key) !== signature) return; // a newer reading replaced it meanwhile
-          const prev = before[i];
-          if (prev === undefined) last.delete(key);
-          else last.set(key, prev);
+      const batch: Batch = {
+        v: SCHEMA_VERSION,
+        host: o.host,
+        source: { path, fileId: 'quota', from: 0, to: 0 },
+        events,
+      };
+      o.bus
+        .publish(o.subject, encoder.encode(JSON.stringify(batch)), { msgId: `q-${events[0]!.id}` })
+        .catch((err: unknown) => {
+          o.logger.warn('quota readings not recorded', { err: (err as Error).message });
+          changed.forEach(([key, signature], i) => {
+            if (last.get(key) !== signature) return; // a newer reading replaced it meanwhile
+            const prev = before[i];
+            if (prev === undefined) last.delete(key);
+            else last.set(key, prev);
+          });
         });
-      });
       return events.length;
     },
   };

@@ -20,13 +20,37 @@ export interface QuotaReport {
 export function quotaReportOf(input: StatusInput): QuotaReport | null {
   const model = input.modelId;
   const readings: QuotaReading[] = [];
-  for (const [window, w] of [['five_hour', input.fiveHour], ['seven_day', input.sevenDay]] as const) {
-    if (w) readings.push({ window, usedPercentage: w.usedPercentage, resetsAt: w.resetsAt, windowTokens: null, usedTokens: null, model });
+  for (const [window, w] of [
+    ['five_hour', input.fiveHour],
+    ['seven_day', input.sevenDay],
+  ] as const) {
+    if (w)
+      readings.push({
+        window,
+        usedPercentage: w.usedPercentage,
+        resetsAt: w.resetsAt,
+        windowTokens: null,
+        usedTokens: null,
+        model,
+      });
   }
   const c = input.context;
   if (c && input.sessionId) {
-    readings.push({ window: 'context', usedPercentage: c.usedPercentage, resetsAt: null, windowTokens: c.windowTokens, usedTokens: c.usedTokens, model });
+    readings.push({
+      window: 'context',
+      usedPercentage: c.usedPercentage,
+      resetsAt: null,
+      windowTokens: c.windowTokens,
+      usedTokens: c.usedTokens,
+      model,
+    });
   }
   if (readings.length === 0) return null;
-  return { sessionId: input.sessionId ?? '', cwd: input.cwd ?? '', transcriptPath: input.transcriptPath ?? '', ccVersion: input.version ?? '', readings };
+  return {
+    sessionId: input.sessionId ?? '',
+    cwd: input.cwd ?? '',
+    transcriptPath: input.transcriptPath ?? '',
+    ccVersion: input.version ?? '',
+    readings,
+  };
 }

@@ -64,7 +64,11 @@ function contextOf(v: unknown): ContextReading | null {
   if (!c) return null;
   const size = num(c.context_window_size);
   const cur = obj(c.current_usage);
-  const usedTokens = cur ? (num(cur.input_tokens) ?? 0) + (num(cur.cache_creation_input_tokens) ?? 0) + (num(cur.cache_read_input_tokens) ?? 0) : null;
+  const usedTokens = cur
+    ? (num(cur.input_tokens) ?? 0) +
+      (num(cur.cache_creation_input_tokens) ?? 0) +
+      (num(cur.cache_read_input_tokens) ?? 0)
+    : null;
   const pct = num(c.used_percentage) ?? (usedTokens !== null && size ? (usedTokens / size) * 100 : null);
   return pct === null ? null : { usedPercentage: pct, usedTokens, windowTokens: size };
 }

@@ -4,7 +4,12 @@ import { createStatuslineAnswerer } from './statusline-answerer.js';
 import type { QuotaRecorder } from './quota-recorder.js';
 
 const quota: QuotaRecorder = { record: (r) => r.readings.length };
-const figuresOf = (n: number): StatuslineFigures => ({ sessionCostUsd: n, todayCostUsd: n, block: null, priceBook: null });
+const figuresOf = (n: number): StatuslineFigures => ({
+  sessionCostUsd: n,
+  todayCostUsd: n,
+  block: null,
+  priceBook: null,
+});
 
 function setup() {
   let t = 0;
@@ -48,7 +53,18 @@ describe('the status-line answers of up', () => {
 
   it('records the quota readings with every call and refuses a malformed query', async () => {
     const s = setup();
-    const call = s.a.answer({ ...s.req, quota: { sessionId: 's1', cwd: '', transcriptPath: '', ccVersion: '', readings: [{ window: 'seven_day', usedPercentage: 1, resetsAt: null, windowTokens: null, usedTokens: null, model: null }] } });
+    const call = s.a.answer({
+      ...s.req,
+      quota: {
+        sessionId: 's1',
+        cwd: '',
+        transcriptPath: '',
+        ccVersion: '',
+        readings: [
+          { window: 'seven_day', usedPercentage: 1, resetsAt: null, windowTokens: null, usedTokens: null, model: null },
+        ],
+      },
+    });
     s.release();
     expect((await call).quotaRecorded).toBe(1);
     await expect(s.a.answer({ query: { sessionId: 1 } } as never)).rejects.toThrow(TypeError);

@@ -67,7 +67,8 @@ export function createStatuslineAnswerer(o: StatuslineAnswererOptions): Statusli
   return {
     async answer(req) {
       const q = req.query;
-      if (typeof q?.sessionId !== 'string' || typeof q.tz !== 'string') throw new TypeError('statusline: sessionId and tz must be strings');
+      if (typeof q?.sessionId !== 'string' || typeof q.tz !== 'string')
+        throw new TypeError('statusline: sessionId and tz must be strings');
       // Recorded first: the readings are kept even when the store cannot answer the figures.
       const quotaRecorded = req.quota ? o.quota.record(req.quota) : 0;
       const key = `${q.sessionId}\u001f${q.tz}`;

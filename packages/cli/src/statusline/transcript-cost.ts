@@ -34,11 +34,23 @@ function sessionFiles(transcript: string): { path: string; size: number; mtimeMs
 
 async function compute(files: readonly { path: string }[], priceFile: string | null): Promise<TranscriptCost> {
   // Loaded only when the cache does not answer: they are most of this command's start-up otherwise.
-  const [{ loadBook, priceResponse }, { TranscriptStream, UsageLedger }] = await Promise.all([import('@cctap/prices'), import('@cctap/transcript')]);
+  const [{ loadBook, priceResponse }, { TranscriptStream, UsageLedger }] = await Promise.all([
+    import('@cctap/prices'),
+    import('@cctap/transcript'),
+  ]);
   const ledger = new UsageLedger();
   const byId = new Map<string, EventOf<'assistant'>>();
   for (const f of files) {
-    const stream = new TranscriptStream({ host: 'local', user: '', path: f.path, fileId: f.path, privacy: 'metadata', startOffset: 0, lastTs: null, fileTs: new Date().toISOString() });
+    const stream = new TranscriptStream({
+      host: 'local',
+      user: '',
+      path: f.path,
+      fileId: f.path,
+      privacy: 'metadata',
+      startOffset: 0,
+      lastTs: null,
+      fileTs: new Date().toISOString(),
+    });
     for (const line of stream.push(readFileSync(f.path))) {
       for (const e of line.events) {
         if (e.type !== 'assistant') continue;
@@ -53,7 +65,14 @@ async function compute(files: readonly { path: string }[], priceFile: string | n
   const responses = ledger.responses();
   for (const r of responses) {
     const p = byId.get(r.eventId)!.payload;
-    const price = priceResponse(book, { model: p.model, ts: r.ts, usage: p.usage, speed: p.speed, inferenceGeo: p.inferenceGeo ?? null, ...(p.advisor ? { advisor: p.advisor } : {}) });
+    const price = priceResponse(book, {
+      model: p.model,
+      ts: r.ts,
+      usage: p.usage,
+      speed: p.speed,
+      inferenceGeo: p.inferenceGeo ?? null,
+      ...(p.advisor ? { advisor: p.advisor } : {}),
+    });
     if (price.usd !== null) {
       cost += price.usd;
       priced = true;

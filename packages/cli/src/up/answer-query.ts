@@ -7,7 +7,12 @@ import type { AlertAccess } from '../alerts/alert-access.js';
 import type { StatuslineAnswerer } from '../statusline/statusline-answerer.js';
 import type { QueryRequest } from './query-protocol.js';
 
-export async function answerQuery(store: Store, q: QueryRequest, alerts?: AlertAccess, statusline?: StatuslineAnswerer): Promise<unknown> {
+export async function answerQuery(
+  store: Store,
+  q: QueryRequest,
+  alerts?: AlertAccess,
+  statusline?: StatuslineAnswerer,
+): Promise<unknown> {
   switch (q.op) {
     case 'alerts':
     case 'silences':

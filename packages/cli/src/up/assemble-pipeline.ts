@@ -33,7 +33,16 @@ import { createValidatorService } from '@cctap/validator';
 import { createAnalyzer, MemoryStateStore, openKvStateStore, type AnalyzerService } from '@cctap/analyzer';
 import { createAlerter, openFileStores, openKvStores, type AlerterService } from '@cctap/alerter';
 import type { PriceBook } from '@cctap/prices';
-import { createSink, DEFAULT_DATA_DIR, jetStreamPending, migrate, openStore, retentionFromEnv, SINK_CONSUMERS, type Store } from '@cctap/sink';
+import {
+  createSink,
+  DEFAULT_DATA_DIR,
+  jetStreamPending,
+  migrate,
+  openStore,
+  retentionFromEnv,
+  SINK_CONSUMERS,
+  type Store,
+} from '@cctap/sink';
 import { alerterRulesFrom } from '../alerter-rules.js';
 import { deadLetterFile, type DeadLetterFile } from './dead-letter-file.js';
 import { acquireInstance, type InstanceHandle } from './instance-file.js';
@@ -47,7 +56,13 @@ import { alerterDirOf, stateDirOf, type UpConfig } from './up-config.js';
 import { streamDestination, upDestination } from '../collector-destination.js';
 
 /** Every consumer `up` runs; the in-process bus waits for exactly these. */
-export const UP_CONSUMERS = ['validator', 'analyzer', 'alerter-events', 'alerter-derived', ...SINK_CONSUMERS] as const satisfies readonly ConsumerKey[];
+export const UP_CONSUMERS = [
+  'validator',
+  'analyzer',
+  'alerter-events',
+  'alerter-derived',
+  ...SINK_CONSUMERS,
+] as const satisfies readonly ConsumerKey[];
 
 /** The embedded store is held by another process that is not a `cctap up` (a sink, a report in progress). */
 export class StoreLockedError extends Error {
@@ -93,7 +108,10 @@ async function openEmbedded(dataDir: string): Promise<Store> {
   } catch (err) {
     const text = `${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`;
     if (/Cannot lock file|already running|CHDB_CONNECTION/i.test(text)) {
-      throw new StoreLockedError(`the store in ${dataDir} is open in another process (a 'cctap sink', 'migrate' or 'report' on the same --data); stop it and retry`, { cause: err });
+      throw new StoreLockedError(
+        `the store in ${dataDir} is open in another process (a 'cctap sink', 'migrate' or 'report' on the same --data); stop it and retry`,
+        { cause: err },
+      );
     }
     throw err;
   }
@@ -123,26 +141,61 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
     let nc: Awaited<ReturnType<typeof connectNats>> | null = null;
     let deadLetters: DeadLetterFile | null = null;
     if (cfg.nats) {
-      nc = await connectNats({ ...natsOptionsFromConfig({ ...cfg, nats: cfg.nats }, `cctap-up@${hostname()}`), ...wait, logger: log, metrics });
+      nc = await connectNats({
+        ...natsOptionsFromConfig({ ...cfg, nats: cfg.nats }, `cctap-up@${hostname()}`),
+        ...wait,
+        logger: log,
+        metrics,
+      });
       const conn = nc;
       cleanups.push(() => conn.close());
       const report = await provision(nc, { prefix: cfg.prefix });
-      log.info('nats provisioned', { server: report.serverVersion, created: report.entries.filter((e) => e.action === 'created').length });
+      log.info('nats provisioned', {
+        server: report.serverVersion,
+        created: report.entries.filter((e) => e.action === 'created').length,
+      });
       bus = createJetStreamBus(nc, { topology: t, logger: log, metrics });
     } else {
       const letters = deadLetterFile(dataDir ?? stateDirOf(cfg, dataDir), metrics);
       deadLetters = letters;
-      bus = createInProcessBus({ topology: t, consumers: UP_CONSUMERS, logger: log, metrics, onDeadLetter: (d) => letters.keep(d) });
+      bus = createInProcessBus({
+        topology: t,
+        consumers: UP_CONSUMERS,
+        logger: log,
+        metrics,
+        onDeadLetter: (d) => letters.keep(d),
+      });
     }
     const tapped = tapBus(bus, o.onPublished);
 
-    const sink = createSink({ bus, store, hostOf: (s) => t.hostOf(s), logger: log, metrics, ...(o.prices ? { prices: o.prices } : {}), ...(nc ? { pending: await jetStreamPending(nc, t) } : {}) });
+    const sink = createSink({
+      bus,
+      store,
+      hostOf: (s) => t.hostOf(s),
+      logger: log,
+      metrics,
+      ...(o.prices ? { prices: o.prices } : {}),
+      ...(nc ? { pending: await jetStreamPending(nc, t) } : {}),
+    });
     // Alert state outlives the process: NATS KV on NATS, else journal files next to the store, so alerts
     // pending at shutdown (a receiver down) are delivered after a restart.
     const files = nc ? null : openFileStores(alerterDirOf(cfg, dataDir));
-    if (files) cleanups.push(async () => { await files.alerts.close(); await files.silences.close(); });
+    if (files)
+      cleanups.push(async () => {
+        await files.alerts.close();
+        await files.silences.close();
+      });
     const alertStores = nc ? await openKvStores(nc, t) : files!;
-    const alerter = createAlerter({ bus: tapped, topology: t, rules: alerterRulesFrom(cfg), logger: log, metrics, ...(o.prices ? { prices: o.prices } : {}), state: alertStores.alerts, silences: alertStores.silences });
+    const alerter = createAlerter({
+      bus: tapped,
+      topology: t,
+      rules: alerterRulesFrom(cfg),
+      logger: log,
+      metrics,
+      ...(o.prices ? { prices: o.prices } : {}),
+      state: alertStores.alerts,
+      silences: alertStores.silences,
+    });
     const analyzer = createAnalyzer({
       bus: tapped,
       topology: t,
@@ -177,7 +230,8 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       async start() {},
       async stop() {
         await bus.close();
-        if (o.beforeClose) await o.beforeClose(store).catch((err: unknown) => log.warn('final summary failed', { err }));
+        if (o.beforeClose)
+          await o.beforeClose(store).catch((err: unknown) => log.warn('final summary failed', { err }));
         if (nc && !nc.isClosed()) await nc.drain().catch(() => nc.close());
         connected = false;
         await store.close();
@@ -193,9 +247,21 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
         name: 'loopback',
         async start() {
           // `cctap statusline` readings enter the bus as the collector's batches do, under this host's identity.
-          const quota = createQuotaRecorder({ bus, subject: t.subjects.raw(o.host), host: o.host, user: o.user, labels: cfg.labels, logger: log });
+          const quota = createQuotaRecorder({
+            bus,
+            subject: t.subjects.raw(o.host),
+            host: o.host,
+            user: o.user,
+            labels: cfg.labels,
+            logger: log,
+          });
           const statusline = createStatuslineAnswerer({ quota, compute: (q) => statuslineFigures(store, q) });
-          server = await startQueryServer({ store, logger: log, alerts: storeAccess(alertStores, alerter), statusline });
+          server = await startQueryServer({
+            store,
+            logger: log,
+            alerts: storeAccess(alertStores, alerter),
+            statusline,
+          });
           instance.publish(server.port, server.token);
           log.info('loopback query endpoint', { port: server.port, file: instance.path });
         },
@@ -214,7 +280,9 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       for (;;) {
         let left = 0;
         for (const c of UP_CONSUMERS) {
-          const r = await nc.request(`$JS.API.CONSUMER.INFO.${t.consumerStream(c)}.${t.consumer(c)}`, '', { timeout: 5000 });
+          const r = await nc.request(`$JS.API.CONSUMER.INFO.${t.consumerStream(c)}.${t.consumer(c)}`, '', {
+            timeout: 5000,
+          });
           const info = r.json<{ num_pending?: number; num_ack_pending?: number }>();
           left += (info.num_pending ?? 0) + (info.num_ack_pending ?? 0);
         }
@@ -225,7 +293,8 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
 
     return {
       busLabel: nc ? `NATS JetStream ${nc.getServer()}` : 'in-process',
-      storeLabel: store.kind === 'embedded' ? `embedded ClickHouse in ${store.location}` : `ClickHouse ${store.location}`,
+      storeLabel:
+        store.kind === 'embedded' ? `embedded ClickHouse in ${store.location}` : `ClickHouse ${store.location}`,
       roots: o.roots,
       stateDir,
       store,

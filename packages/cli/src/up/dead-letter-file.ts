@@ -24,7 +24,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function deadLetterFile(dir: string, metrics: Metrics): DeadLetterFile {
   const path = join(privateDir(dir), DEAD_LETTER_FILE);
-  const total = metrics.counter<'consumer' | 'kind'>('cctap_dead_letters_total', 'Messages a consumer terminated or gave up on, by consumer and kind', ['consumer', 'kind']);
+  const total = metrics.counter<'consumer' | 'kind'>(
+    'cctap_dead_letters_total',
+    'Messages a consumer terminated or gave up on, by consumer and kind',
+    ['consumer', 'kind'],
+  );
   let n = 0;
   return {
     path,
@@ -37,7 +41,10 @@ export function deadLetterFile(dir: string, metrics: Metrics): DeadLetterFile {
         data = { dataBase64: Buffer.from(d.data).toString('base64') };
       }
       const { consumer, stream, subject, seq, deliveries, kind, reason } = d;
-      appendFileSync(path, `${JSON.stringify({ at: new Date().toISOString(), consumer, stream, subject, seq, deliveries, kind, reason, ...data })}\n`);
+      appendFileSync(
+        path,
+        `${JSON.stringify({ at: new Date().toISOString(), consumer, stream, subject, seq, deliveries, kind, reason, ...data })}\n`,
+      );
       n += 1;
       total.inc({ consumer, kind });
     },

@@ -48,7 +48,13 @@ function head(lines: string[]): LineHead {
     } catch {
       continue;
     }
-    if (out.sessionId === undefined && v.sessionId) Object.assign(out, { sessionId: v.sessionId, agentId: v.agentId, isSidechain: v.isSidechain, version: v.version });
+    if (out.sessionId === undefined && v.sessionId)
+      Object.assign(out, {
+        sessionId: v.sessionId,
+        agentId: v.agentId,
+        isSidechain: v.isSidechain,
+        version: v.version,
+      });
     if (out.cwd === undefined && v.cwd) out.cwd = v.cwd;
     if (out.sessionId !== undefined && out.cwd !== undefined) break;
   }
@@ -63,7 +69,9 @@ export function demoPath(h: LineHead, fallbackName: string): string {
     // 2.1.x moved agents into <session>/subagents/; 2.0.x wrote them flat next to the session.
     const [major = 0, minor = 0] = (h.version ?? '0.0').split('.').map(Number);
     const nested = major > 2 || (major === 2 && minor >= 1);
-    return nested ? join('projects', slug, session, 'subagents', `agent-${h.agentId}.jsonl`) : join('projects', slug, `agent-${h.agentId}.jsonl`);
+    return nested
+      ? join('projects', slug, session, 'subagents', `agent-${h.agentId}.jsonl`)
+      : join('projects', slug, `agent-${h.agentId}.jsonl`);
   }
   return join('projects', slug, `${session}.jsonl`);
 }
@@ -85,14 +93,26 @@ export interface DemoReplay {
 }
 
 /** Reads the fixtures and lays out empty files in `root`; `start()` begins the replay. `speed` 2 = twice as fast. */
-export function prepareDemo(o: { root: string; speed: number; fixturesDir?: string; onProgress?: (written: number, total: number) => void }): DemoReplay {
+export function prepareDemo(o: {
+  root: string;
+  speed: number;
+  fixturesDir?: string;
+  onProgress?: (written: number, total: number) => void;
+}): DemoReplay {
   const dir = o.fixturesDir ?? DEMO_FIXTURES_DIR;
-  if (!existsSync(dir)) throw new DemoFixturesMissingError(`the demo transcripts are not where cctap expects them (${dir}); run from a checkout of the repository`);
-  const names = readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort();
+  if (!existsSync(dir))
+    throw new DemoFixturesMissingError(
+      `the demo transcripts are not where cctap expects them (${dir}); run from a checkout of the repository`,
+    );
+  const names = readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort();
   if (names.length === 0) throw new DemoFixturesMissingError(`no sample transcripts in ${dir}`);
   const durationMs = 90_000 / o.speed;
   const files: DemoFile[] = names.map((name, i) => {
-    const lines = readFileSync(join(dir, name), 'utf8').split('\n').filter((l) => l.length > 0);
+    const lines = readFileSync(join(dir, name), 'utf8')
+      .split('\n')
+      .filter((l) => l.length > 0);
     const startMs = (i / names.length) * (durationMs / 3);
     return { rel: demoPath(head(lines), name), lines, startMs, endMs: durationMs, written: 0 };
   });
@@ -113,7 +133,10 @@ export function prepareDemo(o: { root: string; speed: number; fixturesDir?: stri
     const iso = new Date(now).toISOString();
     for (const f of files) {
       if (elapsed < f.startMs || f.written >= f.lines.length) continue;
-      const want = Math.min(f.lines.length, Math.max(1, Math.ceil(((elapsed - f.startMs) / (f.endMs - f.startMs)) * f.lines.length)));
+      const want = Math.min(
+        f.lines.length,
+        Math.max(1, Math.ceil(((elapsed - f.startMs) / (f.endMs - f.startMs)) * f.lines.length)),
+      );
       if (want <= f.written) continue;
       const chunk = f.lines.slice(f.written, want).map((l) => `${l.replace(TIMESTAMP, `"timestamp":"${iso}"`)}\n`);
       const text = chunk.join('');

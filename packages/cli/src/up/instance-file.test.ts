@@ -3,7 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireInstance, INSTANCE_FILE, InstanceLockedError, processStart, readLiveInstance } from './instance-file.js';
+import {
+  acquireInstance,
+  INSTANCE_FILE,
+  InstanceLockedError,
+  processStart,
+  readLiveInstance,
+} from './instance-file.js';
 
 const dirs: string[] = [];
 const dir = () => {
@@ -21,7 +27,11 @@ describe('up.json', () => {
     const h = acquireInstance(d);
     expect(JSON.parse(readFileSync(join(d, INSTANCE_FILE), 'utf8'))).toMatchObject({ pid: process.pid, port: null });
     h.publish(4321, 'tok');
-    expect(JSON.parse(readFileSync(join(d, INSTANCE_FILE), 'utf8'))).toMatchObject({ pid: process.pid, port: 4321, token: 'tok' });
+    expect(JSON.parse(readFileSync(join(d, INSTANCE_FILE), 'utf8'))).toMatchObject({
+      pid: process.pid,
+      port: 4321,
+      token: 'tok',
+    });
     h.release();
     expect(existsSync(join(d, INSTANCE_FILE))).toBe(false);
   });
@@ -31,7 +41,10 @@ describe('up.json', () => {
     // A stand-in holder whose command line names cctap, as `node …/cli/dist/main.js up` or `cctap up` does.
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)', 'cctap', 'up']);
     try {
-      writeFileSync(join(d, INSTANCE_FILE), JSON.stringify({ pid: other.pid, port: 1, token: 't', startedAt: '', procStart: processStart(other.pid!) }));
+      writeFileSync(
+        join(d, INSTANCE_FILE),
+        JSON.stringify({ pid: other.pid, port: 1, token: 't', startedAt: '', procStart: processStart(other.pid!) }),
+      );
       expect(readLiveInstance(d)).toMatchObject({ pid: other.pid, port: 1 });
       expect(() => acquireInstance(d)).toThrow(InstanceLockedError);
       expect(() => acquireInstance(d)).toThrow(`pid ${other.pid}`);
@@ -53,7 +66,10 @@ describe('up.json', () => {
       const start = processStart(unrelated.pid!);
       expect(start, 'this test needs /proc').not.toBeNull();
       // Same pid, another start time: the process that wrote the file is gone.
-      writeFileSync(join(d, INSTANCE_FILE), JSON.stringify({ pid: unrelated.pid, port: 1, token: 't', startedAt: '', procStart: `${Number(start) - 1}` }));
+      writeFileSync(
+        join(d, INSTANCE_FILE),
+        JSON.stringify({ pid: unrelated.pid, port: 1, token: 't', startedAt: '', procStart: `${Number(start) - 1}` }),
+      );
       expect(readLiveInstance(d)).toBeNull();
       acquireInstance(d).release();
     } finally {
@@ -69,7 +85,10 @@ describe('up.json', () => {
       writeFileSync(join(d, INSTANCE_FILE), JSON.stringify({ pid: unrelated.pid, port: 1, token: 't', startedAt: '' }));
       expect(readLiveInstance(d)).toBeNull();
       const h = acquireInstance(d);
-      expect(JSON.parse(readFileSync(join(d, INSTANCE_FILE), 'utf8'))).toMatchObject({ pid: process.pid, procStart: processStart(process.pid) });
+      expect(JSON.parse(readFileSync(join(d, INSTANCE_FILE), 'utf8'))).toMatchObject({
+        pid: process.pid,
+        procStart: processStart(process.pid),
+      });
       h.release();
     } finally {
       unrelated.kill();

@@ -37,7 +37,9 @@ export class InstanceLockedError extends Error {
     readonly dataDir: string,
     readonly pid: number,
   ) {
-    super(`${dataDir} is in use by another 'cctap up' (pid ${pid}); stop it first (or use --data DIR for another store)`);
+    super(
+      `${dataDir} is in use by another 'cctap up' (pid ${pid}); stop it first (or use --data DIR for another store)`,
+    );
   }
 }
 
@@ -125,7 +127,8 @@ export function acquireInstance(dataDir: string): InstanceHandle {
   const path = join(dataDir, INSTANCE_FILE);
   const startedAt = new Date().toISOString();
   const procStart = processStart(process.pid);
-  const body = (port: number | null, token: string | null) => `${JSON.stringify({ pid: process.pid, port, token, startedAt, procStart } satisfies UpInstance)}\n`;
+  const body = (port: number | null, token: string | null) =>
+    `${JSON.stringify({ pid: process.pid, port, token, startedAt, procStart } satisfies UpInstance)}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
@@ -141,7 +144,8 @@ export function acquireInstance(dataDir: string): InstanceHandle {
         // removed between open and read: try again
       }
       const holder = parse(text);
-      if (holder && holder.pid !== process.pid && holderRuns(holder)) throw new InstanceLockedError(dataDir, holder.pid);
+      if (holder && holder.pid !== process.pid && holderRuns(holder))
+        throw new InstanceLockedError(dataDir, holder.pid);
       rmSync(path, { force: true }); // stale: its process is gone (or its pid now names another process)
     }
   }

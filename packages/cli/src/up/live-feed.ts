@@ -11,7 +11,8 @@
 import { EventEmitter } from 'node:events';
 import type { Alert, Batch, DerivedEvent, Topology } from '@cctap/events';
 
-export type FeedKind = 'session.start' | 'session.end' | 'tool.error' | 'api.error' | 'rate_limit' | 'loop' | 'error.burst' | 'alert';
+export type FeedKind =
+  'session.start' | 'session.end' | 'tool.error' | 'api.error' | 'rate_limit' | 'loop' | 'error.burst' | 'alert';
 
 export interface FeedItem {
   kind: FeedKind;
@@ -39,7 +40,16 @@ const clip = (s: string | null, n = 100) => {
 const projectName = (p: string) => p.split('/').filter(Boolean).pop() ?? (p || '-');
 
 export class LiveFeed extends EventEmitter<{ item: [FeedItem] }> {
-  readonly tallies: FeedTallies = { 'session.start': 0, 'session.end': 0, 'tool.error': 0, 'api.error': 0, rate_limit: 0, loop: 0, 'error.burst': 0, alert: 0 };
+  readonly tallies: FeedTallies = {
+    'session.start': 0,
+    'session.end': 0,
+    'tool.error': 0,
+    'api.error': 0,
+    rate_limit: 0,
+    loop: 0,
+    'error.burst': 0,
+    alert: 0,
+  };
   private live = false;
   /** When the feed went live (ms): a session that ended before this ended in history. */
   private liveSince = Number.POSITIVE_INFINITY;
@@ -93,7 +103,15 @@ export class LiveFeed extends EventEmitter<{ item: [FeedItem] }> {
         const minutes = Math.round(d.payload.durationMs / 60_000);
         // The end of a timeout is its last line plus the end timeout (the analyzer's ts), whenever it is told.
         const endedInHistory = Date.parse(d.ts) < this.liveSince;
-        this.push({ ...base, kind: 'session.end', severity: 'info', text: `session ended     ${where}  after ${minutes} min (${d.payload.reason})` }, !endedInHistory);
+        this.push(
+          {
+            ...base,
+            kind: 'session.end',
+            severity: 'info',
+            text: `session ended     ${where}  after ${minutes} min (${d.payload.reason})`,
+          },
+          !endedInHistory,
+        );
         break;
       }
       case 'loop.detected':
@@ -109,7 +127,15 @@ export class LiveFeed extends EventEmitter<{ item: [FeedItem] }> {
 
   private alert(a: Alert): void {
     if (a.status !== 'firing') return;
-    this.push({ kind: 'alert', ts: a.updatedAt, host: a.host ?? '', sessionId: a.sessionId ?? '', project: a.project ?? '', severity: a.severity, text: `ALERT ${a.severity} ${a.rule}: ${clip(a.summary)}` });
+    this.push({
+      kind: 'alert',
+      ts: a.updatedAt,
+      host: a.host ?? '',
+      sessionId: a.sessionId ?? '',
+      project: a.project ?? '',
+      severity: a.severity,
+      text: `ALERT ${a.severity} ${a.rule}: ${clip(a.summary)}`,
+    });
   }
 
   private events(b: Batch): void {
@@ -117,11 +143,26 @@ export class LiveFeed extends EventEmitter<{ item: [FeedItem] }> {
       const base = { ts: e.ts, host: e.host, sessionId: e.sessionId, project: e.project };
       const where = `${projectName(e.project)} (${short(e.sessionId)})`;
       if (e.type === 'tool.result' && e.payload.isError) {
-        this.push({ ...base, kind: 'tool.error', severity: 'warning', text: `tool error        ${where}  ${e.payload.errorClass ?? ''} ${clip(e.payload.output, 80)}` });
+        this.push({
+          ...base,
+          kind: 'tool.error',
+          severity: 'warning',
+          text: `tool error        ${where}  ${e.payload.errorClass ?? ''} ${clip(e.payload.output, 80)}`,
+        });
       } else if (e.type === 'api.error') {
-        this.push({ ...base, kind: 'api.error', severity: 'warning', text: `API error         ${where}  ${e.payload.status ?? ''} ${clip(e.payload.message, 80)}` });
+        this.push({
+          ...base,
+          kind: 'api.error',
+          severity: 'warning',
+          text: `API error         ${where}  ${e.payload.status ?? ''} ${clip(e.payload.message, 80)}`,
+        });
       } else if (e.type === 'rate_limit') {
-        this.push({ ...base, kind: 'rate_limit', severity: 'critical', text: `rate limit        ${where}  ${e.payload.limitKind}${e.payload.resetAt ? ` until ${e.payload.resetAt}` : ''}` });
+        this.push({
+          ...base,
+          kind: 'rate_limit',
+          severity: 'critical',
+          text: `rate limit        ${where}  ${e.payload.limitKind}${e.payload.resetAt ? ` until ${e.payload.resetAt}` : ''}`,
+        });
       }
     }
   }

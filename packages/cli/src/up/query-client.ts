@@ -23,7 +23,14 @@ export type Answer<T> = { answered: true; result: T; port: number } | { answered
 function post(port: number, token: string, body: string, timeoutMs: number): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path: QUERY_PATH, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, timeout: timeoutMs },
+      {
+        host: '127.0.0.1',
+        port,
+        path: QUERY_PATH,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        timeout: timeoutMs,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -54,7 +61,10 @@ export async function askRunningUp<T>(dataDir: string, q: QueryRequest, timeoutM
   try {
     body = JSON.parse(res.text) as QueryResponse;
   } catch {
-    throw new UpQueryError('ProtocolError', `unexpected answer from cctap up on port ${inst.port} (HTTP ${res.status})`);
+    throw new UpQueryError(
+      'ProtocolError',
+      `unexpected answer from cctap up on port ${inst.port} (HTTP ${res.status})`,
+    );
   }
   if (!body.ok) throw new UpQueryError(body.error.name, body.error.message);
   return { answered: true, result: body.result as T, port: inst.port };

@@ -38,19 +38,27 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-
-export async function startQueryServer(o: { store: Store; logger: Logger; alerts?: AlertAccess; statusline?: StatuslineAnswerer }): Promise<QueryServer> {
+export async function startQueryServer(o: {
+  store: Store;
+  logger: Logger;
+  alerts?: AlertAccess;
+  statusline?: StatuslineAnswerer;
+}): Promise<QueryServer> {
   const token = randomBytes(24).toString('hex');
   const expected = Buffer.from(`Bearer ${token}`);
   const server = createServer((req, res) => {
-    const send = (status: number, body: QueryResponse) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const send = (status: number, body: QueryResponse) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== QUERY_PATH) {
       send(404, { ok: false, error: { name: 'NotFound', message: `POST ${QUERY_PATH} only` } });
       return;
     }
     const auth = Buffer.from(req.headers.authorization ?? '');
     if (auth.length !== expected.length || !timingSafeEqual(auth, expected)) {
-      send(401, { ok: false, error: { name: 'Unauthorized', message: 'missing or wrong token (read it from up.json)' } });
+      send(401, {
+        ok: false,
+        error: { name: 'Unauthorized', message: 'missing or wrong token (read it from up.json)' },
+      });
       return;
     }
     readBody(req)
@@ -60,7 +68,10 @@ export async function startQueryServer(o: { store: Store; logger: Logger; alerts
         (err: unknown) => {
           const e = err instanceof Error ? err : new Error(String(err));
           o.logger.debug('loopback query failed', { err: e });
-          send(e instanceof SyntaxError || e instanceof TypeError ? 400 : 422, { ok: false, error: { name: e.name, message: e.message } });
+          send(e instanceof SyntaxError || e instanceof TypeError ? 400 : 422, {
+            ok: false,
+            error: { name: e.name, message: e.message },
+          });
         },
       );
   });

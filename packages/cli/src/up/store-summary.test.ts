@@ -24,6 +24,8 @@ describe('the status line', () => {
     expect(today.text).toBe('0 active sessions · today 0 tokens · $0.00');
     expect(today.fields.todayCostUsd).toBe(0);
     expect(totalsLine(await storeTotals(store))).toBe('store: 0 events, 0 sessions, 0 tokens, $0.00');
-    expect(totalsLine({ events: 1, sessions: 1, tokens: 5, costUsd: 0.5, priceBook: '2026-12-06' })).toBe('store: 1 events, 1 sessions, 5 tokens, $0.50 (prices: book 2026-12-06)');
+    expect(totalsLine({ events: 1, sessions: 1, tokens: 5, costUsd: 0.5, priceBook: '2026-12-06' })).toBe(
+      'store: 1 events, 1 sessions, 5 tokens, $0.50 (prices: book 2026-12-06)',
+    );
   });
 });

@@ -12,9 +12,16 @@ const fmt = (n: number) => n.toLocaleString('en-US');
  * price is `unpriced`, and a partly priced sum says so.
  */
 const usd = (tokens: number, n: number | null, unpricedModels?: readonly string[]) =>
-  tokens === 0 ? '$0.00' : n === null ? 'unpriced' : `$${n.toFixed(2)}${unpricedModels?.length ? ` + unpriced (${unpricedModels.join(', ')})` : ''}`;
+  tokens === 0
+    ? '$0.00'
+    : n === null
+      ? 'unpriced'
+      : `$${n.toFixed(2)}${unpricedModels?.length ? ` + unpriced (${unpricedModels.join(', ')})` : ''}`;
 
-export async function todayLine(store: Store, activeSessions: number): Promise<{ text: string; fields: Record<string, unknown> }> {
+export async function todayLine(
+  store: Store,
+  activeSessions: number,
+): Promise<{ text: string; fields: Record<string, unknown> }> {
   const tz = machineTimeZone();
   const day = new Date().toLocaleDateString('en-CA', { timeZone: tz });
   const r = await periodReport(store, 'daily', { since: day, until: day, tz });
@@ -39,7 +46,13 @@ export async function storeTotals(store: Store): Promise<StoreTotals> {
     "SELECT uniqExact(id) AS events, uniqExactIf((host, session_id), session_id != '') AS sessions FROM events WHERE type != 'heartbeat'",
   );
   const r = await periodReport(store, 'monthly', { tz: 'UTC' });
-  return { events: row?.events ?? 0, sessions: row?.sessions ?? 0, tokens: r.totals.totalTokens, costUsd: r.totals.totalCost, priceBook: r.priceBook };
+  return {
+    events: row?.events ?? 0,
+    sessions: row?.sessions ?? 0,
+    tokens: r.totals.totalTokens,
+    costUsd: r.totals.totalCost,
+    priceBook: r.priceBook,
+  };
 }
 
 export function totalsLine(t: StoreTotals): string {

@@ -79,7 +79,15 @@ export class TerminalUi {
   banner(b: BannerInfo): void {
     if (this.mode === 'quiet') return;
     if (this.mode === 'plain') {
-      this.log.info('cctap up', { bus: b.bus, store: b.store, roots: b.roots, files: b.files, bytes: b.bytes, metrics: b.metricsUrl, demo: b.demo });
+      this.log.info('cctap up', {
+        bus: b.bus,
+        store: b.store,
+        roots: b.roots,
+        files: b.files,
+        bytes: b.bytes,
+        metrics: b.metricsUrl,
+        demo: b.demo,
+      });
       return;
     }
     const lines = [
@@ -124,7 +132,13 @@ export class TerminalUi {
   item(i: FeedItem): void {
     if (this.mode === 'quiet') return;
     if (this.mode === 'plain') {
-      this.log.info(i.text.replace(/ {2,}/g, '  '), { kind: i.kind, host: i.host, sessionId: i.sessionId, project: i.project, ts: i.ts });
+      this.log.info(i.text.replace(/ {2,}/g, '  '), {
+        kind: i.kind,
+        host: i.host,
+        sessionId: i.sessionId,
+        project: i.project,
+        ts: i.ts,
+      });
       return;
     }
     const time = new Date().toLocaleTimeString('en-GB', { hour12: false });

@@ -15,17 +15,37 @@ export const upShape = {
   ...baseConfigShape,
   ...natsConfigShape,
   // Unlike the services, up needs no server: without NATS_URL it runs the in-process bus.
-  nats: z.string().optional().meta({ arg: 'URL', description: 'use NATS JetStream instead of the in-process bus (env NATS_URL)' }),
+  nats: z
+    .string()
+    .optional()
+    .meta({ arg: 'URL', description: 'use NATS JetStream instead of the in-process bus (env NATS_URL)' }),
   // A laptop tool: metrics on loopback unless asked otherwise.
   metricsHost: z.string().default('127.0.0.1').meta({ arg: 'HOST', description: 'address the probe server binds' }),
-  logLevel: baseConfigShape.logLevel.meta({ description: 'least severe log line written; on a terminal warn unless given' }),
-  logFormat: z.enum(['json', 'pretty']).default('pretty').meta({ description: 'json for service managers: the feed and progress become JSON log lines' }),
+  logLevel: baseConfigShape.logLevel.meta({
+    description: 'least severe log line written; on a terminal warn unless given',
+  }),
+  logFormat: z
+    .enum(['json', 'pretty'])
+    .default('pretty')
+    .meta({ description: 'json for service managers: the feed and progress become JSON log lines' }),
   /** ClickHouse server URL (env CLICKHOUSE_URL); without it the embedded engine in `data`. */
-  clickhouse: z.string().optional().meta({ arg: 'URL', description: 'use a ClickHouse server instead of the embedded engine (env CLICKHOUSE_URL)' }),
+  clickhouse: z
+    .string()
+    .optional()
+    .meta({ arg: 'URL', description: 'use a ClickHouse server instead of the embedded engine (env CLICKHOUSE_URL)' }),
   /** Embedded store directory (env CCTAP_DATA; default ~/.cctap/data). */
-  data: z.string().optional().meta({ arg: 'DIR', description: 'embedded store; also holds up.json and collector/ (default ~/.cctap/data)' }),
+  data: z
+    .string()
+    .optional()
+    .meta({ arg: 'DIR', description: 'embedded store; also holds up.json and collector/ (default ~/.cctap/data)' }),
   /** Collector checkpoints; default <data>/collector (embedded) or ~/.cctap/collector (server). */
-  state: z.string().optional().meta({ arg: 'DIR', description: 'collector checkpoints (default <data>/collector; server store: ~/.cctap/collector)' }),
+  state: z
+    .string()
+    .optional()
+    .meta({
+      arg: 'DIR',
+      description: 'collector checkpoints (default <data>/collector; server store: ~/.cctap/collector)',
+    }),
   root: collectShape.root,
   host: collectShape.host,
   osUser: collectShape.osUser,
@@ -34,14 +54,40 @@ export const upShape = {
   since: collectShape.since,
   labels: collectShape.labels,
   reset: collectShape.reset,
-  once: z.boolean().default(false).meta({ description: 'backfill what exists, flush it all into the store, print the summary; exit 0, or 3 when something was not stored, 1 when stopped early' }),
-  demo: z.boolean().default(false).meta({ description: 'replay the sample transcripts shipped with cctap, live, into a temporary store' }),
-  demoSpeed: z.coerce.number().positive().max(100).default(1).meta({ description: 'demo pace multiplier (1: about 90 s)' }),
+  once: z
+    .boolean()
+    .default(false)
+    .meta({
+      description:
+        'backfill what exists, flush it all into the store, print the summary; exit 0, or 3 when something was not stored, 1 when stopped early',
+    }),
+  demo: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'replay the sample transcripts shipped with cctap, live, into a temporary store' }),
+  demoSpeed: z.coerce
+    .number()
+    .positive()
+    .max(100)
+    .default(1)
+    .meta({ description: 'demo pace multiplier (1: about 90 s)' }),
   quiet: z.boolean().default(false).meta({ description: 'no banner, progress or feed; warnings and errors only' }),
   /** Price file over the shipped book (env CCTAP_PRICES; default ~/.cctap/prices.json when it exists). */
-  prices: z.string().optional().meta({ arg: 'FILE', description: 'price file over the shipped book (default ~/.cctap/prices.json when it exists); every stored response is re-priced with it at start' }),
+  prices: z
+    .string()
+    .optional()
+    .meta({
+      arg: 'FILE',
+      description:
+        'price file over the shipped book (default ~/.cctap/prices.json when it exists); every stored response is re-priced with it at start',
+    }),
   /** Seconds between status lines (active sessions, today's tokens and cost); 0: none. */
-  statusSeconds: z.coerce.number().int().min(0).default(30).meta({ description: 'period of the status line (active sessions, today\'s tokens and cost); 0 = none' }),
+  statusSeconds: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30)
+    .meta({ description: "period of the status line (active sessions, today's tokens and cost); 0 = none" }),
   ...alerterRulesShape,
 };
 
@@ -57,9 +103,12 @@ No transcripts on this machine yet? cctap up --demo replays sample sessions live
 /** The options of `cctap up`; `--help` throws the kit's HelpRequest with the generated option list. */
 export function parseUpArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): UpConfig {
   const cfg = loadConfig({ shape: upShape, argv, env, usage: UP_HEAD });
-  if (cfg.clickhouse && cfg.data) throw new ConfigError('invalid configuration: use either --clickhouse URL or --data DIR, not both');
-  if (cfg.clickhouse && !/^https?:\/\//.test(cfg.clickhouse)) throw new ConfigError(`invalid configuration: --clickhouse must be an http(s) URL, got '${cfg.clickhouse}'`);
-  if ((cfg.natsUser === undefined) !== (cfg.natsPassword === undefined)) throw new ConfigError('invalid configuration: --nats-user and --nats-password go together');
+  if (cfg.clickhouse && cfg.data)
+    throw new ConfigError('invalid configuration: use either --clickhouse URL or --data DIR, not both');
+  if (cfg.clickhouse && !/^https?:\/\//.test(cfg.clickhouse))
+    throw new ConfigError(`invalid configuration: --clickhouse must be an http(s) URL, got '${cfg.clickhouse}'`);
+  if ((cfg.natsUser === undefined) !== (cfg.natsPassword === undefined))
+    throw new ConfigError('invalid configuration: --nats-user and --nats-password go together');
   return cfg;
 }
 

@@ -21,7 +21,10 @@ export interface ContractValidator {
 
 function verdict(fn: ValidateFunction, doc: unknown): AjvVerdict {
   if (fn(doc)) return { ok: true, errors: [] };
-  return { ok: false, errors: (fn.errors ?? []).slice(0, 5).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? 'invalid'}`) };
+  return {
+    ok: false,
+    errors: (fn.errors ?? []).slice(0, 5).map((e: ErrorObject) => `${e.instancePath || '/'} ${e.message ?? 'invalid'}`),
+  };
 }
 
 /** Compiles both schemas once; reuse the result (compilation is the expensive part). */
@@ -31,7 +34,9 @@ export function createContractValidator(): ContractValidator {
   const ajv = new Ajv2020({ allErrors: false, strict: false });
   // Formats are expressed as patterns by the generator; we only register the names it emits.
   ajv.addFormat('date-time', true);
-  const eventSchema = require('../../schema/event.schema.json') as { oneOf?: { properties?: { type?: { const?: string } } }[] };
+  const eventSchema = require('../../schema/event.schema.json') as {
+    oneOf?: { properties?: { type?: { const?: string } } }[];
+  };
   const event = ajv.compile(eventSchema);
   // The event schema is a oneOf over `type`; ajv would run every branch (each checking the whole envelope
   // before reaching `type`). Only the branch whose `type` const matches can pass, so validate that one
@@ -39,7 +44,8 @@ export function createContractValidator(): ContractValidator {
   const byType = new Map<string, ValidateFunction>();
   for (const branch of eventSchema.oneOf ?? []) {
     const t = branch.properties?.type?.const;
-    if (typeof t === 'string') byType.set(t, ajv.compile({ $schema: 'https://json-schema.org/draft/2020-12/schema', ...branch }));
+    if (typeof t === 'string')
+      byType.set(t, ajv.compile({ $schema: 'https://json-schema.org/draft/2020-12/schema', ...branch }));
   }
   const eventFn = (doc: unknown): AjvVerdict => {
     const t = typeof doc === 'object' && doc !== null ? (doc as { type?: unknown }).type : undefined;

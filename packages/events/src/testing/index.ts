@@ -40,40 +40,113 @@ export function sampleEnvelope(o: SampleEnvelope = {}): EventEnvelope {
   };
 }
 
-const usage = { input: 10, output: 20, cacheCreation: 0, cacheRead: 0, cacheCreation5m: 0, cacheCreation1h: 0, webSearchRequests: 0, webFetchRequests: 0 };
+const usage = {
+  input: 10,
+  output: 20,
+  cacheCreation: 0,
+  cacheRead: 0,
+  cacheCreation5m: 0,
+  cacheCreation1h: 0,
+  webSearchRequests: 0,
+  webFetchRequests: 0,
+};
 
 /** A plausible payload of each type (what a small real session line normalizes to). */
 export const SAMPLE_PAYLOADS: { [T in EventType]: () => PayloadOf<T> } = {
   prompt: () => ({ kind: 'human', text: 'hello', chars: 5, images: 0, permissionMode: 'default' }),
   assistant: () => ({
-    model: 'claude-sonnet-4-5', messageId: 'msg_1', requestId: 'req_1', stopReason: 'end_turn', synthetic: false, usage: { ...usage },
-    speed: null, serviceTier: 'standard', cost: { usd: 0.01, unpriced: false, priceVersion: 'test' }, text: 'ok', textChars: 2, thinkingBlocks: 0, toolUses: 0,
+    model: 'claude-sonnet-4-5',
+    messageId: 'msg_1',
+    requestId: 'req_1',
+    stopReason: 'end_turn',
+    synthetic: false,
+    usage: { ...usage },
+    speed: null,
+    serviceTier: 'standard',
+    cost: { usd: 0.01, unpriced: false, priceVersion: 'test' },
+    text: 'ok',
+    textChars: 2,
+    thinkingBlocks: 0,
+    toolUses: 0,
   }),
-  'tool.call': () => ({ toolUseId: 'toolu_1', name: 'Bash', messageId: null, input: { command: 'ls' }, inputHash: 'h', command: 'ls', filePath: null, subagentType: null }),
-  'tool.result': () => ({ toolUseId: 'toolu_1', isError: false, errorClass: null, output: 'ok', outputChars: 2, durationMs: 5, interrupted: false, agentId: null, sourceAssistantUuid: null }),
-  'api.error': () => ({ final: true, status: 529, errorType: 'overloaded_error', message: 'Overloaded', retryAttempt: null, maxRetries: null, retryInMs: null }),
-  rate_limit: () => ({ limitKind: 'usage_limit', message: 'Claude AI usage limit reached', resetAt: null, resetText: null }),
+  'tool.call': () => ({
+    toolUseId: 'toolu_1',
+    name: 'Bash',
+    messageId: null,
+    input: { command: 'ls' },
+    inputHash: 'h',
+    command: 'ls',
+    filePath: null,
+    subagentType: null,
+  }),
+  'tool.result': () => ({
+    toolUseId: 'toolu_1',
+    isError: false,
+    errorClass: null,
+    output: 'ok',
+    outputChars: 2,
+    durationMs: 5,
+    interrupted: false,
+    agentId: null,
+    sourceAssistantUuid: null,
+  }),
+  'api.error': () => ({
+    final: true,
+    status: 529,
+    errorType: 'overloaded_error',
+    message: 'Overloaded',
+    retryAttempt: null,
+    maxRetries: null,
+    retryInMs: null,
+  }),
+  rate_limit: () => ({
+    limitKind: 'usage_limit',
+    message: 'Claude AI usage limit reached',
+    resetAt: null,
+    resetText: null,
+  }),
   compaction: () => ({ trigger: 'auto', preTokens: 150000, micro: false, logicalParentUuid: null }),
   interrupt: () => ({ forToolUse: false }),
   denial: () => ({ toolUseId: 'toolu_1', toolName: 'Bash', kind: 'user-rejected', reason: null }),
   refusal: () => ({
-    originalModel: 'claude-fable-5', fallbackModel: 'claude-opus-4-8', trigger: 'refusal', direction: 'retry', category: null,
-    retractedUuids: [], requestId: null, text: null,
+    originalModel: 'claude-fable-5',
+    fallbackModel: 'claude-opus-4-8',
+    trigger: 'refusal',
+    direction: 'retry',
+    category: null,
+    retractedUuids: [],
+    requestId: null,
+    text: null,
   }),
   system: () => ({ subtype: 'info', level: null, text: null, durationMs: null, hookCount: null, hookErrors: null }),
   meta: () => ({ lineType: 'summary', subtype: null, text: null }),
   unknown: () => ({ lineType: 'x', keys: ['type'], chars: 10 }),
   malformed: () => ({ reason: 'invalid_json', bytes: 3, preview: null }),
   heartbeat: () => ({ agentVersion: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', filesWatched: 3, bytesBehind: 0 }),
-  quota: () => ({ window: 'five_hour', usedPercentage: 42, resetsAt: '2026-01-01T05:00:00.000Z', windowTokens: null, usedTokens: null, model: null }),
+  quota: () => ({
+    window: 'five_hour',
+    usedPercentage: 42,
+    resetsAt: '2026-01-01T05:00:00.000Z',
+    windowTokens: null,
+    usedTokens: null,
+    model: null,
+  }),
 };
 
 /**
  * A sample event of `type`: the default payload with `payload` merged over it (shallow), the envelope from
  * `envelope`. It is parsed by the contract's schema, so a test can never rely on a shape the validator rejects.
  */
-export function sampleEvent<T extends EventType>(type: T, payload: Partial<PayloadOf<T>> = {}, envelope: SampleEnvelope = {}): EventOf<T> {
-  return eventSchema.parse({ ...sampleEnvelope(envelope), type, payload: { ...SAMPLE_PAYLOADS[type](), ...payload } }) as EventOf<T>;
+export function sampleEvent<T extends EventType>(
+  type: T,
+  payload: Partial<PayloadOf<T>> = {},
+  envelope: SampleEnvelope = {},
+): EventOf<T> {
+  return eventSchema.parse({
+    ...sampleEnvelope(envelope),
+    type,
+    payload: { ...SAMPLE_PAYLOADS[type](), ...payload },
+  }) as EventOf<T>;
 }
 
 export type { CctapEvent };

@@ -19,7 +19,16 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CONSUMERS, STREAM_KEYS, type ConsumerKey, type StreamKey, type Topology } from '@cctap/events';
-import { DLQ_HEADERS, type Bus, type BusMessage, type ConsumeOptions, type PubAck, type PublishOptions, type StoredMessage, type Subscription } from './bus.js';
+import {
+  DLQ_HEADERS,
+  type Bus,
+  type BusMessage,
+  type ConsumeOptions,
+  type PubAck,
+  type PublishOptions,
+  type StoredMessage,
+  type Subscription,
+} from './bus.js';
 import { consumerMetrics, settle, trackedMessage, type TrackedMessage } from '../consumer/outcome.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
@@ -108,12 +117,29 @@ export class InProcessBus implements Bus {
     const t = o.topology;
     for (const key of STREAM_KEYS) {
       if (key === 'advisories') continue; // dead letters are routed directly in process
-      this.streams.set(key, { key, name: t.stream(key), prefix: `${t.root}.${key}.`, messages: [], bytes: 0, lastSeq: 0, dedup: new Map() });
+      this.streams.set(key, {
+        key,
+        name: t.stream(key),
+        prefix: `${t.root}.${key}.`,
+        messages: [],
+        bytes: 0,
+        lastSeq: 0,
+        dedup: new Map(),
+      });
     }
     for (const key of o.consumers ?? (Object.keys(CONSUMERS) as ConsumerKey[])) {
       const stream = this.streams.get(CONSUMERS[key].stream);
       if (!stream) continue;
-      this.consumers.set(key, { key, stream, cursor: 1, inFlight: new Set(), retry: new Map(), deliveries: new Map(), subscribers: 0, wakers: new Set() });
+      this.consumers.set(key, {
+        key,
+        stream,
+        cursor: 1,
+        inFlight: new Set(),
+        retry: new Map(),
+        deliveries: new Map(),
+        subscribers: 0,
+        wakers: new Set(),
+      });
     }
   }
 
@@ -140,11 +166,21 @@ export class InProcessBus implements Bus {
     stream.dedup.set(opts.msgId, { seq, at: now });
     const upstream = chain.getStore();
     const waiting = new Set<ConsumerKey>();
-    for (const c of this.consumers.values()) if (c.stream === stream && c.subscribers > 0 && !upstream?.has(c.key)) waiting.add(c.key);
+    for (const c of this.consumers.values())
+      if (c.stream === stream && c.subscribers > 0 && !upstream?.has(c.key)) waiting.add(c.key);
     let done!: () => void;
     const finished = new Promise<void>((r) => (done = r));
     stream.bytes += data.byteLength;
-    stream.messages.push({ subject, seq, data, headers: { ...opts.headers, 'Nats-Msg-Id': opts.msgId }, msgId: opts.msgId, chain: upstream ?? new Set(), waiting, done });
+    stream.messages.push({
+      subject,
+      seq,
+      data,
+      headers: { ...opts.headers, 'Nats-Msg-Id': opts.msgId },
+      msgId: opts.msgId,
+      chain: upstream ?? new Set(),
+      waiting,
+      done,
+    });
     this.trim(stream);
     if (waiting.size === 0) done();
     for (const c of this.consumers.values()) if (c.stream === stream) this.wake(c);
@@ -153,14 +189,22 @@ export class InProcessBus implements Bus {
   }
 
   consume(consumer: ConsumerKey, handler: (msg: BusMessage) => Promise<void>, opts: ConsumeOptions = {}): Subscription {
-    return this.run(consumer, async (msgs) => {
-      for (const m of msgs) {
-        await this.handleOne(consumer, [m], () => handler(m));
-      }
-    }, opts.batchSize ?? 1);
+    return this.run(
+      consumer,
+      async (msgs) => {
+        for (const m of msgs) {
+          await this.handleOne(consumer, [m], () => handler(m));
+        }
+      },
+      opts.batchSize ?? 1,
+    );
   }
 
-  consumeBatch(consumer: ConsumerKey, handler: (msgs: readonly BusMessage[]) => Promise<void>, opts: ConsumeOptions = {}): Subscription {
+  consumeBatch(
+    consumer: ConsumerKey,
+    handler: (msgs: readonly BusMessage[]) => Promise<void>,
+    opts: ConsumeOptions = {},
+  ): Subscription {
     return this.run(consumer, (msgs) => this.handleOne(consumer, msgs, () => handler(msgs)), opts.batchSize ?? 100);
   }
 
@@ -240,7 +284,10 @@ export class InProcessBus implements Bus {
   private take(c: ConsumerState, n: number): TrackedMessage[] {
     const now = Date.now();
     const seqs: number[] = [];
-    const due = [...c.retry.entries()].filter(([, at]) => at <= now).map(([s]) => s).sort((a, b) => a - b);
+    const due = [...c.retry.entries()]
+      .filter(([, at]) => at <= now)
+      .map(([s]) => s)
+      .sort((a, b) => a - b);
     for (const s of due) {
       if (seqs.length >= n) break;
       c.retry.delete(s);
@@ -273,12 +320,21 @@ export class InProcessBus implements Bus {
       this.wake(c);
     };
     const msg = trackedMessage(
-      { subject: s.subject, data: s.data, headers: s.headers, msgId: s.msgId, stream: c.stream.name, seq: s.seq, deliveryCount },
+      {
+        subject: s.subject,
+        data: s.data,
+        headers: s.headers,
+        msgId: s.msgId,
+        stream: c.stream.name,
+        seq: s.seq,
+        deliveryCount,
+      },
       {
         ack: finish,
         nak: (delayMs) => {
           if (deliveryCount < maxDeliver) return retry(delayMs ?? 0);
-          if (this.deadLetter(c, s, deliveryCount, 'max_deliveries', `max deliveries (${maxDeliver}) reached`)) finish();
+          if (this.deadLetter(c, s, deliveryCount, 'max_deliveries', `max deliveries (${maxDeliver}) reached`))
+            finish();
           // Not kept: offered again on the same schedule as a terminated message that could not be kept.
           else retry(this.o.deadLetterRetryMs ?? 5000);
         },
@@ -295,10 +351,25 @@ export class InProcessBus implements Bus {
   }
 
   /** Routes a message to the DLQ; false when onDeadLetter could not keep it (the caller redelivers instead). */
-  private deadLetter(c: ConsumerState, s: Stored, deliveries: number, kind: InProcessDeadLetter['kind'], reason: string): boolean {
+  private deadLetter(
+    c: ConsumerState,
+    s: Stored,
+    deliveries: number,
+    kind: InProcessDeadLetter['kind'],
+    reason: string,
+  ): boolean {
     const t = this.o.topology;
     try {
-      this.o.onDeadLetter?.({ consumer: c.key, stream: c.stream.name, subject: s.subject, seq: s.seq, deliveries, kind, reason, data: s.data });
+      this.o.onDeadLetter?.({
+        consumer: c.key,
+        stream: c.stream.name,
+        subject: s.subject,
+        seq: s.seq,
+        deliveries,
+        kind,
+        reason,
+        data: s.data,
+      });
     } catch (err) {
       this.log.error('dead letter could not be kept; redelivering it later', { consumer: c.key, seq: s.seq, err });
       return false;
@@ -313,8 +384,8 @@ export class InProcessBus implements Bus {
     };
     this.log.warn('dead letter', { consumer: c.key, stream: c.stream.name, seq: s.seq, reason });
     // Nothing consumes the DLQ in process, so this resolves at once; do not await inside a settle.
-    void this.publish(t.subjects.dlq(c.key), s.data, { msgId: `${c.stream.name}:${s.seq}:${c.key}`, headers }).catch((err: unknown) =>
-      this.log.error('dead letter lost', { err, seq: s.seq }),
+    void this.publish(t.subjects.dlq(c.key), s.data, { msgId: `${c.stream.name}:${s.seq}:${c.key}`, headers }).catch(
+      (err: unknown) => this.log.error('dead letter lost', { err, seq: s.seq }),
     );
     return true;
   }

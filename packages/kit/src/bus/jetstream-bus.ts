@@ -6,7 +6,16 @@
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { ConsumerKey, StreamKey, Topology } from '@cctap/events';
-import { DLQ_HEADERS, type Bus, type BusMessage, type ConsumeOptions, type PubAck, type PublishOptions, type StoredMessage, type Subscription } from './bus.js';
+import {
+  DLQ_HEADERS,
+  type Bus,
+  type BusMessage,
+  type ConsumeOptions,
+  type PubAck,
+  type PublishOptions,
+  type StoredMessage,
+  type Subscription,
+} from './bus.js';
 import { serverVersion } from '../nats/connect.js';
 import { runPullLoop } from '../consumer/pull-loop.js';
 import type { Logger } from '../log/logger.js';
@@ -34,7 +43,10 @@ export class JetStreamBus implements Bus {
     this.js = jetstream(nc);
     const [major, minor] = serverVersion(nc);
     this.termWithReason = major > 2 || (major === 2 && minor >= 11);
-    this.publishes = o.metrics?.counter('cctap_publish_total', 'Messages published, by stream and result', ['stream', 'result']);
+    this.publishes = o.metrics?.counter('cctap_publish_total', 'Messages published, by stream and result', [
+      'stream',
+      'result',
+    ]);
   }
 
   async publish(subject: string, data: Uint8Array, opts: PublishOptions): Promise<PubAck> {
@@ -61,7 +73,11 @@ export class JetStreamBus implements Bus {
     return this.track(consumer, 'each', (msgs) => handler(msgs[0]!), opts);
   }
 
-  consumeBatch(consumer: ConsumerKey, handler: (msgs: readonly BusMessage[]) => Promise<void>, opts: ConsumeOptions = {}): Subscription {
+  consumeBatch(
+    consumer: ConsumerKey,
+    handler: (msgs: readonly BusMessage[]) => Promise<void>,
+    opts: ConsumeOptions = {},
+  ): Subscription {
     return this.track(consumer, 'batch', handler, opts);
   }
 
@@ -71,7 +87,11 @@ export class JetStreamBus implements Bus {
     const info = await this.jsm.streams.info(name);
     const out: StoredMessage[] = [];
     const max = opts.max ?? 100;
-    for (let seq = Math.max(opts.fromSeq ?? 1, info.state.first_seq); seq <= info.state.last_seq && out.length < max; seq++) {
+    for (
+      let seq = Math.max(opts.fromSeq ?? 1, info.state.first_seq);
+      seq <= info.state.last_seq && out.length < max;
+      seq++
+    ) {
       const m = await this.jsm.streams.getMessage(name, { seq }).catch(() => null);
       if (!m) continue; // deleted or expired
       const headers: Record<string, string> = {};
@@ -85,7 +105,12 @@ export class JetStreamBus implements Bus {
     await Promise.all([...this.subs].map((s) => s.stop()));
   }
 
-  private track(consumer: ConsumerKey, mode: 'each' | 'batch', handle: (msgs: readonly BusMessage[]) => Promise<void>, opts: ConsumeOptions): Subscription {
+  private track(
+    consumer: ConsumerKey,
+    mode: 'each' | 'batch',
+    handle: (msgs: readonly BusMessage[]) => Promise<void>,
+    opts: ConsumeOptions,
+  ): Subscription {
     const t = this.o.topology;
     const sub = runPullLoop({
       ...opts,

@@ -32,11 +32,19 @@ const FIELD_ALIASES: Readonly<Record<string, string>> = {
 
 /** The aliases a shape accepts: those whose field it has and that are not fields of their own. */
 export function aliasesOf(shape: z.ZodRawShape): Record<string, string> {
-  return Object.fromEntries(Object.entries(FIELD_ALIASES).filter(([alias, field]) => !(alias in shape) && field in shape));
+  return Object.fromEntries(
+    Object.entries(FIELD_ALIASES).filter(([alias, field]) => !(alias in shape) && field in shape),
+  );
 }
 
 interface Wrapped {
-  def: { type: string; innerType?: Wrapped; defaultValue?: unknown; entries?: Record<string, string>; element?: Wrapped };
+  def: {
+    type: string;
+    innerType?: Wrapped;
+    defaultValue?: unknown;
+    entries?: Record<string, string>;
+    element?: Wrapped;
+  };
 }
 
 const WRAPPERS = ['optional', 'default', 'nullable', 'prefault', 'pipe'];
@@ -54,7 +62,11 @@ function* layers(t: z.ZodType): Generator<Wrapped> {
 function metaOf(t: z.ZodType): { description?: string; arg?: string } {
   for (const cur of layers(t)) {
     const m = z.globalRegistry.get(cur as unknown as z.ZodType);
-    if (m?.description !== undefined || m?.arg !== undefined) return { ...(m.description !== undefined ? { description: m.description } : {}), ...(typeof m.arg === 'string' ? { arg: m.arg } : {}) };
+    if (m?.description !== undefined || m?.arg !== undefined)
+      return {
+        ...(m.description !== undefined ? { description: m.description } : {}),
+        ...(typeof m.arg === 'string' ? { arg: m.arg } : {}),
+      };
   }
   return {};
 }
@@ -98,14 +110,29 @@ export function optionsOf(shape: z.ZodRawShape): OptionHelp[] {
     const element = kind === 'array' && c.def.element ? core(c.def.element as unknown as z.ZodType) : null;
     const arg =
       meta.arg ??
-      (kind === 'boolean' ? '' : kind === 'enum' ? Object.values(c.def.entries ?? {}).join('|') : kind === 'number' || element?.def.type === 'number' ? 'N' : 'VALUE');
+      (kind === 'boolean'
+        ? ''
+        : kind === 'enum'
+          ? Object.values(c.def.entries ?? {}).join('|')
+          : kind === 'number' || element?.def.type === 'number'
+            ? 'N'
+            : 'VALUE');
     const d = defaultOf(type);
-    const shown = d === undefined || d === false || d === '' || (Array.isArray(d) && d.length === 0) || (typeof d === 'object' && d !== null && Object.keys(d).length === 0) ? undefined : String(d);
+    const shown =
+      d === undefined ||
+      d === false ||
+      d === '' ||
+      (Array.isArray(d) && d.length === 0) ||
+      (typeof d === 'object' && d !== null && Object.keys(d).length === 0)
+        ? undefined
+        : String(d);
     return {
       flag: `--${kebab(field)}`,
       arg,
       description: meta.description ?? '',
-      aliases: Object.entries(aliases).filter(([, f]) => f === field).map(([a]) => `--${kebab(a)}`),
+      aliases: Object.entries(aliases)
+        .filter(([, f]) => f === field)
+        .map(([a]) => `--${kebab(a)}`),
       repeatable: kind === 'array',
       default: shown,
     };
@@ -138,9 +165,15 @@ function wrap(text: string, width: number): string[] {
 
 function optionLine(o: OptionHelp): string {
   const left = `${[o.flag, ...o.aliases].join(', ')}${o.arg ? ` ${o.arg}` : ''}${o.repeatable ? ' ...' : ''}`;
-  const right = wrap([o.description, o.default !== undefined ? `(default ${o.default})` : ''].filter(Boolean).join(' '), LINE - WIDTH - 2);
+  const right = wrap(
+    [o.description, o.default !== undefined ? `(default ${o.default})` : ''].filter(Boolean).join(' '),
+    LINE - WIDTH - 2,
+  );
   const indent = `  ${''.padEnd(WIDTH)}`;
-  const rest = right.slice(1).map((l) => `\n${indent}${l}`).join('');
+  const rest = right
+    .slice(1)
+    .map((l) => `\n${indent}${l}`)
+    .join('');
   return left.length < WIDTH ? `  ${left.padEnd(WIDTH)}${right[0]}${rest}` : `  ${left}\n${indent}${right[0]}${rest}`;
 }
 
@@ -160,7 +193,9 @@ export function configHelp(shape: z.ZodRawShape, head: string, common: ReadonlyS
     'options:',
     ...own.map(optionLine),
     `  ${'--help, -h'.padEnd(WIDTH)}this help`,
-    ...(shared.length > 0 ? ['', 'common options (config file, logs, probes, NATS connection):', ...shared.map(optionLine)] : []),
+    ...(shared.length > 0
+      ? ['', 'common options (config file, logs, probes, NATS connection):', ...shared.map(optionLine)]
+      : []),
     '',
     ...wrap(
       'Every option can also be set as CCTAP_<OPTION> (upper case, - -> _; NATS_URL and CLICKHOUSE_URL as they are) or as a key of the --config file (YAML or JSON, keys spelled as the flags: `metrics-port: 9464`); flags win over the environment, which wins over the file.',

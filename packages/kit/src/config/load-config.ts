@@ -13,14 +13,28 @@ import { aliasesOf, configHelp, flagsOf, HelpRequest, kindOf } from './config-he
 import { camel, kebab, parseArgs, type RawValue } from './parse-args.js';
 
 export const baseConfigShape = {
-  config: z.string().optional().meta({ arg: 'FILE', description: 'YAML or JSON file of options (keys spelled as the flags)' }),
+  config: z
+    .string()
+    .optional()
+    .meta({ arg: 'FILE', description: 'YAML or JSON file of options (keys spelled as the flags)' }),
   logLevel: z.enum(LOG_LEVELS).default('info').meta({ description: 'least severe log line written' }),
   logFormat: z.enum(['json', 'pretty']).default('json').meta({ description: 'log line format' }),
   /** Port of /livez /readyz /metrics; 0 picks a free port (logged). */
-  metricsPort: z.coerce.number().int().min(0).max(65535).default(9464).meta({ description: 'port of /metrics, /livez, /readyz; 0 = a free port' }),
+  metricsPort: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(9464)
+    .meta({ description: 'port of /metrics, /livez, /readyz; 0 = a free port' }),
   metricsHost: z.string().default('0.0.0.0').meta({ arg: 'HOST', description: 'address the probe server binds' }),
   /** Hard deadline for a graceful stop, ms; keep it below the orchestrator's grace period. */
-  shutdownTimeoutMs: z.coerce.number().int().positive().default(25_000).meta({ description: 'hard deadline for a graceful stop, ms' }),
+  shutdownTimeoutMs: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(25_000)
+    .meta({ description: 'hard deadline for a graceful stop, ms' }),
 };
 
 export const natsConfigShape = {
@@ -30,8 +44,14 @@ export const natsConfigShape = {
   natsToken: z.string().optional().meta({ arg: 'TOKEN', description: 'NATS token' }),
   natsNkeySeedFile: z.string().optional().meta({ arg: 'FILE', description: 'NATS nkey seed file' }),
   natsCredsFile: z.string().optional().meta({ arg: 'FILE', description: 'NATS credentials file (JWT + nkey)' }),
-  natsTlsCa: z.string().optional().meta({ arg: 'FILE', description: 'CA certificate the NATS server is checked against' }),
-  natsTlsCert: z.string().optional().meta({ arg: 'FILE', description: 'client certificate for NATS (with --nats-tls-key)' }),
+  natsTlsCa: z
+    .string()
+    .optional()
+    .meta({ arg: 'FILE', description: 'CA certificate the NATS server is checked against' }),
+  natsTlsCert: z
+    .string()
+    .optional()
+    .meta({ arg: 'FILE', description: 'client certificate for NATS (with --nats-tls-key)' }),
   natsTlsKey: z.string().optional().meta({ arg: 'FILE', description: 'client certificate key for NATS' }),
   /** Topology prefix (several pipelines on one server); empty in production. */
   prefix: z.string().default('').meta({ arg: 'P', description: 'topology prefix (several pipelines on one server)' }),
@@ -61,8 +81,17 @@ function normalize(shape: Shape, raw: Record<string, unknown>): Record<string, u
     if (v === '' || v === undefined) continue;
     const field = shape[k] as z.ZodType | undefined;
     const kind = field ? kindOf(field) : 'unknown';
-    if (kind === 'array') out[k] = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : [v];
-    else if (kind === 'boolean' && typeof v === 'string') out[k] = !['0', 'false', 'no', 'off'].includes(v.toLowerCase());
+    if (kind === 'array')
+      out[k] = Array.isArray(v)
+        ? v
+        : typeof v === 'string'
+          ? v
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : [v];
+    else if (kind === 'boolean' && typeof v === 'string')
+      out[k] = !['0', 'false', 'no', 'off'].includes(v.toLowerCase());
     else if (kind === 'record' && (typeof v === 'string' || Array.isArray(v))) out[k] = pairs(k, v);
     else out[k] = Array.isArray(v) ? v[v.length - 1] : v;
   }
@@ -78,7 +107,10 @@ function pairs(field: string, v: string | readonly unknown[]): Record<string, st
   for (const item of (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(','))) {
     if (item.trim() === '') continue;
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new ConfigError(`invalid configuration: --${kebab(field)}: expected NAME=VALUE pairs separated by commas, got '${item}'`);
+    if (eq <= 0)
+      throw new ConfigError(
+        `invalid configuration: --${kebab(field)}: expected NAME=VALUE pairs separated by commas, got '${item}'`,
+      );
     out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
   }
   return out;
@@ -103,16 +135,25 @@ export class UnknownOptionError extends ConfigError {
     /** The config file it was found in; undefined for a command-line flag. */
     readonly file?: string,
   ) {
-    super(file === undefined ? `invalid configuration: unknown option ${option}` : `--config: ${file} has an unknown key '${option}'`);
+    super(
+      file === undefined
+        ? `invalid configuration: unknown option ${option}`
+        : `--config: ${file} has an unknown key '${option}'`,
+    );
   }
 }
 
 export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.ZodObject<S>> {
   const schema = z.strictObject(o.shape);
-  const booleans = new Set(Object.entries(o.shape).filter(([, t]) => kindOf(t as z.ZodType) === 'boolean').map(([k]) => k));
+  const booleans = new Set(
+    Object.entries(o.shape)
+      .filter(([, t]) => kindOf(t as z.ZodType) === 'boolean')
+      .map(([k]) => k),
+  );
   const parsedArgs = parseArgs(o.argv, booleans);
   const positionals = parsedArgs.positionals;
-  if ('help' in parsedArgs.values || positionals.includes('-h')) throw new HelpRequest(configHelp(o.shape, o.usage ?? 'usage: cctap [options]', COMMON_FIELDS));
+  if ('help' in parsedArgs.values || positionals.includes('-h'))
+    throw new HelpRequest(configHelp(o.shape, o.usage ?? 'usage: cctap [options]', COMMON_FIELDS));
   const flags = resolveAliases(o.shape, parsedArgs.values);
   const unknownFlag = Object.keys(flags).find((k) => !(k in o.shape));
   if (unknownFlag !== undefined) throw new UnknownOptionError(`--${kebab(unknownFlag)}`, flagsOf(o.shape));
@@ -143,9 +184,12 @@ export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.
     try {
       parsed = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
     } catch (err) {
-      throw new ConfigError(`--config: ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+      throw new ConfigError(
+        `--config: ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`,
+      );
     }
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) fromFile = fileOptions(o.shape, parsed as Record<string, unknown>, file);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+      fromFile = fileOptions(o.shape, parsed as Record<string, unknown>, file);
     else if (parsed != null) throw new ConfigError(`--config: ${file} must hold a mapping of option names to values`);
   }
 
@@ -154,7 +198,10 @@ export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = String(issue.path[0] ?? (issue as { keys?: string[] }).keys?.[0] ?? '');
-    const what = issue.code === 'unrecognized_keys' ? `unknown option --${kebab((issue as { keys: string[] }).keys[0]!)}` : `--${kebab(key)}: ${issue.message}`;
+    const what =
+      issue.code === 'unrecognized_keys'
+        ? `unknown option --${kebab((issue as { keys: string[] }).keys[0]!)}`
+        : `--${kebab(key)}: ${issue.message}`;
     throw new ConfigError(`invalid configuration: ${what}`);
   }
   return result.data;
@@ -182,7 +229,8 @@ export function redactConfig(config: Record<string, unknown>): Record<string, un
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(config)) {
     if (v !== undefined && SECRET.test(k) && !/file$/i.test(k)) out[k] = '[redacted]';
-    else if (typeof v === 'string' && /^[a-z]+:\/\/[^/]*:[^@/]*@/i.test(v)) out[k] = v.replace(/\/\/([^:/]*):[^@/]*@/, '//$1:[redacted]@');
+    else if (typeof v === 'string' && /^[a-z]+:\/\/[^/]*:[^@/]*@/i.test(v))
+      out[k] = v.replace(/\/\/([^:/]*):[^@/]*@/, '//$1:[redacted]@');
     else out[k] = v;
   }
   return out;

@@ -17,8 +17,16 @@ export interface ConsumerMetrics {
 
 export function consumerMetrics(metrics: Metrics | undefined, consumer: string): ConsumerMetrics {
   if (!metrics) return { settled() {}, observe() {}, redelivered() {} };
-  const total = metrics.counter('cctap_messages_total', 'Messages settled by a consumer, by outcome', ['consumer', 'outcome']);
-  const seconds = metrics.histogram('cctap_message_processing_seconds', 'Handler time per message or batch', ['consumer'], [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30]);
+  const total = metrics.counter('cctap_messages_total', 'Messages settled by a consumer, by outcome', [
+    'consumer',
+    'outcome',
+  ]);
+  const seconds = metrics.histogram(
+    'cctap_message_processing_seconds',
+    'Handler time per message or batch',
+    ['consumer'],
+    [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+  );
   const redeliveries = metrics.counter('cctap_redeliveries_total', 'Deliveries beyond the first', ['consumer']);
   return {
     settled: (outcome, n = 1) => total.inc({ consumer, outcome }, n),
@@ -37,9 +45,15 @@ export function settle(msgs: readonly TrackedMessage[], err: unknown, m: Consume
       for (const x of open) x.term(err.reason);
       log.warn('message terminated', { reason: err.reason, count: open.length, firstSeq: open[0]!.seq });
     } else {
-      for (const x of open) x.nak(err instanceof RetryableError && err.delayMs !== undefined ? err.delayMs : backoffMs(x.deliveryCount));
+      for (const x of open)
+        x.nak(err instanceof RetryableError && err.delayMs !== undefined ? err.delayMs : backoffMs(x.deliveryCount));
       const level = err instanceof RetryableError ? 'warn' : 'error';
-      log[level]('message will be redelivered', { err, count: open.length, firstSeq: open[0]!.seq, deliveries: open[0]!.deliveryCount });
+      log[level]('message will be redelivered', {
+        err,
+        count: open.length,
+        firstSeq: open[0]!.seq,
+        deliveries: open[0]!.deliveryCount,
+      });
     }
   }
   const counts: Record<Outcome, number> = { ack: 0, nak: 0, term: 0 };
@@ -60,7 +74,10 @@ export interface SettleOps {
 }
 
 /** Wraps transport operations so each message is settled at most once. */
-export function trackedMessage(fields: Omit<BusMessage, 'settled' | 'ack' | 'nak' | 'term' | 'working'>, ops: SettleOps): TrackedMessage {
+export function trackedMessage(
+  fields: Omit<BusMessage, 'settled' | 'ack' | 'nak' | 'term' | 'working'>,
+  ops: SettleOps,
+): TrackedMessage {
   let outcome: Outcome | null = null;
   const once = (o: Outcome, run: () => void) => {
     if (outcome !== null) return;

@@ -54,7 +54,11 @@ function headersOf(m: JsMsg): Record<string, string> {
 /** How long a message whose dead-letter copy failed waits before it is offered again. */
 const KEEP_FAILED_NAK_MS = 5000;
 
-export function wrapJsMsg(m: JsMsg, termWithReason = false, keepBeforeTerm?: PullLoopOptions['keepBeforeTerm']): TrackedMessage {
+export function wrapJsMsg(
+  m: JsMsg,
+  termWithReason = false,
+  keepBeforeTerm?: PullLoopOptions['keepBeforeTerm'],
+): TrackedMessage {
   const headers = headersOf(m);
   const term = (r: string) => (termWithReason ? m.term(r) : m.term());
   const msg: TrackedMessage = trackedMessage(
@@ -82,7 +86,6 @@ export function wrapJsMsg(m: JsMsg, termWithReason = false, keepBeforeTerm?: Pul
   );
   return msg;
 }
-
 
 export function runPullLoop(o: PullLoopOptions): Subscription {
   const log = (o.logger ?? silentLogger).child({ consumer: o.durable });
@@ -168,4 +171,3 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
     },
   };
 }
-

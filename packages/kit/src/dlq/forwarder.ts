@@ -40,7 +40,10 @@ function consumerKeyOf(t: Topology, durable: string): string {
 
 export function startDeadLetterForwarder(o: ForwarderOptions): Subscription {
   const log = (o.logger ?? silentLogger).child({ component: 'dlq-forwarder' });
-  const forwarded = o.metrics?.counter('cctap_dead_letters_total', 'Messages moved to the dead-letter stream', ['consumer', 'kind']);
+  const forwarded = o.metrics?.counter('cctap_dead_letters_total', 'Messages moved to the dead-letter stream', [
+    'consumer',
+    'kind',
+  ]);
   let jsm: JetStreamManager | null = null;
   return o.bus.consume('dlq-forwarder', async (msg) => {
     let adv: Advisory;
@@ -49,12 +52,16 @@ export function startDeadLetterForwarder(o: ForwarderOptions): Subscription {
     } catch {
       throw new PermanentError('advisory is not JSON');
     }
-    if (!adv.stream || !adv.consumer || typeof adv.stream_seq !== 'number') throw new PermanentError('advisory without stream, consumer or stream_seq');
+    if (!adv.stream || !adv.consumer || typeof adv.stream_seq !== 'number')
+      throw new PermanentError('advisory without stream, consumer or stream_seq');
     const kind = msg.subject.includes('.MAX_DELIVERIES.') ? 'max_deliveries' : 'terminated';
     jsm ??= await jetstreamManager(o.nc);
     const original = await jsm.streams.getMessage(adv.stream, { seq: adv.stream_seq }).catch(() => null);
     const key = consumerKeyOf(o.topology, adv.consumer);
-    const reason = kind === 'max_deliveries' ? `max deliveries (${adv.deliveries ?? '?'}) reached` : `terminated${adv.reason ? `: ${adv.reason}` : ''}`;
+    const reason =
+      kind === 'max_deliveries'
+        ? `max deliveries (${adv.deliveries ?? '?'}) reached`
+        : `terminated${adv.reason ? `: ${adv.reason}` : ''}`;
     const headers: Record<string, string> = {
       [DLQ_HEADERS.stream]: adv.stream,
       [DLQ_HEADERS.subject]: original?.subject ?? '',
@@ -63,7 +70,10 @@ export function startDeadLetterForwarder(o: ForwarderOptions): Subscription {
       [DLQ_HEADERS.reason]: original ? reason : `${reason}; original no longer in the stream`,
       [DLQ_HEADERS.consumer]: key,
     };
-    await o.bus.publish(o.topology.subjects.dlq(key), original?.data ?? new Uint8Array(), { msgId: `${adv.stream}:${adv.stream_seq}:${key}`, headers });
+    await o.bus.publish(o.topology.subjects.dlq(key), original?.data ?? new Uint8Array(), {
+      msgId: `${adv.stream}:${adv.stream_seq}:${key}`,
+      headers,
+    });
     forwarded?.inc({ consumer: key, kind });
     log.warn('dead letter', { stream: adv.stream, seq: adv.stream_seq, consumer: key, reason });
   });

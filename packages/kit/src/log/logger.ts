@@ -28,7 +28,8 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 
 /** Errors do not survive JSON.stringify; keep their name, message and the first stack lines. */
 function plain(value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack?.split('\n').slice(0, 6).join('\n') };
+  if (value instanceof Error)
+    return { name: value.name, message: value.message, stack: value.stack?.split('\n').slice(0, 6).join('\n') };
   if (typeof value === 'bigint') return value.toString();
   return value;
 }
@@ -43,7 +44,9 @@ export function createLogger(opts: LoggerOptions, bound: LogFields = {}): Logger
       const extra = Object.entries(all)
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(plain(v))}`)
         .join(' ');
-      write(`${new Date().toISOString().slice(11, 23)} ${level.toUpperCase().padEnd(5)} [${opts.service}] ${msg}${extra ? ` ${extra}` : ''}\n`);
+      write(
+        `${new Date().toISOString().slice(11, 23)} ${level.toUpperCase().padEnd(5)} [${opts.service}] ${msg}${extra ? ` ${extra}` : ''}\n`,
+      );
       return;
     }
     const line: LogFields = { level, time: new Date().toISOString(), service: opts.service, msg };

@@ -26,7 +26,13 @@ export interface ProbeServer {
 /** Before any service runs: alive, not ready. */
 const STARTING: Health = { ready: false, details: { state: 'starting' } };
 
-export async function startProbeServer(o: { port: number; host?: string; metrics: Metrics; health?: () => Health; logger?: Logger }): Promise<ProbeServer> {
+export async function startProbeServer(o: {
+  port: number;
+  host?: string;
+  metrics: Metrics;
+  health?: () => Health;
+  logger?: Logger;
+}): Promise<ProbeServer> {
   let health = o.health ?? (() => STARTING);
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -49,7 +55,10 @@ export async function startProbeServer(o: { port: number; host?: string; metrics
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         err.code === 'EADDRINUSE'
-          ? new PortInUseError(`--metrics-port ${o.port}: port ${o.port} on ${host} is already in use (another cctap, or another program); pass --metrics-port 0 for a free port, or another port`, { cause: err })
+          ? new PortInUseError(
+              `--metrics-port ${o.port}: port ${o.port} on ${host} is already in use (another cctap, or another program); pass --metrics-port 0 for a free port, or another port`,
+              { cause: err },
+            )
           : err,
       ),
     );

@@ -25,10 +25,14 @@ export function createMetrics(service: string, opts: { defaultMetrics?: boolean 
     registry,
     service,
     counter<L extends string>(name: string, help: string, labelNames: readonly L[] = []) {
-      return (existing(name) as Counter<L> | undefined) ?? new Counter<L>({ name, help, labelNames, registers: [registry] });
+      return (
+        (existing(name) as Counter<L> | undefined) ?? new Counter<L>({ name, help, labelNames, registers: [registry] })
+      );
     },
     gauge<L extends string>(name: string, help: string, labelNames: readonly L[] = []) {
-      return (existing(name) as Gauge<L> | undefined) ?? new Gauge<L>({ name, help, labelNames, registers: [registry] });
+      return (
+        (existing(name) as Gauge<L> | undefined) ?? new Gauge<L>({ name, help, labelNames, registers: [registry] })
+      );
     },
     histogram<L extends string>(name: string, help: string, labelNames: readonly L[] = [], buckets?: number[]) {
       return (

@@ -54,7 +54,8 @@ function readFile(what: string, file: string): Uint8Array {
   }
 }
 
-const AUTH_PATTERN = /authori[sz]ation|authentication|auth(entication)? (violation|timeout|expired)|permissions? violation.*connect|user.*(revoked|expired)/i;
+const AUTH_PATTERN =
+  /authori[sz]ation|authentication|auth(entication)? (violation|timeout|expired)|permissions? violation.*connect|user.*(revoked|expired)/i;
 
 export function isAuthFailure(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
@@ -70,12 +71,20 @@ function serversForLog(servers: string): string {
 export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnection> {
   const log = opts.logger ?? silentLogger;
   const authenticator: Authenticator[] = [];
-  if (opts.nkeySeedFile) authenticator.push(nkeyAuthenticator(new TextEncoder().encode(new TextDecoder().decode(readFile('nkey seed file', opts.nkeySeedFile)).trim())));
+  if (opts.nkeySeedFile)
+    authenticator.push(
+      nkeyAuthenticator(
+        new TextEncoder().encode(new TextDecoder().decode(readFile('nkey seed file', opts.nkeySeedFile)).trim()),
+      ),
+    );
   if (opts.credsFile) authenticator.push(credsAuthenticator(readFile('creds file', opts.credsFile)));
   const tls = opts.tls && (opts.tls.caFile || opts.tls.certFile || opts.tls.keyFile) ? { ...opts.tls } : undefined;
   const wait = opts.waitOnFirstConnect ?? true;
   const options: NodeConnectionOptions = {
-    servers: opts.servers.split(',').map((s) => s.trim()).filter(Boolean),
+    servers: opts.servers
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     name: opts.name,
     maxReconnectAttempts: -1,
     waitOnFirstConnect: wait,
@@ -94,7 +103,8 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
     try {
       return await connect(o);
     } catch (err) {
-      if (isAuthFailure(err)) throw new AuthError(`NATS refused the credentials for ${where}: ${(err as Error).message}`);
+      if (isAuthFailure(err))
+        throw new AuthError(`NATS refused the credentials for ${where}: ${(err as Error).message}`);
       throw err;
     }
   };
@@ -107,7 +117,10 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
       attempt: (timeout) => once({ ...options, waitOnFirstConnect: false, timeout }),
       retryable: (err) => !(err instanceof AuthError),
       discard: (conn) => conn.close(),
-      policy: { ...(opts.giveUpAfterMs !== undefined ? { giveUpAfterMs: opts.giveUpAfterMs } : {}), ...(opts.logger ? { logger: opts.logger } : {}) },
+      policy: {
+        ...(opts.giveUpAfterMs !== undefined ? { giveUpAfterMs: opts.giveUpAfterMs } : {}),
+        ...(opts.logger ? { logger: opts.logger } : {}),
+      },
     });
   } else {
     try {
@@ -118,7 +131,9 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
     }
   }
 
-  const events = opts.metrics?.counter('cctap_nats_connection_events_total', 'NATS connection status changes', ['event']);
+  const events = opts.metrics?.counter('cctap_nats_connection_events_total', 'NATS connection status changes', [
+    'event',
+  ]);
   void (async () => {
     for await (const s of nc.status()) {
       switch (s.type) {

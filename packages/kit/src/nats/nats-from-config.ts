@@ -22,7 +22,13 @@ export function natsOptionsFromConfig(c: NatsConfigFields, name: string): NatsCo
     ...(c.natsNkeySeedFile ? { nkeySeedFile: c.natsNkeySeedFile } : {}),
     ...(c.natsCredsFile ? { credsFile: c.natsCredsFile } : {}),
     ...(c.natsTlsCa || c.natsTlsCert || c.natsTlsKey
-      ? { tls: { ...(c.natsTlsCa ? { caFile: c.natsTlsCa } : {}), ...(c.natsTlsCert ? { certFile: c.natsTlsCert } : {}), ...(c.natsTlsKey ? { keyFile: c.natsTlsKey } : {}) } }
+      ? {
+          tls: {
+            ...(c.natsTlsCa ? { caFile: c.natsTlsCa } : {}),
+            ...(c.natsTlsCert ? { certFile: c.natsTlsCert } : {}),
+            ...(c.natsTlsKey ? { keyFile: c.natsTlsKey } : {}),
+          },
+        }
       : {}),
   };
 }

@@ -7,7 +7,15 @@
  * compression is added); the provisioner compares exactly these fields, so re-running changes nothing.
  */
 import { CONSUMERS, STREAM_KEYS, type ConsumerKey, type StreamKey, type Topology } from '@cctap/events';
-import { AckPolicy, DeliverPolicy, DiscardPolicy, RetentionPolicy, StorageType, type ConsumerConfig, type StreamConfig } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  type ConsumerConfig,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 
 const DAY_MS = 86_400_000;
@@ -52,8 +60,17 @@ export const DEFAULT_CONSUMER = {
   backoffMs: [60_000, 120_000, 300_000, 600_000],
 };
 
-export function desiredStream(t: Topology, key: StreamKey, o: ProvisionOptions, version: [number, number, number]): Partial<StreamConfig> {
-  const limits = { ...DEFAULT_LIMITS[key], ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}), ...o.limits?.[key] };
+export function desiredStream(
+  t: Topology,
+  key: StreamKey,
+  o: ProvisionOptions,
+  version: [number, number, number],
+): Partial<StreamConfig> {
+  const limits = {
+    ...DEFAULT_LIMITS[key],
+    ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
+    ...o.limits?.[key],
+  };
   const cfg: Partial<StreamConfig> = {
     name: t.stream(key),
     subjects: t.streamSubjects(key),

@@ -68,7 +68,13 @@ let probes = 0;
 async function canReserve(jsm: JetStreamManager, bytes: number, replicas: number, probeBase: string): Promise<boolean> {
   const probeName = `${probeBase}_${++probes}`;
   try {
-    await jsm.streams.add({ name: probeName, subjects: [`_cctap_probe.${probeName.toLowerCase()}`], storage: StorageType.File, max_bytes: bytes, num_replicas: replicas });
+    await jsm.streams.add({
+      name: probeName,
+      subjects: [`_cctap_probe.${probeName.toLowerCase()}`],
+      storage: StorageType.File,
+      max_bytes: bytes,
+      num_replicas: replicas,
+    });
   } catch (err) {
     if (refusedForSpace(err)) return false;
     throw err;
@@ -78,7 +84,12 @@ async function canReserve(jsm: JetStreamManager, bytes: number, replicas: number
 }
 
 /** The largest reservation (to 1 MiB) below `need` the server accepts; `need` when all of it fits. */
-async function freeReservation(jsm: JetStreamManager, need: number, replicas: number, probeName: string): Promise<number> {
+async function freeReservation(
+  jsm: JetStreamManager,
+  need: number,
+  replicas: number,
+  probeName: string,
+): Promise<number> {
   if (await canReserve(jsm, need, replicas, probeName)) return need;
   let lo = 0;
   let hi = need;
@@ -91,13 +102,21 @@ async function freeReservation(jsm: JetStreamManager, need: number, replicas: nu
 }
 
 /** Refuses, before anything is created, a topology the account's stream or consumer count cannot hold. */
-export function checkCounts(limits: { max_streams: number; max_consumers: number }, used: { streams: number; consumers: number }, add: { streams: number; consumers: number }): void {
+export function checkCounts(
+  limits: { max_streams: number; max_consumers: number },
+  used: { streams: number; consumers: number },
+  add: { streams: number; consumers: number },
+): void {
   // One more stream for the probe.
   if (limits.max_streams > 0 && used.streams + add.streams + 1 > limits.max_streams) {
-    throw new ConfigError(`the NATS account allows ${limits.max_streams} streams and has ${used.streams}; cctap needs ${add.streams} more (and one for a moment): raise the account's max_streams`);
+    throw new ConfigError(
+      `the NATS account allows ${limits.max_streams} streams and has ${used.streams}; cctap needs ${add.streams} more (and one for a moment): raise the account's max_streams`,
+    );
   }
   if (limits.max_consumers > 0 && used.consumers + add.consumers > limits.max_consumers) {
-    throw new ConfigError(`the NATS account allows ${limits.max_consumers} consumers and has ${used.consumers}; cctap needs ${add.consumers} more: raise the account's max_consumers`);
+    throw new ConfigError(
+      `the NATS account allows ${limits.max_consumers} consumers and has ${used.consumers}; cctap needs ${add.consumers} more: raise the account's max_consumers`,
+    );
   }
 }
 
@@ -106,7 +125,11 @@ export function checkCounts(limits: { max_streams: number; max_consumers: number
  * what they reserve (shrinking one would evict what it holds), and the missing ones share 90% of the free
  * reservation (each at least MIN_STREAM_BYTES, the rest in proportion to their desired sizes); a second run then finds nothing to change.
  */
-export async function fitStorage(jsm: JetStreamManager, plan: readonly PlannedStream[], o: { replicas: number; perStreamLimit: number; probeName: string }): Promise<StorageFit> {
+export async function fitStorage(
+  jsm: JetStreamManager,
+  plan: readonly PlannedStream[],
+  o: { replicas: number; perStreamLimit: number; probeName: string },
+): Promise<StorageFit> {
   const capped = (n: number) => (o.perStreamLimit > 0 ? Math.min(n, o.perStreamLimit) : n);
   const desired = new Map(plan.map((p) => [p.key, capped(p.want.max_bytes)]));
   const need = plan.reduce((sum, p) => sum + Math.max(0, desired.get(p.key)! - reserved(p.info)), 0);

@@ -113,12 +113,17 @@ async function provisionOnce(nc: NatsConnection, opts: ProvisionOptions): Promis
     plan.push({ key, want: { ...want, name: want.name!, max_bytes: want.max_bytes! }, info });
   }
   const bucketsMissing: BucketKey[] = [];
-  for (const key of bucketKeys) if (!(await infoOrNull(jsm.streams.info(`KV_${t.bucket(key)}`)))) bucketsMissing.push(key);
+  for (const key of bucketKeys)
+    if (!(await infoOrNull(jsm.streams.info(`KV_${t.bucket(key)}`)))) bucketsMissing.push(key);
   const consumersMissing: ConsumerKey[] = [];
-  for (const key of consumerKeys) if (!(await infoOrNull(jsm.consumers.info(t.consumerStream(key), t.consumer(key))))) consumersMissing.push(key);
+  for (const key of consumerKeys)
+    if (!(await infoOrNull(jsm.consumers.info(t.consumerStream(key), t.consumer(key))))) consumersMissing.push(key);
 
   const account = await jsm.getAccountInfo();
-  checkCounts(account.limits, account, { streams: plan.filter((p) => !p.info).length + bucketsMissing.length, consumers: consumersMissing.length });
+  checkCounts(account.limits, account, {
+    streams: plan.filter((p) => !p.info).length + bucketsMissing.length,
+    consumers: consumersMissing.length,
+  });
   const fit = await fitStorage(jsm, plan, {
     replicas,
     perStreamLimit: account.limits.storage_max_stream_bytes ?? -1,
@@ -199,7 +204,10 @@ async function provisionOnce(nc: NatsConnection, opts: ProvisionOptions): Promis
     if (err instanceof ConfigError) throw err;
     // Refusals here are about this server's state (a stream of someone else's on the same subjects, a limit):
     // one line naming the object, and the promise that nothing was left half made.
-    throw new ConfigError(`nats-server refused ${doing}: ${(err as Error).message}; what this run had created was removed`, { cause: err });
+    throw new ConfigError(
+      `nats-server refused ${doing}: ${(err as Error).message}; what this run had created was removed`,
+      { cause: err },
+    );
   }
 
   return { serverVersion: version.join('.'), entries, fittedTo: fit.fittedTo };

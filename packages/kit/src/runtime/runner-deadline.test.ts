@@ -11,7 +11,9 @@ import { describe, expect, it } from 'vitest';
 
 const RUNNER = pathToFileURL(join(fileURLToPath(new URL('.', import.meta.url)), '../../dist/runtime/runner.js')).href;
 const LOGGER = pathToFileURL(join(fileURLToPath(new URL('.', import.meta.url)), '../../dist/log/logger.js')).href;
-const METRICS = pathToFileURL(join(fileURLToPath(new URL('.', import.meta.url)), '../../dist/metrics/registry.js')).href;
+const METRICS = pathToFileURL(
+  join(fileURLToPath(new URL('.', import.meta.url)), '../../dist/metrics/registry.js'),
+).href;
 
 const program = `
 import { Worker } from 'node:worker_threads';
@@ -26,7 +28,9 @@ console.log('running');
 
 describe('runner deadline', () => {
   it('ends the process past the deadline although a thread is stuck in native code', async () => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', program], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', program], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -40,7 +44,9 @@ describe('runner deadline', () => {
     }
     const t0 = Date.now();
     child.kill('SIGTERM');
-    const bound = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still running 20 s after SIGTERM:\n${err}`)), 20_000));
+    const bound = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`still running 20 s after SIGTERM:\n${err}`)), 20_000),
+    );
     const end = await Promise.race([ended, bound]);
     child.kill('SIGKILL');
     expect(end.signal, err).toBe('SIGKILL');

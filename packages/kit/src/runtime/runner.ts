@@ -54,7 +54,10 @@ export async function runServices(o: RunnerOptions): Promise<Running> {
   const started: Service[] = [];
   const health = () => {
     const details = Object.fromEntries(o.services.map((s) => [s.name, s.health()]));
-    return { ready: state === 'running' && Object.values(details).every((h) => h.ready), details: { state, ...details } };
+    return {
+      ready: state === 'running' && Object.values(details).every((h) => h.ready),
+      details: { state, ...details },
+    };
   };
   let probe: ProbeServer;
   if (o.probe) {
@@ -62,7 +65,13 @@ export async function runServices(o: RunnerOptions): Promise<Running> {
     probe.setHealth(health);
   } else {
     if (o.metricsPort === undefined) throw new Error('runServices needs metricsPort or probe');
-    probe = await startProbeServer({ port: o.metricsPort, host: o.metricsHost, metrics: o.metrics, logger: log, health });
+    probe = await startProbeServer({
+      port: o.metricsPort,
+      host: o.metricsHost,
+      metrics: o.metrics,
+      logger: log,
+      health,
+    });
   }
 
   let resolveDone!: (code: number) => void;

@@ -26,7 +26,8 @@ export const DEFAULT_ONE_SHOT_WAIT_SECONDS = 30;
 export function oneShotWait(logger?: Logger, env: NodeJS.ProcessEnv = process.env): WaitPolicy {
   const raw = env[WAIT_SECONDS_ENV];
   const seconds = raw === undefined || raw.trim() === '' ? DEFAULT_ONE_SHOT_WAIT_SECONDS : Number(raw);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new ConfigError(`${WAIT_SECONDS_ENV} must be a number of seconds (0 waits for ever), got '${raw}'`);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new ConfigError(`${WAIT_SECONDS_ENV} must be a number of seconds (0 waits for ever), got '${raw}'`);
   return { ...(seconds > 0 ? { giveUpAfterMs: seconds * 1000 } : {}), ...(logger ? { logger } : {}) };
 }
 
@@ -63,7 +64,8 @@ function reasonOf(err: unknown): string {
 
 export async function waitUntilReachable<T>(o: ReachOptions<T>): Promise<T> {
   const { giveUpAfterMs, logger } = o.policy;
-  const say = (msg: string, fields: Record<string, unknown>) => (logger ? logger.warn(msg, fields) : process.stderr.write(`${msg}\n`));
+  const say = (msg: string, fields: Record<string, unknown>) =>
+    logger ? logger.warn(msg, fields) : process.stderr.write(`${msg}\n`);
   let stopped: NodeJS.Signals | null = null;
   let wake = () => {};
   const onSignal = (sig: NodeJS.Signals) => {
@@ -72,7 +74,8 @@ export async function waitUntilReachable<T>(o: ReachOptions<T>): Promise<T> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  const stop = (sig: NodeJS.Signals) => new StoppedWhileWaitingError(`stopped (${sig}) while waiting for ${o.what} at ${o.where}`, sig);
+  const stop = (sig: NodeJS.Signals) =>
+    new StoppedWhileWaitingError(`stopped (${sig}) while waiting for ${o.what} at ${o.where}`, sig);
   const started = Date.now();
   try {
     for (let attempt = 1; ; attempt++) {
@@ -83,7 +86,11 @@ export async function waitUntilReachable<T>(o: ReachOptions<T>): Promise<T> {
           await o.discard?.(result);
           throw stop(stopped);
         }
-        if (attempt > 1) say(`${o.what} at ${o.where} is reachable after ${attempt} attempts (${seconds(Date.now() - started)}); going on`, { attempt, waitedMs: Date.now() - started });
+        if (attempt > 1)
+          say(
+            `${o.what} at ${o.where} is reachable after ${attempt} attempts (${seconds(Date.now() - started)}); going on`,
+            { attempt, waitedMs: Date.now() - started },
+          );
         return result;
       } catch (err) {
         if (err instanceof StoppedWhileWaitingError) throw err;
@@ -98,7 +105,10 @@ export async function waitUntilReachable<T>(o: ReachOptions<T>): Promise<T> {
           );
         }
         // The last try is made at the deadline itself, so a server that comes up just before it is still used.
-        const delay = giveUpAfterMs === undefined ? retryDelayMs(attempt) : Math.min(retryDelayMs(attempt), giveUpAfterMs - elapsed);
+        const delay =
+          giveUpAfterMs === undefined
+            ? retryDelayMs(attempt)
+            : Math.min(retryDelayMs(attempt), giveUpAfterMs - elapsed);
         say(
           `waiting for ${o.what} at ${o.where}: ${reason} (attempt ${attempt}, next in ${seconds(delay)}${giveUpAfterMs === undefined ? '' : `, giving up after ${seconds(giveUpAfterMs)}`})`,
           { attempt, retryInMs: delay },

@@ -26,7 +26,9 @@ export type RatesPerMTok = z.infer<typeof rateFields>;
 
 /** Rates whose missing cache rates follow Anthropic's standard multipliers of input (5-minute write 1.25x,
  *  1-hour write 2x, read 0.1x). */
-export function withStandardCacheRates(r: Pick<RatesPerMTok, 'input' | 'output'> & Partial<RatesPerMTok>): RatesPerMTok {
+export function withStandardCacheRates(
+  r: Pick<RatesPerMTok, 'input' | 'output'> & Partial<RatesPerMTok>,
+): RatesPerMTok {
   return {
     input: r.input,
     output: r.output,

@@ -51,7 +51,9 @@ describe('loadBook', () => {
     expect(at(book, 'claude-sonnet-5-5', '2027-01-01T00:00:00Z')).toBeCloseTo(1.5, 12);
     // The shipped change of 2026-10-07 is still there, carried into the new row.
     expect(priceRows(book, 'claude-sonnet-5-5').map((r) => [r.effectiveFrom, r.base.cacheRead])).toEqual([
-      [null, 2e-7], ['2026-10-07T00:00:00.000Z', 1e-7], ['2027-01-01T00:00:00.000Z', 1e-7],
+      [null, 2e-7],
+      ['2026-10-07T00:00:00.000Z', 1e-7],
+      ['2027-01-01T00:00:00.000Z', 1e-7],
     ]);
     // The shipped book is unchanged.
     expect(at(shippedBook(), 'claude-opus-4-8', '2026-12-01T00:00:00Z')).toBeCloseTo(5, 12);
@@ -77,11 +79,31 @@ describe('loadBook', () => {
     ['missing.yaml', null, /^prices file .*missing\.yaml: cannot read: ENOENT$/],
     ['bad.json', '{ "models": ', /^prices file .*bad\.json: not valid JSON: /],
     ['bad.yaml', 'models: [unclosed', /^prices file .*bad\.yaml: not valid YAML: /],
-    ['type.yaml', 'models:\n  claude-opus-5:\n    rates: { input: "five" }\n', /^prices file .*type\.yaml: models\.claude-opus-5\.rates\.input: /],
-    ['neg.yaml', 'models:\n  claude-opus-5:\n    rates: { output: -1 }\n', /^prices file .*neg\.yaml: models\.claude-opus-5\.rates\.output: /],
-    ['field.yaml', 'models:\n  claude-opus-5:\n    rate: { input: 1 }\n', /^prices file .*field\.yaml: models\.claude-opus-5: .*rate/],
-    ['date.yaml', 'models:\n  claude-opus-5:\n    changes: [{ from: "2027-01-01", rates: { input: 1 } }]\n', /models\.claude-opus-5\.changes\.0\.from: expected an ISO instant with a zone/],
-    ['new.yaml', 'models:\n  my-model:\n    rates: { input: 1 }\n', /^prices file .*new\.yaml: models\.my-model\.rates: a model the book does not have needs at least input and output$/],
+    [
+      'type.yaml',
+      'models:\n  claude-opus-5:\n    rates: { input: "five" }\n',
+      /^prices file .*type\.yaml: models\.claude-opus-5\.rates\.input: /,
+    ],
+    [
+      'neg.yaml',
+      'models:\n  claude-opus-5:\n    rates: { output: -1 }\n',
+      /^prices file .*neg\.yaml: models\.claude-opus-5\.rates\.output: /,
+    ],
+    [
+      'field.yaml',
+      'models:\n  claude-opus-5:\n    rate: { input: 1 }\n',
+      /^prices file .*field\.yaml: models\.claude-opus-5: .*rate/,
+    ],
+    [
+      'date.yaml',
+      'models:\n  claude-opus-5:\n    changes: [{ from: "2027-01-01", rates: { input: 1 } }]\n',
+      /models\.claude-opus-5\.changes\.0\.from: expected an ISO instant with a zone/,
+    ],
+    [
+      'new.yaml',
+      'models:\n  my-model:\n    rates: { input: 1 }\n',
+      /^prices file .*new\.yaml: models\.my-model\.rates: a model the book does not have needs at least input and output$/,
+    ],
   ])('a bad file (%s) is one clear line', (name, text, message) => {
     const p = text === null ? join(dir, name) : file(name, text);
     let err: unknown;

@@ -44,7 +44,9 @@ export function loadBook(opts: { file?: string | null; env?: NodeJS.ProcessEnv }
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new PriceFileError(`prices file ${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new PriceFileError(
+      `prices file ${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
   return mergePriceText(base, text, `prices file ${file}`, /\.json$/i.test(file) ? 'json' : 'yaml');
 }

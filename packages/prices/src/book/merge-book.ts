@@ -8,7 +8,13 @@
  * The merged version names both sources: `<book>+user:<first 8 hex of sha256 of the parsed file>`.
  */
 import { createHash } from 'node:crypto';
-import { withStandardCacheRates, type ChangeFormat, type EntryPatch, type ModelEntry, type UserFile } from './book-format.js';
+import {
+  withStandardCacheRates,
+  type ChangeFormat,
+  type EntryPatch,
+  type ModelEntry,
+  type UserFile,
+} from './book-format.js';
 import { makeBook, type PriceBook } from './price-book.js';
 import { modelIdCandidates } from '../resolve/model-id.js';
 
@@ -24,7 +30,15 @@ function mergeChanges(old: readonly ChangeFormat[] | undefined, add: readonly Ch
 
 function patched(old: ModelEntry, p: EntryPatch): ModelEntry {
   const out: ModelEntry = { ...old, rates: { ...old.rates, ...p.rates } };
-  for (const f of ['status', 'source', 'note', 'tier', 'fastMultiplier', 'usMultiplier', 'webSearchPerRequest'] as const) {
+  for (const f of [
+    'status',
+    'source',
+    'note',
+    'tier',
+    'fastMultiplier',
+    'usMultiplier',
+    'webSearchPerRequest',
+  ] as const) {
     if (p[f] !== undefined) Object.assign(out, { [f]: p[f] });
   }
   if (p.changes) out.changes = mergeChanges(old.changes, p.changes);
@@ -34,7 +48,9 @@ function patched(old: ModelEntry, p: EntryPatch): ModelEntry {
 function added(key: string, p: EntryPatch, where: string): ModelEntry {
   const r = p.rates ?? {};
   if (r.input === undefined || r.output === undefined) {
-    throw new PriceFileError(`${where}: models.${key}.rates: a model the book does not have needs at least input and output`);
+    throw new PriceFileError(
+      `${where}: models.${key}.rates: a model the book does not have needs at least input and output`,
+    );
   }
   const { rates: _rates, ...rest } = p;
   return {

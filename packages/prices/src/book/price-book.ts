@@ -49,14 +49,16 @@ export interface EntryState {
 
 /** The entry's prices over time: the state since always, then each change applied on top of the one before. */
 export function entryStates(entry: ModelEntry, defaults: BookDefaults): EntryState[] {
-  const states: EntryState[] = [{
-    from: null,
-    rates: entry.rates,
-    tier: entry.tier ?? null,
-    fastMultiplier: entry.fastMultiplier ?? 1,
-    usMultiplier: entry.usMultiplier ?? 1,
-    webSearchPerRequest: entry.webSearchPerRequest ?? defaults.webSearchPerRequest,
-  }];
+  const states: EntryState[] = [
+    {
+      from: null,
+      rates: entry.rates,
+      tier: entry.tier ?? null,
+      fastMultiplier: entry.fastMultiplier ?? 1,
+      usMultiplier: entry.usMultiplier ?? 1,
+      webSearchPerRequest: entry.webSearchPerRequest ?? defaults.webSearchPerRequest,
+    },
+  ];
   const changes = [...(entry.changes ?? [])].sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
   for (const c of changes) {
     const prev = states[states.length - 1]!;
@@ -107,7 +109,11 @@ export function rowsOf(book: PriceBook, key: string): readonly PriceRow[] {
 
 /** The effective-dated rows of one canonical key (empty when the book does not have it). */
 export function priceRows(book: PriceBook, key: string): PriceRow[] {
-  return rowsOf(book, key).map((r) => ({ ...r, base: { ...r.base }, tier: r.tier && { ...r.tier, rates: { ...r.tier.rates } } }));
+  return rowsOf(book, key).map((r) => ({
+    ...r,
+    base: { ...r.base },
+    tier: r.tier && { ...r.tier, rates: { ...r.tier.rates } },
+  }));
 }
 
 /** Every canonical key of the book, sorted. */

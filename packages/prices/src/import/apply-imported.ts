@@ -55,7 +55,13 @@ function tierDiffs(old: TierFormat | null, now: TierFormat | null): string[] {
 }
 
 /** `tag` names the source in the new book's version (`<book>+<tag>:<hash of what changed>`). */
-export function applyImported(book: PriceBook, imported: ReadonlyMap<string, ImportedEntry>, source: string, tag: string, opts: ImportOptions = {}): ImportResult {
+export function applyImported(
+  book: PriceBook,
+  imported: ReadonlyMap<string, ImportedEntry>,
+  source: string,
+  tag: string,
+  opts: ImportOptions = {},
+): ImportResult {
   const models = new Map(book.models);
   const changes: PriceChange[] = [];
   const unchanged: string[] = [];
@@ -67,14 +73,20 @@ export function applyImported(book: PriceBook, imported: ReadonlyMap<string, Imp
       if (imp.fastMultiplier !== undefined && imp.fastMultiplier !== 1) entry.fastMultiplier = imp.fastMultiplier;
       if (imp.changes?.length) entry.changes = imp.changes;
       models.set(key, entry);
-      changes.push({ key, kind: 'added', detail: `added from ${source}: input ${imp.rates.input}, output ${imp.rates.output} per MTok` });
+      changes.push({
+        key,
+        kind: 'added',
+        detail: `added from ${source}: input ${imp.rates.input}, output ${imp.rates.output} per MTok`,
+      });
       continue;
     }
     const newest = entryStates(old, book.defaults).at(-1)!;
     const diffs = [
       ...rateDiffs('', newest.rates, imp.rates),
       ...(imp.tier !== undefined ? tierDiffs(newest.tier, imp.tier) : []),
-      ...(imp.fastMultiplier !== undefined && !same(imp.fastMultiplier, newest.fastMultiplier) ? [`fast ${newest.fastMultiplier} -> ${imp.fastMultiplier}`] : []),
+      ...(imp.fastMultiplier !== undefined && !same(imp.fastMultiplier, newest.fastMultiplier)
+        ? [`fast ${newest.fastMultiplier} -> ${imp.fastMultiplier}`]
+        : []),
     ];
     if (diffs.length === 0) {
       unchanged.push(key);
@@ -97,8 +109,12 @@ export function applyImported(book: PriceBook, imported: ReadonlyMap<string, Imp
     models.set(key, entry);
     changes.push({ key, kind: 'changed', detail: diffs.join(', ') });
   }
-  const version = changes.length === 0
-    ? book.version
-    : `${book.version}+${tag}:${createHash('sha256').update(JSON.stringify([changes, opts.effectiveFrom ?? null])).digest('hex').slice(0, 8)}`;
+  const version =
+    changes.length === 0
+      ? book.version
+      : `${book.version}+${tag}:${createHash('sha256')
+          .update(JSON.stringify([changes, opts.effectiveFrom ?? null]))
+          .digest('hex')
+          .slice(0, 8)}`;
   return { book: makeBook(version, book.defaults, models), changes, unchanged };
 }

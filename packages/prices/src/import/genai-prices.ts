@@ -22,7 +22,9 @@ function baseOf(p: Price): number | undefined {
 function firstTier(p: Price): { start: number; price: number } | undefined {
   if (!p || typeof p !== 'object' || !Array.isArray(p.tiers)) return undefined;
   const t = p.tiers[0] as Rec | undefined;
-  return t && typeof t.start === 'number' && typeof t.price === 'number' ? { start: t.start, price: t.price } : undefined;
+  return t && typeof t.start === 'number' && typeof t.price === 'number'
+    ? { start: t.start, price: t.price }
+    : undefined;
 }
 
 function ratesOf(mp: Rec, pick: (p: Price) => number | undefined): RatesPerMTok | undefined {
@@ -79,7 +81,11 @@ function newest(e: ImportedEntry): ImportedEntry {
 }
 
 export function importGenaiPrices(book: PriceBook, json: unknown, opts: ImportOptions = {}): ImportResult {
-  const providers = Array.isArray(json) ? json : Array.isArray((json as Rec | null)?.providers) ? ((json as Rec).providers as unknown[]) : [];
+  const providers = Array.isArray(json)
+    ? json
+    : Array.isArray((json as Rec | null)?.providers)
+      ? ((json as Rec).providers as unknown[])
+      : [];
   const imported = new Map<string, ImportedEntry>();
   for (const prov of providers as Rec[]) {
     if (prov?.id !== 'anthropic' || !Array.isArray(prov.models)) continue;

@@ -10,7 +10,14 @@ import { listKeys } from '../book/price-book.js';
 import { usage } from '../testing/usage.js';
 import { priceResponse } from './price-response.js';
 
-const U = usage({ input: 10_000, output: 20_000, cacheCreation: 50_000, cacheCreation5m: 30_000, cacheCreation1h: 20_000, cacheRead: 30_000 });
+const U = usage({
+  input: 10_000,
+  output: 20_000,
+  cacheCreation: 50_000,
+  cacheCreation5m: 30_000,
+  cacheCreation1h: 20_000,
+  cacheRead: 30_000,
+});
 const TS = '2026-12-01T12:00:00.000Z';
 
 const EXPECTED: [string, number][] = [

@@ -62,7 +62,14 @@ function costWithRow(r: PriceRow, u: TokenUsage, speed: string | null, inference
   return tokens * fast * us + u.webSearchRequests * r.webSearchPerRequest;
 }
 
-function usageCost(book: PriceBook, model: string, ts: string, u: TokenUsage, speed: string | null, geo: string | null): { key: string | null; usd: number | null } {
+function usageCost(
+  book: PriceBook,
+  model: string,
+  ts: string,
+  u: TokenUsage,
+  speed: string | null,
+  geo: string | null,
+): { key: string | null; usd: number | null } {
   if (model === SYNTHETIC_MODEL) return { key: null, usd: null };
   const key = resolveModel(book, model);
   const row = key === null ? null : rowAt(rowsOf(book, key), ts);

@@ -52,7 +52,11 @@ function factsOf(line: string): PricingFacts {
     return { model, usage: usageOf(Object.fromEntries(rest.split(',').map((p) => p.split('=') as [string, string]))) };
   });
   return {
-    model: kv.model!, ts: kv.ts!, usage: usageOf(kv), speed: kv.speed ?? null, inferenceGeo: kv.geo ?? null,
+    model: kv.model!,
+    ts: kv.ts!,
+    usage: usageOf(kv),
+    speed: kv.speed ?? null,
+    inferenceGeo: kv.geo ?? null,
     ...(advisor ? { advisor } : {}),
   };
 }

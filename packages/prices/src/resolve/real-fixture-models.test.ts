@@ -24,7 +24,7 @@ function answeringModels(): Set<string> {
 }
 
 describe('models of the real fixtures', () => {
-  it('are all priced, except the CLI\'s own <synthetic> lines', () => {
+  it("are all priced, except the CLI's own <synthetic> lines", () => {
     const models = [...answeringModels()].filter((m) => m !== '<synthetic>').sort();
     expect(models.length).toBeGreaterThanOrEqual(4);
     expect(models.map((m) => [m, resolveModel(shippedBook(), m)])).toEqual([

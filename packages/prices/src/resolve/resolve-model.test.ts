@@ -34,8 +34,21 @@ describe('resolveModel', () => {
   });
 
   it.each([
-    'claude-opus-4-9', 'claude-opus-4-9-20270101', 'claude-opus-6', 'claude-sonnet-5-6', 'claude-haiku-5', 'claude-fable-5-3',
-    'claude-3-sonnet', 'claude-opus', 'claude-v1', 'deepseek-chat', 'deepseek-v3.2', 'MiniMax-M2', '<synthetic>', '', 'claude-opus-4-8-fast',
+    'claude-opus-4-9',
+    'claude-opus-4-9-20270101',
+    'claude-opus-6',
+    'claude-sonnet-5-6',
+    'claude-haiku-5',
+    'claude-fable-5-3',
+    'claude-3-sonnet',
+    'claude-opus',
+    'claude-v1',
+    'deepseek-chat',
+    'deepseek-v3.2',
+    'MiniMax-M2',
+    '<synthetic>',
+    '',
+    'claude-opus-4-8-fast',
   ])('%s is unknown (no neighbour)', (model) => {
     expect(resolveModel(book, model)).toBeNull();
   });

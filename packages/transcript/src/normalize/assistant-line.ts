@@ -128,10 +128,18 @@ export function normalizeAssistant(L: LineBuilder): void {
     }
   }
 
-  if (rec.isApiErrorMessage === true || (synthetic && (text.startsWith('API Error') || text.includes('usage limit reached')))) {
+  if (
+    rec.isApiErrorMessage === true ||
+    (synthetic && (text.startsWith('API Error') || text.includes('usage limit reached')))
+  ) {
     const limit = parseUsageLimit(text);
     if (limit) {
-      L.emit('rate_limit', { limitKind: limit.limitKind, message: L.shaper.textOf(text), resetAt: limit.resetAt, resetText: limit.resetText });
+      L.emit('rate_limit', {
+        limitKind: limit.limitKind,
+        message: L.shaper.textOf(text),
+        resetAt: limit.resetAt,
+        resetText: limit.resetText,
+      });
       return;
     }
     L.emit('api.error', {

@@ -20,7 +20,10 @@ describe('decodeLine', () => {
   });
 
   it('a leading BOM is dropped', () => {
-    expect(decodeLine(new Uint8Array([0xef, 0xbb, 0xbf, ...encoder.encode('{}')]))).toEqual({ text: '{}', invalidUtf8: false });
+    expect(decodeLine(new Uint8Array([0xef, 0xbb, 0xbf, ...encoder.encode('{}')]))).toEqual({
+      text: '{}',
+      invalidUtf8: false,
+    });
   });
 });
 
@@ -36,17 +39,25 @@ describe('decodeLine on Buffers and plain byte arrays', () => {
     }
   };
   // Bytes biased towards UTF-8 lead/continuation bytes, BOMs and ASCII, so that every kind of bad sequence shows up.
-  const bytes = fc.array(fc.oneof(
-    fc.integer({ min: 0, max: 255 }),
-    fc.constantFrom(0x80, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xbb, 0x41),
-  ), { maxLength: 40 }).map((a) => new Uint8Array(a));
+  const bytes = fc
+    .array(
+      fc.oneof(
+        fc.integer({ min: 0, max: 255 }),
+        fc.constantFrom(0x80, 0xbf, 0xc0, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0xbb, 0x41),
+      ),
+      { maxLength: 40 },
+    )
+    .map((a) => new Uint8Array(a));
 
   it('both give what TextDecoder gives, and flag exactly the invalid input', () => {
-    fc.assert(fc.property(bytes, fc.boolean(), (b, withBom) => {
-      const input = withBom ? new Uint8Array([0xef, 0xbb, 0xbf, ...b]) : b;
-      const want = { text: reference.decode(input), invalidUtf8: !valid(input) };
-      expect(decodeLine(Buffer.from(input))).toEqual(want);
-      expect(decodeLine(input)).toEqual(want);
-    }), { numRuns: 5000 });
+    fc.assert(
+      fc.property(bytes, fc.boolean(), (b, withBom) => {
+        const input = withBom ? new Uint8Array([0xef, 0xbb, 0xbf, ...b]) : b;
+        const want = { text: reference.decode(input), invalidUtf8: !valid(input) };
+        expect(decodeLine(Buffer.from(input))).toEqual(want);
+        expect(decodeLine(input)).toEqual(want);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });

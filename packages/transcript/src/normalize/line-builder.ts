@@ -18,7 +18,10 @@ import type { Shaper } from '../privacy/shaper.js';
 import { countOrNull, idStr, obj, pathStr, str, type Json } from './json-read.js';
 
 type Envelope = Omit<CctapEvent, 'id' | 'type' | 'payload'>;
-type LineFacts = Pick<Envelope, 'entrypoint' | 'promptId' | 'origin' | 'attribution' | 'sourceToolUseId' | 'workflowRunId' | 'spawnDepth'>;
+type LineFacts = Pick<
+  Envelope,
+  'entrypoint' | 'promptId' | 'origin' | 'attribution' | 'sourceToolUseId' | 'workflowRunId' | 'spawnDepth'
+>;
 
 const ATTRIBUTION = [
   ['agent', 'attributionAgent'],
@@ -94,23 +97,57 @@ export class LineBuilder {
     // Literals instead of `{ id, type, ...env, payload }`: the spread cost 4-7% of the normalizer in CPU
     // profiles of the benchmark, the literals under 1%. Same keys in the same order (labels only when set).
     // The discriminated union cannot follow a generic `T`; the pair (type, payload) is typed by the signature.
-    const event = e.labels === undefined
-      ? {
-          id, type, ts: e.ts, tsSource: e.tsSource, host: e.host, user: e.user, sessionId: e.sessionId, agentId: e.agentId,
-          sidechain: e.sidechain, cwd: e.cwd, project: e.project, gitBranch: e.gitBranch, ccVersion: e.ccVersion,
-          lineUuid: e.lineUuid, parentUuid: e.parentUuid, source: e.source, payload,
-        }
-      : {
-          id, type, ts: e.ts, tsSource: e.tsSource, host: e.host, user: e.user, sessionId: e.sessionId, agentId: e.agentId,
-          sidechain: e.sidechain, cwd: e.cwd, project: e.project, gitBranch: e.gitBranch, ccVersion: e.ccVersion,
-          lineUuid: e.lineUuid, parentUuid: e.parentUuid, source: e.source, labels: e.labels, payload,
-        };
+    const event =
+      e.labels === undefined
+        ? {
+            id,
+            type,
+            ts: e.ts,
+            tsSource: e.tsSource,
+            host: e.host,
+            user: e.user,
+            sessionId: e.sessionId,
+            agentId: e.agentId,
+            sidechain: e.sidechain,
+            cwd: e.cwd,
+            project: e.project,
+            gitBranch: e.gitBranch,
+            ccVersion: e.ccVersion,
+            lineUuid: e.lineUuid,
+            parentUuid: e.parentUuid,
+            source: e.source,
+            payload,
+          }
+        : {
+            id,
+            type,
+            ts: e.ts,
+            tsSource: e.tsSource,
+            host: e.host,
+            user: e.user,
+            sessionId: e.sessionId,
+            agentId: e.agentId,
+            sidechain: e.sidechain,
+            cwd: e.cwd,
+            project: e.project,
+            gitBranch: e.gitBranch,
+            ccVersion: e.ccVersion,
+            lineUuid: e.lineUuid,
+            parentUuid: e.parentUuid,
+            source: e.source,
+            labels: e.labels,
+            payload,
+          };
     // After the literal, so lines without them (most, and every older one) pay nothing.
     if (this.facts) Object.assign(event, this.facts);
     this.events.push(event as CctapEvent);
   }
 
   meta(lineType: string, subtype: string | null, text: string | null): void {
-    this.emit('meta', { lineType: idStr(lineType) ?? '', subtype: subtype === null ? null : (idStr(subtype) ?? null), text });
+    this.emit('meta', {
+      lineType: idStr(lineType) ?? '',
+      subtype: subtype === null ? null : (idStr(subtype) ?? null),
+      text,
+    });
   }
 }

@@ -6,14 +6,25 @@ import { normalizeLine } from './normalize-line.js';
 import { assistantText, bytesOf, encoder, lineCtx, userPrompt } from '../testing/lines.js';
 
 const stream = (path: string, startOffset = 0, lastTs: string | null = null) =>
-  new TranscriptStream({ host: 'h', user: 'u', path, fileId: `f-${path}`, privacy: 'full', startOffset, lastTs, fileTs: '2026-01-01T00:00:00.000Z' });
+  new TranscriptStream({
+    host: 'h',
+    user: 'u',
+    path,
+    fileId: `f-${path}`,
+    privacy: 'full',
+    startOffset,
+    lastTs,
+    fileTs: '2026-01-01T00:00:00.000Z',
+  });
 
 describe('line identity', () => {
   it('is the uuid when the line has one, else a hash of its bytes', () => {
     expect(lineKeyOf('abc', encoder.encode('{}'))).toBe('u:abc');
     expect(lineKeyOf(undefined, encoder.encode('{"type":"mode"}'))).toMatch(/^c:[0-9a-f]{32}$/);
     expect(lineKeyOf('', encoder.encode('{"type":"mode"}'))).toBe(lineKeyOf(null, encoder.encode('{"type":"mode"}')));
-    expect(lineKeyOf(null, encoder.encode('{"type":"mode"}'))).not.toBe(lineKeyOf(null, encoder.encode('{"type":"mode" }')));
+    expect(lineKeyOf(null, encoder.encode('{"type":"mode"}'))).not.toBe(
+      lineKeyOf(null, encoder.encode('{"type":"mode" }')),
+    );
   });
 
   it('gives a line the same event ids wherever it sits: another offset, another file, another folder', () => {
@@ -33,7 +44,9 @@ describe('line identity', () => {
 
   it('is lineEventId(host, sessionId, key, index): metadata lines repeat as one line, per session', () => {
     const meta = '{"type":"permission-mode","permissionMode":"default","sessionId":"s1"}';
-    const lines = stream('/r/projects/-a/s1.jsonl').push(encoder.encode(`${meta}\n{"type":"mode","mode":"x"}\n${meta}\n`));
+    const lines = stream('/r/projects/-a/s1.jsonl').push(
+      encoder.encode(`${meta}\n{"type":"mode","mode":"x"}\n${meta}\n`),
+    );
     expect(lines[2]!.events[0]!.id).toBe(lines[0]!.events[0]!.id);
     expect(lines[1]!.events[0]!.id).not.toBe(lines[0]!.events[0]!.id);
     expect(lines[0]!.events[0]!.id).toBe(lineEventId('h', 's1', lineKeyOf(null, encoder.encode(meta)), 0));

@@ -14,7 +14,12 @@ import { decodeLine } from './normalize-line.js';
 const PREVIEW_CHARS = 256;
 
 /** `lineKey`: the caller's lineKeyOf(null, bytes) when it has it already (a line that is not JSON has no uuid). */
-export function malformedEvent(bytes: Uint8Array, failure: MalformedReason, ctx: LineContext, lineKey = lineKeyOf(null, bytes)): CctapEvent {
+export function malformedEvent(
+  bytes: Uint8Array,
+  failure: MalformedReason,
+  ctx: LineContext,
+  lineKey = lineKeyOf(null, bytes),
+): CctapEvent {
   const info = pathInfoCached(ctx.path);
   // Decoding only the head keeps a 100 MB garbage line cheap; a cut multi-byte character decodes as U+FFFD.
   const head = decodeLine(bytes.subarray(0, PREVIEW_CHARS * 4)).text;
@@ -35,7 +40,11 @@ export function malformedEvent(bytes: Uint8Array, failure: MalformedReason, ctx:
     lineUuid: null,
     parentUuid: null,
     source: { path: ctx.path, offset: ctx.offset },
-    payload: { reason: failure, bytes: bytes.length, preview: new Shaper(ctx.privacy, PREVIEW_CHARS).text(scrubHttpHeaders(head)) },
+    payload: {
+      reason: failure,
+      bytes: bytes.length,
+      preview: new Shaper(ctx.privacy, PREVIEW_CHARS).text(scrubHttpHeaders(head)),
+    },
   };
   if (ctx.labels) event.labels = ctx.labels;
   return event;

@@ -69,7 +69,13 @@ function stateSubtype(rec: Json, fields: readonly string[]): string | null {
 
 /** A workflow run's journal line: a shape no transcript line has (no uuid, no version, a `v2:` cache key). */
 function isJournalLine(rec: Json, type: string): boolean {
-  return (type === 'started' || type === 'result') && typeof rec.key === 'string' && rec.key.startsWith('v2:') && rec.uuid === undefined && rec.version === undefined;
+  return (
+    (type === 'started' || type === 'result') &&
+    typeof rec.key === 'string' &&
+    rec.key.startsWith('v2:') &&
+    rec.uuid === undefined &&
+    rec.version === undefined
+  );
 }
 
 const MAX_KEYS = 64;
@@ -96,8 +102,12 @@ export function normalizeMetadata(L: LineBuilder, type: string, lineChars: numbe
   }
   const state = SESSION_STATE[type];
   if (state) return L.meta(type, stateSubtype(rec, state), null);
-  if (STATE_FAMILIES.some((p) => type.startsWith(p))) return L.meta(type, stateSubtype(rec, ['kind', 'state', 'status']), null);
-  if (isJournalLine(rec, type) || (pathInfoCached(L.ctx.path).layout === 'workflow-journal' && (type === 'started' || type === 'result'))) {
+  if (STATE_FAMILIES.some((p) => type.startsWith(p)))
+    return L.meta(type, stateSubtype(rec, ['kind', 'state', 'status']), null);
+  if (
+    isJournalLine(rec, type) ||
+    (pathInfoCached(L.ctx.path).layout === 'workflow-journal' && (type === 'started' || type === 'result'))
+  ) {
     // The agent is the envelope's agentId, the run its workflowRunId (from the path); a result keeps its text.
     return L.meta('workflow-journal', type, L.shaper.text(rec.result));
   }

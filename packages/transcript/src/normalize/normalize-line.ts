@@ -19,7 +19,6 @@ import { normalizeSystem } from './system-line.js';
 import { normalizeTimestamp } from './timestamp.js';
 import { normalizeUser } from './user-line.js';
 
-
 /** Envelope strings (paths, ids) can add this much to an event beyond the line's own strings. */
 const ENVELOPE_ALLOWANCE = 64 * 1024;
 const MIN_CAP = 256;
@@ -56,7 +55,14 @@ export function decodeLine(bytes: Uint8Array): { text: string; invalidUtf8: bool
   }
 }
 
-function build(rec: Json, ctx: LineContext, lineTs: string | null, shaper: Shaper, lineChars: number, lineKey: string): CctapEvent[] {
+function build(
+  rec: Json,
+  ctx: LineContext,
+  lineTs: string | null,
+  shaper: Shaper,
+  lineChars: number,
+  lineKey: string,
+): CctapEvent[] {
   const L = new LineBuilder(rec, ctx, shaper, lineTs, lineKey);
   const type = typeof rec.type === 'string' ? rec.type : '';
   if (type === 'user') normalizeUser(L);
@@ -104,7 +110,8 @@ export function normalizeLine(bytes: Uint8Array, ctx: LineContext): NormalizeRes
       cap = Math.max(MIN_CAP, Math.floor(cap / 4));
       events = build(rec, ctx, lineTs, new Shaper(ctx.privacy, cap), text.length, lineKey);
     } while (cap > MIN_CAP && oversized(events));
-    if (oversized(events)) events = build(rec, ctx, lineTs, new Shaper(ctx.privacy, MIN_CAP, true), text.length, lineKey);
+    if (oversized(events))
+      events = build(rec, ctx, lineTs, new Shaper(ctx.privacy, MIN_CAP, true), text.length, lineKey);
   }
   return { events, lineTs, warnings, lineKey };
 }

@@ -14,7 +14,10 @@ describe('readUsage', () => {
   });
 
   it('keeps the flat field when it is the larger (a split is only a breakdown)', () => {
-    const u = readUsage({ cache_creation_input_tokens: 900, cache_creation: { ephemeral_5m_input_tokens: 900, ephemeral_1h_input_tokens: 0 } });
+    const u = readUsage({
+      cache_creation_input_tokens: 900,
+      cache_creation: { ephemeral_5m_input_tokens: 900, ephemeral_1h_input_tokens: 0 },
+    });
     expect(u.cacheCreation).toBe(900);
     expect(readUsage({ cache_creation_input_tokens: 40 }).cacheCreation).toBe(40);
     expect(readUsage(null)).toMatchObject({ input: 0, output: 0, cacheCreation: 0, cacheRead: 0 });

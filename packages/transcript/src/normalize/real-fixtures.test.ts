@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { TranscriptStream, UsageLedger } from '../index.js';
 
 const DIR = fileURLToPath(new URL('../../../../test/fixtures/real/', import.meta.url));
-const FILES = readdirSync(DIR).filter((f) => f.endsWith('.jsonl')).sort();
+const FILES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.jsonl'))
+  .sort();
 
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -22,8 +24,14 @@ interface Normalized {
 
 function normalizeFile(name: string, privacy: 'redacted' | 'metadata' | 'full' = 'redacted'): Normalized {
   const stream = new TranscriptStream({
-    host: 'test-host', user: 'dev', path: `${DIR}${name}`, fileId: fileId(1, 2, name), privacy,
-    startOffset: 0, lastTs: null, fileTs: '2026-01-01T00:00:00.000Z',
+    host: 'test-host',
+    user: 'dev',
+    path: `${DIR}${name}`,
+    fileId: fileId(1, 2, name),
+    privacy,
+    startOffset: 0,
+    lastTs: null,
+    fileTs: '2026-01-01T00:00:00.000Z',
   });
   const out = stream.push(readFileSync(`${DIR}${name}`));
   expect(stream.pending).toBe(0);
@@ -31,7 +39,10 @@ function normalizeFile(name: string, privacy: 'redacted' | 'metadata' | 'full' =
 }
 
 function rawLines(name: string): Raw[] {
-  return readFileSync(`${DIR}${name}`, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Raw);
+  return readFileSync(`${DIR}${name}`, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Raw);
 }
 
 const blocks = (o: Raw): Raw[] => (Array.isArray(o.message?.content) ? o.message.content : []);
@@ -52,8 +63,10 @@ function scan(lines: Raw[]) {
       const u = o.message?.usage;
       if (!u || o.message.model === '<synthetic>') continue;
       const row = {
-        input: u.input_tokens ?? 0, output: u.output_tokens ?? 0,
-        cacheCreation: u.cache_creation_input_tokens ?? 0, cacheRead: u.cache_read_input_tokens ?? 0,
+        input: u.input_tokens ?? 0,
+        output: u.output_tokens ?? 0,
+        cacheCreation: u.cache_creation_input_tokens ?? 0,
+        cacheRead: u.cache_read_input_tokens ?? 0,
       };
       naiveOutput += row.output;
       naiveCacheRead += row.cacheRead;
@@ -72,7 +85,8 @@ function scan(lines: Raw[]) {
       }
     }
   }
-  const sum = (k: 'input' | 'output' | 'cacheCreation' | 'cacheRead') => [...usage.values()].reduce((a, r) => a + r[k], 0);
+  const sum = (k: 'input' | 'output' | 'cacheCreation' | 'cacheRead') =>
+    [...usage.values()].reduce((a, r) => a + r[k], 0);
   return {
     assistantLines: lines.filter((o) => o.type === 'assistant' && o.isApiErrorMessage !== true).length,
     toolCalls: toolUseIds.length,
@@ -82,7 +96,12 @@ function scan(lines: Raw[]) {
     compactions: lines.filter((o) => o.type === 'system' && o.subtype === 'compact_boundary').length,
     progress: lines.filter((o) => o.type === 'progress').length,
     responses: usage.size,
-    totals: { input: sum('input'), output: sum('output'), cacheCreation: sum('cacheCreation'), cacheRead: sum('cacheRead') },
+    totals: {
+      input: sum('input'),
+      output: sum('output'),
+      cacheCreation: sum('cacheCreation'),
+      cacheRead: sum('cacheRead'),
+    },
     naiveOutput,
     naiveCacheRead,
     firstOutput: [...firstOutput.values()].reduce((a, b) => a + b, 0),
@@ -128,14 +147,30 @@ describe.each(FILES)('%s', (name) => {
     for (const e of got.events) ledger.add(e);
     const t = ledger.totals();
     expect(t.responses).toBe(expected.responses);
-    expect({ input: t.input, output: t.output, cacheCreation: t.cacheCreation, cacheRead: t.cacheRead }).toEqual(expected.totals);
+    expect({ input: t.input, output: t.output, cacheCreation: t.cacheCreation, cacheRead: t.cacheRead }).toEqual(
+      expected.totals,
+    );
   });
 });
 
 describe('numbers measured in transcript-format.md section 7', () => {
   const cases = [
-    { file: 'spotter-v2.1.39-main-compaction-progress.jsonl', naive: 29_160, first: 7_933, max: 28_755, naiveCacheRead: 20_500_571, cacheRead: 11_618_567 },
-    { file: 'ccv-v1.0.98-inline-sidechains-summary.jsonl', naive: 77_612, first: 49_780, max: 51_933, naiveCacheRead: 5_706_262, cacheRead: 3_647_854 },
+    {
+      file: 'spotter-v2.1.39-main-compaction-progress.jsonl',
+      naive: 29_160,
+      first: 7_933,
+      max: 28_755,
+      naiveCacheRead: 20_500_571,
+      cacheRead: 11_618_567,
+    },
+    {
+      file: 'ccv-v1.0.98-inline-sidechains-summary.jsonl',
+      naive: 77_612,
+      first: 49_780,
+      max: 51_933,
+      naiveCacheRead: 5_706_262,
+      cacheRead: 3_647_854,
+    },
   ];
   it.each(cases)('$file: output $max and cache_read $cacheRead with the max rule', (c) => {
     const s = scan(rawLines(c.file));
@@ -152,7 +187,9 @@ describe('numbers measured in transcript-format.md section 7', () => {
 describe('format traps on real lines', () => {
   it('compaction: auto 170251 in the 2.1.39 main session, manual 21558 in fasthooks', () => {
     const auto = ofType(normalizeFile('spotter-v2.1.39-main-compaction-progress.jsonl').events, 'compaction');
-    expect(auto.map((e) => [e.payload.trigger, e.payload.preTokens, e.payload.micro])).toEqual([['auto', 170_251, false]]);
+    expect(auto.map((e) => [e.payload.trigger, e.payload.preTokens, e.payload.micro])).toEqual([
+      ['auto', 170_251, false],
+    ]);
     expect(auto[0]!.payload.logicalParentUuid).not.toBeNull();
     const manual = ofType(normalizeFile('fasthooks-v2.0.76-compaction-tool-errors.jsonl').events, 'compaction');
     expect(manual.map((e) => [e.payload.trigger, e.payload.preTokens])).toEqual([['manual', 21_558]]);
@@ -161,7 +198,8 @@ describe('format traps on real lines', () => {
   it('never counts the agent_progress copies of subagent messages', () => {
     const mainRaw = rawLines('spotter-v2.1.39-main-compaction-progress.jsonl');
     const copied = new Set(
-      mainRaw.filter((o) => o.type === 'progress' && o.data?.type === 'agent_progress' && o.data.message?.message?.usage)
+      mainRaw
+        .filter((o) => o.type === 'progress' && o.data?.type === 'agent_progress' && o.data.message?.message?.usage)
         .map((o) => o.data.message.message.id as string),
     );
     expect(copied.size).toBeGreaterThan(0);
@@ -183,7 +221,10 @@ describe('format traps on real lines', () => {
   });
 
   it('classifies tool errors: user_rejected, permission_denied, input_validation, tool_error', () => {
-    const classes = (f: string) => ofType(normalizeFile(f).events, 'tool.result').filter((r) => r.payload.isError).map((r) => r.payload.errorClass);
+    const classes = (f: string) =>
+      ofType(normalizeFile(f).events, 'tool.result')
+        .filter((r) => r.payload.isError)
+        .map((r) => r.payload.errorClass);
     expect(classes('spotter-v2.1.38-rejected-tool-use.jsonl')).toContain('user_rejected');
     expect(classes('ccv-v1.0.98-small-tool-error.jsonl')).toContain('permission_denied');
     expect(classes('ccv-v1.0.108-inline-sidechain.jsonl')).toContain('input_validation');
@@ -201,19 +242,34 @@ describe('format traps on real lines', () => {
     const side = inline.filter((e) => e.sidechain);
     expect(side.length).toBeGreaterThan(0);
     expect(side.every((e) => e.agentId === null)).toBe(true);
-    expect(ofType(inline, 'prompt').filter((p) => p.payload.kind === 'subagent_root').length)
-      .toBe(rawLines('ccv-v1.0.98-inline-sidechains-summary.jsonl').filter((o) => o.type === 'user' && o.isSidechain && o.parentUuid === null).length);
+    expect(ofType(inline, 'prompt').filter((p) => p.payload.kind === 'subagent_root').length).toBe(
+      rawLines('ccv-v1.0.98-inline-sidechains-summary.jsonl').filter(
+        (o) => o.type === 'user' && o.isSidechain && o.parentUuid === null,
+      ).length,
+    );
 
     const warmup = normalizeFile('fasthooks-v2.0.76-warmup-sidechain.jsonl').events;
     expect(warmup.every((e) => e.agentId === 'af1ff21' && e.sidechain)).toBe(true);
-    expect(ofType(warmup, 'prompt').map((p) => [p.payload.kind, p.payload.text])).toEqual([['subagent_root', 'Warmup']]);
+    expect(ofType(warmup, 'prompt').map((p) => [p.payload.kind, p.payload.text])).toEqual([
+      ['subagent_root', 'Warmup'],
+    ]);
 
     const explore = normalizeFile('spotter-v2.1.39-subagent-explore.jsonl').events;
-    expect(explore.every((e) => e.agentId === 'a2898e3' && e.sessionId === '4d5611e5-241a-462a-8d15-5122611a9569')).toBe(true);
+    expect(
+      explore.every((e) => e.agentId === 'a2898e3' && e.sessionId === '4d5611e5-241a-462a-8d15-5122611a9569'),
+    ).toBe(true);
     // The parent's Task result names the subagent that ran.
     const main = normalizeFile('spotter-v2.1.39-main-compaction-progress.jsonl').events;
-    expect(ofType(main, 'tool.result').map((r) => r.payload.agentId).filter((a) => a !== null)).toContain('a2898e3');
-    expect(ofType(main, 'tool.call').filter((c) => c.payload.name === 'Task').every((c) => c.payload.subagentType !== null)).toBe(true);
+    expect(
+      ofType(main, 'tool.result')
+        .map((r) => r.payload.agentId)
+        .filter((a) => a !== null),
+    ).toContain('a2898e3');
+    expect(
+      ofType(main, 'tool.call')
+        .filter((c) => c.payload.name === 'Task')
+        .every((c) => c.payload.subagentType !== null),
+    ).toBe(true);
   });
 
   it('carries the timestamp to lines without one and takes the project from cwd', () => {

@@ -10,7 +10,9 @@ import { eventSchema, fileId, type CctapEvent, type EventOf, type PrivacyMode } 
 import { describe, expect, it } from 'vitest';
 import { TranscriptStream } from '../index.js';
 
-const ROOT = fileURLToPath(new URL('../../../../test/fixtures/synthetic-2026/projects/-home-dev-app/', import.meta.url));
+const ROOT = fileURLToPath(
+  new URL('../../../../test/fixtures/synthetic-2026/projects/-home-dev-app/', import.meta.url),
+);
 const session = (n: number) => `7a1c0d2e-2026-4a5b-9c3d-${String(n).padStart(12, '0')}`;
 
 function transcripts(dir: string): string[] {
@@ -20,9 +22,21 @@ function transcripts(dir: string): string[] {
   });
 }
 
-function normalize(path: string, privacy: PrivacyMode = 'redacted', spawnDepth?: number, bytes = readFileSync(path)): { events: CctapEvent[]; lines: number } {
+function normalize(
+  path: string,
+  privacy: PrivacyMode = 'redacted',
+  spawnDepth?: number,
+  bytes = readFileSync(path),
+): { events: CctapEvent[]; lines: number } {
   const stream = new TranscriptStream({
-    host: 'test-host', user: 'dev', path, fileId: fileId(1, 2, path), privacy, startOffset: 0, lastTs: null, fileTs: '2026-01-01T00:00:00.000Z',
+    host: 'test-host',
+    user: 'dev',
+    path,
+    fileId: fileId(1, 2, path),
+    privacy,
+    startOffset: 0,
+    lastTs: null,
+    fileTs: '2026-01-01T00:00:00.000Z',
     ...(spawnDepth !== undefined ? { spawnDepth } : {}),
   });
   const out = stream.push(bytes);
@@ -30,9 +44,15 @@ function normalize(path: string, privacy: PrivacyMode = 'redacted', spawnDepth?:
   return { events: out.flatMap((l) => l.events), lines: out.length };
 }
 
-const main = (n: number, privacy: PrivacyMode = 'redacted') => normalize(join(ROOT, `${session(n)}.jsonl`), privacy).events;
-const ofType = <T extends CctapEvent['type']>(events: CctapEvent[], type: T) => events.filter((e): e is EventOf<T> => e.type === type);
-const rawLines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
+const main = (n: number, privacy: PrivacyMode = 'redacted') =>
+  normalize(join(ROOT, `${session(n)}.jsonl`), privacy).events;
+const ofType = <T extends CctapEvent['type']>(events: CctapEvent[], type: T) =>
+  events.filter((e): e is EventOf<T> => e.type === type);
+const rawLines = (path: string) =>
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('synthetic 2026 transcripts', () => {
   const files = transcripts(ROOT);
@@ -42,8 +62,16 @@ describe('synthetic 2026 transcripts', () => {
     for (const privacy of ['metadata', 'redacted', 'full'] as const) {
       for (const f of files) {
         const { events, lines } = normalize(f, privacy);
-        expect(lines, f).toBe(readFileSync(f, 'utf8').split('\n').filter((l) => l.length > 0).length);
-        expect(events.filter((e) => e.type === 'unknown' || e.type === 'malformed').map((e) => `${f}: ${JSON.stringify(e.payload)}`)).toEqual([]);
+        expect(lines, f).toBe(
+          readFileSync(f, 'utf8')
+            .split('\n')
+            .filter((l) => l.length > 0).length,
+        );
+        expect(
+          events
+            .filter((e) => e.type === 'unknown' || e.type === 'malformed')
+            .map((e) => `${f}: ${JSON.stringify(e.payload)}`),
+        ).toEqual([]);
         for (const e of events) expect(eventSchema.safeParse(e).success, `${f} ${e.type}`).toBe(true);
       }
     }
@@ -82,7 +110,12 @@ describe('synthetic 2026 transcripts', () => {
     expect(a[0]!.payload.cacheMiss).toEqual({ reason: 'tools_changed', missedTokens: 14804 });
     expect(a[1]!.payload.cacheMiss).toEqual({ reason: 'previous_message_not_found', missedTokens: null });
     expect(a[2]!.payload.cacheMiss).toBeUndefined();
-    expect(a[0]!.payload.usage).toMatchObject({ cacheCreation: 14804, cacheCreation1h: 14804, cacheCreation5m: 0, cacheRead: 11442 });
+    expect(a[0]!.payload.usage).toMatchObject({
+      cacheCreation: 14804,
+      cacheCreation1h: 14804,
+      cacheCreation5m: 0,
+      cacheRead: 11442,
+    });
     const prompts = ofType(events, 'prompt');
     expect(prompts.map((p) => [p.entrypoint, p.promptId, p.origin, p.payload.permissionMode])).toEqual([
       ['cli', 'pr0mpt01-0000-4000-8000-000000000001', 'human', 'default'],
@@ -96,10 +129,14 @@ describe('synthetic 2026 transcripts', () => {
     const events = main(1);
     const head = events.slice(0, 4);
     expect(head.map((e) => [e.type, e.type === 'meta' ? e.payload.lineType : null])).toEqual([
-      ['meta', 'last-prompt'], ['meta', 'mode'], ['meta', 'permission-mode'], ['meta', 'file-history-snapshot'],
+      ['meta', 'last-prompt'],
+      ['meta', 'mode'],
+      ['meta', 'permission-mode'],
+      ['meta', 'file-history-snapshot'],
     ]);
     for (const e of head) expect([e.sessionId, e.cwd, e.ccVersion]).toEqual([session(1), '', '']);
-    for (const e of events.filter((x) => x.type !== 'meta')) expect([e.sessionId, e.cwd, e.ccVersion]).toEqual([session(1), '/home/dev/app', '2.1.212']);
+    for (const e of events.filter((x) => x.type !== 'meta'))
+      expect([e.sessionId, e.cwd, e.ccVersion]).toEqual([session(1), '/home/dev/app', '2.1.212']);
     expect(ofType(events, 'meta').find((m) => m.payload.lineType === 'mode')!.payload.subtype).toBe('normal');
   });
 
@@ -108,12 +145,21 @@ describe('synthetic 2026 transcripts', () => {
     const [r, ...more] = ofType(events, 'refusal');
     expect(more).toEqual([]);
     expect(r!.payload).toEqual({
-      originalModel: 'claude-fable-5', fallbackModel: 'claude-opus-4-8', trigger: 'refusal', direction: 'retry', category: 'cyber',
+      originalModel: 'claude-fable-5',
+      fallbackModel: 'claude-opus-4-8',
+      trigger: 'refusal',
+      direction: 'retry',
+      category: 'cyber',
       retractedUuids: ['5f0c9a1e-7b2d-4c3e-8f4a-1b2c3d4e5f60', '6a1d0b2f-8c3e-4d4f-9a5b-2c3d4e5f6071'],
-      requestId: 'req_011CZRefusedFable5000000001', text: "The request was flagged by the model's safety measures.",
+      requestId: 'req_011CZRefusedFable5000000001',
+      text: "The request was flagged by the model's safety measures.",
     });
     const [first, second] = ofType(events, 'assistant');
-    expect(first!.payload).toMatchObject({ model: 'claude-opus-4-8', fallbackFrom: 'claude-fable-5', supersedesUuids: r!.payload.retractedUuids });
+    expect(first!.payload).toMatchObject({
+      model: 'claude-opus-4-8',
+      fallbackFrom: 'claude-fable-5',
+      supersedesUuids: r!.payload.retractedUuids,
+    });
     expect(second!.payload.fallbackFrom).toBeUndefined();
     expect(ofType(events, 'system')).toEqual([]);
     expect(first!.entrypoint).toBe('claude-vscode');
@@ -123,45 +169,95 @@ describe('synthetic 2026 transcripts', () => {
     const path = join(ROOT, `${session(3)}.jsonl`);
     const events = normalize(path).events;
     const metaTypes = new Set(ofType(events, 'meta').map((m) => m.payload.lineType));
-    const lineTypes = new Set(rawLines(path).map((l) => l.type as string).filter((t) => !['user', 'assistant', 'system'].includes(t)));
+    const lineTypes = new Set(
+      rawLines(path)
+        .map((l) => l.type as string)
+        .filter((t) => !['user', 'assistant', 'system'].includes(t)),
+    );
     for (const t of lineTypes) expect(metaTypes, t).toContain(t);
     expect(lineTypes.size).toBeGreaterThanOrEqual(40);
     const meta = (t: string) => ofType(events, 'meta').find((m) => m.payload.lineType === t)!.payload;
-    expect(meta('file-history-delta')).toEqual({ lineType: 'file-history-delta', subtype: 'delta', text: '/home/dev/app/README.md' });
+    expect(meta('file-history-delta')).toEqual({
+      lineType: 'file-history-delta',
+      subtype: 'delta',
+      text: '/home/dev/app/README.md',
+    });
     expect(meta('relocated').text).toBe('/home/dev/app-v2');
     expect(meta('atis-latch').subtype).toBeNull();
-    expect(ofType(events, 'system').map((s) => s.payload.subtype)).toEqual(['stop_hook_summary', 'turn_duration', 'away_summary', 'local_command', 'informational']);
-    expect(ofType(events, 'compaction')[0]!.payload).toMatchObject({ trigger: 'auto', preTokens: 168212, postTokens: 17944, durationMs: 103045 });
+    expect(ofType(events, 'system').map((s) => s.payload.subtype)).toEqual([
+      'stop_hook_summary',
+      'turn_duration',
+      'away_summary',
+      'local_command',
+      'informational',
+    ]);
+    expect(ofType(events, 'compaction')[0]!.payload).toMatchObject({
+      trigger: 'auto',
+      preTokens: 168212,
+      postTokens: 17944,
+      durationMs: 103045,
+    });
     const calls = ofType(events, 'tool.call');
-    expect(calls.map((c) => c.attribution)).toEqual([{ skill: 'docs-style' }, { mcpServer: 'docs', mcpTool: 'lookup' }]);
+    expect(calls.map((c) => c.attribution)).toEqual([
+      { skill: 'docs-style' },
+      { mcpServer: 'docs', mcpTool: 'lookup' },
+    ]);
     const hook = ofType(events, 'meta').find((m) => m.payload.subtype === 'hook_success')!;
     expect(hook.sourceToolUseId).toBe('toolu_01EditReadme0000000000001');
-    expect(ofType(events, 'tool.result')[1]!.attribution).toEqual({ mcpServer: 'docs', mcpTool: 'lookup', plugin: 'docs-plugin' });
+    expect(ofType(events, 'tool.result')[1]!.attribution).toEqual({
+      mcpServer: 'docs',
+      mcpTool: 'lookup',
+      plugin: 'docs-plugin',
+    });
     expect(ofType(events, 'assistant').map((a) => [a.payload.model, a.payload.effort, a.entrypoint])).toEqual([
-      ['claude-opus-5', 'medium', 'sdk-cli'], ['claude-opus-5', 'medium', 'sdk-cli'], ['claude-opus-5', 'medium', 'sdk-cli'],
+      ['claude-opus-5', 'medium', 'sdk-cli'],
+      ['claude-opus-5', 'medium', 'sdk-cli'],
+      ['claude-opus-5', 'medium', 'sdk-cli'],
     ]);
   });
 
   it('a workflow run: the journal is classified by shape and linked to its session and run; agent lines too', () => {
     const run = join(ROOT, session(4), 'subagents/workflows/wf_1a2b3c4d-5e6');
     const journal = normalize(join(run, 'journal.jsonl')).events;
-    expect(journal.map((e) => [e.type, e.type === 'meta' ? [e.payload.lineType, e.payload.subtype] : null, e.sessionId, e.workflowRunId, e.agentId])).toEqual([
+    expect(
+      journal.map((e) => [
+        e.type,
+        e.type === 'meta' ? [e.payload.lineType, e.payload.subtype] : null,
+        e.sessionId,
+        e.workflowRunId,
+        e.agentId,
+      ]),
+    ).toEqual([
       ['meta', ['workflow-journal', 'started'], session(4), 'wf_1a2b3c4d-5e6', 'afb7972f528a6f005'],
       ['meta', ['workflow-journal', 'result'], session(4), 'wf_1a2b3c4d-5e6', 'afb7972f528a6f005'],
     ]);
     expect(journal[1]!.type === 'meta' && journal[1]!.payload.text).toBe('No unused exports in packages/events.');
     const agent = normalize(join(run, 'agent-afb7972f528a6f005.jsonl')).events;
-    for (const e of agent) expect([e.sessionId, e.agentId, e.sidechain, e.workflowRunId, e.attribution]).toEqual([session(4), 'afb7972f528a6f005', true, 'wf_1a2b3c4d-5e6', { agent: 'workflow-subagent' }]);
+    for (const e of agent)
+      expect([e.sessionId, e.agentId, e.sidechain, e.workflowRunId, e.attribution]).toEqual([
+        session(4),
+        'afb7972f528a6f005',
+        true,
+        'wf_1a2b3c4d-5e6',
+        { agent: 'workflow-subagent' },
+      ]);
     // The same line shape outside a run's folder is still a journal line (recursive globs must classify by shape).
-    const elsewhere = normalize(join(ROOT, 'journal.jsonl'), 'redacted', undefined, readFileSync(join(run, 'journal.jsonl'))).events;
+    const elsewhere = normalize(
+      join(ROOT, 'journal.jsonl'),
+      'redacted',
+      undefined,
+      readFileSync(join(run, 'journal.jsonl')),
+    ).events;
     expect(elsewhere.map((e) => [e.type, e.type === 'meta' ? e.payload.lineType : null, e.workflowRunId])).toEqual([
-      ['meta', 'workflow-journal', undefined], ['meta', 'workflow-journal', undefined],
+      ['meta', 'workflow-journal', undefined],
+      ['meta', 'workflow-journal', undefined],
     ]);
   });
 
   it('a subagent file carries the spawn depth the collector read from its meta.json; a zero-byte file yields nothing', () => {
     const dir = join(ROOT, session(5), 'subagents');
-    const depth = (id: string) => (JSON.parse(readFileSync(join(dir, `agent-${id}.meta.json`), 'utf8')) as { spawnDepth: number }).spawnDepth;
+    const depth = (id: string) =>
+      (JSON.parse(readFileSync(join(dir, `agent-${id}.meta.json`), 'utf8')) as { spawnDepth: number }).spawnDepth;
     for (const id of ['a0f3c9e1b2d4a6f78', 'b1e4d0f2c3e5b7a89']) {
       const events = normalize(join(dir, `agent-${id}.jsonl`), 'redacted', depth(id)).events;
       expect(new Set(events.map((e) => e.spawnDepth))).toEqual(new Set([id === 'a0f3c9e1b2d4a6f78' ? 1 : 2]));
@@ -176,15 +272,22 @@ describe('synthetic 2026 transcripts', () => {
       const json = JSON.stringify(events);
       expect(json).not.toMatch(/SECRET/);
       const errors = ofType(events, 'api.error');
-      expect(errors.map((e) => [e.payload.status, e.payload.errorType, e.payload.retryAttempt, e.payload.final])).toEqual([
-        [529, 'overloaded_error', 1, false], [529, null, 2, false], [null, 'ConnectionRefused', 3, false],
+      expect(
+        errors.map((e) => [e.payload.status, e.payload.errorType, e.payload.retryAttempt, e.payload.final]),
+      ).toEqual([
+        [529, 'overloaded_error', 1, false],
+        [529, null, 2, false],
+        [null, 'ConnectionRefused', 3, false],
       ]);
-      expect(errors[1]!.payload.message).toBe('529 Overloaded\nrequest-id: [scrubbed]\nset-cookie: [scrubbed]\ncontent-type: application/json');
+      expect(errors[1]!.payload.message).toBe(
+        '529 Overloaded\nrequest-id: [scrubbed]\nset-cookie: [scrubbed]\ncontent-type: application/json',
+      );
     }
   });
 
   it('api_error: a cut line (malformed) keeps no header value in its preview, in full mode either', () => {
-    const line = '{"type":"system","subtype":"api_error","error":{"status":529,"headers":{"content-type":"application/json","set-cookie":"__cf_bm=SECRETCOOKIE; path=/","request-id":"req_SECRET';
+    const line =
+      '{"type":"system","subtype":"api_error","error":{"status":529,"headers":{"content-type":"application/json","set-cookie":"__cf_bm=SECRETCOOKIE; path=/","request-id":"req_SECRET';
     const path = join(ROOT, `${session(6)}.jsonl`);
     const { events } = normalize(path, 'full', undefined, Buffer.from(`${line}\n`));
     expect(events.map((e) => e.type)).toEqual(['malformed']);
@@ -199,7 +302,16 @@ describe('synthetic 2026 transcripts', () => {
       ['claude-opus-4.8', '3c9e5f1a-2b4d-4e6f-8a0c-1d3e5f7a9b2c', null],
       ['claude-opus-4.8', '4d0f6a2b-3c5e-4f7a-9b1d-2e4f6a8b0c3d', null],
     ]);
-    expect(a[0]!.payload.usage).toEqual({ input: 0, output: 0, cacheCreation: 0, cacheRead: 0, cacheCreation5m: 0, cacheCreation1h: 0, webSearchRequests: 0, webFetchRequests: 0 });
+    expect(a[0]!.payload.usage).toEqual({
+      input: 0,
+      output: 0,
+      cacheCreation: 0,
+      cacheRead: 0,
+      cacheCreation5m: 0,
+      cacheCreation1h: 0,
+      webSearchRequests: 0,
+      webFetchRequests: 0,
+    });
     expect(a[1]!.payload.usage.input).toBe(1200);
   });
 
@@ -208,25 +320,46 @@ describe('synthetic 2026 transcripts', () => {
     expect(readFileSync(path, 'utf8')).toContain('\u0085');
     const { events, lines } = normalize(path, 'full');
     expect(lines).toBe(3);
-    expect(ofType(events, 'prompt').map((p) => p.payload.text)).toEqual(['first line\u0085second line\u0085third', 'thanks']);
+    expect(ofType(events, 'prompt').map((p) => p.payload.text)).toEqual([
+      'first line\u0085second line\u0085third',
+      'thanks',
+    ]);
     // Any chunking gives the same events (a splitter on NEL would cut a line in two).
     const bytes = readFileSync(path);
     const nel = bytes.indexOf(Buffer.from([0xc2, 0x85]));
-    const stream = new TranscriptStream({ host: 'test-host', user: 'dev', path, fileId: fileId(1, 2, path), privacy: 'full', startOffset: 0, lastTs: null, fileTs: '2026-01-01T00:00:00.000Z' });
-    const chunked = [...stream.push(bytes.subarray(0, nel + 1)), ...stream.push(bytes.subarray(nel + 1))].flatMap((l) => l.events);
+    const stream = new TranscriptStream({
+      host: 'test-host',
+      user: 'dev',
+      path,
+      fileId: fileId(1, 2, path),
+      privacy: 'full',
+      startOffset: 0,
+      lastTs: null,
+      fileTs: '2026-01-01T00:00:00.000Z',
+    });
+    const chunked = [...stream.push(bytes.subarray(0, nel + 1)), ...stream.push(bytes.subarray(nel + 1))].flatMap(
+      (l) => l.events,
+    );
     expect(chunked).toEqual(events);
   });
 
   it('base64 images and PDFs (lines of several hundred KB) never reach an event, in full mode either', () => {
     const path = join(ROOT, `${session(9)}.jsonl`);
     const raw = rawLines(path);
-    const png = ((raw[0]!.message as { content: { source?: { data: string } }[] }).content[0]!.source!.data);
-    const pdf = ((raw[3]!.message as { content: { source?: { data: string } }[] }).content[0]!.source!.data);
-    expect(Math.max(...readFileSync(path, 'utf8').split('\n').map((l) => l.length))).toBeGreaterThan(200_000);
+    const png = (raw[0]!.message as { content: { source?: { data: string } }[] }).content[0]!.source!.data;
+    const pdf = (raw[3]!.message as { content: { source?: { data: string } }[] }).content[0]!.source!.data;
+    expect(
+      Math.max(
+        ...readFileSync(path, 'utf8')
+          .split('\n')
+          .map((l) => l.length),
+      ),
+    ).toBeGreaterThan(200_000);
     for (const privacy of ['full', 'redacted', 'metadata'] as const) {
       const events = normalize(path, privacy).events;
       const json = JSON.stringify(events);
-      for (const data of [png, pdf]) for (let i = 0; i + 64 <= data.length; i += 20_000) expect(json).not.toContain(data.slice(i, i + 64));
+      for (const data of [png, pdf])
+        for (let i = 0; i + 64 <= data.length; i += 20_000) expect(json).not.toContain(data.slice(i, i + 64));
       expect(json.length).toBeLessThan(20_000);
       const prompts = ofType(events, 'prompt');
       expect(prompts.map((p) => p.payload.images)).toEqual([1, 0]);

@@ -36,7 +36,8 @@ export function normalizeSystem(L: LineBuilder): void {
     const inner = obj(err?.error);
     const innerErr = obj(inner?.error);
     const cause = obj(err?.cause);
-    const message = str(innerErr?.message) ?? str(inner?.message) ?? str(err?.message) ?? str(rec.content) ?? str(cause?.code);
+    const message =
+      str(innerErr?.message) ?? str(inner?.message) ?? str(err?.message) ?? str(rec.content) ?? str(cause?.code);
     // `error.headers` is never read; header dumps inside the message text are scrubbed in every mode.
     L.emit('api.error', {
       final: false,

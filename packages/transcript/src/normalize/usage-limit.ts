@@ -37,7 +37,8 @@ export function parseUsageLimit(text: string): UsageLimit | null {
       const d = new Date(ms);
       return { limitKind: 'usage_limit', resetAt: Number.isNaN(d.getTime()) ? null : d.toISOString(), resetText: null };
     }
-    if (text.includes('Claude AI usage limit reached')) return { limitKind: 'usage_limit', resetAt: null, resetText: null };
+    if (text.includes('Claude AI usage limit reached'))
+      return { limitKind: 'usage_limit', resetAt: null, resetText: null };
   }
   if (text.includes('hit your') || text.includes('reached your') || text.includes('limit reached')) {
     const m = V2.exec(text);

@@ -40,7 +40,8 @@ export function contentText(content: unknown): string {
   let out = '';
   for (const b of content) {
     const block = obj(b);
-    if (block && block.type === 'text' && typeof block.text === 'string') out = out ? `${out}\n${block.text}` : block.text;
+    if (block && block.type === 'text' && typeof block.text === 'string')
+      out = out ? `${out}\n${block.text}` : block.text;
   }
   return out;
 }
@@ -130,8 +131,7 @@ export function normalizeUser(L: LineBuilder): void {
       // The kind is the line's: with several results it belongs to the failed ones.
       const denied = denial !== null && (toolResults === 1 || block.is_error === true) ? denial : null;
       rest.push(() => emitToolResult(L, block, toolUseResult, denied));
-    }
-    else if (block.type === 'text') {
+    } else if (block.type === 'text') {
       const t = str(block.text) ?? '';
       if (isInterrupt(t)) rest.push(() => L.emit('interrupt', { forToolUse: t.includes('for tool use') }));
       else {

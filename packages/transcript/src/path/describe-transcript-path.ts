@@ -28,7 +28,8 @@ export function describeTranscriptPath(path: string): TranscriptPathInfo {
   const stem = base.endsWith('.jsonl') ? base.slice(0, -'.jsonl'.length) : base;
   const dirOf = (n: number) => parts.slice(0, Math.max(0, parts.length - n)).join('/') || '/';
   const agent = AGENT_FILE.exec(base);
-  const inWorkflowRun = parts.length >= 6 && parts[parts.length - 3] === 'workflows' && parts[parts.length - 4] === 'subagents';
+  const inWorkflowRun =
+    parts.length >= 6 && parts[parts.length - 3] === 'workflows' && parts[parts.length - 4] === 'subagents';
   if (inWorkflowRun && (agent || base === 'journal.jsonl')) {
     return {
       sessionId: parts[parts.length - 5]!,
@@ -40,7 +41,13 @@ export function describeTranscriptPath(path: string): TranscriptPathInfo {
   }
   if (agent) {
     if (parts.length >= 3 && parts[parts.length - 2] === 'subagents') {
-      return { sessionId: parts[parts.length - 3] ?? stem, agentId: agent[1]!, layout: 'subagent-nested', projectDir: dirOf(3), workflowRunId: null };
+      return {
+        sessionId: parts[parts.length - 3] ?? stem,
+        agentId: agent[1]!,
+        layout: 'subagent-nested',
+        projectDir: dirOf(3),
+        workflowRunId: null,
+      };
     }
     return { sessionId: stem, agentId: agent[1]!, layout: 'subagent-flat', projectDir: dirOf(1), workflowRunId: null };
   }

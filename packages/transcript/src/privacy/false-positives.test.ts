@@ -10,19 +10,24 @@ import { normalizeLine } from '../normalize/normalize-line.js';
 import { lineCtx } from '../testing/lines.js';
 
 const DIR = fileURLToPath(new URL('../../../../test/fixtures/real/', import.meta.url));
-const ID_LIKE = /\b(?:[0-9a-f]{40}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?:msg|toolu)_[A-Za-z0-9]{20,})\b/g;
+const ID_LIKE =
+  /\b(?:[0-9a-f]{40}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?:msg|toolu)_[A-Za-z0-9]{20,})\b/g;
 
 function eventsJson(privacy: PrivacyMode): { json: string; events: number } {
   let json = '';
   let events = 0;
-  for (const name of readdirSync(DIR).filter((n) => n.endsWith('.jsonl')).sort()) {
-    readFileSync(DIR + name, 'utf8').split('\n').forEach((line, i) => {
-      if (line.trim() === '') return;
-      const r = normalizeLine(Buffer.from(line), lineCtx(privacy, { offset: i }));
-      if ('failure' in r) return;
-      events += r.events.length;
-      json += `${JSON.stringify(r.events)}\n`;
-    });
+  for (const name of readdirSync(DIR)
+    .filter((n) => n.endsWith('.jsonl'))
+    .sort()) {
+    readFileSync(DIR + name, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (line.trim() === '') return;
+        const r = normalizeLine(Buffer.from(line), lineCtx(privacy, { offset: i }));
+        if ('failure' in r) return;
+        events += r.events.length;
+        json += `${JSON.stringify(r.events)}\n`;
+      });
   }
   return { json, events };
 }

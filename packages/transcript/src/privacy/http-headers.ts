@@ -8,10 +8,12 @@
  */
 
 /** Header names whose values never leave the host (lower case; `x-*`, `anthropic-*`, `cf-*` by prefix). */
-const SENSITIVE = /^(?:set-cookie|cookie|authorization|proxy-authorization|www-authenticate|request-id|x-[a-z0-9-]+|anthropic-[a-z0-9-]+|cf-[a-z0-9-]+|via|server-timing|traceparent|tracestate)$/;
+const SENSITIVE =
+  /^(?:set-cookie|cookie|authorization|proxy-authorization|www-authenticate|request-id|x-[a-z0-9-]+|anthropic-[a-z0-9-]+|cf-[a-z0-9-]+|via|server-timing|traceparent|tracestate)$/;
 
 // A value may be cut off by the end of the text (a line's head kept as a preview): it runs to the end then.
-const JSON_PAIR = /"([A-Za-z0-9-]{2,64})"\s*:\s*("(?:[^"\\]|\\.)*(?:"|\\?$)|\[(?:[^\]"\\]|"(?:[^"\\]|\\.)*(?:"|\\?$))*(?:\]|$))/g;
+const JSON_PAIR =
+  /"([A-Za-z0-9-]{2,64})"\s*:\s*("(?:[^"\\]|\\.)*(?:"|\\?$)|\[(?:[^\]"\\]|"(?:[^"\\]|\\.)*(?:"|\\?$))*(?:\]|$))/g;
 const HEADER_LINE = /(^|[\r\n]|\\n)([A-Za-z][A-Za-z0-9-]{1,63})[ \t]*:[ \t]*([^\r\n\\]*)/g;
 
 const SCRUBBED = '[scrubbed]';
@@ -20,6 +22,10 @@ const SCRUBBED = '[scrubbed]';
 export function scrubHttpHeaders(text: string): string {
   if (!text.includes(':')) return text;
   return text
-    .replace(JSON_PAIR, (m: string, name: string) => (SENSITIVE.test(name.toLowerCase()) ? `"${name}":"${SCRUBBED}"` : m))
-    .replace(HEADER_LINE, (m: string, lead: string, name: string) => (SENSITIVE.test(name.toLowerCase()) ? `${lead}${name}: ${SCRUBBED}` : m));
+    .replace(JSON_PAIR, (m: string, name: string) =>
+      SENSITIVE.test(name.toLowerCase()) ? `"${name}":"${SCRUBBED}"` : m,
+    )
+    .replace(HEADER_LINE, (m: string, lead: string, name: string) =>
+      SENSITIVE.test(name.toLowerCase()) ? `${lead}${name}: ${SCRUBBED}` : m,
+    );
 }

@@ -8,13 +8,26 @@ import { describe, expect, it } from 'vitest';
 import { MAX_ID_CHARS, type CctapEvent, type PrivacyMode } from '@cctap/events';
 import { malformedEvent } from '../normalize/malformed-event.js';
 import { normalizeLine } from '../normalize/normalize-line.js';
-import { assistantText, bytesOf, encoder, envelope, lineCtx, toolResult, toolUse, userPrompt } from '../testing/lines.js';
+import {
+  assistantText,
+  bytesOf,
+  encoder,
+  envelope,
+  lineCtx,
+  toolResult,
+  toolUse,
+  userPrompt,
+} from '../testing/lines.js';
 import { PLANTED_SECRETS, type PlantedSecret } from '../testing/planted-secrets.js';
 
 type Place = [place: string, line: Record<string, unknown> | Uint8Array];
 
 /** The whitespace-delimited word of the paste that holds the secret (a bare token). */
-const bareToken = (p: PlantedSecret) => p.text.split(/\s+/).find((w) => w.includes(p.secret))!.replace(/^["']|["']$/g, '');
+const bareToken = (p: PlantedSecret) =>
+  p.text
+    .split(/\s+/)
+    .find((w) => w.includes(p.secret))!
+    .replace(/^["']|["']$/g, '');
 
 /** Every place `text` can be written in a line. */
 function textPlaces(text: string): Place[] {
@@ -23,14 +36,49 @@ function textPlaces(text: string): Place[] {
     ['assistant text', assistantText(`I will run: ${text}`)],
     ['Bash command', toolUse('Bash', { command: text, description: 'run' })],
     ['Write content', toolUse('Write', { file_path: '/tmp/app/.env', content: `A=1\n${text}\n` })],
-    ['MCP input fields', toolUse('mcp__db__query', { sql: text, options: { notes: [text] }, arguments: JSON.stringify({ config: text }) })],
-    ['MCP input under a credential key', toolUse('mcp__vault__put', { path: 'kv/app', db_password: text, nested: { apiKey: text } })],
+    [
+      'MCP input fields',
+      toolUse('mcp__db__query', { sql: text, options: { notes: [text] }, arguments: JSON.stringify({ config: text }) }),
+    ],
+    [
+      'MCP input under a credential key',
+      toolUse('mcp__vault__put', { path: 'kv/app', db_password: text, nested: { apiKey: text } }),
+    ],
     ['tool result text', toolResult(`stdout: ${text}`)],
     ['tool result blocks', toolResult([{ type: 'text', text: `result ${text}` }], true)],
-    ['toolUseResult', toolResult([{ type: 'text', text: 'done' }], false, { stdout: text, stderr: text, file: { content: text } })],
-    ['system api_error', envelope({ type: 'system', subtype: 'api_error', level: 'error', error: { status: 500, error: { error: { type: 'api_error', message: text } } }, retryAttempt: 1, maxRetries: 10, retryInMs: 500 })],
-    ['system local command', envelope({ type: 'system', subtype: 'local_command', level: 'info', content: `<local-command-stdout>${text}</local-command-stdout>` })],
-    ['final API error', envelope({ type: 'assistant', isApiErrorMessage: true, message: { model: '<synthetic>', id: 'm', content: [{ type: 'text', text: `API Error: 500 ${text}` }] } })],
+    [
+      'toolUseResult',
+      toolResult([{ type: 'text', text: 'done' }], false, { stdout: text, stderr: text, file: { content: text } }),
+    ],
+    [
+      'system api_error',
+      envelope({
+        type: 'system',
+        subtype: 'api_error',
+        level: 'error',
+        error: { status: 500, error: { error: { type: 'api_error', message: text } } },
+        retryAttempt: 1,
+        maxRetries: 10,
+        retryInMs: 500,
+      }),
+    ],
+    [
+      'system local command',
+      envelope({
+        type: 'system',
+        subtype: 'local_command',
+        level: 'info',
+        content: `<local-command-stdout>${text}</local-command-stdout>`,
+      }),
+    ],
+    [
+      'final API error',
+      envelope({
+        type: 'assistant',
+        isApiErrorMessage: true,
+        message: { model: '<synthetic>', id: 'm', content: [{ type: 'text', text: `API Error: 500 ${text}` }] },
+      }),
+    ],
     ['queue operation', envelope({ type: 'queue-operation', operation: 'enqueue', content: text })],
     ['summary', envelope({ type: 'summary', summary: text, leafUuid: 'x' })],
     ['last prompt', envelope({ type: 'last-prompt', lastPrompt: text })],
@@ -86,7 +134,10 @@ describe('planted secrets corpus, redacted mode', () => {
 
   it('masks before it clips a name to its length limit, so no part of a secret is left', () => {
     const branch = `${'x'.repeat(MAX_ID_CHARS - 11)}/AKIAZ7QWERTY4UIOP2LM`;
-    const [e] = eventsOf(envelope({ type: 'user', gitBranch: branch, message: { role: 'user', content: 'hi' } }), 'redacted');
+    const [e] = eventsOf(
+      envelope({ type: 'user', gitBranch: branch, message: { role: 'user', content: 'hi' } }),
+      'redacted',
+    );
     expect(e?.gitBranch.length).toBeLessThanOrEqual(MAX_ID_CHARS);
     expect(e?.gitBranch).not.toContain('AKIAZ7');
     const [u] = eventsOf(envelope({ type: 'mystery-kind', [branch]: 1 }), 'redacted');
@@ -95,7 +146,9 @@ describe('planted secrets corpus, redacted mode', () => {
 
   it('keeps the text around the secret', () => {
     const events = eventsOf(userPrompt('please use DB_PASS=Tr0ub4dor&3x ./migrate'), 'redacted');
-    expect(events[0]?.type === 'prompt' && events[0].payload.text).toBe('please use DB_PASS=[REDACTED:assignment]&3x ./migrate');
+    expect(events[0]?.type === 'prompt' && events[0].payload.text).toBe(
+      'please use DB_PASS=[REDACTED:assignment]&3x ./migrate',
+    );
   });
 });
 
@@ -103,7 +156,10 @@ describe('metadata mode: names', () => {
   const token = 'sk_live_51HqWeRtYuIoPaSdFgHjKlZx';
 
   it('keeps an unknown line type and keys only when they are safe names', () => {
-    const [e] = eventsOf(envelope({ type: token, '/home/dev/customer-acme/notes': 1, plainKey: 2, [token]: 3 }), 'metadata');
+    const [e] = eventsOf(
+      envelope({ type: token, '/home/dev/customer-acme/notes': 1, plainKey: 2, [token]: 3 }),
+      'metadata',
+    );
     expect(e?.type).toBe('unknown');
     const payload = e?.type === 'unknown' ? e.payload : null;
     expect(payload?.lineType).toBe('[REDACTED:type]');
@@ -120,11 +176,18 @@ describe('metadata mode: names', () => {
   });
 
   it('drops the git branch in metadata, masks it in redacted, keeps it in full', () => {
-    const line = envelope({ type: 'user', gitBranch: `fix/leaked-AKIAZ7QWERTY4UIOP2LM`, message: { role: 'user', content: 'hi' } });
+    const line = envelope({
+      type: 'user',
+      gitBranch: `fix/leaked-AKIAZ7QWERTY4UIOP2LM`,
+      message: { role: 'user', content: 'hi' },
+    });
     expect(eventsOf(line, 'metadata')[0]?.gitBranch).toBe('');
     expect(eventsOf(line, 'redacted')[0]?.gitBranch).toBe('fix/leaked-[REDACTED:aws_access_key_id]');
     expect(eventsOf(line, 'full')[0]?.gitBranch).toBe('fix/leaked-AKIAZ7QWERTY4UIOP2LM');
-    expect(eventsOf(envelope({ type: 'user', gitBranch: 'main', message: { role: 'user', content: 'hi' } }), 'redacted')[0]?.gitBranch).toBe('main');
+    expect(
+      eventsOf(envelope({ type: 'user', gitBranch: 'main', message: { role: 'user', content: 'hi' } }), 'redacted')[0]
+        ?.gitBranch,
+    ).toBe('main');
   });
 });
 
@@ -148,6 +211,8 @@ describe('tool input hash', () => {
     expect(hashOf({ command: 'ls -la' }, 'redacted')).not.toBe(hashOf({ command: 'ls -l' }, 'redacted'));
     expect(hashOf({ command: 'ls -la' }, 'metadata')).toBe(hashOf({ command: 'ls -la' }, 'redacted'));
     const long = `echo ${'x'.repeat(50_000)} DB_PASS=Tr0ub4dor`;
-    expect(hashOf({ command: long }, 'redacted')).toBe(hashOf({ command: long.replace('Tr0ub4dor', 'other-one') }, 'redacted'));
+    expect(hashOf({ command: long }, 'redacted')).toBe(
+      hashOf({ command: long.replace('Tr0ub4dor', 'other-one') }, 'redacted'),
+    );
   });
 });

@@ -79,7 +79,15 @@ export function hasCandidateRun(s: string, from: number): { end: number; candida
 }
 
 function isRunChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47 || c === 95 || c === 45;
+  return (
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    c === 43 ||
+    c === 47 ||
+    c === 95 ||
+    c === 45
+  );
 }
 
 /** `text` with every random-looking run (or path segment) replaced by `marker`. */

@@ -6,7 +6,10 @@ export const REDACTION_PREFIX = '[REDACTED:';
 export const redactionMark = (kind: string): string => `${REDACTION_PREFIX}${kind}]`;
 
 /** A rule's pre-check that `needle` occurs. */
-export const has = (needle: string) => (s: string): boolean => s.includes(needle);
+export const has =
+  (needle: string) =>
+  (s: string): boolean =>
+    s.includes(needle);
 
 export interface SecretRule {
   kind: string;

@@ -14,7 +14,8 @@ import { SERVICE_TOKENS } from './service-tokens.js';
  * Values that name a secret instead of being one: references to the environment, type names, placeholders,
  * and code (a call such as `document.querySelector(` or `get_token()`).
  */
-export const NOT_A_SECRET = /^(?:true|false|null|none|undefined|string|number|boolean|any|unknown|str|int|bytes|[A-Za-z_$][\w$.]*\(.*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|process\.env\.[A-Za-z0-9_.]*|os\.environ.*|env\(.*|\[REDACTED:.*|\*+|x+|\.\.\.|…)$/i;
+export const NOT_A_SECRET =
+  /^(?:true|false|null|none|undefined|string|number|boolean|any|unknown|str|int|bytes|[A-Za-z_$][\w$.]*\(.*|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|process\.env\.[A-Za-z0-9_.]*|os\.environ.*|env\(.*|\[REDACTED:.*|\*+|x+|\.\.\.|…)$/i;
 
 /**
  * `"…"`, `\"…\"` or `\\\"…\\\"` (inside JSON-encoded strings, once or twice) or `'…'`: a quoted value may hold
@@ -43,7 +44,11 @@ const RULES: Rule[] = [
     pre: (s) => s.includes('gh') || s.includes('github_pat_'),
     re: /\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})/g,
   },
-  { kind: 'slack_webhook', pre: has('hooks.slack.com'), re: /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]+/g },
+  {
+    kind: 'slack_webhook',
+    pre: has('hooks.slack.com'),
+    re: /https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_/-]+/g,
+  },
   { kind: 'slack_token', pre: has('xox'), re: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g },
   { kind: 'jwt', pre: has('eyJ'), re: /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}/g },
   {
@@ -65,7 +70,10 @@ const RULES: Rule[] = [
     pre: (s) => ASSIGNMENT_TRIGGER.test(s),
     // key (any prefix: GITHUB_TOKEN, db_password), optional closing quote, `:` or `=`, then a quoted value
     // (spaces and `;` included) or a bare one.
-    re: new RegExp(`(${CREDENTIAL_KEY})(?![A-Za-z0-9])(\\\\*["']?[ \\t]*[:=][ \\t]*)(?:${QUOTED}|\\\\*["']?([^\\s"'\\\\,;&<>]{3,}))`, 'gi'),
+    re: new RegExp(
+      `(${CREDENTIAL_KEY})(?![A-Za-z0-9])(\\\\*["']?[ \\t]*[:=][ \\t]*)(?:${QUOTED}|\\\\*["']?([^\\s"'\\\\,;&<>]{3,}))`,
+      'gi',
+    ),
     replace: (m, key = '', _sep, dq?: string, sq?: string, bare?: string) => {
       const value = dq ?? sq ?? bare ?? '';
       // `api_key: api_key` passes a variable on.

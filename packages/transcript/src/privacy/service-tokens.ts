@@ -36,7 +36,11 @@ export const SERVICE_TOKENS: SecretRule[] = [
   // Google API keys (gcp-api-key).
   { kind: 'google_api_key', pre: has('AIza'), re: /\bAIza[A-Za-z0-9_-]{30,}/g },
   // GitLab personal, deploy, runner, pipeline-trigger... tokens (gitlab-pat, gitlab-*).
-  { kind: 'gitlab_token', pre: has('gl'), re: /\bgl(?:pat|dt|rt|ptt|ft|imt|agent|oas|cbt|soat|ffct)-[A-Za-z0-9_-]{20,}/g },
+  {
+    kind: 'gitlab_token',
+    pre: has('gl'),
+    re: /\bgl(?:pat|dt|rt|ptt|ft|imt|agent|oas|cbt|soat|ffct)-[A-Za-z0-9_-]{20,}/g,
+  },
   // npm access tokens (npm-access-token), PyPI upload tokens (pypi-upload-token).
   { kind: 'npm_token', pre: has('npm_'), re: /\bnpm_[A-Za-z0-9]{36}/g },
   { kind: 'pypi_token', pre: has('pypi-'), re: /\bpypi-AgE[A-Za-z0-9_-]{50,}/g },

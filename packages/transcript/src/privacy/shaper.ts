@@ -166,7 +166,10 @@ export class Shaper {
       const x = rec[k];
       // Keys are masked like text (a token can be a key); a string under a key that names a credential is one.
       const k2 = redacting ? maskSecrets(k) : k;
-      const y = redacting && typeof x === 'string' && SECRET_KEY_NAME.test(k) && x.length >= 3 && !NOT_A_SECRET.test(x) ? KEY_NAMED : this.walk(x, depth + 1);
+      const y =
+        redacting && typeof x === 'string' && SECRET_KEY_NAME.test(k) && x.length >= 3 && !NOT_A_SECRET.test(x)
+          ? KEY_NAMED
+          : this.walk(x, depth + 1);
       if (copy === null && (y !== x || k2 !== k)) {
         // Something changed: copy. fromEntries defines own properties, so a `__proto__` key stays data
         // instead of changing the prototype (an own `__proto__` read through rec[k] is that own value).

@@ -5,12 +5,22 @@ import { describe, expect, it } from 'vitest';
 import { bytesOf, encoder, envelope } from '../testing/lines.js';
 import { TranscriptStream, type NormalizedLine } from './transcript-stream.js';
 
-const FIXTURE = fileURLToPath(new URL('../../../../test/fixtures/real/spotter-v2.1.38-tool-heavy-interrupt.jsonl', import.meta.url));
+const FIXTURE = fileURLToPath(
+  new URL('../../../../test/fixtures/real/spotter-v2.1.38-tool-heavy-interrupt.jsonl', import.meta.url),
+);
 const FILE_TS = '2026-01-01T00:00:00.000Z';
 
-const open = (startOffset = 0, lastTs: string | null = null) => new TranscriptStream({
-  host: 'h1', user: 'dev', path: '/p/-x/55604662.jsonl', fileId: '0123456789abcdef', privacy: 'redacted', startOffset, lastTs, fileTs: FILE_TS,
-});
+const open = (startOffset = 0, lastTs: string | null = null) =>
+  new TranscriptStream({
+    host: 'h1',
+    user: 'dev',
+    path: '/p/-x/55604662.jsonl',
+    fileId: '0123456789abcdef',
+    privacy: 'redacted',
+    startOffset,
+    lastTs,
+    fileTs: FILE_TS,
+  });
 
 function feed(stream: TranscriptStream, bytes: Uint8Array, cuts: number[]): NormalizedLine[] {
   const points = [...new Set(cuts)].sort((a, b) => a - b);
@@ -78,13 +88,17 @@ describe('TranscriptStream', () => {
   });
 
   it('carries the last timestamp to untimed lines and restarts from a checkpoint with the same result', () => {
-    const timed = bytesOf(envelope({ type: 'user', timestamp: '2026-02-10T21:11:56.846Z', message: { role: 'user', content: 'hi' } }));
+    const timed = bytesOf(
+      envelope({ type: 'user', timestamp: '2026-02-10T21:11:56.846Z', message: { role: 'user', content: 'hi' } }),
+    );
     const untimed = bytesOf({ type: 'file-history-snapshot', messageId: 'x', snapshot: {}, isSnapshotUpdate: false });
     const all = new Uint8Array([...untimed, 10, ...timed, 10, ...untimed, 10]);
     const s = open();
     const lines = s.push(all);
     expect(lines.map((l) => [l.events[0]!.ts, l.events[0]!.tsSource])).toEqual([
-      [FILE_TS, 'file'], ['2026-02-10T21:11:56.846Z', 'line'], ['2026-02-10T21:11:56.846Z', 'carried'],
+      [FILE_TS, 'file'],
+      ['2026-02-10T21:11:56.846Z', 'line'],
+      ['2026-02-10T21:11:56.846Z', 'carried'],
     ]);
     expect(s.lastTs).toBe('2026-02-10T21:11:56.846Z');
     // A restart from the checkpoint taken after line 2 reproduces line 3 exactly (same id, same ts).
@@ -95,7 +109,18 @@ describe('TranscriptStream', () => {
   it('turns a malformed or blank line into exactly one malformed event', () => {
     const s = open();
     const lines = s.push(encoder.encode('{"type":"user",\n\n[1,2]\n"str"\n'));
-    expect(lines.map((l) => [l.malformed, l.events.length, l.events[0]!.type, l.events[0]!.type === 'malformed' && l.events[0]!.payload.reason]))
-      .toEqual([[true, 1, 'malformed', 'invalid_json'], [true, 1, 'malformed', 'empty'], [true, 1, 'malformed', 'not_an_object'], [true, 1, 'malformed', 'not_an_object']]);
+    expect(
+      lines.map((l) => [
+        l.malformed,
+        l.events.length,
+        l.events[0]!.type,
+        l.events[0]!.type === 'malformed' && l.events[0]!.payload.reason,
+      ]),
+    ).toEqual([
+      [true, 1, 'malformed', 'invalid_json'],
+      [true, 1, 'malformed', 'empty'],
+      [true, 1, 'malformed', 'not_an_object'],
+      [true, 1, 'malformed', 'not_an_object'],
+    ]);
   });
 });

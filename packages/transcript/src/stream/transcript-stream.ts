@@ -121,7 +121,14 @@ export class TranscriptStream {
     const r = normalizeLine(bytes, ctx);
     if ('failure' in r) {
       const key = lineKeyOf(null, bytes);
-      out.push({ offset, end, events: [malformedEvent(bytes, r.failure, ctx, key)], malformed: true, warnings: [], key });
+      out.push({
+        offset,
+        end,
+        events: [malformedEvent(bytes, r.failure, ctx, key)],
+        malformed: true,
+        warnings: [],
+        key,
+      });
     } else {
       if (r.lineTs) this._lastTs = r.lineTs;
       out.push({ offset, end, events: r.events, malformed: false, warnings: r.warnings, key: r.lineKey });

@@ -4,10 +4,23 @@ import { normalizeLine } from '../normalize/normalize-line.js';
 import { bytesOf, envelope, lineCtx } from '../testing/lines.js';
 import { UsageLedger } from './usage-ledger.js';
 
-function assistant(id: string | null, req: string | null, output: number, extra: Record<string, unknown> = {}, sessionId = 's1'): CctapEvent {
+function assistant(
+  id: string | null,
+  req: string | null,
+  output: number,
+  extra: Record<string, unknown> = {},
+  sessionId = 's1',
+): CctapEvent {
   const line = envelope({
-    type: 'assistant', sessionId, ...(req === null ? {} : { requestId: req }),
-    message: { model: 'claude-opus-4-6', ...(id === null ? {} : { id }), content: [], usage: { input_tokens: 1, output_tokens: output, cache_read_input_tokens: 100 } },
+    type: 'assistant',
+    sessionId,
+    ...(req === null ? {} : { requestId: req }),
+    message: {
+      model: 'claude-opus-4-6',
+      ...(id === null ? {} : { id }),
+      content: [],
+      usage: { input_tokens: 1, output_tokens: output, cache_read_input_tokens: 100 },
+    },
     ...extra,
   });
   const r = normalizeLine(bytesOf(line), lineCtx('redacted', { offset: Math.floor(Math.random() * 1e9) }));
@@ -42,8 +55,22 @@ describe('UsageLedger', () => {
 
   it('ignores synthetic lines, API error lines and non-assistant events', () => {
     const l = new UsageLedger();
-    l.add(assistant('m1', 'r1', 99, { message: { model: '<synthetic>', id: 'm1', content: [{ type: 'text', text: 'No response requested.' }], usage: { output_tokens: 99 } } }));
-    l.add(assistant('m2', 'r2', 0, { isApiErrorMessage: true, message: { model: '<synthetic>', id: 'm2', content: [{ type: 'text', text: 'API Error: 529 Overloaded' }] } }));
+    l.add(
+      assistant('m1', 'r1', 99, {
+        message: {
+          model: '<synthetic>',
+          id: 'm1',
+          content: [{ type: 'text', text: 'No response requested.' }],
+          usage: { output_tokens: 99 },
+        },
+      }),
+    );
+    l.add(
+      assistant('m2', 'r2', 0, {
+        isApiErrorMessage: true,
+        message: { model: '<synthetic>', id: 'm2', content: [{ type: 'text', text: 'API Error: 529 Overloaded' }] },
+      }),
+    );
     expect(l.totals().responses).toBe(0);
   });
 

@@ -97,8 +97,15 @@ export class UsageLedger {
 
   totals(): UsageTotals {
     const t: UsageTotals = {
-      responses: 0, input: 0, output: 0, cacheCreation: 0, cacheRead: 0, cacheCreation5m: 0, cacheCreation1h: 0,
-      webSearchRequests: 0, webFetchRequests: 0,
+      responses: 0,
+      input: 0,
+      output: 0,
+      cacheCreation: 0,
+      cacheRead: 0,
+      cacheCreation5m: 0,
+      cacheCreation1h: 0,
+      webSearchRequests: 0,
+      webFetchRequests: 0,
     };
     for (const { response: r } of this.byKey.values()) {
       t.responses += 1;

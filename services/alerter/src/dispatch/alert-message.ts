@@ -3,7 +3,8 @@ import { stableUuid, type Alert } from '@cctap/events';
 import type { AlertRecord } from '../state/alert-record.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const cap = (s: string | null, n: number) => (s === null ? null : s.length > n ? `${s.slice(0, n)}…[truncated ${s.length} chars]` : s);
+const cap = (s: string | null, n: number) =>
+  s === null ? null : s.length > n ? `${s.slice(0, n)}…[truncated ${s.length} chars]` : s;
 
 /**
  * One notification's identity: alert key, the firing episode (`startsAt`), state and sequence. The episode is
@@ -22,7 +23,8 @@ export function idempotencyKey(key: string, startsAt: number, status: string, se
 export function toAlertMessage(r: AlertRecord, now: number): Alert {
   const e = r.evidence;
   const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(r.labels)) labels[k.replace(/[^A-Za-z0-9_.]/g, '_').slice(0, 64)] = v.slice(0, 512);
+  for (const [k, v] of Object.entries(r.labels))
+    labels[k.replace(/[^A-Za-z0-9_.]/g, '_').slice(0, 64)] = v.slice(0, 512);
   return {
     v: 1,
     id: alertId(r.key, r.startsAt, r.status, r.seq),
@@ -56,7 +58,11 @@ export function toAlertMessage(r: AlertRecord, now: number): Alert {
 }
 
 /** Fills `{{name}}` from labels, evidence and the value; unknown names become empty. */
-export function renderTemplate(template: string, r: Pick<AlertRecord, 'labels' | 'evidence' | 'rule' | 'severity'>, encode: (s: string) => string = (s) => s): string {
+export function renderTemplate(
+  template: string,
+  r: Pick<AlertRecord, 'labels' | 'evidence' | 'rule' | 'severity'>,
+  encode: (s: string) => string = (s) => s,
+): string {
   const e = r.evidence;
   const match = e.findings.length > 0 ? e.findings.join(', ') : (e.command ?? e.filePath ?? '');
   const values: Record<string, string | null> = {
@@ -78,14 +84,44 @@ export function renderTemplate(template: string, r: Pick<AlertRecord, 'labels' |
  * The notification a receiver gets instead of alerts its cap suppressed: one per rule, "N more alerts of rule
  * X suppressed", a contract-valid alert (status firing, `occurrences` = N) so every receiver renders it.
  */
-export function suppressionSummary(receiver: string, rule: string, severity: Alert['severity'], count: number, batch: string, now: number): Alert {
+export function suppressionSummary(
+  receiver: string,
+  rule: string,
+  severity: Alert['severity'],
+  count: number,
+  batch: string,
+  now: number,
+): Alert {
   const key = `cctap-suppressed|${receiver}|${rule}`;
   const at = iso(now);
   return {
-    v: 1, id: stableUuid('alert-summary', key, batch), key, rule, severity, status: 'firing', seq: 1,
+    v: 1,
+    id: stableUuid('alert-summary', key, batch),
+    key,
+    rule,
+    severity,
+    status: 'firing',
+    seq: 1,
     summary: `${count} more alert${count === 1 ? '' : 's'} of rule ${rule} suppressed (receiver ${receiver} reached its cap; see cctap alerts list)`,
-    description: null, labels: { rule, severity, suppressed: String(count) }, host: null, user: null, project: null, sessionId: null,
-    startsAt: at, endsAt: null, updatedAt: at, occurrences: count,
-    evidence: { eventId: null, eventType: null, ts: null, command: null, filePath: null, findings: [], value: null, threshold: null },
+    description: null,
+    labels: { rule, severity, suppressed: String(count) },
+    host: null,
+    user: null,
+    project: null,
+    sessionId: null,
+    startsAt: at,
+    endsAt: null,
+    updatedAt: at,
+    occurrences: count,
+    evidence: {
+      eventId: null,
+      eventType: null,
+      ts: null,
+      command: null,
+      filePath: null,
+      findings: [],
+      value: null,
+      threshold: null,
+    },
   };
 }

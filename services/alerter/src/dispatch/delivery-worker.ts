@@ -161,7 +161,9 @@ export class DeliveryWorker {
     let wakeAt = Infinity;
     if (this.#groups.size > 10_000) {
       // Groups with nothing to send whose interval has passed behave like new ones: forget them.
-      for (const [g, st] of this.#groups) if (!byGroup.has(g) && (st.lastSentAt ?? -Infinity) + this.#receiver.limits.groupIntervalMs <= at) this.#groups.delete(g);
+      for (const [g, st] of this.#groups)
+        if (!byGroup.has(g) && (st.lastSentAt ?? -Infinity) + this.#receiver.limits.groupIntervalMs <= at)
+          this.#groups.delete(g);
     }
     for (const [g, keys] of byGroup) {
       let st = this.#groups.get(g);
@@ -237,7 +239,14 @@ export class DeliveryWorker {
         this.#summaryDueAt ??= Math.max(at, this.#lastSummaryAt + this.#receiver.limits.cap.summaryIntervalMs);
         if (this.#capLoggedFor !== this.#windowStart) {
           this.#capLoggedFor = this.#windowStart;
-          this.#o.log.warn('receiver cap reached; alerts are suppressed until the window ends (a summary tells how many)', { receiver: this.name, cap: this.#receiver.limits.cap.alerts, windowMs: this.#receiver.limits.cap.windowMs });
+          this.#o.log.warn(
+            'receiver cap reached; alerts are suppressed until the window ends (a summary tells how many)',
+            {
+              receiver: this.name,
+              cap: this.#receiver.limits.cap.alerts,
+              windowMs: this.#receiver.limits.cap.windowMs,
+            },
+          );
         }
       }
       if (keys.length === 0) continue;
@@ -250,7 +259,11 @@ export class DeliveryWorker {
           for (const k of unrecorded) this.#pending.add(k);
           const delay = backoffDelayMs(storeAttempt, this.#o.retryBaseMs ?? 500, this.#o.retryMaxMs ?? 60_000);
           this.#nextAllowedAt = Math.max(this.#nextAllowedAt, now() + delay);
-          this.#o.log.warn('could not record the start of a delivery; not sending those alerts yet', { receiver: this.name, alerts: unrecorded.length, retryInMs: delay });
+          this.#o.log.warn('could not record the start of a delivery; not sending those alerts yet', {
+            receiver: this.name,
+            alerts: unrecorded.length,
+            retryInMs: delay,
+          });
         } else {
           storeAttempt = 0;
         }
@@ -284,25 +297,47 @@ export class DeliveryWorker {
       if (e) e.n++;
       else byRule.set(t.rule, { severity: t.severity, n: 1 });
     }
-    const batch = createHash('sha256').update(told.map((t) => `${t.key}#${t.seq}`).sort().join('\n')).digest('hex').slice(0, 32);
+    const batch = createHash('sha256')
+      .update(
+        told
+          .map((t) => `${t.key}#${t.seq}`)
+          .sort()
+          .join('\n'),
+      )
+      .digest('hex')
+      .slice(0, 32);
     const started = now();
-    const alerts = [...byRule].map(([rule, { severity, n }]) => suppressionSummary(this.name, rule, severity, n, batch, started));
+    const alerts = [...byRule].map(([rule, { severity, n }]) =>
+      suppressionSummary(this.name, rule, severity, n, batch, started),
+    );
     const outcome = await sendOnce(this.#receiver.request(alerts, `suppressed-${batch}`, started));
     this.#nextAllowedAt = now() + this.#receiver.minIntervalMs;
     if (outcome.kind === 'retry') {
       const next = attempt + 1;
       const delay = this.#backOff(outcome, next);
-      this.#o.log.warn('summary request failed; will retry', { receiver: this.name, status: outcome.status, error: outcome.error, retryInMs: delay });
+      this.#o.log.warn('summary request failed; will retry', {
+        receiver: this.name,
+        status: outcome.status,
+        error: outcome.error,
+        retryInMs: delay,
+      });
       return next;
     }
     const ok = outcome.kind === 'delivered';
     await this.#o.dispatcher.endSummary(this.name, told, ok ? 'summarized' : 'failed', ok ? null : outcome.error);
     this.#o.metrics.requests.inc({ receiver: this.name, outcome: ok ? 'delivered' : 'rejected' });
     if (ok) this.#o.metrics.summaries.inc({ receiver: this.name });
-    else this.#o.log.error('receiver refused the suppression summary; not retrying', { receiver: this.name, error: outcome.error });
+    else
+      this.#o.log.error('receiver refused the suppression summary; not retrying', {
+        receiver: this.name,
+        error: outcome.error,
+      });
     this.#lastSummaryAt = started;
     // Suppressed while this request was out: the next summary, one interval later.
-    this.#summaryDueAt = this.#o.dispatcher.suppressedFor(this.name).length > 0 ? started + this.#receiver.limits.cap.summaryIntervalMs : null;
+    this.#summaryDueAt =
+      this.#o.dispatcher.suppressedFor(this.name).length > 0
+        ? started + this.#receiver.limits.cap.summaryIntervalMs
+        : null;
     return 0;
   }
 
@@ -310,14 +345,33 @@ export class DeliveryWorker {
   async #attempt(items: readonly SendItem[], attempt: number): Promise<number> {
     const now = this.#o.now ?? Date.now;
     const keys = items.map((b) => idempotencyKey(b.key, Date.parse(b.alert.startsAt), b.alert.status, b.seq));
-    const idem = keys.length === 1 ? keys[0]! : `batch-${createHash('sha256').update([...keys].sort().join('\n')).digest('hex').slice(0, 32)}`;
+    const idem =
+      keys.length === 1
+        ? keys[0]!
+        : `batch-${createHash('sha256')
+            .update([...keys].sort().join('\n'))
+            .digest('hex')
+            .slice(0, 32)}`;
     const repeats = items.filter((b) => b.maybeReceived);
     if (repeats.length > 0) {
       this.#o.metrics.possibleDuplicates.inc({ receiver: this.name }, repeats.length);
-      this.#o.log.warn('re-sending notifications an earlier attempt may have delivered (possible duplicates)', { receiver: this.name, possibleDuplicates: repeats.length, idempotencyKey: idem, alerts: repeats.map((b) => idempotencyKey(b.key, Date.parse(b.alert.startsAt), b.alert.status, b.seq)).slice(0, 10) });
+      this.#o.log.warn('re-sending notifications an earlier attempt may have delivered (possible duplicates)', {
+        receiver: this.name,
+        possibleDuplicates: repeats.length,
+        idempotencyKey: idem,
+        alerts: repeats
+          .map((b) => idempotencyKey(b.key, Date.parse(b.alert.startsAt), b.alert.status, b.seq))
+          .slice(0, 10),
+      });
     }
     const started = now();
-    const outcome = await sendOnce(this.#receiver.request(items.map((b) => b.alert), idem, started));
+    const outcome = await sendOnce(
+      this.#receiver.request(
+        items.map((b) => b.alert),
+        idem,
+        started,
+      ),
+    );
     this.#nextAllowedAt = now() + this.#receiver.minIntervalMs;
     const sent = items.map(({ key, seq }) => ({ key, seq }));
     if (outcome.kind === 'delivered') {
@@ -331,14 +385,28 @@ export class DeliveryWorker {
       await this.#o.dispatcher.endSend(this.name, sent, 'failed', outcome.error);
       this.#o.metrics.requests.inc({ receiver: this.name, outcome: 'rejected' });
       this.#o.metrics.failed.inc({ receiver: this.name }, items.length);
-      this.#o.log.error('receiver refused the notification; not retrying', { receiver: this.name, status: outcome.status, error: outcome.error, alerts: items.map((b) => b.key) });
+      this.#o.log.error('receiver refused the notification; not retrying', {
+        receiver: this.name,
+        status: outcome.status,
+        error: outcome.error,
+        alerts: items.map((b) => b.key),
+      });
       return 0;
     }
     const next = attempt + 1;
-    await this.#o.dispatcher.endSend(this.name, sent, 'pending', outcome.error, { maybeReceived: outcome.mayHaveReached });
+    await this.#o.dispatcher.endSend(this.name, sent, 'pending', outcome.error, {
+      maybeReceived: outcome.mayHaveReached,
+    });
     for (const k of sent) this.#pending.add(k.key);
     const delay = this.#backOff(outcome, next);
-    this.#o.log.warn('receiver request failed; will retry', { receiver: this.name, status: outcome.status, error: outcome.error, mayHaveReached: outcome.mayHaveReached, retryInMs: delay, attempt: next });
+    this.#o.log.warn('receiver request failed; will retry', {
+      receiver: this.name,
+      status: outcome.status,
+      error: outcome.error,
+      mayHaveReached: outcome.mayHaveReached,
+      retryInMs: delay,
+      attempt: next,
+    });
     return next;
   }
 
@@ -346,7 +414,10 @@ export class DeliveryWorker {
   #backOff(outcome: Extract<SendOutcome, { kind: 'retry' }>, attempt: number): number {
     const now = this.#o.now ?? Date.now;
     const cap = this.#o.retryMaxMs ?? 60_000;
-    const delay = outcome.retryAfterMs !== null ? Math.min(cap, outcome.retryAfterMs) : backoffDelayMs(attempt, this.#o.retryBaseMs ?? 500, cap);
+    const delay =
+      outcome.retryAfterMs !== null
+        ? Math.min(cap, outcome.retryAfterMs)
+        : backoffDelayMs(attempt, this.#o.retryBaseMs ?? 500, cap);
     this.#nextAllowedAt = Math.max(this.#nextAllowedAt, now() + delay);
     this.#o.metrics.requests.inc({ receiver: this.name, outcome: outcome.status === 429 ? 'throttled' : 'retry' });
     return delay;

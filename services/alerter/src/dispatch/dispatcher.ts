@@ -21,7 +21,14 @@ import type { Clock } from '../engine/rule-engine.js';
 import type { Signal } from '../engine/signal.js';
 import { severityRank } from '../rules/rule-schema.js';
 import type { RuleSet } from '../rules/load-rules.js';
-import { isOwed, isSettled, type AlertRecord, type AlertStateStore, type Delivery, type DeliveryState } from '../state/alert-record.js';
+import {
+  isOwed,
+  isSettled,
+  type AlertRecord,
+  type AlertStateStore,
+  type Delivery,
+  type DeliveryState,
+} from '../state/alert-record.js';
 import { silenceMatches, type Silence } from '../state/silences.js';
 import type { AlerterMetrics } from '../service/alerter-metrics.js';
 import { renderTemplate, toAlertMessage } from './alert-message.js';
@@ -99,14 +106,20 @@ export class Dispatcher {
     const next = prev.catch(() => undefined).then(run);
     this.#writes.set(key, next);
     // Writes settle in order, so the last one to settle says whether the store holds the latest state.
-    void next.then(
-      () => { this.#unsaved.delete(key); },
-      (err: unknown) => {
-        this.#unsaved.set(key, op);
-        this.#o.metrics.stateWriteFailures.inc();
-        this.#o.log.warn('could not write an alert record; retrying on the next tick', { key, op, err });
-      },
-    ).finally(() => { if (this.#writes.get(key) === next) this.#writes.delete(key); });
+    void next
+      .then(
+        () => {
+          this.#unsaved.delete(key);
+        },
+        (err: unknown) => {
+          this.#unsaved.set(key, op);
+          this.#o.metrics.stateWriteFailures.inc();
+          this.#o.log.warn('could not write an alert record; retrying on the next tick', { key, op, err });
+        },
+      )
+      .finally(() => {
+        if (this.#writes.get(key) === next) this.#writes.delete(key);
+      });
     return next;
   }
 
@@ -128,7 +141,8 @@ export class Dispatcher {
       if (this.#writes.has(key)) continue;
       const r = this.#records.get(key);
       if (r) work.push(this.#persist(r).catch(() => undefined));
-      else if (op === 'delete') work.push(this.#write(key, 'delete', () => this.#o.store.delete(key)).catch(() => undefined));
+      else if (op === 'delete')
+        work.push(this.#write(key, 'delete', () => this.#o.store.delete(key)).catch(() => undefined));
       else this.#unsaved.delete(key);
     }
     return work;
@@ -176,10 +190,22 @@ export class Dispatcher {
       if (r) {
         // Fired again before (or after) its resolution went out: a new cycle of the same key.
         Object.assign(r, base, { evidence: evidence ?? r.evidence, notifiedOccurrences: 0 });
-        r.notifyAt = r.lastNotifiedAt === null ? now + timing.groupWait : Math.max(now, r.lastNotifiedAt + timing.groupInterval);
+        r.notifyAt =
+          r.lastNotifiedAt === null ? now + timing.groupWait : Math.max(now, r.lastNotifiedAt + timing.groupInterval);
       } else {
         if (!evidence) return;
-        r = { ...base, key: s.key, summary: '', evidence, seq: 0, notifyAt: now + timing.groupWait, lastNotifiedAt: null, notifiedOccurrences: 0, notifiedStatus: null, deliveries: {} };
+        r = {
+          ...base,
+          key: s.key,
+          summary: '',
+          evidence,
+          seq: 0,
+          notifyAt: now + timing.groupWait,
+          lastNotifiedAt: null,
+          notifiedOccurrences: 0,
+          notifiedStatus: null,
+          deliveries: {},
+        };
         this.#records.set(s.key, r);
       }
       r.summary = renderTemplate(s.rule.summary ?? `${s.rule.name} on {{host}}`, r);
@@ -207,7 +233,10 @@ export class Dispatcher {
     if (r.notifiedStatus !== 'firing') {
       // Never told anyone it fired: nothing to take back.
       if (Object.values(r.deliveries).every((d) => d.state !== 'sending')) await this.#remove(r.key);
-      else { r.notifyAt = null; await this.#persist(r); }
+      else {
+        r.notifyAt = null;
+        await this.#persist(r);
+      }
       return;
     }
     r.notifyAt = Math.max(now, (r.lastNotifiedAt ?? now) + r.timing.groupInterval);
@@ -239,7 +268,13 @@ export class Dispatcher {
         await this.#resolve(r, now).catch(() => undefined);
         if (!this.#records.has(r.key)) continue;
       }
-      if (r.status === 'firing' && r.notifyAt === null && r.notifiedStatus === 'firing' && r.lastNotifiedAt !== null && now >= r.lastNotifiedAt + r.timing.repeatInterval) {
+      if (
+        r.status === 'firing' &&
+        r.notifyAt === null &&
+        r.notifiedStatus === 'firing' &&
+        r.lastNotifiedAt !== null &&
+        now >= r.lastNotifiedAt + r.timing.repeatInterval
+      ) {
         r.notifyAt = now;
       }
       if (r.notifyAt !== null && now >= r.notifyAt) {
@@ -293,14 +328,17 @@ export class Dispatcher {
   #publish(id: string, alert: Alert): void {
     if (!this.#o.publish || this.#publishing.has(id)) return;
     this.#unpublished.delete(id);
-    const p = this.#o.publish(alert).then(
-      () => undefined,
-      (err: unknown) => {
-        this.#unpublished.set(id, alert);
-        this.#o.metrics.publishFailures.inc();
-        this.#o.log.warn('could not publish alert; retrying on the next tick', { alert: id, err });
-      },
-    ).finally(() => this.#publishing.delete(id));
+    const p = this.#o
+      .publish(alert)
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          this.#unpublished.set(id, alert);
+          this.#o.metrics.publishFailures.inc();
+          this.#o.log.warn('could not publish alert; retrying on the next tick', { alert: id, err });
+        },
+      )
+      .finally(() => this.#publishing.delete(id));
     this.#publishing.set(id, p);
   }
 
@@ -357,7 +395,12 @@ export class Dispatcher {
   }
 
   /** Records the outcome of a summary request for the alerts it counted (those still suppressed at that seq). */
-  endSummary(receiver: string, told: readonly { key: string; seq: number }[], state: 'summarized' | 'failed', error: string | null): Promise<void> {
+  endSummary(
+    receiver: string,
+    told: readonly { key: string; seq: number }[],
+    state: 'summarized' | 'failed',
+    error: string | null,
+  ): Promise<void> {
     return this.#end(receiver, told, 'suppressed', state, error, false);
   }
 
@@ -377,7 +420,11 @@ export class Dispatcher {
       d.state = 'sending';
       d.attempts++;
       d.updatedAt = now;
-      started.push({ item: { key, seq: d.seq, alert: toAlertMessage(r, now), maybeReceived: d.maybeReceived === true }, delivery: d, write: this.#persist(r) });
+      started.push({
+        item: { key, seq: d.seq, alert: toAlertMessage(r, now), maybeReceived: d.maybeReceived === true },
+        delivery: d,
+        write: this.#persist(r),
+      });
     }
     const results = await Promise.allSettled(started.map((s) => s.write));
     const items: SendItem[] = [];
@@ -398,12 +445,25 @@ export class Dispatcher {
    * marks the deliveries so that their next send counts as a possible duplicate. Never rejects: a write the
    * store refuses is retried by tick(), and the in-memory state (which decides what is sent) is already right.
    */
-  endSend(receiver: string, sent: readonly { key: string; seq: number }[], state: Exclude<DeliveryState, 'sending'>, error: string | null, opts: { maybeReceived?: boolean } = {}): Promise<void> {
+  endSend(
+    receiver: string,
+    sent: readonly { key: string; seq: number }[],
+    state: Exclude<DeliveryState, 'sending'>,
+    error: string | null,
+    opts: { maybeReceived?: boolean } = {},
+  ): Promise<void> {
     return this.#end(receiver, sent, 'sending', state, error, opts.maybeReceived === true);
   }
 
   /** Moves the deliveries still `from` at their seq to `to`, and ends the alerts that have nothing left to tell. */
-  async #end(receiver: string, list: readonly { key: string; seq: number }[], from: DeliveryState, to: DeliveryState, error: string | null, maybeReceived: boolean): Promise<void> {
+  async #end(
+    receiver: string,
+    list: readonly { key: string; seq: number }[],
+    from: DeliveryState,
+    to: DeliveryState,
+    error: string | null,
+    maybeReceived: boolean,
+  ): Promise<void> {
     const now = this.#o.clock.now();
     const writes: Promise<void>[] = [];
     for (const { key, seq } of list) {
@@ -427,4 +487,5 @@ export class Dispatcher {
 }
 
 /** A resolved alert with no notification left to decide or deliver: nothing is left to tell anyone. */
-const isFinished = (r: AlertRecord): boolean => r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every(isSettled);
+const isFinished = (r: AlertRecord): boolean =>
+  r.status === 'resolved' && r.notifyAt === null && Object.values(r.deliveries).every(isSettled);

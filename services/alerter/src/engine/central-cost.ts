@@ -19,5 +19,8 @@ export function withCentralCost(book: PriceBook, input: EngineInput): EngineInpu
     inferenceGeo: p.inferenceGeo ?? null,
     ...(p.advisor ? { advisor: p.advisor } : {}),
   });
-  return { ...input, payload: { ...p, cost: { usd: price.usd, unpriced: price.unpriced, priceVersion: price.bookVersion } } };
+  return {
+    ...input,
+    payload: { ...p, cost: { usd: price.usd, unpriced: price.unpriced, priceVersion: price.bookVersion } },
+  };
 }

@@ -70,13 +70,22 @@ export function evaluatePredicate(p: Predicate, input: unknown): PredicateHit | 
   for (const field of fields) {
     const value = getField(input, field);
     const r = evalOne(p, value);
-    if (r.ok) return { field, match: typeof value === 'string' ? value : value === undefined ? null : String(value), findings: r.findings };
+    if (r.ok)
+      return {
+        field,
+        match: typeof value === 'string' ? value : value === undefined ? null : String(value),
+        findings: r.findings,
+      };
   }
   return null;
 }
 
 /** All `where` predicates hold and, when `whereAny` is non-empty, at least one of those. */
-export function evaluateAll(where: readonly Predicate[], whereAny: readonly Predicate[], input: unknown): PredicateHit[] | null {
+export function evaluateAll(
+  where: readonly Predicate[],
+  whereAny: readonly Predicate[],
+  input: unknown,
+): PredicateHit[] | null {
   const hits: PredicateHit[] = [];
   for (const p of where) {
     const h = evaluatePredicate(p, input);
@@ -87,7 +96,10 @@ export function evaluateAll(where: readonly Predicate[], whereAny: readonly Pred
     let any = false;
     for (const p of whereAny) {
       const h = evaluatePredicate(p, input);
-      if (h) { hits.push(h); any = true; }
+      if (h) {
+        hits.push(h);
+        any = true;
+      }
     }
     if (!any) return null;
   }

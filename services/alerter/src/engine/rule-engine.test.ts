@@ -7,13 +7,29 @@ import { RuleEngine } from './rule-engine.js';
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');
 
 function engineWith(rules: unknown[]) {
-  const clock = { t: T0, now() { return this.t; } };
+  const clock = {
+    t: T0,
+    now() {
+      return this.t;
+    },
+  };
   return { clock, engine: new RuleEngine({ rules: validateRules(rules), clock, maxEventAgeMs: 3_600_000 }) };
 }
 
 describe('RuleEngine thresholds', () => {
-  const errors = { name: 'tool-errors', kind: 'threshold', severity: 'warning', types: ['tool.result'], where: [{ field: 'payload.isError', equals: true }], aggregate: 'count', window: '5m', threshold: 3, groupBy: ['host'] };
-  const failed = (ts: number) => fromEvent(makeEvent('tool.result', { isError: true, errorClass: 'tool_error' }, { ts }));
+  const errors = {
+    name: 'tool-errors',
+    kind: 'threshold',
+    severity: 'warning',
+    types: ['tool.result'],
+    where: [{ field: 'payload.isError', equals: true }],
+    aggregate: 'count',
+    window: '5m',
+    threshold: 3,
+    groupBy: ['host'],
+  };
+  const failed = (ts: number) =>
+    fromEvent(makeEvent('tool.result', { isError: true, errorClass: 'tool_error' }, { ts }));
 
   it('fires when the count in the window reaches the threshold and resolves when the window slides past', () => {
     const { engine, clock } = engineWith([errors]);
@@ -48,7 +64,9 @@ describe('RuleEngine thresholds', () => {
 describe('inputsOfMessage', () => {
   it('reads batches, derived events and arrays; refuses anything else', () => {
     const e = bashCall('ls');
-    expect(inputsOfMessage({ v: 1, host: 'h', source: {}, events: [e] })!.map((i) => [i.source, i.type])).toEqual([['events', 'tool.call']]);
+    expect(inputsOfMessage({ v: 1, host: 'h', source: {}, events: [e] })!.map((i) => [i.source, i.type])).toEqual([
+      ['events', 'tool.call'],
+    ]);
     const d = makeDerived('loop.detected');
     expect(inputsOfMessage(d)!.map((i) => [i.source, i.type])).toEqual([['derived', 'loop.detected']]);
     expect(inputsOfMessage([d, d])).toHaveLength(2);

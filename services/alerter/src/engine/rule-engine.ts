@@ -30,14 +30,22 @@ export interface RuleEngineOptions {
   maxEntriesPerGroup?: number;
 }
 
-interface WindowEntry { ts: number; value: number }
+interface WindowEntry {
+  ts: number;
+  value: number;
+}
 interface ThresholdGroup {
   labels: Record<string, string>;
   entries: Map<string, WindowEntry>;
   firing: boolean;
   evidence: Evidence;
 }
-interface AbsenceGroup { labels: Record<string, string>; lastSeen: number; firing: boolean; evidence: Evidence }
+interface AbsenceGroup {
+  labels: Record<string, string>;
+  lastSeen: number;
+  firing: boolean;
+  evidence: Evidence;
+}
 
 const ENVELOPE_LABELS = new Set(['host', 'user', 'sessionId', 'project', 'type']);
 
@@ -119,7 +127,8 @@ export class RuleEngine {
     const rule = this.#rules.find((r) => r.name === ruleName && r.kind === 'absence');
     if (!rule) return;
     const key = alertKey(rule.name, labels, rule.groupBy);
-    if (!this.#absences.has(key)) this.#absences.set(key, { labels, lastSeen, firing: false, evidence: emptyEvidence() });
+    if (!this.#absences.has(key))
+      this.#absences.set(key, { labels, lastSeen, firing: false, evidence: emptyEvidence() });
   }
 
   ingest(input: EngineInput): Signal[] {
@@ -136,10 +145,22 @@ export class RuleEngine {
       const key = alertKey(rule.name, labels, rule.groupBy);
       const evidence = evidenceOf(input, hits);
       if (rule.kind === 'match') {
-        if (!fresh) { this.staleSkipped++; continue; }
+        if (!fresh) {
+          this.staleSkipped++;
+          continue;
+        }
         out.push({ status: 'firing', rule, severity: rule.severity, key, labels, occurrence: true, evidence });
       } else if (rule.kind === 'threshold') {
-        const s = this.#ingestThreshold(rule, key, labels, input, Number.isFinite(tsMs) ? tsMs : now, evidence, fresh, now);
+        const s = this.#ingestThreshold(
+          rule,
+          key,
+          labels,
+          input,
+          Number.isFinite(tsMs) ? tsMs : now,
+          evidence,
+          fresh,
+          now,
+        );
         if (s) out.push(s);
       } else {
         const s = this.#ingestAbsence(rule, key, labels, now, evidence);
@@ -160,7 +181,10 @@ export class RuleEngine {
     let min = Infinity;
     let max = -Infinity;
     for (const [k, e] of g.entries) {
-      if (e.ts < start) { g.entries.delete(k); continue; }
+      if (e.ts < start) {
+        g.entries.delete(k);
+        continue;
+      }
       sum += e.value;
       count++;
       if (e.ts < min) min = e.ts;
@@ -175,7 +199,16 @@ export class RuleEngine {
     return rule.comparison === 'gt' ? v > rule.threshold : v >= rule.threshold;
   }
 
-  #ingestThreshold(rule: ThresholdRule, key: string, labels: Record<string, string>, input: EngineInput, tsMs: number, evidence: Evidence, fresh: boolean, now: number): Signal | null {
+  #ingestThreshold(
+    rule: ThresholdRule,
+    key: string,
+    labels: Record<string, string>,
+    input: EngineInput,
+    tsMs: number,
+    evidence: Evidence,
+    fresh: boolean,
+    now: number,
+  ): Signal | null {
     let g = this.#thresholds.get(key);
     if (!g) {
       g = { labels, entries: new Map(), firing: false, evidence };
@@ -199,15 +232,30 @@ export class RuleEngine {
       g.firing = true;
       return { status: 'firing', rule, severity: rule.severity, key, labels, occurrence: true, evidence: g.evidence };
     }
-    if (over && g.firing) return { status: 'firing', rule, severity: rule.severity, key, labels, occurrence: false, evidence: g.evidence };
+    if (over && g.firing)
+      return { status: 'firing', rule, severity: rule.severity, key, labels, occurrence: false, evidence: g.evidence };
     if (!over && g.firing) {
       g.firing = false;
-      return { status: 'resolved', rule, severity: rule.severity, key, labels, occurrence: false, evidence: g.evidence };
+      return {
+        status: 'resolved',
+        rule,
+        severity: rule.severity,
+        key,
+        labels,
+        occurrence: false,
+        evidence: g.evidence,
+      };
     }
     return null;
   }
 
-  #ingestAbsence(rule: AbsenceRule, key: string, labels: Record<string, string>, now: number, evidence: Evidence): Signal | null {
+  #ingestAbsence(
+    rule: AbsenceRule,
+    key: string,
+    labels: Record<string, string>,
+    now: number,
+    evidence: Evidence,
+  ): Signal | null {
     const g = this.#absences.get(key);
     if (!g) {
       this.#absences.set(key, { labels, lastSeen: now, firing: false, evidence });
@@ -232,10 +280,27 @@ export class RuleEngine {
       if (!rule || rule.kind !== 'threshold') continue;
       const agg = this.#aggregate(rule, g, now);
       const over = this.#over(rule, agg);
-      if (g.firing && over) out.push({ status: 'firing', rule, severity: rule.severity, key, labels: g.labels, occurrence: false, evidence: { ...g.evidence, value: agg } });
+      if (g.firing && over)
+        out.push({
+          status: 'firing',
+          rule,
+          severity: rule.severity,
+          key,
+          labels: g.labels,
+          occurrence: false,
+          evidence: { ...g.evidence, value: agg },
+        });
       else if (g.firing) {
         g.firing = false;
-        out.push({ status: 'resolved', rule, severity: rule.severity, key, labels: g.labels, occurrence: false, evidence: { ...g.evidence, value: agg } });
+        out.push({
+          status: 'resolved',
+          rule,
+          severity: rule.severity,
+          key,
+          labels: g.labels,
+          occurrence: false,
+          evidence: { ...g.evidence, value: agg },
+        });
       }
       if (g.entries.size === 0 && !g.firing) this.#thresholds.delete(key);
     }
@@ -245,7 +310,11 @@ export class RuleEngine {
       if (now - g.lastSeen >= rule.for) {
         const occurrence = !g.firing;
         g.firing = true;
-        const evidence = { ...g.evidence, value: Math.round((now - g.lastSeen) / 1000), threshold: Math.round(rule.for / 1000) };
+        const evidence = {
+          ...g.evidence,
+          value: Math.round((now - g.lastSeen) / 1000),
+          threshold: Math.round(rule.for / 1000),
+        };
         out.push({ status: 'firing', rule, severity: rule.severity, key, labels: g.labels, occurrence, evidence });
       }
     }

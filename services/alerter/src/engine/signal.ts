@@ -46,5 +46,18 @@ export interface EngineInput {
 }
 
 export function emptyEvidence(): Evidence {
-  return { eventId: null, eventType: null, ts: null, host: null, user: null, project: null, sessionId: null, command: null, filePath: null, findings: [], value: null, threshold: null };
+  return {
+    eventId: null,
+    eventType: null,
+    ts: null,
+    host: null,
+    user: null,
+    project: null,
+    sessionId: null,
+    command: null,
+    filePath: null,
+    findings: [],
+    value: null,
+    threshold: null,
+  };
 }

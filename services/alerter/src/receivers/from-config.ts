@@ -11,6 +11,21 @@ export function receiverFromConfig(c: ReceiverConfig): Receiver {
     cap: { alerts: c.cap.alerts, windowMs: c.cap.window, summaryIntervalMs: c.cap.summaryInterval },
   };
   return c.type === 'slack'
-    ? createSlackReceiver({ name: c.name, url: c.url, linkTemplate: c.linkTemplate, timeoutMs: c.timeout, minIntervalMs: c.minInterval, limits })
-    : createWebhookReceiver({ name: c.name, url: c.url, secret: c.secret, timeoutMs: c.timeout, minIntervalMs: c.minInterval, headers: c.headers, limits });
+    ? createSlackReceiver({
+        name: c.name,
+        url: c.url,
+        linkTemplate: c.linkTemplate,
+        timeoutMs: c.timeout,
+        minIntervalMs: c.minInterval,
+        limits,
+      })
+    : createWebhookReceiver({
+        name: c.name,
+        url: c.url,
+        secret: c.secret,
+        timeoutMs: c.timeout,
+        minIntervalMs: c.minInterval,
+        headers: c.headers,
+        limits,
+      });
 }

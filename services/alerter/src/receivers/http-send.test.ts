@@ -19,7 +19,8 @@ async function receiver() {
   return r;
 }
 
-const post = (url: string, timeoutMs = 2000) => sendOnce({ url, headers: { 'idempotency-key': 'k#firing#1' }, body: '{"alerts":[]}', timeoutMs });
+const post = (url: string, timeoutMs = 2000) =>
+  sendOnce({ url, headers: { 'idempotency-key': 'k#firing#1' }, body: '{"alerts":[]}', timeoutMs });
 
 describe('sendOnce', () => {
   it('2xx is delivered; other 4xx is permanent with the status and body in the error', async () => {
@@ -53,7 +54,10 @@ describe('sendOnce', () => {
     let got = 0;
     const server = createServer((req) => {
       req.resume();
-      req.on('end', () => { got++; req.socket.destroy(); });
+      req.on('end', () => {
+        got++;
+        req.socket.destroy();
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -66,7 +70,16 @@ describe('sendOnce', () => {
     const r = await receiver();
     const url = r.url;
     await r.close();
-    expect(await post(url)).toMatchObject({ kind: 'retry', status: null, mayHaveReached: false, error: 'ECONNREFUSED' });
-    expect(await post('http://receiver.invalid/hook')).toMatchObject({ kind: 'retry', status: null, mayHaveReached: false });
+    expect(await post(url)).toMatchObject({
+      kind: 'retry',
+      status: null,
+      mayHaveReached: false,
+      error: 'ECONNREFUSED',
+    });
+    expect(await post('http://receiver.invalid/hook')).toMatchObject({
+      kind: 'retry',
+      status: null,
+      mayHaveReached: false,
+    });
   });
 });

@@ -55,8 +55,10 @@ const MAX_ERROR_BODY_BYTES = 4096;
 function classify(status: number, text: string, retryAfter: string | null): SendOutcome {
   if (status >= 200 && status < 300) return { kind: 'delivered', status };
   const error = `HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`;
-  if (status === 429 || status === 408) return { kind: 'retry', status, retryAfterMs: parseRetryAfter(retryAfter), error, mayHaveReached: false };
-  if (status >= 500) return { kind: 'retry', status, retryAfterMs: parseRetryAfter(retryAfter), error, mayHaveReached: true };
+  if (status === 429 || status === 408)
+    return { kind: 'retry', status, retryAfterMs: parseRetryAfter(retryAfter), error, mayHaveReached: false };
+  if (status >= 500)
+    return { kind: 'retry', status, retryAfterMs: parseRetryAfter(retryAfter), error, mayHaveReached: true };
   return { kind: 'permanent', status, error };
 }
 
@@ -66,7 +68,13 @@ export function sendOnce(req: HttpRequestSpec): Promise<SendOutcome> {
     try {
       url = new URL(req.url);
     } catch {
-      resolve({ kind: 'retry', status: null, retryAfterMs: null, error: `invalid URL ${req.url}`, mayHaveReached: false });
+      resolve({
+        kind: 'retry',
+        status: null,
+        retryAfterMs: null,
+        error: `invalid URL ${req.url}`,
+        mayHaveReached: false,
+      });
       return;
     }
     const body = Buffer.from(req.body, 'utf8');
@@ -84,7 +92,13 @@ export function sendOnce(req: HttpRequestSpec): Promise<SendOutcome> {
     const fromResponse = () => {
       const r = res!;
       const retryAfter = r.headers['retry-after'];
-      finish(classify(r.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'), typeof retryAfter === 'string' ? retryAfter : null));
+      finish(
+        classify(
+          r.statusCode ?? 0,
+          Buffer.concat(chunks).toString('utf8'),
+          typeof retryAfter === 'string' ? retryAfter : null,
+        ),
+      );
     };
     const failed = (why: string) => {
       // A status line already read decides (the receiver answered); otherwise it depends on the write.
@@ -98,7 +112,13 @@ export function sendOnce(req: HttpRequestSpec): Promise<SendOutcome> {
         headers: { 'content-type': 'application/json', ...req.headers, 'content-length': String(body.length) },
       });
     } catch (err) {
-      resolve({ kind: 'retry', status: null, retryAfterMs: null, error: (err as Error).message, mayHaveReached: false });
+      resolve({
+        kind: 'retry',
+        status: null,
+        retryAfterMs: null,
+        error: (err as Error).message,
+        mayHaveReached: false,
+      });
       return;
     }
     // Declared after `finish`, which only runs from events emitted once this exists.
@@ -106,12 +126,17 @@ export function sendOnce(req: HttpRequestSpec): Promise<SendOutcome> {
       failed(`timeout after ${req.timeoutMs} ms${written ? ' (request written)' : ' (request not written)'}`);
       r.destroy();
     }, req.timeoutMs);
-    r.on('finish', () => { written = true; });
+    r.on('finish', () => {
+      written = true;
+    });
     r.on('error', (err: Error & { code?: string }) => failed(err.code ?? err.message));
     r.on('response', (m) => {
       res = m;
       m.on('data', (c: Buffer) => {
-        if (kept < MAX_ERROR_BODY_BYTES) { chunks.push(c); kept += c.length; }
+        if (kept < MAX_ERROR_BODY_BYTES) {
+          chunks.push(c);
+          kept += c.length;
+        }
       });
       m.on('end', fromResponse);
       // A body cut short after the status line: the status still decides.
@@ -123,6 +148,11 @@ export function sendOnce(req: HttpRequestSpec): Promise<SendOutcome> {
 }
 
 /** Exponential backoff with full jitter: random in [0, min(cap, base * 2^attempt)]. */
-export function backoffDelayMs(attempt: number, baseMs: number, capMs: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  baseMs: number,
+  capMs: number,
+  random: () => number = Math.random,
+): number {
   return Math.round(random() * Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1)));
 }

@@ -22,4 +22,9 @@ export interface ReceiverLimits {
 }
 
 /** Immediate delivery, at most 100 alert notifications per hour, summaries at most once a minute. */
-export const DEFAULT_LIMITS: ReceiverLimits = { groupBy: [], groupWaitMs: 0, groupIntervalMs: 0, cap: { alerts: 100, windowMs: 3_600_000, summaryIntervalMs: 60_000 } };
+export const DEFAULT_LIMITS: ReceiverLimits = {
+  groupBy: [],
+  groupWaitMs: 0,
+  groupIntervalMs: 0,
+  cap: { alerts: 100, windowMs: 3_600_000, summaryIntervalMs: 60_000 },
+};

@@ -36,16 +36,33 @@ function alertBlocks(a: Alert, linkTemplate: string | undefined): unknown[] {
   ]
     .filter(([, v]) => v)
     .map(([k, v]) => ({ type: 'mrkdwn', text: `*${k}*\n${esc(clip(String(v), 200))}` }));
-  const blocks: unknown[] = [{ type: 'section', text: { type: 'mrkdwn', text: clip(title, 2900) }, ...(fields.length ? { fields } : {}) }];
+  const blocks: unknown[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: clip(title, 2900) }, ...(fields.length ? { fields } : {}) },
+  ];
   const shown = a.evidence.command ?? a.evidence.filePath;
   if (shown) {
     // Backticks inside a code block would end it.
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `\`\`\`${esc(clip(shown, 1500)).replace(/```/g, "'''")}\`\`\`` } });
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `\`\`\`${esc(clip(shown, 1500)).replace(/```/g, "'''")}\`\`\`` },
+    });
   }
   const context = [`${a.occurrences} occurrence(s) since ${a.startsAt}`];
-  if (a.evidence.value !== null) context.push(`value ${a.evidence.value}${a.evidence.threshold !== null ? ` (threshold ${a.evidence.threshold})` : ''}`);
+  if (a.evidence.value !== null)
+    context.push(
+      `value ${a.evidence.value}${a.evidence.threshold !== null ? ` (threshold ${a.evidence.threshold})` : ''}`,
+    );
   if (linkTemplate) {
-    const url = renderTemplate(linkTemplate, { labels: a.labels, rule: a.rule, severity: a.severity, evidence: { ...a.evidence, host: a.host, user: a.user, project: a.project, sessionId: a.sessionId } }, encodeURIComponent);
+    const url = renderTemplate(
+      linkTemplate,
+      {
+        labels: a.labels,
+        rule: a.rule,
+        severity: a.severity,
+        evidence: { ...a.evidence, host: a.host, user: a.user, project: a.project, sessionId: a.sessionId },
+      },
+      encodeURIComponent,
+    );
     context.push(`<${url}|open>`);
   }
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] });
@@ -54,9 +71,10 @@ function alertBlocks(a: Alert, linkTemplate: string | undefined): unknown[] {
 
 export function slackMessage(alerts: readonly Alert[], linkTemplate?: string): { text: string; blocks: unknown[] } {
   const firing = alerts.filter((a) => a.status === 'firing').length;
-  const text = alerts.length === 1
-    ? `[${alerts[0]!.status === 'resolved' ? 'RESOLVED' : alerts[0]!.severity.toUpperCase()}] ${alerts[0]!.rule}: ${alerts[0]!.summary ?? ''}`
-    : `${alerts.length} alerts (${firing} firing, ${alerts.length - firing} resolved)`;
+  const text =
+    alerts.length === 1
+      ? `[${alerts[0]!.status === 'resolved' ? 'RESOLVED' : alerts[0]!.severity.toUpperCase()}] ${alerts[0]!.rule}: ${alerts[0]!.summary ?? ''}`
+      : `${alerts.length} alerts (${firing} firing, ${alerts.length - firing} resolved)`;
   const blocks: unknown[] = [];
   if (alerts.length > 1) blocks.push({ type: 'header', text: { type: 'plain_text', text: clip(text, 150) } });
   alerts.slice(0, MAX_ALERTS_SHOWN).forEach((a, i) => {
@@ -64,7 +82,10 @@ export function slackMessage(alerts: readonly Alert[], linkTemplate?: string): {
     blocks.push(...alertBlocks(a, linkTemplate));
   });
   if (alerts.length > MAX_ALERTS_SHOWN) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${alerts.length - MAX_ALERTS_SHOWN} more` }] });
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `…and ${alerts.length - MAX_ALERTS_SHOWN} more` }],
+    });
   }
   return { text: clip(text, 3000), blocks };
 }
@@ -77,7 +98,12 @@ export function createSlackReceiver(o: SlackReceiverOptions): Receiver {
     limits: o.limits ?? DEFAULT_LIMITS,
     maxAlertsPerRequest: 25,
     request(alerts: readonly Alert[]) {
-      return { url: o.url, headers: {}, body: JSON.stringify(slackMessage(alerts, o.linkTemplate)), timeoutMs: o.timeoutMs ?? 10_000 };
+      return {
+        url: o.url,
+        headers: {},
+        body: JSON.stringify(slackMessage(alerts, o.linkTemplate)),
+        timeoutMs: o.timeoutMs ?? 10_000,
+      };
     },
   };
 }

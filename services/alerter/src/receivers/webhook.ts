@@ -29,7 +29,14 @@ export function sign(secret: string, timestamp: string, body: string): string {
 }
 
 /** What a receiving service does with our headers. `toleranceS` bounds replays. */
-export function verifySignature(opts: { secret: string; timestamp: string; signature: string; body: string; nowS?: number; toleranceS?: number }): boolean {
+export function verifySignature(opts: {
+  secret: string;
+  timestamp: string;
+  signature: string;
+  body: string;
+  nowS?: number;
+  toleranceS?: number;
+}): boolean {
   const now = opts.nowS ?? Math.floor(Date.now() / 1000);
   const ts = Number(opts.timestamp);
   if (!Number.isInteger(ts) || Math.abs(now - ts) > (opts.toleranceS ?? 300)) return false;
@@ -48,7 +55,11 @@ export function createWebhookReceiver(o: WebhookReceiverOptions): Receiver {
     request(alerts: readonly Alert[], idempotencyKey: string, now: number) {
       const body = JSON.stringify({ version: 1, receiver: o.name, idempotencyKey, alerts });
       const timestamp = String(Math.floor(now / 1000));
-      const headers: Record<string, string> = { ...o.headers, 'idempotency-key': idempotencyKey, 'x-cctap-timestamp': timestamp };
+      const headers: Record<string, string> = {
+        ...o.headers,
+        'idempotency-key': idempotencyKey,
+        'x-cctap-timestamp': timestamp,
+      };
       if (o.secret) headers['x-cctap-signature'] = sign(o.secret, timestamp, body);
       return { url: o.url, headers, body, timeoutMs: o.timeoutMs ?? 10_000 };
     },

@@ -17,7 +17,8 @@ const problemsOf = (text: string, env: NodeJS.ProcessEnv = {}) => {
 
 describe('parseRuleSet', () => {
   it('includes the rule pack, lets a file override or disable its rules, and reads JSON too', () => {
-    const rs = parseRuleSet(`
+    const rs = parseRuleSet(
+      `
 rulePack: true
 disable: [host-silent]
 rules:
@@ -29,11 +30,16 @@ rules:
     value: payload.cost.usd
     window: 1d
     threshold: 10
-`, { env: {} });
+`,
+      { env: {} },
+    );
     expect(rs.rules.find((r) => r.name === 'host-silent')).toBeUndefined();
     const cost = rs.rules.find((r) => r.name === 'session-cost');
     expect(cost).toMatchObject({ severity: 'critical', threshold: 10, window: 86_400_000 });
-    const json = parseRuleSet(JSON.stringify({ rulePack: false, rules: [{ name: 'x', kind: 'match', severity: 'info', types: ['prompt'] }] }), { env: {} });
+    const json = parseRuleSet(
+      JSON.stringify({ rulePack: false, rules: [{ name: 'x', kind: 'match', severity: 'info', types: ['prompt'] }] }),
+      { env: {} },
+    );
     expect(json.rules.map((r) => r.name)).toEqual(['x']);
   });
 
@@ -56,9 +62,15 @@ rules:
     types: [tool.call]
     where: [{ field: payload.command, regex: "(" }]
 `);
-    expect(problems.some((p) => p.startsWith('rule "bad-window" (rules[1]) field window') && p.includes('not a duration'))).toBe(true);
+    expect(
+      problems.some((p) => p.startsWith('rule "bad-window" (rules[1]) field window') && p.includes('not a duration')),
+    ).toBe(true);
     expect(problems.some((p) => p.startsWith('rule "bad-regex" (rules[2]) field severity'))).toBe(true);
-    expect(problems.some((p) => p.startsWith('rule "bad-regex" (rules[2]) field where.0.regex') && p.includes('invalid regex'))).toBe(true);
+    expect(
+      problems.some(
+        (p) => p.startsWith('rule "bad-regex" (rules[2]) field where.0.regex') && p.includes('invalid regex'),
+      ),
+    ).toBe(true);
     expect(problems.some((p) => p.includes('"good"'))).toBe(false);
   });
 
@@ -79,7 +91,9 @@ rules:
   - { name: c, kind: match, severity: info, types: [prompt], receivers: [nope] }
 `);
     expect(again.some((p) => p.startsWith('rule "a" (rules[0]) field where.0') && p.includes('got none'))).toBe(true);
-    expect(again.some((p) => p.startsWith('rule "b" (rules[1]) field where.0') && p.includes('equals, regex'))).toBe(true);
+    expect(again.some((p) => p.startsWith('rule "b" (rules[1]) field where.0') && p.includes('equals, regex'))).toBe(
+      true,
+    );
     const recv = problemsOf('rules: [{ name: c, kind: match, severity: info, types: [prompt], receivers: [nope] }]');
     expect(recv).toEqual(['rule "c" field receivers: unknown receiver "nope"']);
   });
@@ -96,7 +110,13 @@ describe('RulesWatcher', () => {
     writeFileSync(file, 'rulePack: false\nrules: []\n');
     const loaded: string[][] = [];
     const errors: string[] = [];
-    const w = new RulesWatcher({ file, env: {}, intervalMs: 50, onReload: (rs) => loaded.push(rs.rules.map((r) => r.name)), onError: (e) => errors.push(e.message) });
+    const w = new RulesWatcher({
+      file,
+      env: {},
+      intervalMs: 50,
+      onReload: (rs) => loaded.push(rs.rules.map((r) => r.name)),
+      onError: (e) => errors.push(e.message),
+    });
     await w.start();
     try {
       writeFileSync(file, 'rulePack: false\nrules: [{ name: one, kind: match, severity: info, types: [prompt] }]\n');

@@ -25,7 +25,12 @@ export interface RuleSet {
 }
 
 /** Alertmanager's defaults (docs/configuration.md). */
-export const DEFAULT_TIMING = { groupWait: 30_000, groupInterval: 300_000, repeatInterval: 14_400_000, resolveAfter: 300_000 };
+export const DEFAULT_TIMING = {
+  groupWait: 30_000,
+  groupInterval: 300_000,
+  repeatInterval: 14_400_000,
+  resolveAfter: 300_000,
+};
 
 function describeIssues(error: z.ZodError, prefix: string): string[] {
   return error.issues.map((i) => `${prefix}${i.path.length ? ` field ${i.path.join('.')}` : ''}: ${i.message}`);
@@ -90,28 +95,40 @@ export function buildRuleSet(doc: unknown, opts: { source?: string; env?: NodeJS
   if (problems.length) throw new RulesConfigError(source, problems);
   const parsed = alerterConfigSchema.safeParse(expanded);
   if (!parsed.success) {
-    throw new RulesConfigError(source, parsed.error.issues.map((i) => {
-      const [top, idx] = i.path;
-      const named = top === 'receivers' && typeof idx === 'number' ? `receiver "${String((expanded as { receivers?: { name?: unknown }[] }).receivers?.[idx]?.name ?? '?')}"` : String(top ?? 'config');
-      return `${named}${i.path.length > 1 ? ` field ${i.path.slice(top === 'receivers' ? 2 : 1).join('.')}` : ''}: ${i.message}`;
-    }));
+    throw new RulesConfigError(
+      source,
+      parsed.error.issues.map((i) => {
+        const [top, idx] = i.path;
+        const named =
+          top === 'receivers' && typeof idx === 'number'
+            ? `receiver "${String((expanded as { receivers?: { name?: unknown }[] }).receivers?.[idx]?.name ?? '?')}"`
+            : String(top ?? 'config');
+        return `${named}${i.path.length > 1 ? ` field ${i.path.slice(top === 'receivers' ? 2 : 1).join('.')}` : ''}: ${i.message}`;
+      }),
+    );
   }
   if (problems.length) throw new RulesConfigError(source, problems);
   const cfg = parsed.data;
   const own = validateRules(cfg.rules, source);
   const names = new Set(own.map((r) => r.name));
-  const pack = cfg.rulePack ? validateRules(RULE_PACK, 'rule pack').filter((r) => !names.has(r.name) && !cfg.disable.includes(r.name)) : [];
+  const pack = cfg.rulePack
+    ? validateRules(RULE_PACK, 'rule pack').filter((r) => !names.has(r.name) && !cfg.disable.includes(r.name))
+    : [];
   const receiverNames = new Set(cfg.receivers.map((r) => r.name));
   const dupReceivers = cfg.receivers.filter((r, i) => cfg.receivers.findIndex((o) => o.name === r.name) !== i);
   for (const r of dupReceivers) problems.push(`receiver "${r.name}": duplicate receiver name`);
   own.forEach((r) => {
-    for (const name of r.receivers ?? []) if (!receiverNames.has(name)) problems.push(`rule "${r.name}" field receivers: unknown receiver "${name}"`);
+    for (const name of r.receivers ?? [])
+      if (!receiverNames.has(name)) problems.push(`rule "${r.name}" field receivers: unknown receiver "${name}"`);
   });
   if (problems.length) throw new RulesConfigError(source, problems);
   return {
     rules: [...pack, ...own].filter((r) => r.enabled),
     receivers: cfg.receivers,
-    defaults: { ...DEFAULT_TIMING, ...Object.fromEntries(Object.entries(cfg.defaults).filter(([, v]) => v !== undefined)) },
+    defaults: {
+      ...DEFAULT_TIMING,
+      ...Object.fromEntries(Object.entries(cfg.defaults).filter(([, v]) => v !== undefined)),
+    },
     inhibitEqual: cfg.inhibitEqual,
     maxEventAgeMs: cfg.maxEventAge,
   };

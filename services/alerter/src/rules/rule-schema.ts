@@ -26,9 +26,25 @@ export type Severity = (typeof SEVERITIES)[number];
 export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const fieldPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/, 'a dotted field path like payload.command');
+const fieldPath = z
+  .string()
+  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/, 'a dotted field path like payload.command');
 
-const OPS = ['equals', 'notEquals', 'in', 'regex', 'notRegex', 'gt', 'gte', 'lt', 'lte', 'exists', 'danger', 'secretPath', 'secretInCommand'] as const;
+const OPS = [
+  'equals',
+  'notEquals',
+  'in',
+  'regex',
+  'notRegex',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'exists',
+  'danger',
+  'secretPath',
+  'secretInCommand',
+] as const;
 
 export const predicateSchema = z
   .strictObject({
@@ -40,7 +56,10 @@ export const predicateSchema = z
     regex: z.string().optional(),
     notRegex: z.string().optional(),
     /** Regex flags, `i` by default. */
-    flags: z.string().regex(/^[imsu]*$/).optional(),
+    flags: z
+      .string()
+      .regex(/^[imsu]*$/)
+      .optional(),
     gt: z.number().optional(),
     gte: z.number().optional(),
     lt: z.number().optional(),
@@ -56,7 +75,10 @@ export const predicateSchema = z
   .superRefine((p, ctx) => {
     const ops = OPS.filter((o) => p[o] !== undefined);
     if (ops.length !== 1) {
-      ctx.addIssue({ code: 'custom', message: `needs exactly one operator (${OPS.join(', ')}), got ${ops.length ? ops.join(', ') : 'none'}` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `needs exactly one operator (${OPS.join(', ')}), got ${ops.length ? ops.join(', ') : 'none'}`,
+      });
     }
     for (const key of ['regex', 'notRegex'] as const) {
       const src = p[key];
@@ -79,7 +101,9 @@ const timing = {
 };
 
 const ruleBase = {
-  name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _ (it becomes a subject token)'),
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lowercase letters, digits, - and _ (it becomes a subject token)'),
   description: z.string().max(500).optional(),
   enabled: z.boolean().default(true),
   severity: z.enum(SEVERITIES),
@@ -99,28 +123,34 @@ const ruleBase = {
 
 export const matchRuleSchema = z.strictObject({ ...ruleBase, kind: z.literal('match') });
 
-export const thresholdRuleSchema = z.strictObject({
-  ...ruleBase,
-  kind: z.literal('threshold'),
-  aggregate: z.enum(['count', 'sum', 'span']).default('count'),
-  /** For `sum`: the field (or fields, added) whose value is summed. */
-  value: z.union([fieldPath, z.array(fieldPath).min(1)]).optional(),
-  /** Events with the same value of this field count once, with their largest value (default: the event id). */
-  distinctBy: fieldPath.optional(),
-  window: z.union([z.string(), z.number()]).transform((v, ctx): number | 'utc-day' => {
-    if (v === 'utc-day') return v;
-    const ms = parseDuration(v);
-    if (ms === null || ms === 0) {
-      ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(v)} (use e.g. 5m, 24h, 7d, or utc-day)` });
-      return z.NEVER;
-    }
-    return ms;
-  }),
-  threshold: z.number(),
-  comparison: z.enum(['gt', 'gte']).default('gte'),
-}).superRefine((r, ctx) => {
-  if (r.aggregate === 'sum' && r.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: 'aggregate sum needs a value field' });
-});
+export const thresholdRuleSchema = z
+  .strictObject({
+    ...ruleBase,
+    kind: z.literal('threshold'),
+    aggregate: z.enum(['count', 'sum', 'span']).default('count'),
+    /** For `sum`: the field (or fields, added) whose value is summed. */
+    value: z.union([fieldPath, z.array(fieldPath).min(1)]).optional(),
+    /** Events with the same value of this field count once, with their largest value (default: the event id). */
+    distinctBy: fieldPath.optional(),
+    window: z.union([z.string(), z.number()]).transform((v, ctx): number | 'utc-day' => {
+      if (v === 'utc-day') return v;
+      const ms = parseDuration(v);
+      if (ms === null || ms === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `not a duration: ${JSON.stringify(v)} (use e.g. 5m, 24h, 7d, or utc-day)`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    }),
+    threshold: z.number(),
+    comparison: z.enum(['gt', 'gte']).default('gte'),
+  })
+  .superRefine((r, ctx) => {
+    if (r.aggregate === 'sum' && r.value === undefined)
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'aggregate sum needs a value field' });
+  });
 
 export const absenceRuleSchema = z.strictObject({
   ...ruleBase,

@@ -10,7 +10,15 @@
  * it in-process with the same code.
  */
 import { topology as makeTopology, type Alert, type Topology } from '@cctap/events';
-import { createMetrics, LruSet, silentLogger, type Bus, type Logger, type Metrics, type Subscription } from '@cctap/kit';
+import {
+  createMetrics,
+  LruSet,
+  silentLogger,
+  type Bus,
+  type Logger,
+  type Metrics,
+  type Subscription,
+} from '@cctap/kit';
 import { shippedBook, type PriceBook } from '@cctap/prices';
 import { DeliveryWorker } from '../dispatch/delivery-worker.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
@@ -95,7 +103,10 @@ export function createAlerter(o: AlerterOptions): AlerterService {
   const silenceStore = o.silences ?? new MemorySilenceStore();
   const ruleFile = 'file' in o.rules ? o.rules.file : null;
   // A rules file is read by start(); until then nothing is evaluated.
-  let ruleSet: RuleSet = 'file' in o.rules ? { rules: [], receivers: [], defaults: DEFAULT_TIMING, inhibitEqual: [], maxEventAgeMs: 0 } : o.rules;
+  let ruleSet: RuleSet =
+    'file' in o.rules
+      ? { rules: [], receivers: [], defaults: DEFAULT_TIMING, inhibitEqual: [], maxEventAgeMs: 0 }
+      : o.rules;
   let silences: Silence[] = [];
   let lastError: string | null = null;
   let running = false;
@@ -106,7 +117,9 @@ export function createAlerter(o: AlerterOptions): AlerterService {
 
   const publish = o.bus
     ? async (alert: Alert) => {
-        await o.bus!.publish(t.subjects.alerts(alert.severity, alert.rule), encoder.encode(JSON.stringify(alert)), { msgId: alert.id });
+        await o.bus!.publish(t.subjects.alerts(alert.severity, alert.rule), encoder.encode(JSON.stringify(alert)), {
+          msgId: alert.id,
+        });
       }
     : undefined;
 
@@ -128,7 +141,14 @@ export function createAlerter(o: AlerterOptions): AlerterService {
       const w = workers.get(r.name);
       if (w) w.setReceiver(r);
       else {
-        const nw = new DeliveryWorker({ receiver: r, dispatcher, metrics: m, log, ...(o.retryBaseMs !== undefined ? { retryBaseMs: o.retryBaseMs } : {}), ...(o.retryMaxMs !== undefined ? { retryMaxMs: o.retryMaxMs } : {}) });
+        const nw = new DeliveryWorker({
+          receiver: r,
+          dispatcher,
+          metrics: m,
+          log,
+          ...(o.retryBaseMs !== undefined ? { retryBaseMs: o.retryBaseMs } : {}),
+          ...(o.retryMaxMs !== undefined ? { retryMaxMs: o.retryMaxMs } : {}),
+        });
         workers.set(r.name, nw);
         if (running) nw.start();
       }
@@ -165,7 +185,10 @@ export function createAlerter(o: AlerterOptions): AlerterService {
   let chain: Promise<void> = Promise.resolve();
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
     const next = chain.then(fn);
-    chain = next.then(() => undefined, () => undefined);
+    chain = next.then(
+      () => undefined,
+      () => undefined,
+    );
     return next;
   };
 
@@ -242,18 +265,30 @@ export function createAlerter(o: AlerterOptions): AlerterService {
       const rec = await dispatcher.recover();
       for (const r of dispatcher.records.values()) {
         const rule = ruleSet.rules.find((x) => x.name === r.rule);
-        if (rule?.kind === 'absence' && r.status === 'firing') engine.seedAbsence(rule.name, r.labels, clock.now() - rule.for);
+        if (rule?.kind === 'absence' && r.status === 'firing')
+          engine.seedAbsence(rule.name, r.labels, clock.now() - rule.for);
       }
       if (rec.inFlight > 0) log.warn('re-sending notifications a crash left mid-request (possible duplicates)', rec);
       running = true;
       for (const w of workers.values()) w.start();
       await watcher?.start();
-      timer = setInterval(() => void tick().catch((err: unknown) => { lastError = String(err); log.error('tick failed', { err }); }), o.tickMs ?? 1000);
+      timer = setInterval(
+        () =>
+          void tick().catch((err: unknown) => {
+            lastError = String(err);
+            log.error('tick failed', { err });
+          }),
+        o.tickMs ?? 1000,
+      );
       silenceTimer = setInterval(() => void refreshSilences(), o.silenceRefreshMs ?? 5000);
       if (o.bus) {
         subs = [o.bus.consume('alerter-events', handler), o.bus.consume('alerter-derived', handler)];
       }
-      log.info('alerter started', { rules: ruleSet.rules.length, receivers: [...workers.keys()], recovered: rec.records });
+      log.info('alerter started', {
+        rules: ruleSet.rules.length,
+        receivers: [...workers.keys()],
+        recovered: rec.records,
+      });
     },
     async stop() {
       if (!running) return;
@@ -268,12 +303,24 @@ export function createAlerter(o: AlerterOptions): AlerterService {
       await dispatcher.flushPublishes();
       await dispatcher.flushWrites();
       const owed = dispatcher.owedDeliveries();
-      if (owed.toSend + owed.toSummarize > 0) log.warn('alert deliveries still pending at shutdown; kept in the alert store and resumed at the next start', owed);
+      if (owed.toSend + owed.toSummarize > 0)
+        log.warn(
+          'alert deliveries still pending at shutdown; kept in the alert store and resumed at the next start',
+          owed,
+        );
     },
     pendingDeliveries: () => dispatcher.owedDeliveries(),
     receivers: () => receiversOf(ruleSet),
     health() {
-      return { ready: running, details: { alerts: dispatcher.records.size, rules: ruleSet.rules.length, receivers: [...workers.keys()], lastError } };
+      return {
+        ready: running,
+        details: {
+          alerts: dispatcher.records.size,
+          rules: ruleSet.rules.length,
+          receivers: [...workers.keys()],
+          lastError,
+        },
+      };
     },
   };
 }

@@ -22,16 +22,47 @@ afterEach(async () => {
 describe('duplicate events', () => {
   it('the same event id delivered again after the alert resolved fires nothing; another event does', async () => {
     const hook = await startTestReceiver();
-    const clock = { t: T0, now() { return this.t; } };
-    const rs = buildRuleSet({
-      rulePack: false,
-      receivers: [{ name: 'hook', type: 'webhook', url: hook.url, secret: 'test-secret-0123456789' }],
-      rules: [{ name: 'danger', kind: 'match', severity: 'critical', types: ['tool.call'], whereAny: [{ field: 'payload.command', danger: 'any' }], groupBy: ['host', 'sessionId'], groupWait: '0s', resolveAfter: '1m' }],
-    }, { env: {} });
-    const alerter = createAlerter({ rules: rs, clock, state: new MemoryAlertStateStore(), silences: new MemorySilenceStore(), tickMs: 1_000_000, retryBaseMs: 50, retryMaxMs: 2000 });
+    const clock = {
+      t: T0,
+      now() {
+        return this.t;
+      },
+    };
+    const rs = buildRuleSet(
+      {
+        rulePack: false,
+        receivers: [{ name: 'hook', type: 'webhook', url: hook.url, secret: 'test-secret-0123456789' }],
+        rules: [
+          {
+            name: 'danger',
+            kind: 'match',
+            severity: 'critical',
+            types: ['tool.call'],
+            whereAny: [{ field: 'payload.command', danger: 'any' }],
+            groupBy: ['host', 'sessionId'],
+            groupWait: '0s',
+            resolveAfter: '1m',
+          },
+        ],
+      },
+      { env: {} },
+    );
+    const alerter = createAlerter({
+      rules: rs,
+      clock,
+      state: new MemoryAlertStateStore(),
+      silences: new MemorySilenceStore(),
+      tickMs: 1_000_000,
+      retryBaseMs: 50,
+      retryMaxMs: 2000,
+    });
     await alerter.start();
-    cleanups.push(async () => { await alerter.stop(); await hook.close(); });
-    const sent = () => hook.requests.filter((q) => q.status < 300).flatMap((q) => (q.json as { alerts: Alert[] }).alerts);
+    cleanups.push(async () => {
+      await alerter.stop();
+      await hook.close();
+    });
+    const sent = () =>
+      hook.requests.filter((q) => q.status < 300).flatMap((q) => (q.json as { alerts: Alert[] }).alerts);
 
     const call = fromEvent(bashCall('rm -rf ~', { ts: clock.t, sessionId: 's1', host: 'box1' }));
     await alerter.ingest([call]);

@@ -27,7 +27,9 @@ class RefusingStore implements AlertStateStore {
   readonly inner = new MemoryAlertStateStore();
   refuse: (r: AlertRecord) => boolean = () => false;
   refused = 0;
-  load() { return this.inner.load(); }
+  load() {
+    return this.inner.load();
+  }
   async put(r: AlertRecord) {
     if (this.refuse(r)) {
       this.refused++;
@@ -35,20 +37,45 @@ class RefusingStore implements AlertStateStore {
     }
     await this.inner.put(r);
   }
-  delete(key: string) { return this.inner.delete(key); }
+  delete(key: string) {
+    return this.inner.delete(key);
+  }
 }
 
-const rules = [{ name: 'danger', kind: 'match', severity: 'critical', types: ['tool.call'], whereAny: [{ field: 'payload.command', danger: 'any' }], groupWait: '0s' }];
+const rules = [
+  {
+    name: 'danger',
+    kind: 'match',
+    severity: 'critical',
+    types: ['tool.call'],
+    whereAny: [{ field: 'payload.command', danger: 'any' }],
+    groupWait: '0s',
+  },
+];
 
 async function startAlerter(hook: TestReceiver, state: AlertStateStore, receiver: Record<string, unknown> = {}) {
-  const clock = { t: T0, now() { return this.t; } };
-  const rs = buildRuleSet({ rulePack: false, receivers: [{ name: 'hook', type: 'webhook', url: hook.url, ...receiver }], rules }, { env: {} });
+  const clock = {
+    t: T0,
+    now() {
+      return this.t;
+    },
+  };
+  const rs = buildRuleSet(
+    { rulePack: false, receivers: [{ name: 'hook', type: 'webhook', url: hook.url, ...receiver }], rules },
+    { env: {} },
+  );
   const alerter = createAlerter({ rules: rs, clock, state, tickMs: 1_000_000, retryBaseMs: 50, retryMaxMs: 200 });
   await alerter.start();
   let stopped = false;
-  const stop = async () => { if (!stopped) { stopped = true; await alerter.stop(); } };
+  const stop = async () => {
+    if (!stopped) {
+      stopped = true;
+      await alerter.stop();
+    }
+  };
   cleanups.push(stop);
-  const send = (line: string, sessionId: string) => alerter.ingest([fromEvent(bashCall(line, { ts: clock.t, sessionId }))]);
+  const send = (line: string, sessionId: string) =>
+    alerter.ingest([fromEvent(bashCall(line, { ts: clock.t, sessionId }))]);
   return { alerter, send, stop };
 }
 
@@ -146,7 +173,10 @@ describe('possible duplicates across a store failure and a restart', () => {
     const store = new RefusingStore();
     let once = true;
     store.refuse = (r) => {
-      if (once && r.deliveries.hook?.state === 'sent') { once = false; return true; }
+      if (once && r.deliveries.hook?.state === 'sent') {
+        once = false;
+        return true;
+      }
       return false;
     };
     const { alerter, send } = await startAlerter(hook, store);
@@ -160,7 +190,9 @@ describe('possible duplicates across a store failure and a restart', () => {
     await pause(200);
     expect(hook.requests).toHaveLength(1);
     expect(await counted(alerter)).toBe(0);
-    expect(await alerter.metrics.registry.getSingleMetricAsString('cctap_alerter_state_write_failures_total')).toMatch(/ 1$/m);
+    expect(await alerter.metrics.registry.getSingleMetricAsString('cctap_alerter_state_write_failures_total')).toMatch(
+      / 1$/m,
+    );
   });
 
   it('a 200 whose "sent" write failed, then a crash: the restart re-sends it and counts it', async () => {
@@ -178,7 +210,7 @@ describe('possible duplicates across a store failure and a restart', () => {
     await expect.poll(() => stateOf(second.alerter), { timeout: 5000 }).toEqual(['sent']);
     expect(hook.requests).toHaveLength(2);
     expect(receiptsBeyondFirst(hook)).toBe(1);
-    expect(await counted(first.alerter) + await counted(second.alerter)).toBe(1);
+    expect((await counted(first.alerter)) + (await counted(second.alerter))).toBe(1);
   });
 
   it('a 503, then a crash before the retry: the mark is durable, the restart counts its re-send', async () => {
@@ -192,7 +224,7 @@ describe('possible duplicates across a store failure and a restart', () => {
     hook.respond = () => ({ status: 200 });
     const second = await startAlerter(hook, store);
     await expect.poll(() => stateOf(second.alerter), { timeout: 5000 }).toEqual(['sent']);
-    const total = await counted(first.alerter) + await counted(second.alerter);
+    const total = (await counted(first.alerter)) + (await counted(second.alerter));
     expect(await counted(second.alerter)).toBe(1);
     expect(receiptsBeyondFirst(hook)).toBe(hook.requests.length - 1);
     expect(receiptsBeyondFirst(hook)).toBeLessThanOrEqual(total);

@@ -20,18 +20,37 @@ afterEach(async () => {
 
 async function setup(prices?: PriceBook) {
   const hook = await startTestReceiver();
-  const clock = { t: T0, now() { return this.t; } };
+  const clock = {
+    t: T0,
+    now() {
+      return this.t;
+    },
+  };
   const rs = buildRuleSet({ receivers: [{ name: 'hook', type: 'webhook', url: hook.url }] }, { env: {} });
-  const alerter = createAlerter({ rules: rs, clock, tickMs: 1_000_000, retryBaseMs: 50, ...(prices ? { prices } : {}) });
+  const alerter = createAlerter({
+    rules: rs,
+    clock,
+    tickMs: 1_000_000,
+    retryBaseMs: 50,
+    ...(prices ? { prices } : {}),
+  });
   await alerter.start();
-  cleanups.push(async () => { await alerter.stop(); await hook.close(); });
+  cleanups.push(async () => {
+    await alerter.stop();
+    await hook.close();
+  });
   const response = (model: string, env: { sessionId: string; host: string }, synthetic = false) =>
     alerter.ingest([fromEvent(makeEvent('assistant', { model, synthetic }, { ...env, ts: clock.t }))]);
-  const advance = async (ms: number) => { clock.t += ms; await alerter.tick(); };
+  const advance = async (ms: number) => {
+    clock.t += ms;
+    await alerter.tick();
+  };
   const notified = async () => {
     await alerter.dispatcher.flushWrites();
     await new Promise((r) => setTimeout(r, 50));
-    return hook.requests.filter((q) => q.status < 300).flatMap((q) => (q.json as { alerts: Alert[] }).alerts)
+    return hook.requests
+      .filter((q) => q.status < 300)
+      .flatMap((q) => (q.json as { alerts: Alert[] }).alerts)
       .filter((a) => a.rule === 'unpriced-model');
   };
   return { response, advance, notified };
@@ -61,7 +80,12 @@ describe('unpriced-model alert', () => {
   });
 
   it('stays quiet for a model the user price file adds', async () => {
-    const prices = mergePriceText(shippedBook(), 'models:\n  claude-opus-4-9: { rates: { input: 5, output: 25 } }\n', 'test', 'yaml');
+    const prices = mergePriceText(
+      shippedBook(),
+      'models:\n  claude-opus-4-9: { rates: { input: 5, output: 25 } }\n',
+      'test',
+      'yaml',
+    );
     const { response, advance, notified } = await setup(prices);
     await response('claude-opus-4-9', { sessionId: 's1', host: 'a' });
     await advance(1000);

@@ -17,15 +17,25 @@ describe('splitCommands', () => {
   });
   it('surfaces substitutions as their own commands', () => {
     const c = splitCommands('echo $(curl -s x) `whoami` "in $(date)"');
-    expect(c.filter((x) => x.substituted).map((x) => x.words[0]).sort()).toEqual(['curl', 'date', 'whoami']);
+    expect(
+      c
+        .filter((x) => x.substituted)
+        .map((x) => x.words[0])
+        .sort(),
+    ).toEqual(['curl', 'date', 'whoami']);
   });
   it('keeps redirections apart from words', () => {
     const [c] = splitCommands('cat a >out 2>&1 <in');
     expect(c!.words).toEqual(['cat', 'a']);
-    expect(c!.redirects.map((r) => [r.op, r.target])).toEqual([['>', 'out'], ['2>&1', ''], ['<', 'in']]);
+    expect(c!.redirects.map((r) => [r.op, r.target])).toEqual([
+      ['>', 'out'],
+      ['2>&1', ''],
+      ['<', 'in'],
+    ]);
   });
   it('never throws on unbalanced input', () => {
-    for (const s of [`'`, `"`, '$(', ')', '`', '\\', '((', 'a | | b', '>', '<<<']) expect(() => splitCommands(s)).not.toThrow();
+    for (const s of [`'`, `"`, '$(', ')', '`', '\\', '((', 'a | | b', '>', '<<<'])
+      expect(() => splitCommands(s)).not.toThrow();
   });
 });
 
@@ -129,15 +139,41 @@ describe('findDangerousCommands: harmless', () => {
 });
 
 describe('isBroadPath', () => {
-  it.each(['/', '~', '$HOME', '*', '.', '..', '/etc', '/usr/', '/*', '~/*', '../..', '/home/bob'])('%s is broad', (p) => expect(isBroadPath(p)).toBe(true));
-  it.each(['./dist', 'build', '/tmp/x', '~/code/proj/node_modules', '/home/bob/proj'])('%s is not', (p) => expect(isBroadPath(p)).toBe(false));
+  it.each(['/', '~', '$HOME', '*', '.', '..', '/etc', '/usr/', '/*', '~/*', '../..', '/home/bob'])('%s is broad', (p) =>
+    expect(isBroadPath(p)).toBe(true),
+  );
+  it.each(['./dist', 'build', '/tmp/x', '~/code/proj/node_modules', '/home/bob/proj'])('%s is not', (p) =>
+    expect(isBroadPath(p)).toBe(false),
+  );
 });
 
 describe('secret paths', () => {
-  it.each(['.env', '/repo/.env', '.env.local', '.env.production', '~/.ssh/id_rsa', '/home/a/.ssh/id_ed25519', 'server.pem', 'tls.key',
-    '~/.aws/credentials', '/root/.npmrc', '.netrc', 'prod.env', '/home/x/.docker/config.json'])('%s is secret', (p) => expect(isSecretPath(p)).toBe(true));
-  it.each(['.env.example', '.env.sample', 'env.ts', 'README.md', 'id_rsa.pub', '~/.ssh/known_hosts', 'src/environment.ts', 'package.json', 'keys.ts'])(
-    '%s is not', (p) => expect(isSecretPath(p)).toBe(false));
+  it.each([
+    '.env',
+    '/repo/.env',
+    '.env.local',
+    '.env.production',
+    '~/.ssh/id_rsa',
+    '/home/a/.ssh/id_ed25519',
+    'server.pem',
+    'tls.key',
+    '~/.aws/credentials',
+    '/root/.npmrc',
+    '.netrc',
+    'prod.env',
+    '/home/x/.docker/config.json',
+  ])('%s is secret', (p) => expect(isSecretPath(p)).toBe(true));
+  it.each([
+    '.env.example',
+    '.env.sample',
+    'env.ts',
+    'README.md',
+    'id_rsa.pub',
+    '~/.ssh/known_hosts',
+    'src/environment.ts',
+    'package.json',
+    'keys.ts',
+  ])('%s is not', (p) => expect(isSecretPath(p)).toBe(false));
   it('finds secret files in shell commands', () => {
     expect(findSecretPathsInCommand('cat .env')).toEqual(['.env']);
     expect(findSecretPathsInCommand('cd x && cat   "./.env.local" | grep KEY')).toEqual(['./.env.local']);

@@ -53,7 +53,10 @@ function unwrap(words: readonly string[]): { words: string[]; sudo: boolean } {
   let sudo = false;
   for (let guard = 0; guard < 16 && w.length > 0; guard++) {
     const head = w[0]!;
-    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(head)) { w = w.slice(1); continue; }
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(head)) {
+      w = w.slice(1);
+      continue;
+    }
     const name = base(head);
     if (name === 'sudo' || name === 'doas') {
       sudo = true;
@@ -100,20 +103,42 @@ function flags(args: readonly string[]): { short: Set<string>; long: Set<string>
   const operands: string[] = [];
   let done = false;
   for (const a of args) {
-    if (done || a === '-' || !a.startsWith('-')) { operands.push(a); continue; }
-    if (a === '--') { done = true; continue; }
+    if (done || a === '-' || !a.startsWith('-')) {
+      operands.push(a);
+      continue;
+    }
+    if (a === '--') {
+      done = true;
+      continue;
+    }
     if (a.startsWith('--')) long.add(a.split('=')[0]!);
     else for (const ch of a.slice(1)) short.add(ch);
   }
   return { short, long, operands };
 }
 
-const BROAD_EXACT = new Set(['/', '~', '$HOME', '${HOME}', '*', '.', '..', '.*', '/*', '~/*', '$HOME/*', '${HOME}/*', './*', '../*', '~/.*']);
+const BROAD_EXACT = new Set([
+  '/',
+  '~',
+  '$HOME',
+  '${HOME}',
+  '*',
+  '.',
+  '..',
+  '.*',
+  '/*',
+  '~/*',
+  '$HOME/*',
+  '${HOME}/*',
+  './*',
+  '../*',
+  '~/.*',
+]);
 
 /** True for targets whose recursive removal wipes a home directory, a system or the whole project. */
 export function isBroadPath(target: string): boolean {
   const t = target.length > 1 ? target.replace(/\/+$/, '') : target;
-  if (t === '' ) return true;
+  if (t === '') return true;
   if (BROAD_EXACT.has(t)) return true;
   if (/^(\.\.\/)*\.\.$/.test(t) || /^(\.\.\/)+\*?$/.test(t)) return true;
   // A top-level directory (/etc, /usr, /home) or its contents.

@@ -11,13 +11,37 @@ import { splitCommands } from './tokenize.js';
 const TEMPLATE_SUFFIX = /\.(example|sample|template|dist|defaults?)$/i;
 
 const SECRET_FILE_NAMES = new Set([
-  'id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'id_ecdsa_sk', 'id_ed25519_sk',
-  '.npmrc', '.netrc', '_netrc', '.pgpass', '.git-credentials', '.pypirc', '.htpasswd',
-  'credentials.json', 'service-account.json', 'secrets.yaml', 'secrets.yml', 'secrets.json',
+  'id_rsa',
+  'id_dsa',
+  'id_ecdsa',
+  'id_ed25519',
+  'id_ecdsa_sk',
+  'id_ed25519_sk',
+  '.npmrc',
+  '.netrc',
+  '_netrc',
+  '.pgpass',
+  '.git-credentials',
+  '.pypirc',
+  '.htpasswd',
+  'credentials.json',
+  'service-account.json',
+  'secrets.yaml',
+  'secrets.yml',
+  'secrets.json',
 ]);
 
 /** Credential files identified by their parent directory too (`~/.aws/credentials`). */
-const SECRET_SUFFIXES = ['.aws/credentials', '.aws/config', '.docker/config.json', '.kube/config', '.ssh/config', 'gcloud/credentials.db', 'gcloud/application_default_credentials.json', '.config/gh/hosts.yml'];
+const SECRET_SUFFIXES = [
+  '.aws/credentials',
+  '.aws/config',
+  '.docker/config.json',
+  '.kube/config',
+  '.ssh/config',
+  'gcloud/credentials.db',
+  'gcloud/application_default_credentials.json',
+  '.config/gh/hosts.yml',
+];
 
 export function isSecretPath(path: string): boolean {
   const p = path.trim().replace(/^["']|["']$/g, '');

@@ -26,9 +26,7 @@ export interface SimpleCommand {
   substituted: boolean;
 }
 
-type Token =
-  | { kind: 'word'; value: string }
-  | { kind: 'op'; value: string };
+type Token = { kind: 'word'; value: string } | { kind: 'op'; value: string };
 
 const REDIRECT_OPS = new Set(['>', '>>', '<', '<<', '<<<', '>|', '&>', '&>>', '2>', '2>>', '1>', '1>>', '>&', '2>&1']);
 
@@ -46,8 +44,14 @@ function lex(input: string): Token[] {
     const c = input[i]!;
     if (c === '\\') {
       const next = input[i + 1];
-      if (next === '\n') { i += 2; continue; }
-      if (next !== undefined) { word += next; inWord = true; }
+      if (next === '\n') {
+        i += 2;
+        continue;
+      }
+      if (next !== undefined) {
+        word += next;
+        inWord = true;
+      }
       i += 2;
       continue;
     }
@@ -85,7 +89,11 @@ function lex(input: string): Token[] {
       i++;
       continue;
     }
-    if (c === ' ' || c === '\t' || c === '\r') { flush(); i++; continue; }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      flush();
+      i++;
+      continue;
+    }
     if (c === '#' && !inWord) {
       const nl = input.indexOf('\n', i);
       i = nl === -1 ? input.length : nl;
@@ -106,14 +114,22 @@ function lex(input: string): Token[] {
     if (c === '&' || c === '|') {
       flush();
       const two = input.slice(i, i + 2);
-      if (two === '&&' || two === '||') { tokens.push({ kind: 'op', value: two }); i += 2; continue; }
+      if (two === '&&' || two === '||') {
+        tokens.push({ kind: 'op', value: two });
+        i += 2;
+        continue;
+      }
       if (two === '&>') {
         const three = input.slice(i, i + 3);
         tokens.push({ kind: 'op', value: three === '&>>' ? '&>>' : '&>' });
         i += three === '&>>' ? 3 : 2;
         continue;
       }
-      if (two === '|&') { tokens.push({ kind: 'op', value: '|' }); i += 2; continue; }
+      if (two === '|&') {
+        tokens.push({ kind: 'op', value: '|' });
+        i += 2;
+        continue;
+      }
       tokens.push({ kind: 'op', value: c });
       i++;
       continue;
@@ -121,10 +137,18 @@ function lex(input: string): Token[] {
     if (c === '>' || c === '<') {
       // A file-descriptor number written right before the operator belongs to it (`2>`).
       let op = '';
-      if (inWord && /^[0-9]$/.test(word)) { op = word; word = ''; inWord = false; }
+      if (inWord && /^[0-9]$/.test(word)) {
+        op = word;
+        word = '';
+        inWord = false;
+      }
       flush();
       let j = i;
-      while (j < input.length && (input[j] === '>' || input[j] === '<' || input[j] === '|' || input[j] === '&') && j - i < 3) {
+      while (
+        j < input.length &&
+        (input[j] === '>' || input[j] === '<' || input[j] === '|' || input[j] === '&') &&
+        j - i < 3
+      ) {
         if (input[j] === '&' && !/[0-9-]/.test(input[j + 1] ?? '')) break;
         op += input[j];
         j++;
@@ -147,10 +171,21 @@ function matchParen(input: string, open: number): number {
   let depth = 0;
   for (let i = open; i < input.length; i++) {
     const c = input[i];
-    if (c === '\\') { i++; continue; }
-    if (c === "'") { const e = input.indexOf("'", i + 1); if (e === -1) return -1; i = e; continue; }
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === "'") {
+      const e = input.indexOf("'", i + 1);
+      if (e === -1) return -1;
+      i = e;
+      continue;
+    }
     if (c === '(') depth++;
-    else if (c === ')') { depth--; if (depth === 0) return i; }
+    else if (c === ')') {
+      depth--;
+      if (depth === 0) return i;
+    }
   }
   return -1;
 }
@@ -185,13 +220,22 @@ export function splitCommands(input: string): SimpleCommand[] {
     pendingRedirect = null;
     const inSub = stack.length > 0;
     if (op === '|') finish(true, inSub);
-    else if (op === '$(' || op === '<(' || op === '>(' || op === '(') { stack.push(op !== '('); finish(false, op !== '(' || inSub); }
-    else if (op === '`') {
+    else if (op === '$(' || op === '<(' || op === '>(' || op === '(') {
+      stack.push(op !== '(');
+      finish(false, op !== '(' || inSub);
+    } else if (op === '`') {
       // Backticks toggle: an opening one starts a substitution, the next closes it.
-      if (stack.length > 0 && stack[stack.length - 1] === true && current.substituted) { stack.pop(); finish(false, stack.length > 0); }
-      else { stack.push(true); finish(false, true); }
-    } else if (op === ')') { stack.pop(); finish(false, stack.length > 0); }
-    else finish(false, inSub);
+      if (stack.length > 0 && stack[stack.length - 1] === true && current.substituted) {
+        stack.pop();
+        finish(false, stack.length > 0);
+      } else {
+        stack.push(true);
+        finish(false, true);
+      }
+    } else if (op === ')') {
+      stack.pop();
+      finish(false, stack.length > 0);
+    } else finish(false, inSub);
   }
   finish(false, false);
   return out;

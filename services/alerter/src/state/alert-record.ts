@@ -30,10 +30,12 @@ import type { Severity } from '../rules/rule-schema.js';
 export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed' | 'summarized';
 
 /** Nothing is left to send to this receiver for this notification. */
-export const isSettled = (d: Delivery): boolean => d.state === 'sent' || d.state === 'failed' || d.state === 'summarized';
+export const isSettled = (d: Delivery): boolean =>
+  d.state === 'sent' || d.state === 'failed' || d.state === 'summarized';
 
 /** Still owed to the receiver: a restart resumes it (a suppressed one is owed a summary). */
-export const isOwed = (d: Delivery): boolean => d.state === 'pending' || d.state === 'sending' || d.state === 'suppressed';
+export const isOwed = (d: Delivery): boolean =>
+  d.state === 'pending' || d.state === 'sending' || d.state === 'suppressed';
 
 export interface Delivery {
   state: DeliveryState;

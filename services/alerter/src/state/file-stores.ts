@@ -53,5 +53,8 @@ export class FileSilenceStore extends JournalStore<Silence> implements SilenceSt
 
 /** The alert and silence stores kept in `dir` (created 0700 when missing). */
 export function openFileStores(dir: string): { alerts: FileAlertStateStore; silences: FileSilenceStore } {
-  return { alerts: new FileAlertStateStore(join(dir, 'alerts.jsonl')), silences: new FileSilenceStore(join(dir, 'silences.jsonl')) };
+  return {
+    alerts: new FileAlertStateStore(join(dir, 'alerts.jsonl')),
+    silences: new FileSilenceStore(join(dir, 'silences.jsonl')),
+  };
 }

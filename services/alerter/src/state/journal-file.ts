@@ -122,7 +122,9 @@ export class JournalFile<T> {
           try {
             await fd.close();
             this.#compact();
-          } catch { /* keep appending to the old file */ }
+          } catch {
+            /* keep appending to the old file */
+          }
         }
       }
     } finally {

@@ -63,13 +63,18 @@ export class MissingBucketError extends Error {
 }
 
 /** Opens the alert and silence stores of a topology; the buckets are created by `cctap provision`. */
-export async function openKvStores(nc: ConstructorParameters<typeof Kvm>[0], t: Topology): Promise<{ alerts: KvAlertStateStore; silences: KvSilenceStore }> {
+export async function openKvStores(
+  nc: ConstructorParameters<typeof Kvm>[0],
+  t: Topology,
+): Promise<{ alerts: KvAlertStateStore; silences: KvSilenceStore }> {
   const kvm = new Kvm(nc);
   const open = async (key: 'alerts' | 'silences') => {
     try {
       return await kvm.open(t.bucket(key));
     } catch (err) {
-      throw new MissingBucketError(`KV bucket ${t.bucket(key)} is not there (run \`cctap provision\`): ${(err as Error).message}`);
+      throw new MissingBucketError(
+        `KV bucket ${t.bucket(key)} is not there (run \`cctap provision\`): ${(err as Error).message}`,
+      );
     }
   };
   return { alerts: new KvAlertStateStore(await open('alerts')), silences: new KvSilenceStore(await open('silences')) };

@@ -2,7 +2,15 @@
  * Builds contract-valid events for tests and benchmarks: every event goes through the contract's zod schema,
  * so a test can never pass on a shape the validator would reject.
  */
-import { derivedEventSchema, stableUuid, type CctapEvent, type DerivedEvent, type DerivedKind, type EventType, type PayloadOf } from '@cctap/events';
+import {
+  derivedEventSchema,
+  stableUuid,
+  type CctapEvent,
+  type DerivedEvent,
+  type DerivedKind,
+  type EventType,
+  type PayloadOf,
+} from '@cctap/events';
 import { sampleEvent } from '@cctap/events/testing';
 
 let offset = 0;
@@ -15,13 +23,22 @@ export interface EnvelopeOverrides {
   project?: string;
 }
 
-const isoOf = (ts: string | number | undefined) => (ts === undefined ? new Date().toISOString() : typeof ts === 'number' ? new Date(ts).toISOString() : ts);
+const isoOf = (ts: string | number | undefined) =>
+  ts === undefined ? new Date().toISOString() : typeof ts === 'number' ? new Date(ts).toISOString() : ts;
 
-export function makeEvent<T extends EventType>(type: T, payload: Record<string, unknown> = {}, env: EnvelopeOverrides = {}): Extract<CctapEvent, { type: T }> {
+export function makeEvent<T extends EventType>(
+  type: T,
+  payload: Record<string, unknown> = {},
+  env: EnvelopeOverrides = {},
+): Extract<CctapEvent, { type: T }> {
   offset += 100;
   // Distinct API responses and tool calls per event, as in a real session (cost rules count per response).
   const unique: Record<string, unknown> =
-    type === 'assistant' ? { messageId: `msg_${offset}`, requestId: `req_${offset}` } : type === 'tool.call' || type === 'tool.result' ? { toolUseId: `toolu_${offset}` } : {};
+    type === 'assistant'
+      ? { messageId: `msg_${offset}`, requestId: `req_${offset}` }
+      : type === 'tool.call' || type === 'tool.result'
+        ? { toolUseId: `toolu_${offset}` }
+        : {};
   return sampleEvent(type, { ...unique, ...payload } as Partial<PayloadOf<T>>, {
     host: env.host ?? 'dev-laptop',
     user: env.user ?? 'alice',
@@ -46,12 +63,22 @@ export function fileCall(tool: 'Read' | 'Write' | 'Edit', filePath: string, env:
 const DERIVED: Partial<Record<DerivedKind, (ts: string) => Record<string, unknown>>> = {
   'error.burst': (ts) => ({ count: 6, toolErrors: 5, apiErrors: 1, windowMs: 300000, firstTs: ts, lastTs: ts }),
   'loop.detected': (ts) => ({ tool: 'Bash', inputHash: 'h', count: 5, windowMs: 600000, firstTs: ts, lastTs: ts }),
-  'context.high': () => ({ model: 'claude-sonnet-4-5', contextTokens: 170000, windowTokens: 200000, ratio: 0.85, threshold: 0.8 }),
+  'context.high': () => ({
+    model: 'claude-sonnet-4-5',
+    contextTokens: 170000,
+    windowTokens: 200000,
+    ratio: 0.85,
+    threshold: 0.8,
+  }),
   'waiting.input': (ts) => ({ sinceTs: ts, waitedMs: 900000 }),
   'session.idle': (ts) => ({ lastActivityTs: ts, idleMs: 600000 }),
 };
 
-export function makeDerived<K extends DerivedKind>(kind: K, payload: Record<string, unknown> = {}, env: EnvelopeOverrides = {}): DerivedEvent {
+export function makeDerived<K extends DerivedKind>(
+  kind: K,
+  payload: Record<string, unknown> = {},
+  env: EnvelopeOverrides = {},
+): DerivedEvent {
   offset += 100;
   const ts = isoOf(env.ts);
   const base = DERIVED[kind];

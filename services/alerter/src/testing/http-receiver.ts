@@ -37,7 +37,11 @@ export async function startTestReceiver(port = 0): Promise<TestReceiver> {
       const body = Buffer.concat(chunks).toString('utf8');
       const answer = receiver.respond(receiver.requests.length, { body });
       let json: unknown = null;
-      try { json = JSON.parse(body); } catch { /* keep null */ }
+      try {
+        json = JSON.parse(body);
+      } catch {
+        /* keep null */
+      }
       const r: ReceivedRequest = { at: Date.now(), headers: req.headers, body, json, status: answer.status };
       receiver.requests.push(r);
       receiver.onRequest?.(r);
@@ -53,6 +57,10 @@ export async function startTestReceiver(port = 0): Promise<TestReceiver> {
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  receiver.close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  receiver.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return receiver;
 }

@@ -43,7 +43,13 @@ describe('AnalyzerEngine', () => {
   it('pairs tool calls with results in either order and reports unanswered calls as orphans at the end', () => {
     const t = setup();
     const s = new SessionScript();
-    t.feed(s.prompt(), s.assistant({ toolUses: 2 }), s.toolCall('a', 'Read'), s.toolCall('b', 'Bash'), s.toolResult('a'));
+    t.feed(
+      s.prompt(),
+      s.assistant({ toolUses: 2 }),
+      s.toolCall('a', 'Read'),
+      s.toolCall('b', 'Bash'),
+      s.toolResult('a'),
+    );
     const late = s.toolResult('c', { isError: true });
     t.feed(late, s.toolCall('c', 'Edit', { at: Date.parse(late.ts) - 500 }));
     t.tickAt(s.now + 31 * MIN);
@@ -70,9 +76,16 @@ describe('AnalyzerEngine', () => {
     });
     const s = new SessionScript();
     const evs = [
-      s.prompt(), s.toolCall('a', 'Bash'), s.toolResult('a', { isError: true }), s.denial('a', 'user-rejected'),
-      s.toolCall('b', 'Bash'), s.toolResult('b', { isError: true }), s.denial('b', 'automode-blocked'), s.denial('c', 'automode-blocked'),
-      s.refusal('claude-fable-5', 'claude-opus-4-8'), s.refusal('claude-fable-5', 'claude-opus-4-8'),
+      s.prompt(),
+      s.toolCall('a', 'Bash'),
+      s.toolResult('a', { isError: true }),
+      s.denial('a', 'user-rejected'),
+      s.toolCall('b', 'Bash'),
+      s.toolResult('b', { isError: true }),
+      s.denial('b', 'automode-blocked'),
+      s.denial('c', 'automode-blocked'),
+      s.refusal('claude-fable-5', 'claude-opus-4-8'),
+      s.refusal('claude-fable-5', 'claude-opus-4-8'),
     ];
     const out: DerivedEvent[] = [];
     for (const ev of evs) {
@@ -82,10 +95,24 @@ describe('AnalyzerEngine', () => {
     clock.set(s.now + 31 * MIN);
     out.push(...engine.tick());
     const summary = only(out, 'session.summary').at(-1)!;
-    expect(summary.payload.totals.denials).toEqual({ 'user-rejected': 1, 'permission-rule': 0, 'automode-blocked': 2, 'automode-unavailable': 0, 'automode-parsing-error': 0 });
+    expect(summary.payload.totals.denials).toEqual({
+      'user-rejected': 1,
+      'permission-rule': 0,
+      'automode-blocked': 2,
+      'automode-unavailable': 0,
+      'automode-parsing-error': 0,
+    });
     expect(summary.payload.totals.refusals).toBe(2);
-    expect(summary.payload.refusals).toEqual([{ originalModel: 'claude-fable-5', fallbackModel: 'claude-opus-4-8', count: 2 }]);
-    expect(seen).toEqual(['denial user-rejected', 'denial automode-blocked', 'denial automode-blocked', 'refusal claude-fable-5>claude-opus-4-8', 'refusal claude-fable-5>claude-opus-4-8']);
+    expect(summary.payload.refusals).toEqual([
+      { originalModel: 'claude-fable-5', fallbackModel: 'claude-opus-4-8', count: 2 },
+    ]);
+    expect(seen).toEqual([
+      'denial user-rejected',
+      'denial automode-blocked',
+      'denial automode-blocked',
+      'refusal claude-fable-5>claude-opus-4-8',
+      'refusal claude-fable-5>claude-opus-4-8',
+    ]);
     for (const d of out) expect(derivedEventSchema.safeParse(d).success, JSON.stringify(d)).toBe(true);
     // A session without either carries neither (older summaries keep their shape).
     const t = setup();
@@ -120,14 +147,23 @@ describe('AnalyzerEngine', () => {
     expect(ends).toHaveLength(2);
     expect(ends[1]!.id).toBe(ends[0]!.id);
     const summaries = only(t.out, 'session.summary').filter((x) => x.payload.final);
-    expect(summaries.map((x) => x.payload.revision)).toEqual([summaries[0]!.payload.revision, summaries[0]!.payload.revision + 1]);
+    expect(summaries.map((x) => x.payload.revision)).toEqual([
+      summaries[0]!.payload.revision,
+      summaries[0]!.payload.revision + 1,
+    ]);
     expect(summaries[1]!.payload.totals.assistantMessages).toBe(2);
   });
 
   it('completes turns and reports a session waiting on the human', () => {
     const t = setup();
     const s = new SessionScript();
-    t.feed(s.prompt(), s.assistant({ toolUses: 1 }), s.toolCall('x', 'Grep'), s.toolResult('x'), s.assistant({ messageId: 'm-final' }));
+    t.feed(
+      s.prompt(),
+      s.assistant({ toolUses: 1 }),
+      s.toolCall('x', 'Grep'),
+      s.toolResult('x'),
+      s.assistant({ messageId: 'm-final' }),
+    );
     const answered = s.now;
     t.tickAt(answered + 1 * MIN);
     expect(t.kinds('waiting.input')).toHaveLength(0);
@@ -137,7 +173,13 @@ describe('AnalyzerEngine', () => {
     expect(waiting[0]!.payload.sinceTs).toBe(new Date(answered).toISOString());
     const turn = only(t.out, 'turn.complete');
     expect(turn).toHaveLength(1);
-    expect(turn[0]!.payload).toMatchObject({ turn: 1, toolCalls: 1, assistantMessages: 2, closedBy: 'waiting', durationMs: 4000 });
+    expect(turn[0]!.payload).toMatchObject({
+      turn: 1,
+      toolCalls: 1,
+      assistantMessages: 2,
+      closedBy: 'waiting',
+      durationMs: 4000,
+    });
     // the next prompt opens turn 2; a prompt closes it
     t.feed(s.prompt('next', { at: answered + 3 * MIN }), s.assistant(), s.prompt('third'));
     expect(only(t.out, 'turn.complete').map((x) => x.payload.closedBy)).toEqual(['waiting', 'next_prompt']);
@@ -167,12 +209,20 @@ describe('AnalyzerEngine', () => {
     const s = new SessionScript();
     const prompt = s.prompt();
     const line = s.assistant({ messageId: 'm1', requestId: 'r1', input: 100_000, output: 0, cacheRead: 0 });
-    const hostCost = { ...line, payload: { ...line.payload, cost: { usd: 99, unpriced: false, priceVersion: 'old-host' } } };
+    const hostCost = {
+      ...line,
+      payload: { ...line.payload, cost: { usd: 99, unpriced: false, priceVersion: 'old-host' } },
+    };
     const shipped = setup();
     shipped.feed(prompt, hostCost);
     shipped.tickAt(s.now + 31 * MIN);
     expect(only(shipped.out, 'session.summary').at(-1)!.payload.totals.costUsd).toBeCloseTo(0.3, 12);
-    const cheaper = mergePriceText(shippedBook(), 'models:\n  claude-sonnet-4-5: { rates: { input: 2 } }\n', 'test', 'yaml');
+    const cheaper = mergePriceText(
+      shippedBook(),
+      'models:\n  claude-sonnet-4-5: { rates: { input: 2 } }\n',
+      'test',
+      'yaml',
+    );
     const own = setup({}, undefined, cheaper);
     own.feed(prompt, hostCost);
     own.tickAt(s.now + 31 * MIN);
@@ -199,7 +249,11 @@ describe('AnalyzerEngine', () => {
     const big = { input: 1, cacheCreation: 9_999, cacheRead: 160_000 }; // 170,000 of 200,000 = 85%
     t.feed(s.prompt(), s.assistant({ ...big }), s.assistant({ ...big, cacheRead: 161_000 }));
     expect(only(t.out, 'context.high')).toHaveLength(1);
-    expect(only(t.out, 'context.high')[0]!.payload).toMatchObject({ contextTokens: 170_000, windowTokens: 200_000, ratio: 0.85 });
+    expect(only(t.out, 'context.high')[0]!.payload).toMatchObject({
+      contextTokens: 170_000,
+      windowTokens: 200_000,
+      ratio: 0.85,
+    });
     t.feed(s.compaction(170_000), s.assistant({ cacheRead: 20_000 }), s.assistant({ ...big }));
     expect(only(t.out, 'context.high')).toHaveLength(2);
     expect(only(t.out, 'compaction')[0]!.payload.preTokens).toBe(170_000);
@@ -238,7 +292,8 @@ describe('AnalyzerEngine', () => {
 
     const calm = setup({ errorBurstCount: 4, errorBurstWindowMs: 2 * MIN });
     const c = new SessionScript({ gapMs: 60_000 });
-    for (const id of ['e1', 'e2', 'e3', 'e4', 'e5', 'e6']) calm.feed(c.toolCall(id), c.toolResult(id, { isError: true }));
+    for (const id of ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'])
+      calm.feed(c.toolCall(id), c.toolResult(id, { isError: true }));
     expect(only(calm.out, 'error.burst')).toHaveLength(0);
   });
 
@@ -248,7 +303,11 @@ describe('AnalyzerEngine', () => {
       const t = setup({ anomalyMinBaseline: 5, anomalyMinDurationMs: 5 * MIN }, start);
       const sessions = [...Array.from({ length: baselineSessions }, (_, i) => 100_000 + i * 5_000), lastOutput];
       sessions.forEach((output, i) => {
-        const s = new SessionScript({ sessionId: `00000000-0000-4000-8000-00000000000${i}`, startMs: start, gapMs: 5 * MIN });
+        const s = new SessionScript({
+          sessionId: `00000000-0000-4000-8000-00000000000${i}`,
+          startMs: start,
+          gapMs: 5 * MIN,
+        });
         t.feed(s.prompt(), s.assistant({ output, cacheRead: 0 }), s.assistant({ output: 0, cacheRead: 0 }));
         t.tickAt(s.now + 31 * MIN);
         start = s.now + 2 * 3_600_000;
@@ -311,14 +370,18 @@ describe('AnalyzerEngine', () => {
     feed(atLow(s.toolResult('b'), 400));
     clock.set(s.now + 31 * MIN);
     out.push(...engine.tick());
-    expect(only(out, 'tool.span').map((x) => [x.payload.toolUseId, x.payload.orphaned])).toEqual([['a', false], ['b', false]]);
+    expect(only(out, 'tool.span').map((x) => [x.payload.toolUseId, x.payload.orphaned])).toEqual([
+      ['a', false],
+      ['b', false],
+    ]);
     expect(only(out, 'session.summary').at(-1)!.payload.totals).toMatchObject({ toolCalls: 2, prompts: 2 });
   });
 
   it('gives the same derived events after a restart from a snapshot as an uninterrupted run', () => {
     const s = new SessionScript({ gapMs: 20_000 });
     const evs: CctapEvent[] = [s.prompt(), s.assistant({ toolUses: 1 })];
-    for (let i = 0; i < 8; i += 1) evs.push(s.toolCall(`t${i}`, 'Edit', { inputHash: 'same' }), s.toolResult(`t${i}`, { isError: i % 2 === 0 }));
+    for (let i = 0; i < 8; i += 1)
+      evs.push(s.toolCall(`t${i}`, 'Edit', { inputHash: 'same' }), s.toolResult(`t${i}`, { isError: i % 2 === 0 }));
     evs.push(s.assistant({ cacheRead: 170_000 }), s.compaction(170_251), s.assistant(), s.toolCall('never', 'Bash'));
     const t0 = Date.parse(evs[0]!.ts);
     const schedule = evs.map((ev, i) => ({ ev, seq: i + 1, now: Date.parse(ev.ts) }));
@@ -373,7 +436,11 @@ describe('AnalyzerEngine', () => {
       let peak = 0;
       let bytes = 0;
       for (let i = 0; i < 5000; i += 1) {
-        const s = new SessionScript({ sessionId: `short-${i}`, host: `host-${i % 7}`, startMs: Date.parse('2026-02-12T10:00:00.000Z') + i * 1000 });
+        const s = new SessionScript({
+          sessionId: `short-${i}`,
+          host: `host-${i % 7}`,
+          startMs: Date.parse('2026-02-12T10:00:00.000Z') + i * 1000,
+        });
         t.feed(s.prompt());
         if (i % 100 === 99) {
           t.clock.advance(1000);
@@ -398,7 +465,18 @@ describe('AnalyzerEngine', () => {
       const s = new SessionScript();
       t.feed(s.prompt());
       for (let i = 0; i < 1000; i += 1) {
-        t.feed(s.assistant({ toolUses: 1, messageId: `msg_${i}`, requestId: `req_${i}`, input: 10, output: 5, cacheRead: 0 }), s.toolCall(`t${i}`, 'Bash'), s.toolResult(`t${i}`));
+        t.feed(
+          s.assistant({
+            toolUses: 1,
+            messageId: `msg_${i}`,
+            requestId: `req_${i}`,
+            input: 10,
+            output: 5,
+            cacheRead: 0,
+          }),
+          s.toolCall(`t${i}`, 'Bash'),
+          s.toolResult(`t${i}`),
+        );
       }
       const live = t.engine.session(s.host, s.sessionId)!;
       expect(live.responses.size).toBe(1000);
@@ -411,11 +489,27 @@ describe('AnalyzerEngine', () => {
       expect(ended.closed.size).toBe(0);
       expect(encodeState(ended).length).toBeLessThan(liveBytes / 3);
       const final = only(t.out, 'session.summary').at(-1)!;
-      expect(final.payload).toMatchObject({ final: true, totals: { assistantMessages: 1000, toolCalls: 1000, tokens: { total: 1000 * 15 } } });
+      expect(final.payload).toMatchObject({
+        final: true,
+        totals: { assistantMessages: 1000, toolCalls: 1000, tokens: { total: 1000 * 15 } },
+      });
       // A late new response reopens the session and adds to the same totals; a late replay of a recent one does not.
       t.feed(s.assistant({ messageId: 'msg_late', requestId: 'req_late', input: 100, output: 1, cacheRead: 0 }));
-      t.feed(s.assistant({ messageId: 'msg_999', requestId: 'req_999', input: 10, output: 5, cacheRead: 0, agentId: 'replay' }));
-      expect(t.engine.session(s.host, s.sessionId)).toMatchObject({ status: 'active', assistantMessages: 1001, tokens: { total: 1000 * 15 + 101 } });
+      t.feed(
+        s.assistant({
+          messageId: 'msg_999',
+          requestId: 'req_999',
+          input: 10,
+          output: 5,
+          cacheRead: 0,
+          agentId: 'replay',
+        }),
+      );
+      expect(t.engine.session(s.host, s.sessionId)).toMatchObject({
+        status: 'active',
+        assistantMessages: 1001,
+        tokens: { total: 1000 * 15 + 101 },
+      });
     });
   });
   describe('sessions seen only in history', () => {
@@ -425,7 +519,10 @@ describe('AnalyzerEngine', () => {
       const clock = new ManualClock(start + 60 * 24 * MIN);
       const engine = new AnalyzerEngine(resolveConfig(), clock);
       const old = new SessionScript({ startMs: start });
-      const recent = new SessionScript({ startMs: clock.now() - 2 * MIN, sessionId: '99999999-2222-4333-8444-555555555555' });
+      const recent = new SessionScript({
+        startMs: clock.now() - 2 * MIN,
+        sessionId: '99999999-2222-4333-8444-555555555555',
+      });
       const out = engine.ingest([old.prompt(), old.assistant(), recent.prompt(), recent.assistant()]);
       expect(out.filter((d) => d.kind === 'session.start')).toHaveLength(2);
       expect(engine.stats()).toMatchObject({ sessions: 2, active: 1 });
@@ -433,7 +530,12 @@ describe('AnalyzerEngine', () => {
       const settled = engine.tick({ settled: true });
       expect(settled.filter((d) => d.kind === 'session.end').map((d) => d.sessionId)).toEqual([old.sessionId]);
       // Both summarized at once: the recent one without waiting for the summary interval.
-      expect(settled.filter((d) => d.kind === 'session.summary').map((d) => d.sessionId).sort()).toEqual([old.sessionId, recent.sessionId].sort());
+      expect(
+        settled
+          .filter((d) => d.kind === 'session.summary')
+          .map((d) => d.sessionId)
+          .sort(),
+      ).toEqual([old.sessionId, recent.sessionId].sort());
       expect(engine.stats()).toMatchObject({ sessions: 2, active: 1 });
       engine.ingest([recent.toolCall('t1')]);
       expect(engine.summarizeChanged().map((d) => d.sessionId)).toEqual([recent.sessionId]);

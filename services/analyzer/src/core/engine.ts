@@ -195,7 +195,8 @@ export class AnalyzerEngine {
       }
       const mark = s.fileOffsets.get(ev.source.path);
       // Below the mark yet applied: the file was rewritten (copiedLine), the mark follows the new layout.
-      if (!mark || mark.offset !== ev.source.offset) s.fileOffsets.set(ev.source.path, { offset: ev.source.offset, ids: [ev.id], ts: Math.max(ts, mark?.ts ?? ts) });
+      if (!mark || mark.offset !== ev.source.offset)
+        s.fileOffsets.set(ev.source.path, { offset: ev.source.offset, ids: [ev.id], ts: Math.max(ts, mark?.ts ?? ts) });
       else {
         mark.ids.push(ev.id);
         if (mark.ts === undefined || ts > mark.ts) mark.ts = ts;
@@ -207,7 +208,15 @@ export class AnalyzerEngine {
 
   private open(ev: CctapEvent, ts: number, now: number, out: DerivedEvent[]): SessionState {
     const s = newSession(
-      { host: ev.host, user: ev.user, sessionId: ev.sessionId, project: ev.project, gitBranch: ev.gitBranch, cwd: ev.cwd, ccVersion: ev.ccVersion },
+      {
+        host: ev.host,
+        user: ev.user,
+        sessionId: ev.sessionId,
+        project: ev.project,
+        gitBranch: ev.gitBranch,
+        cwd: ev.cwd,
+        ccVersion: ev.ccVersion,
+      },
       ev.id,
       ts,
       now,
@@ -215,7 +224,9 @@ export class AnalyzerEngine {
     this.sessions.set(s.key, s);
     this.recency.touch(s.key);
     this.lastTouched = s.key;
-    out.push(derived(s, 'session.start', [ev.id], ts, null, { cwd: s.cwd, ccVersion: s.ccVersion, firstEventId: ev.id }));
+    out.push(
+      derived(s, 'session.start', [ev.id], ts, null, { cwd: s.cwd, ccVersion: s.ccVersion, firstEventId: ev.id }),
+    );
     while (this.sessions.size > this.config.maxSessions) {
       const oldestKey = this.recency.oldest();
       const oldest = oldestKey === undefined ? undefined : this.sessions.get(oldestKey);
@@ -234,7 +245,9 @@ export class AnalyzerEngine {
       s.status = 'active';
       s.endedAtMs = null;
       this.ended -= 1;
-      out.push(derived(s, 'session.resume', [ev.id], ts, null, { from: 'end', gapMs: Math.max(0, ts - s.lastActivityTs) }));
+      out.push(
+        derived(s, 'session.resume', [ev.id], ts, null, { from: 'end', gapMs: Math.max(0, ts - s.lastActivityTs) }),
+      );
     } else if (s.status === 'idle' && ts > s.lastActivityTs) {
       s.status = 'active';
       out.push(derived(s, 'session.resume', [ev.id], ts, null, { from: 'idle', gapMs: ts - s.lastActivityTs }));
@@ -340,10 +353,25 @@ export class AnalyzerEngine {
     const rk = p.messageId !== null ? `${p.messageId}|${p.requestId ?? ''}` : `line|${ev.id}`;
     const prev = s.responses.get(rk);
     // Priced only when the line counts (a new response, or a larger line of one).
-    const usd = !prev || total > prev.total
-      ? priceResponse(this.prices, { model: p.model, ts: ev.ts, usage: u, speed: p.speed, inferenceGeo: p.inferenceGeo ?? null, ...(p.advisor ? { advisor: p.advisor } : {}) }).usd
-      : null;
-    const entry = { input: u.input, output: u.output, cacheCreation: u.cacheCreation, cacheRead: u.cacheRead, total, usd };
+    const usd =
+      !prev || total > prev.total
+        ? priceResponse(this.prices, {
+            model: p.model,
+            ts: ev.ts,
+            usage: u,
+            speed: p.speed,
+            inferenceGeo: p.inferenceGeo ?? null,
+            ...(p.advisor ? { advisor: p.advisor } : {}),
+          }).usd
+        : null;
+    const entry = {
+      input: u.input,
+      output: u.output,
+      cacheCreation: u.cacheCreation,
+      cacheRead: u.cacheRead,
+      total,
+      usd,
+    };
     if (!prev) {
       s.assistantMessages += 1;
       if (s.turn) s.turn.assistantMessages += 1;
@@ -366,7 +394,14 @@ export class AnalyzerEngine {
     if (main) this.onContext(s, ev, ts, out);
   }
 
-  private addUsage(s: SessionState, model: string, now: TokenTotals, before: TokenTotals, usd: number, usdBefore: number): void {
+  private addUsage(
+    s: SessionState,
+    model: string,
+    now: TokenTotals,
+    before: TokenTotals,
+    usd: number,
+    usdBefore: number,
+  ): void {
     const d: TokenTotals = {
       input: now.input - before.input,
       output: now.output - before.output,
@@ -392,7 +427,11 @@ export class AnalyzerEngine {
     const tokens = u.input + u.cacheCreation + u.cacheRead;
     if (s.context && ts < s.context.ts) return; // an older line arriving late says nothing about now
     s.context = { ts, tokens, model: ev.payload.model };
-    const windowTokens = contextWindowOf(ev.payload.model, this.config.contextWindows, this.config.defaultContextWindow);
+    const windowTokens = contextWindowOf(
+      ev.payload.model,
+      this.config.contextWindows,
+      this.config.defaultContextWindow,
+    );
     const ratio = tokens / windowTokens;
     if (ratio < this.config.contextThreshold) {
       s.contextArmed = true;
@@ -428,7 +467,13 @@ export class AnalyzerEngine {
       s.turn.toolCalls += 1;
       if (main) s.turn.finalTs = null;
     }
-    const call: PendingCall = { tool: p.name, inputHash: p.inputHash, startTs: ts, agentId: ev.agentId, callEventId: ev.id };
+    const call: PendingCall = {
+      tool: p.name,
+      inputHash: p.inputHash,
+      startTs: ts,
+      agentId: ev.agentId,
+      callEventId: ev.id,
+    };
     if (!s.closed.has(p.toolUseId) && !s.pending.has(p.toolUseId)) {
       const early = s.early.get(p.toolUseId);
       if (early) {
@@ -503,7 +548,13 @@ export class AnalyzerEngine {
     }
   }
 
-  private emitSpan(s: SessionState, toolUseId: string, call: PendingCall, result: EarlyResult | null, out: DerivedEvent[]): void {
+  private emitSpan(
+    s: SessionState,
+    toolUseId: string,
+    call: PendingCall,
+    result: EarlyResult | null,
+    out: DerivedEvent[],
+  ): void {
     const durationMs = result ? Math.max(0, result.endTs - call.startTs) : null;
     const stats = this.toolStats(s, call.tool);
     if (result) {
@@ -578,11 +629,18 @@ export class AnalyzerEngine {
     if (sym === null) return;
     let lane = s.lanes.get(laneKey);
     if (!lane) {
-      lane = { lastTs: null, lastSym: null, lastMessageId: null, prevTool: null, prevPrevTool: null } satisfies LaneState;
+      lane = {
+        lastTs: null,
+        lastSym: null,
+        lastMessageId: null,
+        prevTool: null,
+        prevPrevTool: null,
+      } satisfies LaneState;
       if (s.lanes.size < MAX_AGENTS) s.lanes.set(laneKey, lane);
     }
     const messageId = ev.type === 'assistant' ? ev.payload.messageId : null;
-    const sameResponse = sym === 'assistant' && lane.lastSym === 'assistant' && messageId !== null && messageId === lane.lastMessageId;
+    const sameResponse =
+      sym === 'assistant' && lane.lastSym === 'assistant' && messageId !== null && messageId === lane.lastMessageId;
     if (!sameResponse) {
       if (lane.lastSym !== null) bump(s.transitions, gramKey([lane.lastSym, sym]), MAX_GRAMS);
       if (lane.lastTs !== null && ts >= lane.lastTs) pushBounded(s.gaps, ts - lane.lastTs, SAMPLE_CAP);
@@ -593,7 +651,8 @@ export class AnalyzerEngine {
     if (ev.type === 'tool.call') {
       const tool = ev.payload.name;
       if (lane.prevTool !== null) bump(s.bigrams, gramKey([lane.prevTool, tool]), MAX_GRAMS);
-      if (lane.prevPrevTool !== null && lane.prevTool !== null) bump(s.trigrams, gramKey([lane.prevPrevTool, lane.prevTool, tool]), MAX_GRAMS);
+      if (lane.prevPrevTool !== null && lane.prevTool !== null)
+        bump(s.trigrams, gramKey([lane.prevPrevTool, lane.prevTool, tool]), MAX_GRAMS);
       lane.prevPrevTool = lane.prevTool;
       lane.prevTool = tool;
     }
@@ -624,7 +683,12 @@ export class AnalyzerEngine {
           const since = Math.max(t.finalTs, s.lastActivityTs);
           if (now - since >= c.waitingMs) {
             t.waitingFired = true;
-            out.push(derived(s, 'waiting.input', [t.promptEventId], since + c.waitingMs, null, { sinceTs: new Date(t.finalTs).toISOString(), waitedMs: c.waitingMs }));
+            out.push(
+              derived(s, 'waiting.input', [t.promptEventId], since + c.waitingMs, null, {
+                sinceTs: new Date(t.finalTs).toISOString(),
+                waitedMs: c.waitingMs,
+              }),
+            );
             this.closeTurn(s, 'waiting', out);
           }
         }
@@ -632,7 +696,12 @@ export class AnalyzerEngine {
         if (s.status === 'active' && quiet >= c.idleMs) {
           s.status = 'idle';
           if (s.turn?.finalTs != null) this.closeTurn(s, 'idle', out);
-          out.push(derived(s, 'session.idle', [s.lastActivityEventId], s.lastActivityTs + c.idleMs, null, { lastActivityTs: new Date(s.lastActivityTs).toISOString(), idleMs: c.idleMs }));
+          out.push(
+            derived(s, 'session.idle', [s.lastActivityEventId], s.lastActivityTs + c.idleMs, null, {
+              lastActivityTs: new Date(s.lastActivityTs).toISOString(),
+              idleMs: c.idleMs,
+            }),
+          );
         }
         if (quiet >= c.endMs) {
           this.endSession(s, 'timeout', now, out);
@@ -706,7 +775,16 @@ export class AnalyzerEngine {
     s.summaryRevision += 1;
     s.summaryDirty = false;
     s.lastSummaryAtMs = now;
-    out.push(derived(s, 'session.summary', [s.firstEventId, s.summaryRevision], s.lastActivityTs, null, buildSummary(s, final)));
+    out.push(
+      derived(
+        s,
+        'session.summary',
+        [s.firstEventId, s.summaryRevision],
+        s.lastActivityTs,
+        null,
+        buildSummary(s, final),
+      ),
+    );
   }
 
   // ── anomalies ──────────────────────────────────────────────────────────────────────────────────────
@@ -725,7 +803,12 @@ export class AnalyzerEngine {
     if (!b) return;
     const c = this.config;
     const { tokenRate, errorRate } = this.rates(s);
-    const check = (metric: 'token_rate' | 'error_rate', value: number | null, base: number[], floors: { relFloor: number; absFloor: number }) => {
+    const check = (
+      metric: 'token_rate' | 'error_rate',
+      value: number | null,
+      base: number[],
+      floors: { relFloor: number; absFloor: number },
+    ) => {
       if (value === null || base.length < c.anomalyMinBaseline || s.anomalies.includes(metric)) return;
       const score = robustZ(value, base, floors);
       if (!score || score.z < c.anomalyZ) return;

@@ -30,7 +30,14 @@ export function emptyWindow(): EpisodeWindow {
 }
 
 /** Records one occurrence; returns the window that completed, or null. Bounded by `maxEntries`. */
-export function recordOccurrence(w: EpisodeWindow, ts: number, tag: number, count: number, windowMs: number, maxEntries = 1024): Fired | null {
+export function recordOccurrence(
+  w: EpisodeWindow,
+  ts: number,
+  tag: number,
+  count: number,
+  windowMs: number,
+  maxEntries = 1024,
+): Fired | null {
   const e = w.entries;
   let i = e.length;
   while (i > 0 && e[i - 1]![0] > ts) i -= 1;

@@ -18,7 +18,11 @@ export interface RobustScore {
   n: number;
 }
 
-export function robustZ(value: number, baseline: readonly number[], opts: { relFloor: number; absFloor: number }): RobustScore | null {
+export function robustZ(
+  value: number,
+  baseline: readonly number[],
+  opts: { relFloor: number; absFloor: number },
+): RobustScore | null {
   const m = median(baseline);
   const d = mad(baseline);
   if (m === null || d === null) return null;

@@ -16,7 +16,16 @@
 import { createHash } from 'node:crypto';
 import { decodeTrustedBatch, topology as makeTopology, type DerivedEvent, type Topology } from '@cctap/events';
 import type { PriceBook } from '@cctap/prices';
-import { RetryableError, silentLogger, type Bus, type BusMessage, type Logger, type Metrics, type Service, type Subscription } from '@cctap/kit';
+import {
+  RetryableError,
+  silentLogger,
+  type Bus,
+  type BusMessage,
+  type Logger,
+  type Metrics,
+  type Service,
+  type Subscription,
+} from '@cctap/kit';
 import { resolveConfig, type AnalyzerConfigInput } from '../config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { AnalyzerEngine, type SnapshotDelta } from '../core/engine.js';
@@ -89,11 +98,16 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
       const results = await Promise.allSettled(
         chunk.map((d) => {
           const body = JSON.stringify(d);
-          return o.bus.publish(t.subjects.derived(d.kind, d.host), enc.encode(body), { msgId: derivedMsgIdOf(d, body) });
+          return o.bus.publish(t.subjects.derived(d.kind, d.host), enc.encode(body), {
+            msgId: derivedMsgIdOf(d, body),
+          });
         }),
       );
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) throw new RetryableError(`publishing derived events failed (${outbox.length} waiting)`, { cause: failed.reason });
+      if (failed)
+        throw new RetryableError(`publishing derived events failed (${outbox.length} waiting)`, {
+          cause: failed.reason,
+        });
       outbox = outbox.slice(chunk.length);
       for (const d of chunk) bm?.published(d.kind);
     }
@@ -186,7 +200,10 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
     },
     health() {
       const s = engine.stats();
-      return { ready: state === 'running', details: { ...s, outbox: outbox.length, unsaved: unsaved !== null, lastError } };
+      return {
+        ready: state === 'running',
+        details: { ...s, outbox: outbox.length, unsaved: unsaved !== null, lastError },
+      };
     },
   };
 }

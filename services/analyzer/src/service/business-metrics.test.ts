@@ -21,7 +21,9 @@ describe('analyzer business metrics', () => {
       s.assistant({ messageId: 'd1' }), // priced: not counted
       s.assistant({ messageId: 'e1', model: '<synthetic>', synthetic: true }), // no API call: not counted
     ]);
-    const counter = (await m.registry.getMetricsAsJSON()).find((x) => x.name === 'cctap_analyzer_unpriced_responses_total');
+    const counter = (await m.registry.getMetricsAsJSON()).find(
+      (x) => x.name === 'cctap_analyzer_unpriced_responses_total',
+    );
     const byModel = Object.fromEntries((counter?.values ?? []).map((v) => [v.labels.model, v.value]));
     expect(byModel).toEqual({ 'claude-opus-4-9': 2, 'deepseek-chat': 1, other: 1 });
   });

@@ -6,7 +6,12 @@ import type { EngineObserver } from '../core/engine.js';
 import { LabelCap, toolLabel } from './label-cap.js';
 
 const TOKEN_KINDS = ['input', 'output', 'cacheCreation', 'cacheRead'] as const;
-const KIND_LABEL = { input: 'input', output: 'output', cacheCreation: 'cache_creation', cacheRead: 'cache_read' } as const;
+const KIND_LABEL = {
+  input: 'input',
+  output: 'output',
+  cacheCreation: 'cache_creation',
+  cacheRead: 'cache_read',
+} as const;
 
 export interface BusinessMetrics {
   observer: EngineObserver;
@@ -28,18 +33,41 @@ export function businessMetrics(m: Metrics, c: AnalyzerConfig): BusinessMetrics 
   const turns = m.counter('cctap_analyzer_turns_total', 'Completed turns (prompt to final answer)');
   const toolCalls = m.counter('cctap_analyzer_tool_calls_total', 'Tool calls, by tool (top N, MCP as mcp)', ['tool']);
   const toolErrors = m.counter('cctap_analyzer_tool_errors_total', 'Tool calls that failed, by tool', ['tool']);
-  const orphans = m.counter('cctap_analyzer_tool_orphans_total', 'Tool calls never answered before their session ended');
-  const tokens = m.counter('cctap_analyzer_tokens_total', 'Tokens (max rule per API response), by model and kind', ['model', 'kind']);
-  const cost = m.counter('cctap_analyzer_cost_usd_total', 'Cost in US dollars of priced responses, by model', ['model']);
+  const orphans = m.counter(
+    'cctap_analyzer_tool_orphans_total',
+    'Tool calls never answered before their session ended',
+  );
+  const tokens = m.counter('cctap_analyzer_tokens_total', 'Tokens (max rule per API response), by model and kind', [
+    'model',
+    'kind',
+  ]);
+  const cost = m.counter('cctap_analyzer_cost_usd_total', 'Cost in US dollars of priced responses, by model', [
+    'model',
+  ]);
   // A model the price book does not know: its cost is missing from every total until a price is added.
-  const unpriced = m.counter('cctap_analyzer_unpriced_responses_total', 'API responses whose model has no price in the book, by model', ['model']);
+  const unpriced = m.counter(
+    'cctap_analyzer_unpriced_responses_total',
+    'API responses whose model has no price in the book, by model',
+    ['model'],
+  );
   const derivedTotal = m.counter('cctap_analyzer_derived_events_total', 'Derived events published, by kind', ['kind']);
-  const duplicates = m.counter('cctap_analyzer_duplicate_events_total', 'Events ignored because their id was seen recently');
+  const duplicates = m.counter(
+    'cctap_analyzer_duplicate_events_total',
+    'Events ignored because their id was seen recently',
+  );
   const skipped = m.counter('cctap_analyzer_skipped_total', 'Messages or events skipped, by reason', ['reason']);
   const denials = m.counter('cctap_analyzer_denials_total', 'Denied tool calls, by kind', ['kind']);
-  const refusals = m.counter('cctap_analyzer_refusals_total', 'Model refusals answered by a fallback model, by refusing and fallback model', ['model', 'fallback_model']);
-  const byProject = c.metricsByProject ? m.counter('cctap_analyzer_project_tokens_total', 'Tokens by project (capped)', ['project']) : null;
-  const byUser = c.metricsByUser ? m.counter('cctap_analyzer_user_tokens_total', 'Tokens by user (capped)', ['user']) : null;
+  const refusals = m.counter(
+    'cctap_analyzer_refusals_total',
+    'Model refusals answered by a fallback model, by refusing and fallback model',
+    ['model', 'fallback_model'],
+  );
+  const byProject = c.metricsByProject
+    ? m.counter('cctap_analyzer_project_tokens_total', 'Tokens by project (capped)', ['project'])
+    : null;
+  const byUser = c.metricsByUser
+    ? m.counter('cctap_analyzer_user_tokens_total', 'Tokens by user (capped)', ['user'])
+    : null;
 
   return {
     observer: {

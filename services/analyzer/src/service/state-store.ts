@@ -90,6 +90,9 @@ export function mergeDeltas(older: SnapshotDelta | null, newer: SnapshotDelta): 
 }
 
 /** Opens the analyzer bucket (created by `cctap provision`) as a state store. */
-export async function openKvStateStore(nc: ConstructorParameters<typeof Kvm>[0], bucket: string): Promise<KvStateStore> {
+export async function openKvStateStore(
+  nc: ConstructorParameters<typeof Kvm>[0],
+  bucket: string,
+): Promise<KvStateStore> {
   return new KvStateStore(await new Kvm(nc).open(bucket));
 }

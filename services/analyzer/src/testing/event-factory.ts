@@ -69,11 +69,25 @@ export class SessionScript {
   }
 
   prompt(text = 'do it', c: Common & { kind?: PayloadOf<'prompt'>['kind'] } = {}): EventOf<'prompt'> {
-    return this.base('prompt', { kind: c.kind ?? 'human', text, chars: text.length, images: 0, permissionMode: null }, c);
+    return this.base(
+      'prompt',
+      { kind: c.kind ?? 'human', text, chars: text.length, images: 0, permissionMode: null },
+      c,
+    );
   }
 
   assistant(
-    c: Common & { messageId?: string; requestId?: string; toolUses?: number; input?: number; output?: number; cacheRead?: number; cacheCreation?: number; model?: string; synthetic?: boolean } = {},
+    c: Common & {
+      messageId?: string;
+      requestId?: string;
+      toolUses?: number;
+      input?: number;
+      output?: number;
+      cacheRead?: number;
+      cacheCreation?: number;
+      model?: string;
+      synthetic?: boolean;
+    } = {},
   ): EventOf<'assistant'> {
     return this.base(
       'assistant',
@@ -107,7 +121,16 @@ export class SessionScript {
   toolCall(toolUseId: string, name = 'Bash', c: Common & { inputHash?: string } = {}): EventOf<'tool.call'> {
     return this.base(
       'tool.call',
-      { toolUseId, name, messageId: null, input: null, inputHash: c.inputHash ?? `h-${toolUseId}`, command: null, filePath: null, subagentType: null },
+      {
+        toolUseId,
+        name,
+        messageId: null,
+        input: null,
+        inputHash: c.inputHash ?? `h-${toolUseId}`,
+        command: null,
+        filePath: null,
+        subagentType: null,
+      },
       c,
     );
   }
@@ -116,13 +139,35 @@ export class SessionScript {
     const isError = c.isError ?? false;
     return this.base(
       'tool.result',
-      { toolUseId, isError, errorClass: isError ? 'tool_error' : null, output: null, outputChars: 0, durationMs: null, interrupted: false, agentId: null, sourceAssistantUuid: null },
+      {
+        toolUseId,
+        isError,
+        errorClass: isError ? 'tool_error' : null,
+        output: null,
+        outputChars: 0,
+        durationMs: null,
+        interrupted: false,
+        agentId: null,
+        sourceAssistantUuid: null,
+      },
       c,
     );
   }
 
   apiError(c: Common = {}): EventOf<'api.error'> {
-    return this.base('api.error', { final: false, status: 529, errorType: 'overloaded_error', message: null, retryAttempt: 1, maxRetries: 10, retryInMs: 1000 }, c);
+    return this.base(
+      'api.error',
+      {
+        final: false,
+        status: 529,
+        errorType: 'overloaded_error',
+        message: null,
+        retryAttempt: 1,
+        maxRetries: 10,
+        retryInMs: 1000,
+      },
+      c,
+    );
   }
 
   compaction(preTokens: number, c: Common = {}): EventOf<'compaction'> {
@@ -134,6 +179,19 @@ export class SessionScript {
   }
 
   refusal(originalModel: string, fallbackModel: string, c: Common = {}): EventOf<'refusal'> {
-    return this.base('refusal', { originalModel, fallbackModel, trigger: 'refusal', direction: 'retry', category: null, retractedUuids: [], requestId: null, text: null }, c);
+    return this.base(
+      'refusal',
+      {
+        originalModel,
+        fallbackModel,
+        trigger: 'refusal',
+        direction: 'retry',
+        category: null,
+        retractedUuids: [],
+        requestId: null,
+        text: null,
+      },
+      c,
+    );
   }
 }

@@ -44,7 +44,17 @@ const stateFile = z.object({
  * separate property array per object, which at 10k files is a measurable part of the idle heap.
  */
 export function compactEntry(e: CheckpointEntry): CheckpointEntry {
-  return { path: e.path, dev: e.dev, ino: e.ino, headLength: e.headLength, headSha256: e.headSha256, offset: e.offset, lastTs: e.lastTs, skipped: e.skipped ? true : undefined, mtimeMs: e.mtimeMs };
+  return {
+    path: e.path,
+    dev: e.dev,
+    ino: e.ino,
+    headLength: e.headLength,
+    headSha256: e.headSha256,
+    offset: e.offset,
+    lastTs: e.lastTs,
+    skipped: e.skipped ? true : undefined,
+    mtimeMs: e.mtimeMs,
+  };
 }
 
 export class CheckpointCorruptError extends Error {
@@ -81,7 +91,9 @@ export class CheckpointStore {
     try {
       parsed = stateFile.parse(JSON.parse(text));
     } catch (err) {
-      throw new CheckpointCorruptError(`checkpoint file ${this.file} is not valid (${(err as Error).message.split('\n')[0]}); move it away to start over`);
+      throw new CheckpointCorruptError(
+        `checkpoint file ${this.file} is not valid (${(err as Error).message.split('\n')[0]}); move it away to start over`,
+      );
     }
     for (const [id, e] of Object.entries(parsed.files)) this.entries.set(id, compactEntry(e));
   }
@@ -117,9 +129,19 @@ export class CheckpointStore {
    * btrfs subvolumes, Docker for Mac): the same file, whose fileId changed only because the device did.
    * A linear scan, made only for a file without an entry of its own (a new file, or a renumbered device).
    */
-  findMoved(dev: number, ino: number, head: { length: number; sha256: string }): { fileId: string; entry: CheckpointEntry } | undefined {
+  findMoved(
+    dev: number,
+    ino: number,
+    head: { length: number; sha256: string },
+  ): { fileId: string; entry: CheckpointEntry } | undefined {
     for (const [fileId, entry] of this.entries) {
-      if (entry.ino === ino && entry.dev !== dev && entry.headSha256 === head.sha256 && entry.headLength === head.length) return { fileId, entry };
+      if (
+        entry.ino === ino &&
+        entry.dev !== dev &&
+        entry.headSha256 === head.sha256 &&
+        entry.headLength === head.length
+      )
+        return { fileId, entry };
     }
     return undefined;
   }

@@ -27,7 +27,11 @@ describe('claimDestination', () => {
     expect(claimDestination(dir, A)).toEqual({ kind: 'first' });
     expect(existsSync(join(dir, CHECKPOINT_FILE))).toBe(true);
     expect(claimDestination(dir, { ...A, label: 'stream A, renamed' })).toEqual({ kind: 'same' });
-    expect(claimDestination(dir, B)).toEqual({ kind: 'changed', previous: { ...A, label: 'stream A, renamed' }, forgotten: { files: 2, sessions: 1 } });
+    expect(claimDestination(dir, B)).toEqual({
+      kind: 'changed',
+      previous: { ...A, label: 'stream A, renamed' },
+      forgotten: { files: 2, sessions: 1 },
+    });
     expect(existsSync(join(dir, CHECKPOINT_FILE))).toBe(false);
     expect(existsSync(join(dir, 'delivered'))).toBe(false);
     expect(claimDestination(dir, B)).toEqual({ kind: 'same' });

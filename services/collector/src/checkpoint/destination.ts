@@ -35,13 +35,13 @@ export interface Forgotten {
   sessions: number;
 }
 
-export type Claim =
-  | { kind: 'same' | 'first' }
-  | { kind: 'changed'; previous: Destination; forgotten: Forgotten };
+export type Claim = { kind: 'same' | 'first' } | { kind: 'changed'; previous: Destination; forgotten: Forgotten };
 
 function countEntries(stateDir: string): number {
   try {
-    const parsed = JSON.parse(readFileSync(join(stateDir, CHECKPOINT_FILE), 'utf8')) as { files?: Record<string, unknown> };
+    const parsed = JSON.parse(readFileSync(join(stateDir, CHECKPOINT_FILE), 'utf8')) as {
+      files?: Record<string, unknown>;
+    };
     return Object.keys(parsed.files ?? {}).length;
   } catch {
     return 0;

@@ -2,7 +2,15 @@ import { appendFileSync, readFileSync, statSync, utimesSync, writeFileSync } fro
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DeliveredLines, decodeRecords, encodeRecords, PIN_BYTES, RECORD_BYTES, RETAIN_DAYS, streamOf } from './delivered-lines.js';
+import {
+  DeliveredLines,
+  decodeRecords,
+  encodeRecords,
+  PIN_BYTES,
+  RECORD_BYTES,
+  RETAIN_DAYS,
+  streamOf,
+} from './delivered-lines.js';
 import { LineKeySet, lineKeyHash } from './line-key-set.js';
 import { tempDirs } from '../testing/temp-dirs.js';
 
@@ -49,14 +57,22 @@ describe('delivered-line records', () => {
     const d = new DeliveredLines(dir);
     const stream = streamOf('/r/projects/-a/s1.jsonl');
     const t = Date.parse('2026-03-01T23:59:59.123Z');
-    d.pin(stream, [[lineKeyHash('c:aa'), t], [lineKeyHash('c:bb'), 0]]);
+    d.pin(stream, [
+      [lineKeyHash('c:aa'), t],
+      [lineKeyHash('c:bb'), 0],
+    ]);
     d.pin(stream, [[lineKeyHash('c:aa'), t + 1]]);
     expect(d.known(stream)).toBe(true);
     const file = join(dir, `${stream}.pins`);
     expect(statSync(file).size).toBe(3 * PIN_BYTES);
     expect(readFileSync(file).readBigInt64BE(8)).toBe(BigInt(t));
     appendFileSync(file, Buffer.from([9, 9]));
-    expect(new DeliveredLines(dir).loadPins(stream)).toEqual(new Map([[lineKeyHash('c:aa'), t], [lineKeyHash('c:bb'), 0]]));
+    expect(new DeliveredLines(dir).loadPins(stream)).toEqual(
+      new Map([
+        [lineKeyHash('c:aa'), t],
+        [lineKeyHash('c:bb'), 0],
+      ]),
+    );
   });
 
   it('the stream is the session (and agent) of the path, whatever folder it is in', () => {

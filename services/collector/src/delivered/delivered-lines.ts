@@ -34,7 +34,19 @@
  * RETAIN_DAYS are removed at start (Claude Code's own retention deletes transcripts after 30 days by default).
  * Memory: nothing until loaded; a loaded set costs 8 bytes per record, for as long as that file is being read.
  */
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { describeTranscriptPath } from '@cctap/transcript';
@@ -50,7 +62,10 @@ export type RecordKind = 'lines' | 'meta' | 'pins';
 /** The stream a transcript path belongs to: stable across `/cd`, compaction and copies (not the folder). */
 export function streamOf(path: string): string {
   const info = describeTranscriptPath(path);
-  return createHash('sha256').update(`${info.sessionId}\u001f${info.agentId ?? ''}`).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(`${info.sessionId}\u001f${info.agentId ?? ''}`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Records -> sorted keys; a trailing partial record is ignored. */
@@ -107,7 +122,11 @@ export class DeliveredLines {
 
   /** True when anything of `stream` was ever published (what makes a read load its records). */
   known(stream: string): boolean {
-    return existsSync(this.file(stream, 'lines')) || existsSync(this.file(stream, 'meta')) || existsSync(this.file(stream, 'pins'));
+    return (
+      existsSync(this.file(stream, 'lines')) ||
+      existsSync(this.file(stream, 'meta')) ||
+      existsSync(this.file(stream, 'pins'))
+    );
   }
 
   /** The delivered keys of `stream`: `.meta` only, or `.meta` and `.lines`. */
@@ -120,7 +139,10 @@ export class DeliveredLines {
         if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       }
     }
-    const all = parts.length === 1 ? parts[0]! : Buffer.concat(parts.map((p) => p.subarray(0, p.length - (p.length % RECORD_BYTES))));
+    const all =
+      parts.length === 1
+        ? parts[0]!
+        : Buffer.concat(parts.map((p) => p.subarray(0, p.length - (p.length % RECORD_BYTES))));
     return new LineKeySet(decodeRecords(all));
   }
 

@@ -14,7 +14,12 @@ afterEach(removeAll);
 describe('recording what a checkpoint says was acknowledged', () => {
   it('keys every complete line before the offset as the normalizer does, and nothing after it', async () => {
     const dir = tmp();
-    const lines = ['{"type":"user","uuid":"u-1","message":{"content":"hi"}}', '{"type":"mode","mode":"x"}', 'not json', '{"type":"user","uuid":"u-2"}'];
+    const lines = [
+      '{"type":"user","uuid":"u-1","message":{"content":"hi"}}',
+      '{"type":"mode","mode":"x"}',
+      'not json',
+      '{"type":"user","uuid":"u-2"}',
+    ];
     const file = join(dir, 's1.jsonl');
     writeFileSync(file, lines.map((l) => `${l}\n`).join(''));
     const offset = lines.slice(0, 3).join('\n').length + 1;

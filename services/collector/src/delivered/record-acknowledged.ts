@@ -27,12 +27,17 @@ function keyOf(line: Buffer): string {
 }
 
 /** Returns how many lines were recorded. */
-export async function recordAcknowledged(fh: FileHandle, offset: number, delivered: DeliveredLines, stream: string): Promise<number> {
+export async function recordAcknowledged(
+  fh: FileHandle,
+  offset: number,
+  delivered: DeliveredLines,
+  stream: string,
+): Promise<number> {
   const buf = Buffer.allocUnsafe(CHUNK);
   let pending: Buffer = Buffer.alloc(0);
   let keys: string[] = [];
   let n = 0;
-  for (let pos = 0; pos < offset; ) {
+  for (let pos = 0; pos < offset;) {
     const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, offset - pos), pos);
     if (bytesRead === 0) break;
     pos += bytesRead;

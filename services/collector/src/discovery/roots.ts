@@ -41,7 +41,8 @@ export function resolveRoots(opts: RootOptions = {}): string[] {
   const home = opts.home ?? homedir();
   let candidates: string[];
   if (opts.roots && opts.roots.length > 0) candidates = [...opts.roots];
-  else if (env.CLAUDE_CONFIG_DIR && env.CLAUDE_CONFIG_DIR.trim() !== '') candidates = env.CLAUDE_CONFIG_DIR.split(',').filter((s) => s.trim() !== '');
+  else if (env.CLAUDE_CONFIG_DIR && env.CLAUDE_CONFIG_DIR.trim() !== '')
+    candidates = env.CLAUDE_CONFIG_DIR.split(',').filter((s) => s.trim() !== '');
   else candidates = [join(home, '.claude'), join(env.XDG_CONFIG_HOME?.trim() || join(home, '.config'), 'claude')];
   const seen = new Set<string>();
   const out: string[] = [];

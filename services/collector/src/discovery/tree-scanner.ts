@@ -54,7 +54,10 @@ export class TreeScanner {
       if (this.reportedSkips.has(s.path)) continue;
       this.reportedSkips.add(s.path);
       this.metrics.filesSkipped.inc({ reason: s.reason });
-      this.logger.warn('not reading a transcript-named entry that is not a regular file', { path: s.path, reason: s.reason });
+      this.logger.warn('not reading a transcript-named entry that is not a regular file', {
+        path: s.path,
+        reason: s.reason,
+      });
     }
   }
 

@@ -25,7 +25,11 @@ describe('walkTree with a directory cache', () => {
     const root = tree();
     const cache: DirCache = new Map();
     const first = walkTree(root, new Set(), cache);
-    expect(first.files.sort()).toEqual([join(root, '-a/1.jsonl'), join(root, '-a/2.jsonl'), join(root, '-b/s/3.jsonl')]);
+    expect(first.files.sort()).toEqual([
+      join(root, '-a/1.jsonl'),
+      join(root, '-a/2.jsonl'),
+      join(root, '-b/s/3.jsonl'),
+    ]);
 
     const again = walkTree(root, new Set(), cache);
     expect(again.files).toEqual([]);
@@ -34,7 +38,10 @@ describe('walkTree with a directory cache', () => {
     // A new file deep down moves its own directory's mtime only: that directory is listed (all of it),
     // although its parents are skipped.
     writeFileSync(join(root, '-b/s/4.jsonl'), '{}\n');
-    expect(walkTree(root, new Set(), cache).files.sort()).toEqual([join(root, '-b/s/3.jsonl'), join(root, '-b/s/4.jsonl')]);
+    expect(walkTree(root, new Set(), cache).files.sort()).toEqual([
+      join(root, '-b/s/3.jsonl'),
+      join(root, '-b/s/4.jsonl'),
+    ]);
   });
 
   it('does not trust a listing taken while the directory had just changed, nor one with symbolic links', () => {
@@ -45,7 +52,12 @@ describe('walkTree with a directory cache', () => {
     const cache: DirCache = new Map();
     walkTree(root, new Set(), cache);
     const again = walkTree(root, new Set(), cache).files.sort();
-    expect(again).toEqual([join(root, '-a/1.jsonl'), join(root, '-a/2.jsonl'), join(root, '-a/fresh.jsonl'), join(root, '-b/link.jsonl')]);
+    expect(again).toEqual([
+      join(root, '-a/1.jsonl'),
+      join(root, '-a/2.jsonl'),
+      join(root, '-a/fresh.jsonl'),
+      join(root, '-b/link.jsonl'),
+    ]);
   });
 
   it('without a cache, lists every file every time', () => {
@@ -71,7 +83,6 @@ describe('walkTree with entries that are not regular files', () => {
   });
 });
 
-
 describe('files Claude Code writes while rewriting a transcript', () => {
   it('are never listed: the compaction temp file, superseded copies, anything under before-cleanup/', () => {
     const root = tree();
@@ -84,7 +95,11 @@ describe('files Claude Code writes while rewriting a transcript', () => {
       join(backup, 'copy.jsonl'),
     ];
     for (const f of others) writeFileSync(f, '{}\n');
-    expect(walkTree(root).files.sort()).toEqual([join(root, '-a/1.jsonl'), join(root, '-a/2.jsonl'), join(root, '-b/s/3.jsonl')]);
+    expect(walkTree(root).files.sort()).toEqual([
+      join(root, '-a/1.jsonl'),
+      join(root, '-a/2.jsonl'),
+      join(root, '-b/s/3.jsonl'),
+    ]);
     expect(walkTree(root).dirs).not.toContain(backup);
     expect(walkTree(backup).files).toEqual([]); // a watch event naming the new folder
     for (const f of others) expect(isTranscriptName(f)).toBe(false);

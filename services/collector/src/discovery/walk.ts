@@ -40,7 +40,8 @@ const IN_BACKUP_DIR = `${sep}${BACKUP_DIR}${sep}`;
  * rewriting it ends otherwise and is never read: the compaction temp file `<session>.jsonl.compact.tmp.<8 hex>`
  * (renamed over the transcript when complete), `<session>.jsonl.superseded-*`, `*.jsonl.replaced`.
  */
-export const isTranscriptName = (nameOrPath: string): boolean => nameOrPath.endsWith('.jsonl') && !nameOrPath.includes(IN_BACKUP_DIR);
+export const isTranscriptName = (nameOrPath: string): boolean =>
+  nameOrPath.endsWith('.jsonl') && !nameOrPath.includes(IN_BACKUP_DIR);
 
 function codeOf(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
@@ -113,7 +114,8 @@ export function walkTree(dir: string, visited: Set<string> = new Set(), cache?: 
     stack.push(...subdirs);
     // NaN never matches: listed again next time. So is a directory with symbolic links (a link's target
     // can appear or change without the directory's mtime moving).
-    if (cache) cache.set(current, { mtimeMs: !links && Date.now() - mtimeMs >= SETTLED_MS ? mtimeMs : Number.NaN, subdirs });
+    if (cache)
+      cache.set(current, { mtimeMs: !links && Date.now() - mtimeMs >= SETTLED_MS ? mtimeMs : Number.NaN, subdirs });
   }
   return out;
 }

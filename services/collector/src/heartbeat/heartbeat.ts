@@ -56,7 +56,9 @@ export class Heartbeat {
   async beat(): Promise<void> {
     const b = this.batch(this.seq++);
     try {
-      await this.o.bus.publish(this.o.subject, this.encoder.encode(JSON.stringify(b)), { msgId: `hb-${b.events[0]!.id}` });
+      await this.o.bus.publish(this.o.subject, this.encoder.encode(JSON.stringify(b)), {
+        msgId: `hb-${b.events[0]!.id}`,
+      });
       this.o.metrics.lastHeartbeat.set(Date.now() / 1000);
     } catch (err) {
       // A missed heartbeat is itself the signal; nothing to retry.

@@ -5,9 +5,23 @@ import { AckFrontier } from './ack-frontier.js';
 
 function line(offset: number, len: number, text: string): LineResult {
   const ev = {
-    id: eventId('h', 'f', offset, 0), type: 'meta', ts: '2026-01-01T00:00:00.000Z', tsSource: 'line', host: 'h', user: 'u',
-    sessionId: 's', agentId: null, sidechain: false, cwd: '/p', project: '/p', gitBranch: '', ccVersion: '', lineUuid: null,
-    parentUuid: null, source: { path: '/p/a.jsonl', offset }, payload: { lineType: 'summary', subtype: null, text },
+    id: eventId('h', 'f', offset, 0),
+    type: 'meta',
+    ts: '2026-01-01T00:00:00.000Z',
+    tsSource: 'line',
+    host: 'h',
+    user: 'u',
+    sessionId: 's',
+    agentId: null,
+    sidechain: false,
+    cwd: '/p',
+    project: '/p',
+    gitBranch: '',
+    ccVersion: '',
+    lineUuid: null,
+    parentUuid: null,
+    source: { path: '/p/a.jsonl', offset },
+    payload: { lineType: 'summary', subtype: null, text },
   } satisfies CctapEvent;
   return { offset, end: offset + len, events: [ev], malformed: false, key: `c:${offset}` };
 }
@@ -18,14 +32,27 @@ describe('BatchCutter', () => {
     const l1 = line(0, 10, 'é "quoted"');
     const l2 = line(10, 7, 'two');
     const [b] = c.add(l1).concat(c.add(l2));
-    const expected = encodeBatch({ v: SCHEMA_VERSION, host: 'h', source: { path: '/p/a.jsonl', fileId: 'f', from: 0, to: 17 }, events: [...l1.events, ...l2.events] });
+    const expected = encodeBatch({
+      v: SCHEMA_VERSION,
+      host: 'h',
+      source: { path: '/p/a.jsonl', fileId: 'f', from: 0, to: 17 },
+      events: [...l1.events, ...l2.events],
+    });
     expect(Buffer.from(b!.payload).toString()).toBe(Buffer.from(expected).toString());
   });
 
   it('cuts the same ranges from the same start however the lines arrive, and stays under the size limit', () => {
     const lines = Array.from({ length: 50 }, (_, i) => line(i * 100, 100, 'x'.repeat(i * 20)));
     const ranges = (maxEncodedBytes: number) => {
-      const c = new BatchCutter({ host: 'h', path: '/p/a.jsonl', fileId: 'f', from: 0, lastTs: null, maxLines: 8, maxEncodedBytes });
+      const c = new BatchCutter({
+        host: 'h',
+        path: '/p/a.jsonl',
+        fileId: 'f',
+        from: 0,
+        lastTs: null,
+        maxLines: 8,
+        maxEncodedBytes,
+      });
       const out = lines.flatMap((l) => c.add(l));
       const last = c.flush();
       if (last) out.push(last);

@@ -98,12 +98,23 @@ export class Publisher<S extends PublishSource> {
           if (isPermanentPublishError(err)) {
             // Cannot ever succeed; counted and logged with its range so it can be found, then passed over.
             m.errors.inc({ kind: 'publish_rejected' });
-            log.error('batch refused by the server; skipped', { path: source.path, fileId: source.fileId, from: b.from, to: b.to, bytes: b.payload.length, err });
+            log.error('batch refused by the server; skipped', {
+              path: source.path,
+              fileId: source.fileId,
+              from: b.from,
+              to: b.to,
+              bytes: b.payload.length,
+              err,
+            });
             break;
           }
           attempt += 1;
           m.publishRetries.inc();
-          if (attempt === 1 || attempt % 20 === 0) log.warn('publish failed; retrying (reading paused while the window is full)', { attempt, err: (err as Error).message });
+          if (attempt === 1 || attempt % 20 === 0)
+            log.warn('publish failed; retrying (reading paused while the window is full)', {
+              attempt,
+              err: (err as Error).message,
+            });
           if (this.o.isStopping() && performance.now() - started > this.o.stopTimeoutMs) return;
           await sleep(Math.min(2000, 50 * 2 ** Math.min(attempt, 6)));
         }

@@ -12,7 +12,16 @@ afterEach(removeAll);
 async function backfillOf(roots: string[]) {
   // No durable consumers: publish resolves at once, so only the collector's own idleness is measured.
   const bus = createInProcessBus({ topology: topology('t'), consumers: [] });
-  const collector = createCollector({ bus, roots, stateDir: tmp(), host: 'h', user: 'u', privacy: 'redacted', heartbeatMs: 0, subjectPrefix: 't' });
+  const collector = createCollector({
+    bus,
+    roots,
+    stateDir: tmp(),
+    host: 'h',
+    user: 'u',
+    privacy: 'redacted',
+    heartbeatMs: 0,
+    subjectPrefix: 't',
+  });
   const done = new Promise<{ filesTotal: number }>((resolve) => collector.events.once('backfill-done', resolve));
   await collector.start();
   const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 3000).unref());

@@ -106,7 +106,9 @@ class Collector implements CollectorService {
     const isStopping = () => this.stopping;
     this.store = new CheckpointStore(opts.stateDir, this.o.checkpointFlushMs);
     this.delivered = new DeliveredLines(join(opts.stateDir, 'delivered'), (stream) =>
-      this.log.warn('a session has more delivered lines than are recorded; a rewrite of it may publish some again', { stream }),
+      this.log.warn('a session has more delivered lines than are recorded; a rewrite of it may publish some again', {
+        stream,
+      }),
     );
     this.watcher = new DirectoryWatcher(
       (hint) => this.detector.onHint(hint.dir, hint.path),
@@ -118,7 +120,10 @@ class Collector implements CollectorService {
           return;
         }
         this.m.errors.inc({ kind: 'watch' });
-        this.log.warn('cannot watch directory (the sweep still covers it)', { dir, err: (err as Error)?.message ?? String(err) });
+        this.log.warn('cannot watch directory (the sweep still covers it)', {
+          dir,
+          err: (err as Error)?.message ?? String(err),
+        });
       },
     );
     this.scanner = new TreeScanner(this.o.roots, this.o.watch ? this.watcher : null, this.m, this.log);
@@ -135,7 +140,8 @@ class Collector implements CollectorService {
       metrics: this.m,
       logger: this.log,
     });
-    this.progress = new BackfillProgress({ eventsPublished: () => this.publisher.eventsPublished },
+    this.progress = new BackfillProgress(
+      { eventsPublished: () => this.publisher.eventsPublished },
       (p) => this.events.emit('progress', p),
       (p) => this.events.emit('backfill-done', p),
     );
@@ -225,7 +231,14 @@ class Collector implements CollectorService {
     this.pruneCheckpoints(seen);
     this.ready = true;
     this.progress.maybeEmit(true);
-    this.log.info('collector started', { roots: this.o.roots, files: files.length, resting, directories: this.watcher.count, subject: this.subject, checkpoints: this.store.size });
+    this.log.info('collector started', {
+      roots: this.o.roots,
+      files: files.length,
+      resting,
+      directories: this.watcher.count,
+      subject: this.subject,
+      checkpoints: this.store.size,
+    });
     // Nothing to read means the backfill is already over; the queue would never drain to say so.
     if (this.queue.empty) this.resolveIdle();
     if (this.o.watch) {
@@ -255,7 +268,10 @@ class Collector implements CollectorService {
     this.watcher.close();
     await this.queue.running;
     await this.publisher.drain(Date.now() + this.o.stopTimeoutMs);
-    if (this.publisher.inFlight > 0) this.log.warn('stopping with batches in flight; they are re-sent after restart', { inFlight: this.publisher.inFlight });
+    if (this.publisher.inFlight > 0)
+      this.log.warn('stopping with batches in flight; they are re-sent after restart', {
+        inFlight: this.publisher.inFlight,
+      });
     this.tailer.restAll(); // records size + mtime of every caught-up file: the next start adopts them unopened
     this.store.flush();
     await this.tailer.closeAll();
@@ -318,17 +334,25 @@ class Collector implements CollectorService {
   private async claimState(): Promise<void> {
     const dir = this.o.stateDir;
     const dest = (await this.o.destination?.()) ?? null;
-    const since = this.o.since ? `; files last modified before ${this.o.since.toISOString()} are skipped (--since)` : '';
+    const since = this.o.since
+      ? `; files last modified before ${this.o.since.toISOString()} are skipped (--since)`
+      : '';
     if (this.o.reset) {
       const f = forgetDeliveries(dir);
       if (dest) claimDestination(dir, dest);
-      this.log.warn(`reset: forgot the checkpoints of ${f.files} files and the delivered-line records of ${f.sessions} sessions in ${dir}; every transcript is read again from the beginning${since}`, { stateDir: dir, ...f });
+      this.log.warn(
+        `reset: forgot the checkpoints of ${f.files} files and the delivered-line records of ${f.sessions} sessions in ${dir}; every transcript is read again from the beginning${since}`,
+        { stateDir: dir, ...f },
+      );
       return;
     }
     if (!dest) return;
     const c = claimDestination(dir, dest);
     if (c.kind === 'changed') {
-      this.log.warn(`the checkpoints in ${dir} were for ${c.previous.label}, not ${dest.label}: forgot them (${c.forgotten.files} files); every transcript is read again from the beginning${since}`, { stateDir: dir, previous: c.previous.id, destination: dest.id, ...c.forgotten });
+      this.log.warn(
+        `the checkpoints in ${dir} were for ${c.previous.label}, not ${dest.label}: forgot them (${c.forgotten.files} files); every transcript is read again from the beginning${since}`,
+        { stateDir: dir, previous: c.previous.id, destination: dest.id, ...c.forgotten },
+      );
     }
   }
 

@@ -21,7 +21,20 @@ async function runOnce(root: string, stateDir: string, dest: { id: string; label
   const bus = createInProcessBus({ topology: topology('t'), consumers: [] });
   const warnings: string[] = [];
   const logger = createLogger({ service: 'test', level: 'warn', format: 'pretty', write: (l) => warnings.push(l) });
-  const collector = createCollector({ bus, roots: [root], stateDir, host: 'h', user: 'u', privacy: 'redacted', heartbeatMs: 0, subjectPrefix: 't', watch: false, since, destination: async () => dest, logger });
+  const collector = createCollector({
+    bus,
+    roots: [root],
+    stateDir,
+    host: 'h',
+    user: 'u',
+    privacy: 'redacted',
+    heartbeatMs: 0,
+    subjectPrefix: 't',
+    watch: false,
+    since,
+    destination: async () => dest,
+    logger,
+  });
   const p = await collector.runOnce();
   await bus.close();
   return { published: p.eventsPublished, warnings };
@@ -44,7 +57,9 @@ describe('collector state and its destination', () => {
     const moved = await runOnce(root, state, B, new Date('2026-01-01'));
     expect(moved.published).toBe(0); // older than --since: skipped, as on a first start
     expect(moved.warnings).toHaveLength(1);
-    expect(moved.warnings[0]).toContain(`the checkpoints in ${state} were for stream A, not stream B: forgot them (1 files); every transcript is read again from the beginning; files last modified before 2026-01-01T00:00:00.000Z are skipped (--since)`);
+    expect(moved.warnings[0]).toContain(
+      `the checkpoints in ${state} were for stream A, not stream B: forgot them (1 files); every transcript is read again from the beginning; files last modified before 2026-01-01T00:00:00.000Z are skipped (--since)`,
+    );
 
     const back = await runOnce(root, state, A);
     expect(back.published).toBe(first.published);

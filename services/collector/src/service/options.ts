@@ -51,7 +51,9 @@ export interface CollectorOptions {
   metrics?: Metrics;
 }
 
-export type ResolvedOptions = Required<Omit<CollectorOptions, 'logger' | 'metrics' | 'since' | 'labels' | 'stringCap' | 'subjectPrefix' | 'destination'>> &
+export type ResolvedOptions = Required<
+  Omit<CollectorOptions, 'logger' | 'metrics' | 'since' | 'labels' | 'stringCap' | 'subjectPrefix' | 'destination'>
+> &
   Pick<CollectorOptions, 'since' | 'labels' | 'stringCap' | 'subjectPrefix' | 'destination'>;
 
 export function resolveOptions(opts: CollectorOptions): ResolvedOptions {

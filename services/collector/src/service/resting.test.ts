@@ -30,7 +30,8 @@ afterEach(async () => {
 });
 
 let seq = 0;
-const line = (text: string) => `${JSON.stringify({ type: 'user', uuid: `u-${++seq}`, sessionId: 's', timestamp: '2026-01-01T00:00:00.000Z', cwd: '/w', message: { role: 'user', content: text } })}\n`;
+const line = (text: string) =>
+  `${JSON.stringify({ type: 'user', uuid: `u-${++seq}`, sessionId: 's', timestamp: '2026-01-01T00:00:00.000Z', cwd: '/w', message: { role: 'user', content: text } })}\n`;
 const DAY = 86_400_000;
 
 /** A tree of `n` transcripts with old mtimes (cold from the start). */
@@ -55,15 +56,41 @@ function recordingBus() {
     publish: async (subject, data, opts) => {
       const ack = await inner.publish(subject, data, opts);
       const b = decodeTrustedBatch(data);
-      if (b.source.fileId !== 'heartbeat') sent.push({ fileId: b.source.fileId, path: b.source.path, from: b.source.from, to: b.source.to, duplicate: ack.duplicate });
+      if (b.source.fileId !== 'heartbeat')
+        sent.push({
+          fileId: b.source.fileId,
+          path: b.source.path,
+          from: b.source.from,
+          to: b.source.to,
+          duplicate: ack.duplicate,
+        });
       return ack;
     },
   };
   return { bus, sent, close: () => inner.close() };
 }
 
-function collector(bus: Pick<Bus, 'publish'>, root: string, stateDir: string, o: Partial<CollectorOptions> = {}): CollectorService {
-  const c = createCollector({ bus, roots: [root], stateDir, host: 'h', user: 'u', privacy: 'full', heartbeatMs: 0, subjectPrefix: 't', sweepMs: 50, fullSweepMs: 200, trailingMs: 20, checkpointFlushMs: 10, ...o });
+function collector(
+  bus: Pick<Bus, 'publish'>,
+  root: string,
+  stateDir: string,
+  o: Partial<CollectorOptions> = {},
+): CollectorService {
+  const c = createCollector({
+    bus,
+    roots: [root],
+    stateDir,
+    host: 'h',
+    user: 'u',
+    privacy: 'full',
+    heartbeatMs: 0,
+    subjectPrefix: 't',
+    sweepMs: 50,
+    fullSweepMs: 200,
+    trailingMs: 20,
+    checkpointFlushMs: 10,
+    ...o,
+  });
   running.push(c);
   return c;
 }
@@ -77,7 +104,12 @@ async function waitFor(what: string, fn: () => boolean, timeoutMs = 5000): Promi
 }
 
 /** Live collector, backfilled: resolves once `backfill-done` was announced. */
-async function live(bus: Pick<Bus, 'publish'>, root: string, stateDir: string, o: Partial<CollectorOptions> = {}): Promise<CollectorService> {
+async function live(
+  bus: Pick<Bus, 'publish'>,
+  root: string,
+  stateDir: string,
+  o: Partial<CollectorOptions> = {},
+): Promise<CollectorService> {
   const c = collector(bus, root, stateDir, o);
   const done = new Promise((resolve) => c.events.once('backfill-done', resolve));
   await c.start();
@@ -96,7 +128,13 @@ describe('resting files', () => {
     const firstRun = stored(r.sent);
     expect(new Set(firstRun.map((s) => s.path)).size).toBe(20);
     // The shutdown recorded size and mtime of every caught-up file.
-    const cps = Object.values((JSON.parse(readFileSync(join(state, CHECKPOINT_FILE), 'utf8')) as { files: Record<string, { mtimeMs?: number; offset: number }> }).files);
+    const cps = Object.values(
+      (
+        JSON.parse(readFileSync(join(state, CHECKPOINT_FILE), 'utf8')) as {
+          files: Record<string, { mtimeMs?: number; offset: number }>;
+        }
+      ).files,
+    );
     expect(cps).toHaveLength(20);
     expect(cps.every((e) => typeof e.mtimeMs === 'number')).toBe(true);
 
@@ -134,7 +172,9 @@ describe('resting files', () => {
     r.sent.length = 0;
     const c = await live(r.bus, root, state);
     const got = stored(r.sent);
-    expect(got.filter((s) => s.path === grown)).toEqual([{ fileId: ids.grown, path: grown, from: grownFrom, to: statSync(grown).size, duplicate: false }]);
+    expect(got.filter((s) => s.path === grown)).toEqual([
+      { fileId: ids.grown, path: grown, from: grownFrom, to: statSync(grown).size, duplicate: false },
+    ]);
     const re = got.filter((s) => s.path === rewritten);
     expect(re).toHaveLength(1);
     expect(re[0]).toMatchObject({ from: 0, to: old.length });
@@ -142,7 +182,8 @@ describe('resting files', () => {
     expect(got.filter((s) => s.path === untouched)).toEqual([]);
     expect(c.health().files).toBe(3);
     await c.stop('test');
-    const cps = (JSON.parse(readFileSync(join(state, CHECKPOINT_FILE), 'utf8')) as { files: Record<string, unknown> }).files;
+    const cps = (JSON.parse(readFileSync(join(state, CHECKPOINT_FILE), 'utf8')) as { files: Record<string, unknown> })
+      .files;
     expect(Object.keys(cps)).not.toContain(ids.deleted);
     expect(Object.keys(cps)).not.toContain(ids.rewritten);
     expect(Object.keys(cps)).toHaveLength(3);
@@ -204,7 +245,9 @@ describe('resting files', () => {
     await waitFor('the line after the truncation', () => r.sent.length === 4);
     expect(r.sent[3]).toMatchObject({ from: keep.length, to: statSync(f).size });
     await c.stop('test');
-    const cps = (JSON.parse(readFileSync(join(state, CHECKPOINT_FILE), 'utf8')) as { files: Record<string, { offset: number }> }).files;
+    const cps = (
+      JSON.parse(readFileSync(join(state, CHECKPOINT_FILE), 'utf8')) as { files: Record<string, { offset: number }> }
+    ).files;
     // Only the live identity keeps a checkpoint; the replaced contents' entries are gone.
     expect(Object.keys(cps)).not.toContain(firstId);
     expect(Object.values(cps).map((e) => e.offset)).toEqual([statSync(f).size]);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { descriptorBudget, openFilesSoftLimit } from './descriptor-budget.js';
 
-const limits = (soft: string) => `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 524288               files\n`;
+const limits = (soft: string) =>
+  `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 524288               files\n`;
 
 describe('descriptorBudget', () => {
   it('is the configured cap, at most a quarter of the soft limit', () => {

@@ -161,7 +161,8 @@ export class FileTailer {
     for (const p of t.paths) {
       try {
         const st = statSync(p);
-        if (st.ino !== t.ino || st.dev !== t.dev || st.size !== t.lastSize || st.mtimeMs !== t.lastMtimeMs) this.d.markDirty(p);
+        if (st.ino !== t.ino || st.dev !== t.dev || st.size !== t.lastSize || st.mtimeMs !== t.lastMtimeMs)
+          this.d.markDirty(p);
       } catch {
         this.d.markDirty(p);
       }
@@ -191,7 +192,20 @@ export class FileTailer {
       t = this.byKey.get(key);
       if (t) t.paths.push(path);
       else {
-        t = { key, dev: st.dev, ino: st.ino, paths: [path], fh: null, readPos: 0, id: null, restingFileId: null, lastSize: -1, lastMtimeMs: -1, lastChangeAt: st.mtimeMs, lastUsedAt: Date.now() };
+        t = {
+          key,
+          dev: st.dev,
+          ino: st.ino,
+          paths: [path],
+          fh: null,
+          readPos: 0,
+          id: null,
+          restingFileId: null,
+          lastSize: -1,
+          lastMtimeMs: -1,
+          lastChangeAt: st.mtimeMs,
+          lastUsedAt: Date.now(),
+        };
         this.byKey.set(key, t);
         this.m.filesWatched.set(this.byKey.size);
       }
@@ -219,7 +233,20 @@ export class FileTailer {
     const unchanged = cp.mtimeMs !== undefined && cp.mtimeMs === st.mtimeMs && cp.offset === st.size;
     // lastMtimeMs -1 when changed: service() then identifies it even if the size is still the offset.
     if (cp.path === path) cp.path = path; // the same text: keep one copy of it, not the checkpoint file's too
-    const t: Tracked = { key, dev: st.dev, ino: st.ino, paths: [path], fh: null, readPos: cp.offset, id: null, restingFileId: fileId, lastSize: st.size, lastMtimeMs: unchanged ? st.mtimeMs : -1, lastChangeAt: st.mtimeMs, lastUsedAt: 0 };
+    const t: Tracked = {
+      key,
+      dev: st.dev,
+      ino: st.ino,
+      paths: [path],
+      fh: null,
+      readPos: cp.offset,
+      id: null,
+      restingFileId: fileId,
+      lastSize: st.size,
+      lastMtimeMs: unchanged ? st.mtimeMs : -1,
+      lastChangeAt: st.mtimeMs,
+      lastUsedAt: 0,
+    };
     this.byKey.set(key, t);
     this.byPath.set(path, t);
     if (!unchanged) return false;
@@ -232,7 +259,9 @@ export class FileTailer {
   isSettled(t: Tracked): boolean {
     const id = t.id;
     if (!id) return true;
-    return !id.finished && t.readPos >= t.lastSize && id.frontier.inFlight === 0 && id.frontier.frontier.offset === t.readPos;
+    return (
+      !id.finished && t.readPos >= t.lastSize && id.frontier.inFlight === 0 && id.frontier.frontier.offset === t.readPos
+    );
   }
 
   /**
@@ -311,7 +340,8 @@ export class FileTailer {
   /** Bytes on disk not yet acknowledged, summed over `files` (all by default). */
   lagBytes(files: Iterable<Tracked> = this.byKey.values()): number {
     let lag = 0;
-    for (const t of files) if (t.id) lag += Math.max(0, Math.max(t.lastSize, t.id.size) - t.id.frontier.frontier.offset);
+    for (const t of files)
+      if (t.id) lag += Math.max(0, Math.max(t.lastSize, t.id.size) - t.id.frontier.frontier.offset);
     return lag;
   }
 
@@ -321,7 +351,13 @@ export class FileTailer {
     const code = errCode(err);
     const permission = code === 'EACCES' || code === 'EPERM';
     this.m.errors.inc({ kind: permission ? 'permission' : 'read' });
-    if (!this.denied.has(path)) this.log.warn(permission ? 'permission denied (retried at every full sweep)' : 'cannot read transcript (retried at every full sweep)', { path, code });
+    if (!this.denied.has(path))
+      this.log.warn(
+        permission
+          ? 'permission denied (retried at every full sweep)'
+          : 'cannot read transcript (retried at every full sweep)',
+        { path, code },
+      );
     this.denied.add(path);
   }
 
@@ -437,7 +473,10 @@ export class FileTailer {
 
   private newIdentityReason(t: Tracked, reason: 'truncated' | 'rewritten'): void {
     const old = t.id!;
-    this.log.info(`transcript ${reason}: reading it again from byte 0 as a new file identity`, { path: old.path, fileId: old.fileId });
+    this.log.info(`transcript ${reason}: reading it again from byte 0 as a new file identity`, {
+      path: old.path,
+      fileId: old.fileId,
+    });
     // What was already read of the old content is published; the old identity is forgotten once acked.
     this.finishIdentity(old, true);
     // Its checkpoint goes now, not once its last batch is acked: the new content (same fileId when the first
@@ -457,9 +496,13 @@ export class FileTailer {
       // resting ──▶ identified: the same head resumes at the checkpoint; a shorter file or another head is
       // new content in the same inode, read from byte 0 (what the head check does for an identified file).
       const was = t.restingFileId;
-      const reason = st.size < t.readPos ? 'truncated' : head && identityOf(t.dev, t.ino, head) !== was ? 'rewritten' : null;
+      const reason =
+        st.size < t.readPos ? 'truncated' : head && identityOf(t.dev, t.ino, head) !== was ? 'rewritten' : null;
       if (reason) {
-        this.log.info(`transcript ${reason}: reading it again from byte 0 as a new file identity`, { path, fileId: was });
+        this.log.info(`transcript ${reason}: reading it again from byte 0 as a new file identity`, {
+          path,
+          fileId: was,
+        });
         this.d.store.delete(was);
         t.readPos = 0;
         t.restingFileId = null;
@@ -478,9 +521,18 @@ export class FileTailer {
       }
     }
     const checkpointAtLineStart = needsLineStartCheck(cp, st.size) ? await lineStartsAt(t.fh!, cp!.offset) : true;
-    const { start, lastTs, reason, skipped, dropCheckpoint } = decideStart({ cp, size: st.size, mtimeMs: st.mtimeMs, since: this.o.since ?? null, checkpointAtLineStart });
+    const { start, lastTs, reason, skipped, dropCheckpoint } = decideStart({
+      cp,
+      size: st.size,
+      mtimeMs: st.mtimeMs,
+      since: this.o.since ?? null,
+      checkpointAtLineStart,
+    });
     if (dropCheckpoint) {
-      this.log.info('transcript rewritten (its checkpoint is no longer at a line start): reading it again from byte 0', { path, fileId });
+      this.log.info(
+        'transcript rewritten (its checkpoint is no longer at a line start): reading it again from byte 0',
+        { path, fileId },
+      );
       this.d.store.delete(fileId);
       cp = undefined;
     }
@@ -500,9 +552,15 @@ export class FileTailer {
       this.log.info('recorded the acknowledged lines of a session without records', { path, lines: n });
       known = n > 0;
     }
-    const skip = known ? this.d.delivered.load(lineStream, start === 0 && !skipped ? ['lines', 'meta'] : ['meta']) : new LineKeySet();
+    const skip = known
+      ? this.d.delivered.load(lineStream, start === 0 && !skipped ? ['lines', 'meta'] : ['meta'])
+      : new LineKeySet();
     const pins = known ? this.d.delivered.loadPins(lineStream) : new Map<bigint, number>();
-    if (known && start === 0) this.log.info('known session read from byte 0: lines already delivered are not published again', { path, delivered: skip.size });
+    if (known && start === 0)
+      this.log.info('known session read from byte 0: lines already delivered are not published again', {
+        path,
+        delivered: skip.size,
+      });
     const frontier = new AckFrontier({ offset: start, lastTs });
     const stream = new TranscriptStream({
       host: this.o.host,
@@ -517,8 +575,34 @@ export class FileTailer {
       lastTs,
       fileTs: new Date(st.mtimeMs).toISOString(),
     });
-    const cutter = new BatchCutter({ host: this.o.host, path, fileId, from: start, lastTs, maxLines: this.o.batchLines, maxBytes: this.o.batchBytes });
-    t.id = { key: t.key, dev: t.dev, ino: t.ino, fileId, head, path, stream, cutter, frontier, size: st.size, lineStream, skip, pins, tail: Buffer.alloc(0), finished: false, deleted: false, skipped };
+    const cutter = new BatchCutter({
+      host: this.o.host,
+      path,
+      fileId,
+      from: start,
+      lastTs,
+      maxLines: this.o.batchLines,
+      maxBytes: this.o.batchBytes,
+    });
+    t.id = {
+      key: t.key,
+      dev: t.dev,
+      ino: t.ino,
+      fileId,
+      head,
+      path,
+      stream,
+      cutter,
+      frontier,
+      size: st.size,
+      lineStream,
+      skip,
+      pins,
+      tail: Buffer.alloc(0),
+      finished: false,
+      deleted: false,
+      skipped,
+    };
     t.readPos = start;
     if (start > 0) t.id.tail = await readTail(t.fh!, start);
     if (!cp || skipped || cp.dev !== t.dev) this.d.store.set(fileId, checkpointOf(t.id, start, lastTs));

@@ -39,9 +39,17 @@ export function needsLineStartCheck(cp: CheckpointEntry | undefined, size: numbe
 export function decideStart(i: StartInput): StartDecision {
   const { cp } = i;
   if (cp && cp.offset <= i.size) {
-    if (!i.checkpointAtLineStart) return { start: 0, lastTs: null, reason: 'rewritten', skipped: false, dropCheckpoint: true };
-    return { start: cp.offset, lastTs: cp.lastTs, reason: 'resumed', skipped: cp.skipped ?? false, dropCheckpoint: false };
+    if (!i.checkpointAtLineStart)
+      return { start: 0, lastTs: null, reason: 'rewritten', skipped: false, dropCheckpoint: true };
+    return {
+      start: cp.offset,
+      lastTs: cp.lastTs,
+      reason: 'resumed',
+      skipped: cp.skipped ?? false,
+      dropCheckpoint: false,
+    };
   }
-  if (!cp && i.since && i.mtimeMs < i.since.getTime()) return { start: i.size, lastTs: null, reason: 'skipped', skipped: true, dropCheckpoint: false };
+  if (!cp && i.since && i.mtimeMs < i.since.getTime())
+    return { start: i.size, lastTs: null, reason: 'skipped', skipped: true, dropCheckpoint: false };
   return { start: 0, lastTs: null, reason: 'new', skipped: false, dropCheckpoint: false };
 }

@@ -63,5 +63,15 @@ export interface Tracked {
 /** `mtimeMs`: only when a stat showed the file exactly `offset` bytes long (see CheckpointEntry.mtimeMs). */
 export function checkpointOf(id: Identity, offset: number, lastTs: string | null, mtimeMs?: number): CheckpointEntry {
   // Every field present (undefined is left out of the JSON): one shape for all entries, see compactEntry.
-  return { path: id.path, dev: id.dev, ino: id.ino, headLength: id.head.length, headSha256: id.head.sha256, offset, lastTs, skipped: id.skipped ? true : undefined, mtimeMs };
+  return {
+    path: id.path,
+    dev: id.dev,
+    ino: id.ino,
+    headLength: id.head.length,
+    headSha256: id.head.sha256,
+    offset,
+    lastTs,
+    skipped: id.skipped ? true : undefined,
+    mtimeMs,
+  };
 }

@@ -129,7 +129,11 @@ export class ChangeDetector {
 
   /** Changed recently, unwatched, or open with something left to read or acknowledge. */
   private isHot(t: Tracked): boolean {
-    return Date.now() - t.lastChangeAt <= this.o.hotWindowMs || !allWatched(this.o.watcher, t.paths) || (t.fh !== null && !this.o.tailer.isSettled(t));
+    return (
+      Date.now() - t.lastChangeAt <= this.o.hotWindowMs ||
+      !allWatched(this.o.watcher, t.paths) ||
+      (t.fh !== null && !this.o.tailer.isSettled(t))
+    );
   }
 
   private fullSweep(): void {

@@ -6,9 +6,31 @@ import type { Migration } from './migration.js';
  */
 const RESPONSES_V4 = `WITH r AS (
     SELECT message_id, request_id, scope,
-      ${['ts', 'event_id', 'host', 'user', 'session_id', 'agent_id', 'sidechain', 'project', 'git_branch', 'model',
-  'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_creation_5m_tokens', 'cache_creation_1h_tokens',
-  'cache_read_tokens', 'total_tokens', 'cost_usd', 'unpriced', 'price_version', 'speed'].map((c) => `argMax(${c}, version) AS ${c}`).join(',\n      ')}
+      ${[
+        'ts',
+        'event_id',
+        'host',
+        'user',
+        'session_id',
+        'agent_id',
+        'sidechain',
+        'project',
+        'git_branch',
+        'model',
+        'input_tokens',
+        'output_tokens',
+        'cache_creation_tokens',
+        'cache_creation_5m_tokens',
+        'cache_creation_1h_tokens',
+        'cache_read_tokens',
+        'total_tokens',
+        'cost_usd',
+        'unpriced',
+        'price_version',
+        'speed',
+      ]
+        .map((c) => `argMax(${c}, version) AS ${c}`)
+        .join(',\n      ')}
     FROM usage
     GROUP BY message_id, request_id, scope
   )

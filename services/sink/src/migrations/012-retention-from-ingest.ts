@@ -21,7 +21,10 @@ const PLACEHOLDER_DAYS = 20_000; // within DateTime's range (2106) for any ts of
 
 function retainFor(table: string, column: string, days: number): string[] {
   if (days > 0) return [`ALTER TABLE ${table} MODIFY ${ttlClause(column, days)}`];
-  return [`ALTER TABLE ${table} MODIFY ${ttlClause(column, PLACEHOLDER_DAYS)} SETTINGS materialize_ttl_after_modify = 0`, `ALTER TABLE ${table} REMOVE TTL`];
+  return [
+    `ALTER TABLE ${table} MODIFY ${ttlClause(column, PLACEHOLDER_DAYS)} SETTINGS materialize_ttl_after_modify = 0`,
+    `ALTER TABLE ${table} REMOVE TTL`,
+  ];
 }
 
 export const migration: Migration = {

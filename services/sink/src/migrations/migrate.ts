@@ -26,7 +26,9 @@ const RECORD_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
 
 export async function appliedMigrations(store: Store): Promise<{ version: number; name: string }[]> {
   await store.command(RECORD_TABLE);
-  return store.query<{ version: number; name: string }>('SELECT version, name FROM schema_migrations FINAL ORDER BY version');
+  return store.query<{ version: number; name: string }>(
+    'SELECT version, name FROM schema_migrations FINAL ORDER BY version',
+  );
 }
 
 export async function migrate(
@@ -53,7 +55,8 @@ function days(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`${name} must be a whole number of days >= 0 (0 = keep forever), got '${raw}'`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`${name} must be a whole number of days >= 0 (0 = keep forever), got '${raw}'`);
   return n;
 }
 

@@ -26,10 +26,22 @@ async function ttlOf(s: TempStore): Promise<Record<string, string>> {
 describe('migration 012: retention from ingest', () => {
   it('moves the TTLs of a store made before it to ingested_at and takes usage off TTL', async () => {
     store = await openTempStore('cctap-m012-', { migrated: false });
-    await migrate(store, { eventsTtlDays: 400, usageTtlDays: 1825, invalidTtlDays: 30 }, MIGRATIONS.filter((m) => m.version < 12));
-    expect(await ttlOf(store)).toEqual({ events: 'toDateTime(ts) + toIntervalDay(400)', derived: 'toDateTime(ts) + toIntervalDay(400)', usage: 'toDateTime(ts) + toIntervalDay(1825)' });
+    await migrate(
+      store,
+      { eventsTtlDays: 400, usageTtlDays: 1825, invalidTtlDays: 30 },
+      MIGRATIONS.filter((m) => m.version < 12),
+    );
+    expect(await ttlOf(store)).toEqual({
+      events: 'toDateTime(ts) + toIntervalDay(400)',
+      derived: 'toDateTime(ts) + toIntervalDay(400)',
+      usage: 'toDateTime(ts) + toIntervalDay(1825)',
+    });
     await migrate(store, DEFAULT_RETENTION);
-    expect(await ttlOf(store)).toEqual({ events: 'toDateTime(ingested_at) + toIntervalDay(400)', derived: 'toDateTime(ingested_at) + toIntervalDay(400)', usage: 'none' });
+    expect(await ttlOf(store)).toEqual({
+      events: 'toDateTime(ingested_at) + toIntervalDay(400)',
+      derived: 'toDateTime(ingested_at) + toIntervalDay(400)',
+      usage: 'none',
+    });
     for (const sql of m012.statements(DEFAULT_RETENTION)) await store.command(sql);
     expect((await ttlOf(store)).usage).toBe('none');
   });

@@ -77,7 +77,9 @@ function tableRow(generation: number, model: string, r: PriceRow, bookVersion: s
 
 /** Replaces the store's price rows with `book`'s, for every model in usage. */
 export async function syncPrices(store: Store, book: PriceBook): Promise<PriceSyncResult> {
-  const models = (await store.query<{ model: string }>('SELECT DISTINCT model FROM usage ORDER BY model')).map((r) => r.model);
+  const models = (await store.query<{ model: string }>('SELECT DISTINCT model FROM usage ORDER BY model')).map(
+    (r) => r.model,
+  );
   const [last] = await store.query<{ g: string | number }>('SELECT max(generation) AS g FROM price_syncs');
   // Increasing across syncs, and across processes syncing one server store at about the same time.
   const generation = Math.max(Date.now(), Number(last?.g ?? 0) + 1);
@@ -90,7 +92,9 @@ export async function syncPrices(store: Store, book: PriceBook): Promise<PriceSy
     for (const r of prices) rows.push(tableRow(generation, model, r, book.version));
   }
   if (rows.length > 0) await store.insert('prices', rows);
-  await store.insert('price_syncs', [{ generation, book_version: book.version, models: models.length, priced_models: models.length - unpriced.length }]);
+  await store.insert('price_syncs', [
+    { generation, book_version: book.version, models: models.length, priced_models: models.length - unpriced.length },
+  ]);
   const old = await store.query<{ g: string | number }>(
     'SELECT DISTINCT generation AS g FROM prices WHERE generation < (SELECT max(generation) FROM price_syncs WHERE generation < {gen:UInt64})',
     { gen: generation },

@@ -23,10 +23,7 @@ interface EntryRow extends ResponseEntryRow {
   dim: string;
 }
 
-export async function blocksReport(
-  store: Store,
-  opts: ReportOptions & { now?: number } = {},
-): Promise<BlocksReport> {
+export async function blocksReport(store: Store, opts: ReportOptions & { now?: number } = {}): Promise<BlocksReport> {
   const win = dayWindow(opts);
   const sp = sessionProjectClause(opts, false);
   const dim = opts.by ? DIMENSION_COLUMN[opts.by] : "''";
@@ -55,7 +52,8 @@ export async function blocksReport(
   const now = opts.now ?? Date.now();
   const blocks: BlocksReport['blocks'] = [];
   for (const [value, entries] of byDim) {
-    for (const b of buildBlocks(entries, now, opts.sessionHours)) blocks.push(opts.by ? { [opts.by]: value, ...b } : { ...b });
+    for (const b of buildBlocks(entries, now, opts.sessionHours))
+      blocks.push(opts.by ? { [opts.by]: value, ...b } : { ...b });
   }
   // ccusage: by start time, oldest first unless --order desc.
   if (opts.by) blocks.sort((a, b) => a.startTime.localeCompare(b.startTime));

@@ -2,8 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { cell, fitsWithin, renderBoxTable, type Column } from './box-table.js';
 import { tableStyle } from './terminal-style.js';
 
-const columns: Column[] = [{ header: 'Date' }, { header: 'Models', flexible: true }, { header: 'Path', flexible: true, cut: 'start' }, { header: 'Cost', align: 'right' }];
-const rows = [[cell('2026-06-20'), cell('- opus-4-8\n- sonnet-4-6'), cell('/home/dev/work/customers/enterprise-billing/api'), cell('$1,234.56')]];
+const columns: Column[] = [
+  { header: 'Date' },
+  { header: 'Models', flexible: true },
+  { header: 'Path', flexible: true, cut: 'start' },
+  { header: 'Cost', align: 'right' },
+];
+const rows = [
+  [
+    cell('2026-06-20'),
+    cell('- opus-4-8\n- sonnet-4-6'),
+    cell('/home/dev/work/customers/enterprise-billing/api'),
+    cell('$1,234.56'),
+  ],
+];
 
 describe('box tables', () => {
   it('draw ccusage borders with multi-line cells and right-aligned numbers', () => {

@@ -50,9 +50,16 @@ function truncate(line: string, width: number, cut: Column['cut']): string {
 
 /** Content widths (without padding) that fit `limit`, shrinking flexible columns, then (unless `flexibleOnly`)
  *  the other left-aligned ones. */
-function fitWidths(columns: readonly Column[], rows: readonly (readonly Cell[])[], limit: number, flexibleOnly = false): number[] {
+function fitWidths(
+  columns: readonly Column[],
+  rows: readonly (readonly Cell[])[],
+  limit: number,
+  flexibleOnly = false,
+): number[] {
   const sized = rows.filter((r) => !r[0]?.span);
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...sized.map((r) => Math.max(0, ...(r[i]?.text ?? '').split('\n').map((l) => l.length)))));
+  const widths = columns.map((c, i) =>
+    Math.max(c.header.length, ...sized.map((r) => Math.max(0, ...(r[i]?.text ?? '').split('\n').map((l) => l.length)))),
+  );
   // Each column has a space either side and a border on its left; one more border closes the row.
   const total = () => widths.reduce((s, w) => s + w + 3, 1);
   for (const pass of flexibleOnly ? [true] : [true, false]) {
@@ -78,14 +85,21 @@ export function fitsWithin(columns: readonly Column[], rows: readonly (readonly 
   return fitWidths(columns, rows, limit, true).reduce((s, w) => s + w + 3, 1) <= limit;
 }
 
-export function renderBoxTable(columns: readonly Column[], rows: readonly (readonly Cell[])[], style: TableStyle): string {
+export function renderBoxTable(
+  columns: readonly Column[],
+  rows: readonly (readonly Cell[])[],
+  style: TableStyle,
+): string {
   const widths = fitWidths(columns, rows, style.width);
-  const border = (l: string, m: string, r: string) => paint(`${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`, 'gray', style.colour);
+  const border = (l: string, m: string, r: string) =>
+    paint(`${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`, 'gray', style.colour);
   const bar = paint('│', 'gray', style.colour);
   const line = (cells: readonly Cell[]): string[] => {
     if (cells[0]?.span) {
       const inner = widths.reduce((sum, w) => sum + w + 3, -3);
-      return [`${bar} ${paint(truncate(cells[0].text, inner, 'start').padEnd(inner), cells[0].colour, style.colour)} ${bar}`];
+      return [
+        `${bar} ${paint(truncate(cells[0].text, inner, 'start').padEnd(inner), cells[0].colour, style.colour)} ${bar}`,
+      ];
     }
     const split = columns.map((_, i) => (cells[i]?.text ?? '').split('\n'));
     const height = Math.max(...split.map((s) => s.length));

@@ -16,6 +16,8 @@ describe('short model names', () => {
   });
 
   it('lists unique names sorted, one per line', () => {
-    expect(modelsCell(['claude-sonnet-4-6', 'claude-opus-4-8', 'claude-opus-4-8-20260101'])).toBe('- opus-4-8\n- sonnet-4-6');
+    expect(modelsCell(['claude-sonnet-4-6', 'claude-opus-4-8', 'claude-opus-4-8-20260101'])).toBe(
+      '- opus-4-8\n- sonnet-4-6',
+    );
   });
 });

@@ -19,5 +19,8 @@ export function shortModelName(model: string): string {
 
 /** Unique short names, sorted, one per line with ccusage's `- ` bullet. */
 export function modelsCell(models: readonly string[]): string {
-  return [...new Set(models.map(shortModelName))].sort().map((m) => `- ${m}`).join('\n');
+  return [...new Set(models.map(shortModelName))]
+    .sort()
+    .map((m) => `- ${m}`)
+    .join('\n');
 }

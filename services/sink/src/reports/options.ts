@@ -82,7 +82,8 @@ export function checkOrder(value: string): Order {
 
 export function checkSessionHours(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 24 * 7) throw new ReportOptionError(`--session-length must be a positive number of hours, got '${value}'`);
+  if (!Number.isFinite(n) || n <= 0 || n > 24 * 7)
+    throw new ReportOptionError(`--session-length must be a positive number of hours, got '${value}'`);
   return n;
 }
 

@@ -7,7 +7,14 @@
  * group key), so scripts written for either generation find their field.
  */
 import type { Store } from '../store/open-store.js';
-import { DIMENSION_COLUMN, dayWindow, ReportOptionError, WEEK_DAYS, type Dimension, type ReportOptions } from './options.js';
+import {
+  DIMENSION_COLUMN,
+  dayWindow,
+  ReportOptionError,
+  WEEK_DAYS,
+  type Dimension,
+  type ReportOptions,
+} from './options.js';
 import { storedBookVersion } from './price-book-version.js';
 import { responsesSql } from './responses-sql.js';
 import { denialsBySession } from './session-denials.js';
@@ -86,7 +93,10 @@ export async function periodReport(store: Store, kind: PeriodKind, opts: ReportO
     kind === 'session' ? denialsBySession(store, win.where, win.params) : null,
   ]);
 
-  const groups = new Map<string, { period: string; dim: string; items: ModelBreakdown[]; unpriced: Set<string>; last: string; project: string }>();
+  const groups = new Map<
+    string,
+    { period: string; dim: string; items: ModelBreakdown[]; unpriced: Set<string>; last: string; project: string }
+  >();
   const allItems: ModelBreakdown[] = [];
   const allUnpriced = new Set<string>();
   for (const r of rows) {
@@ -129,7 +139,15 @@ export async function periodReport(store: Store, kind: PeriodKind, opts: ReportO
     out.push(row);
   }
   orderRows(kind, out, opts.order);
-  return { kind, by: opts.by ?? null, instances: opts.instances === true, tz: win.params.tz as string, rows: out, totals: sumBreakdowns(allItems, allUnpriced), priceBook };
+  return {
+    kind,
+    by: opts.by ?? null,
+    instances: opts.instances === true,
+    tz: win.params.tz as string,
+    rows: out,
+    totals: sumBreakdowns(allItems, allUnpriced),
+    priceBook,
+  };
 }
 
 /**

@@ -3,7 +3,9 @@ import type { Store } from '../store/open-store.js';
 
 /** The book version the usage_responses view prices with now; null before the first sync (all unpriced). */
 export async function storedBookVersion(store: Store): Promise<string | null> {
-  const [row] = await store.query<{ v: string; n: string | number }>('SELECT argMax(book_version, generation) AS v, count() AS n FROM price_syncs');
+  const [row] = await store.query<{ v: string; n: string | number }>(
+    'SELECT argMax(book_version, generation) AS v, count() AS n FROM price_syncs',
+  );
   return row && Number(row.n) > 0 ? row.v : null;
 }
 

@@ -5,7 +5,16 @@
  * narrower than 100 columns or the full table does not fit.
  */
 import type { BlocksReport } from './blocks-report.js';
-import { cell, fitsWithin, paint, renderBoxTable, type Cell, type Colour, type Column, type TableStyle } from './box-table.js';
+import {
+  cell,
+  fitsWithin,
+  paint,
+  renderBoxTable,
+  type Cell,
+  type Colour,
+  type Column,
+  type TableStyle,
+} from './box-table.js';
 import { tokenLimitOf, tokenLimitStatus, type TokenLimitStatus } from './blocks-view.js';
 import { modelsCell, shortModelName } from './model-name.js';
 import { PERIOD_KEY_FIELD, type PeriodReport } from './period-report.js';
@@ -35,9 +44,11 @@ function footer(unpriced: readonly string[], priceBook: string | null, what: str
   return `${note}\n${priceBookLine(priceBook)}\n(${what})`;
 }
 
-const COMPACT_NOTE = 'compact view (--compact, or a terminal under 100 columns): widen it to see cache and total tokens';
+const COMPACT_NOTE =
+  'compact view (--compact, or a terminal under 100 columns): widen it to see cache and total tokens';
 
-type Key = 'first' | 'by' | 'models' | 'input' | 'output' | 'cacheCreate' | 'cacheRead' | 'total' | 'cost' | 'last' | 'project';
+type Key =
+  'first' | 'by' | 'models' | 'input' | 'output' | 'cacheCreate' | 'cacheRead' | 'total' | 'cost' | 'last' | 'project';
 
 /** ccusage's line for a report with no rows, instead of a table holding only its total. */
 const NO_USAGE = 'No Claude usage data found.';
@@ -48,7 +59,14 @@ export function renderPeriodReport(r: PeriodReport, o: RenderOptions): string {
   const session = r.kind === 'session';
   const all: [Key, Column][] = [
     ['first', { header: FIRST_HEADER[r.kind] }],
-    ...(r.by ? [['by', { header: capitalise(r.by), flexible: true, cut: r.by === 'project' ? 'start' : 'end' }] as [Key, Column]] : []),
+    ...(r.by
+      ? [
+          ['by', { header: capitalise(r.by), flexible: true, cut: r.by === 'project' ? 'start' : 'end' }] as [
+            Key,
+            Column,
+          ],
+        ]
+      : []),
     ['models', { header: 'Models', flexible: true }],
     ['input', { header: 'Input', align: 'right' }],
     ['output', { header: 'Output', align: 'right' }],
@@ -57,11 +75,23 @@ export function renderPeriodReport(r: PeriodReport, o: RenderOptions): string {
     ['total', { header: 'Total Tokens', align: 'right' }],
     ['cost', { header: 'Cost (USD)', align: 'right' }],
     ...(session
-      ? ([['last', { header: 'Last Activity' }], ['project', { header: 'Project', flexible: true, cut: 'start' }]] as [Key, Column][])
+      ? ([
+          ['last', { header: 'Last Activity' }],
+          ['project', { header: 'Project', flexible: true, cut: 'start' }],
+        ] as [Key, Column][])
       : []),
   ];
   const rows: Record<Key, Cell>[] = [];
-  const sums = (x: { inputTokens: number; outputTokens: number; cacheCreationTokens: number; cacheReadTokens: number; totalTokens: number }, colour?: 'gray' | 'yellow') => ({
+  const sums = (
+    x: {
+      inputTokens: number;
+      outputTokens: number;
+      cacheCreationTokens: number;
+      cacheReadTokens: number;
+      totalTokens: number;
+    },
+    colour?: 'gray' | 'yellow',
+  ) => ({
     input: cell(formatNumber(x.inputTokens), colour),
     output: cell(formatNumber(x.outputTokens), colour),
     cacheCreate: cell(formatNumber(x.cacheCreationTokens), colour),
@@ -69,7 +99,19 @@ export function renderPeriodReport(r: PeriodReport, o: RenderOptions): string {
     total: cell(formatNumber(x.totalTokens), colour),
   });
   const blank = cell('');
-  const empty = (): Record<Key, Cell> => ({ first: blank, by: blank, models: blank, input: blank, output: blank, cacheCreate: blank, cacheRead: blank, total: blank, cost: blank, last: blank, project: blank });
+  const empty = (): Record<Key, Cell> => ({
+    first: blank,
+    by: blank,
+    models: blank,
+    input: blank,
+    output: blank,
+    cacheCreate: blank,
+    cacheRead: blank,
+    total: blank,
+    cost: blank,
+    last: blank,
+    project: blank,
+  });
   let section: string | undefined;
   for (const row of r.rows) {
     if (r.instances && row.project !== section) {
@@ -88,27 +130,47 @@ export function renderPeriodReport(r: PeriodReport, o: RenderOptions): string {
     if (o.breakdown) for (const b of row.modelBreakdowns) rows.push(breakdownRow(b, empty(), sums));
   }
   const t = r.totals;
-  rows.push({ ...empty(), first: cell('Total', 'yellow'), ...sums(t, 'yellow'), cost: cell(formatCost(t.totalCost, t.unpricedModels), 'yellow') });
+  rows.push({
+    ...empty(),
+    first: cell('Total', 'yellow'),
+    ...sums(t, 'yellow'),
+    cost: cell(formatCost(t.totalCost, t.unpricedModels), 'yellow'),
+  });
 
   const full = all.map(([, c]) => c);
   const toCells = (keys: readonly Key[]) => rows.map((row) => keys.map((k) => row[k]));
   const fullKeys = all.map(([k]) => k);
-  const compact = o.compact === true || o.style.width < COMPACT_BELOW || !fitsWithin(full, toCells(fullKeys), o.style.width);
+  const compact =
+    o.compact === true || o.style.width < COMPACT_BELOW || !fitsWithin(full, toCells(fullKeys), o.style.width);
   // Compact sessions carry the project as the session cell's second line (its end, which names it).
   const hidden: Key[] = compact ? ['cacheCreate', 'cacheRead', 'total', 'project'] : [];
   if (compact && session) {
     for (const row of rows) {
       const first = row.first.text;
-      if (row.project.text !== '') row.first = { ...row.first, text: `${first}\n${tail(row.project.text, Math.max(first.length, 12))}` };
+      if (row.project.text !== '')
+        row.first = { ...row.first, text: `${first}\n${tail(row.project.text, Math.max(first.length, 12))}` };
     }
   }
   const shown = all.filter(([k]) => !hidden.includes(k));
-  const table = renderBoxTable(shown.map(([, c]) => c), toCells(shown.map(([k]) => k)), o.style);
+  const table = renderBoxTable(
+    shown.map(([, c]) => c),
+    toCells(shown.map(([k]) => k)),
+    o.style,
+  );
   return `${table}${compact ? `\n${COMPACT_NOTE}` : ''}${footer(t.unpricedModels ?? [], r.priceBook, what)}`;
 }
 
-function breakdownRow(b: ModelBreakdown, base: Record<Key, Cell>, sums: (x: ModelBreakdown, c: 'gray') => Partial<Record<Key, Cell>>): Record<Key, Cell> {
-  return { ...base, first: cell(`  └─ ${shortModelName(b.modelName)}`), ...sums(b, 'gray'), cost: cell(formatCost(b.cost), 'gray') };
+function breakdownRow(
+  b: ModelBreakdown,
+  base: Record<Key, Cell>,
+  sums: (x: ModelBreakdown, c: 'gray') => Partial<Record<Key, Cell>>,
+): Record<Key, Cell> {
+  return {
+    ...base,
+    first: cell(`  └─ ${shortModelName(b.modelName)}`),
+    ...sums(b, 'gray'),
+    cost: cell(formatCost(b.cost), 'gray'),
+  };
 }
 
 /** ccusage shows the last two parts of a session id in its table (the JSON has all of it). */
@@ -128,8 +190,14 @@ function capitalise(s: string): string {
 /** `2026-06-20 09:00` in the report's zone. */
 function localTime(iso: string, tz: string, seconds = false): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-    ...(seconds ? { second: '2-digit' } : {}), hourCycle: 'h23',
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(seconds ? { second: '2-digit' } : {}),
+    hourCycle: 'h23',
   }).formatToParts(new Date(iso));
   const p = (t: string) => parts.find((x) => x.type === t)?.value ?? '';
   return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}${seconds ? `:${p('second')}` : ''}`;
@@ -155,7 +223,9 @@ export function renderBlocksReport(r: BlocksReport, o: BlocksRenderOptions): str
   const twoLines = o.compact === true || o.style.width < BLOCKS_COMPACT_BELOW;
   const columns: Column[] = [
     { header: 'Block Start' },
-    ...(r.by ? [{ header: capitalise(r.by), flexible: true, cut: r.by === 'project' ? ('start' as const) : ('end' as const) }] : []),
+    ...(r.by
+      ? [{ header: capitalise(r.by), flexible: true, cut: r.by === 'project' ? ('start' as const) : ('end' as const) }]
+      : []),
     { header: 'Duration/Status' },
     { header: 'Models', flexible: true },
     { header: 'Tokens', align: 'right' },
@@ -172,7 +242,15 @@ export function renderBlocksReport(r: BlocksReport, o: BlocksRenderOptions): str
     if (b.isGap) {
       const hours = Math.round((Date.parse(b.endTime) - Date.parse(b.startTime)) / 3_600_000);
       const text = `${start}${twoLines ? '\n' : ' - '}${twoLines ? '' : `${localTime(b.endTime, r.tz)} `}(${hours}h gap)`;
-      row(cell(text, 'gray'), by, cell('(inactive)', 'gray'), cell('-', 'gray'), cell('-', 'gray'), cell('-', 'gray'), cell('-', 'gray'));
+      row(
+        cell(text, 'gray'),
+        by,
+        cell('(inactive)', 'gray'),
+        cell('-', 'gray'),
+        cell('-', 'gray'),
+        cell('-', 'gray'),
+        cell('-', 'gray'),
+      );
       continue;
     }
     const duration = b.isActive
@@ -190,17 +268,29 @@ export function renderBlocksReport(r: BlocksReport, o: BlocksRenderOptions): str
     if (!b.isActive) continue;
     if (limit !== null) {
       const left = Math.max(0, limit - b.totalTokens);
-      row(cell(`(assuming ${formatNumber(limit)} token limit)`, 'gray'), blank(), cell('REMAINING', 'blue'), blank(),
-        cell(formatNumber(left), left > 0 ? undefined : 'red'), cell(`${((left / limit) * 100).toFixed(1)}%`), blank());
+      row(
+        cell(`(assuming ${formatNumber(limit)} token limit)`, 'gray'),
+        blank(),
+        cell('REMAINING', 'blue'),
+        blank(),
+        cell(formatNumber(left), left > 0 ? undefined : 'red'),
+        cell(`${((left / limit) * 100).toFixed(1)}%`),
+        blank(),
+      );
     }
     if (b.projection) {
       const status = tokenLimitStatus(b, limit)?.status;
       const over = status === 'exceeds';
       const warn = status === 'warning';
-      row(cell('(assuming current burn rate)', 'gray'), blank(), cell('PROJECTED', 'yellow'), blank(),
+      row(
+        cell('(assuming current burn rate)', 'gray'),
+        blank(),
+        cell('PROJECTED', 'yellow'),
+        blank(),
         cell(formatNumber(b.projection.totalTokens), over ? 'red' : undefined),
         cell(limit !== null ? pct(b.projection.totalTokens) : '', over ? 'red' : warn ? 'yellow' : undefined),
-        cell(formatCost(b.projection.totalCost)));
+        cell(formatCost(b.projection.totalCost)),
+      );
     }
   }
   const unpriced = [...new Set(r.blocks.flatMap((b) => b.unpricedModels ?? []))].sort();
@@ -227,12 +317,22 @@ export function renderSessionEntries(s: SessionEntries, tz: string, o: RenderOpt
     '',
   ].join('\n');
   const columns: Column[] = [
-    { header: 'Timestamp' }, { header: 'Model', flexible: true }, { header: 'Input', align: 'right' }, { header: 'Output', align: 'right' },
-    { header: 'Cache Create', align: 'right' }, { header: 'Cache Read', align: 'right' }, { header: 'Cost (USD)', align: 'right' },
+    { header: 'Timestamp' },
+    { header: 'Model', flexible: true },
+    { header: 'Input', align: 'right' },
+    { header: 'Output', align: 'right' },
+    { header: 'Cache Create', align: 'right' },
+    { header: 'Cache Read', align: 'right' },
+    { header: 'Cost (USD)', align: 'right' },
   ];
   const rows = s.entries.map((e) => [
-    cell(localTime(e.timestamp, tz, true)), cell(shortModelName(e.model)), cell(formatNumber(e.inputTokens)), cell(formatNumber(e.outputTokens)),
-    cell(formatNumber(e.cacheCreationTokens)), cell(formatNumber(e.cacheReadTokens)), cell(formatCost(e.costUSD)),
+    cell(localTime(e.timestamp, tz, true)),
+    cell(shortModelName(e.model)),
+    cell(formatNumber(e.inputTokens)),
+    cell(formatNumber(e.outputTokens)),
+    cell(formatNumber(e.cacheCreationTokens)),
+    cell(formatNumber(e.cacheReadTokens)),
+    cell(formatCost(e.costUSD)),
   ]);
   return `${head}\n${renderBoxTable(columns, rows, o.style)}${footer(s.unpricedModels ?? [], s.priceBook, `one row per API response, times in ${tz}`)}`;
 }
@@ -245,7 +345,12 @@ const LIMIT_STATUS_LABEL: Record<TokenLimitStatus['status'], [string, Colour]> =
 };
 
 /** ccusage's `blocks --active` view of the one running block: usage so far, burn rate, projection, limit. */
-export function renderActiveBlock(b: BlocksReport['blocks'][number], tz: string, limit: number | null, o: RenderOptions & { now?: number }): string {
+export function renderActiveBlock(
+  b: BlocksReport['blocks'][number],
+  tz: string,
+  limit: number | null,
+  o: RenderOptions & { now?: number },
+): string {
   const now = o.now ?? Date.now();
   const on = o.style.colour;
   const elapsed = (now - Date.parse(b.startTime)) / 60_000;
@@ -262,19 +367,31 @@ export function renderActiveBlock(b: BlocksReport['blocks'][number], tz: string,
     `  Total Cost:       ${formatCost(b.costUSD, b.unpricedModels)}`,
   ];
   if (b.burnRate) {
-    lines.push('', 'Burn Rate:', `  Tokens/minute:    ${formatNumber(Math.round(b.burnRate.tokensPerMinute))}`,
-      `  Cost/hour:        ${formatCost(b.burnRate.costPerHour)}`);
+    lines.push(
+      '',
+      'Burn Rate:',
+      `  Tokens/minute:    ${formatNumber(Math.round(b.burnRate.tokensPerMinute))}`,
+      `  Cost/hour:        ${formatCost(b.burnRate.costPerHour)}`,
+    );
   }
   if (b.projection) {
-    lines.push('', 'Projected Usage (if current rate continues):', `  Total Tokens:     ${formatNumber(b.projection.totalTokens)}`,
-      `  Total Cost:       ${formatCost(b.projection.totalCost)}`);
+    lines.push(
+      '',
+      'Projected Usage (if current rate continues):',
+      `  Total Tokens:     ${formatNumber(b.projection.totalTokens)}`,
+      `  Total Cost:       ${formatCost(b.projection.totalCost)}`,
+    );
     const st = tokenLimitStatus(b, limit);
     if (st) {
       const [label, colour] = LIMIT_STATUS_LABEL[st.status];
-      lines.push('', 'Token Limit Status:', `  Limit:            ${formatNumber(st.limit)} tokens`,
+      lines.push(
+        '',
+        'Token Limit Status:',
+        `  Limit:            ${formatNumber(st.limit)} tokens`,
         `  Current Usage:    ${formatNumber(b.totalTokens)} (${((b.totalTokens / st.limit) * 100).toFixed(1)}%)`,
         `  Remaining:        ${formatNumber(Math.max(0, st.limit - b.totalTokens))} tokens`,
-        `  Projected Usage:  ${st.percentUsed.toFixed(1)}% ${paint(label, colour, on)}`);
+        `  Projected Usage:  ${st.percentUsed.toFixed(1)}% ${paint(label, colour, on)}`,
+      );
     }
   }
   return lines.join('\n');

@@ -26,9 +26,27 @@
  */
 
 const COLUMNS = [
-  'ts', 'event_id', 'user', 'session_id', 'agent_id', 'sidechain', 'project', 'git_branch', 'model',
-  'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_creation_5m_tokens', 'cache_creation_1h_tokens',
-  'cache_read_tokens', 'web_search_requests', 'web_fetch_requests', 'total_tokens', 'speed', 'inference_geo', 'line_uuid',
+  'ts',
+  'event_id',
+  'user',
+  'session_id',
+  'agent_id',
+  'sidechain',
+  'project',
+  'git_branch',
+  'model',
+  'input_tokens',
+  'output_tokens',
+  'cache_creation_tokens',
+  'cache_creation_5m_tokens',
+  'cache_creation_1h_tokens',
+  'cache_read_tokens',
+  'web_search_requests',
+  'web_fetch_requests',
+  'total_tokens',
+  'speed',
+  'inference_geo',
+  'line_uuid',
 ] as const;
 
 /** One deduplicated response as the per-response reports (blocks, `session --id`) read it. */

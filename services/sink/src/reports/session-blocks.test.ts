@@ -3,7 +3,15 @@ import { buildBlocks, type BlockEntry } from './session-blocks.js';
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-03-01T09:17:00Z');
-const entry = (ts: number, cost: number | null = 1, model = 'm'): BlockEntry => ({ ts, model, input: 10, output: 20, cacheCreation: 30, cacheRead: 40, cost });
+const entry = (ts: number, cost: number | null = 1, model = 'm'): BlockEntry => ({
+  ts,
+  model,
+  input: 10,
+  output: 20,
+  cacheCreation: 30,
+  cacheRead: 40,
+  cost,
+});
 
 describe('buildBlocks (ccusage 5-hour blocks)', () => {
   it('starts a block at the UTC hour of its first entry and closes it 5 h later', () => {

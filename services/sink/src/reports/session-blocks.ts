@@ -30,7 +30,12 @@ export interface SessionBlock {
   isActive: boolean;
   isGap: boolean;
   entries: number;
-  tokenCounts: { inputTokens: number; outputTokens: number; cacheCreationInputTokens: number; cacheReadInputTokens: number };
+  tokenCounts: {
+    inputTokens: number;
+    outputTokens: number;
+    cacheCreationInputTokens: number;
+    cacheReadInputTokens: number;
+  };
   totalTokens: number;
   /** USD of the priced entries; null when none is priced. */
   costUSD: number | null;
@@ -84,7 +89,10 @@ function finish(start: number, entries: BlockEntry[], now: number, lengthMs: num
     const remainingMinutes = Math.max(0, (end - now) / 60_000);
     projection = {
       totalTokens: Math.round(totalTokens + burnRate.tokensPerMinute * remainingMinutes),
-      totalCost: burnRate.costPerHour === null || costUSD === null ? null : roundUsd(costUSD + (burnRate.costPerHour / 60) * remainingMinutes),
+      totalCost:
+        burnRate.costPerHour === null || costUSD === null
+          ? null
+          : roundUsd(costUSD + (burnRate.costPerHour / 60) * remainingMinutes),
       remainingMinutes: Math.round(remainingMinutes),
     };
   }

@@ -6,7 +6,11 @@
  */
 import type { Store } from '../store/open-store.js';
 
-export async function denialsBySession(store: Store, where: string, params: Record<string, unknown>): Promise<Map<string, Record<string, number>>> {
+export async function denialsBySession(
+  store: Store,
+  where: string,
+  params: Record<string, unknown>,
+): Promise<Map<string, Record<string, number>>> {
   const rows = await store.query<{ session_id: string; kind: string; denials: number }>(
     `SELECT session_id, denial_kind AS kind, uniqExact(id) AS denials FROM events WHERE type = 'denial' AND ${where}
      GROUP BY session_id, kind ORDER BY session_id, kind`,

@@ -62,10 +62,22 @@ export async function sessionDetails(store: Store, opts: ReportOptions): Promise
     const inSessions = `(host, session_id) IN (SELECT host, session_id FROM sessions WHERE ${where.join(' AND ')})`;
     const [byKind, pairs] = await Promise.all([
       store.query<{ host: string; session_id: string; kind: string; denials: number }>(
-        `SELECT host, session_id, kind, denials FROM denials_by_kind WHERE ${inSessions} ORDER BY kind`, params, { readOnly: true }),
-      store.query<{ host: string; session_id: string; original_model: string; fallback_model: string; refusals: number }>(
+        `SELECT host, session_id, kind, denials FROM denials_by_kind WHERE ${inSessions} ORDER BY kind`,
+        params,
+        { readOnly: true },
+      ),
+      store.query<{
+        host: string;
+        session_id: string;
+        original_model: string;
+        fallback_model: string;
+        refusals: number;
+      }>(
         `SELECT host, session_id, original_model, fallback_model, count() AS refusals FROM refusals WHERE ${inSessions}
-         GROUP BY host, session_id, original_model, fallback_model ORDER BY refusals DESC, original_model, fallback_model`, params, { readOnly: true }),
+         GROUP BY host, session_id, original_model, fallback_model ORDER BY refusals DESC, original_model, fallback_model`,
+        params,
+        { readOnly: true },
+      ),
     ]);
     for (const d of byKind) {
       const k = key(d.host, d.session_id);
@@ -73,7 +85,10 @@ export async function sessionDetails(store: Store, opts: ReportOptions): Promise
     }
     for (const p of pairs) {
       const k = key(p.host, p.session_id);
-      refusals.set(k, [...(refusals.get(k) ?? []), { originalModel: p.original_model, fallbackModel: p.fallback_model, count: Number(p.refusals) }]);
+      refusals.set(k, [
+        ...(refusals.get(k) ?? []),
+        { originalModel: p.original_model, fallbackModel: p.fallback_model, count: Number(p.refusals) },
+      ]);
     }
   }
   return rows.map((r) => ({
@@ -92,18 +107,36 @@ export async function sessionDetails(store: Store, opts: ReportOptions): Promise
 function denialsLine(d: SessionDetail): string | null {
   const kinds = Object.entries(d.denials);
   const parts: string[] = [];
-  if (kinds.length > 0) parts.push(`denied tool calls ${kinds.reduce((n, [, c]) => n + c, 0)}: ${kinds.map(([k, c]) => `${k} ${c}`).join(', ')}`);
-  if (d.refusals.length > 0) parts.push(`model refusals: ${d.refusals.map((r) => `${r.originalModel} -> ${r.fallbackModel} (${r.count})`).join(', ')}`);
+  if (kinds.length > 0)
+    parts.push(
+      `denied tool calls ${kinds.reduce((n, [, c]) => n + c, 0)}: ${kinds.map(([k, c]) => `${k} ${c}`).join(', ')}`,
+    );
+  if (d.refusals.length > 0)
+    parts.push(
+      `model refusals: ${d.refusals.map((r) => `${r.originalModel} -> ${r.fallbackModel} (${r.count})`).join(', ')}`,
+    );
   return parts.length > 0 ? `  ${parts.join(' · ')}` : null;
 }
 
-const ms = (v: number | null): string => (v === null ? '-' : v >= 60_000 ? `${(v / 60_000).toFixed(1)} min` : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+const ms = (v: number | null): string =>
+  v === null
+    ? '-'
+    : v >= 60_000
+      ? `${(v / 60_000).toFixed(1)} min`
+      : v >= 1000
+        ? `${(v / 1000).toFixed(1)} s`
+        : `${Math.round(v)} ms`;
 
 function renderOne(d: SessionDetail): string {
   const head = `Session ${d.sessionId}  ${d.project}  (${d.user}@${d.host})  ${d.startedAt} -> ${d.lastActivity}`;
   const a = d.analysis;
   const denied = denialsLine(d);
-  if (!a) return [head, '  no analysis yet (the analyzer summarizes a session as it runs and when it ends)', ...(denied ? [denied] : [])].join('\n');
+  if (!a)
+    return [
+      head,
+      '  no analysis yet (the analyzer summarizes a session as it runs and when it ends)',
+      ...(denied ? [denied] : []),
+    ].join('\n');
   const t = a.totals;
   const lines = [
     head,
@@ -121,10 +154,21 @@ function renderOne(d: SessionDetail): string {
     );
   }
   const grams = (label: string, g: SessionSummary['bigrams']) =>
-    g.length > 0 ? `  ${label}: ${g.slice(0, 5).map((x) => `${x.seq.join(' > ')} (${x.count})`).join(', ')}` : null;
-  for (const l of [grams('common tool pairs', a.bigrams), grams('common tool triples', a.trigrams)]) if (l) lines.push(l);
+    g.length > 0
+      ? `  ${label}: ${g
+          .slice(0, 5)
+          .map((x) => `${x.seq.join(' > ')} (${x.count})`)
+          .join(', ')}`
+      : null;
+  for (const l of [grams('common tool pairs', a.bigrams), grams('common tool triples', a.trigrams)])
+    if (l) lines.push(l);
   if (a.transitions.length > 0) {
-    lines.push(`  transitions: ${a.transitions.slice(0, 8).map((x) => `${x.from}->${x.to} ${x.count}`).join(', ')}`);
+    lines.push(
+      `  transitions: ${a.transitions
+        .slice(0, 8)
+        .map((x) => `${x.from}->${x.to} ${x.count}`)
+        .join(', ')}`,
+    );
   }
   return lines.join('\n');
 }

@@ -57,7 +57,10 @@ export async function sessionEntries(store: Store, sessionId: string): Promise<S
   return {
     sessionId,
     totalCost: priced.length > 0 ? roundUsd(priced.reduce((s, e) => s + e.costUSD!, 0)) : null,
-    totalTokens: entries.reduce((s, e) => s + e.inputTokens + e.outputTokens + e.cacheCreationTokens + e.cacheReadTokens, 0),
+    totalTokens: entries.reduce(
+      (s, e) => s + e.inputTokens + e.outputTokens + e.cacheCreationTokens + e.cacheReadTokens,
+      0,
+    ),
     entries,
     ...(unpriced.length > 0 ? { unpricedModels: unpriced } : {}),
     priceBook,

@@ -19,7 +19,10 @@ const PROJECT_MATCH = `(session_project = {project:String}
   OR replaceRegexpAll(session_project, '[^A-Za-z0-9]', '-') = {project:String})`;
 
 /** The join (or '') and the condition (or '1') a report adds to its FROM and WHERE, with their parameters. */
-export function sessionProjectClause(opts: ReportOptions, needed: boolean): { join: string; where: string; params: Record<string, unknown> } {
+export function sessionProjectClause(
+  opts: ReportOptions,
+  needed: boolean,
+): { join: string; where: string; params: Record<string, unknown> } {
   const use = needed || opts.project !== undefined || opts.instances === true;
   return {
     join: use ? `LEFT JOIN (${SESSION_PROJECT_SQL}) AS sp USING (host, session_id)` : '',

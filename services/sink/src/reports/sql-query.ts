@@ -13,9 +13,12 @@ export function renderSqlTable(rows: readonly Record<string, unknown>[]): string
   const headers = Object.keys(rows[0]!);
   return renderTable(
     headers,
-    rows.map((r) => headers.map((h) => {
-      const v = r[h];
-      return typeof v === 'number' || v === null ? v : typeof v === 'string' ? v : JSON.stringify(v);
-    }) as (string | number | null)[]),
+    rows.map(
+      (r) =>
+        headers.map((h) => {
+          const v = r[h];
+          return typeof v === 'number' || v === null ? v : typeof v === 'string' ? v : JSON.stringify(v);
+        }) as (string | number | null)[],
+    ),
   );
 }

@@ -89,7 +89,10 @@ export function toInvalidRow(body: string, meta: MessageMeta): InvalidRow {
     received_at: timeOr(doc.receivedAt ?? doc.ts, meta.storedAtMs),
     host: str(doc.host, meta.subjectHost ?? 'unknown'),
     reason: str(doc.reason, meta.headers['Cctap-Reason'] ?? 'unknown'),
-    detail: capText(typeof doc.detail === 'string' ? doc.detail : JSON.stringify(doc.errors ?? doc.detail ?? ''), 16_384),
+    detail: capText(
+      typeof doc.detail === 'string' ? doc.detail : JSON.stringify(doc.errors ?? doc.detail ?? ''),
+      16_384,
+    ),
     source_path: str(source.path),
     source_from: num(source.from) ?? 0,
     source_to: num(source.to) ?? 0,

@@ -19,7 +19,15 @@
  * rule on usage) makes the second copy invisible to every report.
  */
 import type { ConsumerKey } from '@cctap/events';
-import { RetryableError, silentLogger, type Bus, type BusMessage, type Logger, type Metrics, type Subscription } from '@cctap/kit';
+import {
+  RetryableError,
+  silentLogger,
+  type Bus,
+  type BusMessage,
+  type Logger,
+  type Metrics,
+  type Subscription,
+} from '@cctap/kit';
 import { shippedBook, type PriceBook } from '@cctap/prices';
 import { PriceWatch } from '../prices/price-watch.js';
 import { StoreQueryError, StoreResourceError, StoreUnavailableError } from '../store/errors.js';
@@ -30,7 +38,12 @@ import { FlushLane } from './flush-lane.js';
 import { sinkMetrics } from './sink-metrics.js';
 import { testFaultFromEnv } from './test-fault.js';
 
-export const SINK_CONSUMERS = ['sink-events', 'sink-invalid', 'sink-derived', 'sink-alerts'] as const satisfies readonly ConsumerKey[];
+export const SINK_CONSUMERS = [
+  'sink-events',
+  'sink-invalid',
+  'sink-derived',
+  'sink-alerts',
+] as const satisfies readonly ConsumerKey[];
 export type SinkConsumer = (typeof SINK_CONSUMERS)[number];
 
 /** Order of inserts inside one flush: usage last, so a half-done flush never has accounting without events. */
@@ -139,11 +152,16 @@ export function createSink(o: SinkOptions): SinkService {
         if (!state.storeUnavailable) {
           // Out of disk (or memory, parts, descriptors): nothing is acknowledged while this lasts, so the
           // transcripts stay the spool; freeing the resource resumes where it stopped.
-          if (err instanceof StoreResourceError) log.warn(`store out of resources (${err.message.slice(0, 160)}): holding the flush and retrying; free disk or memory and it resumes`, { table });
+          if (err instanceof StoreResourceError)
+            log.warn(
+              `store out of resources (${err.message.slice(0, 160)}): holding the flush and retrying; free disk or memory and it resumes`,
+              { table },
+            );
           else log.warn('store unavailable, holding the flush and retrying', { table, err });
         }
         state.storeUnavailable = true;
-        if (stopping.signal.aborted) throw new RetryableError('sink stopping while the store is unavailable', { delayMs: 1000, cause: err });
+        if (stopping.signal.aborted)
+          throw new RetryableError('sink stopping while the store is unavailable', { delayMs: 1000, cause: err });
         await sleep(delay, stopping.signal);
         delay = Math.min(10_000, delay * 2);
       }
@@ -156,7 +174,10 @@ export function createSink(o: SinkOptions): SinkService {
     if (decoded.undecodable > 0) {
       state.deadLettered += decoded.undecodable;
       m.error(consumer, 'undecodable', decoded.undecodable);
-      log.warn('messages that cannot be mapped to rows were sent to the dead letters', { consumer, count: decoded.undecodable });
+      log.warn('messages that cannot be mapped to rows were sent to the dead letters', {
+        consumer,
+        count: decoded.undecodable,
+      });
     }
     return decoded;
   }
@@ -241,7 +262,10 @@ export function createSink(o: SinkOptions): SinkService {
         lagTimer = setInterval(() => void pollLag(), o.lagIntervalMs ?? 15_000);
         lagTimer.unref();
       }
-      if (ackBeforeInsert) log.warn('TEST-ONLY fault CCTAP_TEST_FAULT=ack-before-insert is active: flushes are acked before they are inserted');
+      if (ackBeforeInsert)
+        log.warn(
+          'TEST-ONLY fault CCTAP_TEST_FAULT=ack-before-insert is active: flushes are acked before they are inserted',
+        );
       log.info('sink started', { consumers: o.consumers ?? SINK_CONSUMERS, store: o.store.location });
     },
     async stop() {

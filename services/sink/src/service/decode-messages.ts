@@ -30,7 +30,11 @@ function push(rows: Map<SinkTable, object[]>, table: SinkTable, items: readonly 
   for (const r of items) list.push(r);
 }
 
-export function decodeMessages(consumer: ConsumerKey, msgs: readonly BusMessage[], hostOf: (subject: string) => string | null): DecodedFlush {
+export function decodeMessages(
+  consumer: ConsumerKey,
+  msgs: readonly BusMessage[],
+  hostOf: (subject: string) => string | null,
+): DecodedFlush {
   const rows = new Map<SinkTable, object[]>();
   const messageIds: string[] = [];
   let undecodable = 0;

@@ -9,7 +9,8 @@
  * rows are in the store. Memory is bounded by the fetch loops: each waits for its flush before fetching again.
  */
 export class FlushLane<T> {
-  private filling: { parts: T[]; done: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | null = null;
+  private filling: { parts: T[]; done: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | null =
+    null;
   private running = false;
 
   constructor(private readonly run: (parts: T[]) => Promise<void>) {}

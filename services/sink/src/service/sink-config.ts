@@ -6,13 +6,41 @@ export const sinkConfigShape = {
   ...baseConfigShape,
   ...natsConfigShape,
   /** ClickHouse server URL (env CLICKHOUSE_URL); without it the embedded engine in `data`. */
-  clickhouse: z.string().optional().meta({ arg: 'URL', description: 'ClickHouse server (env CLICKHOUSE_URL); without it the embedded engine in --data' }),
+  clickhouse: z
+    .string()
+    .optional()
+    .meta({
+      arg: 'URL',
+      description: 'ClickHouse server (env CLICKHOUSE_URL); without it the embedded engine in --data',
+    }),
   /** Embedded engine data directory (default ~/.cctap/data). */
-  data: z.string().optional().meta({ arg: 'DIR', description: 'embedded engine data directory (default ~/.cctap/data)' }),
+  data: z
+    .string()
+    .optional()
+    .meta({ arg: 'DIR', description: 'embedded engine data directory (default ~/.cctap/data)' }),
   /** Price file over the shipped book (env CCTAP_PRICES; the CLI defaults it to ~/.cctap/prices.json when that exists). */
-  prices: z.string().optional().meta({ arg: 'FILE', description: 'price file over the shipped book (default ~/.cctap/prices.json when it exists); synced into the store at start' }),
+  prices: z
+    .string()
+    .optional()
+    .meta({
+      arg: 'FILE',
+      description:
+        'price file over the shipped book (default ~/.cctap/prices.json when it exists); synced into the store at start',
+    }),
   /** Messages per flush: one insert per table per flush. */
-  batchSize: z.coerce.number().int().min(1).max(10_000).default(100).meta({ description: 'messages per flush (one insert per table per flush)' }),
+  batchSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(100)
+    .meta({ description: 'messages per flush (one insert per table per flush)' }),
   /** Longest wait for a flush to fill, ms (JetStream's fetch minimum is 1000). */
-  flushIntervalMs: z.coerce.number().int().min(1000).max(60_000).default(1000).meta({ description: 'longest wait for a flush to fill, ms' }),
+  flushIntervalMs: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(60_000)
+    .default(1000)
+    .meta({ description: 'longest wait for a flush to fill, ms' }),
 };

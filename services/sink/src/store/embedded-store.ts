@@ -60,7 +60,9 @@ export async function openEmbeddedStore(location: string, onClosed: () => void):
     if (a.ok) p.resolve(a.value);
     else p.reject(classifyStoreError(Object.assign(new Error(a.error.message), { code: a.error.code })));
   });
-  worker.on('error', (err) => fail(new StoreUnavailableError(`the embedded engine's thread failed: ${err.message}`, { cause: err })));
+  worker.on('error', (err) =>
+    fail(new StoreUnavailableError(`the embedded engine's thread failed: ${err.message}`, { cause: err })),
+  );
   worker.on('exit', (code) => {
     if (!closed) fail(new StoreUnavailableError(`the embedded engine's thread exited (code ${code})`));
     onClosed();
@@ -89,7 +91,9 @@ export async function openEmbeddedStore(location: string, onClosed: () => void):
     location,
     async query<T>(sql: string, params?: Record<string, unknown>, opts?: QueryOptions): Promise<T[]> {
       const readOnly = opts?.readOnly === true;
-      return parseEachRow<T>(await call({ op: 'query', sql: readOnly ? readOnlyStatement(sql) : sql, params, readOnly }));
+      return parseEachRow<T>(
+        await call({ op: 'query', sql: readOnly ? readOnlyStatement(sql) : sql, params, readOnly }),
+      );
     },
     async command(sql: string, params?: Record<string, unknown>): Promise<void> {
       await call({ op: 'command', sql, params });

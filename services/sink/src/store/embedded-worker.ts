@@ -38,7 +38,12 @@ interface ChdbResultLike {
 interface ChdbSessionLike {
   queryAsync(sql: string, opts?: { format?: string }): Promise<ChdbResultLike>;
   queryBindAsync(sql: string, params: object, opts?: { format?: string }): Promise<ChdbResultLike>;
-  insert(p: { table: string; values: Buffer; format: 'JSONEachRow'; settings?: Record<string, string> }): Promise<unknown>;
+  insert(p: {
+    table: string;
+    values: Buffer;
+    format: 'JSONEachRow';
+    settings?: Record<string, string>;
+  }): Promise<unknown>;
   close(): void;
 }
 export interface ChdbModuleLike {
@@ -53,7 +58,9 @@ export function embeddedWorkerMain(wt: typeof WorkerThreads, chdb: ChdbModuleLik
   let read: ChdbSessionLike | null = null;
 
   const run = (s: ChdbSessionLike, sql: string, params: Record<string, unknown> | undefined, format: string) =>
-    params && Object.keys(params).length > 0 ? s.queryBindAsync(sql, params, { format }) : s.queryAsync(sql, { format });
+    params && Object.keys(params).length > 0
+      ? s.queryBindAsync(sql, params, { format })
+      : s.queryAsync(sql, { format });
 
   const session = (which: ChdbSessionLike | null): ChdbSessionLike => {
     if (!which) throw new Error('the embedded store is not open');
@@ -119,7 +126,11 @@ export function embeddedWorkerMain(wt: typeof WorkerThreads, chdb: ChdbModuleLik
       (err: unknown) => {
         const e = err as { message?: unknown; code?: unknown } | null;
         const message = typeof e?.message === 'string' ? e.message : String(err);
-        port.postMessage({ id: req.id, ok: false, error: { message, code: typeof e?.code === 'string' ? e.code : undefined } } satisfies WorkerAnswer);
+        port.postMessage({
+          id: req.id,
+          ok: false,
+          error: { message, code: typeof e?.code === 'string' ? e.code : undefined },
+        } satisfies WorkerAnswer);
       },
     );
   });

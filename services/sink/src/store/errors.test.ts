@@ -10,8 +10,12 @@ describe('classifyStoreError', () => {
       ch('Too many parts (3000) in all partitions in total in table', '252'),
       ch('Code: 241. DB::Exception: Memory limit (total) exceeded: would use 3.5 GiB. (MEMORY_LIMIT_EXCEEDED)'),
       ch('Code: 159. DB::Exception: Timeout exceeded: elapsed 30 seconds. (TIMEOUT_EXCEEDED)'),
-      ch('Code: 76. DB::ErrnoException: Cannot open file /data/store/tmp_insert/data.bin, errno: 24, strerror: Too many open files. (CANNOT_OPEN_FILE)'),
-      ch('Code: 75. DB::ErrnoException: Cannot write to file /x, errno: 28, strerror: No space left on device. (CANNOT_WRITE_TO_FILE_DESCRIPTOR)'),
+      ch(
+        'Code: 76. DB::ErrnoException: Cannot open file /data/store/tmp_insert/data.bin, errno: 24, strerror: Too many open files. (CANNOT_OPEN_FILE)',
+      ),
+      ch(
+        'Code: 75. DB::ErrnoException: Cannot write to file /x, errno: 28, strerror: No space left on device. (CANNOT_WRITE_TO_FILE_DESCRIPTOR)',
+      ),
       ch('write EMFILE', 'EMFILE'),
     ]) {
       const c = classifyStoreError(e);
@@ -21,10 +25,18 @@ describe('classifyStoreError', () => {
   });
 
   it('rejects what is wrong with the request itself, and keeps network failures retryable', () => {
-    expect(classifyStoreError(ch('Code: 62. DB::Exception: Syntax error: failed at position 1. (SYNTAX_ERROR)'))).toBeInstanceOf(StoreQueryError);
-    expect(classifyStoreError(ch('Code: 76. DB::Exception: Cannot open file /nope: No such file. (CANNOT_OPEN_FILE)'))).toBeInstanceOf(StoreQueryError);
+    expect(
+      classifyStoreError(ch('Code: 62. DB::Exception: Syntax error: failed at position 1. (SYNTAX_ERROR)')),
+    ).toBeInstanceOf(StoreQueryError);
+    expect(
+      classifyStoreError(ch('Code: 76. DB::Exception: Cannot open file /nope: No such file. (CANNOT_OPEN_FILE)')),
+    ).toBeInstanceOf(StoreQueryError);
     // Same code as TOO_MANY_PARTS, but about the block's shape: holding would wait for ever.
-    expect(classifyStoreError(ch('Code: 252. DB::Exception: Too many partitions for single INSERT block (more than 100). (TOO_MANY_PARTS)'))).toBeInstanceOf(StoreQueryError);
+    expect(
+      classifyStoreError(
+        ch('Code: 252. DB::Exception: Too many partitions for single INSERT block (more than 100). (TOO_MANY_PARTS)'),
+      ),
+    ).toBeInstanceOf(StoreQueryError);
     const net = classifyStoreError(ch('connect ECONNREFUSED 127.0.0.1:8123', 'ECONNREFUSED'));
     expect(net).toBeInstanceOf(StoreUnavailableError);
     expect(net).not.toBeInstanceOf(StoreResourceError);

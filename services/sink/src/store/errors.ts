@@ -24,7 +24,8 @@ export class StoreBusyError extends Error {
   override readonly name = 'StoreBusyError';
 }
 
-const TRANSIENT = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|Timeout|timed out|ENOTFOUND|EAI_AGAIN|other side closed|fetch failed/i;
+const TRANSIENT =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|socket hang up|Timeout|timed out|ENOTFOUND|EAI_AGAIN|other side closed|fetch failed/i;
 
 /**
  * ClickHouse error codes (src/Common/ErrorCodes.cpp) that mean "out of a resource, try again later", not "this
@@ -51,7 +52,8 @@ function clickHouseCode(err: unknown, message: string): number | null {
 
 /** Sorts an error thrown by @clickhouse/client or the embedded engine into one of the classes above. */
 export function classifyStoreError(err: unknown): Error {
-  if (err instanceof StoreUnavailableError || err instanceof StoreQueryError || err instanceof StoreBusyError) return err;
+  if (err instanceof StoreUnavailableError || err instanceof StoreQueryError || err instanceof StoreBusyError)
+    return err;
   const message = err instanceof Error ? err.message : String(err);
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {

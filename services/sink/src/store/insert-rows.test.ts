@@ -21,7 +21,9 @@ function eventsAcrossMonths(months: number) {
   return Array.from({ length: months }, (_, i) => {
     const y = 2026 + Math.floor(i / 12);
     const m = String((i % 12) + 1).padStart(2, '0');
-    return toEventRow(assistant({ offset: i * 100, ts: `${y}-${m}-15T12:00:00.000Z`, messageId: `msg_m${i}`, requestId: `req_m${i}` }));
+    return toEventRow(
+      assistant({ offset: i * 100, ts: `${y}-${m}-15T12:00:00.000Z`, messageId: `msg_m${i}`, requestId: `req_m${i}` }),
+    );
   });
 }
 

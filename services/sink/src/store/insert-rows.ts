@@ -44,7 +44,12 @@ export function chunkByMonth(rows: readonly object[], per = PARTITIONS_PER_INSER
   return chunks;
 }
 
-export async function insertRows(store: Store, table: string, rows: readonly object[], messageIds: readonly string[]): Promise<void> {
+export async function insertRows(
+  store: Store,
+  table: string,
+  rows: readonly object[],
+  messageIds: readonly string[],
+): Promise<void> {
   if (rows.length === 0) return;
   const token = dedupToken(table, messageIds);
   const chunks = chunkByMonth(rows);

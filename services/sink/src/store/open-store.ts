@@ -69,7 +69,9 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   if (url) return connectServerStore(url, redactUrl(url), opts.wait ?? oneShotWait());
   const location = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
   if (embeddedOpen !== null && embeddedOpen !== location) {
-    throw new StoreBusyError(`the embedded engine is already open on ${embeddedOpen}; close it before opening ${location}`);
+    throw new StoreBusyError(
+      `the embedded engine is already open on ${embeddedOpen}; close it before opening ${location}`,
+    );
   }
   privateDir(location);
   embeddedOpen = location;

@@ -36,9 +36,32 @@ const READING = /^\(*\s*(?:SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN|EXISTS)\b/i;
  */
 const OUTSIDE = new RegExp(
   `\\b(?:${[
-    'file', 'fileCluster', 'url', 'urlCluster', 's3', 's3Cluster', 'gcs', 'hdfs', 'hdfsCluster', 'azureBlobStorage',
-    'azureBlobStorageCluster', 'remote', 'remoteSecure', 'cluster', 'clusterAllReplicas', 'mysql', 'postgresql',
-    'mongodb', 'redis', 'sqlite', 'jdbc', 'odbc', 'executable', 'iceberg', 'deltaLake', 'hudi',
+    'file',
+    'fileCluster',
+    'url',
+    'urlCluster',
+    's3',
+    's3Cluster',
+    'gcs',
+    'hdfs',
+    'hdfsCluster',
+    'azureBlobStorage',
+    'azureBlobStorageCluster',
+    'remote',
+    'remoteSecure',
+    'cluster',
+    'clusterAllReplicas',
+    'mysql',
+    'postgresql',
+    'mongodb',
+    'redis',
+    'sqlite',
+    'jdbc',
+    'odbc',
+    'executable',
+    'iceberg',
+    'deltaLake',
+    'hudi',
   ].join('|')})\\s*\\(`,
   'i',
 );
@@ -47,11 +70,14 @@ const OUTSIDE = new RegExp(
 export function readOnlyStatement(sql: string): string {
   const s = skeleton(sql).replace(/;\s*$/, '');
   if (s.includes(';')) throw new StoreQueryError('one statement per query');
-  if (!READING.test(s)) throw new StoreQueryError('only reading statements are allowed (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN)');
-  if (/\bINTO\s+OUTFILE\b/i.test(s)) throw new StoreQueryError('INTO OUTFILE is not allowed: use --format json and redirect the output');
+  if (!READING.test(s))
+    throw new StoreQueryError('only reading statements are allowed (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN)');
+  if (/\bINTO\s+OUTFILE\b/i.test(s))
+    throw new StoreQueryError('INTO OUTFILE is not allowed: use --format json and redirect the output');
   if (/\bSETTINGS\b/i.test(s)) throw new StoreQueryError('SETTINGS clauses are not allowed in questions');
   const outside = OUTSIDE.exec(s);
-  if (outside) throw new StoreQueryError(`${outside[0].replace(/\s*\($/, '')}() reaches outside the store and is not allowed`);
+  if (outside)
+    throw new StoreQueryError(`${outside[0].replace(/\s*\($/, '')}() reaches outside the store and is not allowed`);
   // A quoted name called as a function (`file`(…), "url"(…)) would slip past the list above.
   if (/(?:``|"")\s*\(/.test(s)) throw new StoreQueryError('quoted function names are not allowed');
   return sql.trim().replace(/;\s*$/, '');

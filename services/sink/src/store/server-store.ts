@@ -28,7 +28,13 @@ export interface ServerStore extends Store {
 export async function connectServerStore(url: string, location: string, wait: WaitPolicy): Promise<Store> {
   const store = openServerStore(url, location);
   try {
-    await waitUntilReachable({ what: 'ClickHouse', where: location, attempt: (ms) => store.reach(ms), retryable: (err) => err instanceof StoreUnavailableError, policy: wait });
+    await waitUntilReachable({
+      what: 'ClickHouse',
+      where: location,
+      attempt: (ms) => store.reach(ms),
+      retryable: (err) => err instanceof StoreUnavailableError,
+      policy: wait,
+    });
     return store;
   } catch (err) {
     await store.close();
@@ -39,7 +45,13 @@ export async function connectServerStore(url: string, location: string, wait: Wa
 export function openServerStore(url: string, location: string): ServerStore {
   // The client's own console logger is off: every failure reaches the caller as a classified error, and the
   // sink logs it once per outage rather than once per retry.
-  const client = createClient({ url, clickhouse_settings: BASE_SETTINGS, request_timeout: 60_000, keep_alive: { idle_socket_ttl: 9000 }, log: { level: ClickHouseLogLevel.OFF } });
+  const client = createClient({
+    url,
+    clickhouse_settings: BASE_SETTINGS,
+    request_timeout: 60_000,
+    keep_alive: { idle_socket_ttl: 9000 },
+    log: { level: ClickHouseLogLevel.OFF },
+  });
   let closed = false;
   return {
     kind: 'server',
@@ -49,7 +61,12 @@ export function openServerStore(url: string, location: string): ServerStore {
         // Questions pass the gate (read-only-sql.ts), then run at readonly=2: reads only, while the client may
         // still send its own output settings (readonly=1 would refuse those).
         const query = opts?.readOnly ? readOnlyStatement(sql) : sql;
-        const rs = await client.query({ query, format: 'JSONEachRow', query_params: params, clickhouse_settings: opts?.readOnly ? { readonly: '2' } : {} });
+        const rs = await client.query({
+          query,
+          format: 'JSONEachRow',
+          query_params: params,
+          clickhouse_settings: opts?.readOnly ? { readonly: '2' } : {},
+        });
         return await rs.json<T>();
       } catch (err) {
         throw classifyStoreError(err);
@@ -65,7 +82,12 @@ export function openServerStore(url: string, location: string): ServerStore {
     async insert(table: string, rows: readonly object[], dedupToken?: string): Promise<void> {
       if (rows.length === 0) return;
       try {
-        await client.insert({ table, values: rows as object[], format: 'JSONEachRow', clickhouse_settings: dedupToken ? { insert_deduplication_token: dedupToken } : {} });
+        await client.insert({
+          table,
+          values: rows as object[],
+          format: 'JSONEachRow',
+          clickhouse_settings: dedupToken ? { insert_deduplication_token: dedupToken } : {},
+        });
       } catch (err) {
         throw classifyStoreError(err);
       }

@@ -11,7 +11,10 @@ export class StoreFlagError extends Error {
 export const STORE_FLAGS_USAGE = `  --clickhouse URL   a ClickHouse server (env CLICKHOUSE_URL)
   --data DIR         the embedded engine's data directory (env CCTAP_DATA; default ~/.cctap/data)`;
 
-export function storeOptionsFrom(flags: { clickhouse?: string; data?: string }, env: NodeJS.ProcessEnv = process.env): StoreOptions {
+export function storeOptionsFrom(
+  flags: { clickhouse?: string; data?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): StoreOptions {
   if (flags.clickhouse && flags.data) throw new StoreFlagError('use either --clickhouse URL or --data DIR, not both');
   const url = flags.clickhouse ?? (flags.data ? undefined : env.CLICKHOUSE_URL || undefined);
   if (url) {

@@ -32,7 +32,12 @@ export interface AssistantSample {
 }
 
 export function assistant(s: AssistantSample): EventOf<'assistant'> {
-  const tokens = (t: Pick<AssistantSample, 'input' | 'output' | 'cacheCreation' | 'cacheRead' | 'cacheCreation5m' | 'cacheCreation1h' | 'webSearchRequests'>) => ({
+  const tokens = (
+    t: Pick<
+      AssistantSample,
+      'input' | 'output' | 'cacheCreation' | 'cacheRead' | 'cacheCreation5m' | 'cacheCreation1h' | 'webSearchRequests'
+    >,
+  ) => ({
     input: t.input ?? 10,
     output: t.output ?? 5,
     cacheCreation: t.cacheCreation ?? 0,

@@ -25,10 +25,13 @@ type Usage = Extract<CctapEvent, { type: 'assistant' }>['payload']['usage'];
 function excess(u: Usage): string | null {
   const writes = Math.max(u.cacheCreation, u.cacheCreation5m + u.cacheCreation1h);
   const prompt = u.input + writes + u.cacheRead;
-  if (prompt > BOUNDS.maxPromptTokens) return `${prompt} prompt tokens (input + cache writes + cache reads), limit ${BOUNDS.maxPromptTokens}`;
+  if (prompt > BOUNDS.maxPromptTokens)
+    return `${prompt} prompt tokens (input + cache writes + cache reads), limit ${BOUNDS.maxPromptTokens}`;
   if (u.output > BOUNDS.maxOutputTokens) return `${u.output} output tokens, limit ${BOUNDS.maxOutputTokens}`;
-  if (u.webSearchRequests > BOUNDS.maxToolRequests) return `${u.webSearchRequests} web search requests, limit ${BOUNDS.maxToolRequests}`;
-  if (u.webFetchRequests > BOUNDS.maxToolRequests) return `${u.webFetchRequests} web fetch requests, limit ${BOUNDS.maxToolRequests}`;
+  if (u.webSearchRequests > BOUNDS.maxToolRequests)
+    return `${u.webSearchRequests} web search requests, limit ${BOUNDS.maxToolRequests}`;
+  if (u.webFetchRequests > BOUNDS.maxToolRequests)
+    return `${u.webFetchRequests} web fetch requests, limit ${BOUNDS.maxToolRequests}`;
   return null;
 }
 

@@ -28,12 +28,15 @@ export function parseUsersPerHost(text: string, origin: string): UsersPerHost {
   } catch (err) {
     throw new UsersPerHostError(`${origin} is not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsersPerHostError(`${origin} must map each host to a list of users`);
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new UsersPerHostError(`${origin} must map each host to a list of users`);
   const out = new Map<string, Set<string>>();
   for (const [host, users] of Object.entries(doc)) {
     const list = typeof users === 'string' ? [users] : users;
     if (!Array.isArray(list) || !list.every((u) => typeof u === 'string' && u !== '')) {
-      throw new UsersPerHostError(`${origin}: host '${host}' must map to a list of user names (or ["*"] for any), got ${JSON.stringify(users)}`);
+      throw new UsersPerHostError(
+        `${origin}: host '${host}' must map to a list of user names (or ["*"] for any), got ${JSON.stringify(users)}`,
+      );
     }
     out.set(sanitizeToken(host), new Set(list as string[]));
   }

@@ -59,7 +59,12 @@ describe('validateBatch', () => {
     const events = [
       event(0),
       event(100, { type: 'prompt', payload: { kind: 'nope' } }),
-      event(200, { payload: { kind: 'human', text: big.slice(0, 262_144), chars: 1, images: 0, permissionMode: null }, cwd: big.slice(0, 4000), project: big.slice(0, 4000), labels: Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`k${i}`, big.slice(0, 500)])) }),
+      event(200, {
+        payload: { kind: 'human', text: big.slice(0, 262_144), chars: 1, images: 0, permissionMode: null },
+        cwd: big.slice(0, 4000),
+        project: big.slice(0, 4000),
+        labels: Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`k${i}`, big.slice(0, 500)])),
+      }),
       event(300, { host: 'host-z' }),
       event(400, { ts: '2026-03-03T12:00:00.000Z' }),
       event(500, { ts: '2026-03-02T11:00:00.000Z' }),
@@ -81,7 +86,11 @@ describe('validateBatch', () => {
   });
 
   it('rejects a batch whose envelope breaks the contract', () => {
-    const r = validateBatch(enc({ v: 99, host: 'host-a', source: {}, events: [event(0)] }), t.subjects.raw('host-a'), ctx);
+    const r = validateBatch(
+      enc({ v: 99, host: 'host-a', source: {}, events: [event(0)] }),
+      t.subjects.raw('host-a'),
+      ctx,
+    );
     expect(r.invalid.map((i) => i.reason)).toEqual(['bad_batch']);
   });
 
@@ -89,40 +98,75 @@ describe('validateBatch', () => {
     const list = parseUsersPerHost(JSON.stringify({ 'host-a': ['dev'], 'Build.01': ['*'] }), 'users.json');
 
     it("rejects a user not listed for the batch's host and keeps the listed one", () => {
-      const r = validateBatch(enc(batch([event(0), event(100, { user: 'boss' })])), t.subjects.raw('host-a'), { ...ctx, usersPerHost: list });
+      const r = validateBatch(enc(batch([event(0), event(100, { user: 'boss' })])), t.subjects.raw('host-a'), {
+        ...ctx,
+        usersPerHost: list,
+      });
       expect(r.valid?.batch.events.map((e) => e.user)).toEqual(['dev']);
-      expect(r.invalid.map((i) => [i.reason, i.detail])).toEqual([['user_not_allowed', "user 'boss' is not allowed for host 'host-a' (allowed: dev)"]]);
+      expect(r.invalid.map((i) => [i.reason, i.detail])).toEqual([
+        ['user_not_allowed', "user 'boss' is not allowed for host 'host-a' (allowed: dev)"],
+      ]);
       expect(invalidRecordSchema.safeParse(r.invalid[0]).success).toBe(true);
     });
 
     it('rejects every event of a host missing from the list, and lets a `*` host report anyone', () => {
       const other = (ev: Record<string, unknown>) => ({ ...ev, host: 'host-z' });
-      const r = validateBatch(enc(batch([other(event(0))], 'host-z')), t.subjects.raw('host-z'), { ...ctx, usersPerHost: list });
+      const r = validateBatch(enc(batch([other(event(0))], 'host-z')), t.subjects.raw('host-z'), {
+        ...ctx,
+        usersPerHost: list,
+      });
       expect(r.invalid.map((i) => i.reason)).toEqual(['user_not_allowed']);
       const build = (ev: Record<string, unknown>) => ({ ...ev, host: 'build_01' });
-      const ok = validateBatch(enc(batch([build(event(0, { user: 'anyone' }))], 'build_01')), t.subjects.raw('build_01'), { ...ctx, usersPerHost: list });
+      const ok = validateBatch(
+        enc(batch([build(event(0, { user: 'anyone' }))], 'build_01')),
+        t.subjects.raw('build_01'),
+        { ...ctx, usersPerHost: list },
+      );
       expect(ok.invalid).toEqual([]);
     });
 
     it('accepts any user when no list is configured', () => {
-      expect(validateBatch(enc(batch([event(0, { user: 'boss' })])), t.subjects.raw('host-a'), ctx).invalid).toEqual([]);
+      expect(validateBatch(enc(batch([event(0, { user: 'boss' })])), t.subjects.raw('host-a'), ctx).invalid).toEqual(
+        [],
+      );
     });
 
     it('refuses a malformed list with a message naming the host', () => {
-      expect(() => parseUsersPerHost('{"host-a": "dev", "host-b": [1]}', 'u.json')).toThrow(/host 'host-b' must map to a list/);
+      expect(() => parseUsersPerHost('{"host-a": "dev", "host-b": [1]}', 'u.json')).toThrow(
+        /host 'host-b' must map to a list/,
+      );
       expect(() => parseUsersPerHost('[]', 'u.json')).toThrow(/must map each host/);
       expect(() => parseUsersPerHost('{', 'u.json')).toThrow(/not valid JSON/);
     });
   });
 
   describe('usage one response cannot have', () => {
-    const usage = { input: 10, output: 20, cacheCreation: 0, cacheRead: 0, cacheCreation5m: 0, cacheCreation1h: 0, webSearchRequests: 0, webFetchRequests: 0 };
+    const usage = {
+      input: 10,
+      output: 20,
+      cacheCreation: 0,
+      cacheRead: 0,
+      cacheCreation5m: 0,
+      cacheCreation1h: 0,
+      webSearchRequests: 0,
+      webFetchRequests: 0,
+    };
     const assistant = (offset: number, u: Partial<typeof usage>, advisor?: Partial<typeof usage>) =>
       event(offset, {
         type: 'assistant',
         payload: {
-          model: 'claude-opus-4-5', messageId: `msg_${offset}`, requestId: `req_${offset}`, stopReason: 'end_turn', synthetic: false,
-          usage: { ...usage, ...u }, speed: null, serviceTier: null, text: '', textChars: 0, thinkingBlocks: 0, toolUses: 0,
+          model: 'claude-opus-4-5',
+          messageId: `msg_${offset}`,
+          requestId: `req_${offset}`,
+          stopReason: 'end_turn',
+          synthetic: false,
+          usage: { ...usage, ...u },
+          speed: null,
+          serviceTier: null,
+          text: '',
+          textChars: 0,
+          thinkingBlocks: 0,
+          toolUses: 0,
           ...(advisor ? { advisor: [{ model: 'claude-opus-4-5', usage: { ...usage, ...advisor } }] } : {}),
         },
       });

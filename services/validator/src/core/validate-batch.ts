@@ -12,7 +12,17 @@
  *      users-per-host list is configured), then the usage is possible for one response (usage-bounds.ts).
  * Events are validated one by one (not through the batch schema) so one bad event costs only itself.
  */
-import { INVALID_RAW_CHARS, MAX_EVENT_BYTES, SCHEMA_VERSION, type Batch, type BatchSource, type CctapEvent, type InvalidReason, type InvalidRecord, type Topology } from '@cctap/events';
+import {
+  INVALID_RAW_CHARS,
+  MAX_EVENT_BYTES,
+  SCHEMA_VERSION,
+  type Batch,
+  type BatchSource,
+  type CctapEvent,
+  type InvalidReason,
+  type InvalidRecord,
+  type Topology,
+} from '@cctap/events';
 import type { ContractValidator } from '@cctap/events/ajv';
 import { implausibleUsage } from './usage-bounds.js';
 import { userNotAllowed, type UsersPerHost } from './users-per-host.js';
@@ -57,7 +67,12 @@ export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateC
   const host = ctx.topology.hostOf(subject);
   const receivedAt = new Date(ctx.now).toISOString();
   const maxEventBytes = ctx.maxEventBytes ?? MAX_EVENT_BYTES;
-  const record = (reason: InvalidReason, detail: string, raw: string, extra: Partial<InvalidRecord> = {}): InvalidRecord => ({
+  const record = (
+    reason: InvalidReason,
+    detail: string,
+    raw: string,
+    extra: Partial<InvalidRecord> = {},
+  ): InvalidRecord => ({
     v: 1,
     reason,
     detail: detail.slice(0, 4096),
@@ -79,8 +94,17 @@ export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateC
   } catch (err) {
     return { host, valid: null, invalid: [record('not_json', `not JSON: ${(err as Error).message}`, text)] };
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !Array.isArray((doc as { events?: unknown }).events)) {
-    return { host, valid: null, invalid: [record('not_json', 'not a batch: expected an object with an events array', text)] };
+  if (
+    typeof doc !== 'object' ||
+    doc === null ||
+    Array.isArray(doc) ||
+    !Array.isArray((doc as { events?: unknown }).events)
+  ) {
+    return {
+      host,
+      valid: null,
+      invalid: [record('not_json', 'not a batch: expected an object with an events array', text)],
+    };
   }
   const d = doc as Record<string, unknown> & { events: unknown[] };
   const envelope = { ...d, events: [] };
@@ -97,7 +121,9 @@ export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateC
     const json = JSON.stringify(ev) ?? 'null';
     const meta = { source, eventId: str(e.id), eventType: str(e.type), ccVersion: str(e.ccVersion) };
     if (host === null || claimed !== host) {
-      invalid.push(record('host_mismatch', `batch claims host '${claimed}' on subject of host '${host ?? '(none)'}'`, json, meta));
+      invalid.push(
+        record('host_mismatch', `batch claims host '${claimed}' on subject of host '${host ?? '(none)'}'`, json, meta),
+      );
       continue;
     }
     const v = ctx.contract.event(ev);
@@ -116,7 +142,9 @@ export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateC
     }
     const ts = Date.parse(e.ts as string);
     if (ts > ctx.now + ctx.maxFutureMs) {
-      invalid.push(record('future_ts', `ts ${String(e.ts)} is more than ${ctx.maxFutureMs} ms ahead of ${receivedAt}`, json, meta));
+      invalid.push(
+        record('future_ts', `ts ${String(e.ts)} is more than ${ctx.maxFutureMs} ms ahead of ${receivedAt}`, json, meta),
+      );
       continue;
     }
     const notAllowed = ctx.usersPerHost ? userNotAllowed(ctx.usersPerHost, claimed, String(e.user)) : null;
