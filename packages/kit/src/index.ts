@@ -70,3 +70,4 @@ export { natsService } from './nats/nats-service.js';
 export { natsOptionsFromConfig, type NatsConfigFields } from './nats/nats-from-config.js';
 export { privateDir } from './fs/private-dir.js';
 export { LruSet } from './collections/lru-set.js';
+export { BoundedMap } from './collections/bounded-map.js';
