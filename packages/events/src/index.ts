@@ -11,3 +11,4 @@ export * from './codec.js';
 export * from './alert.js';
 export { generateJsonSchema, renderJsonSchemaFiles, JSON_SCHEMA_FILES } from './json-schema.js';
 export * from './invalid.js';
+export * from './response-rule.js';

@@ -1,19 +1,14 @@
 /**
  * Token accounting per API response (DESIGN section 4, transcript-format.md section 7).
  *
- * Claude Code writes one line per content block of a response, each repeating a usage object that may be a
- * placeholder. Rule: per response keep the ONE line with the largest token total
- * (input + output + cacheCreation + cacheRead); never sum lines.
- *   key = (messageId, requestId)                      when both are known
- *       = (sessionId, messageId)                      when requestId is missing (scoped: gateways reuse ids)
- *       = the line uuid (else the event id)           when the line has no message id
+ * The rule (which lines are one response, which of them counts: the largest token total, the earliest on a
+ * tie; never a sum) is @cctap/events' response-rule, shared with the analyzer and the store.
  * Dedup is global across files: add() events from every file of the host (resume copies, subagent replays).
- * Only `assistant` events count; synthetic (`<synthetic>`) lines never do. On a tie the line carrying a
- * `speed` wins (as in ccusage v19+), else the first one seen stays.
+ * Only `assistant` events count; synthetic (`<synthetic>`) lines never do.
  *
  * Tokens only: the laptop carries no price book; cost is computed centrally from @cctap/prices.
  */
-import type { CctapEvent, EventOf } from '@cctap/events';
+import { replacesKept, responseKey, responseTokenTotal, type CctapEvent } from '@cctap/events';
 import type { TokenUsage } from './token-usage.js';
 
 export interface UsageResponse {
@@ -43,20 +38,9 @@ export interface UsageTotals {
   webFetchRequests: number;
 }
 
-export function tokenTotal(u: TokenUsage): number {
-  return u.input + u.output + u.cacheCreation + u.cacheRead;
-}
-
-function keyOf(e: EventOf<'assistant'>): string {
-  const { messageId, requestId } = e.payload;
-  if (messageId !== null && requestId !== null) return `r\u001f${messageId}\u001f${requestId}`;
-  if (messageId !== null) return `s\u001f${e.sessionId}\u001f${messageId}`;
-  return `l\u001f${e.lineUuid ?? e.id}`;
-}
-
 interface Entry {
   response: UsageResponse;
-  hasSpeed: boolean;
+  tsMs: number;
 }
 
 export class UsageLedger {
@@ -64,17 +48,18 @@ export class UsageLedger {
 
   add(e: CctapEvent): void {
     if (e.type !== 'assistant' || e.payload.synthetic) return;
-    const key = keyOf(e);
+    const key = responseKey(e);
     const p = e.payload;
-    const total = tokenTotal(p.usage);
+    const total = responseTokenTotal(p.usage);
+    const tsMs = Date.parse(e.ts);
     const prev = this.byKey.get(key);
-    if (prev) {
-      const prevTotal = prev.response.totalTokens;
-      const wins = total > prevTotal || (total === prevTotal && p.speed !== null && !prev.hasSpeed);
-      if (!wins) return;
-    }
+    if (
+      prev &&
+      !replacesKept({ totalTokens: total, tsMs }, { totalTokens: prev.response.totalTokens, tsMs: prev.tsMs })
+    )
+      return;
     this.byKey.set(key, {
-      hasSpeed: p.speed !== null,
+      tsMs,
       response: {
         key,
         messageId: p.messageId,
