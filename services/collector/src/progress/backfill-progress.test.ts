@@ -4,11 +4,8 @@ import { BackfillProgress, type CollectorProgress } from './backfill-progress.js
 describe('BackfillProgress', () => {
   it('knows the total before reading; the tailer figure replaces the estimate; a file is done once read in full', () => {
     const seen: CollectorProgress[] = [];
-    const p = new BackfillProgress(
-      { eventsPublished: () => 0 },
-      (x) => seen.push(x),
-      () => undefined,
-    );
+    const p = new BackfillProgress({ eventsPublished: () => 0 });
+    p.events.on('progress', (x) => seen.push(x));
     p.expect('a', 1000);
     p.expect('b', 500);
     p.expect('c', 300);

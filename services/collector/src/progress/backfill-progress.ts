@@ -9,6 +9,8 @@
  * all). So a bar drawn against it moves from 0 to 100% once, instead of chasing a total that grows as files
  * are opened.
  */
+import { EventEmitter } from 'node:events';
+
 export interface CollectorProgress {
   phase: 'backfill' | 'live';
   filesTotal: number;
@@ -38,6 +40,7 @@ interface FileBytes {
 }
 
 export class BackfillProgress {
+  readonly events = new EventEmitter<ProgressEvents>();
   private readonly files = new Map<string, FileBytes>();
   private bytesTotal = 0;
   private bytesRead = 0;
@@ -47,11 +50,7 @@ export class BackfillProgress {
   private final: { filesTotal: number; filesDone: number } | null = null;
   done = false;
 
-  constructor(
-    private readonly sources: ProgressSources,
-    private readonly onProgress: (p: CollectorProgress) => void,
-    private readonly onDone: (p: CollectorProgress & { seconds: number }) => void,
-  ) {}
+  constructor(private readonly sources: ProgressSources) {}
 
   begin(): void {
     this.startMs = Date.now();
@@ -108,7 +107,7 @@ export class BackfillProgress {
     const now = Date.now();
     if (!force && now - this.lastEmitAt < 250) return;
     this.lastEmitAt = now;
-    this.onProgress(this.snapshot());
+    this.events.emit('progress', this.snapshot());
   }
 
   finish(): void {
@@ -116,6 +115,6 @@ export class BackfillProgress {
     const p = this.snapshot();
     this.final = { filesTotal: p.filesTotal, filesDone: p.filesDone };
     this.files.clear();
-    this.onDone({ ...p, phase: 'live', seconds: (Date.now() - this.startMs) / 1000 });
+    this.events.emit('backfill-done', { ...p, phase: 'live', seconds: (Date.now() - this.startMs) / 1000 });
   }
 }

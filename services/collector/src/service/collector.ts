@@ -7,10 +7,16 @@
  *                           ▼ in-flight acks (≤ stopTimeoutMs), write the checkpoint, close descriptors
  *                        stopped
  *
- * Where things live: tail/ (per-file state machine, read queue), publish/ (batches, in-flight window, ack
- * frontier, publisher), watch/ (fs.watch hints and stat sweeps), discovery/ (roots and tree listing),
- * checkpoint/ (the on-disk offsets), heartbeat/, progress/.
+ * Where things live: tail/ (file registry, per-file state machine, start decisions, read loop, read queue,
+ * descriptors), publish/ (batches, in-flight window, ack frontier, publisher), watch/ (fs.watch hints and
+ * stat sweeps), discovery/ (roots and tree listing), checkpoint/ (the on-disk offsets), heartbeat/, progress/.
+ *
+ * Construction builds each piece from the ones it uses (data flows one way); what a piece reports (a path
+ * to look at, an ack, a file gone cold, progress) it emits as a typed event, and wire() connects those
+ * events to the pieces that act on them once all exist. So no piece holds a callback into a field that is
+ * assigned later, and the order of construction is only that of plain dependencies.
  */
+import type { EventEmitter as Emitter } from 'node:events';
 import { EventEmitter } from 'node:events';
 import { statSync, type Stats } from 'node:fs';
 import { topology } from '@cctap/events';
@@ -23,10 +29,15 @@ import { TreeScanner } from '../discovery/tree-scanner.js';
 import { Heartbeat } from '../heartbeat/heartbeat.js';
 import { collectorMetrics, type CollectorMetrics } from '../metrics.js';
 import { BackfillProgress, type CollectorProgress, type ProgressEvents } from '../progress/backfill-progress.js';
-import { Publisher } from '../publish/publisher.js';
+import type { Publisher } from '../publish/publisher.js';
+import { publisherWithEvents, type PublishEvents } from '../publish/publish-events.js';
+import { DescriptorCache } from '../tail/descriptor-cache.js';
+import { descriptorBudget } from '../tail/descriptor-budget.js';
+import { FileRegistry } from '../tail/file-registry.js';
 import { FileTailer, type TailerEvents } from '../tail/file-tailer.js';
 import { ReadQueue } from '../tail/read-queue.js';
-import type { Identity } from '../tail/tracked-file.js';
+import { unreadAtStart } from '../tail/start-position.js';
+import { lagBytes, type Identity } from '../tail/tracked-file.js';
 import { ChangeDetector } from '../watch/change-detector.js';
 import { DirectoryWatcher } from '../watch/directory-watcher.js';
 import { resolveOptions, type CollectorOptions, type ResolvedOptions } from './options.js';
@@ -43,7 +54,7 @@ export interface CollectorHealth {
   filesIdentified: number;
 }
 
-export type CollectorEvents = TailerEvents & ProgressEvents;
+export type CollectorEvents = Pick<TailerEvents, 'file'> & ProgressEvents;
 
 export interface CollectorService {
   /** For the kit's runner. */
@@ -80,12 +91,16 @@ class Collector implements CollectorService {
   private readonly o: ResolvedOptions;
   private readonly log: Logger;
   private readonly m: CollectorMetrics;
+  /** Aborted when stop() begins: every piece checks it before starting new work. */
+  private readonly halt = new AbortController();
   private readonly store: CheckpointStore;
   private readonly delivered: DeliveredLines;
   private readonly watcher: DirectoryWatcher;
   private readonly scanner: TreeScanner;
   private readonly publisher: Publisher<Identity>;
   private readonly progress: BackfillProgress;
+  private readonly files: FileRegistry;
+  private readonly descriptors: DescriptorCache;
   private readonly tailer: FileTailer;
   private readonly queue: ReadQueue;
   private readonly detector: ChangeDetector;
@@ -94,7 +109,6 @@ class Collector implements CollectorService {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private idleWaiters: Array<() => void> = [];
   private started = false;
-  private stopping = false;
   private stopped: Promise<void> | null = null;
   private ready = false;
 
@@ -103,99 +117,109 @@ class Collector implements CollectorService {
     this.log = opts.logger ?? silentLogger;
     this.m = collectorMetrics(opts.metrics ?? createMetrics('collector', { defaultMetrics: false }));
     this.subject = topology(opts.subjectPrefix).subjects.raw(opts.host);
-    const isStopping = () => this.stopping;
+    const stopping = this.halt.signal;
     this.store = new CheckpointStore(opts.stateDir, this.o.checkpointFlushMs);
     this.delivered = new DeliveredLines(join(opts.stateDir, 'delivered'), (stream) =>
       this.log.warn('a session has more delivered lines than are recorded; a rewrite of it may publish some again', {
         stream,
       }),
     );
-    this.watcher = new DirectoryWatcher(
-      (hint) => this.detector.onHint(hint.dir, hint.path),
-      (dir, err) => {
-        // A root that does not exist yet is normal (both default roots rarely exist): the full sweep picks
-        // it up once Claude Code creates it. Anything else is worth a warning and a count.
-        if ((err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
-          this.log.info('directory does not exist yet; the sweep will pick it up when it appears', { dir });
-          return;
-        }
-        this.m.errors.inc({ kind: 'watch' });
-        this.log.warn('cannot watch directory (the sweep still covers it)', {
-          dir,
-          err: (err as Error)?.message ?? String(err),
-        });
-      },
-    );
+    this.watcher = new DirectoryWatcher();
     this.scanner = new TreeScanner(this.o.roots, this.o.watch ? this.watcher : null, this.m, this.log);
-    this.publisher = new Publisher<Identity>({
+    const { publisher, events: acks } = publisherWithEvents<Identity>({
       bus: this.o.bus,
       subject: this.subject,
       maxInFlight: this.o.maxInFlight,
       maxInFlightBytes: this.o.maxInFlightBytes,
       stopTimeoutMs: this.o.stopTimeoutMs,
-      isStopping,
-      onFrontier: (id, f) => this.tailer.onFrontier(id, f),
-      onDelivered: (id, b) => this.tailer.onDelivered(id, b),
-      onSettled: (id) => this.tailer.onSettled(id),
+      isStopping: () => stopping.aborted,
       metrics: this.m,
       logger: this.log,
     });
-    this.progress = new BackfillProgress(
-      { eventsPublished: () => this.publisher.eventsPublished },
-      (p) => this.events.emit('progress', p),
-      (p) => this.events.emit('backfill-done', p),
-    );
-    const markDirty = (path: string) => this.queue.mark(path);
+    this.publisher = publisher;
+    this.progress = new BackfillProgress({ eventsPublished: () => publisher.eventsPublished });
+    this.files = new FileRegistry();
+    this.descriptors = new DescriptorCache(this.files, descriptorBudget(this.o.maxOpenFiles));
     this.tailer = new FileTailer({
       options: this.o,
+      files: this.files,
+      descriptors: this.descriptors,
       store: this.store,
       delivered: this.delivered,
-      publisher: this.publisher,
+      publisher,
       progress: this.progress,
-      onFile: (f) => this.events.emit('file', f),
       metrics: this.m,
       logger: this.log,
-      markDirty,
-      isStopping,
-      onSettled: () => this.resolveIdle(),
+      stopping,
     });
-    this.queue = new ReadQueue({
-      serve: (path) => this.tailer.service(path),
-      onError: (path, err) => {
-        this.m.errors.inc({ kind: 'read' });
-        this.log.error('unexpected error while reading a transcript (retried at the next sweep)', { path, err });
-      },
-      onDrained: () => {
-        this.tailer.closeIdleFiles();
-        this.progress.maybeEmit(true);
-        this.resolveIdle();
-      },
-      isStopping,
-    });
+    this.queue = new ReadQueue(this.tailer, stopping);
     this.detector = new ChangeDetector({
       watcher: this.watcher,
       scanner: this.scanner,
-      tailer: this.tailer,
-      markDirty,
-      isStopping,
+      files: this.files,
+      stopping,
       sweepMs: this.o.sweepMs,
       fullSweepMs: this.o.fullSweepMs,
       hotWindowMs: this.o.hotWindowMs,
       trailingMs: this.o.trailingMs,
-      afterSweep: (full) => {
-        if (full) this.tailer.closeIdleFiles();
-        this.updateGauges(full);
-      },
     });
+    const files = this.files;
     this.heartbeat = new Heartbeat({
       bus: this.o.bus,
       subject: this.subject,
       host: this.o.host,
       user: this.o.user,
       labels: this.o.labels,
-      stats: () => ({ filesWatched: this.tailer.fileCount, bytesBehind: this.tailer.lagBytes() }),
+      stats: () => ({ filesWatched: files.count, bytesBehind: lagBytes(files.all()) }),
       metrics: this.m,
       logger: this.log,
+    });
+    this.wire(acks);
+  }
+
+  /** Who acts on what each piece reports. Listeners run synchronously, in the order the reports happen. */
+  private wire(acks: Emitter<PublishEvents<Identity>>): void {
+    const { watcher, detector, tailer, queue, progress, descriptors } = this;
+    watcher.events.on('hint', (hint) => detector.onHint(hint.dir, hint.path));
+    watcher.events.on('unwatchable', (dir, err) => this.unwatchable(dir, err));
+    detector.events.on('dirty', (path) => queue.mark(path));
+    detector.events.on('cold', (t) => tailer.rest(t)); // if not settled yet, the full sweep retries
+    detector.events.on('swept', (full) => {
+      if (full) descriptors.closeIdle();
+      this.updateGauges(full);
+    });
+    tailer.events.on('dirty', (path) => queue.mark(path));
+    tailer.events.on('file', (f) => this.events.emit('file', f));
+    tailer.events.on('settled', () => this.resolveIdle());
+    acks.on('delivered', (id, b) => tailer.onDelivered(id, b));
+    acks.on('frontier', (id, f) => tailer.onFrontier(id, f));
+    acks.on('settled', (id) => tailer.onSettled(id));
+    queue.events.on('failed', (path, err) => {
+      this.m.errors.inc({ kind: 'read' });
+      this.log.error('unexpected error while reading a transcript (retried at the next sweep)', { path, err });
+    });
+    queue.events.on('drained', () => {
+      descriptors.closeIdle();
+      progress.maybeEmit(true);
+      this.resolveIdle();
+    });
+    progress.events.on('progress', (p) => this.events.emit('progress', p));
+    progress.events.on('backfill-done', (p) => this.events.emit('backfill-done', p));
+  }
+
+  /**
+   * A root that does not exist yet is normal (both default roots rarely exist): the full sweep picks it up
+   * once Claude Code creates it. Anything else is worth a warning and a count.
+   */
+  private unwatchable(dir: string, err: Error): void {
+    if ((err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') {
+      this.log.info('directory does not exist yet; the sweep will pick it up when it appears', { dir });
+      return;
+    }
+    this.m.errors.inc({ kind: 'watch' });
+    this.log.warn('cannot watch directory (the sweep still covers it)', {
+      dir,
+      err: (err as Error | undefined)?.message ?? String(err),
     });
   }
 
@@ -224,7 +248,7 @@ class Collector implements CollectorService {
           continue;
         }
         // The backfill's total, before anything is read: what lies past the checkpoint (or all of a new file).
-        this.progress.expect(key, st.size - (cp && cp.entry.offset <= st.size ? cp.entry.offset : 0));
+        this.progress.expect(key, unreadAtStart(cp?.entry, st.size));
       }
       this.queue.mark(f); // a failed stat is looked at too: gone, or denied (counted, retried)
     }
@@ -245,7 +269,7 @@ class Collector implements CollectorService {
       this.detector.start();
       if (this.o.heartbeatMs > 0) {
         this.heartbeatTimer = setInterval(() => {
-          if (!this.stopping) void this.heartbeat.beat();
+          if (!this.halt.signal.aborted) void this.heartbeat.beat();
         }, this.o.heartbeatMs);
         this.heartbeatTimer.unref();
         void this.heartbeat.beat();
@@ -260,7 +284,7 @@ class Collector implements CollectorService {
   }
 
   private async shutdown(reason: string | undefined): Promise<void> {
-    this.stopping = true;
+    this.halt.abort();
     this.ready = false;
     if (reason) this.log.info('collector stopping', { reason });
     this.detector.stop();
@@ -274,21 +298,21 @@ class Collector implements CollectorService {
       });
     this.tailer.restAll(); // records size + mtime of every caught-up file: the next start adopts them unopened
     this.store.flush();
-    await this.tailer.closeAll();
+    await this.descriptors.closeAll();
     this.resolveIdle(true);
     this.log.info('collector stopped', { checkpointWrites: this.store.writes });
   }
 
   health(): CollectorHealth & { details: Record<string, unknown> } {
     const h: CollectorHealth = {
-      live: !this.stopping || this.publisher.inFlight > 0,
+      live: !this.halt.signal.aborted || this.publisher.inFlight > 0,
       ready: this.ready,
-      files: this.tailer.fileCount,
+      files: this.files.count,
       directories: this.watcher.count,
       inFlight: this.publisher.inFlight,
-      checkpointLagBytes: this.tailer.lagBytes(),
+      checkpointLagBytes: lagBytes(this.files.all()),
       backfillDone: this.progress.done,
-      filesIdentified: this.tailer.identifiedCount,
+      filesIdentified: this.files.identifiedCount,
     };
     const { ready: _ready, ...details } = h;
     return { ...h, details };
@@ -363,8 +387,8 @@ class Collector implements CollectorService {
 
   /** Cold files are caught up (an unacknowledged file stays open, hence hot): every second the hot ones suffice. */
   private updateGauges(all = true): void {
-    this.m.checkpointLag.set(this.tailer.lagBytes(all ? undefined : this.tailer.hot));
-    this.m.filesWatched.set(this.tailer.fileCount);
+    this.m.checkpointLag.set(lagBytes(all ? this.files.all() : this.files.hot));
+    this.m.filesWatched.set(this.files.count);
     this.m.dirsWatched.set(this.watcher.count);
   }
 }

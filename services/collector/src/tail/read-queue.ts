@@ -3,19 +3,30 @@
  * interleave and the in-flight window applies backpressure to exactly one reader). Marking a path that is
  * already queued is free; the pump starts on the first mark and ends when the queue is empty.
  */
-export interface ReadQueueOptions {
-  serve: (path: string) => Promise<void>;
-  onError: (path: string, err: unknown) => void;
+import { EventEmitter } from 'node:events';
+
+export interface ReadQueueEvents {
+  /** Looking at `path` failed unexpectedly (it is looked at again when it is next marked). */
+  failed: [string, unknown];
   /** The queue ran empty (a good moment for housekeeping and the idle check). */
-  onDrained: () => void;
-  isStopping: () => boolean;
+  drained: [];
+}
+
+/** What serves a queued path: the tailer. */
+export interface PathReader {
+  service(path: string): Promise<void>;
 }
 
 export class ReadQueue {
+  readonly events = new EventEmitter<ReadQueueEvents>();
   private readonly dirty = new Set<string>();
   private pumping: Promise<void> | null = null;
 
-  constructor(private readonly o: ReadQueueOptions) {}
+  constructor(
+    private readonly reader: PathReader,
+    /** Aborted when the collector stops: nothing new is queued, the pump ends after the current look. */
+    private readonly stopping: AbortSignal,
+  ) {}
 
   /** Nothing queued and nothing being read. */
   get empty(): boolean {
@@ -28,25 +39,25 @@ export class ReadQueue {
   }
 
   mark(path: string): void {
-    if (this.o.isStopping()) return;
+    if (this.stopping.aborted) return;
     this.dirty.add(path);
     if (!this.pumping) this.pumping = this.pump();
   }
 
   private async pump(): Promise<void> {
     try {
-      while (this.dirty.size > 0 && !this.o.isStopping()) {
+      while (this.dirty.size > 0 && !this.stopping.aborted) {
         const path = this.dirty.values().next().value!;
         this.dirty.delete(path);
         try {
-          await this.o.serve(path);
+          await this.reader.service(path);
         } catch (err) {
-          this.o.onError(path, err);
+          this.events.emit('failed', path, err);
         }
       }
     } finally {
       this.pumping = null;
-      this.o.onDrained();
+      this.events.emit('drained');
     }
   }
 }

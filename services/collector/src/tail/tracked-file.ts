@@ -75,3 +75,19 @@ export function checkpointOf(id: Identity, offset: number, lastTs: string | null
     mtimeMs,
   };
 }
+
+/** Nothing left to read or acknowledge: what lets a cold file close its descriptor and come to rest. */
+export function isSettled(t: Tracked): boolean {
+  const id = t.id;
+  if (!id) return true;
+  return (
+    !id.finished && t.readPos >= t.lastSize && id.frontier.inFlight === 0 && id.frontier.frontier.offset === t.readPos
+  );
+}
+
+/** Bytes on disk not yet acknowledged, summed over `files` (resting files have none). */
+export function lagBytes(files: Iterable<Tracked>): number {
+  let lag = 0;
+  for (const t of files) if (t.id) lag += Math.max(0, Math.max(t.lastSize, t.id.size) - t.id.frontier.frontier.offset);
+  return lag;
+}

@@ -19,27 +19,39 @@
  * a file system that delivers no inotify events for remote writers (NFS, some FUSE mounts): there the bound
  * is `fullSweepMs`. Stat-ing everything every second instead is possible (`hotWindowMs: Infinity`); its
  * cost at 10k files is measured in docs/benchmarks.md ("Collector").
+ *
+ * The detector only reports: `dirty` (look at this path), `cold` (this file left the hot set: let it come
+ * to rest), `swept` (after each sweep). It reads the file registry and moves files in and out of its hot
+ * set; the collector wires the reports to the read queue and the tailer.
  */
+import { EventEmitter } from 'node:events';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TreeScanner } from '../discovery/tree-scanner.js';
 import { isTranscriptName } from '../discovery/walk.js';
-import type { FileTailer } from '../tail/file-tailer.js';
-import type { Tracked } from '../tail/tracked-file.js';
+import type { FileRegistry } from '../tail/file-registry.js';
+import { isSettled, type Tracked } from '../tail/tracked-file.js';
 import type { DirectoryWatcher } from './directory-watcher.js';
+
+export interface ChangeEvents {
+  /** `path` may have changed (or is new): give it a look. */
+  dirty: [string];
+  /** `file` is no longer hot: if it is read to its end and acknowledged it can come to rest. */
+  cold: [Tracked];
+  /** A sweep ended (`full`: the 30 s one); a moment for gauges and descriptor housekeeping. */
+  swept: [boolean];
+}
 
 export interface ChangeDetectorOptions {
   watcher: DirectoryWatcher;
   scanner: TreeScanner;
-  tailer: FileTailer;
-  markDirty: (path: string) => void;
-  isStopping: () => boolean;
+  files: FileRegistry;
+  /** Aborted when the collector stops: no more hints or sweeps are acted on. */
+  stopping: AbortSignal;
   sweepMs: number;
   fullSweepMs: number;
   hotWindowMs: number;
   trailingMs: number;
-  /** After each sweep (gauges, descriptor housekeeping). */
-  afterSweep: (full: boolean) => void;
 }
 
 function allWatched(watcher: DirectoryWatcher, paths: Iterable<string>): boolean {
@@ -48,6 +60,7 @@ function allWatched(watcher: DirectoryWatcher, paths: Iterable<string>): boolean
 }
 
 export class ChangeDetector {
+  readonly events = new EventEmitter<ChangeEvents>();
   private readonly trailing = new Map<string, NodeJS.Timeout>();
   private readonly timers: NodeJS.Timeout[] = [];
 
@@ -66,14 +79,14 @@ export class ChangeDetector {
 
   /** A watch event from `dir`, naming `path` (null: the platform did not say which child). */
   onHint(dir: string, path: string | null): void {
-    if (this.o.isStopping()) return;
+    if (this.o.stopping.aborted) return;
     if (path === null) {
       this.rescan(dir);
       return;
     }
     if (isTranscriptName(path)) {
-      this.o.tailer.touched(path);
-      this.o.markDirty(path);
+      this.o.files.touch(path);
+      this.dirty(path);
       this.armTrailing(path);
       return;
     }
@@ -87,16 +100,20 @@ export class ChangeDetector {
     if (isDir) this.rescan(this.o.scanner.subtreeFor(dir, path));
   }
 
+  private dirty(path: string): void {
+    this.events.emit('dirty', path);
+  }
+
   private every(ms: number, fn: () => void): void {
     const t = setInterval(() => {
-      if (!this.o.isStopping()) fn();
+      if (!this.o.stopping.aborted) fn();
     }, ms);
     t.unref();
     this.timers.push(t);
   }
 
   private rescan(dir: string): void {
-    for (const f of this.o.scanner.rescan(dir)) if (!this.o.tailer.isKnown(f)) this.o.markDirty(f);
+    for (const f of this.o.scanner.rescan(dir)) if (!this.o.files.isKnown(f)) this.dirty(f);
   }
 
   private armTrailing(path: string): void {
@@ -104,10 +121,23 @@ export class ChangeDetector {
     if (prev) clearTimeout(prev);
     const t = setTimeout(() => {
       this.trailing.delete(path);
-      this.o.markDirty(path);
+      this.dirty(path);
     }, this.o.trailingMs);
     t.unref();
     this.trailing.set(path, t);
+  }
+
+  /** Stats every path of `t`; reports those whose inode, size or mtime moved (or that vanished). */
+  private statAndMark(t: Tracked): void {
+    for (const p of t.paths) {
+      try {
+        const st = statSync(p);
+        if (st.ino !== t.ino || st.dev !== t.dev || st.size !== t.lastSize || st.mtimeMs !== t.lastMtimeMs)
+          this.dirty(p);
+      } catch {
+        this.dirty(p);
+      }
+    }
   }
 
   /**
@@ -116,15 +146,16 @@ export class ChangeDetector {
    * is proportional to the active files, not to the 10k old ones.
    */
   private hotSweep(): void {
-    const { tailer } = this.o;
-    for (const t of tailer.hot) {
-      if (this.isHot(t)) tailer.statAndMark(t);
+    const { files } = this.o;
+    for (const t of files.hot) {
+      if (this.isHot(t)) this.statAndMark(t);
       else {
-        tailer.hot.delete(t);
-        tailer.rest(t); // gone cold: close it and drop its in-memory state (if not settled yet, the full sweep retries)
+        files.cool(t);
+        // Gone cold: it closes and drops its in-memory state (if not settled yet, the full sweep retries).
+        this.events.emit('cold', t);
       }
     }
-    this.o.afterSweep(false);
+    this.events.emit('swept', false);
   }
 
   /** Changed recently, unwatched, or open with something left to read or acknowledge. */
@@ -132,19 +163,19 @@ export class ChangeDetector {
     return (
       Date.now() - t.lastChangeAt <= this.o.hotWindowMs ||
       !allWatched(this.o.watcher, t.paths) ||
-      (t.fh !== null && !this.o.tailer.isSettled(t))
+      (t.fh !== null && !isSettled(t))
     );
   }
 
   private fullSweep(): void {
-    const { tailer, scanner } = this.o;
-    for (const f of scanner.scanAll(false)) if (!tailer.isKnown(f)) this.o.markDirty(f);
-    for (const t of tailer.tracked()) {
-      tailer.statAndMark(t);
-      if (this.isHot(t)) tailer.hot.add(t);
-      else if (t.id || t.fh) tailer.rest(t);
+    const { files, scanner } = this.o;
+    for (const f of scanner.scanAll(false)) if (!files.isKnown(f)) this.dirty(f);
+    for (const t of files.all()) {
+      this.statAndMark(t);
+      if (this.isHot(t)) files.heat(t);
+      else if (t.id || t.fh) this.events.emit('cold', t);
     }
-    for (const p of tailer.denied) this.o.markDirty(p);
-    this.o.afterSweep(true);
+    for (const p of files.denied) this.dirty(p);
+    this.events.emit('swept', true);
   }
 }

@@ -8,6 +8,7 @@
  * Events are hints only: the collector re-reads from its own offsets, schedules a trailing re-check after
  * each burst and sweeps with `stat`, so a lost or coalesced event delays a line by at most a sweep period.
  */
+import { EventEmitter } from 'node:events';
 import { watch, type FSWatcher } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,14 +19,16 @@ export interface WatchHint {
   path: string | null;
 }
 
+export interface WatchEvents {
+  hint: [WatchHint];
+  /** `dir` could not be watched, or its watch broke (it is still covered by the sweep). */
+  unwatchable: [string, Error];
+}
+
 export class DirectoryWatcher {
+  readonly events = new EventEmitter<WatchEvents>();
   private readonly watchers = new Map<string, FSWatcher>();
   errors = 0;
-
-  constructor(
-    private readonly onHint: (hint: WatchHint) => void,
-    private readonly onError: (dir: string, err: Error) => void,
-  ) {}
 
   get count(): number {
     return this.watchers.size;
@@ -41,11 +44,11 @@ export class DirectoryWatcher {
     let w: FSWatcher;
     try {
       w = watch(dir, { persistent: false }, (_event, filename) => {
-        this.onHint({ dir, path: filename ? join(dir, filename.toString()) : null });
+        this.events.emit('hint', { dir, path: filename ? join(dir, filename.toString()) : null });
       });
     } catch (err) {
       this.errors += 1;
-      this.onError(dir, err as Error);
+      this.events.emit('unwatchable', dir, err as Error);
       return false;
     }
     w.on('error', (err) => {
@@ -54,7 +57,7 @@ export class DirectoryWatcher {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'EPERM') {
         this.errors += 1;
-        this.onError(dir, err);
+        this.events.emit('unwatchable', dir, err);
       }
     });
     this.watchers.set(dir, w);
