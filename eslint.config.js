@@ -83,6 +83,24 @@ export default tseslint.config(
   },
   ...serviceBoundaries,
   {
+    // Libraries never depend on a service or an app: the composition roots are apps/, the services compose
+    // packages, and a package stays usable by any of them.
+    files: ['packages/kit/src/**/*.ts', 'packages/store/src/**/*.ts', 'packages/reports/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...SERVICES.flatMap((s) => [`@cctap/${s}`, `@cctap/${s}/*`]), '@cctap/cli', '@cctap/cli/*'],
+              message: 'packages/ never import services or apps.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The contract: zod and nothing else at runtime (node:crypto is used for deterministic ids).
     files: ['packages/events/src/**/*.ts'],
     ignores: ['packages/events/src/ajv/**', 'packages/events/src/**/*.test.ts', 'packages/events/src/scripts/**'],

@@ -16,9 +16,12 @@ const alias = {
   '@cctap/analyzer': src('./services/analyzer/src/index.ts'),
   '@cctap/alerter/testing': src('./services/alerter/src/testing/index.ts'),
   '@cctap/alerter': src('./services/alerter/src/index.ts'),
-  '@cctap/sink/reports': src('./services/sink/src/reports-entry.ts'),
+  '@cctap/store/testing': src('./packages/store/src/testing/temp-store.ts'),
+  '@cctap/store': src('./packages/store/src/index.ts'),
+  '@cctap/reports': src('./packages/reports/src/index.ts'),
+  '@cctap/sink/testing': src('./services/sink/src/testing/index.ts'),
   '@cctap/sink': src('./services/sink/src/index.ts'),
-  '@cctap/cli': src('./packages/cli/src/index.ts'),
+  '@cctap/cli': src('./apps/cctap/src/index.ts'),
 };
 
 export default defineConfig({
@@ -33,7 +36,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts'],
           pool: 'forks',
           testTimeout: 20_000,
         },

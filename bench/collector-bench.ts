@@ -1,6 +1,6 @@
 /**
  * Collector benchmarks (results in docs/benchmarks.md, sections "Collector: ..."). The collector runs as the
- * real command (`node packages/cli/dist/main.js collect`) in its own process, so RSS and CPU are its own.
+ * real command (`node apps/cctap/dist/main.js collect`) in its own process, so RSS and CPU are its own.
  *
  *   backfill (ROOT | --size SIZE) [runs] [-- collect flags]
  *                                          a corpus tree, or the generated corpus of that size (bench/out/, cached)

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { connectNats, provision } from '@cctap/kit';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI = join(REPO, 'packages/cli/dist/main.js');
+export const CLI = join(REPO, 'apps/cctap/dist/main.js');
 
 export function machine(): string {
   return `${cpus().length} x ${cpus()[0]?.model ?? '?'} (nproc ${cpus().length}), node ${process.version}`;
@@ -78,7 +78,7 @@ export interface CollectorChild {
   stopSampling(): void;
 }
 
-/** `node packages/cli/dist/main.js collect <args>` with JSON logs on stderr and RSS sampled every 50 ms. */
+/** `node apps/cctap/dist/main.js collect <args>` with JSON logs on stderr and RSS sampled every 50 ms. */
 export function spawnCollector(args: string[], nodeArgs: string[] = []): CollectorChild {
   const child = spawn(process.execPath, [...nodeArgs, CLI, 'collect', '--log-format', 'json', ...args], {
     cwd: REPO,

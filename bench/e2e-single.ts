@@ -32,7 +32,7 @@ import { metric } from './support/bench-result.js';
 import { cctapEnv } from './support/cctap-env.js';
 import { npmCommand, publishResult } from './support/publish-result.js';
 
-const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../apps/cctap/dist/main.js', import.meta.url));
 const OUT = fileURLToPath(new URL('../out/', import.meta.url));
 
 const { values } = parseArgs({

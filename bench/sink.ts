@@ -21,16 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SCHEMA_VERSION } from '@cctap/events';
 import { shippedBook } from '@cctap/prices';
-import {
-  batchRows,
-  DEFAULT_RETENTION,
-  insertRows,
-  migrate,
-  openStore,
-  periodReport,
-  syncPrices,
-  type Store,
-} from '@cctap/sink';
+import { batchRows } from '@cctap/sink';
+import { DEFAULT_RETENTION, insertRows, migrate, openStore, syncPrices, type Store } from '@cctap/store';
+import { periodReport } from '@cctap/reports';
 import { TranscriptStream } from '@cctap/transcript';
 import { parseSize } from './corpus/index.js';
 import { ensureCorpus } from './support/corpus-cache.js';

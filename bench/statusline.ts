@@ -20,7 +20,7 @@ import { metric } from './support/bench-result.js';
 import { cctapEnv } from './support/cctap-env.js';
 import { npmCommand, publishResult } from './support/publish-result.js';
 
-const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../apps/cctap/dist/main.js', import.meta.url));
 const OUT = fileURLToPath(new URL('../out/', import.meta.url));
 const GOAL_MS = 100;
 
@@ -213,7 +213,7 @@ try {
 
 const details = [
   `Corpus: ${values.size} generated (seed 1) plus one live session of 200 responses, in one \`cctap up\` (in-process bus, embedded store).`,
-  `Each call is a new \`node packages/cli/dist/main.js statusline --timeout-ms 30000\` process given the session JSON on stdin, timed from spawn to exit, ${calls} calls one after another after one warm-up call (the long timeout keeps every call on \`up\`'s answer, which is what is measured).`,
+  `Each call is a new \`node apps/cctap/dist/main.js statusline --timeout-ms 30000\` process given the session JSON on stdin, timed from spawn to exit, ${calls} calls one after another after one warm-up call (the long timeout keeps every call on \`up\`'s answer, which is what is measured).`,
   `Line with up: \`${sample}\`; without: \`${fallbackSample}\` (the transcript, cached until it changes).`,
   'The goal is for the whole call. Its parts: a bare Node.js process (the floor, measured beside each call), the loopback request inside `up` (its figures are kept per session and recomputed behind the line when older than 2 s), and the modules the command loads.',
 ].join('\n');

@@ -1,6 +1,6 @@
 /**
  * `cctap alerts` against a real nats-server and a real HTTP receiver, through the built CLI
- * (packages/cli/dist, which `npm test` builds before vitest runs).
+ * (apps/cctap/dist, which `npm test` builds before vitest runs).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { bashCall, startTestReceiver } from '@cctap/alerter/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { startNats, type TestNats } from '../support/nats.js';
 
-const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../apps/cctap/dist/main.js', import.meta.url));
 const run = promisify(execFile);
 let nats: TestNats;
 let nc: NatsConnection;

@@ -3,7 +3,7 @@
  * TEST-ONLY fault `ack-before-insert`, killed right after it acked what it had not inserted, must report the
  * loss. An audit that passed here would pass anything.
  *
- * Uses the built CLI (packages/cli/dist), which `npm test` builds in its typecheck step (`tsc -b`).
+ * Uses the built CLI (apps/cctap/dist), which `npm test` builds in its typecheck step (`tsc -b`).
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

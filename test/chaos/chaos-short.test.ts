@@ -5,7 +5,7 @@
  * check of the audit must pass. Its negative control (the same audit catching a sink that loses data) is
  * chaos-negative-control.test.ts, a file of its own so the two run side by side.
  *
- * Uses the built CLI (packages/cli/dist), which `npm test` builds in its typecheck step (`tsc -b`).
+ * Uses the built CLI (apps/cctap/dist), which `npm test` builds in its typecheck step (`tsc -b`).
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { priceResponse, shippedBook } from '@cctap/prices';
-import { migrate, openStore, syncPrices, type Store } from '@cctap/sink';
+import { migrate, openStore, syncPrices, type Store } from '@cctap/store';
 import { REPO_ROOT } from './support/repo.js';
 
 interface Target {

@@ -124,7 +124,7 @@ describe('cctap nats-config + deploy/nats/nats-server.conf', () => {
       const before =
         (await jsm.streams.info('CCTAP_RAW', { subjects_filter: '>' })).state.subjects?.['cctap.raw.alpha'] ?? 0;
       const args = [
-        'packages/cli/dist/main.js',
+        'apps/cctap/dist/main.js',
         'collect',
         '--once',
         '--config',

@@ -39,7 +39,7 @@ describe.skipIf(!prometheusBin)('a real Prometheus scraping cctap', () => {
     const up = spawn(
       process.execPath,
       [
-        'packages/cli/dist/main.js',
+        'apps/cctap/dist/main.js',
         'up',
         '--root',
         join(dir, 'claude'),

@@ -15,7 +15,7 @@ const npx = (args: string[]) =>
 describe('the front door', () => {
   it('npx --no-install cctap --version answers from the repository root with the CLI package version', () => {
     const r = npx(['--version']);
-    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/cli/package.json'), 'utf8')) as {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'apps/cctap/package.json'), 'utf8')) as {
       version: string;
     };
     expect(r.status, r.stderr).toBe(0);

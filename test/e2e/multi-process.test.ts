@@ -7,7 +7,7 @@
  * per day and model, one row per event id and per response, and every line of every file; and the raw
  * stream must cover every byte of every file.
  *
- * Uses the built CLI (packages/cli/dist), which `npm test` builds in its typecheck step (`tsc -b`).
+ * Uses the built CLI (apps/cctap/dist), which `npm test` builds in its typecheck step (`tsc -b`).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus, type CorpusResult } from '../../bench/corpus/index.js';
 import { shippedBook } from '@cctap/prices';
-import { DEFAULT_RETENTION, migrate, openStore, periodReport, syncPrices, type Store } from '@cctap/sink';
+import { DEFAULT_RETENTION, migrate, openStore, syncPrices, type Store } from '@cctap/store';
+import { periodReport } from '@cctap/reports';
 import { expectedDailyByModel } from './support/fixture-batches.js';
 import { ingestFiles } from './support/ingest-files.js';
 

@@ -3,11 +3,11 @@
  * (max_partitions_per_insert_block), so insertRows splits it by month and every row lands.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toEventRow } from '../rows/event-row.js';
-import { assistant } from '../testing/sample-events.js';
-import { StoreQueryError } from './errors.js';
-import { chunkByMonth, insertRows } from './insert-rows.js';
-import { openTempStore, type TempStore } from '../testing/temp-store.js';
+import { toEventRow } from '@cctap/sink';
+import { assistant } from '@cctap/sink/testing';
+import { StoreQueryError } from '@cctap/store';
+import { chunkByMonth, insertRows } from '@cctap/store';
+import { openTempStore, type TempStore } from '@cctap/store/testing';
 
 let store: TempStore;
 

@@ -6,13 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleEvent } from '@cctap/events/testing';
 import { shippedBook } from '@cctap/prices';
-import { syncPrices } from '../prices/price-sync.js';
-import { toEventRow } from '../rows/event-row.js';
-import { toUsageRows } from '../rows/usage-row.js';
-import { insertRows } from '../store/insert-rows.js';
-import { assistant } from '../testing/sample-events.js';
-import { periodReport } from './period-report.js';
-import { openTempStore, type TempStore } from '../testing/temp-store.js';
+import { syncPrices } from '@cctap/store';
+import { toEventRow } from '@cctap/sink';
+import { toUsageRows } from '@cctap/sink';
+import { insertRows } from '@cctap/store';
+import { assistant } from '@cctap/sink/testing';
+import { periodReport } from '@cctap/reports';
+import { openTempStore, type TempStore } from '@cctap/store/testing';
 
 let store: TempStore;
 

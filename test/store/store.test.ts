@@ -3,17 +3,17 @@
  * duplicate, retry or background merge ever changes a reported number.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, MIGRATIONS } from '../migrations/index.js';
-import { periodReport } from '../reports/period-report.js';
+import { migrate, MIGRATIONS } from '@cctap/store';
+import { periodReport } from '@cctap/reports';
 import { priceResponse, shippedBook } from '@cctap/prices';
-import { syncPrices } from '../prices/price-sync.js';
-import { toUsageRows, type UsageRow } from '../rows/usage-row.js';
-import { toEventRow } from '../rows/event-row.js';
-import { assistant, type AssistantSample } from '../testing/sample-events.js';
-import { runSql } from '../reports/sql-query.js';
-import { StoreQueryError } from './errors.js';
-import { insertRows } from './insert-rows.js';
-import { openTempStore, type TempStore } from '../testing/temp-store.js';
+import { syncPrices } from '@cctap/store';
+import { toUsageRows, type UsageRow } from '@cctap/sink';
+import { toEventRow } from '@cctap/sink';
+import { assistant, type AssistantSample } from '@cctap/sink/testing';
+import { runSql } from '@cctap/reports';
+import { StoreQueryError } from '@cctap/store';
+import { insertRows } from '@cctap/store';
+import { openTempStore, type TempStore } from '@cctap/store/testing';
 
 let store: TempStore;
 

@@ -6,14 +6,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleEvent } from '@cctap/events/testing';
 import { shippedBook } from '@cctap/prices';
-import { migrate, MIGRATIONS } from '../migrations/index.js';
-import { syncPrices } from '../prices/price-sync.js';
-import { toEventRow } from '../rows/event-row.js';
-import { toUsageRows } from '../rows/usage-row.js';
-import { insertRows } from '../store/insert-rows.js';
-import { assistant, type AssistantSample } from '../testing/sample-events.js';
-import { periodReport } from './period-report.js';
-import { openTempStore, type TempStore } from '../testing/temp-store.js';
+import { migrate, MIGRATIONS } from '@cctap/store';
+import { syncPrices } from '@cctap/store';
+import { toEventRow } from '@cctap/sink';
+import { toUsageRows } from '@cctap/sink';
+import { insertRows } from '@cctap/store';
+import { assistant, type AssistantSample } from '@cctap/sink/testing';
+import { periodReport } from '@cctap/reports';
+import { openTempStore, type TempStore } from '@cctap/store/testing';
 
 let store: TempStore;
 

@@ -6,7 +6,7 @@
 import type { Topology } from '@cctap/events';
 import type { Destination } from '@cctap/collector';
 import type { connectNats, Logger } from '@cctap/kit';
-import { storeIdentity, type Store } from '@cctap/sink';
+import { storeIdentity, type Store } from '@cctap/store';
 
 /**
  * The raw stream's identity, or null when it cannot be read: a host credential made before `cctap

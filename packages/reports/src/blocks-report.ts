@@ -3,10 +3,10 @@
  * per value (a usage window belongs to one person's account; mixing a team's entries into one timeline
  * would make blocks meaningless), and each block carries the value.
  */
-import type { Store } from '../store/open-store.js';
+import type { Store } from '@cctap/store';
 import { DIMENSION_COLUMN, dayWindow, type Dimension, type ReportOptions } from './options.js';
 import { storedBookVersion } from './price-book-version.js';
-import { RESPONSE_ENTRY_COLUMNS, responsesSql, type ResponseEntryRow } from './responses-sql.js';
+import { RESPONSE_ENTRY_COLUMNS, responsesSql, type ResponseEntryRow } from '@cctap/store';
 import { buildBlocks, type BlockEntry, type SessionBlock } from './session-blocks.js';
 import { sessionProjectClause } from './session-project.js';
 

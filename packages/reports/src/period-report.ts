@@ -6,7 +6,7 @@
  * carries the dimension, e.g. `"project": "/home/me/app"`. Each row also has `period` (ccusage 20's name for the
  * group key), so scripts written for either generation find their field.
  */
-import type { Store } from '../store/open-store.js';
+import type { Store } from '@cctap/store';
 import {
   DIMENSION_COLUMN,
   dayWindow,
@@ -16,7 +16,7 @@ import {
   type ReportOptions,
 } from './options.js';
 import { storedBookVersion } from './price-book-version.js';
-import { responsesSql } from './responses-sql.js';
+import { responsesSql } from '@cctap/store';
 import { denialsBySession } from './session-denials.js';
 import { sessionProjectClause } from './session-project.js';
 import { sumBreakdowns, toBreakdown, type ModelBreakdown, type ModelRow, type UsageTotals } from './usage-totals.js';

@@ -1,5 +1,5 @@
 /** Which price book a report's costs come from: the one of the newest completed sync (migration 006). */
-import type { Store } from '../store/open-store.js';
+import type { Store } from '@cctap/store';
 
 /** The book version the usage_responses view prices with now; null before the first sync (all unpriced). */
 export async function storedBookVersion(store: Store): Promise<string | null> {

@@ -4,7 +4,7 @@
  * as its usage. Read from `events` rather than the `denials` view: the view joins every tool call of the
  * store to name the tool, which a count does not need.
  */
-import type { Store } from '../store/open-store.js';
+import type { Store } from '@cctap/store';
 
 export async function denialsBySession(
   store: Store,

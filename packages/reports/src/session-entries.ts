@@ -4,9 +4,9 @@
  * cacheCreationTokens, cacheReadTokens, model, costUSD }] }`. An unpriced response has `costUSD: null` (ccusage
  * would print 0) and is named in `unpricedModels`.
  */
-import type { Store } from '../store/open-store.js';
+import type { Store } from '@cctap/store';
 import { storedBookVersion } from './price-book-version.js';
-import { RESPONSE_ENTRY_COLUMNS, responsesSql, type ResponseEntryRow } from './responses-sql.js';
+import { RESPONSE_ENTRY_COLUMNS, responsesSql, type ResponseEntryRow } from '@cctap/store';
 import { roundUsd } from './usage-totals.js';
 
 export interface SessionEntry {

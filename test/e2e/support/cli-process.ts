@@ -1,6 +1,6 @@
 /**
  * One `cctap <command>` running as its own OS process, the way an operator runs it: the built CLI
- * (packages/cli/dist/main.js), stdout and stderr appended to one log file, probes on `--metrics-port 0`.
+ * (apps/cctap/dist/main.js), stdout and stderr appended to one log file, probes on `--metrics-port 0`.
  *
  * Lifecycle (one object, several incarnations):
  *   stopped --start()--> starting --(log names the probe port, /readyz 200)--> ready
@@ -15,7 +15,7 @@ import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../support/paths.js';
 
-export const CLI = join(REPO_ROOT, 'packages/cli/dist/main.js');
+export const CLI = join(REPO_ROOT, 'apps/cctap/dist/main.js');
 
 export interface CliProcess {
   readonly name: string;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../support/paths.js';
 import { waitFor } from '../../support/wait-for.js';
 
-export const CCTAP = join(REPO_ROOT, 'packages/cli/dist/main.js');
+export const CCTAP = join(REPO_ROOT, 'apps/cctap/dist/main.js');
 
 export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };

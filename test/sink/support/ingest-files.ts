@@ -1,7 +1,8 @@
 /** Normalizes transcript files and inserts their rows in flushes of ~10k rows, as the sink would. */
 import { readFileSync } from 'node:fs';
 import { SCHEMA_VERSION, type Batch } from '@cctap/events';
-import { batchRows, insertRows, type Store } from '@cctap/sink';
+import { batchRows } from '@cctap/sink';
+import { insertRows, type Store } from '@cctap/store';
 import { TranscriptStream } from '@cctap/transcript';
 
 export interface FileToIngest {

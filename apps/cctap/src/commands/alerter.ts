@@ -19,13 +19,10 @@ const shape = {
   ...natsConfigShape,
   ...alerterRulesShape,
   /** Price file over the shipped book (env CCTAP_PRICES; default ~/.cctap/prices.json when it exists). */
-  prices: z
-    .string()
-    .optional()
-    .meta({
-      arg: 'FILE',
-      description: 'price file over the shipped book (default ~/.cctap/prices.json when it exists)',
-    }),
+  prices: z.string().optional().meta({
+    arg: 'FILE',
+    description: 'price file over the shipped book (default ~/.cctap/prices.json when it exists)',
+  }),
 };
 
 export const command: Command = {

@@ -55,13 +55,10 @@ else the alert files in that directory.`;
 /** Where the alerts are: NATS when named (no default server: without one, `cctap up`'s data directory). */
 const placeShape = {
   ...natsConfigShape,
-  nats: z
-    .string()
-    .optional()
-    .meta({
-      arg: 'URL',
-      description: "the alerter's NATS KV buckets (env NATS_URL); without it the cctap up on --data",
-    }),
+  nats: z.string().optional().meta({
+    arg: 'URL',
+    description: "the alerter's NATS KV buckets (env NATS_URL); without it the cctap up on --data",
+  }),
   data: z
     .string()
     .optional()
@@ -189,12 +186,10 @@ export const command: Command = {
         const cfg = loadConfig({
           shape: {
             ...placeShape,
-            match: z
-              .string()
-              .meta({
-                arg: 'LABEL=VALUE,...',
-                description: 'alerts to mute: label=value pairs (/re/ for a regex); required',
-              }),
+            match: z.string().meta({
+              arg: 'LABEL=VALUE,...',
+              description: 'alerts to mute: label=value pairs (/re/ for a regex); required',
+            }),
             for: z.string().default('2h').meta({ arg: 'DURATION', description: 'how long, e.g. 30m, 2h, 1d' }),
             comment: z.string().default('').meta({ arg: 'TEXT', description: 'why' }),
             author: z.string().optional().meta({ arg: 'NAME', description: 'who (default the OS user)' }),

@@ -13,12 +13,10 @@ const shape = {
   ...natsConfigShape,
   idleMs: ms.optional().meta({ description: 'no activity for this long: session idle, ms (default 300000)' }),
   endMs: ms.optional().meta({ description: 'no activity for this long: session ended, ms (default 1800000)' }),
-  waitingMs: ms
-    .optional()
-    .meta({
-      description:
-        'the assistant ended its turn and nothing happened for this long: waiting for input, ms (default 120000)',
-    }),
+  waitingMs: ms.optional().meta({
+    description:
+      'the assistant ended its turn and nothing happened for this long: waiting for input, ms (default 120000)',
+  }),
   contextThreshold: z.coerce
     .number()
     .positive()
@@ -52,13 +50,10 @@ const shape = {
   metricsByUser: z.boolean().optional().meta({ description: 'label business metrics with the user' }),
   fetchBatch: z.coerce.number().int().min(1).max(1000).default(100).meta({ description: 'events fetched per pull' }),
   /** Price file over the shipped book (env CCTAP_PRICES; default ~/.cctap/prices.json when it exists). */
-  prices: z
-    .string()
-    .optional()
-    .meta({
-      arg: 'FILE',
-      description: 'price file over the shipped book (default ~/.cctap/prices.json when it exists)',
-    }),
+  prices: z.string().optional().meta({
+    arg: 'FILE',
+    description: 'price file over the shipped book (default ~/.cctap/prices.json when it exists)',
+  }),
 };
 
 export const command: Command = {

@@ -29,7 +29,7 @@ export const command: Command = {
       console.log(USAGE);
       return 0;
     }
-    const { migrate, openStore, retentionFromEnv, storeOptionsFrom, syncPrices } = await import('@cctap/sink/reports');
+    const { migrate, openStore, retentionFromEnv, storeOptionsFrom, syncPrices } = await import('@cctap/store');
     const book = bookOrComplain('migrate', priceFileOf(values.prices));
     if (!book) return 2;
     const store = await openStore(storeOptionsFrom(values));

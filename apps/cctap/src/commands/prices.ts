@@ -104,7 +104,7 @@ async function show(book: PriceBook, file: string | null, json: boolean): Promis
     );
     return 0;
   }
-  const { renderSqlTable } = await import('@cctap/sink/reports');
+  const { renderSqlTable } = await import('../render/sql-table.js');
   const day = (s: string | null) => (s === null ? '' : s.slice(0, 10));
   console.log(
     renderSqlTable(
@@ -181,7 +181,7 @@ async function update(values: {
   console.log(
     `${result.changes.length} changes (${result.unchanged.length} models unchanged) written to ${target}: book ${written.version}`,
   );
-  const { DEFAULT_DATA_DIR } = await import('@cctap/sink/reports');
+  const { DEFAULT_DATA_DIR } = await import('@cctap/store');
   const running = readLiveInstance(values.data ?? (process.env.CCTAP_DATA || DEFAULT_DATA_DIR));
   const flag = target === DEFAULT_PRICE_FILE ? '' : ` --prices ${target}`;
   console.log(

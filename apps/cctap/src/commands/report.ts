@@ -1,24 +1,17 @@
 /** `cctap report daily|weekly|monthly|session|blocks`: team usage from the store, as tables or ccusage-shaped JSON. */
 import type { ParseArgsConfig } from 'node:util';
-import type {
-  BlocksReport,
-  PeriodReport,
-  ReportOptions,
-  SessionDetail,
-  SessionEntries,
-  StoreOptions,
-} from '@cctap/sink/reports';
-import type * as SinkReportsModule from '@cctap/sink/reports';
+import type { BlocksReport, PeriodReport, ReportOptions, SessionDetail, SessionEntries } from '@cctap/reports';
+import type { Store, StoreOptions } from '@cctap/store';
+import type * as ReportModule from '../report-module.js';
 import type { PriceBook } from '@cctap/prices';
 import { parseFlags } from '../flags/parse-flags.js';
 import { bookOrComplain } from '../price-book-of.js';
 import { explicitPriceFile } from '../price-file.js';
-import { answerQuery } from '../up/answer-query.js';
-import { askRunningUp, UpQueryError } from '../up/query-client.js';
-import type { QueryRequest } from '../up/query-protocol.js';
+import { openLoopbackStore } from '../up/loopback-store.js';
+import { UpQueryError } from '../up/query-client.js';
 import type { Command } from './registry.js';
 
-type SinkReports = typeof SinkReportsModule;
+type Reports = typeof ReportModule;
 
 const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks'] as const;
 type Kind = (typeof KINDS)[number];
@@ -127,7 +120,7 @@ export const command: Command = {
         return 2;
       }
     }
-    const sink = await import('@cctap/sink/reports');
+    const sink = await import('../report-module.js');
     let opts: ReportOptions;
     let storeOpts: StoreOptions;
     let tokenLimit: string | undefined;
@@ -159,23 +152,30 @@ export const command: Command = {
     const priceFile = explicitPriceFile(values.prices);
     const book = priceFile ? bookOrComplain('report', priceFile) : null;
     if (priceFile && !book) return 2;
-    const questions: QueryRequest[] =
-      kind === 'blocks'
-        ? [{ op: 'blocks', opts }]
-        : values.id !== undefined
-          ? [{ op: 'sessionEntries', sessionId: values.id }]
-          : [{ op: 'period', kind, opts }, ...(values.detail ? [{ op: 'sessionDetail', opts } as const] : [])];
     let answers: unknown[];
     try {
-      answers = await ask(questions, storeOpts, sink, book);
-    } catch (err) {
-      if (err instanceof UpQueryError) {
-        console.error(`cctap report: ${err.message}`);
-        return err.errorName === 'ReportOptionError' ? 2 : 1;
+      const store = await openReportStore(storeOpts, sink, book);
+      try {
+        answers =
+          kind === 'blocks'
+            ? [await sink.blocksReport(store, opts)]
+            : values.id !== undefined
+              ? [await sink.sessionEntries(store, values.id)]
+              : [
+                  await sink.periodReport(store, kind, opts),
+                  ...(values.detail ? [await sink.sessionDetails(store, opts)] : []),
+                ];
+      } finally {
+        await store.close();
       }
+    } catch (err) {
       if (err instanceof sink.ReportOptionError) {
         console.error(`cctap report: ${err.message}`);
         return 2;
+      }
+      if (err instanceof UpQueryError || err instanceof sink.StoreUnavailableError) {
+        console.error(`cctap report: ${err.message}`);
+        return 1;
       }
       if (err instanceof sink.StoreQueryError && /UNKNOWN_TABLE|Unknown table|does not exist/i.test(err.message)) {
         console.error(`cctap report: no cctap tables in the store; run 'cctap migrate' (or start 'cctap sink') first`);
@@ -222,8 +222,8 @@ export const command: Command = {
 /** `report blocks`: ccusage's --active / --recent filters and --token-limit status, as JSON or a table. */
 function printBlocks(
   report: BlocksReport,
-  sink: SinkReports,
-  o: SinkReportsModule.RenderOptions & { json: boolean; active?: boolean; recent?: boolean; tokenLimit?: string },
+  sink: Reports,
+  o: ReportModule.RenderOptions & { json: boolean; active?: boolean; recent?: boolean; tokenLimit?: string },
 ): number {
   const blocks = sink.viewBlocks(report.blocks, { active: o.active, recent: o.recent });
   const limit = sink.tokenLimitOf(report.blocks, o.tokenLimit);
@@ -261,38 +261,27 @@ function printBlocks(
 }
 
 /**
- * The embedded store admits one process: while `cctap up` holds it, the questions go to `up` over loopback
- * (priced with up's book: a running pipeline keeps one book); otherwise they run on the store opened here,
- * re-priced first with `book` when one was given.
+ * The embedded store admits one process: while `cctap up` holds it, the report runs on up's store over loopback
+ * (priced with up's book: a running pipeline keeps one book); otherwise on the store opened here, re-priced
+ * first with `book` when one was given.
  */
-async function ask(
-  questions: QueryRequest[],
-  storeOpts: StoreOptions,
-  sink: SinkReports,
-  book: PriceBook | null,
-): Promise<unknown[]> {
+async function openReportStore(storeOpts: StoreOptions, sink: Reports, book: PriceBook | null): Promise<Store> {
   if (storeOpts.url === undefined) {
-    const out: unknown[] = [];
-    for (const q of questions) {
-      const a = await askRunningUp<unknown>(storeOpts.dataDir ?? sink.DEFAULT_DATA_DIR, q);
-      if (!a.answered) break;
-      out.push(a.result);
-    }
-    if (out.length === questions.length) {
+    const up = await openLoopbackStore(storeOpts.dataDir ?? sink.DEFAULT_DATA_DIR);
+    if (up) {
       if (book)
         console.error(
           `cctap report: 'cctap up' is running on this store and prices with its own book; restart it with --prices to use ${book.version}`,
         );
-      return out;
+      return up;
     }
   }
   const store = await sink.openStore(storeOpts);
   try {
     if (book) await sink.syncPrices(store, book);
-    const out: unknown[] = [];
-    for (const q of questions) out.push(await answerQuery(store, q));
-    return out;
-  } finally {
+  } catch (err) {
     await store.close();
+    throw err;
   }
+  return store;
 }

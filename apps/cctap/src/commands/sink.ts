@@ -18,18 +18,18 @@ Retention (applied when a table is created): CCTAP_EVENTS_TTL_DAYS, CCTAP_INVALI
 export const command: Command = {
   summary: 'write the event, invalid, derived and alert streams into ClickHouse',
   async run(argv) {
-    const sink = await import('@cctap/sink');
+    const [sink, storeLib] = await Promise.all([import('@cctap/sink'), import('@cctap/store')]);
     let cfg;
     let storeOpts;
     let book;
     try {
       cfg = loadConfig({ shape: sink.sinkConfigShape, argv, usage: USAGE });
-      storeOpts = sink.storeOptionsFrom(cfg);
+      storeOpts = storeLib.storeOptionsFrom(cfg);
       book = priceBookOf(cfg.prices);
     } catch (err) {
       const usage = usageExit('sink', err);
       if (usage !== null) return usage;
-      if (err instanceof ConfigError || err instanceof sink.StoreFlagError) {
+      if (err instanceof ConfigError || err instanceof storeLib.StoreFlagError) {
         console.error(`cctap sink: ${err.message}`);
         return 2;
       }
@@ -38,8 +38,8 @@ export const command: Command = {
     return runCommand('sink', () =>
       runNatsServiceCommand('sink', cfg, async ({ nc, bus, topology, logger, metrics }) => {
         // A service: waits for a ClickHouse server for ever, saying so in its log.
-        const store = await sink.openStore({ ...storeOpts, wait: { logger } });
-        const migrated = await sink.migrate(store, sink.retentionFromEnv());
+        const store = await storeLib.openStore({ ...storeOpts, wait: { logger } });
+        const migrated = await storeLib.migrate(store, storeLib.retentionFromEnv());
         logger.info('schema ready', { store: store.location, applied: migrated.applied });
         // Stops after the sink (reverse start order): the last flush is in before the store closes.
         const storeService: Service = {

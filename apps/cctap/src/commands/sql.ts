@@ -1,5 +1,6 @@
 /** `cctap sql "<query>"`: an ad-hoc read-only question to the store. */
-import { askRunningUp, UpQueryError } from '../up/query-client.js';
+import { openLoopbackStore } from '../up/loopback-store.js';
+import { UpQueryError } from '../up/query-client.js';
 import { parseFlags } from '../flags/parse-flags.js';
 import type { Command } from './registry.js';
 
@@ -32,34 +33,20 @@ export const command: Command = {
       console.error(`--format must be table or json, got '${values.format}'`);
       return 2;
     }
-    const { DEFAULT_DATA_DIR, openStore, renderSqlTable, runSql, storeOptionsFrom, StoreQueryError } =
-      await import('@cctap/sink/reports');
+    const [{ DEFAULT_DATA_DIR, openStore, storeOptionsFrom, StoreQueryError }, { runSql }, { renderSqlTable }] =
+      await Promise.all([import('@cctap/store'), import('@cctap/reports'), import('../render/sql-table.js')]);
     const storeOpts = storeOptionsFrom(values);
     const print = (rows: Record<string, unknown>[]) =>
       console.log(values.format === 'json' ? JSON.stringify(rows, null, 2) : renderSqlTable(rows));
-    // The embedded store admits one process: while `cctap up` holds it, ask `up`.
-    if (storeOpts.url === undefined) {
-      try {
-        const a = await askRunningUp<Record<string, unknown>[]>(storeOpts.dataDir ?? DEFAULT_DATA_DIR, {
-          op: 'sql',
-          sql: positionals[0]!,
-        });
-        if (a.answered) {
-          print(a.result);
-          return 0;
-        }
-      } catch (err) {
-        if (!(err instanceof UpQueryError)) throw err;
-        console.error(`cctap sql: ${err.message}`);
-        return 1;
-      }
-    }
-    const store = await openStore(storeOpts);
+    // The embedded store admits one process: while `cctap up` holds it, ask `up` (the same read-only query).
+    const store =
+      (storeOpts.url === undefined ? await openLoopbackStore(storeOpts.dataDir ?? DEFAULT_DATA_DIR) : null) ??
+      (await openStore(storeOpts));
     try {
       print(await runSql(store, positionals[0]!));
       return 0;
     } catch (err) {
-      if (err instanceof StoreQueryError) {
+      if (err instanceof StoreQueryError || err instanceof UpQueryError) {
         console.error(`cctap sql: ${err.message}`);
         return 1;
       }

@@ -35,7 +35,7 @@ context_window readings as quota events; without one, the session's cost comes f
   --timeout-ms N  how long to wait for 'cctap up' before answering from the transcript (default 1500)
   --debug         on an error, the stack on stderr (the line and exit 0 stay)`;
 
-/** The store's default directory (DEFAULT_DATA_DIR of @cctap/sink, not imported: it would load the engine). */
+/** The store's default directory (DEFAULT_DATA_DIR of @cctap/store, not imported: it would load the engine). */
 const DEFAULT_DATA = join(homedir(), '.cctap', 'data');
 /** Claude Code writes the input at once and closes stdin; a terminal (a person trying it) sends nothing. */
 const STDIN_MS = 1000;

@@ -24,7 +24,7 @@ import {
   type Metrics,
   type ProbeServer,
 } from '@cctap/kit';
-import { DEFAULT_DATA_DIR, type Store } from '@cctap/sink';
+import { DEFAULT_DATA_DIR, type Store } from '@cctap/store';
 import { assemblePipeline, StoreLockedError, type Pipeline } from '../up/assemble-pipeline.js';
 import { DemoFixturesMissingError, prepareDemo, type DemoReplay } from '../up/demo.js';
 import { InstanceLockedError } from '../up/instance-file.js';

@@ -24,13 +24,10 @@ const shape = {
     .default(64)
     .meta({ description: 'raw batches fetched per pull' }),
   /** JSON file mapping each host to the users it may report; events of other users are rejected. */
-  usersPerHost: z
-    .string()
-    .optional()
-    .meta({
-      arg: 'FILE',
-      description: 'JSON file mapping each host to the users it may report; other users are rejected',
-    }),
+  usersPerHost: z.string().optional().meta({
+    arg: 'FILE',
+    description: 'JSON file mapping each host to the users it may report; other users are rejected',
+  }),
 };
 
 export const command: Command = {

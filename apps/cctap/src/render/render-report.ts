@@ -4,7 +4,8 @@
  * project, and a compact layout (period, models, input, output, cost) when asked or when the terminal is
  * narrower than 100 columns or the full table does not fit.
  */
-import type { BlocksReport } from './blocks-report.js';
+import type { BlocksReport, PeriodReport, SessionEntries, TokenLimitStatus } from '@cctap/reports';
+import { PERIOD_KEY_FIELD, priceBookLine, tokenLimitOf, tokenLimitStatus } from '@cctap/reports';
 import {
   cell,
   fitsWithin,
@@ -15,13 +16,9 @@ import {
   type Column,
   type TableStyle,
 } from './box-table.js';
-import { tokenLimitOf, tokenLimitStatus, type TokenLimitStatus } from './blocks-view.js';
 import { modelsCell, shortModelName } from './model-name.js';
-import { PERIOD_KEY_FIELD, type PeriodReport } from './period-report.js';
-import { priceBookLine } from './price-book-version.js';
 import { formatCost, formatNumber } from './render-table.js';
-import type { SessionEntries } from './session-entries.js';
-import type { ModelBreakdown } from './usage-totals.js';
+import type { ModelBreakdown } from '@cctap/reports';
 
 export interface RenderOptions {
   style: TableStyle;

@@ -3,7 +3,8 @@
  * themselves (`cctap report session|daily|blocks`), so the line and the reports can never disagree:
  * this session's cost, today's cost in the caller's time zone, and the active 5-hour block.
  */
-import { blocksReport, machineTimeZone, periodReport, type Store } from '@cctap/sink/reports';
+import { blocksReport, machineTimeZone, periodReport } from '@cctap/reports';
+import type { Store } from '@cctap/store';
 
 export interface StatuslineQuery {
   sessionId: string;

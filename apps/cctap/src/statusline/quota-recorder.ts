@@ -7,7 +7,15 @@
  * the same 5-hour and 7-day figures, so identical consecutive readings are dropped here: per window for the
  * account-wide windows, per session for the context window. The memory of the last readings is bounded.
  */
-import { quotaPayload, SCHEMA_VERSION, stableUuid, type Batch, type CctapEvent } from '@cctap/events';
+import {
+  encodeBatch,
+  quotaMsgId,
+  quotaPayload,
+  SCHEMA_VERSION,
+  stableUuid,
+  type Batch,
+  type CctapEvent,
+} from '@cctap/events';
 import type { Bus, Logger } from '@cctap/kit';
 import type { QuotaReport } from './quota-report.js';
 
@@ -33,8 +41,6 @@ export interface QuotaRecorderOptions {
 
 /** Windows remembered at most (one per session for context readings). */
 const MAX_REMEMBERED = 10_000;
-
-const encoder = new TextEncoder();
 
 function text(v: unknown, what: string): string {
   if (typeof v !== 'string') throw new TypeError(`quota report: ${what} must be a string`);
@@ -96,17 +102,15 @@ export function createQuotaRecorder(o: QuotaRecorderOptions): QuotaRecorder {
         source: { path, fileId: 'quota', from: 0, to: 0 },
         events,
       };
-      o.bus
-        .publish(o.subject, encoder.encode(JSON.stringify(batch)), { msgId: `q-${events[0]!.id}` })
-        .catch((err: unknown) => {
-          o.logger.warn('quota readings not recorded', { err: (err as Error).message });
-          changed.forEach(([key, signature], i) => {
-            if (last.get(key) !== signature) return; // a newer reading replaced it meanwhile
-            const prev = before[i];
-            if (prev === undefined) last.delete(key);
-            else last.set(key, prev);
-          });
+      o.bus.publish(o.subject, encodeBatch(batch), { msgId: quotaMsgId(events[0]!.id) }).catch((err: unknown) => {
+        o.logger.warn('quota readings not recorded', { err: (err as Error).message });
+        changed.forEach(([key, signature], i) => {
+          if (last.get(key) !== signature) return; // a newer reading replaced it meanwhile
+          const prev = before[i];
+          if (prev === undefined) last.delete(key);
+          else last.set(key, prev);
         });
+      });
       return events.length;
     },
   };

@@ -1,8 +1,8 @@
 /**
- * Answers one report or SQL question on an open store: the same function serves `cctap report` / `cctap sql`
- * run against the store directly and the loopback endpoint of a running `cctap up`.
+ * Answers one question sent to the loopback endpoint of a running `cctap up`: a read-only query on its store
+ * (every report and `cctap sql`, through loopback-store.ts), `cctap alerts`, and the status line.
  */
-import { blocksReport, periodReport, runSql, sessionDetails, sessionEntries, type Store } from '@cctap/sink/reports';
+import type { Store } from '@cctap/store';
 import type { AlertAccess } from '../alerts/alert-access.js';
 import type { StatuslineAnswerer } from '../statusline/statusline-answerer.js';
 import type { QueryRequest } from './query-protocol.js';
@@ -24,16 +24,9 @@ export async function answerQuery(
       if (q.op === 'silence') return alerts.putSilence(q.silence).then(() => null);
       return alerts.test(q.receiver);
     }
-    case 'period':
-      return periodReport(store, q.kind, q.opts);
-    case 'blocks':
-      return blocksReport(store, q.opts);
-    case 'sessionDetail':
-      return sessionDetails(store, q.opts);
-    case 'sessionEntries':
-      return sessionEntries(store, q.sessionId);
-    case 'sql':
-      return runSql(store, q.sql);
+    case 'query':
+      // Read-only, checked and enforced by the engine (read-only-sql.ts of @cctap/store): the reader asks, never writes.
+      return store.query(q.sql, q.params, { readOnly: true });
     case 'statusline':
       if (!statusline) throw new TypeError('this endpoint serves no status line');
       return statusline.answer(q);

@@ -33,16 +33,8 @@ import { createValidatorService } from '@cctap/validator';
 import { createAnalyzer, MemoryStateStore, openKvStateStore, type AnalyzerService } from '@cctap/analyzer';
 import { createAlerter, openFileStores, openKvStores, type AlerterService } from '@cctap/alerter';
 import type { PriceBook } from '@cctap/prices';
-import {
-  createSink,
-  DEFAULT_DATA_DIR,
-  jetStreamPending,
-  migrate,
-  openStore,
-  retentionFromEnv,
-  SINK_CONSUMERS,
-  type Store,
-} from '@cctap/sink';
+import { createSink, jetStreamPending, SINK_CONSUMERS } from '@cctap/sink';
+import { DEFAULT_DATA_DIR, migrate, openStore, retentionFromEnv, type Store } from '@cctap/store';
 import { alerterRulesFrom } from '../alerter-rules.js';
 import { deadLetterFile, type DeadLetterFile } from './dead-letter-file.js';
 import { acquireInstance, type InstanceHandle } from './instance-file.js';

@@ -1,17 +1,13 @@
 /** What `cctap report` / `cctap sql` ask a running `cctap up` over loopback, and how it answers. */
 import type { Silence } from '@cctap/alerter';
-import type { ReportOptions } from '@cctap/sink/reports';
 import type { StatuslineQuery } from '../statusline/figures.js';
 import type { QuotaReport } from '../statusline/quota-report.js';
 
 export const QUERY_PATH = '/v1/query';
 
 export type QueryRequest =
-  | { op: 'period'; kind: 'daily' | 'weekly' | 'monthly' | 'session'; opts: ReportOptions }
-  | { op: 'blocks'; opts: ReportOptions }
-  | { op: 'sessionDetail'; opts: ReportOptions }
-  | { op: 'sessionEntries'; sessionId: string }
-  | { op: 'sql'; sql: string }
+  // Reports and `cctap sql`: one read-only query on up's store (loopback-store.ts), whatever the report
+  | { op: 'query'; sql: string; params?: Record<string, unknown> }
   // `cctap alerts` (alerts/alert-access.ts)
   | { op: 'alerts' }
   | { op: 'silences' }

@@ -10,7 +10,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@cctap/kit';
-import type { Store } from '@cctap/sink';
+import type { Store } from '@cctap/store';
 import type { AlertAccess } from '../alerts/alert-access.js';
 import type { StatuslineAnswerer } from '../statusline/statusline-answerer.js';
 import { answerQuery } from './answer-query.js';

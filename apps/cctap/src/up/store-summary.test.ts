@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openStore, type Store } from '@cctap/sink';
+import { migrate, openStore, type Store } from '@cctap/store';
 import { storeTotals, todayLine, totalsLine } from './store-summary.js';
 
 let dir: string;

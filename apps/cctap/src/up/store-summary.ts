@@ -3,8 +3,8 @@
  * final summary (everything stored). Both read the deduplicated tables through the report functions, so
  * they agree with `cctap report`.
  */
-import { periodReport, type Store } from '@cctap/sink';
-import { machineTimeZone } from '@cctap/sink/reports';
+import { machineTimeZone, periodReport } from '@cctap/reports';
+import type { Store } from '@cctap/store';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 /**

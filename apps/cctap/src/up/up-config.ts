@@ -39,13 +39,10 @@ export const upShape = {
     .optional()
     .meta({ arg: 'DIR', description: 'embedded store; also holds up.json and collector/ (default ~/.cctap/data)' }),
   /** Collector checkpoints; default <data>/collector (embedded) or ~/.cctap/collector (server). */
-  state: z
-    .string()
-    .optional()
-    .meta({
-      arg: 'DIR',
-      description: 'collector checkpoints (default <data>/collector; server store: ~/.cctap/collector)',
-    }),
+  state: z.string().optional().meta({
+    arg: 'DIR',
+    description: 'collector checkpoints (default <data>/collector; server store: ~/.cctap/collector)',
+  }),
   root: collectShape.root,
   host: collectShape.host,
   osUser: collectShape.osUser,
@@ -54,13 +51,10 @@ export const upShape = {
   since: collectShape.since,
   labels: collectShape.labels,
   reset: collectShape.reset,
-  once: z
-    .boolean()
-    .default(false)
-    .meta({
-      description:
-        'backfill what exists, flush it all into the store, print the summary; exit 0, or 3 when something was not stored, 1 when stopped early',
-    }),
+  once: z.boolean().default(false).meta({
+    description:
+      'backfill what exists, flush it all into the store, print the summary; exit 0, or 3 when something was not stored, 1 when stopped early',
+  }),
   demo: z
     .boolean()
     .default(false)
@@ -73,14 +67,11 @@ export const upShape = {
     .meta({ description: 'demo pace multiplier (1: about 90 s)' }),
   quiet: z.boolean().default(false).meta({ description: 'no banner, progress or feed; warnings and errors only' }),
   /** Price file over the shipped book (env CCTAP_PRICES; default ~/.cctap/prices.json when it exists). */
-  prices: z
-    .string()
-    .optional()
-    .meta({
-      arg: 'FILE',
-      description:
-        'price file over the shipped book (default ~/.cctap/prices.json when it exists); every stored response is re-priced with it at start',
-    }),
+  prices: z.string().optional().meta({
+    arg: 'FILE',
+    description:
+      'price file over the shipped book (default ~/.cctap/prices.json when it exists); every stored response is re-priced with it at start',
+  }),
   /** Seconds between status lines (active sessions, today's tokens and cost); 0: none. */
   statusSeconds: z.coerce
     .number()

@@ -10,7 +10,7 @@
 import type { Store } from '../store/open-store.js';
 import { DEFAULT_RETENTION, type Migration, type RetentionSettings } from './migration.js';
 import { MIGRATIONS } from './all.js';
-import { responsesSql } from '../reports/responses-sql.js';
+import { responsesSql } from '../views/responses-sql.js';
 
 export interface MigrateResult {
   applied: { version: number; name: string }[];

@@ -12,7 +12,7 @@
  * previous generation a moment ago still finds its rows.
  */
 import { priceRows, resolveModel, type PriceBook, type PriceRow } from '@cctap/prices';
-import { toClickHouseTime } from '../rows/clickhouse-time.js';
+import { toClickHouseTime } from '../store/clickhouse-time.js';
 import type { Store } from '../store/open-store.js';
 
 export interface PriceSyncResult {

@@ -35,7 +35,8 @@ export interface QueryOptions {
 }
 
 export interface Store {
-  readonly kind: 'server' | 'embedded';
+  /** 'loopback': a running `cctap up` asked over loopback (read-only; the command's side of it lives with the app). */
+  readonly kind: 'server' | 'embedded' | 'loopback';
   /** The URL (password removed) or the data directory, for logs. */
   readonly location: string;
   /** Runs a SELECT and returns its rows. Values are bound with `{name: Type}` placeholders, never interpolated. */

@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBook, priceResponse, shippedBook, type PriceBook } from '@cctap/prices';
 import { toUsageRows } from '../rows/usage-row.js';
-import { insertRows } from '../store/insert-rows.js';
+import { insertRows } from '@cctap/store';
 import { assistant, type AssistantSample } from '../testing/sample-events.js';
-import { syncPrices } from './price-sync.js';
-import { openTempStore, type TempStore } from '../testing/temp-store.js';
+import { syncPrices } from '@cctap/store';
+import { openTempStore, type TempStore } from '@cctap/store/testing';
 
 let store: TempStore;
 

@@ -5,8 +5,8 @@
  * the next batch that brings the model, since the usage rows are already safe in the store.
  */
 import type { PriceBook } from '@cctap/prices';
-import type { Store } from '../store/open-store.js';
-import { syncPrices, type PriceSyncResult } from './price-sync.js';
+import type { Store } from '@cctap/store';
+import { syncPrices, type PriceSyncResult } from '@cctap/store';
 
 export class PriceWatch {
   private readonly seen = new Set<string>();

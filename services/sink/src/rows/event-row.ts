@@ -1,6 +1,6 @@
 /** Contract event -> one row of `events` (migrations 001 and 007). Pure. */
 import type { CctapEvent } from '@cctap/events';
-import { toClickHouseTime } from './clickhouse-time.js';
+import { toClickHouseTime } from '@cctap/store';
 
 export interface EventRow {
   id: string;

@@ -14,7 +14,7 @@
  * the host-side cost columns of 002 keep their defaults. Pure.
  */
 import type { CctapEvent, PayloadOf } from '@cctap/events';
-import { toClickHouseTime } from './clickhouse-time.js';
+import { toClickHouseTime } from '@cctap/store';
 
 export interface UsageRow {
   message_id: string;

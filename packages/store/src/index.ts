@@ -1,0 +1,34 @@
+/**
+ * @cctap/store: the ClickHouse store (a server, or the embedded engine in a worker thread), its migrations, the
+ * price table it prices with, and the `usage_responses` view text every report reads through.
+ */
+export { openStore, DEFAULT_DATA_DIR, type Store, type StoreOptions, type QueryOptions } from './store/open-store.js';
+export {
+  StoreUnavailableError,
+  StoreResourceError,
+  StoreQueryError,
+  StoreBusyError,
+  classifyStoreError,
+} from './store/errors.js';
+export { insertRows, dedupToken, chunkByMonth } from './store/insert-rows.js';
+export { storeIdentity } from './store/store-identity.js';
+export { storeOptionsFrom, StoreFlagError, STORE_FLAGS_USAGE } from './store/store-flags.js';
+export { readOnlyStatement } from './store/read-only-sql.js';
+export { toClickHouseTime } from './store/clickhouse-time.js';
+export {
+  migrate,
+  appliedMigrations,
+  retentionFromEnv,
+  MIGRATIONS,
+  DEFAULT_RETENTION,
+  type Migration,
+  type RetentionSettings,
+  type MigrateResult,
+} from './migrations/index.js';
+export { syncPrices, type PriceSyncResult } from './prices/price-sync.js';
+export {
+  responsesSql,
+  CURRENT_PRICES_SQL,
+  RESPONSE_ENTRY_COLUMNS,
+  type ResponseEntryRow,
+} from './views/responses-sql.js';
