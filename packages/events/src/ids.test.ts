@@ -1,6 +1,20 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { batchMsgId, derivedMsgId, eventId, fileId, heartbeatId, lineEventId, stableUuid } from './ids.js';
+import {
+  alertMsgId,
+  analyzerMsgId,
+  batchMsgId,
+  deadLetterMsgId,
+  derivedMsgId,
+  eventId,
+  fileId,
+  heartbeatId,
+  heartbeatMsgId,
+  lineEventId,
+  quotaMsgId,
+  stableUuid,
+  streamPositionId,
+} from './ids.js';
 
 const sha = (...parts: (string | number)[]) => createHash('sha256').update(parts.join('\u001f')).digest();
 
@@ -88,5 +102,19 @@ describe('deterministic ids', () => {
     expect(batchMsgId('h', 'f', 0, 10)).not.toBe(batchMsgId('h', 'f', 0, 11));
     expect(derivedMsgId('validator', 'b-1')).not.toBe(derivedMsgId('validator', 'b-1', 1));
     expect(derivedMsgId('validator', 'b-1')).not.toBe(derivedMsgId('analyzer', 'b-1'));
+  });
+
+  it('the other message ids keep the forms stored streams already hold (a change would defeat their dedup)', () => {
+    const id = '839e11a4-21d3-80be-a8db-56fde67e9aad';
+    expect(heartbeatMsgId(id)).toBe(`hb-${id}`);
+    expect(quotaMsgId(id)).toBe(`q-${id}`);
+    expect(alertMsgId(id)).toBe(id);
+    expect(deadLetterMsgId('CCTAP_EVENTS', 42, 'sink-events')).toBe('CCTAP_EVENTS:42:sink-events');
+    expect(streamPositionId('CCTAP_RAW', 7)).toBe('CCTAP_RAW:7');
+    const body = '{"kind":"tool.span","é":1}';
+    const digest = createHash('sha256').update(body).digest('hex').slice(0, 16);
+    expect(analyzerMsgId(id, body)).toBe(`an-${id}-${digest}`);
+    // The bytes on the wire and the text they encode give the same id.
+    expect(analyzerMsgId(id, new TextEncoder().encode(body))).toBe(analyzerMsgId(id, body));
   });
 });

@@ -8,6 +8,12 @@
  *   batchId  = h("batch", host, fileId, from, to[, linesDigest])   Nats-Msg-Id of the collector's publish
  *   derived  = h(stage, upstream message id)                       Nats-Msg-Id of a republish (validator, …)
  *
+ * Every other message id (Nats-Msg-Id) a component publishes under is built here too (the `…MsgId`
+ * functions at the end), so the prefixes that keep the producers apart are listed in one place:
+ *   b-  collector batch        hb- heartbeat         q-  status-line quota readings
+ *   validator-  validator      an- analyzer          (alert id) alerter
+ *   <stream>:<seq>:<consumer>  dead letter           <stream>:<seq>  a delivery that came without an id
+ *
  * `h` is SHA-256 over the parts joined with a unit separator (U+001F), which cannot occur in any part.
  *
  * Why a transcript line's event id names what the line is, not where it sits: Claude Code rewrites files it
@@ -77,4 +83,38 @@ export function derivedMsgId(stage: string, upstreamMsgId: string, part: string 
 /** A UUID-shaped id for anything derived from named parts (derived events, alerts). */
 export function stableUuid(...parts: readonly (string | number)[]): string {
   return asUuid(digestHex(parts));
+}
+
+/** A heartbeat batch: the id of its one event (heartbeatId), so a re-sent beat is a duplicate. */
+export function heartbeatMsgId(heartbeatEventId: string): string {
+  return `hb-${heartbeatEventId}`;
+}
+
+/** A batch of status-line quota readings: the id of its first event (one per session, window and instant). */
+export function quotaMsgId(firstEventId: string): string {
+  return `q-${firstEventId}`;
+}
+
+/**
+ * A derived event of the analyzer: its deterministic id plus a digest of its encoding (the UTF-8 bytes, or
+ * the text they encode: same digest), so the same
+ * conclusion is stored once while an update of it (an orphan later answered) is not dropped as a duplicate.
+ */
+export function analyzerMsgId(derivedId: string, body: string | Uint8Array): string {
+  return `an-${derivedId}-${hash('sha256', body, 'hex').slice(0, 16)}`;
+}
+
+/** An alert notification: its id (stableUuid of key, start, status and seq) names one notification already. */
+export function alertMsgId(alertId: string): string {
+  return alertId;
+}
+
+/** A message moved to the dead letters: one per stream message and consumer that gave up on it. */
+export function deadLetterMsgId(stream: string, seq: number, consumer: string): string {
+  return `${stream}:${seq}:${consumer}`;
+}
+
+/** What names a delivered message that was published without an id: its place in its stream. */
+export function streamPositionId(stream: string, seq: number): string {
+  return `${stream}:${seq}`;
 }

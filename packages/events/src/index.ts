@@ -7,7 +7,7 @@ export * from './derived.js';
 export * from './batch.js';
 export * from './ids.js';
 export * from './topology.js';
-export * from './codec.js';
+export * from './codecs/index.js';
 export * from './alert.js';
 export { generateJsonSchema, renderJsonSchemaFiles, JSON_SCHEMA_FILES } from './json-schema.js';
 export * from './invalid.js';

@@ -7,7 +7,7 @@
  *
  * Replicas share the durable consumer: JetStream hands each batch to one of them.
  */
-import { derivedMsgId, type Topology } from '@cctap/events';
+import { derivedMsgId, encodeInvalid, streamPositionId, type Topology } from '@cctap/events';
 import { createContractValidator, type ContractValidator } from '@cctap/events/ajv';
 import type { Bus, BusMessage, Logger, Metrics, Service, Subscription } from '@cctap/kit';
 import { labelCap } from './core/label-cap.js';
@@ -30,8 +30,6 @@ export interface ValidatorOptions {
   /** Clock, for tests. */
   now?: () => number;
 }
-
-const encoder = new TextEncoder();
 
 export function createValidatorService(o: ValidatorOptions): Service {
   const log = o.logger.child({ component: 'validator' });
@@ -67,7 +65,7 @@ export function createValidatorService(o: ValidatorOptions): Service {
       maxFutureMs: o.maxFutureMs ?? 86_400_000,
       ...(o.usersPerHost ? { usersPerHost: o.usersPerHost } : {}),
     });
-    const upstream = msg.msgId ?? `${msg.stream}:${msg.seq}`;
+    const upstream = msg.msgId ?? streamPositionId(msg.stream, msg.seq);
     const host = r.host ?? 'unknown';
     const outputs: Promise<unknown>[] = [];
     if (r.valid)
@@ -78,7 +76,7 @@ export function createValidatorService(o: ValidatorOptions): Service {
       );
     r.invalid.forEach((rec, i) => {
       outputs.push(
-        o.bus.publish(o.topology.subjects.invalid(host), encoder.encode(JSON.stringify(rec)), {
+        o.bus.publish(o.topology.subjects.invalid(host), encodeInvalid(rec), {
           msgId: derivedMsgId('validator', upstream, `invalid-${i}`),
           headers: { 'Cctap-Reason': rec.reason },
         }),

@@ -18,7 +18,14 @@
  * AsyncLocalStorage and those consumers are not waited for.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { CONSUMERS, STREAM_KEYS, type ConsumerKey, type StreamKey, type Topology } from '@cctap/events';
+import {
+  CONSUMERS,
+  STREAM_KEYS,
+  deadLetterMsgId,
+  type ConsumerKey,
+  type StreamKey,
+  type Topology,
+} from '@cctap/events';
 import {
   DLQ_HEADERS,
   type Bus,
@@ -384,9 +391,10 @@ export class InProcessBus implements Bus {
     };
     this.log.warn('dead letter', { consumer: c.key, stream: c.stream.name, seq: s.seq, reason });
     // Nothing consumes the DLQ in process, so this resolves at once; do not await inside a settle.
-    void this.publish(t.subjects.dlq(c.key), s.data, { msgId: `${c.stream.name}:${s.seq}:${c.key}`, headers }).catch(
-      (err: unknown) => this.log.error('dead letter lost', { err, seq: s.seq }),
-    );
+    void this.publish(t.subjects.dlq(c.key), s.data, {
+      msgId: deadLetterMsgId(c.stream.name, s.seq, c.key),
+      headers,
+    }).catch((err: unknown) => this.log.error('dead letter lost', { err, seq: s.seq }));
     return true;
   }
 

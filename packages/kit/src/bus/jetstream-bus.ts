@@ -5,7 +5,7 @@
  */
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import type { ConsumerKey, StreamKey, Topology } from '@cctap/events';
+import { deadLetterMsgId, type ConsumerKey, type StreamKey, type Topology } from '@cctap/events';
 import {
   DLQ_HEADERS,
   type Bus,
@@ -125,7 +125,7 @@ export class JetStreamBus implements Bus {
       // The same message id as the forwarder's copy (dlq/forwarder.ts), so the one that comes second is dropped.
       keepBeforeTerm: (msg, reason) =>
         this.publish(t.subjects.dlq(consumer), msg.data, {
-          msgId: `${msg.stream}:${msg.seq}:${consumer}`,
+          msgId: deadLetterMsgId(msg.stream, msg.seq, consumer),
           headers: {
             [DLQ_HEADERS.stream]: msg.stream,
             [DLQ_HEADERS.subject]: msg.subject,

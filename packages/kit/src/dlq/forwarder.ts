@@ -9,7 +9,7 @@
  * An original that is gone (expired before we got to it) is still recorded, with an empty body.
  */
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { Topology } from '@cctap/events';
+import { deadLetterMsgId, type Topology } from '@cctap/events';
 import { DLQ_HEADERS, type Bus, type Subscription } from '../bus/bus.js';
 import { PermanentError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
@@ -71,7 +71,7 @@ export function startDeadLetterForwarder(o: ForwarderOptions): Subscription {
       [DLQ_HEADERS.consumer]: key,
     };
     await o.bus.publish(o.topology.subjects.dlq(key), original?.data ?? new Uint8Array(), {
-      msgId: `${adv.stream}:${adv.stream_seq}:${key}`,
+      msgId: deadLetterMsgId(adv.stream, adv.stream_seq, key),
       headers,
     });
     forwarded?.inc({ consumer: key, kind });

@@ -9,7 +9,7 @@
  * Works on either bus (JetStream or in-process) and either store (KV or memory), so single-process mode runs
  * it in-process with the same code.
  */
-import { topology as makeTopology, type Alert, type Topology } from '@cctap/events';
+import { alertMsgId, encodeAlert, topology as makeTopology, type Alert, type Topology } from '@cctap/events';
 import {
   createMetrics,
   LruSet,
@@ -89,7 +89,6 @@ export interface AlerterService {
 }
 
 const systemClock: Clock = { now: () => Date.now() };
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function createAlerter(o: AlerterOptions): AlerterService {
@@ -117,8 +116,8 @@ export function createAlerter(o: AlerterOptions): AlerterService {
 
   const publish = o.bus
     ? async (alert: Alert) => {
-        await o.bus!.publish(t.subjects.alerts(alert.severity, alert.rule), encoder.encode(JSON.stringify(alert)), {
-          msgId: alert.id,
+        await o.bus!.publish(t.subjects.alerts(alert.severity, alert.rule), encodeAlert(alert), {
+          msgId: alertMsgId(alert.id),
         });
       }
     : undefined;

@@ -13,8 +13,14 @@
  * messages = the whole input, and re-emits only derived events with the ids it had already used.
  * A message that is not a batch at all is terminated (dead-lettered with the reason) and counted.
  */
-import { createHash } from 'node:crypto';
-import { decodeTrustedBatch, topology as makeTopology, type DerivedEvent, type Topology } from '@cctap/events';
+import {
+  analyzerMsgId,
+  decodeTrustedBatch,
+  encodeDerived,
+  topology as makeTopology,
+  type DerivedEvent,
+  type Topology,
+} from '@cctap/events';
 import type { PriceBook } from '@cctap/prices';
 import {
   RetryableError,
@@ -57,12 +63,6 @@ export interface AnalyzerService extends Service {
   readonly engine: AnalyzerEngine;
 }
 
-const enc = new TextEncoder();
-
-export function derivedMsgIdOf(d: DerivedEvent, body: string): string {
-  return `an-${d.id}-${createHash('sha256').update(body).digest('hex').slice(0, 16)}`;
-}
-
 export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
   const config = resolveConfig(o.config);
   const clock = o.clock ?? systemClock;
@@ -97,10 +97,8 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
       const chunk = outbox.slice(0, PUBLISH_CHUNK);
       const results = await Promise.allSettled(
         chunk.map((d) => {
-          const body = JSON.stringify(d);
-          return o.bus.publish(t.subjects.derived(d.kind, d.host), enc.encode(body), {
-            msgId: derivedMsgIdOf(d, body),
-          });
+          const body = encodeDerived(d);
+          return o.bus.publish(t.subjects.derived(d.kind, d.host), body, { msgId: analyzerMsgId(d.id, body) });
         }),
       );
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -2,7 +2,7 @@
  * The collector's heartbeat: one `heartbeat` event every period on the host's raw subject, so the central
  * side can tell "quiet developer" from "dead agent". Fire and forget: a missed heartbeat is itself the signal.
  */
-import { heartbeatId, SCHEMA_VERSION, type Batch, type CctapEvent } from '@cctap/events';
+import { encodeBatch, heartbeatId, heartbeatMsgId, SCHEMA_VERSION, type Batch, type CctapEvent } from '@cctap/events';
 import type { Bus, Logger } from '@cctap/kit';
 import type { CollectorMetrics } from '../metrics.js';
 
@@ -23,7 +23,6 @@ export interface HeartbeatOptions {
 export class Heartbeat {
   private seq = 0;
   private readonly startedAt = new Date().toISOString();
-  private readonly encoder = new TextEncoder();
 
   constructor(private readonly o: HeartbeatOptions) {}
 
@@ -56,9 +55,7 @@ export class Heartbeat {
   async beat(): Promise<void> {
     const b = this.batch(this.seq++);
     try {
-      await this.o.bus.publish(this.o.subject, this.encoder.encode(JSON.stringify(b)), {
-        msgId: `hb-${b.events[0]!.id}`,
-      });
+      await this.o.bus.publish(this.o.subject, encodeBatch(b), { msgId: heartbeatMsgId(b.events[0]!.id) });
       this.o.metrics.lastHeartbeat.set(Date.now() / 1000);
     } catch (err) {
       // A missed heartbeat is itself the signal; nothing to retry.

@@ -11,11 +11,19 @@
  * The msg id also digests the line keys of the batch: the same range of a file rewritten in place (same
  * fileId) holds other lines, and must not be dropped as a duplicate of what the range held before.
  *
- * Each event is serialized once; the batch is assembled from those strings and is byte-for-byte what
- * `encodeBatch` would produce (a unit test holds us to that).
+ * Each event is serialized once; the contract's batch writer (packages/events codecs/batch.ts) assembles the
+ * batch from those strings, byte for byte what `encodeBatch` would produce (a unit test holds us to that).
  */
 import { createHash, type Hash } from 'node:crypto';
-import { MAX_BATCH_BYTES, SCHEMA_VERSION, batchMsgId, type CctapEvent } from '@cctap/events';
+import {
+  BATCH_TAIL,
+  MAX_BATCH_BYTES,
+  batchHead,
+  batchMsgId,
+  writeBatch,
+  type BatchSource,
+  type CctapEvent,
+} from '@cctap/events';
 
 export interface LineResult {
   offset: number;
@@ -55,8 +63,6 @@ export interface CutterOptions {
 export const DEFAULT_BATCH_LINES = 512;
 export const DEFAULT_BATCH_SOURCE_BYTES = 512 * 1024;
 
-const encoder = new TextEncoder();
-
 export class BatchCutter {
   private readonly opts: Required<Omit<CutterOptions, 'lastTs' | 'from'>>;
   private from: number;
@@ -81,8 +87,9 @@ export class BatchCutter {
     this.from = opts.from;
     this.to = opts.from;
     this.lastTs = opts.lastTs;
-    // Envelope size with the widest offsets a file can have; `]}` closes it.
-    this.overhead = encoder.encode(this.header(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER)).length + 2;
+    // Envelope size with the widest offsets a file can have.
+    const widest = this.source(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    this.overhead = Buffer.byteLength(batchHead(this.opts.host, widest) + BATCH_TAIL);
   }
 
   get pendingLines(): number {
@@ -94,14 +101,8 @@ export class BatchCutter {
     return this.to;
   }
 
-  private header(from: number, to: number): string {
-    const shell = JSON.stringify({
-      v: SCHEMA_VERSION,
-      host: this.opts.host,
-      source: { path: this.opts.path, fileId: this.opts.fileId, from, to },
-      events: [],
-    });
-    return shell.slice(0, -2);
+  private source(from: number, to: number): BatchSource {
+    return { path: this.opts.path, fileId: this.opts.fileId, from, to };
   }
 
   /** Adds one complete line; returns the batches this closed (zero, one, or two for an oversized line). */
@@ -129,7 +130,7 @@ export class BatchCutter {
   }
 
   private cut(): CutBatch {
-    const payload = encoder.encode(`${this.header(this.from, this.to)}${this.parts.join(',')}]}`);
+    const payload = writeBatch(this.opts.host, this.source(this.from, this.to), this.parts);
     const b: CutBatch = {
       from: this.from,
       to: this.to,

@@ -30,9 +30,9 @@ import {
 } from '@cctap/kit';
 import { shippedBook, type PriceBook } from '@cctap/prices';
 import { PriceWatch } from '../prices/price-watch.js';
-import { StoreQueryError, StoreResourceError, StoreUnavailableError } from '../store/errors.js';
-import { insertRows } from '../store/insert-rows.js';
-import type { Store } from '../store/open-store.js';
+import { StoreQueryError, StoreResourceError, StoreUnavailableError } from '@cctap/store';
+import { insertRows } from '@cctap/store';
+import type { Store } from '@cctap/store';
 import { decodeMessages, messageId, type DecodedFlush, type SinkTable } from './decode-messages.js';
 import { FlushLane } from './flush-lane.js';
 import { sinkMetrics } from './sink-metrics.js';
@@ -52,8 +52,6 @@ const TABLE_ORDER: readonly SinkTable[] = ['events', 'invalid_events', 'derived'
 export interface SinkOptions {
   bus: Bus;
   store: Store;
-  /** `topology.hostOf`, to fill the host of messages that do not carry one. */
-  hostOf?: (subject: string) => string | null;
   /** Messages per fetch = per flush. Each events message is a batch of up to a few hundred events. Default 100. */
   batchSize?: number;
   /** Longest wait for a fetch to fill, ms. Default 1000. */
@@ -61,6 +59,11 @@ export interface SinkOptions {
   /** Fetch loops per consumer: while one flush inserts, the others fetch and map the next. Default 2. */
   fetchers?: number;
   consumers?: readonly SinkConsumer[];
+  /**
+   * @deprecated Not read: every message the sink maps carries its host (the contract's codecs). Kept so
+   * callers that still pass `topology.hostOf` compile; drop it from them.
+   */
+  hostOf?: (subject: string) => string | null;
   /** Messages still to deliver, per consumer (JetStream num_pending); polled every lagIntervalMs for the lag gauge. */
   pending?: (consumer: SinkConsumer) => Promise<number>;
   lagIntervalMs?: number;
@@ -112,7 +115,6 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export function createSink(o: SinkOptions): SinkService {
   const log = (o.logger ?? silentLogger).child({ component: 'sink' });
   const m = sinkMetrics(o.metrics);
-  const hostOf = o.hostOf ?? (() => null);
   const stopping = new AbortController();
   const subs: Subscription[] = [];
   let lagTimer: ReturnType<typeof setInterval> | null = null;
@@ -170,7 +172,7 @@ export function createSink(o: SinkOptions): SinkService {
 
   /** Maps one fetch to rows; the messages that cannot be mapped are terminated and counted here. */
   function decode(consumer: SinkConsumer, msgs: readonly BusMessage[]): DecodedFlush {
-    const decoded = decodeMessages(consumer, msgs, hostOf);
+    const decoded = decodeMessages(consumer, msgs);
     if (decoded.undecodable > 0) {
       state.deadLettered += decoded.undecodable;
       m.error(consumer, 'undecodable', decoded.undecodable);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventId, invalidRecordSchema, MAX_EVENT_BYTES, topology } from '@cctap/events';
+import { encodeBatch, eventId, invalidRecordSchema, MAX_EVENT_BYTES, topology, type Batch } from '@cctap/events';
 import { createContractValidator } from '@cctap/events/ajv';
 import { validateBatch, type ValidateContext } from './validate-batch.js';
 import { parseUsersPerHost } from './users-per-host.js';
@@ -44,6 +44,8 @@ describe('validateBatch', () => {
     expect(r.invalid).toEqual([]);
     expect(r.valid?.batch.events).toHaveLength(2);
     expect(JSON.parse(new TextDecoder().decode(r.valid!.bytes))).toEqual(b);
+    // The contract's one batch writer: byte for byte what the collector would have published.
+    expect(Buffer.from(r.valid!.bytes).toString()).toBe(Buffer.from(encodeBatch(b as Batch)).toString());
   });
 
   it('rejects every event of a batch whose host differs from the subject host', () => {

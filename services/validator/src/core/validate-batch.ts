@@ -13,15 +13,19 @@
  * Events are validated one by one (not through the batch schema) so one bad event costs only itself.
  */
 import {
+  DecodeError,
   INVALID_RAW_CHARS,
   MAX_EVENT_BYTES,
   SCHEMA_VERSION,
+  parseBatchText,
+  writeBatch,
   type Batch,
   type BatchSource,
   type CctapEvent,
   type InvalidReason,
   type InvalidRecord,
   type Topology,
+  type UncheckedBatch,
 } from '@cctap/events';
 import type { ContractValidator } from '@cctap/events/ajv';
 import { implausibleUsage } from './usage-bounds.js';
@@ -47,7 +51,6 @@ export interface ValidatedBatch {
 }
 
 const decoder = new TextDecoder();
-const encoder = new TextEncoder();
 
 function cut(s: string): string {
   return s.length > INVALID_RAW_CHARS ? `${s.slice(0, INVALID_RAW_CHARS)}…[truncated ${s.length} chars]` : s;
@@ -88,25 +91,13 @@ export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateC
   });
 
   const text = decoder.decode(bytes);
-  let doc: unknown;
+  let d: UncheckedBatch;
   try {
-    doc = JSON.parse(text);
+    d = parseBatchText(text);
   } catch (err) {
-    return { host, valid: null, invalid: [record('not_json', `not JSON: ${(err as Error).message}`, text)] };
+    if (!(err instanceof DecodeError)) throw err;
+    return { host, valid: null, invalid: [record('not_json', err.message, text)] };
   }
-  if (
-    typeof doc !== 'object' ||
-    doc === null ||
-    Array.isArray(doc) ||
-    !Array.isArray((doc as { events?: unknown }).events)
-  ) {
-    return {
-      host,
-      valid: null,
-      invalid: [record('not_json', 'not a batch: expected an object with an events array', text)],
-    };
-  }
-  const d = doc as Record<string, unknown> & { events: unknown[] };
   const envelope = { ...d, events: [] };
   const verdict = ctx.contract.batch(envelope);
   if (!verdict.ok) return { host, valid: null, invalid: [record('bad_batch', verdict.errors.join('; '), text)] };
@@ -162,7 +153,6 @@ export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateC
   }
   if (events.length === 0) return { host, valid: null, invalid };
   const batch = { v: SCHEMA_VERSION, host: claimed, source, events };
-  // Reuse each event's encoding instead of stringifying the batch again.
-  const out = `{"v":${SCHEMA_VERSION},"host":${JSON.stringify(claimed)},"source":${JSON.stringify(source)},"events":[${encoded.join(',')}]}`;
-  return { host, valid: { batch, bytes: encoder.encode(out) }, invalid };
+  // The batch writer reuses each event's encoding instead of stringifying the batch again.
+  return { host, valid: { batch, bytes: writeBatch(claimed, source, encoded) }, invalid };
 }
