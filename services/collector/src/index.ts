@@ -4,6 +4,9 @@
  * - createCollector(options)   the service { name, start, stop, health, idle, runOnce, events } (a kit Service)
  * - resolveRoots(options)      which Claude config directories to watch
  * - collectShape, ...          the `cctap collect` configuration (kit config + the collector's fields)
+ * - CHECKPOINT_FILE, Destination  where the checkpoints live and which destination they were recorded for
+ *
+ * Everything else (the tailer and its pieces, the checkpoint store) is internal to the service.
  */
 export {
   createCollector,
@@ -15,12 +18,6 @@ export type { CollectorOptions } from './service/options.js';
 export type { CollectorProgress } from './progress/backfill-progress.js';
 export { COLLECTOR_VERSION } from './heartbeat/heartbeat.js';
 export { resolveRoots } from './discovery/roots.js';
-export {
-  CheckpointStore,
-  CheckpointCorruptError,
-  CHECKPOINT_FILE,
-  type CheckpointEntry,
-} from './checkpoint/checkpoint-store.js';
-export { claimDestination, forgetDeliveries, DESTINATION_FILE, type Destination } from './checkpoint/destination.js';
-export { HEAD_BYTES } from './tail/file-identity.js';
-export { collectShape, parseCollectArgs, identityFrom, type CollectConfig } from './config.js';
+export { CHECKPOINT_FILE } from './checkpoint/checkpoint-store.js';
+export type { Destination } from './checkpoint/destination.js';
+export { collectShape, parseCollectArgs, identityFrom } from './config.js';
