@@ -1,12 +1,12 @@
 /**
  * The destination a collector's checkpoints belong to (collector checkpoint/destination.ts): the JetStream
  * raw stream it publishes to, named by its creation time (a new server, another prefix or a recreated
- * stream each differ), and for `cctap up` the store behind it.
+ * stream each differ). `cctap up` joins the store behind it (up/up-destination.ts); this module stays free
+ * of @cctap/store because `cctap collect` loads it.
  */
 import type { Topology } from '@cctap/events';
 import type { Destination } from '@cctap/collector';
 import type { connectNats, Logger } from '@cctap/kit';
-import { storeIdentity, type Store } from '@cctap/store';
 
 /**
  * The raw stream's identity, or null when it cannot be read: a host credential made before `cctap
@@ -37,11 +37,4 @@ export async function streamDestination(
     );
     return null;
   }
-}
-
-/** The store's own id (sink store-identity.ts), joined with the stream's when `up` runs on NATS. */
-export async function upDestination(store: Store, stream: Destination | null): Promise<Destination> {
-  const id = `store:${await storeIdentity(store)}`;
-  const label = `the store ${store.location}`;
-  return stream ? { id: `${id}|${stream.id}`, label: `${label} through ${stream.label}` } : { id, label };
 }

@@ -45,7 +45,8 @@ import { statuslineFigures } from '../statusline/figures.js';
 import { createStatuslineAnswerer } from '../statusline/statusline-answerer.js';
 import { tapBus, type PublishedHook } from './tap-bus.js';
 import { alerterDirOf, stateDirOf, type UpConfig } from './up-config.js';
-import { streamDestination, upDestination } from '../collector-destination.js';
+import { streamDestination } from '../collector-destination.js';
+import { upDestination } from './up-destination.js';
 
 /** Every consumer `up` runs; the in-process bus waits for exactly these. */
 export const UP_CONSUMERS = [
