@@ -51,8 +51,8 @@
  * is never re-sent and unacknowledged data never skipped.
  *
  * The pieces: file-registry.ts (which files are tracked, hot, denied), start-position.ts (every "where to
- * read from" decision, pure), read-loop.ts (bytes to batches), descriptor-cache.ts (open descriptors within
- * the budget). The tailer emits events (TailerEvents) instead of calling back into the collector, which
+ * read from" decision, pure), identify.ts (a file's Identity and its start), read-loop.ts (bytes to
+ * batches), descriptor-cache.ts (open descriptors within the budget). The tailer emits events (TailerEvents) instead of calling back into the collector, which
  * wires them after construction.
  */
 import { EventEmitter } from 'node:events';
@@ -60,34 +60,22 @@ import type { Stats } from 'node:fs';
 import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Logger } from '@cctap/kit';
-import { TranscriptStream } from '@cctap/transcript';
 import type { CheckpointEntry, CheckpointStore } from '../checkpoint/checkpoint-store.js';
+import type { DeliveredLines } from '../delivered/delivered-lines.js';
 import type { CollectorMetrics } from '../metrics.js';
 import type { BackfillProgress } from '../progress/backfill-progress.js';
-import { AckFrontier, type Frontier } from '../publish/ack-frontier.js';
-import { BatchCutter, type CutBatch } from '../publish/batch-cutter.js';
+import type { Frontier } from '../publish/ack-frontier.js';
+import type { CutBatch } from '../publish/batch-cutter.js';
 import type { Publisher } from '../publish/publisher.js';
 import type { ResolvedOptions } from '../service/options.js';
-import type { DeliveredLines } from '../delivered/delivered-lines.js';
-import { streamOf } from '../delivered/delivered-lines.js';
-import { LineKeySet } from '../delivered/line-key-set.js';
-import { recordAcknowledged } from '../delivered/record-acknowledged.js';
 import type { DescriptorCache } from './descriptor-cache.js';
 import type { FileRegistry } from './file-registry.js';
-import { headMatches, identityOf, lineStartsAt, readHead, readTail } from './file-identity.js';
+import { headMatches } from './file-identity.js';
+import { Identifier } from './identify.js';
 import { ReadLoop } from './read-loop.js';
-import {
-  decideStart,
-  lookAgain,
-  needsHeadCheck,
-  needsLineStartCheck,
-  restsUnchanged,
-  wakeFromRest,
-  type Rewrite,
-} from './start-position.js';
+import { lookAgain, needsHeadCheck, restsUnchanged, type Rewrite } from './start-position.js';
 import { StreamsInFlight } from './streams-in-flight.js';
 import { checkpointOf, isSettled, type Identity, type Tracked } from './tracked-file.js';
-import { spawnDepthOption } from './subagent-meta.js';
 
 export interface FileSeen {
   path: string;
@@ -127,6 +115,7 @@ export class FileTailer {
   readonly events = new EventEmitter<TailerEvents>();
   private readonly streams = new StreamsInFlight();
   private readonly loop: ReadLoop;
+  private readonly identifier: Identifier;
   private readonly files: FileRegistry;
   private readonly o: ResolvedOptions;
   private readonly m: CollectorMetrics;
@@ -147,6 +136,7 @@ export class FileTailer {
       metrics: d.metrics,
       logger: d.logger,
     });
+    this.identifier = new Identifier({ ...d, streams: this.streams });
   }
 
   /** Looks at `path` once: stat, track, detect identity changes, read what is new. */
@@ -383,7 +373,12 @@ export class FileTailer {
       if (rewrite) this.newIdentity(t, rewrite);
     }
     if (!t.id || t.id.finished) {
-      if (!(await this.identify(t, path, st))) return;
+      const found = await this.identifier.identify(t, path, st);
+      if ('wait' in found) {
+        if (found.wait === 'stream-busy') setTimeout(() => this.events.emit('dirty', path), IN_FLIGHT_RETRY_MS).unref();
+        return;
+      }
+      this.events.emit('file', { path, fileId: found.fileId, reason: found.reason });
       this.files.heat(t); // open now; the sweep drops it again once it is closed and cold
     }
     if (!(await this.loop.read(t, size, false))) {
@@ -411,137 +406,5 @@ export class FileTailer {
     this.d.store.delete(old.fileId);
     t.id = null;
     t.readPos = 0;
-  }
-
-  /**
-   * Computes the identity and where to start; false while the file has no complete first line yet, or (looked
-   * at again shortly) while a read from byte 0 waits for its session's batches in flight.
-   */
-  private async identify(t: Tracked, path: string, st: Stats): Promise<boolean> {
-    const fh = t.fh!;
-    const head = await readHead(fh);
-    if (t.restingFileId !== null) {
-      // resting ──▶ identified: the same head resumes at the checkpoint; a shorter file or another head is
-      // new content in the same inode, read from byte 0 (what the head check does for an identified file).
-      const was = t.restingFileId;
-      const reason = wakeFromRest({
-        size: st.size,
-        offset: t.readPos,
-        restingFileId: was,
-        fileId: head ? identityOf(t.dev, t.ino, head) : null,
-      });
-      if (reason) {
-        this.log.info(`transcript ${reason}: reading it again from byte 0 as a new file identity`, {
-          path,
-          fileId: was,
-        });
-        this.d.store.delete(was);
-        t.readPos = 0;
-        t.restingFileId = null;
-      } else if (head) t.restingFileId = null;
-    }
-    if (!head) return false;
-    const fileId = identityOf(t.dev, t.ino, head);
-    let cp = this.d.store.get(fileId);
-    if (!cp) {
-      // The same inode and head under another device number: the device was renumbered, the file is the same.
-      const moved = this.d.store.findMoved(t.dev, t.ino, head);
-      if (moved) {
-        this.log.info('device number changed; resuming at its checkpoint', { path, from: moved.entry.dev, to: t.dev });
-        this.d.store.delete(moved.fileId);
-        cp = moved.entry;
-      }
-    }
-    const checkpointAtLineStart = needsLineStartCheck(cp, st.size) ? await lineStartsAt(fh, cp!.offset) : true;
-    const { start, lastTs, reason, skipped, dropCheckpoint } = decideStart({
-      cp,
-      size: st.size,
-      mtimeMs: st.mtimeMs,
-      since: this.o.since ?? null,
-      checkpointAtLineStart,
-    });
-    if (dropCheckpoint) {
-      this.log.info(
-        'transcript rewritten (its checkpoint is no longer at a line start): reading it again from byte 0',
-        { path, fileId },
-      );
-      this.d.store.delete(fileId);
-      cp = undefined;
-    }
-    // --since: an old file is not read; if it grows later, only the new lines are.
-    if (reason === 'skipped') this.m.filesSkipped.inc({ reason: 'since' });
-    // What not to publish again: a read from byte 0 of a stream with delivered lines skips them all (a
-    // rewrite, a relocated copy, state lost with the checkpoint but not the records); any read skips
-    // metadata lines already delivered.
-    const lineStream = streamOf(path);
-    if (start === 0 && this.streams.has(lineStream)) {
-      setTimeout(() => this.events.emit('dirty', path), IN_FLIGHT_RETRY_MS).unref();
-      return false;
-    }
-    let known = this.d.delivered.known(lineStream);
-    if (start > 0 && !skipped && !known) {
-      const n = await recordAcknowledged(fh, start, this.d.delivered, lineStream);
-      this.log.info('recorded the acknowledged lines of a session without records', { path, lines: n });
-      known = n > 0;
-    }
-    const skip = known
-      ? this.d.delivered.load(lineStream, start === 0 && !skipped ? ['lines', 'meta'] : ['meta'])
-      : new LineKeySet();
-    const pins = known ? this.d.delivered.loadPins(lineStream) : new Map<bigint, number>();
-    if (known && start === 0)
-      this.log.info('known session read from byte 0: lines already delivered are not published again', {
-        path,
-        delivered: skip.size,
-      });
-    const frontier = new AckFrontier({ offset: start, lastTs });
-    const stream = new TranscriptStream({
-      host: this.o.host,
-      user: this.o.user,
-      path,
-      fileId,
-      privacy: this.o.privacy,
-      ...(this.o.stringCap !== undefined ? { stringCap: this.o.stringCap } : {}),
-      ...(this.o.labels ? { labels: this.o.labels } : {}),
-      ...spawnDepthOption(path),
-      startOffset: start,
-      lastTs,
-      fileTs: new Date(st.mtimeMs).toISOString(),
-    });
-    const cutter = new BatchCutter({
-      host: this.o.host,
-      path,
-      fileId,
-      from: start,
-      lastTs,
-      maxLines: this.o.batchLines,
-      maxBytes: this.o.batchBytes,
-    });
-    t.id = {
-      key: t.key,
-      dev: t.dev,
-      ino: t.ino,
-      fileId,
-      head,
-      path,
-      stream,
-      cutter,
-      frontier,
-      size: st.size,
-      lineStream,
-      skip,
-      pins,
-      tail: Buffer.alloc(0),
-      finished: false,
-      deleted: false,
-      skipped,
-    };
-    t.readPos = start;
-    if (start > 0) t.id.tail = await readTail(fh, start);
-    if (!cp || skipped || cp.dev !== t.dev) this.d.store.set(fileId, checkpointOf(t.id, start, lastTs));
-    this.m.identities.inc({ reason });
-    // A --since file starts at its end: nothing of it is read in the backfill, whatever the listing estimated.
-    this.d.progress.track(t.key, st.size - start);
-    this.events.emit('file', { path, fileId, reason });
-    return true;
   }
 }
