@@ -2,8 +2,8 @@
  * Which lines of a session JetStream has acknowledged, on disk, so that a transcript Claude Code rewrote
  * (tombstone removed in place, compaction renamed over it, `/cd` copy to another folder, a changed device
  * number) can be read again from byte 0 without publishing a line twice: the re-read skips every line whose
- * key was delivered (tail/file-tailer.ts). Kept per transcript stream (session id + agent id from the path,
- * which `/cd` and compaction keep), in `<stateDir>/delivered/`:
+ * key was delivered (loaded by tail/identify.ts, skipped by tail/read-loop.ts). Kept per transcript stream
+ * (session id + agent id from the path, which `/cd` and compaction keep), in `<stateDir>/delivered/`:
  *
  *   <16 hex>.lines   uuid-keyed lines
  *   <16 hex>.meta    content-keyed lines (no uuid: metadata, lines that are not JSON)

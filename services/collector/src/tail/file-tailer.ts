@@ -52,8 +52,8 @@
  *
  * The pieces: file-registry.ts (which files are tracked, hot, denied), start-position.ts (every "where to
  * read from" decision, pure), identify.ts (a file's Identity and its start), read-loop.ts (bytes to
- * batches), descriptor-cache.ts (open descriptors within the budget). The tailer emits events (TailerEvents) instead of calling back into the collector, which
- * wires them after construction.
+ * batches), descriptor-cache.ts (open descriptors within the budget). The tailer emits events (TailerEvents)
+ * instead of calling back into the collector, which wires them after construction.
  */
 import { EventEmitter } from 'node:events';
 import type { Stats } from 'node:fs';

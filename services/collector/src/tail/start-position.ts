@@ -25,9 +25,9 @@
  * A rotation (the path names another inode) finishes the old inode and identifies the new one: its fileId
  * has no checkpoint, so it is new; a rename keeps the inode and head, so its checkpoint resumes it.
  *
- * At start-up, before anything is opened (restsUnchanged, unreadAtStart): a file whose checkpoint has its dev, inode, size
- * (= offset) and mtime rests unopened; any other is queued, and the backfill expects what lies past the
- * checkpoint (all of it when the checkpoint is beyond its end).
+ * At start-up, before anything is opened (restsUnchanged, unreadAtStart): a file whose checkpoint has its
+ * dev, inode, size (= offset) and mtime rests unopened; any other is queued, and the backfill expects what
+ * lies past the checkpoint (all of it when the checkpoint is beyond its end).
  *
  * A read from byte 0 publishes only the lines of the session not delivered yet (delivered/delivered-lines.ts).
  */
