@@ -126,7 +126,7 @@ describe('analyzer service on JetStream', () => {
     await publishEvents(events.slice(half), 'b');
     const calls = events.filter((e) => e.type === 'tool.call').length;
     await until(async () => {
-      const seen = sessionIds.map((id) => analyzer.engine.session('host-a', id)?.toolCalls ?? 0);
+      const seen = sessionIds.map((id) => analyzer.engine.totals('host-a', id)?.toolCalls ?? 0);
       return seen.reduce((a, b) => a + b, 0) === calls;
     }, 'second half analyzed');
     clock.set(lastTs + 2 * 3_600_000);

@@ -1,6 +1,6 @@
 /** Builds derived events with the session's envelope and a deterministic id (ids.ts `stableUuid`). */
 import { stableUuid, type DerivedKind, type DerivedOf, type DerivedPayloadOf } from '@cctap/events';
-import type { SessionState } from './session-state.js';
+import type { SessionIdentity } from './session.js';
 
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -11,7 +11,7 @@ export function iso(ms: number): string {
  * revision): the same input therefore always yields the same id, whoever computes it and whenever.
  */
 export function derived<K extends DerivedKind>(
-  s: SessionState,
+  s: SessionIdentity,
   kind: K,
   key: readonly (string | number)[],
   ts: number,
