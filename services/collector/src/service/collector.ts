@@ -16,7 +16,6 @@
  * events to the pieces that act on them once all exist. So no piece holds a callback into a field that is
  * assigned later, and the order of construction is only that of plain dependencies.
  */
-import type { EventEmitter as Emitter } from 'node:events';
 import { EventEmitter } from 'node:events';
 import { statSync, type Stats } from 'node:fs';
 import { topology } from '@cctap/events';
@@ -178,7 +177,7 @@ class Collector implements CollectorService {
   }
 
   /** Who acts on what each piece reports. Listeners run synchronously, in the order the reports happen. */
-  private wire(acks: Emitter<PublishEvents<Identity>>): void {
+  private wire(acks: EventEmitter<PublishEvents<Identity>>): void {
     const { watcher, detector, tailer, queue, progress, descriptors } = this;
     watcher.events.on('hint', (hint) => detector.onHint(hint.dir, hint.path));
     watcher.events.on('unwatchable', (dir, err) => this.unwatchable(dir, err));
