@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchMsgId, encodeBatch, topology } from '@cctap/events';
+import { batchMsgId, encodeBatch, encodeInvalid, topology } from '@cctap/events';
 import { connectNats, createInProcessBus, createJetStreamBus, createMetrics, provision } from '@cctap/kit';
 import { shippedBook } from '@cctap/prices';
 import { DEFAULT_RETENTION, migrate, openStore, type Store } from '@cctap/store';
@@ -97,9 +97,19 @@ describe('sink service on JetStream', () => {
     });
     await publisher.publish(
       t.subjects.invalid('fixture-host'),
-      new TextEncoder().encode(
-        JSON.stringify({ reason: 'schema', detail: '/events/0/type', host: 'fixture-host', raw: '{}' }),
-      ),
+      encodeInvalid({
+        v: 1,
+        reason: 'schema',
+        detail: '/events/0/type',
+        host: 'fixture-host',
+        receivedAt: new Date().toISOString(), // inside the table's retention
+        subject: t.subjects.raw('fixture-host'),
+        source: null,
+        eventId: null,
+        eventType: null,
+        ccVersion: null,
+        raw: '{}',
+      }),
       { msgId: 'inv-1' },
     );
 
