@@ -1,0 +1,172 @@
+/**
+ * The laptop package as a developer installs it: the build script packs dist/cctap-agent.tgz (here into a
+ * temporary directory), `npm install -g --offline --prefix` installs it (it has no dependencies to fetch),
+ * and the installed `cctap-agent` is run through its bin link. The install stays small and carries no
+ * ClickHouse engine or client; `collect` is `cctap collect` (the same help, word for word) and really
+ * delivers a transcript to a nats-server; `guard` exists and says it is not available yet.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeTrustedBatch, topology } from '@cctap/events';
+import { connectNats, createJetStreamBus, provision } from '@cctap/kit';
+import { startNats, type TestNats } from '../support/nats.js';
+import { REAL_FIXTURES_DIR, REPO_ROOT } from '../support/paths.js';
+import { childEnv, cli, type CliResult } from './support/run-cctap.js';
+
+const MAX_INSTALLED_BYTES = 30 * 1024 * 1024;
+
+let dir: string;
+let prefix: string;
+let nats: TestNats;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cctap-agent-'));
+  prefix = join(dir, 'global');
+  // The build script on the compiled app (`npm test` compiles first, as for every end-to-end test).
+  execFileSync(process.execPath, ['apps/cctap-agent/scripts/build.mjs', '--out', join(dir, 'out')], {
+    cwd: REPO_ROOT,
+    stdio: 'pipe',
+  });
+  execFileSync(
+    'npm',
+    ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(dir, 'out/cctap-agent.tgz')],
+    { stdio: 'pipe', env: { ...process.env, npm_config_cache: join(dir, 'npm-cache') } },
+  );
+  nats = await startNats();
+}, 60_000);
+afterAll(async () => {
+  await nats?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the installed `cctap-agent` through its bin link (its `#!/usr/bin/env node` finds this node). */
+function agent(args: readonly string[]): Promise<CliResult> {
+  const env = childEnv({ PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` });
+  const child = spawn(join(prefix, 'bin/cctap-agent'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Every file under `root`, with its size. */
+function files(root: string): Array<{ path: string; size: number }> {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => {
+      const path = join(e.parentPath, e.name);
+      return { path: path.slice(root.length + 1), size: statSync(path).size };
+    });
+}
+
+describe('cctap-agent, the laptop package', () => {
+  it('installs small, without ClickHouse, the store or native modules', () => {
+    const installed = files(join(prefix, 'lib/node_modules/cctap-agent'));
+    const total = installed.reduce((n, f) => n + f.size, 0);
+    expect(total).toBeLessThanOrEqual(MAX_INSTALLED_BYTES);
+    // One bundle and its manifest (npm adds the README it finds; there is none): no node_modules at all.
+    expect(installed.map((f) => f.path).sort()).toEqual(['dist/main.js', 'package.json']);
+    const manifest = JSON.parse(readFileSync(join(prefix, 'lib/node_modules/cctap-agent/package.json'), 'utf8'));
+    expect(manifest.dependencies).toBeUndefined();
+    // esbuild names each bundled module in a comment: the NATS client is in, the engine and client are not.
+    const bundle = readFileSync(join(prefix, 'lib/node_modules/cctap-agent/dist/main.js'), 'utf8');
+    expect(bundle).toMatch(/\/\/ node_modules\/@nats-io\/transport-node\//);
+    expect(bundle).toMatch(/\/\/ node_modules\/zod\//);
+    expect(bundle).not.toMatch(/node_modules\/(@chdb|chdb|@clickhouse)\//);
+    expect(bundle).not.toMatch(/packages\/store\//);
+    expect(bundle).not.toMatch(/\bchdb\b|@clickhouse\/client/);
+  });
+
+  it('answers --version, help and a typo like cctap does', async () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'apps/cctap-agent/package.json'), 'utf8'));
+    const v = await agent(['--version']);
+    expect([v.code, v.stdout]).toEqual([0, `cctap-agent ${version}\n`]);
+
+    const help = await agent(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: cctap-agent <command>/);
+    expect(help.stdout).toMatch(/^ {2}collect +tail this machine's Claude Code transcripts/m);
+    expect(help.stdout).toMatch(/^ {2}guard +Claude Code PreToolUse hook/m);
+
+    const typo = await agent(['colect']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(
+      "cctap-agent: unknown command 'colect'; did you mean collect? Run 'cctap-agent help' for the list.\n",
+    );
+  });
+
+  it('collect --help is the help of cctap collect', async () => {
+    const [fromAgent, fromCctap] = await Promise.all([agent(['collect', '--help']), cli(['collect', '--help'])]);
+    expect(fromAgent.code).toBe(0);
+    expect(fromAgent.stdout).toContain('--once');
+    expect(fromAgent.stdout).toBe(fromCctap.stdout);
+  });
+
+  it('guard: --help says what it will do; without it, one line and exit 2 (Claude Code blocks the call)', async () => {
+    const help = await agent(['guard', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: cctap-agent guard/);
+    expect(help.stdout).toContain('PreToolUse');
+    const run = await agent(['guard']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trimEnd().split('\n')).toEqual([
+      "cctap-agent guard: not available yet in this version; run 'cctap-agent guard --help' for what it will do",
+    ]);
+  });
+
+  it('collect --once delivers a transcript to JetStream', async () => {
+    const root = join(dir, 'claude');
+    const project = join(root, 'projects', '-home-dev-app');
+    mkdirSync(project, { recursive: true });
+    const transcript = join(project, '5f0c2a1e-0000-4000-8000-0000000000a1.jsonl');
+    copyFileSync(join(REAL_FIXTURES_DIR, 'spotter-v2.1.38-rejected-tool-use.jsonl'), transcript);
+    const subjects = 'agent';
+    const nc = await connectNats({ servers: nats.url, name: 'e2e-agent-artifact' });
+    try {
+      await provision(nc, { prefix: subjects });
+      const r = await agent([
+        'collect',
+        '--once',
+        '--nats',
+        nats.url,
+        '--prefix',
+        subjects,
+        '--root',
+        root,
+        '--state',
+        join(dir, 'state'),
+        '--host',
+        'laptop-1',
+        '--log-format',
+        'pretty',
+      ]);
+      expect(r.code, r.stderr.slice(-2000)).toBe(0);
+      const published = Number(/backfill done: 1 files, [^,]+, (\d+) events/.exec(r.stderr)?.[1]);
+      expect(published).toBeGreaterThan(0);
+
+      // What the validator would consume: the raw batches of this host, covering the whole file.
+      const t = topology(subjects);
+      const bus = createJetStreamBus(nc, { topology: t });
+      try {
+        const page = await bus.read('raw', { fromSeq: 1, max: 1000 });
+        const batches = page
+          .filter((m) => m.subject === t.subjects.raw('laptop-1'))
+          .map((m) => decodeTrustedBatch(m.data))
+          .filter((b) => b.source.path === transcript);
+        expect(batches.length).toBeGreaterThan(0);
+        expect(batches.reduce((n, b) => n + b.events.length, 0)).toBe(published);
+        expect(Math.min(...batches.map((b) => b.source.from))).toBe(0);
+        expect(Math.max(...batches.map((b) => b.source.to))).toBe(statSync(transcript).size);
+      } finally {
+        await bus.close();
+      }
+    } finally {
+      await nc.close();
+    }
+  }, 30_000);
+});
