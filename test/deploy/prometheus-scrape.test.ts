@@ -4,7 +4,7 @@
  * machine. Proves the metrics endpoint is scrapeable, the key series of every stage exist with real values,
  * and the shipped alerting rules load in a real server (not only in promtool).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { freePort } from '../support/free-port.js';
 import { REAL_FIXTURES_DIR, REPO_ROOT } from '../support/paths.js';
+import { requireTool } from '../support/tools.js';
 import { waitFor } from '../support/wait-for.js';
 
-const prometheusBin = spawnSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' }).stdout.trim();
 const dir = mkdtempSync(join(tmpdir(), 'cctap-prom-'));
 const children: ChildProcess[] = [];
 let promUrl = '';
@@ -28,8 +28,12 @@ async function query(q: string): Promise<Array<{ metric: Record<string, string>;
   return body.status === 'success' ? body.data.result : [];
 }
 
-describe.skipIf(!prometheusBin)('a real Prometheus scraping cctap', () => {
+describe('a real Prometheus scraping cctap', () => {
   beforeAll(async () => {
+    const prometheusBin = requireTool(
+      'prometheus',
+      "install Debian's prometheus package (apt-get install -y prometheus; .ci/run does)",
+    ).path;
     // A small Claude config tree from real transcripts, for `cctap up` to ingest while it is scraped.
     const project = join(dir, 'claude', 'projects', '-work-demo');
     mkdirSync(project, { recursive: true });

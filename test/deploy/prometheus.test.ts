@@ -4,18 +4,26 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requireTool } from '../support/tools.js';
 import { REPO_ROOT } from './support/repo.js';
 
-const promtool = spawnSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).stdout.trim();
 const dir = join(REPO_ROOT, 'deploy/prometheus');
+let promtool = '';
 
 function run(...args: string[]): { code: number | null; out: string } {
   const r = spawnSync(promtool, args, { cwd: dir, encoding: 'utf8' });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-describe.skipIf(!promtool)('deploy/prometheus with promtool', () => {
+describe('deploy/prometheus with promtool', () => {
+  beforeAll(() => {
+    promtool = requireTool(
+      'promtool',
+      "install Debian's prometheus package (apt-get install -y prometheus; .ci/run does)",
+    ).path;
+  });
+
   it('prometheus.yml is a valid config and loads the rule files', () => {
     const r = run('check', 'config', 'prometheus.yml');
     expect(r.out).toMatch(/rules found/);
@@ -32,10 +40,3 @@ describe.skipIf(!promtool)('deploy/prometheus with promtool', () => {
     expect(r.code, r.out).toBe(0);
   });
 });
-
-it.runIf(!promtool)(
-  "promtool is missing: install Debian's prometheus package (.ci/run does) to check deploy/prometheus",
-  () => {
-    console.warn('skipped deploy/prometheus checks: promtool not found on PATH (apt-get install -y prometheus)');
-  },
-);

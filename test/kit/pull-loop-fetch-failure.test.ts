@@ -4,7 +4,7 @@
  * them, and they are redelivered as soon as the server answers again. The server is spawned by this file
  * (not test/support/nats.ts) because the test needs its pid.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topology } from '@cctap/events';
 import { connectNats, createJetStreamBus, provision, type BusMessage, type JetStreamBus } from '@cctap/kit';
 import { freePort } from '../support/free-port.js';
+import { requireTool } from '../support/tools.js';
 
 const ACK_WAIT_MS = 60_000;
 let server: ChildProcess;
@@ -20,10 +21,9 @@ let dir: string;
 let nc: NatsConnection;
 let bus: JetStreamBus;
 const t = topology(`pl${process.pid}`);
-const hasNats = spawnSync('sh', ['-c', 'command -v nats-server'], { stdio: 'ignore' }).status === 0;
 
 beforeAll(async () => {
-  if (!hasNats) return;
+  requireTool('nats-server', 'install nats-server (Debian: apt-get install -y nats-server; .ci/run does)');
   const port = await freePort();
   dir = mkdtempSync(join(tmpdir(), 'cctap-pull-loop-'));
   server = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: 'ignore' });
@@ -48,7 +48,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!hasNats)('pull loop, batch mode', () => {
+describe('pull loop, batch mode', () => {
   it('naks what a failed fetch delivered, so it comes back long before ack_wait', async () => {
     for (let i = 0; i < 3; i++)
       await bus.publish(t.subjects.raw('h'), new TextEncoder().encode(`m${i}`), { msgId: `m${i}` });

@@ -5,12 +5,13 @@
  *   3. else Docker through testcontainers;
  *   4. else fail, naming the fix.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
+import { findTool } from './tools.js';
 
 export interface TestNats {
   url: string;
@@ -22,10 +23,6 @@ export interface TestNats {
   dispose(): Promise<void>;
   /** True when the test controls the server's process (stop/start work). */
   controllable: boolean;
-}
-
-function hasBinary(name: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
 }
 
 async function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -122,7 +119,7 @@ export async function startNats(opts: { extraArgs?: string[]; requireControl?: b
       async dispose() {},
     };
   }
-  if (hasBinary('nats-server')) return startBinary(opts.extraArgs ?? []);
+  if (findTool('nats-server')) return startBinary(opts.extraArgs ?? []);
   try {
     return await startContainer();
   } catch (err) {

@@ -3,21 +3,18 @@
  * and the JetStream store moved to a temp dir). test/support/nats.ts passes `-sd`, which nats-server refuses
  * next to a `store_dir` in the file, hence this small variant.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../support/free-port.js';
+import { requireTool } from '../../support/tools.js';
 import { REPO_ROOT } from './repo.js';
 
 export interface ConfiguredNats {
   url: string;
   dispose(): Promise<void>;
-}
-
-export function hasNatsServer(): boolean {
-  return spawnSync('sh', ['-c', 'command -v nats-server'], { stdio: 'ignore' }).status === 0;
 }
 
 async function listening(port: number): Promise<boolean> {
@@ -32,8 +29,7 @@ async function listening(port: number): Promise<boolean> {
 }
 
 export async function startConfiguredNats(authDir: string): Promise<ConfiguredNats> {
-  if (!hasNatsServer())
-    throw new Error('nats-server is not installed (Debian: apt-get install -y nats-server); .ci/run installs it');
+  requireTool('nats-server', 'install nats-server (Debian: apt-get install -y nats-server; .ci/run does)');
   const dir = mkdtempSync(join(tmpdir(), 'cctap-natsconf-'));
   const conf = readFileSync(join(REPO_ROOT, 'deploy/nats/nats-server.conf'), 'utf8');
   const moved = conf.replace(/store_dir: "[^"]*"/, `store_dir: ${JSON.stringify(join(dir, 'js'))}`);
