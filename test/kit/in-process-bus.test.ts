@@ -12,10 +12,16 @@ describe('in-process bus', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     const acked: string[] = [];
+    let analyzerAcked!: () => void;
+    const analyzerDone = new Promise<void>((r) => (analyzerAcked = r));
+    let sinkHolding!: () => void;
+    const sinkEntered = new Promise<void>((r) => (sinkHolding = r));
     bus.consume('analyzer', async () => {
       acked.push('analyzer');
+      analyzerAcked();
     });
     bus.consume('sink-events', async () => {
+      sinkHolding();
       await gate;
       acked.push('sink');
     });
@@ -24,7 +30,10 @@ describe('in-process bus', () => {
       resolved = true;
       return a;
     });
-    await new Promise((r) => setTimeout(r, 50));
+    // Both consumers have the message and the analyzer's ack is settled (the bus settles acks in microtasks,
+    // all run before the next macrotask): a publish resolved by that ack alone would be resolved by now.
+    await Promise.all([analyzerDone, sinkEntered]);
+    await new Promise((r) => setImmediate(r));
     expect(acked).toEqual(['analyzer']);
     expect(resolved).toBe(false);
     release();
