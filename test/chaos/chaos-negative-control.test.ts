@@ -7,10 +7,13 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { seedNote, testSeed } from '@cctap/events/testing';
 import { CLI } from '../e2e/support/cli-process.js';
 import { formatChaos, runChaos } from './chaos-run.js';
 
-const seed = Number(process.env.CCTAP_CHAOS_SEED ?? Math.floor(Math.random() * 1e9));
+const seed = testSeed();
+// Printed before the run starts, so a run that throws half way can be repeated too.
+console.log(seedNote(seed, 'the corpus and kills of this negative control'));
 
 describe('chaos, negative control', () => {
   it('a sink that acks before it inserts is caught losing data', async () => {

@@ -9,10 +9,13 @@
  */
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { seedNote, testSeed } from '@cctap/events/testing';
 import { CLI } from '../e2e/support/cli-process.js';
 import { formatChaos, runChaos } from './chaos-run.js';
 
-const seed = Number(process.env.CCTAP_CHAOS_SEED ?? Math.floor(Math.random() * 1e9));
+const seed = testSeed();
+// Printed before the run starts, so a run that throws half way can be repeated too.
+console.log(seedNote(seed, 'the kill schedule and corpus of this chaos run'));
 
 describe('chaos, short run', () => {
   it('loses nothing and duplicates no alert outside the counted window under 10 kills and an outage', async () => {

@@ -150,3 +150,4 @@ export function sampleEvent<T extends EventType>(
 }
 
 export type { CctapEvent };
+export { seedNote, testSeed, TEST_SEED_ENV } from './test-seed.js';

@@ -3,6 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encoder } from '../testing/lines.js';
 import { decodeLine } from './normalize-line.js';
+import { seedProperties } from '../testing/property-seed.js';
+
+seedProperties();
 
 describe('decodeLine', () => {
   it('valid text, ASCII and not', () => {

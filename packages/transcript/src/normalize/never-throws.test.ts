@@ -11,6 +11,9 @@ import { TranscriptStream } from '../stream/transcript-stream.js';
 import { bytesOf, encoder, envelope, lineCtx } from '../testing/lines.js';
 import { malformedEvent } from './malformed-event.js';
 import { normalizeLine } from './normalize-line.js';
+import { seedProperties } from '../testing/property-seed.js';
+
+seedProperties();
 
 const DIR = fileURLToPath(new URL('../../../../test/fixtures/real/', import.meta.url));
 const REAL_LINES: Uint8Array[] = readdirSync(DIR)

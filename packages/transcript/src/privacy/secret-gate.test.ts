@@ -7,6 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mayHoldSecret } from './secret-gate.js';
 import { applySecretRules } from './secret-rules.js';
+import { seedProperties } from '../testing/property-seed.js';
+
+seedProperties();
 
 const FRAGMENTS = [
   'sk-',

@@ -4,6 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bytesOf, encoder, envelope } from '../testing/lines.js';
 import { TranscriptStream, type NormalizedLine } from './transcript-stream.js';
+import { seedProperties } from '../testing/property-seed.js';
+
+seedProperties();
 
 const FIXTURE = fileURLToPath(
   new URL('../../../../test/fixtures/real/spotter-v2.1.38-tool-heavy-interrupt.jsonl', import.meta.url),

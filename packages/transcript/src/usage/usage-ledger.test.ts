@@ -4,6 +4,8 @@ import { normalizeLine } from '../normalize/normalize-line.js';
 import { bytesOf, envelope, lineCtx } from '../testing/lines.js';
 import { UsageLedger } from './usage-ledger.js';
 
+let nextOffset = 0;
+
 function assistant(
   id: string | null,
   req: string | null,
@@ -23,7 +25,7 @@ function assistant(
     },
     ...extra,
   });
-  const r = normalizeLine(bytesOf(line), lineCtx('redacted', { offset: Math.floor(Math.random() * 1e9) }));
+  const r = normalizeLine(bytesOf(line), lineCtx('redacted', { offset: (nextOffset += 1000) }));
   if ('failure' in r) throw new Error(r.detail);
   return r.events[0]!;
 }
