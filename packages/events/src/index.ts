@@ -1,5 +1,6 @@
 export { SCHEMA_VERSION } from './schema-version.js';
 export * from './limits.js';
+export * from './truncation.js';
 export * from './event-types.js';
 export * from './payloads.js';
 export * from './event.js';

@@ -10,6 +10,7 @@
  *
  * A batch handler's throw applies to every message of the batch it has not settled itself.
  */
+import { backoffDelay } from './time/backoff.js';
 
 export class RetryableError extends Error {
   override readonly name = 'RetryableError';
@@ -79,5 +80,5 @@ export class StoppedWhileWaitingError extends Error {
 
 /** The delay before redelivering after an unexpected failure: 1 s, 2 s, 4 s … capped at 60 s. */
 export function backoffMs(deliveryCount: number): number {
-  return Math.min(60_000, 1000 * 2 ** Math.max(0, deliveryCount - 1));
+  return backoffDelay(deliveryCount, { baseMs: 1000, capMs: 60_000, jitter: 'none' });
 }

@@ -39,6 +39,7 @@ import {
 import { consumerMetrics, settle, trackedMessage, type TrackedMessage } from '../consumer/outcome.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
+import { sleep } from '../time/sleep.js';
 
 export interface InProcessBusOptions {
   topology: Topology;
@@ -259,15 +260,11 @@ export class InProcessBus implements Bus {
         const batch = this.take(c, batchSize);
         if (batch.length === 0) {
           const nextRetry = Math.min(...c.retry.values());
-          await new Promise<void>((r) => {
-            const timer = Number.isFinite(nextRetry) ? setTimeout(r, Math.max(1, nextRetry - Date.now())) : null;
-            wakeMe = () => {
-              if (timer) clearTimeout(timer);
-              r();
-            };
-            c.wakers.add(wakeMe);
-          });
-          if (wakeMe) c.wakers.delete(wakeMe);
+          const woken = new AbortController();
+          wakeMe = () => woken.abort();
+          c.wakers.add(wakeMe);
+          await sleep(Number.isFinite(nextRetry) ? Math.max(1, nextRetry - Date.now()) : Infinity, woken.signal);
+          c.wakers.delete(wakeMe);
           continue;
         }
         await handle(batch);

@@ -19,6 +19,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusMessage, ConsumeOptions, Subscription } from '../bus/bus.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
+import { sleep } from '../time/sleep.js';
 import { consumerMetrics, settle, trackedMessage, type TrackedMessage } from './outcome.js';
 
 export interface PullLoopOptions extends ConsumeOptions {
@@ -149,10 +150,9 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
         if (stopping) break;
         consumer = null;
         log.warn('pull failed; recreating the consumer', { err, nakedUnhandled: unhandled.length });
-        await new Promise<void>((r) => {
-          wake = r;
-          setTimeout(r, 1000);
-        });
+        const woken = new AbortController();
+        wake = () => woken.abort();
+        await sleep(1000, woken.signal);
         wake = null;
       }
     }

@@ -14,6 +14,8 @@ import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ConfigError } from '../errors.js';
 import { serverVersion } from '../nats/connect.js';
+import { backoffDelay } from '../time/backoff.js';
+import { sleep } from '../time/sleep.js';
 import { createStreamWithConsumers } from './create-stream.js';
 import { desiredConsumer, desiredStream, type ProvisionOptions } from './desired.js';
 import { checkCounts, fitStorage, type PlannedStream } from './fit-storage.js';
@@ -92,7 +94,8 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
       const message = typeof refusal?.message === 'string' ? refusal.message : '';
       const clash = /insufficient|resources|already in use|exists|error creating store/i.test(message);
       if (!clash || attempt >= CONCURRENT_ATTEMPTS) throw err;
-      await new Promise((r) => setTimeout(r, 200 * attempt + Math.floor(Math.random() * 300)));
+      // Jittered: provisioners that clashed once must not clash again by retrying in step.
+      await sleep(backoffDelay(attempt, { baseMs: 400, capMs: 2000, jitter: 'equal' }));
     }
   }
 }

@@ -1,6 +1,7 @@
 /** Shaper.value copies a tool input only where something changed, and never touches the parsed original. */
 import { describe, expect, it } from 'vitest';
-import { Shaper, truncationMarker } from './shaper.js';
+import { truncationMarker } from '@cctap/events';
+import { Shaper } from './shaper.js';
 
 const secret = 'sk-ant-api03-Abc123_def456-GHI789jkl012';
 

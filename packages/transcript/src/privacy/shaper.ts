@@ -5,7 +5,7 @@
  * Strings are cut to cap + REDACT_WINDOW before masking (masking cost is bounded per string), then to the cap
  * after masking, so a secret that straddles the cap is masked before the cut and never leaves half-visible.
  */
-import { MAX_TEXT_CHARS, TRUNCATION_MARKER, type PrivacyMode } from '@cctap/events';
+import { headOf, MAX_TEXT_CHARS, truncationMarker, type PrivacyMode } from '@cctap/events';
 import { maskSecrets } from './redact.js';
 import { NOT_A_SECRET } from './secret-rules.js';
 import { CREDENTIAL_KEY } from './secret-gate.js';
@@ -42,18 +42,6 @@ class LastMasked {
 const lastCwd = new LastMasked();
 const lastBranch = new LastMasked();
 
-export function truncationMarker(originalLength: number): string {
-  return `${TRUNCATION_MARKER} ${originalLength} chars]`;
-}
-
-/** Cuts at `cap` UTF-16 units without splitting a surrogate pair. */
-function cut(s: string, cap: number): string {
-  let end = cap;
-  const c = s.charCodeAt(end - 1);
-  if (c >= 0xd800 && c <= 0xdbff) end -= 1;
-  return s.slice(0, end);
-}
-
 export class Shaper {
   readonly cap: number;
 
@@ -80,10 +68,10 @@ export class Shaper {
   private shape(s: string): string {
     const cap = this.cap;
     const windowed = s.length > cap + REDACT_WINDOW;
-    let t = windowed ? cut(s, cap + REDACT_WINDOW) : s;
+    let t = windowed ? headOf(s, cap + REDACT_WINDOW) : s;
     if (this.mode === 'redacted') t = maskSecrets(t);
     // Cut when over the cap, or when the window already dropped the tail.
-    if (t.length > cap || windowed) return cut(t, Math.min(cap, t.length)) + truncationMarker(s.length);
+    if (t.length > cap || windowed) return headOf(t, cap) + truncationMarker(s.length);
     return t;
   }
 

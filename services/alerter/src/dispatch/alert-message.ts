@@ -1,10 +1,9 @@
 /** Builds the contract's alert message (packages/events alert.ts) from an alert record. */
-import { stableUuid, type Alert } from '@cctap/events';
+import { capText, stableUuid, type Alert } from '@cctap/events';
 import type { AlertRecord } from '../state/alert-record.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const cap = (s: string | null, n: number) =>
-  s === null ? null : s.length > n ? `${s.slice(0, n)}…[truncated ${s.length} chars]` : s;
+const cap = (s: string | null, n: number) => (s === null ? null : capText(s, n));
 
 /**
  * One notification's identity: alert key, the firing episode (`startsAt`), state and sequence. The episode is

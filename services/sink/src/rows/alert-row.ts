@@ -3,9 +3,9 @@
  * notification kept as JSON. `ts` is when the alert started; `updated_at` when this notification was
  * decided (the table keeps the latest per id). Pure.
  */
-import type { Alert } from '@cctap/events';
+import { capText, type Alert } from '@cctap/events';
 import { toClickHouseTime } from '@cctap/store';
-import { capText, RAW_CAP, TEXT_CAP } from './cap-text.js';
+import { RAW_CAP, TEXT_CAP } from './cap-text.js';
 
 export interface AlertRow {
   id: string;

@@ -4,9 +4,9 @@
  * names its own fields, so a field renamed in the contract is a compile error here, not an empty column.
  * Pure.
  */
-import type { DerivedEvent } from '@cctap/events';
+import { capText, type DerivedEvent } from '@cctap/events';
 import { toClickHouseTime } from '@cctap/store';
-import { capText, RAW_CAP } from './cap-text.js';
+import { RAW_CAP } from './cap-text.js';
 
 export interface DerivedRow {
   id: string;

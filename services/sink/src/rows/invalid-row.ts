@@ -3,9 +3,9 @@
  * 003), keeping the rejected document. The row id is the message's id, so a redelivery lands on the same
  * key. Pure.
  */
-import type { InvalidRecord } from '@cctap/events';
+import { capText, type InvalidRecord } from '@cctap/events';
 import { toClickHouseTime } from '@cctap/store';
-import { capText, RAW_CAP, TEXT_CAP } from './cap-text.js';
+import { RAW_CAP, TEXT_CAP } from './cap-text.js';
 
 export interface InvalidRow {
   id: string;

@@ -13,6 +13,7 @@
  * Events are validated one by one (not through the batch schema) so one bad event costs only itself.
  */
 import {
+  capText,
   DecodeError,
   INVALID_RAW_CHARS,
   MAX_EVENT_BYTES,
@@ -52,10 +53,6 @@ export interface ValidatedBatch {
 
 const decoder = new TextDecoder();
 
-function cut(s: string): string {
-  return s.length > INVALID_RAW_CHARS ? `${s.slice(0, INVALID_RAW_CHARS)}…[truncated ${s.length} chars]` : s;
-}
-
 function str(v: unknown): string | null {
   return typeof v === 'string' ? v.slice(0, 512) : null;
 }
@@ -86,7 +83,7 @@ export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateC
     eventId: null,
     eventType: null,
     ccVersion: null,
-    raw: cut(raw),
+    raw: capText(raw, INVALID_RAW_CHARS),
     ...extra,
   });
 
