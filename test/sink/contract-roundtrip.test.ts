@@ -187,8 +187,8 @@ beforeAll(async () => {
   // Ended; the alerts resolve (a group interval after their last update).
   for (const m of [90, 96, 102]) await at(t0 + m * MIN);
   await alerter.stop(); // waits for the notifications still being published
-  await analyzer.stop();
-  await validator.stop();
+  await analyzer.stop('done');
+  await validator.stop('done');
 });
 
 afterAll(async () => {
