@@ -146,7 +146,7 @@ export class AnalyzerEngine {
     this.lifecycle.markDirty(s.key);
     const lane = ev.agentId ?? (ev.sidechain ? 'sidechain' : MAIN);
     const e: SessionEvent = { ev, ts, lane, main: lane === MAIN };
-    for (const d of DETECTORS) d.onEvent?.(s, s.slices.get(d.name), e, this.ctx, out);
+    for (const d of DETECTORS) d.onEvent?.(s, s.slices[d.name], e, this.ctx, out);
   }
 
   // ── time ───────────────────────────────────────────────────────────────────────────────────────────

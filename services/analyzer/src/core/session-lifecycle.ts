@@ -23,7 +23,7 @@ import { BoundedMap } from '@cctap/kit';
 import type { AnalyzerConfig } from '../config.js';
 import type { AnyDetector, DetectorContext } from '../detectors/detector.js';
 import { derived } from './derived-builder.js';
-import { sessionKey, type Session } from './session.js';
+import { sessionKey, slicesOf, type Session } from './session.js';
 import { emitSummary } from './summary.js';
 
 type Out = DerivedEvent[];
@@ -91,7 +91,7 @@ export class SessionLifecycle {
       summaryRevision: 0,
       summaryDirty: true,
       lastSummaryAtMs: now,
-      slices: new Map(this.detectors.map((d) => [d.name, d.init(this.ctx)])),
+      slices: slicesOf(this.detectors, (i) => this.detectors[i]!.init(this.ctx)),
     };
     out.push(
       derived(s, 'session.start', [ev.id], ts, null, { cwd: s.cwd, ccVersion: s.ccVersion, firstEventId: ev.id }),
@@ -142,11 +142,11 @@ export class SessionLifecycle {
       return true;
     }
     if (!settled && now - s.lastArrivalMs < c.settleMs) return false;
-    for (const d of this.detectors) d.onTick?.(s, s.slices.get(d.name), this.ctx, out);
+    for (const d of this.detectors) d.onTick?.(s, s.slices[d.name], this.ctx, out);
     const quiet = now - s.lastActivityTs;
     if (s.status === 'active' && quiet >= c.idleMs) {
       s.status = 'idle';
-      for (const d of this.detectors) d.onIdle?.(s, s.slices.get(d.name), this.ctx, out);
+      for (const d of this.detectors) d.onIdle?.(s, s.slices[d.name], this.ctx, out);
       out.push(
         derived(s, 'session.idle', [s.lastActivityEventId], s.lastActivityTs + c.idleMs, null, {
           lastActivityTs: new Date(s.lastActivityTs).toISOString(),
@@ -162,7 +162,7 @@ export class SessionLifecycle {
 
   /** Ends a session: detectors wind up, session.end, final verdicts and summary, then the state is compacted. */
   private end(s: Session, reason: 'timeout' | 'evicted', out: Out): void {
-    for (const d of this.detectors) d.onEnd?.(s, s.slices.get(d.name), this.ctx, out);
+    for (const d of this.detectors) d.onEnd?.(s, s.slices[d.name], this.ctx, out);
     const ts = reason === 'timeout' ? s.lastActivityTs + this.config.endMs : s.lastActivityTs;
     out.push(
       derived(s, 'session.end', [s.lastActivityEventId], ts, null, {
@@ -172,17 +172,17 @@ export class SessionLifecycle {
         durationMs: Math.max(0, s.lastActivityTs - s.startTs),
       }),
     );
-    for (const d of this.detectors) d.onReview?.(s, s.slices.get(d.name), true, this.ctx, out);
+    for (const d of this.detectors) d.onReview?.(s, s.slices[d.name], true, this.ctx, out);
     s.status = 'ended';
     s.endedAtMs = this.ctx.now;
     this.ended += 1;
     emitSummary(s, true, this.ctx.now, out);
-    for (const d of this.detectors) d.onCompact?.(s.slices.get(d.name));
+    for (const d of this.detectors) d.onCompact?.(s.slices[d.name]);
   }
 
   /** A periodic summary, after the detectors' verdicts. */
   review(s: Session, out: Out): void {
-    for (const d of this.detectors) d.onReview?.(s, s.slices.get(d.name), false, this.ctx, out);
+    for (const d of this.detectors) d.onReview?.(s, s.slices[d.name], false, this.ctx, out);
     emitSummary(s, false, this.ctx.now, out);
   }
 

@@ -37,7 +37,20 @@ export interface Session extends SessionIdentity {
   lastSummaryAtMs: number;
 
   /** Each detector's state, by detector name. */
-  slices: Map<string, unknown>;
+  slices: Slices;
+}
+
+/**
+ * Detector name -> its state. A plain object, filled in the detectors' order (so every session shares one
+ * object shape): a Map would cost several hundred bytes more per session, and a server holds 10,000 of them.
+ */
+export type Slices = Record<string, unknown>;
+
+/** Each detector's slice, from `make` (a fresh one, or one restored from a snapshot). */
+export function slicesOf(detectors: readonly { name: string }[], make: (i: number) => unknown): Slices {
+  const slices: Slices = {};
+  detectors.forEach((d, i) => (slices[d.name] = make(i)));
+  return slices;
 }
 
 export function sessionKey(host: string, sessionId: string): string {

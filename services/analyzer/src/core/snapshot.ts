@@ -10,7 +10,7 @@
  */
 import type { AnyDetector, DetectorContext } from '../detectors/detector.js';
 import type { UserBaseline } from './baselines.js';
-import type { Session } from './session.js';
+import { slicesOf, type Session } from './session.js';
 import { decodeState, encodeState } from './snapshot-codec.js';
 import { migrateSessionV1 } from './snapshot-v1.js';
 
@@ -29,7 +29,7 @@ export function encodeSession(s: Session, detectors: readonly AnyDetector[]): st
   const doc: SessionSnapshot = {
     version: SNAPSHOT_VERSION,
     session,
-    detectors: Object.fromEntries(detectors.map((d) => [d.name, d.snapshot(slices.get(d.name))])),
+    detectors: Object.fromEntries(detectors.map((d) => [d.name, d.snapshot(slices[d.name])])),
   };
   return encodeState(doc);
 }
@@ -41,9 +41,10 @@ export function decodeSession(text: string, detectors: readonly AnyDetector[], c
   const saved = doc.detectors;
   return {
     ...doc.session,
-    slices: new Map(
-      detectors.map((d) => [d.name, d.restore(Object.hasOwn(saved, d.name) ? saved[d.name] : undefined, ctx)]),
-    ),
+    slices: slicesOf(detectors, (i) => {
+      const d = detectors[i]!;
+      return d.restore(Object.hasOwn(saved, d.name) ? saved[d.name] : undefined, ctx);
+    }),
   };
 }
 

@@ -63,5 +63,5 @@ export interface Detector<S> {
 export type AnyDetector = Detector<any>;
 
 export function sliceOf<S>(s: Session, d: Detector<S>): S {
-  return s.slices.get(d.name) as S;
+  return s.slices[d.name] as S;
 }
