@@ -1,4 +1,5 @@
 import type { CctapEvent, DerivedEvent } from '@cctap/events';
+import { ConfigError } from '@cctap/kit';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type AnalyzerConfigInput } from '../config.js';
 import { SessionScript } from '../testing/event-factory.js';
@@ -54,8 +55,8 @@ describe('analyzer snapshots', () => {
 
   it('refuses, in one sentence, state written by a newer release', () => {
     const engine = new AnalyzerEngine(resolveConfig(), new ManualClock(0));
-    expect(() => engine.restore(['{"version":3,"session":{},"detectors":{}}'])).toThrow(
-      /analyzer state of version 3: this release reads versions 1 to 2/,
-    );
+    const restore = () => engine.restore(['{"version":3,"session":{},"detectors":{}}']);
+    expect(restore).toThrow(ConfigError);
+    expect(restore).toThrow(/analyzer state of version 3: this release reads versions 1 to 2/);
   });
 });

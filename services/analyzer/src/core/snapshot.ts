@@ -8,6 +8,7 @@
  *
  * A detector added later finds no slice in an older snapshot and starts from its init (Detector.restore).
  */
+import { ConfigError } from '@cctap/kit';
 import type { AnyDetector, DetectorContext } from '../detectors/detector.js';
 import type { UserBaseline } from './baselines.js';
 import { slicesOf, type Session } from './session.js';
@@ -59,9 +60,10 @@ export function decodeBaseline(text: string): { user: string } & UserBaseline {
   return { user: raw.user, tokenRates: raw.tokenRates, errorRates: raw.errorRates };
 }
 
+/** A newer release's state: a ConfigError, which the command prints as one line (exit 1). */
 function checkVersion(version: unknown): void {
   if (version !== SNAPSHOT_VERSION)
-    throw new Error(
+    throw new ConfigError(
       `analyzer state of version ${String(version)}: this release reads versions 1 to ${SNAPSHOT_VERSION}; run the release that wrote it, or empty the analyzer bucket`,
     );
 }
