@@ -83,16 +83,14 @@ describe('cctap-agent, the laptop package', () => {
 
   it('answers --version, help and a typo like cctap does', async () => {
     const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'apps/cctap-agent/package.json'), 'utf8'));
-    const v = await agent(['--version']);
+    const [v, help, typo] = await Promise.all([agent(['--version']), agent(['--help']), agent(['colect'])]);
     expect([v.code, v.stdout]).toEqual([0, `cctap-agent ${version}\n`]);
 
-    const help = await agent(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: cctap-agent <command>/);
     expect(help.stdout).toMatch(/^ {2}collect +tail this machine's Claude Code transcripts/m);
     expect(help.stdout).toMatch(/^ {2}guard +Claude Code PreToolUse hook/m);
 
-    const typo = await agent(['colect']);
     expect(typo.code).toBe(2);
     expect(typo.stderr).toBe(
       "cctap-agent: unknown command 'colect'; did you mean collect? Run 'cctap-agent help' for the list.\n",
@@ -107,11 +105,10 @@ describe('cctap-agent, the laptop package', () => {
   });
 
   it('guard: --help says what it will do; without it, one line and exit 2 (Claude Code blocks the call)', async () => {
-    const help = await agent(['guard', '--help']);
+    const [help, run] = await Promise.all([agent(['guard', '--help']), agent(['guard'])]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: cctap-agent guard/);
     expect(help.stdout).toContain('PreToolUse');
-    const run = await agent(['guard']);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.trimEnd().split('\n')).toEqual([
@@ -125,17 +122,17 @@ describe('cctap-agent, the laptop package', () => {
     mkdirSync(project, { recursive: true });
     const transcript = join(project, '5f0c2a1e-0000-4000-8000-0000000000a1.jsonl');
     copyFileSync(join(REAL_FIXTURES_DIR, 'spotter-v2.1.38-rejected-tool-use.jsonl'), transcript);
-    const subjects = 'agent';
+    const streamPrefix = 'agent';
     const nc = await connectNats({ servers: nats.url, name: 'e2e-agent-artifact' });
     try {
-      await provision(nc, { prefix: subjects });
+      await provision(nc, { prefix: streamPrefix });
       const r = await agent([
         'collect',
         '--once',
         '--nats',
         nats.url,
         '--prefix',
-        subjects,
+        streamPrefix,
         '--root',
         root,
         '--state',
@@ -150,7 +147,7 @@ describe('cctap-agent, the laptop package', () => {
       expect(published).toBeGreaterThan(0);
 
       // What the validator would consume: the raw batches of this host, covering the whole file.
-      const t = topology(subjects);
+      const t = topology(streamPrefix);
       const bus = createJetStreamBus(nc, { topology: t });
       try {
         const page = await bus.read('raw', { fromSeq: 1, max: 1000 });
