@@ -11,7 +11,7 @@ import type { Session } from '../core/session.js';
 import { pushBounded } from '../core/stats.js';
 import type { Detector, DetectorContext, DerivedOut } from './detector.js';
 import { recordToolError } from './error-burst.js';
-import { currentTurn } from './turns.js';
+import { countTurnToolError } from './turns.js';
 
 const SAMPLE_CAP = 1024;
 const TOOL_SAMPLE_CAP = 256;
@@ -181,8 +181,7 @@ function onResult(
   }
   if (counted && p.isError) {
     st.toolErrors += 1;
-    const turn = currentTurn(s);
-    if (turn) turn.toolErrors += 1;
+    countTurnToolError(s);
     recordToolError(s, ev, ts, ctx, out);
   }
 }

@@ -95,17 +95,28 @@ export const turns: Detector<TurnsState> = {
   restore: (saved) => (saved as TurnsState | undefined) ?? fresh(),
 };
 
-/** The turn under way, for detectors that add to it (responses, usage, tool errors). */
-export function currentTurn(s: Session): TurnState | null {
-  return sliceOf(s, turns).turn;
+// What other detectors count for the session counts for its open turn too.
+
+/** A new API response (usage.ts); an unpriced one leaves the turn's cost unknown. */
+export function countTurnResponse(s: Session, priced: boolean): void {
+  const t = sliceOf(s, turns).turn;
+  if (!t) return;
+  t.assistantMessages += 1;
+  if (!priced) t.unpriced = true;
 }
 
-/** Usage counted for the session goes to its open turn too. */
+/** Tokens and cost added to the session (usage.ts). */
 export function addTurnUsage(s: Session, d: TokenTotals, usd: number): void {
-  const t = currentTurn(s);
+  const t = sliceOf(s, turns).turn;
   if (!t) return;
   addTokens(t.tokens, d);
   t.costUsd += usd;
+}
+
+/** A counted tool error (tool-spans.ts). */
+export function countTurnToolError(s: Session): void {
+  const t = sliceOf(s, turns).turn;
+  if (t) t.toolErrors += 1;
 }
 
 function onPrompt(s: Session, st: TurnsState, ev: EventOf<'prompt'>, ts: number, main: boolean, out: DerivedOut): void {

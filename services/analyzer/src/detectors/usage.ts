@@ -14,7 +14,7 @@ import { priceResponse } from '@cctap/prices';
 import type { Session } from '../core/session.js';
 import { addTokens, zeroTokens, type TokenTotals } from '../core/token-totals.js';
 import type { Detector, DetectorContext } from './detector.js';
-import { addTurnUsage, currentTurn } from './turns.js';
+import { addTurnUsage, countTurnResponse } from './turns.js';
 
 const MAX_MODELS = 32;
 /** Response entries an ended session keeps for late replays. */
@@ -101,11 +101,9 @@ function onAssistant(s: Session, st: UsageState, ev: EventOf<'assistant'>, ts: n
   };
   if (!prev) {
     st.assistantMessages += 1;
-    const turn = currentTurn(s);
-    if (turn) turn.assistantMessages += 1;
+    countTurnResponse(s, usd !== null);
     if (usd === null) {
       st.unpricedResponses += 1;
-      if (turn) turn.unpriced = true;
       ctx.observer.unpriced?.(p.model);
     }
     add(s, st, p.model, entry, zeroTokens(), usd ?? 0, 0, ctx);
