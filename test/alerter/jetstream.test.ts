@@ -14,6 +14,7 @@ import { bashCall, startTestReceiver, type TestReceiver } from '@cctap/alerter/t
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { auditAlerts } from '../chaos/alert-audit.js';
+import { consumerState, isIdle, manager } from '../e2e/support/pipeline-state.js';
 import { startNats, type TestNats } from '../support/nats.js';
 import { REPO_ROOT } from '../support/paths.js';
 
@@ -142,15 +143,43 @@ async function kill(c: Child): Promise<void> {
   await c.exited;
 }
 
-/** The child's possible-duplicate counter (what the chaos suite scrapes before each kill). */
-async function possibleDuplicates(c: Child): Promise<number> {
+/**
+ * What the child reports on SIGUSR2: its possible-duplicate counter (what the chaos suite scrapes before each
+ * kill) and the deliveries it still owes (to send, or to count in a summary).
+ */
+async function report(
+  c: Child,
+): Promise<{ possibleDuplicates: number; owed: { toSend: number; toSummarize: number } }> {
   const from = c.out.length;
   c.proc.kill('SIGUSR2');
-  let line: string | undefined;
+  // Both lines come from one handler, `owed` last.
+  let owed: string | undefined;
   await expect
-    .poll(() => (line = c.out.slice(from).find((l) => l.startsWith('possible-duplicates '))), { timeout: 5000 })
+    .poll(() => (owed = c.out.slice(from).find((l) => l.startsWith('owed '))), { timeout: 5000 })
     .toBeDefined();
-  return Number(line!.split(' ')[1]);
+  const dup = c.out.slice(from).find((l) => l.startsWith('possible-duplicates '))!;
+  return { possibleDuplicates: Number(dup.split(' ')[1]), owed: JSON.parse(owed!.slice('owed '.length)) as never };
+}
+
+const possibleDuplicates = async (c: Child): Promise<number> => (await report(c)).possibleDuplicates;
+
+/** True when the alerter's consumers have every message delivered and acknowledged (none can come back). */
+async function inputsAcked(prefix: string): Promise<boolean> {
+  const jsm = await manager(nc);
+  const t = topology(prefix);
+  return (
+    isIdle(await consumerState(jsm, t, 'alerter-events')) && isIdle(await consumerState(jsm, t, 'alerter-derived'))
+  );
+}
+
+/**
+ * Waits until every input is acknowledged and the child has no delivery left to make, so no further request
+ * can come from it: what a test asserts "nothing more was sent" after.
+ */
+async function settled(c: Child, prefix: string): Promise<void> {
+  await expect
+    .poll(async () => (await inputsAcked(prefix)) && (await report(c)).owed, { timeout: 10_000, interval: 100 })
+    .toEqual({ toSend: 0, toSummarize: 0 });
 }
 
 describe('alerter killed with SIGKILL', () => {
@@ -207,7 +236,8 @@ rules:
     // Killed after "sent": a restart sends nothing.
     await kill(again);
     const third = await runChild(prefix, rulesFile);
-    await new Promise((r) => setTimeout(r, 1500));
+    expect(third.out.some((l) => l.includes('alerter started') && l.includes('"recovered":1'))).toBe(true);
+    await settled(third, prefix);
     expect(hook.requests).toHaveLength(2);
     await kill(third);
   });
@@ -262,22 +292,29 @@ rules:
 
   it('during group wait (before any request): the restarted alerter sends it exactly once', async () => {
     hook.requests.length = 0;
-    const child = await runChild(prefix, rulesFile);
-    await publishEvents(bus, prefix, [bashCall('git push --force', { sessionId: 'k2' })]);
+    // Streams of its own: the earlier kills leave messages unacknowledged until ack_wait on the shared ones.
+    const own = 'alrg';
+    const { alertsKv } = await setupTopology(own);
+    const ownBus = createJetStreamBus(nc, { topology: topology(own) });
+    const child = await runChild(own, rulesFile);
+    await publishEvents(ownBus, own, [bashCall('git push --force', { sessionId: 'k2' })]);
     await expect
-      .poll(async () => (await records(kv)).filter((r) => r.rule === 'later').length, { timeout: 5000 })
+      .poll(async () => (await records(alertsKv)).filter((r) => r.rule === 'later').length, { timeout: 5000 })
       .toBe(1);
+    // The event is acknowledged too: the restarted alerter has only the stored record to go on.
+    await expect.poll(() => inputsAcked(own), { timeout: 5000, interval: 50 }).toBe(true);
     await kill(child);
     expect(hook.requests).toHaveLength(0);
-    const again = await runChild(prefix, rulesFile);
+    const again = await runChild(own, rulesFile);
     await expect.poll(() => hook.requests.length, { timeout: 10_000 }).toBe(1);
-    await new Promise((r) => setTimeout(r, 800));
+    await settled(again, own);
     expect(hook.requests).toHaveLength(1);
     expect((hook.requests[0]!.json as { alerts: Alert[] }).alerts[0]).toMatchObject({
       rule: 'later',
       sessionId: 'k2',
       seq: 1,
     });
+    await ownBus.close();
     await kill(again);
   });
 });

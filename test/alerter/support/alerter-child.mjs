@@ -1,6 +1,7 @@
 // An alerter in its own process (so a test can SIGKILL it), run from the built packages, on JetStream + KV.
 // argv: natsUrl prefix rulesFile
-// SIGUSR2 prints `possible-duplicates <n>` (the counter, as a scrape before a kill would read it).
+// SIGUSR2 prints `possible-duplicates <n>` (the counter, as a scrape before a kill would read it) and
+// `owed <json>` (the deliveries it still has to make: none means no request can follow).
 import { topology } from '@cctap/events';
 import { createAlerter, openKvStores } from '@cctap/alerter';
 import { connectNats, createJetStreamBus, createLogger, createMetrics } from '@cctap/kit';
@@ -33,6 +34,7 @@ process.stdout.write('ready\n');
 process.on('SIGUSR2', async () => {
   const m = await metrics.registry.getSingleMetric('cctap_alerter_possible_duplicate_notifications_total')?.get();
   process.stdout.write(`possible-duplicates ${(m?.values ?? []).reduce((s, v) => s + v.value, 0)}\n`);
+  process.stdout.write(`owed ${JSON.stringify(alerter.pendingDeliveries())}\n`);
 });
 process.on('SIGTERM', async () => {
   await alerter.stop();
