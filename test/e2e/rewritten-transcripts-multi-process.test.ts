@@ -24,7 +24,7 @@ import {
 import { startNats, type TestNats } from '../support/nats.js';
 import { RewriteSession } from '../support/rewrite-session.js';
 import { waitFor } from '../support/wait-for.js';
-import { CLI, cliProcess, runCli, type CliProcess } from './support/cli-process.js';
+import { CLI, cliProcess, metricValue, runCli, type CliProcess } from './support/cli-process.js';
 import { consumerState, forEachStored, isIdle, manager } from './support/pipeline-state.js';
 
 const PREFIX = `rw${process.pid}`;
@@ -149,7 +149,13 @@ describe('collect -> NATS -> validator -> sink, transcripts rewritten between SI
     s.appendTurn();
     await collector.start();
     await allInStream('the turn after the relocation');
-    await new Promise((r) => setTimeout(r, 1500)); // metadata lines after the last uuid line
+    // The metadata lines after the last uuid line too: the collector has read and published every byte.
+    await waitFor(
+      'the collector without checkpoint lag',
+      async () => metricValue(await collector.metrics(), 'cctap_collector_checkpoint_lag_bytes') === 0,
+      30_000,
+      100,
+    );
     await waitFor(
       'validator and sink idle',
       async () =>

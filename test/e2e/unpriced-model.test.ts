@@ -60,10 +60,14 @@ async function metricsOf(up: Up): Promise<string | undefined> {
   return (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
 }
 
-/** The value of a series of `name` whose labels include model="<model>", or undefined. */
-function seriesValue(metrics: string, name: string, model: string): number | undefined {
-  const m = new RegExp(`^${name}\\{[^}]*model="${model}"[^}]*\\} (\\S+)$`, 'm').exec(metrics);
-  return m ? Number(m[1]) : undefined;
+/** The value of the first series of `name` whose labels include model="<model>" (or all of `labels`), or undefined. */
+function seriesValue(metrics: string, name: string, model: string | Record<string, string>): number | undefined {
+  const labels = Object.entries(typeof model === 'string' ? { model } : model).map(([k, v]) => `${k}="${v}"`);
+  for (const line of metrics.split('\n')) {
+    const m = /^(\w+)\{([^}]*)\} (\S+)$/.exec(line);
+    if (m?.[1] === name && labels.every((l) => m[2]!.split(',').includes(l))) return Number(m[3]);
+  }
+  return undefined;
 }
 
 async function stop(up: Up): Promise<void> {
@@ -128,8 +132,19 @@ describe('an unpriced model through cctap up', () => {
       expect(seriesValue(metrics, 'cctap_analyzer_unpriced_responses_total', 'claude-opus-4-5')).toBeUndefined();
       // The priced response is costed by the analyzer: 1K input x $5 + 2K output x $25 per MTok.
       expect(seriesValue(metrics, 'cctap_analyzer_cost_usd_total', 'claude-opus-4-5')).toBeCloseTo(0.055, 9);
-      // Still one notification after a few more ticks.
-      await new Promise((r) => setTimeout(r, 2500));
+      // Every unpriced response was matched (the alerter decides at once whether a match notifies), and only
+      // the first one notified.
+      const signals = { rule: 'unpriced-model', status: 'firing' };
+      const decided = await waitUntil(
+        'the alerter matched all three unpriced responses',
+        async () => {
+          const m = await metricsOf(up);
+          return m && seriesValue(m, 'cctap_alerter_signals_total', signals) === 3 ? m : undefined;
+        },
+        30_000,
+        () => up.stderr(),
+      );
+      expect(seriesValue(decided, 'cctap_alerter_notifications_total', signals)).toBe(1);
       expect(
         hook.requests
           .flatMap((q) => (q.json as { alerts?: Alert[] } | null)?.alerts ?? [])
