@@ -6,7 +6,7 @@
  */
 import type { Topology } from '@cctap/events';
 import type { Destination } from '@cctap/collector';
-import type { connectNats, Logger } from '@cctap/kit';
+import { isDeniedOrUnanswered, type connectNats, type Logger } from '@cctap/kit';
 
 /**
  * The raw stream's identity, or null when it cannot be read: a host credential made before `cctap
@@ -29,7 +29,7 @@ export async function streamDestination(
   } catch (err) {
     const why = (err as Error).message;
     // A credential without the grant gets a permissions error or no answer at all.
-    const hint = /permission|timeout/i.test(why)
+    const hint = isDeniedOrUnanswered(err)
       ? ` (a host credential needs $JS.API.STREAM.INFO.${name}: re-run cctap nats-config)`
       : '';
     log.warn(

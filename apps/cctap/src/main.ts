@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands/registry.js';
 import { suggest } from './flags/parse-flags.js';
 import { EXIT } from './exit-codes.js';
+import { ENV } from './environment.js';
 
 // Everything cctap writes holds what transcripts contain (the store, checkpoints, up.json, price files): files
 // are 0600 for every writer in this process, the embedded engine's included (kit's privateDir has the why).
@@ -15,7 +16,7 @@ let debug = false;
 
 async function main(args: string[]): Promise<number> {
   // --debug works with every command (stack traces of failures, failure.ts): taken out before any parsing.
-  debug = args.includes('--debug') || process.env.CCTAP_DEBUG === '1';
+  debug = args.includes('--debug') || ENV.CCTAP_DEBUG === '1';
   // Commands report their own failures through failure.ts too; it is loaded up front only when it must know.
   if (debug) (await import('./failure.js')).setDebug(true);
   const argv = args.filter((a) => a !== '--debug');
@@ -25,19 +26,19 @@ async function main(args: string[]): Promise<number> {
     // From the package itself (dist/main.js -> ../package.json), so it cannot drift from what was installed.
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     console.log(`cctap ${pkg.version}`);
-    return 0;
+    return EXIT.ok;
   }
   // `cctap help up` is `cctap up --help`.
   const helpFor = name === 'help' && rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
   if (helpFor) return (await helpFor()).command.run(['--help']);
   if (!name || name === 'help' || name === '--help' || name === '-h') {
     const lines = await Promise.all(
-      Object.entries(COMMANDS).map(async ([n, load]) => `  ${n.padEnd(12)} ${(await load()).command.summary}`),
+      Object.entries(COMMANDS).map(async ([n, load]) => `  ${n.padEnd(12)} ${(await load()).command.spec.summary}`),
     );
     console.log(
       `usage: cctap <command> [options]   (cctap --version)\n\ncommands:\n${lines.join('\n')}\n\nRun 'cctap <command> --help' for a command's options.`,
     );
-    return name ? 0 : 1;
+    return name ? EXIT.ok : EXIT.failure;
   }
   const load = COMMANDS[name];
   if (!load) {
@@ -45,7 +46,7 @@ async function main(args: string[]): Promise<number> {
     console.error(
       `cctap: unknown command '${name}'${close ? `; did you mean ${close}?` : '.'} Run 'cctap help' for the list.`,
     );
-    return 2;
+    return EXIT.usage;
   }
   return (await load()).command.run(rest);
 }

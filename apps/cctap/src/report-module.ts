@@ -21,8 +21,8 @@ export {
   viewBlocks,
 } from '@cctap/reports';
 export {
+  isUnknownTable,
   openStore,
-  storeOptionsFrom,
   syncPrices,
   StoreFlagError,
   StoreQueryError,

@@ -9,10 +9,11 @@ export {
   StoreQueryError,
   StoreBusyError,
   classifyStoreError,
+  isUnknownTable,
 } from './store/errors.js';
 export { insertRows, dedupToken, chunkByMonth } from './store/insert-rows.js';
 export { storeIdentity } from './store/store-identity.js';
-export { storeOptionsFrom, StoreFlagError, STORE_FLAGS_USAGE } from './store/store-flags.js';
+export { storeOptionsFrom, StoreFlagError, type StoreEnv } from './store/store-flags.js';
 export { readOnlyStatement } from './store/read-only-sql.js';
 export { toClickHouseTime } from './store/clickhouse-time.js';
 export {

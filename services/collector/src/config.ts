@@ -24,14 +24,11 @@ export const collectShape = {
   // is scraped from outside sets `--metrics-host 0.0.0.0` (docker-compose.yml does).
   metricsHost: z.string().default('127.0.0.1').meta({ arg: 'HOST', description: 'address the probe server binds' }),
   /** Claude config directories (repeatable); default: CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude. */
-  root: z
-    .array(z.string().min(1))
-    .default([])
-    .meta({
-      arg: 'DIR',
-      description:
-        'Claude config directory whose projects/ tree is tailed (default CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude)',
-    }),
+  root: z.array(z.string().min(1)).default([]).meta({
+    arg: 'DIR',
+    description:
+      'Claude config directory whose projects/ tree is tailed (default CLAUDE_CONFIG_DIR, ~/.config/claude, ~/.claude)',
+  }),
   state: z
     .string()
     .default(join(homedir(), '.cctap', 'collector'))
@@ -66,13 +63,10 @@ export const collectShape = {
     }),
   once: z.boolean().default(false).meta({ description: 'backfill what exists, wait for every ack, exit' }),
   /** Forget the checkpoints at start: every transcript is read and sent again (the destination dedups). */
-  reset: z
-    .boolean()
-    .default(false)
-    .meta({
-      description:
-        'forget the checkpoints first: every transcript is read and sent again (the stream and the store drop what they already have); for one run, not for a config file',
-    }),
+  reset: z.boolean().default(false).meta({
+    description:
+      'forget the checkpoints first: every transcript is read and sent again (the stream and the store drop what they already have); for one run, not for a config file',
+  }),
   sweepMs: positiveInt
     .default(1000)
     .meta({ description: 'how often recently active files are checked for new lines, ms' }),
@@ -96,32 +90,39 @@ export const collectShape = {
 
 export type CollectConfig = z.infer<z.ZodObject<typeof collectShape>>;
 
-/** What `cctap collect --help` prints above the option list generated from collectShape. */
-const COLLECT_HEAD = `usage: cctap collect --nats URL [options]
-
-The host agent: tails this machine's Claude Code transcripts and publishes them to NATS JetStream.
-A host credential from 'cctap nats-config' is a ready --config file for it.`;
-
-/** Parses flags, environment and the optional config file; throws ConfigError with one line naming the bad field. */
-export function parseCollectArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CollectConfig {
-  const cfg = loadConfig({ shape: collectShape, argv, env, usage: COLLECT_HEAD });
+/**
+ * Parses flags, environment (as the application read it) and the optional config file; throws ConfigError
+ * with one line naming the bad field. `usage` heads the generated `--help` (the app's command declaration).
+ */
+export function parseCollectArgs(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+  usage?: string,
+): CollectConfig {
+  const cfg = loadConfig({ shape: collectShape, argv, env, ...(usage !== undefined ? { usage } : {}) });
   if ((cfg.natsUser === undefined) !== (cfg.natsPassword === undefined))
     throw new ConfigError('invalid configuration: --nats-user and --nats-password go together');
   return cfg;
 }
 
-/** The host token and user this collector writes on every event. */
-export function identityFrom(cfg: Pick<CollectConfig, 'host' | 'osUser' | 'hashUser'>): { host: string; user: string } {
+/**
+ * The host token and user this collector writes on every event. `envUser` (the environment's USER) names
+ * the user when the OS cannot.
+ */
+export function identityFrom(
+  cfg: Pick<CollectConfig, 'host' | 'osUser' | 'hashUser'>,
+  envUser?: string,
+): { host: string; user: string } {
   const host = sanitizeToken(cfg.host ?? hostname());
-  let user = cfg.osUser ?? safeUser();
+  let user = cfg.osUser ?? safeUser(envUser);
   if (cfg.hashUser) user = `u-${createHash('sha256').update(user).digest('hex').slice(0, 12)}`;
   return { host, user };
 }
 
-function safeUser(): string {
+function safeUser(envUser: string | undefined): string {
   try {
     return userInfo().username;
   } catch {
-    return process.env.USER ?? 'unknown';
+    return envUser ?? 'unknown';
   }
 }

@@ -6,11 +6,13 @@
  * shipped rule pack runs and `--webhook-url` / `--slack-webhook-url` name the receivers.
  */
 import { z } from 'zod';
-import { baseConfigShape, ConfigError, loadConfig, natsConfigShape } from '@cctap/kit';
+import { baseConfigShape, ConfigError, natsConfigShape } from '@cctap/kit';
 import { createAlerter, MissingBucketError, openKvStores } from '@cctap/alerter';
 import { alerterRulesFrom, alerterRulesShape } from '../alerter-rules.js';
 import { runNatsServiceCommand } from '../nats-service-command.js';
 import { priceBookOf } from '../price-book-of.js';
+import type { CommandSpec } from '../flags/command-spec.js';
+import { loadCommandConfig } from '../flags/load-command-config.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -25,16 +27,19 @@ const shape = {
   }),
 };
 
-export const command: Command = {
+export const spec = {
+  name: 'alerter',
   summary: 'evaluate alert rules and notify webhook / Slack receivers',
+  usage:
+    'usage: cctap alerter [options]\n\nEvaluates the alert rules over CCTAP_EVENTS and CCTAP_DERIVED and notifies webhook and Slack receivers;\nwithout --rules the shipped rule pack runs with the --webhook-url / --slack-webhook-url receivers.',
+  shape,
+} satisfies CommandSpec;
+
+export const command: Command = {
+  spec,
   run: (argv) =>
     runCommand('alerter', async () => {
-      const cfg = loadConfig({
-        shape,
-        argv,
-        usage:
-          'usage: cctap alerter [options]\n\nEvaluates the alert rules over CCTAP_EVENTS and CCTAP_DERIVED and notifies webhook and Slack receivers;\nwithout --rules the shipped rule pack runs with the --webhook-url / --slack-webhook-url receivers.',
-      });
+      const cfg = loadCommandConfig(spec, argv);
       const rules = alerterRulesFrom(cfg);
       const prices = priceBookOf(cfg.prices);
       return runNatsServiceCommand('alerter', cfg, async ({ nc, bus, topology, logger, metrics }) => {

@@ -17,14 +17,7 @@ import { homedir, hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { topology } from '@cctap/events';
-import {
-  baseConfigShape,
-  ConfigError,
-  connectNats,
-  loadConfig,
-  natsConfigShape,
-  natsOptionsFromConfig,
-} from '@cctap/kit';
+import { baseConfigShape, ConfigError, connectNats, natsConfigShape, natsOptionsFromConfig } from '@cctap/kit';
 import {
   loadRuleFile,
   MissingBucketError,
@@ -40,17 +33,12 @@ import {
 } from '@cctap/alerter';
 import { alerterRulesFrom, alerterRulesShape } from '../alerter-rules.js';
 import { alertFilesDir, runningUpAccess, storeAccess, type AlertAccess } from '../alerts/alert-access.js';
+import { EXIT } from '../exit-codes.js';
+import type { CommandSpec } from '../flags/command-spec.js';
+import { loadCommandConfig } from '../flags/load-command-config.js';
 import { suggest } from '../flags/parse-flags.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
-
-const USAGE = `usage:
-  cctap alerts list [--json]
-  cctap alerts silence --match rule=X,host=Y --for 2h [--comment TEXT]
-  cctap alerts unsilence --id ID
-  cctap alerts test --receiver NAME [--rules FILE | --webhook-url URL | --slack-webhook-url URL]
-Reads NATS KV when NATS_URL (--nats) is set, else the cctap up running on --data DIR (default ~/.cctap/data),
-else the alert files in that directory.`;
 
 /** Where the alerts are: NATS when named (no default server: without one, `cctap up`'s data directory). */
 const placeShape = {
@@ -66,12 +54,64 @@ const placeShape = {
   config: baseConfigShape.config,
 };
 
-/** The sub-commands, for "did you mean" and for the usage line of each one's --help. */
-const ACTIONS = ['list', 'silence', 'unsilence', 'test'] as const;
-const usageOf = (action: (typeof ACTIONS)[number]) =>
-  `usage: ${USAGE.split('\n')
-    .find((l) => l.includes(`cctap alerts ${action} `) || l.endsWith(`cctap alerts ${action}`))!
-    .trim()}`;
+const listSpec = {
+  name: 'alerts list',
+  summary: 'alerts (with their deliveries) and active silences',
+  usage: 'usage: cctap alerts list [--json]',
+  shape: { ...placeShape, json: z.boolean().default(false).meta({ description: 'print alerts and silences as JSON' }) },
+} satisfies CommandSpec;
+
+const silenceSpec = {
+  name: 'alerts silence',
+  summary: 'mute matching alerts for a while',
+  usage: 'usage: cctap alerts silence --match rule=X,host=Y --for 2h [--comment TEXT]',
+  shape: {
+    ...placeShape,
+    match: z.string().meta({
+      arg: 'LABEL=VALUE,...',
+      description: 'alerts to mute: label=value pairs (/re/ for a regex); required',
+    }),
+    for: z.string().default('2h').meta({ arg: 'DURATION', description: 'how long, e.g. 30m, 2h, 1d' }),
+    comment: z.string().default('').meta({ arg: 'TEXT', description: 'why' }),
+    author: z.string().optional().meta({ arg: 'NAME', description: 'who (default the OS user)' }),
+  },
+} satisfies CommandSpec;
+
+const unsilenceSpec = {
+  name: 'alerts unsilence',
+  summary: 'end a silence now',
+  usage: 'usage: cctap alerts unsilence --id ID',
+  shape: {
+    ...placeShape,
+    id: z.string().meta({ arg: 'ID', description: 'the silence to end (alerts list shows it); required' }),
+  },
+} satisfies CommandSpec;
+
+const testSpec = {
+  name: 'alerts test',
+  summary: 'send a test notification',
+  usage: 'usage: cctap alerts test --receiver NAME [--rules FILE | --webhook-url URL | --slack-webhook-url URL]',
+  shape: {
+    ...placeShape,
+    ...alerterRulesShape,
+    receiver: z.string().meta({ arg: 'NAME', description: 'the receiver to notify; required' }),
+  },
+} satisfies CommandSpec;
+
+const SUBCOMMANDS = [listSpec, silenceSpec, unsilenceSpec, testSpec] as const;
+/** The actions, for "did you mean". */
+const ACTIONS = SUBCOMMANDS.map((s) => s.name.slice('alerts '.length));
+
+export const spec = {
+  name: 'alerts',
+  summary: 'list alerts, silence them, send a test notification',
+  usage: `usage:
+${SUBCOMMANDS.map((s) => `  ${s.usage.slice('usage: '.length)}`).join('\n')}
+Reads NATS KV when NATS_URL (--nats) is set, else the cctap up running on --data DIR (default ~/.cctap/data),
+else the alert files in that directory.`,
+  subcommands: SUBCOMMANDS,
+} satisfies CommandSpec;
+
 type Place = z.infer<z.ZodObject<typeof placeShape>>;
 
 const dataDirOf = (cfg: Place) => resolve(cfg.data ?? join(homedir(), '.cctap', 'data'));
@@ -117,10 +157,10 @@ async function withAccess<T>(cfg: Place, fn: (access: AlertAccess) => Promise<T>
 function reportTest(name: string, outcome: SendOutcome): number {
   if (outcome.kind === 'delivered') {
     console.log(`test notification delivered to ${name} (HTTP ${outcome.status})`);
-    return 0;
+    return EXIT.ok;
   }
   console.error(`cctap alerts: test notification to ${name} failed: ${outcome.error}`);
-  return 1;
+  return EXIT.failure;
 }
 
 /** The rule set of --rules, or of the receiver flags; a bad file is a ConfigError (one line). */
@@ -141,25 +181,18 @@ const ago = (ms: number) => {
 };
 
 export const command: Command = {
-  summary: 'list alerts, silence them, send a test notification',
+  spec,
   run: ([action, ...argv]) =>
     runCommand('alerts', async () => {
       if (action === 'list') {
-        const cfg = loadConfig({
-          shape: {
-            ...placeShape,
-            json: z.boolean().default(false).meta({ description: 'print alerts and silences as JSON' }),
-          },
-          argv,
-          usage: usageOf('list'),
-        });
+        const cfg = loadCommandConfig(listSpec, argv);
         return withAccess(cfg, async (access) => {
           const recs = (await access.alerts()).sort((a, b) => b.startsAt - a.startsAt);
           const now = Date.now();
           const sil = (await access.silences()).filter((s) => s.endsAt > now);
           if (cfg.json) {
             console.log(JSON.stringify({ alerts: recs, silences: sil }, null, 2));
-            return 0;
+            return EXIT.ok;
           }
           console.log(recs.length === 0 ? 'no alerts' : `${recs.length} alert(s):`);
           for (const r of recs) {
@@ -179,24 +212,11 @@ export const command: Command = {
             console.log(
               `  ${s.id}  ${s.matchers.map((m) => `${m.name}=${m.value}`).join(',')}  until ${new Date(s.endsAt).toISOString()}  by ${s.createdBy}: ${s.comment}`,
             );
-          return 0;
+          return EXIT.ok;
         });
       }
       if (action === 'silence') {
-        const cfg = loadConfig({
-          shape: {
-            ...placeShape,
-            match: z.string().meta({
-              arg: 'LABEL=VALUE,...',
-              description: 'alerts to mute: label=value pairs (/re/ for a regex); required',
-            }),
-            for: z.string().default('2h').meta({ arg: 'DURATION', description: 'how long, e.g. 30m, 2h, 1d' }),
-            comment: z.string().default('').meta({ arg: 'TEXT', description: 'why' }),
-            author: z.string().optional().meta({ arg: 'NAME', description: 'who (default the OS user)' }),
-          },
-          argv,
-          usage: usageOf('silence'),
-        });
+        const cfg = loadCommandConfig(silenceSpec, argv);
         const ms = parseDuration(cfg.for);
         if (ms === null || ms <= 0) throw new ConfigError(`--for: not a duration: ${cfg.for} (use e.g. 30m, 2h, 1d)`);
         let matchers;
@@ -217,39 +237,24 @@ export const command: Command = {
         return withAccess(cfg, async (access) => {
           await access.putSilence(silence);
           console.log(`silence ${silence.id} until ${new Date(silence.endsAt).toISOString()}`);
-          return 0;
+          return EXIT.ok;
         });
       }
       if (action === 'unsilence') {
-        const cfg = loadConfig({
-          shape: {
-            ...placeShape,
-            id: z.string().meta({ arg: 'ID', description: 'the silence to end (alerts list shows it); required' }),
-          },
-          argv,
-          usage: usageOf('unsilence'),
-        });
+        const cfg = loadCommandConfig(unsilenceSpec, argv);
         return withAccess(cfg, async (access) => {
           const s = (await access.silences()).find((x) => x.id === cfg.id);
           if (!s) {
             console.error(`cctap alerts: no silence ${cfg.id}`);
-            return 1;
+            return EXIT.failure;
           }
           await access.putSilence({ ...s, endsAt: Math.min(s.endsAt, Date.now()) });
           console.log(`silence ${s.id} ended`);
-          return 0;
+          return EXIT.ok;
         });
       }
       if (action === 'test') {
-        const cfg = loadConfig({
-          shape: {
-            ...placeShape,
-            ...alerterRulesShape,
-            receiver: z.string().meta({ arg: 'NAME', description: 'the receiver to notify; required' }),
-          },
-          argv,
-          usage: usageOf('test'),
-        });
+        const cfg = loadCommandConfig(testSpec, argv);
         if (cfg.rules || cfg.webhookUrl || cfg.slackWebhookUrl) {
           const rs = await loadRules(cfg);
           const rc = rs.receivers.find((r) => r.name === cfg.receiver);
@@ -277,17 +282,17 @@ export const command: Command = {
         return reportTest(cfg.receiver, outcome);
       }
       if (action === '--help' || action === '-h' || action === 'help') {
-        console.log(`${USAGE}\nRun 'cctap alerts <action> --help' for an action's options.`);
-        return 0;
+        console.log(`${spec.usage}\nRun 'cctap alerts <action> --help' for an action's options.`);
+        return EXIT.ok;
       }
       if (action === undefined) {
-        console.error(USAGE);
-        return 2;
+        console.error(spec.usage);
+        return EXIT.usage;
       }
       const close = suggest(action, ACTIONS);
       console.error(
         `cctap alerts: unknown action '${action}'${close ? `; did you mean ${close}?` : `; the actions are ${ACTIONS.join(', ')}.`} Run 'cctap alerts --help' for their options.`,
       );
-      return 2;
+      return EXIT.usage;
     }),
 };

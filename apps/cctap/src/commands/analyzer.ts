@@ -1,9 +1,11 @@
 /** `cctap analyzer`: live sessions, tool spans, loops and anomalies (CCTAP_EVENTS -> CCTAP_DERIVED). */
 import { z } from 'zod';
-import { baseConfigShape, loadConfig, natsConfigShape } from '@cctap/kit';
+import { baseConfigShape, natsConfigShape } from '@cctap/kit';
 import { createAnalyzer, openKvStateStore } from '@cctap/analyzer';
 import { runNatsServiceCommand } from '../nats-service-command.js';
 import { priceBookOf } from '../price-book-of.js';
+import type { CommandSpec } from '../flags/command-spec.js';
+import { loadCommandConfig } from '../flags/load-command-config.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -56,16 +58,19 @@ const shape = {
   }),
 };
 
-export const command: Command = {
+export const spec = {
+  name: 'analyzer',
   summary: 'analyze sessions (CCTAP_EVENTS) and publish derived events (CCTAP_DERIVED)',
+  usage:
+    'usage: cctap analyzer [options]\n\nFollows every session live (CCTAP_EVENTS): tool spans, loops, error bursts, anomalies; publishes derived events (CCTAP_DERIVED).',
+  shape,
+} satisfies CommandSpec;
+
+export const command: Command = {
+  spec,
   run: (argv) =>
     runCommand('analyzer', async () => {
-      const cfg = loadConfig({
-        shape,
-        argv,
-        usage:
-          'usage: cctap analyzer [options]\n\nFollows every session live (CCTAP_EVENTS): tool spans, loops, error bursts, anomalies; publishes derived events (CCTAP_DERIVED).',
-      });
+      const cfg = loadCommandConfig(spec, argv);
       const { fetchBatch, prices: priceFile, ...rest } = cfg;
       const prices = priceBookOf(priceFile);
       const analyzerKeys = [

@@ -7,7 +7,7 @@
  * same graceful way and exits 1: the backfill is incomplete).
  */
 import { hostInboxPrefix, topology } from '@cctap/events';
-import { createCollector, identityFrom, parseCollectArgs, resolveRoots } from '@cctap/collector';
+import { collectShape, createCollector, identityFrom, parseCollectArgs, resolveRoots } from '@cctap/collector';
 import {
   connectNats,
   createJetStreamBus,
@@ -15,21 +15,35 @@ import {
   createMetrics,
   natsOptionsFromConfig,
   natsService,
-  oneShotWait,
   redactConfig,
   runServices,
   startProbeServer,
 } from '@cctap/kit';
+import { ENV } from '../environment.js';
+import { oneShotWaitOf } from '../one-shot-wait.js';
+import { EXIT } from '../exit-codes.js';
+import type { CommandSpec } from '../flags/command-spec.js';
 import { CollectOutput } from '../collect-terminal.js';
 import { streamDestination } from '../collector-destination.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
-export const command: Command = {
+export const spec = {
+  name: 'collect',
   summary: "tail this machine's Claude Code transcripts into NATS JetStream",
+  usage: `usage: cctap collect --nats URL [options]
+
+The host agent: tails this machine's Claude Code transcripts and publishes them to NATS JetStream.
+A host credential from 'cctap nats-config' is a ready --config file for it.`,
+  shape: collectShape,
+} satisfies CommandSpec;
+
+export const command: Command = {
+  spec,
   run: (argv) =>
     runCommand('collect', async () => {
-      const cfg = parseCollectArgs(argv);
+      // The collector's own parse: the kit's loader over the spec's shape, plus its rules across fields.
+      const cfg = parseCollectArgs(argv, ENV, spec.usage);
       const output = new CollectOutput(cfg, argv);
       const log = createLogger({
         service: 'collector',
@@ -38,8 +52,8 @@ export const command: Command = {
         write: output.write,
       });
       const metrics = createMetrics('collector');
-      const { host, user } = identityFrom(cfg);
-      const roots = resolveRoots({ roots: cfg.root });
+      const { host, user } = identityFrom(cfg, ENV.USER);
+      const roots = resolveRoots({ roots: cfg.root, env: ENV });
       log.info('config', { ...redactConfig(cfg), host, user, roots });
       // The probe port is taken before NATS is awaited: a taken port fails at once, /livez answers meanwhile.
       const probe = cfg.once
@@ -52,7 +66,7 @@ export const command: Command = {
         nc = await connectNats({
           ...natsOptionsFromConfig(cfg, `cctap-collector@${host}`),
           inboxPrefix: hostInboxPrefix(host),
-          ...(cfg.once ? oneShotWait() : {}),
+          ...(cfg.once ? oneShotWaitOf() : {}),
           logger: log,
           metrics,
         });
@@ -107,7 +121,7 @@ export const command: Command = {
           process.off('SIGINT', onSignal);
           await nc.drain().catch(() => undefined);
         }
-        return interrupted ? 1 : 0;
+        return interrupted ? EXIT.failure : EXIT.ok;
       }
       // Started in order, stopped in reverse: the collector drains its acks before the connection drains.
       const running = await runServices({

@@ -1,40 +1,37 @@
 /** `cctap migrate`: apply the ClickHouse migrations (idempotent: a second run applies nothing). */
 import { bookOrComplain } from '../price-book-of.js';
-import { PRICES_FLAG_USAGE, priceFileOf } from '../price-file.js';
-import { parseFlags } from '../flags/parse-flags.js';
+import { PRICES_FLAG, priceFileOf } from '../price-file.js';
+import { ENV } from '../environment.js';
+import { EXIT } from '../exit-codes.js';
+import type { CommandSpec } from '../flags/command-spec.js';
+import { printHelp } from '../flags/command-help.js';
+import { parseCommandLine } from '../flags/parse-command.js';
+import { STORE_FLAGS, storeOptionsOf } from '../store-flags.js';
 import type { Command } from './registry.js';
 
-const USAGE = `usage: cctap migrate [--clickhouse URL | --data DIR] [--prices FILE]
-
-${PRICES_FLAG_USAGE}
+export const spec = {
+  name: 'migrate',
+  summary: 'create or update the ClickHouse tables (idempotent)',
+  usage: `usage: cctap migrate [--clickhouse URL | --data DIR] [--prices FILE]
 
 Creates or updates the tables, views and rollups, then writes the price book into the store (every stored
-response is priced with it from then on). Retention, counted from when a row was stored (applied when a
-table is created): CCTAP_EVENTS_TTL_DAYS (default 400), CCTAP_INVALID_TTL_DAYS (30); 0 keeps forever. Token
-and cost history (usage) is kept forever.`;
+response is priced with it from then on).`,
+  notes: `Retention, counted from when a row was stored (applied when a table is created): CCTAP_EVENTS_TTL_DAYS
+(default 400), CCTAP_INVALID_TTL_DAYS (30); 0 keeps forever. Token and cost history (usage) is kept forever.`,
+  flags: { ...STORE_FLAGS, prices: PRICES_FLAG },
+} as const satisfies CommandSpec;
 
 export const command: Command = {
-  summary: 'create or update the ClickHouse tables (idempotent)',
+  spec,
   async run(argv) {
-    const { values } = parseFlags({
-      args: argv,
-      options: {
-        clickhouse: { type: 'string' },
-        data: { type: 'string' },
-        prices: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    const { migrate, openStore, retentionFromEnv, storeOptionsFrom, syncPrices } = await import('@cctap/store');
-    const book = bookOrComplain('migrate', priceFileOf(values.prices));
-    if (!book) return 2;
-    const store = await openStore(storeOptionsFrom(values));
+    const { given, help } = parseCommandLine(spec, argv);
+    if (help) return printHelp(spec);
+    const { migrate, openStore, retentionFromEnv, syncPrices } = await import('@cctap/store');
+    const book = bookOrComplain('migrate', priceFileOf(given.prices));
+    if (!book) return EXIT.usage;
+    const store = await openStore(await storeOptionsOf(given));
     try {
-      const r = await migrate(store, retentionFromEnv());
+      const r = await migrate(store, retentionFromEnv(ENV));
       for (const m of r.applied) console.log(`applied ${String(m.version).padStart(3, '0')} ${m.name}`);
       console.log(
         r.applied.length === 0
@@ -45,7 +42,7 @@ export const command: Command = {
       console.log(
         `prices: book ${p.bookVersion}, ${p.models.length - p.unpriced.length} of ${p.models.length} stored models priced${p.unpriced.length ? ` (unpriced: ${p.unpriced.join(', ')})` : ''}`,
       );
-      return 0;
+      return EXIT.ok;
     } finally {
       await store.close();
     }

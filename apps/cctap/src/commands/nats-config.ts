@@ -26,26 +26,52 @@ import { join, resolve } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { hostInboxPrefix, sanitizeToken, topology } from '@cctap/events';
 import type { Command } from './registry.js';
-import { parseFlags } from '../flags/parse-flags.js';
+import { EXIT } from '../exit-codes.js';
+import type { CommandSpec } from '../flags/command-spec.js';
+import { printHelp } from '../flags/command-help.js';
+import { parseCommandLine } from '../flags/parse-command.js';
 import { withHelpHint } from '../flags/usage-exit.js';
 
-const USAGE = `usage: cctap nats-config --hosts a,b,c [--out DIR] [--nats URL] [--services LIST] [--rotate LIST]
+const DEFAULT_SERVICES = ['provision', 'validator', 'analyzer', 'alerter', 'sink'];
+
+export const spec = {
+  name: 'nats-config',
+  summary: 'generate the NATS server auth config and one credential per host and service',
+  usage: `usage: cctap nats-config --hosts a,b,c [--out DIR] [--nats URL] [--services LIST] [--rotate LIST]
                          [--prefix P] [--account NAME] [--bcrypt-cost N]
 
 Writes the NATS server's authorization (DIR/auth.conf, bcrypt hashes only) and one credential per host
 (DIR/hosts/<host>.yaml, for 'cctap collect --config') and per central service (DIR/services/<svc>.env).
-Re-running keeps existing passwords; --rotate gives the listed hosts or services new ones.
-
-  --hosts LIST      developer hosts (names as the collector reports them, e.g. the short hostname)
-  --out DIR         output directory (default ./nats-auth)
-  --nats URL        server URL written into the host files (default nats://nats.example.internal:4222)
-  --services LIST   central service users (default provision,validator,analyzer,alerter,sink)
-  --rotate LIST     hosts or services whose passwords are replaced
-  --prefix P        topology prefix (several pipelines on one server); empty in production
-  --account NAME    the account holding the streams (default CCTAP)
-  --bcrypt-cost N   bcrypt cost of the stored hashes (default 11)`;
-
-const DEFAULT_SERVICES = ['provision', 'validator', 'analyzer', 'alerter', 'sink'];
+Re-running keeps existing passwords; --rotate gives the listed hosts or services new ones.`,
+  flags: {
+    hosts: {
+      type: 'string',
+      arg: 'LIST',
+      description: 'developer hosts (names as the collector reports them, e.g. the short hostname); required',
+    },
+    out: { type: 'string', arg: 'DIR', default: 'nats-auth', description: 'output directory' },
+    nats: {
+      type: 'string',
+      arg: 'URL',
+      default: 'nats://nats.example.internal:4222',
+      description: 'server URL written into the host files',
+    },
+    services: {
+      type: 'string',
+      arg: 'LIST',
+      default: DEFAULT_SERVICES.join(','),
+      description: 'central service users',
+    },
+    rotate: { type: 'string', arg: 'LIST', description: 'hosts or services whose passwords are replaced' },
+    prefix: {
+      type: 'string',
+      arg: 'P',
+      description: 'topology prefix (several pipelines on one server); empty in production',
+    },
+    account: { type: 'string', arg: 'NAME', default: 'CCTAP', description: 'the account holding the streams' },
+    'bcrypt-cost': { type: 'string', arg: 'N', default: '11', description: 'bcrypt cost of the stored hashes' },
+  },
+} as const satisfies CommandSpec;
 
 interface Credential {
   kind: 'host' | 'service';
@@ -142,52 +168,37 @@ function writeSecret(file: string, text: string): void {
 }
 
 export const command: Command = {
-  summary: 'generate the NATS server auth config and one credential per host and service',
+  spec,
   async run(argv) {
-    let values;
+    let parsed;
     try {
-      values = parseFlags({
-        args: argv,
-        options: {
-          hosts: { type: 'string' },
-          out: { type: 'string' },
-          nats: { type: 'string' },
-          services: { type: 'string' },
-          rotate: { type: 'string' },
-          prefix: { type: 'string' },
-          account: { type: 'string' },
-          'bcrypt-cost': { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }).values;
+      parsed = parseCommandLine(spec, argv);
     } catch (err) {
       console.error(`cctap nats-config: ${withHelpHint('nats-config', (err as Error).message)}`);
-      return 2;
+      return EXIT.usage;
     }
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+    if (parsed.help) return printHelp(spec);
+    const values = parsed.values;
     const hosts = list(values.hosts);
     if (hosts.length === 0) {
       console.error('cctap nats-config: --hosts is required (a comma-separated list of developer hosts)');
-      return 2;
+      return EXIT.usage;
     }
-    const cost = Number(values['bcrypt-cost'] ?? 11);
+    const cost = Number(values['bcrypt-cost']);
     if (!Number.isInteger(cost) || cost < 4 || cost > 16) {
       console.error(
         `cctap nats-config: --bcrypt-cost must be a whole number from 4 to 16, got '${values['bcrypt-cost']}'`,
       );
-      return 2;
+      return EXIT.usage;
     }
-    const account = values.account ?? 'CCTAP';
+    const account = values.account!;
     if (!/^[A-Za-z0-9_-]+$/.test(account)) {
       console.error(`cctap nats-config: --account must be [A-Za-z0-9_-]+, got '${account}'`);
-      return 2;
+      return EXIT.usage;
     }
-    const services = values.services === undefined ? DEFAULT_SERVICES : list(values.services);
+    const services = list(values.services);
     const prefix = values.prefix ?? '';
-    const out = resolve(values.out ?? 'nats-auth');
+    const out = resolve(values.out!);
     const stateFile = join(out, 'credentials.json');
 
     // Two hosts whose names sanitize to the same subject token would share a subject: refuse.
@@ -197,7 +208,7 @@ export const command: Command = {
       const other = byToken.get(tok);
       if (other !== undefined && other !== h) {
         console.error(`cctap nats-config: hosts '${other}' and '${h}' map to the same subject token '${tok}'`);
-        return 2;
+        return EXIT.usage;
       }
       byToken.set(tok, h);
     }
@@ -208,7 +219,7 @@ export const command: Command = {
     } catch (err) {
       if (err instanceof NatsConfigError) {
         console.error(`cctap nats-config: ${err.message}`);
-        return 1;
+        return EXIT.failure;
       }
       throw err;
     }
@@ -224,14 +235,14 @@ export const command: Command = {
     const unknownRotate = [...rotate].filter((r) => !wanted.some((w) => w.name === r));
     if (unknownRotate.length > 0) {
       console.error(`cctap nats-config: --rotate names no listed host or service: ${unknownRotate.join(', ')}`);
-      return 2;
+      return EXIT.usage;
     }
 
     mkdirSync(join(out, 'hosts'), { recursive: true, mode: 0o700 });
     mkdirSync(join(out, 'services'), { recursive: true, mode: 0o700 });
     writeSecret(stateFile, `${JSON.stringify({ version: 1, credentials: creds } satisfies CredentialFile, null, 2)}\n`);
     writeFileSync(join(out, 'auth.conf'), renderAuthConf(creds, { account, prefix, cost }), { mode: 0o644 });
-    const natsUrl = values.nats ?? 'nats://nats.example.internal:4222';
+    const natsUrl = values.nats!;
     const keep = new Set<string>();
     for (const c of creds) {
       const file =
@@ -267,6 +278,6 @@ export const command: Command = {
     console.log(
       `Reload the server to apply: nats-server --signal reload (or send SIGHUP); hand each host its hosts/<host>.yaml.`,
     );
-    return 0;
+    return EXIT.ok;
   },
 };

@@ -15,14 +15,21 @@ import {
   type PriceBook,
 } from '@cctap/prices';
 import { bookOrComplain } from '../price-book-of.js';
-import { DEFAULT_PRICE_FILE, explicitPriceFile, priceFileOf } from '../price-file.js';
+import { DEFAULT_PRICE_FILE, explicitPriceFile, PRICES_FLAG, priceFileOf } from '../price-file.js';
 import { readSource, PriceSourceError, SOURCES, type SourceName } from '../prices/fetch-source.js';
 import { userFileOf, writeUserFile } from '../prices/user-price-file.js';
 import { readLiveInstance } from '../up/instance-file.js';
-import { parseFlags, suggest } from '../flags/parse-flags.js';
+import { EXIT } from '../exit-codes.js';
+import type { CommandSpec } from '../flags/command-spec.js';
+import { printHelp } from '../flags/command-help.js';
+import { parseCommandLine } from '../flags/parse-command.js';
+import { suggest } from '../flags/parse-flags.js';
 import type { Command } from './registry.js';
 
-const USAGE = `usage: cctap prices [--json] [--prices FILE]
+export const spec = {
+  name: 'prices',
+  summary: 'show the price book, or update it from a public price source',
+  usage: `usage: cctap prices [--json] [--prices FILE]
        cctap prices update [--from URL|FILE] [--source litellm|genai-prices] [--effective-from INSTANT]
                            [--prices FILE] [--data DIR]
 
@@ -31,14 +38,41 @@ const USAGE = `usage: cctap prices [--json] [--prices FILE]
                        US-only multipliers, USD per web search, and the book version
   update               fetch a public source (default: LiteLLM's model_prices_and_context_window.json from
                        GitHub), import its Anthropic prices, write the result to the price file and list
-                       what changed
-  --source NAME        litellm (default) or genai-prices (pydantic's prices/data.json)
-  --from URL|FILE      read the source from there instead (a downloaded copy on a machine without internet)
-  --effective-from T   changed prices apply from this instant on (e.g. 2026-12-01T00:00:00Z); history before
-                       it keeps its prices. Without it, the newest prices are corrected in place
-  --prices FILE        the price file (env CCTAP_PRICES; default ${DEFAULT_PRICE_FILE})
-  --data DIR           the embedded store, to tell whether 'cctap up' is running on it
-  --json               machine-readable listing`;
+                       what changed`,
+  positionals: 'update',
+  flags: {
+    json: { type: 'boolean', description: 'machine-readable listing' },
+    prices: { ...PRICES_FLAG, shownDefault: '~/.cctap/prices.json' },
+    source: {
+      type: 'string',
+      arg: 'NAME',
+      only: ['update'],
+      shownDefault: 'litellm',
+      description: "litellm or genai-prices (pydantic's prices/data.json)",
+    },
+    from: {
+      type: 'string',
+      arg: 'URL|FILE',
+      only: ['update'],
+      description: 'read the source from there instead (a downloaded copy on a machine without internet)',
+    },
+    'effective-from': {
+      type: 'string',
+      arg: 'T',
+      only: ['update'],
+      description:
+        'changed prices apply from this instant on (e.g. 2026-12-01T00:00:00Z); history before it keeps its prices. Without it, the newest prices are corrected in place',
+    },
+    data: {
+      type: 'string',
+      arg: 'DIR',
+      env: 'CCTAP_DATA',
+      shownDefault: '~/.cctap/data',
+      only: ['update'],
+      description: "the embedded store, to tell whether 'cctap up' is running on it",
+    },
+  },
+} as const satisfies CommandSpec;
 
 const perMTok = (usdPerToken: number): number => Number((usdPerToken * 1_000_000).toPrecision(12));
 
@@ -102,7 +136,7 @@ async function show(book: PriceBook, file: string | null, json: boolean): Promis
         2,
       ),
     );
-    return 0;
+    return EXIT.ok;
   }
   const { renderSqlTable } = await import('../render/sql-table.js');
   const day = (s: string | null) => (s === null ? '' : s.slice(0, 10));
@@ -128,7 +162,7 @@ async function show(book: PriceBook, file: string | null, json: boolean): Promis
   console.log(
     `book ${book.version} (${file ? `shipped + ${file}` : 'shipped with cctap'}); USD per million tokens; tier: prompt tokens above which input/output (and every rate) change`,
   );
-  return 0;
+  return EXIT.ok;
 }
 
 async function update(values: {
@@ -141,19 +175,19 @@ async function update(values: {
   const source = (values.source ?? 'litellm') as SourceName;
   if (!(source in SOURCES)) {
     console.error(`cctap prices update: --source must be ${Object.keys(SOURCES).join(' or ')}, got '${values.source}'`);
-    return 2;
+    return EXIT.usage;
   }
   const effectiveFrom = values['effective-from'];
   if (effectiveFrom !== undefined && !isZonedInstant(effectiveFrom)) {
     console.error(
       `cctap prices update: --effective-from must be an ISO instant with a zone, e.g. 2026-12-01T00:00:00Z, got '${effectiveFrom}'`,
     );
-    return 2;
+    return EXIT.usage;
   }
   const target = explicitPriceFile(values.prices) ?? DEFAULT_PRICE_FILE;
   // The file is created by the first update; until then the shipped book is what it updates.
   const book = bookOrComplain('prices update', existsSync(target) ? target : null);
-  if (!book) return 2;
+  if (!book) return EXIT.usage;
   const from = values.from ?? SOURCES[source];
   let json: unknown;
   try {
@@ -161,19 +195,19 @@ async function update(values: {
   } catch (err) {
     if (!(err instanceof PriceSourceError)) throw err;
     console.error(`cctap prices update: ${err.message}`);
-    return 1;
+    return EXIT.failure;
   }
   const importer = source === 'litellm' ? importLiteLlm : importGenaiPrices;
   const result = importer(book, json, effectiveFrom ? { effectiveFrom } : {});
   if (result.changes.length === 0 && result.unchanged.length === 0) {
     console.error(`cctap prices update: ${from} has no Anthropic prices in ${source} format; nothing written`);
-    return 1;
+    return EXIT.failure;
   }
   if (result.changes.length === 0) {
     console.log(
       `no changes: ${from} lists ${result.unchanged.length} Anthropic models, all at the prices of book ${book.version}`,
     );
-    return 0;
+    return EXIT.ok;
   }
   writeUserFile(target, userFileOf(result.book, `${source} ${new Date().toISOString().slice(0, 10)}`));
   const written = loadBook({ file: target });
@@ -182,47 +216,32 @@ async function update(values: {
     `${result.changes.length} changes (${result.unchanged.length} models unchanged) written to ${target}: book ${written.version}`,
   );
   const { DEFAULT_DATA_DIR } = await import('@cctap/store');
-  const running = readLiveInstance(values.data ?? (process.env.CCTAP_DATA || DEFAULT_DATA_DIR));
+  const running = readLiveInstance(values.data ?? DEFAULT_DATA_DIR);
   const flag = target === DEFAULT_PRICE_FILE ? '' : ` --prices ${target}`;
   console.log(
     running
       ? `'cctap up' is running (pid ${running.pid}) and prices with the book it started with: restart it${flag ? ` with${flag}` : ''} to re-price all stored usage with this one`
       : `apply: the next 'cctap up'${flag} or 'cctap sink'${flag} start re-prices all stored usage (nothing is re-ingested); or now: cctap migrate${flag}`,
   );
-  return 0;
+  return EXIT.ok;
 }
 
 export const command: Command = {
-  summary: 'show the price book, or update it from a public price source',
+  spec,
   async run(argv) {
     // A bad flag reaches main.ts: one line naming the close flag, exit 2.
-    const { values, positionals } = parseFlags({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        prices: { type: 'string' },
-        from: { type: 'string' },
-        source: { type: 'string' },
-        'effective-from': { type: 'string' },
-        data: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
-    if (positionals.length === 1 && positionals[0] === 'update') return update(values);
+    const { values, given, positionals, help } = parseCommandLine(spec, argv);
+    if (help) return printHelp(spec);
+    if (positionals.length === 1 && positionals[0] === 'update') return update({ ...given, data: values.data });
     if (positionals.length > 0) {
       const close = suggest(positionals[0]!, ['update']);
       console.error(
         `cctap prices: unexpected '${positionals.join(' ')}'${close ? `; did you mean ${close}?` : '; the only sub-command is update.'} Run 'cctap prices --help' for its options.`,
       );
-      return 2;
+      return EXIT.usage;
     }
-    const file = priceFileOf(values.prices);
+    const file = priceFileOf(given.prices);
     const book = bookOrComplain('prices', file);
-    return book ? show(book, file, values.json === true) : 2;
+    return book ? show(book, file, given.json === true) : EXIT.usage;
   },
 };

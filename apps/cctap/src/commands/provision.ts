@@ -4,12 +4,14 @@ import {
   baseConfigShape,
   connectNats,
   formatBytes,
-  loadConfig,
   natsConfigShape,
   natsOptionsFromConfig,
-  oneShotWait,
   provision,
 } from '@cctap/kit';
+import { oneShotWaitOf } from '../one-shot-wait.js';
+import { EXIT } from '../exit-codes.js';
+import type { CommandSpec } from '../flags/command-spec.js';
+import { loadCommandConfig } from '../flags/load-command-config.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -51,17 +53,20 @@ const shape = {
   json: z.boolean().default(false).meta({ description: 'print the report as JSON' }),
 };
 
-export const command: Command = {
+export const spec = {
+  name: 'provision',
   summary: 'create or update the NATS streams, consumers and KV buckets (idempotent)',
+  usage: `usage: cctap provision [options]\n\nCreate or update the NATS streams, consumers and KV buckets (idempotent: run it again after an upgrade).`,
+  shape,
+} satisfies CommandSpec;
+
+export const command: Command = {
+  spec,
   run: (argv) =>
     runCommand('provision', async () => {
-      const cfg = loadConfig({
-        shape,
-        argv,
-        usage: `usage: cctap provision [options]\n\nCreate or update the NATS streams, consumers and KV buckets (idempotent: run it again after an upgrade).`,
-      });
+      const cfg = loadCommandConfig(spec, argv);
       // A one-shot command: waits for NATS as long as CCTAP_WAIT_SECONDS says (default 30 s), then gives up.
-      const nc = await connectNats({ ...natsOptionsFromConfig(cfg, 'cctap-provision'), ...oneShotWait() });
+      const nc = await connectNats({ ...natsOptionsFromConfig(cfg, 'cctap-provision'), ...oneShotWaitOf() });
       try {
         const report = await provision(nc, {
           prefix: cfg.prefix,
@@ -90,7 +95,7 @@ export const command: Command = {
             n('replaced') > 0 ? `, ${n('replaced')} replaced (new retention; everything in it had been consumed)` : '';
           console.log(`${n('created')} created, ${n('updated')} updated, ${n('unchanged')} unchanged${replaced}`);
         }
-        return 0;
+        return EXIT.ok;
       } finally {
         await nc.close();
       }

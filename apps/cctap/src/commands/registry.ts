@@ -2,9 +2,11 @@
  * Every `cctap` sub-command, loaded lazily: `cctap collect` must not load the embedded ClickHouse engine,
  * so each command lives in its own module and is imported only when it runs.
  */
+import type { CommandSpec } from '../flags/command-spec.js';
+
 export interface Command {
-  /** One line for `cctap help`. */
-  summary: string;
+  /** Its name, summary, usage and options (flags/command-spec.ts): parsing, `--help` and the README come from it. */
+  spec: CommandSpec;
   /** Runs the command; resolves to the process exit code. */
   run(argv: string[]): Promise<number>;
 }

@@ -1,12 +1,16 @@
 /** `cctap report daily|weekly|monthly|session|blocks`: team usage from the store, as tables or ccusage-shaped JSON. */
-import type { ParseArgsConfig } from 'node:util';
 import type { BlocksReport, PeriodReport, ReportOptions, SessionDetail, SessionEntries } from '@cctap/reports';
 import type { Store, StoreOptions } from '@cctap/store';
 import type * as ReportModule from '../report-module.js';
 import type { PriceBook } from '@cctap/prices';
-import { parseFlags } from '../flags/parse-flags.js';
+import { EXIT } from '../exit-codes.js';
+import type { CommandSpec } from '../flags/command-spec.js';
+import { helpText, printHelp } from '../flags/command-help.js';
+import { misplacedFlag, parseCommandLine } from '../flags/parse-command.js';
 import { bookOrComplain } from '../price-book-of.js';
-import { explicitPriceFile } from '../price-file.js';
+import { explicitPriceFile, PRICES_FLAG } from '../price-file.js';
+import { ENV } from '../environment.js';
+import { STORE_FLAGS, storeOptionsOf } from '../store-flags.js';
 import { openLoopbackStore } from '../up/loopback-store.js';
 import { UpQueryError } from '../up/query-client.js';
 import type { Command } from './registry.js';
@@ -16,109 +20,192 @@ type Reports = typeof ReportModule;
 const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks'] as const;
 type Kind = (typeof KINDS)[number];
 
-const USAGE = `usage: cctap report daily|weekly|monthly|session|blocks [options]
+const CCUSAGE = "ccusage's flags (same names, short forms and defaults)";
+const OWN = "cctap's own";
+const PERIODS = ['daily', 'weekly', 'monthly'] as const;
 
-ccusage's flags (same names, short forms and defaults):
-  -s, --since DATE  -u, --until DATE    inclusive days (20260212 or 2026-02-12) in the report's zone
-  -z, --timezone ZONE (or --tz)         IANA zone for days, weeks, months and block times (default: this
-                                        machine's zone)
-  -j, --json                            ccusage's JSON (daily[] / weekly[] / monthly[] / sessions[] / blocks[],
-                                        totals, modelBreakdowns, …)
-  -o, --order asc|desc                  periods and blocks oldest first (default) or newest first; sessions
-                                        by cost, highest first (default) or lowest first
-  -b, --breakdown                       one row per model under each period
-  -p, --project NAME                    only sessions of this project: its path, last path part, or Claude
-                                        Code's folder name (-home-me-app)
-  -i, --instances                       daily, weekly, monthly: grouped by project ({ projects: {…} } in JSON)
-  -i, --id SESSION                      session: each API response of that session
-  -w, --start-of-week DAY               weekly: sunday … saturday (default monday, as ccusage 20's weekly)
-  --compact                             the narrow table (period, models, input, output, cost); also
-                                        below 100 columns or when the full table does not fit
-  --color | --no-color                  colour is on a terminal only; also FORCE_COLOR, NO_COLOR
-  -O, --offline                         accepted, no effect: reports never fetch prices
-  blocks: -a, --active (the running block)  -r, --recent (last 3 days)  -t, --token-limit N|max
-          -n, --session-length HOURS (default 5)
-
-cctap's own:
-  --by user|host|project|branch|model   one row per period and value (blocks: one timeline per value)
-  --detail                              session only: the analyzer's analysis of each session (tools,
-                                        common tool sequences, intervals, state transitions)
-  --clickhouse URL | --data DIR         the store (default ~/.cctap/data)
-  --prices FILE                         re-price the store with this price file over the shipped book
-                                        first (env CCTAP_PRICES); all history, nothing re-ingested
-
-While 'cctap up' runs on the same embedded store, the question is sent to it over loopback.
+export const spec = {
+  name: 'report',
+  summary: 'usage reports (daily, weekly, monthly, session, blocks) by user, host, project, branch or model',
+  usage: 'usage: cctap report daily|weekly|monthly|session|blocks [options]',
+  positionals: KINDS.join('|'),
+  notes: `While 'cctap up' runs on the same embedded store, the question is sent to it over loopback.
 Tokens are counted once per API response (the line with the largest total wins, across files);
-models without a price are shown as unpriced, never as $0. Every report names the price book it used.`;
-
-/** Flags a kind owns; any other kind refuses them in one line. */
-const ONLY: Record<string, readonly Kind[]> = {
-  detail: ['session'],
-  id: ['session'],
-  instances: ['daily', 'weekly', 'monthly'],
-  'start-of-week': ['weekly'],
-  active: ['blocks'],
-  recent: ['blocks'],
-  'token-limit': ['blocks'],
-  'session-length': ['blocks'],
-};
-
-/** ccusage gives `-i` to `--id` in `session` and to `--instances` in the period reports. */
-function flagConfig(argv: string[], kind: Kind | undefined) {
-  return {
-    args: argv,
-    allowPositionals: true,
-    options: {
-      by: { type: 'string' },
-      since: { type: 'string', short: 's' },
-      until: { type: 'string', short: 'u' },
-      tz: { type: 'string' },
-      timezone: { type: 'string', short: 'z' },
-      'start-of-week': { type: 'string', short: 'w' },
-      json: { type: 'boolean', short: 'j' },
-      detail: { type: 'boolean' },
-      clickhouse: { type: 'string' },
-      data: { type: 'string' },
-      prices: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      order: { type: 'string', short: 'o' },
-      breakdown: { type: 'boolean', short: 'b' },
-      compact: { type: 'boolean' },
-      project: { type: 'string', short: 'p' },
-      instances: { type: 'boolean', ...(kind === 'session' ? {} : { short: 'i' }) },
-      id: { type: 'string', ...(kind === 'session' ? { short: 'i' } : {}) },
-      active: { type: 'boolean', short: 'a' },
-      recent: { type: 'boolean', short: 'r' },
-      'token-limit': { type: 'string', short: 't' },
-      'session-length': { type: 'string', short: 'n' },
-      color: { type: 'boolean' },
-      'no-color': { type: 'boolean' },
-      offline: { type: 'boolean', short: 'O' },
-      'no-offline': { type: 'boolean' },
+models without a price are shown as unpriced, never as $0. Every report names the price book it used.`,
+  flags: {
+    since: {
+      type: 'string',
+      short: 's',
+      arg: 'DATE',
+      group: CCUSAGE,
+      description: "first day, inclusive: 20260212 or 2026-02-12, in the report's zone",
     },
-  } as const satisfies ParseArgsConfig;
-}
+    until: {
+      type: 'string',
+      short: 'u',
+      arg: 'DATE',
+      group: CCUSAGE,
+      description: "last day, inclusive: 20260212 or 2026-02-12, in the report's zone",
+    },
+    timezone: {
+      type: 'string',
+      short: 'z',
+      arg: 'ZONE',
+      group: CCUSAGE,
+      shownDefault: "this machine's zone",
+      description: 'IANA zone of days, weeks, months, and of the times in blocks tables (JSON times stay UTC)',
+    },
+    tz: { type: 'string', arg: 'ZONE', group: CCUSAGE, description: 'the same as --timezone' },
+    json: {
+      type: 'boolean',
+      short: 'j',
+      group: CCUSAGE,
+      description:
+        "ccusage's JSON (daily[] / weekly[] / monthly[] / sessions[] / blocks[], totals, modelBreakdowns, …); fields are added, never renamed (period, unpricedModels, priceBook, denials)",
+    },
+    order: {
+      type: 'string',
+      short: 'o',
+      arg: 'asc|desc',
+      group: CCUSAGE,
+      shownDefault: 'asc; sessions: desc',
+      description: 'periods and blocks oldest or newest first; sessions by cost, highest or lowest first',
+    },
+    breakdown: {
+      type: 'boolean',
+      short: 'b',
+      group: CCUSAGE,
+      description: 'one row per model under each period of a table (└─ opus-4-8)',
+    },
+    project: {
+      type: 'string',
+      short: 'p',
+      arg: 'NAME',
+      group: CCUSAGE,
+      description:
+        "only sessions of this project: its path, last path part, or Claude Code's folder name (-home-me-app, as --project=-home-me-app); a session's project is the directory it started in",
+    },
+    instances: {
+      type: 'boolean',
+      short: 'i',
+      only: PERIODS,
+      group: CCUSAGE,
+      description: 'grouped by project; in JSON { projects: { <path>: [rows] }, totals }',
+    },
+    id: {
+      type: 'string',
+      short: 'i',
+      arg: 'SESSION',
+      only: ['session'],
+      group: CCUSAGE,
+      description:
+        "each API response of that session (ccusage's session --id JSON: sessionId, totalCost, totalTokens, entries[])",
+    },
+    'start-of-week': {
+      type: 'string',
+      short: 'w',
+      arg: 'DAY',
+      only: ['weekly'],
+      group: CCUSAGE,
+      shownDefault: "monday (ccusage 20's weekly)",
+      description: 'first day of a week: sunday … saturday',
+    },
+    compact: {
+      type: 'boolean',
+      group: CCUSAGE,
+      description:
+        'the narrow table (period, models, input, output, cost); also below 100 columns or when the full table does not fit',
+    },
+    color: {
+      type: 'boolean',
+      group: CCUSAGE,
+      shownDefault: 'colour on a terminal only',
+      description: 'colour in tables; FORCE_COLOR (0 = off) and NO_COLOR are honoured after the flags',
+    },
+    'no-color': { type: 'boolean', group: CCUSAGE, description: 'no colour in tables' },
+    offline: {
+      type: 'boolean',
+      short: 'O',
+      group: CCUSAGE,
+      description: 'accepted for ccusage scripts, no effect: reports never fetch prices',
+    },
+    'no-offline': { type: 'boolean', group: CCUSAGE, description: 'accepted, no effect' },
+    active: {
+      type: 'boolean',
+      short: 'a',
+      only: ['blocks'],
+      group: CCUSAGE,
+      description: "the running block only, in ccusage's status view (usage, burn rate, projection, limit)",
+    },
+    recent: {
+      type: 'boolean',
+      short: 'r',
+      only: ['blocks'],
+      group: CCUSAGE,
+      description: 'blocks of the last 3 days (and the active one)',
+    },
+    'token-limit': {
+      type: 'string',
+      short: 't',
+      arg: 'N|max',
+      only: ['blocks'],
+      group: CCUSAGE,
+      shownDefault: 'max in tables',
+      description:
+        'the % column, REMAINING and PROJECTED rows; in JSON, tokenLimitStatus on the active block when given',
+    },
+    'session-length': {
+      type: 'string',
+      short: 'n',
+      arg: 'HOURS',
+      only: ['blocks'],
+      group: CCUSAGE,
+      shownDefault: '5',
+      description: 'block length',
+    },
+    by: {
+      type: 'string',
+      arg: 'user|host|project|branch|model',
+      group: OWN,
+      description:
+        "one row per period and value (blocks: one timeline per value); --by project is each line's working directory, where --instances and --project use the session's",
+    },
+    detail: {
+      type: 'boolean',
+      only: ['session'],
+      group: OWN,
+      description:
+        "the analyzer's analysis of each session (tools, common tool sequences, intervals, state transitions)",
+    },
+    ...(Object.fromEntries(Object.entries(STORE_FLAGS).map(([k, f]) => [k, { ...f, group: OWN }])) as {
+      [K in keyof typeof STORE_FLAGS]: (typeof STORE_FLAGS)[K] & { group: string };
+    }),
+    prices: {
+      ...PRICES_FLAG,
+      group: OWN,
+      description:
+        're-price the store with this price file over the shipped book first; all history, nothing re-ingested',
+    },
+  },
+} as const satisfies CommandSpec;
 
 export const command: Command = {
-  summary: 'usage reports (daily, weekly, monthly, session, blocks) by user, host, project, branch or model',
+  spec,
   async run(argv) {
+    // ccusage gives `-i` to `--id` in `session` and to `--instances` in the period reports (parse-command.ts).
     const guess = argv.find((a): a is Kind => (KINDS as readonly string[]).includes(a));
     // An unknown flag is one line naming the closest flag (main.ts prints it, exit 2).
-    const { values, positionals } = parseFlags(flagConfig(argv, guess));
+    const { given: values, positionals, help } = parseCommandLine(spec, argv, guess ? { sub: guess } : {});
     const kind = positionals[0] as Kind | undefined;
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+    if (help) return printHelp(spec);
     if (!kind || !KINDS.includes(kind) || positionals.length > 1) {
-      console.error(USAGE);
-      return 2;
+      console.error(await helpText(spec));
+      return EXIT.usage;
     }
-    for (const [flag, kinds] of Object.entries(ONLY)) {
-      if (values[flag as keyof typeof values] !== undefined && !kinds.includes(kind)) {
-        console.error(`cctap report: --${flag} goes with \`cctap report ${kinds.join('|')}\``);
-        return 2;
-      }
+    const misplaced = misplacedFlag(spec.flags, values, kind);
+    if (misplaced) {
+      console.error(`cctap report: --${misplaced.flag} goes with \`cctap report ${misplaced.only.join('|')}\``);
+      return EXIT.usage;
     }
     const sink = await import('../report-module.js');
     let opts: ReportOptions;
@@ -141,17 +228,17 @@ export const command: Command = {
         ...(values.instances ? { instances: true } : {}),
         ...(values['session-length'] ? { sessionHours: sink.checkSessionHours(values['session-length']) } : {}),
       };
-      storeOpts = sink.storeOptionsFrom(values);
+      storeOpts = await storeOptionsOf(values);
     } catch (err) {
       if (err instanceof sink.ReportOptionError || err instanceof sink.StoreFlagError) {
         console.error(`cctap report: ${err.message}`);
-        return 2;
+        return EXIT.usage;
       }
       throw err;
     }
     const priceFile = explicitPriceFile(values.prices);
     const book = priceFile ? bookOrComplain('report', priceFile) : null;
-    if (priceFile && !book) return 2;
+    if (priceFile && !book) return EXIT.usage;
     let answers: unknown[];
     try {
       const store = await openReportStore(storeOpts, sink, book);
@@ -171,20 +258,20 @@ export const command: Command = {
     } catch (err) {
       if (err instanceof sink.ReportOptionError) {
         console.error(`cctap report: ${err.message}`);
-        return 2;
+        return EXIT.usage;
       }
       if (err instanceof UpQueryError || err instanceof sink.StoreUnavailableError) {
         console.error(`cctap report: ${err.message}`);
-        return 1;
+        return EXIT.failure;
       }
-      if (err instanceof sink.StoreQueryError && /UNKNOWN_TABLE|Unknown table|does not exist/i.test(err.message)) {
+      if (sink.isUnknownTable(err)) {
         console.error(`cctap report: no cctap tables in the store; run 'cctap migrate' (or start 'cctap sink') first`);
-        return 1;
+        return EXIT.failure;
       }
       throw err;
     }
     const style = sink.tableStyle(
-      { columns: process.stdout.columns, isTTY: process.stdout.isTTY === true, env: process.env },
+      { columns: process.stdout.columns, isTTY: process.stdout.isTTY === true, env: ENV },
       { color: values.color, noColor: values['no-color'] },
     );
     const render = { style, compact: values.compact, breakdown: values.breakdown };
@@ -196,9 +283,9 @@ export const command: Command = {
         console.error(
           `cctap report: no usage of session '${values.id}' in the store (\`cctap report session\` lists them)`,
         );
-        return 1;
+        return EXIT.failure;
       }
-      return 0;
+      return EXIT.ok;
     }
     const [report, details] = answers as [PeriodReport | BlocksReport, SessionDetail[] | undefined];
     if ('blocks' in report)
@@ -215,7 +302,7 @@ export const command: Command = {
       console.log(sink.renderPeriodReport(report, render));
       if (details) console.log(`\n${sink.renderSessionDetails(details)}`);
     }
-    return 0;
+    return EXIT.ok;
   },
 };
 
@@ -243,21 +330,21 @@ function printBlocks(
         2,
       ),
     );
-    return 0;
+    return EXIT.ok;
   }
   if (o.active && blocks.length === 0) {
     console.log('No active session block found.');
-    return 0;
+    return EXIT.ok;
   }
   if (o.active && blocks.length === 1 && !report.by) {
     // ccusage's detailed view of the running block; the limit only when one was asked for.
     console.log(
       `${sink.renderActiveBlock(blocks[0]!, report.tz, o.tokenLimit === undefined ? null : limit, o)}\n\n${sink.priceBookLine(report.priceBook)}`,
     );
-    return 0;
+    return EXIT.ok;
   }
   console.log(sink.renderBlocksReport({ ...report, blocks }, { ...o, allBlocks: report.blocks }));
-  return 0;
+  return EXIT.ok;
 }
 
 /**

@@ -14,7 +14,10 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { ENV } from '../environment.js';
+import { EXIT } from '../exit-codes.js';
+import type { CommandSpec } from '../flags/command-spec.js';
+import { parseCommandLine } from '../flags/parse-command.js';
 import { askRunningUp } from '../up/query-client.js';
 import type { StatuslineAnswer } from '../statusline/statusline-answerer.js';
 import { quotaReportOf } from '../statusline/quota-report.js';
@@ -22,18 +25,36 @@ import { renderLine, shortModelName } from '../statusline/render-line.js';
 import { parseStatusInput, type StatusInput } from '../statusline/status-input.js';
 import type { Command } from './registry.js';
 
-const USAGE = `usage: cctap statusline [--data DIR] [--tz ZONE] [--timeout-ms N] [--debug]
+export const spec = {
+  name: 'statusline',
+  summary: "Claude Code's status line: model, session and daily cost, 5-hour block, context (stdin JSON)",
+  usage: `usage: cctap statusline [--data DIR] [--tz ZONE] [--timeout-ms N] [--debug]
 
 Claude Code's status line. In ~/.claude/settings.json:
   "statusLine": { "type": "command", "command": "cctap statusline", "padding": 0 }
 
 Prints one line from the session JSON on stdin: model | session cost | today's cost | the active 5-hour
 block (cost, time left, cost per hour) | context used. The figures come from the 'cctap up' running on
---data (env CCTAP_DATA; default ~/.cctap/data), which also records the input's rate_limits and
-context_window readings as quota events; without one, the session's cost comes from its transcript.
-  --tz ZONE       the day 'today' means (default: this machine's zone)
-  --timeout-ms N  how long to wait for 'cctap up' before answering from the transcript (default 1500)
-  --debug         on an error, the stack on stderr (the line and exit 0 stay)`;
+--data, which also records the input's rate_limits and context_window readings as quota events; without
+one, the session's cost comes from its transcript.`,
+  flags: {
+    data: {
+      type: 'string',
+      arg: 'DIR',
+      env: 'CCTAP_DATA',
+      shownDefault: '~/.cctap/data',
+      description: "the store of the 'cctap up' that answers",
+    },
+    tz: { type: 'string', arg: 'ZONE', shownDefault: "this machine's zone", description: "the day 'today' means" },
+    'timeout-ms': {
+      type: 'string',
+      arg: 'N',
+      shownDefault: '1500',
+      description: "how long to wait for 'cctap up' before answering from the transcript",
+    },
+    debug: { type: 'boolean', description: 'on an error, the stack on stderr (the line and exit 0 stay)' },
+  },
+} as const satisfies CommandSpec;
 
 /** The store's default directory (DEFAULT_DATA_DIR of @cctap/store, not imported: it would load the engine). */
 const DEFAULT_DATA = join(homedir(), '.cctap', 'data');
@@ -86,26 +107,18 @@ async function line(input: StatusInput, dataDir: string, tz: string, upMs: numbe
 }
 
 export const command: Command = {
-  summary: "Claude Code's status line: model, session and daily cost, 5-hour block, context (stdin JSON)",
+  spec,
   async run(argv) {
     let input: StatusInput | null = null;
     // main.ts takes --debug out of argv (it works with every command): read where it left it.
-    let debug = process.argv.includes('--debug') || process.env.CCTAP_DEBUG === '1';
+    let debug = process.argv.includes('--debug') || ENV.CCTAP_DEBUG === '1';
     try {
-      const { values } = parseArgs({
-        args: argv,
-        options: {
-          data: { type: 'string' },
-          tz: { type: 'string' },
-          'timeout-ms': { type: 'string' },
-          debug: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      });
+      // An unknown flag is the line below, not main.ts's usage error: Claude Code must get a line and exit 0.
+      const { values, help } = parseCommandLine(spec, argv);
       debug ||= values.debug === true;
-      if (values.help) {
-        console.log(USAGE);
-        return 0;
+      if (help) {
+        const { printHelp } = await import('../flags/command-help.js');
+        return await printHelp(spec);
       }
       // No zone given: '' lets `up` (on this machine) use the machine's zone; Intl costs ~17 ms to load here.
       const tz = values.tz ?? '';
@@ -114,7 +127,7 @@ export const command: Command = {
       if (!Number.isInteger(upMs) || upMs <= 0)
         throw new Error(`--timeout-ms must be a positive number of milliseconds, got '${values['timeout-ms']}'`);
       input = parseStatusInput(await readStdin(STDIN_MS));
-      console.log(await line(input, values.data ?? (process.env.CCTAP_DATA || DEFAULT_DATA), tz, upMs));
+      console.log(await line(input, values.data ?? DEFAULT_DATA, tz, upMs));
     } catch (err) {
       const model = input ? shortModelName(input) : null;
       console.log(
@@ -122,6 +135,7 @@ export const command: Command = {
       );
       if (debug) console.error((err as Error).stack ?? err);
     }
-    return 0;
+    // Claude Code blanks the line on any other code.
+    return EXIT.ok;
   },
 };

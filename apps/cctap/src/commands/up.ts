@@ -20,6 +20,7 @@ import {
   createMetrics,
   redactConfig,
   runServices,
+  sleep,
   startProbeServer,
   type Metrics,
   type ProbeServer,
@@ -31,7 +32,8 @@ import { InstanceLockedError } from '../up/instance-file.js';
 import { LiveFeed } from '../up/live-feed.js';
 import { storeTotals, todayLine, totalsLine } from '../up/store-summary.js';
 import { TerminalUi, type UiMode } from '../up/terminal-ui.js';
-import { parseUpArgs, type UpConfig } from '../up/up-config.js';
+import { parseUpArgs, upSpec, type UpConfig } from '../up/up-config.js';
+import { ENV } from '../environment.js';
 import { usageExit, withHelpHint } from '../flags/usage-exit.js';
 import { explicitlySet } from '../explicit-option.js';
 import { mb } from '../progress-format.js';
@@ -96,8 +98,7 @@ function notStoredLines(d: Awaited<ReturnType<typeof notStored>>, deadLetterPath
  */
 async function replayStored(d: DemoReplay, metrics: Metrics, pipeline: Pipeline): Promise<void> {
   const until = Date.now() + 10_000;
-  while (Date.now() < until && (await counter(metrics, 'cctap_collector_read_bytes_total')) < d.bytes)
-    await new Promise((r) => setTimeout(r, 100));
+  while (Date.now() < until && (await counter(metrics, 'cctap_collector_read_bytes_total')) < d.bytes) await sleep(100);
   await pipeline.drained();
   await pipeline.analyzer.tick({ settled: true });
   await pipeline.drained();
@@ -113,12 +114,14 @@ function uiModeOf(cfg: UpConfig): UiMode {
 
 /** A terminal shows warnings only unless a level was asked for; logs are the output everywhere else. */
 function logLevelOf(cfg: UpConfig, mode: UiMode, argv: readonly string[]): UpConfig['logLevel'] {
-  if (explicitlySet(argv, '--log-level')) return cfg.logLevel;
+  if (explicitlySet(argv, '--log-level', ENV)) return cfg.logLevel;
   return mode === 'plain' ? cfg.logLevel : 'warn';
 }
 
+export const spec = upSpec;
+
 export const command: Command = {
-  summary: 'run the whole pipeline in one process on embedded defaults',
+  spec,
   run: (argv) =>
     runCommand('up', async () => {
       let cfg: UpConfig;
@@ -129,7 +132,7 @@ export const command: Command = {
         if (usage !== null) return usage;
         if (!(err instanceof ConfigError)) throw err;
         console.error(`cctap up: ${withHelpHint('up', err.message)}`);
-        return 2;
+        return EXIT.usage;
       }
       let book;
       try {
@@ -137,7 +140,7 @@ export const command: Command = {
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         console.error(`cctap up: ${err.message}`);
-        return 2;
+        return EXIT.usage;
       }
       const startedAt = Date.now();
       const mode = uiModeOf(cfg);
@@ -160,12 +163,12 @@ export const command: Command = {
         mkdirSync(roots[0]!, { recursive: true });
         if (!cfg.data && !cfg.clickhouse) cfg = { ...cfg, data: join(demoDir, 'data') };
       } else {
-        roots = resolveRoots({ roots: cfg.root });
+        roots = resolveRoots({ roots: cfg.root, env: ENV });
       }
       const cleanupDemo = () => {
         if (demoDir) rmSync(demoDir, { recursive: true, force: true });
       };
-      const { host, user } = identityFrom(cfg);
+      const { host, user } = identityFrom(cfg, ENV.USER);
       log.info('config', { ...redactConfig(cfg), host, user, roots });
       const metrics = createMetrics('up');
       const feed = new LiveFeed(topology(cfg.prefix || undefined));
@@ -226,7 +229,7 @@ export const command: Command = {
           cleanupDemo();
           if (!(err instanceof DemoFixturesMissingError)) throw err;
           console.error(`cctap up: ${err.message}`);
-          return 1;
+          return EXIT.failure;
         }
       }
 
@@ -277,7 +280,7 @@ export const command: Command = {
         cleanupDemo();
         if (err instanceof InstanceLockedError || err instanceof StoreLockedError) {
           console.error(`cctap up: ${err.message}`);
-          return 1;
+          return EXIT.failure;
         }
         throw err;
       }

@@ -1,8 +1,10 @@
 /** `cctap validator`: the trust boundary service (CCTAP_RAW -> CCTAP_EVENTS / CCTAP_INVALID). */
 import { z } from 'zod';
-import { baseConfigShape, ConfigError, loadConfig, natsConfigShape } from '@cctap/kit';
+import { baseConfigShape, ConfigError, natsConfigShape } from '@cctap/kit';
 import { createValidatorService, loadUsersPerHost, UsersPerHostError, type UsersPerHost } from '@cctap/validator';
 import { runNatsServiceCommand } from '../nats-service-command.js';
+import type { CommandSpec } from '../flags/command-spec.js';
+import { loadCommandConfig } from '../flags/load-command-config.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 
@@ -30,16 +32,19 @@ const shape = {
   }),
 };
 
-export const command: Command = {
+export const spec = {
+  name: 'validator',
   summary: 'validate raw batches (CCTAP_RAW) and route them to events or invalid',
+  usage:
+    'usage: cctap validator [options]\n\nThe trust boundary: validates the raw batches hosts publish (CCTAP_RAW) and routes each event to CCTAP_EVENTS or CCTAP_INVALID.',
+  shape,
+} satisfies CommandSpec;
+
+export const command: Command = {
+  spec,
   run: (argv) =>
     runCommand('validator', async () => {
-      const cfg = loadConfig({
-        shape,
-        argv,
-        usage:
-          'usage: cctap validator [options]\n\nThe trust boundary: validates the raw batches hosts publish (CCTAP_RAW) and routes each event to CCTAP_EVENTS or CCTAP_INVALID.',
-      });
+      const cfg = loadCommandConfig(spec, argv);
       const usersPerHost = cfg.usersPerHost === undefined ? undefined : readUsersPerHost(cfg.usersPerHost);
       return runNatsServiceCommand('validator', cfg, async ({ bus, topology, logger, metrics }) => [
         createValidatorService({

@@ -7,7 +7,10 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { collectShape } from '@cctap/collector';
-import { baseConfigShape, ConfigError, loadConfig, natsConfigShape } from '@cctap/kit';
+import { baseConfigShape, ConfigError, natsConfigShape } from '@cctap/kit';
+import { ENV, type Environment } from '../environment.js';
+import type { CommandSpec } from '../flags/command-spec.js';
+import { loadCommandConfig } from '../flags/load-command-config.js';
 import { alerterRulesShape } from '../alerter-rules.js';
 import { alertFilesDir } from '../alerts/alert-access.js';
 
@@ -41,7 +44,8 @@ export const upShape = {
   /** Collector checkpoints; default <data>/collector (embedded) or ~/.cctap/collector (server). */
   state: z.string().optional().meta({
     arg: 'DIR',
-    description: 'collector checkpoints (default <data>/collector; server store: ~/.cctap/collector)',
+    description:
+      'collector checkpoints and delivered-line records (default <data>/collector; server store: ~/.cctap/collector); they belong to the store (and on NATS the stream) they were delivered to: started against another one, the collector forgets them and reads every transcript again (from --since if given), saying so in one line',
   }),
   root: collectShape.root,
   host: collectShape.host,
@@ -53,12 +57,12 @@ export const upShape = {
   reset: collectShape.reset,
   once: z.boolean().default(false).meta({
     description:
-      'backfill what exists, flush it all into the store, print the summary; exit 0, or 3 when something was not stored, 1 when stopped early',
+      'backfill what exists, flush it all into the store, print the summary (with what was not stored: dead letters in <data>/dead-letters.jsonl, unreadable entries, malformed lines); exit 0, or 3 when something was not stored, 1 when stopped early',
   }),
-  demo: z
-    .boolean()
-    .default(false)
-    .meta({ description: 'replay the sample transcripts shipped with cctap, live, into a temporary store' }),
+  demo: z.boolean().default(false).meta({
+    description:
+      'replay the sample transcripts shipped with cctap, live, into a temporary root (and store, unless --data); its hints name that store',
+  }),
   demoSpeed: z.coerce
     .number()
     .positive()
@@ -84,16 +88,20 @@ export const upShape = {
 
 export type UpConfig = z.infer<z.ZodObject<typeof upShape>>;
 
-/** What `cctap up --help` prints above the option list generated from upShape. */
-const UP_HEAD = `usage: cctap up [options]
+export const upSpec = {
+  name: 'up',
+  summary: 'run the whole pipeline in one process on embedded defaults',
+  usage: `usage: cctap up [options]
 
 The whole pipeline in one process: collector, validator, analyzer, alerter and sink on an in-process bus
 and the embedded ClickHouse in ~/.cctap/data, or on real servers when NATS_URL / CLICKHOUSE_URL are set.
-No transcripts on this machine yet? cctap up --demo replays sample sessions live.`;
+No transcripts on this machine yet? cctap up --demo replays sample sessions live.`,
+  shape: upShape,
+} satisfies CommandSpec;
 
 /** The options of `cctap up`; `--help` throws the kit's HelpRequest with the generated option list. */
-export function parseUpArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): UpConfig {
-  const cfg = loadConfig({ shape: upShape, argv, env, usage: UP_HEAD });
+export function parseUpArgs(argv: string[], env: Environment = ENV): UpConfig {
+  const cfg = loadCommandConfig(upSpec, argv, env);
   if (cfg.clickhouse && cfg.data)
     throw new ConfigError('invalid configuration: use either --clickhouse URL or --data DIR, not both');
   if (cfg.clickhouse && !/^https?:\/\//.test(cfg.clickhouse))

@@ -5,6 +5,7 @@
  * listing; enums, numbers and booleans name theirs by themselves).
  */
 import { z } from 'zod';
+import { envNamesOf } from './env-names.js';
 import { kebab } from './parse-args.js';
 
 /** `--help` was asked for: the command prints `text` and exits 0 (the CLI's runCommand does). */
@@ -97,6 +98,10 @@ export interface OptionHelp {
   aliases: string[];
   repeatable: boolean;
   default: string | undefined;
+  /** A short form (`-s`); the config loader's options have none. */
+  short?: string;
+  /** The environment variables that set it when the flag is not given (`CCTAP_METRICS_PORT`). */
+  env: string[];
 }
 
 /** Every option of a config shape, in declaration order, as the help lists it. */
@@ -135,6 +140,7 @@ export function optionsOf(shape: z.ZodRawShape): OptionHelp[] {
         .map(([a]) => `--${kebab(a)}`),
       repeatable: kind === 'array',
       default: shown,
+      env: envNamesOf(field),
     };
   });
 }
@@ -145,11 +151,13 @@ export function flagsOf(shape: z.ZodRawShape): string[] {
 }
 
 const WIDTH = 34;
+/** The line every help lists for itself. */
+export const HELP_OPTION_LINE = `  ${'--help, -h'.padEnd(WIDTH)}this help`;
 /** Descriptions wrap to stay within this many columns (a common terminal). */
 const LINE = 110;
 
 /** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
-function wrap(text: string, width: number): string[] {
+export function wrap(text: string, width: number = LINE): string[] {
   const lines: string[] = [];
   let cur = '';
   for (const word of text.split(' ')) {
@@ -163,8 +171,11 @@ function wrap(text: string, width: number): string[] {
   return [...lines, cur];
 }
 
-function optionLine(o: OptionHelp): string {
-  const left = `${[o.flag, ...o.aliases].join(', ')}${o.arg ? ` ${o.arg}` : ''}${o.repeatable ? ' ...' : ''}`;
+/** One option of a help text: its spellings and value on the left, what it does and its default on the right. */
+export function formatOption(
+  o: Pick<OptionHelp, 'flag' | 'arg' | 'description' | 'aliases' | 'repeatable' | 'default' | 'short'>,
+): string {
+  const left = `${[...(o.short ? [`-${o.short}`] : []), o.flag, ...o.aliases].join(', ')}${o.arg ? ` ${o.arg}` : ''}${o.repeatable ? ' ...' : ''}`;
   const right = wrap(
     [o.description, o.default !== undefined ? `(default ${o.default})` : ''].filter(Boolean).join(' '),
     LINE - WIDTH - 2,
@@ -191,10 +202,10 @@ export function configHelp(shape: z.ZodRawShape, head: string, common: ReadonlyS
     head.trimEnd(),
     '',
     'options:',
-    ...own.map(optionLine),
-    `  ${'--help, -h'.padEnd(WIDTH)}this help`,
+    ...own.map(formatOption),
+    HELP_OPTION_LINE,
     ...(shared.length > 0
-      ? ['', 'common options (config file, logs, probes, NATS connection):', ...shared.map(optionLine)]
+      ? ['', 'common options (config file, logs, probes, NATS connection):', ...shared.map(formatOption)]
       : []),
     '',
     ...wrap(

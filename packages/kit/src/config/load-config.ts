@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { LOG_LEVELS } from '../log/logger.js';
 import { aliasesOf, configHelp, flagsOf, HelpRequest, kindOf } from './config-help.js';
+import { cctapEnvName, ENV_ALIASES } from './env-names.js';
 import { camel, kebab, parseArgs, type RawValue } from './parse-args.js';
 
 export const baseConfigShape = {
@@ -59,9 +60,6 @@ export const natsConfigShape = {
 
 /** The shared fields: a command's help lists them after its own. */
 const COMMON_FIELDS: ReadonlySet<string> = new Set([...Object.keys(baseConfigShape), ...Object.keys(natsConfigShape)]);
-
-/** Environment names that are conventions of their own, not CCTAP_*. */
-const ENV_ALIASES: Record<string, string> = { NATS_URL: 'nats', CLICKHOUSE_URL: 'clickhouse' };
 
 /** Renames alias keys to their fields, for the fields this service has (its own fields win over aliases). */
 function resolveAliases<T>(shape: Shape, values: Record<string, T>): Record<string, T> {
@@ -119,7 +117,8 @@ function pairs(field: string, v: string | readonly unknown[]): Record<string, st
 export interface LoadConfigOptions<S extends Shape> {
   shape: S;
   argv: readonly string[];
-  env?: NodeJS.ProcessEnv;
+  /** The environment, read by the application and passed down (a library never reads process.env). */
+  env: Readonly<Record<string, string | undefined>>;
   /** What `--help` prints above the generated option list: the usage line and what the command does. */
   usage?: string;
 }
@@ -159,11 +158,10 @@ export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.
   if (unknownFlag !== undefined) throw new UnknownOptionError(`--${kebab(unknownFlag)}`, flagsOf(o.shape));
   if (positionals.length > 0) throw new ConfigError(`unexpected argument '${positionals[0]}'`);
 
-  const env = o.env ?? process.env;
+  const env = o.env;
   const fromEnv: Record<string, RawValue> = {};
   for (const key of Object.keys(o.shape)) {
-    const name = `CCTAP_${kebab(key).replace(/-/g, '_').toUpperCase()}`;
-    const v = env[name];
+    const v = env[cctapEnvName(key)];
     if (v !== undefined) fromEnv[key] = v;
   }
   for (const [name, key] of Object.entries(ENV_ALIASES)) {

@@ -9,12 +9,14 @@
  */
 import { readFileSync } from 'node:fs';
 import {
+  AuthorizationError,
   connect,
   credsAuthenticator,
   nkeyAuthenticator,
   type Authenticator,
   type NatsConnection,
   type NodeConnectionOptions,
+  UserAuthenticationExpiredError,
 } from '@nats-io/transport-node';
 import { AuthError, ConfigError, ConnectError } from '../errors.js';
 import { waitUntilReachable } from '../runtime/wait-until-reachable.js';
@@ -54,13 +56,13 @@ function readFile(what: string, file: string): Uint8Array {
   }
 }
 
-const AUTH_PATTERN =
-  /authori[sz]ation|authentication|auth(entication)? (violation|timeout|expired)|permissions? violation.*connect|user.*(revoked|expired)/i;
-
+/**
+ * The server refused the credentials: nats.js parses the server's -ERR into its own classes (an authorization
+ * violation, an authentication timeout or expiry), on the error or on its cause.
+ */
 export function isAuthFailure(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const text = `${err.name} ${err.message} ${err.cause instanceof Error ? err.cause.message : ''}`;
-  return AUTH_PATTERN.test(text);
+  const refused = (e: unknown) => e instanceof AuthorizationError || e instanceof UserAuthenticationExpiredError;
+  return refused(err) || (err instanceof Error && refused(err.cause));
 }
 
 /** The server list as logs may show it: a password in a URL is masked. */

@@ -14,6 +14,7 @@
 import { StorageType, type JetStreamManager, type StreamConfig, type StreamInfo } from '@nats-io/jetstream';
 import type { StreamKey } from '@cctap/events';
 import { ConfigError } from '../errors.js';
+import { isJetStreamOutOfSpace } from '../nats/nats-errors.js';
 
 const MiB = 1024 ** 2;
 /** Below this a stream cannot hold one large batch and its neighbours. */
@@ -53,11 +54,6 @@ export function formatBytes(n: number): string {
   return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
 
-function refusedForSpace(err: unknown): boolean {
-  const e = err as { message?: string };
-  return /insufficient|resources|exceed|maximum (storage|bytes)/i.test(e.message ?? '');
-}
-
 let probes = 0;
 
 /**
@@ -76,7 +72,7 @@ async function canReserve(jsm: JetStreamManager, bytes: number, replicas: number
       num_replicas: replicas,
     });
   } catch (err) {
-    if (refusedForSpace(err)) return false;
+    if (isJetStreamOutOfSpace(err)) return false;
     throw err;
   }
   await jsm.streams.delete(probeName);

@@ -14,6 +14,7 @@ import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ConfigError } from '../errors.js';
 import { serverVersion } from '../nats/connect.js';
+import { isJetStreamNotFound, isJetStreamOutOfSpace, JS_ERR, jetStreamCode } from '../nats/nats-errors.js';
 import { backoffDelay } from '../time/backoff.js';
 import { sleep } from '../time/sleep.js';
 import { createStreamWithConsumers } from './create-stream.js';
@@ -41,9 +42,23 @@ export interface ProvisionReport {
   fittedTo: number | null;
 }
 
-function isNotFound(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: string; api_error?: { err_code?: number } };
-  return /not found/i.test(e.message ?? '') || e.api_error?.err_code === 10059 || e.api_error?.err_code === 10014;
+/**
+ * Another provisioner's run got in the way: it took the reservation this run planned with (out of space),
+ * or created a stream or consumer of the same name first.
+ */
+function clashed(err: unknown): boolean {
+  const code = jetStreamCode(err);
+  if (
+    isJetStreamOutOfSpace(err) ||
+    code === JS_ERR.streamNameExists ||
+    code === JS_ERR.consumerNameExists ||
+    code === JS_ERR.consumerAlreadyExists
+  )
+    return true;
+  // The stream create error is one code for any failure, its text saying which: the server still removing
+  // the files of a stream of that name ("error creating store for stream") is a clash; anything else is not.
+  const refusal = (err as { cause?: unknown }).cause ?? err;
+  return code === JS_ERR.streamCreate && /error creating store/i.test((refusal as Error).message ?? '');
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -59,7 +74,7 @@ function diff(desired: object, actual: object): string[] {
 
 async function infoOrNull<T>(get: Promise<T>): Promise<T | null> {
   return get.catch((err: unknown) => {
-    if (isNotFound(err)) return null;
+    if (isJetStreamNotFound(err)) return null;
     throw err;
   });
 }
@@ -90,10 +105,7 @@ export async function provision(nc: NatsConnection, opts: ProvisionOptions = {})
       return await provisionOnce(nc, opts);
     } catch (err) {
       // The server's refusal: wrapped by provisionOnce (its cause), or raw from the fit probe.
-      const refusal = ((err as { cause?: unknown }).cause ?? err) as { message?: unknown } | null;
-      const message = typeof refusal?.message === 'string' ? refusal.message : '';
-      const clash = /insufficient|resources|already in use|exists|error creating store/i.test(message);
-      if (!clash || attempt >= CONCURRENT_ATTEMPTS) throw err;
+      if (!clashed(err) || attempt >= CONCURRENT_ATTEMPTS) throw err;
       // Jittered: provisioners that clashed once must not clash again by retrying in step.
       await sleep(backoffDelay(attempt, { baseMs: 400, capMs: 2000, jitter: 'equal' }));
     }

@@ -22,9 +22,16 @@ export interface WaitPolicy {
 export const WAIT_SECONDS_ENV = 'CCTAP_WAIT_SECONDS';
 export const DEFAULT_ONE_SHOT_WAIT_SECONDS = 30;
 
+export interface OneShotWaitOptions {
+  /** The value of CCTAP_WAIT_SECONDS, as the application read it from its environment. */
+  waitSeconds?: string | undefined;
+  logger?: Logger;
+}
+
 /** How long a one-shot command waits for a server: CCTAP_WAIT_SECONDS (0 waits for ever), default 30 s. */
-export function oneShotWait(logger?: Logger, env: NodeJS.ProcessEnv = process.env): WaitPolicy {
-  const raw = env[WAIT_SECONDS_ENV];
+export function oneShotWait(o: OneShotWaitOptions = {}): WaitPolicy {
+  const { logger } = o;
+  const raw = o.waitSeconds;
   const seconds = raw === undefined || raw.trim() === '' ? DEFAULT_ONE_SHOT_WAIT_SECONDS : Number(raw);
   if (!Number.isFinite(seconds) || seconds < 0)
     throw new ConfigError(`${WAIT_SECONDS_ENV} must be a number of seconds (0 waits for ever), got '${raw}'`);

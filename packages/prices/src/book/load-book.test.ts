@@ -36,7 +36,6 @@ models:
 describe('loadBook', () => {
   it('is the shipped book without a file', () => {
     expect(loadBook({ file: null })).toBe(shippedBook());
-    expect(loadBook({ env: {} })).toBe(shippedBook());
   });
 
   it('merges a YAML file over the shipped book: override a rate, add a model, add a dated change', () => {
@@ -60,11 +59,10 @@ describe('loadBook', () => {
     expect(resolveModel(shippedBook(), 'deepseek-chat')).toBeNull();
   });
 
-  it('reads JSON by extension and CCTAP_PRICES when no file option is given', () => {
+  it('reads JSON by extension', () => {
     const p = file('prices.json', JSON.stringify({ models: { 'claude-haiku-4-5': { rates: { output: 4 } } } }));
-    const book = loadBook({ env: { CCTAP_PRICES: p } });
+    const book = loadBook({ file: p });
     expect(at(book, 'claude-haiku-4-5', '2026-12-01T00:00:00Z', usage({ output: M }))).toBeCloseTo(4, 12);
-    expect(loadBook({ file: p, env: { CCTAP_PRICES: '/nonexistent' } }).version).toBe(book.version);
   });
 
   it('names the same content with the same version, other content with another', () => {

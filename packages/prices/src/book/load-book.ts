@@ -36,8 +36,12 @@ export function mergePriceText(base: PriceBook, text: string, where: string, for
   return mergeUserFile(base, parsed.data, where);
 }
 
-export function loadBook(opts: { file?: string | null; env?: NodeJS.ProcessEnv } = {}): PriceBook {
-  const file = opts.file === undefined ? (opts.env ?? process.env).CCTAP_PRICES || null : opts.file;
+/**
+ * The shipped book merged with the user's price file, or the shipped book when `file` is null. Which file
+ * (`--prices`, CCTAP_PRICES, ~/.cctap/prices.json) is the application's choice (apps/cctap/src/price-file.ts).
+ */
+export function loadBook(opts: { file: string | null }): PriceBook {
+  const file = opts.file;
   const base = shippedBook();
   if (!file) return base;
   let text: string;

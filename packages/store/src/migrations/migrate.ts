@@ -51,7 +51,10 @@ export async function migrate(
   return { applied, alreadyApplied: done.size };
 }
 
-function days(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** The environment as the application read it (the store never reads process.env itself). */
+type Env = Readonly<Record<string, string | undefined>>;
+
+function days(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -61,7 +64,7 @@ function days(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 }
 
 /** Retention from CCTAP_EVENTS_TTL_DAYS and CCTAP_INVALID_TTL_DAYS (applied by the migrations); usage is kept forever. */
-export function retentionFromEnv(env: NodeJS.ProcessEnv = process.env): RetentionSettings {
+export function retentionFromEnv(env: Env): RetentionSettings {
   return {
     eventsTtlDays: days(env, 'CCTAP_EVENTS_TTL_DAYS', DEFAULT_RETENTION.eventsTtlDays),
     usageTtlDays: 0,

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classifyStoreError, StoreQueryError, StoreResourceError, StoreUnavailableError } from './errors.js';
+import {
+  classifyStoreError,
+  isUnknownTable,
+  StoreQueryError,
+  StoreResourceError,
+  StoreUnavailableError,
+} from './errors.js';
 
 const ch = (message: string, code?: string) => Object.assign(new Error(message), code === undefined ? {} : { code });
 
@@ -40,5 +46,26 @@ describe('classifyStoreError', () => {
     const net = classifyStoreError(ch('connect ECONNREFUSED 127.0.0.1:8123', 'ECONNREFUSED'));
     expect(net).toBeInstanceOf(StoreUnavailableError);
     expect(net).not.toBeInstanceOf(StoreResourceError);
+  });
+});
+
+describe('isUnknownTable', () => {
+  it('reads the ClickHouse code once, from the server client or from the embedded engine message', () => {
+    const embedded = classifyStoreError(
+      new Error("Code: 60. DB::Exception: Unknown table expression identifier 'usage'"),
+    );
+    expect(embedded).toBeInstanceOf(StoreQueryError);
+    expect((embedded as StoreQueryError).code).toBe(60);
+    expect(isUnknownTable(embedded)).toBe(true);
+    const server = classifyStoreError(Object.assign(new Error('Database cctap does not exist'), { code: '81' }));
+    expect(isUnknownTable(server)).toBe(true);
+  });
+
+  it('is false for any other refusal, whatever its words say', () => {
+    const syntax = classifyStoreError(new Error('Code: 62. DB::Exception: Syntax error: the table does not exist'));
+    expect((syntax as StoreQueryError).code).toBe(62);
+    expect(isUnknownTable(syntax)).toBe(false);
+    expect(isUnknownTable(new StoreQueryError('only reading statements are allowed'))).toBe(false);
+    expect(isUnknownTable(new Error('Code: 60. Unknown table'))).toBe(false);
   });
 });

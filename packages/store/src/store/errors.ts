@@ -17,6 +17,20 @@ export class StoreResourceError extends StoreUnavailableError {
 /** The SQL or the data was rejected by ClickHouse: retrying the same request fails the same way. */
 export class StoreQueryError extends Error {
   override readonly name = 'StoreQueryError';
+  /** ClickHouse's error code (src/Common/ErrorCodes.cpp), from either engine; null for the store's own refusals. */
+  readonly code: number | null;
+  constructor(message: string, options?: ErrorOptions & { code?: number | null }) {
+    super(message, options);
+    this.code = options?.code ?? null;
+  }
+}
+
+/** ClickHouse codes of a table, view or database that is not there: 60 UNKNOWN_TABLE, 81 UNKNOWN_DATABASE. */
+const MISSING_CODES = new Set([60, 81]);
+
+/** The query named a table, view or database the store does not have (its tables were never created). */
+export function isUnknownTable(err: unknown): boolean {
+  return err instanceof StoreQueryError && err.code !== null && MISSING_CODES.has(err.code);
 }
 
 /** The embedded engine is bound to another data directory in this process (one engine per process). */
@@ -41,7 +55,11 @@ const RESOURCE_CODES = new Set([159, 173, 202, 203, 241, 243, 252]);
 const FILE_CODES = new Set([74, 75, 76, 425, 1000, 1001, 1002]);
 const OS_RESOURCE = /errno: (?:28|24|23|122)\b|No space left on device|Too many open files|Disk quota exceeded/i;
 
-/** The ClickHouse error code of an error from either engine: the client's `code`, else the message's `Code: N.` */
+/**
+ * The ClickHouse error code of an error from either engine: the server client's `code`, else the `Code: N.`
+ * the embedded engine (chdb) writes in its message, its only way of saying it. Read here once; callers test
+ * StoreQueryError.code.
+ */
 function clickHouseCode(err: unknown, message: string): number | null {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^\d+$/.test(code)) return Number(code);
@@ -64,10 +82,12 @@ export function classifyStoreError(err: unknown): Error {
   const ch = clickHouseCode(err, message);
   // TOO_MANY_PARTITIONS shares code 252 with TOO_MANY_PARTS but is about the insert's shape, not the server's
   // state: retrying the same block fails the same way (insert-rows.ts splits blocks so it does not happen).
+  // No code tells the two apart, so the message does.
   const shape = ch === 252 && /partitions for (?:a )?single INSERT block/i.test(message);
   if (ch !== null && !shape && (RESOURCE_CODES.has(ch) || (FILE_CODES.has(ch) && OS_RESOURCE.test(message)))) {
     return new StoreResourceError(message, { cause: err });
   }
+  // A network failure the client wraps without an errno code (fetch failed, socket hang up): only its words say it.
   if (TRANSIENT.test(message)) return new StoreUnavailableError(message, { cause: err });
-  return new StoreQueryError(message, { cause: err });
+  return new StoreQueryError(message, { cause: err, code: ch });
 }

@@ -14,13 +14,13 @@ import { StoreBusyError } from './errors.js';
 import { connectServerStore } from './server-store.js';
 
 export interface StoreOptions {
-  /** ClickHouse server URL (http://user:pass@host:8123/db). Wins over dataDir. */
+  /** ClickHouse server URL (http://user:pass@host:8123/db). Wins over dataDir. CLICKHOUSE_URL is the app's to read. */
   url?: string;
   /** Embedded engine data directory; default ~/.cctap/data. */
   dataDir?: string;
   /**
    * How long to wait for a server that does not answer, and where to say so. Default: a one-shot command's
-   * wait (CCTAP_WAIT_SECONDS, 30 s; lines on stderr); long-running services pass a policy without a limit.
+   * default wait (30 s; lines on stderr); the app passes CCTAP_WAIT_SECONDS's, services a policy without a limit.
    */
   wait?: WaitPolicy;
 }
@@ -66,7 +66,7 @@ function redactUrl(url: string): string {
 }
 
 export async function openStore(opts: StoreOptions = {}): Promise<Store> {
-  const url = opts.url ?? process.env.CLICKHOUSE_URL;
+  const url = opts.url;
   if (url) return connectServerStore(url, redactUrl(url), opts.wait ?? oneShotWait());
   const location = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
   if (embeddedOpen !== null && embeddedOpen !== location) {

@@ -1,6 +1,6 @@
 /**
  * `--clickhouse URL | --data DIR`, shared by every command that opens the store (sink, migrate, report, sql).
- * CLICKHOUSE_URL / CCTAP_DATA are the environment equivalents; flags win.
+ * CLICKHOUSE_URL / CCTAP_DATA are the environment equivalents, read by the application and passed in; flags win.
  */
 import type { StoreOptions } from './open-store.js';
 
@@ -8,18 +8,18 @@ export class StoreFlagError extends Error {
   override readonly name = 'StoreFlagError';
 }
 
-export const STORE_FLAGS_USAGE = `  --clickhouse URL   a ClickHouse server (env CLICKHOUSE_URL)
-  --data DIR         the embedded engine's data directory (env CCTAP_DATA; default ~/.cctap/data)`;
+/** The environment's values of the two settings (CLICKHOUSE_URL, CCTAP_DATA); empty counts as unset. */
+export interface StoreEnv {
+  clickhouseUrl?: string | undefined;
+  dataDir?: string | undefined;
+}
 
-export function storeOptionsFrom(
-  flags: { clickhouse?: string; data?: string },
-  env: NodeJS.ProcessEnv = process.env,
-): StoreOptions {
+export function storeOptionsFrom(flags: { clickhouse?: string; data?: string }, env: StoreEnv): StoreOptions {
   if (flags.clickhouse && flags.data) throw new StoreFlagError('use either --clickhouse URL or --data DIR, not both');
-  const url = flags.clickhouse ?? (flags.data ? undefined : env.CLICKHOUSE_URL || undefined);
+  const url = flags.clickhouse ?? (flags.data ? undefined : env.clickhouseUrl || undefined);
   if (url) {
     if (!/^https?:\/\//.test(url)) throw new StoreFlagError(`--clickhouse must be an http(s) URL, got '${url}'`);
     return { url };
   }
-  return { dataDir: flags.data ?? (env.CCTAP_DATA || undefined) };
+  return { dataDir: flags.data ?? (env.dataDir || undefined) };
 }

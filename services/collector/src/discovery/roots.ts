@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 export interface RootOptions {
   /** Explicit roots; when non-empty they are the only ones. */
   roots?: readonly string[];
-  env?: NodeJS.ProcessEnv;
+  /** The environment as the application read it: CLAUDE_CONFIG_DIR, XDG_CONFIG_HOME. */
+  env: Readonly<Record<string, string | undefined>>;
   home?: string;
 }
 
@@ -36,8 +37,8 @@ function realOrSelf(p: string): string {
 }
 
 /** The Claude config directories to watch, in order, without duplicates (by real path). */
-export function resolveRoots(opts: RootOptions = {}): string[] {
-  const env = opts.env ?? process.env;
+export function resolveRoots(opts: RootOptions): string[] {
+  const env = opts.env;
   const home = opts.home ?? homedir();
   let candidates: string[];
   if (opts.roots && opts.roots.length > 0) candidates = [...opts.roots];

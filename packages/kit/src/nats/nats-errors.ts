@@ -1,0 +1,69 @@
+/**
+ * NATS failures told apart by class and code, never by their words: nats.js v3 throws a JetStreamApiError
+ * whose `code` is the server's `err_code` (nats-server's jetstream_errors.json), and classes of its own for
+ * the client's refusals (InvalidArgumentError, TimeoutError, PermissionViolationError).
+ */
+import { JetStreamApiError } from '@nats-io/jetstream';
+import { InvalidArgumentError, PermissionViolationError, TimeoutError } from '@nats-io/transport-node';
+
+export const JS_ERR = {
+  consumerNameExists: 10013,
+  consumerNotFound: 10014,
+  insufficientResources: 10023,
+  memoryResourcesExceeded: 10028,
+  storageResourcesExceeded: 10047,
+  /** JSStreamCreateErrF: a generic "{err}" the server fills with what failed. */
+  streamCreate: 10049,
+  /** JSStreamLimitsErrF: a stream's limits (max bytes) refused. */
+  streamLimits: 10053,
+  /** JSStreamMessageExceedsMaximumErr: larger than the stream's max_msg_size. */
+  messageExceedsMaximum: 10054,
+  streamNameExists: 10058,
+  streamNotFound: 10059,
+  maxStreamBytesExceeded: 10122,
+  consumerAlreadyExists: 10148,
+} as const;
+
+/** The JetStream API error code of `err` (or of its cause), or undefined for any other error. */
+export function jetStreamCode(err: unknown): number | undefined {
+  if (err instanceof JetStreamApiError) return err.code;
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return cause instanceof JetStreamApiError ? cause.code : undefined;
+}
+
+/** A stream or consumer that is not there. */
+export function isJetStreamNotFound(err: unknown): boolean {
+  const code = jetStreamCode(err);
+  return code === JS_ERR.streamNotFound || code === JS_ERR.consumerNotFound;
+}
+
+/** The server cannot reserve the storage or memory asked for (the account's or its own limits). */
+export function isJetStreamOutOfSpace(err: unknown): boolean {
+  const code = jetStreamCode(err);
+  return (
+    code === JS_ERR.insufficientResources ||
+    code === JS_ERR.memoryResourcesExceeded ||
+    code === JS_ERR.storageResourcesExceeded ||
+    code === JS_ERR.maxStreamBytesExceeded ||
+    code === JS_ERR.streamLimits
+  );
+}
+
+/**
+ * A message no retry can deliver: larger than the server's max_payload (the client refuses it before sending,
+ * an InvalidArgumentError) or than the stream's max_msg_size.
+ */
+export function isMessageRefused(err: unknown): boolean {
+  return err instanceof InvalidArgumentError || jetStreamCode(err) === JS_ERR.messageExceedsMaximum;
+}
+
+/**
+ * A request the server did not let through (the credential lacks the grant: a RequestError caused by a
+ * PermissionViolationError) or that nobody answered in time (a TimeoutError).
+ */
+export function isDeniedOrUnanswered(err: unknown): boolean {
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return (
+    err instanceof TimeoutError || err instanceof PermissionViolationError || cause instanceof PermissionViolationError
+  );
+}
