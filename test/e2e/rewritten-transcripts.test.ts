@@ -135,7 +135,19 @@ describe('transcripts rewritten by Claude Code, through cctap up', () => {
     const dropped = new Set(s.turns.slice(0, 3).flat());
     compactTranscript(s.path, dropUuids(dropped), s.metadataLines('step 4: look at src/4'));
     u = await up();
-    await new Promise((r) => setTimeout(r, 1500)); // the alert of turn 2 resolves (resolveAfter 1s) meanwhile
+    // The alert of turn 2 resolves (resolveAfter 1s): from here a line delivered twice would start a second
+    // episode, which the check at the end counts.
+    await waitFor(
+      'the alert of turn 2 resolved',
+      async () => {
+        const [r] = await q(`SELECT countIf(status = 'resolved') AS n FROM alerts WHERE rule = 'wipe-build'`);
+        return Number(r!.n) > 0;
+      },
+      30_000,
+      200,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${u.stderr().slice(-3000)}`);
+    });
     s.appendTurn();
     await waitStored(u, s, 'the turn after the compaction');
     await kill9(u);
