@@ -17,6 +17,7 @@ export {
   DEFAULT_ONE_SHOT_WAIT_SECONDS,
   type WaitPolicy,
   type ReachOptions,
+  type OneShotWaitOptions,
 } from './runtime/wait-until-reachable.js';
 export {
   createLogger,
@@ -61,7 +62,24 @@ export {
   UnknownOptionError,
   type LoadConfigOptions,
 } from './config/load-config.js';
-export { configHelp, flagsOf, HelpRequest, optionsOf, type OptionHelp } from './config/config-help.js';
+export {
+  configHelp,
+  flagsOf,
+  formatOption,
+  HELP_OPTION_LINE,
+  HelpRequest,
+  optionsOf,
+  wrap,
+  type OptionHelp,
+} from './config/config-help.js';
+export { envNamesOf } from './config/env-names.js';
+export {
+  isDeniedOrUnanswered,
+  isJetStreamNotFound,
+  isMessageRefused,
+  jetStreamCode,
+  JS_ERR,
+} from './nats/nats-errors.js';
 export { parseArgs, type ParsedArgs } from './config/parse-args.js';
 export { startProbeServer, type ProbeServer, type Health } from './metrics/probe-server.js';
 export { runServices, type RunnerOptions, type Running } from './runtime/runner.js';
@@ -71,3 +89,10 @@ export { natsOptionsFromConfig, type NatsConfigFields } from './nats/nats-from-c
 export { privateDir } from './fs/private-dir.js';
 export { LruSet } from './collections/lru-set.js';
 export { BoundedMap } from './collections/bounded-map.js';
+export { systemClock, ManualClock, type Clock } from './time/clock.js';
+export { sleep } from './time/sleep.js';
+export { backoffDelay, type BackoffPolicy } from './time/backoff.js';
+export { SerialQueue } from './concurrency/serial-queue.js';
+export { LabelCap, OTHER_LABEL } from './metrics/label-cap.js';
+export { kvReadAll, type KvLiveEntry } from './nats/kv-read-all.js';
+export { consumerLag, consumerLagReader, type ConsumerLag, type ConsumerLagReader } from './nats/consumer-lag.js';

@@ -18,12 +18,13 @@ import { topology, type ConsumerKey } from '@cctap/events';
 import { createCollector, type CollectorService } from '@cctap/collector';
 import {
   connectNats,
+  consumerLagReader,
   createInProcessBus,
   createJetStreamBus,
   natsOptionsFromConfig,
-  oneShotWait,
   privateDir,
   provision,
+  sleep,
   type Bus,
   type Logger,
   type Metrics,
@@ -36,6 +37,8 @@ import type { PriceBook } from '@cctap/prices';
 import { createSink, jetStreamPending, SINK_CONSUMERS } from '@cctap/sink';
 import { DEFAULT_DATA_DIR, migrate, openStore, retentionFromEnv, type Store } from '@cctap/store';
 import { alerterRulesFrom } from '../alerter-rules.js';
+import { ENV } from '../environment.js';
+import { oneShotWaitOf } from '../one-shot-wait.js';
 import { deadLetterFile, type DeadLetterFile } from './dead-letter-file.js';
 import { acquireInstance, type InstanceHandle } from './instance-file.js';
 import { storeAccess } from '../alerts/alert-access.js';
@@ -124,10 +127,10 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
     const instance: InstanceHandle | null = dataDir ? acquireInstance(privateDir(dataDir)) : null;
     if (instance) cleanups.push(() => instance.release());
     // Servers that are down are waited for, saying so: for ever, or as a one-shot command with --once.
-    const wait = cfg.once ? oneShotWait(log) : { logger: log };
+    const wait = cfg.once ? oneShotWaitOf(log) : { logger: log };
     const store = dataDir ? await openEmbedded(dataDir) : await openStore({ url: cfg.clickhouse!, wait });
     cleanups.push(() => store.close());
-    const migrated = await migrate(store, retentionFromEnv());
+    const migrated = await migrate(store, retentionFromEnv(ENV));
     log.info('store ready', { store: store.location, migrationsApplied: migrated.applied.length });
 
     let bus: Bus;
@@ -270,17 +273,15 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       await collector.idle();
       if (!nc) return; // in process: idle already means every consumer acked (see the header)
       // On JetStream a PubAck means stored, not consumed: wait until no consumer of ours has anything left.
+      const lagOf = consumerLagReader(nc);
       for (;;) {
         let left = 0;
         for (const c of UP_CONSUMERS) {
-          const r = await nc.request(`$JS.API.CONSUMER.INFO.${t.consumerStream(c)}.${t.consumer(c)}`, '', {
-            timeout: 5000,
-          });
-          const info = r.json<{ num_pending?: number; num_ack_pending?: number }>();
-          left += (info.num_pending ?? 0) + (info.num_ack_pending ?? 0);
+          const lag = await lagOf(t.consumerStream(c), t.consumer(c));
+          left += lag.pending + lag.ackPending;
         }
         if (left === 0) return;
-        await new Promise((r) => setTimeout(r, 250));
+        await sleep(250);
       }
     };
 
