@@ -7,11 +7,15 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const alias = {
   '@cctap/events/ajv': src('./packages/events/src/ajv/index.ts'),
   '@cctap/events/testing': src('./packages/events/src/testing/index.ts'),
+  '@cctap/events/internal': src('./packages/events/src/internal.ts'),
   '@cctap/events': src('./packages/events/src/index.ts'),
   '@cctap/transcript': src('./packages/transcript/src/index.ts'),
+  '@cctap/prices/internal': src('./packages/prices/src/internal.ts'),
   '@cctap/prices': src('./packages/prices/src/index.ts'),
   '@cctap/kit': src('./packages/kit/src/index.ts'),
+  '@cctap/collector/internal': src('./services/collector/src/internal.ts'),
   '@cctap/collector': src('./services/collector/src/index.ts'),
+  '@cctap/validator/internal': src('./services/validator/src/internal.ts'),
   '@cctap/validator': src('./services/validator/src/index.ts'),
   '@cctap/analyzer': src('./services/analyzer/src/index.ts'),
   '@cctap/alerter/testing': src('./services/alerter/src/testing/index.ts'),
@@ -20,6 +24,7 @@ const alias = {
   '@cctap/store': src('./packages/store/src/index.ts'),
   '@cctap/reports': src('./packages/reports/src/index.ts'),
   '@cctap/sink/testing': src('./services/sink/src/testing/index.ts'),
+  '@cctap/sink/internal': src('./services/sink/src/internal.ts'),
   '@cctap/sink': src('./services/sink/src/index.ts'),
   '@cctap/cli': src('./apps/cctap/src/index.ts'),
 };

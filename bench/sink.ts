@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SCHEMA_VERSION } from '@cctap/events';
 import { shippedBook } from '@cctap/prices';
-import { batchRows } from '@cctap/sink';
+import { batchRows } from '@cctap/sink/internal';
 import { DEFAULT_RETENTION, insertRows, migrate, openStore, syncPrices, type Store } from '@cctap/store';
 import { periodReport } from '@cctap/reports';
 import { TranscriptStream } from '@cctap/transcript';

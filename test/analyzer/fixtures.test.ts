@@ -3,7 +3,8 @@
  * Expectations are computed from the events themselves (which calls have results), not hard-coded, except
  * the documented compaction of the 2.1.39 fixture (transcript-format section 8: preTokens 170,251).
  */
-import { derivedEventSchema, type CctapEvent, type DerivedEvent } from '@cctap/events';
+import type { CctapEvent, DerivedEvent } from '@cctap/events';
+import { derivedEventSchema } from '@cctap/events/internal';
 import { AnalyzerEngine, ManualClock, resolveConfig } from '@cctap/analyzer';
 import { describe, expect, it } from 'vitest';
 import { realFixtureFiles } from '../support/paths.js';

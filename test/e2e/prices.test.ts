@@ -11,7 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadBook, priceResponse, shippedBook, type PriceBook, type TokenUsage } from '@cctap/prices';
+import { loadBook, priceResponse, shippedBook, type PriceBook } from '@cctap/prices';
+import type { TokenUsage } from '@cctap/prices/internal';
 import { cli, sqlJson } from './support/run-cctap.js';
 
 let dir: string;

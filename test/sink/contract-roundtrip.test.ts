@@ -9,11 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DERIVED_KINDS,
   batchMsgId,
-  decodeCheckedAlert,
-  decodeCheckedDerived,
-  decodeCheckedInvalid,
   encodeBatch,
   topology,
   type Alert,
@@ -23,12 +19,13 @@ import {
   type InvalidRecord,
   type PayloadOf,
 } from '@cctap/events';
+import { DERIVED_KINDS, decodeCheckedAlert, decodeCheckedDerived, decodeCheckedInvalid } from '@cctap/events/internal';
 import { sampleEvent } from '@cctap/events/testing';
 import { createInProcessBus, createMetrics, silentLogger, type BusMessage, type Subscription } from '@cctap/kit';
 import { createAnalyzer, ManualClock, type AnalyzerService } from '@cctap/analyzer';
 import { buildRuleSet, createAlerter, type AlerterService } from '@cctap/alerter';
 import { createValidatorService } from '@cctap/validator';
-import { decodeMessages, type AlertRow, type DerivedRow, type InvalidRow } from '@cctap/sink';
+import { decodeMessages, type AlertRow, type DerivedRow, type InvalidRow } from '@cctap/sink/internal';
 
 const HOST = 'box-1';
 const FILE = 'f-roundtrip';

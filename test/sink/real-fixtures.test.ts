@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shippedBook } from '@cctap/prices';
-import { batchRows } from '@cctap/sink';
+import { batchRows } from '@cctap/sink/internal';
 import { blocksReport, periodReport } from '@cctap/reports';
 import { DEFAULT_RETENTION, insertRows, migrate, openStore, syncPrices, type Store } from '@cctap/store';
 import { expectedDailyByModel, fixtureBatches } from './support/fixture-batches.js';

@@ -13,7 +13,8 @@ import { batchMsgId, encodeBatch, encodeInvalid, topology } from '@cctap/events'
 import { connectNats, createInProcessBus, createJetStreamBus, createMetrics, provision } from '@cctap/kit';
 import { shippedBook } from '@cctap/prices';
 import { DEFAULT_RETENTION, migrate, openStore, type Store } from '@cctap/store';
-import { batchRows, createSink } from '@cctap/sink';
+import { createSink } from '@cctap/sink';
+import { batchRows } from '@cctap/sink/internal';
 import { periodReport } from '@cctap/reports';
 import type { Batch } from '@cctap/events';
 import { jetstreamManager } from '@nats-io/jetstream';

@@ -3,7 +3,7 @@
  * (max_partitions_per_insert_block), so insertRows splits it by month and every row lands.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toEventRow } from '@cctap/sink';
+import { toEventRow } from '@cctap/sink/internal';
 import { assistant } from '@cctap/sink/testing';
 import { StoreQueryError } from '@cctap/store';
 import { chunkByMonth, insertRows } from '@cctap/store';

@@ -8,16 +8,15 @@
  * - priceRows / listKeys                    the flat effective-dated rows a store joins usage on
  * - importLiteLlm / importGenaiPrices       public price sources -> a new book + what changed
  */
-export type { Rates, PriceRow } from './price-row.js';
+export type { PriceRow } from './price-row.js';
 export type { PriceBook } from './book/price-book.js';
 export { priceRows, listKeys } from './book/price-book.js';
-export type { ModelEntry, RatesPerMTok, UserFile } from './book/book-format.js';
+export type { ModelEntry, UserFile } from './book/book-format.js';
 export { isZonedInstant } from './book/book-format.js';
 export { shippedBook } from './book/shipped-book.js';
-export { loadBook, mergePriceText } from './book/load-book.js';
+export { loadBook } from './book/load-book.js';
 export { PriceFileError } from './book/merge-book.js';
 export { resolveModel } from './resolve/resolve-model.js';
-export { priceResponse, type PricingFacts, type ResponsePrice, type TokenUsage } from './price/price-response.js';
-export type { PriceChange, ImportResult, ImportOptions } from './import/apply-imported.js';
+export { priceResponse } from './price/price-response.js';
 export { importLiteLlm } from './import/litellm.js';
 export { importGenaiPrices } from './import/genai-prices.js';

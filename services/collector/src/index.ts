@@ -6,15 +6,10 @@
  * - collectShape, ...          the `cctap collect` configuration (kit config + the collector's fields)
  * - CHECKPOINT_FILE, Destination  where the checkpoints live and which destination they were recorded for
  *
- * Everything else (the tailer and its pieces, the checkpoint store) is internal to the service.
+ * Everything else (the tailer and its pieces, the checkpoint store) is internal to the service; what the workspace's
+ * tests reach for is in `@cctap/collector/internal`.
  */
-export {
-  createCollector,
-  type CollectorService,
-  type CollectorHealth,
-  type CollectorEvents,
-} from './service/collector.js';
-export type { CollectorOptions } from './service/options.js';
+export { createCollector, type CollectorService } from './service/collector.js';
 export type { CollectorProgress } from './progress/backfill-progress.js';
 export { COLLECTOR_VERSION } from './heartbeat/heartbeat.js';
 export { resolveRoots } from './discovery/roots.js';

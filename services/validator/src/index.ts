@@ -1,3 +1,3 @@
-export { createValidatorService, type ValidatorOptions } from './validator-service.js';
-export { validateBatch, type ValidateContext, type ValidatedBatch } from './core/validate-batch.js';
+/** @cctap/validator: the trust boundary between the collectors and everything downstream (DESIGN section 1). */
+export { createValidatorService } from './validator-service.js';
 export { loadUsersPerHost, UsersPerHostError, type UsersPerHost } from './core/users-per-host.js';

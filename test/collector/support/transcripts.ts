@@ -1,7 +1,8 @@
 /** Transcript lines shaped like Claude Code's, and a collector wired to a test harness. */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createCollector, type CollectorOptions, type CollectorService } from '@cctap/collector';
+import { createCollector, type CollectorService } from '@cctap/collector';
+import type { CollectorOptions } from '@cctap/collector/internal';
 import { silentLogger } from '@cctap/kit';
 import type { Harness } from './harness.js';
 import { coverage, idsOfPath, waitFor } from './harness.js';

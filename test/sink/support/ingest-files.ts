@@ -1,7 +1,7 @@
 /** Normalizes transcript files and inserts their rows in flushes of ~10k rows, as the sink would. */
 import { readFileSync } from 'node:fs';
 import { SCHEMA_VERSION, type Batch } from '@cctap/events';
-import { batchRows } from '@cctap/sink';
+import { batchRows } from '@cctap/sink/internal';
 import { insertRows, type Store } from '@cctap/store';
 import { TranscriptStream } from '@cctap/transcript';
 

@@ -1,4 +1,5 @@
-import { decodeTrustedBatch, eventSchema } from '@cctap/events';
+import { decodeTrustedBatch } from '@cctap/events';
+import { eventSchema } from '@cctap/events/internal';
 import { createLogger } from '@cctap/kit';
 import { describe, expect, it } from 'vitest';
 import { createQuotaRecorder } from './quota-recorder.js';

@@ -5,7 +5,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { eventSchema, fileId, type CctapEvent, type EventOf } from '@cctap/events';
+import { fileId, type CctapEvent, type EventOf } from '@cctap/events';
+import { eventSchema } from '@cctap/events/internal';
 import { describe, expect, it } from 'vitest';
 import { TranscriptStream, UsageLedger } from '../index.js';
 

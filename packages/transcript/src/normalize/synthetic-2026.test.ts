@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eventSchema, fileId, type CctapEvent, type EventOf, type PrivacyMode } from '@cctap/events';
+import { fileId, type CctapEvent, type EventOf, type PrivacyMode } from '@cctap/events';
+import { eventSchema } from '@cctap/events/internal';
 import { describe, expect, it } from 'vitest';
 import { TranscriptStream } from '../index.js';
 

@@ -1,7 +1,8 @@
 /**
  * Alertmanager semantics under a controllable clock, delivered to real HTTP receivers on 127.0.0.1.
  */
-import { alertSchema, type Alert } from '@cctap/events';
+import type { Alert } from '@cctap/events';
+import { alertSchema } from '@cctap/events/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromEvent } from '../engine/inputs.js';
 import { buildRuleSet } from '../rules/load-rules.js';

@@ -3,7 +3,8 @@
  * notifications to a real HTTP receiver on 127.0.0.1.
  */
 import type { Alert } from '@cctap/events';
-import { mergePriceText, shippedBook, type PriceBook } from '@cctap/prices';
+import { shippedBook, type PriceBook } from '@cctap/prices';
+import { mergePriceText } from '@cctap/prices/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromEvent } from '../engine/inputs.js';
 import { buildRuleSet } from '../rules/load-rules.js';

@@ -3,7 +3,6 @@
  * so a test can never pass on a shape the validator would reject.
  */
 import {
-  derivedEventSchema,
   stableUuid,
   type CctapEvent,
   type DerivedEvent,
@@ -11,6 +10,7 @@ import {
   type EventType,
   type PayloadOf,
 } from '@cctap/events';
+import { derivedEventSchema } from '@cctap/events/internal';
 import { sampleEvent } from '@cctap/events/testing';
 
 let offset = 0;

@@ -1,6 +1,8 @@
-import { derivedEventSchema, type CctapEvent, type DerivedEvent } from '@cctap/events';
+import type { CctapEvent, DerivedEvent } from '@cctap/events';
+import { derivedEventSchema } from '@cctap/events/internal';
 import { sampleEvent } from '@cctap/events/testing';
-import { mergePriceText, shippedBook, type PriceBook } from '@cctap/prices';
+import { shippedBook, type PriceBook } from '@cctap/prices';
+import { mergePriceText } from '@cctap/prices/internal';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type AnalyzerConfigInput } from '../config.js';
 import { SessionScript } from '../testing/event-factory.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeBatch, eventId, SCHEMA_VERSION, type CctapEvent } from '@cctap/events';
+import { encodeBatch, SCHEMA_VERSION, type CctapEvent } from '@cctap/events';
+import { eventId } from '@cctap/events/internal';
 import { BatchCutter, type LineResult } from './batch-cutter.js';
 import { AckFrontier } from './ack-frontier.js';
 

@@ -1,4 +1,5 @@
-import { alertSchema, derivedEventSchema, invalidRecordSchema, stableUuid } from '@cctap/events';
+import { stableUuid } from '@cctap/events';
+import { alertSchema, derivedEventSchema, invalidRecordSchema } from '@cctap/events/internal';
 import { describe, expect, it } from 'vitest';
 import { toAlertRow } from './alert-row.js';
 import { toDerivedRow } from './derived-row.js';

@@ -1,2 +1,2 @@
 /** `@cctap/sink/testing`: sample contract events shaped like the collector's output, for tests of rows and reports. */
-export * from './sample-events.js';
+export { assistant, type AssistantSample } from './sample-events.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeBatch, eventId, invalidRecordSchema, MAX_EVENT_BYTES, topology, type Batch } from '@cctap/events';
+import { encodeBatch, MAX_EVENT_BYTES, topology, type Batch } from '@cctap/events';
+import { eventId, invalidRecordSchema } from '@cctap/events/internal';
 import { createContractValidator } from '@cctap/events/ajv';
 import { validateBatch, type ValidateContext } from './validate-batch.js';
 import { parseUsersPerHost } from './users-per-host.js';
