@@ -9,7 +9,15 @@
  * and frequent, so they are decoded only when live and only when their bytes mention a kind we show.
  */
 import { EventEmitter } from 'node:events';
-import type { Alert, Batch, DerivedEvent, Topology } from '@cctap/events';
+import {
+  decodeTrustedAlert,
+  decodeTrustedBatch,
+  decodeTrustedDerived,
+  type Alert,
+  type Batch,
+  type DerivedEvent,
+  type Topology,
+} from '@cctap/events';
 
 export type FeedKind =
   'session.start' | 'session.end' | 'tool.error' | 'api.error' | 'rate_limit' | 'loop' | 'error.burst' | 'alert';
@@ -30,7 +38,6 @@ export type FeedTallies = Record<FeedKind, number>;
 const MARKERS = ['"isError":true', '"type":"api.error"', '"type":"rate_limit"'].map((s) => Buffer.from(s));
 /** Derived kinds shown, as subject tokens (topology sanitizes `session.start` to `session_start`). */
 const DERIVED_SHOWN = new Set(['session_start', 'session_end', 'loop_detected', 'error_burst']);
-const decoder = new TextDecoder();
 
 const short = (id: string) => id.slice(0, 8);
 const clip = (s: string | null, n = 100) => {
@@ -77,12 +84,12 @@ export class LiveFeed extends EventEmitter<{ item: [FeedItem] }> {
   readonly observe = (subject: string, data: Uint8Array): void => {
     if (subject.startsWith(this.derivedPrefix)) {
       const kind = subject.slice(this.derivedPrefix.length).split('.')[0] ?? '';
-      if (DERIVED_SHOWN.has(kind)) this.derived(JSON.parse(decoder.decode(data)) as DerivedEvent);
+      if (DERIVED_SHOWN.has(kind)) this.derived(decodeTrustedDerived(data));
     } else if (subject.startsWith(this.alertsPrefix)) {
-      this.alert(JSON.parse(decoder.decode(data)) as Alert);
+      this.alert(decodeTrustedAlert(data));
     } else if (subject.startsWith(this.eventsPrefix) && this.live) {
       const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      if (MARKERS.some((m) => buf.includes(m))) this.events(JSON.parse(decoder.decode(data)) as Batch);
+      if (MARKERS.some((m) => buf.includes(m))) this.events(decodeTrustedBatch(data));
     }
   };
 
