@@ -16,9 +16,10 @@ import {
   removeLineInPlace,
   uuidOfLine,
 } from '../support/claude-rewrites.js';
+import type { CollectorService } from '@cctap/collector';
 import { RewriteSession } from '../support/rewrite-session.js';
 import { fileBatches, harnessPerFile, waitFor } from './support/harness.js';
-import { startCollector } from './support/transcripts.js';
+import { settled, startCollector } from './support/transcripts.js';
 
 const env = harnessPerFile();
 let hostSeq = 0;
@@ -43,13 +44,13 @@ const once = (x: Setup) =>
   startCollector(env.h, { roots: [x.root], stateDir: x.stateDir, host: x.host, watch: false }).runOnce();
 
 /** A new session whose first turns a running collector has stored. */
-async function liveSession(): Promise<Setup> {
+async function liveSession(): Promise<Setup & { c: CollectorService }> {
   const x = setup();
   const c = startCollector(env.h, { roots: [x.root], stateDir: x.stateDir, host: x.host });
   env.running.push(c);
   await c.start();
   await waitFor('the first turns', allStored(x), 10_000);
-  return x;
+  return { ...x, c };
 }
 
 async function published(host: string): Promise<CctapEvent[]> {
@@ -91,7 +92,7 @@ describe('collector: transcripts rewritten by Claude Code', () => {
     while (readFileSync(x.s.path).length <= before) x.s.appendTurn();
     expect(lost).toBeGreaterThan(0);
     await waitFor('the turns after the removal', allStored(x), 10_000);
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(x.c);
     expectEachLineOnce(await published(x.host), x.s);
   });
 
@@ -145,7 +146,7 @@ describe('collector: transcripts rewritten by Claude Code', () => {
       compactTranscript(x.s.path, kept, x.s.metadataLines(`step ${x.s.turns.length}: look at src/${x.s.turns.length}`));
       await waitFor('the compacted file', allStored(x), 10_000);
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(x.c);
     expectEachLineOnce(await published(x.host), x.s);
   });
 

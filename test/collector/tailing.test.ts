@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CollectorService } from '@cctap/collector';
 import { coverage, fileBatches, harnessPerFile, idsOfPath, waitFor } from './support/harness.js';
-import { append, projectFile, startCollector, userLine, waitCovered } from './support/transcripts.js';
+import { append, projectFile, settled, startCollector, userLine, waitCovered } from './support/transcripts.js';
 
 const env = harnessPerFile();
 let hostSeq = 0;
@@ -34,14 +34,14 @@ describe('collector tailing', () => {
   });
 
   it('a partial last line waits for its newline, then arrives whole', async () => {
-    const { root, host } = await live();
+    const { root, host, c } = await live();
     const f = projectFile(root, '-work-proj', 'partial.jsonl');
     append(f, userLine('first'));
     const full = userLine('second, written in two parts');
     append(f, full.slice(0, 40));
     const firstEnd = statSync(f).size - 40;
     await waitCovered(env.h, host, f, firstEnd);
-    await new Promise((r) => setTimeout(r, 300));
+    await settled(c);
     // Nothing beyond the complete line was published while the line was incomplete.
     const id = idsOfPath(await env.h.batches(host), f)[0]!;
     expect(coverage(await env.h.batches(host)).ranges.get(id)).toEqual([[0, firstEnd]]);

@@ -52,6 +52,30 @@ export function startCollector(
   });
 }
 
+/**
+ * Resolves once a running collector has looked at every file after this call (two full sweeps: the first may
+ * have begun before the caller's last write) and has nothing queued or in flight: the signal a "nothing more
+ * arrives" check waits for, instead of a fixed sleep.
+ */
+export async function settled(c: CollectorService, timeoutMs = 10_000): Promise<void> {
+  let full = 0;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      c.events.off('swept', onSwept);
+      reject(new Error(`the collector did not sweep twice within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onSwept = (isFull: boolean) => {
+      if (isFull && ++full === 2) {
+        clearTimeout(timer);
+        c.events.off('swept', onSwept);
+        resolve();
+      }
+    };
+    c.events.on('swept', onSwept);
+  });
+  await c.idle();
+}
+
 /** Waits until one identity of `path` has batches covering exactly [0, size) and returns its fileId. */
 export async function waitCovered(
   h: Harness,

@@ -53,7 +53,11 @@ export interface CollectorHealth {
   filesIdentified: number;
 }
 
-export type CollectorEvents = Pick<TailerEvents, 'file'> & ProgressEvents;
+export type CollectorEvents = Pick<TailerEvents, 'file'> &
+  ProgressEvents & {
+    /** After each look over the files (`full`: every known file, not only the hot ones); a test's "it has looked". */
+    swept: [full: boolean];
+  };
 
 export interface CollectorService {
   /** For the kit's runner. */
@@ -186,6 +190,7 @@ class Collector implements CollectorService {
     detector.events.on('swept', (full) => {
       if (full) descriptors.closeIdle();
       this.updateGauges(full);
+      this.events.emit('swept', full);
     });
     tailer.events.on('dirty', (path) => queue.mark(path));
     tailer.events.on('file', (f) => this.events.emit('file', f));
