@@ -9,7 +9,7 @@ export { parseRuleSet, buildRuleSet, RulesConfigError, DEFAULT_TIMING, type Rule
 export { loadRuleFile } from './rules/rules-watcher.js';
 export { RULE_PACK } from './rule-pack/default-pack.js';
 export type { Rule, ReceiverConfig, Severity } from './rules/rule-schema.js';
-export type { Clock } from './engine/rule-engine.js';
+export type { Clock } from '@cctap/kit';
 export type { EngineInput } from './engine/signal.js';
 export { fromEvent, fromDerived } from './engine/inputs.js';
 export { MemoryAlertStateStore, type AlertStateStore, type AlertRecord } from './state/alert-record.js';

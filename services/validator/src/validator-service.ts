@@ -9,8 +9,15 @@
  */
 import { derivedMsgId, encodeInvalid, streamPositionId, type Topology } from '@cctap/events';
 import { createContractValidator, type ContractValidator } from '@cctap/events/ajv';
-import type { Bus, BusMessage, Logger, Metrics, Service, Subscription } from '@cctap/kit';
-import { labelCap } from './core/label-cap.js';
+import {
+  LabelCap,
+  type Bus,
+  type BusMessage,
+  type Logger,
+  type Metrics,
+  type Service,
+  type Subscription,
+} from '@cctap/kit';
 import { validateBatch } from './core/validate-batch.js';
 import type { UsersPerHost } from './core/users-per-host.js';
 
@@ -51,7 +58,8 @@ export function createValidatorService(o: ValidatorOptions): Service {
     [],
     [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
   );
-  const version = labelCap(50);
+  // Claude Code versions are few in practice; the cap protects Prometheus from a host sending garbage.
+  const version = new LabelCap(50);
   let contract: ContractValidator | null = null;
   let sub: Subscription | null = null;
   let stopping = false;
@@ -95,10 +103,10 @@ export function createValidatorService(o: ValidatorOptions): Service {
     const valid = r.valid?.batch.events ?? [];
     if (valid.length > 0) events.inc({ result: 'valid', reason: 'ok' }, valid.length);
     for (const e of valid)
-      if (e.type === 'unknown') byVersion.inc({ cc_version: version(e.ccVersion), kind: 'unknown_type' });
+      if (e.type === 'unknown') byVersion.inc({ cc_version: version.of(e.ccVersion), kind: 'unknown_type' });
     for (const rec of r.invalid) {
       events.inc({ result: 'invalid', reason: rec.reason });
-      byVersion.inc({ cc_version: version(rec.ccVersion ?? 'none'), kind: 'invalid' });
+      byVersion.inc({ cc_version: version.of(rec.ccVersion ?? 'none'), kind: 'invalid' });
     }
     batches.inc({ outcome: r.invalid.length > 0 ? (valid.length > 0 ? 'partial' : 'rejected') : 'valid' });
     seconds.observe((performance.now() - t0) / 1000);

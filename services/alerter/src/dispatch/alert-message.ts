@@ -92,18 +92,46 @@ export function suppressionSummary(
   now: number,
 ): Alert {
   const key = `cctap-suppressed|${receiver}|${rule}`;
-  const at = iso(now);
-  return {
-    v: 1,
+  return syntheticAlert({
     id: stableUuid('alert-summary', key, batch),
     key,
     rule,
     severity,
-    status: 'firing',
-    seq: 1,
     summary: `${count} more alert${count === 1 ? '' : 's'} of rule ${rule} suppressed (receiver ${receiver} reached its cap; see cctap alerts list)`,
     description: null,
     labels: { rule, severity, suppressed: String(count) },
+    occurrences: count,
+    at: now,
+  });
+}
+
+/**
+ * An alert cctap itself raises (a suppression summary, a receiver test), not tied to any event: firing,
+ * first of its episode, no session and no evidence.
+ */
+export function syntheticAlert(a: {
+  id: string;
+  key: string;
+  rule: string;
+  severity: Alert['severity'];
+  summary: string;
+  description: string | null;
+  labels: Record<string, string>;
+  occurrences: number;
+  at: number;
+}): Alert {
+  const at = iso(a.at);
+  return {
+    v: 1,
+    id: a.id,
+    key: a.key,
+    rule: a.rule,
+    severity: a.severity,
+    status: 'firing',
+    seq: 1,
+    summary: a.summary,
+    description: a.description,
+    labels: a.labels,
     host: null,
     user: null,
     project: null,
@@ -111,7 +139,7 @@ export function suppressionSummary(
     startsAt: at,
     endsAt: null,
     updatedAt: at,
-    occurrences: count,
+    occurrences: a.occurrences,
     evidence: {
       eventId: null,
       eventType: null,

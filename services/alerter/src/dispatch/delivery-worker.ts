@@ -47,9 +47,9 @@
  * refused, over-counts by that request; nothing under-counts.
  */
 import { createHash } from 'node:crypto';
-import type { Logger } from '@cctap/kit';
+import { backoffDelay, sleep, type Logger } from '@cctap/kit';
 import type { AlerterMetrics } from '../service/alerter-metrics.js';
-import { backoffDelayMs, sendOnce, type SendOutcome } from '../receivers/http-send.js';
+import { sendOnce, type SendOutcome } from '../receivers/http-send.js';
 import type { Receiver } from '../receivers/receiver.js';
 import { idempotencyKey, suppressionSummary } from './alert-message.js';
 import type { Dispatcher, SendItem } from './dispatcher.js';
@@ -81,7 +81,6 @@ export class DeliveryWorker {
   #running = false;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
-  #sleepTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #groups = new Map<string, GroupState>();
   #windowStart = -Infinity;
   /** Alerts that took one of the cap's places in the current window. */
@@ -123,18 +122,12 @@ export class DeliveryWorker {
     await this.#loop;
   }
 
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        if (this.#sleepTimer) clearTimeout(this.#sleepTimer);
-        this.#sleepTimer = null;
-        this.#wake = null;
-        resolve();
-      };
-      // Woken by stop() and by new work (a new group may be due before the timer).
-      this.#wake = done;
-      if (ms !== Infinity) this.#sleepTimer = setTimeout(done, ms);
-    });
+  async #sleep(ms: number): Promise<void> {
+    // Woken by stop() and by new work (a new group may be due before the timer).
+    const woken = new AbortController();
+    this.#wake = () => woken.abort();
+    await sleep(ms, woken.signal);
+    this.#wake = null;
   }
 
   /** The receiver group an alert belongs to (values of the receiver's `groupBy` labels). */
@@ -257,7 +250,7 @@ export class DeliveryWorker {
           // The store is away (NATS down): those wait for it rather than go out unrecorded.
           storeAttempt++;
           for (const k of unrecorded) this.#pending.add(k);
-          const delay = backoffDelayMs(storeAttempt, this.#o.retryBaseMs ?? 500, this.#o.retryMaxMs ?? 60_000);
+          const delay = this.#retryDelay(storeAttempt, this.#o.retryMaxMs ?? 60_000);
           this.#nextAllowedAt = Math.max(this.#nextAllowedAt, now() + delay);
           this.#o.log.warn('could not record the start of a delivery; not sending those alerts yet', {
             receiver: this.name,
@@ -410,14 +403,16 @@ export class DeliveryWorker {
     return next;
   }
 
+  /** Receivers are many clients of few servers: full jitter keeps their retries from arriving together. */
+  #retryDelay(attempt: number, capMs: number): number {
+    return backoffDelay(attempt, { baseMs: this.#o.retryBaseMs ?? 500, capMs, jitter: 'full' });
+  }
+
   /** After a retryable outcome: holds requests back (Retry-After, else backoff for `attempt`) and counts it; returns the delay. */
   #backOff(outcome: Extract<SendOutcome, { kind: 'retry' }>, attempt: number): number {
     const now = this.#o.now ?? Date.now;
     const cap = this.#o.retryMaxMs ?? 60_000;
-    const delay =
-      outcome.retryAfterMs !== null
-        ? Math.min(cap, outcome.retryAfterMs)
-        : backoffDelayMs(attempt, this.#o.retryBaseMs ?? 500, cap);
+    const delay = outcome.retryAfterMs !== null ? Math.min(cap, outcome.retryAfterMs) : this.#retryDelay(attempt, cap);
     this.#nextAllowedAt = Math.max(this.#nextAllowedAt, now() + delay);
     this.#o.metrics.requests.inc({ receiver: this.name, outcome: outcome.status === 429 ? 'throttled' : 'retry' });
     return delay;

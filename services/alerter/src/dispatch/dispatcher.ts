@@ -16,8 +16,7 @@
  * written again, with its latest state, on every tick until the store takes it.
  */
 import type { Alert } from '@cctap/events';
-import type { Logger } from '@cctap/kit';
-import type { Clock } from '../engine/rule-engine.js';
+import type { Clock, Logger } from '@cctap/kit';
 import type { Signal } from '../engine/signal.js';
 import { severityRank } from '../rules/rule-schema.js';
 import type { RuleSet } from '../rules/load-rules.js';

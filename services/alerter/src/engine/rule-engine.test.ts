@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '@cctap/kit';
 import { validateRules } from '../rules/load-rules.js';
 import { bashCall, makeDerived, makeEvent } from '../testing/contract-events.js';
 import { fromEvent, inputsOfMessage } from './inputs.js';
@@ -7,12 +8,7 @@ import { RuleEngine } from './rule-engine.js';
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');
 
 function engineWith(rules: unknown[]) {
-  const clock = {
-    t: T0,
-    now() {
-      return this.t;
-    },
-  };
+  const clock = new ManualClock(T0);
   return { clock, engine: new RuleEngine({ rules: validateRules(rules), clock, maxEventAgeMs: 3_600_000 }) };
 }
 
@@ -34,15 +30,15 @@ describe('RuleEngine thresholds', () => {
   it('fires when the count in the window reaches the threshold and resolves when the window slides past', () => {
     const { engine, clock } = engineWith([errors]);
     expect(engine.ingest(failed(T0))).toEqual([]);
-    clock.t = T0 + 60_000;
-    expect(engine.ingest(failed(clock.t))).toEqual([]);
-    clock.t = T0 + 120_000;
-    const fired = engine.ingest(failed(clock.t));
+    clock.set(T0 + 60_000);
+    expect(engine.ingest(failed(clock.now()))).toEqual([]);
+    clock.set(T0 + 120_000);
+    const fired = engine.ingest(failed(clock.now()));
     expect(fired.map((s) => [s.status, s.occurrence, s.evidence?.value])).toEqual([['firing', true, 3]]);
     // Held: re-asserted (not a new occurrence) while the window still holds 3.
-    clock.t = T0 + 299_000;
+    clock.set(T0 + 299_000);
     expect(engine.tick().map((s) => [s.status, s.occurrence])).toEqual([['firing', false]]);
-    clock.t = T0 + 301_000;
+    clock.set(T0 + 301_000);
     expect(engine.tick().map((s) => [s.status, s.evidence?.value])).toEqual([['resolved', 2]]);
   });
 

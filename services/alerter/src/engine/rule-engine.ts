@@ -14,13 +14,10 @@
  * Freshness: events older than `maxEventAgeMs` (by their ts) feed windows but never fire, so a backfill of
  * last month's transcripts does not page anyone.
  */
+import type { Clock } from '@cctap/kit';
 import type { AbsenceRule, Rule, ThresholdRule } from '../rules/rule-schema.js';
 import { evaluateAll, getField, type PredicateHit } from './predicates.js';
 import { emptyEvidence, type EngineInput, type Evidence, type Signal } from './signal.js';
-
-export interface Clock {
-  now(): number;
-}
 
 export interface RuleEngineOptions {
   rules: readonly Rule[];

@@ -146,13 +146,3 @@ export function sendOnce(req: HttpRequestSpec): Promise<SendOutcome> {
     r.end(body);
   });
 }
-
-/** Exponential backoff with full jitter: random in [0, min(cap, base * 2^attempt)]. */
-export function backoffDelayMs(
-  attempt: number,
-  baseMs: number,
-  capMs: number,
-  random: () => number = Math.random,
-): number {
-  return Math.round(random() * Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1)));
-}

@@ -1,5 +1,6 @@
 import { shippedBook } from '@cctap/prices';
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '@cctap/kit';
 import { withCentralCost } from '../engine/central-cost.js';
 import { RuleEngine } from '../engine/rule-engine.js';
 import { fromDerived, fromEvent } from '../engine/inputs.js';
@@ -11,12 +12,7 @@ import { RULE_PACK } from './default-pack.js';
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');
 
 function setup() {
-  const clock = {
-    t: T0,
-    now() {
-      return this.t;
-    },
-  };
+  const clock = new ManualClock(T0);
   const rs = buildRuleSet({}, { env: {} });
   const engine = new RuleEngine({ rules: rs.rules, clock, maxEventAgeMs: rs.maxEventAgeMs });
   const fired = (inputs: EngineInput[]): Signal[] =>
@@ -242,7 +238,7 @@ describe('the shipped rule pack', () => {
   it('daily-user-cost: $200 per user per UTC day, summed over sessions', () => {
     const { fired, clock } = setup();
     const day = Date.parse('2026-03-02T23:00:00.000Z');
-    clock.t = day;
+    clock.set(day);
     expect(
       rulesOf(
         fired([
@@ -259,8 +255,8 @@ describe('the shipped rule pack', () => {
     expect(rulesOf(fired([assistant(190, 'y1', { ts: day, sessionId: 'g', user: 'carol' })]))).not.toContain(
       'daily-user-cost',
     );
-    clock.t = day + 2 * 3_600_000;
-    expect(rulesOf(fired([assistant(15, 'y2', { ts: clock.t, sessionId: 'h', user: 'carol' })]))).not.toContain(
+    clock.set(day + 2 * 3_600_000);
+    expect(rulesOf(fired([assistant(15, 'y2', { ts: clock.now(), sessionId: 'h', user: 'carol' })]))).not.toContain(
       'daily-user-cost',
     );
     expect(s[0]!.labels).toEqual({ user: 'bob' });
@@ -269,10 +265,10 @@ describe('the shipped rule pack', () => {
   it('long-session: more than 4.5 h between first and last event', () => {
     const { fired, clock } = setup();
     expect(rulesOf(fired([ev(makeEvent('prompt', {}, { ts: T0, sessionId: 'long' }))]))).toEqual([]);
-    clock.t = T0 + 4.5 * 3_600_000;
-    expect(rulesOf(fired([ev(makeEvent('prompt', {}, { ts: clock.t, sessionId: 'long' }))]))).toEqual([]);
-    clock.t += 1000;
-    expect(rulesOf(fired([ev(makeEvent('tool.result', {}, { ts: clock.t, sessionId: 'long' }))]))).toEqual([
+    clock.set(T0 + 4.5 * 3_600_000);
+    expect(rulesOf(fired([ev(makeEvent('prompt', {}, { ts: clock.now(), sessionId: 'long' }))]))).toEqual([]);
+    clock.advance(1000);
+    expect(rulesOf(fired([ev(makeEvent('tool.result', {}, { ts: clock.now(), sessionId: 'long' }))]))).toEqual([
       'long-session',
     ]);
   });
@@ -280,13 +276,13 @@ describe('the shipped rule pack', () => {
   it('host-silent: no heartbeat for 15 minutes; the next heartbeat resolves it', () => {
     const { engine, clock } = setup();
     engine.ingest(ev(makeEvent('heartbeat', {}, { ts: T0, host: 'box1' })));
-    clock.t = T0 + 14 * 60_000;
+    clock.set(T0 + 14 * 60_000);
     expect(engine.tick()).toEqual([]);
-    engine.ingest(ev(makeEvent('heartbeat', {}, { ts: clock.t, host: 'box1' })));
-    clock.t += 15 * 60_000;
+    engine.ingest(ev(makeEvent('heartbeat', {}, { ts: clock.now(), host: 'box1' })));
+    clock.advance(15 * 60_000);
     const s = engine.tick();
     expect(s.map((x) => [x.rule.name, x.status, x.labels.host])).toEqual([['host-silent', 'firing', 'box1']]);
-    const r = engine.ingest(ev(makeEvent('heartbeat', {}, { ts: clock.t, host: 'box1' })));
+    const r = engine.ingest(ev(makeEvent('heartbeat', {}, { ts: clock.now(), host: 'box1' })));
     expect(r.map((x) => [x.rule.name, x.status])).toEqual([['host-silent', 'resolved']]);
   });
 

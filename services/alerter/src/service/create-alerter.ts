@@ -13,8 +13,11 @@ import { alertMsgId, encodeAlert, topology as makeTopology, type Alert, type Top
 import {
   createMetrics,
   LruSet,
+  SerialQueue,
   silentLogger,
+  systemClock,
   type Bus,
+  type Clock,
   type Logger,
   type Metrics,
   type Subscription,
@@ -24,12 +27,12 @@ import { DeliveryWorker } from '../dispatch/delivery-worker.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { withCentralCost } from '../engine/central-cost.js';
 import { inputsOfMessage } from '../engine/inputs.js';
-import { RuleEngine, type Clock } from '../engine/rule-engine.js';
+import { RuleEngine } from '../engine/rule-engine.js';
 import type { EngineInput } from '../engine/signal.js';
 import { receiverFromConfig } from '../receivers/from-config.js';
 import type { Receiver } from '../receivers/receiver.js';
 import { loadRuleFile, RulesWatcher } from '../rules/rules-watcher.js';
-import { DEFAULT_TIMING, type RuleSet } from '../rules/load-rules.js';
+import { DEFAULT_TIMING, type RuleSet, type RulesEnv } from '../rules/load-rules.js';
 import { MemoryAlertStateStore, type AlertStateStore } from '../state/alert-record.js';
 import { MemorySilenceStore, type Silence, type SilenceStore } from '../state/silences.js';
 import { alerterMetrics } from './alerter-metrics.js';
@@ -46,7 +49,7 @@ export interface AlerterOptions {
   silences?: SilenceStore;
   clock?: Clock;
   /** A rule set, or the path of a config file (YAML/JSON) that is watched and reloaded. */
-  rules: RuleSet | { file: string };
+  rules: RuleSet | { file: string; env?: RulesEnv };
   /** Receivers built by the caller; default: from the rule set's `receivers`. */
   receivers?: Receiver[];
   metrics?: Metrics;
@@ -88,7 +91,6 @@ export interface AlerterService {
   readonly metrics: Metrics;
 }
 
-const systemClock: Clock = { now: () => Date.now() };
 const decoder = new TextDecoder();
 
 export function createAlerter(o: AlerterOptions): AlerterService {
@@ -101,6 +103,7 @@ export function createAlerter(o: AlerterOptions): AlerterService {
   const store = o.state ?? new MemoryAlertStateStore();
   const silenceStore = o.silences ?? new MemorySilenceStore();
   const ruleFile = 'file' in o.rules ? o.rules.file : null;
+  const ruleEnv = 'file' in o.rules ? o.rules.env : undefined;
   // A rules file is read by start(); until then nothing is evaluated.
   let ruleSet: RuleSet =
     'file' in o.rules
@@ -164,6 +167,7 @@ export function createAlerter(o: AlerterOptions): AlerterService {
   const watcher = ruleFile
     ? new RulesWatcher({
         file: ruleFile,
+        ...(ruleEnv ? { env: ruleEnv } : {}),
         onReload: (rs) => {
           ruleSet = rs;
           engine.setRules(rs.rules);
@@ -181,22 +185,14 @@ export function createAlerter(o: AlerterOptions): AlerterService {
     : null;
 
   // Signals are applied one message at a time, in order, so the state machine sees a single writer.
-  let chain: Promise<void> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = chain.then(fn);
-    chain = next.then(
-      () => undefined,
-      () => undefined,
-    );
-    return next;
-  };
+  const signals = new SerialQueue();
 
   // An event id seen recently is not evaluated again: a redelivery, or a line a collector published again
   // (event ids name the line, so a transcript Claude Code rewrote yields the same ids) would otherwise be a
   // second occurrence, and after its alert resolved, a second alert.
   const seen = new LruSet(SEEN_IDS);
   const ingest = (inputs: readonly EngineInput[]) =>
-    serial(async () => {
+    signals.run(async () => {
       for (const input of inputs) {
         if (!seen.add(input.id)) {
           m.messagesSkipped.inc({ reason: 'duplicate_event' });
@@ -208,7 +204,7 @@ export function createAlerter(o: AlerterOptions): AlerterService {
     });
 
   const tick = () =>
-    serial(async () => {
+    signals.run(async () => {
       for (const s of engine.tick()) await dispatcher.observe(s);
       await dispatcher.tick();
     });
@@ -255,7 +251,7 @@ export function createAlerter(o: AlerterOptions): AlerterService {
     async start() {
       if (running) return;
       if (ruleFile) {
-        ruleSet = await loadRuleFile(ruleFile);
+        ruleSet = await loadRuleFile(ruleFile, ruleEnv);
         engine.setRules(ruleSet.rules);
         engine.maxEventAgeMs = ruleSet.maxEventAgeMs;
         syncReceivers(ruleSet);
@@ -297,7 +293,7 @@ export function createAlerter(o: AlerterOptions): AlerterService {
       if (timer) clearInterval(timer);
       if (silenceTimer) clearInterval(silenceTimer);
       watcher?.stop();
-      await chain;
+      await signals.idle();
       await Promise.all([...workers.values()].map((w) => w.stop()));
       await dispatcher.flushPublishes();
       await dispatcher.flushWrites();

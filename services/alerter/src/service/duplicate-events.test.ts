@@ -4,6 +4,7 @@
  */
 import type { Alert } from '@cctap/events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '@cctap/kit';
 import { fromEvent } from '../engine/inputs.js';
 import { buildRuleSet } from '../rules/load-rules.js';
 import { MemoryAlertStateStore } from '../state/alert-record.js';
@@ -22,12 +23,7 @@ afterEach(async () => {
 describe('duplicate events', () => {
   it('the same event id delivered again after the alert resolved fires nothing; another event does', async () => {
     const hook = await startTestReceiver();
-    const clock = {
-      t: T0,
-      now() {
-        return this.t;
-      },
-    };
+    const clock = new ManualClock(T0);
     const rs = buildRuleSet(
       {
         rulePack: false,
@@ -64,10 +60,10 @@ describe('duplicate events', () => {
     const sent = () =>
       hook.requests.filter((q) => q.status < 300).flatMap((q) => (q.json as { alerts: Alert[] }).alerts);
 
-    const call = fromEvent(bashCall('rm -rf ~', { ts: clock.t, sessionId: 's1', host: 'box1' }));
+    const call = fromEvent(bashCall('rm -rf ~', { ts: clock.now(), sessionId: 's1', host: 'box1' }));
     await alerter.ingest([call]);
     await expect.poll(() => sent().length).toBe(1);
-    clock.t = T0 + 6 * MIN;
+    clock.set(T0 + 6 * MIN);
     await alerter.tick();
     await expect.poll(() => sent().map((a) => a.status)).toEqual(['firing', 'resolved']);
 
@@ -76,7 +72,7 @@ describe('duplicate events', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(sent()).toHaveLength(2);
 
-    await alerter.ingest([fromEvent(bashCall('rm -rf ~', { ts: clock.t, sessionId: 's1', host: 'box1' }))]);
+    await alerter.ingest([fromEvent(bashCall('rm -rf ~', { ts: clock.now(), sessionId: 's1', host: 'box1' }))]);
     await expect.poll(() => sent().map((a) => a.status)).toEqual(['firing', 'resolved', 'firing']);
   });
 });

@@ -7,6 +7,7 @@
  */
 import type { Alert } from '@cctap/events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '@cctap/kit';
 import { fromEvent } from '../engine/inputs.js';
 import { buildRuleSet } from '../rules/load-rules.js';
 import { MemoryAlertStateStore, type AlertRecord, type AlertStateStore } from '../state/alert-record.js';
@@ -54,12 +55,7 @@ const rules = [
 ];
 
 async function startAlerter(hook: TestReceiver, state: AlertStateStore, receiver: Record<string, unknown> = {}) {
-  const clock = {
-    t: T0,
-    now() {
-      return this.t;
-    },
-  };
+  const clock = new ManualClock(T0);
   const rs = buildRuleSet(
     { rulePack: false, receivers: [{ name: 'hook', type: 'webhook', url: hook.url, ...receiver }], rules },
     { env: {} },
@@ -75,7 +71,7 @@ async function startAlerter(hook: TestReceiver, state: AlertStateStore, receiver
   };
   cleanups.push(stop);
   const send = (line: string, sessionId: string) =>
-    alerter.ingest([fromEvent(bashCall(line, { ts: clock.t, sessionId }))]);
+    alerter.ingest([fromEvent(bashCall(line, { ts: clock.now(), sessionId }))]);
   return { alerter, send, stop };
 }
 

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Topology } from '@cctap/events';
+import { kvReadAll } from '@cctap/kit';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { AlertRecord, AlertStateStore } from './alert-record.js';
 import type { Silence, SilenceStore } from './silences.js';
@@ -18,11 +19,7 @@ export function kvKeyOf(alertKey: string): string {
 
 async function readAll<T>(kv: KV): Promise<T[]> {
   const out: T[] = [];
-  const keys: string[] = [];
-  for await (const k of await kv.keys()) keys.push(k);
-  for (const k of keys) {
-    const e = await kv.get(k);
-    if (!e || e.operation !== 'PUT' || e.value.length === 0) continue;
+  for (const e of await kvReadAll(kv)) {
     try {
       out.push(JSON.parse(dec.decode(e.value)) as T);
     } catch {

@@ -17,13 +17,12 @@
  * below its file's applied mark is a copy (file-marks.ts).
  */
 import type { CctapEvent, DerivedEvent } from '@cctap/events';
-import { LruSet } from '@cctap/kit';
+import { LruSet, type Clock } from '@cctap/kit';
 import { shippedBook, type PriceBook } from '@cctap/prices';
 import type { AnalyzerConfig } from '../config.js';
 import type { DetectorContext, SessionEvent } from '../detectors/detector.js';
 import { DETECTORS } from '../detectors/index.js';
 import { Baselines } from './baselines.js';
-import type { Clock } from './clock.js';
 import { copiedLine, markApplied } from './file-marks.js';
 import type { EngineObserver } from './observer.js';
 import { sessionKey, type Session } from './session.js';

@@ -1,9 +1,8 @@
 import type { CctapEvent, DerivedEvent } from '@cctap/events';
-import { ConfigError } from '@cctap/kit';
+import { ConfigError, ManualClock } from '@cctap/kit';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type AnalyzerConfigInput } from '../config.js';
 import { SessionScript } from '../testing/event-factory.js';
-import { ManualClock } from './clock.js';
 import { AnalyzerEngine } from './engine.js';
 import v1 from './fixtures/snapshot-v1.json' with { type: 'json' };
 

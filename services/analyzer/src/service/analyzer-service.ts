@@ -24,8 +24,11 @@ import {
 import type { PriceBook } from '@cctap/prices';
 import {
   RetryableError,
+  SerialQueue,
   silentLogger,
+  systemClock,
   type Bus,
+  type Clock,
   type BusMessage,
   type Logger,
   type Metrics,
@@ -33,7 +36,6 @@ import {
   type Subscription,
 } from '@cctap/kit';
 import { resolveConfig, type AnalyzerConfigInput } from '../config.js';
-import { systemClock, type Clock } from '../core/clock.js';
 import { AnalyzerEngine, type SnapshotDelta } from '../core/engine.js';
 import { businessMetrics, type BusinessMetrics } from './business-metrics.js';
 import { MemoryStateStore, mergeDeltas, type AnalyzerStateStore } from './state-store.js';
@@ -77,14 +79,8 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
   let timer: ReturnType<typeof setInterval> | null = null;
   let state: 'new' | 'running' | 'stopped' = 'new';
   let lastError: string | null = null;
-  let chain: Promise<unknown> = Promise.resolve();
-
   /** Serializes message handling and ticks: the engine is not re-entrant across awaits. */
-  const locked = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = chain.then(fn, fn);
-    chain = run.catch(() => undefined);
-    return run;
-  };
+  const lock = new SerialQueue();
 
   /**
    * Publishes the outbox in concurrent chunks: waiting for each acknowledgement in turn would make one batch
@@ -126,7 +122,7 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
   }
 
   async function handle(msgs: readonly BusMessage[]): Promise<void> {
-    await locked(async () => {
+    await lock.run(async () => {
       await flush();
       for (const msg of msgs) {
         let events;
@@ -153,7 +149,7 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
   }
 
   async function tick(opts: { settled?: boolean } = {}): Promise<void> {
-    await locked(async () => {
+    await lock.run(async () => {
       emit(engine.tick(opts));
       await flush();
     });
@@ -190,10 +186,12 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
       sub = null;
       // Sessions changed since their last summary are summarized before the stop: the store then shows the
       // analysis of everything read (the in-process state does not outlive the process).
-      await locked(async () => {
-        emit(engine.summarizeChanged());
-        await flush();
-      }).catch((err: unknown) => log.warn('final flush failed; redelivery will cover it', { err }));
+      await lock
+        .run(async () => {
+          emit(engine.summarizeChanged());
+          await flush();
+        })
+        .catch((err: unknown) => log.warn('final flush failed; redelivery will cover it', { err }));
       state = 'stopped';
     },
     health() {

@@ -1,9 +1,8 @@
 /** Prometheus business metrics of the analyzer; every label is bounded (LabelCap, closed enums). */
 import type { DerivedEvent } from '@cctap/events';
-import type { Metrics } from '@cctap/kit';
+import { LabelCap, type Metrics } from '@cctap/kit';
 import type { AnalyzerConfig } from '../config.js';
 import type { EngineObserver } from '../core/engine.js';
-import { LabelCap, toolLabel } from './label-cap.js';
 
 const TOKEN_KINDS = ['input', 'output', 'cacheCreation', 'cacheRead'] as const;
 const KIND_LABEL = {
@@ -19,6 +18,11 @@ export interface BusinessMetrics {
   published(kind: string): void;
   skipped(reason: string, n?: number): void;
   activeSessions(n: number): void;
+}
+
+/** MCP tools (`mcp__<server>__<tool>`) are one label: their names are unbounded by nature. */
+export function toolLabel(tool: string): string {
+  return tool.startsWith('mcp__') ? 'mcp' : tool;
 }
 
 export function businessMetrics(m: Metrics, c: AnalyzerConfig): BusinessMetrics {

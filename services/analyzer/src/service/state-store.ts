@@ -12,6 +12,7 @@
  * half-way leaves some sessions ahead, and the redelivered messages are skipped for exactly those.
  */
 import { createHash } from 'node:crypto';
+import { kvReadAll } from '@cctap/kit';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { SnapshotDelta } from '../core/engine.js';
 
@@ -52,14 +53,10 @@ export class KvStateStore implements AnalyzerStateStore {
   constructor(private readonly kv: KV) {}
 
   async load(): Promise<StoredState> {
-    const keys: string[] = [];
-    for await (const k of await this.kv.keys()) keys.push(k);
     const out: StoredState = { sessions: [], baselines: [] };
-    for (const k of keys) {
-      const e = await this.kv.get(k);
-      if (!e || e.operation !== 'PUT' || e.value.length === 0) continue;
-      if (k.startsWith('s_')) out.sessions.push(dec.decode(e.value));
-      else if (k.startsWith('b_')) out.baselines.push(dec.decode(e.value));
+    for (const e of await kvReadAll(this.kv)) {
+      if (e.key.startsWith('s_')) out.sessions.push(dec.decode(e.value));
+      else if (e.key.startsWith('b_')) out.baselines.push(dec.decode(e.value));
     }
     return out;
   }

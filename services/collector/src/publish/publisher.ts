@@ -5,7 +5,7 @@
  *
  * The payload published is the one the BatchCutter encoded: nothing here serializes again.
  */
-import type { Bus, Logger } from '@cctap/kit';
+import { backoffDelay, sleep, type BackoffPolicy, type Bus, type Logger } from '@cctap/kit';
 import type { CollectorMetrics } from '../metrics.js';
 import type { AckFrontier, Frontier } from './ack-frontier.js';
 import type { CutBatch } from './batch-cutter.js';
@@ -36,7 +36,8 @@ export interface PublisherOptions<S extends PublishSource> {
   logger: Logger;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Publish retries: 100 ms doubling to 2 s, so a server that is back is used within 2 s. */
+const PUBLISH_RETRY: BackoffPolicy = { baseMs: 100, capMs: 2000, jitter: 'none' };
 
 /** Errors a retry cannot fix: the message itself is refused. */
 export function isPermanentPublishError(err: unknown): boolean {
@@ -116,7 +117,7 @@ export class Publisher<S extends PublishSource> {
               err: (err as Error).message,
             });
           if (this.o.isStopping() && performance.now() - started > this.o.stopTimeoutMs) return;
-          await sleep(Math.min(2000, 50 * 2 ** Math.min(attempt, 6)));
+          await sleep(backoffDelay(attempt, PUBLISH_RETRY));
         }
       }
       m.publishSeconds.observe((performance.now() - started) / 1000);

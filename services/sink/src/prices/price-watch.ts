@@ -4,13 +4,14 @@
  * of the store for models it already knows). Syncs never overlap; a failed sync is logged and retried with
  * the next batch that brings the model, since the usage rows are already safe in the store.
  */
+import { SerialQueue } from '@cctap/kit';
 import type { PriceBook } from '@cctap/prices';
 import type { Store } from '@cctap/store';
 import { syncPrices, type PriceSyncResult } from '@cctap/store';
 
 export class PriceWatch {
   private readonly seen = new Set<string>();
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly syncs = new SerialQueue();
 
   constructor(
     private readonly store: Store,
@@ -19,13 +20,11 @@ export class PriceWatch {
 
   /** Syncs the whole book now (at start, after the migrations). */
   sync(): Promise<PriceSyncResult> {
-    const run = this.running.then(async () => {
+    return this.syncs.run(async () => {
       const r = await syncPrices(this.store, this.book);
       for (const m of r.models) this.seen.add(m);
       return r;
     });
-    this.running = run.catch(() => undefined);
-    return run;
   }
 
   /** After usage rows were inserted: syncs when one of their models is new to the price rows. */

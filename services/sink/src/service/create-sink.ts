@@ -20,9 +20,12 @@
  */
 import type { ConsumerKey } from '@cctap/events';
 import {
+  backoffDelay,
   RetryableError,
   silentLogger,
+  sleep,
   type Bus,
+  type BackoffPolicy,
   type BusMessage,
   type Logger,
   type Metrics,
@@ -97,20 +100,8 @@ interface Fetched {
   decoded: DecodedFlush;
 }
 
-/** Resolves after `ms` or at the abort, whichever is first; leaves no listener behind (it runs once per retry). */
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
-      clearTimeout(t);
-      resolve();
-    };
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** Insert retries while the store is unavailable: one sink, so no jitter; a store that is back is used within 10 s. */
+const INSERT_RETRY: BackoffPolicy = { baseMs: 250, capMs: 10_000, jitter: 'none' };
 
 export function createSink(o: SinkOptions): SinkService {
   const log = (o.logger ?? silentLogger).child({ component: 'sink' });
@@ -134,8 +125,7 @@ export function createSink(o: SinkOptions): SinkService {
 
   /** Inserts with the same token until it lands; throws RetryableError when stopped, StoreQueryError when rejected. */
   async function insertHeld(table: SinkTable, rows: object[], ids: readonly string[]): Promise<void> {
-    let delay = 250;
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       const t0 = performance.now();
       try {
         await insertRows(o.store, table, rows, ids);
@@ -164,8 +154,7 @@ export function createSink(o: SinkOptions): SinkService {
         state.storeUnavailable = true;
         if (stopping.signal.aborted)
           throw new RetryableError('sink stopping while the store is unavailable', { delayMs: 1000, cause: err });
-        await sleep(delay, stopping.signal);
-        delay = Math.min(10_000, delay * 2);
+        await sleep(backoffDelay(attempt, INSERT_RETRY), stopping.signal);
       }
     }
   }
@@ -205,7 +194,7 @@ export function createSink(o: SinkOptions): SinkService {
     if (ackBeforeInsert) {
       // TEST-ONLY (test-fault.ts): the deliberate at-most-once bug of the chaos suite's negative control.
       for (const msg of msgs) msg.ack();
-      await new Promise((r) => setTimeout(r, 20));
+      await sleep(20);
     }
     try {
       for (const table of TABLE_ORDER) {
