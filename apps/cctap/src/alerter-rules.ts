@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ConfigError } from '@cctap/kit';
 import { buildRuleSet, RulesConfigError, type AlerterOptions } from '@cctap/alerter';
+import { ENV } from './environment.js';
 
 export const alerterRulesShape = {
   /** Rules and receivers file (YAML or JSON). */
@@ -34,22 +35,25 @@ export interface AlerterRulesFields {
 export function alerterRulesFrom(cfg: AlerterRulesFields): AlerterOptions['rules'] {
   try {
     return cfg.rules
-      ? { file: cfg.rules }
-      : buildRuleSet({
-          receivers: [
-            ...(cfg.webhookUrl
-              ? [
-                  {
-                    name: 'webhook',
-                    type: 'webhook',
-                    url: cfg.webhookUrl,
-                    ...(cfg.webhookSecret ? { secret: cfg.webhookSecret } : {}),
-                  },
-                ]
-              : []),
-            ...(cfg.slackWebhookUrl ? [{ name: 'slack', type: 'slack', url: cfg.slackWebhookUrl }] : []),
-          ],
-        });
+      ? { file: cfg.rules, env: ENV }
+      : buildRuleSet(
+          {
+            receivers: [
+              ...(cfg.webhookUrl
+                ? [
+                    {
+                      name: 'webhook',
+                      type: 'webhook',
+                      url: cfg.webhookUrl,
+                      ...(cfg.webhookSecret ? { secret: cfg.webhookSecret } : {}),
+                    },
+                  ]
+                : []),
+              ...(cfg.slackWebhookUrl ? [{ name: 'slack', type: 'slack', url: cfg.slackWebhookUrl }] : []),
+            ],
+          },
+          { env: ENV },
+        );
   } catch (err) {
     if (err instanceof RulesConfigError) throw new ConfigError(err.message);
     throw err;

@@ -168,7 +168,7 @@ async function loadRules(cfg: Parameters<typeof alerterRulesFrom>[0]) {
   const rules = alerterRulesFrom(cfg);
   if (!('file' in rules)) return rules;
   try {
-    return await loadRuleFile(rules.file);
+    return await loadRuleFile(rules.file, rules.env);
   } catch (err) {
     if (err instanceof RulesConfigError) throw new ConfigError(err.message);
     throw new ConfigError(`--rules: ${(err as Error).message}`);

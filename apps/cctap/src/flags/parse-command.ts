@@ -23,7 +23,7 @@ export interface ParsedCommandLine<S extends FlagSpecs> {
  * `sub` (ccusage gives `-i` to `--id` in `session` and to `--instances` in the period reports), else to the
  * first declared.
  */
-export function parseArgsOptions(flags: FlagSpecs, sub?: string): NonNullable<ParseArgsConfig['options']> {
+function parseArgsOptions(flags: FlagSpecs, sub?: string): NonNullable<ParseArgsConfig['options']> {
   const owner = new Map<string, string>();
   for (const [name, f] of Object.entries(flags)) {
     if (f.short === undefined) continue;
@@ -41,7 +41,7 @@ export function parseArgsOptions(flags: FlagSpecs, sub?: string): NonNullable<Pa
 }
 
 export function parseCommandLine<S extends FlagSpecs>(
-  spec: CommandSpec & { flags: S },
+  spec: CommandSpec & { flags?: S },
   argv: readonly string[],
   o: { sub?: string; env?: Environment } = {},
 ): ParsedCommandLine<S> {
@@ -49,12 +49,12 @@ export function parseCommandLine<S extends FlagSpecs>(
   const parsed = parseFlags({
     args: [...argv],
     allowPositionals: spec.positionals !== undefined,
-    options: parseArgsOptions(spec.flags, o.sub),
+    options: parseArgsOptions(spec.flags ?? {}, o.sub),
   });
   const raw = parsed.values as Record<string, string | boolean | undefined>;
   const given: Record<string, string | boolean> = {};
   const values: Record<string, string | boolean> = {};
-  for (const [name, f] of Object.entries(spec.flags)) {
+  for (const [name, f] of Object.entries(spec.flags ?? {})) {
     const v = raw[name];
     if (v !== undefined) given[name] = v;
     const value = v ?? (f.env !== undefined ? envValue(f.env, env) : undefined) ?? f.default;

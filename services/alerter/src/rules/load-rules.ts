@@ -37,7 +37,7 @@ function describeIssues(error: z.ZodError, prefix: string): string[] {
 }
 
 /** `${NAME}` in strings is replaced by the environment variable; a missing one is an error. */
-function expandEnv(value: unknown, env: NodeJS.ProcessEnv, problems: string[], where: string): unknown {
+function expandEnv(value: unknown, env: RulesEnv, problems: string[], where: string): unknown {
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Z_][A-Z0-9_]*)\}/g, (_m, name: string) => {
       const v = env[name];
@@ -77,7 +77,13 @@ export function validateRules(raw: readonly unknown[], source = 'rules'): Rule[]
 }
 
 /** Parses YAML or JSON text (JSON is YAML) into a validated rule set, merged with the shipped pack. */
-export function parseRuleSet(text: string, opts: { source?: string; env?: NodeJS.ProcessEnv } = {}): RuleSet {
+/**
+ * The environment `${VAR}` references in a rules file are expanded from: what the application read and passed
+ * down (this package does not read the process environment). Without one, every reference is reported as not set.
+ */
+export type RulesEnv = Readonly<Record<string, string | undefined>>;
+
+export function parseRuleSet(text: string, opts: { source?: string; env?: RulesEnv } = {}): RuleSet {
   const source = opts.source ?? 'alerter config';
   let doc: unknown;
   try {
@@ -85,13 +91,13 @@ export function parseRuleSet(text: string, opts: { source?: string; env?: NodeJS
   } catch (err) {
     throw new RulesConfigError(source, [`not valid YAML/JSON: ${(err as Error).message}`]);
   }
-  return buildRuleSet(doc ?? {}, { source, env: opts.env ?? process.env });
+  return buildRuleSet(doc ?? {}, { source, env: opts.env ?? {} });
 }
 
-export function buildRuleSet(doc: unknown, opts: { source?: string; env?: NodeJS.ProcessEnv } = {}): RuleSet {
+export function buildRuleSet(doc: unknown, opts: { source?: string; env?: RulesEnv } = {}): RuleSet {
   const source = opts.source ?? 'alerter config';
   const problems: string[] = [];
-  const expanded = expandEnv(doc, opts.env ?? process.env, problems, 'config');
+  const expanded = expandEnv(doc, opts.env ?? {}, problems, 'config');
   if (problems.length) throw new RulesConfigError(source, problems);
   const parsed = alerterConfigSchema.safeParse(expanded);
   if (!parsed.success) {

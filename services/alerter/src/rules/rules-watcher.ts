@@ -6,17 +6,18 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { parseRuleSet, type RuleSet } from './load-rules.js';
+import { parseRuleSet, type RuleSet, type RulesEnv } from './load-rules.js';
 
 export interface RulesWatcherOptions {
   file: string;
   onReload: (rules: RuleSet) => void;
   onError: (err: Error) => void;
   intervalMs?: number;
-  env?: NodeJS.ProcessEnv;
+  /** What the file's `${VAR}` references expand from (load-rules.ts). */
+  env?: RulesEnv;
 }
 
-export async function loadRuleFile(file: string, env?: NodeJS.ProcessEnv): Promise<RuleSet> {
+export async function loadRuleFile(file: string, env?: RulesEnv): Promise<RuleSet> {
   return parseRuleSet(await readFile(file, 'utf8'), { source: file, ...(env ? { env } : {}) });
 }
 
