@@ -11,6 +11,8 @@
  */
 import { ConfigError, GaveUpWaitingError, StoppedWhileWaitingError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { backoffDelay } from '../time/backoff.js';
+import { sleep } from '../time/sleep.js';
 
 export interface WaitPolicy {
   /** Give up after this long; absent: wait for ever. */
@@ -40,7 +42,7 @@ export function oneShotWait(o: OneShotWaitOptions = {}): WaitPolicy {
 
 /** 0.5 s, 1 s, 2 s, 4 s, then every 5 s: a server that comes back is used within 5 s, and the log gets a line per retry, not a flood. */
 export function retryDelayMs(attempt: number): number {
-  return Math.min(5000, 500 * 2 ** (attempt - 1));
+  return backoffDelay(attempt, { baseMs: 500, capMs: 5000, jitter: 'none' });
 }
 
 /** The longest one attempt may take: a host that drops packets must not hold the first waiting line back for long. */
@@ -74,10 +76,10 @@ export async function waitUntilReachable<T>(o: ReachOptions<T>): Promise<T> {
   const say = (msg: string, fields: Record<string, unknown>) =>
     logger ? logger.warn(msg, fields) : process.stderr.write(`${msg}\n`);
   let stopped: NodeJS.Signals | null = null;
-  let wake = () => {};
+  const stopping = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
     stopped = sig;
-    wake();
+    stopping.abort();
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
@@ -120,13 +122,7 @@ export async function waitUntilReachable<T>(o: ReachOptions<T>): Promise<T> {
           `waiting for ${o.what} at ${o.where}: ${reason} (attempt ${attempt}, next in ${seconds(delay)}${giveUpAfterMs === undefined ? '' : `, giving up after ${seconds(giveUpAfterMs)}`})`,
           { attempt, retryInMs: delay },
         );
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        await sleep(delay, stopping.signal);
         if (stopped) throw stop(stopped);
       }
     }
