@@ -5,7 +5,7 @@
  *
  * The payload published is the one the BatchCutter encoded: nothing here serializes again.
  */
-import { backoffDelay, sleep, type BackoffPolicy, type Bus, type Logger } from '@cctap/kit';
+import { backoffDelay, isMessageRefused, sleep, type BackoffPolicy, type Bus, type Logger } from '@cctap/kit';
 import type { CollectorMetrics } from '../metrics.js';
 import type { AckFrontier, Frontier } from './ack-frontier.js';
 import type { CutBatch } from './batch-cutter.js';
@@ -39,10 +39,9 @@ export interface PublisherOptions<S extends PublishSource> {
 /** Publish retries: 100 ms doubling to 2 s, so a server that is back is used within 2 s. */
 const PUBLISH_RETRY: BackoffPolicy = { baseMs: 100, capMs: 2000, jitter: 'none' };
 
-/** Errors a retry cannot fix: the message itself is refused. */
+/** Errors a retry cannot fix: the message itself is refused (too large for the server or the stream). */
 export function isPermanentPublishError(err: unknown): boolean {
-  const msg = err instanceof Error ? err.message : String(err);
-  return /max(imum)? payload|message size exceeds|MAX_PAYLOAD/i.test(msg);
+  return isMessageRefused(err);
 }
 
 export class Publisher<S extends PublishSource> {
