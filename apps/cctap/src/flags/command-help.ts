@@ -3,6 +3,7 @@
  * kit's generated help (the commands declared with a config shape get theirs from the kit's loadConfig),
  * then its notes. The kit is loaded only here, when a help is asked for.
  */
+import { EXIT } from '../exit-codes.js';
 import type { CommandSpec, FlagSpec } from './command-spec.js';
 
 /** What a flag does, as the help and the README say it: `blocks: …` for a flag of some sub-commands only. */
@@ -52,8 +53,8 @@ export async function helpText(spec: CommandSpec): Promise<string> {
   return lines.join('\n').trimEnd();
 }
 
-/** Prints the help of `spec` on stdout; resolves to exit 0 for the caller to return. */
-export async function printHelp(spec: CommandSpec): Promise<0> {
+/** Prints the help of `spec` on stdout; resolves to the exit code for the caller to return. */
+export async function printHelp(spec: CommandSpec): Promise<typeof EXIT.ok> {
   console.log(await helpText(spec));
-  return 0;
+  return EXIT.ok;
 }
