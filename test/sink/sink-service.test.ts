@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchMsgId, encodeBatch, encodeInvalid, topology } from '@cctap/events';
-import { connectNats, createInProcessBus, createJetStreamBus, createMetrics, provision } from '@cctap/kit';
+import { connectNats, consumerLag, createInProcessBus, createJetStreamBus, createMetrics, provision } from '@cctap/kit';
 import { shippedBook } from '@cctap/prices';
 import { DEFAULT_RETENTION, migrate, openStore, type Store } from '@cctap/store';
-import { createSink } from '@cctap/sink';
+import { createSink, jetStreamPending } from '@cctap/sink';
 import { batchRows } from '@cctap/sink/internal';
 import { periodReport } from '@cctap/reports';
 import type { Batch } from '@cctap/events';
@@ -150,13 +150,13 @@ describe('sink service on JetStream', () => {
       batchSize: 20,
       metrics,
       hostOf: (s) => t.hostOf(s),
-      pending: async (c) => (await jsm.consumers.info(t.consumerStream(c), t.consumer(c))).num_pending,
+      pending: await jetStreamPending(nc2, t),
       lagIntervalMs: 200,
     });
     await sink2.start();
     const drained = async (c: 'sink-events' | 'sink-invalid') => {
-      const info = await jsm.consumers.info(t.consumerStream(c), t.consumer(c));
-      return info.num_pending === 0 && info.num_ack_pending === 0;
+      const lag = await consumerLag(jsm, t.consumerStream(c), t.consumer(c));
+      return lag.pending === 0 && lag.ackPending === 0;
     };
     await until(
       async () => (await drained('sink-events')) && (await drained('sink-invalid')),
