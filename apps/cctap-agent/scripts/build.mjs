@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
  * `npm run build:agent [-- --out DIR]`: packs `cctap-agent` into dist/cctap-agent.tgz (or DIR/cctap-agent.tgz),
- * the one file a developer machine installs (`npm install -g dist/cctap-agent.tgz`). Run after `tsc -b apps/cctap-agent` (the npm script does
- * both): esbuild bundles the compiled entry and everything it imports (the collector, kit, the NATS client,
- * zod, yaml) into one ESM file for Node 20, so the package has no dependencies and installs offline.
+ * the one file a developer machine installs (`npm install -g ./dist/cctap-agent.tgz`; without the `./` npm
+ * reads the path as a GitHub repository). Run after `tsc -b apps/cctap-agent` (the npm script does both):
+ * esbuild bundles the compiled entry and everything it imports (the collector, kit, the NATS client, zod,
+ * yaml) into one ESM file for Node 20, so the package has no dependencies and installs offline.
  *
  * The build fails when the bundle would carry what a laptop must never install (DESIGN section 2): the
  * ClickHouse engine or client, the store, or a native module.
