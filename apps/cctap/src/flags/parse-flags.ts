@@ -68,7 +68,7 @@ export function unknownOptionMessage(option: string, known: Iterable<string>): s
 }
 
 /** The declared flags of a parseArgs configuration, as typed on a command line (`--data`, `-h`). */
-export function declaredFlags(config: ParseArgsConfig): string[] {
+function declaredFlags(config: ParseArgsConfig): string[] {
   return Object.entries(config.options ?? {}).flatMap(([name, o]) => [
     `--${name}`,
     ...(o.short ? [`-${o.short}`] : []),
@@ -88,6 +88,7 @@ export function parseFlags<T extends ParseArgsConfig>(config: T): ReturnType<typ
     return parseArgs(config);
   } catch (err) {
     const e = err as { code?: unknown; message?: unknown };
+    // Told apart by its code; the flag itself is only in the message (node's error has no field for it).
     const option =
       e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && typeof e.message === 'string'
         ? /'([^']+)'/.exec(e.message)?.[1]
