@@ -19,13 +19,17 @@ export { toClickHouseTime } from './store/clickhouse-time.js';
 export {
   migrate,
   appliedMigrations,
+  allStatements,
   retentionFromEnv,
   MIGRATIONS,
   DEFAULT_RETENTION,
   type Migration,
   type RetentionSettings,
   type MigrateResult,
+  type MigrateOptions,
 } from './migrations/index.js';
+export { onCluster, checkClusterName, ClusterDdlError, REPLICA_PATH } from './cluster/on-cluster.js';
+export { backupStore, restoreStore, BackupError, type BackupTarget } from './backup/backup.js';
 export { syncPrices, type PriceSyncResult } from './prices/price-sync.js';
 export {
   responsesSql,

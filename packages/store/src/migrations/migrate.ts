@@ -11,6 +11,16 @@ import type { Store } from '../store/open-store.js';
 import { DEFAULT_RETENTION, type Migration, type RetentionSettings } from './migration.js';
 import { MIGRATIONS } from './all.js';
 import { responsesSql } from '../views/responses-sql.js';
+import { rangeViews } from '../views/range-views.js';
+import { onCluster } from '../cluster/on-cluster.js';
+
+export interface MigrateOptions {
+  /**
+   * Cluster mode: every statement (the record table's too) in its replicated ON CLUSTER form (cluster/on-cluster.ts).
+   * Needs a server whose config.d names this cluster in remote_servers and has Keeper and macros.
+   */
+  cluster?: string | undefined;
+}
 
 export interface MigrateResult {
   applied: { version: number; name: string }[];
@@ -24,8 +34,11 @@ const RECORD_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree ORDER BY version`;
 
-export async function appliedMigrations(store: Store): Promise<{ version: number; name: string }[]> {
-  await store.command(RECORD_TABLE);
+export async function appliedMigrations(
+  store: Store,
+  opts: MigrateOptions = {},
+): Promise<{ version: number; name: string }[]> {
+  await store.command(opts.cluster ? onCluster(RECORD_TABLE, opts.cluster) : RECORD_TABLE);
   return store.query<{ version: number; name: string }>(
     'SELECT version, name FROM schema_migrations FINAL ORDER BY version',
   );
@@ -35,20 +48,45 @@ export async function migrate(
   store: Store,
   settings: RetentionSettings = DEFAULT_RETENTION,
   migrations: readonly Migration[] = MIGRATIONS,
+  opts: MigrateOptions = {},
 ): Promise<MigrateResult> {
-  const done = new Set((await appliedMigrations(store)).map((m) => m.version));
+  const done = new Set((await appliedMigrations(store, opts)).map((m) => m.version));
   const applied: MigrateResult['applied'] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (done.has(m.version)) continue;
-    for (const sql of m.statements(settings)) await store.command(sql);
+    for (const sql of migrationStatements(m, settings, opts)) await store.command(sql);
     await store.insert('schema_migrations', [{ version: m.version, name: m.name, settings: JSON.stringify(settings) }]);
     applied.push({ version: m.version, name: m.name });
   }
-  if (migrations === MIGRATIONS) {
-    await store.command(`CREATE OR REPLACE VIEW usage_responses AS ${responsesSql()}`);
-    await store.command(`CREATE OR REPLACE VIEW retractions AS ${responsesSql(undefined, 'only')}`);
-  }
+  if (migrations === MIGRATIONS) for (const sql of finalViews(opts)) await store.command(sql);
   return { applied, alreadyApplied: done.size };
+}
+
+/** A migration's statements as this store runs them: as written, or in their cluster form. */
+export function migrationStatements(m: Migration, settings: RetentionSettings, opts: MigrateOptions = {}): string[] {
+  const cluster = opts.cluster;
+  return cluster ? m.statements(settings).map((sql) => onCluster(sql, cluster)) : m.statements(settings);
+}
+
+/** The views (re)defined after the last migration (see the header; range-views.ts for the dashboards'), in this store's form. */
+export function finalViews(opts: MigrateOptions = {}): string[] {
+  const sql = [
+    `CREATE OR REPLACE VIEW usage_responses AS ${responsesSql()}`,
+    `CREATE OR REPLACE VIEW retractions AS ${responsesSql(undefined, 'only')}`,
+    ...rangeViews(),
+  ];
+  const cluster = opts.cluster;
+  return cluster ? sql.map((s) => onCluster(s, cluster)) : sql;
+}
+
+/** Every statement a migration run from scratch executes, in order (the record table first): for checks and docs. */
+export function allStatements(settings: RetentionSettings = DEFAULT_RETENTION, opts: MigrateOptions = {}): string[] {
+  const cluster = opts.cluster;
+  return [
+    cluster ? onCluster(RECORD_TABLE, cluster) : RECORD_TABLE,
+    ...[...MIGRATIONS].sort((a, b) => a.version - b.version).flatMap((m) => migrationStatements(m, settings, opts)),
+    ...finalViews(opts),
+  ];
 }
 
 /** The environment as the application read it (the store never reads process.env itself). */

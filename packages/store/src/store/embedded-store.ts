@@ -34,7 +34,11 @@ function parseEachRow<T>(bytes: Uint8Array | boolean | null): T[] {
   return out;
 }
 
-export async function openEmbeddedStore(location: string, onClosed: () => void): Promise<Store> {
+/**
+ * @param backupDir the one directory `BACKUP … TO File(…)` / `RESTORE … FROM File(…)` may use (the engine refuses
+ *   File() backups without `backups.allowed_path`, a start-up setting, not a SET): only `cctap backup|restore` give it.
+ */
+export async function openEmbeddedStore(location: string, onClosed: () => void, backupDir?: string): Promise<Store> {
   const require = createRequire(import.meta.url);
   const chdbPath = require.resolve('chdb');
   require(chdbPath); // pins the native addon in this thread (see the header)
@@ -79,7 +83,8 @@ export async function openEmbeddedStore(location: string, onClosed: () => void):
   };
 
   try {
-    await call({ op: 'open', path: location });
+    const engineArgs = backupDir ? ['--', `--backups.allowed_path=${backupDir}`] : [];
+    await call({ op: 'open', path: location, engineArgs });
   } catch (err) {
     closed = true;
     await worker.terminate();

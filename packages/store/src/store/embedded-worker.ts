@@ -20,7 +20,7 @@ import type * as WorkerThreads from 'node:worker_threads';
 
 /** What the worker is asked to do; `id` pairs an answer with its request. */
 export type WorkerRequest =
-  | { id: number; op: 'open'; path: string }
+  | { id: number; op: 'open'; path: string; engineArgs: readonly string[] }
   | { id: number; op: 'query'; sql: string; params: Record<string, unknown> | undefined; readOnly: boolean }
   | { id: number; op: 'command'; sql: string; params: Record<string, unknown> | undefined }
   | { id: number; op: 'insert'; table: string; rows: readonly object[]; token: string | undefined }
@@ -47,7 +47,7 @@ interface ChdbSessionLike {
   close(): void;
 }
 export interface ChdbModuleLike {
-  Session: new (path: string) => ChdbSessionLike;
+  Session: new (path: string, opts?: { connectionArgs?: string[] }) => ChdbSessionLike;
   drainPending(): Promise<void>;
 }
 
@@ -70,10 +70,11 @@ export function embeddedWorkerMain(wt: typeof WorkerThreads, chdb: ChdbModuleLik
   async function handle(req: WorkerRequest): Promise<Uint8Array | boolean | null> {
     switch (req.op) {
       case 'open': {
-        const w = new chdb.Session(req.path);
+        const opts = { connectionArgs: [...req.engineArgs] };
+        const w = new chdb.Session(req.path, opts);
         let r: ChdbSessionLike | null = null;
         try {
-          r = new chdb.Session(req.path);
+          r = new chdb.Session(req.path, opts);
           for (const sql of BASE) await w.queryAsync(sql);
           for (const sql of [...BASE, 'SET readonly = 1']) await r.queryAsync(sql);
         } catch (err) {

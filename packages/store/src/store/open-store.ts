@@ -23,6 +23,8 @@ export interface StoreOptions {
    * default wait (30 s; lines on stderr); the app passes CCTAP_WAIT_SECONDS's, services a policy without a limit.
    */
   wait?: WaitPolicy;
+  /** Embedded engine only: the directory its BACKUP / RESTORE may write and read (backup/backup.ts). */
+  backupDir?: string;
 }
 
 export interface QueryOptions {
@@ -84,7 +86,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     if (--embeddedRefs === 0) embeddedOpen = null;
   };
   try {
-    return await openEmbeddedStore(location, release);
+    return await openEmbeddedStore(location, release, opts.backupDir ? resolve(opts.backupDir) : undefined);
   } catch (err) {
     release();
     throw err;

@@ -66,8 +66,9 @@ export const RESPONSE_ENTRY_COLUMNS = `toUnixTimestamp64Milli(ts) AS ms, model, 
 
 /** (host, session, line uuid) of every line a refusal retracted. Duplicate events only repeat triples: no FINAL
  *  needed. The host is part of it so one host's refusal cannot retract another host's response. */
-const RETRACTED_LINES_SQL = `SELECT host, session_id, arrayJoin(arrayMap(x -> JSONExtractString(x), JSONExtractArrayRaw(payload, 'retractedUuids')))
-    FROM events WHERE type = 'refusal'`;
+const retractedLinesSql = (eventsPrefilter?: string) =>
+  `SELECT host, session_id, arrayJoin(arrayMap(x -> JSONExtractString(x), JSONExtractArrayRaw(payload, 'retractedUuids')))
+    FROM events WHERE type = 'refusal'${eventsPrefilter ? ` AND ${eventsPrefilter}` : ''}`;
 
 /** The price rows readers use: the newest generation whose sync completed (its price_syncs marker exists). */
 export const CURRENT_PRICES_SQL = `SELECT * FROM prices WHERE generation = (SELECT max(generation) FROM price_syncs)`;
@@ -76,8 +77,14 @@ export const CURRENT_PRICES_SQL = `SELECT * FROM prices WHERE generation = (SELE
  * @param prefilter an optional condition on raw `usage` rows applied before the dedup, to read less (name raw
  *   columns as `usage.<column>`: the bare names are the argMax aliases). It must
  *   keep every line of any response it keeps (e.g. a ts window widened by a day), or the max rule breaks.
+ * @param eventsPrefilter an optional condition on the `events` rows read for refusals (the retracted lines),
+ *   e.g. the same widened ts window, so a query over a range reads no partition of `events` outside it.
  */
-export function responsesSql(prefilter?: string, retracted: 'exclude' | 'only' = 'exclude'): string {
+export function responsesSql(
+  prefilter?: string,
+  retracted: 'exclude' | 'only' = 'exclude',
+  eventsPrefilter?: string,
+): string {
   const picks = COLUMNS.map((c) => `argMax(${c}, version) AS ${c}`).join(',\n      ');
   return `SELECT * EXCEPT (priced, writes, w1h, w5m, tiered, tokens_usd) FROM (
   WITH r AS (
@@ -89,7 +96,7 @@ export function responsesSql(prefilter?: string, retracted: 'exclude' | 'only' =
   ),
   d AS (
     SELECT * FROM r
-    WHERE (host, session_id, line_uuid) ${retracted === 'only' ? '' : 'NOT '}IN (${RETRACTED_LINES_SQL})
+    WHERE (host, session_id, line_uuid) ${retracted === 'only' ? '' : 'NOT '}IN (${retractedLinesSql(eventsPrefilter)})
       AND NOT (sidechain AND (host, message_id) IN (SELECT host, message_id FROM r WHERE NOT sidechain))
   ),
   p AS (
