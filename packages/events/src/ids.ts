@@ -114,6 +114,15 @@ export function deadLetterMsgId(stream: string, seq: number, consumer: string): 
   return `${stream}:${seq}:${consumer}`;
 }
 
+/**
+ * A dead letter published again to its original subject (`cctap dlq replay`): named by the original's place,
+ * not by the dead letter, so a second replay of it (or of a duplicate dead letter of it) inside the stream's
+ * duplicate window is dropped by JetStream; after that the pipeline's own ids (events, rows) dedupe it.
+ */
+export function replayMsgId(stream: string, seq: number): string {
+  return `replay-${stream}:${seq}`;
+}
+
 /** What names a delivered message that was published without an id: its place in its stream. */
 export function streamPositionId(stream: string, seq: number): string {
   return `${stream}:${seq}`;

@@ -41,6 +41,7 @@ export {
   analyzerMsgId,
   alertMsgId,
   deadLetterMsgId,
+  replayMsgId,
   streamPositionId,
 } from './ids.js';
 export {
@@ -71,6 +72,6 @@ export {
   encodeInvalid,
   decodeTrustedInvalid,
 } from './codecs/index.js';
-export { type Alert, alertSchema } from './alert.js';
+export type { Alert } from './alert.js';
 export { INVALID_RAW_CHARS, invalidRecordSchema, type InvalidReason, type InvalidRecord } from './invalid.js';
 export { responseKey, responseTokenTotal, replacesKept } from './response-rule.js';

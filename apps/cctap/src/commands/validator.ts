@@ -1,7 +1,11 @@
-/** `cctap validator`: the trust boundary service (CCTAP_RAW -> CCTAP_EVENTS / CCTAP_INVALID). */
+/**
+ * `cctap validator`: the trust boundary service (CCTAP_RAW -> CCTAP_EVENTS / CCTAP_INVALID), which also
+ * forwards the pipeline's dead letters to CCTAP_DLQ (dlq/forwarder-service.ts says why here).
+ */
 import { z } from 'zod';
 import { baseConfigShape, ConfigError, natsConfigShape } from '@cctap/kit';
 import { createValidatorService, loadUsersPerHost, UsersPerHostError, type UsersPerHost } from '@cctap/validator';
+import { deadLetterForwarderService } from '../dlq/forwarder-service.js';
 import { runNatsServiceCommand } from '../nats-service-command.js';
 import type { CommandSpec } from '../flags/command-spec.js';
 import { loadCommandConfig } from '../flags/load-command-config.js';
@@ -36,7 +40,7 @@ export const spec = {
   name: 'validator',
   summary: 'validate raw batches (CCTAP_RAW) and route them to events or invalid',
   usage:
-    'usage: cctap validator [options]\n\nThe trust boundary: validates the raw batches hosts publish (CCTAP_RAW) and routes each event to CCTAP_EVENTS or CCTAP_INVALID.',
+    'usage: cctap validator [options]\n\nThe trust boundary: validates the raw batches hosts publish (CCTAP_RAW) and routes each event to CCTAP_EVENTS or CCTAP_INVALID. It also moves what any consumer gave up on to CCTAP_DLQ (see cctap dlq).',
   shape,
 } satisfies CommandSpec;
 
@@ -46,12 +50,13 @@ export const command: Command = {
     runCommand('validator', async () => {
       const cfg = loadCommandConfig(spec, argv);
       const usersPerHost = cfg.usersPerHost === undefined ? undefined : readUsersPerHost(cfg.usersPerHost);
-      return runNatsServiceCommand('validator', cfg, async ({ bus, topology, logger, metrics }) => [
+      return runNatsServiceCommand('validator', cfg, async (ctx) => [
+        deadLetterForwarderService(ctx),
         createValidatorService({
-          bus,
-          topology,
-          logger,
-          metrics,
+          bus: ctx.bus,
+          topology: ctx.topology,
+          logger: ctx.logger,
+          metrics: ctx.metrics,
           maxFutureMs: cfg.maxFutureMs,
           fetchBatch: cfg.fetchBatch,
           ...(usersPerHost ? { usersPerHost } : {}),

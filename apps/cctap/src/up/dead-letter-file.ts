@@ -10,7 +10,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { privateDir, type InProcessDeadLetter, type Metrics } from '@cctap/kit';
 
-const DEAD_LETTER_FILE = 'dead-letters.jsonl';
+export const DEAD_LETTER_FILE = 'dead-letters.jsonl';
 
 export interface DeadLetterFile {
   readonly path: string;

@@ -2,11 +2,19 @@
  * The dead-letter forwarder: JetStream leaves a message that hit max_deliver (or was term()'d) in its
  * stream and only publishes an advisory. The advisories stream stores those advisories; this durable
  * consumer reads each one, fetches the original message by stream sequence and republishes it to
- * `<root>.dlq.<consumer>` with its origin in headers (DLQ_HEADERS).
+ * `<root>.dlq.<consumer>` with its origin in headers (DLQ_HEADERS) and the original's own headers.
  *
- * The republish uses msg id `<stream>:<seq>:<consumer>` so a re-run (crash before the ack) does not
- * duplicate it; the consumer is part of the id because two consumers may dead-letter the same message.
- * An original that is gone (expired before we got to it) is still recorded, with an empty body.
+ * One durable pull consumer (`dlq-forwarder`) is shared by every process that runs this (the validator's
+ * replicas): the server hands each advisory to one of them. The republish uses msg id
+ * `<stream>:<seq>:<consumer>` (deadLetterMsgId) so a re-run (crash before the ack) does not duplicate it;
+ * the consumer is part of the id because two consumers may dead-letter the same message.
+ *
+ * When the original is already gone:
+ * - terminated: the consumer's bus published the same dead letter (same msg id) before its term
+ *   (jetstream-bus.ts, keepBeforeTerm), because a term frees the message of an interest stream (raw) at
+ *   once; nothing more is published, the dead letter is only counted.
+ * - max deliveries: it expired (max_age, or max_bytes discarding old) before the advisory was read; the
+ *   dead letter is still recorded, with an empty body and a reason saying so, so the loss is visible.
  */
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { deadLetterMsgId, type Topology } from '@cctap/events';
@@ -38,6 +46,14 @@ function consumerKeyOf(t: Topology, durable: string): string {
   return t.prefix && durable.startsWith(`${t.prefix}-`) ? durable.slice(t.prefix.length + 1) : durable;
 }
 
+/** Headers of the original worth keeping: not the server's (`Nats-*`, the msg id among them) nor ours. */
+function keptHeaders(h: { keys(): string[]; get(k: string): string } | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!h) return out;
+  for (const k of h.keys()) if (!/^nats-/i.test(k) && !/^cctap-dlq-/i.test(k)) out[k] = h.get(k);
+  return out;
+}
+
 export function startDeadLetterForwarder(o: ForwarderOptions): Subscription {
   const log = (o.logger ?? silentLogger).child({ component: 'dlq-forwarder' });
   const forwarded = o.metrics?.counter('cctap_dead_letters_total', 'Messages moved to the dead-letter stream', [
@@ -62,19 +78,22 @@ export function startDeadLetterForwarder(o: ForwarderOptions): Subscription {
       kind === 'max_deliveries'
         ? `max deliveries (${adv.deliveries ?? '?'}) reached`
         : `terminated${adv.reason ? `: ${adv.reason}` : ''}`;
-    const headers: Record<string, string> = {
-      [DLQ_HEADERS.stream]: adv.stream,
-      [DLQ_HEADERS.subject]: original?.subject ?? '',
-      [DLQ_HEADERS.seq]: String(adv.stream_seq),
-      [DLQ_HEADERS.deliveries]: String(adv.deliveries ?? 0),
-      [DLQ_HEADERS.reason]: original ? reason : `${reason}; original no longer in the stream`,
-      [DLQ_HEADERS.consumer]: key,
-    };
-    await o.bus.publish(o.topology.subjects.dlq(key), original?.data ?? new Uint8Array(), {
-      msgId: deadLetterMsgId(adv.stream, adv.stream_seq, key),
-      headers,
-    });
+    if (original || kind === 'max_deliveries') {
+      const headers: Record<string, string> = {
+        ...keptHeaders(original?.header),
+        [DLQ_HEADERS.stream]: adv.stream,
+        [DLQ_HEADERS.subject]: original?.subject ?? '',
+        [DLQ_HEADERS.seq]: String(adv.stream_seq),
+        [DLQ_HEADERS.deliveries]: String(adv.deliveries ?? 0),
+        [DLQ_HEADERS.reason]: original ? reason : `${reason}; original no longer in the stream`,
+        [DLQ_HEADERS.consumer]: key,
+      };
+      await o.bus.publish(o.topology.subjects.dlq(key), original?.data ?? new Uint8Array(), {
+        msgId: deadLetterMsgId(adv.stream, adv.stream_seq, key),
+        headers,
+      });
+    }
     forwarded?.inc({ consumer: key, kind });
-    log.warn('dead letter', { stream: adv.stream, seq: adv.stream_seq, consumer: key, reason });
+    log.warn('dead letter', { stream: adv.stream, seq: adv.stream_seq, consumer: key, kind, reason });
   });
 }
