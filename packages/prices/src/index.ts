@@ -5,6 +5,7 @@
  * - resolveModel(book, model)               any real spelling of a model id -> canonical key, or null
  * - priceResponse(book, facts)              USD of one response (rates at its own time, tier, fast, US, web
  *                                           search, advisor iterations); null when any model is unknown
+ * - priceAssistant(book, payload, ts)       the same for an assistant event, from its payload
  * - priceRows / listKeys                    the flat effective-dated rows a store joins usage on
  * - importLiteLlm / importGenaiPrices       public price sources -> a new book + what changed
  */
@@ -18,5 +19,6 @@ export { loadBook } from './book/load-book.js';
 export { PriceFileError } from './book/merge-book.js';
 export { resolveModel } from './resolve/resolve-model.js';
 export { priceResponse } from './price/price-response.js';
+export { priceAssistant } from './price/price-assistant.js';
 export { importLiteLlm } from './import/litellm.js';
 export { importGenaiPrices } from './import/genai-prices.js';

@@ -34,7 +34,7 @@ function sessionFiles(transcript: string): { path: string; size: number; mtimeMs
 
 async function compute(files: readonly { path: string }[], priceFile: string | null): Promise<TranscriptCost> {
   // Loaded only when the cache does not answer: they are most of this command's start-up otherwise.
-  const [{ loadBook, priceResponse }, { TranscriptStream, UsageLedger }] = await Promise.all([
+  const [{ loadBook, priceAssistant }, { TranscriptStream, UsageLedger }] = await Promise.all([
     import('@cctap/prices'),
     import('@cctap/transcript'),
   ]);
@@ -65,14 +65,7 @@ async function compute(files: readonly { path: string }[], priceFile: string | n
   const responses = ledger.responses();
   for (const r of responses) {
     const p = byId.get(r.eventId)!.payload;
-    const price = priceResponse(book, {
-      model: p.model,
-      ts: r.ts,
-      usage: p.usage,
-      speed: p.speed,
-      inferenceGeo: p.inferenceGeo ?? null,
-      ...(p.advisor ? { advisor: p.advisor } : {}),
-    });
+    const price = priceAssistant(book, p, r.ts);
     if (price.usd !== null) {
       cost += price.usd;
       priced = true;

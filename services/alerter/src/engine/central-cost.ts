@@ -5,20 +5,13 @@
  * number. `priceVersion` names the book.
  */
 import type { PayloadOf } from '@cctap/events';
-import { priceResponse, type PriceBook } from '@cctap/prices';
+import { priceAssistant, type PriceBook } from '@cctap/prices';
 import type { EngineInput } from './signal.js';
 
 export function withCentralCost(book: PriceBook, input: EngineInput): EngineInput {
   if (input.source !== 'events' || input.type !== 'assistant') return input;
   const p = input.payload as PayloadOf<'assistant'>;
-  const price = priceResponse(book, {
-    model: p.model,
-    ts: input.ts,
-    usage: p.usage,
-    speed: p.speed,
-    inferenceGeo: p.inferenceGeo ?? null,
-    ...(p.advisor ? { advisor: p.advisor } : {}),
-  });
+  const price = priceAssistant(book, p, input.ts);
   return {
     ...input,
     payload: { ...p, cost: { usd: price.usd, unpriced: price.unpriced, priceVersion: price.bookVersion } },
