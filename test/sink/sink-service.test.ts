@@ -236,8 +236,8 @@ describe('sink service while ClickHouse is unreachable', () => {
     await sink2.start();
     await until(
       async () => {
-        const info = await jsm.consumers.info(t.consumerStream('sink-events'), t.consumer('sink-events'));
-        return info.num_pending === 0 && info.num_ack_pending === 0;
+        const lag = await consumerLag(jsm, t.consumerStream('sink-events'), t.consumer('sink-events'));
+        return lag.pending === 0 && lag.ackPending === 0;
       },
       30_000,
       'the second sink to catch up',
