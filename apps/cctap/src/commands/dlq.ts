@@ -238,7 +238,10 @@ export const command: Command = {
         const { id: word, rest } = idArg(argv);
         const cfg = loadCommandConfig(showSpec, rest);
         const id = word ?? cfg.id;
-        if (id === undefined) throw new ConfigError('which dead letter? cctap dlq show <id> (dlq list shows the ids)');
+        if (id === undefined) {
+          console.error("cctap dlq: which dead letter? cctap dlq show <id> ('cctap dlq list' shows the ids)");
+          return EXIT.usage;
+        }
         return withSource(cfg, async (src) => {
           const d = await src.get(id);
           if (!d) {
@@ -253,8 +256,10 @@ export const command: Command = {
         const { id: word, rest } = idArg(argv);
         const cfg = loadCommandConfig(replaySpec, rest);
         const id = word ?? cfg.id;
-        if ((id === undefined) === !cfg.all)
-          throw new ConfigError('replay what? cctap dlq replay <id>, or --all [--consumer NAME]');
+        if ((id === undefined) === !cfg.all) {
+          console.error('cctap dlq: replay what? cctap dlq replay <id>, or --all [--consumer NAME]');
+          return EXIT.usage;
+        }
         return withSource(cfg, async (src) => {
           if (!src.nats)
             throw new ConfigError(

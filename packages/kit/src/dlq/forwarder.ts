@@ -17,7 +17,7 @@
  *   dead letter is still recorded, with an empty body and a reason saying so, so the loss is visible.
  */
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { deadLetterMsgId, type Topology } from '@cctap/events';
+import { CONSUMERS, deadLetterMsgId, type Topology } from '@cctap/events';
 import { DLQ_HEADERS, type Bus, type Subscription } from '../bus/bus.js';
 import { PermanentError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
@@ -41,6 +41,8 @@ export interface ForwarderOptions {
   metrics?: Metrics;
 }
 
+const KINDS = ['max_deliveries', 'terminated'] as const;
+
 /** The consumer key a durable name belongs to (drops the topology prefix). */
 function consumerKeyOf(t: Topology, durable: string): string {
   return t.prefix && durable.startsWith(`${t.prefix}-`) ? durable.slice(t.prefix.length + 1) : durable;
@@ -60,6 +62,10 @@ export function startDeadLetterForwarder(o: ForwarderOptions): Subscription {
     'consumer',
     'kind',
   ]);
+  // Every series starts at 0: Prometheus' increase() sees nothing in a series whose first sample is already 1,
+  // so without this the first dead letter of a consumer after a restart would never raise CctapDeadLetters.
+  for (const consumer of Object.keys(CONSUMERS))
+    if (consumer !== 'dlq-forwarder') for (const kind of KINDS) forwarded?.inc({ consumer, kind }, 0);
   let jsm: JetStreamManager | null = null;
   return o.bus.consume('dlq-forwarder', async (msg) => {
     let adv: Advisory;
