@@ -12,13 +12,22 @@ import type { Command } from './registry.js';
 export const spec = {
   name: 'migrate',
   summary: 'create or update the ClickHouse tables (idempotent)',
-  usage: `usage: cctap migrate [--clickhouse URL | --data DIR] [--prices FILE]
+  usage: `usage: cctap migrate [--clickhouse URL [--cluster NAME] | --data DIR] [--prices FILE]
 
 Creates or updates the tables, views and rollups, then writes the price book into the store (every stored
 response is priced with it from then on).`,
   notes: `Retention, counted from when a row was stored (applied when a table is created): CCTAP_EVENTS_TTL_DAYS
 (default 400), CCTAP_INVALID_TTL_DAYS (30); 0 keeps forever. Token and cost history (usage) is kept forever.`,
-  flags: { ...STORE_FLAGS, prices: PRICES_FLAG },
+  flags: {
+    ...STORE_FLAGS,
+    prices: PRICES_FLAG,
+    cluster: {
+      type: 'string',
+      arg: 'NAME',
+      env: 'CCTAP_CLUSTER',
+      description: 'a replicated cluster: Replicated tables, DDL ON CLUSTER NAME (docs/deploy.md)',
+    },
+  },
 } as const satisfies CommandSpec;
 
 export const command: Command = {
@@ -29,9 +38,14 @@ export const command: Command = {
     const { migrate, openStore, retentionFromEnv, syncPrices } = await import('@cctap/store');
     const book = bookOrComplain('migrate', priceFileOf(given.prices));
     if (!book) return EXIT.usage;
-    const store = await openStore(await storeOptionsOf(given));
+    const storeOpts = await storeOptionsOf(given);
+    if (given.cluster && storeOpts.url === undefined) {
+      console.error('cctap migrate: --cluster needs a ClickHouse server (--clickhouse URL)');
+      return EXIT.usage;
+    }
+    const store = await openStore(storeOpts);
     try {
-      const r = await migrate(store, retentionFromEnv(ENV));
+      const r = await migrate(store, retentionFromEnv(ENV), undefined, { cluster: given.cluster });
       for (const m of r.applied) console.log(`applied ${String(m.version).padStart(3, '0')} ${m.name}`);
       console.log(
         r.applied.length === 0

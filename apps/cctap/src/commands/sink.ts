@@ -38,6 +38,8 @@ export const command: Command = {
     try {
       cfg = loadCommandConfig(spec, argv);
       storeOpts = storeLib.storeOptionsFrom(cfg, storeEnvOf());
+      if (cfg.cluster && storeOpts.url === undefined)
+        throw new storeLib.StoreFlagError('--cluster needs a ClickHouse server (--clickhouse URL)');
       book = priceBookOf(cfg.prices);
     } catch (err) {
       const usage = usageExit('sink', err);
@@ -52,7 +54,9 @@ export const command: Command = {
       runNatsServiceCommand('sink', cfg, async ({ nc, bus, topology, logger, metrics }) => {
         // A service: waits for a ClickHouse server for ever, saying so in its log.
         const store = await storeLib.openStore({ ...storeOpts, wait: { logger } });
-        const migrated = await storeLib.migrate(store, storeLib.retentionFromEnv(ENV));
+        const migrated = await storeLib.migrate(store, storeLib.retentionFromEnv(ENV), undefined, {
+          cluster: cfg.cluster,
+        });
         logger.info('schema ready', { store: store.location, applied: migrated.applied });
         // Stops after the sink (reverse start order): the last flush is in before the store closes.
         const storeService: Service = {
