@@ -42,7 +42,7 @@ function rowsOf(spec: CommandSpec): Row[] {
 }
 
 /** The markdown table of one command's flags (`--help` and the config keys are the same options). */
-export function flagTable(spec: CommandSpec): string {
+function flagTable(spec: CommandSpec): string {
   return [
     '| flag | environment | default | what it does |',
     '| --- | --- | --- | --- |',
@@ -66,11 +66,15 @@ export interface TablesResult {
   text: string;
   /** Commands whose table differed from their declaration. */
   drifted: string[];
-  /** Commands without markers in README.md (nothing written for them). */
+  /** Commands without markers in README.md: their tables are added at its end (the "Every command's flags" section). */
   missing: string[];
 }
 
-/** Writes each spec's table between its markers. */
+/** A table of its own, folded, for a command that had none yet. */
+const newSection = (spec: CommandSpec) =>
+  `\n<details><summary><code>cctap ${spec.name}</code></summary>\n\n${begin(spec.name)}\n${flagTable(spec)}\n${end(spec.name)}\n\n</details>\n`;
+
+/** Writes each spec's table between its markers; a command without markers gets a folded section at the end. */
 export function withFlagTables(readme: string, specs: readonly CommandSpec[]): TablesResult {
   let text = readme;
   const drifted: string[] = [];
@@ -80,6 +84,7 @@ export function withFlagTables(readme: string, specs: readonly CommandSpec[]): T
     const to = text.indexOf(end(spec.name));
     if (from < 0 || to < from) {
       missing.push(spec.name);
+      text = `${text.trimEnd()}\n${newSection(spec)}`;
       continue;
     }
     const start = from + begin(spec.name).length;
