@@ -80,7 +80,7 @@ describe('dead letters on NATS', () => {
     await waitFor(
       'a dead letter in CCTAP_DLQ',
       async () => (await jsm.streams.info(t.stream('dlq'))).state.messages === 1,
-      20_000,
+      30_000,
       100,
       () => sink.logTail(),
     );
@@ -90,7 +90,7 @@ describe('dead letters on NATS', () => {
         const text = await validator.metrics();
         return metricValue(text, 'cctap_dead_letters_total') === 1 ? text : undefined;
       },
-      10_000,
+      30_000,
       100,
       () => validator.logTail(),
     );
@@ -99,9 +99,9 @@ describe('dead letters on NATS', () => {
     // The three reads side by side: one dead letter, whose id is its CCTAP_DLQ sequence.
     const id = String((await jsm.streams.info(t.stream('dlq'))).state.last_seq);
     const [list, table, show] = await Promise.all([
-      cli(['dlq', 'list', ...natsArgs, '--json'], {}, 20_000),
-      cli(['dlq', 'list', ...natsArgs], {}, 20_000),
-      cli(['dlq', 'show', id, ...natsArgs], {}, 20_000),
+      cli(['dlq', 'list', ...natsArgs, '--json'], {}, 30_000),
+      cli(['dlq', 'list', ...natsArgs], {}, 30_000),
+      cli(['dlq', 'show', id, ...natsArgs], {}, 30_000),
     ]);
     expect(list.code, list.stderr).toBe(0);
     const letters = JSON.parse(list.stdout) as Record<string, unknown>[];
@@ -134,7 +134,7 @@ describe('dead letters on NATS', () => {
     await alterEvents(data, 'DROP CONSTRAINT refuse_poison');
     await sink.start();
 
-    const replay = await cli(['dlq', 'replay', id, ...natsArgs], {}, 15_000);
+    const replay = await cli(['dlq', 'replay', id, ...natsArgs], {}, 30_000);
     expect(replay.code, replay.stderr).toBe(0);
     const replayedSeq = Number(/\(\S+ seq (\d+)\)/.exec(replay.stdout)?.[1]);
     expect(replayedSeq).toBeGreaterThan(0);
@@ -145,7 +145,7 @@ describe('dead letters on NATS', () => {
       'the sink to acknowledge the replayed message',
       async () =>
         (await jsm.consumers.info(t.stream('events'), t.consumer('sink-events'))).ack_floor.stream_seq >= replayedSeq,
-      20_000,
+      30_000,
       100,
       () => sink.logTail(),
     );
@@ -153,7 +153,7 @@ describe('dead letters on NATS', () => {
 
     // Once replayed, the dead letter is gone (side by side with reading the store).
     const [again, rows] = await Promise.all([
-      cli(['dlq', 'replay', id, ...natsArgs], {}, 20_000),
+      cli(['dlq', 'replay', id, ...natsArgs], {}, 30_000),
       sink.stop().then(async (code) => {
         expect(code).toBe(0);
         return sqlJson<{ n: string | number }>(data, `SELECT count() AS n FROM events WHERE host = '${POISON_HOST}'`);
@@ -164,7 +164,7 @@ describe('dead letters on NATS', () => {
       `cctap dlq: no dead letter ${id} in ${t.stream('dlq')} (replayed already, or never there)`,
     );
     expect(Number(rows[0]!.n)).toBe(1);
-  }, 90_000);
+  }, 150_000);
 
   it("cctap up's dead letters: list and show read <data>/dead-letters.jsonl; replay says it needs NATS", async () => {
     const data = mkdtempSync(join(work, 'up-'));
@@ -181,9 +181,9 @@ describe('dead letters on NATS', () => {
     };
     writeFileSync(join(data, 'dead-letters.jsonl'), `${JSON.stringify(line)}\n`);
     const [list, show, replay] = await Promise.all([
-      cli(['dlq', 'list', '--data', data, '--json'], {}, 20_000),
-      cli(['dlq', 'show', '1', '--data', data], {}, 20_000),
-      cli(['dlq', 'replay', '--all', '--data', data], {}, 20_000),
+      cli(['dlq', 'list', '--data', data, '--json'], {}, 30_000),
+      cli(['dlq', 'show', '1', '--data', data], {}, 30_000),
+      cli(['dlq', 'replay', '--all', '--data', data], {}, 30_000),
     ]);
     expect(list.code, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([
@@ -206,5 +206,5 @@ describe('dead letters on NATS', () => {
     expect(replay.stderr.trim()).toBe(
       `cctap dlq: replay needs the NATS pipeline (--nats URL); cctap up keeps its dead letters in ${join(data, 'dead-letters.jsonl')}, where list and show read them`,
     );
-  }, 30_000);
+  }, 60_000);
 });
