@@ -19,7 +19,8 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { CONSUMERS, deadLetterMsgId, type Topology } from '@cctap/events';
 import { DLQ_HEADERS, type Bus, type Subscription } from '../bus/bus.js';
-import { PermanentError } from '../errors.js';
+import { PermanentError, RetryableError } from '../errors.js';
+import { isJetStreamNotFound } from '../nats/nats-errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -78,7 +79,12 @@ export function startDeadLetterForwarder(o: ForwarderOptions): Subscription {
       throw new PermanentError('advisory without stream, consumer or stream_seq');
     const kind = msg.subject.includes('.MAX_DELIVERIES.') ? 'max_deliveries' : 'terminated';
     jsm ??= await jetstreamManager(o.nc);
-    const original = await jsm.streams.getMessage(adv.stream, { seq: adv.stream_seq }).catch(() => null);
+    // Gone (null) only when the server says so; any other failure (a timeout) is retried, not recorded as a
+    // dead letter without its payload.
+    const original = await jsm.streams.getMessage(adv.stream, { seq: adv.stream_seq }).catch((err: unknown) => {
+      if (isJetStreamNotFound(err)) return null;
+      throw new RetryableError('cannot read the original of a dead letter', { cause: err });
+    });
     const key = consumerKeyOf(o.topology, adv.consumer);
     const reason =
       kind === 'max_deliveries'
