@@ -79,12 +79,17 @@ describe('cctap backup and restore', () => {
     );
   }, 240_000);
 
-  it('says what to give when --to is missing, and refuses --cluster without a server', async () => {
+  it('says what to give when --to is missing, refuses --cluster without a server and a directory without a backup', async () => {
     const none = await cli(['backup', '--data', join(dir, 'other')]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('usage: cctap backup --to DIR');
     const cluster = await cli(['backup', '--to', join(dir, 'b2'), '--cluster', 'cctap', '--data', join(dir, 'other')]);
     expect(cluster.code).toBe(2);
     expect(cluster.stderr.trim()).toBe('cctap backup: --cluster needs a ClickHouse server (--clickhouse URL)');
+    const missing = await cli(['restore', '--from', join(dir, 'nothing'), '--data', join(dir, 'other')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe(
+      `cctap restore: no backup in ${join(dir, 'nothing')} (a cctap backup directory holds a .backup file)`,
+    );
   });
 });

@@ -15,7 +15,8 @@
  * A restore goes into a store without tables only: RESTORE refuses to write into existing tables anyway, and a
  * half-restored store would be worse than an error that says what to do.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Store } from '../store/open-store.js';
 import { checkClusterName } from '../cluster/on-cluster.js';
 
@@ -81,6 +82,8 @@ export async function backupStore(store: Store, target: BackupTarget): Promise<B
 
 export async function restoreStore(store: Store, target: BackupTarget): Promise<BackupResult> {
   const from = destination(store, target.location);
+  if (store.kind === 'embedded' && !existsSync(join(resolve(target.location), '.backup')))
+    throw new BackupError(`no backup in ${resolve(target.location)} (a cctap backup directory holds a .backup file)`);
   const db = await databaseOf(store);
   if ((await tableCount(store, db)) > 0)
     throw new BackupError(`the store already has tables (${store.location}); restore into an empty store`);
