@@ -31,13 +31,23 @@ describe('topology', () => {
     expect(t.hostOf('cctap.raw.dev_box')).toBe('dev_box');
     expect(t.hostOf('cctap.derived.loop.dev_box')).toBe('dev_box');
     expect(t.hostOf('other.raw.dev_box')).toBeNull();
+    expect(t.hostOf(t.subjects.events('dev.box'))).toBe('dev_box');
+  });
+
+  it('a host always lands in the same events partition, and hosts spread over all of them', () => {
+    const t = topology();
+    expect(t.subjects.events('Dev.Box')).toBe(t.subjects.events('dev_box'));
+    const used = new Set<string>();
+    for (let i = 0; i < 200; i++) used.add(t.subjects.events(`host-${i}`).split('.').pop()!);
+    expect([...used].sort()).toEqual(Array.from({ length: t.partitions }, (_, k) => String(k)));
+    expect(t.subjects.eventsPartition(3)).toBe('cctap.events.*.3');
   });
 
   it('a prefix isolates every name', () => {
     const a = topology('test-1.x');
     const d = topology();
     expect(a.prefix).toBe('test-1_x');
-    expect(a.subjects.events('h')).toBe('test-1_x.cctap.events.h');
+    expect(a.subjects.events('h')).toMatch(/^test-1_x\.cctap\.events\.h\.[0-7]$/);
     expect(a.stream('raw')).toBe('TEST_1_X_CCTAP_RAW');
     expect(a.consumer('validator')).toBe('test-1_x-validator');
     expect(a.bucket('silences')).toBe('test-1_x_cctap_silences');

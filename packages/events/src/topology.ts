@@ -2,7 +2,7 @@
  * Subject, stream, consumer and bucket names: the one table every component reads (DESIGN section 6).
  *
  *   cctap.raw.<host>                 collector -> CCTAP_RAW       (validator)
- *   cctap.events.<host>              validator -> CCTAP_EVENTS    (analyzer, alerter, sink)
+ *   cctap.events.<host>.<partition>  validator -> CCTAP_EVENTS    (analyzer, alerter, sink)
  *   cctap.invalid.<host>             validator -> CCTAP_INVALID   (sink)
  *   cctap.derived.<kind>.<host>      analyzer  -> CCTAP_DERIVED   (alerter, sink)
  *   cctap.alerts.<severity>.<rule>   alerter   -> CCTAP_ALERTS    (sink)
@@ -47,6 +47,22 @@ export type BucketKey = keyof typeof BUCKETS;
 const SUBJECT_TOKEN = /[^a-z0-9_-]+/g;
 
 /**
+ * Partitions of CCTAP_EVENTS. The validator writes a host's partition into the subject of its events, so an
+ * analyzer replica that owns a partition (a consumer filtered on it) sees every event of every session of
+ * those hosts, and no other replica sees any: a session is identified by host and session id, and the
+ * resumed-session copies and per-user baselines that cross sessions mostly stay on one host too. Fixed here
+ * because the validator and every analyzer replica must agree on it.
+ */
+export const EVENT_PARTITIONS = 8;
+
+/** The partition of a host's events: FNV-1a of its subject token, stable across releases and processes. */
+export function eventPartition(host: string): number {
+  let h = 0x811c9dc5;
+  for (const c of sanitizeToken(host)) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193);
+  return (h >>> 0) % EVENT_PARTITIONS;
+}
+
+/**
  * A value made safe to be one subject token: lowercase, every run of characters outside `[a-z0-9_-]`
  * (dots, spaces, `*`, `>`) replaced by `_`, at most 64 characters, never empty.
  */
@@ -86,6 +102,8 @@ export function topology(prefix?: string) {
   return {
     prefix: p,
     root,
+    /** EVENT_PARTITIONS: partitions of the events stream, numbered 0 .. partitions - 1. */
+    partitions: EVENT_PARTITIONS,
     stream: streamName,
     streamSubjects: subjectsOf,
     consumer: consumerName,
@@ -93,17 +111,20 @@ export function topology(prefix?: string) {
     bucket: (key: BucketKey) => `${p ? `${p}_` : ''}cctap_${BUCKETS[key]}`,
     subjects: {
       raw: (host: string) => `${root}.raw.${sanitizeToken(host)}`,
-      events: (host: string) => `${root}.events.${sanitizeToken(host)}`,
+      events: (host: string) => `${root}.events.${sanitizeToken(host)}.${eventPartition(host)}`,
+      /** Filter of one partition's events (what an analyzer replica's partition consumer reads). */
+      eventsPartition: (partition: number) => `${root}.events.*.${partition}`,
       invalid: (host: string) => `${root}.invalid.${sanitizeToken(host)}`,
       derived: (kind: string, host: string) => `${root}.derived.${sanitizeToken(kind)}.${sanitizeToken(host)}`,
       alerts: (severity: string, rule: string) => `${root}.alerts.${sanitizeToken(severity)}.${sanitizeToken(rule)}`,
       dlq: (consumer: string) => `${root}.dlq.${sanitizeToken(consumer)}`,
     },
-    /** The host token of a `<root>.raw.<host>` (or events/invalid) subject; null when it is not one. */
+    /** The host token of a `<root>.raw.<host>` (or invalid, or events with or without its partition) subject. */
     hostOf(subject: string): string | null {
       if (!subject.startsWith(`${root}.`)) return null;
       const rest = subject.slice(root.length + 1).split('.');
       if (rest.length === 2 && (rest[0] === 'raw' || rest[0] === 'events' || rest[0] === 'invalid')) return rest[1]!;
+      if (rest.length === 3 && rest[0] === 'events') return rest[1]!;
       if (rest.length === 3 && rest[0] === 'derived') return rest[2]!;
       return null;
     },

@@ -1,7 +1,7 @@
 /** `cctap analyzer`: live sessions, tool spans, loops and anomalies (CCTAP_EVENTS -> CCTAP_DERIVED). */
 import { z } from 'zod';
-import { baseConfigShape, natsConfigShape } from '@cctap/kit';
-import { createAnalyzer, openKvStateStore } from '@cctap/analyzer';
+import { baseConfigShape, JetStreamBus, natsConfigShape } from '@cctap/kit';
+import { createAnalyzer, createPartitionedAnalyzer, openKvStateStore } from '@cctap/analyzer';
 import { runNatsServiceCommand } from '../nats-service-command.js';
 import { priceBookOf } from '../price-book-of.js';
 import type { CommandSpec } from '../flags/command-spec.js';
@@ -51,6 +51,13 @@ const shape = {
   metricsByProject: z.boolean().optional().meta({ description: 'label business metrics with the project' }),
   metricsByUser: z.boolean().optional().meta({ description: 'label business metrics with the user' }),
   fetchBatch: z.coerce.number().int().min(1).max(1000).default(100).meta({ description: 'events fetched per pull' }),
+  partitioned: z.boolean().optional().meta({
+    description:
+      'run as one of several replicas: consume only the events partitions this replica holds a lease on (docs/deploy.md, "Analyzer replicas")',
+  }),
+  leaseMs: z.coerce.number().int().min(1000).default(15_000).meta({
+    description: 'partition lease time to live, ms, when this replica creates the lease bucket (with --partitioned)',
+  }),
   /** Price file over the shipped book (env CCTAP_PRICES; default ~/.cctap/prices.json when it exists). */
   prices: z.string().optional().meta({
     arg: 'FILE',
@@ -71,7 +78,7 @@ export const command: Command = {
   run: (argv) =>
     runCommand('analyzer', async () => {
       const cfg = loadCommandConfig(spec, argv);
-      const { fetchBatch, prices: priceFile, ...rest } = cfg;
+      const { fetchBatch, partitioned, leaseMs, prices: priceFile, ...rest } = cfg;
       const prices = priceBookOf(priceFile);
       const analyzerKeys = [
         'idleMs',
@@ -87,16 +94,28 @@ export const command: Command = {
       ] as const;
       const config = Object.fromEntries(analyzerKeys.filter((k) => rest[k] !== undefined).map((k) => [k, rest[k]]));
       return runNatsServiceCommand('analyzer', cfg, async ({ nc, bus, topology, logger, metrics }) => [
-        createAnalyzer({
-          bus,
-          topology,
-          logger,
-          metrics,
-          store: await openKvStateStore(nc, topology.bucket('analyzer')),
-          config,
-          batchSize: fetchBatch,
-          prices,
-        }),
+        partitioned && bus instanceof JetStreamBus
+          ? createPartitionedAnalyzer({
+              bus,
+              nc,
+              topology,
+              logger,
+              metrics,
+              config,
+              batchSize: fetchBatch,
+              prices,
+              leaseMs,
+            })
+          : createAnalyzer({
+              bus,
+              topology,
+              logger,
+              metrics,
+              store: await openKvStateStore(nc, topology.bucket('analyzer')),
+              config,
+              batchSize: fetchBatch,
+              prices,
+            }),
       ]);
     }),
 };

@@ -4,7 +4,13 @@
  * forwarder (dlq/forwarder.ts) from the server's advisories, not by this class.
  */
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { deadLetterMsgId, type ConsumerKey, type StreamKey, type Topology } from '@cctap/events';
 import {
   DLQ_HEADERS,
@@ -81,6 +87,49 @@ export class JetStreamBus implements Bus {
     return this.track(consumer, 'batch', handler, opts);
   }
 
+  /**
+   * consumeBatch on a durable of the topology consumer's stream under another name: one partition's
+   * consumer of a partitioned service (the analyzer's `analyzer-p<k>`), settled and dead-lettered as `consumer`.
+   */
+  consumeBatchFrom(
+    consumer: ConsumerKey,
+    durable: string,
+    handler: (msgs: readonly BusMessage[]) => Promise<void>,
+    opts: ConsumeOptions = {},
+  ): Subscription {
+    return this.track(consumer, 'batch', handler, opts, durable);
+  }
+
+  /**
+   * (Re)makes `durable`, one partition's consumer of the provisioned `consumer` (`filter`: its subjects), for
+   * a new owner of the partition: with the provisioned consumer's settings, starting at the first message the
+   * partition's previous consumer had not acknowledged (or, for a first one, after what the provisioned
+   * consumer acknowledged, so a stream one unpartitioned service consumed before is not read again). Made
+   * afresh rather than resumed: a resumed consumer would hand the new owner later messages before the
+   * redelivery of those the old owner left unacknowledged, and a service that skips what is at or below a
+   * session's last applied sequence would then skip them. Partition consumers are the one thing made
+   * outside `cctap provision`: they follow from a provisioned consumer, never from a typo.
+   */
+  async resetPartitionConsumer(consumer: ConsumerKey, durable: string, filter: string): Promise<void> {
+    this.jsm ??= await jetstreamManager(this.nc);
+    const jsm = this.jsm;
+    const t = this.o.topology;
+    const stream = t.consumerStream(consumer);
+    const base = await jsm.consumers.info(stream, t.consumer(consumer));
+    const previous = await jsm.consumers.info(stream, durable).catch(() => null);
+    const floor = (previous ?? base).ack_floor.stream_seq;
+    if (previous) await jsm.consumers.delete(stream, durable);
+    const { name: _n, durable_name: _d, filter_subject: _f, opt_start_seq: _s, ...settings } = base.config;
+    await jsm.consumers.add(stream, {
+      ...settings,
+      durable_name: durable,
+      filter_subject: filter,
+      ...(floor > 0
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: floor + 1 }
+        : { deliver_policy: DeliverPolicy.All }),
+    });
+  }
+
   async read(stream: StreamKey, opts: { fromSeq?: number; max?: number } = {}): Promise<StoredMessage[]> {
     this.jsm ??= await jetstreamManager(this.nc);
     const name = this.o.topology.stream(stream);
@@ -110,6 +159,7 @@ export class JetStreamBus implements Bus {
     mode: 'each' | 'batch',
     handle: (msgs: readonly BusMessage[]) => Promise<void>,
     opts: ConsumeOptions,
+    durable?: string,
   ): Subscription {
     const t = this.o.topology;
     const sub = runPullLoop({
@@ -117,7 +167,7 @@ export class JetStreamBus implements Bus {
       nc: this.nc,
       js: this.js,
       stream: t.consumerStream(consumer),
-      durable: t.consumer(consumer),
+      durable: durable ?? t.consumer(consumer),
       label: consumer,
       mode,
       handle,
