@@ -19,6 +19,7 @@ const alias = {
   '@cctap/validator': src('./services/validator/src/index.ts'),
   '@cctap/analyzer': src('./services/analyzer/src/index.ts'),
   '@cctap/alerter/testing': src('./services/alerter/src/testing/index.ts'),
+  '@cctap/alerter/internal': src('./services/alerter/src/internal.ts'),
   '@cctap/alerter': src('./services/alerter/src/index.ts'),
   '@cctap/store/testing': src('./packages/store/src/testing/temp-store.ts'),
   '@cctap/store': src('./packages/store/src/index.ts'),

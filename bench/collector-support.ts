@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { connectNats, provision } from '@cctap/kit';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI = join(REPO, 'apps/cctap/dist/main.js');
+const CLI = join(REPO, 'apps/cctap/dist/main.js');
 
 export function machine(): string {
   return `${cpus().length} x ${cpus()[0]?.model ?? '?'} (nproc ${cpus().length}), node ${process.version}`;

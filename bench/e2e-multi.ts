@@ -255,7 +255,7 @@ async function traceLine(p: Pipeline): Promise<string> {
 }
 
 async function stopPipeline(p: Pipeline): Promise<void> {
-  const codes = await Promise.all([p.collector, p.validator, p.sink].map((x) => (x ? stopCli(x) : 0)));
+  const codes = await Promise.all([p.collector, p.validator, p.sink].map((x) => (x ? stopCli(x) : Promise.resolve(0))));
   if (codes.some((c) => c !== 0))
     console.warn(`warning: exit codes collector/validator/sink ${codes.join('/')}; logs in ${p.dir}`);
   await p.nc.close();

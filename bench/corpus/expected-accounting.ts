@@ -66,7 +66,7 @@ export interface ExpectedCorpus {
   readonly files: readonly FileEntry[];
 }
 
-export const USAGE_RULE =
+const USAGE_RULE =
   'assistant lines only; key (message.id, requestId) global, else (sessionId, message.id); max input+output+cache_creation+cache_read per key, first on ties; model <synthetic> skipped; progress ignored';
 
 interface Candidate {

@@ -71,12 +71,12 @@ export interface SessionTemplate {
   readonly lastTs: number;
 }
 
-export class FixtureError extends Error {
+class FixtureError extends Error {
   override readonly name = 'FixtureError';
 }
 
 /** test/fixtures/real, found from both bench/corpus (sources under vitest) and bench/dist/corpus. */
-export function defaultFixturesDir(): string {
+function defaultFixturesDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, 'test', 'fixtures', 'real');

@@ -13,9 +13,9 @@ import { describeMachine, machineLine } from './machine.js';
 import { readEmbeddedResults, readEmbeddedRuns, renderBenchmarksDoc, runsToShow, type RunInfo } from './render-doc.js';
 
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-export const RESULTS_DIR = join(REPO, 'bench', 'out', 'results');
+const RESULTS_DIR = join(REPO, 'bench', 'out', 'results');
 export const DOC_PATH = join(REPO, 'docs', 'benchmarks.md');
-export const NOTES_DIR = join(REPO, 'bench', 'notes');
+const NOTES_DIR = join(REPO, 'bench', 'notes');
 
 // When this module is first loaded is when the benchmark process started, near enough.
 const STARTED = Date.now();

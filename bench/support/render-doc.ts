@@ -101,7 +101,7 @@ function failureOf(
   return undefined;
 }
 
-export function formatNumber(n: number, digits: number): string {
+function formatNumber(n: number, digits: number): string {
   if (!Number.isFinite(n)) return '—';
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }

@@ -7,7 +7,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { batchMsgId, SCHEMA_VERSION, topology, type Alert, type CctapEvent } from '@cctap/events';
 import { connectNats, createJetStreamBus, provision } from '@cctap/kit';
-import { buildRuleSet, createAlerter, KvAlertStateStore, KvSilenceStore } from '@cctap/alerter';
+import { buildRuleSet, createAlerter } from '@cctap/alerter';
+import { KvAlertStateStore, KvSilenceStore } from '@cctap/alerter/internal';
 import { bashCall, startTestReceiver } from '@cctap/alerter/testing';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';

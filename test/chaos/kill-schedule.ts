@@ -18,7 +18,7 @@ export interface KillPlan {
   readonly pick: number;
 }
 
-export class KillScheduleError extends Error {
+class KillScheduleError extends Error {
   override readonly name = 'KillScheduleError';
 }
 

@@ -31,7 +31,8 @@ describe('collector under faults', () => {
     const host = 'fault-nats';
     const c = startCollector(env.h, { roots: [root], stateDir, host, watch: false, maxInFlight: 4, batchLines: 64 });
     let stopped = false;
-    let restarted: Promise<void> | null = null;
+    // Settled until the progress handler replaces it with the restart, which the test then awaits.
+    let restarted: Promise<void> = Promise.resolve();
     c.events.on('progress', (p) => {
       if (!stopped && p.eventsPublished > 0) {
         stopped = true;

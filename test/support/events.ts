@@ -33,12 +33,6 @@ export function promptEvent(o: EventOpts = {}): EventOf<'prompt'> {
   );
 }
 
-export function unknownEvent(o: EventOpts = {}): EventOf<'unknown'> {
-  const base = promptEvent(o);
-  const { payload: _p, type: _t, ...envelope } = base;
-  return { ...envelope, type: 'unknown', payload: { lineType: 'brand-new', keys: ['type', 'x'], chars: 42 } };
-}
-
 /** A batch of `n` prompt events starting at byte `from`, each line 100 bytes long. */
 export function batchOf(n: number, o: EventOpts & { from?: number } = {}): Batch {
   const host = o.host ?? 'host-a';

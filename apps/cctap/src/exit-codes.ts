@@ -15,5 +15,3 @@ export const EXIT = {
   // Stopped by a signal while waiting for a server: 128 + the signal's number, as a shell reports it
   // (130 Ctrl-C, 143 SIGTERM; failure.ts).
 } as const;
-
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -10,7 +10,7 @@ import type { FlagSpec } from './flags/command-spec.js';
 
 export const DEFAULT_PRICE_FILE = join(homedir(), '.cctap', 'prices.json');
 
-export const PRICES_ENV = 'CCTAP_PRICES';
+const PRICES_ENV = 'CCTAP_PRICES';
 
 /** `--prices FILE` of the one-shot commands (migrate, report, prices); up and sink declare it in their shape. */
 export const PRICES_FLAG: FlagSpec = {

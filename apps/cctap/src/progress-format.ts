@@ -9,7 +9,7 @@ export function mb(n: number): string {
  * The share of the backfill done, as a percentage. Bytes are read before they are stored, so a backfill
  * whose last bytes are read but not yet acknowledged shows 99%, not 100%: 100% is the end of the backfill.
  */
-export function percentDone(p: CollectorProgress): number {
+function percentDone(p: CollectorProgress): number {
   if (p.phase === 'live') return 100;
   const fraction = p.bytesTotal > 0 ? p.bytesRead / p.bytesTotal : 0;
   return Math.min(99, Math.floor(Math.max(0, fraction) * 100));

@@ -8,10 +8,9 @@
 import { z } from 'zod';
 import { count, eventId, id, isoTs, path, text } from './primitives.js';
 
-export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
 
-export const alertEvidence = z.strictObject({
+const alertEvidence = z.strictObject({
   eventId: eventId.nullable(),
   eventType: id.nullable(),
   ts: isoTs.nullable(),

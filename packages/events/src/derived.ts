@@ -28,7 +28,7 @@ export const DERIVED_KINDS = [
 export type DerivedKind = (typeof DERIVED_KINDS)[number];
 
 /** Token counts summed with the max rule per API response (never summed per line). */
-export const derivedTokens = z.strictObject({
+const derivedTokens = z.strictObject({
   input: count,
   output: count,
   cacheCreation: count,
@@ -43,25 +43,25 @@ const distribution = z.strictObject({
   max: nonNegative.nullable(),
 });
 
-export const sessionStartPayload = z.strictObject({
+const sessionStartPayload = z.strictObject({
   cwd: path,
   ccVersion: id,
   /** The event that opened the session (first one seen, by arrival). */
   firstEventId: eventId,
 });
 
-export const sessionIdlePayload = z.strictObject({
+const sessionIdlePayload = z.strictObject({
   lastActivityTs: isoTs,
   idleMs: count,
 });
 
-export const sessionResumePayload = z.strictObject({
+const sessionResumePayload = z.strictObject({
   /** idle: activity after an idle period; end: a late line reopened an ended session. */
   from: z.enum(['idle', 'end']),
   gapMs: nonNegative,
 });
 
-export const sessionEndPayload = z.strictObject({
+const sessionEndPayload = z.strictObject({
   /** timeout: no activity for the end timeout; evicted: dropped to keep memory bounded (max sessions). */
   reason: z.enum(['timeout', 'evicted']),
   startTs: isoTs,
@@ -69,7 +69,7 @@ export const sessionEndPayload = z.strictObject({
   durationMs: nonNegative,
 });
 
-export const toolSpanPayload = z.strictObject({
+const toolSpanPayload = z.strictObject({
   toolUseId: id,
   tool: id,
   inputHash: id.nullable(),
@@ -85,7 +85,7 @@ export const toolSpanPayload = z.strictObject({
   orphaned: z.boolean(),
 });
 
-export const turnCompletePayload = z.strictObject({
+const turnCompletePayload = z.strictObject({
   /** 1-based index of the turn within the session. */
   turn: count,
   startTs: isoTs,
@@ -101,13 +101,13 @@ export const turnCompletePayload = z.strictObject({
   closedBy: z.enum(['next_prompt', 'waiting', 'idle', 'end']),
 });
 
-export const derivedCompactionPayload = z.strictObject({
+const derivedCompactionPayload = z.strictObject({
   trigger: z.enum(['auto', 'manual', 'unknown']),
   preTokens: count.nullable(),
   micro: z.boolean(),
 });
 
-export const contextHighPayload = z.strictObject({
+const contextHighPayload = z.strictObject({
   model: id,
   /** input + cache_creation + cache_read of the latest assistant line. */
   contextTokens: count,
@@ -116,7 +116,7 @@ export const contextHighPayload = z.strictObject({
   threshold: nonNegative,
 });
 
-export const loopDetectedPayload = z.strictObject({
+const loopDetectedPayload = z.strictObject({
   tool: id,
   inputHash: id,
   count,
@@ -125,7 +125,7 @@ export const loopDetectedPayload = z.strictObject({
   lastTs: isoTs,
 });
 
-export const errorBurstPayload = z.strictObject({
+const errorBurstPayload = z.strictObject({
   count,
   toolErrors: count,
   apiErrors: count,
@@ -134,13 +134,13 @@ export const errorBurstPayload = z.strictObject({
   lastTs: isoTs,
 });
 
-export const waitingInputPayload = z.strictObject({
+const waitingInputPayload = z.strictObject({
   /** When the assistant ended its turn. */
   sinceTs: isoTs,
   waitedMs: count,
 });
 
-export const anomalyPayload = z.strictObject({
+const anomalyPayload = z.strictObject({
   metric: z.enum(['token_rate', 'error_rate']),
   /** token_rate: tokens per minute of session; error_rate: tool errors per tool call. */
   value: nonNegative,
@@ -153,7 +153,7 @@ export const anomalyPayload = z.strictObject({
 });
 
 /** Denied tool calls of a session by kind (every kind present, 0 when none). */
-export const denialCounts = z.strictObject(
+const denialCounts = z.strictObject(
   Object.fromEntries(DENIAL_KINDS.map((k) => [k, count])) as Record<DenialKind, typeof count>,
 );
 
@@ -164,7 +164,7 @@ const gramCount = z.strictObject({ seq: z.array(id).max(3), count });
 const transition = z.strictObject({ from: id, to: id, count });
 const toolCount = z.strictObject({ tool: id, calls: count, errors: count, durationMs: distribution });
 
-export const sessionSummaryPayload = z.strictObject({
+const sessionSummaryPayload = z.strictObject({
   /** Grows with each update; the sink keeps the highest revision. */
   revision: count,
   /** true once emitted at session end (a late line can still reopen it and bump the revision). */

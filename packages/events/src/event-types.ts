@@ -60,4 +60,3 @@ export type PrivacyMode = (typeof PRIVACY_MODES)[number];
  * Claude Code's status-line input, account-wide) and one session's context window (`context_window`).
  */
 export const QUOTA_WINDOWS = ['five_hour', 'seven_day', 'context'] as const;
-export type QuotaWindow = (typeof QUOTA_WINDOWS)[number];

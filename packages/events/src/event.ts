@@ -24,7 +24,7 @@ import {
 import { TS_SOURCES } from './event-types.js';
 import { count, eventId, hostToken, id, isoTs, path } from './primitives.js';
 
-export const eventSource = z.strictObject({
+const eventSource = z.strictObject({
   path,
   /** Byte offset of the line's first byte in the file. */
   offset: count,
@@ -76,22 +76,22 @@ const envelope = {
 const variant = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
   z.strictObject({ ...envelope, type: z.literal(type), payload });
 
-export const promptEvent = variant('prompt', promptPayload);
-export const assistantEvent = variant('assistant', assistantPayload);
-export const toolCallEvent = variant('tool.call', toolCallPayload);
-export const toolResultEvent = variant('tool.result', toolResultPayload);
-export const apiErrorEvent = variant('api.error', apiErrorPayload);
-export const rateLimitEvent = variant('rate_limit', rateLimitPayload);
-export const compactionEvent = variant('compaction', compactionPayload);
-export const interruptEvent = variant('interrupt', interruptPayload);
-export const denialEvent = variant('denial', denialPayload);
-export const refusalEvent = variant('refusal', refusalPayload);
-export const systemEvent = variant('system', systemPayload);
-export const metaEvent = variant('meta', metaPayload);
-export const unknownEvent = variant('unknown', unknownPayload);
-export const malformedEvent = variant('malformed', malformedPayload);
-export const heartbeatEvent = variant('heartbeat', heartbeatPayload);
-export const quotaEvent = variant('quota', quotaPayload);
+const promptEvent = variant('prompt', promptPayload);
+const assistantEvent = variant('assistant', assistantPayload);
+const toolCallEvent = variant('tool.call', toolCallPayload);
+const toolResultEvent = variant('tool.result', toolResultPayload);
+const apiErrorEvent = variant('api.error', apiErrorPayload);
+const rateLimitEvent = variant('rate_limit', rateLimitPayload);
+const compactionEvent = variant('compaction', compactionPayload);
+const interruptEvent = variant('interrupt', interruptPayload);
+const denialEvent = variant('denial', denialPayload);
+const refusalEvent = variant('refusal', refusalPayload);
+const systemEvent = variant('system', systemPayload);
+const metaEvent = variant('meta', metaPayload);
+const unknownEvent = variant('unknown', unknownPayload);
+const malformedEvent = variant('malformed', malformedPayload);
+const heartbeatEvent = variant('heartbeat', heartbeatPayload);
+const quotaEvent = variant('quota', quotaPayload);
 
 export const eventSchema = z.discriminatedUnion('type', [
   promptEvent,

@@ -12,7 +12,7 @@ export const JSON_SCHEMA_FILES = {
   'derived.schema.json': derivedEventSchema,
 } as const;
 
-export function generateJsonSchema(schema: z.ZodType, name: string): Record<string, unknown> {
+function generateJsonSchema(schema: z.ZodType, name: string): Record<string, unknown> {
   const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<
     string,
     unknown

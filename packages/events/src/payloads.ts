@@ -18,7 +18,7 @@ export const promptPayload = z.strictObject({
   permissionMode: id.nullable(),
 });
 
-export const tokenUsage = z.strictObject({
+const tokenUsage = z.strictObject({
   input: count,
   output: count,
   cacheCreation: count,
@@ -35,7 +35,7 @@ export const tokenUsage = z.strictObject({
  * read it (cost is computed where the tokens are stored, from one book); it stays accepted so older
  * collectors keep validating.
  */
-export const cost = z.strictObject({
+const cost = z.strictObject({
   /** US dollars for this line's usage; null when the model has no price (never a silent 0). */
   usd: nonNegative.nullable(),
   unpriced: z.boolean(),
@@ -44,7 +44,7 @@ export const cost = z.strictObject({
 });
 
 /** Usage of one advisor sub-inference of a response (`usage.iterations[]` of type `advisor_message`). */
-export const advisorUsage = z.strictObject({
+const advisorUsage = z.strictObject({
   /** The advisor's model: its tokens are billed at that model's rates. */
   model: id,
   usage: tokenUsage,

@@ -9,7 +9,7 @@ import type { SessionBlock } from './session-blocks.js';
 
 const RECENT_DAYS = 3;
 /** Share of the limit above which a projection is a warning. */
-export const WARNING_SHARE = 0.8;
+const WARNING_SHARE = 0.8;
 
 export interface BlocksView {
   active?: boolean;

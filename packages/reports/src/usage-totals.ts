@@ -37,7 +37,7 @@ export interface ModelRow {
   responses: number;
 }
 
-export function emptySums(): TokenSums {
+function emptySums(): TokenSums {
   return { inputTokens: 0, outputTokens: 0, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 0 };
 }
 

@@ -1,9 +1,6 @@
 /** The collector's metrics (names in base units, bounded labels), registered on the service's registry. */
 import type { Metrics } from '@cctap/kit';
 
-export const LINE_OUTCOMES = ['ok', 'malformed', 'warning'] as const;
-export const ERROR_KINDS = ['permission', 'read', 'watch', 'publish', 'publish_rejected', 'walk'] as const;
-
 export function collectorMetrics(m: Metrics) {
   return {
     bytesRead: m.counter('cctap_collector_read_bytes_total', 'Transcript bytes read'),

@@ -38,7 +38,7 @@ export interface CliProcess {
   logTail(bytes?: number): string;
 }
 
-export class CliProcessError extends Error {
+class CliProcessError extends Error {
   override readonly name = 'CliProcessError';
 }
 

@@ -23,7 +23,7 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 // eslint-disable-next-line no-control-regex -- terminal escapes are what is removed
 const ESCAPES = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
-export function screenLines(raw: string): string[] {
+function screenLines(raw: string): string[] {
   return raw
     .replace(ESCAPES, '')
     .split(/\r\n|\r|\n/)

@@ -6,7 +6,7 @@ import { priceResponse, type PriceBook } from '@cctap/prices';
 import { TranscriptStream } from '@cctap/transcript';
 import { realFixtureFiles } from '../../support/paths.js';
 
-export const HOST = 'fixture-host';
+const HOST = 'fixture-host';
 
 /** One batch per `maxEvents` events of each file (contiguous byte ranges), in file order. */
 export function fixtureBatches(maxEvents = 200): Batch[] {

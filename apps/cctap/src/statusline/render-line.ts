@@ -21,11 +21,11 @@ export function shortModelName(input: Pick<StatusInput, 'modelName' | 'modelId'>
   return version ? `${family} ${version}` : family;
 }
 
-export function usd(v: number | null): string {
+function usd(v: number | null): string {
   return v === null ? '$?' : `$${v.toFixed(2)}`;
 }
 
-export function duration(ms: number): string {
+function duration(ms: number): string {
   const minutes = Math.max(0, Math.round(ms / 60_000));
   const h = Math.floor(minutes / 60);
   return h > 0 ? `${h}h${String(minutes % 60).padStart(2, '0')}m` : `${minutes}m`;

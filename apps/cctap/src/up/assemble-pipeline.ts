@@ -52,7 +52,7 @@ import { streamDestination } from '../collector-destination.js';
 import { upDestination } from './up-destination.js';
 
 /** Every consumer `up` runs; the in-process bus waits for exactly these. */
-export const UP_CONSUMERS = [
+const UP_CONSUMERS = [
   'validator',
   'analyzer',
   'alerter-events',
@@ -102,6 +102,8 @@ async function openEmbedded(dataDir: string): Promise<Store> {
   try {
     return await openStore({ dataDir });
   } catch (err) {
+    // The embedded engine says another process holds its directory in words only (no error code or class
+    // of its own for it), so the words are what is matched here.
     const text = `${(err as Error).message} ${String((err as { cause?: unknown }).cause ?? '')}`;
     if (/Cannot lock file|already running|CHDB_CONNECTION/i.test(text)) {
       throw new StoreLockedError(

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Relative to this module in src/ and in dist/ alike. */
-export const DEMO_FIXTURES_DIR = fileURLToPath(new URL('../../../../test/fixtures/real/', import.meta.url));
+const DEMO_FIXTURES_DIR = fileURLToPath(new URL('../../../../test/fixtures/real/', import.meta.url));
 
 export class DemoFixturesMissingError extends Error {
   override readonly name = 'DemoFixturesMissingError';

@@ -111,7 +111,7 @@ export function parseUpArgs(argv: string[], env: Environment = ENV): UpConfig {
   return cfg;
 }
 
-export const DEFAULT_HOME = join(homedir(), '.cctap');
+const DEFAULT_HOME = join(homedir(), '.cctap');
 
 /** Checkpoints belong to the store they were delivered to: wiping the data dir re-ingests everything. */
 export function stateDirOf(cfg: Pick<UpConfig, 'state' | 'clickhouse'>, dataDir: string | null): string {

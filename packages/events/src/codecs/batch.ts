@@ -25,7 +25,7 @@ export function batchHead(host: string, source: BatchSource): string {
 export const BATCH_TAIL = ']}';
 
 /** The batch text from its envelope and its events, each already a JSON.stringify string. */
-export function writeBatchText(host: string, source: BatchSource, eventJson: readonly string[]): string {
+function writeBatchText(host: string, source: BatchSource, eventJson: readonly string[]): string {
   return `${batchHead(host, source)}${eventJson.join(',')}${BATCH_TAIL}`;
 }
 
@@ -62,7 +62,7 @@ export function parseBatchText(text: string): UncheckedBatch {
   return doc as UncheckedBatch;
 }
 
-export function decodeBatchUnchecked(bytes: Uint8Array): UncheckedBatch {
+function decodeBatchUnchecked(bytes: Uint8Array): UncheckedBatch {
   return parseBatchText(utf8Text(bytes));
 }
 

@@ -3,7 +3,7 @@
  * One place knows what a complete envelope and a plausible payload of each type look like, so the factories
  * of the services only say what differs for their case, and a contract change is absorbed here once.
  */
-import { eventSchema, type CctapEvent, type EventEnvelope, type EventOf, type PayloadOf } from '../event.js';
+import { eventSchema, type EventEnvelope, type EventOf, type PayloadOf } from '../event.js';
 import type { EventType } from '../event-types.js';
 import { eventId } from '../ids.js';
 
@@ -52,7 +52,7 @@ const usage = {
 };
 
 /** A plausible payload of each type (what a small real session line normalizes to). */
-export const SAMPLE_PAYLOADS: { [T in EventType]: () => PayloadOf<T> } = {
+const SAMPLE_PAYLOADS: { [T in EventType]: () => PayloadOf<T> } = {
   prompt: () => ({ kind: 'human', text: 'hello', chars: 5, images: 0, permissionMode: 'default' }),
   assistant: () => ({
     model: 'claude-sonnet-4-5',
@@ -149,5 +149,4 @@ export function sampleEvent<T extends EventType>(
   }) as EventOf<T>;
 }
 
-export type { CctapEvent };
-export { seedNote, testSeed, TEST_SEED_ENV } from './test-seed.js';
+export { seedNote, testSeed } from './test-seed.js';

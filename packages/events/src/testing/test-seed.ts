@@ -2,7 +2,7 @@
  * The seed of a randomized test (property tests, chaos kill schedules): CCTAP_TEST_SEED when set, so a failed
  * run can be repeated exactly; otherwise a fresh one. Every randomized suite prints `seedNote(seed)`.
  */
-export const TEST_SEED_ENV = 'CCTAP_TEST_SEED';
+const TEST_SEED_ENV = 'CCTAP_TEST_SEED';
 
 export function testSeed(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[TEST_SEED_ENV];

@@ -55,7 +55,7 @@ function headersOf(m: JsMsg): Record<string, string> {
 /** How long a message whose dead-letter copy failed waits before it is offered again. */
 const KEEP_FAILED_NAK_MS = 5000;
 
-export function wrapJsMsg(
+function wrapJsMsg(
   m: JsMsg,
   termWithReason = false,
   keepBeforeTerm?: PullLoopOptions['keepBeforeTerm'],

@@ -60,7 +60,7 @@ function readFile(what: string, file: string): Uint8Array {
  * The server refused the credentials: nats.js parses the server's -ERR into its own classes (an authorization
  * violation, an authentication timeout or expiry), on the error or on its cause.
  */
-export function isAuthFailure(err: unknown): boolean {
+function isAuthFailure(err: unknown): boolean {
   const refused = (e: unknown) => e instanceof AuthorizationError || e instanceof UserAuthenticationExpiredError;
   return refused(err) || (err instanceof Error && refused(err.cause));
 }

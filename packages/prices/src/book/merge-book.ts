@@ -66,7 +66,7 @@ function keyFor(book: PriceBook, name: string): string {
   return candidates.find((c) => book.models.has(c)) ?? candidates.at(-1)!;
 }
 
-export function contentHash(file: UserFile): string {
+function contentHash(file: UserFile): string {
   return createHash('sha256').update(JSON.stringify(file)).digest('hex').slice(0, 8);
 }
 

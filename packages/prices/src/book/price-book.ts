@@ -78,7 +78,7 @@ export function entryStates(entry: ModelEntry, defaults: BookDefaults): EntrySta
   return states;
 }
 
-export function rowsOfEntry(key: string, entry: ModelEntry, defaults: BookDefaults): PriceRow[] {
+function rowsOfEntry(key: string, entry: ModelEntry, defaults: BookDefaults): PriceRow[] {
   const states = entryStates(entry, defaults);
   return states.map((st, i) => ({
     key,

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import type { Store } from './open-store.js';
 
-export const PARTITIONS_PER_INSERT = 90;
+const PARTITIONS_PER_INSERT = 90;
 
 export function dedupToken(table: string, messageIds: readonly string[]): string {
   const h = createHash('sha256').update(table);

@@ -42,7 +42,7 @@ export async function connectServerStore(url: string, location: string, wait: Wa
   }
 }
 
-export function openServerStore(url: string, location: string): ServerStore {
+function openServerStore(url: string, location: string): ServerStore {
   // The client's own console logger is off: every failure reaches the caller as a classified error, and the
   // sink logs it once per outage rather than once per retry.
   const client = createClient({

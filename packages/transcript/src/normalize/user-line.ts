@@ -34,7 +34,7 @@ function promptKind(rec: Json, text: string): PromptKind {
 }
 
 /** Text of a string or of the `text` blocks of an array (tool_result content, user content). */
-export function contentText(content: unknown): string {
+function contentText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   let out = '';

@@ -25,10 +25,10 @@
 import { hasCandidateRun, MIN_RANDOM_TOKEN } from './random-token.js';
 import { BASIC_CREDENTIAL, PASSWORD_FLAG_COMMAND } from './service-tokens.js';
 
-export const ASSIGNMENT_KEYS =
+const ASSIGNMENT_KEYS =
   'password|passwd|passphrase|secret|token|api[_-]?key|apikey|access[_-]?key|secret[_-]?key(?:[_-]?base)?|private[_-]?key|auth[_-]?key|account[_-]?key|client[_-]?secret|credentials?';
 /** Key words that are also parts of ordinary words (`bypass`): the rule wants no letter before them. */
-export const SHORT_ASSIGNMENT_KEYS = 'pass|pwd';
+const SHORT_ASSIGNMENT_KEYS = 'pass|pwd';
 /** A key word that names a credential, as the assignment rule and the shaper's key check read it. */
 export const CREDENTIAL_KEY = `${ASSIGNMENT_KEYS}|(?<![A-Za-z])(?:${SHORT_ASSIGNMENT_KEYS})`;
 

@@ -1,6 +1,6 @@
 /** What one masking rule is, and the marker every rule writes in place of what it masks. */
 
-export const REDACTION_PREFIX = '[REDACTED:';
+const REDACTION_PREFIX = '[REDACTED:';
 
 /** `[REDACTED:<kind>]`. */
 export const redactionMark = (kind: string): string => `${REDACTION_PREFIX}${kind}]`;

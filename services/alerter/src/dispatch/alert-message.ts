@@ -10,7 +10,7 @@ const cap = (s: string | null, n: number) => (s === null ? null : capText(s, n))
  * part of it because a resolved alert's record is deleted once its resolution is delivered: the same key
  * firing again later starts at sequence 1, and must not look like a repeat of the earlier episode.
  */
-export function alertId(key: string, startsAt: number, status: string, seq: number): string {
+function alertId(key: string, startsAt: number, status: string, seq: number): string {
   return stableUuid('alert', key, startsAt, status, seq);
 }
 

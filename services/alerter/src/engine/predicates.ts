@@ -65,7 +65,7 @@ function evalOne(p: Predicate, value: unknown): { ok: boolean; findings: string[
   return none;
 }
 
-export function evaluatePredicate(p: Predicate, input: unknown): PredicateHit | null {
+function evaluatePredicate(p: Predicate, input: unknown): PredicateHit | null {
   const fields = typeof p.field === 'string' ? [p.field] : p.field;
   for (const field of fields) {
     const value = getField(input, field);

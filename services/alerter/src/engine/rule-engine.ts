@@ -46,7 +46,7 @@ interface AbsenceGroup {
 
 const ENVELOPE_LABELS = new Set(['host', 'user', 'sessionId', 'project', 'type']);
 
-export function alertKey(rule: string, labels: Record<string, string>, groupBy: readonly string[]): string {
+function alertKey(rule: string, labels: Record<string, string>, groupBy: readonly string[]): string {
   return [rule, ...groupBy.map((g) => `${g}=${labels[g] ?? ''}`)].join('|');
 }
 

@@ -69,7 +69,7 @@ function alertBlocks(a: Alert, linkTemplate: string | undefined): unknown[] {
   return blocks;
 }
 
-export function slackMessage(alerts: readonly Alert[], linkTemplate?: string): { text: string; blocks: unknown[] } {
+function slackMessage(alerts: readonly Alert[], linkTemplate?: string): { text: string; blocks: unknown[] } {
   const firing = alerts.filter((a) => a.status === 'firing').length;
   const text =
     alerts.length === 1

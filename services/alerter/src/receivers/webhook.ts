@@ -24,7 +24,7 @@ export interface WebhookReceiverOptions {
   limits?: ReceiverLimits;
 }
 
-export function sign(secret: string, timestamp: string, body: string): string {
+function sign(secret: string, timestamp: string, body: string): string {
   return `v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 

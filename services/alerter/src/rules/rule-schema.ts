@@ -121,7 +121,7 @@ const ruleBase = {
   ...timing,
 };
 
-export const matchRuleSchema = z.strictObject({ ...ruleBase, kind: z.literal('match') });
+const matchRuleSchema = z.strictObject({ ...ruleBase, kind: z.literal('match') });
 
 export const thresholdRuleSchema = z
   .strictObject({
@@ -161,7 +161,6 @@ export const absenceRuleSchema = z.strictObject({
 
 export const ruleSchema = z.discriminatedUnion('kind', [matchRuleSchema, thresholdRuleSchema, absenceRuleSchema]);
 export type Rule = z.infer<typeof ruleSchema>;
-export type MatchRule = z.infer<typeof matchRuleSchema>;
 export type ThresholdRule = z.infer<typeof thresholdRuleSchema>;
 export type AbsenceRule = z.infer<typeof absenceRuleSchema>;
 
@@ -186,7 +185,7 @@ const receiverLimits = {
     .default({ alerts: 100, window: 3_600_000, summaryInterval: 60_000 }),
 };
 
-export const webhookReceiverSchema = z.strictObject({
+const webhookReceiverSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
   type: z.literal('webhook'),
   url: z.url(),
@@ -199,7 +198,7 @@ export const webhookReceiverSchema = z.strictObject({
   ...receiverLimits,
 });
 
-export const slackReceiverSchema = z.strictObject({
+const slackReceiverSchema = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/),
   type: z.literal('slack'),
   url: z.url(),
@@ -227,4 +226,3 @@ export const alerterConfigSchema = z.strictObject({
   disable: z.array(z.string()).default([]),
   rules: z.array(z.unknown()).default([]),
 });
-export type AlerterConfigInput = z.input<typeof alerterConfigSchema>;

@@ -5,7 +5,7 @@ import { sendOnce, type SendOutcome } from '../receivers/http-send.js';
 import type { Receiver } from '../receivers/receiver.js';
 import { idempotencyKey, syntheticAlert } from '../dispatch/alert-message.js';
 
-export function testAlert(now: number): Alert {
+function testAlert(now: number): Alert {
   const at = new Date(now).toISOString();
   const key = `cctap-test|receiver-check|${at}`;
   return syntheticAlert({

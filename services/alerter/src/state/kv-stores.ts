@@ -13,7 +13,7 @@ import type { Silence, SilenceStore } from './silences.js';
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-export function kvKeyOf(alertKey: string): string {
+function kvKeyOf(alertKey: string): string {
   return `a_${createHash('sha256').update(alertKey).digest('hex').slice(0, 40)}`;
 }
 

@@ -1,3 +1,3 @@
 /** Test and benchmark helpers (`@cctap/alerter/testing`): contract-valid event factories and a real HTTP receiver. */
-export { makeEvent, makeDerived, bashCall, fileCall, type EnvelopeOverrides } from './contract-events.js';
+export { makeEvent, bashCall, fileCall } from './contract-events.js';
 export { startTestReceiver, type TestReceiver, type ReceivedRequest } from './http-receiver.js';

@@ -1,7 +1,7 @@
 /** Small order statistics over bounded samples (summaries, anomaly baselines). */
 
 /** The q-quantile (0..1) by linear interpolation between closest ranks; null for no samples. */
-export function quantile(values: readonly number[], q: number): number | null {
+function quantile(values: readonly number[], q: number): number | null {
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);
   const pos = (s.length - 1) * q;

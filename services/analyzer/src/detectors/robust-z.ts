@@ -9,7 +9,7 @@
  */
 import { mad, median } from '../core/stats.js';
 
-export const MAD_TO_SIGMA = 1.4826;
+const MAD_TO_SIGMA = 1.4826;
 
 export interface RobustScore {
   median: number;

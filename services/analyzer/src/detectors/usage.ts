@@ -18,7 +18,7 @@ import { addTurnUsage, countTurnResponse } from './turns.js';
 
 const MAX_MODELS = 32;
 /** Response entries an ended session keeps for late replays. */
-export const ENDED_RESPONSES = 256;
+const ENDED_RESPONSES = 256;
 
 /** The counted line of one API response. */
 export interface ResponseEntry extends TokenTotals {

@@ -21,7 +21,7 @@ export interface BusinessMetrics {
 }
 
 /** MCP tools (`mcp__<server>__<tool>`) are one label: their names are unbounded by nature. */
-export function toolLabel(tool: string): string {
+function toolLabel(tool: string): string {
   return tool.startsWith('mcp__') ? 'mcp' : tool;
 }
 

@@ -43,7 +43,7 @@ const stateFile = z.object({
  * entries share one hidden class with in-object fields. What the parser builds field by field spills into a
  * separate property array per object, which at 10k files is a measurable part of the idle heap.
  */
-export function compactEntry(e: CheckpointEntry): CheckpointEntry {
+function compactEntry(e: CheckpointEntry): CheckpointEntry {
   return {
     path: e.path,
     dev: e.dev,
@@ -57,7 +57,7 @@ export function compactEntry(e: CheckpointEntry): CheckpointEntry {
   };
 }
 
-export class CheckpointCorruptError extends Error {
+class CheckpointCorruptError extends Error {
   override readonly name = 'CheckpointCorruptError';
 }
 

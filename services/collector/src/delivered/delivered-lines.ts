@@ -54,7 +54,7 @@ import { LineKeySet, lineKeyHash } from './line-key-set.js';
 
 export const RECORD_BYTES = 8;
 export const PIN_BYTES = 16;
-export const MAX_RECORDS = 2_000_000;
+const MAX_RECORDS = 2_000_000;
 export const RETAIN_DAYS = 45;
 
 export type RecordKind = 'lines' | 'meta' | 'pins';

@@ -60,8 +60,8 @@ export interface CutterOptions {
   maxEncodedBytes?: number;
 }
 
-export const DEFAULT_BATCH_LINES = 512;
-export const DEFAULT_BATCH_SOURCE_BYTES = 512 * 1024;
+const DEFAULT_BATCH_LINES = 512;
+const DEFAULT_BATCH_SOURCE_BYTES = 512 * 1024;
 
 export class BatchCutter {
   private readonly opts: Required<Omit<CutterOptions, 'lastTs' | 'from'>>;

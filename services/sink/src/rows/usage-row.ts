@@ -50,7 +50,7 @@ export interface UsageRow {
 }
 
 /** The token total the max rule compares: the four billed kinds, as ccusage does. */
-export function tokenTotal(u: { input: number; output: number; cacheCreation: number; cacheRead: number }): number {
+function tokenTotal(u: { input: number; output: number; cacheCreation: number; cacheRead: number }): number {
   return u.input + u.output + u.cacheCreation + u.cacheRead;
 }
 

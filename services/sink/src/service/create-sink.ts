@@ -36,7 +36,7 @@ import { PriceWatch } from '../prices/price-watch.js';
 import { StoreQueryError, StoreResourceError, StoreUnavailableError } from '@cctap/store';
 import { insertRows } from '@cctap/store';
 import type { Store } from '@cctap/store';
-import { decodeMessages, messageId, type DecodedFlush, type SinkTable } from './decode-messages.js';
+import { decodeMessages, type DecodedFlush, type SinkTable } from './decode-messages.js';
 import { FlushLane } from './flush-lane.js';
 import { sinkMetrics } from './sink-metrics.js';
 import { testFaultFromEnv } from './test-fault.js';
@@ -276,5 +276,3 @@ export function createSink(o: SinkOptions): SinkService {
     }),
   };
 }
-
-export { messageId };
