@@ -7,11 +7,12 @@
  * second server (docs/deploy.md says so).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { Ajv } from 'ajv';
+import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireTool } from '../support/tools.js';
 import { REPO_ROOT } from './support/repo.js';
@@ -135,6 +136,55 @@ describe('deploy/k8s/overlays/clickhouse-replicated rendered', () => {
     const ds = find('ConfigMap', 'cctap-grafana-datasources');
     expect(ds.metadata.labels?.grafana_datasource).toBe('1');
     expect(ds.data!['datasources.yaml']).toContain('username: grafana');
+  });
+});
+
+describe('deploy/clickhouse/cluster/compose.yml (the same cluster over the Compose stack)', () => {
+  interface Service {
+    environment?: Record<string, string>;
+    volumes?: string[];
+    networks?: { default?: { aliases?: string[] } };
+  }
+  const override = parse(readFileSync(join(REPO_ROOT, 'deploy/clickhouse/cluster/compose.yml'), 'utf8'), {
+    merge: true,
+  }) as { services: Record<string, Service> };
+  const services = override.services;
+  const main = parse(readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, unknown>;
+  };
+
+  it('is valid against the Compose Specification schema, and overrides services the main stack has', () => {
+    const { $schema: _draft, ...schema } = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'test/deploy/schemas/compose-spec.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
+    const validate = ajv.compile(schema);
+    expect(validate(override), ajv.errorsText(validate.errors)).toBe(true);
+    for (const name of ['clickhouse', 'migrate', 'sink']) expect(Object.keys(main.services)).toContain(name);
+  });
+
+  it('mounts files that exist (paths from the repository root, where the first -f file is)', () => {
+    for (const [name, s] of Object.entries(services))
+      for (const v of s.volumes ?? []) {
+        const src = v.split(':')[0]!;
+        if (src.startsWith('./')) expect(existsSync(join(REPO_ROOT, src)), `${name}: ${src}`).toBe(true);
+      }
+  });
+
+  it('answers to the names cluster.xml and keeper.xml use, with the Raft id of each name', () => {
+    const alias = (name: string) => services[name]!.networks!.default!.aliases![0]!;
+    expect(['clickhouse', 'clickhouse-2'].map(alias)).toEqual(
+      xmlTags(clusterXml, 'host').filter((h) => h!.startsWith('cctap-clickhouse')),
+    );
+    expect(['clickhouse', 'clickhouse-2'].map((n) => services[n]!.environment!.CLICKHOUSE_REPLICA)).toEqual([
+      'cctap-clickhouse-0',
+      'cctap-clickhouse-1',
+    ]);
+    const keepers = ['keeper-1', 'keeper-2', 'keeper-3'];
+    expect(keepers.map(alias)).toEqual(xmlTags(keeperXml, 'hostname'));
+    expect(keepers.map((k) => services[k]!.environment!.KEEPER_SERVER_ID)).toEqual(xmlTags(keeperXml, 'id'));
+    expect(services.migrate!.environment!.CCTAP_CLUSTER).toBe('cctap');
+    expect(services.sink!.environment!.CCTAP_CLUSTER).toBe('cctap');
   });
 });
 
