@@ -9,8 +9,7 @@
  * dead letters there); otherwise `<data>/dead-letters.jsonl` of `cctap up` (dlq/file-dead-letters.ts),
  * which list and show read, and which replay cannot feed back into a running `up`.
  */
-import { hostname } from 'node:os';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -20,6 +19,7 @@ import {
   ConfigError,
   connectNats,
   createJetStreamBus,
+  isJetStreamNotFound,
   natsConfigShape,
   natsOptionsFromConfig,
 } from '@cctap/kit';
@@ -143,9 +143,8 @@ async function withSource<T>(cfg: Place, fn: (s: Source) => Promise<T>): Promise
     let letters: NatsDeadLetters;
     try {
       letters = await NatsDeadLetters.open(createJetStreamBus(nc, { topology: t }), t);
-      await letters.list(1);
     } catch (err) {
-      if ((err as { code?: unknown }).code === '404' || /stream not found/i.test((err as Error).message))
+      if (isJetStreamNotFound(err))
         throw new ConfigError(`no stream ${t.stream('dlq')} on ${cfg.nats}; run cctap provision first`);
       throw err;
     }

@@ -49,8 +49,11 @@ export class NatsDeadLetters {
     private readonly stream: string,
   ) {}
 
+  /** Throws the server's not-found error when the stream is not there (not provisioned). */
   static async open(bus: JetStreamBus, t: Topology): Promise<NatsDeadLetters> {
-    return new NatsDeadLetters(bus, await bus.js.jetstreamManager(), t.stream('dlq'));
+    const jsm = await bus.js.jetstreamManager();
+    await jsm.streams.info(t.stream('dlq'));
+    return new NatsDeadLetters(bus, jsm, t.stream('dlq'));
   }
 
   /** The last `limit` dead letters, oldest first (one request each: a dead-letter stream stays small). */
