@@ -40,6 +40,7 @@ import { alerterRulesFrom } from '../alerter-rules.js';
 import { ENV } from '../environment.js';
 import { oneShotWaitOf } from '../one-shot-wait.js';
 import { deadLetterFile, type DeadLetterFile } from './dead-letter-file.js';
+import { deadLetterForwarderService } from '../dlq/forwarder-service.js';
 import { acquireInstance, type InstanceHandle } from './instance-file.js';
 import { storeAccess } from '../alerts/alert-access.js';
 import { startQueryServer, type QueryServer } from './query-server.js';
@@ -239,6 +240,9 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       health: () => ({ ready: connected && (nc === null || !nc.isClosed()) }),
     };
     const services: Service[] = [transport, sink, alerter, analyzer, validator];
+    // On NATS what a consumer gives up on is moved to CCTAP_DLQ as `cctap validator` does it; in process the
+    // bus itself writes dead-letters.jsonl.
+    if (nc) services.push(deadLetterForwarderService({ nc, bus, topology: t, logger: log, metrics }));
     if (instance) {
       let server: QueryServer | null = null;
       services.push({
