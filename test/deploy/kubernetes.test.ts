@@ -3,39 +3,11 @@
  * the Kubernetes OpenAPI schema of its kind (kubernetes-models) or, for ServiceMonitors, the
  * prometheus-operator CRD schema. Plus what schemas cannot say: probes, resources, PDBs, references.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requireTool } from '../support/tools.js';
+import { k8sObjects, type K8sObject } from './support/kustomize.js';
 import { REPO_ROOT } from './support/repo.js';
-
-interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  spec?: Record<string, unknown>;
-  [k: string]: unknown;
-}
-
-/**
- * `kustomize build`, or kubectl's built-in kustomize (kubectl >= 1.21 carries kustomize v4+; the base uses
- * `labels:`, which kustomize v2 in Debian's kubernetes-client 1.20 cannot read).
- */
-function renderer(): (dir: string) => string {
-  const { cmd } = requireTool(
-    ['kustomize', 'kubectl'],
-    "install kubectl >= 1.21 or kustomize to render deploy/k8s (Debian's kubernetes-client 1.20 is too old)",
-  );
-  return cmd === 'kustomize' ? (dir) => run(cmd, ['build', dir]) : (dir) => run(cmd, ['kustomize', dir]);
-}
-
-function run(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
-  return r.stdout;
-}
 
 async function modelClass(apiVersion: string, kind: string): Promise<new (o: object) => { validate(): void }> {
   const path =
@@ -62,18 +34,10 @@ async function validate(o: K8sObject): Promise<void> {
 const targets = ['base', 'overlays/dev', 'overlays/prod'];
 
 describe('deploy/k8s rendered with kustomize', () => {
-  let render: (dir: string) => string;
+  let objects: (t: string) => K8sObject[];
   beforeAll(() => {
-    render = renderer();
+    objects = k8sObjects();
   });
-  const rendered = new Map<string, K8sObject[]>();
-  const objects = (t: string): K8sObject[] => {
-    if (!rendered.has(t)) {
-      const docs = parseAllDocuments(render(join(REPO_ROOT, 'deploy/k8s', t)));
-      rendered.set(t, docs.map((d) => d.toJSON() as K8sObject).filter(Boolean));
-    }
-    return rendered.get(t)!;
-  };
 
   it('the schema check rejects a broken object (it can fail)', async () => {
     const bad = {
@@ -202,7 +166,7 @@ describe('deploy/k8s rendered with kustomize', () => {
 
 describe('copies kustomize needs inside its root stay equal to their originals', () => {
   it.each([
-    ['deploy/k8s/base/nats-server.conf', 'deploy/nats/nats-server.conf'],
+    ['deploy/k8s/base/nats-cluster.conf', 'deploy/nats/nats-cluster.conf'],
     ['deploy/k8s/base/cctap.xml', 'deploy/clickhouse/config.d/cctap.xml'],
     ['deploy/k8s/overlays/dev/secrets/auth.conf', 'deploy/nats/no-auth/auth.conf'],
   ])('%s == %s', (copy, original) => {

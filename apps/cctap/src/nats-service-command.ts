@@ -61,11 +61,13 @@ export async function runNatsServiceCommand(
   const probe = await startProbeServer({ port: cfg.metricsPort, host: cfg.metricsHost, metrics, logger });
   let nc: NatsConnection | null = null;
   let parts: Service[];
+  let bus: ReturnType<typeof createJetStreamBus>;
   try {
     nc = await connectNats({ ...natsOptionsFromConfig(cfg, `cctap-${name}@${hostname()}`), logger, metrics });
+    bus = createJetStreamBus(nc, { topology: t, logger, metrics });
     parts = await build({
       nc,
-      bus: createJetStreamBus(nc, { topology: t, logger, metrics }),
+      bus,
       topology: t,
       logger,
       metrics,
@@ -76,7 +78,7 @@ export async function runNatsServiceCommand(
     throw err;
   }
   const running = await runServices({
-    services: [natsService(nc), ...parts],
+    services: [natsService(nc, bus), ...parts],
     logger,
     metrics,
     probe,

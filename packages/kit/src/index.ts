@@ -46,7 +46,14 @@ export {
 export { JetStreamBus, createJetStreamBus, type JetStreamBusOptions } from './bus/jetstream-bus.js';
 export { provision, type ProvisionReport, type ProvisionEntry, type ProvisionAction } from './provision/provision.js';
 export { formatBytes } from './provision/fit-storage.js';
-export { DEFAULT_CONSUMER, DEFAULT_LIMITS, type ProvisionOptions, type StreamLimits } from './provision/desired.js';
+export {
+  DEFAULT_CONSUMER,
+  DEFAULT_LIMITS,
+  STREAM_SHARE,
+  streamBytesFor,
+  type ProvisionOptions,
+  type StreamLimits,
+} from './provision/desired.js';
 export {
   InProcessBus,
   createInProcessBus,

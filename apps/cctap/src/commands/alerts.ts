@@ -44,7 +44,8 @@ import { runCommand } from './run-command.js';
 const placeShape = {
   ...natsConfigShape,
   nats: z.string().optional().meta({
-    arg: 'URL',
+    arg: 'URL[,URL...]',
+    list: true,
     description: "the alerter's NATS KV buckets (env NATS_URL); without it the cctap up on --data",
   }),
   data: z

@@ -125,7 +125,7 @@ export const command: Command = {
       }
       // Started in order, stopped in reverse: the collector drains its acks before the connection drains.
       const running = await runServices({
-        services: [natsService(nc), collector],
+        services: [natsService(nc, bus), collector],
         logger: log,
         metrics,
         ...(probe ? { probe } : { metricsPort: cfg.metricsPort, metricsHost: cfg.metricsHost }),

@@ -32,6 +32,11 @@ const shape = {
     .positive()
     .optional()
     .meta({ description: 'one size limit, bytes, for every stream (small servers); by default each has its own' }),
+  /** The servers' max_file_store (deploy/k8s passes the same number to both): the streams are sized to it. */
+  storage: z.coerce.number().int().positive().optional().meta({
+    description:
+      "each server's JetStream file storage, bytes (its max_file_store): the streams together get 80% of it, in the default proportions",
+  }),
   maxDeliver: z.coerce
     .number()
     .int()
@@ -72,6 +77,7 @@ export const command: Command = {
           prefix: cfg.prefix,
           replicas: cfg.replicas,
           ...(cfg.maxBytes !== undefined ? { maxBytes: cfg.maxBytes } : {}),
+          ...(cfg.storage !== undefined ? { storageBytes: cfg.storage } : {}),
           ...(cfg.maxDeliver !== undefined ? { maxDeliver: cfg.maxDeliver } : {}),
           ...(cfg.ackWaitMs !== undefined ? { ackWaitMs: cfg.ackWaitMs } : {}),
           ...(cfg.maxAckPending !== undefined ? { maxAckPending: cfg.maxAckPending } : {}),

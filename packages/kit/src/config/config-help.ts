@@ -72,6 +72,15 @@ function metaOf(t: z.ZodType): { description?: string; arg?: string } {
   return {};
 }
 
+/**
+ * A string field that holds a comma-separated list (`.meta({ list: true })`, e.g. --nats): several values (the
+ * flag repeated, a list in the config file) are joined with commas instead of the last one winning.
+ */
+export function isListField(t: z.ZodType): boolean {
+  for (const cur of layers(t)) if (z.globalRegistry.get(cur as unknown as z.ZodType)?.list === true) return true;
+  return false;
+}
+
 function core(t: z.ZodType): Wrapped {
   let last = t as unknown as Wrapped;
   for (const cur of layers(t)) last = cur;

@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { LOG_LEVELS } from '../log/logger.js';
-import { aliasesOf, configHelp, flagsOf, HelpRequest, kindOf } from './config-help.js';
+import { aliasesOf, configHelp, flagsOf, HelpRequest, isListField, kindOf } from './config-help.js';
 import { cctapEnvName, ENV_ALIASES } from './env-names.js';
 import { camel, kebab, parseArgs, type RawValue } from './parse-args.js';
 
@@ -39,7 +39,12 @@ export const baseConfigShape = {
 };
 
 export const natsConfigShape = {
-  nats: z.string().default('nats://127.0.0.1:4222').meta({ arg: 'URL', description: 'NATS server (env NATS_URL)' }),
+  /** Every server of a cluster may be given: the client fails over between them (and learns the others). */
+  nats: z.string().default('nats://127.0.0.1:4222').meta({
+    arg: 'URL[,URL...]',
+    list: true,
+    description: 'NATS server, or every server of a cluster, comma-separated (env NATS_URL)',
+  }),
   natsUser: z.string().optional().meta({ arg: 'USER', description: 'NATS user (with --nats-password)' }),
   natsPassword: z.string().optional().meta({ arg: 'PASSWORD', description: 'NATS password' }),
   natsToken: z.string().optional().meta({ arg: 'TOKEN', description: 'NATS token' }),
@@ -91,6 +96,7 @@ function normalize(shape: Shape, raw: Record<string, unknown>): Record<string, u
     else if (kind === 'boolean' && typeof v === 'string')
       out[k] = !['0', 'false', 'no', 'off'].includes(v.toLowerCase());
     else if (kind === 'record' && (typeof v === 'string' || Array.isArray(v))) out[k] = pairs(k, v);
+    else if (Array.isArray(v) && field && isListField(field)) out[k] = v.map(String).join(',');
     else out[k] = Array.isArray(v) ? v[v.length - 1] : v;
   }
   return out;

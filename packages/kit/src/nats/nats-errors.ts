@@ -20,6 +20,8 @@ export const JS_ERR = {
   messageExceedsMaximum: 10054,
   streamNameExists: 10058,
   streamNotFound: 10059,
+  /** JSStreamStoreFailedF: the store refused the write ("maximum bytes exceeded", a write error of the disk). */
+  streamStoreFailed: 10077,
   maxStreamBytesExceeded: 10122,
   consumerAlreadyExists: 10148,
 } as const;
@@ -46,6 +48,20 @@ export function isJetStreamOutOfSpace(err: unknown): boolean {
     code === JS_ERR.storageResourcesExceeded ||
     code === JS_ERR.maxStreamBytesExceeded ||
     code === JS_ERR.streamLimits
+  );
+}
+
+/**
+ * A publish the store had no room for: the server's or account's JetStream storage is used up (insufficient
+ * resources), or the store refused the write (the stream's max_bytes with discard new, a full disk). Retrying
+ * succeeds only once something is consumed, expired or resized, so it is a state worth reporting, not a blip.
+ */
+export function isJetStreamStoreFull(err: unknown): boolean {
+  const code = jetStreamCode(err);
+  return (
+    code === JS_ERR.insufficientResources ||
+    code === JS_ERR.storageResourcesExceeded ||
+    code === JS_ERR.streamStoreFailed
   );
 }
 

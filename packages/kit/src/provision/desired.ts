@@ -34,6 +34,11 @@ export interface ProvisionOptions {
   limits?: Partial<Record<StreamKey, Partial<StreamLimits>>>;
   /** One max-bytes for every stream without its own limit (small servers, tests). */
   maxBytes?: number;
+  /**
+   * JetStream file storage of each server (its max_file_store): every stream's default max-bytes is scaled
+   * so that together they take STREAM_SHARE of it. Below maxBytes and limits in precedence.
+   */
+  storageBytes?: number;
   duplicateWindowMs?: number;
   maxDeliver?: number;
   ackWaitMs?: number;
@@ -52,6 +57,26 @@ export const DEFAULT_LIMITS: Record<StreamKey, StreamLimits> = {
   advisories: { maxAgeMs: 30 * DAY_MS, maxBytes: 1 * GiB },
 };
 
+/**
+ * Share of a server's file storage the streams may reserve together: the KV buckets and consumer state reserve
+ * nothing, but what they write counts against the same max_file_store.
+ */
+export const STREAM_SHARE = 0.8;
+const MiB = 1024 ** 2;
+
+/**
+ * Each stream's max-bytes when a server offers `storageBytes`: the defaults' proportions (events 50 of 92 GiB,
+ * raw 20, ...), scaled down or up to STREAM_SHARE of it, in whole MiB. Every server of an R3 stream holds a
+ * full copy, so the sum must fit each server, not the cluster.
+ */
+export function streamBytesFor(storageBytes: number): Record<StreamKey, number> {
+  const total = STREAM_KEYS.reduce((sum, k) => sum + DEFAULT_LIMITS[k].maxBytes, 0);
+  const out = {} as Record<StreamKey, number>;
+  for (const k of STREAM_KEYS)
+    out[k] = Math.max(MiB, Math.floor((storageBytes * STREAM_SHARE * DEFAULT_LIMITS[k].maxBytes) / total / MiB) * MiB);
+  return out;
+}
+
 export const DEFAULT_CONSUMER = {
   maxDeliver: 10,
   ackWaitMs: 60_000,
@@ -68,6 +93,7 @@ export function desiredStream(
 ): Partial<StreamConfig> {
   const limits = {
     ...DEFAULT_LIMITS[key],
+    ...(o.storageBytes !== undefined ? { maxBytes: streamBytesFor(o.storageBytes)[key] } : {}),
     ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
     ...o.limits?.[key],
   };
