@@ -1,5 +1,6 @@
 /**
- * The dead-letter forwarder (the kit's startDeadLetterForwarder) as a runner service of `cctap validator`.
+ * The dead-letter forwarder (the kit's startDeadLetterForwarder) as a runner service of `cctap validator`
+ * (and of `cctap up` on NATS, which runs a validator of its own).
  *
  * Why the validator: it is the one central service every NATS deployment runs (nothing reaches the store
  * without it), so dead letters are forwarded wherever the pipeline runs, without a process of their own.
