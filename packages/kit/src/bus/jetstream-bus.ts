@@ -24,6 +24,7 @@ import {
 } from './bus.js';
 import { serverVersion } from '../nats/connect.js';
 import { runPullLoop } from '../consumer/pull-loop.js';
+import { StorageRefusalState, type StorageRefusal } from './storage-refusal.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 
@@ -41,6 +42,7 @@ export class JetStreamBus implements Bus {
   private readonly subs = new Set<Subscription>();
   private readonly publishes;
   private readonly termWithReason: boolean;
+  private readonly storage: StorageRefusalState;
 
   constructor(
     readonly nc: NatsConnection,
@@ -53,6 +55,12 @@ export class JetStreamBus implements Bus {
       'stream',
       'result',
     ]);
+    this.storage = new StorageRefusalState(o.metrics, o.logger);
+  }
+
+  /** Non-null while JetStream refuses publishes for lack of storage: the process is then not ready. */
+  storageRefusal(): StorageRefusal | null {
+    return this.storage.current();
   }
 
   async publish(subject: string, data: Uint8Array, opts: PublishOptions): Promise<PubAck> {
@@ -68,9 +76,11 @@ export class JetStreamBus implements Bus {
         ...(h ? { headers: h } : {}),
       });
       this.publishes?.inc({ stream: this.label(ack.stream), result: ack.duplicate ? 'duplicate' : 'ok' });
+      this.storage.published();
       return { stream: ack.stream, seq: ack.seq, duplicate: ack.duplicate };
     } catch (err) {
       this.publishes?.inc({ stream: 'unknown', result: 'error' });
+      this.storage.failed(subject, err);
       throw err;
     }
   }
