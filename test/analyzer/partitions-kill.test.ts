@@ -1,7 +1,8 @@
 /**
  * A `cctap analyzer --partitioned` replica SIGKILLed while the input flows: its leases run out, the other
  * replicas take its partitions over from the saved state and the unacknowledged messages, and every session
- * still ends with the summary one analyzer gives.
+ * still ends with the summary one analyzer gives. The same for a replica paused (SIGSTOP) past its leases
+ * while input flows and then resumed: it gives its partitions up instead of writing for them, and rejoins.
  */
 import { connectNats, createJetStreamBus, provision } from '@cctap/kit';
 import { topology } from '@cctap/events';
@@ -52,6 +53,37 @@ describe('analyzer replicas on partitions', () => {
 
     for (const r of reps.slice(1)) r.child.kill('SIGTERM');
     for (const r of reps.slice(1)) expect(await exitWithin(r, 20_000, 'a replica stopping')).toBe(0);
+    const stored = await storedSummaries(bus);
+    const expected = oneAnalyzer(batches);
+    expect(expected.size).toBe(32);
+    expect(Object.fromEntries(stored)).toEqual(Object.fromEntries(expected));
+  }, 60_000);
+
+  it('a replica paused past its leases and resumed writes nothing for the partitions it lost, and rejoins', async () => {
+    const prefix = 'partp';
+    await provision(nc, { prefix, maxBytes: 64 * 1024 * 1024, ackWaitMs: 5000 });
+    const t = topology(prefix);
+    const bus = createJetStreamBus(nc, { topology: t });
+    const batches = corpus(29, 16, 2);
+    const half = Math.floor(batches.length / 2);
+    await publish(bus, t, batches.slice(0, half));
+    const reps = [0, 1, 2].map(() => startReplica(nats.url, prefix, LEASE_MS));
+    running.push(...reps);
+    const logs = () => reps.map((r) => r.stderr() + r.stdout()).join('\n');
+    await balanced(nc, prefix, 3, logs);
+
+    const paused = reps[0]!;
+    const rest = publish(bus, t, batches.slice(half));
+    paused.child.kill('SIGSTOP');
+    await rest;
+    await balanced(nc, prefix, 2, logs);
+    paused.child.kill('SIGCONT');
+    await balanced(nc, prefix, 3, logs);
+    // It woke up to leases it could no longer trust or that others held, and stopped those partitions.
+    expect(paused.stdout() + paused.stderr()).toMatch(/lease not renewed in time|lease taken by another replica/);
+
+    for (const r of reps) r.child.kill('SIGTERM');
+    for (const r of reps) expect(await exitWithin(r, 20_000, 'a replica stopping')).toBe(0);
     const stored = await storedSummaries(bus);
     const expected = oneAnalyzer(batches);
     expect(expected.size).toBe(32);

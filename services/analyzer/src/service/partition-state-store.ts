@@ -19,7 +19,9 @@ export class PartitionStateStore implements AnalyzerStateStore {
 
   constructor(
     private readonly kv: KV,
-    partition: number,
+    private readonly partition: number,
+    /** Whether this replica still holds the partition's lease: a save after it ran out is refused. */
+    private readonly leased: () => boolean = () => true,
   ) {
     this.prefix = `p${partition}.`;
   }
@@ -41,6 +43,7 @@ export class PartitionStateStore implements AnalyzerStateStore {
   }
 
   async save(d: SnapshotDelta): Promise<void> {
+    if (!this.leased()) throw new Error(`partition ${this.partition} lease expired; its state is not saved`);
     const p = this.prefix;
     const writes: Promise<unknown>[] = [];
     for (const [k, v] of d.upserts) writes.push(this.kv.put(p + sessionEntryKey(k), enc.encode(v)));

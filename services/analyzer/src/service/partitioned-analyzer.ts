@@ -78,15 +78,21 @@ export function createPartitionedAnalyzer(o: PartitionedAnalyzerOptions): Partit
   let lastError: string | null = null;
   const ownedGauge = o.metrics?.gauge('cctap_analyzer_partitions_owned', 'Events partitions this replica consumes');
 
-  const trusted = (k: number) => {
+  /** The lease of k is still ours for sure: what this replica writes for the partition may be written. */
+  const leased = (k: number) => {
     const p = owned.get(k);
-    return p !== undefined && p.stopping === null && performance.now() < p.trustedUntil;
+    return p !== undefined && performance.now() < p.trustedUntil;
   };
+  /** ... and k is not being given up: a new batch may be applied. */
+  const trusted = (k: number) => leased(k) && owned.get(k)!.stopping === null;
 
   /** The bus as one partition's analyzer sees it: its consumer is the partition's durable, guarded by the lease. */
   function partitionBus(k: number): Bus {
     return {
-      publish: (subject, data, opts) => o.bus.publish(subject, data, opts),
+      // A replica paused in the middle of a batch for longer than the lease must not publish or save it when it
+      // wakes: its successor has the partition (the batch is redelivered to that one instead).
+      publish: (subject, data, opts) =>
+        leased(k) ? o.bus.publish(subject, data, opts) : Promise.reject(new Error(`partition ${k} lease expired`)),
       consume: () => {
         throw new Error('a partition is consumed in batches');
       },
@@ -114,7 +120,7 @@ export function createPartitionedAnalyzer(o: PartitionedAnalyzerOptions): Partit
       const service = createAnalyzer({
         ...o,
         bus: partitionBus(k),
-        store: new PartitionStateStore(stateKv!, k),
+        store: new PartitionStateStore(stateKv!, k, () => leased(k)),
         logger: (o.logger ?? silentLogger).child({ partition: k }),
       });
       await service.start();
