@@ -10,7 +10,7 @@
  */
 import { replacesKept, responseKey, responseTokenTotal, type EventOf } from '@cctap/events';
 import { BoundedMap } from '@cctap/kit';
-import { priceResponse } from '@cctap/prices';
+import { priceAssistant } from '@cctap/prices';
 import type { Session } from '../core/session.js';
 import { addTokens, zeroTokens, type TokenTotals } from '../core/token-totals.js';
 import type { Detector, DetectorContext } from './detector.js';
@@ -82,14 +82,7 @@ function onAssistant(s: Session, st: UsageState, ev: EventOf<'assistant'>, ts: n
   const counts = !prev || replacesKept({ totalTokens: total, tsMs: ts }, { totalTokens: prev.total, tsMs: prev.ts });
   if (!counts) return;
   // Priced only when the line counts (a new response, or a line that replaces the counted one).
-  const usd = priceResponse(ctx.prices, {
-    model: p.model,
-    ts: ev.ts,
-    usage: u,
-    speed: p.speed,
-    inferenceGeo: p.inferenceGeo ?? null,
-    ...(p.advisor ? { advisor: p.advisor } : {}),
-  }).usd;
+  const usd = priceAssistant(ctx.prices, p, ev.ts).usd;
   const entry: ResponseEntry = {
     input: u.input,
     output: u.output,
