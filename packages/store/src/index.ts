@@ -28,7 +28,7 @@ export {
   type MigrateResult,
   type MigrateOptions,
 } from './migrations/index.js';
-export { onCluster, checkClusterName, ClusterDdlError, REPLICA_PATH } from './cluster/on-cluster.js';
+export { onCluster, ClusterDdlError, REPLICA_PATH } from './cluster/on-cluster.js';
 export { backupStore, restoreStore, BackupError, type BackupTarget } from './backup/backup.js';
 export { syncPrices, type PriceSyncResult } from './prices/price-sync.js';
 export {

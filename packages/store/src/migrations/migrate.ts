@@ -63,13 +63,13 @@ export async function migrate(
 }
 
 /** A migration's statements as this store runs them: as written, or in their cluster form. */
-export function migrationStatements(m: Migration, settings: RetentionSettings, opts: MigrateOptions = {}): string[] {
+function migrationStatements(m: Migration, settings: RetentionSettings, opts: MigrateOptions = {}): string[] {
   const cluster = opts.cluster;
   return cluster ? m.statements(settings).map((sql) => onCluster(sql, cluster)) : m.statements(settings);
 }
 
 /** The views (re)defined after the last migration (see the header; range-views.ts for the dashboards'), in this store's form. */
-export function finalViews(opts: MigrateOptions = {}): string[] {
+function finalViews(opts: MigrateOptions = {}): string[] {
   const sql = [
     `CREATE OR REPLACE VIEW usage_responses AS ${responsesSql()}`,
     `CREATE OR REPLACE VIEW retractions AS ${responsesSql(undefined, 'only')}`,

@@ -24,7 +24,7 @@
 import { responsesSql } from './responses-sql.js';
 
 /** How far before a range sessions_between reads a session's events. */
-export const SESSION_LOOKBACK_DAYS = 7;
+const SESSION_LOOKBACK_DAYS = 7;
 
 const FROM = 'fromUnixTimestamp64Milli(toInt64({from_ms:UInt64}))';
 const TO = 'fromUnixTimestamp64Milli(toInt64({to_ms:UInt64}))';
