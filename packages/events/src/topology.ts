@@ -53,10 +53,10 @@ const SUBJECT_TOKEN = /[^a-z0-9_-]+/g;
  * resumed-session copies and per-user baselines that cross sessions mostly stay on one host too. Fixed here
  * because the validator and every analyzer replica must agree on it.
  */
-export const EVENT_PARTITIONS = 8;
+const EVENT_PARTITIONS = 8;
 
 /** The partition of a host's events: FNV-1a of its subject token, stable across releases and processes. */
-export function eventPartition(host: string): number {
+function eventPartition(host: string): number {
   let h = 0x811c9dc5;
   for (const c of sanitizeToken(host)) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193);
   return (h >>> 0) % EVENT_PARTITIONS;

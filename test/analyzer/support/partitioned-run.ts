@@ -183,7 +183,7 @@ export function startReplica(natsUrl: string, prefix: string, leaseMs: number): 
  * Waits until every partition consumer exists and has nothing pending or unacknowledged, and every
  * partition's lease is held: all input is applied and its state saved (a batch is saved before its ack).
  */
-export async function waitAllApplied(nc: NatsConnection, prefix: string, timeoutMs: number, context: () => string) {
+async function waitAllApplied(nc: NatsConnection, prefix: string, timeoutMs: number, context: () => string) {
   const t = topology(prefix);
   const jsm = await jetstreamManager(nc);
   const leases = await waitFor('the lease bucket', () => new Kvm(nc).open(partitionLeaseBucket(t)), timeoutMs);

@@ -15,7 +15,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-export const partitionLeaseKey = (k: number) => `p.${k}`;
+const partitionLeaseKey = (k: number) => `p.${k}`;
 const memberKey = (owner: string) => `m.${owner.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 export class PartitionLeases {

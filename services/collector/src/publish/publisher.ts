@@ -40,7 +40,7 @@ export interface PublisherOptions<S extends PublishSource> {
 const PUBLISH_RETRY: BackoffPolicy = { baseMs: 100, capMs: 2000, jitter: 'none' };
 
 /** Errors a retry cannot fix: the message itself is refused (too large for the server or the stream). */
-export function isPermanentPublishError(err: unknown): boolean {
+function isPermanentPublishError(err: unknown): boolean {
   return isMessageRefused(err);
 }
 

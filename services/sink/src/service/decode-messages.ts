@@ -29,7 +29,7 @@ export interface DecodedFlush {
   undecodable: number;
 }
 
-export function messageId(m: BusMessage): string {
+function messageId(m: BusMessage): string {
   return m.msgId ?? streamPositionId(m.stream, m.seq);
 }
 
