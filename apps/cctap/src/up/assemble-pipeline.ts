@@ -137,6 +137,8 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
     log.info('store ready', { store: store.location, migrationsApplied: migrated.applied.length });
 
     let bus: Bus;
+    /** The JetStream bus on NATS: its publishes refused for lack of storage make `up` not ready. */
+    let jetStreamBus: ReturnType<typeof createJetStreamBus> | null = null;
     let nc: Awaited<ReturnType<typeof connectNats>> | null = null;
     let deadLetters: DeadLetterFile | null = null;
     if (cfg.nats) {
@@ -153,7 +155,8 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
         server: report.serverVersion,
         created: report.entries.filter((e) => e.action === 'created').length,
       });
-      bus = createJetStreamBus(nc, { topology: t, logger: log, metrics });
+      jetStreamBus = createJetStreamBus(nc, { topology: t, logger: log, metrics });
+      bus = jetStreamBus;
     } else {
       const letters = deadLetterFile(dataDir ?? stateDirOf(cfg, dataDir), metrics);
       deadLetters = letters;
@@ -237,7 +240,13 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
         if (files) await Promise.all([files.alerts.close(), files.silences.close()]);
         instance?.release();
       },
-      health: () => ({ ready: connected && (nc === null || !nc.isClosed()) }),
+      health: () => {
+        const refused = jetStreamBus?.storageRefusal() ?? null;
+        return {
+          ready: connected && (nc === null || !nc.isClosed()) && !refused,
+          ...(refused ? { details: { storageRefused: refused } } : {}),
+        };
+      },
     };
     const services: Service[] = [transport, sink, alerter, analyzer, validator];
     // On NATS what a consumer gives up on is moved to CCTAP_DLQ as `cctap validator` does it; in process the
