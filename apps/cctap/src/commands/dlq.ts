@@ -38,7 +38,8 @@ import { runCommand } from './run-command.js';
 const placeShape = {
   ...natsConfigShape,
   nats: z.string().optional().meta({
-    arg: 'URL',
+    arg: 'URL[,URL...]',
+    list: true,
     description:
       'the CCTAP_DLQ stream of this NATS server (env NATS_URL); without it the dead letters of cctap up on --data',
   }),

@@ -18,10 +18,12 @@ export const upShape = {
   ...baseConfigShape,
   ...natsConfigShape,
   // Unlike the services, up needs no server: without NATS_URL it runs the in-process bus.
-  nats: z
-    .string()
-    .optional()
-    .meta({ arg: 'URL', description: 'use NATS JetStream instead of the in-process bus (env NATS_URL)' }),
+  nats: z.string().optional().meta({
+    arg: 'URL[,URL...]',
+    list: true,
+    description:
+      'use NATS JetStream instead of the in-process bus (env NATS_URL; a cluster: every server, comma-separated)',
+  }),
   // A laptop tool: metrics on loopback unless asked otherwise.
   metricsHost: z.string().default('127.0.0.1').meta({ arg: 'HOST', description: 'address the probe server binds' }),
   logLevel: baseConfigShape.logLevel.meta({
