@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { STREAM_SHARE, streamBytesFor } from '@cctap/kit';
+import { STREAM_SHARE, streamBytesFor } from '@cctap/kit/internal';
 import { k8sObjects, type K8sObject } from './support/kustomize.js';
 import { REPO_ROOT } from './support/repo.js';
 

@@ -3,7 +3,8 @@
  * and the in-process bus.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DLQ_HEADERS, PermanentError, RetryableError, type Bus, type BusMessage, type StoredMessage } from '@cctap/kit';
+import { DLQ_HEADERS, RetryableError, type Bus, type BusMessage } from '@cctap/kit';
+import { PermanentError, type StoredMessage } from '@cctap/kit/internal';
 import type { ConsumerKey, StreamKey } from '@cctap/events';
 import { startNats, type TestNats } from '../support/nats.js';
 import { inProcessFactory, jetStreamFactory, MAX_DELIVER, type BusFactory } from './bus-harness.js';

@@ -15,12 +15,12 @@ import {
   createJetStreamBus,
   createMetrics,
   DLQ_HEADERS,
-  PermanentError,
   provision,
   RetryableError,
   startDeadLetterForwarder,
   type Metrics,
 } from '@cctap/kit';
+import { PermanentError } from '@cctap/kit/internal';
 import { startNats, type TestNats } from '../support/nats.js';
 import { waitFor } from '../support/wait-for.js';
 

@@ -1,7 +1,8 @@
 /** Behaviour specific to the in-process bus (the shared contract is in bus-contract.test.ts). */
 import { describe, expect, it } from 'vitest';
 import { topology } from '@cctap/events';
-import { createInProcessBus, PermanentError, type InProcessDeadLetter } from '@cctap/kit';
+import { createInProcessBus, type InProcessDeadLetter } from '@cctap/kit';
+import { PermanentError } from '@cctap/kit/internal';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

@@ -6,14 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  connectNats,
-  isDeniedOrUnanswered,
-  isJetStreamNotFound,
-  isMessageRefused,
-  jetStreamCode,
-  JS_ERR,
-} from '@cctap/kit';
+import { connectNats, isDeniedOrUnanswered, isJetStreamNotFound, isMessageRefused } from '@cctap/kit';
+import { jetStreamCode, JS_ERR } from '@cctap/kit/internal';
 import { startNats, type TestNats } from '../support/nats.js';
 
 let nats: TestNats;

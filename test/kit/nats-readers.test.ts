@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { connectNats, consumerLag, kvReadAll } from '@cctap/kit';
+import { connectNats, kvReadAll } from '@cctap/kit';
+import { consumerLag } from '@cctap/kit/internal';
 import { startNats, type TestNats } from '../support/nats.js';
 
 let nats: TestNats;

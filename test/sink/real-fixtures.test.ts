@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shippedBook } from '@cctap/prices';
 import { batchRows } from '@cctap/sink/internal';
 import { blocksReport, periodReport } from '@cctap/reports';
-import { DEFAULT_RETENTION, insertRows, migrate, openStore, syncPrices, type Store } from '@cctap/store';
+import { insertRows, migrate, openStore, syncPrices, type Store } from '@cctap/store';
+import { DEFAULT_RETENTION } from '@cctap/store/internal';
 import { expectedDailyByModel, fixtureBatches } from './support/fixture-batches.js';
 
 let dir: string;

@@ -5,7 +5,8 @@
  * statements themselves, which need Keeper and the cluster's servers (docs/deploy.md says so).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allStatements, ClusterDdlError, dedupToken, onCluster, REPLICA_PATH, type Store } from '@cctap/store';
+import { ClusterDdlError, type Store } from '@cctap/store';
+import { allStatements, dedupToken, onCluster, REPLICA_PATH } from '@cctap/store/internal';
 import { openTempStore } from '@cctap/store/testing';
 
 let store: Store;

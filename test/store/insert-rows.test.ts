@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toEventRow } from '@cctap/sink/internal';
 import { assistant } from '@cctap/sink/testing';
-import { StoreQueryError } from '@cctap/store';
-import { chunkByMonth, insertRows } from '@cctap/store';
+import { insertRows, StoreQueryError } from '@cctap/store';
+import { chunkByMonth } from '@cctap/store/internal';
 import { openTempStore, type TempStore } from '@cctap/store/testing';
 
 let store: TempStore;

@@ -3,7 +3,8 @@
  * duplicate, retry or background merge ever changes a reported number.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, MIGRATIONS } from '@cctap/store';
+import { migrate } from '@cctap/store';
+import { MIGRATIONS } from '@cctap/store/internal';
 import { periodReport } from '@cctap/reports';
 import { priceResponse, shippedBook } from '@cctap/prices';
 import { syncPrices } from '@cctap/store';

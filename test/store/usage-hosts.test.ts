@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleEvent } from '@cctap/events/testing';
 import { shippedBook } from '@cctap/prices';
-import { migrate, MIGRATIONS } from '@cctap/store';
+import { migrate } from '@cctap/store';
+import { MIGRATIONS } from '@cctap/store/internal';
 import { syncPrices } from '@cctap/store';
 import { toEventRow, toUsageRows } from '@cctap/sink/internal';
 import { insertRows } from '@cctap/store';

@@ -5,7 +5,8 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeTrustedBatch, type BatchSource, type ConsumerKey, type StreamKey, type Topology } from '@cctap/events';
-import { createJetStreamBus, type JetStreamBus, type StoredMessage } from '@cctap/kit';
+import { createJetStreamBus, type JetStreamBus } from '@cctap/kit';
+import type { StoredMessage } from '@cctap/kit/internal';
 
 export interface ConsumerState {
   /** Stored messages not yet delivered. */

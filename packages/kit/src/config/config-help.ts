@@ -166,7 +166,7 @@ export const HELP_OPTION_LINE = `  ${'--help, -h'.padEnd(WIDTH)}this help`;
 const LINE = 110;
 
 /** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
-export function wrap(text: string, width: number = LINE): string[] {
+function wrap(text: string, width: number = LINE): string[] {
   const lines: string[] = [];
   let cur = '';
   for (const word of text.split(' ')) {

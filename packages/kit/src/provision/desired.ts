@@ -47,7 +47,7 @@ export interface ProvisionOptions {
   backoffMs?: number[];
 }
 
-export const DEFAULT_LIMITS: Record<StreamKey, StreamLimits> = {
+const DEFAULT_LIMITS: Record<StreamKey, StreamLimits> = {
   raw: { maxAgeMs: 7 * DAY_MS, maxBytes: 20 * GiB },
   events: { maxAgeMs: 30 * DAY_MS, maxBytes: 50 * GiB },
   invalid: { maxAgeMs: 30 * DAY_MS, maxBytes: 5 * GiB },
@@ -77,7 +77,7 @@ export function streamBytesFor(storageBytes: number): Record<StreamKey, number> 
   return out;
 }
 
-export const DEFAULT_CONSUMER = {
+const DEFAULT_CONSUMER = {
   maxDeliver: 10,
   ackWaitMs: 60_000,
   /** Above the sink's largest batch (20k rows) times two batches in flight. */
@@ -141,5 +141,3 @@ export function desiredConsumer(t: Topology, key: ConsumerKey, o: ProvisionOptio
   if (spec.filter) cfg.filter_subject = `${t.root}.${spec.filter}`;
   return cfg;
 }
-
-export { STREAM_KEYS };

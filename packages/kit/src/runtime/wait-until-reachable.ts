@@ -22,7 +22,7 @@ export interface WaitPolicy {
 }
 
 export const WAIT_SECONDS_ENV = 'CCTAP_WAIT_SECONDS';
-export const DEFAULT_ONE_SHOT_WAIT_SECONDS = 30;
+const DEFAULT_ONE_SHOT_WAIT_SECONDS = 30;
 
 export interface OneShotWaitOptions {
   /** The value of CCTAP_WAIT_SECONDS, as the application read it from its environment. */
@@ -41,7 +41,7 @@ export function oneShotWait(o: OneShotWaitOptions = {}): WaitPolicy {
 }
 
 /** 0.5 s, 1 s, 2 s, 4 s, then every 5 s: a server that comes back is used within 5 s, and the log gets a line per retry, not a flood. */
-export function retryDelayMs(attempt: number): number {
+function retryDelayMs(attempt: number): number {
   return backoffDelay(attempt, { baseMs: 500, capMs: 5000, jitter: 'none' });
 }
 

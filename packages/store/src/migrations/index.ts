@@ -1,10 +1,3 @@
 export { MIGRATIONS } from './all.js';
-export { DEFAULT_RETENTION, type Migration, type RetentionSettings } from './migration.js';
-export {
-  migrate,
-  appliedMigrations,
-  allStatements,
-  retentionFromEnv,
-  type MigrateOptions,
-  type MigrateResult,
-} from './migrate.js';
+export { DEFAULT_RETENTION } from './migration.js';
+export { migrate, allStatements, retentionFromEnv } from './migrate.js';

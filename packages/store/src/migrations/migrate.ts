@@ -34,7 +34,7 @@ const RECORD_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree ORDER BY version`;
 
-export async function appliedMigrations(
+async function appliedMigrations(
   store: Store,
   opts: MigrateOptions = {},
 ): Promise<{ version: number; name: string }[]> {

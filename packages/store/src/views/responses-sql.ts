@@ -71,7 +71,7 @@ const retractedLinesSql = (eventsPrefilter?: string) =>
     FROM events WHERE type = 'refusal'${eventsPrefilter ? ` AND ${eventsPrefilter}` : ''}`;
 
 /** The price rows readers use: the newest generation whose sync completed (its price_syncs marker exists). */
-export const CURRENT_PRICES_SQL = `SELECT * FROM prices WHERE generation = (SELECT max(generation) FROM price_syncs)`;
+const CURRENT_PRICES_SQL = `SELECT * FROM prices WHERE generation = (SELECT max(generation) FROM price_syncs)`;
 
 /**
  * @param prefilter an optional condition on raw `usage` rows applied before the dedup, to read less (name raw
