@@ -81,6 +81,18 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // Promises: one nobody awaits loses its rejection (an unhandled rejection ends the process) and its ordering;
+    // one passed where a callback returns void is never awaited by the caller. These rules need the types, so
+    // they run with the TypeScript project service.
+    files: ['packages/*/src/**/*.ts', 'services/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
   ...serviceBoundaries,
   {
     // Libraries never depend on a service or an app: the composition roots are apps/, the services compose
