@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_SHARE, streamBytesFor } from '@cctap/kit/internal';
@@ -155,6 +156,17 @@ describe('docker-compose.cluster.yml', () => {
     volumes: Record<string, unknown>;
   };
   const nodes = ['nats', 'nats-2', 'nats-3'];
+
+  it('is valid against the Compose Specification schema', () => {
+    const { $schema: _draft, ...schema } = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'test/deploy/schemas/compose-spec.json'), 'utf8'),
+    ) as Record<string, unknown>;
+    const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
+    expect(validate(cluster), JSON.stringify(validate.errors)).toBe(true);
+    // Every service it changes exists in docker-compose.yml, but the nodes it adds.
+    for (const name of Object.keys(cluster.services))
+      if (!['nats-2', 'nats-3'].includes(name)) expect(Object.keys(base.services), name).toContain(name);
+  });
 
   it('runs three nodes with names of their own, routes to all of them, and no published route port', () => {
     const names = nodes.map((n) => cluster.services[n]!.environment!.SERVER_NAME);
