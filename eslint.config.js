@@ -157,6 +157,22 @@ export default tseslint.config(
     },
   },
   {
+    // The environment is the application's to read, once (apps/cctap/src/environment.ts): a package or a
+    // service gets the values it needs as options, so it behaves the same wherever it is composed.
+    files: ['packages/*/src/**/*.ts', 'services/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', 'packages/*/src/testing/**', 'services/*/src/testing/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read the environment in apps/cctap (src/environment.ts) and pass the value down as an option.',
+        },
+      ],
+    },
+  },
+  {
     // The price book is pure data and functions; only load-book.ts reads the user's price file.
     files: ['packages/prices/src/**/*.ts'],
     ignores: ['packages/prices/src/**/*.test.ts', 'packages/prices/src/book/load-book.ts'],
