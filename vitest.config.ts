@@ -18,6 +18,7 @@ const alias = {
   '@cctap/collector': src('./services/collector/src/index.ts'),
   '@cctap/validator/internal': src('./services/validator/src/internal.ts'),
   '@cctap/validator': src('./services/validator/src/index.ts'),
+  '@cctap/analyzer/internal': src('./services/analyzer/src/internal.ts'),
   '@cctap/analyzer': src('./services/analyzer/src/index.ts'),
   '@cctap/alerter/testing': src('./services/alerter/src/testing/index.ts'),
   '@cctap/alerter/internal': src('./services/alerter/src/internal.ts'),

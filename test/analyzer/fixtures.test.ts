@@ -5,7 +5,8 @@
  */
 import type { CctapEvent, DerivedEvent } from '@cctap/events';
 import { derivedEventSchema } from '@cctap/events/internal';
-import { AnalyzerEngine, ManualClock, resolveConfig } from '@cctap/analyzer';
+import { AnalyzerEngine, resolveConfig } from '@cctap/analyzer/internal';
+import { ManualClock } from '@cctap/kit/internal';
 import { describe, expect, it } from 'vitest';
 import { realFixtureFiles } from '../support/paths.js';
 import { fixtureEvents } from './support/fixture-events.js';

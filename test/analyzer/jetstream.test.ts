@@ -7,7 +7,9 @@
  */
 import { batchMsgId, SCHEMA_VERSION, topology, type Batch, type CctapEvent, type DerivedEvent } from '@cctap/events';
 import { connectNats, createJetStreamBus, createLogger, provision, type JetStreamBus } from '@cctap/kit';
-import { createAnalyzer, KvStateStore, ManualClock, type AnalyzerService } from '@cctap/analyzer';
+import { createAnalyzer, type AnalyzerService } from '@cctap/analyzer';
+import { KvStateStore } from '@cctap/analyzer/internal';
+import { ManualClock } from '@cctap/kit/internal';
 import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';

@@ -6,7 +6,9 @@
  */
 import { batchMsgId, SCHEMA_VERSION, topology, type Batch, type CctapEvent, type DerivedEvent } from '@cctap/events';
 import { connectNats, createJetStreamBus, provision, type JetStreamBus } from '@cctap/kit';
-import { createAnalyzer, KvStateStore, ManualClock, type AnalyzerConfigInput } from '@cctap/analyzer';
+import { createAnalyzer } from '@cctap/analyzer';
+import { KvStateStore, type AnalyzerConfigInput } from '@cctap/analyzer/internal';
+import { ManualClock } from '@cctap/kit/internal';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';

@@ -5,7 +5,8 @@
  * are copied into a subagent file, both give the same totals.
  */
 import type { CctapEvent } from '@cctap/events';
-import { AnalyzerEngine, ManualClock, resolveConfig } from '@cctap/analyzer';
+import { AnalyzerEngine, resolveConfig } from '@cctap/analyzer/internal';
+import { ManualClock } from '@cctap/kit/internal';
 import { UsageLedger } from '@cctap/transcript';
 import { describe, expect, it } from 'vitest';
 import { SessionScript } from '../../services/analyzer/src/testing/event-factory.js';

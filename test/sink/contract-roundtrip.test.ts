@@ -22,7 +22,8 @@ import {
 import { DERIVED_KINDS, decodeCheckedAlert, decodeCheckedDerived, decodeCheckedInvalid } from '@cctap/events/internal';
 import { sampleEvent } from '@cctap/events/testing';
 import { createInProcessBus, createMetrics, silentLogger, type BusMessage, type Subscription } from '@cctap/kit';
-import { createAnalyzer, ManualClock, type AnalyzerService } from '@cctap/analyzer';
+import { createAnalyzer, type AnalyzerService } from '@cctap/analyzer';
+import { ManualClock } from '@cctap/kit/internal';
 import { buildRuleSet, createAlerter, type AlerterService } from '@cctap/alerter';
 import { createValidatorService } from '@cctap/validator';
 import { decodeMessages, type AlertRow, type DerivedRow, type InvalidRow } from '@cctap/sink/internal';

@@ -73,5 +73,5 @@ export {
   decodeTrustedInvalid,
 } from './codecs/index.js';
 export type { Alert } from './alert.js';
-export { INVALID_RAW_CHARS, invalidRecordSchema, type InvalidReason, type InvalidRecord } from './invalid.js';
+export { INVALID_RAW_CHARS, type InvalidReason, type InvalidRecord } from './invalid.js';
 export { responseKey, responseTokenTotal, replacesKept } from './response-rule.js';

@@ -45,7 +45,7 @@ export { natsOptionsFromConfig, type NatsConfigFields } from './nats/nats-from-c
 export { privateDir } from './fs/private-dir.js';
 export { LruSet } from './collections/lru-set.js';
 export { BoundedMap } from './collections/bounded-map.js';
-export { systemClock, ManualClock, type Clock } from './time/clock.js';
+export { systemClock, type Clock } from './time/clock.js';
 export { sleep } from './time/sleep.js';
 export { backoffDelay, type BackoffPolicy } from './time/backoff.js';
 export { SerialQueue } from './concurrency/serial-queue.js';

@@ -8,3 +8,4 @@ export type { StoredMessage } from './bus/bus.js';
 export { STREAM_SHARE, streamBytesFor } from './provision/desired.js';
 export { jetStreamCode, JS_ERR } from './nats/nats-errors.js';
 export { consumerLag } from './nats/consumer-lag.js';
+export { ManualClock } from './time/clock.js';

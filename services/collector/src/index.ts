@@ -4,7 +4,7 @@
  * - createCollector(options)   the service { name, start, stop, health, idle, runOnce, events } (a kit Service)
  * - resolveRoots(options)      which Claude config directories to watch
  * - collectShape, ...          the `cctap collect` configuration (kit config + the collector's fields)
- * - CHECKPOINT_FILE, Destination  where the checkpoints live and which destination they were recorded for
+ * - Destination                which destination the checkpoints were recorded for
  *
  * Everything else (the tailer and its pieces, the checkpoint store) is internal to the service; what the workspace's
  * tests reach for is in `@cctap/collector/internal`.
@@ -13,6 +13,5 @@ export { createCollector, type CollectorService } from './service/collector.js';
 export type { CollectorProgress } from './progress/backfill-progress.js';
 export { COLLECTOR_VERSION } from './heartbeat/heartbeat.js';
 export { resolveRoots } from './discovery/roots.js';
-export { CHECKPOINT_FILE } from './checkpoint/checkpoint-store.js';
 export type { Destination } from './checkpoint/destination.js';
 export { collectShape, parseCollectArgs, identityFrom } from './config.js';

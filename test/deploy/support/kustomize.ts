@@ -17,7 +17,7 @@ export interface K8sObject {
  * `kustomize build`, or kubectl's built-in kustomize (kubectl >= 1.21 carries kustomize v4+; the base uses
  * `labels:`, which kustomize v2 in Debian's kubernetes-client 1.20 cannot read).
  */
-export function renderer(): (dir: string) => string {
+function renderer(): (dir: string) => string {
   const { cmd } = requireTool(
     ['kustomize', 'kubectl'],
     "install kubectl >= 1.21 or kustomize to render deploy/k8s (Debian's kubernetes-client 1.20 is too old)",

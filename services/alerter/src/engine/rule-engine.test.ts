@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '@cctap/kit';
+import { ManualClock } from '@cctap/kit/internal';
 import { validateRules } from '../rules/load-rules.js';
 import { bashCall, makeDerived, makeEvent } from '../testing/contract-events.js';
 import { fromEvent, inputsOfMessage } from './inputs.js';

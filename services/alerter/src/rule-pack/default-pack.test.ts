@@ -1,6 +1,6 @@
 import { shippedBook } from '@cctap/prices';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '@cctap/kit';
+import { ManualClock } from '@cctap/kit/internal';
 import { withCentralCost } from '../engine/central-cost.js';
 import { RuleEngine } from '../engine/rule-engine.js';
 import { fromDerived, fromEvent } from '../engine/inputs.js';

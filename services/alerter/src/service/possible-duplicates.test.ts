@@ -7,7 +7,7 @@
  */
 import type { Alert } from '@cctap/events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '@cctap/kit';
+import { ManualClock } from '@cctap/kit/internal';
 import { fromEvent } from '../engine/inputs.js';
 import { buildRuleSet } from '../rules/load-rules.js';
 import { MemoryAlertStateStore, type AlertRecord, type AlertStateStore } from '../state/alert-record.js';

@@ -6,7 +6,7 @@ import { mergePriceText } from '@cctap/prices/internal';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type AnalyzerConfigInput } from '../config.js';
 import { SessionScript } from '../testing/event-factory.js';
-import { ManualClock } from '@cctap/kit';
+import { ManualClock } from '@cctap/kit/internal';
 import { AnalyzerEngine } from './engine.js';
 import { sliceOf } from '../detectors/detector.js';
 import { DETECTORS } from '../detectors/index.js';

@@ -1,5 +1,6 @@
 import type { CctapEvent, DerivedEvent } from '@cctap/events';
-import { ConfigError, ManualClock } from '@cctap/kit';
+import { ConfigError } from '@cctap/kit';
+import { ManualClock } from '@cctap/kit/internal';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type AnalyzerConfigInput } from '../config.js';
 import { SessionScript } from '../testing/event-factory.js';

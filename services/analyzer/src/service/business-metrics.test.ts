@@ -1,7 +1,7 @@
 import { createMetrics } from '@cctap/kit';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../config.js';
-import { ManualClock } from '@cctap/kit';
+import { ManualClock } from '@cctap/kit/internal';
 import { AnalyzerEngine } from '../core/engine.js';
 import { SessionScript } from '../testing/event-factory.js';
 import { businessMetrics } from './business-metrics.js';
