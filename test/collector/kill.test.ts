@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHECKPOINT_FILE } from '@cctap/collector';
+import { CHECKPOINT_FILE } from '@cctap/collector/internal';
 import { REPO_ROOT } from '../support/paths.js';
 import { coverage, fileBatches, harnessPerFile, waitFor } from './support/harness.js';
 import { buildCorpus } from './support/corpus.js';
