@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { decodeTrustedBatch, encodeBatch, invalidRecordSchema, topology, type Topology } from '@cctap/events';
+import { decodeTrustedBatch, encodeBatch, topology, type Topology } from '@cctap/events';
+import { invalidRecordSchema } from '@cctap/events/internal';
 import {
   connectNats,
   createJetStreamBus,
