@@ -11,7 +11,10 @@ import { batchMsgId, encodeBatch, SCHEMA_VERSION, topology, type CctapEvent } fr
 import { createInProcessBus } from '@cctap/kit';
 import { TranscriptStream } from '@cctap/transcript';
 import { createAnalyzer, MemoryStateStore } from '@cctap/analyzer';
-import { createSink, migrate, openStore, renderSessionDetails, sessionDetails, type Store } from '@cctap/sink';
+import { createSink } from '@cctap/sink';
+import { migrate, openStore, type Store } from '@cctap/store';
+import { renderSessionDetails } from '../../apps/cctap/src/render/session-details.js';
+import { sessionDetails } from '@cctap/reports';
 import { REAL_FIXTURES_DIR } from '../support/paths.js';
 
 const t = topology('sd');

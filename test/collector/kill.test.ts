@@ -1,8 +1,8 @@
 /**
  * SIGKILL of the collector process mid-backfill, then a restart over the same state directory: every file
  * is covered [0, size) and stored batches never overlap (re-sent ranges are identical, dropped by msg-id
- * dedup). Runs the real command, `node packages/cli/dist/main.js collect --once ...`, built by `npm test`'s
- * typecheck step (`tsc -b`; locally `npx tsc -b packages/cli`).
+ * dedup). Runs the real command, `node apps/cctap/dist/main.js collect --once ...`, built by `npm test`'s
+ * typecheck step (`tsc -b`; locally `npx tsc -b apps/cctap`).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,10 +13,10 @@ import { REPO_ROOT } from '../support/paths.js';
 import { coverage, fileBatches, harnessPerFile, waitFor } from './support/harness.js';
 import { buildCorpus } from './support/corpus.js';
 
-const CLI = join(REPO_ROOT, 'packages/cli/dist/main.js');
+const CLI = join(REPO_ROOT, 'apps/cctap/dist/main.js');
 
 beforeAll(() => {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the CLI first (npx tsc -b packages/cli)`);
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the CLI first (npx tsc -b apps/cctap)`);
 });
 const env = harnessPerFile();
 

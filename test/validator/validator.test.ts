@@ -1,7 +1,7 @@
 /**
  * The validator against a real nats-server: routing of valid and invalid events, forged hosts, crash
  * safety (SIGKILL of the real `cctap validator` process mid-stream) and replicas sharing the consumer.
- * The crash test runs the built CLI (packages/cli/dist), which `npm test` builds before vitest runs.
+ * The crash test runs the built CLI (apps/cctap/dist), which `npm test` builds before vitest runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -25,7 +25,7 @@ import { startNats, type TestNats } from '../support/nats.js';
 import { batchOf, batchWith, msgIdOf, promptEvent } from '../support/events.js';
 import { waitFor } from '../support/wait-for.js';
 
-const CLI = fileURLToPath(new URL('../../packages/cli/dist/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../apps/cctap/dist/main.js', import.meta.url));
 let nats: TestNats;
 const conns: NatsConnection[] = [];
 
