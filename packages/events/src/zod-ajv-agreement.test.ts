@@ -344,6 +344,13 @@ describe('zod and ajv agree', () => {
         zod: expected,
         ajv: expected,
       });
+      // The validator checks the envelope with its events emptied, then each event: same verdict as the full
+      // schema on that envelope.
+      if (typeof doc === 'object' && doc !== null && Array.isArray((doc as { events?: unknown }).events)) {
+        const bare = { ...doc, events: [] };
+        expect({ name, envelope: validator.envelope(bare).ok }).toEqual({ name, envelope: validator.batch(bare).ok });
+      }
     }
+    expect(validator.envelope({ ...batch, events: {} }).ok).toBe(false);
   });
 });

@@ -96,7 +96,7 @@ export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateC
     return { host, valid: null, invalid: [record('not_json', err.message, text)] };
   }
   const envelope = { ...d, events: [] };
-  const verdict = ctx.contract.batch(envelope);
+  const verdict = ctx.contract.envelope(envelope);
   if (!verdict.ok) return { host, valid: null, invalid: [record('bad_batch', verdict.errors.join('; '), text)] };
   const source = d.source as BatchSource;
   const claimed = d.host as string;

@@ -16,7 +16,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('embedded store close', () => {
   it('runs to completion in a process that does nothing else', () => {
-    const entry = pathToFileURL(join(REPO_ROOT, 'services/sink/dist/index.js')).href;
+    const entry = pathToFileURL(join(REPO_ROOT, 'packages/store/dist/index.js')).href;
     const script = `
       const { openStore } = await import(${JSON.stringify(entry)});
       const s = await openStore({ dataDir: ${JSON.stringify(join(dir, 'data'))} });
