@@ -48,7 +48,7 @@ describe('session analysis through the sink', () => {
   it('stores the summary of the real 2.1.39 session and reports it with --detail', async () => {
     const bus = createInProcessBus({ topology: t, consumers: ['analyzer', 'sink-events', 'sink-derived'] });
     const analyzer = createAnalyzer({ bus, topology: t, store: new MemoryStateStore(), autoTick: false });
-    const sink = createSink({ bus, store, hostOf: (s) => t.hostOf(s), consumers: ['sink-events', 'sink-derived'] });
+    const sink = createSink({ bus, store, consumers: ['sink-events', 'sink-derived'] });
     await sink.start();
     await analyzer.start();
     const files = [

@@ -151,7 +151,6 @@ describe('sink service on JetStream', () => {
       store,
       batchSize: 20,
       metrics,
-      hostOf: (s) => t.hostOf(s),
       pending: await jetStreamPending(nc2, t),
       lagIntervalMs: 200,
     });

@@ -68,7 +68,6 @@ export const command: Command = {
         const service = sink.createSink({
           bus,
           store,
-          hostOf: (s) => topology.hostOf(s),
           batchSize: cfg.batchSize,
           flushIntervalMs: cfg.flushIntervalMs,
           prices: book,

@@ -173,7 +173,6 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
     const sink = createSink({
       bus,
       store,
-      hostOf: (s) => t.hostOf(s),
       logger: log,
       metrics,
       ...(o.prices ? { prices: o.prices } : {}),

@@ -62,11 +62,6 @@ export interface SinkOptions {
   /** Fetch loops per consumer: while one flush inserts, the others fetch and map the next. Default 2. */
   fetchers?: number;
   consumers?: readonly SinkConsumer[];
-  /**
-   * @deprecated Not read: every message the sink maps carries its host (the contract's codecs). Kept so
-   * callers that still pass `topology.hostOf` compile; drop it from them.
-   */
-  hostOf?: (subject: string) => string | null;
   /** Messages still to deliver, per consumer (JetStream num_pending); polled every lagIntervalMs for the lag gauge. */
   pending?: (consumer: SinkConsumer) => Promise<number>;
   lagIntervalMs?: number;
