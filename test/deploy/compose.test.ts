@@ -108,3 +108,22 @@ describe('docker-compose.yml', () => {
     expect(existsSync(join(REPO_ROOT, 'deploy/docker/Dockerfile'))).toBe(true);
   });
 });
+
+describe('deploy/docker/Dockerfile', () => {
+  const dockerfile = readFileSync(join(REPO_ROOT, 'deploy/docker/Dockerfile'), 'utf8');
+
+  it('builds with the classic builder, offline: no frontend directive and no BuildKit-only instruction', () => {
+    // A `# syntax=` parser directive makes BuildKit pull that frontend image before anything else.
+    const directives = dockerfile.split('\n').filter((l) => /^#\s*(syntax|check)\s*=/i.test(l));
+    expect(directives).toEqual([]);
+    // Instructions only BuildKit understands: cache/secret/ssh mounts, COPY --link/--parents, heredocs.
+    const instructions = dockerfile.replace(/\\\n/g, ' ').split('\n');
+    const buildkitOnly = instructions.filter(
+      (l) =>
+        /^\s*RUN\s+.*--(mount|network|security)=/.test(l) ||
+        /^\s*(COPY|ADD)\s.*--(link|parents|exclude)\b/.test(l) ||
+        /<<-?\s*['"]?[A-Z]+/.test(l),
+    );
+    expect(buildkitOnly).toEqual([]);
+  });
+});
