@@ -36,7 +36,7 @@ export {
   UnknownOptionError,
 } from './config/load-config.js';
 export { formatOption, HELP_OPTION_LINE, HelpRequest, optionsOf } from './config/config-help.js';
-export { isDeniedOrUnanswered, isJetStreamNotFound, isMessageRefused } from './nats/nats-errors.js';
+export { isDeniedOrUnanswered, isJetStreamNotFound, isMessageRefused, isRevisionMismatch } from './nats/nats-errors.js';
 export { startProbeServer, type ProbeServer } from './metrics/probe-server.js';
 export { runServices } from './runtime/runner.js';
 export type { Service } from './runtime/service.js';
@@ -51,4 +51,5 @@ export { backoffDelay, type BackoffPolicy } from './time/backoff.js';
 export { SerialQueue } from './concurrency/serial-queue.js';
 export { LabelCap } from './metrics/label-cap.js';
 export { kvReadAll } from './nats/kv-read-all.js';
+export { KvLeases } from './nats/kv-lease.js';
 export { consumerLagReader } from './nats/consumer-lag.js';

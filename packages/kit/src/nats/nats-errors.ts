@@ -20,6 +20,8 @@ export const JS_ERR = {
   messageExceedsMaximum: 10054,
   streamNameExists: 10058,
   streamNotFound: 10059,
+  /** JSStreamWrongLastSequenceErrF: a compare-and-swap write (KV update or delete at a revision) lost. */
+  streamWrongLastSequence: 10071,
   /** JSStreamStoreFailedF: the store refused the write ("maximum bytes exceeded", a write error of the disk). */
   streamStoreFailed: 10077,
   maxStreamBytesExceeded: 10122,
@@ -31,6 +33,13 @@ export function jetStreamCode(err: unknown): number | undefined {
   if (err instanceof JetStreamApiError) return err.code;
   const cause = (err as { cause?: unknown } | null)?.cause;
   return cause instanceof JetStreamApiError ? cause.code : undefined;
+}
+
+/** A compare-and-swap write (KV create, update, or delete at a revision) found another revision there. */
+export function isRevisionMismatch(err: unknown): boolean {
+  if (jetStreamCode(err) === JS_ERR.streamWrongLastSequence) return true;
+  // Older clients and some KV paths carry the server's words only.
+  return /wrong last sequence/i.test((err as { message?: string } | null)?.message ?? '');
 }
 
 /** A stream or consumer that is not there. */
