@@ -22,6 +22,8 @@ const alias = {
   '@cctap/analyzer': src('./services/analyzer/src/index.ts'),
   '@cctap/alerter/testing': src('./services/alerter/src/testing/index.ts'),
   '@cctap/alerter/internal': src('./services/alerter/src/internal.ts'),
+  '@cctap/alerter/guard/rule-file': src('./services/alerter/src/guard/rule-file.ts'),
+  '@cctap/alerter/guard': src('./services/alerter/src/guard/index.ts'),
   '@cctap/alerter': src('./services/alerter/src/index.ts'),
   '@cctap/store/testing': src('./packages/store/src/testing/temp-store.ts'),
   '@cctap/store/internal': src('./packages/store/src/internal.ts'),

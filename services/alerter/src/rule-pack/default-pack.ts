@@ -4,6 +4,9 @@
  * sessions longer than 4.5 h, session cost $50. Costs (`payload.cost`) are computed by the alerter from the
  * central price book (engine/central-cost.ts).
  *
+ * Guard: the dangerous-command and secret-file-access rules also deny the tool call before it runs, and
+ * risky-command makes Claude Code ask, when `cctap guard` is installed as a PreToolUse hook (`guard:`).
+ *
  * Timing: critical rules notify at once (`groupWait: 0`) - an `rm -rf ~` is worth a message now, not in
  * 30 s; later matches of the same session are folded into updates every minute.
  */
@@ -35,6 +38,7 @@ export const RULE_PACK: readonly Record<string, unknown>[] = [
     description:
       'A destructive shell command was run or attempted (rm -rf on broad paths, force push, reset --hard, curl | sh, chmod -R 777, DROP TABLE, disk writes).',
     kind: 'match',
+    guard: 'deny',
     severity: 'critical',
     types: ['tool.call'],
     whereAny: [{ field: COMMAND_FIELDS, danger: CRITICAL_DANGERS }],
@@ -48,6 +52,7 @@ export const RULE_PACK: readonly Record<string, unknown>[] = [
     name: 'risky-command',
     description: 'sudo, or git push --force-with-lease.',
     kind: 'match',
+    guard: 'ask',
     severity: 'warning',
     types: ['tool.call'],
     whereAny: [{ field: COMMAND_FIELDS, danger: RISKY_DANGERS }],
@@ -62,6 +67,7 @@ export const RULE_PACK: readonly Record<string, unknown>[] = [
     description:
       'A file holding secrets (.env, private keys, *.pem, cloud and package credentials) was read or written.',
     kind: 'match',
+    guard: 'deny',
     severity: 'warning',
     types: ['tool.call'],
     whereAny: [

@@ -13,6 +13,7 @@
  *       where: [ { field: payload.command, danger: any } ]      all must hold
  *       whereAny: [ … ]                                          at least one must hold
  *       groupBy: [host, sessionId]
+ *       guard: deny | ask                  match rules on tool.call: `cctap guard` blocks or asks before the call
  *
  * Threshold rules add `aggregate` (count | sum | span), `value` (field(s) summed), `distinctBy`, `window`
  * (a duration or `utc-day`) and `threshold`; absence rules add `for`.
@@ -121,7 +122,28 @@ const ruleBase = {
   ...timing,
 };
 
-const matchRuleSchema = z.strictObject({ ...ruleBase, kind: z.literal('match') });
+/** What `cctap guard` answers Claude Code for a tool call this rule matches, before the call runs (docs/guard.md). */
+export const GUARD_ACTIONS = ['deny', 'ask'] as const;
+export type GuardAction = (typeof GUARD_ACTIONS)[number];
+
+const matchRuleSchema = z
+  .strictObject({
+    ...ruleBase,
+    kind: z.literal('match'),
+    /**
+     * Also a PreToolUse check: `cctap guard` denies (or makes Claude Code ask about) a tool call this rule
+     * matches, before it runs. Only for rules on `tool.call` events, the one type a hook sees.
+     */
+    guard: z.enum(GUARD_ACTIONS).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.guard !== undefined && (r.source !== 'events' || !r.types.includes('tool.call')))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['guard'],
+        message: 'guard applies to rules on tool.call events only (the one type Claude Code checks before it runs)',
+      });
+  });
 
 export const thresholdRuleSchema = z
   .strictObject({
