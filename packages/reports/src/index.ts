@@ -19,3 +19,23 @@ export {
   machineTimeZone,
   type ReportOptions,
 } from './options.js';
+export { budgetReport, type BudgetReport, type BudgetRow } from './budgets/budget-report.js';
+export {
+  BUDGET_PERIODS,
+  BUDGET_SCOPES,
+  DEFAULT_FORECAST_AFTER,
+  budgetSubject,
+  type BudgetPeriod,
+  type BudgetScope,
+  type BudgetSpec,
+} from './budgets/budget-spec.js';
+export { isTimeZone, periodAt, type CalendarPeriod } from './budgets/calendar-period.js';
+export {
+  BUDGET_THRESHOLDS,
+  budgetStatus,
+  forecastLine,
+  formatUsd,
+  reachedThresholds,
+  thresholdLine,
+  type BudgetStatus,
+} from './budgets/budget-projection.js';
