@@ -26,11 +26,12 @@ describe('up.json', () => {
     const d = dir();
     const h = acquireInstance(d);
     expect(JSON.parse(readFileSync(join(d, INSTANCE_FILE), 'utf8'))).toMatchObject({ pid: process.pid, port: null });
-    h.publish(4321, 'tok');
+    h.publish(4321, 'tok', 'http://127.0.0.1:4321/?token=tok');
     expect(JSON.parse(readFileSync(join(d, INSTANCE_FILE), 'utf8'))).toMatchObject({
       pid: process.pid,
       port: 4321,
       token: 'tok',
+      url: 'http://127.0.0.1:4321/?token=tok',
     });
     h.release();
     expect(existsSync(join(d, INSTANCE_FILE))).toBe(false);

@@ -26,6 +26,8 @@ export interface UpInstance {
   port: number | null;
   /** Sent as `authorization: Bearer <token>` to the query endpoint. */
   token: string | null;
+  /** The web page with its token (http://127.0.0.1:<port>/?token=…); null while starting or without a page. */
+  url?: string | null;
   startedAt: string;
   /** The holder's start time in clock ticks since boot (Linux), to tell it from a later process with its pid. */
   procStart?: string | null;
@@ -93,6 +95,7 @@ function parse(text: string): UpInstance | null {
       pid: v.pid,
       port: typeof v.port === 'number' ? v.port : null,
       token: typeof v.token === 'string' ? v.token : null,
+      url: typeof v.url === 'string' ? v.url : null,
       startedAt: String(v.startedAt ?? ''),
       procStart: typeof v.procStart === 'string' ? v.procStart : null,
     };
@@ -115,8 +118,8 @@ export function readLiveInstance(dataDir: string): UpInstance | null {
 
 export interface InstanceHandle {
   readonly path: string;
-  /** Records the query endpoint (atomic replace, mode 0600). */
-  publish(port: number, token: string): void;
+  /** Records the query endpoint and the web page's address (atomic replace, mode 0600). */
+  publish(port: number, token: string, url?: string | null): void;
   /** Removes the file if it is still ours. */
   release(): void;
 }
@@ -127,8 +130,8 @@ export function acquireInstance(dataDir: string): InstanceHandle {
   const path = join(dataDir, INSTANCE_FILE);
   const startedAt = new Date().toISOString();
   const procStart = processStart(process.pid);
-  const body = (port: number | null, token: string | null) =>
-    `${JSON.stringify({ pid: process.pid, port, token, startedAt, procStart } satisfies UpInstance)}\n`;
+  const body = (port: number | null, token: string | null, url: string | null = null) =>
+    `${JSON.stringify({ pid: process.pid, port, token, url, startedAt, procStart } satisfies UpInstance)}\n`;
   for (let attempt = 0; ; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
@@ -152,9 +155,9 @@ export function acquireInstance(dataDir: string): InstanceHandle {
   let released = false;
   return {
     path,
-    publish(port, token) {
+    publish(port, token, url) {
       const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, body(port, token), { mode: 0o600 });
+      writeFileSync(tmp, body(port, token, url ?? null), { mode: 0o600 });
       renameSync(tmp, path);
     },
     release() {

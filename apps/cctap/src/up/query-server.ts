@@ -4,7 +4,8 @@
  * the store `up` already has open. Bound to 127.0.0.1 on a free port; nothing but the report functions and
  * read-only SQL (`runSql`: enforced by the engine, on a session apart from the one the sink inserts through)
  * is reachable, and `cctap alerts` (list, silence, test) on the alerter `up` runs, and `cctap statusline`
- * (its figures, and quota readings into the bus: statusline/statusline-answerer.ts).
+ * (its figures, and quota readings into the bus: statusline/statusline-answerer.ts). Every other request goes
+ * to the web page (web/web-routes.ts), when one is mounted, under the same token.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -13,6 +14,7 @@ import type { Logger } from '@cctap/kit';
 import type { Store } from '@cctap/store';
 import type { AlertAccess } from '../alerts/alert-access.js';
 import type { StatuslineAnswerer } from '../statusline/statusline-answerer.js';
+import type { PageHandler } from '../web/web-routes.js';
 import { answerQuery } from './answer-query.js';
 import { QUERY_PATH, type QueryRequest, type QueryResponse } from './query-protocol.js';
 
@@ -43,13 +45,19 @@ export async function startQueryServer(o: {
   logger: Logger;
   alerts?: AlertAccess;
   statusline?: StatuslineAnswerer;
+  page?: PageHandler;
 }): Promise<QueryServer> {
   const token = randomBytes(24).toString('hex');
   const expected = Buffer.from(`Bearer ${token}`);
   const server = createServer((req, res) => {
     const send = (status: number, body: QueryResponse) =>
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== QUERY_PATH) {
+    const isQuery = (req.url ?? '').split('?')[0] === QUERY_PATH;
+    if (!isQuery && o.page) {
+      o.page(req, res, token);
+      return;
+    }
+    if (req.method !== 'POST' || !isQuery) {
       send(404, { ok: false, error: { name: 'NotFound', message: `POST ${QUERY_PATH} only` } });
       return;
     }

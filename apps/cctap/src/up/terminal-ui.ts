@@ -22,6 +22,8 @@ export interface BannerInfo {
   files: number;
   bytes: number;
   metricsUrl: string;
+  /** The web page with its token; null without one (a ClickHouse server store has no loopback endpoint). */
+  pageUrl?: string | null;
   demo: boolean;
   /** How `cctap report` / `cctap sql` reach this store: `--data DIR` unless it is the default one. */
   storeArgs: string;
@@ -86,6 +88,7 @@ export class TerminalUi {
         files: b.files,
         bytes: b.bytes,
         metrics: b.metricsUrl,
+        ...(b.pageUrl ? { page: b.pageUrl } : {}),
         demo: b.demo,
       });
       return;
@@ -96,6 +99,7 @@ export class TerminalUi {
       `  bus       ${b.bus}`,
       `  store     ${b.store}`,
       `  metrics   ${b.metricsUrl}  ${dim('(/livez /readyz)')}`,
+      ...(b.pageUrl ? [`  page      ${b.pageUrl}  ${dim('(costs, charts, live sessions, alerts)')}`] : []),
       `  ${dim(`reports while this runs: npx cctap report daily${b.storeArgs} | npx cctap sql "SELECT ..."${b.storeArgs}  ·  Ctrl-C stops cleanly`)}`,
       '',
     ];
