@@ -41,6 +41,8 @@ export const BUCKETS = {
   analyzer: 'analyzer',
   /** Silences created by `cctap alerts silence`. */
   silences: 'silences',
+  /** The alerter's running spend per budget, subject and period. */
+  budgets: 'budgets',
 } as const satisfies Record<string, string>;
 export type BucketKey = keyof typeof BUCKETS;
 

@@ -12,6 +12,7 @@ export function fromEvent(e: CctapEvent): EngineInput {
     user: e.user,
     sessionId: e.sessionId,
     project: e.project,
+    ...(e.labels ? { labels: e.labels } : {}),
     payload: e.payload,
   };
 }

@@ -42,6 +42,8 @@ export interface EngineInput {
   user: string | null;
   sessionId: string | null;
   project: string | null;
+  /** The host's labels (`collect --labels team=payments`); budgets of scope team read them. */
+  labels?: Readonly<Record<string, string>>;
   payload: unknown;
 }
 

@@ -3,7 +3,9 @@
  * a typo in one rule of fifty is found in one read: `rule "session-cost" (rules[3]) field window: not a duration`.
  */
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
+import type { BudgetConfig } from '../budgets/budget-schema.js';
+import { validateBudgets } from '../budgets/validate-budgets.js';
 import { RULE_PACK } from '../rule-pack/default-pack.js';
 import { alerterConfigSchema, ruleSchema, type ReceiverConfig, type Rule } from './rule-schema.js';
 
@@ -22,6 +24,8 @@ export interface RuleSet {
   defaults: { groupWait: number; groupInterval: number; repeatInterval: number; resolveAfter: number };
   inhibitEqual: string[];
   maxEventAgeMs: number;
+  /** Spending budgets (`budgets:`), alerted on by budgets/budget-tracker.ts. */
+  budgets: BudgetConfig[];
 }
 
 /** Alertmanager's defaults (docs/configuration.md). */
@@ -31,6 +35,9 @@ export const DEFAULT_TIMING = {
   repeatInterval: 14_400_000,
   resolveAfter: 300_000,
 };
+
+/** The whole file: rules, receivers and the rest (rule-schema.ts), and `budgets:` (budgets/budget-schema.ts). */
+const configFileSchema = alerterConfigSchema.extend({ budgets: z.array(z.unknown()).default([]) });
 
 function describeIssues(error: z.ZodError, prefix: string): string[] {
   return error.issues.map((i) => `${prefix}${i.path.length ? ` field ${i.path.join('.')}` : ''}: ${i.message}`);
@@ -99,7 +106,7 @@ export function buildRuleSet(doc: unknown, opts: { source?: string; env?: RulesE
   const problems: string[] = [];
   const expanded = expandEnv(doc, opts.env ?? {}, problems, 'config');
   if (problems.length) throw new RulesConfigError(source, problems);
-  const parsed = alerterConfigSchema.safeParse(expanded);
+  const parsed = configFileSchema.safeParse(expanded);
   if (!parsed.success) {
     throw new RulesConfigError(
       source,
@@ -127,6 +134,8 @@ export function buildRuleSet(doc: unknown, opts: { source?: string; env?: RulesE
     for (const name of r.receivers ?? [])
       if (!receiverNames.has(name)) problems.push(`rule "${r.name}" field receivers: unknown receiver "${name}"`);
   });
+  const budgets = validateBudgets(cfg.budgets, receiverNames);
+  problems.push(...budgets.problems);
   if (problems.length) throw new RulesConfigError(source, problems);
   return {
     rules: [...pack, ...own].filter((r) => r.enabled),
@@ -137,5 +146,6 @@ export function buildRuleSet(doc: unknown, opts: { source?: string; env?: RulesE
     },
     inhibitEqual: cfg.inhibitEqual,
     maxEventAgeMs: cfg.maxEventAge,
+    budgets: budgets.budgets,
   };
 }
