@@ -1,10 +1,14 @@
 /**
  * deploy/prometheus: the config and the alerting rules pass `promtool check`, and the rules' unit tests
  * (deploy/prometheus/tests) pass `promtool test rules`: each alert fires on the series it is meant for.
+ * deploy/alertmanager: the config passes `amtool check-config`. Neither the rules nor the dashboards select
+ * targets by job name (the prometheus-operator's jobs are named differently from Compose's).
  */
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { requireTool } from '../support/tools.js';
 import { REPO_ROOT } from './support/repo.js';
 
@@ -38,5 +42,38 @@ describe('deploy/prometheus with promtool', () => {
   it('the alerting rules fire as their unit tests expect', () => {
     const r = run('test', 'rules', 'tests/cctap-pipeline.test.yml');
     expect(r.code, r.out).toBe(0);
+  });
+
+  it('the Alertmanager config is valid', () => {
+    const amtool = requireTool(
+      'amtool',
+      "install Debian's prometheus-alertmanager package (apt-get install -y prometheus-alertmanager; .ci/run does)",
+    ).path;
+    const r = spawnSync(amtool, ['check-config', join(REPO_ROOT, 'deploy/alertmanager/alertmanager.yml')], {
+      encoding: 'utf8',
+    });
+    expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+  });
+});
+
+describe('rules and dashboards select targets by cctap_service, never by job', () => {
+  const exprs: [string, string][] = [];
+  for (const f of readdirSync(join(dir, 'rules')).filter((x) => x.endsWith('.yml'))) {
+    const doc = parse(readFileSync(join(dir, 'rules', f), 'utf8')) as { groups: { rules: { expr: string }[] }[] };
+    for (const r of doc.groups.flatMap((g) => g.rules)) exprs.push([f, r.expr]);
+  }
+  const dashboards = join(REPO_ROOT, 'deploy/grafana/dashboards');
+  for (const f of readdirSync(dashboards).filter((x) => x.endsWith('.json'))) {
+    const d = JSON.parse(readFileSync(join(dashboards, f), 'utf8')) as { panels: { targets: { expr?: string }[] }[] };
+    for (const t of d.panels.flatMap((p) => p.targets)) if (t.expr) exprs.push([f, t.expr]);
+  }
+
+  it('finds the expressions, some selecting by cctap_service', () => {
+    expect(exprs.length).toBeGreaterThan(20);
+    expect(exprs.filter(([, e]) => e.includes('cctap_service')).length).toBeGreaterThan(3);
+  });
+
+  it('no expression names a job', () => {
+    expect(exprs.filter(([, e]) => /\bjob\s*(=|!=|=~|!~)/.test(e))).toEqual([]);
   });
 });
