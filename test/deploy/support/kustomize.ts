@@ -1,6 +1,8 @@
 /** deploy/k8s rendered as the cluster would receive it: `kustomize build`, or the one built into kubectl. */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { requireTool } from '../../support/tools.js';
 import { REPO_ROOT } from './repo.js';
@@ -31,13 +33,37 @@ function run(cmd: string, args: string[]): string {
   return r.stdout;
 }
 
-/** The objects of deploy/k8s/<target> (base, overlays/dev, ...), rendered once per target. */
+/**
+ * A kustomization made for a test: `base` (a folder under deploy/k8s) with `components` added in `namespace`, as
+ * a user adds them to an overlay. Returns its absolute folder, a target for k8sObjects. Kustomize takes no absolute
+ * folder, so the paths are relative from the temp folder.
+ */
+export function withComponents(base: string, components: readonly string[], namespace: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cctap-kustomize-'));
+  const rel = (p: string) => relative(dir, join(REPO_ROOT, 'deploy/k8s', p));
+  writeFileSync(
+    join(dir, 'kustomization.yaml'),
+    [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      `namespace: ${namespace}`,
+      'resources:',
+      `  - ${rel(base)}`,
+      'components:',
+      ...components.map((c) => `  - ${rel(c)}`),
+      '',
+    ].join('\n'),
+  );
+  return dir;
+}
+
+/** The objects of deploy/k8s/<target> (base, overlays/dev, ...; or an absolute folder), rendered once per target. */
 export function k8sObjects(): (target: string) => K8sObject[] {
   const render = renderer();
   const rendered = new Map<string, K8sObject[]>();
   return (t) => {
     if (!rendered.has(t)) {
-      const docs = parseAllDocuments(render(join(REPO_ROOT, 'deploy/k8s', t)));
+      const docs = parseAllDocuments(render(isAbsolute(t) ? t : join(REPO_ROOT, 'deploy/k8s', t)));
       rendered.set(t, docs.map((d) => d.toJSON() as K8sObject).filter(Boolean));
     }
     return rendered.get(t)!;
