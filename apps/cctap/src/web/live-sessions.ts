@@ -14,6 +14,7 @@ import {
   type DerivedEvent,
   type Topology,
 } from '@cctap/events';
+import { oneLine as clip } from './one-line.js';
 
 export type LiveState = 'working' | 'waiting' | 'idle';
 
@@ -33,11 +34,6 @@ export interface LiveSession {
 
 const MAX_SESSIONS = 500;
 const DERIVED_READ = new Set(['session_start', 'session_end', 'session_idle', 'session_resume', 'waiting_input']);
-
-const clip = (s: string, n: number) => {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
-};
 
 export class LiveSessions {
   private readonly byKey = new Map<string, LiveSession>();
@@ -65,9 +61,13 @@ export class LiveSessions {
   readonly observe = (subject: string, data: Uint8Array): void => {
     if (subject.startsWith(this.derivedPrefix)) {
       const kind = subject.slice(this.derivedPrefix.length).split('.')[0] ?? '';
-      if (DERIVED_READ.has(kind)) this.derived(decodeTrustedDerived(data));
+      if (DERIVED_READ.has(kind)) {
+        const d = decodeTrustedDerived(data);
+        if (d.sessionId) this.derived(d);
+      }
     } else if (this.live && subject.startsWith(this.eventsPrefix)) {
-      for (const e of decodeTrustedBatch(data).events) this.event(e);
+      // Events without a session (the collector's heartbeats, quota readings) are no session's doing.
+      for (const e of decodeTrustedBatch(data).events) if (e.sessionId) this.event(e);
     }
   };
 

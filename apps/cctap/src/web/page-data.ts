@@ -135,6 +135,7 @@ export async function recentSessions(store: Store, hours: number, now = Date.now
        formatDateTime(last_activity, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS lastActivity,
        toUInt32(prompts) AS prompts, toUInt32(tool_calls) AS toolCalls
      FROM sessions_between(from_ms = {from:UInt64}, to_ms = {to:UInt64})
+     WHERE session_id != ''
      ORDER BY last_activity DESC LIMIT 50`,
     { from: now - hours * 3_600_000, to: now + 60_000 },
   );

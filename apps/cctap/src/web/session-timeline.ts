@@ -4,6 +4,7 @@
  * read for one session only (its session_id bloom filter index), and at most MAX_ITEMS entries are returned.
  */
 import type { Store } from '@cctap/store';
+import { oneLine } from './one-line.js';
 
 export type TimelineKind =
   'prompt' | 'tool' | 'compaction' | 'denial' | 'api.error' | 'rate_limit' | 'interrupt' | 'alert';
@@ -45,12 +46,7 @@ interface EventRow {
   payload: string;
 }
 
-const clip = (s: unknown, n = 120) => {
-  const one = String(s ?? '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
-};
+const clip = (s: unknown, n = 120) => oneLine(s, n);
 const iso = (ms: number) => new Date(Number(ms)).toISOString();
 
 export async function sessionTimeline(store: Store, host: string, sessionId: string): Promise<Timeline> {

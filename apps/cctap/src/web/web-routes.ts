@@ -113,6 +113,10 @@ export function createPageHandler(ctx: PageContext): PageHandler {
       sameToken(cookieOf(req, cookieName(port)), token) ||
       sameToken((req.headers.authorization ?? '').replace(/^Bearer /, ''), token);
 
+    if (u.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (u.pathname.startsWith('/assets/')) {
       const a = assets.asset(u.pathname.slice('/assets/'.length));
       if (!a) json(404, { error: 'no such asset' });
