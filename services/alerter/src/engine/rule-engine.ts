@@ -25,6 +25,37 @@ export interface RuleEngineOptions {
   maxEventAgeMs: number;
   /** Bound on distinct entries kept per threshold group; the oldest go first. */
   maxEntriesPerGroup?: number;
+  /** Record what changed for `takeChanges` (the state is persisted; see engine-state.ts). */
+  trackChanges?: boolean;
+}
+
+/** A window entry as persisted: distinct key, event time, value. */
+export type StoredWindowEntry = [dk: string, ts: number, value: number];
+
+/** One threshold group's persisted state; `entries` are the entries added or grown since the last save. */
+export interface ThresholdGroupState {
+  key: string;
+  labels: Record<string, string>;
+  firing: boolean;
+  evidence: Evidence;
+  entries: StoredWindowEntry[];
+  /** Entries older than this are out of the window (persisted ones may be dropped). */
+  windowStart: number;
+}
+
+export interface AbsenceGroupState {
+  key: string;
+  labels: Record<string, string>;
+  lastSeen: number;
+  firing: boolean;
+  evidence: Evidence;
+}
+
+/** What changed since the last `takeChanges`: groups to write, and groups gone. */
+export interface EngineChanges {
+  thresholds: ThresholdGroupState[];
+  absences: AbsenceGroupState[];
+  dropped: string[];
 }
 
 interface WindowEntry {
@@ -98,12 +129,72 @@ export class RuleEngine {
   #absences = new Map<string, AbsenceGroup>();
   /** Events that matched no rule because they were too old to fire. */
   staleSkipped = 0;
+  /** Change tracking (only with `trackChanges`): groups changed, with their new entries; groups gone. */
+  readonly #track: boolean;
+  #changed = new Map<string, Map<string, WindowEntry>>();
+  #dropped = new Set<string>();
 
   constructor(opts: RuleEngineOptions) {
     this.#rules = opts.rules;
     this.#clock = opts.clock;
     this.maxEventAgeMs = opts.maxEventAgeMs;
     this.#maxEntries = opts.maxEntriesPerGroup ?? 50_000;
+    this.#track = opts.trackChanges === true;
+  }
+
+  #touch(key: string, dk?: string, entry?: WindowEntry): void {
+    if (!this.#track) return;
+    this.#dropped.delete(key);
+    let m = this.#changed.get(key);
+    if (!m) this.#changed.set(key, (m = new Map()));
+    if (dk !== undefined && entry) m.set(dk, entry);
+  }
+
+  #drop(key: string): void {
+    if (!this.#track) return;
+    this.#changed.delete(key);
+    this.#dropped.add(key);
+  }
+
+  /** The groups changed since the last call (their state now, with the entries added since), and those gone. */
+  takeChanges(): EngineChanges {
+    const out: EngineChanges = { thresholds: [], absences: [], dropped: [...this.#dropped] };
+    const byName = new Map(this.#rules.map((r) => [r.name, r]));
+    const now = this.#clock.now();
+    for (const [key, added] of this.#changed) {
+      const rule = byName.get(key.split('|')[0]!);
+      const t = this.#thresholds.get(key);
+      if (t && rule?.kind === 'threshold') {
+        out.thresholds.push({
+          key,
+          labels: t.labels,
+          firing: t.firing,
+          evidence: t.evidence,
+          entries: [...added].map(([dk, e]) => [dk, e.ts, e.value]),
+          windowStart: this.#windowStart(rule, now),
+        });
+      }
+      const a = this.#absences.get(key);
+      if (a) out.absences.push({ key, labels: a.labels, lastSeen: a.lastSeen, firing: a.firing, evidence: a.evidence });
+    }
+    this.#changed = new Map();
+    this.#dropped = new Set();
+    return out;
+  }
+
+  /** Takes back persisted groups (before any event is ingested): windows, firing flags, absence timers. */
+  restore(state: { thresholds: ThresholdGroupState[]; absences: AbsenceGroupState[] }): void {
+    for (const t of state.thresholds) {
+      const entries = new Map<string, WindowEntry>();
+      // Entries were appended as they grew: the same merge as ingestion (largest value, earliest time).
+      for (const [dk, ts, value] of t.entries) {
+        const prev = entries.get(dk);
+        if (!prev || value > prev.value) entries.set(dk, { ts: Math.min(ts, prev?.ts ?? ts), value });
+      }
+      this.#thresholds.set(t.key, { labels: t.labels, entries, firing: t.firing, evidence: t.evidence });
+    }
+    for (const a of state.absences)
+      this.#absences.set(a.key, { labels: a.labels, lastSeen: a.lastSeen, firing: a.firing, evidence: a.evidence });
   }
 
   /** Swaps the rules (reload). State of rules that still exist under the same name is kept. */
@@ -111,7 +202,11 @@ export class RuleEngine {
     this.#rules = rules;
     const names = new Set(rules.map((r) => r.name));
     for (const map of [this.#thresholds, this.#absences] as const) {
-      for (const k of map.keys()) if (!names.has(k.split('|')[0]!)) map.delete(k);
+      for (const k of map.keys())
+        if (!names.has(k.split('|')[0]!)) {
+          map.delete(k);
+          this.#drop(k);
+        }
     }
   }
 
@@ -124,8 +219,10 @@ export class RuleEngine {
     const rule = this.#rules.find((r) => r.name === ruleName && r.kind === 'absence');
     if (!rule) return;
     const key = alertKey(rule.name, labels, rule.groupBy);
-    if (!this.#absences.has(key))
+    if (!this.#absences.has(key)) {
       this.#absences.set(key, { labels, lastSeen, firing: false, evidence: emptyEvidence() });
+      this.#touch(key);
+    }
   }
 
   ingest(input: EngineInput): Signal[] {
@@ -215,7 +312,11 @@ export class RuleEngine {
     const dk = distinct === undefined || distinct === null ? `id:${input.id}` : `d:${String(distinct)}`;
     const value = rule.aggregate === 'sum' ? numberOf(input, rule.value) : 1;
     const prev = g.entries.get(dk);
-    if (!prev || value > prev.value) g.entries.set(dk, { ts: Math.min(tsMs, prev?.ts ?? tsMs), value });
+    if (!prev || value > prev.value) {
+      const entry = { ts: Math.min(tsMs, prev?.ts ?? tsMs), value };
+      g.entries.set(dk, entry);
+      this.#touch(key, dk, entry);
+    } else this.#touch(key);
     if (g.entries.size > this.#maxEntries) {
       const oldest = g.entries.keys().next().value;
       if (oldest !== undefined) g.entries.delete(oldest);
@@ -254,6 +355,7 @@ export class RuleEngine {
     evidence: Evidence,
   ): Signal | null {
     const g = this.#absences.get(key);
+    this.#touch(key);
     if (!g) {
       this.#absences.set(key, { labels, lastSeen: now, firing: false, evidence });
       return null;
@@ -289,6 +391,7 @@ export class RuleEngine {
         });
       else if (g.firing) {
         g.firing = false;
+        this.#touch(key);
         out.push({
           status: 'resolved',
           rule,
@@ -299,7 +402,10 @@ export class RuleEngine {
           evidence: { ...g.evidence, value: agg },
         });
       }
-      if (g.entries.size === 0 && !g.firing) this.#thresholds.delete(key);
+      if (g.entries.size === 0 && !g.firing) {
+        this.#thresholds.delete(key);
+        this.#drop(key);
+      }
     }
     for (const [key, g] of this.#absences) {
       const rule = byName.get(key.split('|')[0]!);
@@ -307,6 +413,7 @@ export class RuleEngine {
       if (now - g.lastSeen >= rule.for) {
         const occurrence = !g.firing;
         g.firing = true;
+        if (occurrence) this.#touch(key);
         const evidence = {
           ...g.evidence,
           value: Math.round((now - g.lastSeen) / 1000),
