@@ -5,36 +5,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { composeFile, interpolate } from './support/compose.js';
 import { REPO_ROOT } from './support/repo.js';
 
-interface Service {
-  image?: string;
-  build?: { target?: string };
-  command?: string[];
-  profiles?: string[];
-  healthcheck?: { test: string[] };
-  depends_on?: Record<string, { condition: string }>;
-  ports?: string[];
-  volumes?: string[];
-  restart?: string;
-}
-
-const text = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
-const compose = parse(text, { merge: true }) as { services: Record<string, Service> };
+const compose = composeFile();
 const services = compose.services;
-
-/** Compose's own interpolation for `${VAR:-default}` with an empty environment. */
-function interpolate(s: string): string {
-  let prev;
-  let out = s;
-  do {
-    prev = out;
-    out = out.replace(/\$\{[A-Z_][A-Z0-9_]*(?::?-([^${}]*))?\}/g, (_, d: string | undefined) => d ?? '');
-  } while (out !== prev);
-  return out;
-}
 
 describe('docker-compose.yml', () => {
   it('is valid against the Compose Specification schema', () => {
@@ -106,6 +82,30 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(existsSync(join(REPO_ROOT, 'deploy/docker/Dockerfile'))).toBe(true);
+  });
+
+  it('interpolates as Compose does (the check can fail)', () => {
+    const env = { A: 'a', EMPTY: '' };
+    expect(interpolate('${A:+x/${B:-b}.y}|${EMPTY:+no}|${EMPTY-kept}|${EMPTY:-d}|$${A}', env)).toBe('x/b.y|||d|${A}');
+    expect(() => interpolate('${B:?needed}', env)).toThrow(/needed/);
+  });
+
+  it('gives the collector its host credential when NATS auth is on, and no config file without it', () => {
+    const collector = services.collector!;
+    const mountOf = (env: Record<string, string>, target: string) =>
+      collector.volumes!.map((v) => interpolate(v, env).split(':')).find(([, t]) => t === target)?.[0];
+    // Default: no auth, no config file; the mounted folder exists and holds no credential.
+    expect(interpolate(collector.environment!.CCTAP_CONFIG!, {})).toBe('');
+    expect(mountOf({}, '/auth/hosts')).toBe('./deploy/nats/no-auth/hosts');
+    // Auth on: the file `cctap nats-config` wrote for CCTAP_HOST, inside the mounted hosts folder, and the
+    // collector runs as that host.
+    const env = { CCTAP_NATS_AUTH_DIR: './deploy/nats/auth', CCTAP_HOST: 'alice-mbp' };
+    expect(interpolate(collector.environment!.CCTAP_CONFIG!, env)).toBe('/auth/hosts/alice-mbp.yaml');
+    expect(mountOf(env, '/auth/hosts')).toBe('./deploy/nats/auth/hosts');
+    const args = collector.command!.map((a) => interpolate(a, env));
+    expect(args[args.indexOf('--host') + 1]).toBe('alice-mbp');
+    // Only the host files: never credentials.json or the services' passwords.
+    expect(collector.volumes!.filter((v) => v.includes('CCTAP_NATS_AUTH_DIR'))).toHaveLength(1);
   });
 });
 

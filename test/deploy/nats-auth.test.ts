@@ -14,6 +14,8 @@ import { topology } from '@cctap/events';
 import { provision } from '@cctap/kit';
 import { COMMANDS } from '@cctap/cli';
 import { parseCollectArgs } from '@cctap/collector';
+import { cli } from '../e2e/support/run-cctap.js';
+import { composeFile, interpolate } from './support/compose.js';
 import { startConfiguredNats as serverWith, type ConfiguredNats } from './support/nats-with-config.js';
 import { REPO_ROOT } from './support/repo.js';
 
@@ -148,6 +150,50 @@ describe('cctap nats-config + deploy/nats/nats-server.conf', () => {
       const after =
         (await jsm.streams.info('CCTAP_RAW', { subjects_filter: '>' })).state.subjects?.['cctap.raw.alpha'] ?? 0;
       expect(after).toBeGreaterThan(before);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(state, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the Compose collector as Compose would with CCTAP_NATS_AUTH_DIR: its host credential, nothing else', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cctap-auth-root-'));
+    const state = mkdtempSync(join(tmpdir(), 'cctap-auth-state-'));
+    try {
+      mkdirSync(join(root, 'projects', '-work-demo'), { recursive: true });
+      copyFileSync(
+        join(REPO_ROOT, 'test/fixtures/real/spotter-v2.1.38-rejected-tool-use.jsonl'),
+        join(root, 'projects', '-work-demo', 'session.jsonl'),
+      );
+      // docker-compose.yml's collector, interpolated with auth on, its container paths mapped onto this machine.
+      const collector = composeFile().services.collector!;
+      const vars = { CCTAP_NATS_AUTH_DIR: out, CCTAP_HOST: 'alpha', CLAUDE_CONFIG_DIR: root };
+      const paths = new Map<string, string>([['/state', state]]);
+      for (const v of collector.volumes!) {
+        const [src, target] = interpolate(v, vars).split(':') as [string, string];
+        if (src.startsWith('/')) paths.set(target, src);
+      }
+      const onHost = (a: string) => {
+        const mount = [...paths.keys()].find((t) => a === t || a.startsWith(`${t}/`));
+        return mount ? paths.get(mount)! + a.slice(mount.length) : a;
+      };
+      const args = collector.command!.map((a) => onHost(interpolate(a, vars)));
+      args[args.indexOf('--metrics-port') + 1] = '0';
+      const env = Object.fromEntries(
+        Object.entries(collector.environment!).map(([k, v]) => [k, onHost(interpolate(v, vars))]),
+      );
+      expect(env.CCTAP_CONFIG).toBe(join(out, 'hosts/alpha.yaml'));
+      const jsm = await jetstreamManager(await as('svc-validator'));
+      const stored = async () =>
+        (await jsm.streams.info('CCTAP_RAW', { subjects_filter: '>' })).state.subjects?.['cctap.raw.alpha'] ?? 0;
+      const before = await stored();
+      const run = await cli(['collect', '--once', ...args], { ...env, NATS_URL: nats.url }, 30_000);
+      expect(run.code, run.stderr).toBe(0);
+      expect(await stored()).toBeGreaterThan(before);
+      // The same service without the credential (auth off in Compose, on at the server) is refused in one line.
+      const refused = await cli(['collect', '--once', ...args], { NATS_URL: nats.url }, 30_000);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/refused the credentials|authorization/i);
     } finally {
       rmSync(root, { recursive: true, force: true });
       rmSync(state, { recursive: true, force: true });
