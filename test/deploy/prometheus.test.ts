@@ -5,7 +5,8 @@
  * targets by job name (the prometheus-operator's jobs are named differently from Compose's).
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -53,6 +54,57 @@ describe('deploy/prometheus with promtool', () => {
       encoding: 'utf8',
     });
     expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+  });
+});
+
+describe('NATS exporters: one per server, in both Compose stacks', () => {
+  interface ComposeService {
+    command?: string[];
+    volumes?: string[];
+  }
+  const compose = (f: string) =>
+    (parse(readFileSync(join(REPO_ROOT, f), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> })
+      .services;
+  const targets = (f: string) =>
+    (parse(readFileSync(join(dir, 'targets', f), 'utf8')) as { targets: string[]; labels: object }[]).flatMap((g) => {
+      expect(g.labels).toEqual({ cctap_service: 'nats' });
+      return g.targets;
+    });
+  /** The NATS server each exporter service watches: its monitoring URL's host. */
+  const watched = (services: Record<string, ComposeService>, target: string) => {
+    const s = services[target.split(':')[0]!];
+    expect(s, target).toBeDefined();
+    return new URL(s!.command!.at(-1)!).hostname;
+  };
+
+  it('single server: targets/nats.yml names the exporter of nats', () => {
+    const services = compose('docker-compose.yml');
+    expect(targets('nats.yml').map((t) => watched(services, t))).toEqual(['nats']);
+  });
+
+  it('cluster: docker-compose.cluster.yml mounts targets/nats-cluster.yml, an exporter for each node', () => {
+    const base = compose('docker-compose.yml');
+    const cluster = compose('docker-compose.cluster.yml');
+    const services = { ...base, ...cluster };
+    expect(cluster.prometheus?.volumes).toContain(
+      './deploy/prometheus/targets/nats-cluster.yml:/etc/prometheus/targets/nats.yml:ro',
+    );
+    // The base mounts deploy/prometheus at /etc/prometheus: the cluster's list replaces the single one there.
+    expect(base.prometheus?.volumes).toContain('./deploy/prometheus:/etc/prometheus:ro');
+    expect(targets('nats-cluster.yml').map((t) => watched(services, t))).toEqual(['nats', 'nats-2', 'nats-3']);
+  });
+
+  it('prometheus.yml is valid with the cluster list in place', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'cctap-prom-cluster-'));
+    try {
+      cpSync(dir, copy, { recursive: true });
+      cpSync(join(dir, 'targets/nats-cluster.yml'), join(copy, 'targets/nats.yml'));
+      const bin = requireTool('promtool', "install Debian's prometheus package (apt-get install -y prometheus)").path;
+      const r = spawnSync(bin, ['check', 'config', 'prometheus.yml'], { cwd: copy, encoding: 'utf8' });
+      expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
 
