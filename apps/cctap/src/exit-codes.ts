@@ -12,6 +12,11 @@ export const EXIT = {
   incomplete: 3,
   /** A one-shot command gave up waiting for NATS or ClickHouse (CCTAP_WAIT_SECONDS, default 30). */
   unreachable: 4,
+  /**
+   * `cctap guard` could not judge a tool call and is set to fail closed: Claude Code's PreToolUse protocol
+   * blocks the call on exit 2 (and only then), with stderr as the reason. Same number as `usage`, on purpose.
+   */
+  guardBlocked: 2,
   // Stopped by a signal while waiting for a server: 128 + the signal's number, as a shell reports it
   // (130 Ctrl-C, 143 SIGTERM; failure.ts).
 } as const;

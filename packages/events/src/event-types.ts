@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'malformed',
   'heartbeat',
   'quota',
+  'guard',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

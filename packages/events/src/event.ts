@@ -21,6 +21,7 @@ import {
   toolResultPayload,
   unknownPayload,
 } from './payloads.js';
+import { guardPayload } from './guard-payload.js';
 import { TS_SOURCES } from './event-types.js';
 import { count, eventId, hostToken, id, isoTs, path } from './primitives.js';
 
@@ -92,6 +93,7 @@ const unknownEvent = variant('unknown', unknownPayload);
 const malformedEvent = variant('malformed', malformedPayload);
 const heartbeatEvent = variant('heartbeat', heartbeatPayload);
 const quotaEvent = variant('quota', quotaPayload);
+const guardEvent = variant('guard', guardPayload);
 
 export const eventSchema = z.discriminatedUnion('type', [
   promptEvent,
@@ -110,6 +112,7 @@ export const eventSchema = z.discriminatedUnion('type', [
   malformedEvent,
   heartbeatEvent,
   quotaEvent,
+  guardEvent,
 ]);
 
 export type CctapEvent = z.infer<typeof eventSchema>;

@@ -12,6 +12,7 @@ import {
   heartbeatMsgId,
   lineEventId,
   quotaMsgId,
+  guardMsgId,
   stableUuid,
   streamPositionId,
 } from './ids.js';
@@ -108,6 +109,7 @@ describe('deterministic ids', () => {
     const id = '839e11a4-21d3-80be-a8db-56fde67e9aad';
     expect(heartbeatMsgId(id)).toBe(`hb-${id}`);
     expect(quotaMsgId(id)).toBe(`q-${id}`);
+    expect(guardMsgId(id, id)).toBe(`g-${id}-${id}`);
     expect(alertMsgId(id)).toBe(id);
     expect(deadLetterMsgId('CCTAP_EVENTS', 42, 'sink-events')).toBe('CCTAP_EVENTS:42:sink-events');
     expect(streamPositionId('CCTAP_RAW', 7)).toBe('CCTAP_RAW:7');

@@ -11,6 +11,7 @@
  * Every other message id (Nats-Msg-Id) a component publishes under is built here too (the `…MsgId`
  * functions at the end), so the prefixes that keep the producers apart are listed in one place:
  *   b-  collector batch        hb- heartbeat         q-  status-line quota readings
+ *   g-  guard decisions
  *   validator-  validator      an- analyzer          (alert id) alerter
  *   <stream>:<seq>:<consumer>  dead letter           <stream>:<seq>  a delivery that came without an id
  *
@@ -93,6 +94,14 @@ export function heartbeatMsgId(heartbeatEventId: string): string {
 /** A batch of status-line quota readings: the id of its first event (one per session, window and instant). */
 export function quotaMsgId(firstEventId: string): string {
   return `q-${firstEventId}`;
+}
+
+/**
+ * A batch of guard decisions (the collector, from the guard's decisions file): its first and last event,
+ * whose ids come from the decision lines themselves, so a batch sent again after a crash is a duplicate.
+ */
+export function guardMsgId(firstEventId: string, lastEventId: string): string {
+  return `g-${firstEventId}-${lastEventId}`;
 }
 
 /**

@@ -26,6 +26,7 @@ export {
   type PrivacyMode,
 } from './event-types.js';
 export { quotaPayload } from './payloads.js';
+export { GUARD_DECISIONS } from './guard-payload.js';
 export type { CctapEvent, EventOf, PayloadOf } from './event.js';
 export type { DerivedKind, DerivedEvent, DerivedOf, DerivedPayloadOf } from './derived.js';
 export type { Batch, BatchSource } from './batch.js';
@@ -38,6 +39,7 @@ export {
   stableUuid,
   heartbeatMsgId,
   quotaMsgId,
+  guardMsgId,
   analyzerMsgId,
   alertMsgId,
   deadLetterMsgId,

@@ -6,8 +6,10 @@
  * - TranscriptStream                        chunks of one file -> normalized, redacted events of its complete lines
  * - UsageLedger                             per-response max-total token accounting across lines and files
  *                                           (tokens only: cost is computed centrally, @cctap/prices)
+ * - guardDecisionEvent(line, context)      a line of `cctap guard`'s decisions file -> its `guard` event
  */
 export { lineKeyOf } from './normalize/line-key.js';
 export { TranscriptStream } from './stream/transcript-stream.js';
 export { describeTranscriptPath } from './path/describe-transcript-path.js';
 export { UsageLedger } from './usage/usage-ledger.js';
+export { guardDecisionEvent, type GuardLineContext } from './guard/guard-decision-event.js';

@@ -61,6 +61,10 @@ export const collectShape = {
       arg: 'NAME=VALUE,...',
       description: 'labels written on every event (in the --config file a mapping: labels: {team: core})',
     }),
+  guardDecisions: z
+    .string()
+    .default(join(homedir(), '.cctap', 'guard', 'decisions.jsonl'))
+    .meta({ arg: 'FILE', description: "decisions of 'cctap guard', published as guard events ('' for none)" }),
   once: z.boolean().default(false).meta({ description: 'backfill what exists, wait for every ack, exit' }),
   /** Forget the checkpoints at start: every transcript is read and sent again (the destination dedups). */
   reset: z.boolean().default(false).meta({

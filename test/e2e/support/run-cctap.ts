@@ -5,18 +5,22 @@
  * the test says otherwise).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../support/paths.js';
 import { waitFor } from '../../support/wait-for.js';
 
 export const CCTAP = join(REPO_ROOT, 'apps/cctap/dist/main.js');
+/** A decisions file no test writes: where a child's guard decisions are read from unless the test names one. */
+const NO_GUARD_DECISIONS = join(tmpdir(), 'cctap-e2e-no-guard', 'decisions.jsonl');
 
 export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const k of Object.keys(env))
     if (k === 'NATS_URL' || k === 'CLICKHOUSE_URL' || k === 'CLAUDE_CONFIG_DIR' || k.startsWith('CCTAP_'))
       delete env[k];
-  return { ...env, ...extra };
+  // Nor this machine's guard decisions (`up` and `collect` publish ~/.cctap/guard/decisions.jsonl by default).
+  return { ...env, CCTAP_GUARD_DECISIONS: NO_GUARD_DECISIONS, ...extra };
 }
 
 /** A long-running `cctap <command>`; its output is kept. */

@@ -86,6 +86,7 @@ export const command: Command = {
         host,
         user,
         privacy: cfg.privacy,
+        guardDecisions: cfg.guardDecisions || null,
         labels: cfg.labels,
         since: cfg.since ? new Date(cfg.since) : null,
         ...(cfg.prefix ? { subjectPrefix: cfg.prefix } : {}),

@@ -31,4 +31,5 @@ export const COMMANDS: Record<string, Loader> = {
   dlq: () => import('./dlq.js'),
   prices: () => import('./prices.js'),
   statusline: () => import('./statusline.js'),
+  guard: () => import('./guard.js'),
 };

@@ -57,6 +57,7 @@ export const upShape = {
   since: collectShape.since,
   labels: collectShape.labels,
   reset: collectShape.reset,
+  guardDecisions: collectShape.guardDecisions,
   once: z.boolean().default(false).meta({
     description:
       'backfill what exists, flush it all into the store, print the summary (with what was not stored: dead letters in <data>/dead-letters.jsonl, unreadable entries, malformed lines); exit 0, or 3 when something was not stored, 1 when stopped early',

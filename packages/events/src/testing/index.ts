@@ -131,6 +131,18 @@ const SAMPLE_PAYLOADS: { [T in EventType]: () => PayloadOf<T> } = {
     usedTokens: null,
     model: null,
   }),
+  guard: () => ({
+    decision: 'deny',
+    rule: 'dangerous-command',
+    findings: ['rm-rf-broad'],
+    match: 'rm -rf /',
+    reason: "Blocked by cctap guard rule 'dangerous-command': rm-rf-broad in `rm -rf /`.",
+    tool: 'Bash',
+    toolUseId: 'toolu_01guard',
+    permissionMode: 'default',
+    error: null,
+    failClosed: false,
+  }),
 };
 
 /**

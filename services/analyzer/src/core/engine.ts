@@ -95,8 +95,9 @@ export class AnalyzerEngine {
       // A `file` timestamp was made up for an untimed line before the first timed one (a leading summary or
       // file-history snapshot): it says nothing about when the session was active, and would stretch it to
       // whenever the file was last written. A quota reading comes from the status line, which Claude Code
-      // refreshes while a session sits idle: not activity either.
-      if (ev.type === 'heartbeat' || ev.type === 'quota' || ev.tsSource === 'file') continue;
+      // refreshes while a session sits idle: not activity either. A guard decision comes from the PreToolUse
+      // hook, beside the transcript, whose tool call and result tell the session's story.
+      if (ev.type === 'heartbeat' || ev.type === 'quota' || ev.type === 'guard' || ev.tsSource === 'file') continue;
       const key = sessionKey(ev.host, ev.sessionId);
       let s = this.lifecycle.get(key);
       if (seq !== undefined && s && seq <= s.appliedSeq && !fresh!.has(key)) {

@@ -25,6 +25,7 @@ import { CheckpointStore } from '../checkpoint/checkpoint-store.js';
 import { claimDestination, forgetDeliveries } from '../checkpoint/destination.js';
 import { DeliveredLines } from '../delivered/delivered-lines.js';
 import { TreeScanner } from '../discovery/tree-scanner.js';
+import { GuardDecisions } from '../guard/guard-decisions.js';
 import { Heartbeat } from '../heartbeat/heartbeat.js';
 import { collectorMetrics, type CollectorMetrics } from '../metrics.js';
 import { BackfillProgress, type CollectorProgress, type ProgressEvents } from '../progress/backfill-progress.js';
@@ -108,6 +109,7 @@ class Collector implements CollectorService {
   private readonly queue: ReadQueue;
   private readonly detector: ChangeDetector;
   private readonly heartbeat: Heartbeat;
+  private readonly guard: GuardDecisions | null;
   private readonly subject: string;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private idleWaiters: Array<() => void> = [];
@@ -177,7 +179,33 @@ class Collector implements CollectorService {
       metrics: this.m,
       logger: this.log,
     });
+    this.guard = this.o.guardDecisions
+      ? new GuardDecisions({
+          file: this.o.guardDecisions,
+          bus: this.o.bus,
+          subject: this.subject,
+          host: this.o.host,
+          user: this.o.user,
+          privacy: this.o.privacy,
+          stringCap: this.o.stringCap,
+          labels: this.o.labels,
+          stateDir: opts.stateDir,
+          logger: this.log,
+        })
+      : null;
     this.wire(acks);
+  }
+
+  /** Publishes the guard's new decisions; a failure is logged and the next sweep (or idle()) tries again. */
+  private drainGuard(): Promise<void> {
+    if (!this.guard || this.halt.signal.aborted) return Promise.resolve();
+    return this.guard.drain().catch((err: unknown) => {
+      this.m.errors.inc({ kind: 'read' });
+      this.log.warn('could not publish the guard decisions; tried again at the next sweep', {
+        file: this.o.guardDecisions,
+        err,
+      });
+    });
   }
 
   /** Who acts on what each piece reports. Listeners run synchronously, in the order the reports happen. */
@@ -188,6 +216,7 @@ class Collector implements CollectorService {
     detector.events.on('dirty', (path) => queue.mark(path));
     detector.events.on('cold', (t) => tailer.rest(t)); // if not settled yet, the full sweep retries
     detector.events.on('swept', (full) => {
+      void this.drainGuard(); // never rejects: drainGuard logs
       if (full) descriptors.closeIdle();
       this.updateGauges(full);
       this.events.emit('swept', full);
@@ -269,6 +298,7 @@ class Collector implements CollectorService {
     });
     // Nothing to read means the backfill is already over; the queue would never drain to say so.
     if (this.queue.empty) this.resolveIdle();
+    void this.drainGuard(); // never rejects: drainGuard logs
     if (this.o.watch) {
       this.detector.start();
       if (this.o.heartbeatMs > 0) {
@@ -295,6 +325,7 @@ class Collector implements CollectorService {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.watcher.close();
     await this.queue.running;
+    await this.guard?.settled();
     await this.publisher.drain(Date.now() + this.o.stopTimeoutMs);
     if (this.publisher.inFlight > 0)
       this.log.warn('stopping with batches in flight; they are re-sent after restart', {
@@ -323,8 +354,11 @@ class Collector implements CollectorService {
   }
 
   idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    const transcripts = this.isIdle()
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    // The guard's decisions written so far are published too (a failure is logged: idle() does not reject).
+    return this.guard ? transcripts.then(() => this.drainGuard()) : transcripts;
   }
 
   progressNow(): CollectorProgress {
@@ -366,6 +400,7 @@ class Collector implements CollectorService {
       ? `; files last modified before ${this.o.since.toISOString()} are skipped (--since)`
       : '';
     if (this.o.reset) {
+      this.guard?.forget();
       const f = forgetDeliveries(dir);
       if (dest) claimDestination(dir, dest);
       this.log.warn(
@@ -377,6 +412,7 @@ class Collector implements CollectorService {
     if (!dest) return;
     const c = claimDestination(dir, dest);
     if (c.kind === 'changed') {
+      this.guard?.forget();
       this.log.warn(
         `the checkpoints in ${dir} were for ${c.previous.label}, not ${dest.label}: forgot them (${c.forgotten.files} files); every transcript is read again from the beginning${since}`,
         { stateDir: dir, previous: c.previous.id, destination: dest.id, ...c.forgotten },

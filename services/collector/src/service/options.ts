@@ -47,6 +47,8 @@ export interface CollectorOptions {
   stopTimeoutMs?: number;
   /** Keep at most this many idle file descriptors open. Default 256. */
   maxOpenFiles?: number;
+  /** `cctap guard`'s decisions file, published as `guard` events (guard/guard-decisions.ts); null: none. */
+  guardDecisions?: string | null;
   logger?: Logger;
   metrics?: Metrics;
 }
@@ -84,5 +86,6 @@ export function resolveOptions(opts: CollectorOptions): ResolvedOptions {
     checkpointFlushMs: opts.checkpointFlushMs ?? 200,
     stopTimeoutMs: opts.stopTimeoutMs ?? 10_000,
     maxOpenFiles: opts.maxOpenFiles ?? 256,
+    guardDecisions: opts.guardDecisions ?? null,
   };
 }
