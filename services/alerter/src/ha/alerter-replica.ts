@@ -51,16 +51,11 @@ interface Term {
   stopping: Promise<void> | null;
 }
 
-export interface AlerterReplica extends Service {
-  readonly name: 'alerter';
-  /** active: holds the lease and runs the alerter; standby: waits to take it over. */
-  role(): 'active' | 'standby';
-}
-
 /** Bucket of the alerter lease, next to the alert records. */
-export const alerterLeaseBucket = (t: Topology) => `${t.bucket('alerts')}_lease`;
+const alerterLeaseBucket = (t: Topology) => `${t.bucket('alerts')}_lease`;
 
-export function createAlerterReplica(o: AlerterReplicaOptions): AlerterReplica {
+/** A kit `Service`; its health tells its role (active or standby) and, when active, the alerter's details. */
+export function createAlerterReplica(o: AlerterReplicaOptions): Service {
   const owner = o.owner ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const log = (o.logger ?? silentLogger).child({ component: 'alerter-lease', owner });
   const leader = o.metrics?.gauge(
@@ -180,7 +175,6 @@ export function createAlerterReplica(o: AlerterReplicaOptions): AlerterReplica {
 
   return {
     name: 'alerter',
-    role: () => (held && !held.lost && held.alerter ? 'active' : 'standby'),
     async start() {
       const alerts = await new Kvm(o.nc).open(o.topology.bucket('alerts'));
       // As many copies as the alerts bucket (provision --replicas): the lease must outlive a NATS node too.

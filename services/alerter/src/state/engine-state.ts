@@ -26,7 +26,7 @@ import { CasKv, hashedKey, UNFENCED, type WriteFence } from './cas-kv.js';
 /** Entries per window segment: about 15 KB written per message at most, whatever the window holds. */
 export const SEGMENT_ENTRIES = 256;
 
-export interface EngineState {
+interface EngineState {
   thresholds: ThresholdGroupState[];
   absences: AbsenceGroupState[];
 }
