@@ -5,6 +5,13 @@
 export { priceBookLine } from './price-book-version.js';
 export { periodReport, periodReportJson, PERIOD_KEY_FIELD, type PeriodReport } from './period-report.js';
 export { blocksReport, type BlocksReport } from './blocks-report.js';
+export {
+  activityReport,
+  activityReportJson,
+  checkActivityPeriod,
+  type ActivityFigures,
+  type ActivityReport,
+} from './activity-report.js';
 export { sessionDetails, type SessionDetail, type SessionSummary } from './session-detail.js';
 export { sessionEntries, type SessionEntries } from './session-entries.js';
 export { viewBlocks, tokenLimitOf, tokenLimitStatus, checkTokenLimit, type TokenLimitStatus } from './blocks-view.js';

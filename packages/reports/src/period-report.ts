@@ -44,7 +44,8 @@ export interface PeriodReport {
   priceBook: string | null;
 }
 
-function periodExpr(kind: PeriodKind): string {
+/** The group key of a period report as SQL over `ts` (params `tz`, and `sow` for weeks); also the activity report's. */
+export function periodExpr(kind: PeriodKind): string {
   switch (kind) {
     case 'daily':
       return 'toString(toDate(ts, {tz:String}))';

@@ -7,6 +7,7 @@
 import type { DerivedEvent } from '@cctap/events';
 import type { Store } from '@cctap/store';
 import { checkTimeZone, parseDay, type ReportOptions } from './options.js';
+import { cacheMissesBySession, emptyCacheMiss, type CacheMiss } from './session-cache-miss.js';
 
 export type SessionSummary = Extract<DerivedEvent, { kind: 'session.summary' }>['payload'];
 
@@ -23,6 +24,8 @@ export interface SessionDetail {
   denials: Record<string, number>;
   /** Model refusals answered by a fallback model, per model pair. */
   refusals: { originalModel: string; fallbackModel: string; count: number }[];
+  /** Input tokens lost to prompt-cache misses, by reason (one count per API response). */
+  cacheMiss: CacheMiss;
 }
 
 interface Row {
@@ -57,9 +60,10 @@ export async function sessionDetails(store: Store, opts: ReportOptions): Promise
   const key = (host: string, session: string) => `${host}\u001f${session}`;
   const denials = new Map<string, Record<string, number>>();
   const refusals = new Map<string, SessionDetail['refusals']>();
+  let misses = new Map<string, CacheMiss>();
   if (rows.length > 0) {
     const inSessions = `(host, session_id) IN (SELECT host, session_id FROM sessions WHERE ${where.join(' AND ')})`;
-    const [byKind, pairs] = await Promise.all([
+    const [byKind, pairs, missRows] = await Promise.all([
       store.query<{ host: string; session_id: string; kind: string; denials: number }>(
         `SELECT host, session_id, kind, denials FROM denials_by_kind WHERE ${inSessions} ORDER BY kind`,
         params,
@@ -77,7 +81,9 @@ export async function sessionDetails(store: Store, opts: ReportOptions): Promise
         params,
         { readOnly: true },
       ),
+      cacheMissesBySession(store, inSessions, params),
     ]);
+    misses = missRows;
     for (const d of byKind) {
       const k = key(d.host, d.session_id);
       denials.set(k, { ...denials.get(k), [d.kind]: Number(d.denials) });
@@ -100,5 +106,6 @@ export async function sessionDetails(store: Store, opts: ReportOptions): Promise
     analysis: r.analysis ? (JSON.parse(r.analysis) as SessionSummary) : null,
     denials: denials.get(key(r.host, r.session_id)) ?? {},
     refusals: refusals.get(key(r.host, r.session_id)) ?? [],
+    cacheMiss: misses.get(key(r.host, r.session_id)) ?? emptyCacheMiss(),
   }));
 }

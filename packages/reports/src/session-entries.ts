@@ -8,6 +8,7 @@ import type { Store } from '@cctap/store';
 import { storedBookVersion } from './price-book-version.js';
 import { RESPONSE_ENTRY_COLUMNS, responsesSql, type ResponseEntryRow } from '@cctap/store';
 import { roundUsd } from './usage-totals.js';
+import { addCacheMiss, cacheMissesBySession, emptyCacheMiss, type CacheMiss } from './session-cache-miss.js';
 
 export interface SessionEntry {
   timestamp: string;
@@ -26,11 +27,13 @@ export interface SessionEntries {
   entries: SessionEntry[];
   unpricedModels?: string[];
   priceBook: string | null;
+  /** Not a ccusage field: input tokens lost to prompt-cache misses, by reason. */
+  cacheMiss: CacheMiss;
 }
 
 /** null when the store has no usage of that session. */
 export async function sessionEntries(store: Store, sessionId: string): Promise<SessionEntries | null> {
-  const [rows, priceBook] = await Promise.all([
+  const [rows, priceBook, misses] = await Promise.all([
     store.query<ResponseEntryRow>(
       `SELECT ${RESPONSE_ENTRY_COLUMNS}
        FROM (${responsesSql()})
@@ -41,6 +44,7 @@ export async function sessionEntries(store: Store, sessionId: string): Promise<S
       { id: sessionId },
     ),
     storedBookVersion(store),
+    cacheMissesBySession(store, 'session_id = {id:String}', { id: sessionId }),
   ]);
   if (rows.length === 0) return null;
   const entries = rows.map((r) => ({
@@ -64,5 +68,14 @@ export async function sessionEntries(store: Store, sessionId: string): Promise<S
     entries,
     ...(unpriced.length > 0 ? { unpricedModels: unpriced } : {}),
     priceBook,
+    cacheMiss: mergeHosts(misses.values()),
   };
+}
+
+/** One session id on several hosts (rare: the same transcript collected twice) is one session here. */
+function mergeHosts(perHost: Iterable<CacheMiss>): CacheMiss {
+  const out = emptyCacheMiss();
+  for (const m of perHost)
+    for (const [reason, r] of Object.entries(m.byReason)) addCacheMiss(out, reason, r.responses, r.tokens);
+  return out;
 }

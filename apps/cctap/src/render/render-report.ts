@@ -311,6 +311,15 @@ export function renderSessionEntries(s: SessionEntries, tz: string, o: RenderOpt
     `Total Cost: ${formatCost(s.totalCost, s.unpricedModels)}`,
     `Total Tokens: ${formatNumber(s.totalTokens)}`,
     `Total Entries: ${s.entries.length}`,
+    ...(s.cacheMiss.responses > 0
+      ? [
+          `Prompt-cache misses: ${s.cacheMiss.responses} (${formatNumber(s.cacheMiss.tokens)} input tokens at the full rate: ${Object.entries(
+            s.cacheMiss.byReason,
+          )
+            .map(([reason, r]) => `${reason} ${formatNumber(r.tokens)}`)
+            .join(', ')})`,
+        ]
+      : []),
     '',
   ].join('\n');
   const columns: Column[] = [

@@ -13,6 +13,15 @@ function denialsLine(d: SessionDetail): string | null {
     parts.push(
       `model refusals: ${d.refusals.map((r) => `${r.originalModel} -> ${r.fallbackModel} (${r.count})`).join(', ')}`,
     );
+  const miss = d.cacheMiss;
+  if (miss.responses > 0)
+    parts.push(
+      `prompt-cache misses ${miss.responses} (${formatNumber(miss.tokens)} input tokens at the full rate): ${Object.entries(
+        miss.byReason,
+      )
+        .map(([reason, r]) => `${reason} ${r.responses} (${formatNumber(r.tokens)})`)
+        .join(', ')}`,
+    );
   return parts.length > 0 ? `  ${parts.join(' · ')}` : null;
 }
 

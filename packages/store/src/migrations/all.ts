@@ -9,6 +9,8 @@ import { migration as m007 } from './007-transcript-2026.js';
 import { migration as m010 } from './010-usage-host-key.js';
 import { migration as m011 } from './011-quota.js';
 import { migration as m012 } from './012-retention-from-ingest.js';
+import { migration as m013 } from './013-activity.js';
+import { migration as m014 } from './014-guard.js';
 
 /** Every migration, in the order they are applied. */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m010, m011, m012];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m010, m011, m012, m013, m014];

@@ -11,6 +11,7 @@ import type { Store } from '../store/open-store.js';
 import { DEFAULT_RETENTION, type Migration, type RetentionSettings } from './migration.js';
 import { MIGRATIONS } from './all.js';
 import { responsesSql } from '../views/responses-sql.js';
+import { activityViews } from '../views/activity-views.js';
 import { rangeViews } from '../views/range-views.js';
 import { onCluster } from '../cluster/on-cluster.js';
 
@@ -74,6 +75,7 @@ function finalViews(opts: MigrateOptions = {}): string[] {
     `CREATE OR REPLACE VIEW usage_responses AS ${responsesSql()}`,
     `CREATE OR REPLACE VIEW retractions AS ${responsesSql(undefined, 'only')}`,
     ...rangeViews(),
+    ...activityViews(),
   ];
   const cluster = opts.cluster;
   return cluster ? sql.map((s) => onCluster(s, cluster)) : sql;
