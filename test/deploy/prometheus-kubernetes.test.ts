@@ -15,6 +15,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { k8sObjects, type K8sObject } from './support/kustomize.js';
+import { NetworkPolicies } from './support/network-policy.js';
 import { REPO_ROOT } from './support/repo.js';
 
 const K8S = join(REPO_ROOT, 'deploy/k8s');
@@ -207,6 +208,44 @@ describe('prometheus-operator objects of deploy/k8s', () => {
         { kind: 'ServiceAccount', name: spec.serviceAccountName, namespace: 'cctap-mon' },
       ]);
       expect(objs.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === spec.serviceAccountName)).toBe(true);
+    });
+
+    it('its NetworkPolicies let Prometheus scrape and alert, the Alertmanager deliver, Grafana query', () => {
+      /** The labels of the pods `kind`/`name` runs (the operator's pods carry their object's podMetadata). */
+      const pod = (kind: string, name: string): Record<string, string> => {
+        const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
+        expect(o, `${kind}/${name}`).toBeDefined();
+        const spec = o!.spec as { template?: { metadata: { labels: Record<string, string> } } };
+        const podMetadata = (o!.spec as { podMetadata?: { labels: Record<string, string> } }).podMetadata;
+        return (spec.template?.metadata.labels ?? podMetadata?.labels)!;
+      };
+      const ns = objs.find((o) => o.kind === 'Namespace')?.metadata.labels ?? {};
+      const policies = new NetworkPolicies(objs, ns);
+      const prometheus = pod('Prometheus', 'cctap');
+      const alertmanager = pod('Alertmanager', 'cctap');
+      const own = (labels: Record<string, string>) => ({ kind: 'pod' as const, labels, namespace: 'own' as const });
+      for (const [name, kind, port] of [
+        ['cctap-validator', 'Deployment', 9464],
+        ['cctap-sink', 'Deployment', 9464],
+        ['cctap-nats', 'StatefulSet', 7777],
+        ['cctap-clickhouse', 'StatefulSet', 9363],
+      ] as const)
+        expect(policies.allows(prometheus, own(pod(kind, name)), port), `scrape ${name}:${port}`).toBe(true);
+      expect(policies.allows(prometheus, own(alertmanager), 9093), 'Prometheus to Alertmanager').toBe(true);
+      expect(policies.allows(prometheus, { kind: 'ip', ip: '10.96.0.1' }, 443), 'Prometheus to the API').toBe(true);
+      expect(policies.allows(alertmanager, { kind: 'ip', ip: '203.0.113.7' }, 443), 'webhook over HTTPS').toBe(true);
+      const grafana = {
+        kind: 'pod' as const,
+        labels: { app: 'grafana' },
+        namespace: { labels: { 'cctap.io/monitoring': 'true' } },
+      };
+      expect(policies.admitsIngress(prometheus, grafana, 9090), 'Grafana to Prometheus').toBe(true);
+      // And no more than that.
+      expect(policies.allows(pod('Deployment', 'cctap-validator'), own(alertmanager), 9093)).toBe(false);
+      expect(policies.allows(pod('Deployment', 'cctap-validator'), own(prometheus), 9090)).toBe(false);
+      expect(policies.allows(alertmanager, { kind: 'ip', ip: '203.0.113.7' }, 80)).toBe(false);
+      const other = { kind: 'pod' as const, labels: { app: 'x' }, namespace: { labels: {} } };
+      expect(policies.admitsIngress(prometheus, other, 9090)).toBe(false);
     });
 
     it("the Alertmanager's config Secret is deploy/alertmanager/alertmanager.yml", () => {
