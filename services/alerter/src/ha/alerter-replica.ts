@@ -73,6 +73,7 @@ export function createAlerterReplica(o: AlerterReplicaOptions): Service {
   leader?.set(0);
   let leases: KvLeases | null = null;
   let held: Term | null = null;
+  let renewing: Promise<number | null> | null = null;
   let state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   let round: Promise<unknown> = Promise.resolve();
   let timers: ReturnType<typeof setInterval>[] = [];
@@ -93,6 +94,8 @@ export function createAlerterReplica(o: AlerterReplicaOptions): Service {
         log.warn('stopping the alerter failed', { err });
       }
       h.lost = true;
+      // A renewal in flight would move the revision the release must name.
+      await renewing?.catch(() => undefined);
       if (release) await leases!.release(LEASE, h.revision);
       if (held === h) held = null;
       leader?.set(0);
@@ -136,15 +139,22 @@ export function createAlerterReplica(o: AlerterReplicaOptions): Service {
     const sentAt = performance.now();
     const h = held;
     if (h) {
-      if (h.stopping) return;
-      const rev = await leases!.renew(LEASE, h.revision);
+      // While a graceful stop flushes, the lease is still renewed: its writes need it.
+      if (h.lost) return;
+      // The revision moves as soon as the renewal answers: a release waiting for it names the new one.
+      const renewal = leases!.renew(LEASE, h.revision).then((rev) => {
+        if (rev !== null) {
+          h.revision = rev;
+          h.trustedUntil = trustFrom(sentAt);
+        }
+        return rev;
+      });
+      renewing = renewal;
+      const rev = await renewal.finally(() => (renewing = null));
       if (rev === null) {
         log.warn('alerter lease taken by another replica');
         await stepDown('lease taken by another replica', false);
-        return;
       }
-      h.revision = rev;
-      h.trustedUntil = trustFrom(sentAt);
       return;
     }
     if (state !== 'running') return;
