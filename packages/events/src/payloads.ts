@@ -94,6 +94,24 @@ export const toolCallPayload = z.strictObject({
   subagentType: id.nullable(),
 });
 
+/** What one file-changing tool call did to its file (toolUseResult.structuredPatch, or a created file's content). */
+const fileActivity = z.strictObject({
+  /** The file (secrets masked, kept in every privacy mode like tool.call's filePath). */
+  filePath: path,
+  linesAdded: count,
+  linesRemoved: count,
+  /** A Write that created the file (`toolUseResult.type == "create"`): every line of it is added. */
+  created: z.boolean(),
+});
+
+/** A pull request named by its URL (the identity: the same URL is the same pull request). */
+const pullRequestRef = z.strictObject({
+  url: path,
+  number: count.nullable(),
+  /** `owner/name`. */
+  repository: path.nullable(),
+});
+
 export const toolResultPayload = z.strictObject({
   toolUseId: id,
   isError: z.boolean(),
@@ -107,6 +125,12 @@ export const toolResultPayload = z.strictObject({
   sourceAssistantUuid: id.nullable(),
   /** Set when the call was denied (see the `denial` event of the same line). */
   denialKind: z.enum(DENIAL_KINDS).optional(),
+  /** A successful Edit, MultiEdit or Write: the file and the lines it added and removed (docs/activity.md). */
+  activity: fileActivity.optional(),
+  /** A successful Bash result whose output shows the commit git just made (`[main 1a2b3c4] subject`). */
+  commit: z.strictObject({ sha: id }).optional(),
+  /** A successful Bash result that printed the pull request `gh pr create` opened. */
+  pullRequest: pullRequestRef.optional(),
 });
 
 /** A tool call that was not allowed to run, emitted beside its `tool.result`. */
@@ -189,6 +213,8 @@ export const metaPayload = z.strictObject({
   /** A finer kind: progress data type, attachment type, compact_summary, queue operation, … */
   subtype: id.nullable(),
   text,
+  /** A `pr-link` line: the pull request Claude Code linked the session to. */
+  pullRequest: pullRequestRef.optional(),
 });
 
 export const unknownPayload = z.strictObject({

@@ -10,6 +10,7 @@
 import { pathInfoCached } from '../path/describe-transcript-path.js';
 import { idStr, obj, type Json } from './json-read.js';
 import type { LineBuilder } from './line-builder.js';
+import { prLinkOf } from './tool-activity.js';
 
 /** Session metadata types (2.0.55 .. 2.1.97+) and the field that carries their text. */
 const SESSION_METADATA: Record<string, readonly string[]> = {
@@ -98,6 +99,9 @@ export function normalizeMetadata(L: LineBuilder, type: string, lineChars: numbe
   const fields = SESSION_METADATA[type];
   if (fields) {
     const field = fields.find((f) => typeof rec[f] === 'string');
+    const pullRequest = type === 'pr-link' ? prLinkOf(rec, L.shaper) : null;
+    if (pullRequest)
+      return L.emit('meta', { lineType: type, subtype: null, text: L.shaper.text(rec.prUrl), pullRequest });
     return L.meta(type, type === 'file-history-delta' ? 'delta' : null, field ? L.shaper.text(rec[field]) : null);
   }
   const state = SESSION_STATE[type];

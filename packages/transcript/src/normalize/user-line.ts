@@ -5,6 +5,7 @@
  */
 import { DENIAL_KINDS, type DenialKind, type PayloadOf, type ToolErrorClass } from '@cctap/events';
 import { classifyToolError } from './tool-error-class.js';
+import { commitOf, fileActivityOf, pullRequestOf } from './tool-activity.js';
 import { idStr, nonNeg, obj, str, type Json } from './json-read.js';
 import type { LineBuilder } from './line-builder.js';
 
@@ -67,6 +68,15 @@ function denialErrorClass(kind: DenialKind): ToolErrorClass {
   return kind === 'user-rejected' ? 'user_rejected' : 'permission_denied';
 }
 
+/** What a successful result produced (tool-activity.ts); only the fields that apply, so most results stay as they were. */
+function outcomeOf(L: LineBuilder, tur: Json): Pick<PayloadOf<'tool.result'>, 'activity' | 'commit' | 'pullRequest'> {
+  const activity = fileActivityOf(tur, L.shaper);
+  if (activity) return { activity };
+  const commit = commitOf(tur);
+  const pullRequest = pullRequestOf(tur, L.shaper);
+  return { ...(commit ? { commit } : {}), ...(pullRequest ? { pullRequest } : {}) };
+}
+
 function emitToolResult(L: LineBuilder, block: Json, toolUseResult: unknown, denial: DenialKind | null): void {
   const output = contentText(block.content);
   const tur = obj(toolUseResult);
@@ -90,6 +100,7 @@ function emitToolResult(L: LineBuilder, block: Json, toolUseResult: unknown, den
     agentId,
     sourceAssistantUuid: idStr(L.rec.sourceToolAssistantUUID),
     ...(denial ? { denialKind: denial } : {}),
+    ...(tur && !isError && !interrupted && !denial ? outcomeOf(L, tur) : {}),
   });
   if (denial) {
     L.emit('denial', {

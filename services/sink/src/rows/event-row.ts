@@ -40,6 +40,13 @@ export interface EventRow {
   cache_miss_reason: string;
   cache_miss_tokens: number;
   denial_kind: string;
+  // Migration 013: what a tool result produced (docs/activity.md).
+  lines_added: number;
+  lines_removed: number;
+  file_path: string;
+  file_created: boolean;
+  commit_sha: string;
+  pr_url: string;
 }
 
 export function toEventRow(e: CctapEvent): EventRow {
@@ -81,5 +88,35 @@ export function toEventRow(e: CctapEvent): EventRow {
     cache_miss_reason: e.type === 'assistant' ? (e.payload.cacheMiss?.reason ?? '') : '',
     cache_miss_tokens: e.type === 'assistant' ? (e.payload.cacheMiss?.missedTokens ?? 0) : 0,
     denial_kind: e.type === 'denial' ? e.payload.kind : e.type === 'tool.result' ? (e.payload.denialKind ?? '') : '',
+    ...activityColumns(e),
+  };
+}
+
+type ActivityColumns = Pick<
+  EventRow,
+  'lines_added' | 'lines_removed' | 'file_path' | 'file_created' | 'commit_sha' | 'pr_url'
+>;
+
+const NO_ACTIVITY: ActivityColumns = {
+  lines_added: 0,
+  lines_removed: 0,
+  file_path: '',
+  file_created: false,
+  commit_sha: '',
+  pr_url: '',
+};
+
+function activityColumns(e: CctapEvent): ActivityColumns {
+  if (e.type === 'meta')
+    return e.payload.pullRequest ? { ...NO_ACTIVITY, pr_url: e.payload.pullRequest.url } : NO_ACTIVITY;
+  if (e.type !== 'tool.result') return NO_ACTIVITY;
+  const { activity, commit, pullRequest } = e.payload;
+  return {
+    lines_added: activity?.linesAdded ?? 0,
+    lines_removed: activity?.linesRemoved ?? 0,
+    file_path: activity?.filePath ?? '',
+    file_created: activity?.created ?? false,
+    commit_sha: commit?.sha ?? '',
+    pr_url: pullRequest?.url ?? '',
   };
 }
