@@ -160,18 +160,22 @@ describe('Prometheus alerts reach a webhook through Alertmanager', () => {
     expect(n.groupLabels).toEqual({ alertname: 'CctapServiceDown' });
   });
 
-  it('services with no target at all: CctapServiceMissing names each of them', async () => {
-    const alerts = await waitFor(
-      'CctapServiceMissing for three services',
-      () => {
-        const a = firing('CctapServiceMissing');
-        return new Set(a.map((x) => x.labels.cctap_service)).size === 3 && a;
-      },
+  it('services with no target at all: CctapServiceMissing names each of them, and not the validator', async () => {
+    // Each notification of a group carries all its alerts. Before the validator's first scrape it has no `up`
+    // either, so an early one may name it too (and it resolves after that scrape): wait for the current state.
+    const latest = () => [...received].reverse().find((n) => n.groupLabels.alertname === 'CctapServiceMissing');
+    const services = (n: Notification | undefined) =>
+      (n?.alerts ?? [])
+        .filter((a) => a.status === 'firing')
+        .map((a) => a.labels.cctap_service)
+        .sort();
+    await waitFor(
+      'CctapServiceMissing for exactly alerter, analyzer and sink',
+      () => services(latest()).join() === 'alerter,analyzer,sink',
       20_000,
       100,
-      logs,
+      () => `${JSON.stringify(received.map((n) => [n.groupLabels, services(n)]))}\n${logs()}`,
     );
-    expect([...new Set(alerts.map((a) => a.labels.cctap_service))].sort()).toEqual(['alerter', 'analyzer', 'sink']);
-    expect(firing('CctapServiceMissing').some((a) => a.labels.cctap_service === 'validator')).toBe(false);
+    expect(services(latest())).toEqual(['alerter', 'analyzer', 'sink']);
   });
 });
