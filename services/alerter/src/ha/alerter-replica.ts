@@ -116,7 +116,11 @@ export function createAlerterReplica(o: AlerterReplicaOptions): Service {
     const fence: WriteFence = {
       term: h.term,
       mayWrite: () => !h.lost && performance.now() < h.trustedUntil,
-      fenced: () => void stepDown('a newer lease holder wrote the alerter state', false),
+      fenced: () => {
+        h.lost = true;
+        // Only this term's alerter stops (a late write of an earlier term must not stop a later one).
+        if (held === h) void stepDown('a newer lease holder wrote the alerter state', false);
+      },
     };
     try {
       const alerter = await o.build(fence, () => conflicts?.inc());
