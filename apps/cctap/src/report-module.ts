@@ -4,6 +4,7 @@
  */
 export {
   blocksReport,
+  budgetReport,
   checkDimension,
   checkOrder,
   checkSessionHours,
@@ -37,4 +38,6 @@ export {
   type RenderOptions,
 } from './render/render-report.js';
 export { renderSessionDetails } from './render/session-details.js';
+export { renderBudgetReport } from './render/budget-table.js';
+export { loadRuleFile, RulesConfigError } from '@cctap/alerter';
 export { tableStyle } from './render/terminal-style.js';

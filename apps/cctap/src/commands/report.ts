@@ -1,4 +1,7 @@
-/** `cctap report daily|weekly|monthly|session|blocks`: team usage from the store, as tables or ccusage-shaped JSON. */
+/**
+ * `cctap report daily|weekly|monthly|session|blocks`: team usage from the store, as tables or ccusage-shaped JSON.
+ * `cctap report budgets`: spend against the budgets of an alerter rules file, with the projection.
+ */
 import type { BlocksReport, PeriodReport, ReportOptions, SessionDetail, SessionEntries } from '@cctap/reports';
 import type { Store, StoreOptions } from '@cctap/store';
 import type * as ReportModule from '../report-module.js';
@@ -9,7 +12,7 @@ import { helpText, printHelp } from '../flags/command-help.js';
 import { misplacedFlag, parseCommandLine } from '../flags/parse-command.js';
 import { bookOrComplain } from '../price-book-of.js';
 import { explicitPriceFile, PRICES_FLAG } from '../price-file.js';
-import { ENV } from '../environment.js';
+import { ENV, envValue } from '../environment.js';
 import { STORE_FLAGS, storeOptionsOf } from '../store-flags.js';
 import { openLoopbackStore } from '../up/loopback-store.js';
 import { UpQueryError } from '../up/query-client.js';
@@ -17,7 +20,7 @@ import type { Command } from './registry.js';
 
 type Reports = typeof ReportModule;
 
-const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks'] as const;
+const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks', 'budgets'] as const;
 type Kind = (typeof KINDS)[number];
 
 const CCUSAGE = "ccusage's flags (same names, short forms and defaults)";
@@ -26,8 +29,9 @@ const PERIODS = ['daily', 'weekly', 'monthly'] as const;
 
 export const spec = {
   name: 'report',
-  summary: 'usage reports (daily, weekly, monthly, session, blocks) by user, host, project, branch or model',
-  usage: 'usage: cctap report daily|weekly|monthly|session|blocks [options]',
+  summary:
+    'usage reports (daily, weekly, monthly, session, blocks) by user, host, project, branch or model; spend against budgets',
+  usage: 'usage: cctap report daily|weekly|monthly|session|blocks|budgets [options]',
   positionals: KINDS.join('|'),
   notes: `While 'cctap up' runs on the same embedded store, the question is sent to it over loopback.
 Tokens are counted once per API response (the line with the largest total wins, across files);
@@ -180,6 +184,14 @@ models without a price are shown as unpriced, never as $0. Every report names th
     ...(Object.fromEntries(Object.entries(STORE_FLAGS).map(([k, f]) => [k, { ...f, group: OWN }])) as {
       [K in keyof typeof STORE_FLAGS]: (typeof STORE_FLAGS)[K] & { group: string };
     }),
+    rules: {
+      type: 'string',
+      arg: 'FILE',
+      env: 'CCTAP_RULES',
+      only: ['budgets'],
+      group: OWN,
+      description: 'the alerter rules file whose budgets: are reported (what cctap up / alerter --rules read)',
+    },
     prices: {
       ...PRICES_FLAG,
       group: OWN,
@@ -208,6 +220,7 @@ export const command: Command = {
       return EXIT.usage;
     }
     const sink = await import('../report-module.js');
+    if (kind === 'budgets') return reportBudgets(values, sink);
     let opts: ReportOptions;
     let storeOpts: StoreOptions;
     let tokenLimit: string | undefined;
@@ -305,6 +318,58 @@ export const command: Command = {
     return EXIT.ok;
   },
 };
+
+/** `report budgets`: the budgets of `--rules FILE` (or CCTAP_RULES) against the store's spend, now. */
+async function reportBudgets(
+  values: { rules?: string; json?: boolean; color?: boolean; 'no-color'?: boolean; data?: string; clickhouse?: string },
+  sink: Reports,
+): Promise<number> {
+  const file = values.rules || envValue('CCTAP_RULES');
+  if (!file) {
+    console.error('cctap report: budgets needs --rules FILE (or CCTAP_RULES): the alerter rules file with budgets:');
+    return EXIT.usage;
+  }
+  let budgets;
+  try {
+    budgets = (await sink.loadRuleFile(file, ENV)).budgets;
+  } catch (err) {
+    const problems = err instanceof sink.RulesConfigError ? err.problems.join('; ') : (err as Error).message;
+    console.error(`cctap report: --rules ${file}: ${problems}`);
+    return EXIT.failure;
+  }
+  let report;
+  try {
+    const store = await openReportStore(await storeOptionsOf(values), sink, null);
+    try {
+      report = await sink.budgetReport(store, budgets, Date.now());
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    if (
+      err instanceof UpQueryError ||
+      err instanceof sink.StoreUnavailableError ||
+      err instanceof sink.StoreFlagError
+    ) {
+      console.error(`cctap report: ${err.message}`);
+      return EXIT.failure;
+    }
+    if (sink.isUnknownTable(err)) {
+      console.error(`cctap report: no cctap tables in the store; run 'cctap migrate' (or start 'cctap sink') first`);
+      return EXIT.failure;
+    }
+    throw err;
+  }
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else {
+    const style = sink.tableStyle(
+      { columns: process.stdout.columns, isTTY: process.stdout.isTTY === true, env: ENV },
+      { color: values.color, noColor: values['no-color'] },
+    );
+    console.log(sink.renderBudgetReport(report, { style }));
+  }
+  return EXIT.ok;
+}
 
 /** `report blocks`: ccusage's --active / --recent filters and --token-limit status, as JSON or a table. */
 function printBlocks(

@@ -10,6 +10,7 @@
  * twice. `cctap report budgets` computes from the store and is exact.
  */
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { Topology } from '@cctap/events';
 import { kvReadAll } from '@cctap/kit';
@@ -71,6 +72,10 @@ export class FileBudgetStateStore implements BudgetStateStore {
     return this.#file.close();
   }
 }
+
+/** The budget states kept in `dir` (the alert files' directory of `cctap up`). */
+export const openFileBudgetStore = (dir: string): FileBudgetStateStore =>
+  new FileBudgetStateStore(join(dir, 'budgets.jsonl'));
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
