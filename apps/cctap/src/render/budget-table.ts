@@ -4,8 +4,8 @@ import { cell, renderBoxTable, type Colour, type Column, type TableStyle } from 
 
 function statusOf(r: BudgetReport['budgets'][number]): [string, Colour] {
   if (r.spent >= r.amount) return ['OVER', 'red'];
-  if (r.overrunProjected) return ['ON COURSE TO OVERRUN', 'yellow'];
-  if (r.projected === null) return ['too early to project', 'gray'];
+  if (r.overrunProjected) return ['OVERRUN AHEAD', 'yellow'];
+  if (r.projected === null) return ['too early', 'gray'];
   return ['ok', 'green'];
 }
 
