@@ -3,7 +3,7 @@
  * temporary directory), `npm install -g --offline --prefix` installs it (it has no dependencies to fetch),
  * and the installed `cctap-agent` is run through its bin link. The install stays small and carries no
  * ClickHouse engine or client; `collect` is `cctap collect` (the same help, word for word) and really
- * delivers a transcript to a nats-server; `guard` exists and says it is not available yet.
+ * delivers a transcript to a nats-server; `guard` is `cctap guard` and answers a PreToolUse hook input.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -43,13 +43,17 @@ afterAll(async () => {
 });
 
 /** Runs the installed `cctap-agent` through its bin link (its `#!/usr/bin/env node` finds this node). */
-function agent(args: readonly string[]): Promise<CliResult> {
+function agent(args: readonly string[], stdin?: string): Promise<CliResult> {
   const env = childEnv({ PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` });
-  const child = spawn(join(prefix, 'bin/cctap-agent'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(join(prefix, 'bin/cctap-agent'), args, {
+    env,
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  if (stdin !== undefined) child.stdin!.end(stdin);
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
@@ -104,16 +108,33 @@ describe('cctap-agent, the laptop package', () => {
     expect(fromAgent.stdout).toBe(fromCctap.stdout);
   });
 
-  it('guard: --help says what it will do; without it, one line and exit 2 (Claude Code blocks the call)', async () => {
-    const [help, run] = await Promise.all([agent(['guard', '--help']), agent(['guard'])]);
+  it('guard is cctap guard: the same help, and it denies rm -rf / on a PreToolUse hook input', async () => {
+    const decisions = join(dir, 'guard', 'decisions.jsonl');
+    const input = JSON.stringify({
+      hook_event_name: 'PreToolUse',
+      session_id: 's-1',
+      cwd: '/home/dev/app',
+      tool_name: 'Bash',
+      tool_input: { command: 'rm -rf /' },
+      tool_use_id: 'toolu_1',
+    });
+    const [help, fromCctap, deny, broken] = await Promise.all([
+      agent(['guard', '--help']),
+      cli(['guard', '--help']),
+      agent(['guard', '--decisions', decisions], input),
+      agent(['guard', '--decisions', decisions, '--fail-closed'], 'not json'),
+    ]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: cctap-agent guard/);
-    expect(help.stdout).toContain('PreToolUse');
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr.trimEnd().split('\n')).toEqual([
-      "cctap-agent guard: not available yet in this version; run 'cctap-agent guard --help' for what it will do",
-    ]);
+    expect(help.stdout.replaceAll('cctap-agent', 'cctap')).toBe(fromCctap.stdout);
+    expect([deny.code, deny.stderr]).toEqual([0, '']);
+    expect(JSON.parse(deny.stdout).hookSpecificOutput).toMatchObject({
+      hookEventName: 'PreToolUse',
+      permissionDecision: 'deny',
+    });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/set to fail closed, so it is blocked/);
+    expect(readFileSync(decisions, 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
   it('collect --once delivers a transcript to JetStream', async () => {
