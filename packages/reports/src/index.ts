@@ -32,13 +32,10 @@ export {
   BUDGET_SCOPES,
   DEFAULT_FORECAST_AFTER,
   budgetSubject,
-  type BudgetPeriod,
-  type BudgetScope,
   type BudgetSpec,
 } from './budgets/budget-spec.js';
-export { isTimeZone, periodAt, type CalendarPeriod } from './budgets/calendar-period.js';
+export { isTimeZone, periodAt } from './budgets/calendar-period.js';
 export {
-  BUDGET_THRESHOLDS,
   budgetStatus,
   forecastLine,
   formatUsd,

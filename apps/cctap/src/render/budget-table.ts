@@ -1,8 +1,8 @@
 /** `cctap report budgets` as a table: one row per budget and subject, the projection and what it means. */
-import { formatUsd, priceBookLine, type BudgetReport } from '@cctap/reports';
+import { formatUsd, priceBookLine, type BudgetReport, type BudgetRow } from '@cctap/reports';
 import { cell, renderBoxTable, type Colour, type Column, type TableStyle } from './box-table.js';
 
-function statusOf(r: BudgetReport['budgets'][number]): [string, Colour] {
+function statusOf(r: BudgetRow): [string, Colour] {
   if (r.spent >= r.amount) return ['OVER', 'red'];
   if (r.overrunProjected) return ['OVERRUN AHEAD', 'yellow'];
   if (r.projected === null) return ['too early', 'gray'];

@@ -13,7 +13,7 @@
 import type { BudgetSpec } from './budget-spec.js';
 import { periodAt, zonedParts, type CalendarPeriod } from './calendar-period.js';
 
-export const BUDGET_THRESHOLDS = [0.5, 0.8, 1] as const;
+const BUDGET_THRESHOLDS = [0.5, 0.8, 1] as const;
 
 export interface BudgetStatus {
   spent: number;
@@ -68,7 +68,7 @@ function ordinal(n: number): string {
 }
 
 /** The period's last day in its zone, as "the 28th". */
-export function lastDayWords(period: CalendarPeriod, timeZone: string): string {
+function lastDayWords(period: CalendarPeriod, timeZone: string): string {
   return `the ${ordinal(zonedParts(period.end - 1, timeZone).d)}`;
 }
 

@@ -20,11 +20,11 @@ import { createHash } from 'node:crypto';
 import { replacesKept, responseKey, responseTokenTotal, type PayloadOf } from '@cctap/events';
 import type { Clock, Logger } from '@cctap/kit';
 import {
-  BUDGET_THRESHOLDS,
   budgetStatus,
   budgetSubject,
   forecastLine,
   periodAt,
+  reachedThresholds,
   thresholdLine,
   type BudgetStatus,
 } from '@cctap/reports';
@@ -34,7 +34,7 @@ import type { BudgetConfig } from './budget-schema.js';
 import { RECENT_RESPONSES, type BudgetPeriodState, type BudgetStateStore } from './budget-state.js';
 
 /** The rule name every budget alert carries. */
-export const BUDGET_RULE = 'budget';
+const BUDGET_RULE = 'budget';
 
 const SEVERITY_OF: Record<string, Severity> = { '50%': 'info', '80%': 'warning', '100%': 'critical' };
 const FORECAST = 'forecast';
@@ -184,9 +184,9 @@ export class BudgetTracker {
   #due(b: BudgetConfig, s: BudgetPeriodState, now: number): Signal[] {
     const status = budgetStatus(b, s.spent, now, { start: s.periodStart, end: s.periodEnd });
     const out: Signal[] = [];
-    for (const t of BUDGET_THRESHOLDS) {
+    for (const t of reachedThresholds(status.spent, b.amount)) {
       const name = tellName(t);
-      if (status.spent < t * b.amount || s.told.includes(name)) continue;
+      if (s.told.includes(name)) continue;
       s.told.push(name);
       this.#dirty.add(s.key);
       out.push(
