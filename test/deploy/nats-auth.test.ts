@@ -167,7 +167,8 @@ describe('cctap nats-config + deploy/nats/nats-server.conf', () => {
       );
       // docker-compose.yml's collector, interpolated with auth on, its container paths mapped onto this machine.
       const collector = composeFile().services.collector!;
-      const vars = { CCTAP_NATS_AUTH_DIR: out, CCTAP_HOST: 'alpha', CLAUDE_CONFIG_DIR: root };
+      // A host no other test publishes for (the stream drops a batch it already has), named as its file is.
+      const vars = { CCTAP_NATS_AUTH_DIR: out, CCTAP_HOST: 'beta_local', CLAUDE_CONFIG_DIR: root };
       const paths = new Map<string, string>([['/state', state]]);
       for (const v of collector.volumes!) {
         const [src, target] = interpolate(v, vars).split(':') as [string, string];
@@ -182,10 +183,10 @@ describe('cctap nats-config + deploy/nats/nats-server.conf', () => {
       const env = Object.fromEntries(
         Object.entries(collector.environment!).map(([k, v]) => [k, onHost(interpolate(v, vars))]),
       );
-      expect(env.CCTAP_CONFIG).toBe(join(out, 'hosts/alpha.yaml'));
+      expect(env.CCTAP_CONFIG).toBe(join(out, 'hosts/beta_local.yaml'));
       const jsm = await jetstreamManager(await as('svc-validator'));
       const stored = async () =>
-        (await jsm.streams.info('CCTAP_RAW', { subjects_filter: '>' })).state.subjects?.['cctap.raw.alpha'] ?? 0;
+        (await jsm.streams.info('CCTAP_RAW', { subjects_filter: '>' })).state.subjects?.['cctap.raw.beta_local'] ?? 0;
       const before = await stored();
       const run = await cli(['collect', '--once', ...args], { ...env, NATS_URL: nats.url }, 30_000);
       expect(run.code, run.stderr).toBe(0);
