@@ -35,7 +35,7 @@ interface PolicySpec {
 export type Endpoint =
   { kind: 'pod'; labels: Labels; namespace: 'own' | { labels: Labels } } | { kind: 'ip'; ip: string };
 
-export function matches(sel: Selector, labels: Labels): boolean {
+function matches(sel: Selector, labels: Labels): boolean {
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
   for (const e of sel.matchExpressions ?? []) {
     const has = e.key in labels;
