@@ -72,12 +72,20 @@ describe('cctap-agent, the laptop package', () => {
     const installed = files(join(prefix, 'lib/node_modules/cctap-agent'));
     const total = installed.reduce((n, f) => n + f.size, 0);
     expect(total).toBeLessThanOrEqual(MAX_INSTALLED_BYTES);
-    // One bundle and its manifest (npm adds the README it finds; there is none): no node_modules at all.
-    expect(installed.map((f) => f.path).sort()).toEqual(['dist/main.js', 'package.json']);
+    // The bundle (its entry and the chunks each command loads) and its manifest (npm adds the README it finds;
+    // there is none): no node_modules at all.
+    const paths = installed.map((f) => f.path).sort();
+    expect(paths).toContain('dist/main.js');
+    expect(
+      paths.filter((p) => p !== 'package.json' && p !== 'dist/main.js' && !/^dist\/chunks\/[\w-]+\.js$/.test(p)),
+    ).toEqual([]);
     const manifest = JSON.parse(readFileSync(join(prefix, 'lib/node_modules/cctap-agent/package.json'), 'utf8'));
     expect(manifest.dependencies).toBeUndefined();
     // esbuild names each bundled module in a comment: the NATS client is in, the engine and client are not.
-    const bundle = readFileSync(join(prefix, 'lib/node_modules/cctap-agent/dist/main.js'), 'utf8');
+    const bundle = paths
+      .filter((p) => p.endsWith('.js'))
+      .map((p) => readFileSync(join(prefix, 'lib/node_modules/cctap-agent', p), 'utf8'))
+      .join('\n');
     expect(bundle).toMatch(/\/\/ node_modules\/@nats-io\/transport-node\//);
     expect(bundle).toMatch(/\/\/ node_modules\/zod\//);
     expect(bundle).not.toMatch(/node_modules\/(@chdb|chdb|@clickhouse)\//);

@@ -4,7 +4,8 @@
  * the one file a developer machine installs (`npm install -g ./dist/cctap-agent.tgz`; without the `./` npm
  * reads the path as a GitHub repository). Run after `tsc -b apps/cctap-agent` (the npm script does both):
  * esbuild bundles the compiled entry and everything it imports (the collector, kit, the NATS client, zod,
- * yaml) into one ESM file for Node 20, so the package has no dependencies and installs offline.
+ * yaml) into ESM for Node 20, an entry and the chunks each command loads when it runs, so the package has no
+ * dependencies and installs offline.
  *
  * The build fails when the bundle would carry what a laptop must never install (DESIGN section 2): the
  * ClickHouse engine or client, the store, or a native module.
@@ -32,7 +33,11 @@ mkdirSync(join(STAGE, 'dist'), { recursive: true });
 
 const result = await build({
   entryPoints: [join(APP, 'dist/main.js')],
-  outfile: join(STAGE, 'dist/main.js'),
+  outdir: join(STAGE, 'dist'),
+  // Each command in chunks of its own, loaded when it runs: `guard` runs before every tool call and must not
+  // parse the collector, the NATS client and zod (one 2 MB file took twice the guard's own start-up).
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -65,5 +70,8 @@ const [{ filename }] = JSON.parse(pack.stdout);
 renameSync(join(OUT, filename), TGZ);
 
 const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
-const bundle = statSync(join(STAGE, 'dist/main.js')).size;
-console.log(`build:agent: ${TGZ} (${mb(statSync(TGZ).size)}; bundle ${mb(bundle)}, ${inputs.length} modules)`);
+const outputs = Object.keys(result.metafile.outputs).filter((p) => p.endsWith('.js'));
+const bundle = outputs.reduce((n, p) => n + statSync(p).size, 0);
+console.log(
+  `build:agent: ${TGZ} (${mb(statSync(TGZ).size)}; bundle ${mb(bundle)} in ${outputs.length} files, ${inputs.length} modules)`,
+);

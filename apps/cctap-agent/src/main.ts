@@ -7,7 +7,6 @@
 import { readFileSync } from 'node:fs';
 import { EXIT } from '../../cctap/dist/exit-codes.js';
 import { suggest } from '../../cctap/dist/flags/parse-flags.js';
-import { reportFailure, setDebug } from '../../cctap/dist/failure.js';
 import { ENV } from '../../cctap/dist/environment.js';
 import { AGENT_COMMANDS } from './commands.js';
 
@@ -15,9 +14,13 @@ import { AGENT_COMMANDS } from './commands.js';
 process.umask(0o077);
 
 let commandName = '';
+let debug = false;
 
 async function main(args: string[]): Promise<number> {
-  setDebug(args.includes('--debug') || ENV.CCTAP_DEBUG === '1');
+  debug = args.includes('--debug') || ENV.CCTAP_DEBUG === '1';
+  // failure.ts imports @cctap/kit (NATS, metrics, zod): loaded up front only when it must know, so that
+  // `cctap-agent guard`, run before every tool call, does not evaluate the whole kit in the bundle.
+  if (debug) (await import('../../cctap/dist/failure.js')).setDebug(true);
   const [name, ...rest] = args.filter((a) => a !== '--debug');
   commandName = name ?? '';
   if (name === '--version' || name === '-v' || name === 'version') {
@@ -54,7 +57,9 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => {
+  async (err: unknown) => {
+    const { reportFailure, setDebug } = await import('../../cctap/dist/failure.js');
+    setDebug(debug);
     process.exitCode = reportFailure(commandName, err);
   },
 );
