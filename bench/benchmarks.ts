@@ -106,6 +106,14 @@ export const BENCHMARKS: readonly BenchmarkSpec[] = [
     timeoutMinutes: 15,
   },
   {
+    id: 'web-page',
+    title: 'Web page',
+    script: 'web-page.js',
+    full: ['--size', '200MB', '--runs', '10'],
+    quick: ['--size', '5MB', '--runs', '3'],
+    timeoutMinutes: 30,
+  },
+  {
     id: 'e2e-single',
     title: 'End to end, single process',
     script: 'e2e-single.js',

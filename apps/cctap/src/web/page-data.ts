@@ -35,7 +35,7 @@ export interface Charts {
 }
 
 /** The local day (YYYY-MM-DD) of `ms` in `tz`. */
-function dayIn(tz: string, ms: number): string {
+export function dayIn(tz: string, ms: number): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
     new Date(ms),
   );

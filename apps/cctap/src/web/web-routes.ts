@@ -12,9 +12,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '@cctap/kit';
+import type { BudgetSpec } from '@cctap/reports';
 import type { Store } from '@cctap/store';
 import type { LiveSessions } from './live-sessions.js';
 import { charts, overview, recentAlerts, recentSessions } from './page-data.js';
+import { activityPanel, budgetsPanel } from './page-panels.js';
 import { sessionTimeline } from './session-timeline.js';
 import { WebAssets } from './web-assets.js';
 
@@ -23,6 +25,8 @@ export interface PageContext {
   logger: Logger;
   /** The sessions running now; null where `up` tracks none. */
   live: LiveSessions | null;
+  /** The budgets of the rules file `up` runs with, read when asked (the file is reloaded when it changes). */
+  budgets: (() => Promise<readonly BudgetSpec[]>) | null;
 }
 
 /** Serves one request of the page; `token` is the endpoint's. */
@@ -86,8 +90,9 @@ export function createPageHandler(ctx: PageContext): PageHandler {
       case 'alerts':
         return recentAlerts(ctx.store, intParam(u, 'days', 1, 3660, 30));
       case 'activity':
+        return activityPanel(ctx.store);
       case 'budgets':
-        return { available: false, reason: `this version of cctap has no ${name} report` };
+        return budgetsPanel(ctx.store, ctx.budgets);
       default:
         return undefined;
     }
