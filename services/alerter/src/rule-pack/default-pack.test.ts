@@ -34,6 +34,7 @@ describe('the shipped rule pack', () => {
       'daily-user-cost',
       'dangerous-command',
       'error-burst',
+      'guard-error',
       'host-silent',
       'long-session',
       'loop-detected',
@@ -132,6 +133,16 @@ describe('the shipped rule pack', () => {
     const s = fired([quota('five_hour', 90), quota('seven_day', 97.5)]);
     expect(rulesOf(s)).toEqual(['quota-high']);
     expect(s.map((x) => x.labels['payload.window']).sort()).toEqual(['five_hour', 'seven_day']);
+  });
+
+  it('guard-error: a guard decision with an error, one alert per host; a judged decision does not fire', () => {
+    const { fired } = setup();
+    const decision = (host: string, error: string | null) =>
+      ev(makeEvent('guard', { decision: error ? 'allow' : 'deny', error }, { ts: T0, host }));
+    expect(rulesOf(fired([decision('laptop-1', null)]))).toEqual([]);
+    const s = fired([decision('laptop-1', 'the hook input on stdin is not JSON'), decision('laptop-2', 'x')]);
+    expect(rulesOf(s)).toEqual(['guard-error']);
+    expect(s.map((x) => x.labels.host).sort()).toEqual(['laptop-1', 'laptop-2']);
   });
 
   it('error-burst, loop-detected: the derived kinds fire, other kinds do not', () => {

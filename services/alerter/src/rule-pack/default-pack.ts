@@ -142,6 +142,22 @@ export const RULE_PACK: readonly Record<string, unknown>[] = [
     resolveAfter: '1h',
   },
   {
+    // `cctap guard` records every call it could not judge (bad input, an unreadable rule file, a crash): by
+    // default such a call went ahead unchecked, so the guard is not doing its job on that host.
+    name: 'guard-error',
+    description:
+      'cctap guard could not judge tool calls (bad hook input, an unreadable rule file): they were not checked.',
+    kind: 'match',
+    severity: 'warning',
+    types: ['guard'],
+    where: [{ field: 'payload.error', exists: true }],
+    groupBy: ['host'],
+    summary: 'cctap guard could not judge tool calls on {{host}}: {{payload.error}}',
+    groupWait: '10s',
+    groupInterval: '15m',
+    resolveAfter: '1h',
+  },
+  {
     name: 'error-burst',
     description: 'Many tool or API errors in a short window (analyzer).',
     kind: 'match',
