@@ -49,12 +49,13 @@ const figureOf = (r: PeriodReport): Figure => ({
 
 export async function overview(store: Store, now = Date.now(), tz = machineTimeZone()): Promise<Overview> {
   const today = dayIn(tz, now);
-  const monthStart = `${today.slice(0, 7)}-01`;
-  const [day, month] = await Promise.all([
-    periodReport(store, 'daily', { since: today, until: today, tz }),
-    periodReport(store, 'daily', { since: monthStart, until: today, tz }),
-  ]);
-  return { tz, today, month: today.slice(0, 7), todayFigure: figureOf(day), monthFigure: figureOf(month) };
+  // One query: the month's days; today is its last row, summed as `cctap report daily` sums it.
+  const month = await periodReport(store, 'daily', { since: `${today.slice(0, 7)}-01`, until: today, tz });
+  const day = month.rows.find((r) => r.date === today);
+  const todayFigure: Figure = day
+    ? { costUsd: day.totalCost, tokens: day.totalTokens, unpricedModels: day.unpricedModels ?? [] }
+    : { costUsd: 0, tokens: 0, unpricedModels: [] };
+  return { tz, today, month: today.slice(0, 7), todayFigure, monthFigure: figureOf(month) };
 }
 
 /** Every day from `first` to `last` (YYYY-MM-DD), inclusive. */
@@ -92,10 +93,8 @@ export async function charts(store: Store, days: number, now = Date.now(), tz = 
   const first = dayIn(tz, Date.parse(`${last}T12:00:00Z`) - (days - 1) * 86_400_000);
   const list = daysBetween(first, last);
   const index = new Map(list.map((d, i) => [d, i]));
-  const [models, projects] = await Promise.all([
-    periodReport(store, 'daily', { since: first, until: last, tz }),
-    periodReport(store, 'daily', { since: first, until: last, tz, by: 'project' }),
-  ]);
+  // One query: rows per day and project, each with its models; the models' series sum them over projects.
+  const projects = await periodReport(store, 'daily', { since: first, until: last, tz, by: 'project' });
   const series = () => new Map<string, Series>();
   const add = (m: Map<string, Series>, name: string, day: string, cost: number | null, tokens: number) => {
     const i = index.get(day);
@@ -109,11 +108,11 @@ export async function charts(store: Store, days: number, now = Date.now(), tz = 
     s.tokens[i]! += tokens;
   };
   const byModel = series();
-  for (const row of models.rows)
-    for (const b of row.modelBreakdowns) add(byModel, b.modelName, String(row.date), b.cost, b.totalTokens);
   const byProject = series();
-  for (const row of projects.rows)
+  for (const row of projects.rows) {
     add(byProject, String(row.project) || '(none)', String(row.date), row.totalCost, row.totalTokens);
+    for (const b of row.modelBreakdowns) add(byModel, b.modelName, String(row.date), b.cost, b.totalTokens);
+  }
   return { days: list, byModel: topSeries(byModel, 8, list.length), byProject: topSeries(byProject, 8, list.length) };
 }
 
