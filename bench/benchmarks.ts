@@ -106,6 +106,14 @@ export const BENCHMARKS: readonly BenchmarkSpec[] = [
     timeoutMinutes: 15,
   },
   {
+    id: 'guard',
+    title: 'Guard',
+    script: 'guard.js',
+    full: ['--calls', '40'],
+    quick: ['--calls', '6'],
+    timeoutMinutes: 10,
+  },
+  {
     id: 'web-page',
     title: 'Web page',
     script: 'web-page.js',
