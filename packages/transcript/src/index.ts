@@ -12,4 +12,4 @@ export { lineKeyOf } from './normalize/line-key.js';
 export { TranscriptStream } from './stream/transcript-stream.js';
 export { describeTranscriptPath } from './path/describe-transcript-path.js';
 export { UsageLedger } from './usage/usage-ledger.js';
-export { guardDecisionEvent, type GuardLineContext } from './guard/guard-decision-event.js';
+export { guardDecisionEvent } from './guard/guard-decision-event.js';

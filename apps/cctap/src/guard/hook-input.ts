@@ -15,7 +15,7 @@ export interface HookInput {
   toolUseId: string;
 }
 
-export class HookInputError extends Error {
+class HookInputError extends Error {
   override readonly name = 'HookInputError';
 }
 

@@ -24,9 +24,9 @@ interface MatcherGroup {
 }
 
 /** The matcher of our entry: every tool (a rule may look at any tool's input, MCP tools included). */
-export const GUARD_MATCHER = '*';
+const GUARD_MATCHER = '*';
 /** Seconds Claude Code gives the hook: far above a decision (~0.15 s), low enough to notice a hang. */
-export const GUARD_TIMEOUT_S = 10;
+const GUARD_TIMEOUT_S = 10;
 
 const OURS = /(^|[\s/])cctap(-agent)?(\.js)?\b[^|;&]*\sguard(\s|$)/;
 

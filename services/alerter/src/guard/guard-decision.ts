@@ -66,7 +66,7 @@ export function guardRulesOf(rules: readonly GuardRule[]): GuardRule[] {
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** The call as the rule engine sees a `tool.call` event (the fields of the contract's toolCallPayload). */
-export function callAsInput(call: GuardCall): EngineInput {
+function callAsInput(call: GuardCall): EngineInput {
   const input = call.toolInput && typeof call.toolInput === 'object' ? (call.toolInput as Record<string, unknown>) : {};
   return {
     source: 'events',

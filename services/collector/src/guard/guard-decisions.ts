@@ -45,7 +45,7 @@ interface Checkpoint {
 const BATCH_EVENTS = 200;
 /** Bytes read per drain at most; the next drain goes on (a year of decisions is not read at once). */
 const MAX_READ = 8 * 1024 * 1024;
-export const GUARD_CHECKPOINT = 'guard-decisions.json';
+const GUARD_CHECKPOINT = 'guard-decisions.json';
 
 export class GuardDecisions {
   private readonly queue = new SerialQueue();
