@@ -72,6 +72,7 @@ const ENDPOINTS = [
   ['sessions', '/api/sessions?hours=24'],
   ['alerts', '/api/alerts?days=30'],
   ['live', '/api/live'],
+  ['activity', '/api/activity'],
 ] as const;
 const endpointMs = new Map<string, number[]>(ENDPOINTS.map(([id]) => [id, []]));
 const pageMs: number[] = [];
@@ -161,6 +162,7 @@ const endpointTitle: Record<string, string> = {
   sessions: 'sessions of the last 24 hours',
   alerts: 'alerts of the last 30 days',
   live: 'live sessions (in memory)',
+  activity: 'activity of the last two weeks, per day',
 };
 
 publishResult({

@@ -197,10 +197,11 @@ byId('range').addEventListener('change', () => refreshCharts().catch(fail));
 byId('metric').addEventListener('change', drawCharts);
 byId('timeline-close').addEventListener('click', closeTimeline);
 
-every(2_000, refreshLive);
+// The embedded store answers one question at a time: the figures and charts at the top are asked first.
 every(5_000, refreshOverview);
+every(60_000, refreshCharts);
+every(2_000, refreshLive);
 every(15_000, refreshRecent);
 every(15_000, refreshAlerts);
-every(60_000, refreshCharts);
 every(60_000, () => refreshOptional('activity'));
 every(60_000, () => refreshOptional('budgets'));
