@@ -2,7 +2,7 @@
  * `cctap guard` as Claude Code runs it: a new process per tool call with the PreToolUse hook input on
  * stdin, the decision on stdout. Each call's wall time from spawn to exit (what Claude Code waits for
  * before the tool runs), for `cctap guard` from the workspace, for `cctap-agent guard` from the bundled
- * laptop package, and for `cctap guard --rules FILE` (a rule file: zod and the YAML parser load), with a
+ * laptop package, and for `cctap guard --rules FILE` (a rule file, validated once and then cached), with a
  * bare `node -e 0` beside each call (the floor every call pays). Calls alternate a denied command
  * (rm -rf ~), a secret file read (.env) and a safe command (ls), each checked, one after another as Claude
  * Code makes them.
@@ -170,7 +170,7 @@ publishResult({
   details: [
     `Each call is a new process given a PreToolUse hook input on stdin, timed from spawn to exit, ${calls} rounds one after another after one warm-up call per variant; a round runs the three variants and a bare \`node -e 0\` on the same input.`,
     'Inputs rotate: Bash `rm -rf ~` (deny), Read of `.env` (deny), Bash `ls -la` (no objection, no output); each answer is checked. Every call appends its decision to a decisions file.',
-    '`cctap guard` is `node apps/cctap/dist/main.js guard` (the workspace build); `cctap-agent guard` is the bundle `npm run build:agent` makes, run in place; `--rules FILE` reads a one-rule alerter file (zod and the YAML parser load).',
+    '`cctap guard` is `node apps/cctap/dist/main.js guard` (the workspace build); `cctap-agent guard` is the bundle `npm run build:agent` makes, run in place; `--rules FILE` reads a one-rule alerter file: validated once (zod and the YAML parser load), then taken from the cache the guard keeps of it while the file is unchanged.',
   ].join('\n'),
   noDoc: values['no-doc'],
 });

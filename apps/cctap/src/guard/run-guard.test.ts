@@ -137,3 +137,31 @@ describe('runGuard', () => {
     expect(err.join('')).toMatch(/could not record the decision/);
   });
 });
+
+describe('the rule file cache', () => {
+  it('answers from the validated rules until the file changes', async () => {
+    const rules = join(dir, 'cached-rules.yaml');
+    const rule = (pattern: string) =>
+      `rules:\n  - { name: no-${pattern.replace(' ', '-')}, kind: match, severity: warning, types: [tool.call], where: [{ field: payload.command, regex: "${pattern}" }], guard: deny }\n`;
+    writeFileSync(rules, rule('npm publish'));
+    const decisionsFile = join(dir, 'cache', 'decisions.jsonl');
+    const ask = async (command: string) => {
+      const out: string[] = [];
+      await runGuard(
+        { rulesFile: rules, failClosed: true, decisionsFile, env: {} },
+        { stdin: () => Promise.resolve(hook('Bash', { command })), out: (t) => out.push(t), err: () => undefined },
+      );
+      return out.length === 0 ? 'allow' : JSON.parse(out.join('')).hookSpecificOutput.permissionDecision;
+    };
+    expect(await ask('npm publish')).toBe('deny');
+    const cache = JSON.parse(readFileSync(join(dir, 'cache', 'rules-cache.json'), 'utf8'));
+    expect(cache.rules.map((r: { name: string }) => r.name)).toContain('no-npm-publish');
+    // The answer comes from the cache while the file is as it was: an edited cache shows it.
+    for (const r of cache.rules as { name: string; guard: string }[]) if (r.name === 'no-npm-publish') r.guard = 'ask';
+    writeFileSync(join(dir, 'cache', 'rules-cache.json'), JSON.stringify(cache));
+    expect(await ask('npm publish')).toBe('ask');
+    writeFileSync(rules, rule('cargo publish')); // another size: the cache no longer holds
+    expect(await ask('npm publish')).toBe('allow');
+    expect(await ask('cargo publish')).toBe('deny');
+  });
+});

@@ -15,12 +15,14 @@
  * collector publishes. Nothing here touches the network, and the shipped rules load without zod or YAML.
  */
 import { hostname, userInfo } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { decide, guardRulesOf, RULE_PACK, type GuardRule, type GuardVerdict } from '@cctap/alerter/guard';
 import type { Environment } from '../environment.js';
 import { EXIT } from '../exit-codes.js';
 import { appendDecision, type DecisionLine } from './decision-log.js';
 import { parseHookInput, type HookInput } from './hook-input.js';
+import { cachedRules, cacheRules } from './rule-cache.js';
 
 export interface GuardSettings {
   /** The alerter's rule file whose `guard:` rules apply; undefined: the shipped rule pack. */
@@ -38,11 +40,15 @@ export interface GuardIo {
   err: (text: string) => void;
 }
 
-async function loadRules(file: string | undefined, env: Environment): Promise<GuardRule[]> {
+async function loadRules(file: string | undefined, env: Environment, cache: string): Promise<GuardRule[]> {
   // The shipped pack as written: it is validated by its unit test, and zod stays unloaded.
   if (file === undefined) return guardRulesOf(RULE_PACK as unknown as GuardRule[]);
+  const cached = cachedRules(cache, file);
+  if (cached) return cached;
   let text: string;
+  let st: Stats;
   try {
+    st = statSync(file);
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new Error(
@@ -51,7 +57,9 @@ async function loadRules(file: string | undefined, env: Environment): Promise<Gu
     );
   }
   const { guardRulesOfFile } = await import('@cctap/alerter/guard/rule-file');
-  return guardRulesOfFile(text, { source: file, env });
+  const rules = guardRulesOfFile(text, { source: file, env });
+  cacheRules(cache, file, st, rules);
+  return rules;
 }
 
 function userName(): string {
@@ -71,7 +79,7 @@ export async function runGuard(s: GuardSettings, io: GuardIo): Promise<number> {
   let error: string | null = null;
   try {
     input = parseHookInput(await io.stdin());
-    const rules = await loadRules(s.rulesFile, s.env);
+    const rules = await loadRules(s.rulesFile, s.env, join(dirname(s.decisionsFile), 'rules-cache.json'));
     verdict = decide(rules, {
       toolName: input.toolName,
       toolInput: input.toolInput,
