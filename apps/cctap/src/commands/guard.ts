@@ -8,7 +8,7 @@
  * configured (Claude Code lets a call through on any exit code but 0 and 2).
  */
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ENV, envValue } from '../environment.js';
 import { EXIT } from '../exit-codes.js';
 import type { CommandSpec } from '../flags/command-spec.js';
@@ -49,7 +49,8 @@ const FLAGS = {
     type: 'string',
     arg: 'CMD',
     only: ['install'],
-    description: "the hook's command (default the program's own name, then guard and the flags given)",
+    description:
+      "the hook's command (default: this program's guard, with the --rules, --decisions and --fail-closed given)",
   },
 } as const;
 
@@ -58,7 +59,8 @@ function specOf(program: string) {
     name: 'guard',
     summary: 'Claude Code PreToolUse hook: denies dangerous commands and secret-file access before they run',
     usage: `usage: ${program} guard [--rules FILE] [--fail-closed] [--decisions FILE]
-       ${program} guard install [--settings FILE] [--uninstall] [--command CMD] [--rules FILE] [--fail-closed]
+       ${program} guard install [--settings FILE] [--uninstall] [--command CMD] [--rules FILE] [--decisions FILE]
+${' '.repeat(program.length + 22)}[--fail-closed]
 
 A Claude Code PreToolUse hook. Claude Code runs it before each tool call with the call as JSON on stdin; it
 checks the call against the rules that carry a guard action (the shipped pack denies dangerous commands such
@@ -104,7 +106,11 @@ const STDIN_MS = 3000;
 
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-async function install(program: string, values: Record<string, unknown>): Promise<number> {
+async function install(
+  program: string,
+  values: Record<string, unknown>,
+  given: Record<string, unknown>,
+): Promise<number> {
   const { installGuardHook, managedSnippet, MANAGED_SETTINGS_PATHS } = await import('../guard/settings-install.js');
   const claudeDir = envValue('CLAUDE_CONFIG_DIR')?.split(',')[0]?.trim() || join(homedir(), '.claude');
   const file = typeof values.settings === 'string' ? values.settings : join(claudeDir, 'settings.json');
@@ -113,8 +119,10 @@ async function install(program: string, values: Record<string, unknown>): Promis
       ? values.command
       : [
           `${program} guard`,
-          ...(typeof values.rules === 'string' ? [`--rules ${quote(values.rules)}`] : []),
-          ...(on(values['fail-closed']) ? ['--fail-closed'] : []),
+          // Absolute: Claude Code runs the hook in the session's directory.
+          ...(typeof given.rules === 'string' ? [`--rules ${quote(resolve(given.rules))}`] : []),
+          ...(typeof given.decisions === 'string' ? [`--decisions ${quote(resolve(given.decisions))}`] : []),
+          ...(on(given['fail-closed']) ? ['--fail-closed'] : []),
         ].join(' ');
   const outcome = installGuardHook(file, values.uninstall === true ? null : command);
   const said = {
@@ -144,13 +152,13 @@ export function guardCommand(program: string): Command {
       // Read before anything can fail, so that even a bad flag is answered fail-closed when it is asked for.
       const failClosedAsked = argv.includes('--fail-closed') || on(ENV.CCTAP_GUARD_FAIL_CLOSED);
       try {
-        const { values, positionals, help } = parseCommandLine(spec, argv);
+        const { values, given, positionals, help } = parseCommandLine(spec, argv);
         if (help) {
           const { printHelp } = await import('../flags/command-help.js');
           return await printHelp(spec);
         }
         const sub = positionals[0];
-        if (sub === 'install') return await install(program, values);
+        if (sub === 'install') return await install(program, values, given);
         if (sub !== undefined) throw new Error(`unknown sub-command '${sub}' (only 'install')`);
         const misplaced = Object.keys(values).find((k) => 'only' in FLAGS[k as keyof typeof FLAGS]);
         if (misplaced) throw new Error(`--${misplaced} goes with '${program} guard install'`);
