@@ -6,6 +6,8 @@ export type { AlertStateStore, AlertRecord } from './state/alert-record.js';
 export { parseMatchers, type Silence, type SilenceStore } from './state/silences.js';
 export { openFileStores } from './state/file-stores.js';
 export { openKvStores, MissingBucketError } from './state/kv-stores.js';
+export { createAlerterReplica } from './ha/alerter-replica.js';
+export { openFileBudgetStore, openKvBudgetStore } from './budgets/budget-state.js';
 export { receiverFromConfig } from './receivers/from-config.js';
 export type { Receiver } from './receivers/receiver.js';
 export type { SendOutcome } from './receivers/http-send.js';

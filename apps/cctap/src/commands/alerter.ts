@@ -1,13 +1,20 @@
 /**
  * `cctap alerter`: rules over CCTAP_EVENTS and CCTAP_DERIVED, notifications to webhook and Slack receivers,
- * delivery state in the KV bucket `alerts`, silences from `silences`, alerts published to CCTAP_ALERTS.
+ * delivery state in the KV bucket `alerts`, silences from `silences`, budget spend in `budgets`, alerts
+ * published to CCTAP_ALERTS.
  *
  * Receivers and rules come from `--rules <file>` (YAML/JSON, reloaded when it changes); without one, the
  * shipped rule pack runs and `--webhook-url` / `--slack-webhook-url` name the receivers.
  */
 import { z } from 'zod';
 import { baseConfigShape, ConfigError, natsConfigShape } from '@cctap/kit';
-import { createAlerter, MissingBucketError, openKvStores } from '@cctap/alerter';
+import {
+  createAlerter,
+  createAlerterReplica,
+  MissingBucketError,
+  openKvBudgetStore,
+  openKvStores,
+} from '@cctap/alerter';
 import { alerterRulesFrom, alerterRulesShape } from '../alerter-rules.js';
 import { runNatsServiceCommand } from '../nats-service-command.js';
 import { priceBookOf } from '../price-book-of.js';
@@ -24,6 +31,10 @@ const shape = {
   prices: z.string().optional().meta({
     arg: 'FILE',
     description: 'price file over the shipped book (default ~/.cctap/prices.json when it exists)',
+  }),
+  leaseMs: z.coerce.number().int().min(1000).default(15_000).meta({
+    description:
+      'alerter lease time to live, ms, when this replica creates the lease bucket: one replica is active, the others stand by and take over within it',
   }),
 };
 
@@ -43,19 +54,35 @@ export const command: Command = {
       const rules = alerterRulesFrom(cfg);
       const prices = priceBookOf(cfg.prices);
       return runNatsServiceCommand('alerter', cfg, async ({ nc, bus, topology, logger, metrics }) => {
-        const stores = await openKvStores(nc, topology).catch((err: unknown) => {
+        const missingBucket = (err: unknown) => {
           throw err instanceof MissingBucketError ? new ConfigError(err.message) : err;
-        });
+        };
+        // The buckets are checked before joining: a missing one is a setup error, not a takeover failure.
+        await openKvStores(nc, topology).catch(missingBucket);
+        const budgetState = await openKvBudgetStore(nc, topology).catch(missingBucket);
         return [
-          createAlerter({
-            bus,
+          // One active alerter, the other replicas on standby (services/alerter/src/ha/alerter-replica.ts).
+          createAlerterReplica({
+            nc,
             topology,
-            rules,
             logger,
             metrics,
-            prices,
-            state: stores.alerts,
-            silences: stores.silences,
+            leaseMs: cfg.leaseMs,
+            build: async (fence, onConflict) => {
+              const stores = await openKvStores(nc, topology, { fence, onConflict });
+              return createAlerter({
+                bus,
+                topology,
+                rules,
+                logger,
+                metrics,
+                prices,
+                state: stores.alerts,
+                silences: stores.silences,
+                engineState: stores.engine,
+                budgetState,
+              });
+            },
           }),
         ];
       });

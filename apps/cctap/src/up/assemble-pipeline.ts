@@ -32,7 +32,14 @@ import {
 } from '@cctap/kit';
 import { createValidatorService } from '@cctap/validator';
 import { createAnalyzer, MemoryStateStore, openKvStateStore, type AnalyzerService } from '@cctap/analyzer';
-import { createAlerter, openFileStores, openKvStores, type AlerterService } from '@cctap/alerter';
+import {
+  createAlerter,
+  openFileBudgetStore,
+  openFileStores,
+  openKvBudgetStore,
+  openKvStores,
+  type AlerterService,
+} from '@cctap/alerter';
 import type { PriceBook } from '@cctap/prices';
 import { createSink, jetStreamPending, SINK_CONSUMERS } from '@cctap/sink';
 import { DEFAULT_DATA_DIR, migrate, openStore, retentionFromEnv, type Store } from '@cctap/store';
@@ -48,6 +55,7 @@ import { createQuotaRecorder } from '../statusline/quota-recorder.js';
 import { statuslineFigures } from '../statusline/figures.js';
 import { createStatuslineAnswerer } from '../statusline/statusline-answerer.js';
 import { tapBus, type PublishedHook } from './tap-bus.js';
+import { pageUrl, type PageHandler } from '../web/web-routes.js';
 import { alerterDirOf, stateDirOf, type UpConfig } from './up-config.js';
 import { streamDestination } from '../collector-destination.js';
 import { upDestination } from './up-destination.js';
@@ -82,6 +90,8 @@ export interface Pipeline {
   drained(): Promise<void>;
   /** Where the in-process bus keeps its dead letters (null on NATS: the DLQ stream keeps them there). */
   deadLetters: DeadLetterFile | null;
+  /** The web page's address with its token, once the loopback endpoint serves (embedded store only). */
+  pageUrl(): string | null;
 }
 
 export interface PipelineOptions {
@@ -97,6 +107,8 @@ export interface PipelineOptions {
   prices?: PriceBook;
   /** Runs after every service stopped and before the store closes (the final summary). */
   beforeClose?: (store: Store) => Promise<void>;
+  /** The web page, served by the loopback endpoint on the store it is given. */
+  page?: (store: Store) => PageHandler;
 }
 
 async function openEmbedded(dataDir: string): Promise<Store> {
@@ -187,6 +199,8 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
         await files.silences.close();
       });
     const alertStores = nc ? await openKvStores(nc, t) : files!;
+    const budgetFile = nc ? null : openFileBudgetStore(alerterDirOf(cfg, dataDir));
+    if (budgetFile) cleanups.push(() => budgetFile.close());
     const alerter = createAlerter({
       bus: tapped,
       topology: t,
@@ -196,6 +210,7 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       ...(o.prices ? { prices: o.prices } : {}),
       state: alertStores.alerts,
       silences: alertStores.silences,
+      budgetState: budgetFile ?? (await openKvBudgetStore(nc!, t)),
     });
     const analyzer = createAnalyzer({
       bus: tapped,
@@ -216,6 +231,7 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       host: o.host,
       user: o.user,
       privacy: cfg.privacy,
+      guardDecisions: cfg.guardDecisions || null,
       labels: cfg.labels,
       since: cfg.since ? new Date(cfg.since) : null,
       ...(cfg.prefix ? { subjectPrefix: cfg.prefix } : {}),
@@ -251,6 +267,7 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
     // On NATS what a consumer gives up on is moved to CCTAP_DLQ as `cctap validator` does it; in process the
     // bus itself writes dead-letters.jsonl.
     if (nc) services.push(deadLetterForwarderService({ nc, bus, topology: t, logger: log, metrics }));
+    let page: string | null = null;
     if (instance) {
       let server: QueryServer | null = null;
       services.push({
@@ -271,8 +288,10 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
             logger: log,
             alerts: storeAccess(alertStores, alerter),
             statusline,
+            ...(o.page ? { page: o.page(store) } : {}),
           });
-          instance.publish(server.port, server.token);
+          if (o.page) page = pageUrl(server.port, server.token);
+          instance.publish(server.port, server.token, page);
           log.info('loopback query endpoint', { port: server.port, file: instance.path });
         },
         async stop() {
@@ -313,6 +332,7 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       services,
       drained,
       deadLetters,
+      pageUrl: () => page,
     };
   } catch (err) {
     await undo();

@@ -23,17 +23,20 @@ import {
   type Subscription,
 } from '@cctap/kit';
 import { shippedBook, type PriceBook } from '@cctap/prices';
+import { BudgetTracker } from '../budgets/budget-tracker.js';
+import { MemoryBudgetStateStore, type BudgetStateStore } from '../budgets/budget-state.js';
 import { DeliveryWorker } from '../dispatch/delivery-worker.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { withCentralCost } from '../engine/central-cost.js';
 import { inputsOfMessage } from '../engine/inputs.js';
-import { RuleEngine } from '../engine/rule-engine.js';
-import type { EngineInput } from '../engine/signal.js';
+import { RuleEngine, type EngineChanges } from '../engine/rule-engine.js';
+import type { EngineInput, Signal } from '../engine/signal.js';
 import { receiverFromConfig } from '../receivers/from-config.js';
 import type { Receiver } from '../receivers/receiver.js';
 import { loadRuleFile, RulesWatcher } from '../rules/rules-watcher.js';
 import { DEFAULT_TIMING, type RuleSet, type RulesEnv } from '../rules/load-rules.js';
 import { MemoryAlertStateStore, type AlertStateStore } from '../state/alert-record.js';
+import { mergeChanges, type EngineStateStore } from '../state/engine-state.js';
 import { MemorySilenceStore, type Silence, type SilenceStore } from '../state/silences.js';
 import { alerterMetrics } from './alerter-metrics.js';
 
@@ -47,6 +50,8 @@ export interface AlerterOptions {
   /** Durable alert state; default in memory (single-process mode without NATS). */
   state?: AlertStateStore;
   silences?: SilenceStore;
+  /** Running spend of the budgets (`budgets:` in the rules); default in memory. */
+  budgetState?: BudgetStateStore;
   clock?: Clock;
   /** A rule set, or the path of a config file (YAML/JSON) that is watched and reloaded. */
   rules: RuleSet | { file: string; env?: RulesEnv };
@@ -63,6 +68,9 @@ export interface AlerterOptions {
   /** The price book assistant responses are costed with (`payload.cost`), loaded once at start. Default:
    *  the shipped book. */
   prices?: PriceBook;
+  /** Where the rule engine's windows and absence timers are kept, so a replica taking over continues them
+   *  (the alerter lease, ha/alerter-replica.ts); default: in memory only. */
+  engineState?: EngineStateStore;
 }
 
 export interface AlerterHealth {
@@ -107,13 +115,26 @@ export function createAlerter(o: AlerterOptions): AlerterService {
   // A rules file is read by start(); until then nothing is evaluated.
   let ruleSet: RuleSet =
     'file' in o.rules
-      ? { rules: [], receivers: [], defaults: DEFAULT_TIMING, inhibitEqual: [], maxEventAgeMs: 0 }
+      ? { rules: [], receivers: [], defaults: DEFAULT_TIMING, inhibitEqual: [], maxEventAgeMs: 0, budgets: [] }
       : o.rules;
   let silences: Silence[] = [];
   let lastError: string | null = null;
   let running = false;
 
-  const engine = new RuleEngine({ rules: ruleSet.rules, clock, maxEventAgeMs: ruleSet.maxEventAgeMs });
+  const engine = new RuleEngine({
+    rules: ruleSet.rules,
+    clock,
+    maxEventAgeMs: ruleSet.maxEventAgeMs,
+    trackChanges: o.engineState !== undefined,
+  });
+  // Engine changes a refused write left unstored: merged into the next save (every message and tick).
+  let unsavedEngine: EngineChanges | null = null;
+  const saveEngine = async () => {
+    if (!o.engineState) return;
+    unsavedEngine = mergeChanges(unsavedEngine, engine.takeChanges());
+    await o.engineState.save(unsavedEngine);
+    unsavedEngine = null;
+  };
   const workers = new Map<string, DeliveryWorker>();
   const receiversOf = (rs: RuleSet): Receiver[] => o.receivers ?? rs.receivers.map(receiverFromConfig);
 
@@ -164,6 +185,19 @@ export function createAlerter(o: AlerterOptions): AlerterService {
   };
   syncReceivers(ruleSet);
 
+  const budgets = new BudgetTracker({
+    clock,
+    store: o.budgetState ?? new MemoryBudgetStateStore(),
+    budgets: () => ruleSet.budgets,
+    log,
+  });
+  /** Budget alerts go out once their `told` mark is stored, so a restart does not tell them again. */
+  const observeBudgets = async (due: Signal[]) => {
+    if (due.length === 0) return;
+    await budgets.flush();
+    for (const s of due) await dispatcher.observe(s);
+  };
+
   const watcher = ruleFile
     ? new RulesWatcher({
         file: ruleFile,
@@ -199,13 +233,20 @@ export function createAlerter(o: AlerterOptions): AlerterService {
           continue;
         }
         m.eventsIn.inc({ source: input.source });
-        for (const s of engine.ingest(withCentralCost(prices, input))) await dispatcher.observe(s);
+        const priced = withCentralCost(prices, input);
+        for (const s of engine.ingest(priced)) await dispatcher.observe(s);
+        await observeBudgets(budgets.observe(priced));
       }
+      // Before the message is acked: the replica that takes over continues from here.
+      await saveEngine();
     });
 
   const tick = () =>
     signals.run(async () => {
       for (const s of engine.tick()) await dispatcher.observe(s);
+      await saveEngine();
+      await observeBudgets(budgets.tick());
+      await budgets.flush();
       await dispatcher.tick();
     });
 
@@ -257,6 +298,12 @@ export function createAlerter(o: AlerterOptions): AlerterService {
         syncReceivers(ruleSet);
       }
       await refreshSilences();
+      await budgets.recover();
+      if (o.engineState) {
+        engine.restore(await o.engineState.load());
+        // Groups of rules that are gone are dropped (and deleted from the store at the next save).
+        engine.setRules(ruleSet.rules);
+      }
       const rec = await dispatcher.recover();
       for (const r of dispatcher.records.values()) {
         const rule = ruleSet.rules.find((x) => x.name === r.rule);
@@ -294,6 +341,7 @@ export function createAlerter(o: AlerterOptions): AlerterService {
       if (silenceTimer) clearInterval(silenceTimer);
       watcher?.stop();
       await signals.idle();
+      await budgets.flush();
       await Promise.all([...workers.values()].map((w) => w.stop()));
       await dispatcher.flushPublishes();
       await dispatcher.flushWrites();
