@@ -1,6 +1,6 @@
 /**
- * What matters, as it happens: sessions started and ended, tool errors, API errors, rate limits, loops,
- * error bursts and alerts, picked from what the validator, the analyzer and the alerter publish (tap-bus.ts).
+ * What matters, as it happens: sessions started and ended, tool errors, API errors, rate limits, tool calls
+ * `cctap guard` denied or asked about, loops, error bursts and alerts, picked from what the validator, the analyzer and the alerter publish (tap-bus.ts).
  *
  * While the collector backfills history the feed only counts (a screen of last month's errors helps no
  * one); `goLive()` prints the tallies once and from then on every item is emitted, but for the end of a
@@ -20,7 +20,15 @@ import {
 } from '@cctap/events';
 
 export type FeedKind =
-  'session.start' | 'session.end' | 'tool.error' | 'api.error' | 'rate_limit' | 'loop' | 'error.burst' | 'alert';
+  | 'session.start'
+  | 'session.end'
+  | 'tool.error'
+  | 'api.error'
+  | 'rate_limit'
+  | 'guard'
+  | 'loop'
+  | 'error.burst'
+  | 'alert';
 
 export interface FeedItem {
   kind: FeedKind;
@@ -35,7 +43,9 @@ export interface FeedItem {
 
 export type FeedTallies = Record<FeedKind, number>;
 
-const MARKERS = ['"isError":true', '"type":"api.error"', '"type":"rate_limit"'].map((s) => Buffer.from(s));
+const MARKERS = ['"isError":true', '"type":"api.error"', '"type":"rate_limit"', '"type":"guard"'].map((s) =>
+  Buffer.from(s),
+);
 /** Derived kinds shown, as subject tokens (topology sanitizes `session.start` to `session_start`). */
 const DERIVED_SHOWN = new Set(['session_start', 'session_end', 'loop_detected', 'error_burst']);
 
@@ -53,6 +63,7 @@ export class LiveFeed extends EventEmitter<{ item: [FeedItem] }> {
     'tool.error': 0,
     'api.error': 0,
     rate_limit: 0,
+    guard: 0,
     loop: 0,
     'error.burst': 0,
     alert: 0,
@@ -169,6 +180,14 @@ export class LiveFeed extends EventEmitter<{ item: [FeedItem] }> {
           kind: 'rate_limit',
           severity: 'critical',
           text: `rate limit        ${where}  ${e.payload.limitKind}${e.payload.resetAt ? ` until ${e.payload.resetAt}` : ''}`,
+        });
+      } else if (e.type === 'guard' && e.payload.decision !== 'allow') {
+        const p = e.payload;
+        this.push({
+          ...base,
+          kind: 'guard',
+          severity: p.decision === 'deny' ? 'critical' : 'warning',
+          text: `guard ${p.decision.padEnd(11)} ${where}  ${p.rule ?? p.error ?? ''}: ${p.tool} ${clip(p.match, 70)}`,
         });
       }
     }
