@@ -4,13 +4,14 @@
  * $5 + 2K output x $25 per MTok, claude-opus-4-5): 2 of them are 55% (the 50% alert, and at about half the day
  * a projection of about $0.23, the forecast alert), 3 are 82.5% (80%), 4 are 110% (100%). Each is told once.
  * Then `cctap report budgets --json` asks the running `up` over loopback for the same spend, with a team
- * budget read from the collector's `--labels team=payments`. (Keeping the spend and what was told across a
- * restart is test/alerter/budgets-kv.test.ts, on NATS KV.)
+ * budget read from the collector's `--labels team=payments`. After the stop, <data>/alerter/budgets.jsonl holds
+ * the totals and what was told, which the next start loads (a restart itself: test/alerter/budgets-kv.test.ts,
+ * on NATS KV).
  *
  * The daily budget's zone is chosen so that its day is about half gone (local time 11:xx) whenever the test
  * runs: the projection is then made (past forecastAfter) and says an overrun for 2 responses, not for 1.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,6 +186,21 @@ describe('budgets through cctap up', () => {
         .map((a) => a.labels.threshold)
         .sort(),
     ).toEqual(['100%', '50%', '80%', 'forecast']);
+    // What a restart of up starts from: the totals and what was told, kept next to its alert files.
+    type Kept = { budget: string; subject: string; spent: number; told: string[] };
+    const kept = new Map<string, Kept>();
+    for (const line of readFileSync(join(dir, 'data', 'alerter', 'budgets.jsonl'), 'utf8').split('\n')) {
+      if (!line) continue;
+      const l = JSON.parse(line) as { k: string; v?: Kept };
+      if (l.v) kept.set(l.k, l.v);
+      else kept.delete(l.k);
+    }
+    expect(
+      [...kept.values()].map((v) => [v.budget, v.subject, Math.round(v.spent * 1e6) / 1e6, [...v.told].sort()]).sort(),
+    ).toEqual([
+      ['day-all', 'everyone', 0.22, ['100%', '50%', '80%', 'forecast']],
+      ['team-month', 'payments', 0.22, []],
+    ]);
   }, 150_000);
 
   it('refuses a bad budget with one line per problem, and budgets without --rules', async () => {
