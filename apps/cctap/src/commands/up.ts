@@ -30,6 +30,9 @@ import { assemblePipeline, StoreLockedError, type Pipeline } from '../up/assembl
 import { DemoFixturesMissingError, prepareDemo, type DemoReplay } from '../up/demo.js';
 import { InstanceLockedError } from '../up/instance-file.js';
 import { LiveFeed } from '../up/live-feed.js';
+import { LiveSessions } from '../web/live-sessions.js';
+import { loadRuleFile } from '@cctap/alerter';
+import { createPageHandler } from '../web/web-routes.js';
 import { storeTotals, todayLine, totalsLine } from '../up/store-summary.js';
 import { TerminalUi, type UiMode } from '../up/terminal-ui.js';
 import { parseUpArgs, upSpec, type UpConfig } from '../up/up-config.js';
@@ -162,6 +165,7 @@ export const command: Command = {
         roots = [join(demoDir, 'claude')];
         mkdirSync(roots[0]!, { recursive: true });
         if (!cfg.data && !cfg.clickhouse) cfg = { ...cfg, data: join(demoDir, 'data') };
+        cfg = { ...cfg, guardDecisions: '' }; // the demo replays sample sessions, not this machine's guard
       } else {
         roots = resolveRoots({ roots: cfg.root, env: ENV });
       }
@@ -172,6 +176,7 @@ export const command: Command = {
       log.info('config', { ...redactConfig(cfg), host, user, roots });
       const metrics = createMetrics('up');
       const feed = new LiveFeed(topology(cfg.prefix || undefined));
+      const liveSessions = new LiveSessions(topology(cfg.prefix || undefined));
       let latest: CollectorProgress | null = null;
 
       let dropped = { deadLettered: 0, filesSkipped: 0, malformedLines: 0, invalidEvents: 0 };
@@ -272,8 +277,18 @@ export const command: Command = {
           logger: log,
           metrics,
           prices: book,
-          onPublished: feed.observe,
+          onPublished: (subject, data) => {
+            feed.observe(subject, data);
+            liveSessions.observe(subject, data);
+          },
           beforeClose: summarize,
+          page: (store) =>
+            createPageHandler({
+              store,
+              logger: log,
+              live: liveSessions,
+              budgets: cfg.rules ? async () => (await loadRuleFile(cfg.rules!, ENV)).budgets : null,
+            }),
         });
       } catch (err) {
         await probe?.close();
@@ -293,6 +308,7 @@ export const command: Command = {
       collector.events.on('backfill-done', (p) => {
         latest = p;
         feed.goLive();
+        liveSessions.goLive();
         ui.backfillDone(p, { tallies: feed.tallies, active: pipeline.analyzer.engine.stats().active, once: cfg.once });
         // The replay begins once the (empty) demo files are backfilled: every line of it is live.
         if (demo && !cfg.once) startDemo(demo);
@@ -330,6 +346,7 @@ export const command: Command = {
         files: backlog.filesTotal,
         bytes: Math.max(0, backlog.bytesTotal - backlog.bytesRead),
         metricsUrl: `http://${probeHost}:${running.probe.port}/metrics`,
+        pageUrl: pipeline.pageUrl(),
         demo: cfg.demo,
         storeArgs,
       });
