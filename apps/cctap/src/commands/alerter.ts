@@ -59,7 +59,7 @@ export const command: Command = {
         };
         // The buckets are checked before joining: a missing one is a setup error, not a takeover failure.
         await openKvStores(nc, topology).catch(missingBucket);
-        const budgetState = await openKvBudgetStore(nc, topology).catch(missingBucket);
+        await openKvBudgetStore(nc, topology).catch(missingBucket);
         return [
           // One active alerter, the other replicas on standby (services/alerter/src/ha/alerter-replica.ts).
           createAlerterReplica({
@@ -70,6 +70,7 @@ export const command: Command = {
             leaseMs: cfg.leaseMs,
             build: async (fence, onConflict) => {
               const stores = await openKvStores(nc, topology, { fence, onConflict });
+              const budgetState = await openKvBudgetStore(nc, topology, { fence, onConflict });
               return createAlerter({
                 bus,
                 topology,

@@ -9,11 +9,10 @@
  * of thousands of responses); a re-send of a whole history (`collect --reset`) may then count a response
  * twice. `cctap report budgets` computes from the store and is exact.
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { Topology } from '@cctap/events';
-import { kvReadAll } from '@cctap/kit';
+import { CasKv, hashedKey, UNFENCED, type WriteFence } from '../state/cas-kv.js';
 import { JournalFile } from '../state/journal-file.js';
 import { MissingBucketError } from '../state/kv-stores.js';
 
@@ -77,29 +76,28 @@ export class FileBudgetStateStore implements BudgetStateStore {
 export const openFileBudgetStore = (dir: string): FileBudgetStateStore =>
   new FileBudgetStateStore(join(dir, 'budgets.jsonl'));
 
-const enc = new TextEncoder();
-const dec = new TextDecoder();
 /** KV keys allow only `[-/_=.a-zA-Z0-9]`; subjects are arbitrary (a project path). */
-const kvKeyOf = (key: string) => `b_${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+const KEY_PREFIX = 'b_';
 
+/**
+ * Written by compare-and-swap under the alerter lease's fence, as the alert records are (state/cas-kv.ts): a
+ * replica that lost the lease cannot overwrite the totals of the one that took over. A damaged entry is
+ * skipped: its budget starts the period again rather than the alerter refusing to start.
+ */
 export class KvBudgetStateStore implements BudgetStateStore {
-  constructor(private readonly kv: KV) {}
+  readonly #cas: CasKv;
+  constructor(kv: KV, fence: WriteFence = UNFENCED, onConflict?: () => void) {
+    this.#cas = new CasKv(kv, fence, onConflict);
+  }
   async load(): Promise<BudgetPeriodState[]> {
-    const out: BudgetPeriodState[] = [];
-    for (const e of await kvReadAll(this.kv)) {
-      try {
-        out.push(JSON.parse(dec.decode(e.value)) as BudgetPeriodState);
-      } catch {
-        // A damaged entry: its budget starts the period again rather than the alerter refusing to start.
-      }
-    }
-    return out;
+    const entries = await this.#cas.readAll((k) => k.startsWith(KEY_PREFIX));
+    return entries.map((e) => e.value as BudgetPeriodState);
   }
-  async put(state: BudgetPeriodState): Promise<void> {
-    await this.kv.put(kvKeyOf(state.key), enc.encode(JSON.stringify(state)));
+  put(state: BudgetPeriodState): Promise<void> {
+    return this.#cas.put(hashedKey(KEY_PREFIX, state.key), state);
   }
-  async delete(key: string): Promise<void> {
-    await this.kv.delete(kvKeyOf(key));
+  delete(key: string): Promise<void> {
+    return this.#cas.delete(hashedKey(KEY_PREFIX, key));
   }
 }
 
@@ -107,9 +105,10 @@ export class KvBudgetStateStore implements BudgetStateStore {
 export async function openKvBudgetStore(
   nc: ConstructorParameters<typeof Kvm>[0],
   t: Topology,
+  o: { fence?: WriteFence; onConflict?: () => void } = {},
 ): Promise<KvBudgetStateStore> {
   try {
-    return new KvBudgetStateStore(await new Kvm(nc).open(t.bucket('budgets')));
+    return new KvBudgetStateStore(await new Kvm(nc).open(t.bucket('budgets')), o.fence, o.onConflict);
   } catch (err) {
     throw new MissingBucketError(
       `KV bucket ${t.bucket('budgets')} is not there (run \`cctap provision\`): ${(err as Error).message}`,
