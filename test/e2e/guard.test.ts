@@ -5,11 +5,12 @@
  * second changes nothing) and undone. Then the decisions it wrote reach the store through `cctap up
  * --once`, which publishes the decisions file as guard events: the guard_decisions view has each of them.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/paths.js';
 import { CCTAP, childEnv, cli, sqlJson } from './support/run-cctap.js';
 
 let dir: string;
@@ -116,6 +117,23 @@ describe('cctap guard', () => {
     const r = await guard(hook('Bash', { command: 'ls' }, 'toolu_flag'), ['--fail-closed', '--rulez', 'x']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/set to fail closed, so it is blocked/);
+  });
+
+  it('fail-closed: an exception nothing catches ends with exit 2 and the reason, not Node.js exit 1', async () => {
+    const failClosed = join(REPO_ROOT, 'apps/cctap/dist/guard/fail-closed.js');
+    const crash = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(failClosed)}); m.exitBlockedOnCrash(); setTimeout(() => { throw new Error('boom'); });`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(crash.status).toBe(2);
+    expect(crash.stderr.trim()).toBe(
+      'cctap guard could not judge this call (boom) and is set to fail closed, so it is blocked.',
+    );
   });
 
   it('install writes the hook once, keeps the user settings, and uninstall removes only it', async () => {

@@ -14,6 +14,7 @@ import { AGENT_COMMANDS } from './commands.js';
 process.umask(0o077);
 
 let commandName = '';
+let commandArgs: string[] = [];
 let debug = false;
 
 async function main(args: string[]): Promise<number> {
@@ -23,6 +24,7 @@ async function main(args: string[]): Promise<number> {
   if (debug) (await import('../../cctap/dist/failure.js')).setDebug(true);
   const [name, ...rest] = args.filter((a) => a !== '--debug');
   commandName = name ?? '';
+  commandArgs = rest;
   if (name === '--version' || name === '-v' || name === 'version') {
     // The package's own manifest (dist/main.js -> ../package.json), in the repository and once installed.
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -58,6 +60,15 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   async (err: unknown) => {
+    // Claude Code lets a call through on any exit code but 0 and 2: a guard set to fail closed that failed to
+    // load still blocks.
+    if (commandName === 'guard') {
+      const { blockUnjudged, guardFailsClosed } = await import('../../cctap/dist/guard/fail-closed.js');
+      if (guardFailsClosed(commandArgs)) {
+        process.exitCode = blockUnjudged((err instanceof Error ? err.message : String(err)).split('\n')[0]!);
+        return;
+      }
+    }
     const { reportFailure, setDebug } = await import('../../cctap/dist/failure.js');
     setDebug(debug);
     process.exitCode = reportFailure(commandName, err);

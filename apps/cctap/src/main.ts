@@ -12,6 +12,7 @@ process.umask(0o077);
 
 /** The command being run, for the failure line (after --debug is taken out, so `cctap --debug up` says `up`). */
 let commandName = '';
+let commandArgs: string[] = [];
 let debug = false;
 
 async function main(args: string[]): Promise<number> {
@@ -22,6 +23,7 @@ async function main(args: string[]): Promise<number> {
   const argv = args.filter((a) => a !== '--debug');
   const [name, ...rest] = argv;
   commandName = name ?? '';
+  commandArgs = rest;
   if (name === '--version' || name === '-v' || name === 'version') {
     // From the package itself (dist/main.js -> ../package.json), so it cannot drift from what was installed.
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -56,6 +58,15 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   async (err: unknown) => {
+    // Claude Code lets a call through on any exit code but 0 and 2: a guard set to fail closed that failed to
+    // load still blocks (guard/fail-closed.ts).
+    if (commandName === 'guard') {
+      const { blockUnjudged, guardFailsClosed } = await import('./guard/fail-closed.js');
+      if (guardFailsClosed(commandArgs)) {
+        process.exitCode = blockUnjudged((err instanceof Error ? err.message : String(err)).split('\n')[0]!);
+        return;
+      }
+    }
     // Loaded only on a failure: they import @cctap/kit (its error classes), about 0.4 s of CPU that a command
     // which does not need it, `cctap statusline` run every few hundred ms by Claude Code, should not pay.
     const [{ withHelpHint }, { reportFailure, setDebug }] = await Promise.all([

@@ -14,6 +14,7 @@ import { EXIT } from '../exit-codes.js';
 import type { CommandSpec } from '../flags/command-spec.js';
 import { parseCommandLine } from '../flags/parse-command.js';
 import { DEFAULT_DECISIONS_FILE } from '../guard/decision-log.js';
+import { blockUnjudged, exitBlockedOnCrash, guardFailsClosed, isOn } from '../guard/fail-closed.js';
 import { runGuard } from '../guard/run-guard.js';
 import type { Command } from './registry.js';
 
@@ -60,7 +61,7 @@ function specOf(program: string) {
     summary: 'Claude Code PreToolUse hook: denies dangerous commands and secret-file access before they run',
     usage: `usage: ${program} guard [--rules FILE] [--fail-closed] [--decisions FILE]
        ${program} guard install [--settings FILE] [--uninstall] [--command CMD] [--rules FILE] [--decisions FILE]
-${' '.repeat(program.length + 22)}[--fail-closed]
+         [--fail-closed]
 
 A Claude Code PreToolUse hook. Claude Code runs it before each tool call with the call as JSON on stdin; it
 checks the call against the rules that carry a guard action (the shipped pack denies dangerous commands such
@@ -80,9 +81,6 @@ then it is blocked (exit 2, the reason on stderr). Rules: docs/guard.md.`,
 }
 
 export const spec = specOf('cctap');
-
-/** A boolean flag that may come from its environment variable as text (`1`, `true`; `0`, `false` are off). */
-const on = (v: unknown): boolean => v === true || (typeof v === 'string' && !/^(|0|false|no|off)$/i.test(v.trim()));
 
 function readStdin(ms: number): Promise<string> {
   // A terminal (a person trying it) sends nothing: that is no hook input, answered as such.
@@ -122,7 +120,7 @@ async function install(
           // Absolute: Claude Code runs the hook in the session's directory.
           ...(typeof given.rules === 'string' ? [`--rules ${quote(resolve(given.rules))}`] : []),
           ...(typeof given.decisions === 'string' ? [`--decisions ${quote(resolve(given.decisions))}`] : []),
-          ...(on(given['fail-closed']) ? ['--fail-closed'] : []),
+          ...(isOn(given['fail-closed']) ? ['--fail-closed'] : []),
         ].join(' ');
   const outcome = installGuardHook(file, values.uninstall === true ? null : command);
   const said = {
@@ -150,7 +148,8 @@ export function guardCommand(program: string): Command {
     spec,
     async run(argv) {
       // Read before anything can fail, so that even a bad flag is answered fail-closed when it is asked for.
-      const failClosedAsked = argv.includes('--fail-closed') || on(ENV.CCTAP_GUARD_FAIL_CLOSED);
+      const failClosed = guardFailsClosed(argv);
+      if (failClosed) exitBlockedOnCrash();
       try {
         const { values, given, positionals, help } = parseCommandLine(spec, argv);
         if (help) {
@@ -165,7 +164,7 @@ export function guardCommand(program: string): Command {
         return await runGuard(
           {
             rulesFile: values.rules,
-            failClosed: on(values['fail-closed']),
+            failClosed: isOn(values['fail-closed']),
             decisionsFile: values.decisions ?? DEFAULT_DECISIONS_FILE,
             env: ENV,
           },
@@ -173,12 +172,7 @@ export function guardCommand(program: string): Command {
         );
       } catch (err) {
         const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-        if (failClosedAsked && !argv.includes('install')) {
-          console.error(
-            `cctap guard could not judge this call (${message}) and is set to fail closed, so it is blocked.`,
-          );
-          return EXIT.guardBlocked;
-        }
+        if (failClosed) return blockUnjudged(message ?? '');
         // Not exit 2 (usage): Claude Code would read it as a block. Unasked, the guard fails open.
         console.error(`${program} guard: ${message}`);
         return EXIT.failure;
