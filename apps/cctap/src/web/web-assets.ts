@@ -5,7 +5,6 @@
  * read once and kept.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +26,8 @@ const TYPES: Record<string, string> = {
 function assetFiles(): Map<string, string> {
   const files = new Map<string, string>([
     ['page.css', join(WEB_DIR, 'page.css')],
-    ['chart.js', join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js')],
+    // The package's own browser build, beside its module entry (its exports do not list the file itself).
+    ['chart.js', join(dirname(fileURLToPath(import.meta.resolve('chart.js'))), 'chart.umd.min.js')],
   ]);
   let compiled: string[] = [];
   try {
