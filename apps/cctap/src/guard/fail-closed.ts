@@ -16,9 +16,13 @@ export function guardFailsClosed(argv: readonly string[]): boolean {
   return !argv.includes('install') && (argv.includes('--fail-closed') || isOn(ENV.CCTAP_GUARD_FAIL_CLOSED));
 }
 
+/** Why a call the guard could not judge is blocked: Claude Code's reason. */
+export const unjudgedReason = (message: string): string =>
+  `cctap guard could not judge this call (${message}) and is set to fail closed, so it is blocked.`;
+
 /** Says why the call is blocked (stderr is Claude Code's reason on exit 2) and returns the exit code. */
 export function blockUnjudged(message: string): number {
-  console.error(`cctap guard could not judge this call (${message}) and is set to fail closed, so it is blocked.`);
+  console.error(unjudgedReason(message));
   return EXIT.guardBlocked;
 }
 

@@ -21,6 +21,7 @@ import { decide, guardRulesOf, RULE_PACK, type GuardRule, type GuardVerdict } fr
 import type { Environment } from '../environment.js';
 import { EXIT } from '../exit-codes.js';
 import { appendDecision, type DecisionLine } from './decision-log.js';
+import { unjudgedReason } from './fail-closed.js';
 import { parseHookInput, type HookInput } from './hook-input.js';
 import { cachedRules, cacheRules } from './rule-cache.js';
 
@@ -97,7 +98,7 @@ export async function runGuard(s: GuardSettings, io: GuardIo): Promise<number> {
           rule: null,
           findings: [],
           match: null,
-          reason: `cctap guard could not judge this call (${error}) and is set to fail closed, so it is blocked.`,
+          reason: unjudgedReason(error),
         }
       : { decision: 'allow', rule: null, findings: [], match: null, reason: '' };
   }
