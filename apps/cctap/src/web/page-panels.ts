@@ -52,7 +52,7 @@ export async function budgetsPanel(
     rows: r.budgets.map((b) => ({
       budget: b.budget,
       subject: b.subject ?? '–',
-      period: `${b.period} to ${b.periodEnd.slice(0, 10)}`,
+      period: `${b.period} from ${b.periodStart.slice(0, 10)}`, // periodEnd is the next period's start
       spent: formatUsd(b.spent),
       amount: formatUsd(b.amount),
       '%': b.percent,
