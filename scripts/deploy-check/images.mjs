@@ -95,8 +95,17 @@ function importTree(dir, tag, changes) {
  * `docker build` with the legacy builder: BuildKit is not needed and would try to pull its Dockerfile
  * frontend. Host network: the builds reach the npm registry and the Debian mirror the way the host does.
  */
-function build(args, log) {
-  return docker(['build', '--network', 'host', ...args], { log, env: { DOCKER_BUILDKIT: '0' } });
+async function build(args, log) {
+  const r = await run('docker', ['build', '--network', 'host', ...args], {
+    log,
+    env: { DOCKER_BUILDKIT: '0' },
+    allowFail: true,
+  });
+  if (r.code === 0) return;
+  // The first compiler or npm error says more than the builder's "returned a non-zero code".
+  const lines = `${r.stdout}\n${r.stderr}`.split('\n');
+  const first = lines.find((l) => /error TS\d+|npm error|ERR!|error:/i.test(l)) ?? lines.findLast((l) => l.trim());
+  throw new CheckError(`docker build failed (output in ${log}): ${first?.trim().slice(0, 300)}`);
 }
 
 export async function buildNatsImage({ log, scriptDir }) {
