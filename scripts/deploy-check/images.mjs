@@ -94,9 +94,10 @@ function importTree(dir, tag, changes) {
 /**
  * `docker build` with the legacy builder: BuildKit is not needed and would try to pull its Dockerfile
  * frontend. Host network: the builds reach the npm registry and the Debian mirror the way the host does.
+ * --force-rm: a failed step leaves no stopped container behind.
  */
 async function build(args, log) {
-  const r = await run('docker', ['build', '--network', 'host', ...args], {
+  const r = await run('docker', ['build', '--network', 'host', '--force-rm', ...args], {
     log,
     env: { DOCKER_BUILDKIT: '0' },
     allowFail: true,
