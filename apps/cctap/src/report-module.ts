@@ -3,8 +3,11 @@
  * rendering, in one module loaded lazily so `--help` and flag errors answer without loading the engine.
  */
 export {
+  activityReport,
+  activityReportJson,
   blocksReport,
   budgetReport,
+  checkActivityPeriod,
   checkDimension,
   checkOrder,
   checkSessionHours,
@@ -38,6 +41,7 @@ export {
   type RenderOptions,
 } from './render/render-report.js';
 export { renderSessionDetails } from './render/session-details.js';
+export { renderActivityReport } from './render/render-activity.js';
 export { renderBudgetReport } from './render/budget-table.js';
 export { loadRuleFile, RulesConfigError } from '@cctap/alerter';
 export { tableStyle } from './render/terminal-style.js';

@@ -99,6 +99,10 @@ interface FigureRow {
   files_touched: number;
   commits: number;
   pull_requests: number;
+  active_ms: number;
+  /** Reason -> responses and reason -> tokens (64-bit counts may arrive as strings). */
+  miss_responses: Record<string, number | string>;
+  miss_tokens: Record<string, number | string>;
 }
 
 /** The view's range in epoch ms: the report's days widened by the largest zone offsets (the exact days are filtered after). */
@@ -108,8 +112,16 @@ function rangeMs(opts: ReportOptions): { from: number; to: number } {
   return { from, to };
 }
 
-function figuresOf(r: FigureRow | undefined, activeMs: number, cacheMiss: CacheMiss): ActivityFigures {
-  const n = (v: number | undefined) => Number(v ?? 0);
+function cacheMissOf(r: FigureRow | undefined): CacheMiss {
+  const miss = emptyCacheMiss();
+  for (const [reason, responses] of Object.entries(r?.miss_responses ?? {}))
+    addCacheMiss(miss, reason, Number(responses), Number(r?.miss_tokens[reason] ?? 0));
+  return miss;
+}
+
+/** A row of the query, or zeros when the range has no activity (no totals row then). */
+function figuresOf(r: FigureRow | undefined): ActivityFigures {
+  const n = (v: number | string | undefined) => Number(v ?? 0);
   return {
     sessions: n(r?.sessions),
     prompts: n(r?.prompts),
@@ -117,13 +129,13 @@ function figuresOf(r: FigureRow | undefined, activeMs: number, cacheMiss: CacheM
     toolCalls: n(r?.tool_calls),
     toolErrors: n(r?.tool_errors),
     denials: n(r?.denials),
-    activeMs,
+    activeMs: n(r?.active_ms),
     filesTouched: n(r?.files_touched),
     linesAdded: n(r?.lines_added),
     linesRemoved: n(r?.lines_removed),
     commits: n(r?.commits),
     pullRequests: n(r?.pull_requests),
-    cacheMiss,
+    cacheMiss: cacheMissOf(r),
   };
 }
 
@@ -181,47 +193,35 @@ export async function activityReport(store: Store, opts: ActivityOptions = {}): 
         SELECT a.*, ${dim.expr} AS dim FROM ${view} AS a ${dim.join} ${sp.join} WHERE ${sp.where}
       ) WHERE ${where.join(' AND ')}
     )`;
-  const q = <T>(sql: string) => store.query<T>(`${base} ${sql}`, params, { readOnly: true });
-  const [grouped, [total], active, misses] = await Promise.all([
-    q<FigureRow>(`SELECT period, dim, ${FIGURES} FROM base GROUP BY period, dim ORDER BY period, dim`),
-    q<FigureRow>(`SELECT '' AS period, '' AS dim, ${FIGURES} FROM base`),
-    q<{ period: string; dim: string; active_ms: number }>(
-      `SELECT period, dim, sumIf(gap, gap <= ${ACTIVE_GAP_MS}) AS active_ms FROM (
-        SELECT period, dim, dateDiff('millisecond', lagInFrame(ts, 1, ts) OVER w, ts) AS gap
-        FROM base WHERE ts_source = 'line' AND type != 'meta'
-        WINDOW w AS (PARTITION BY host, session_id ORDER BY ts, id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
-      ) GROUP BY period, dim`,
-    ),
-    q<{ period: string; dim: string; reason: string; responses: number; tokens: number }>(
-      `SELECT period, dim, cache_miss_reason AS reason, count() AS responses, sum(cache_miss_tokens) AS tokens
-       FROM base WHERE type = 'assistant' AND cache_miss_reason != ''
-       GROUP BY period, dim, reason ORDER BY period, dim, reason`,
-    ),
-  ]);
-
-  const key = (p: string, d: string) => `${p}\u001f${d}`;
-  const activeOf = new Map(active.map((r) => [key(r.period, r.dim), Number(r.active_ms)]));
-  const missOf = new Map<string, CacheMiss>();
-  const totalMiss = emptyCacheMiss();
-  for (const m of misses) {
-    const k = key(m.period, m.dim);
-    const into = missOf.get(k) ?? emptyCacheMiss();
-    missOf.set(k, into);
-    addCacheMiss(into, m.reason, Number(m.responses), Number(m.tokens));
-    addCacheMiss(totalMiss, m.reason, Number(m.responses), Number(m.tokens));
-  }
-  const rows: ActivityRow[] = grouped.map((r) => {
-    const k = key(r.period, r.dim);
-    return {
+  // One pass over the view: the groups and, as the empty grouping set, the totals (period '' only there).
+  const rows = await store.query<FigureRow>(
+    `${base}
+    SELECT period, dim, ${FIGURES},
+      sumIf(gap, timed AND gap <= ${ACTIVE_GAP_MS}) AS active_ms,
+      sumMapIf(map(cache_miss_reason, toUInt64(1)), type = 'assistant' AND cache_miss_reason != '') AS miss_responses,
+      sumMapIf(map(cache_miss_reason, cache_miss_tokens), type = 'assistant' AND cache_miss_reason != '') AS miss_tokens
+    FROM (
+      SELECT *, ts_source = 'line' AND type != 'meta' AS timed,
+        dateDiff('millisecond', lagInFrame(ts, 1, ts) OVER (
+          PARTITION BY host, session_id, timed ORDER BY ts, id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW), ts) AS gap
+      FROM base
+    )
+    GROUP BY GROUPING SETS ((period, dim), ())
+    ORDER BY period, dim`,
+    params,
+    { readOnly: true },
+  );
+  const total = rows.find((r) => r.period === '');
+  const out: ActivityRow[] = rows
+    .filter((r) => r.period !== '')
+    .map((r) => ({
       [KEY_FIELD[period]]: r.period,
       period: r.period,
       ...(opts.by ? { [opts.by]: r.dim } : {}),
-      ...figuresOf(r, activeOf.get(k) ?? 0, missOf.get(k) ?? emptyCacheMiss()),
-    };
-  });
-  if (opts.order === 'desc') rows.reverse();
-  const activeTotal = [...activeOf.values()].reduce((s, v) => s + v, 0);
-  return { period, by: opts.by ?? null, tz, rows, totals: figuresOf(total, activeTotal, totalMiss) };
+      ...figuresOf(r),
+    }));
+  if (opts.order === 'desc') out.reverse();
+  return { period, by: opts.by ?? null, tz, rows: out, totals: figuresOf(total) };
 }
 
 /** `{ activity: [rows], totals, period, tz }`, the JSON of `cctap report activity --json`. */

@@ -1,8 +1,16 @@
 /**
  * `cctap report daily|weekly|monthly|session|blocks`: team usage from the store, as tables or ccusage-shaped JSON.
  * `cctap report budgets`: spend against the budgets of an alerter rules file, with the projection.
+ * `cctap report activity`: what the sessions did (docs/activity.md).
  */
-import type { BlocksReport, PeriodReport, ReportOptions, SessionDetail, SessionEntries } from '@cctap/reports';
+import type {
+  ActivityReport,
+  BlocksReport,
+  PeriodReport,
+  ReportOptions,
+  SessionDetail,
+  SessionEntries,
+} from '@cctap/reports';
 import type { Store, StoreOptions } from '@cctap/store';
 import type * as ReportModule from '../report-module.js';
 import type { PriceBook } from '@cctap/prices';
@@ -20,7 +28,7 @@ import type { Command } from './registry.js';
 
 type Reports = typeof ReportModule;
 
-const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks', 'budgets'] as const;
+const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks', 'budgets', 'activity'] as const;
 type Kind = (typeof KINDS)[number];
 
 const CCUSAGE = "ccusage's flags (same names, short forms and defaults)";
@@ -30,8 +38,8 @@ const PERIODS = ['daily', 'weekly', 'monthly'] as const;
 export const spec = {
   name: 'report',
   summary:
-    'usage reports (daily, weekly, monthly, session, blocks) by user, host, project, branch or model; spend against budgets',
-  usage: 'usage: cctap report daily|weekly|monthly|session|blocks|budgets [options]',
+    'usage reports (daily, weekly, monthly, session, blocks) by user, host, project, branch or model; spend against budgets; activity',
+  usage: 'usage: cctap report daily|weekly|monthly|session|blocks|budgets|activity [options]',
   positionals: KINDS.join('|'),
   notes: `While 'cctap up' runs on the same embedded store, the question is sent to it over loopback.
 Tokens are counted once per API response (the line with the largest total wins, across files);
@@ -109,7 +117,7 @@ models without a price are shown as unpriced, never as $0. Every report names th
       type: 'string',
       short: 'w',
       arg: 'DAY',
-      only: ['weekly'],
+      only: ['weekly', 'activity'],
       group: CCUSAGE,
       shownDefault: "monday (ccusage 20's weekly)",
       description: 'first day of a week: sunday … saturday',
@@ -174,6 +182,15 @@ models without a price are shown as unpriced, never as $0. Every report names th
       description:
         "one row per period and value (blocks: one timeline per value); --by project is each line's working directory, where --instances and --project use the session's",
     },
+    period: {
+      type: 'string',
+      arg: 'day|week|month',
+      only: ['activity'],
+      group: OWN,
+      shownDefault: 'day',
+      description:
+        'one row per day, week or month: sessions, prompts, turns, tool calls and errors, denials, active time, files, lines added and removed, commits, pull requests, cache misses (docs/activity.md)',
+    },
     detail: {
       type: 'boolean',
       only: ['session'],
@@ -224,11 +241,13 @@ export const command: Command = {
     let opts: ReportOptions;
     let storeOpts: StoreOptions;
     let tokenLimit: string | undefined;
+    let period: ActivityReport['period'] | undefined;
     try {
       if (values.tz !== undefined && values.timezone !== undefined && values.tz !== values.timezone) {
         throw new sink.ReportOptionError('--tz and --timezone name the same setting; give one');
       }
       tokenLimit = values['token-limit'] === undefined ? undefined : sink.checkTokenLimit(values['token-limit']);
+      period = values.period === undefined ? undefined : sink.checkActivityPeriod(values.period);
       opts = {
         ...(values.by ? { by: sink.checkDimension(values.by) } : {}),
         ...(values.since ? { since: values.since } : {}),
@@ -259,12 +278,14 @@ export const command: Command = {
         answers =
           kind === 'blocks'
             ? [await sink.blocksReport(store, opts)]
-            : values.id !== undefined
-              ? [await sink.sessionEntries(store, values.id)]
-              : [
-                  await sink.periodReport(store, kind, opts),
-                  ...(values.detail ? [await sink.sessionDetails(store, opts)] : []),
-                ];
+            : kind === 'activity'
+              ? [await sink.activityReport(store, { ...opts, ...(period ? { period } : {}) })]
+              : values.id !== undefined
+                ? [await sink.sessionEntries(store, values.id)]
+                : [
+                    await sink.periodReport(store, kind, opts),
+                    ...(values.detail ? [await sink.sessionDetails(store, opts)] : []),
+                  ];
       } finally {
         await store.close();
       }
@@ -288,6 +309,13 @@ export const command: Command = {
       { color: values.color, noColor: values['no-color'] },
     );
     const render = { style, compact: values.compact, breakdown: values.breakdown };
+    if (kind === 'activity') {
+      const activity = answers[0] as ActivityReport;
+      console.log(
+        values.json ? JSON.stringify(sink.activityReportJson(activity), null, 2) : sink.renderActivityReport(activity),
+      );
+      return EXIT.ok;
+    }
     if (values.id !== undefined) {
       const entries = answers[0] as SessionEntries | null;
       if (values.json) console.log(JSON.stringify(entries, null, 2));
