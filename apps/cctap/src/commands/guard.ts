@@ -9,6 +9,7 @@
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { readStdin } from '../read-stdin.js';
 import { ENV, envValue } from '../environment.js';
 import { EXIT } from '../exit-codes.js';
 import type { CommandSpec } from '../flags/command-spec.js';
@@ -81,23 +82,6 @@ then it is blocked (exit 2, the reason on stderr). Rules: docs/guard.md.`,
 }
 
 export const spec = specOf('cctap');
-
-function readStdin(ms: number): Promise<string> {
-  // A terminal (a person trying it) sends nothing: that is no hook input, answered as such.
-  if (process.stdin.isTTY) return Promise.resolve('');
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const done = () => {
-      clearTimeout(timer);
-      process.stdin.pause();
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    const timer = setTimeout(done, ms);
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.once('end', done);
-    process.stdin.once('error', done);
-  });
-}
 
 /** Claude Code writes the call at once and closes stdin; this only bounds a caller that never closes it. */
 const STDIN_MS = 3000;

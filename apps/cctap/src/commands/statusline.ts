@@ -14,6 +14,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readStdin } from '../read-stdin.js';
 import { ENV } from '../environment.js';
 import { EXIT } from '../exit-codes.js';
 import type { CommandSpec } from '../flags/command-spec.js';
@@ -62,22 +63,6 @@ const DEFAULT_DATA = join(homedir(), '.cctap', 'data');
 const STDIN_MS = 1000;
 /** A busy `up` (a backfill) is not waited for long: the transcript answers instead. */
 const UP_MS = 1500;
-
-function readStdin(ms: number): Promise<string> {
-  if (process.stdin.isTTY) return Promise.resolve('');
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const done = () => {
-      clearTimeout(timer);
-      process.stdin.pause();
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    };
-    const timer = setTimeout(done, ms);
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.once('end', done);
-    process.stdin.once('error', done);
-  });
-}
 
 async function line(input: StatusInput, dataDir: string, tz: string, upMs: number): Promise<string> {
   const now = Date.now();
