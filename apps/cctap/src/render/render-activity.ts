@@ -5,7 +5,7 @@ import { formatNumber, renderTable } from './render-table.js';
 const PERIOD_HEADER = { day: 'Date', week: 'Week', month: 'Month' } as const;
 
 /** `2h 05m`, `4m 10s`, `35s`. */
-export function formatActive(ms: number): string {
+function formatActive(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
