@@ -50,7 +50,6 @@ const GUARD_CHECKPOINT = 'guard-decisions.json';
 export class GuardDecisions {
   private readonly queue = new SerialQueue();
   private readonly checkpointFile: string;
-  published = 0;
 
   constructor(private readonly o: GuardDecisionsOptions) {
     this.checkpointFile = join(o.stateDir, GUARD_CHECKPOINT);
@@ -126,7 +125,6 @@ export class GuardDecisions {
     }
     for (let i = 0; i < events.length; i += BATCH_EVENTS)
       await this.publish(events.slice(i, i + BATCH_EVENTS), from, from + end + 1);
-    this.published += events.length;
     this.save(st, from + end + 1);
     return from + end + 1 < st.size && read === MAX_READ;
   }
