@@ -150,7 +150,9 @@ describe('cctap report activity', () => {
   });
 
   it('--period month --by branch, --by model, --since, --order desc', () => {
-    const [byBranch, byModel, since] = answers.slice(1, 4).map((r) => json<Activity>(r));
+    const byBranch = json<Activity>(answers[1]!);
+    const byModel = json<Activity>(answers[2]!);
+    const since = json<Activity>(answers[3]!);
     expect(byBranch.activity).toEqual([
       { month: '2026-11', period: '2026-11', branch: 'feature/x', ...DAY_2 },
       { month: '2026-11', period: '2026-11', branch: 'main', ...DAY_1 },
