@@ -110,6 +110,7 @@ class Collector implements CollectorService {
   private readonly detector: ChangeDetector;
   private readonly heartbeat: Heartbeat;
   private readonly guard: GuardDecisions | null;
+  private guardFailing = false;
   private readonly subject: string;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private idleWaiters: Array<() => void> = [];
@@ -196,16 +197,26 @@ class Collector implements CollectorService {
     this.wire(acks);
   }
 
-  /** Publishes the guard's new decisions; a failure is logged and the next sweep (or idle()) tries again. */
+  /**
+   * Publishes the guard's new decisions; a failure is logged (once until a drain succeeds again: sweeps run
+   * every second) and the next sweep, or idle(), tries again.
+   */
   private drainGuard(): Promise<void> {
     if (!this.guard || this.halt.signal.aborted) return Promise.resolve();
-    return this.guard.drain().catch((err: unknown) => {
-      this.m.errors.inc({ kind: 'read' });
-      this.log.warn('could not publish the guard decisions; tried again at the next sweep', {
-        file: this.o.guardDecisions,
-        err,
-      });
-    });
+    return this.guard.drain().then(
+      () => {
+        this.guardFailing = false;
+      },
+      (err: unknown) => {
+        this.m.errors.inc({ kind: 'read' });
+        const log = this.guardFailing ? this.log.debug.bind(this.log) : this.log.warn.bind(this.log);
+        this.guardFailing = true;
+        log('could not publish the guard decisions; tried again at the next sweep', {
+          file: this.o.guardDecisions,
+          err,
+        });
+      },
+    );
   }
 
   /** Who acts on what each piece reports. Listeners run synchronously, in the order the reports happen. */
