@@ -19,7 +19,7 @@ Needs root, a running Docker daemon and debootstrap (first run only: the base im
 const DEFAULT_MIRROR = 'http://deb.debian.org/debian';
 
 /** The first Debian (not security, not third-party) mirror apt uses on this machine. */
-export function aptMirror(dir = '/etc/apt') {
+function aptMirror(dir = '/etc/apt') {
   const files = [];
   try {
     files.push(join(dir, 'sources.list'));
