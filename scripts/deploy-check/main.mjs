@@ -95,11 +95,17 @@ mkdirSync(join(work, 'logs'));
 const log = (name) => join(work, 'logs', `${name}.log`);
 let receiver = null;
 let cleaned = false;
+/** Set once the daemon answered: before that there is nothing to clean up or keep. */
+let dockerAnswered = false;
 
 async function cleanup(passed) {
   if (cleaned) return;
   cleaned = true;
   await receiver?.close();
+  if (!dockerAnswered) {
+    rmSync(work, { recursive: true, force: true });
+    return;
+  }
   await saveLogs(work).catch(() => undefined);
   if (opts.keep) {
     console.log(`kept: containers ${NAME}-*, network ${NAME}, work directory ${work}`);
@@ -121,6 +127,7 @@ try {
     const v = await docker(['version', '-f', '{{.Server.Version}}']).catch(() => {
       throw new CheckError('no Docker daemon answers: start it (dockerd >/tmp/dockerd.log 2>&1 &) and run again');
     });
+    dockerAnswered = true;
     await removeContainers();
     return `server ${v}`;
   });
