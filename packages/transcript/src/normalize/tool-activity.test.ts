@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { TranscriptStream } from '../index.js';
 
 const DIR = fileURLToPath(new URL('../../../../test/fixtures/activity/projects/-home-dev-shop/', import.meta.url));
+const REAL = fileURLToPath(new URL('../../../../test/fixtures/real/', import.meta.url));
 const SESSION_A = `${DIR}ac710170-0000-4000-8000-00000000000a.jsonl`;
 
 function normalize(path: string, bytes: Buffer | string, privacy: PrivacyMode = 'redacted'): CctapEvent[] {
@@ -173,5 +174,50 @@ describe('tool activity edge cases', () => {
     const p = results(normalize('/p/s1.jsonl', line, 'metadata')).get('toolu_x')!;
     expect(p.activity).toMatchObject({ linesAdded: 2, linesRemoved: 1 });
     expect(p.activity!.filePath).not.toContain('ghp_abcdefghijklmnopqrstuvwxyz0123456789');
+  });
+});
+
+describe('tool activity on a real transcript', () => {
+  const path = `${REAL}spotter-v2.1.39-main-compaction-progress.jsonl`;
+  const events = normalize(path, readFileSync(path));
+  const byId = results(events);
+
+  it('one commit: three `git commit` calls stopped by a pre-commit hook are errors, the fourth made 64f1b9a', () => {
+    const commits = [...byId.values()].filter((p) => p.commit);
+    expect(commits.map((p) => [p.toolUseId, p.commit!.sha])).toEqual([['toolu_014d13oYeAkaD59m1TthqEc3', '64f1b9a']]);
+    for (const id of [
+      'toolu_01QC8siDGwEkXHfhKDNRgfTQ',
+      'toolu_01XUoQX8HzyR7rVLz9xV72x3',
+      'toolu_01KbgrdnUiMNuZyMzwDCjPxk',
+    ])
+      expect(byId.get(id)).toMatchObject({ isError: true });
+  });
+
+  it("every successful Edit and Write result counts its patch's lines", () => {
+    // Counted here from the raw lines, independently of the normalizer.
+    let added = 0;
+    let removed = 0;
+    let files = 0;
+    for (const line of readFileSync(path, 'utf8').split('\n').filter(Boolean)) {
+      const rec = JSON.parse(line) as { message?: { content?: unknown }; toolUseResult?: unknown };
+      const blocks = Array.isArray(rec.message?.content)
+        ? (rec.message.content as { type?: string; is_error?: boolean }[])
+        : [];
+      const tur = rec.toolUseResult as
+        { structuredPatch?: { lines: string[] }[]; type?: string; content?: string } | undefined;
+      if (!tur || typeof tur !== 'object' || !Array.isArray(tur.structuredPatch)) continue;
+      if (blocks.some((b) => b.type === 'tool_result' && b.is_error === true)) continue;
+      files++;
+      const lines = tur.structuredPatch.flatMap((h) => h.lines);
+      added += lines.filter((l) => l.startsWith('+')).length;
+      removed += lines.filter((l) => l.startsWith('-')).length;
+      if (tur.type === 'create' && tur.structuredPatch.length === 0 && tur.content)
+        added += tur.content.split('\n').length - (tur.content.endsWith('\n') ? 1 : 0);
+    }
+    const activity = [...byId.values()].flatMap((p) => (p.activity ? [p.activity] : []));
+    expect(activity.length).toBe(files);
+    expect(activity.reduce((n, a) => n + a.linesAdded, 0)).toBe(added);
+    expect(activity.reduce((n, a) => n + a.linesRemoved, 0)).toBe(removed);
+    expect([activity.length, added, removed]).toEqual([39, 1365, 298]);
   });
 });
