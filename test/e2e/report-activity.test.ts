@@ -94,7 +94,8 @@ const MISSES_A = {
 const DAY_1 = {
   sessions: 1,
   prompts: 2,
-  turns: 10,
+  turns: 2,
+  responses: 10,
   toolCalls: 8,
   toolErrors: 1,
   denials: 1,
@@ -110,7 +111,8 @@ const NO_MISSES = { responses: 0, tokens: 0, byReason: {} };
 const DAY_2 = {
   sessions: 1,
   prompts: 1,
-  turns: 2,
+  turns: 1,
+  responses: 2,
   toolCalls: 1,
   toolErrors: 0,
   denials: 0,
@@ -134,7 +136,8 @@ describe('cctap report activity', () => {
     expect(r.totals).toEqual({
       sessions: 2,
       prompts: 3,
-      turns: 12,
+      turns: 3,
+      responses: 12,
       toolCalls: 9,
       toolErrors: 1,
       denials: 1,
@@ -157,7 +160,7 @@ describe('cctap report activity', () => {
       { month: '2026-11', period: '2026-11', branch: 'feature/x', ...DAY_2 },
       { month: '2026-11', period: '2026-11', branch: 'main', ...DAY_1 },
     ]);
-    expect(byModel.activity.map((x) => [x.date, x.model, x.turns])).toEqual([
+    expect(byModel.activity.map((x) => [x.date, x.model, x.responses])).toEqual([
       ['2026-11-03', OPUS, 2],
       ['2026-11-02', SONNET, 10],
     ]);
@@ -168,9 +171,9 @@ describe('cctap report activity', () => {
   it('a table with a total row and the cache-miss reasons; a bad --period is one line, exit 2', () => {
     const [table, bad] = [answers[4]!, answers[5]!];
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout).toMatch(/^Week\s+Sessions\s+Prompts\s+Turns\s+Tool calls/);
-    expect(table.stdout).toMatch(/\n2026-11-02\s+2\s+3\s+12\s+9\s+1\s+1\s+2m 25s\s+4\s+14\s+3\s+1\s+2\s+2,000\n/);
-    expect(table.stdout).toMatch(/\nTotal\s+2\s+3\s+12\s+9/);
+    expect(table.stdout).toMatch(/^Week\s+Sessions\s+Prompts\s+Turns\s+Responses\s+Tool calls/);
+    expect(table.stdout).toMatch(/\n2026-11-02\s+2\s+3\s+3\s+12\s+9\s+1\s+1\s+2m 25s\s+4\s+14\s+3\s+1\s+2\s+2,000\n/);
+    expect(table.stdout).toMatch(/\nTotal\s+2\s+3\s+3\s+12\s+9/);
     expect(table.stdout).toContain(
       'Prompt-cache misses: tools_changed 2 (2,000 tokens), previous_message_not_found 1 (0 tokens).',
     );

@@ -33,8 +33,10 @@ export interface ActivityFigures {
   sessions: number;
   /** Prompts typed by a person (not slash-command echoes, task notifications or subagent prompts). */
   prompts: number;
-  /** API responses (one per message id, subagents included; `<synthetic>` lines are none). */
+  /** Turns: main-lane prompts of a person or a task notification, each of which opens one (as the analyzer counts). */
   turns: number;
+  /** API responses (one per message id, subagents included; `<synthetic>` lines are none). */
+  responses: number;
   toolCalls: number;
   /** Tool results that failed, denials not included. */
   toolErrors: number;
@@ -75,7 +77,8 @@ export function checkActivityPeriod(value: string): ActivityPeriod {
 
 const FIGURES = `uniqExact(host, session_id) AS sessions,
   countIf(human_prompt) AS prompts,
-  countIf(type = 'assistant') AS turns,
+  countIf(turn_start) AS turns,
+  countIf(type = 'assistant') AS responses,
   countIf(type = 'tool.call') AS tool_calls,
   countIf(tool_error) AS tool_errors,
   countIf(type = 'denial') AS denials,
@@ -91,6 +94,7 @@ interface FigureRow {
   sessions: number;
   prompts: number;
   turns: number;
+  responses: number;
   tool_calls: number;
   tool_errors: number;
   denials: number;
@@ -126,6 +130,7 @@ function figuresOf(r: FigureRow | undefined): ActivityFigures {
     sessions: n(r?.sessions),
     prompts: n(r?.prompts),
     turns: n(r?.turns),
+    responses: n(r?.responses),
     toolCalls: n(r?.tool_calls),
     toolErrors: n(r?.tool_errors),
     denials: n(r?.denials),

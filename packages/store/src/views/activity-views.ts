@@ -9,8 +9,8 @@
  * time and place):
  * - prompt, meta (a `pr-link` line with a pull request): the event id, which already names the line wherever
  *   it was written (ids.ts).
- * - assistant: the API response (session and message id): every line of one response is one turn. `<synthetic>`
- *   lines are no response.
+ * - assistant: the API response (session and message id): every line of one response is one response.
+ *   `<synthetic>` lines are no response.
  * - tool.call, tool.result, denial: the tool use id, which Claude Code keeps when it copies a conversation into
  *   another file (a fork, a rewrite): each tool use counts once, whichever file it was read from.
  *
@@ -32,6 +32,11 @@ const SAME_IN_EVERY_COPY = [
   ['type', 'type'],
   ['model', 'model'],
   ['human_prompt', "type = 'prompt' AND JSONExtractString(payload, 'kind') = 'human'"],
+  // What opens a turn, as the analyzer's turns detector counts them: a main-lane human or task-notification prompt.
+  [
+    'turn_start',
+    "type = 'prompt' AND NOT sidechain AND agent_id = '' AND JSONExtractString(payload, 'kind') IN ('human', 'task_notification')",
+  ],
   ['tool_error', "type = 'tool.result' AND JSONExtractBool(payload, 'isError') AND denial_kind = ''"],
   ['lines_added', 'lines_added'],
   ['lines_removed', 'lines_removed'],
