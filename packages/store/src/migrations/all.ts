@@ -13,4 +13,17 @@ import { migration as m013 } from './013-activity.js';
 import { migration as m014 } from './014-guard.js';
 
 /** Every migration, in the order they are applied. */
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m010, m011, m012, m013, m014];
+export const MIGRATIONS: readonly Migration[] = [
+  m001,
+  m002,
+  m003,
+  m004,
+  m005,
+  m006,
+  m007,
+  m010,
+  m011,
+  m012,
+  m013,
+  m014,
+];
