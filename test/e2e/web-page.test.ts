@@ -108,6 +108,8 @@ beforeAll(async () => {
       data,
       '--rules',
       rules,
+      '--guard-decisions',
+      join(dir, 'guard-decisions.jsonl'),
       '--metrics-port',
       '0',
       '--status-seconds',
@@ -198,6 +200,27 @@ describe('the web page of cctap up', () => {
 
     // A session that starts now appears among the live sessions, with what it does.
     const live = 'eeeeeeee-0000-4000-8000-000000000002';
+    // What `cctap guard` wrote for that session: a call it denied, published by up's collector as a guard event.
+    appendFileSync(
+      join(dir, 'guard-decisions.jsonl'),
+      `${JSON.stringify({
+        v: 1,
+        ts: new Date(Date.now() - 5000).toISOString(),
+        decision: 'deny',
+        rule: 'dangerous-command',
+        findings: ['rm-rf-broad'],
+        match: 'rm -rf /',
+        reason: 'cctap guard: rm -rf / deletes everything',
+        tool: 'Bash',
+        toolUseId: 'toolu_web_denied',
+        sessionId: live,
+        cwd: '/home/dev/webapp',
+        transcriptPath: join(project, `${live}.jsonl`),
+        permissionMode: 'default',
+        error: null,
+        failClosed: false,
+      })}\n`,
+    );
     appendFileSync(join(project, `${live}.jsonl`), sessionLines(live, Date.now() - 6000, 2, 3));
     const row = `#live tr[data-session="${live}"]`;
     await page.waitForSelector(row, { timeout: 30_000 });
@@ -210,6 +233,20 @@ describe('the web page of cctap up', () => {
     expect(await page.textContent(`${tool} .text`)).toBe('Bash: npm test');
     expect(await page.textContent(`${tool} .duration`)).toBe('3.0 s');
     expect(await page.textContent('#timeline li[data-kind="prompt"] .text')).toBe('run the tests');
+    // The guard's denial in the same timeline (the decisions file is tailed apart from the transcript: the
+    // timeline is asked again until it has arrived).
+    const guard = '#timeline li[data-kind="guard"]';
+    await waitUntil(
+      'the guard decision in the timeline',
+      async () => {
+        if (await page.$(guard)) return true;
+        await page.click(row);
+        await page.waitForSelector(tool, { timeout: 15_000 });
+        return undefined;
+      },
+      30_000,
+    );
+    expect(await page.textContent(`${guard} .text`)).toBe('guard deny: Bash (dangerous-command) rm -rf /');
 
     // Activity and budgets, from their reports.
     await page.waitForSelector('#activity table', { timeout: 15_000 });

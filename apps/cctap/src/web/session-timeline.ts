@@ -1,13 +1,14 @@
 /**
  * One session's timeline for the web page: prompts, tool calls with their duration and outcome, compactions,
- * denials, API errors, rate limits, interrupts and the alerts about it, in time order. The events table is
+ * denials, what `cctap guard` blocked or asked about (or could not judge), API errors, rate limits, interrupts
+ * and the alerts about it, in time order. The events table is
  * read for one session only (its session_id bloom filter index), and at most MAX_ITEMS entries are returned.
  */
 import type { Store } from '@cctap/store';
 import { oneLine } from './one-line.js';
 
 export type TimelineKind =
-  'prompt' | 'tool' | 'compaction' | 'denial' | 'api.error' | 'rate_limit' | 'interrupt' | 'alert';
+  'prompt' | 'tool' | 'compaction' | 'denial' | 'guard' | 'api.error' | 'rate_limit' | 'interrupt' | 'alert';
 
 export interface TimelineItem {
   kind: TimelineKind;
@@ -34,6 +35,7 @@ const SHOWN_TYPES = [
   'tool.result',
   'compaction',
   'denial',
+  'guard',
   'api.error',
   'rate_limit',
   'interrupt',
@@ -109,6 +111,19 @@ export async function sessionTimeline(store: Store, host: string, sessionId: str
           ts,
           text: `${String(p.toolName ?? 'tool')} denied (${String(p.kind)})`,
           error: true,
+        });
+        break;
+      case 'guard':
+        // A call the guard let through without a word is not news; one it blocked, asked about or could not judge is.
+        if (p.decision === 'allow' && p.error == null) break;
+        items.push({
+          kind: 'guard',
+          ts,
+          text:
+            p.error == null
+              ? `guard ${String(p.decision)}: ${String(p.tool)} (${String(p.rule)})${p.match ? ` ${clip(p.match, 80)}` : ''}`
+              : `guard could not judge ${String(p.tool)}: ${clip(p.error, 80)}${p.failClosed === true ? ' (blocked)' : ''}`,
+          error: p.decision === 'deny' || p.error != null,
         });
         break;
       case 'api.error':

@@ -22,6 +22,7 @@ const KIND_LABEL: Record<string, string> = {
   tool: 'tool',
   compaction: 'compaction',
   denial: 'denial',
+  guard: 'guard',
   'api.error': 'API error',
   rate_limit: 'rate limit',
   interrupt: 'interrupt',
