@@ -331,9 +331,15 @@ describe('bad input through the multi-process pipeline', () => {
     expect(columns.length).toBeGreaterThan(0);
     const byTable = new Map<string, string[]>();
     for (const c of columns) byTable.set(c.table, [...(byTable.get(c.table) ?? []), c.name]);
-    let dump = '';
-    for (const [table, cols] of byTable)
-      dump += await sql(`SELECT ${cols.map((c) => `toString(\`${c}\`)`).join(', ')} FROM \`${table}\``);
+    // One query over every table (one engine start, not one per table): each row as its String columns joined.
+    const dump = await sql(
+      [...byTable]
+        .map(
+          ([table, cols]) =>
+            `SELECT arrayStringConcat([${cols.map((c) => `toString(\`${c}\`)`).join(', ')}], '\\t') AS row FROM \`${table}\``,
+        )
+        .join(' UNION ALL '),
+    );
     const leaksInStore = planted.filter((s) => dump.includes(s.needle)).map((s) => `${s.kind} in ${s.place}`);
     const kinds = [...new Set(planted.map((s) => s.kind))];
     const masked = kinds.filter((kind) => dump.includes(`[REDACTED:${kind}]`));
