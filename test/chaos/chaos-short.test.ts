@@ -28,6 +28,8 @@ describe('chaos, short run', () => {
       seed,
       gapMs: [400, 1400],
       outage: { natsDownMs: 3000, storeDownMs: 3000 },
+      // Each step as it happens: a run that hits the test's timeout shows how far it got.
+      log: (line) => console.log(`chaos: ${line}`),
     });
     console.log(`${formatChaos(r)}\n  ${r.timeline.join('\n  ')}`);
     expect(r.figures.killsTotal).toBe(10);

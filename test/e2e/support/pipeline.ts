@@ -89,7 +89,9 @@ export function createPipeline(o: PipelineOptions): Pipeline {
   if (o.alerterRules !== undefined) {
     const rulesFile = join(o.work, 'alerter-rules.json');
     writeFileSync(rulesFile, JSON.stringify(o.alerterRules, null, 2));
-    alerter = proc('alerter', 'alerter', ['--rules', rulesFile]);
+    // A 5 s lease (not the 15 s default): an alerter restarted after SIGKILL waits out its predecessor's lease
+    // before it is active, and the fault suites kill it more than once.
+    alerter = proc('alerter', 'alerter', ['--rules', rulesFile, '--lease-ms', '5000']);
   }
   const sink = proc('sink', 'sink', ['--data', dataDir]);
   const services = [sink, validator, ...(analyzer ? [analyzer] : []), ...(alerter ? [alerter] : [])];
