@@ -8,7 +8,7 @@
  *   npm run bench:statusline -- [--size 20MB] [--calls 40] [--no-doc]
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { parseSize } from './corpus/index.js';
 import { ensureCorpus } from './support/corpus-cache.js';
 import { metric } from './support/bench-result.js';
+import { startBackfilledUp } from './support/backfilled-up.js';
 import { cctapEnv } from './support/cctap-env.js';
 import { npmCommand, publishResult } from './support/publish-result.js';
 
@@ -152,29 +153,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-statusline-'));
 const live = join(dir, 'claude');
 const transcript = writeLiveSession(live);
 const data = join(dir, 'data');
-const up = spawn(
-  process.execPath,
-  [
-    CLI,
-    'up',
-    '--root',
-    corpus.dir,
-    '--root',
-    live,
-    '--data',
-    data,
-    '--metrics-port',
-    '0',
-    '--log-format',
-    'json',
-    '--status-seconds',
-    '0',
-  ],
-  { env: { ...cctapEnv(), HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] },
-);
-let upErr = '';
-up.stderr.on('data', (c: Buffer) => (upErr += c.toString()));
-const upExit = new Promise((r) => up.on('exit', r));
+const up = startBackfilledUp([corpus.dir, live], data, dir);
 
 const withUp: number[] = [];
 const loopback: number[] = [];
@@ -183,12 +162,7 @@ const floor: number[] = [];
 let sample = '';
 let fallbackSample = '';
 try {
-  const deadline = Date.now() + 600_000;
-  while (!upErr.includes('"msg":"backfill done') || !existsSync(join(data, 'up.json'))) {
-    if (Date.now() > deadline) throw new Error(`up did not finish its backfill\n${upErr.slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const { port, token } = JSON.parse(readFileSync(join(data, 'up.json'), 'utf8')) as { port: number; token: string };
+  const { port, token } = await up.ready(600_000);
   await call(data, input(transcript, 0)); // warm: the first query plans and caches
   for (let i = 0; i < calls; i++) {
     const r = await call(data, input(transcript, i));
@@ -206,8 +180,7 @@ try {
     fallbackSample = r.line;
   }
 } finally {
-  up.kill('SIGTERM');
-  await upExit;
+  await up.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -8,8 +8,7 @@
  *
  *   npm run bench:web -- [--size 200MB] [--runs 10] [--no-doc]
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,10 +16,9 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { generateCorpus, parseSize } from './corpus/index.js';
 import { metric } from './support/bench-result.js';
-import { cctapEnv } from './support/cctap-env.js';
+import { startBackfilledUp } from './support/backfilled-up.js';
 import { npmCommand, publishResult } from './support/publish-result.js';
 
-const CLI = fileURLToPath(new URL('../../apps/cctap/dist/main.js', import.meta.url));
 const OUT = fileURLToPath(new URL('../out/', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -43,27 +41,7 @@ if (!existsSync(join(corpusDir, 'expected.json')))
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-web-'));
 const data = join(dir, 'data');
-const up = spawn(
-  process.execPath,
-  [
-    CLI,
-    'up',
-    '--root',
-    corpusDir,
-    '--data',
-    data,
-    '--metrics-port',
-    '0',
-    '--log-format',
-    'json',
-    '--status-seconds',
-    '0',
-  ],
-  { env: { ...cctapEnv(), HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] },
-);
-let upErr = '';
-up.stderr.on('data', (c: Buffer) => (upErr += c.toString()));
-const upExit = new Promise((r) => up.on('exit', r));
+const up = startBackfilledUp([corpusDir], data, dir);
 
 const ENDPOINTS = [
   ['overview', '/api/overview'],
@@ -93,13 +71,7 @@ const READY = `(() => {
 })()`;
 
 try {
-  const deadline = Date.now() + 1_800_000;
-  while (!upErr.includes('"msg":"backfill done') || !existsSync(join(data, 'up.json'))) {
-    if (up.exitCode !== null || Date.now() > deadline)
-      throw new Error(`up did not finish its backfill\n${upErr.slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  const { url, token } = JSON.parse(readFileSync(join(data, 'up.json'), 'utf8')) as { url: string; token: string };
+  const { url, token } = await up.ready(1_800_000);
   const base = url.replace(/\/\?token=.*$/, '');
   const get = async (path: string) => {
     const t0 = performance.now();
@@ -144,8 +116,7 @@ try {
     await browser.close();
   }
 } finally {
-  up.kill('SIGTERM');
-  await upExit;
+  await up.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -12,6 +12,7 @@ import { connectNats } from '@cctap/kit';
 import { ManualClock } from '@cctap/kit/internal';
 import type { AlertRecord } from '@cctap/alerter';
 import {
+  emptyEvidence,
   FencedError,
   fromEvent,
   KvAlertStateStore,
@@ -67,20 +68,7 @@ function record(key: string, occurrences: number): AlertRecord {
     endsAt: null,
     lastSeenAt: 1,
     occurrences,
-    evidence: {
-      eventId: null,
-      eventType: null,
-      ts: null,
-      host: null,
-      user: null,
-      project: null,
-      sessionId: null,
-      command: null,
-      filePath: null,
-      findings: [],
-      value: null,
-      threshold: null,
-    },
+    evidence: emptyEvidence(),
     seq: 1,
     notifyAt: null,
     lastNotifiedAt: 1,

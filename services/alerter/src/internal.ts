@@ -7,6 +7,7 @@ export { KvAlertStateStore, KvSilenceStore } from './state/kv-stores.js';
 export { FencedError, type WriteFence } from './state/cas-kv.js';
 export { KvEngineStateStore, SEGMENT_ENTRIES } from './state/engine-state.js';
 export { RuleEngine } from './engine/rule-engine.js';
+export { emptyEvidence } from './engine/signal.js';
 export { validateRules } from './rules/load-rules.js';
 export { fromEvent } from './engine/inputs.js';
 export { verifySignature } from './receivers/webhook.js';
