@@ -64,6 +64,8 @@ export {
   writeBatch,
   encodeBatch,
   parseBatchText,
+  readBatch,
+  shareTrustedBatch,
   decodeTrustedBatch,
   BATCH_TAIL,
   type UncheckedBatch,

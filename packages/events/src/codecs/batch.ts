@@ -11,8 +11,7 @@ import { batchSchema, type Batch, type BatchSource } from '../batch.js';
 import type { CctapEvent } from '../event.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { checkedAgainst, DecodeError, utf8Text } from './json.js';
-
-const encoder = new TextEncoder();
+import { decodeShared, encodeMembers, shareDecoded, writtenMembers } from './shared-decode.js';
 
 /** `{"v":1,"host":…,"source":{…},"events":[`: a batch's JSON up to its first event. */
 export function batchHead(host: string, source: BatchSource): string {
@@ -24,14 +23,9 @@ export function batchHead(host: string, source: BatchSource): string {
 /** What closes a batch after its last event. */
 export const BATCH_TAIL = ']}';
 
-/** The batch text from its envelope and its events, each already a JSON.stringify string. */
-function writeBatchText(host: string, source: BatchSource, eventJson: readonly string[]): string {
-  return `${batchHead(host, source)}${eventJson.join(',')}${BATCH_TAIL}`;
-}
-
-/** The batch writer: UTF-8 bytes of writeBatchText. */
+/** The batch writer: UTF-8 bytes of the envelope around the events, each already a JSON.stringify string. */
 export function writeBatch(host: string, source: BatchSource, eventJson: readonly string[]): Uint8Array {
-  return encoder.encode(writeBatchText(host, source, eventJson));
+  return encodeMembers(batchHead(host, source), eventJson, BATCH_TAIL);
 }
 
 export function encodeBatch(batch: Batch): Uint8Array {
@@ -55,23 +49,38 @@ export function parseBatchText(text: string): UncheckedBatch {
   try {
     doc = JSON.parse(text);
   } catch (err) {
-    throw new DecodeError('batch', `not JSON: ${(err as Error).message}`);
+    throw DecodeError.notJson('batch', err);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || !Array.isArray((doc as UncheckedBatch).events))
     throw new DecodeError('batch', 'not a batch: expected an object with an events array');
   return doc as UncheckedBatch;
 }
 
-function decodeBatchUnchecked(bytes: Uint8Array): UncheckedBatch {
-  return parseBatchText(utf8Text(bytes));
+/**
+ * A batch as the trust boundary reads it: the batch-shaped object (DecodeError when it is not one) and, when
+ * this process wrote these bytes (the collector of `cctap up`), each event's JSON as written, which is what
+ * serializing its parse again would give (a JSON.stringify result survives the round trip exactly). Then the
+ * envelope and each event are parsed from those strings; the bytes are never decoded.
+ */
+export function readBatch(bytes: Uint8Array): { doc: UncheckedBatch; eventJson: readonly string[] | undefined } {
+  const parts = writtenMembers(bytes);
+  if (!parts) return { doc: parseBatchText(utf8Text(bytes)), eventJson: undefined };
+  const doc = parseBatchText(parts.head + parts.tail);
+  for (const json of parts.members) doc.events.push(JSON.parse(json) as unknown);
+  return { doc, eventJson: parts.members };
+}
+
+/** Hands `batch`, checked by the validator, to every trusted decode of `bytes` in this process. */
+export function shareTrustedBatch(bytes: Uint8Array, batch: Batch): Batch {
+  return shareDecoded(bytes, batch);
 }
 
 /** Decodes a batch that already passed the validator (downstream of the trust boundary): no schema check. */
 export function decodeTrustedBatch(bytes: Uint8Array): Batch {
-  return decodeBatchUnchecked(bytes) as unknown as Batch;
+  return decodeShared(bytes, (text) => parseBatchText(text) as unknown as Batch);
 }
 
 /** Decodes a batch from an untrusted source: the whole batch must match the contract. */
 export function decodeCheckedBatch(bytes: Uint8Array): Batch {
-  return checkedAgainst('batch', batchSchema, decodeBatchUnchecked(bytes));
+  return checkedAgainst('batch', batchSchema, parseBatchText(utf8Text(bytes)));
 }

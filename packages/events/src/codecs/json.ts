@@ -4,30 +4,36 @@
  * the validator); a *checked* decode runs the contract's zod schema as well (untrusted input).
  */
 import type { z } from 'zod';
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+import { encodeText, textOf } from './shared-decode.js';
 
 /** The streams whose messages have a codec (topology.ts names their subjects). */
 export type CodecStream = 'batch' | 'derived' | 'alert' | 'invalid';
 
-/** A message body that is not what its stream carries. */
+/** A message body that is not what its stream carries: not JSON at all, or JSON of another shape. */
 export class DecodeError extends Error {
   override readonly name = 'DecodeError';
   constructor(
     readonly stream: CodecStream,
     message: string,
+    /** The body does not even parse as JSON. */
+    readonly notJson = false,
   ) {
     super(message);
+  }
+
+  /** JSON.parse refused the body. */
+  static notJson(stream: CodecStream, err: unknown): DecodeError {
+    return new DecodeError(stream, `not JSON: ${(err as Error).message}`, true);
   }
 }
 
 export function encodeJson(value: unknown): Uint8Array {
-  return encoder.encode(JSON.stringify(value));
+  return encodeText(JSON.stringify(value));
 }
 
+/** The message's text (decoded once per process: shared-decode.ts). */
 export function utf8Text(bytes: Uint8Array): string {
-  return decoder.decode(bytes);
+  return textOf(bytes);
 }
 
 /** Parses `text` as one JSON object; DecodeError for anything else. */
@@ -36,7 +42,7 @@ export function parseObject(stream: CodecStream, text: string): Record<string, u
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new DecodeError(stream, `not JSON: ${(err as Error).message}`);
+    throw DecodeError.notJson(stream, err);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new DecodeError(stream, `not a JSON object`);

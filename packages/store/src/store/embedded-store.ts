@@ -1,10 +1,11 @@
 /**
  * The embedded engine (chdb, ClickHouse in-process) behind the Store interface, run on a worker thread.
  *
- * Why a thread: chdb executes statements on libuv threads, but everything around them (turning rows into
- * JSONEachRow text, copying it into the engine) ran on the caller's event loop, ~12 µs a row, shared with
- * NATS heartbeats, the collector and, in `cctap up`, every other service. Here the caller only hands the
- * rows over (a structured clone, a few µs a row); the worker serializes and inserts.
+ * Why a thread: chdb executes statements on libuv threads, but everything around them (copying the text into
+ * the engine, waiting for it) ran on the caller's event loop, shared with NATS heartbeats, the collector and,
+ * in `cctap up`, every other service. The caller serializes the rows to JSONEachRow bytes (what the engine
+ * parses; no cheaper than a structured clone of the rows, which the thread would then have to serialize) and
+ * moves them to the thread without a copy; the thread's own heap stays small whatever the insert's size.
  *
  * Life of the worker:
  *   starting -> open (sessions created, base settings applied) -> serving requests -> close -> exited
@@ -19,6 +20,8 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { classifyStoreError, StoreUnavailableError } from './errors.js';
 import { embeddedWorkerMain, type WorkerAnswer, type WorkerRequest } from './embedded-worker.js';
+import { INSERT_SETTINGS } from './insert-settings.js';
+import { jsonEachRow } from './json-each-row.js';
 import { readOnlyStatement } from './read-only-sql.js';
 import type { QueryOptions, Store } from './open-store.js';
 
@@ -72,13 +75,13 @@ export async function openEmbeddedStore(location: string, onClosed: () => void, 
     onClosed();
   });
 
-  const call = (req: Body<WorkerRequest>): Promise<Uint8Array | boolean | null> => {
+  const call = (req: Body<WorkerRequest>, transfer: ArrayBuffer[] = []): Promise<Uint8Array | boolean | null> => {
     if (dead) return Promise.reject(dead);
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage({ ...req, id } as WorkerRequest);
+      worker.postMessage({ ...req, id } as WorkerRequest, transfer);
     });
   };
 
@@ -105,7 +108,10 @@ export async function openEmbeddedStore(location: string, onClosed: () => void, 
     },
     async insert(table: string, rows: readonly object[], dedupToken?: string): Promise<void> {
       if (rows.length === 0) return;
-      await call({ op: 'insert', table, rows, token: dedupToken });
+      const body = jsonEachRow(rows);
+      const settings: Record<string, string> = { ...(dedupToken ? { insert_deduplication_token: dedupToken } : {}) };
+      for (const [k, v] of Object.entries(INSERT_SETTINGS)) settings[k] = String(v);
+      await call({ op: 'insert', table, body, settings }, [body.buffer as ArrayBuffer]);
     },
     async ping(): Promise<boolean> {
       try {

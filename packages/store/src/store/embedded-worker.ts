@@ -9,7 +9,7 @@
  * separate connections with separate settings, checked against chdb 3.4):
  *   write   DDL, inserts and ordinary reads. Never receives a `SET`: the engine keeps a SET for the rest of
  *           the session, so a per-query setting would leak into every later statement. The only per-query
- *           setting, the insert's deduplication token, travels in the INSERT's own SETTINGS clause, which
+ *           settings, the insert's (deduplication token, insert-settings.ts), travel in the INSERT's own SETTINGS clause, which
  *           ClickHouse scopes to that statement.
  *   read    read-only questions (`cctap sql`). `SET readonly = 1` once at open, so the engine itself refuses
  *           writes, DDL, every later `SET` (a question can never change the session for the next one) and the
@@ -23,7 +23,7 @@ export type WorkerRequest =
   | { id: number; op: 'open'; path: string; engineArgs: readonly string[] }
   | { id: number; op: 'query'; sql: string; params: Record<string, unknown> | undefined; readOnly: boolean }
   | { id: number; op: 'command'; sql: string; params: Record<string, unknown> | undefined }
-  | { id: number; op: 'insert'; table: string; rows: readonly object[]; token: string | undefined }
+  | { id: number; op: 'insert'; table: string; body: Uint8Array; settings: Record<string, string> }
   | { id: number; op: 'ping' }
   | { id: number; op: 'close' };
 
@@ -94,15 +94,11 @@ export function embeddedWorkerMain(wt: typeof WorkerThreads, chdb: ChdbModuleLik
         await run(session(write), req.sql, req.params, 'CSV');
         return null;
       case 'insert': {
-        if (req.rows.length === 0) return null;
-        // Serialized here rather than on the caller's thread: JSON text is what the engine parses.
-        let text = '';
-        for (const row of req.rows) text += `${JSON.stringify(row)}\n`;
         await session(write).insert({
           table: req.table,
-          values: Buffer.from(text),
+          values: Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength),
           format: 'JSONEachRow',
-          ...(req.token ? { settings: { insert_deduplication_token: req.token } } : {}),
+          settings: req.settings,
         });
         return null;
       }

@@ -45,7 +45,11 @@ export interface Store {
   query<T>(sql: string, params?: Record<string, unknown>, opts?: QueryOptions): Promise<T[]>;
   /** Runs DDL or any statement without a result. */
   command(sql: string, params?: Record<string, unknown>): Promise<void>;
-  /** Inserts rows as JSONEachRow; `dedupToken` makes a retry of the same insert a no-op. */
+  /**
+   * Inserts rows as JSONEachRow; `dedupToken` makes a retry of the same insert a no-op. A String column may be
+   * given a JSON object: it stores the object's JSON text (insert-settings.ts), which spares serializing it into a
+   * string first and escaping that string again inside the row.
+   */
   insert(table: string, rows: readonly object[], dedupToken?: string): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;

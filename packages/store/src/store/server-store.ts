@@ -6,6 +6,7 @@ import { ClickHouseLogLevel, createClient, type ClickHouseSettings } from '@clic
 import { waitUntilReachable, type WaitPolicy } from '@cctap/kit';
 import { classifyStoreError, StoreUnavailableError } from './errors.js';
 import { readOnlyStatement } from './read-only-sql.js';
+import { INSERT_SETTINGS } from './insert-settings.js';
 import type { QueryOptions, Store } from './open-store.js';
 
 /** Settings every request uses: timestamps as ISO strings are accepted, UInt64 come back as numbers. */
@@ -86,7 +87,10 @@ function openServerStore(url: string, location: string): ServerStore {
           table,
           values: rows as object[],
           format: 'JSONEachRow',
-          clickhouse_settings: dedupToken ? { insert_deduplication_token: dedupToken } : {},
+          clickhouse_settings: {
+            ...INSERT_SETTINGS,
+            ...(dedupToken ? { insert_deduplication_token: dedupToken } : {}),
+          },
         });
       } catch (err) {
         throw classifyStoreError(err);

@@ -30,26 +30,3 @@ export function fromDerived(d: DerivedEvent): EngineInput {
     payload: d.payload,
   };
 }
-
-/**
- * Reads a message body of the events stream (a batch) or the derived stream (one derived event, or an array).
- * Both are downstream of the validator, so shapes are trusted; anything unrecognisable yields nothing and is
- * counted by the caller.
- */
-export function inputsOfMessage(value: unknown): EngineInput[] | null {
-  if (Array.isArray(value)) {
-    const out: EngineInput[] = [];
-    for (const v of value) {
-      const r = inputsOfMessage(v);
-      if (r === null) return null;
-      out.push(...r);
-    }
-    return out;
-  }
-  if (!value || typeof value !== 'object') return null;
-  const v = value as Record<string, unknown>;
-  if (Array.isArray(v.events)) return (v.events as CctapEvent[]).map(fromEvent);
-  if (typeof v.kind === 'string' && typeof v.host === 'string') return [fromDerived(value as DerivedEvent)];
-  if (typeof v.type === 'string' && typeof v.host === 'string') return [fromEvent(value as CctapEvent)];
-  return null;
-}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '@cctap/kit/internal';
 import { validateRules } from '../rules/load-rules.js';
 import { bashCall, makeDerived, makeEvent } from '../testing/contract-events.js';
-import { fromEvent, inputsOfMessage } from './inputs.js';
+import { fromDerived, fromEvent } from './inputs.js';
 import { RuleEngine } from './rule-engine.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00.000Z');
@@ -57,16 +57,11 @@ describe('RuleEngine thresholds', () => {
   });
 });
 
-describe('inputsOfMessage', () => {
-  it('reads batches, derived events and arrays; refuses anything else', () => {
-    const e = bashCall('ls');
-    expect(inputsOfMessage({ v: 1, host: 'h', source: {}, events: [e] })!.map((i) => [i.source, i.type])).toEqual([
-      ['events', 'tool.call'],
+describe('engine inputs', () => {
+  it('reads normalized events and derived events with their source', () => {
+    expect([fromEvent(bashCall('ls'))].map((i) => [i.source, i.type])).toEqual([['events', 'tool.call']]);
+    expect([fromDerived(makeDerived('loop.detected'))].map((i) => [i.source, i.type])).toEqual([
+      ['derived', 'loop.detected'],
     ]);
-    const d = makeDerived('loop.detected');
-    expect(inputsOfMessage(d)!.map((i) => [i.source, i.type])).toEqual([['derived', 'loop.detected']]);
-    expect(inputsOfMessage([d, d])).toHaveLength(2);
-    expect(inputsOfMessage({ hello: 1 })).toBeNull();
-    expect(inputsOfMessage('x')).toBeNull();
   });
 });

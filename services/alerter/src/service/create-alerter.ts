@@ -9,7 +9,16 @@
  * Works on either bus (JetStream or in-process) and either store (KV or memory), so single-process mode runs
  * it in-process with the same code.
  */
-import { alertMsgId, encodeAlert, topology as makeTopology, type Alert, type Topology } from '@cctap/events';
+import {
+  alertMsgId,
+  DecodeError,
+  decodeTrustedBatch,
+  decodeTrustedDerived,
+  encodeAlert,
+  topology as makeTopology,
+  type Alert,
+  type Topology,
+} from '@cctap/events';
 import {
   createMetrics,
   LruSet,
@@ -28,7 +37,7 @@ import { MemoryBudgetStateStore, type BudgetStateStore } from '../budgets/budget
 import { DeliveryWorker } from '../dispatch/delivery-worker.js';
 import { Dispatcher } from '../dispatch/dispatcher.js';
 import { withCentralCost } from '../engine/central-cost.js';
-import { inputsOfMessage } from '../engine/inputs.js';
+import { fromDerived, fromEvent } from '../engine/inputs.js';
 import { RuleEngine, type EngineChanges } from '../engine/rule-engine.js';
 import type { EngineInput, Signal } from '../engine/signal.js';
 import { receiverFromConfig } from '../receivers/from-config.js';
@@ -98,8 +107,6 @@ export interface AlerterService {
   readonly engine: RuleEngine;
   readonly metrics: Metrics;
 }
-
-const decoder = new TextDecoder();
 
 export function createAlerter(o: AlerterOptions): AlerterService {
   const clock = o.clock ?? systemClock;
@@ -259,23 +266,23 @@ export function createAlerter(o: AlerterOptions): AlerterService {
     }
   };
 
-  const handler = async (msg: { data: Uint8Array }) => {
-    let value: unknown;
-    try {
-      value = JSON.parse(decoder.decode(msg.data));
-    } catch {
-      m.messagesSkipped.inc({ reason: 'not_json' });
-      log.warn('skipped a message that is not JSON');
-      return;
-    }
-    const inputs = inputsOfMessage(value);
-    if (inputs === null) {
-      m.messagesSkipped.inc({ reason: 'not_an_event' });
-      log.warn('skipped a message that is neither a batch nor a derived event');
-      return;
-    }
-    await ingest(inputs);
-  };
+  /** One message of either stream, through its codec (decoded once per process: the sink and the analyzer read the same object). */
+  const handlerOf =
+    (decode: (data: Uint8Array) => EngineInput[]) =>
+    async (msg: { data: Uint8Array }): Promise<void> => {
+      let inputs: EngineInput[];
+      try {
+        inputs = decode(msg.data);
+      } catch (err) {
+        if (!(err instanceof DecodeError)) throw err;
+        m.messagesSkipped.inc({ reason: err.notJson ? 'not_json' : 'not_an_event' });
+        log.warn(err.notJson ? 'skipped a message that is not JSON' : 'skipped a message that is not an event', {
+          err,
+        });
+        return;
+      }
+      await ingest(inputs);
+    };
 
   let subs: Subscription[] = [];
   let timer: ReturnType<typeof setInterval> | null = null;
@@ -324,7 +331,16 @@ export function createAlerter(o: AlerterOptions): AlerterService {
       );
       silenceTimer = setInterval(() => void refreshSilences(), o.silenceRefreshMs ?? 5000);
       if (o.bus) {
-        subs = [o.bus.consume('alerter-events', handler), o.bus.consume('alerter-derived', handler)];
+        subs = [
+          o.bus.consume(
+            'alerter-events',
+            handlerOf((data) => decodeTrustedBatch(data).events.map(fromEvent)),
+          ),
+          o.bus.consume(
+            'alerter-derived',
+            handlerOf((data) => [fromDerived(decodeTrustedDerived(data))]),
+          ),
+        ];
       }
       log.info('alerter started', {
         rules: ruleSet.rules.length,

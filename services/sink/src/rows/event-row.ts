@@ -21,7 +21,8 @@ export interface EventRow {
   line_uuid: string;
   parent_uuid: string;
   labels: Record<string, string>;
-  payload: string;
+  /** Stored as its JSON text (the store's insert settings read an object into a String column). */
+  payload: object;
   source_path: string;
   source_offset: number;
   // Migration 007: optional line facts ('' / 0 when absent) and payload facts worth a column.
@@ -69,7 +70,7 @@ export function toEventRow(e: CctapEvent): EventRow {
     line_uuid: e.lineUuid ?? '',
     parent_uuid: e.parentUuid ?? '',
     labels: e.labels ?? {},
-    payload: JSON.stringify(e.payload),
+    payload: e.payload,
     source_path: e.source.path,
     source_offset: e.source.offset,
     entrypoint: e.entrypoint ?? '',

@@ -137,6 +137,6 @@ describe('toEventRow', () => {
       source_offset: 42,
       agent_id: '',
     });
-    expect(JSON.parse(row.payload)).toEqual(e.payload);
+    expect(row.payload).toEqual(e.payload);
   });
 });

@@ -18,7 +18,8 @@ import {
   INVALID_RAW_CHARS,
   MAX_EVENT_BYTES,
   SCHEMA_VERSION,
-  parseBatchText,
+  readBatch,
+  shareTrustedBatch,
   writeBatch,
   type Batch,
   type BatchSource,
@@ -51,8 +52,6 @@ export interface ValidatedBatch {
   invalid: InvalidRecord[];
 }
 
-const decoder = new TextDecoder();
-
 function str(v: unknown): string | null {
   return typeof v === 'string' ? v.slice(0, 512) : null;
 }
@@ -62,6 +61,8 @@ function utf8Length(s: string): number {
   // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(s) ? s.length : Buffer.byteLength(s, 'utf8');
 }
+
+const decoder = new TextDecoder();
 
 export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateContext): ValidatedBatch {
   const host = ctx.topology.hostOf(subject);
@@ -87,26 +88,32 @@ export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateC
     ...extra,
   });
 
-  const text = decoder.decode(bytes);
+  // In `cctap up` the batch arrives with each event's JSON as the collector wrote it (codecs/shared-decode.ts):
+  // parsed from those strings, not decoded from the bytes. The checks below run on the parse all the same.
   let d: UncheckedBatch;
+  let eventJson: readonly string[] | undefined;
   try {
-    d = parseBatchText(text);
+    ({ doc: d, eventJson } = readBatch(bytes));
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
-    return { host, valid: null, invalid: [record('not_json', err.message, text)] };
+    return { host, valid: null, invalid: [record('not_json', err.message, decoder.decode(bytes))] };
   }
   const envelope = { ...d, events: [] };
   const verdict = ctx.contract.envelope(envelope);
-  if (!verdict.ok) return { host, valid: null, invalid: [record('bad_batch', verdict.errors.join('; '), text)] };
+  if (!verdict.ok)
+    return { host, valid: null, invalid: [record('bad_batch', verdict.errors.join('; '), decoder.decode(bytes))] };
   const source = d.source as BatchSource;
   const claimed = d.host as string;
 
   const invalid: InvalidRecord[] = [];
   const events: CctapEvent[] = [];
   const encoded: string[] = [];
-  for (const ev of d.events) {
+  // Each event's JSON as written is what JSON.stringify of its parse gives back (a round trip of JSON.stringify
+  // output is exact), so the writer's strings stand for it when there is one per event.
+  const asWritten = eventJson?.length === d.events.length ? eventJson : undefined;
+  for (const [i, ev] of d.events.entries()) {
     const e = (typeof ev === 'object' && ev !== null ? ev : {}) as Record<string, unknown>;
-    const json = JSON.stringify(ev) ?? 'null';
+    const json = asWritten?.[i] ?? JSON.stringify(ev) ?? 'null';
     const meta = { source, eventId: str(e.id), eventType: str(e.type), ccVersion: str(e.ccVersion) };
     if (host === null || claimed !== host) {
       invalid.push(
@@ -149,7 +156,12 @@ export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateC
     encoded.push(json);
   }
   if (events.length === 0) return { host, valid: null, invalid };
-  const batch = { v: SCHEMA_VERSION, host: claimed, source, events };
-  // The batch writer reuses each event's encoding instead of stringifying the batch again.
-  return { host, valid: { batch, bytes: writeBatch(claimed, source, encoded) }, invalid };
+  // The source as the batch writer lists it, so the shared object is what decoding the output would give.
+  const written = { path: source.path, fileId: source.fileId, from: source.from, to: source.to };
+  const batch = { v: SCHEMA_VERSION, host: claimed, source: written, events };
+  // Every event of a batch this process wrote is valid: the output is the input, byte for byte (same head,
+  // same event strings, same writer). Otherwise the batch writer reuses each event's encoding.
+  const out = asWritten && invalid.length === 0 ? bytes : writeBatch(claimed, source, encoded);
+  shareTrustedBatch(out, batch);
+  return { host, valid: { batch, bytes: out }, invalid };
 }
