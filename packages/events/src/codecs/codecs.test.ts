@@ -14,6 +14,7 @@ import {
   decodeTrustedBatch,
   encodeBatch,
   parseBatchText,
+  readBatch,
   writeBatch,
 } from './batch.js';
 import { decodeCheckedDerived, decodeTrustedDerived, encodeDerived } from './derived.js';
@@ -150,6 +151,36 @@ describe('the batch decodes', () => {
     const body = renamed(batch, ['source', 'fileId'], 'file');
     expect(decodeTrustedBatch(body).source).not.toHaveProperty('fileId');
     expect(() => decodeCheckedBatch(body)).toThrow(/source/);
+  });
+});
+
+describe('readBatch, what the trust boundary reads', () => {
+  const withText = { ...batch, events: [...batch.events, sampleEvent('prompt', { text: 'é "quoted" \u2028 😀' })] };
+
+  it("reads the writer's bytes as it reads a copy of them, and has the event strings only from the writer's", () => {
+    const written = encodeBatch(withText);
+    const fromWriter = readBatch(written);
+    const fromCopy = readBatch(new Uint8Array(written));
+    expect(fromWriter.doc).toStrictEqual(fromCopy.doc);
+    expect(fromWriter.doc).toEqual(withText);
+    expect(fromCopy.eventJson).toBeUndefined();
+    expect(fromWriter.eventJson).toEqual(withText.events.map((e) => JSON.stringify(e)));
+    // Untrusted input is parsed afresh: the doc is the reader's to check, not a shared frozen one.
+    expect(Object.isFrozen(fromWriter.doc)).toBe(false);
+    expect(readBatch(written).doc).not.toBe(fromWriter.doc);
+  });
+
+  it('reads a batch of no events the same both ways', () => {
+    const written = writeBatch(batch.host, batch.source, []);
+    expect(readBatch(written)).toStrictEqual({ doc: { ...batch, events: [] }, eventJson: [] });
+    expect(readBatch(new Uint8Array(written))).toStrictEqual({ doc: { ...batch, events: [] }, eventJson: undefined });
+  });
+
+  it('reads bytes no writer made (encodeText or another process) from the bytes, with no event strings', () => {
+    const r = readBatch(bytes(JSON.stringify(withText)));
+    expect(r.doc).toStrictEqual(readBatch(encodeBatch(withText)).doc);
+    expect(r.eventJson).toBeUndefined();
+    expect(() => readBatch(bytes('{"v":1}'))).toThrow(DecodeError);
   });
 });
 
