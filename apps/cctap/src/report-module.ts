@@ -43,5 +43,4 @@ export {
 export { renderSessionDetails } from './render/session-details.js';
 export { renderActivityReport } from './render/render-activity.js';
 export { renderBudgetReport } from './render/budget-table.js';
-export { loadRuleFile, RulesConfigError } from '@cctap/alerter';
 export { tableStyle } from './render/terminal-style.js';

@@ -358,10 +358,12 @@ async function reportBudgets(
     return EXIT.usage;
   }
   let budgets;
+  // The rule file's reader comes with the alerter: loaded for this report only, not for every report's start.
+  const { loadRuleFile, RulesConfigError } = await import('@cctap/alerter');
   try {
-    budgets = (await sink.loadRuleFile(file, ENV)).budgets;
+    budgets = (await loadRuleFile(file, ENV)).budgets;
   } catch (err) {
-    const problems = err instanceof sink.RulesConfigError ? err.problems.join('; ') : (err as Error).message;
+    const problems = err instanceof RulesConfigError ? err.problems.join('; ') : (err as Error).message;
     console.error(`cctap report: --rules ${file}: ${problems}`);
     return EXIT.failure;
   }
