@@ -127,7 +127,8 @@ export function createValidatorService(o: ValidatorOptions): Service {
         async (msgs) => {
           await Promise.all(msgs.map((msg) => one(msg)));
         },
-        { batchSize: o.fetchBatch ?? 64 },
+        // The next raw batches are pulled while these are validated and their outputs published.
+        { batchSize: o.fetchBatch ?? 64, prefetch: true },
       );
     },
     async stop() {

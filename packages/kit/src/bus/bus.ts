@@ -57,6 +57,11 @@ export interface ConsumeOptions {
   batchSize?: number;
   /** How long one pull waits for messages, ms (JetStream minimum 1000). Default 1000. */
   expiresMs?: number;
+  /**
+   * consumeBatch on JetStream: pull the next batch while the handler works on this one, so the round trip of
+   * a pull overlaps the work instead of following it (one batch more held in memory). Default false.
+   */
+  prefetch?: boolean;
 }
 
 /** A running consumer. `stop()` stops pulling, lets in-flight work finish and settle, then resolves. */

@@ -88,6 +88,14 @@ function wrapJsMsg(
   return msg;
 }
 
+/** A pull that failed after receiving `naked` messages, which it nak'd. */
+class PullFailed extends Error {
+  override readonly name = 'PullFailed';
+  constructor(readonly naked: number) {
+    super('pull failed');
+  }
+}
+
 export function runPullLoop(o: PullLoopOptions): Subscription {
   const log = (o.logger ?? silentLogger).child({ consumer: o.durable });
   const m = consumerMetrics(o.metrics, o.label);
@@ -118,42 +126,81 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
     settle(batch, err, m, log);
   }
 
+  /** Nak what was received but will not be handled (a failed pull, or stopping with a batch prefetched). */
+  function nakUnhandled(msgs: readonly TrackedMessage[]): number {
+    const unhandled = msgs.filter((x) => !x.settled);
+    for (const x of unhandled) {
+      try {
+        x.nak();
+      } catch {
+        // connection closed: the server redelivers after ack_wait, nothing else to do
+      }
+    }
+    if (unhandled.length > 0) m.settled('nak', unhandled.length);
+    return unhandled.length;
+  }
+
+  /**
+   * One pull, to its end: in batch mode the messages it delivered (kept alive with working() while they wait
+   * for the handler, when prefetched); in each mode they are handled as they arrive. A failed pull naks what
+   * it had received and throws.
+   */
+  async function pull(consumer: Consumer): Promise<{ msgs: TrackedMessage[]; keepAlive: () => void }> {
+    const msgs: TrackedMessage[] = [];
+    try {
+      const iter = await consumer.fetch({ max_messages: batchSize, expires });
+      current = iter;
+      if (stopping) iter.stop();
+      for await (const raw of iter) {
+        const msg = wrapJsMsg(raw, o.termWithReason, o.keepBeforeTerm);
+        if (o.mode === 'each') await handle([msg]);
+        else msgs.push(msg);
+      }
+    } catch (err) {
+      throw Object.assign(new PullFailed(nakUnhandled(msgs)), { cause: err });
+    } finally {
+      current = null;
+    }
+    const timer =
+      o.prefetch && msgs.length > 0 ? setInterval(() => msgs.forEach((x) => x.working()), progressMs) : null;
+    return { msgs, keepAlive: () => (timer ? clearInterval(timer) : undefined) };
+  }
+
   async function loop(): Promise<void> {
     let consumer: Consumer | null = null;
+    let next: ReturnType<typeof pull> | null = null;
     while (!stopping) {
-      let pending: TrackedMessage[] = [];
       try {
         consumer ??= await o.js.consumers.get(o.stream, o.durable);
-        const iter = await consumer.fetch({ max_messages: batchSize, expires });
-        current = iter;
-        if (stopping) iter.stop();
-        for await (const raw of iter) {
-          const msg = wrapJsMsg(raw, o.termWithReason, o.keepBeforeTerm);
-          if (o.mode === 'each') await handle([msg]);
-          else pending.push(msg);
+        const got = await (next ?? pull(consumer));
+        next = null;
+        got.keepAlive();
+        if (o.prefetch && o.mode === 'batch' && !stopping) {
+          next = pull(consumer);
+          next.catch(() => undefined); // awaited on the next turn; not an unhandled rejection meanwhile
         }
-        current = null;
-        const batch = pending;
-        pending = [];
-        await handle(batch);
+        await handle(got.msgs);
       } catch (err) {
-        current = null;
-        const unhandled = pending.filter((x) => !x.settled);
-        for (const x of unhandled) {
-          try {
-            x.nak();
-          } catch {
-            // connection closed: the server redelivers after ack_wait, nothing else to do
-          }
-        }
-        if (unhandled.length > 0) m.settled('nak', unhandled.length);
+        next = null;
         if (stopping) break;
         consumer = null;
-        log.warn('pull failed; recreating the consumer', { err, nakedUnhandled: unhandled.length });
+        const failed = err instanceof PullFailed ? err : null;
+        log.warn('pull failed; recreating the consumer', {
+          err: failed ? failed.cause : err,
+          nakedUnhandled: failed?.naked ?? 0,
+        });
         const woken = new AbortController();
         wake = () => woken.abort();
         await sleep(1000, woken.signal);
         wake = null;
+      }
+    }
+    // A batch pulled ahead and never handled goes back at once rather than after ack_wait.
+    if (next) {
+      const left = await next.catch(() => null);
+      if (left) {
+        left.keepAlive();
+        nakUnhandled(left.msgs);
       }
     }
     // Acks are fire-and-forget; make sure they left before we report being done.
