@@ -11,7 +11,7 @@ import { batchSchema, type Batch, type BatchSource } from '../batch.js';
 import type { CctapEvent } from '../event.js';
 import { SCHEMA_VERSION } from '../schema-version.js';
 import { checkedAgainst, DecodeError, utf8Text } from './json.js';
-import { decodeShared, encodeMembers, shareDecoded, writtenMembers } from './shared-decode.js';
+import { decodeShared, encodeMembers, shareDecoded, takeWrittenMembers } from './shared-decode.js';
 
 /** `{"v":1,"host":…,"source":{…},"events":[`: a batch's JSON up to its first event. */
 export function batchHead(host: string, source: BatchSource): string {
@@ -63,7 +63,7 @@ export function parseBatchText(text: string): UncheckedBatch {
  * envelope and each event are parsed from those strings; the bytes are never decoded.
  */
 export function readBatch(bytes: Uint8Array): { doc: UncheckedBatch; eventJson: readonly string[] | undefined } {
-  const parts = writtenMembers(bytes);
+  const parts = takeWrittenMembers(bytes);
   if (!parts) return { doc: parseBatchText(utf8Text(bytes)), eventJson: undefined };
   const doc = parseBatchText(parts.head + parts.tail);
   for (const json of parts.members) doc.events.push(JSON.parse(json) as unknown);

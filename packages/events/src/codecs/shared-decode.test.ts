@@ -8,7 +8,7 @@ import type { Batch } from '../batch.js';
 import { sampleEvent } from '../testing/index.js';
 import { decodeTrustedBatch, encodeBatch } from './batch.js';
 import { decodeTrustedDerived } from './derived.js';
-import { decodeShared, encodeMembers, encodeText, shareDecoded, textOf, writtenMembers } from './shared-decode.js';
+import { decodeShared, encodeMembers, encodeText, shareDecoded, takeWrittenMembers, textOf } from './shared-decode.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 /** The bytes as plain numbers: equal however each side's view sits in its ArrayBuffer. */
@@ -62,15 +62,18 @@ describe('textOf', () => {
   });
 });
 
-describe('writtenMembers', () => {
-  it('is the head, members and tail for bytes encodeMembers wrote, and nothing for any other bytes', () => {
+describe('takeWrittenMembers', () => {
+  it('is the head, members and tail for bytes encodeMembers wrote, once, and nothing for any other bytes', () => {
     const members = ['{"a":1}', '{"b":"é"}'];
     const bytes = encodeMembers('{"events":[', members, ']}');
-    expect(writtenMembers(bytes)).toEqual({ head: '{"events":[', members, tail: ']}' });
-    expect(writtenMembers(new Uint8Array(bytes))).toBeUndefined();
-    expect(writtenMembers(encodeText('{"events":[{"a":1},{"b":"é"}]}'))).toBeUndefined();
-    expect(writtenMembers(utf8('{"events":[]}'))).toBeUndefined();
-    expect(writtenMembers(encodeMembers('[', [], ']'))).toEqual({ head: '[', members: [], tail: ']' });
+    expect(takeWrittenMembers(new Uint8Array(bytes))).toBeUndefined();
+    expect(takeWrittenMembers(bytes)).toEqual({ head: '{"events":[', members, tail: ']}' });
+    // Taken: not kept beside the bytes any more, whose text is then decoded.
+    expect(takeWrittenMembers(bytes)).toBeUndefined();
+    expect(textOf(bytes)).toBe('{"events":[{"a":1},{"b":"é"}]}');
+    expect(takeWrittenMembers(encodeText('{"events":[{"a":1},{"b":"é"}]}'))).toBeUndefined();
+    expect(takeWrittenMembers(utf8('{"events":[]}'))).toBeUndefined();
+    expect(takeWrittenMembers(encodeMembers('[', [], ']'))).toEqual({ head: '[', members: [], tail: ']' });
   });
 });
 

@@ -57,12 +57,19 @@ export function textOf(bytes: Uint8Array): string {
   return 'text' in w ? w.text : `${w.head}${w.members.join(',')}${w.tail}`;
 }
 
-/** The head, members and tail `bytes` were written from by encodeMembers in this process; undefined otherwise. */
-export function writtenMembers(
+/**
+ * The head, members and tail `bytes` were written from by encodeMembers in this process (undefined otherwise),
+ * forgotten as they are handed out: the one reader of them (the validator) reads each message once, and the
+ * bytes stay in flight until the last consumer is done (the sink's insert), which would keep a second copy
+ * of every batch's JSON alive for nothing. A later read of the same bytes decodes them.
+ */
+export function takeWrittenMembers(
   bytes: Uint8Array,
 ): { head: string; members: readonly string[]; tail: string } | undefined {
   const w = written.get(bytes);
-  return w && 'members' in w ? w : undefined;
+  if (!w || !('members' in w)) return undefined;
+  written.delete(bytes);
+  return w;
 }
 
 const FROZEN_DEPTH = 4; // batch -> events -> event -> payload
