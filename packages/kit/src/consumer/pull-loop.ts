@@ -126,7 +126,7 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
     settle(batch, err, m, log);
   }
 
-  /** Nak what was received but will not be handled (a failed pull, or stopping with a batch prefetched). */
+  /** Nak what a failed pull had received: it is not handled. */
   function nakUnhandled(msgs: readonly TrackedMessage[]): number {
     const unhandled = msgs.filter((x) => !x.settled);
     for (const x of unhandled) {
@@ -195,12 +195,14 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
         wake = null;
       }
     }
-    // A batch pulled ahead and never handled goes back at once rather than after ack_wait.
+    // A batch pulled ahead is handled like any other the loop received before it stopped (stop() ended its
+    // pull). Nak'ing it instead would hand some of it back to the pull request the server may still hold
+    // open until it expires, where it would wait out ack_wait.
     if (next) {
       const left = await next.catch(() => null);
       if (left) {
         left.keepAlive();
-        nakUnhandled(left.msgs);
+        await handle(left.msgs);
       }
     }
     // Acks are fire-and-forget; make sure they left before we report being done.
