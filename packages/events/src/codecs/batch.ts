@@ -66,7 +66,12 @@ export function readBatch(bytes: Uint8Array): { doc: UncheckedBatch; eventJson: 
   const parts = takeWrittenMembers(bytes);
   if (!parts) return { doc: parseBatchText(utf8Text(bytes)), eventJson: undefined };
   const doc = parseBatchText(parts.head + parts.tail);
-  for (const json of parts.members) doc.events.push(JSON.parse(json) as unknown);
+  try {
+    for (const json of parts.members) doc.events.push(JSON.parse(json) as unknown);
+  } catch (err) {
+    // A writer handed over a string that is not JSON: what the same bytes from NATS would be called.
+    throw DecodeError.notJson('batch', err);
+  }
   return { doc, eventJson: parts.members };
 }
 
