@@ -266,7 +266,10 @@ export function createAlerter(o: AlerterOptions): AlerterService {
     }
   };
 
-  /** One message of either stream, through its codec (decoded once per process: the sink and the analyzer read the same object). */
+  /**
+   * One message of either stream, through its codec (decoded once per process: in `cctap up` the sink and the
+   * analyzer read the same object).
+   */
   const handlerOf =
     (decode: (data: Uint8Array) => EngineInput[]) =>
     async (msg: { data: Uint8Array }): Promise<void> => {

@@ -52,6 +52,8 @@ export interface ValidatedBatch {
   invalid: InvalidRecord[];
 }
 
+const decoder = new TextDecoder();
+
 function str(v: unknown): string | null {
   return typeof v === 'string' ? v.slice(0, 512) : null;
 }
@@ -61,8 +63,6 @@ function utf8Length(s: string): number {
   // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(s) ? s.length : Buffer.byteLength(s, 'utf8');
 }
-
-const decoder = new TextDecoder();
 
 export function validateBatch(bytes: Uint8Array, subject: string, ctx: ValidateContext): ValidatedBatch {
   const host = ctx.topology.hostOf(subject);
