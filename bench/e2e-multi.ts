@@ -41,7 +41,7 @@ import { spread, type Spread } from './support/stats.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BENCH_OUT = join(REPO, 'bench', 'out');
-const CLI = join(REPO, 'packages', 'cli', 'dist', 'main.js');
+const CLI = join(REPO, 'apps', 'cctap', 'dist', 'main.js');
 const PREFIX = 'e2ebench';
 const GOAL_MBPS = 25;
 const GOAL_P99_S = 3;

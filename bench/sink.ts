@@ -35,7 +35,7 @@ import { spread, type Spread } from './support/stats.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const BENCH_OUT = join(REPO, 'bench', 'out');
-const CLI = join(REPO, 'packages', 'cli', 'dist', 'main.js');
+const CLI = join(REPO, 'apps', 'cctap', 'dist', 'main.js');
 const FLUSH_ROWS = 10_000;
 
 const { values: args } = parseArgs({

@@ -65,6 +65,7 @@ export {
   encodeBatch,
   parseBatchText,
   readBatch,
+  forgetWritten,
   shareTrustedBatch,
   decodeTrustedBatch,
   BATCH_TAIL,

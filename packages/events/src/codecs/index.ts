@@ -7,3 +7,4 @@ export * from './batch.js';
 export * from './derived.js';
 export * from './alert.js';
 export * from './invalid.js';
+export { forgetWritten } from './shared-decode.js';

@@ -8,7 +8,15 @@ import type { Batch } from '../batch.js';
 import { sampleEvent } from '../testing/index.js';
 import { decodeTrustedBatch, encodeBatch } from './batch.js';
 import { decodeTrustedDerived } from './derived.js';
-import { decodeShared, encodeMembers, encodeText, shareDecoded, takeWrittenMembers, textOf } from './shared-decode.js';
+import {
+  decodeShared,
+  encodeMembers,
+  encodeText,
+  forgetWritten,
+  shareDecoded,
+  takeWrittenMembers,
+  textOf,
+} from './shared-decode.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 /** The bytes as plain numbers: equal however each side's view sits in its ArrayBuffer. */
@@ -74,6 +82,16 @@ describe('takeWrittenMembers', () => {
     expect(takeWrittenMembers(encodeText('{"events":[{"a":1},{"b":"é"}]}'))).toBeUndefined();
     expect(takeWrittenMembers(utf8('{"events":[]}'))).toBeUndefined();
     expect(takeWrittenMembers(encodeMembers('[', [], ']'))).toEqual({ head: '[', members: [], tail: ']' });
+  });
+});
+
+describe('forgetWritten', () => {
+  it('drops what bytes were written from (they left the process): their text is decoded again', () => {
+    const bytes = encodeMembers('{"events":[', ['{"a":1}'], ']}');
+    bytes[0] = 0x20; // changed under the memo: only a decode can see it
+    forgetWritten(bytes);
+    expect(takeWrittenMembers(bytes)).toBeUndefined();
+    expect(textOf(bytes)).toBe(' "events":[{"a":1}]}');
   });
 });
 

@@ -72,6 +72,14 @@ export function takeWrittenMembers(
   return w;
 }
 
+/**
+ * Forgets what `bytes` were written from: they leave this process (published to NATS), where nobody here reads
+ * them again, and keeping a batch's strings beside bytes that wait for their acknowledgement only costs memory.
+ */
+export function forgetWritten(bytes: Uint8Array): void {
+  written.delete(bytes);
+}
+
 const FROZEN_DEPTH = 4; // batch -> events -> event -> payload
 
 function freeze(value: unknown, depth: number): void {

@@ -11,7 +11,7 @@ import {
   type JetStreamClient,
   type JetStreamManager,
 } from '@nats-io/jetstream';
-import { deadLetterMsgId, type ConsumerKey, type StreamKey, type Topology } from '@cctap/events';
+import { deadLetterMsgId, forgetWritten, type ConsumerKey, type StreamKey, type Topology } from '@cctap/events';
 import {
   DLQ_HEADERS,
   type Bus,
@@ -64,6 +64,8 @@ export class JetStreamBus implements Bus {
   }
 
   async publish(subject: string, data: Uint8Array, opts: PublishOptions): Promise<PubAck> {
+    // The bytes leave the process: what the codecs remembered of them is of no use here any more.
+    forgetWritten(data);
     let h;
     if (opts.headers && Object.keys(opts.headers).length > 0) {
       h = natsHeaders();
