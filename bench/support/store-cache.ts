@@ -15,7 +15,7 @@ import { cctapEnv } from './cctap-env.js';
 const CLI = fileURLToPath(new URL('../../../apps/cctap/dist/main.js', import.meta.url));
 const MARKER = 'built.json';
 
-export class StoreBuildError extends Error {
+class StoreBuildError extends Error {
   override readonly name = 'StoreBuildError';
 }
 

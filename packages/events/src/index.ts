@@ -63,7 +63,6 @@ export {
   batchHead,
   writeBatch,
   encodeBatch,
-  parseBatchText,
   readBatch,
   forgetWritten,
   shareTrustedBatch,
