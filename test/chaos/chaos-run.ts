@@ -67,6 +67,12 @@ export interface ChaosOptions {
   killSinkOnAck?: boolean;
   /** Keep the working directory (logs, corpus, store) for inspection. */
   keep?: boolean;
+  /**
+   * Longest wait for each quiesce step (raw coverage, checkpoint lag, idle consumers); default the long run's
+   * (up to 30 min). A run under a test timeout gives less, so a step that never completes ends in the audit,
+   * which names what is missing, instead of in the timeout.
+   */
+  quiesceMs?: number;
   log?: (line: string) => void;
 }
 
@@ -393,7 +399,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         await rawRef.refresh();
         return [...sizeOf].every(([path, size]) => rawRef.covers(path, size));
       },
-      900_000,
+      o.quiesceMs ?? 900_000,
       500,
     ).catch((err: Error) => note(`quiesce: ${err.message}`));
     await waitFor(
@@ -403,7 +409,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
           if (metricValue(await c.metrics(), 'cctap_collector_checkpoint_lag_bytes') !== 0) return false;
         return true;
       },
-      120_000,
+      o.quiesceMs ?? 120_000,
     ).catch((err: Error) => note(`quiesce: ${err.message}`));
     const consumers = (Object.keys(CONSUMERS) as ConsumerKey[]).filter((k) => k !== 'dlq-forwarder');
     await waitFor(
@@ -412,7 +418,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         for (const key of consumers) if (await busy(key)) return false;
         return true;
       },
-      1_800_000,
+      o.quiesceMs ?? 1_800_000,
       250,
     ).catch((err: Error) => note(`quiesce: ${err.message}`));
     const ingestDone = Date.now();

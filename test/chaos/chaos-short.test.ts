@@ -27,6 +27,9 @@ describe('chaos, short run', () => {
       minEach: 1,
       seed,
       gapMs: [400, 1400],
+      // The run is at its quiesce after ~60-80 s of the test's 240 s: a step still waiting after 60 s ends in the
+      // audit (which names the file or consumer short) rather than in the timeout.
+      quiesceMs: 60_000,
       outage: { natsDownMs: 3000, storeDownMs: 3000 },
       // Each step as it happens: a run that hits the test's timeout shows how far it got.
       log: (line) => console.log(`chaos: ${line}`),
