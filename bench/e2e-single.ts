@@ -18,7 +18,6 @@
 import { spawn } from 'node:child_process';
 import {
   appendFileSync,
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -27,13 +26,14 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseSize } from './corpus/index.js';
 import { ensureCorpus } from './support/corpus-cache.js';
+import { askUp } from './support/ask-up.js';
+import { startBackfilledUp } from './support/backfilled-up.js';
 import { metric } from './support/bench-result.js';
 import { cctapEnv } from './support/cctap-env.js';
 import { npmCommand, publishResult } from './support/publish-result.js';
@@ -170,34 +170,8 @@ async function backfill(root: string): Promise<Backfill> {
   }
 }
 
-function query(port: number, token: string, sql: string): Promise<Array<Record<string, number>>> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/v1/query',
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => {
-          const r = JSON.parse(body) as {
-            ok: boolean;
-            result: Array<Record<string, number>>;
-            error?: { message: string };
-          };
-          if (r.ok) resolve(r.result);
-          else reject(new Error(r.error?.message));
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify({ op: 'query', sql }));
-  });
-}
+const query = async (port: number, token: string, sql: string) =>
+  (await askUp(port, token, JSON.stringify({ op: 'query', sql }))) as Array<Record<string, number>>;
 
 async function latency(template: string): Promise<number[]> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-live-'));
@@ -206,27 +180,10 @@ async function latency(template: string): Promise<number[]> {
   mkdirSync(projects, { recursive: true });
   const file = join(projects, '11111111-2222-4333-8444-555555555555.jsonl');
   writeFileSync(file, '');
-  const data = join(dir, 'data');
-  const up = runUp([
-    '--root',
-    root,
-    '--data',
-    data,
-    '--metrics-port',
-    '0',
-    '--log-format',
-    'json',
-    '--status-seconds',
-    '0',
-  ]);
+  const up = startBackfilledUp([root], join(dir, 'data'), dir);
   const samples: number[] = [];
   try {
-    const deadline = Date.now() + 60_000;
-    while (!up.stderr().includes('"msg":"backfill done') || !existsSync(join(data, 'up.json'))) {
-      if (Date.now() > deadline) throw new Error(`up did not start\n${up.stderr().slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const { port, token } = JSON.parse(readFileSync(join(data, 'up.json'), 'utf8')) as { port: number; token: string };
+    const { port, token } = await up.ready(60_000);
     for (let i = 0; i < appends; i++) {
       const offset = statSync(file).size;
       const t0 = performance.now();
@@ -245,8 +202,7 @@ async function latency(template: string): Promise<number[]> {
       await new Promise((r) => setTimeout(r, 200 + Math.random() * 300));
     }
   } finally {
-    up.kill();
-    await up.exited;
+    await up.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   return samples;

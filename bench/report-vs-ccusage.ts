@@ -27,7 +27,6 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +34,7 @@ import { parseArgs, promisify } from 'node:util';
 import { periodReport } from '@cctap/reports';
 import type { Store } from '@cctap/store';
 import { parseSize, type ExpectedCorpus } from './corpus/index.js';
+import { askUp } from './support/ask-up.js';
 import { startBackfilledUp } from './support/backfilled-up.js';
 import { metric } from './support/bench-result.js';
 import { cctapEnv } from './support/cctap-env.js';
@@ -171,34 +171,6 @@ function upHolding(data: string): number | null {
   } catch {
     return null;
   }
-}
-
-/** One request to up's loopback query endpoint, as apps/cctap/src/up/query-client.ts sends it. */
-function askUp(port: number, token: string, body: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/v1/query',
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const r = JSON.parse(Buffer.concat(chunks).toString('utf8')) as
-            { ok: true; result: unknown } | { ok: false; error: { name: string; message: string } };
-          if (r.ok) resolve(r.result);
-          else reject(new Error(`${r.error.name}: ${r.error.message}`));
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 /**
