@@ -27,6 +27,7 @@ const alias = {
   '@cctap/alerter': src('./services/alerter/src/index.ts'),
   '@cctap/store/testing': src('./packages/store/src/testing/temp-store.ts'),
   '@cctap/store/internal': src('./packages/store/src/internal.ts'),
+  '@cctap/store/light': src('./packages/store/src/light.ts'),
   '@cctap/store': src('./packages/store/src/index.ts'),
   '@cctap/reports': src('./packages/reports/src/index.ts'),
   '@cctap/sink/testing': src('./services/sink/src/testing/index.ts'),

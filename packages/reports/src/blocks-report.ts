@@ -6,7 +6,7 @@
 import type { Store } from '@cctap/store';
 import { DIMENSION_COLUMN, dayWindow, type Dimension, type ReportOptions } from './options.js';
 import { storedBookVersion } from './price-book-version.js';
-import { RESPONSE_ENTRY_COLUMNS, responsesSql, type ResponseEntryRow } from '@cctap/store';
+import { RESPONSE_ENTRY_COLUMNS, responsesSql, type ResponseEntryRow } from '@cctap/store/light';
 import { buildBlocks, type BlockEntry, type SessionBlock } from './session-blocks.js';
 import { sessionProjectClause } from './session-project.js';
 

@@ -16,7 +16,7 @@ import {
   type ReportOptions,
 } from './options.js';
 import { storedBookVersion } from './price-book-version.js';
-import { responsesSql } from '@cctap/store';
+import { responsesSql } from '@cctap/store/light';
 import { denialsBySession } from './session-denials.js';
 import { sessionProjectClause } from './session-project.js';
 import { sumBreakdowns, toBreakdown, type ModelBreakdown, type ModelRow, type UsageTotals } from './usage-totals.js';

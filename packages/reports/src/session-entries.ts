@@ -6,7 +6,7 @@
  */
 import type { Store } from '@cctap/store';
 import { storedBookVersion } from './price-book-version.js';
-import { RESPONSE_ENTRY_COLUMNS, responsesSql, type ResponseEntryRow } from '@cctap/store';
+import { RESPONSE_ENTRY_COLUMNS, responsesSql, type ResponseEntryRow } from '@cctap/store/light';
 import { roundUsd } from './usage-totals.js';
 import { addCacheMiss, cacheMissesBySession, emptyCacheMiss, type CacheMiss } from './session-cache-miss.js';
 

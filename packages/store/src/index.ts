@@ -1,9 +1,11 @@
 /**
  * @cctap/store: the ClickHouse store (a server, or the embedded engine in a worker thread), its migrations, the
- * price table it prices with, and the `usage_responses` view text every report reads through. What only the
- * workspace's tests reach for is in `@cctap/store/internal`; a temporary store for tests is `@cctap/store/testing`.
+ * price table it prices with, and the `usage_responses` view text every report reads through (also in
+ * `@cctap/store/light`, with what a reader needs without loading an engine). What only the workspace's tests
+ * reach for is in `@cctap/store/internal`; a temporary store for tests is `@cctap/store/testing`.
  */
-export { openStore, DEFAULT_DATA_DIR, type Store, type StoreOptions } from './store/open-store.js';
+export { openStore, type Store, type StoreOptions } from './store/open-store.js';
+export { DEFAULT_DATA_DIR } from './store/default-data-dir.js';
 export { StoreUnavailableError, StoreResourceError, StoreQueryError, isUnknownTable } from './store/errors.js';
 export { insertRows } from './store/insert-rows.js';
 export { storeIdentity } from './store/store-identity.js';

@@ -7,7 +7,8 @@
  * Team: the host label named by the budget (`labels[team]`) on the event of the response's kept line, as the
  * alerter reads it from that event.
  */
-import { responsesSql, type Store } from '@cctap/store';
+import type { Store } from '@cctap/store';
+import { responsesSql } from '@cctap/store/light';
 import { budgetStatus, forecastLine } from './budget-projection.js';
 import type { BudgetSpec } from './budget-spec.js';
 import { periodAt } from './calendar-period.js';

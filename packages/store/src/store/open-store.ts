@@ -6,9 +6,9 @@
  * The embedded engine binds one data directory per process: opening a second path while one is open fails
  * with StoreBusyError; close the first store before opening another.
  */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { oneShotWait, privateDir, type WaitPolicy } from '@cctap/kit';
+import { DEFAULT_DATA_DIR } from './default-data-dir.js';
 import { openEmbeddedStore } from './embedded-store.js';
 import { StoreBusyError } from './errors.js';
 import { connectServerStore } from './server-store.js';
@@ -54,8 +54,6 @@ export interface Store {
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
-
-export const DEFAULT_DATA_DIR = join(homedir(), '.cctap', 'data');
 
 /** The directory the embedded engine is bound to, and how many stores are open on it. */
 let embeddedOpen: string | null = null;
