@@ -29,10 +29,11 @@ export async function storeOptionsOf(
   given: { clickhouse?: string; data?: string },
   env: Environment = ENV,
 ): Promise<StoreOptions> {
-  const [{ storeOptionsFrom }, { oneShotWaitOf }] = await Promise.all([
-    import('@cctap/store'),
-    import('./one-shot-wait.js'),
-  ]);
+  // The light entry, and the wait (it brings @cctap/kit) only for a server: a report answered by a running
+  // `cctap up` on the embedded store loads neither the engine nor the kit.
+  const { storeOptionsFrom } = await import('@cctap/store/light');
   const opts = storeOptionsFrom(given, storeEnvOf(env));
-  return opts.url === undefined ? opts : { ...opts, wait: oneShotWaitOf(undefined, env) };
+  if (opts.url === undefined) return opts;
+  const { oneShotWaitOf } = await import('./one-shot-wait.js');
+  return { ...opts, wait: oneShotWaitOf(undefined, env) };
 }

@@ -12,21 +12,22 @@ import type {
   SessionEntries,
 } from '@cctap/reports';
 import type { Store, StoreOptions } from '@cctap/store';
-import type * as ReportModule from '../report-module.js';
+import type * as ReportQueries from '../report-queries.js';
+import type * as ReportRender from '../report-render.js';
 import type { PriceBook } from '@cctap/prices';
 import { EXIT } from '../exit-codes.js';
 import type { CommandSpec } from '../flags/command-spec.js';
 import { helpText, printHelp } from '../flags/command-help.js';
 import { misplacedFlag, parseCommandLine } from '../flags/parse-command.js';
-import { bookOrComplain } from '../price-book-of.js';
 import { explicitPriceFile, PRICES_FLAG } from '../price-file.js';
 import { ENV, envValue } from '../environment.js';
 import { STORE_FLAGS, storeOptionsOf } from '../store-flags.js';
-import { openLoopbackStore } from '../up/loopback-store.js';
+import { loopbackStore, UpNotAnsweringError } from '../up/loopback-store.js';
 import { UpQueryError } from '../up/query-client.js';
 import type { Command } from './registry.js';
 
-type Reports = typeof ReportModule;
+type Queries = typeof ReportQueries;
+type Render = typeof ReportRender;
 
 const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks', 'budgets', 'activity'] as const;
 type Kind = (typeof KINDS)[number];
@@ -236,7 +237,7 @@ export const command: Command = {
       console.error(`cctap report: --${misplaced.flag} goes with \`cctap report ${misplaced.only.join('|')}\``);
       return EXIT.usage;
     }
-    const sink = await import('../report-module.js');
+    const sink = await import('../report-queries.js');
     if (kind === 'budgets') return reportBudgets(values, sink);
     let opts: ReportOptions;
     let storeOpts: StoreOptions;
@@ -269,26 +270,28 @@ export const command: Command = {
       throw err;
     }
     const priceFile = explicitPriceFile(values.prices);
-    const book = priceFile ? bookOrComplain('report', priceFile) : null;
+    // Loaded with --prices only: the book's reader brings @cctap/kit, which a report otherwise does not need.
+    const book = priceFile ? (await import('../price-book-of.js')).bookOrComplain('report', priceFile) : null;
     if (priceFile && !book) return EXIT.usage;
     let answers: unknown[];
+    // Sent first: the rendering loads while the store (a running `up`, usually) computes the answers.
+    const answering = onReportStore(storeOpts, sink, book, async (store) =>
+      kind === 'blocks'
+        ? [await sink.blocksReport(store, opts)]
+        : kind === 'activity'
+          ? [await sink.activityReport(store, { ...opts, ...(period ? { period } : {}) })]
+          : values.id !== undefined
+            ? [await sink.sessionEntries(store, values.id)]
+            : [
+                await sink.periodReport(store, kind, opts),
+                ...(values.detail ? [await sink.sessionDetails(store, opts)] : []),
+              ],
+    );
+    const rendering = import('../report-render.js');
+    // Awaited below once the answers are in; a report that fails never shows anything.
+    rendering.catch(() => undefined);
     try {
-      const store = await openReportStore(storeOpts, sink, book);
-      try {
-        answers =
-          kind === 'blocks'
-            ? [await sink.blocksReport(store, opts)]
-            : kind === 'activity'
-              ? [await sink.activityReport(store, { ...opts, ...(period ? { period } : {}) })]
-              : values.id !== undefined
-                ? [await sink.sessionEntries(store, values.id)]
-                : [
-                    await sink.periodReport(store, kind, opts),
-                    ...(values.detail ? [await sink.sessionDetails(store, opts)] : []),
-                  ];
-      } finally {
-        await store.close();
-      }
+      answers = await answering;
     } catch (err) {
       if (err instanceof sink.ReportOptionError) {
         console.error(`cctap report: ${err.message}`);
@@ -304,7 +307,8 @@ export const command: Command = {
       }
       throw err;
     }
-    const style = sink.tableStyle(
+    const view = await rendering;
+    const style = view.tableStyle(
       { columns: process.stdout.columns, isTTY: process.stdout.isTTY === true, env: ENV },
       { color: values.color, noColor: values['no-color'] },
     );
@@ -312,14 +316,14 @@ export const command: Command = {
     if (kind === 'activity') {
       const activity = answers[0] as ActivityReport;
       console.log(
-        values.json ? JSON.stringify(sink.activityReportJson(activity), null, 2) : sink.renderActivityReport(activity),
+        values.json ? JSON.stringify(view.activityReportJson(activity), null, 2) : view.renderActivityReport(activity),
       );
       return EXIT.ok;
     }
     if (values.id !== undefined) {
       const entries = answers[0] as SessionEntries | null;
       if (values.json) console.log(JSON.stringify(entries, null, 2));
-      else if (entries) console.log(sink.renderSessionEntries(entries, opts.tz!, render));
+      else if (entries) console.log(view.renderSessionEntries(entries, opts.tz!, render));
       else {
         console.error(
           `cctap report: no usage of session '${values.id}' in the store (\`cctap report session\` lists them)`,
@@ -330,7 +334,7 @@ export const command: Command = {
     }
     const [report, details] = answers as [PeriodReport | BlocksReport, SessionDetail[] | undefined];
     if ('blocks' in report)
-      return printBlocks(report, sink, {
+      return printBlocks(report, view, {
         ...render,
         json: values.json === true,
         active: values.active,
@@ -338,10 +342,10 @@ export const command: Command = {
         tokenLimit,
       });
     if (values.json) {
-      console.log(JSON.stringify({ ...sink.periodReportJson(report), ...(details ? { details } : {}) }, null, 2));
+      console.log(JSON.stringify({ ...view.periodReportJson(report), ...(details ? { details } : {}) }, null, 2));
     } else {
-      console.log(sink.renderPeriodReport(report, render));
-      if (details) console.log(`\n${sink.renderSessionDetails(details)}`);
+      console.log(view.renderPeriodReport(report, render));
+      if (details) console.log(`\n${view.renderSessionDetails(details)}`);
     }
     return EXIT.ok;
   },
@@ -350,7 +354,7 @@ export const command: Command = {
 /** `report budgets`: the budgets of `--rules FILE` (or CCTAP_RULES) against the store's spend, now. */
 async function reportBudgets(
   values: { rules?: string; json?: boolean; color?: boolean; 'no-color'?: boolean; data?: string; clickhouse?: string },
-  sink: Reports,
+  sink: Queries,
 ): Promise<number> {
   const file = values.rules || envValue('CCTAP_RULES');
   if (!file) {
@@ -369,12 +373,9 @@ async function reportBudgets(
   }
   let report;
   try {
-    const store = await openReportStore(await storeOptionsOf(values), sink, null);
-    try {
-      report = await sink.budgetReport(store, budgets, Date.now());
-    } finally {
-      await store.close();
-    }
+    report = await onReportStore(await storeOptionsOf(values), sink, null, (store) =>
+      sink.budgetReport(store, budgets, Date.now()),
+    );
   } catch (err) {
     if (
       err instanceof UpQueryError ||
@@ -392,11 +393,12 @@ async function reportBudgets(
   }
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else {
-    const style = sink.tableStyle(
+    const view = await import('../report-render.js');
+    const style = view.tableStyle(
       { columns: process.stdout.columns, isTTY: process.stdout.isTTY === true, env: ENV },
       { color: values.color, noColor: values['no-color'] },
     );
-    console.log(sink.renderBudgetReport(report, { style }));
+    console.log(view.renderBudgetReport(report, { style }));
   }
   return EXIT.ok;
 }
@@ -404,14 +406,14 @@ async function reportBudgets(
 /** `report blocks`: ccusage's --active / --recent filters and --token-limit status, as JSON or a table. */
 function printBlocks(
   report: BlocksReport,
-  sink: Reports,
-  o: ReportModule.RenderOptions & { json: boolean; active?: boolean; recent?: boolean; tokenLimit?: string },
+  view: Render,
+  o: ReportRender.RenderOptions & { json: boolean; active?: boolean; recent?: boolean; tokenLimit?: string },
 ): number {
-  const blocks = sink.viewBlocks(report.blocks, { active: o.active, recent: o.recent });
-  const limit = sink.tokenLimitOf(report.blocks, o.tokenLimit);
+  const blocks = view.viewBlocks(report.blocks, { active: o.active, recent: o.recent });
+  const limit = view.tokenLimitOf(report.blocks, o.tokenLimit);
   if (o.json) {
     const shown = blocks.map((b) => {
-      const status = o.tokenLimit !== undefined ? sink.tokenLimitStatus(b, limit) : undefined;
+      const status = o.tokenLimit !== undefined ? view.tokenLimitStatus(b, limit) : undefined;
       return status ? { ...b, tokenLimitStatus: status } : b;
     });
     console.log(
@@ -434,36 +436,45 @@ function printBlocks(
   if (o.active && blocks.length === 1 && !report.by) {
     // ccusage's detailed view of the running block; the limit only when one was asked for.
     console.log(
-      `${sink.renderActiveBlock(blocks[0]!, report.tz, o.tokenLimit === undefined ? null : limit, o)}\n\n${sink.priceBookLine(report.priceBook)}`,
+      `${view.renderActiveBlock(blocks[0]!, report.tz, o.tokenLimit === undefined ? null : limit, o)}\n\n${view.priceBookLine(report.priceBook)}`,
     );
     return EXIT.ok;
   }
-  console.log(sink.renderBlocksReport({ ...report, blocks }, { ...o, allBlocks: report.blocks }));
+  console.log(view.renderBlocksReport({ ...report, blocks }, { ...o, allBlocks: report.blocks }));
   return EXIT.ok;
 }
 
 /**
- * The embedded store admits one process: while `cctap up` holds it, the report runs on up's store over loopback
- * (priced with up's book: a running pipeline keeps one book); otherwise on the store opened here, re-priced
- * first with `book` when one was given.
+ * Runs `report` on the store: the embedded store admits one process, so while `cctap up` holds it, the report
+ * runs on up's store over loopback (priced with up's book: a running pipeline keeps one book); otherwise on the
+ * store opened here, re-priced first with `book` when one was given. An `up` that does not answer its ping is
+ * as good as none (loopback-store.ts); the report is read-only, so running it again here changes nothing.
  */
-async function openReportStore(storeOpts: StoreOptions, sink: Reports, book: PriceBook | null): Promise<Store> {
-  if (storeOpts.url === undefined) {
-    const up = await openLoopbackStore(storeOpts.dataDir ?? sink.DEFAULT_DATA_DIR);
-    if (up) {
-      if (book)
-        console.error(
-          `cctap report: 'cctap up' is running on this store and prices with its own book; restart it with --prices to use ${book.version}`,
-        );
-      return up;
+async function onReportStore<T>(
+  storeOpts: StoreOptions,
+  sink: Queries,
+  book: PriceBook | null,
+  report: (store: Store) => Promise<T>,
+): Promise<T> {
+  const up = storeOpts.url === undefined ? loopbackStore(storeOpts.dataDir ?? sink.DEFAULT_DATA_DIR) : null;
+  if (up && (!book || (await up.ping()))) {
+    if (book)
+      console.error(
+        `cctap report: 'cctap up' is running on this store and prices with its own book; restart it with --prices to use ${book.version}`,
+      );
+    try {
+      return await report(up);
+    } catch (err) {
+      if (!(err instanceof UpNotAnsweringError)) throw err;
     }
   }
-  const store = await sink.openStore(storeOpts);
+  // The engine and the ClickHouse client, loaded only when the store is opened here.
+  const { openStore, syncPrices } = await import('@cctap/store');
+  const store = await openStore(storeOpts);
   try {
-    if (book) await sink.syncPrices(store, book);
-  } catch (err) {
+    if (book) await syncPrices(store, book);
+    return await report(store);
+  } finally {
     await store.close();
-    throw err;
   }
-  return store;
 }
