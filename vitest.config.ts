@@ -29,6 +29,7 @@ const alias = {
   '@cctap/store/internal': src('./packages/store/src/internal.ts'),
   '@cctap/store/light': src('./packages/store/src/light.ts'),
   '@cctap/store': src('./packages/store/src/index.ts'),
+  '@cctap/reports/period': src('./packages/reports/src/period-entry.ts'),
   '@cctap/reports': src('./packages/reports/src/index.ts'),
   '@cctap/sink/testing': src('./services/sink/src/testing/index.ts'),
   '@cctap/sink/internal': src('./services/sink/src/internal.ts'),

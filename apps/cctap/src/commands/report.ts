@@ -29,6 +29,9 @@ import type { Command } from './registry.js';
 type Queries = typeof ReportQueries;
 type Render = typeof ReportRender;
 
+/** Every report: those other than the period reports (report-queries.ts) are loaded when asked for. */
+const reports = () => import('@cctap/reports');
+
 const KINDS = ['daily', 'weekly', 'monthly', 'session', 'blocks', 'budgets', 'activity'] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -247,8 +250,9 @@ export const command: Command = {
       if (values.tz !== undefined && values.timezone !== undefined && values.tz !== values.timezone) {
         throw new sink.ReportOptionError('--tz and --timezone name the same setting; give one');
       }
-      tokenLimit = values['token-limit'] === undefined ? undefined : sink.checkTokenLimit(values['token-limit']);
-      period = values.period === undefined ? undefined : sink.checkActivityPeriod(values.period);
+      tokenLimit =
+        values['token-limit'] === undefined ? undefined : (await reports()).checkTokenLimit(values['token-limit']);
+      period = values.period === undefined ? undefined : (await reports()).checkActivityPeriod(values.period);
       opts = {
         ...(values.by ? { by: sink.checkDimension(values.by) } : {}),
         ...(values.since ? { since: values.since } : {}),
@@ -277,14 +281,14 @@ export const command: Command = {
     // Sent first: the rendering loads while the store (a running `up`, usually) computes the answers.
     const answering = onReportStore(storeOpts, sink, book, async (store) =>
       kind === 'blocks'
-        ? [await sink.blocksReport(store, opts)]
+        ? [await (await reports()).blocksReport(store, opts)]
         : kind === 'activity'
-          ? [await sink.activityReport(store, { ...opts, ...(period ? { period } : {}) })]
+          ? [await (await reports()).activityReport(store, { ...opts, ...(period ? { period } : {}) })]
           : values.id !== undefined
-            ? [await sink.sessionEntries(store, values.id)]
+            ? [await (await reports()).sessionEntries(store, values.id)]
             : [
                 await sink.periodReport(store, kind, opts),
-                ...(values.detail ? [await sink.sessionDetails(store, opts)] : []),
+                ...(values.detail ? [await (await reports()).sessionDetails(store, opts)] : []),
               ],
     );
     const rendering = import('../report-render.js');
@@ -374,7 +378,7 @@ async function reportBudgets(
   let report;
   try {
     report = await onReportStore(await storeOptionsOf(values), sink, null, (store) =>
-      sink.budgetReport(store, budgets, Date.now()),
+      reports().then((r) => r.budgetReport(store, budgets, Date.now())),
     );
   } catch (err) {
     if (
