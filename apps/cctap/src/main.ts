@@ -2,6 +2,7 @@
 /** The `cctap` command: dispatches to one sub-command (see commands/registry.ts). */
 import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands/registry.js';
+import { SUMMARIES } from './commands/summaries.js';
 import { suggest } from './flags/parse-flags.js';
 import { EXIT } from './exit-codes.js';
 import { ENV } from './environment.js';
@@ -34,9 +35,8 @@ async function main(args: string[]): Promise<number> {
   const helpFor = name === 'help' && rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
   if (helpFor) return (await helpFor()).command.run(['--help']);
   if (!name || name === 'help' || name === '--help' || name === '-h') {
-    const lines = await Promise.all(
-      Object.entries(COMMANDS).map(async ([n, load]) => `  ${n.padEnd(12)} ${(await load()).command.spec.summary}`),
-    );
+    // From the summaries, not the commands: the list loads none of them.
+    const lines = Object.entries(SUMMARIES).map(([n, summary]) => `  ${n.padEnd(12)} ${summary}`);
     console.log(
       `usage: cctap <command> [options]   (cctap --version)\n\ncommands:\n${lines.join('\n')}\n\nRun 'cctap <command> --help' for a command's options.`,
     );

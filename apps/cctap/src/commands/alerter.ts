@@ -22,6 +22,7 @@ import type { CommandSpec } from '../flags/command-spec.js';
 import { loadCommandConfig } from '../flags/load-command-config.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
+import { SUMMARIES } from './summaries.js';
 
 const shape = {
   ...baseConfigShape,
@@ -40,7 +41,7 @@ const shape = {
 
 export const spec = {
   name: 'alerter',
-  summary: 'evaluate alert rules and notify webhook / Slack receivers',
+  summary: SUMMARIES.alerter,
   usage:
     'usage: cctap alerter [options]\n\nEvaluates the alert rules over CCTAP_EVENTS and CCTAP_DERIVED and notifies webhook and Slack receivers;\nwithout --rules the shipped rule pack runs with the --webhook-url / --slack-webhook-url receivers.',
   shape,

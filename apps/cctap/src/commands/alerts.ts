@@ -39,6 +39,7 @@ import { loadCommandConfig } from '../flags/load-command-config.js';
 import { suggest } from '../flags/parse-flags.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
+import { SUMMARIES } from './summaries.js';
 
 /** Where the alerts are: NATS when named (no default server: without one, `cctap up`'s data directory). */
 const placeShape = {
@@ -105,7 +106,7 @@ const ACTIONS = SUBCOMMANDS.map((s) => s.name.slice('alerts '.length));
 
 export const spec = {
   name: 'alerts',
-  summary: 'list alerts, silence them, send a test notification',
+  summary: SUMMARIES.alerts,
   usage: `usage:
 ${SUBCOMMANDS.map((s) => `  ${s.usage.slice('usage: '.length)}`).join('\n')}
 Reads NATS KV when NATS_URL (--nats) is set, else the cctap up running on --data DIR (default ~/.cctap/data),

@@ -8,6 +8,7 @@ import type { CommandSpec } from '../flags/command-spec.js';
 import { loadCommandConfig } from '../flags/load-command-config.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
+import { SUMMARIES } from './summaries.js';
 
 const ms = z.coerce.number().int().nonnegative();
 const shape = {
@@ -67,7 +68,7 @@ const shape = {
 
 export const spec = {
   name: 'analyzer',
-  summary: 'analyze sessions (CCTAP_EVENTS) and publish derived events (CCTAP_DERIVED)',
+  summary: SUMMARIES.analyzer,
   usage:
     'usage: cctap analyzer [options]\n\nFollows every session live (CCTAP_EVENTS): tool spans, loops, error bursts, anomalies; publishes derived events (CCTAP_DERIVED).',
   shape,

@@ -9,6 +9,7 @@ import { helpText, printHelp } from '../flags/command-help.js';
 import { parseCommandLine } from '../flags/parse-command.js';
 import { STORE_FLAGS, storeOptionsOf } from '../store-flags.js';
 import type { Command } from './registry.js';
+import { SUMMARIES } from './summaries.js';
 
 const CLUSTER_FLAG = {
   type: 'string',
@@ -19,7 +20,7 @@ const CLUSTER_FLAG = {
 
 export const spec = {
   name: 'backup',
-  summary: 'back the whole store up with ClickHouse BACKUP (restore with cctap restore)',
+  summary: SUMMARIES.backup,
   usage: `usage: cctap backup --to DIR [--clickhouse URL [--cluster NAME] | --data DIR]
 
 Backs up every table and view of the store (data and schema). Embedded engine: DIR is a new directory on

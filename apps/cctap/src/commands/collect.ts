@@ -27,10 +27,11 @@ import { CollectOutput } from '../collect-terminal.js';
 import { streamDestination } from '../collector-destination.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
+import { SUMMARIES } from './summaries.js';
 
 export const spec = {
   name: 'collect',
-  summary: "tail this machine's Claude Code transcripts into NATS JetStream",
+  summary: SUMMARIES.collect,
   usage: `usage: cctap collect --nats URL [options]
 
 The host agent: tails this machine's Claude Code transcripts and publishes them to NATS JetStream.

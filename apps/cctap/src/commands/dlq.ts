@@ -33,6 +33,7 @@ import { suggest } from '../flags/parse-flags.js';
 import { renderTable } from '../render/render-table.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
+import { SUMMARIES } from './summaries.js';
 
 /** Where the dead letters are: NATS when named (no default server: without one, `cctap up`'s data directory). */
 const placeShape = {
@@ -99,7 +100,7 @@ const ACTIONS = SUBCOMMANDS.map((s) => s.name.slice('dlq '.length));
 
 export const spec = {
   name: 'dlq',
-  summary: 'list, show and replay dead letters',
+  summary: SUMMARIES.dlq,
   usage: `usage:
 ${SUBCOMMANDS.map((s) => `  ${s.usage.slice('usage: '.length)}`).join('\n')}
 Reads the CCTAP_DLQ stream when NATS_URL (--nats) is set, else the dead letters cctap up kept in

@@ -18,6 +18,7 @@ import { DEFAULT_DECISIONS_FILE } from '../guard/decision-log.js';
 import { blockUnjudged, exitBlockedOnCrash, guardFailsClosed, isOn } from '../guard/fail-closed.js';
 import { runGuard } from '../guard/run-guard.js';
 import type { Command } from './registry.js';
+import { SUMMARIES } from './summaries.js';
 
 const FLAGS = {
   rules: {
@@ -59,7 +60,7 @@ const FLAGS = {
 function specOf(program: string) {
   return {
     name: 'guard',
-    summary: 'Claude Code PreToolUse hook: denies dangerous commands and secret-file access before they run',
+    summary: SUMMARIES.guard,
     usage: `usage: ${program} guard [--rules FILE] [--fail-closed] [--decisions FILE]
        ${program} guard install [--settings FILE] [--uninstall] [--command CMD] [--rules FILE] [--decisions FILE]
          [--fail-closed]

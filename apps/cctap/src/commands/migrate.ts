@@ -8,10 +8,11 @@ import { printHelp } from '../flags/command-help.js';
 import { parseCommandLine } from '../flags/parse-command.js';
 import { STORE_FLAGS, storeOptionsOf } from '../store-flags.js';
 import type { Command } from './registry.js';
+import { SUMMARIES } from './summaries.js';
 
 export const spec = {
   name: 'migrate',
-  summary: 'create or update the ClickHouse tables (idempotent)',
+  summary: SUMMARIES.migrate,
   usage: `usage: cctap migrate [--clickhouse URL [--cluster NAME] | --data DIR] [--prices FILE]
 
 Creates or updates the tables, views and rollups, then writes the price book into the store (every stored

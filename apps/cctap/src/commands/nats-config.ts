@@ -31,12 +31,13 @@ import type { CommandSpec } from '../flags/command-spec.js';
 import { printHelp } from '../flags/command-help.js';
 import { parseCommandLine } from '../flags/parse-command.js';
 import { withHelpHint } from '../flags/usage-exit.js';
+import { SUMMARIES } from './summaries.js';
 
 const DEFAULT_SERVICES = ['provision', 'validator', 'analyzer', 'alerter', 'sink'];
 
 export const spec = {
   name: 'nats-config',
-  summary: 'generate the NATS server auth config and one credential per host and service',
+  summary: SUMMARIES['nats-config'],
   usage: `usage: cctap nats-config --hosts a,b,c [--out DIR] [--nats URL] [--services LIST] [--rotate LIST]
                          [--prefix P] [--account NAME] [--bcrypt-cost N]
 

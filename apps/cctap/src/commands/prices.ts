@@ -25,10 +25,11 @@ import { printHelp } from '../flags/command-help.js';
 import { parseCommandLine } from '../flags/parse-command.js';
 import { suggest } from '../flags/parse-flags.js';
 import type { Command } from './registry.js';
+import { SUMMARIES } from './summaries.js';
 
 export const spec = {
   name: 'prices',
-  summary: 'show the price book, or update it from a public price source',
+  summary: SUMMARIES.prices,
   usage: `usage: cctap prices [--json] [--prices FILE]
        cctap prices update [--from URL|FILE] [--source litellm|genai-prices] [--effective-from INSTANT]
                            [--prices FILE] [--data DIR]

@@ -14,6 +14,7 @@ import type { CommandSpec } from '../flags/command-spec.js';
 import { loadCommandConfig } from '../flags/load-command-config.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
+import { SUMMARIES } from './summaries.js';
 
 const shape = {
   ...natsConfigShape,
@@ -60,7 +61,7 @@ const shape = {
 
 export const spec = {
   name: 'provision',
-  summary: 'create or update the NATS streams, consumers and KV buckets (idempotent)',
+  summary: SUMMARIES.provision,
   usage: `usage: cctap provision [options]\n\nCreate or update the NATS streams, consumers and KV buckets (idempotent: run it again after an upgrade).`,
   shape,
 } satisfies CommandSpec;

@@ -3,6 +3,7 @@
  * so each command lives in its own module and is imported only when it runs.
  */
 import type { CommandSpec } from '../flags/command-spec.js';
+import type { SUMMARIES } from './summaries.js';
 
 export interface Command {
   /** Its name, summary, usage and options (flags/command-spec.ts): parsing, `--help` and the README come from it. */
@@ -32,4 +33,5 @@ export const COMMANDS: Record<string, Loader> = {
   prices: () => import('./prices.js'),
   statusline: () => import('./statusline.js'),
   guard: () => import('./guard.js'),
-};
+  // The same commands as the summaries `cctap help` lists (summaries.ts), checked here.
+} satisfies Record<keyof typeof SUMMARIES, Loader>;

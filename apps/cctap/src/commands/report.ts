@@ -25,6 +25,7 @@ import { STORE_FLAGS, storeOptionsOf } from '../store-flags.js';
 import { loopbackStore, UpNotAnsweringError } from '../up/loopback-store.js';
 import { UpQueryError } from '../up/query-client.js';
 import type { Command } from './registry.js';
+import { SUMMARIES } from './summaries.js';
 
 type Queries = typeof ReportQueries;
 type Render = typeof ReportRender;
@@ -41,8 +42,7 @@ const PERIODS = ['daily', 'weekly', 'monthly'] as const;
 
 export const spec = {
   name: 'report',
-  summary:
-    'usage reports (daily, weekly, monthly, session, blocks) by user, host, project, branch or model; spend against budgets; activity',
+  summary: SUMMARIES.report,
   usage: 'usage: cctap report daily|weekly|monthly|session|blocks|budgets|activity [options]',
   positionals: KINDS.join('|'),
   notes: `While 'cctap up' runs on the same embedded store, the question is sent to it over loopback.

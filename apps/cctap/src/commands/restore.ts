@@ -2,10 +2,11 @@
 import type { CommandSpec } from '../flags/command-spec.js';
 import type { Command } from './registry.js';
 import { spec as backupSpec, runBackupCommand } from './backup.js';
+import { SUMMARIES } from './summaries.js';
 
 export const spec = {
   name: 'restore',
-  summary: 'restore a cctap backup into an empty store',
+  summary: SUMMARIES.restore,
   usage: `usage: cctap restore --from DIR [--clickhouse URL [--cluster NAME] | --data DIR]
 
 Restores every table and view of a 'cctap backup' into a store that has no tables yet (a new --data

@@ -15,6 +15,7 @@ import { priceBookOf } from '../price-book-of.js';
 import { usageExit } from '../flags/usage-exit.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
+import { SUMMARIES } from './summaries.js';
 
 const USAGE = `usage: cctap sink --nats URL [--clickhouse URL | --data DIR] [options]
 
@@ -23,7 +24,7 @@ Retention (applied when a table is created): CCTAP_EVENTS_TTL_DAYS, CCTAP_INVALI
 
 export const spec = {
   name: 'sink',
-  summary: 'write the event, invalid, derived and alert streams into ClickHouse',
+  summary: SUMMARIES.sink,
   usage: USAGE,
   shape: sinkConfigShape,
 } satisfies CommandSpec;

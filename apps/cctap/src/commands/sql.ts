@@ -7,10 +7,11 @@ import { helpText, printHelp } from '../flags/command-help.js';
 import { parseCommandLine } from '../flags/parse-command.js';
 import { STORE_FLAGS, storeOptionsOf } from '../store-flags.js';
 import type { Command } from './registry.js';
+import { SUMMARIES } from './summaries.js';
 
 export const spec = {
   name: 'sql',
-  summary: 'run a read-only SQL query against the store',
+  summary: SUMMARIES.sql,
   usage: `usage: cctap sql "<query>" [--format table|json] [--clickhouse URL | --data DIR]`,
   positionals: '"<query>"',
   notes: `Read-only (SELECT, SHOW, DESCRIBE). Tables: events, usage, invalid_events, derived, alerts, prices, price_syncs;

@@ -25,10 +25,11 @@ import { quotaReportOf } from '../statusline/quota-report.js';
 import { renderLine, shortModelName } from '../statusline/render-line.js';
 import { parseStatusInput, type StatusInput } from '../statusline/status-input.js';
 import type { Command } from './registry.js';
+import { SUMMARIES } from './summaries.js';
 
 export const spec = {
   name: 'statusline',
-  summary: "Claude Code's status line: model, session and daily cost, 5-hour block, context (stdin JSON)",
+  summary: SUMMARIES.statusline,
   usage: `usage: cctap statusline [--data DIR] [--tz ZONE] [--timeout-ms N] [--debug]
 
 Claude Code's status line. In ~/.claude/settings.json:

@@ -11,6 +11,7 @@ import type { CommandSpec } from '../flags/command-spec.js';
 import { loadCommandConfig } from '../flags/load-command-config.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
+import { SUMMARIES } from './summaries.js';
 
 const shape = {
   ...baseConfigShape,
@@ -38,7 +39,7 @@ const shape = {
 
 export const spec = {
   name: 'validator',
-  summary: 'validate raw batches (CCTAP_RAW) and route them to events or invalid',
+  summary: SUMMARIES.validator,
   usage:
     'usage: cctap validator [options]\n\nThe trust boundary: validates the raw batches hosts publish (CCTAP_RAW) and routes each event to CCTAP_EVENTS or CCTAP_INVALID. It also moves what any consumer gave up on to CCTAP_DLQ (see cctap dlq).',
   shape,

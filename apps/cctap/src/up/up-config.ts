@@ -13,6 +13,7 @@ import type { CommandSpec } from '../flags/command-spec.js';
 import { loadCommandConfig } from '../flags/load-command-config.js';
 import { alerterRulesShape } from '../alerter-rules.js';
 import { alertFilesDir } from '../alerts/alert-access.js';
+import { SUMMARIES } from '../commands/summaries.js';
 
 export const upShape = {
   ...baseConfigShape,
@@ -93,7 +94,7 @@ export type UpConfig = z.infer<z.ZodObject<typeof upShape>>;
 
 export const upSpec = {
   name: 'up',
-  summary: 'run the whole pipeline in one process on embedded defaults',
+  summary: SUMMARIES.up,
   usage: `usage: cctap up [options]
 
 The whole pipeline in one process: collector, validator, analyzer, alerter and sink on an in-process bus
