@@ -13,6 +13,7 @@ const alias = {
   '@cctap/prices/internal': src('./packages/prices/src/internal.ts'),
   '@cctap/prices': src('./packages/prices/src/index.ts'),
   '@cctap/kit/internal': src('./packages/kit/src/internal.ts'),
+  '@cctap/kit/light': src('./packages/kit/src/light.ts'),
   '@cctap/kit': src('./packages/kit/src/index.ts'),
   '@cctap/collector/internal': src('./services/collector/src/internal.ts'),
   '@cctap/collector': src('./services/collector/src/index.ts'),

@@ -4,7 +4,7 @@
  * stack trace; anything else is a bug worth reporting, and `--debug` (or CCTAP_DEBUG=1) shows its stack.
  */
 import { constants } from 'node:os';
-import { AuthError, ConfigError, ConnectError, GaveUpWaitingError, StoppedWhileWaitingError } from '@cctap/kit';
+import { AuthError, ConfigError, ConnectError, GaveUpWaitingError, StoppedWhileWaitingError } from '@cctap/kit/light';
 import { EXIT } from './exit-codes.js';
 
 let debug = false;

@@ -67,8 +67,8 @@ main(process.argv.slice(2)).then(
         return;
       }
     }
-    // Loaded only on a failure: they import @cctap/kit (its error classes), about 0.4 s of CPU that a command
-    // which does not need it, `cctap statusline` run every few hundred ms by Claude Code, should not pay.
+    // Loaded only on a failure (the kit's light entry, for its error classes): a command that succeeds,
+    // `cctap statusline` run every few hundred ms by Claude Code, does not load them.
     const [{ withHelpHint }, { reportFailure, setDebug }] = await Promise.all([
       import('./flags/usage-exit.js'),
       import('./failure.js'),

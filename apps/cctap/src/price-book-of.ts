@@ -3,7 +3,7 @@
  * writes): the same merged book the store prices with, so every service agrees. A bad price file is a
  * configuration error (one line), never a silent fallback to the shipped book.
  */
-import { ConfigError } from '@cctap/kit';
+import { ConfigError } from '@cctap/kit/light';
 import { loadBook, PriceFileError, type PriceBook } from '@cctap/prices';
 import { priceFileOf } from './price-file.js';
 

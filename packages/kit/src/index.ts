@@ -1,16 +1,10 @@
 /**
  * @cctap/kit: the runtime every service and the command share (errors, waiting for servers, logs, metrics and
  * probes, config, NATS and the bus, provisioning, clocks and small collections). What only the workspace's tests
- * reach for is in `@cctap/kit/internal`.
+ * reach for is in `@cctap/kit/internal`; the error classes a failure is told by, the `--help` and unknown option
+ * errors and the help's option layout are in `@cctap/kit/light`, which loads none of the rest.
  */
-export {
-  RetryableError,
-  ConfigError,
-  AuthError,
-  ConnectError,
-  GaveUpWaitingError,
-  StoppedWhileWaitingError,
-} from './errors.js';
+export { RetryableError, ConfigError } from './errors.js';
 export { waitUntilReachable, oneShotWait, WAIT_SECONDS_ENV, type WaitPolicy } from './runtime/wait-until-reachable.js';
 export { createLogger, silentLogger, type Logger, type LogLevel, type LogFormat } from './log/logger.js';
 export { createMetrics, type Metrics } from './metrics/registry.js';
@@ -28,14 +22,8 @@ export { provision } from './provision/provision.js';
 export { formatBytes } from './provision/fit-storage.js';
 export { createInProcessBus, type InProcessDeadLetter } from './bus/in-process-bus.js';
 export { startDeadLetterForwarder } from './dlq/forwarder.js';
-export {
-  loadConfig,
-  redactConfig,
-  baseConfigShape,
-  natsConfigShape,
-  UnknownOptionError,
-} from './config/load-config.js';
-export { formatOption, HELP_OPTION_LINE, HelpRequest, optionsOf } from './config/config-help.js';
+export { loadConfig, redactConfig, baseConfigShape, natsConfigShape } from './config/load-config.js';
+export { optionsOf } from './config/config-help.js';
 export { isDeniedOrUnanswered, isJetStreamNotFound, isMessageRefused, isRevisionMismatch } from './nats/nats-errors.js';
 export { startProbeServer, type ProbeServer } from './metrics/probe-server.js';
 export { runServices } from './runtime/runner.js';

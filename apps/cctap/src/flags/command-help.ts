@@ -1,7 +1,7 @@
 /**
  * `--help` of a command declared with `flags` (command-spec.ts): its usage, its options in the layout of the
  * kit's generated help (the commands declared with a config shape get theirs from the kit's loadConfig),
- * then its notes. The kit is loaded only here, when a help is asked for.
+ * then its notes. The kit's light entry (no zod) is loaded only here, when a help is asked for.
  */
 import { EXIT } from '../exit-codes.js';
 import type { CommandSpec, FlagSpec } from './command-spec.js';
@@ -24,7 +24,7 @@ function envAndDefault(f: FlagSpec): string {
 }
 
 export async function helpText(spec: CommandSpec): Promise<string> {
-  const { formatOption, HELP_OPTION_LINE } = await import('@cctap/kit');
+  const { formatOption, HELP_OPTION_LINE } = await import('@cctap/kit/light');
   const entries = Object.entries(spec.flags ?? {});
   const groups = [...new Set(entries.map(([, f]) => f.group))].sort((a, b) =>
     a === undefined ? -1 : b === undefined ? 1 : 0,

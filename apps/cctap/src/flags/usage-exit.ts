@@ -3,7 +3,7 @@
  * config loader's generated option list, exit 0) and an unknown flag or config file key (one line naming the
  * close option, exit 2). Shared by runCommand and the commands that read their options before it.
  */
-import { HelpRequest, UnknownOptionError } from '@cctap/kit';
+import { HelpRequest, UnknownOptionError } from '@cctap/kit/light';
 import { EXIT } from '../exit-codes.js';
 import { unknownOptionMessage } from './parse-flags.js';
 

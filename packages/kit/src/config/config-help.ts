@@ -7,14 +7,7 @@
 import { z } from 'zod';
 import { envNamesOf } from './env-names.js';
 import { kebab } from './parse-args.js';
-
-/** `--help` was asked for: the command prints `text` and exits 0 (the CLI's runCommand does). */
-export class HelpRequest extends Error {
-  override readonly name = 'HelpRequest';
-  constructor(readonly text: string) {
-    super('help requested');
-  }
-}
+import { formatOption, HELP_OPTION_LINE, LINE, wrap, type OptionHelp } from './option-line.js';
 
 /**
  * Short flag (and config file key) names for the NATS connection, as operators type them
@@ -97,22 +90,6 @@ function defaultOf(t: z.ZodType): unknown {
   return undefined;
 }
 
-export interface OptionHelp {
-  /** `--metrics-port` */
-  flag: string;
-  /** What the value is (`N`, `FILE`, `json|pretty`); empty for a switch. */
-  arg: string;
-  description: string;
-  /** Other spellings of the same flag (`--creds`). */
-  aliases: string[];
-  repeatable: boolean;
-  default: string | undefined;
-  /** A short form (`-s`); the config loader's options have none. */
-  short?: string;
-  /** The environment variables that set it when the flag is not given (`CCTAP_METRICS_PORT`). */
-  env: string[];
-}
-
 /** Every option of a config shape, in declaration order, as the help lists it. */
 export function optionsOf(shape: z.ZodRawShape): OptionHelp[] {
   const aliases = aliasesOf(shape);
@@ -157,44 +134,6 @@ export function optionsOf(shape: z.ZodRawShape): OptionHelp[] {
 /** The flags a shape accepts on a command line (every field, every alias, --help), for "did you mean". */
 export function flagsOf(shape: z.ZodRawShape): string[] {
   return [...optionsOf(shape).flatMap((o) => [o.flag, ...o.aliases]), '--help'];
-}
-
-const WIDTH = 34;
-/** The line every help lists for itself. */
-export const HELP_OPTION_LINE = `  ${'--help, -h'.padEnd(WIDTH)}this help`;
-/** Descriptions wrap to stay within this many columns (a common terminal). */
-const LINE = 110;
-
-/** Words of `text` in lines of at most `width` characters (a longer word gets a line of its own). */
-function wrap(text: string, width: number = LINE): string[] {
-  const lines: string[] = [];
-  let cur = '';
-  for (const word of text.split(' ')) {
-    if (cur && cur.length + 1 + word.length > width) {
-      lines.push(cur);
-      cur = word;
-    } else {
-      cur = cur ? `${cur} ${word}` : word;
-    }
-  }
-  return [...lines, cur];
-}
-
-/** One option of a help text: its spellings and value on the left, what it does and its default on the right. */
-export function formatOption(
-  o: Pick<OptionHelp, 'flag' | 'arg' | 'description' | 'aliases' | 'repeatable' | 'default' | 'short'>,
-): string {
-  const left = `${[...(o.short ? [`-${o.short}`] : []), o.flag, ...o.aliases].join(', ')}${o.arg ? ` ${o.arg}` : ''}${o.repeatable ? ' ...' : ''}`;
-  const right = wrap(
-    [o.description, o.default !== undefined ? `(default ${o.default})` : ''].filter(Boolean).join(' '),
-    LINE - WIDTH - 2,
-  );
-  const indent = `  ${''.padEnd(WIDTH)}`;
-  const rest = right
-    .slice(1)
-    .map((l) => `\n${indent}${l}`)
-    .join('');
-  return left.length < WIDTH ? `  ${left.padEnd(WIDTH)}${right[0]}${rest}` : `  ${left}\n${indent}${right[0]}${rest}`;
 }
 
 /**

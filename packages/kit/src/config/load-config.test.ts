@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { HelpRequest } from './config-help.js';
-import { baseConfigShape, loadConfig, natsConfigShape, redactConfig, UnknownOptionError } from './load-config.js';
+import { baseConfigShape, loadConfig, natsConfigShape, redactConfig } from './load-config.js';
+import { HelpRequest, UnknownOptionError } from './option-errors.js';
 
 const shape = {
   ...baseConfigShape,

@@ -9,7 +9,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { LOG_LEVELS } from '../log/logger.js';
-import { aliasesOf, configHelp, flagsOf, HelpRequest, isListField, kindOf } from './config-help.js';
+import { aliasesOf, configHelp, flagsOf, isListField, kindOf } from './config-help.js';
+import { HelpRequest, UnknownOptionError } from './option-errors.js';
 import { cctapEnvName, ENV_ALIASES } from './env-names.js';
 import { camel, kebab, parseArgs, type RawValue } from './parse-args.js';
 
@@ -127,25 +128,6 @@ export interface LoadConfigOptions<S extends Shape> {
   env: Readonly<Record<string, string | undefined>>;
   /** What `--help` prints above the generated option list: the usage line and what the command does. */
   usage?: string;
-}
-
-/**
- * A flag or config file key that is no option of the command. `known` lists the spellings it could have
- * meant (flags as `--metrics-port`, file keys as `metrics-port`), so the CLI can say which one is close.
- */
-export class UnknownOptionError extends ConfigError {
-  constructor(
-    readonly option: string,
-    readonly known: readonly string[],
-    /** The config file it was found in; undefined for a command-line flag. */
-    readonly file?: string,
-  ) {
-    super(
-      file === undefined
-        ? `invalid configuration: unknown option ${option}`
-        : `--config: ${file} has an unknown key '${option}'`,
-    );
-  }
 }
 
 export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.ZodObject<S>> {
