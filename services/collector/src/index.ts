@@ -14,4 +14,5 @@ export type { CollectorProgress } from './progress/backfill-progress.js';
 export { COLLECTOR_VERSION } from './heartbeat/heartbeat.js';
 export { resolveRoots } from './discovery/roots.js';
 export type { Destination } from './checkpoint/destination.js';
-export { collectShape, parseCollectArgs, identityFrom } from './config.js';
+export { parseCollectArgs, identityFrom } from './config.js';
+export { collectShape } from './collect-shape.js';

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { envNamesOf } from './env-names.js';
-import { kebab } from './parse-args.js';
+import { kebab, parseArgs } from './parse-args.js';
+import { COMMON_FIELDS } from './common-shape.js';
 import { formatOption, HELP_OPTION_LINE, LINE, wrap, type OptionHelp } from './option-line.js';
 
 /**
@@ -141,7 +142,7 @@ export function flagsOf(shape: z.ZodRawShape): string[] {
  * come from. The fields named in `common` (the kit's shared config file, logging, probe and NATS fields) come
  * after the command's own, under a heading of their own: what a command is about comes first.
  */
-export function configHelp(shape: z.ZodRawShape, head: string, common: ReadonlySet<string> = new Set()): string {
+function configHelp(shape: z.ZodRawShape, head: string, common: ReadonlySet<string> = new Set()): string {
   const all = optionsOf(shape);
   const fields = Object.keys(shape);
   const own = all.filter((_, i) => !common.has(fields[i]!));
@@ -161,4 +162,19 @@ export function configHelp(shape: z.ZodRawShape, head: string, common: ReadonlyS
       LINE,
     ),
   ].join('\n');
+}
+
+/**
+ * The help of a command whose options are `shape` when `argv` asks for it (`--help` anywhere, or `-h` as a word),
+ * else null. loadConfig's first check, also made by a command before it loads what its work needs.
+ */
+export function helpOf(shape: z.ZodRawShape, argv: readonly string[], usage = 'usage: cctap [options]'): string | null {
+  const booleans = new Set(
+    Object.entries(shape)
+      .filter(([, t]) => kindOf(t as z.ZodType) === 'boolean')
+      .map(([k]) => k),
+  );
+  const parsed = parseArgs(argv, booleans);
+  if (!('help' in parsed.values) && !parsed.positionals.includes('-h')) return null;
+  return configHelp(shape, usage, COMMON_FIELDS);
 }

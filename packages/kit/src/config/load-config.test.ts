@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { baseConfigShape, loadConfig, natsConfigShape, redactConfig } from './load-config.js';
+import { baseConfigShape, natsConfigShape } from './common-shape.js';
+import { loadConfig, redactConfig } from './load-config.js';
 import { HelpRequest, UnknownOptionError } from './option-errors.js';
 
 const shape = {
