@@ -162,33 +162,36 @@ describe('transcripts rewritten by Claude Code, through cctap up', () => {
     const last = startUp([...args(), '--once']);
     expect(await last.exit, last.stderr().slice(-3000)).toBe(0);
 
-    // Every uuid ever written is stored; no event id has two rows; every distinct metadata line is one row.
+    // Read back in one `cctap sql` (each run opens the embedded store anew, a second or more on a busy machine):
+    // one row whose columns are the answers of the checks below, each from its own subquery.
     const where = `session_id = '${s.sessionId}' AND type != 'heartbeat'`;
-    const [c] = await q(
-      `SELECT count() AS rows, uniqExact(id) AS ids, uniqExact(line_uuid) - 1 AS uuids, countIf(line_uuid = '') AS metadataRows FROM events WHERE ${where}`,
+    const [r] = await q<Record<string, unknown>>(
+      `SELECT * FROM
+      (SELECT count() AS rows, uniqExact(id) AS ids, uniqExact(line_uuid) - 1 AS uuids, countIf(line_uuid = '') AS metadataRows FROM events WHERE ${where}) AS c
+      CROSS JOIN (SELECT groupArray((line_uuid, n, ids)) AS twice FROM
+        (SELECT line_uuid, count() AS n, uniqExact(id) AS ids FROM events WHERE ${where} AND line_uuid != '' GROUP BY line_uuid HAVING n > ids)) AS t
+      CROSS JOIN (SELECT sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cache_creation_tokens) AS cacheCreation, sum(cache_read_tokens) AS cacheRead FROM usage FINAL WHERE session_id = '${s.sessionId}') AS tok
+      CROSS JOIN (SELECT count() AS spanRows, uniqExact(JSONExtractString(payload, 'toolUseId')) AS toolUses FROM derived WHERE kind = 'tool.span' AND session_id = '${s.sessionId}') AS spans
+      CROSS JOIN (SELECT uniqExactIf(JSONExtractString(payload, 'startsAt'), status = 'firing') AS episodes, max(JSONExtractUInt(payload, 'occurrences')) AS occurrences FROM alerts WHERE rule = 'wipe-build') AS al`,
     );
-    expect(c).toEqual({ rows: c!.ids, ids: c!.ids, uuids: s.uuids.size, metadataRows: s.metadata.size });
-    const twice = await q(
-      `SELECT line_uuid, count() AS n, uniqExact(id) AS ids FROM events WHERE ${where} AND line_uuid != '' GROUP BY line_uuid HAVING n > ids`,
-    );
-    expect(twice).toEqual([]);
+    const row = r!;
+
+    // Every uuid ever written is stored; no event id has two rows; every distinct metadata line is one row.
+    const c = { rows: row.rows, ids: row.ids, uuids: row.uuids, metadataRows: row.metadataRows };
+    expect(c).toEqual({ rows: c.ids, ids: c.ids, uuids: s.uuids.size, metadataRows: s.metadata.size });
+    expect(row.twice).toEqual([]);
 
     // Tokens: the max rule over everything ever written, rows that compaction removed included.
     const want = s.expectedTotals();
-    const [tok] = await q(
-      `SELECT sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cache_creation_tokens) AS cacheCreation, sum(cache_read_tokens) AS cacheRead FROM usage FINAL WHERE session_id = '${s.sessionId}'`,
-    );
-    expect(Object.fromEntries(Object.entries(tok!).map(([k, v]) => [k, Number(v)]))).toEqual(want);
+    const tok = { input: row.input, output: row.output, cacheCreation: row.cacheCreation, cacheRead: row.cacheRead };
+    expect(Object.fromEntries(Object.entries(tok).map(([k, v]) => [k, Number(v)]))).toEqual(want);
 
     // The analyzer saw each tool use once; the alerter fired once for the one dangerous command.
-    const spans = await q<{ rows: number; toolUses: number }>(
-      `SELECT count() AS rows, uniqExact(JSONExtractString(payload, 'toolUseId')) AS toolUses FROM derived WHERE kind = 'tool.span' AND session_id = '${s.sessionId}'`,
-    );
-    expect(spans[0]).toEqual({ rows: s.toolUseIds.size, toolUses: s.toolUseIds.size });
+    expect({ rows: row.spanRows, toolUses: row.toolUses }).toEqual({
+      rows: s.toolUseIds.size,
+      toolUses: s.toolUseIds.size,
+    });
     // One episode (a duplicate after its resolution would start another), with one occurrence.
-    const [alerts] = await q(
-      `SELECT uniqExactIf(JSONExtractString(payload, 'startsAt'), status = 'firing') AS episodes, max(JSONExtractUInt(payload, 'occurrences')) AS occurrences FROM alerts WHERE rule = 'wipe-build'`,
-    );
-    expect(alerts).toEqual({ episodes: 1, occurrences: 1 });
+    expect({ episodes: row.episodes, occurrences: row.occurrences }).toEqual({ episodes: 1, occurrences: 1 });
   });
 });
