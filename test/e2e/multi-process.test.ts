@@ -247,25 +247,42 @@ describe('collect -> NATS -> validator -> sink, each its own process, under SIGK
       .sort((a, b) => (a.day + a.model).localeCompare(b.day + b.model));
     expect(got).toEqual(want);
 
+    // One `cctap sql` for the store checks below (each run opens the embedded store anew, seconds on a busy
+    // machine).
+    const [row] = JSON.parse(
+      await runCli('sql', [
+        `SELECT (SELECT count() FROM events FINAL) AS final, (SELECT uniqExact(id) FROM events) AS ids,
+           (SELECT count() FROM events) AS stored, (SELECT count() FROM invalid_events) AS invalid,
+           (SELECT count() FROM usage FINAL) AS usageFinal, (SELECT uniqExact(message_id, request_id, scope) FROM usage) AS keys,
+           (SELECT count() FROM usage_responses) AS responses,
+           (SELECT groupArray((path, lines)) FROM
+              (SELECT source_path AS path, uniqExact(source_offset) AS lines FROM events GROUP BY path)) AS perPath`,
+        '--data',
+        data,
+        '--format',
+        'json',
+      ]),
+    ) as {
+      final: string;
+      ids: string;
+      stored: string;
+      invalid: string;
+      usageFinal: string;
+      keys: string;
+      responses: string;
+      perPath: [string, string][];
+    }[];
+
     // No duplicates in the deduplicated tables.
-    const sql = async <T>(q: string): Promise<T[]> =>
-      JSON.parse(await runCli('sql', [q, '--data', data, '--format', 'json'])) as T[];
-    const [ev] = await sql<{ final: string; ids: string; stored: string; invalid: string }>(
-      'SELECT (SELECT count() FROM events FINAL) AS final, (SELECT uniqExact(id) FROM events) AS ids, (SELECT count() FROM events) AS stored, (SELECT count() FROM invalid_events) AS invalid',
-    );
-    expect(Number(ev!.final)).toBe(Number(ev!.ids));
-    expect(Number(ev!.invalid)).toBe(0);
-    const [us] = await sql<{ final: string; keys: string; responses: string }>(
-      'SELECT (SELECT count() FROM usage FINAL) AS final, (SELECT uniqExact(message_id, request_id, scope) FROM usage) AS keys, (SELECT count() FROM usage_responses) AS responses',
-    );
-    expect(Number(us!.final)).toBe(Number(us!.keys));
-    expect(Number(us!.responses)).toBe(expected.totals.responses);
+    const ev = { final: row!.final, ids: row!.ids, stored: row!.stored, invalid: row!.invalid };
+    expect(Number(ev.final)).toBe(Number(ev.ids));
+    expect(Number(ev.invalid)).toBe(0);
+    const us = { final: row!.usageFinal, keys: row!.keys, responses: row!.responses };
+    expect(Number(us.final)).toBe(Number(us.keys));
+    expect(Number(us.responses)).toBe(expected.totals.responses);
 
     // Every line of every file is stored: distinct line offsets per path equal the generator's line count.
-    const perPath = await sql<{ path: string; lines: string }>(
-      'SELECT source_path AS path, uniqExact(source_offset) AS lines FROM events GROUP BY path',
-    );
-    const gotLines = new Map(perPath.map((r) => [r.path, Number(r.lines)]));
+    const gotLines = new Map(row!.perPath.map(([path, lines]) => [path, Number(lines)]));
     const missing = expected.files
       .filter((f) => gotLines.get(abs(f.path)) !== f.lines)
       .map((f) => `${f.path}: ${gotLines.get(abs(f.path)) ?? 0}/${f.lines}`);
@@ -280,8 +297,8 @@ describe('collect -> NATS -> validator -> sink, each its own process, under SIGK
     console.log(
       `e2e multi-process: ${expected.totals.files} files, ${(expected.totals.bytes / 1e6).toFixed(1)} MB, ${expected.totals.lines} lines, ${appends} appends to ${held.length} files; ` +
         `SIGKILLs ${kills} (${procs.map((p) => `${p.name} ${p.kills}`).join(', ')}), restarts ${procs.reduce((s, p) => s + p.starts - 1, 0)} + nats-server 1; ` +
-        `raw batches ${raw.batches} (${raw.resent} re-sent after kills); events ${ev!.ids} (${ev!.stored} rows stored before merges); ` +
-        `responses ${us!.responses}; tokens ${tokens}; redeliveries to the last sink ${metricValue(sinkMetrics, 'cctap_redeliveries_total') ?? 'n/a'}\n  ${timeline.join('\n  ')}`,
+        `raw batches ${raw.batches} (${raw.resent} re-sent after kills); events ${ev.ids} (${ev.stored} rows stored before merges); ` +
+        `responses ${us.responses}; tokens ${tokens}; redeliveries to the last sink ${metricValue(sinkMetrics, 'cctap_redeliveries_total') ?? 'n/a'}\n  ${timeline.join('\n  ')}`,
     );
   }, 300_000);
 });
