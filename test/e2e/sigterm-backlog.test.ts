@@ -15,7 +15,7 @@ let corpus: CorpusResult;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cctap-sigterm-'));
-  corpus = generateCorpus({ out: join(dir, 'corpus'), size: 24_000_000, seed: 5, days: 3, startDate: '2026-06-01' });
+  corpus = generateCorpus({ out: join(dir, 'corpus'), size: 12_000_000, seed: 5, days: 3, startDate: '2026-06-01' });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
