@@ -1,11 +1,8 @@
 /** `cctap analyzer`: live sessions, tool spans, loops and anomalies (CCTAP_EVENTS -> CCTAP_DERIVED). */
 import { z } from 'zod';
-import { baseConfigShape, JetStreamBus, natsConfigShape } from '@cctap/kit';
-import { createAnalyzer, createPartitionedAnalyzer, openKvStateStore } from '@cctap/analyzer';
-import { runNatsServiceCommand } from '../nats-service-command.js';
-import { priceBookOf } from '../price-book-of.js';
+import { baseConfigShape, natsConfigShape } from '@cctap/kit/shape';
 import type { CommandSpec } from '../flags/command-spec.js';
-import { loadCommandConfig } from '../flags/load-command-config.js';
+import { printShapeHelp } from '../flags/shape-help.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 import { SUMMARIES } from './summaries.js';
@@ -76,47 +73,11 @@ export const spec = {
 
 export const command: Command = {
   spec,
+  // The work (analyzer-run.ts, with the kit's NATS client, metrics and YAML reader and the service) is loaded only
+  // when the command line does not ask for the help.
   run: (argv) =>
-    runCommand('analyzer', async () => {
-      const cfg = loadCommandConfig(spec, argv);
-      const { fetchBatch, partitioned, leaseMs, prices: priceFile, ...rest } = cfg;
-      const prices = priceBookOf(priceFile);
-      const analyzerKeys = [
-        'idleMs',
-        'endMs',
-        'waitingMs',
-        'contextThreshold',
-        'loopCount',
-        'errorBurstCount',
-        'anomalyZ',
-        'maxSessions',
-        'metricsByProject',
-        'metricsByUser',
-      ] as const;
-      const config = Object.fromEntries(analyzerKeys.filter((k) => rest[k] !== undefined).map((k) => [k, rest[k]]));
-      return runNatsServiceCommand('analyzer', cfg, async ({ nc, bus, topology, logger, metrics }) => [
-        partitioned && bus instanceof JetStreamBus
-          ? createPartitionedAnalyzer({
-              bus,
-              nc,
-              topology,
-              logger,
-              metrics,
-              config,
-              batchSize: fetchBatch,
-              prices,
-              leaseMs,
-            })
-          : createAnalyzer({
-              bus,
-              topology,
-              logger,
-              metrics,
-              store: await openKvStateStore(nc, topology.bucket('analyzer')),
-              config,
-              batchSize: fetchBatch,
-              prices,
-            }),
-      ]);
-    }),
+    runCommand(
+      'analyzer',
+      async () => printShapeHelp(spec, argv) ?? (await import('./analyzer-run.js')).runAnalyzer(argv),
+    ),
 };

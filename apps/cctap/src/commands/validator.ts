@@ -3,12 +3,9 @@
  * forwards the pipeline's dead letters to CCTAP_DLQ (dlq/forwarder-service.ts says why here).
  */
 import { z } from 'zod';
-import { baseConfigShape, ConfigError, natsConfigShape } from '@cctap/kit';
-import { createValidatorService, loadUsersPerHost, UsersPerHostError, type UsersPerHost } from '@cctap/validator';
-import { deadLetterForwarderService } from '../dlq/forwarder-service.js';
-import { runNatsServiceCommand } from '../nats-service-command.js';
+import { baseConfigShape, natsConfigShape } from '@cctap/kit/shape';
 import type { CommandSpec } from '../flags/command-spec.js';
-import { loadCommandConfig } from '../flags/load-command-config.js';
+import { printShapeHelp } from '../flags/shape-help.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 import { SUMMARIES } from './summaries.js';
@@ -47,31 +44,11 @@ export const spec = {
 
 export const command: Command = {
   spec,
+  // The work (validator-run.ts, with the kit's NATS client, metrics and YAML reader and the service) is loaded only
+  // when the command line does not ask for the help.
   run: (argv) =>
-    runCommand('validator', async () => {
-      const cfg = loadCommandConfig(spec, argv);
-      const usersPerHost = cfg.usersPerHost === undefined ? undefined : readUsersPerHost(cfg.usersPerHost);
-      return runNatsServiceCommand('validator', cfg, async (ctx) => [
-        deadLetterForwarderService(ctx),
-        createValidatorService({
-          bus: ctx.bus,
-          topology: ctx.topology,
-          logger: ctx.logger,
-          metrics: ctx.metrics,
-          maxFutureMs: cfg.maxFutureMs,
-          fetchBatch: cfg.fetchBatch,
-          ...(usersPerHost ? { usersPerHost } : {}),
-        }),
-      ]);
-    }),
+    runCommand(
+      'validator',
+      async () => printShapeHelp(spec, argv) ?? (await import('./validator-run.js')).runValidator(argv),
+    ),
 };
-
-/** A bad list stops the validator at boot with one line: running without it would accept any user. */
-function readUsersPerHost(file: string): UsersPerHost {
-  try {
-    return loadUsersPerHost(file);
-  } catch (err) {
-    if (err instanceof UsersPerHostError) throw new ConfigError(`--users-per-host: ${err.message}`);
-    throw err;
-  }
-}
