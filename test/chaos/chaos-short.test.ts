@@ -31,6 +31,8 @@ describe('chaos, short run', () => {
       // audit (which names the file or consumer short) rather than in the timeout.
       quiesceMs: 60_000,
       outage: { natsDownMs: 3000, storeDownMs: 3000 },
+      // CCTAP_CHAOS_KEEP=1 keeps the work dir (corpus, state, every process's log) for a post-mortem.
+      keep: process.env.CCTAP_CHAOS_KEEP === '1',
       // Each step as it happens: a run that hits the test's timeout shows how far it got.
       log: (line) => console.log(`chaos: ${line}`),
     });

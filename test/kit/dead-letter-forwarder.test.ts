@@ -3,7 +3,8 @@
  * forwarders on the one durable consumer (two validator replicas) keep each dead letter once and count it
  * once between them; the original's own headers go with it; an original already gone when the advisory is
  * read is still recorded (max deliveries, empty payload, the reason says so), and a terminated one that is
- * gone adds nothing to the copy its consumer kept before the term.
+ * gone adds nothing to the copy its consumer kept before the term. A given-up message of CCTAP_RAW (interest
+ * retention, one consumer) is deleted once its dead letter is stored; one of a limits stream stays.
  */
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -107,11 +108,44 @@ describe('dead-letter forwarder', () => {
         [DLQ_HEADERS.subject]: subject,
         [DLQ_HEADERS.consumer]: 'analyzer',
       });
+      // A limits stream keeps what its consumer gave up on.
+      expect(dec((await jsm.streams.getMessage(t.stream('events'), { seq: seqs.headed! }))!.data)).toBe('headed');
       // Every consumer x kind series is there from the start, at 0 where nothing happened.
       const series = (await ma.registry.getSingleMetric('cctap_dead_letters_total')!.get()).values;
       expect(series.filter((v) => v.labels.consumer === 'sink-events')).toHaveLength(2);
     } finally {
       await Promise.all(forwarders.map((f) => f.stop()));
+      await bus.close();
+    }
+  }, 40_000);
+
+  it('deletes a given-up raw message once its dead letter is stored: nothing else would ever remove it', async () => {
+    const prefix = `r${randomBytes(4).toString('hex')}`;
+    const t = topology(prefix);
+    await provision(nc, { prefix, maxBytes: 16 * 1024 * 1024, maxDeliver: MAX_DELIVER, ackWaitMs: 1000 });
+    const bus = createJetStreamBus(nc, { topology: t });
+    const jsm = await jetstreamManager(nc);
+    const raw = t.stream('raw');
+    const sub = bus.consume('validator', async () => {
+      throw new RetryableError('not yet', { delayMs: 10 });
+    });
+    const seq = (await bus.publish(t.subjects.raw('h'), enc('given-up'), { msgId: 'g' })).seq;
+    await waitFor(
+      'the advisory',
+      async () => (await jsm.streams.info(t.stream('advisories'))).state.messages === 1,
+      15_000,
+    );
+    await sub.stop();
+    // Given up, and still stored: interest retention removes a message only when it is acked.
+    expect((await jsm.streams.getMessage(raw, { seq }))?.seq).toBe(seq);
+    const forwarder = startDeadLetterForwarder({ nc, bus, topology: t });
+    try {
+      await waitFor('the raw message deleted', async () => (await jsm.streams.info(raw)).state.messages === 0, 15_000);
+      const dlq = await bus.read('dlq', { max: 10 });
+      expect(dlq.map((d) => dec(d.data))).toEqual(['given-up']);
+      expect(dlq[0]!.headers[DLQ_HEADERS.reason]).toBe(`max deliveries (${MAX_DELIVER}) reached`);
+    } finally {
+      await forwarder.stop();
       await bus.close();
     }
   }, 40_000);

@@ -34,6 +34,8 @@ export interface JetStreamBusOptions {
   metrics?: Metrics;
   /** PubAck timeout, ms. Default 10 s. */
   publishTimeoutMs?: number;
+  /** How often each consumer looks for stranded messages (consumer/stranded-sweep.ts). Default 15 s. */
+  strandedSweepMs?: number;
 }
 
 export class JetStreamBus implements Bus {
@@ -184,6 +186,7 @@ export class JetStreamBus implements Bus {
       mode,
       handle,
       termWithReason: this.termWithReason,
+      ...(this.o.strandedSweepMs !== undefined ? { strandedSweepMs: this.o.strandedSweepMs } : {}),
       // The same message id as the forwarder's copy (dlq/forwarder.ts), so the one that comes second is dropped.
       keepBeforeTerm: (msg, reason) =>
         this.publish(t.subjects.dlq(consumer), msg.data, {

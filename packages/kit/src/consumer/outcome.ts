@@ -13,10 +13,12 @@ export interface ConsumerMetrics {
   settled(outcome: Outcome, n?: number): void;
   observe(seconds: number): void;
   redelivered(n: number): void;
+  /** Messages handed over by the stranded-message sweep (stranded-sweep.ts). */
+  stranded(n: number): void;
 }
 
 export function consumerMetrics(metrics: Metrics | undefined, consumer: string): ConsumerMetrics {
-  if (!metrics) return { settled() {}, observe() {}, redelivered() {} };
+  if (!metrics) return { settled() {}, observe() {}, redelivered() {}, stranded() {} };
   const total = metrics.counter('cctap_messages_total', 'Messages settled by a consumer, by outcome', [
     'consumer',
     'outcome',
@@ -28,10 +30,16 @@ export function consumerMetrics(metrics: Metrics | undefined, consumer: string):
     [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
   );
   const redeliveries = metrics.counter('cctap_redeliveries_total', 'Deliveries beyond the first', ['consumer']);
+  const stranded = metrics.counter(
+    'cctap_stranded_messages_total',
+    'Stored messages below every ack floor that no delivery would bring, handled by the sweep',
+    ['consumer'],
+  );
   return {
     settled: (outcome, n = 1) => total.inc({ consumer, outcome }, n),
     observe: (s) => seconds.observe({ consumer }, s),
     redelivered: (n) => redeliveries.inc({ consumer }, n),
+    stranded: (n) => stranded.inc({ consumer }, n),
   };
 }
 

@@ -11,6 +11,9 @@
  *      connection trouble): the consumer object is recreated rather than trusted. Messages that the failed
  *      fetch had already delivered (batch mode collects them until the fetch ends) are nak'd, so they are
  *      redelivered at once instead of waiting out the consumer's ack_wait.
+ *   sweeping  -> every strandedSweepMs, on an interest-retention stream: messages the stream still stores below
+ *                every consumer's ack floor, which the server will never deliver, are handled like a
+ *                delivery and deleted once acked (stranded-sweep.ts)
  * stop(): no new fetch is started, a pending fetch is stopped, messages already received are handled and
  * settled, acks are flushed to the server, then `done` resolves.
  */
@@ -21,6 +24,7 @@ import { silentLogger, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import { sleep } from '../time/sleep.js';
 import { consumerMetrics, settle, trackedMessage, type TrackedMessage } from './outcome.js';
+import { StrandedSweep, type StrandedMessage } from './stranded-sweep.js';
 
 export interface PullLoopOptions extends ConsumeOptions {
   nc: NatsConnection;
@@ -41,6 +45,8 @@ export interface PullLoopOptions extends ConsumeOptions {
   keepBeforeTerm?: (msg: TrackedMessage, reason: string) => Promise<void>;
   /** How often to signal progress on in-flight messages; keep well below the consumer's ack_wait. */
   ackProgressMs?: number;
+  /** How often to look for stranded messages (stranded-sweep.ts); 0: never. Default 15 s. */
+  strandedSweepMs?: number;
   logger?: Logger;
   metrics?: Metrics;
 }
@@ -88,6 +94,41 @@ function wrapJsMsg(
   return msg;
 }
 
+/**
+ * A stranded message as a delivery: its ack deletes it from the stream, a nak leaves it for the next sweep, a
+ * term keeps its dead-letter copy first (as a term of a delivered message on an interest stream does).
+ */
+function wrapStranded(
+  s: StrandedMessage,
+  stream: string,
+  sweep: StrandedSweep,
+  log: Logger,
+  keepBeforeTerm?: PullLoopOptions['keepBeforeTerm'],
+): TrackedMessage {
+  const remove = () =>
+    sweep
+      .remove(s.seq)
+      .catch((err: unknown) => log.warn('could not delete a handled stranded message', { seq: s.seq, err }));
+  const msg: TrackedMessage = trackedMessage(
+    {
+      subject: s.subject,
+      data: s.data,
+      headers: s.headers,
+      msgId: s.headers['Nats-Msg-Id'],
+      stream,
+      seq: s.seq,
+      deliveryCount: 1,
+    },
+    {
+      ack: () => void remove(),
+      nak: () => undefined,
+      term: (r) => void (keepBeforeTerm ? keepBeforeTerm(msg, r).then(remove, () => undefined) : remove()),
+      working: () => undefined,
+    },
+  );
+  return msg;
+}
+
 /** A pull that failed after receiving `naked` messages, which it nak'd. */
 class PullFailed extends Error {
   override readonly name = 'PullFailed';
@@ -105,6 +146,9 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
   let stopping = false;
   let current: { stop(): void } | null = null;
   let wake: (() => void) | null = null;
+  const sweepMs = o.strandedSweepMs ?? 15_000;
+  const sweep = sweepMs > 0 ? new StrandedSweep(() => o.js.jetstreamManager(), o.stream) : null;
+  let nextSweep = Date.now() + sweepMs;
 
   async function handle(batch: TrackedMessage[]): Promise<void> {
     if (batch.length === 0) return;
@@ -124,6 +168,26 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
     }
     m.observe((performance.now() - t0) / 1000);
     settle(batch, err, m, log);
+  }
+
+  /** Handles what the stream holds that no delivery will bring (stranded-sweep.ts); failures wait for the next. */
+  async function sweepStranded(): Promise<void> {
+    nextSweep = Date.now() + sweepMs;
+    if (!sweep || sweep.disabled) return;
+    let found: StrandedMessage[];
+    try {
+      found = await sweep.take();
+    } catch (err) {
+      log.debug('stranded-message sweep failed; trying again at the next', { err });
+      return;
+    }
+    if (found.length === 0) return;
+    m.stranded(found.length);
+    log.warn('stored messages the server will not deliver (below every ack floor) are handled now', {
+      count: found.length,
+      seqs: found.map((x) => x.seq).slice(0, 20),
+    });
+    await handle(found.map((x) => wrapStranded(x, o.stream, sweep, log, o.keepBeforeTerm)));
   }
 
   /** Nak what a failed pull had received: it is not handled. */
@@ -180,6 +244,7 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
           next.catch(() => undefined); // awaited on the next turn; not an unhandled rejection meanwhile
         }
         await handle(got.msgs);
+        if (Date.now() >= nextSweep && !stopping) await sweepStranded();
       } catch (err) {
         next = null;
         if (stopping) break;

@@ -15,12 +15,18 @@
  *   once; nothing more is published, the dead letter is only counted.
  * - max deliveries: it expired (max_age, or max_bytes discarding old) before the advisory was read; the
  *   dead letter is still recorded, with an empty body and a reason saying so, so the loss is visible.
+ *
+ * A message that hit max_deliver in an interest-retention stream (raw) stays there, with the consumer's ack floor
+ * past it: nothing would ever remove it. Once its dead letter is stored it is deleted when that consumer is the
+ * stream's only one (a second, say a mirror an operator added, may still want it), which frees its bytes
+ * and keeps "stored below every ack floor" meaning "never handled" for the stranded-message sweep
+ * (consumer/stranded-sweep.ts).
  */
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { CONSUMERS, deadLetterMsgId, type Topology } from '@cctap/events';
 import { DLQ_HEADERS, type Bus, type Subscription } from '../bus/bus.js';
 import { PermanentError, RetryableError } from '../errors.js';
-import { isJetStreamNotFound } from '../nats/nats-errors.js';
+import { isJetStreamNotFound, isNoMessageFound } from '../nats/nats-errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -68,6 +74,11 @@ export function startDeadLetterForwarder(o: ForwarderOptions): Subscription {
   for (const consumer of Object.keys(CONSUMERS))
     if (consumer !== 'dlq-forwarder') for (const kind of KINDS) forwarded?.inc({ consumer, kind }, 0);
   let jsm: JetStreamManager | null = null;
+  /** An interest stream whose only consumer is the one that gave up: nobody else will ever take the message. */
+  const onlyInterest = async (m: JetStreamManager, stream: string): Promise<boolean> => {
+    const info = await m.streams.info(stream);
+    return info.config.retention === 'interest' && info.state.consumer_count === 1;
+  };
   return o.bus.consume('dlq-forwarder', async (msg) => {
     let adv: Advisory;
     try {
@@ -104,6 +115,11 @@ export function startDeadLetterForwarder(o: ForwarderOptions): Subscription {
         msgId: deadLetterMsgId(adv.stream, adv.stream_seq, key),
         headers,
       });
+      if (original && kind === 'max_deliveries' && (await onlyInterest(jsm, adv.stream)))
+        await jsm.streams.deleteMessage(adv.stream, adv.stream_seq, false).catch((err: unknown) => {
+          if (!isNoMessageFound(err))
+            throw new RetryableError('cannot remove a dead letter from its stream', { cause: err });
+        });
     }
     forwarded?.inc({ consumer: key, kind });
     log.warn('dead letter', { stream: adv.stream, seq: adv.stream_seq, consumer: key, kind, reason });

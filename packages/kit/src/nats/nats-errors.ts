@@ -18,6 +18,8 @@ export const JS_ERR = {
   streamLimits: 10053,
   /** JSStreamMessageExceedsMaximumErr: larger than the stream's max_msg_size. */
   messageExceedsMaximum: 10054,
+  /** JSStreamMsgDeleteFailedF: a delete of a sequence the stream does not hold (any more). */
+  streamMsgDeleteFailed: 10057,
   streamNameExists: 10058,
   streamNotFound: 10059,
   /** JSStreamWrongLastSequenceErrF: a compare-and-swap write (KV update or delete at a revision) lost. */
@@ -46,6 +48,14 @@ export function isRevisionMismatch(err: unknown): boolean {
 export function isJetStreamNotFound(err: unknown): boolean {
   const code = jetStreamCode(err);
   return code === JS_ERR.streamNotFound || code === JS_ERR.consumerNotFound;
+}
+
+/**
+ * A message delete the server refused: its code for "no message found" (deleted already, past the end), and
+ * for any other failure of the delete too, so a caller that ignores it must be able to try again later.
+ */
+export function isNoMessageFound(err: unknown): boolean {
+  return jetStreamCode(err) === JS_ERR.streamMsgDeleteFailed;
 }
 
 /** The server cannot reserve the storage or memory asked for (the account's or its own limits). */

@@ -1,0 +1,92 @@
+/**
+ * The stranded-message sweep on a real nats-server: a message CCTAP_RAW (interest retention) still stores
+ * below the validator consumer's ack floor is never delivered again by the server; the sweep hands it to the
+ * handler, and its ack deletes it from the stream.
+ *
+ * The stranded state is made the way nats-server 2.9.10 also leaves it: the consumer gives up on a message
+ * (max_deliver) and acks a later one, so its ack floor passes a message the stream keeps. (The chaos run saw
+ * the same state from a batch stored while the server shut down.) No dead-letter forwarder runs here: it
+ * would delete the given-up message once its dead letter is stored (dlq/forwarder.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topology } from '@cctap/events';
+import { connectNats, createJetStreamBus, createMetrics, provision, RetryableError } from '@cctap/kit';
+import { startNats, type TestNats } from '../support/nats.js';
+import { waitFor } from '../support/wait-for.js';
+
+const MAX_DELIVER = 2;
+const enc = (s: string) => new TextEncoder().encode(s);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+
+describe('stranded-message sweep', () => {
+  let nats: TestNats;
+  let nc: NatsConnection;
+  let jsm: JetStreamManager;
+
+  beforeAll(async () => {
+    nats = await startNats();
+    nc = await connectNats({ servers: nats.url, name: 'stranded-test', waitOnFirstConnect: false });
+    jsm = await jetstreamManager(nc);
+  });
+  afterAll(async () => {
+    await nc?.close();
+    await nats?.dispose();
+  });
+
+  it('hands a stored message below every ack floor to the handler once, and deletes it when acked', async () => {
+    const prefix = `s${randomBytes(4).toString('hex')}`;
+    const t = topology(prefix);
+    await provision(nc, { prefix, maxBytes: 16 * 1024 * 1024, maxDeliver: MAX_DELIVER, ackWaitMs: 1000 });
+    const metrics = createMetrics('validator');
+    const bus = createJetStreamBus(nc, { topology: t, strandedSweepMs: 200, metrics });
+    const raw = t.stream('raw');
+    const consumer = () => jsm.consumers.info(raw, t.consumer('validator'));
+    let accept = false;
+    const seen: { body: string; deliveryCount: number }[] = [];
+    const sub = bus.consume('validator', async (m) => {
+      seen.push({ body: dec(m.data), deliveryCount: m.deliveryCount });
+      if (dec(m.data) === 'given-up' && !accept) throw new RetryableError('not yet', { delayMs: 10 });
+    });
+    try {
+      const strandedSeq = (await bus.publish(t.subjects.raw('h'), enc('given-up'), { msgId: 'g' })).seq;
+      await waitFor(
+        'the consumer gives up',
+        async () => seen.filter((s) => s.body === 'given-up').length >= MAX_DELIVER,
+        15_000,
+        50,
+      );
+      await bus.publish(t.subjects.raw('h'), enc('later'), { msgId: 'l' });
+      // The stranded state itself: the floor is past the message, the stream still stores it, nothing pending.
+      await waitFor(
+        'the ack floor passes the stored message',
+        async () => (await consumer()).ack_floor.stream_seq > strandedSeq,
+        15_000,
+        50,
+      );
+      const c = await consumer();
+      expect(c.num_pending + c.num_ack_pending).toBe(0);
+      expect((await jsm.streams.getMessage(raw, { seq: strandedSeq }))?.seq).toBe(strandedSeq);
+
+      accept = true;
+      await waitFor(
+        'the stranded message deleted',
+        async () => (await jsm.streams.info(raw)).state.messages === 0,
+        15_000,
+        50,
+      );
+      const given = seen.filter((s) => s.body === 'given-up');
+      // Not a redelivery by the server (that would count MAX_DELIVER + 1): the sweep handed it over.
+      expect(given.at(-1)).toEqual({ body: 'given-up', deliveryCount: 1 });
+      expect(given.filter((s) => s.deliveryCount === 1).length).toBeGreaterThanOrEqual(2); // its first delivery, the sweep's
+      const counted = await metrics.registry.getSingleMetric('cctap_stranded_messages_total')!.get();
+      expect(counted.values.find((v) => v.labels.consumer === 'validator')?.value).toBeGreaterThanOrEqual(1);
+      expect(seen.filter((s) => s.body === 'later')).toHaveLength(1);
+    } finally {
+      await sub.stop();
+      await bus.close();
+    }
+  }, 40_000);
+});
