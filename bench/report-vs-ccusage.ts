@@ -18,8 +18,8 @@
  * up.json names its loopback address, bench/support/backfilled-up.ts), then each run times
  *   (a) `cctap report daily --json` as a new process, which finds the running `up` and is answered by it over
  *       loopback: what a user types, and what the issue's "answered by a running `up` in ≤ 100 ms" is read as;
- *   (b) the loopback requests alone, from this process: the ones `cctap report daily` sends after its ping
- *       (the day × model query and the price-book version, at once), recorded from the report's own code.
+ *   (b) the loopback requests alone, from this process: the queries `cctap report daily` sends (the day ×
+ *       model query and the price-book version, at once, with its ping), recorded from the report's own code.
  * One untimed warm-up of each first; up is stopped with SIGTERM at the end.
  *
  * Also compares the day × model token rows with the generator's expected.json (the reference): cctap must
@@ -298,7 +298,7 @@ async function main(): Promise<void> {
       ? `ccusage: \`CLAUDE_CONFIG_DIR=<corpus> ccusage daily --offline --json --timezone UTC\` (${CCUSAGE}, installed with npx, run from its bin: a Node launcher and the native binary), re-reading every transcript on each run.`
       : `ccusage: **unavailable on this machine**: ${'error' in installed ? installed.error : ''}. Only the cctap side was measured.`,
     `Cold: \`cctap report daily --json --tz UTC --data <store>\` with no \`up\` running: a new process each run (Node, engine load, query), alternating with ccusage, after one warm-up of each.`,
-    `Warm: \`cctap up --root <corpus> --data <store>\` live on the same store (resumed from its checkpoints); the same command as a new process, answered by that \`up\` over loopback, and the ${requests ?? '?'} loopback requests the report sends after its ping, from this process. The issue's "answered by a running \`up\` in ≤ 100 ms" is read as the command a user types; the requests alone show how much of it is the store.`,
+    `Warm: \`cctap up --root <corpus> --data <store>\` live on the same store (resumed from its checkpoints); the same command as a new process, answered by that \`up\` over loopback, and the ${requests ?? '?'} loopback queries the report sends (at once, with its ping), from this process. The issue's "answered by a running \`up\` in ≤ 100 ms" is read as the command a user types; the requests alone show how much of it is the store.`,
     ccDiff === null
       ? ''
       : `ccusage's day × model rows against expected.json: ${ccDiff === 0 ? 'identical' : `${ccDiff} day × model rows differ (its known over-count of responses without \`requestId\`, docs/accuracy.md)`}.`,
