@@ -36,6 +36,55 @@ let dir: string;
 let root: string;
 let data: string;
 let upStdout = '';
+/** What the store holds, for the checks below: read in one `cctap sql`, each answer a column of one row. */
+let stored: Stored;
+
+interface Stored {
+  lines: number;
+  unknown: number;
+  invalid: number;
+  /** (kind, denials) by kind. */
+  byKind: [string, number][];
+  /** (tool_use_id, session_id, kind, tool_name) by tool_use_id. */
+  denials: [string, string, string, string][];
+  /** (session_id, original_model, fallback_model, retracted_uuids). */
+  refusals: [string, string, string, string[]][];
+  entrypoints: string[];
+  prompt_ids: number;
+  efforts: string[];
+  cache_missed: number;
+  skills: string[];
+  mcp_servers: string[];
+  depths: number[];
+  workflow_events: number;
+  journal_events: number;
+  secrets: number;
+  base64: number;
+  longest: number;
+}
+
+// Every `cctap sql` opens the embedded store anew (a second or more, more on a busy machine): the questions of
+// the checks go in one query, each as its own subquery.
+const STORED_SQL = `SELECT
+  (SELECT uniqExact(source_path, source_offset) FROM events WHERE type != 'heartbeat') AS lines,
+  (SELECT count() FROM events WHERE type IN ('unknown', 'malformed')) AS unknown,
+  (SELECT count() FROM invalid_events) AS invalid,
+  (SELECT arraySort(groupArray((kind, denials))) FROM
+    (SELECT kind, sum(denials) AS denials FROM denials_by_kind GROUP BY kind)) AS byKind,
+  (SELECT arraySort(groupArray((tool_use_id, session_id, kind, tool_name))) FROM denials) AS denials,
+  (SELECT arraySort(groupArray((session_id, original_model, fallback_model, retracted_uuids))) FROM refusals) AS refusals,
+  (SELECT groupUniqArray(entrypoint) FROM events WHERE entrypoint != '') AS entrypoints,
+  (SELECT uniqExact(prompt_id) FROM events WHERE prompt_id != '') AS prompt_ids,
+  (SELECT groupUniqArray(effort) FROM events WHERE type = 'assistant' AND effort != '') AS efforts,
+  (SELECT sum(cache_miss_tokens) FROM events FINAL WHERE cache_miss_reason = 'tools_changed') AS cache_missed,
+  (SELECT groupUniqArray(attribution_skill) FROM events WHERE attribution_skill != '') AS skills,
+  (SELECT groupUniqArray(attribution_mcp_server) FROM events WHERE attribution_mcp_server != '') AS mcp_servers,
+  (SELECT groupUniqArray(spawn_depth) FROM events WHERE spawn_depth > 0) AS depths,
+  (SELECT uniqExact(id) FROM events WHERE workflow_run_id = 'wf_1a2b3c4d-5e6') AS workflow_events,
+  (SELECT uniqExact(id) FROM events WHERE type = 'meta' AND JSONExtractString(payload, 'lineType') = 'workflow-journal' AND session_id = '${session(4)}') AS journal_events,
+  (SELECT countIf(position(payload, 'SECRET') > 0) FROM events) AS secrets,
+  (SELECT countIf(position(payload, 'iVBORw0KGgo') > 0 OR position(payload, 'JVBERi0') > 0) FROM events) AS base64,
+  (SELECT max(length(payload)) FROM events) AS longest`;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cctap-e2e-2026-'));
@@ -60,6 +109,7 @@ beforeAll(async () => {
   const code = await up.exit;
   upStdout = up.stdout();
   if (code !== 0) throw new Error(`cctap up --once exited ${code}:\n${up.stderr().slice(-3000)}`);
+  [stored] = (await sqlJson(data, STORED_SQL)) as unknown as [Stored];
 }, 120_000);
 
 afterAll(() => {
@@ -69,13 +119,7 @@ afterAll(() => {
 describe('2026 transcripts through cctap up --once', () => {
   it('stores every line, nothing unknown, malformed or invalid', async () => {
     const lines = fixtureLines();
-    const [c] = await sqlJson<Record<string, number>>(
-      data,
-      `SELECT
-      (SELECT uniqExact(source_path, source_offset) FROM events WHERE type != 'heartbeat') AS lines,
-      (SELECT count() FROM events WHERE type IN ('unknown', 'malformed')) AS unknown,
-      (SELECT count() FROM invalid_events) AS invalid`,
-    );
+    const c = { lines: stored.lines, unknown: stored.unknown, invalid: stored.invalid };
     expect(c).toEqual({ lines: lines.length, unknown: 0, invalid: 0 });
     expect(upStdout).toContain('"msg":"summary"');
   });
@@ -86,15 +130,14 @@ describe('2026 transcripts through cctap up --once', () => {
       .map((l) => l.toolDenialKind as string)
       .sort();
     expect(want).toEqual(['automode-blocked', 'permission-rule', 'user-rejected']);
-    const byKind = await sqlJson<{ kind: string; denials: number }>(
-      data,
-      'SELECT kind, sum(denials) AS denials FROM denials_by_kind GROUP BY kind ORDER BY kind',
-    );
+    const byKind = stored.byKind.map(([kind, denials]) => ({ kind, denials }));
     expect(byKind).toEqual(want.map((kind) => ({ kind, denials: 1 })));
-    const rows = await sqlJson<{ session_id: string; kind: string; tool_name: string; tool_use_id: string }>(
-      data,
-      'SELECT session_id, kind, tool_name, tool_use_id FROM denials ORDER BY tool_use_id',
-    );
+    const rows = stored.denials.map(([tool_use_id, session_id, kind, tool_name]) => ({
+      session_id,
+      kind,
+      tool_name,
+      tool_use_id,
+    }));
     expect(rows).toEqual([
       {
         session_id: session(1),
@@ -119,12 +162,12 @@ describe('2026 transcripts through cctap up --once', () => {
 
   it('refusals are queryable with their retracted line uuids', async () => {
     const sys = fixtureLines().find((l) => l.subtype === 'model_refusal_fallback')!;
-    const rows = await sqlJson<{
-      session_id: string;
-      original_model: string;
-      fallback_model: string;
-      retracted_uuids: string[];
-    }>(data, 'SELECT session_id, original_model, fallback_model, retracted_uuids FROM refusals');
+    const rows = stored.refusals.map(([session_id, original_model, fallback_model, retracted_uuids]) => ({
+      session_id,
+      original_model,
+      fallback_model,
+      retracted_uuids,
+    }));
     expect(rows).toEqual([
       {
         session_id: session(2),
@@ -136,20 +179,7 @@ describe('2026 transcripts through cctap up --once', () => {
   });
 
   it('keeps the line facts users filter on as columns', async () => {
-    const rows = await sqlJson<Record<string, string | number>>(
-      data,
-      `SELECT
-      (SELECT groupUniqArray(entrypoint) FROM events WHERE entrypoint != '') AS entrypoints,
-      (SELECT uniqExact(prompt_id) FROM events WHERE prompt_id != '') AS prompt_ids,
-      (SELECT groupUniqArray(effort) FROM events WHERE type = 'assistant' AND effort != '') AS efforts,
-      (SELECT sum(cache_miss_tokens) FROM events FINAL WHERE cache_miss_reason = 'tools_changed') AS cache_missed,
-      (SELECT groupUniqArray(attribution_skill) FROM events WHERE attribution_skill != '') AS skills,
-      (SELECT groupUniqArray(attribution_mcp_server) FROM events WHERE attribution_mcp_server != '') AS mcp_servers,
-      (SELECT groupUniqArray(spawn_depth) FROM events WHERE spawn_depth > 0) AS depths,
-      (SELECT uniqExact(id) FROM events WHERE workflow_run_id = 'wf_1a2b3c4d-5e6') AS workflow_events,
-      (SELECT uniqExact(id) FROM events WHERE type = 'meta' AND JSONExtractString(payload, 'lineType') = 'workflow-journal' AND session_id = '${session(4)}') AS journal_events`,
-    );
-    const r = rows[0]!;
+    const r = stored;
     expect([...(r.entrypoints as unknown as string[])].sort()).toEqual([
       'claude-desktop',
       'claude-vscode',
@@ -173,14 +203,7 @@ describe('2026 transcripts through cctap up --once', () => {
   });
 
   it('no header value and no base64 payload reached the store, with --privacy full', async () => {
-    const [c] = await sqlJson<Record<string, number>>(
-      data,
-      `SELECT
-      countIf(position(payload, 'SECRET') > 0) AS secrets,
-      countIf(position(payload, 'iVBORw0KGgo') > 0 OR position(payload, 'JVBERi0') > 0) AS base64,
-      max(length(payload)) AS longest
-      FROM events`,
-    );
+    const c = { secrets: stored.secrets, base64: stored.base64, longest: stored.longest };
     expect(c).toEqual({ secrets: 0, base64: 0, longest: expect.any(Number) as number });
     expect(c!.longest).toBeLessThan(20_000);
   });
