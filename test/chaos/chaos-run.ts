@@ -455,7 +455,23 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     const records = await readRecords();
 
     // ---- stop, then audit -----------------------------------------------------------------------------
-    const codes = await p.stop();
+    // A collector's heartbeat can fire in the moment before it stops: let it reach the store before the sink
+    // stops, or it is in CCTAP_EVENTS and not stored (the audit below compares the two).
+    const codes = await p.stop({
+      afterCollectors: () =>
+        waitFor(
+          'every consumer idle after the collectors stopped',
+          async () => {
+            for (const key of consumers) if (await busy(key)) return false;
+            return true;
+          },
+          30_000,
+          100,
+        ).then(
+          () => undefined,
+          (err: Error) => note(`stop: ${err.message}`),
+        ),
+    });
     const notZero = Object.entries(codes).filter(([, c]) => c !== 0);
     await raw.refresh();
 

@@ -37,7 +37,11 @@ export interface Pipeline {
   /** Services first, then the collectors (they connect to a pipeline that is already consuming). */
   start(): Promise<void>;
   /** SIGTERM everything; resolves to the exit codes by name. */
-  stop(): Promise<Record<string, number | null>>;
+  /**
+   * SIGTERM to the collectors, then `afterCollectors` (e.g. wait until what they sent last has gone through),
+   * then to the services, sink first. Resolves to every exit code.
+   */
+  stop(o?: { afterCollectors?: () => Promise<void> }): Promise<Record<string, number | null>>;
   /** SIGKILL whatever still runs (cleanup after a failure). */
   kill(): Promise<void>;
 }
@@ -110,9 +114,10 @@ export function createPipeline(o: PipelineOptions): Pipeline {
       await Promise.all(services.map((p) => p.start()));
       for (const c of collectors) await c.start();
     },
-    async stop() {
+    async stop(o) {
       const codes: Record<string, number | null> = {};
       for (const c of collectors) codes[c.name] = await c.stop();
+      await o?.afterCollectors?.();
       for (const p of services) codes[p.name] = await p.stop();
       return codes;
     },
