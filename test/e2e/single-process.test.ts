@@ -31,6 +31,8 @@ let root: string;
 /** Lines held back from some files, appended while `up` runs. */
 let heldBack: { path: string; text: string }[] = [];
 let normalizedEvents = 0;
+/** The counts read back after the first test's `up` stopped: the store the second start begins from. */
+let countsAfterFirst: Record<string, number>[] | undefined;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cctap-e2e-up-'));
@@ -136,7 +138,8 @@ describe('cctap up, single process', () => {
     expect(summaryOf(up.stdout()).collector.eventsPublished).toBe(normalizedEvents);
 
     // Read back through the store itself (no `up` running).
-    const [c] = await sqlJson(data, COUNTS_SQL);
+    countsAfterFirst = await sqlJson(data, COUNTS_SQL);
+    const [c] = countsAfterFirst;
     expect(c).toEqual({
       rows_final: normalizedEvents,
       ids: normalizedEvents,
@@ -187,7 +190,8 @@ describe('cctap up, single process', () => {
   });
 
   it('a second start resumes from the checkpoints and re-sends nothing', async () => {
-    const before = await sqlJson(data, COUNTS_SQL);
+    // Nothing wrote to the store since the first test read it back (each `cctap sql` opens the store anew).
+    const before = countsAfterFirst ?? (await sqlJson(data, COUNTS_SQL));
     const again = startUp(['--root', root, '--data', data, '--metrics-port', '0', '--log-format', 'json', '--once']);
     expect(await again.exit, again.stderr()).toBe(0);
     const s = summaryOf(again.stdout());
