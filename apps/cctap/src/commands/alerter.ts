@@ -7,19 +7,10 @@
  * shipped rule pack runs and `--webhook-url` / `--slack-webhook-url` name the receivers.
  */
 import { z } from 'zod';
-import { baseConfigShape, ConfigError, natsConfigShape } from '@cctap/kit';
-import {
-  createAlerter,
-  createAlerterReplica,
-  MissingBucketError,
-  openKvBudgetStore,
-  openKvStores,
-} from '@cctap/alerter';
-import { alerterRulesFrom, alerterRulesShape } from '../alerter-rules.js';
-import { runNatsServiceCommand } from '../nats-service-command.js';
-import { priceBookOf } from '../price-book-of.js';
+import { baseConfigShape, natsConfigShape } from '@cctap/kit/shape';
+import { alerterRulesShape } from '../alerter-rules-shape.js';
 import type { CommandSpec } from '../flags/command-spec.js';
-import { loadCommandConfig } from '../flags/load-command-config.js';
+import { printShapeHelp } from '../flags/shape-help.js';
 import type { Command } from './registry.js';
 import { runCommand } from './run-command.js';
 import { SUMMARIES } from './summaries.js';
@@ -49,44 +40,11 @@ export const spec = {
 
 export const command: Command = {
   spec,
+  // The work (alerter-run.ts, with the kit's NATS client, metrics and YAML reader and the service) is loaded only
+  // when the command line does not ask for the help.
   run: (argv) =>
-    runCommand('alerter', async () => {
-      const cfg = loadCommandConfig(spec, argv);
-      const rules = alerterRulesFrom(cfg);
-      const prices = priceBookOf(cfg.prices);
-      return runNatsServiceCommand('alerter', cfg, async ({ nc, bus, topology, logger, metrics }) => {
-        const missingBucket = (err: unknown) => {
-          throw err instanceof MissingBucketError ? new ConfigError(err.message) : err;
-        };
-        // The buckets are checked before joining: a missing one is a setup error, not a takeover failure.
-        await openKvStores(nc, topology).catch(missingBucket);
-        await openKvBudgetStore(nc, topology).catch(missingBucket);
-        return [
-          // One active alerter, the other replicas on standby (services/alerter/src/ha/alerter-replica.ts).
-          createAlerterReplica({
-            nc,
-            topology,
-            logger,
-            metrics,
-            leaseMs: cfg.leaseMs,
-            build: async (fence, onConflict) => {
-              const stores = await openKvStores(nc, topology, { fence, onConflict });
-              const budgetState = await openKvBudgetStore(nc, topology, { fence, onConflict });
-              return createAlerter({
-                bus,
-                topology,
-                rules,
-                logger,
-                metrics,
-                prices,
-                state: stores.alerts,
-                silences: stores.silences,
-                engineState: stores.engine,
-                budgetState,
-              });
-            },
-          }),
-        ];
-      });
-    }),
+    runCommand(
+      'alerter',
+      async () => printShapeHelp(spec, argv) ?? (await import('./alerter-run.js')).runAlerter(argv),
+    ),
 };

@@ -31,7 +31,8 @@ import {
   type SendOutcome,
   type Silence,
 } from '@cctap/alerter';
-import { alerterRulesFrom, alerterRulesShape } from '../alerter-rules.js';
+import { alerterRulesFrom } from '../alerter-rules.js';
+import { alerterRulesShape } from '../alerter-rules-shape.js';
 import { alertFilesDir, runningUpAccess, storeAccess, type AlertAccess } from '../alerts/alert-access.js';
 import { EXIT } from '../exit-codes.js';
 import type { CommandSpec } from '../flags/command-spec.js';

@@ -11,7 +11,7 @@ import { baseConfigShape, ConfigError, natsConfigShape } from '@cctap/kit';
 import { ENV, type Environment } from '../environment.js';
 import type { CommandSpec } from '../flags/command-spec.js';
 import { loadCommandConfig } from '../flags/load-command-config.js';
-import { alerterRulesShape } from '../alerter-rules.js';
+import { alerterRulesShape } from '../alerter-rules-shape.js';
 import { alertFilesDir } from '../alerts/alert-access.js';
 import { SUMMARIES } from '../commands/summaries.js';
 
