@@ -3,7 +3,7 @@
  *
  * - createCollector(options)   the service { name, start, stop, health, idle, runOnce, events } (a kit Service)
  * - resolveRoots(options)      which Claude config directories to watch
- * - collectShape, ...          the `cctap collect` configuration (kit config + the collector's fields)
+ * - parseCollectArgs, ...      the `cctap collect` configuration (its shape alone: `@cctap/collector/shape`)
  * - Destination                which destination the checkpoints were recorded for
  *
  * Everything else (the tailer and its pieces, the checkpoint store) is internal to the service; what the workspace's
@@ -15,4 +15,3 @@ export { COLLECTOR_VERSION } from './heartbeat/heartbeat.js';
 export { resolveRoots } from './discovery/roots.js';
 export type { Destination } from './checkpoint/destination.js';
 export { parseCollectArgs, identityFrom } from './config.js';
-export { collectShape } from './collect-shape.js';
