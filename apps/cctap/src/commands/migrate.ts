@@ -1,5 +1,4 @@
 /** `cctap migrate`: apply the ClickHouse migrations (idempotent: a second run applies nothing). */
-import { bookOrComplain } from '../price-book-of.js';
 import { PRICES_FLAG, priceFileOf } from '../price-file.js';
 import { ENV } from '../environment.js';
 import { EXIT } from '../exit-codes.js';
@@ -36,7 +35,12 @@ export const command: Command = {
   async run(argv) {
     const { given, help } = parseCommandLine(spec, argv);
     if (help) return printHelp(spec);
-    const { migrate, openStore, retentionFromEnv, syncPrices } = await import('@cctap/store');
+    // Loaded after the command line is read: the store and the price book's reader (zod, yaml) are not needed
+    // for --help or a bad flag.
+    const [{ migrate, openStore, retentionFromEnv, syncPrices }, { bookOrComplain }] = await Promise.all([
+      import('@cctap/store'),
+      import('../price-book-of.js'),
+    ]);
     const book = bookOrComplain('migrate', priceFileOf(given.prices));
     if (!book) return EXIT.usage;
     const storeOpts = await storeOptionsOf(given);
