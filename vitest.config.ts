@@ -36,6 +36,7 @@ const alias = {
   '@cctap/reports': src('./packages/reports/src/index.ts'),
   '@cctap/sink/testing': src('./services/sink/src/testing/index.ts'),
   '@cctap/sink/internal': src('./services/sink/src/internal.ts'),
+  '@cctap/sink/shape': src('./services/sink/src/service/sink-config.ts'),
   '@cctap/sink': src('./services/sink/src/index.ts'),
   '@cctap/cli': src('./apps/cctap/src/index.ts'),
 };

@@ -1,7 +1,7 @@
 /**
  * @cctap/sink: the service that consumes the streams into the store (@cctap/store). The mapping of contract events
- * to rows is internal to it; the workspace's tests and benchmarks reach it through `@cctap/sink/internal`.
+ * to rows is internal to it; the workspace's tests and benchmarks reach it through `@cctap/sink/internal`. Its
+ * options alone (the `cctap sink` declaration) are `@cctap/sink/shape`.
  */
 export { createSink, SINK_CONSUMERS } from './service/create-sink.js';
-export { sinkConfigShape } from './service/sink-config.js';
 export { jetStreamPending } from './service/jetstream-pending.js';

@@ -1,5 +1,5 @@
 /** `cctap sink` options (kit config: flags > CCTAP_* env > config file > defaults). */
-import { baseConfigShape, natsConfigShape } from '@cctap/kit';
+import { baseConfigShape, natsConfigShape } from '@cctap/kit/shape';
 import { z } from 'zod';
 
 export const sinkConfigShape = {
