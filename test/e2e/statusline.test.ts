@@ -171,13 +171,14 @@ describe('cctap statusline', () => {
         60_000,
         () => up.stderr(),
       );
-      type Sessions = { sessions: { sessionId: string; totalCost: number }[] };
+      type Sessions = { sessions: { sessionId: string; totalCost: number | null }[] };
       const sessions = await waitUntil(
         'the session stored and reported over loopback',
         async () => {
           const r = await cli(['report', 'session', '--json', '--data', data], env);
           const s = r.code === 0 ? (JSON.parse(r.stdout) as Sessions) : undefined;
-          return s?.sessions.some((x) => x.sessionId === SESSION) ? s : undefined;
+          // Its events can be stored a flush before its usage: until then the session is listed without a cost.
+          return s?.sessions.some((x) => x.sessionId === SESSION && x.totalCost !== null) ? s : undefined;
         },
         60_000,
         () => up.stderr(),
