@@ -44,12 +44,14 @@ export interface ProvisionReport {
 
 /**
  * Another provisioner's run got in the way: it took the reservation this run planned with (out of space),
- * or created a stream or consumer of the same name first.
+ * created a stream or consumer of the same name first, or removed a stream this run planned to find (its own
+ * run failed and undid what it had created, a stream this run then added a consumer to).
  */
 function clashed(err: unknown): boolean {
   const code = jetStreamCode(err);
   if (
     isJetStreamOutOfSpace(err) ||
+    code === JS_ERR.streamNotFound ||
     code === JS_ERR.streamNameExists ||
     code === JS_ERR.consumerNameExists ||
     code === JS_ERR.consumerAlreadyExists
