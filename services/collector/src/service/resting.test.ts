@@ -241,6 +241,9 @@ describe('resting files', () => {
     const keep = readFileSync(f, 'utf8').split('\n')[0]! + '\n';
     writeFileSync(f, keep);
     await waitFor('the truncation', () => identities.includes('new'));
+    // Read to its end and at rest before the next line, so that line is a batch of its own (under load the
+    // append could otherwise land before that read and both lines come as one batch from byte 0).
+    await waitFor('rest after the truncation', () => c.health().filesIdentified === 0);
     appendFileSync(f, line('after the truncation'));
     await waitFor('the line after the truncation', () => r.sent.length === 4);
     expect(r.sent[3]).toMatchObject({ from: keep.length, to: statSync(f).size });
