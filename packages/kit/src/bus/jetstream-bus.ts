@@ -24,6 +24,7 @@ import {
 } from './bus.js';
 import { serverVersion } from '../nats/connect.js';
 import { runPullLoop } from '../consumer/pull-loop.js';
+import { headerRecord } from '../nats/header-record.js';
 import { StorageRefusalState, type StorageRefusal } from './storage-refusal.js';
 import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
@@ -157,9 +158,7 @@ export class JetStreamBus implements Bus {
     ) {
       const m = await this.jsm.streams.getMessage(name, { seq }).catch(() => null);
       if (!m) continue; // deleted or expired
-      const headers: Record<string, string> = {};
-      if (m.header) for (const k of m.header.keys()) headers[k] = m.header.get(k);
-      out.push({ subject: m.subject, seq: m.seq, data: m.data, headers });
+      out.push({ subject: m.subject, seq: m.seq, data: m.data, headers: headerRecord(m.header) });
     }
     return out;
   }

@@ -17,11 +17,12 @@
  * stop(): no new fetch is started, a pending fetch is stopped, messages already received are handled and
  * settled, acks are flushed to the server, then `done` resolves.
  */
-import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusMessage, ConsumeOptions, Subscription } from '../bus/bus.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
+import { headerRecord } from '../nats/header-record.js';
 import { sleep } from '../time/sleep.js';
 import { consumerMetrics, settle, trackedMessage, type TrackedMessage } from './outcome.js';
 import { StrandedSweep, type StrandedMessage } from './stranded-sweep.js';
@@ -51,13 +52,6 @@ export interface PullLoopOptions extends ConsumeOptions {
   metrics?: Metrics;
 }
 
-function headersOf(m: JsMsg): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!m.headers) return out;
-  for (const k of m.headers.keys()) out[k] = m.headers.get(k);
-  return out;
-}
-
 /** How long a message whose dead-letter copy failed waits before it is offered again. */
 const KEEP_FAILED_NAK_MS = 5000;
 
@@ -66,7 +60,7 @@ function wrapJsMsg(
   termWithReason = false,
   keepBeforeTerm?: PullLoopOptions['keepBeforeTerm'],
 ): TrackedMessage {
-  const headers = headersOf(m);
+  const headers = headerRecord(m.headers);
   const term = (r: string) => (termWithReason ? m.term(r) : m.term());
   const msg: TrackedMessage = trackedMessage(
     {
@@ -147,7 +141,9 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
   let current: { stop(): void } | null = null;
   let wake: (() => void) | null = null;
   const sweepMs = o.strandedSweepMs ?? 15_000;
-  const sweep = sweepMs > 0 ? new StrandedSweep(() => o.js.jetstreamManager(), o.stream) : null;
+  let jsm: Promise<JetStreamManager> | null = null;
+  // Without the API check: the loop already talks to JetStream, and a check would be one more request a sweep.
+  const sweep = sweepMs > 0 ? new StrandedSweep(() => (jsm ??= o.js.jetstreamManager(false)), o.stream) : null;
   let nextSweep = Date.now() + sweepMs;
 
   async function handle(batch: TrackedMessage[]): Promise<void> {

@@ -18,6 +18,7 @@
  * says nothing there.
  */
 import type { JetStreamManager, StoredMsg } from '@nats-io/jetstream';
+import { headerRecord } from '../nats/header-record.js';
 import { isNoMessageFound } from '../nats/nats-errors.js';
 
 /** A stranded message as the pull loop hands it to its handler. */
@@ -30,13 +31,6 @@ export interface StrandedMessage {
 
 /** Most sequence numbers looked at per sweep (each one a request): a huge gap is worked through over several. */
 const MAX_LOOKUPS = 2000;
-
-function headersOf(m: StoredMsg): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!m.header) return out;
-  for (const k of m.header.keys()) out[k] = m.header.get(k);
-  return out;
-}
 
 export class StrandedSweep {
   /** null until the first sweep has read the stream's retention; false: not an interest stream, never sweep. */
@@ -75,7 +69,7 @@ export class StrandedSweep {
     }
     const twice = stranded.filter((m) => this.seen.has(m.seq));
     this.seen = new Set(stranded.map((m) => m.seq));
-    return twice.map((m) => ({ seq: m.seq, subject: m.subject, data: m.data, headers: headersOf(m) }));
+    return twice.map((m) => ({ seq: m.seq, subject: m.subject, data: m.data, headers: headerRecord(m.header) }));
   }
 
   /** Removes a handled stranded message from the stream (already gone: nothing to do). */
