@@ -276,6 +276,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       const s = await consumerState(jsm, t, key);
       return !isIdle(s);
     };
+    /** A waitFor condition: none of `keys` has anything pending or unacknowledged. */
+    const allIdle = (keys: readonly ConsumerKey[]) => async () => {
+      for (const key of keys) if (await busy(key)) return false;
+      return true;
+    };
     const serviceOf = (target: Component, k: KillPlan): { proc: CliProcess; consumer: ConsumerKey | null } => {
       switch (target) {
         case 'collector':
@@ -363,15 +368,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       const restart = Date.now();
       await p.sink.start(120_000);
       note(`outage: sink restarted with ${backlogMessages} messages waiting`);
-      await waitFor(
-        'the sink drained its backlog',
-        async () => {
-          for (const key of sinkKeys) if (await busy(key)) return false;
-          return true;
-        },
-        600_000,
-        100,
-      );
+      await waitFor('the sink drained its backlog', allIdle(sinkKeys), 600_000, 100);
       const drainMs = Date.now() - restart;
       const rowsDrained = metricValue(await p.sink.metrics(), 'cctap_sink_rows_total') ?? 0;
       outage = {
@@ -412,15 +409,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       o.quiesceMs ?? 120_000,
     ).catch((err: Error) => note(`quiesce: ${err.message}`));
     const consumers = (Object.keys(CONSUMERS) as ConsumerKey[]).filter((k) => k !== 'dlq-forwarder');
-    await waitFor(
-      'every consumer idle',
-      async () => {
-        for (const key of consumers) if (await busy(key)) return false;
-        return true;
-      },
-      o.quiesceMs ?? 1_800_000,
-      250,
-    ).catch((err: Error) => note(`quiesce: ${err.message}`));
+    await waitFor('every consumer idle', allIdle(consumers), o.quiesceMs ?? 1_800_000, 250).catch((err: Error) =>
+      note(`quiesce: ${err.message}`),
+    );
     const ingestDone = Date.now();
     note('pipeline idle');
 
@@ -459,15 +450,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     // stops, or it is in CCTAP_EVENTS and not stored (the audit below compares the two).
     const codes = await p.stop({
       afterCollectors: () =>
-        waitFor(
-          'every consumer idle after the collectors stopped',
-          async () => {
-            for (const key of consumers) if (await busy(key)) return false;
-            return true;
-          },
-          30_000,
-          100,
-        ).then(
+        waitFor('every consumer idle after the collectors stopped', allIdle(consumers), 30_000, 100).then(
           () => undefined,
           (err: Error) => note(`stop: ${err.message}`),
         ),
