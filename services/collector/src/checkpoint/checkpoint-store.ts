@@ -3,9 +3,10 @@
  * file identity with the byte offset up to which everything is acknowledged by JetStream.
  *
  * Writes are atomic and durable (durable-write.ts): a crash at any point leaves either the old or the new
- * file. Writes are coalesced (`flushDelayMs`): the checkpoint may trail the acks by that much, which only
- * means a few batches are re-sent after a crash, and msg-id dedup drops them. The offsets say what one
- * destination has; another one starts without them (destination.ts).
+ * file. Writes are coalesced (`flushDelayMs`, and 1 ms per 10 files beyond it: each write is the whole file,
+ * so a history of 16,000 files is written every 1.6 s rather than five times a second): the checkpoint may
+ * trail the acks by that much, which only means a few batches are re-sent after a crash, and msg-id dedup
+ * drops them. The offsets say what one destination has; another one starts without them (destination.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,6 +67,8 @@ export const CHECKPOINT_FILE = 'checkpoints.json';
 export class CheckpointStore {
   readonly file: string;
   private readonly entries = new Map<string, CheckpointEntry>();
+  /** fileIds by inode number, for findMoved: a first backfill asks it once per file. */
+  private readonly byIno = new Map<number, Set<string>>();
   private timer: NodeJS.Timeout | null = null;
   private dirty = false;
   writes = 0;
@@ -95,7 +98,23 @@ export class CheckpointStore {
         `checkpoint file ${this.file} is not valid (${(err as Error).message.split('\n')[0]}); move it away to start over`,
       );
     }
-    for (const [id, e] of Object.entries(parsed.files)) this.entries.set(id, compactEntry(e));
+    for (const [id, e] of Object.entries(parsed.files)) this.put(id, compactEntry(e));
+  }
+
+  private put(fileId: string, entry: CheckpointEntry): void {
+    const before = this.entries.get(fileId);
+    if (before && before.ino !== entry.ino) this.unindex(fileId, before.ino);
+    this.entries.set(fileId, entry);
+    let ids = this.byIno.get(entry.ino);
+    if (!ids) this.byIno.set(entry.ino, (ids = new Set()));
+    ids.add(fileId);
+  }
+
+  private unindex(fileId: string, ino: number): void {
+    const ids = this.byIno.get(ino);
+    if (!ids) return;
+    ids.delete(fileId);
+    if (ids.size === 0) this.byIno.delete(ino);
   }
 
   get(fileId: string): CheckpointEntry | undefined {
@@ -127,41 +146,45 @@ export class CheckpointStore {
   /**
    * The entry of the same inode number and head under another device number (st_dev renumbered by LUKS,
    * btrfs subvolumes, Docker for Mac): the same file, whose fileId changed only because the device did.
-   * A linear scan, made only for a file without an entry of its own (a new file, or a renumbered device).
+   * Asked for every file without an entry of its own (each one of a first backfill): looked up by inode
+   * number, not by scanning every entry (that made a first backfill quadratic in its number of files).
    */
   findMoved(
     dev: number,
     ino: number,
     head: { length: number; sha256: string },
   ): { fileId: string; entry: CheckpointEntry } | undefined {
-    for (const [fileId, entry] of this.entries) {
-      if (
-        entry.ino === ino &&
-        entry.dev !== dev &&
-        entry.headSha256 === head.sha256 &&
-        entry.headLength === head.length
-      )
+    for (const fileId of this.byIno.get(ino) ?? []) {
+      const entry = this.entries.get(fileId)!;
+      if (entry.dev !== dev && entry.headSha256 === head.sha256 && entry.headLength === head.length)
         return { fileId, entry };
     }
     return undefined;
   }
 
   set(fileId: string, entry: CheckpointEntry): void {
-    this.entries.set(fileId, entry);
+    this.put(fileId, entry);
     this.schedule();
   }
 
   delete(fileId: string): void {
-    if (this.entries.delete(fileId)) this.schedule();
+    const entry = this.entries.get(fileId);
+    if (!entry) return;
+    this.entries.delete(fileId);
+    this.unindex(fileId, entry.ino);
+    this.schedule();
   }
 
   private schedule(): void {
     this.dirty = true;
     if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.flush();
-    }, this.flushDelayMs);
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.flush();
+      },
+      Math.max(this.flushDelayMs, Math.floor(this.entries.size / 10)),
+    );
     this.timer.unref();
   }
 
