@@ -9,7 +9,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { parseSize } from './corpus/index.js';
 import { ensureCorpus } from './support/corpus-cache.js';
 import { metric } from './support/bench-result.js';
+import { askUp } from './support/ask-up.js';
 import { startBackfilledUp } from './support/backfilled-up.js';
 import { cctapEnv } from './support/cctap-env.js';
 import { npmCommand, publishResult } from './support/publish-result.js';
@@ -124,28 +124,11 @@ function bareNode(): Promise<number> {
   });
 }
 
-/** The loopback request alone, as the command sends it. */
-function post(port: number, token: string, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path: '/v1/query',
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`HTTP ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+/** The loopback request alone, as the command sends it (and reads its answer). */
+async function post(port: number, token: string, body: string): Promise<number> {
+  const t0 = performance.now();
+  await askUp(port, token, body);
+  return performance.now() - t0;
 }
 
 const corpus = ensureCorpus(OUT, size, 1);
