@@ -169,7 +169,7 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
   /** Handles what the stream holds that no delivery will bring (stranded-sweep.ts); failures wait for the next. */
   async function sweepStranded(): Promise<void> {
     nextSweep = Date.now() + sweepMs;
-    if (!sweep || sweep.disabled) return;
+    if (!sweep) return;
     let found: StrandedMessage[];
     try {
       found = await sweep.take();

@@ -43,12 +43,7 @@ export class StrandedSweep {
     private readonly stream: string,
   ) {}
 
-  /** True once the stream is known not to need sweeping. */
-  get disabled(): boolean {
-    return this.interest === false;
-  }
-
-  /** The messages stranded in this sweep and the one before it. */
+  /** The messages stranded in this sweep and the one before it (none, without a request, on other streams). */
   async take(): Promise<StrandedMessage[]> {
     if (this.interest === false) return [];
     const jsm = await this.jsm();
