@@ -1,7 +1,8 @@
 /**
  * `cctap sql` answers questions and nothing else, on the store directly and through a running `cctap up`:
  * no file read or written outside the store, no network, no setting that sticks for the next question.
- * Each refusal is one line on stderr and exit code 1.
+ * Each refusal is one line on stderr and exit code 1, told before the store is opened or `up` asked; `up`
+ * refuses the same questions from any loopback caller.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REAL_FIXTURES_DIR } from '../support/paths.js';
 import { waitFor } from '../support/wait-for.js';
+import { askRunningUp } from '../../apps/cctap/src/up/query-client.js';
 import { cli, sqlJson, startUp } from './support/run-cctap.js';
 
 let dir: string;
@@ -95,8 +97,14 @@ describe('cctap sql is read-only', () => {
         60_000,
         100,
       );
-      // All at once: `up` answers each on its own, and one that got through would still be seen.
-      await Promise.all(attacks().map(([, sql, message]) => expectRefused(sql, message)));
+      // `cctap sql` refuses these before it asks (the first test); up must refuse them too, for any loopback
+      // caller. All at once: `up` answers each on its own, and one that got through would still be seen.
+      await Promise.all(
+        attacks().map(([what, sql, message]) =>
+          expect(askRunningUp(data, { op: 'query', sql }), what).rejects.toThrow(message),
+        ),
+      );
+      await expectRefused(attacks()[0]![1], attacks()[0]![2]);
       expect(existsSync(outFile)).toBe(false);
       const [s] = await sqlJson<{ r: number }>(data, "SELECT toUInt8(getSetting('readonly')) AS r");
       expect(s!.r).toBe(1);

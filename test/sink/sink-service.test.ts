@@ -171,11 +171,14 @@ describe('sink service on JetStream', () => {
     expect(Number(ev[0]!.u)).toBe(Number(ev[0]!.n));
     const inv = await store.query<{ reason: string }>('SELECT reason FROM invalid_events FINAL');
     expect(inv).toEqual([{ reason: 'schema' }]);
-    expect(sink2.health()).toMatchObject({ ready: true, details: { messagesDeadLettered: 1 } });
+    expect(sink2.health()).toMatchObject({ ready: true });
+    // At least once: with this test's 2 s ack wait, a loaded machine can redeliver the garbage message before
+    // the server has its term, and the sink counts each copy it sent to the dead letters.
+    expect((sink2.health().details as { messagesDeadLettered: number }).messagesDeadLettered).toBeGreaterThanOrEqual(1);
 
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/cctap_sink_rows_total\{table="usage",service="sink"\} \d+/);
-    expect(text).toMatch(/cctap_sink_flush_errors_total\{table="sink-events",kind="undecodable",service="sink"\} 1/);
+    expect(text).toMatch(/cctap_sink_flush_errors_total\{table="sink-events",kind="undecodable",service="sink"\} [1-9]/);
     // The crashed flush really was delivered a second time.
     expect(text).toMatch(/cctap_redeliveries_total\{[^}]*sink-events[^}]*\} [1-9]/);
     expect(text).toMatch(/cctap_sink_consumer_pending_messages\{consumer="sink-events",service="sink"\} 0/);

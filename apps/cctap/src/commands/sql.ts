@@ -38,7 +38,17 @@ export const command: Command = {
       console.error(`--format must be table or json, got '${values.format}'`);
       return EXIT.usage;
     }
-    const [{ DEFAULT_DATA_DIR, openStore, StoreQueryError }, { runSql }, { renderSqlTable }] = await Promise.all([
+    // A refused question is told before anything is opened: the store (an engine start) or a running up.
+    // Both check it again where it runs (read-only-sql.ts), which keeps loopback callers honest too.
+    const { readOnlyStatement, StoreQueryError } = await import('@cctap/store/light');
+    try {
+      readOnlyStatement(positionals[0]!);
+    } catch (err) {
+      if (!(err instanceof StoreQueryError)) throw err;
+      console.error(`cctap sql: ${err.message}`);
+      return EXIT.failure;
+    }
+    const [{ DEFAULT_DATA_DIR, openStore }, { runSql }, { renderSqlTable }] = await Promise.all([
       import('@cctap/store'),
       import('@cctap/reports'),
       import('../render/sql-table.js'),
