@@ -178,7 +178,9 @@ describe('sink service on JetStream', () => {
 
     const text = await metrics.registry.metrics();
     expect(text).toMatch(/cctap_sink_rows_total\{table="usage",service="sink"\} \d+/);
-    expect(text).toMatch(/cctap_sink_flush_errors_total\{table="sink-events",kind="undecodable",service="sink"\} [1-9]/);
+    expect(text).toMatch(
+      /cctap_sink_flush_errors_total\{table="sink-events",kind="undecodable",service="sink"\} [1-9]/,
+    );
     // The crashed flush really was delivered a second time.
     expect(text).toMatch(/cctap_redeliveries_total\{[^}]*sink-events[^}]*\} [1-9]/);
     expect(text).toMatch(/cctap_sink_consumer_pending_messages\{consumer="sink-events",service="sink"\} 0/);
