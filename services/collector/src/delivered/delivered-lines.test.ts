@@ -50,6 +50,27 @@ describe('delivered-line records', () => {
     again.record(stream, ['u:3']);
     expect(statSync(join(dir, `${stream}.lines`)).size).toBe(24);
     expect(again.load(stream, ['lines']).has(lineKeyHash('u:3'))).toBe(true);
+    d.close();
+    again.close();
+  });
+
+  it('appends every record however many streams are written in turn, with files kept open and after close()', () => {
+    const dir = tmp();
+    const d = new DeliveredLines(dir);
+    const streams = Array.from({ length: 40 }, (_, i) => streamOf(`/r/projects/-a/s${i}.jsonl`));
+    // Three rounds over 40 streams: more files than are kept open, so each round reopens the evicted ones.
+    for (let round = 0; round < 3; round++) for (const s of streams) d.record(s, [`u:${round}`, `c:${round}`]);
+    // Open by another writer between two appends: a torn record is trimmed when the file is opened again.
+    appendFileSync(join(dir, `${streams[0]}.lines`), Buffer.from([9, 9]));
+    for (const s of streams) d.record(s, ['u:3']); // streams[0] was evicted by the 39 others since its last write
+    d.close();
+    d.record(streams[1]!, ['u:4']);
+    for (const [i, s] of streams.entries()) {
+      expect(statSync(join(dir, `${s}.lines`)).size, s).toBe((i === 1 ? 5 : 4) * RECORD_BYTES);
+      expect(statSync(join(dir, `${s}.meta`)).size, s).toBe(3 * RECORD_BYTES);
+      const keys = new DeliveredLines(dir).load(s, ['lines', 'meta']);
+      for (const k of ['u:0', 'u:1', 'u:2', 'u:3', 'c:0', 'c:1', 'c:2']) expect(keys.has(lineKeyHash(k)), k).toBe(true);
+    }
   });
 
   it('pins: 8-byte key hash + 8-byte epoch ms; the first pin of a key wins; a torn record is ignored', () => {

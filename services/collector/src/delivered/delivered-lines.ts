@@ -33,6 +33,7 @@
  * past that a rewrite re-publishes, and the store's dedup on event ids absorbs it); files not written for
  * RETAIN_DAYS are removed at start (Claude Code's own retention deletes transcripts after 30 days by default).
  * Memory: nothing until loaded; a loaded set costs 8 bytes per record, for as long as that file is being read.
+ * Descriptors: the 16 record files written last stay open for appending, until the collector stops.
  */
 import {
   closeSync,
@@ -83,15 +84,31 @@ export function encodeRecords(hashes: readonly bigint[]): Buffer {
   return buf;
 }
 
+/** Record files kept open for appending: a backfill appends to the files of each session after every batch. */
+const OPEN_APPENDERS = 16;
+
 export class DeliveredLines {
-  /** Files checked for a torn last record since start (once per file per process). */
-  private readonly aligned = new Set<string>();
   private readonly full = new Set<string>();
+  /**
+   * Append descriptors of the most recently written record files, least recent first, each with its size.
+   * Opening, checking and closing a file per acknowledged batch was a twentieth of a single-process backfill's
+   * main thread. The size is checked once per open (a torn last record trimmed): this process is the files'
+   * only writer.
+   */
+  private readonly appenders = new Map<string, { fd: number; size: number }>();
+  private closed = false;
 
   constructor(
     readonly dir: string,
     private readonly onFull: (stream: string) => void = () => undefined,
   ) {}
+
+  /** Closes the open record files; a write after this opens and closes its file each time. */
+  close(): void {
+    this.closed = true;
+    for (const a of this.appenders.values()) closeSync(a.fd);
+    this.appenders.clear();
+  }
 
   private file(stream: string, kind: RecordKind): string {
     return join(this.dir, `${stream}.${kind}`);
@@ -99,6 +116,8 @@ export class DeliveredLines {
 
   /** Removes record files not written for RETAIN_DAYS (their transcripts are gone or long finished). */
   prune(now = Date.now()): number {
+    // A kept descriptor would write on after its file is removed: prune lets go of them first.
+    for (const file of [...this.appenders.keys()]) this.release(file);
     let removed = 0;
     let names: string[];
     try {
@@ -171,7 +190,6 @@ export class DeliveredLines {
       buf.writeBigUInt64BE(h, i * PIN_BYTES);
       buf.writeBigInt64BE(BigInt(ms), i * PIN_BYTES + 8);
     });
-    mkdirSync(this.dir, { recursive: true });
     this.write(stream, 'pins', buf, PIN_BYTES);
   }
 
@@ -181,7 +199,6 @@ export class DeliveredLines {
     const lines: bigint[] = [];
     const meta: bigint[] = [];
     for (const k of lineKeys) (k.startsWith('u:') ? lines : meta).push(lineKeyHash(k));
-    mkdirSync(this.dir, { recursive: true });
     if (lines.length > 0) this.write(stream, 'lines', encodeRecords(lines), RECORD_BYTES);
     if (meta.length > 0) this.write(stream, 'meta', encodeRecords(meta), RECORD_BYTES);
   }
@@ -189,21 +206,50 @@ export class DeliveredLines {
   private write(stream: string, kind: RecordKind, records: Buffer, recordBytes: number): void {
     const file = this.file(stream, kind);
     if (this.full.has(file)) return;
-    const fd = openSync(file, 'a', 0o600);
+    const a = this.appender(file, recordBytes);
     try {
-      let size = fstatSync(fd).size;
-      if (!this.aligned.has(file)) {
-        if (size % recordBytes !== 0) ftruncateSync(fd, (size -= size % recordBytes));
-        this.aligned.add(file);
-      }
-      if ((size + records.length) / recordBytes > MAX_RECORDS) {
+      if ((a.size + records.length) / recordBytes > MAX_RECORDS) {
         this.full.add(file);
         this.onFull(stream);
+        this.release(file);
         return;
       }
-      writeSync(fd, records);
-    } finally {
-      closeSync(fd);
+      writeSync(a.fd, records);
+      a.size += records.length;
+    } catch (err) {
+      this.release(file);
+      throw err;
     }
+    if (this.closed) this.release(file);
+  }
+
+  private appender(file: string, recordBytes: number): { fd: number; size: number } {
+    const kept = this.appenders.get(file);
+    if (kept) {
+      this.appenders.delete(file); // to the most recent end
+      this.appenders.set(file, kept);
+      return kept;
+    }
+    mkdirSync(this.dir, { recursive: true });
+    const fd = openSync(file, 'a', 0o600);
+    let size: number;
+    try {
+      size = fstatSync(fd).size;
+      if (size % recordBytes !== 0) ftruncateSync(fd, (size -= size % recordBytes));
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+    const a = { fd, size };
+    this.appenders.set(file, a);
+    if (this.appenders.size > OPEN_APPENDERS) this.release(this.appenders.keys().next().value!);
+    return a;
+  }
+
+  private release(file: string): void {
+    const a = this.appenders.get(file);
+    if (!a) return;
+    this.appenders.delete(file);
+    closeSync(a.fd);
   }
 }

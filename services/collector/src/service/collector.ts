@@ -344,6 +344,7 @@ class Collector implements CollectorService {
       });
     this.tailer.restAll(); // records size + mtime of every caught-up file: the next start adopts them unopened
     this.store.flush();
+    this.delivered.close();
     await this.descriptors.closeAll();
     this.resolveIdle(true);
     this.log.info('collector stopped', { checkpointWrites: this.store.writes });
