@@ -1,7 +1,8 @@
 /**
  * The stranded-message sweep on a real nats-server: a message CCTAP_RAW (interest retention) still stores
  * below the validator consumer's ack floor is never delivered again by the server; the sweep hands it to the
- * handler, and its ack deletes it from the stream.
+ * handler, and its ack deletes it from the stream. On CCTAP_EVENTS (limits retention) a message the consumer
+ * passed over after a failed pull is handed to the sink's handler, and stays in the stream.
  *
  * The stranded state is made the way nats-server 2.9.10 also leaves it: the consumer gives up on a message
  * (max_deliver) and acks a later one, so its ack floor passes a message the stream keeps. (The chaos run saw
@@ -9,7 +10,7 @@
  * would delete the given-up message once its dead letter is stored (dlq/forwarder.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { DeliverPolicy, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topology } from '@cctap/events';
@@ -88,5 +89,56 @@ describe('stranded-message sweep', () => {
       await sub.stop();
       await bus.close();
     }
+  }, 40_000);
+
+  it('hands over a message a limits-stream consumer passed over after a failed pull, once, and keeps it stored', async () => {
+    // The passed-over state is made by recreating the consumer past a stored message while the loop's pulls
+    // fail: the consumer's state moves past a message that was never delivered, as the chaos run saw the sink's
+    // consumer do on CCTAP_EVENTS when nats-server 2.9.10 shut down. Fails with the sweep off (strandedSweepMs 0).
+    const prefix = `k${randomBytes(4).toString('hex')}`;
+    const t = topology(prefix);
+    await provision(nc, { prefix, maxBytes: 16 * 1024 * 1024, ackWaitMs: 1000 });
+    const metrics = createMetrics('sink');
+    const bus = createJetStreamBus(nc, { topology: t, strandedSweepMs: 200, metrics });
+    const events = t.consumerStream('sink-events');
+    const durable = t.consumer('sink-events');
+    expect((await jsm.streams.info(events)).config.retention).toBe('limits');
+    const seen: { body: string; seq: number }[] = [];
+    const sub = bus.consumeBatch('sink-events', async (msgs) => {
+      for (const m of msgs) seen.push({ body: dec(m.data), seq: m.seq });
+    });
+    const delivered = (body: string) => seen.filter((s) => s.body === body).length;
+    try {
+      for (const b of ['one', 'two']) await bus.publish(t.subjects.events('h'), enc(b), { msgId: b });
+      await waitFor('the first two delivered', () => delivered('two') === 1, 15_000, 50);
+
+      const config = (await jsm.consumers.info(events, durable)).config;
+      await jsm.consumers.delete(events, durable); // the loop's next pull fails
+      const passed = (await bus.publish(t.subjects.events('h'), enc('passed-over'), { msgId: 'p' })).seq;
+      await jsm.consumers.add(events, {
+        ...config,
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: passed + 1,
+      });
+      await bus.publish(t.subjects.events('h'), enc('after'), { msgId: 'a' });
+
+      await waitFor('the passed-over message handed over', () => delivered('passed-over') === 1, 15_000, 50);
+      await waitFor('the consumer acked all', async () => {
+        const c = await jsm.consumers.info(events, durable);
+        return c.num_pending + c.num_ack_pending === 0 && c.ack_floor.stream_seq > passed;
+      });
+      expect(seen.find((s) => s.body === 'passed-over')?.seq).toBe(passed);
+      expect(delivered('after')).toBe(1);
+      expect(delivered('one')).toBe(1);
+      // A limits stream keeps it: the analyzer, the alerter and the backups read it too.
+      expect((await jsm.streams.getMessage(events, { seq: passed }))?.seq).toBe(passed);
+      const counted = await metrics.registry.getSingleMetric('cctap_stranded_messages_total')!.get();
+      expect(counted.values.find((v) => v.labels.consumer === 'sink-events')?.value).toBe(1);
+    } finally {
+      await sub.stop();
+      await bus.close();
+    }
+    // Handed over once: the window is closed once checked (a later sweep finds nothing more).
+    expect(delivered('passed-over')).toBe(1);
   }, 40_000);
 });

@@ -11,14 +11,14 @@
  *      connection trouble): the consumer object is recreated rather than trusted. Messages that the failed
  *      fetch had already delivered (batch mode collects them until the fetch ends) are nak'd, so they are
  *      redelivered at once instead of waiting out the consumer's ack_wait.
- *   sweeping  -> every strandedSweepMs, on an interest-retention stream: messages the stream still stores below
- *                every consumer's ack floor, which the server will never deliver, are handled like a
- *                delivery and deleted once acked (stranded-sweep.ts)
+ *   sweeping  -> every strandedSweepMs: messages the stream stores that the server will never deliver (on an
+ *                interest stream, below every consumer's ack floor; on a limits stream, passed over around a
+ *                failed pull) are handled like a delivery (stranded-sweep.ts)
  * stop(): no new fetch is started, a pending fetch is stopped, messages already received are handled and
  * settled, acks are flushed to the server, then `done` resolves.
  */
 import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection, Status } from '@nats-io/transport-node';
 import type { BusMessage, ConsumeOptions, Subscription } from '../bus/bus.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
@@ -89,8 +89,8 @@ function wrapJsMsg(
 }
 
 /**
- * A stranded message as a delivery: its ack deletes it from the stream, a nak leaves it for the next sweep, a
- * term keeps its dead-letter copy first (as a term of a delivered message on an interest stream does).
+ * A stranded message as a delivery: its ack deletes it from an interest stream, a nak hands it back to the next
+ * sweep, a term keeps its dead-letter copy first (as a term of a delivered message on an interest stream does).
  */
 function wrapStranded(
   s: StrandedMessage,
@@ -115,7 +115,7 @@ function wrapStranded(
     },
     {
       ack: () => void remove(),
-      nak: () => undefined,
+      nak: () => sweep.handBack(s.seq),
       term: (r) => void (keepBeforeTerm ? keepBeforeTerm(msg, r).then(remove, () => undefined) : remove()),
       working: () => undefined,
     },
@@ -143,7 +143,8 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
   const sweepMs = o.strandedSweepMs ?? 15_000;
   let jsm: Promise<JetStreamManager> | null = null;
   // Without the API check: the loop already talks to JetStream, and a check would be one more request a sweep.
-  const sweep = sweepMs > 0 ? new StrandedSweep(() => (jsm ??= o.js.jetstreamManager(false)), o.stream) : null;
+  const sweep =
+    sweepMs > 0 ? new StrandedSweep(() => (jsm ??= o.js.jetstreamManager(false)), o.stream, o.durable) : null;
   let nextSweep = Date.now() + sweepMs;
 
   async function handle(batch: TrackedMessage[]): Promise<void> {
@@ -179,7 +180,7 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
     }
     if (found.length === 0) return;
     m.stranded(found.length);
-    log.warn('stored messages the server will not deliver (below every ack floor) are handled now', {
+    log.warn('stored messages the server will not deliver are handled now', {
       count: found.length,
       seqs: found.map((x) => x.seq).slice(0, 20),
     });
@@ -212,6 +213,7 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
       current = iter;
       if (stopping) iter.stop();
       for await (const raw of iter) {
+        sweep?.saw(raw.info.streamSequence);
         const msg = wrapJsMsg(raw, o.termWithReason, o.keepBeforeTerm);
         if (o.mode === 'each') await handle([msg]);
         else msgs.push(msg);
@@ -245,6 +247,7 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
         next = null;
         if (stopping) break;
         consumer = null;
+        sweep?.disturbed();
         const failed = err instanceof PullFailed ? err : null;
         log.warn('pull failed; recreating the consumer', {
           err: failed ? failed.cause : err,
@@ -270,7 +273,17 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
     await o.nc.flush().catch(() => undefined);
   }
 
-  const done = loop().catch((err: unknown) => log.error('consumer loop crashed', { err }));
+  // The server passes messages over around its restarts (stranded-sweep.ts), also when no pull of this loop
+  // failed because the loop was handling a batch meanwhile: a disconnect opens the sweep's window as well.
+  const statuses = sweep ? (o.nc.status() as AsyncIterable<Status> & { stop?: () => void }) : null;
+  if (statuses && sweep)
+    void (async () => {
+      for await (const s of statuses) if (s.type === 'disconnect' || s.type === 'reconnect') sweep.disturbed();
+    })().catch(() => undefined);
+
+  const done = loop()
+    .catch((err: unknown) => log.error('consumer loop crashed', { err }))
+    .finally(() => statuses?.stop?.());
   return {
     done,
     async stop() {

@@ -1,21 +1,27 @@
 /**
- * Messages an interest-retention stream (CCTAP_RAW) still stores although every consumer's ack floor is past
- * them: nobody will deliver them again, and nobody will ack them away.
+ * Messages a stream stores that the server will never deliver to this consumer again.
  *
- * Seen with nats-server 2.9.10 when the server shuts down while batches arrive: a batch stored in that window
- * (PubAck sent, so the collector's checkpoint moves past its lines) is never delivered to the validator, and
- * after the restart the consumer's ack floor passes it. The consumer shows nothing pending and the stream
- * keeps the message: without this sweep its lines never reach the store, and nothing says so.
+ * Seen with nats-server 2.9.10 when the server shuts down while batches arrive: a message stored in that window
+ * (PubAck sent, so the collector's checkpoint moves past its lines) is never delivered to the consumer, and
+ * after the restart the consumer's ack floor passes it. The consumer shows nothing pending: without this
+ * sweep the message is never handled, and nothing says so. The chaos run saw it on CCTAP_RAW (the validator)
+ * and on CCTAP_EVENTS (the sink).
  *
- * The sweep (run by the pull loop between batches, pull-loop.ts) asks for the stream's first sequence and the
- * lowest ack floor of its consumers. A stored message at or below that floor is stranded. It is handed to the
- * consumer's handler like a delivery once it has been seen stranded in two sweeps in a row (a message acked a
- * moment ago may not be removed yet when the first look happens); acking it deletes it from the stream.
- * Messages that hit max_deliver look the same to the server, but the dead-letter forwarder deletes those
- * once their copy is stored (dlq/forwarder.ts), so what is left here was never handled.
- *
- * Only interest-retention streams: in a limits stream an acked message stays, so "stored below the floor"
- * says nothing there.
+ * The sweep runs in the pull loop between batches (pull-loop.ts), in one of two ways by the stream's retention:
+ * - Interest retention (CCTAP_RAW): a stored message at or below every consumer's ack floor is stranded, since
+ *   an acked message leaves such a stream. It is handed to the consumer's handler like a delivery once it has
+ *   been seen stranded in two sweeps in a row (a message acked a moment ago may not be removed yet when the
+ *   first look happens); acking it deletes it from the stream. Messages that hit max_deliver look the same to
+ *   the server, but the dead-letter forwarder deletes those once their copy is stored (dlq/forwarder.ts).
+ * - Limits retention (CCTAP_EVENTS): an acked message stays, so "below the floor" says nothing. What the loop
+ *   does know is which sequences it was delivered. When a pull fails (the server went away, the consumer was
+ *   recreated), the sequences after the last one it had seen are a window to check. The window closes at the
+ *   first sweep after deliveries came again. Once the consumer's ack floor has passed the window, each
+ *   sequence in it that the loop never received and that the consumer's filter selects is handed over like a
+ *   delivery (its ack changes nothing in the stream). With several instances of one consumer (replicas), a
+ *   sequence another instance handled looks the same: it is handled a second time, which every consumer
+ *   absorbs (ids in the store, the analyzer's and the alerter's seen-ids). That costs at most one window per
+ *   pull failure. A loop that saw nothing before the failure has no window: it does not know where to begin.
  */
 import type { JetStreamManager, StoredMsg } from '@nats-io/jetstream';
 import { headerRecord } from '../nats/header-record.js';
@@ -32,25 +38,61 @@ export interface StrandedMessage {
 /** Most sequence numbers looked at per sweep (each one a request): a huge gap is worked through over several. */
 const MAX_LOOKUPS = 2000;
 
+/** Sequences after a failed pull (limits retention): from the one after the last seen, to the last seen by `to`. */
+interface Window {
+  readonly from: number;
+  to: number | null;
+  readonly seen: Set<number>;
+}
+
+/** Whether `subject` is selected by a NATS filter (`*` one token, `>` the rest). */
+export function subjectSelected(filter: string, subject: string): boolean {
+  const f = filter.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '>') return s.length > i;
+    if (i >= s.length || (f[i] !== '*' && f[i] !== s[i])) return false;
+  }
+  return f.length === s.length;
+}
+
 export class StrandedSweep {
-  /** null until the first sweep has read the stream's retention; false: not an interest stream, never sweep. */
+  /** null until the first sweep has read the stream's retention. */
   private interest: boolean | null = null;
-  /** Stranded sequences seen by the previous sweep. */
+  /** Stranded sequences seen by the previous sweep (interest retention). */
   private seen = new Set<number>();
+  /** The highest stream sequence delivered to this loop. */
+  private maxSeen = 0;
+  private window: Window | null = null;
+  /** Limits retention: sequences handed over whose handler asked for them again (a nak). */
+  private readonly again = new Set<number>();
 
   constructor(
     private readonly jsm: () => Promise<JetStreamManager>,
     private readonly stream: string,
+    private readonly durable: string,
   ) {}
 
-  /** The messages stranded in this sweep and the one before it (none, without a request, on other streams). */
+  /** The loop received the message at stream sequence `seq` (a first delivery or not). */
+  saw(seq: number): void {
+    if (seq > this.maxSeen) this.maxSeen = seq;
+    this.window?.seen.add(seq);
+  }
+
+  /** A pull failed: what the stream stored after the last sequence seen may be passed over without a delivery. */
+  disturbed(): void {
+    if (this.window === null && this.maxSeen > 0) this.window = { from: this.maxSeen + 1, to: null, seen: new Set() };
+  }
+
+  /** The messages to hand over now: stranded (interest retention) or passed over after a failed pull (limits). */
   async take(): Promise<StrandedMessage[]> {
-    if (this.interest === false) return [];
+    if (this.interest === false) return this.skipped();
     const jsm = await this.jsm();
     const info = await jsm.streams.info(this.stream);
     this.interest = info.config.retention === 'interest';
+    if (!this.interest) return this.skipped();
     let floor = Infinity;
-    if (this.interest && info.state.messages > 0)
+    if (info.state.messages > 0)
       for await (const c of jsm.consumers.list(this.stream)) floor = Math.min(floor, c.ack_floor.stream_seq);
     if (!Number.isFinite(floor) || info.state.first_seq > floor) {
       this.seen.clear();
@@ -64,15 +106,60 @@ export class StrandedSweep {
     }
     const twice = stranded.filter((m) => this.seen.has(m.seq));
     this.seen = new Set(stranded.map((m) => m.seq));
-    return twice.map((m) => ({ seq: m.seq, subject: m.subject, data: m.data, headers: headerRecord(m.header) }));
+    return twice.map(strandedOf);
   }
 
-  /** Removes a handled stranded message from the stream (already gone: nothing to do). */
+  /** A handed-over message was not handled (nak): an interest stream's sweep finds it again, a window's is kept. */
+  handBack(seq: number): void {
+    if (!this.interest) this.again.add(seq);
+  }
+
+  /** Limits retention: the sequences of a closed window the loop never received, once the floor passed it. */
+  private async skipped(): Promise<StrandedMessage[]> {
+    const out: StrandedMessage[] = [];
+    for (const seq of [...this.again]) {
+      this.again.delete(seq);
+      const m = await (await this.jsm()).streams.getMessage(this.stream, { seq });
+      if (m) out.push(strandedOf(m));
+    }
+    const w = this.window;
+    if (!w) return out;
+    if (w.to === null) {
+      // Closed at the first sweep with deliveries since the failure; checked at a later one.
+      if (w.seen.size > 0) w.to = this.maxSeen;
+      return out;
+    }
+    const jsm = await this.jsm();
+    const c = await jsm.consumers.info(this.stream, this.durable);
+    if (c.ack_floor.stream_seq < w.to) return out; // still being worked through (or redelivered)
+    this.window = null;
+    const filters = c.config.filter_subjects ?? (c.config.filter_subject ? [c.config.filter_subject] : []);
+    const last = Math.min(w.to, w.from + MAX_LOOKUPS - 1);
+    for (let seq = w.from; seq <= last; seq++) {
+      if (w.seen.has(seq)) continue;
+      const m = await jsm.streams.getMessage(this.stream, { seq }); // null: removed by the stream's limits
+      if (m && (filters.length === 0 || filters.some((f) => subjectSelected(f, m.subject)))) out.push(strandedOf(m));
+    }
+    return out;
+  }
+
+  /**
+   * Removes a handled message from an interest stream (already gone: nothing to do). A limits stream keeps it:
+   * its other consumers and its mirrors read it too.
+   */
   async remove(seq: number): Promise<void> {
     this.seen.delete(seq);
+    if (!this.interest) return;
     const jsm = await this.jsm();
     await jsm.streams.deleteMessage(this.stream, seq, false).catch((err: unknown) => {
       if (!isNoMessageFound(err)) throw err;
     });
   }
 }
+
+const strandedOf = (m: StoredMsg): StrandedMessage => ({
+  seq: m.seq,
+  subject: m.subject,
+  data: m.data,
+  headers: headerRecord(m.header),
+});
