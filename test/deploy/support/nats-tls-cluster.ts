@@ -43,8 +43,22 @@ async function healthyWithLeader(httpPort: number): Promise<boolean> {
   return Boolean(jsz.meta_cluster?.leader);
 }
 
+/**
+ * Starts the cluster; when a port chosen free was taken before its node bound it (other test files start
+ * servers at the same time), starts it again on other ports, up to three times.
+ */
 export async function startTlsNatsCluster(tls: TlsFiles): Promise<TlsNatsCluster> {
   requireTool('nats-server', 'install nats-server (Debian: apt-get install -y nats-server; .ci/run does)');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(tls);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/i.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startOnce(tls: TlsFiles): Promise<TlsNatsCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'cctap-nats-tls-'));
   const base = readFileSync(join(REPO_ROOT, 'deploy/nats/nats-cluster.conf'), 'utf8');
   const withTls = readFileSync(join(REPO_ROOT, 'deploy/nats/nats-cluster-tls.conf'), 'utf8');
@@ -85,13 +99,17 @@ export async function startTlsNatsCluster(tls: TlsFiles): Promise<TlsNatsCluster
   };
   try {
     // Routes over TLS are up once JetStream has a meta leader: it needs two of the three nodes to agree.
-    await waitFor(
+    const outcome = await waitFor(
       'every node healthy, with a JetStream meta leader (routes over TLS)',
-      async () => (await Promise.all(nodes.map((n) => healthyWithLeader(n.httpPort)))).every(Boolean),
+      async () =>
+        children.some((c) => c.exitCode !== null)
+          ? 'a node exited'
+          : (await Promise.all(nodes.map((n) => healthyWithLeader(n.httpPort)))).every(Boolean),
       30_000,
       100,
       cluster.logs,
     );
+    if (outcome === 'a node exited') throw new Error(`a nats-server node exited at start:\n${cluster.logs()}`);
   } catch (err) {
     await cluster.dispose();
     throw err;
