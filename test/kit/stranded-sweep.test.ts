@@ -128,7 +128,8 @@ describe('stranded-message sweep', () => {
         return c.num_pending + c.num_ack_pending === 0 && c.ack_floor.stream_seq > passed;
       });
       expect(seen.find((s) => s.body === 'passed-over')?.seq).toBe(passed);
-      expect(delivered('after')).toBe(1);
+      // At least once: a pull that fails around the recreated consumer naks what it had, and it comes again.
+      expect(delivered('after')).toBeGreaterThanOrEqual(1);
       expect(delivered('one')).toBe(1);
       // A limits stream keeps it: the analyzer, the alerter and the backups read it too.
       expect((await jsm.streams.getMessage(events, { seq: passed }))?.seq).toBe(passed);

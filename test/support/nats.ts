@@ -7,7 +7,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -25,40 +24,60 @@ export interface TestNats {
   controllable: boolean;
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nats-server did not listen on ${port} within ${timeoutMs} ms`);
+/**
+ * Our own server says it listens: a port that accepts connections may be another test file's server, which
+ * took the port while ours was stopped (a chaos run restarts its server on the same port) or between
+ * freePort() and our bind.
+ */
+function listening(child: ChildProcess, port: number, log: () => string, timeoutMs: number): Promise<void> {
+  const line = `Listening for client connections on 127.0.0.1:${port}`;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => done(new Error(`nats-server did not listen on ${port} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const onData = () => {
+      if (log().includes(line)) done();
+    };
+    const onExit = () => done(new Error(`nats-server exited at start (port ${port})`));
+    function done(err?: Error) {
+      clearTimeout(timer);
+      child.stderr?.off('data', onData);
+      child.off('exit', onExit);
+      if (err) reject(new Error(`${err.message}\n${log()}`, { cause: err }));
+      else resolve();
+    }
+    child.stderr?.on('data', onData);
+    child.once('exit', onExit);
+    onData();
+  });
 }
 
 async function startBinary(extraArgs: string[]): Promise<TestNats> {
-  const port = await freePort();
+  // A port taken between freePort() and the bind (other files start servers too): another port, up to 3 times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startBinaryOn(await freePort(), extraArgs);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/i.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startBinaryOn(port: number, extraArgs: string[]): Promise<TestNats> {
   const dir = mkdtempSync(join(tmpdir(), 'cctap-nats-'));
   let child: ChildProcess | null = null;
   let stderr = '';
   const start = async () => {
-    child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir, ...extraArgs], {
+    stderr = '';
+    const c = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir, ...extraArgs], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    child.stderr?.on('data', (d: Buffer) => {
+    child = c;
+    c.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
     });
-    try {
-      await waitForPort(port, 10_000);
-    } catch (err) {
-      throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
-    }
+    await listening(c, port, () => stderr, 10_000);
   };
   const stop = async (opts?: { hard?: boolean }) => {
     const c = child;
@@ -68,7 +87,12 @@ async function startBinary(extraArgs: string[]): Promise<TestNats> {
     await exited;
     child = null;
   };
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url: `nats://127.0.0.1:${port}`,
     stop,

@@ -7,11 +7,14 @@
  * n² / 2⁶⁵ (2·10⁻⁸ at the 2M-line cap of a session's record file), and the cost of a collision is one line not
  * published.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
-/** First 8 bytes of sha256(lineKey), big-endian: the on-disk record (see delivered-lines.ts). */
+/**
+ * First 8 bytes of sha256(lineKey), big-endian: the on-disk record (see delivered-lines.ts). Read from the hex
+ * digest: a one-shot hash to a string is several times faster than a Hash object and a Buffer, twice per line.
+ */
 export function lineKeyHash(lineKey: string): bigint {
-  return createHash('sha256').update(lineKey).digest().readBigUInt64BE(0);
+  return BigInt(`0x${hash('sha256', lineKey, 'hex').slice(0, 16)}`);
 }
 
 const MAX_ADDED = 100_000;
