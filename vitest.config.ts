@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // Tests run against the TypeScript sources of the workspace packages (no build needed for unit tests);
 // end-to-end tests that spawn the `cctap` binary use the built dist, which `npm test` builds first.
@@ -41,6 +42,23 @@ const alias = {
   '@cctap/cli': src('./apps/cctap/src/index.ts'),
 };
 
+/** Where a file's process time goes: the chaos runs, then the files that run `cctap` and servers, then the rest. */
+const rank = (f: TestSpecification): number =>
+  f.moduleId.includes('/test/chaos/') ? 0 : f.moduleId.includes('/test/e2e/') ? 1 : 2;
+
+/**
+ * The longest files first, so the last minute is not one long file running alone. Vitest orders by the last
+ * run's durations when it has them and by file size on a fresh checkout (CI), where the short chaos run, a
+ * small file, would start last; the rank keeps what is known to be long in front either way.
+ */
+class LongFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const at = new Map(sorted.map((f, i) => [f, i]));
+    return sorted.sort((a, b) => rank(a) - rank(b) || at.get(a)! - at.get(b)!);
+  }
+}
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -50,6 +68,7 @@ export default defineConfig({
     // connections), and the load per file was a third of the suite's time on two cores.
     pool: 'forks',
     isolate: false,
+    sequence: { sequencer: LongFirst },
     // Three, on two cores: most integration files spend their time waiting on the processes they started.
     maxWorkers: 3,
     projects: [
