@@ -14,14 +14,15 @@
  *   first look happens); acking it deletes it from the stream. Messages that hit max_deliver look the same to
  *   the server, but the dead-letter forwarder deletes those once their copy is stored (dlq/forwarder.ts).
  * - Limits retention (CCTAP_EVENTS): an acked message stays, so "below the floor" says nothing. What the loop
- *   does know is which sequences it was delivered. When a pull fails (the server went away, the consumer was
- *   recreated), the sequences after the last one it had seen are a window to check. The window closes at the
- *   first sweep after deliveries came again. Once the consumer's ack floor has passed the window, each
- *   sequence in it that the loop never received and that the consumer's filter selects is handed over like a
- *   delivery (its ack changes nothing in the stream). With several instances of one consumer (replicas), a
- *   sequence another instance handled looks the same: it is handled a second time, which every consumer
- *   absorbs (ids in the store, the analyzer's and the alerter's seen-ids). That costs at most one window per
- *   pull failure. A loop that saw nothing before the failure has no window: it does not know where to begin.
+ *   does know is which sequences it was delivered. When a pull fails or the connection drops (the server went
+ *   away, the consumer was recreated), the sequences between the last one it had received and the first newer
+ *   one it receives afterwards are a window to check: the server goes on from where its state says it was,
+ *   so a message it passed over lies in that gap. Once the consumer's ack floor has passed the window, each
+ *   sequence in it that the loop never received (redeliveries count) and that the consumer's filter selects
+ *   is handed over like a delivery (its ack changes nothing in the stream). Another loop on the same consumer
+ *   (the sink's second fetcher, a replica) may have handled a sequence of the gap: it is handled a second
+ *   time, which every consumer absorbs (ids in the store, the analyzer's and the alerter's seen-ids). A loop
+ *   that had received nothing before the trouble has no window: it does not know where to begin.
  */
 import type { JetStreamManager, StoredMsg } from '@nats-io/jetstream';
 import { headerRecord } from '../nats/header-record.js';
@@ -38,7 +39,10 @@ export interface StrandedMessage {
 /** Most sequence numbers looked at per sweep (each one a request): a huge gap is worked through over several. */
 const MAX_LOOKUPS = 2000;
 
-/** Sequences after a failed pull (limits retention): from the one after the last seen, to the last seen by `to`. */
+/**
+ * Limits retention, after a failed pull or a disconnect: from the sequence after the last one received before,
+ * to the one before the first newer sequence received after (null until then).
+ */
 interface Window {
   readonly from: number;
   to: number | null;
@@ -76,7 +80,13 @@ export class StrandedSweep {
   /** The loop received the message at stream sequence `seq` (a first delivery or not). */
   saw(seq: number): void {
     if (seq > this.maxSeen) this.maxSeen = seq;
-    this.window?.seen.add(seq);
+    const w = this.window;
+    if (!w) return;
+    w.seen.add(seq);
+    if (w.to === null && seq >= w.from) {
+      w.to = seq - 1;
+      if (w.to < w.from) this.window = null; // no gap: deliveries went on where they were
+    }
   }
 
   /** A pull failed: what the stream stored after the last sequence seen may be passed over without a delivery. */
@@ -114,7 +124,7 @@ export class StrandedSweep {
     if (!this.interest) this.again.add(seq);
   }
 
-  /** Limits retention: the sequences of a closed window the loop never received, once the floor passed it. */
+  /** Limits retention: the sequences of a window the loop never received, once the floor passed it. */
   private async skipped(): Promise<StrandedMessage[]> {
     const out: StrandedMessage[] = [];
     for (const seq of [...this.again]) {
@@ -123,12 +133,7 @@ export class StrandedSweep {
       if (m) out.push(strandedOf(m));
     }
     const w = this.window;
-    if (!w) return out;
-    if (w.to === null) {
-      // Closed at the first sweep with deliveries since the failure; checked at a later one.
-      if (w.seen.size > 0) w.to = this.maxSeen;
-      return out;
-    }
+    if (!w || w.to === null) return out;
     const jsm = await this.jsm();
     const c = await jsm.consumers.info(this.stream, this.durable);
     if (c.ack_floor.stream_seq < w.to) return out; // still being worked through (or redelivered)
