@@ -23,7 +23,8 @@ import {
   type Subscription,
 } from './bus.js';
 import { serverVersion } from '../nats/connect.js';
-import { runPullLoop } from '../consumer/pull-loop.js';
+import { DEFAULT_SWEEP_MS, runPullLoop, strandedSweep } from '../consumer/pull-loop.js';
+import type { StrandedSweep } from '../consumer/stranded-sweep.js';
 import { headerRecord } from '../nats/header-record.js';
 import { StorageRefusalState, type StorageRefusal } from './storage-refusal.js';
 import type { Logger } from '../log/logger.js';
@@ -43,6 +44,8 @@ export class JetStreamBus implements Bus {
   readonly js: JetStreamClient;
   private jsm: JetStreamManager | null = null;
   private readonly subs = new Set<Subscription>();
+  /** One stranded sweep per consumer, shared by its loops (stranded-sweep.ts). */
+  private readonly sweeps = new Map<string, StrandedSweep>();
   private readonly publishes;
   private readonly termWithReason: boolean;
   private readonly storage: StorageRefusalState;
@@ -175,17 +178,24 @@ export class JetStreamBus implements Bus {
     durable?: string,
   ): Subscription {
     const t = this.o.topology;
+    const stream = t.consumerStream(consumer);
+    const name = durable ?? t.consumer(consumer);
+    const sweepMs = this.o.strandedSweepMs ?? DEFAULT_SWEEP_MS;
+    const key = `${stream}\u001f${name}`;
+    let sweep = this.sweeps.get(key);
+    if (!sweep && sweepMs > 0) this.sweeps.set(key, (sweep = strandedSweep(this.js, stream, name, sweepMs)));
     const sub = runPullLoop({
       ...opts,
       nc: this.nc,
       js: this.js,
-      stream: t.consumerStream(consumer),
-      durable: durable ?? t.consumer(consumer),
+      stream,
+      durable: name,
+      ...(sweep ? { sweep } : {}),
       label: consumer,
       mode,
       handle,
       termWithReason: this.termWithReason,
-      ...(this.o.strandedSweepMs !== undefined ? { strandedSweepMs: this.o.strandedSweepMs } : {}),
+      strandedSweepMs: sweepMs,
       // The same message id as the forwarder's copy (dlq/forwarder.ts), so the one that comes second is dropped.
       keepBeforeTerm: (msg, reason) =>
         this.publish(t.subjects.dlq(consumer), msg.data, {

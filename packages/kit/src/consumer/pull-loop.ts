@@ -48,9 +48,14 @@ export interface PullLoopOptions extends ConsumeOptions {
   ackProgressMs?: number;
   /** How often to look for stranded messages (stranded-sweep.ts); 0: never. Default 15 s. */
   strandedSweepMs?: number;
+  /** The sweep of this consumer shared with its other loops in the process (one of its own when not given). */
+  sweep?: StrandedSweep;
   logger?: Logger;
   metrics?: Metrics;
 }
+
+/** How often a consumer looks for stranded messages, by default. */
+export const DEFAULT_SWEEP_MS = 15_000;
 
 /** How long a message whose dead-letter copy failed waits before it is offered again. */
 const KEEP_FAILED_NAK_MS = 5000;
@@ -123,6 +128,13 @@ function wrapStranded(
   return msg;
 }
 
+/** A consumer's sweep; `sweepMs`: how often its loops sweep. */
+export function strandedSweep(js: JetStreamClient, stream: string, durable: string, sweepMs: number): StrandedSweep {
+  let jsm: Promise<JetStreamManager> | null = null;
+  // Without the API check: the loop already talks to JetStream, and a check would be one more request a sweep.
+  return new StrandedSweep(() => (jsm ??= js.jetstreamManager(false)), stream, durable, sweepMs / 2);
+}
+
 /** A pull that failed after receiving `naked` messages, which it nak'd. */
 class PullFailed extends Error {
   override readonly name = 'PullFailed';
@@ -140,11 +152,8 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
   let stopping = false;
   let current: { stop(): void } | null = null;
   let wake: (() => void) | null = null;
-  const sweepMs = o.strandedSweepMs ?? 15_000;
-  let jsm: Promise<JetStreamManager> | null = null;
-  // Without the API check: the loop already talks to JetStream, and a check would be one more request a sweep.
-  const sweep =
-    sweepMs > 0 ? new StrandedSweep(() => (jsm ??= o.js.jetstreamManager(false)), o.stream, o.durable) : null;
+  const sweepMs = o.strandedSweepMs ?? DEFAULT_SWEEP_MS;
+  const sweep = sweepMs <= 0 ? null : (o.sweep ?? strandedSweep(o.js, o.stream, o.durable, sweepMs));
   let nextSweep = Date.now() + sweepMs;
 
   async function handle(batch: TrackedMessage[]): Promise<void> {

@@ -71,10 +71,18 @@ export class StrandedSweep {
   /** Limits retention: sequences handed over whose handler asked for them again (a nak). */
   private readonly again = new Set<number>();
 
+  private lastTake = -Infinity;
+
+  /**
+   * One per consumer and process: the loops of one consumer (the sink's fetchers) share it, so what one of
+   * them received is not taken for passed over by another. `minIntervalMs`: a take sooner than this after the
+   * previous one, by any of them, finds nothing (two looks in a row must be a sweep apart).
+   */
   constructor(
     private readonly jsm: () => Promise<JetStreamManager>,
     private readonly stream: string,
     private readonly durable: string,
+    private readonly minIntervalMs = 0,
   ) {}
 
   /** The loop received the message at stream sequence `seq` (a first delivery or not). */
@@ -96,6 +104,9 @@ export class StrandedSweep {
 
   /** The messages to hand over now: stranded (interest retention) or passed over after a failed pull (limits). */
   async take(): Promise<StrandedMessage[]> {
+    const now = Date.now();
+    if (now - this.lastTake < this.minIntervalMs) return [];
+    this.lastTake = now;
     if (this.interest === false) return this.skipped();
     const jsm = await this.jsm();
     const info = await jsm.streams.info(this.stream);
