@@ -19,8 +19,9 @@
  *   one it receives afterwards are a window to check: the server goes on from where its state says it was,
  *   so a message it passed over lies in that gap. Once the consumer's ack floor has passed the window, each
  *   sequence in it that the loop never received (redeliveries count) and that the consumer's filter selects
- *   is handed over like a delivery (its ack changes nothing in the stream). Another loop on the same consumer
- *   (the sink's second fetcher, a replica) may have handled a sequence of the gap: it is handled a second
+ *   is handed over like a delivery (its ack changes nothing in the stream). The loops of one consumer in a
+ *   process share one sweep (the JetStream bus keeps one per consumer), so what one of them received counts
+ *   for all. A replica in another process may have handled a sequence of the gap: it is handled a second
  *   time, which every consumer absorbs (ids in the store, the analyzer's and the alerter's seen-ids). A loop
  *   that had received nothing before the trouble has no window: it does not know where to begin.
  */
