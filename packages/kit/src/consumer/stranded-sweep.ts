@@ -90,12 +90,11 @@ export class StrandedSweep {
   saw(seq: number): void {
     if (seq > this.maxSeen) this.maxSeen = seq;
     const w = this.window;
-    if (!w) return;
-    w.seen.add(seq);
-    if (w.to === null && seq >= w.from) {
-      w.to = seq - 1;
+    if (!w || seq < w.from) return;
+    if (w.to === null) {
+      w.to = seq - 1; // the first newer one: the window ends before it
       if (w.to < w.from) this.window = null; // no gap: deliveries went on where they were
-    }
+    } else if (seq <= w.to) w.seen.add(seq); // a redelivery inside the window (kept: at most its size)
   }
 
   /** A pull failed: what the stream stored after the last sequence seen may be passed over without a delivery. */
