@@ -14,7 +14,7 @@ import { DeliverPolicy, jetstreamManager, type JetStreamManager } from '@nats-io
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topology } from '@cctap/events';
-import { connectNats, createJetStreamBus, createMetrics, provision, RetryableError } from '@cctap/kit';
+import { connectNats, createJetStreamBus, createLogger, createMetrics, provision, RetryableError } from '@cctap/kit';
 import { startNats, type TestNats } from '../support/nats.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -97,9 +97,12 @@ describe('stranded-message sweep', () => {
     // consumer do on CCTAP_EVENTS when nats-server 2.9.10 shut down. Fails with the sweep off (strandedSweepMs 0).
     const prefix = `k${randomBytes(4).toString('hex')}`;
     const t = topology(prefix);
-    await provision(nc, { prefix, maxBytes: 16 * 1024 * 1024, ackWaitMs: 1000 });
+    // A long ack wait: a loaded machine does not redeliver what the loop is still handling (nothing here waits on it).
+    await provision(nc, { prefix, maxBytes: 16 * 1024 * 1024, ackWaitMs: 10_000 });
     const metrics = createMetrics('sink');
-    const bus = createJetStreamBus(nc, { topology: t, strandedSweepMs: 200, metrics });
+    const logged: string[] = [];
+    const logger = createLogger({ service: 'sink', level: 'warn', format: 'json', write: (l) => logged.push(l) });
+    const bus = createJetStreamBus(nc, { topology: t, strandedSweepMs: 200, metrics, logger });
     const events = t.consumerStream('sink-events');
     const durable = t.consumer('sink-events');
     expect((await jsm.streams.info(events)).config.retention).toBe('limits');
@@ -113,7 +116,10 @@ describe('stranded-message sweep', () => {
       await waitFor('the first two delivered', () => delivered('two') === 1, 15_000, 50);
 
       const config = (await jsm.consumers.info(events, durable)).config;
-      await jsm.consumers.delete(events, durable); // the loop's next pull fails
+      await jsm.consumers.delete(events, durable);
+      // The loop's pull fails before the message is stored (on a loaded machine the loop may otherwise be
+      // between two pulls until the consumer is back, and see no trouble at all).
+      await waitFor('the pull to fail', () => logged.some((l) => l.includes('pull failed')), 15_000, 20);
       const passed = (await bus.publish(t.subjects.events('h'), enc('passed-over'), { msgId: 'p' })).seq;
       await jsm.consumers.add(events, {
         ...config,

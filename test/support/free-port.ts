@@ -12,3 +12,17 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Runs `start` (which picks its ports with freePort) again when one of them was taken between the choice and
+ * the bind, as other test files start servers at the same time: up to three times.
+ */
+export async function onFreePorts<T>(start: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/i.test((err as Error).message)) throw err;
+    }
+  }
+}

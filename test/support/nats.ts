@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './free-port.js';
+import { freePort, onFreePorts } from './free-port.js';
 import { findTool } from './tools.js';
 
 export interface TestNats {
@@ -54,14 +54,7 @@ function listening(child: ChildProcess, port: number, log: () => string, timeout
 }
 
 async function startBinary(extraArgs: string[]): Promise<TestNats> {
-  // A port taken between freePort() and the bind (other files start servers too): another port, up to 3 times.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startBinaryOn(await freePort(), extraArgs);
-    } catch (err) {
-      if (attempt >= 3 || !/address already in use/i.test((err as Error).message)) throw err;
-    }
-  }
+  return onFreePorts(async () => startBinaryOn(await freePort(), extraArgs));
 }
 
 async function startBinaryOn(port: number, extraArgs: string[]): Promise<TestNats> {

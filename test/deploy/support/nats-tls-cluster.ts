@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../support/free-port.js';
+import { freePort, onFreePorts } from '../../support/free-port.js';
 import { requireTool } from '../../support/tools.js';
 import { waitFor } from '../../support/wait-for.js';
 import { REPO_ROOT } from './repo.js';
@@ -43,19 +43,9 @@ async function healthyWithLeader(httpPort: number): Promise<boolean> {
   return Boolean(jsz.meta_cluster?.leader);
 }
 
-/**
- * Starts the cluster; when a port chosen free was taken before its node bound it (other test files start
- * servers at the same time), starts it again on other ports, up to three times.
- */
 export async function startTlsNatsCluster(tls: TlsFiles): Promise<TlsNatsCluster> {
   requireTool('nats-server', 'install nats-server (Debian: apt-get install -y nats-server; .ci/run does)');
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(tls);
-    } catch (err) {
-      if (attempt >= 3 || !/address already in use/i.test((err as Error).message)) throw err;
-    }
-  }
+  return onFreePorts(() => startOnce(tls));
 }
 
 async function startOnce(tls: TlsFiles): Promise<TlsNatsCluster> {

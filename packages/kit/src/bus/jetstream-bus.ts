@@ -3,7 +3,7 @@
  * create them lazily, so a typo cannot silently create a second pipeline. Dead letters are moved by the
  * forwarder (dlq/forwarder.ts) from the server's advisories, not by this class.
  */
-import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { headers as natsHeaders, type NatsConnection, type Status } from '@nats-io/transport-node';
 import {
   DeliverPolicy,
   jetstream,
@@ -23,8 +23,8 @@ import {
   type Subscription,
 } from './bus.js';
 import { serverVersion } from '../nats/connect.js';
-import { DEFAULT_SWEEP_MS, runPullLoop, strandedSweep } from '../consumer/pull-loop.js';
-import type { StrandedSweep } from '../consumer/stranded-sweep.js';
+import { runPullLoop } from '../consumer/pull-loop.js';
+import { StrandedSweep } from '../consumer/stranded-sweep.js';
 import { headerRecord } from '../nats/header-record.js';
 import { StorageRefusalState, type StorageRefusal } from './storage-refusal.js';
 import type { Logger } from '../log/logger.js';
@@ -40,12 +40,17 @@ export interface JetStreamBusOptions {
   strandedSweepMs?: number;
 }
 
+/** How often each consumer looks for stranded messages, unless told. */
+const DEFAULT_SWEEP_MS = 15_000;
+
 export class JetStreamBus implements Bus {
   readonly js: JetStreamClient;
   private jsm: JetStreamManager | null = null;
   private readonly subs = new Set<Subscription>();
   /** One stranded sweep per consumer, shared by its loops (stranded-sweep.ts). */
   private readonly sweeps = new Map<string, StrandedSweep>();
+  /** The connection's status changes, watched once the first sweep exists; stopped by close(). */
+  private statuses: (AsyncIterable<Status> & { stop?: () => void }) | null = null;
   private readonly publishes;
   private readonly termWithReason: boolean;
   private readonly storage: StorageRefusalState;
@@ -129,8 +134,7 @@ export class JetStreamBus implements Bus {
    * outside `cctap provision`: they follow from a provisioned consumer, never from a typo.
    */
   async resetPartitionConsumer(consumer: ConsumerKey, durable: string, filter: string): Promise<void> {
-    this.jsm ??= await jetstreamManager(this.nc);
-    const jsm = this.jsm;
+    const jsm = await this.manager();
     const t = this.o.topology;
     const stream = t.consumerStream(consumer);
     const base = await jsm.consumers.info(stream, t.consumer(consumer));
@@ -149,9 +153,9 @@ export class JetStreamBus implements Bus {
   }
 
   async read(stream: StreamKey, opts: { fromSeq?: number; max?: number } = {}): Promise<StoredMessage[]> {
-    this.jsm ??= await jetstreamManager(this.nc);
+    const jsm = await this.manager();
     const name = this.o.topology.stream(stream);
-    const info = await this.jsm.streams.info(name);
+    const info = await jsm.streams.info(name);
     const out: StoredMessage[] = [];
     const max = opts.max ?? 100;
     for (
@@ -159,7 +163,7 @@ export class JetStreamBus implements Bus {
       seq <= info.state.last_seq && out.length < max;
       seq++
     ) {
-      const m = await this.jsm.streams.getMessage(name, { seq }).catch(() => null);
+      const m = await jsm.streams.getMessage(name, { seq }).catch(() => null);
       if (!m) continue; // deleted or expired
       out.push({ subject: m.subject, seq: m.seq, data: m.data, headers: headerRecord(m.header) });
     }
@@ -168,6 +172,30 @@ export class JetStreamBus implements Bus {
 
   async close(): Promise<void> {
     await Promise.all([...this.subs].map((s) => s.stop()));
+    this.statuses?.stop?.();
+  }
+
+  private async manager(): Promise<JetStreamManager> {
+    this.jsm ??= await jetstreamManager(this.nc);
+    return this.jsm;
+  }
+
+  /** The consumer's sweep, made on first use; none when sweeping is off. */
+  private sweepOf(stream: string, durable: string, everyMs: number): StrandedSweep | undefined {
+    if (everyMs <= 0) return undefined;
+    const key = `${stream}\u001f${durable}`;
+    let sweep = this.sweeps.get(key);
+    if (!sweep) this.sweeps.set(key, (sweep = new StrandedSweep(() => this.manager(), stream, durable, everyMs / 2)));
+    // The server passes messages over around its restarts, also when no pull failed because every loop was
+    // handling a batch meanwhile: a disconnect opens each sweep's window as well.
+    if (!this.statuses) {
+      const statuses = (this.statuses = this.nc.status() as AsyncIterable<Status> & { stop?: () => void });
+      void (async () => {
+        for await (const s of statuses)
+          if (s.type === 'disconnect' || s.type === 'reconnect') for (const w of this.sweeps.values()) w.disturbed();
+      })().catch(() => undefined);
+    }
+    return sweep;
   }
 
   private track(
@@ -180,22 +208,19 @@ export class JetStreamBus implements Bus {
     const t = this.o.topology;
     const stream = t.consumerStream(consumer);
     const name = durable ?? t.consumer(consumer);
-    const sweepMs = this.o.strandedSweepMs ?? DEFAULT_SWEEP_MS;
-    const key = `${stream}\u001f${name}`;
-    let sweep = this.sweeps.get(key);
-    if (!sweep && sweepMs > 0) this.sweeps.set(key, (sweep = strandedSweep(this.js, stream, name, sweepMs)));
+    const everyMs = this.o.strandedSweepMs ?? DEFAULT_SWEEP_MS;
+    const sweep = this.sweepOf(stream, name, everyMs);
     const sub = runPullLoop({
       ...opts,
       nc: this.nc,
       js: this.js,
       stream,
       durable: name,
-      ...(sweep ? { sweep } : {}),
+      ...(sweep ? { sweep: { sweep, everyMs } } : {}),
       label: consumer,
       mode,
       handle,
       termWithReason: this.termWithReason,
-      strandedSweepMs: sweepMs,
       // The same message id as the forwarder's copy (dlq/forwarder.ts), so the one that comes second is dropped.
       keepBeforeTerm: (msg, reason) =>
         this.publish(t.subjects.dlq(consumer), msg.data, {

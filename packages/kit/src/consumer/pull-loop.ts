@@ -11,21 +11,21 @@
  *      connection trouble): the consumer object is recreated rather than trusted. Messages that the failed
  *      fetch had already delivered (batch mode collects them until the fetch ends) are nak'd, so they are
  *      redelivered at once instead of waiting out the consumer's ack_wait.
- *   sweeping  -> every strandedSweepMs: messages the stream stores that the server will never deliver (on an
+ *   sweeping  -> every sweep.everyMs: messages the stream stores that the server will never deliver (on an
  *                interest stream, below every consumer's ack floor; on a limits stream, passed over around a
  *                failed pull) are handled like a delivery (stranded-sweep.ts)
  * stop(): no new fetch is started, a pending fetch is stopped, messages already received are handled and
  * settled, acks are flushed to the server, then `done` resolves.
  */
-import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import type { NatsConnection, Status } from '@nats-io/transport-node';
+import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { BusMessage, ConsumeOptions, Subscription } from '../bus/bus.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics/registry.js';
 import { headerRecord } from '../nats/header-record.js';
 import { sleep } from '../time/sleep.js';
 import { consumerMetrics, settle, trackedMessage, type TrackedMessage } from './outcome.js';
-import { StrandedSweep, type StrandedMessage } from './stranded-sweep.js';
+import type { StrandedMessage, StrandedSweep } from './stranded-sweep.js';
 
 export interface PullLoopOptions extends ConsumeOptions {
   nc: NatsConnection;
@@ -46,16 +46,14 @@ export interface PullLoopOptions extends ConsumeOptions {
   keepBeforeTerm?: (msg: TrackedMessage, reason: string) => Promise<void>;
   /** How often to signal progress on in-flight messages; keep well below the consumer's ack_wait. */
   ackProgressMs?: number;
-  /** How often to look for stranded messages (stranded-sweep.ts); 0: never. Default 15 s. */
-  strandedSweepMs?: number;
-  /** The sweep of this consumer shared with its other loops in the process (one of its own when not given). */
-  sweep?: StrandedSweep;
+  /**
+   * The stranded sweep of this consumer (stranded-sweep.ts), shared with its other loops in the process, and
+   * how often this loop runs it; without one, the loop never sweeps.
+   */
+  sweep?: { sweep: StrandedSweep; everyMs: number };
   logger?: Logger;
   metrics?: Metrics;
 }
-
-/** How often a consumer looks for stranded messages, by default. */
-export const DEFAULT_SWEEP_MS = 15_000;
 
 /** How long a message whose dead-letter copy failed waits before it is offered again. */
 const KEEP_FAILED_NAK_MS = 5000;
@@ -128,13 +126,6 @@ function wrapStranded(
   return msg;
 }
 
-/** A consumer's sweep; `sweepMs`: how often its loops sweep. */
-export function strandedSweep(js: JetStreamClient, stream: string, durable: string, sweepMs: number): StrandedSweep {
-  let jsm: Promise<JetStreamManager> | null = null;
-  // Without the API check: the loop already talks to JetStream, and a check would be one more request a sweep.
-  return new StrandedSweep(() => (jsm ??= js.jetstreamManager(false)), stream, durable, sweepMs / 2);
-}
-
 /** A pull that failed after receiving `naked` messages, which it nak'd. */
 class PullFailed extends Error {
   override readonly name = 'PullFailed';
@@ -152,8 +143,8 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
   let stopping = false;
   let current: { stop(): void } | null = null;
   let wake: (() => void) | null = null;
-  const sweepMs = o.strandedSweepMs ?? DEFAULT_SWEEP_MS;
-  const sweep = sweepMs <= 0 ? null : (o.sweep ?? strandedSweep(o.js, o.stream, o.durable, sweepMs));
+  const sweep = o.sweep?.sweep ?? null;
+  const sweepMs = o.sweep?.everyMs ?? 0;
   let nextSweep = Date.now() + sweepMs;
 
   async function handle(batch: TrackedMessage[]): Promise<void> {
@@ -282,17 +273,7 @@ export function runPullLoop(o: PullLoopOptions): Subscription {
     await o.nc.flush().catch(() => undefined);
   }
 
-  // The server passes messages over around its restarts (stranded-sweep.ts), also when no pull of this loop
-  // failed because the loop was handling a batch meanwhile: a disconnect opens the sweep's window as well.
-  const statuses = sweep ? (o.nc.status() as AsyncIterable<Status> & { stop?: () => void }) : null;
-  if (statuses && sweep)
-    void (async () => {
-      for await (const s of statuses) if (s.type === 'disconnect' || s.type === 'reconnect') sweep.disturbed();
-    })().catch(() => undefined);
-
-  const done = loop()
-    .catch((err: unknown) => log.error('consumer loop crashed', { err }))
-    .finally(() => statuses?.stop?.());
+  const done = loop().catch((err: unknown) => log.error('consumer loop crashed', { err }));
   return {
     done,
     async stop() {

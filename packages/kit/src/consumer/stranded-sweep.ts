@@ -137,15 +137,16 @@ export class StrandedSweep {
 
   /** Limits retention: the sequences of a window the loop never received, once the floor passed it. */
   private async skipped(): Promise<StrandedMessage[]> {
+    const w = this.window;
+    if ((!w || w.to === null) && this.again.size === 0) return [];
+    const jsm = await this.jsm();
     const out: StrandedMessage[] = [];
-    for (const seq of [...this.again]) {
-      this.again.delete(seq);
-      const m = await (await this.jsm()).streams.getMessage(this.stream, { seq });
+    for (const seq of this.again) {
+      const m = await jsm.streams.getMessage(this.stream, { seq });
+      this.again.delete(seq); // after the request: one that failed is asked for again at the next sweep
       if (m) out.push(strandedOf(m));
     }
-    const w = this.window;
     if (!w || w.to === null) return out;
-    const jsm = await this.jsm();
     const c = await jsm.consumers.info(this.stream, this.durable);
     if (c.ack_floor.stream_seq < w.to) return out; // still being worked through (or redelivered)
     this.window = null;

@@ -50,6 +50,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { BoundedMap } from '@cctap/kit';
 import { describeTranscriptPath } from '@cctap/transcript';
 import { LineKeySet, lineKeyHash } from './line-key-set.js';
 
@@ -90,12 +91,11 @@ const OPEN_APPENDERS = 16;
 export class DeliveredLines {
   private readonly full = new Set<string>();
   /**
-   * Append descriptors of the most recently written record files, least recent first, each with its size.
-   * Opening, checking and closing a file per acknowledged batch was a twentieth of a single-process backfill's
-   * main thread. The size is checked once per open (a torn last record trimmed): this process is the files'
-   * only writer.
+   * Append descriptors of the most recently written record files, each with its size: a file appended to
+   * again soon (a session read in several batches) is not opened, checked and closed each time. The size is
+   * checked once per open (a torn last record trimmed): this process is the files' only writer.
    */
-  private readonly appenders = new Map<string, { fd: number; size: number }>();
+  private readonly appenders = new BoundedMap<string, { fd: number; size: number }>(OPEN_APPENDERS);
   private closed = false;
 
   constructor(
@@ -117,7 +117,7 @@ export class DeliveredLines {
   /** Removes record files not written for RETAIN_DAYS (their transcripts are gone or long finished). */
   prune(now = Date.now()): number {
     // A kept descriptor would write on after its file is removed: prune lets go of them first.
-    for (const file of [...this.appenders.keys()]) this.release(file);
+    for (const file of this.appenders.keys()) this.release(file);
     let removed = 0;
     let names: string[];
     try {
@@ -226,8 +226,7 @@ export class DeliveredLines {
   private appender(file: string, recordBytes: number): { fd: number; size: number } {
     const kept = this.appenders.get(file);
     if (kept) {
-      this.appenders.delete(file); // to the most recent end
-      this.appenders.set(file, kept);
+      this.appenders.touch(file);
       return kept;
     }
     mkdirSync(this.dir, { recursive: true });
@@ -241,8 +240,8 @@ export class DeliveredLines {
       throw err;
     }
     const a = { fd, size };
-    this.appenders.set(file, a);
-    if (this.appenders.size > OPEN_APPENDERS) this.release(this.appenders.keys().next().value!);
+    const evicted = this.appenders.set(file, a);
+    if (evicted) closeSync(evicted[1].fd);
     return a;
   }
 
