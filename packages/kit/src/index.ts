@@ -5,7 +5,6 @@
  * errors and the help's option layout are in `@cctap/kit/light`, which loads none of the rest.
  */
 export { RetryableError, ConfigError } from './errors.js';
-export { waitUntilReachable, oneShotWait, WAIT_SECONDS_ENV, type WaitPolicy } from './runtime/wait-until-reachable.js';
 export { createLogger, silentLogger, type Logger, type LogLevel, type LogFormat } from './log/logger.js';
 export { createMetrics, type Metrics } from './metrics/registry.js';
 export { connectNats } from './nats/connect.js';

@@ -216,7 +216,7 @@ async function update(values: {
   console.log(
     `${result.changes.length} changes (${result.unchanged.length} models unchanged) written to ${target}: book ${written.version}`,
   );
-  const { DEFAULT_DATA_DIR } = await import('@cctap/store');
+  const { DEFAULT_DATA_DIR } = await import('@cctap/store/light');
   const running = readLiveInstance(values.data ?? DEFAULT_DATA_DIR);
   const flag = target === DEFAULT_PRICE_FILE ? '' : ` --prices ${target}`;
   console.log(

@@ -472,11 +472,11 @@ async function onReportStore<T>(
       if (!(err instanceof UpNotAnsweringError)) throw err;
     }
   }
-  // The engine and the ClickHouse client, loaded only when the store is opened here.
-  const { openStore, syncPrices } = await import('@cctap/store');
+  // The engine or the ClickHouse client is loaded only when the store is opened here; the price sync with a book.
+  const { openStore } = await import('@cctap/store/light');
   const store = await openStore(storeOpts);
   try {
-    if (book) await syncPrices(store, book);
+    if (book) await (await import('@cctap/store')).syncPrices(store, book);
     return await report(store);
   } finally {
     await store.close();

@@ -49,7 +49,7 @@ export const command: Command = {
       return EXIT.failure;
     }
     const [{ DEFAULT_DATA_DIR, openStore }, { runSql }, { renderSqlTable }] = await Promise.all([
-      import('@cctap/store'),
+      import('@cctap/store/light'),
       import('@cctap/reports'),
       import('../render/sql-table.js'),
     ]);

@@ -7,11 +7,10 @@
  * with StoreBusyError; close the first store before opening another.
  */
 import { resolve } from 'node:path';
-import { oneShotWait, privateDir, type WaitPolicy } from '@cctap/kit';
+import { oneShotWait, privateDir, type WaitPolicy } from '@cctap/kit/light';
 import { DEFAULT_DATA_DIR } from './default-data-dir.js';
 import { openEmbeddedStore } from './embedded-store.js';
 import { StoreBusyError } from './errors.js';
-import { connectServerStore } from './server-store.js';
 
 export interface StoreOptions {
   /** ClickHouse server URL (http://user:pass@host:8123/db). Wins over dataDir. CLICKHOUSE_URL is the app's to read. */
@@ -71,7 +70,11 @@ function redactUrl(url: string): string {
 
 export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   const url = opts.url;
-  if (url) return connectServerStore(url, redactUrl(url), opts.wait ?? oneShotWait());
+  if (url) {
+    // The ClickHouse client is loaded only for a server: a command on the embedded store does not pay for it.
+    const { connectServerStore } = await import('./server-store.js');
+    return connectServerStore(url, redactUrl(url), opts.wait ?? oneShotWait());
+  }
   const location = resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
   if (embeddedOpen !== null && embeddedOpen !== location) {
     throw new StoreBusyError(

@@ -3,7 +3,7 @@
  * its own settings (HTTP is sessionless here), so a per-query setting never outlives its query.
  */
 import { ClickHouseLogLevel, createClient, type ClickHouseSettings } from '@clickhouse/client';
-import { waitUntilReachable, type WaitPolicy } from '@cctap/kit';
+import { waitUntilReachable, type WaitPolicy } from '@cctap/kit/light';
 import { classifyStoreError, StoreUnavailableError } from './errors.js';
 import { readOnlyStatement } from './read-only-sql.js';
 import { INSERT_SETTINGS } from './insert-settings.js';
