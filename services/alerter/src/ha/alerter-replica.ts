@@ -8,7 +8,8 @@
  * - Taking it over builds a fresh alerter for the term (the lease's revision, which only grows from holder to
  *   holder): it restores the alert records and the engine's windows and absence timers from KV before it
  *   consumes, so a firing alert is not fired again and absence timers continue. The durable consumers hold
- *   what the previous holder had not acked.
+ *   what the previous holder had not acked. The renewals go on while it starts (restoring can take longer than
+ *   the lease is trusted), and a step-down during the start stops it once started.
  * - The lease is trusted locally only until `2/3 leaseMs` after the renewal that confirmed it was sent, while
  *   the server keeps it for the full `leaseMs` from that same renewal: past that trust (or when a renewal finds
  *   the lease rewritten, or a write finds a newer term stored) the alerter stops and its state writes are
@@ -76,6 +77,8 @@ export function createAlerterReplica(o: AlerterReplicaOptions): Service {
   let renewing: Promise<number | null> | null = null;
   let state: 'new' | 'running' | 'stopping' | 'stopped' = 'new';
   let round: Promise<unknown> = Promise.resolve();
+  /** The latest takeover: building and starting a term's alerter, alongside the renewal rounds. */
+  let starting: Promise<void> = Promise.resolve();
   let timers: ReturnType<typeof setInterval>[] = [];
   let lastError: string | null = null;
 
@@ -124,6 +127,8 @@ export function createAlerterReplica(o: AlerterReplicaOptions): Service {
     };
     try {
       const alerter = await o.build(fence, () => conflicts?.inc());
+      // A term stepped down while its alerter was being built never starts it.
+      if (h.lost || h.stopping) return;
       h.alerter = alerter;
       await alerter.start();
       takeovers?.inc();
@@ -163,7 +168,9 @@ export function createAlerterReplica(o: AlerterReplicaOptions): Service {
     }
     if (state !== 'running') return;
     const rev = await leases!.tryTake(LEASE);
-    if (rev !== null) await takeOver(rev, sentAt);
+    // Not awaited by the round: restoring the alerter's state can outlast the lease's trust, and the renewals
+    // of the next rounds keep the lease while it starts. A stop waits for it (stop() below).
+    if (rev !== null) starting = takeOver(rev, sentAt);
   }
 
   function schedule(): void {
@@ -200,11 +207,14 @@ export function createAlerterReplica(o: AlerterReplicaOptions): Service {
       await round;
       timers = [setInterval(schedule, leases.leaseMs / 4), setInterval(fence, Math.max(50, leases.leaseMs / 20))];
       for (const x of timers) x.unref();
+      // Started once the first takeover (if the lease was free) has: the renewals above keep it meanwhile.
+      await starting;
     },
     async stop(reason: string) {
       // Renewals go on while the alerter flushes its writes; no new term is taken.
       state = 'stopping';
       await round;
+      await starting;
       await stepDown(reason, true);
       for (const x of timers) clearInterval(x);
       timers = [];

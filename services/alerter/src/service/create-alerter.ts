@@ -290,6 +290,60 @@ export function createAlerter(o: AlerterOptions): AlerterService {
   let subs: Subscription[] = [];
   let timer: ReturnType<typeof setInterval> | null = null;
   let silenceTimer: ReturnType<typeof setInterval> | null = null;
+  let starting: Promise<void> | null = null;
+
+  async function startNow(): Promise<void> {
+    if (running) return;
+    if (ruleFile) {
+      ruleSet = await loadRuleFile(ruleFile, ruleEnv);
+      engine.setRules(ruleSet.rules);
+      engine.maxEventAgeMs = ruleSet.maxEventAgeMs;
+      syncReceivers(ruleSet);
+    }
+    await refreshSilences();
+    await budgets.recover();
+    if (o.engineState) {
+      engine.restore(await o.engineState.load());
+      // Groups of rules that are gone are dropped (and deleted from the store at the next save).
+      engine.setRules(ruleSet.rules);
+    }
+    const rec = await dispatcher.recover();
+    for (const r of dispatcher.records.values()) {
+      const rule = ruleSet.rules.find((x) => x.name === r.rule);
+      if (rule?.kind === 'absence' && r.status === 'firing')
+        engine.seedAbsence(rule.name, r.labels, clock.now() - rule.for);
+    }
+    if (rec.inFlight > 0) log.warn('re-sending notifications a crash left mid-request (possible duplicates)', rec);
+    running = true;
+    for (const w of workers.values()) w.start();
+    await watcher?.start();
+    timer = setInterval(
+      () =>
+        void tick().catch((err: unknown) => {
+          lastError = String(err);
+          log.error('tick failed', { err });
+        }),
+      o.tickMs ?? 1000,
+    );
+    silenceTimer = setInterval(() => void refreshSilences(), o.silenceRefreshMs ?? 5000);
+    if (o.bus) {
+      subs = [
+        o.bus.consume(
+          'alerter-events',
+          handlerOf((data) => decodeTrustedBatch(data).events.map(fromEvent)),
+        ),
+        o.bus.consume(
+          'alerter-derived',
+          handlerOf((data) => [fromDerived(decodeTrustedDerived(data))]),
+        ),
+      ];
+    }
+    log.info('alerter started', {
+      rules: ruleSet.rules.length,
+      receivers: [...workers.keys()],
+      recovered: rec.records,
+    });
+  }
 
   return {
     name: 'alerter',
@@ -299,59 +353,14 @@ export function createAlerter(o: AlerterOptions): AlerterService {
     ingest,
     tick,
     refreshSilences,
-    async start() {
-      if (running) return;
-      if (ruleFile) {
-        ruleSet = await loadRuleFile(ruleFile, ruleEnv);
-        engine.setRules(ruleSet.rules);
-        engine.maxEventAgeMs = ruleSet.maxEventAgeMs;
-        syncReceivers(ruleSet);
-      }
-      await refreshSilences();
-      await budgets.recover();
-      if (o.engineState) {
-        engine.restore(await o.engineState.load());
-        // Groups of rules that are gone are dropped (and deleted from the store at the next save).
-        engine.setRules(ruleSet.rules);
-      }
-      const rec = await dispatcher.recover();
-      for (const r of dispatcher.records.values()) {
-        const rule = ruleSet.rules.find((x) => x.name === r.rule);
-        if (rule?.kind === 'absence' && r.status === 'firing')
-          engine.seedAbsence(rule.name, r.labels, clock.now() - rule.for);
-      }
-      if (rec.inFlight > 0) log.warn('re-sending notifications a crash left mid-request (possible duplicates)', rec);
-      running = true;
-      for (const w of workers.values()) w.start();
-      await watcher?.start();
-      timer = setInterval(
-        () =>
-          void tick().catch((err: unknown) => {
-            lastError = String(err);
-            log.error('tick failed', { err });
-          }),
-        o.tickMs ?? 1000,
-      );
-      silenceTimer = setInterval(() => void refreshSilences(), o.silenceRefreshMs ?? 5000);
-      if (o.bus) {
-        subs = [
-          o.bus.consume(
-            'alerter-events',
-            handlerOf((data) => decodeTrustedBatch(data).events.map(fromEvent)),
-          ),
-          o.bus.consume(
-            'alerter-derived',
-            handlerOf((data) => [fromDerived(decodeTrustedDerived(data))]),
-          ),
-        ];
-      }
-      log.info('alerter started', {
-        rules: ruleSet.rules.length,
-        receivers: [...workers.keys()],
-        recovered: rec.records,
-      });
+    start() {
+      // One start at a time; a stop that comes while it runs waits for it (below), so nothing it starts
+      // afterwards (consumers, timers) outlives the stop.
+      starting ??= startNow().finally(() => (starting = null));
+      return starting;
     },
     async stop() {
+      await starting?.catch(() => undefined);
       if (!running) return;
       running = false;
       await Promise.all(subs.map((s) => s.stop()));

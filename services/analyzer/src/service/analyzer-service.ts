@@ -78,6 +78,7 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
   let sub: Subscription | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   let state: 'new' | 'running' | 'stopped' = 'new';
+  let starting: Promise<void> | null = null;
   let lastError: string | null = null;
   /** Serializes message handling and ticks: the engine is not re-entrant across awaits. */
   const lock = new SerialQueue();
@@ -159,26 +160,32 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
     name: 'analyzer',
     engine,
     tick,
-    async start() {
-      const saved = await store.load();
-      engine.restore(saved.sessions, saved.baselines);
-      log.info('state restored', { sessions: saved.sessions.length, baselines: saved.baselines.length });
-      sub = o.bus.consumeBatch('analyzer', handle, { batchSize: o.batchSize ?? 100 });
-      if (o.autoTick !== false && config.tickMs > 0) {
-        timer = setInterval(() => {
-          tick().then(
-            () => (lastError = null),
-            (err: unknown) => {
-              lastError = (err as Error).message;
-              log.warn('tick failed; retrying on the next one', { err });
-            },
-          );
-        }, config.tickMs);
-        timer.unref();
-      }
-      state = 'running';
+    start() {
+      // A stop that comes while the state is being restored waits for the start (stop() below), so the
+      // consumer and the timer started afterwards do not outlive it.
+      starting ??= (async () => {
+        const saved = await store.load();
+        engine.restore(saved.sessions, saved.baselines);
+        log.info('state restored', { sessions: saved.sessions.length, baselines: saved.baselines.length });
+        sub = o.bus.consumeBatch('analyzer', handle, { batchSize: o.batchSize ?? 100 });
+        if (o.autoTick !== false && config.tickMs > 0) {
+          timer = setInterval(() => {
+            tick().then(
+              () => (lastError = null),
+              (err: unknown) => {
+                lastError = (err as Error).message;
+                log.warn('tick failed; retrying on the next one', { err });
+              },
+            );
+          }, config.tickMs);
+          timer.unref();
+        }
+        state = 'running';
+      })();
+      return starting;
     },
     async stop(reason: string) {
+      await starting?.catch(() => undefined);
       log.info('stopping', { reason });
       if (timer) clearInterval(timer);
       timer = null;

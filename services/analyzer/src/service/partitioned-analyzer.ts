@@ -117,15 +117,18 @@ export function createPartitionedAnalyzer(o: PartitionedAnalyzerOptions): Partit
     owned.set(k, entry);
     try {
       await o.bus.resetPartitionConsumer('analyzer', partitionConsumerName(t, k), t.subjects.eventsPartition(k));
+      // Dropped meanwhile (its lease not renewed in time): nothing to start.
+      if (entry.stopping) return;
       const service = createAnalyzer({
         ...o,
         bus: partitionBus(k),
         store: new PartitionStateStore(stateKv!, k, () => leased(k)),
         logger: (o.logger ?? silentLogger).child({ partition: k }),
       });
-      await service.start();
+      // Known before it starts: a drop during the start stops it (its stop waits for the start).
       entry.service = service;
-      log.info('partition taken', { partition: k, sessions: service.engine.stats().sessions });
+      await service.start();
+      if (!entry.stopping) log.info('partition taken', { partition: k, sessions: service.engine.stats().sessions });
     } catch (err) {
       log.warn('could not take the partition; releasing it', { partition: k, err });
       owned.delete(k);
