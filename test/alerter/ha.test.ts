@@ -100,7 +100,8 @@ async function leaseHolder(prefix: string): Promise<string | null> {
 
 /** The replica holding the lease, once exactly one of `replicas` says it is active. */
 async function activeOf(prefix: string, replicas: readonly Replica[]): Promise<Replica> {
-  const logs = () => replicas.map((r) => r.run.stderr() + r.run.stdout()).join('\n');
+  const logs = () =>
+    [...replicas.map((r) => r.run.stderr() + r.run.stdout()), `nats-server (${nats.url}):\n${nats.log()}`].join('\n');
   return waitUntil(
     'one active alerter',
     async () => {

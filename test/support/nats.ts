@@ -22,6 +22,8 @@ export interface TestNats {
   dispose(): Promise<void>;
   /** True when the test controls the server's process (stop/start work). */
   controllable: boolean;
+  /** The end of the server's log, and how it exited if it did (for a test's failure message). */
+  log(): string;
 }
 
 /**
@@ -70,6 +72,9 @@ async function startBinaryOn(port: number, extraArgs: string[]): Promise<TestNat
     c.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString()).slice(-4000);
     });
+    c.once('exit', (code, signal) => {
+      stderr += `\n[nats-server pid ${c.pid} exited: ${signal ?? `code ${code}`}]`;
+    });
     await listening(c, port, () => stderr, 10_000);
   };
   const stop = async (opts?: { hard?: boolean }) => {
@@ -91,6 +96,7 @@ async function startBinaryOn(port: number, extraArgs: string[]): Promise<TestNat
     stop,
     start,
     controllable: true,
+    log: () => stderr,
     async dispose() {
       await stop({ hard: true });
       rmSync(dir, { recursive: true, force: true });
@@ -108,6 +114,7 @@ async function startContainer(): Promise<TestNats> {
   return {
     url,
     controllable: false,
+    log: () => '',
     async stop() {
       throw new Error('stop/start is not supported on a container NATS in these tests');
     },
@@ -127,6 +134,7 @@ export async function startNats(opts: { extraArgs?: string[]; requireControl?: b
     return {
       url: fromEnv,
       controllable: false,
+      log: () => '',
       async stop() {
         throw new Error('NATS_URL server is not controllable');
       },
