@@ -31,6 +31,7 @@ import { createPipeline, provisionPipeline, type Pipeline } from '../e2e/support
 import { consumerState, forEachStored, isIdle, manager } from '../e2e/support/pipeline-state.js';
 
 const PREFIX = `bad${process.pid}`;
+const AFTER_PROTOTYPE_UUID = '00000000-0000-4000-8000-777777777777';
 const t = topology(PREFIX);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -203,6 +204,10 @@ describe('bad input through the multi-process pipeline', () => {
     const good = base('user', { message: { role: 'user', content: 'a fine prompt' } });
     const malformed = ['{"type":"user","message":', 'not json at all', '[1,2,3]', '"just a string"', '{"type":', '{}'];
     writeFileSync(join(dir, 'malformed.jsonl'), `${[good, ...malformed, good].join('\n')}\n`);
+    // Line types named like members of Object.prototype (they once threw in the normalizer), then a good line.
+    const prototypeTypes = ['toString', 'constructor', '__proto__'].map((type) => JSON.stringify({ type }));
+    const afterPrototype = JSON.stringify({ ...(JSON.parse(good) as object), uuid: AFTER_PROTOTYPE_UUID });
+    writeFileSync(join(dir, 'prototype-types.jsonl'), `${[...prototypeTypes, afterPrototype].join('\n')}\n`);
     // Invalid UTF-8 inside a JSON string, and a line of raw invalid bytes.
     const utf8 = Buffer.concat([
       Buffer.from('{"type":"user","message":{"role":"user","content":"bad \u00e9 '),
@@ -346,9 +351,9 @@ describe('bad input through the multi-process pipeline', () => {
 
     const [counts] = JSON.parse(
       await sql(
-        "SELECT (SELECT count() FROM invalid_events) AS invalid, (SELECT count() FROM events WHERE type = 'malformed') AS malformed, (SELECT count() FROM events) AS events",
+        `SELECT (SELECT count() FROM invalid_events) AS invalid, (SELECT count() FROM events WHERE type = 'malformed') AS malformed, (SELECT count() FROM events) AS events, (SELECT count() FROM events FINAL WHERE line_uuid = '${AFTER_PROTOTYPE_UUID}') AS after_prototype`,
       ),
-    ) as { invalid: string; malformed: string; events: string }[];
+    ) as { invalid: string; malformed: string; events: string; after_prototype: string }[];
     console.log(
       `bad input: running as root: ${asRoot} (chmod 000 ${asRoot ? 'does not stop root: the file is read like any other' : 'denies the read'}); ` +
         `exit codes ${JSON.stringify(codes)}\n  collector: ${[...collectorLines, ...collectorErrors].join('; ')}\n  validator: ${validatorInvalid.join('; ')}\n` +
@@ -361,6 +366,7 @@ describe('bad input through the multi-process pipeline', () => {
     ).toBe(true);
     expect(Number(counts!.malformed)).toBeGreaterThanOrEqual(malformed.length - 1);
     expect(Number(counts!.invalid)).toBeGreaterThan(0);
+    expect(Number(counts!.after_prototype), 'the good line after the prototype-named line types').toBe(1);
     expect(leaksInNats).toEqual([]);
     expect(leaksInStore).toEqual([]);
     // The drill is not vacuous: every kind went through the pipeline and came out masked.

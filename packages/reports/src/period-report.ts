@@ -168,9 +168,15 @@ export function periodReportJson(r: PeriodReport): Record<string, unknown> {
   const t = { ...r.totals } as Record<string, unknown>;
   if (r.instances) {
     // ccusage `daily --instances --json`: `{ projects: { <project>: [rows] }, totals }`.
-    const projects: Record<string, PeriodRow[]> = {};
-    for (const row of r.rows) (projects[String(row.project)] ??= []).push(row);
-    return { projects, totals: t, priceBook: r.priceBook };
+    // A Map, not an object literal: a project named `constructor` or `__proto__` would find Object.prototype's.
+    const projects = new Map<string, PeriodRow[]>();
+    for (const row of r.rows) {
+      const name = String(row.project);
+      const list = projects.get(name);
+      if (list) list.push(row);
+      else projects.set(name, [row]);
+    }
+    return { projects: Object.fromEntries(projects), totals: t, priceBook: r.priceBook };
   }
   return { [LIST_FIELD[r.kind]]: r.rows, totals: t, priceBook: r.priceBook };
 }

@@ -96,7 +96,8 @@ export function normalizeMetadata(L: LineBuilder, type: string, lineChars: numbe
     case 'attachment':
       return L.meta(type, idStr(obj(rec.attachment)?.type), null);
   }
-  const fields = SESSION_METADATA[type];
+  // Own keys only: `type` is the line's, and `toString` or `constructor` would find Object.prototype's.
+  const fields = Object.hasOwn(SESSION_METADATA, type) ? SESSION_METADATA[type] : undefined;
   if (fields) {
     const field = fields.find((f) => typeof rec[f] === 'string');
     const pullRequest = type === 'pr-link' ? prLinkOf(rec, L.shaper) : null;
@@ -104,7 +105,7 @@ export function normalizeMetadata(L: LineBuilder, type: string, lineChars: numbe
       return L.emit('meta', { lineType: type, subtype: null, text: L.shaper.text(rec.prUrl), pullRequest });
     return L.meta(type, type === 'file-history-delta' ? 'delta' : null, field ? L.shaper.text(rec[field]) : null);
   }
-  const state = SESSION_STATE[type];
+  const state = Object.hasOwn(SESSION_STATE, type) ? SESSION_STATE[type] : undefined;
   if (state) return L.meta(type, stateSubtype(rec, state), null);
   if (STATE_FAMILIES.some((p) => type.startsWith(p)))
     return L.meta(type, stateSubtype(rec, ['kind', 'state', 'status']), null);

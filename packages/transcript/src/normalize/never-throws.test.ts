@@ -181,6 +181,12 @@ describe('normalizeLine never throws and always yields valid events', () => {
     }
   });
 
+  it('a line type that names a member of Object.prototype is an unknown type, not the member', () => {
+    // Found by the property below (seed 1148143078): `{"type":"toString"}` threw in every privacy mode.
+    for (const type of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'])
+      for (const mode of MODES) normalizeChecked(bytesOf({ type }), mode);
+  });
+
   it('JSON objects shaped like transcript lines with wrong types anywhere', () => {
     fc.assert(
       fc.property(lineLike, fc.constantFrom(...MODES), fc.constantFrom(undefined, 16, 1000), (o, mode, cap) => {
