@@ -16,7 +16,8 @@ export interface CacheMiss {
 }
 
 export function emptyCacheMiss(): CacheMiss {
-  return { responses: 0, tokens: 0, byReason: {} };
+  // No prototype: a reason is text from the transcript, and `constructor` or `__proto__` must be a key like any other.
+  return { responses: 0, tokens: 0, byReason: Object.create(null) as CacheMiss['byReason'] };
 }
 
 export function addCacheMiss(into: CacheMiss, reason: string, responses: number, tokens: number): void {

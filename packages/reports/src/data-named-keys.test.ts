@@ -1,6 +1,7 @@
-/** `--instances --json` groups rows by project name: any name, those of Object.prototype's members included. */
+/** Report objects keyed by names from the data (projects, cache-miss reasons): any name, Object.prototype's members included. */
 import { describe, expect, it } from 'vitest';
 import { periodReportJson, type PeriodReport } from './period-report.js';
+import { addCacheMiss, emptyCacheMiss } from './session-cache-miss.js';
 
 const sums = { inputTokens: 1, outputTokens: 2, cacheCreationTokens: 0, cacheReadTokens: 0, totalTokens: 3 };
 const row = (project: string, date: string) => ({
@@ -29,5 +30,21 @@ describe('periodReportJson with --instances', () => {
     expect(Object.keys(json.projects).sort()).toEqual([...names].sort());
     expect(json.projects['constructor']!.map((x) => x.date)).toEqual(['2026-03-02', '2026-03-03']);
     expect(json.projects['__proto__']!.map((x) => x.date)).toEqual(['2026-03-02']);
+  });
+});
+
+describe('cache misses by reason', () => {
+  it('counts reasons named like Object.prototype members as plain keys', () => {
+    const m = emptyCacheMiss();
+    for (const reason of ['constructor', '__proto__', 'toString', 'constructor']) addCacheMiss(m, reason, 1, 10);
+    // Compared as entries: an object literal's `__proto__:` would set the prototype, not a key.
+    const entries = Object.entries(JSON.parse(JSON.stringify(m.byReason)) as object).sort(([a], [b]) =>
+      a.localeCompare(b),
+    );
+    expect(entries).toEqual([
+      ['__proto__', { responses: 1, tokens: 10 }],
+      ['constructor', { responses: 2, tokens: 20 }],
+      ['toString', { responses: 1, tokens: 10 }],
+    ]);
   });
 });
