@@ -50,10 +50,11 @@ const alias = {
  * disk file system: on an ext4 without a journal, after a few runs, creating a file scans recently deleted inodes
  * (a full run: 418 s of vitest on /tmp, 368 s on /dev/shm). So unless TMPDIR is set, a directory of this run
  * on /dev/shm is the temporary directory of every test process (they inherit it), when it has room to spare.
- * The disk-full test makes its own small tmpfs either way.
+ * It is removed at the end, so a run asked to keep its work directory (CCTAP_CHAOS_KEEP=1) stays on the
+ * system's. The disk-full test makes its own small tmpfs either way.
  */
 function tmpfsTempDir(): string | null {
-  if (process.env.TMPDIR) return null;
+  if (process.env.TMPDIR || process.env.CCTAP_CHAOS_KEEP === '1') return null;
   try {
     const fs = statfsSync('/dev/shm');
     if (fs.bavail * fs.bsize < 4 * 1024 ** 3) return null;
