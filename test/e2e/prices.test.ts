@@ -386,5 +386,15 @@ describe('prices through the CLI', () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('no Anthropic prices');
     expect(existsSync(join(dir, 'p.json'))).toBe(false);
+    // A source that is not one (`toString` once passed an `in` check and crashed): a usage error, exit 2.
+    for (const source of ['nope', 'toString']) {
+      const unknown = await cli(['prices', 'update', '--source', source, '--prices', join(dir, 'p.json')], {
+        HOME: home,
+      });
+      expect(unknown.code, unknown.stderr).toBe(2);
+      expect(unknown.stderr.trim()).toBe(
+        `cctap prices update: --source must be litellm or genai-prices, got '${source}'`,
+      );
+    }
   });
 });

@@ -174,7 +174,7 @@ async function update(values: {
   'effective-from'?: string;
 }): Promise<number> {
   const source = (values.source ?? 'litellm') as SourceName;
-  if (!(source in SOURCES)) {
+  if (!Object.hasOwn(SOURCES, source)) {
     console.error(`cctap prices update: --source must be ${Object.keys(SOURCES).join(' or ')}, got '${values.source}'`);
     return EXIT.usage;
   }
