@@ -155,6 +155,16 @@ describe('loadConfig', () => {
     );
   });
 
+  it('refuses flags and file keys named like members of Object.prototype as unknown options', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cctap-cfg-'));
+    const file = join(dir, 'c.yaml');
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      expect(() => loadConfig({ shape, env: {}, argv: [`--${name}`, '1'] })).toThrow(UnknownOptionError);
+      writeFileSync(file, `${name}: 1\n`);
+      expect(() => loadConfig({ shape, env: {}, argv: ['--config', file] })).toThrow(UnknownOptionError);
+    }
+  });
+
   it('reads a mapping from NAME=VALUE pairs on the command line and in the environment', () => {
     const withLabels = { ...shape, labels: z.record(z.string(), z.string()).default({}) };
     expect(

@@ -12,11 +12,12 @@ import { aliasesOf, flagsOf, helpOf, isListField, kindOf } from './config-help.j
 import { HelpRequest, UnknownOptionError } from './option-errors.js';
 import { cctapEnvName, ENV_ALIASES } from './env-names.js';
 import { camel, kebab, parseArgs, type RawValue } from './parse-args.js';
+import { dict } from './dict.js';
 
 /** Renames alias keys to their fields, for the fields this service has (its own fields win over aliases). */
 function resolveAliases<T>(shape: Shape, values: Record<string, T>): Record<string, T> {
   const aliases = aliasesOf(shape);
-  const out: Record<string, T> = {};
+  const out = dict<T>();
   for (const [k, v] of Object.entries(values)) out[Object.hasOwn(aliases, k) ? aliases[k]! : k] = v;
   return out;
 }
@@ -26,7 +27,7 @@ const SECRET = /password|token|secret|seed|creds|key$/i;
 type Shape = z.ZodRawShape;
 
 function normalize(shape: Shape, raw: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = dict<unknown>();
   for (const [k, v] of Object.entries(raw)) {
     if (v === '' || v === undefined) continue;
     const field = shape[k] as z.ZodType | undefined;
@@ -54,7 +55,7 @@ function normalize(shape: Shape, raw: Record<string, unknown>): Record<string, u
  * repeated). A config file gives it as a mapping.
  */
 function pairs(field: string, v: string | readonly unknown[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = dict<string>();
   for (const item of (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(','))) {
     if (item.trim() === '') continue;
     const eq = item.indexOf('=');
@@ -88,7 +89,8 @@ export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.
   const parsedArgs = parseArgs(o.argv, booleans);
   const positionals = parsedArgs.positionals;
   const flags = resolveAliases(o.shape, parsedArgs.values);
-  const unknownFlag = Object.keys(flags).find((k) => !(k in o.shape));
+  // Own keys only: `--constructor` must be an unknown option, not Object.prototype's member.
+  const unknownFlag = Object.keys(flags).find((k) => !Object.hasOwn(o.shape, k));
   if (unknownFlag !== undefined) throw new UnknownOptionError(`--${kebab(unknownFlag)}`, flagsOf(o.shape));
   if (positionals.length > 0) throw new ConfigError(`unexpected argument '${positionals[0]}'`);
 
@@ -145,10 +147,10 @@ export function loadConfig<S extends Shape>(o: LoadConfigOptions<S>): z.infer<z.
  */
 function fileOptions(shape: Shape, raw: Record<string, unknown>, file: string): Record<string, unknown> {
   const aliases = aliasesOf(shape);
-  const fields: Record<string, unknown> = {};
+  const fields = dict<unknown>();
   for (const [key, v] of Object.entries(raw)) {
     const field = camel(key);
-    if (!(field in shape) && !(field in aliases)) {
+    if (!Object.hasOwn(shape, field) && !Object.hasOwn(aliases, field)) {
       throw new UnknownOptionError(key, [...Object.keys(shape), ...Object.keys(aliases)].map(kebab), file);
     }
     fields[field] = v;

@@ -3,6 +3,8 @@
  * a flag given several times collects every value. `booleans` names flags that never take a value.
  * Flag names are kebab-case and map to camelCase fields (`--metrics-port` -> metricsPort).
  */
+import { dict } from './dict.js';
+
 export type RawValue = string | boolean | string[];
 
 export function camel(flag: string): string {
@@ -19,7 +21,7 @@ export interface ParsedArgs {
 }
 
 export function parseArgs(argv: readonly string[], booleans: ReadonlySet<string> = new Set()): ParsedArgs {
-  const values: Record<string, RawValue> = {};
+  const values = dict<RawValue>();
   const positionals: string[] = [];
   const add = (field: string, v: string | boolean) => {
     const prev = values[field];
