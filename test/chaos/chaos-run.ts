@@ -12,7 +12,7 @@
  * The audit never throws on a failed check: it returns every check with its figures, so the negative
  * control can assert that a loss is reported.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kvm } from '@nats-io/kv';
@@ -36,6 +36,7 @@ import { holdBack, startWriter, type HeldBackFile, type Writer } from '../e2e/su
 import { auditAlerts, type AlertAudit, type KvDelivery, type NotificationRef } from './alert-audit.js';
 import { killSchedule, type Component, type KillPlan } from './kill-schedule.js';
 import { waitFor } from '../support/wait-for.js';
+import { REPO_ROOT } from '../support/paths.js';
 
 /** Average bytes per generated transcript line (202 MB = 109,714 lines for seed 1), to size the corpus. */
 const BYTES_PER_LINE = 1900;
@@ -165,6 +166,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const log = o.log ?? (() => undefined);
   const started = Date.now();
   const work = mkdtempSync(join(tmpdir(), 'cctap-chaos-'));
+  let passed = false;
   const prefix = `chaos${process.pid}x${Math.floor(Math.random() * 1e6)}`;
   const t = topology(prefix);
   const timeline: string[] = [];
@@ -552,10 +554,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     );
 
     const end = Date.now();
+    passed = checks.every((c) => c.ok);
     return {
       seed: o.seed,
       checks,
-      ok: checks.every((c) => c.ok),
+      ok: passed,
       figures: {
         files: expected.totals.files,
         bytes: expected.totals.bytes,
@@ -592,7 +595,23 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     await nc?.close().catch(() => undefined);
     await receiver?.close().catch(() => undefined);
     await nats?.dispose().catch(() => undefined);
-    if (!o.keep) rmSync(work, { recursive: true, force: true });
+    if (!o.keep) {
+      // A failed run keeps its processes' logs for a post-mortem (the work dir may be on the tests' tmpfs, removed
+      // when they end); the negative control's failure is the expected one.
+      if (!passed && !o.sinkFault) keepLogs(work, o.seed, log);
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Copies a failed run's logs under .cctap-test/ in the repository (git ignores it) and says where. */
+function keepLogs(work: string, seed: number, log: (line: string) => void): void {
+  const to = join(REPO_ROOT, '.cctap-test', `chaos-${seed}-${Date.now()}`);
+  try {
+    cpSync(join(work, 'logs'), join(to, 'logs'), { recursive: true });
+    log(`chaos: the failed run's logs are kept in ${to}`);
+  } catch (err) {
+    log(`chaos: could not keep the failed run's logs: ${(err as Error).message}`);
   }
 }
 
