@@ -184,7 +184,7 @@ describe('cctap statusline', () => {
         () => up.stderr(),
       );
       const daily = JSON.parse((await cli(['report', 'daily', '--json', '--data', data], env)).stdout) as {
-        totals: { totalCost: number };
+        daily: { date: string; totalCost: number | null }[];
       };
       const blocks = JSON.parse(
         (await cli(['report', 'blocks', '--active', '--json', '--data', data], env)).stdout,
@@ -194,10 +194,13 @@ describe('cctap statusline', () => {
 
       const r = await statusline(statusInput(91));
       expect(r.code, r.stderr).toBe(0);
+      // "today" is the local day of the call: in a run that crosses midnight the usage is on the day before.
+      const callDay = new Date().toLocaleDateString('en-CA');
+      const today = daily.daily.filter((d) => d.date === callDay).reduce((sum, d) => sum + (d.totalCost ?? 0), 0);
       const block = blocks.blocks[0]!;
       expect(r.stdout.trim()).toMatch(
         new RegExp(
-          `^Sonnet 4\\.5 \\| session \\${money(sessionCost)} \\| today \\${money(daily.totals.totalCost)} \\| block \\${money(block.costUSD)}, \\d+h\\d\\dm left, \\${money(block.burnRate.costPerHour)}/h \\| ctx 42%$`,
+          `^Sonnet 4\\.5 \\| session \\${money(sessionCost)} \\| today \\${money(today)} \\| block \\${money(block.costUSD)}, \\d+h\\d\\dm left, \\${money(block.burnRate.costPerHour)}/h \\| ctx 42%$`,
         ),
       );
       // The transcript gives the same session cost as the store.
