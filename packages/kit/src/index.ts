@@ -28,6 +28,7 @@ export { isDeniedOrUnanswered, isJetStreamNotFound, isMessageRefused, isRevision
 export { startProbeServer, type ProbeServer } from './metrics/probe-server.js';
 export { runServices } from './runtime/runner.js';
 export type { Service } from './runtime/service.js';
+export { StartGate } from './runtime/start-gate.js';
 export { natsService } from './nats/nats-service.js';
 export { natsOptionsFromConfig, type NatsConfigFields } from './nats/nats-from-config.js';
 export { privateDir } from './fs/private-dir.js';

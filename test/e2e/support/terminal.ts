@@ -41,28 +41,24 @@ export function startInTerminal(args: readonly string[], pidFile: string, env?: 
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  let ended = false;
-  const exit = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
-      ended = true;
-      resolve(code);
-    }),
-  );
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  // `script` ends with the command it runs.
+  const ended = () => child.exitCode !== null || child.signalCode !== null;
   return {
     raw: () => out,
     lines: () => screenLines(out),
     exit,
     kill: async (signal) => {
-      if (ended) return;
+      if (ended()) return;
       const pid = await waitFor(
         'the command pid',
         () => Number(readFileSync(pidFile, 'utf8').trim()) || undefined,
         10_000,
         50,
       );
-      // Only while the command runs (`script` ends with it): an ended command's pid may already be another
-      // process's, such as another test file's nats-server (pids wrap at 32768 here, threads included).
-      if (!ended) process.kill(pid, signal);
+      // Only while the command runs: an ended command's pid may already be another process's, such as another
+      // test file's nats-server (pids wrap at 32768 here, threads included).
+      if (!ended()) process.kill(pid, signal);
     },
   };
 }

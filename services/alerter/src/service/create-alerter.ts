@@ -23,6 +23,7 @@ import {
   createMetrics,
   LruSet,
   SerialQueue,
+  StartGate,
   silentLogger,
   systemClock,
   type Bus,
@@ -290,7 +291,7 @@ export function createAlerter(o: AlerterOptions): AlerterService {
   let subs: Subscription[] = [];
   let timer: ReturnType<typeof setInterval> | null = null;
   let silenceTimer: ReturnType<typeof setInterval> | null = null;
-  let starting: Promise<void> | null = null;
+  const gate = new StartGate();
 
   async function startNow(): Promise<void> {
     if (running) return;
@@ -353,14 +354,9 @@ export function createAlerter(o: AlerterOptions): AlerterService {
     ingest,
     tick,
     refreshSilences,
-    start() {
-      // One start at a time; a stop that comes while it runs waits for it (below), so nothing it starts
-      // afterwards (consumers, timers) outlives the stop.
-      starting ??= startNow().finally(() => (starting = null));
-      return starting;
-    },
+    start: () => gate.run(startNow),
     async stop() {
-      await starting?.catch(() => undefined);
+      await gate.settled();
       if (!running) return;
       running = false;
       await Promise.all(subs.map((s) => s.stop()));

@@ -26,6 +26,7 @@ import {
   RetryableError,
   SerialQueue,
   silentLogger,
+  StartGate,
   systemClock,
   type Bus,
   type Clock,
@@ -78,7 +79,7 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
   let sub: Subscription | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   let state: 'new' | 'running' | 'stopped' = 'new';
-  let starting: Promise<void> | null = null;
+  const gate = new StartGate();
   let lastError: string | null = null;
   /** Serializes message handling and ticks: the engine is not re-entrant across awaits. */
   const lock = new SerialQueue();
@@ -161,9 +162,8 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
     engine,
     tick,
     start() {
-      // A stop that comes while the state is being restored waits for the start (stop() below), so the
-      // consumer and the timer started afterwards do not outlive it.
-      starting ??= (async () => {
+      // A stop during the restore waits for it (kit's StartGate): the consumer and timer started after it stop too.
+      return gate.run(async () => {
         const saved = await store.load();
         engine.restore(saved.sessions, saved.baselines);
         log.info('state restored', { sessions: saved.sessions.length, baselines: saved.baselines.length });
@@ -181,11 +181,10 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
           timer.unref();
         }
         state = 'running';
-      })();
-      return starting;
+      });
     },
     async stop(reason: string) {
-      await starting?.catch(() => undefined);
+      await gate.settled();
       log.info('stopping', { reason });
       if (timer) clearInterval(timer);
       timer = null;
