@@ -33,6 +33,8 @@ let heldBack: { path: string; text: string }[] = [];
 let normalizedEvents = 0;
 /** The counts read back after the first test's `up` stopped: the store the second start begins from. */
 let countsAfterFirst: Record<string, number>[] | undefined;
+/** `cctap report daily --json` answered by the running `up` once every line was stored. */
+let liveReport: string | undefined;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cctap-e2e-up-'));
@@ -102,6 +104,13 @@ describe('cctap up, single process', () => {
       expect(second.code).toBe(1);
       expect(second.stderr).toContain(`in use by another 'cctap up' (pid ${up.child.pid})`);
 
+      // Asked twice before the appends: the second answer is the first one kept by `up` (nothing was written
+      // in between); the appends below must replace it (the store's read cache, read-cache.ts).
+      const reportArgs = ['report', 'daily', '--json', '--tz', 'UTC', '--data', data];
+      const before = await cli(reportArgs);
+      expect(before.code, before.stderr).toBe(0);
+      expect((await cli(reportArgs)).stdout).toBe(before.stdout);
+
       // Live appends, one line split across two writes.
       for (const h of heldBack) {
         const mid = Math.floor(h.text.length / 2);
@@ -117,9 +126,12 @@ describe('cctap up, single process', () => {
         60_000,
         up.stderr,
       );
-      const live = await cli(['report', 'daily', '--json', '--tz', 'UTC', '--data', data]);
+      const live = await cli(reportArgs);
       expect(live.code, live.stderr).toBe(0);
-      expect((JSON.parse(live.stdout) as { daily: unknown[] }).daily.length).toBeGreaterThan(0);
+      const outputTokens = (stdout: string) =>
+        (JSON.parse(stdout) as { totals: { outputTokens: number } }).totals.outputTokens;
+      expect(outputTokens(live.stdout)).toBeGreaterThan(outputTokens(before.stdout));
+      liveReport = live.stdout;
 
       const metricsPort = Number(/"msg":"probe server listening","port":(\d+)/.exec(up.stderr())?.[1]);
       const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
@@ -149,6 +161,8 @@ describe('cctap up, single process', () => {
 
     const report = await cli(['report', 'daily', '--json', '--tz', 'UTC', '--data', data]);
     expect(report.code, report.stderr).toBe(0);
+    // What the running `up` answered once every line was in, it answers with the store to itself.
+    expect(report.stdout).toBe(liveReport);
     const daily = (
       JSON.parse(report.stdout) as {
         daily: {

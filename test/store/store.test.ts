@@ -338,3 +338,31 @@ describe('per-query settings on the embedded engine', () => {
     ).toEqual([{ r: 0, t: '' }]);
   });
 });
+
+describe('reused reads on the embedded engine (read-cache.ts)', () => {
+  it('a reusable read is answered again from its last run until an insert or a statement, then sees it', async () => {
+    await migrate(store);
+    // rand() tells a run of the engine from an answer given again (a report's text never has it).
+    const ask = async () =>
+      (
+        await store.query<{ n: number; r: number }>(
+          'SELECT count() AS n, rand() AS r FROM usage WHERE message_id = {id: String}',
+          { id: 'msg_R1' },
+          { reusable: true },
+        )
+      )[0]!;
+    const first = await ask();
+    expect(await ask()).toEqual(first);
+    await store.insert('usage', [
+      usage({ offset: 3000, ts: '2026-02-02T10:00:00.000Z', messageId: 'msg_R1', requestId: 'req_R1' }),
+    ]);
+    const afterInsert = await ask();
+    expect(afterInsert.n).toBe(first.n + 1);
+    expect(await ask()).toEqual(afterInsert);
+    await store.command('OPTIMIZE TABLE usage FINAL');
+    expect((await ask()).r).not.toBe(afterInsert.r);
+    // Without the option every read runs.
+    const plain = () => store.query<{ r: number }>('SELECT rand() AS r');
+    expect((await plain())[0]!.r).not.toBe((await plain())[0]!.r);
+  });
+});

@@ -214,7 +214,7 @@ export async function activityReport(store: Store, opts: ActivityOptions = {}): 
     GROUP BY GROUPING SETS ((period, dim), ())
     ORDER BY period, dim`,
     params,
-    { readOnly: true },
+    { readOnly: true, reusable: true },
   );
   const total = rows.find((r) => r.period === '');
   const out: ActivityRow[] = rows

@@ -34,6 +34,7 @@ export async function blocksReport(store: Store, opts: ReportOptions & { now?: n
      WHERE ${win.where} AND ${sp.where}
      ORDER BY dim, ms, event_id`,
     { ...win.params, ...sp.params },
+    { reusable: true },
   );
   const byDim = new Map<string, BlockEntry[]>();
   for (const r of rows) {

@@ -89,7 +89,7 @@ export async function periodReport(store: Store, kind: PeriodKind, opts: ReportO
     GROUP BY period, dim, model
     ORDER BY period, dim, model`;
   const [rows, priceBook, denials] = await Promise.all([
-    store.query<GroupRow>(sql, params),
+    store.query<GroupRow>(sql, params, { reusable: true }),
     storedBookVersion(store),
     kind === 'session' ? denialsBySession(store, win.where, win.params) : null,
   ]);

@@ -5,6 +5,8 @@ import type { Store } from '@cctap/store';
 export async function storedBookVersion(store: Store): Promise<string | null> {
   const [row] = await store.query<{ v: string; n: string | number }>(
     'SELECT argMax(book_version, generation) AS v, count() AS n FROM price_syncs',
+    undefined,
+    { reusable: true },
   );
   return row && Number(row.n) > 0 ? row.v : null;
 }

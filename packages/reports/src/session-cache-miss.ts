@@ -50,7 +50,7 @@ export async function cacheMissesBySession(
          if(JSONExtractString(payload, 'messageId') = '', toString(id), JSONExtractString(payload, 'messageId'))
      ) GROUP BY host, session_id, reason ORDER BY reason`,
     params,
-    { readOnly: true },
+    { readOnly: true, reusable: true },
   );
   const out = new Map<string, CacheMiss>();
   for (const m of rows) {

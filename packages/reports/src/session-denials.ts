@@ -15,7 +15,7 @@ export async function denialsBySession(
     `SELECT session_id, denial_kind AS kind, uniqExact(id) AS denials FROM events WHERE type = 'denial' AND ${where}
      GROUP BY session_id, kind ORDER BY session_id, kind`,
     params,
-    { readOnly: true },
+    { readOnly: true, reusable: true },
   );
   const out = new Map<string, Record<string, number>>();
   for (const r of rows) out.set(r.session_id, { ...out.get(r.session_id), [r.kind]: Number(r.denials) });

@@ -55,7 +55,7 @@ export async function sessionDetails(store: Store, opts: ReportOptions): Promise
     `SELECT host, session_id, user, project, toString(started_at) AS started_at, toString(last_activity) AS last_activity, analysis
      FROM sessions WHERE ${where.join(' AND ')} ORDER BY last_activity, host, session_id`,
     params,
-    { readOnly: true },
+    { readOnly: true, reusable: true },
   );
   const key = (host: string, session: string) => `${host}\u001f${session}`;
   const denials = new Map<string, Record<string, number>>();
@@ -67,7 +67,7 @@ export async function sessionDetails(store: Store, opts: ReportOptions): Promise
       store.query<{ host: string; session_id: string; kind: string; denials: number }>(
         `SELECT host, session_id, kind, denials FROM denials_by_kind WHERE ${inSessions} ORDER BY kind`,
         params,
-        { readOnly: true },
+        { readOnly: true, reusable: true },
       ),
       store.query<{
         host: string;
@@ -79,7 +79,7 @@ export async function sessionDetails(store: Store, opts: ReportOptions): Promise
         `SELECT host, session_id, original_model, fallback_model, count() AS refusals FROM refusals WHERE ${inSessions}
          GROUP BY host, session_id, original_model, fallback_model ORDER BY refusals DESC, original_model, fallback_model`,
         params,
-        { readOnly: true },
+        { readOnly: true, reusable: true },
       ),
       cacheMissesBySession(store, inSessions, params),
     ]);

@@ -42,6 +42,7 @@ export async function sessionEntries(store: Store, sessionId: string): Promise<S
        WHERE session_id = {id:String}
        ORDER BY ts, event_id`,
       { id: sessionId },
+      { reusable: true },
     ),
     storedBookVersion(store),
     cacheMissesBySession(store, 'session_id = {id:String}', { id: sessionId }),

@@ -4,7 +4,7 @@
  * without loading an engine, is in `@cctap/store/light`. What only the workspace's tests reach for is in
  * `@cctap/store/internal`; a temporary store for tests is `@cctap/store/testing`.
  */
-export { openStore, type Store, type StoreOptions } from './store/open-store.js';
+export { openStore, type QueryOptions, type Store, type StoreOptions } from './store/open-store.js';
 export { DEFAULT_DATA_DIR } from './store/default-data-dir.js';
 export { StoreUnavailableError, StoreResourceError, StoreQueryError } from './store/errors.js';
 export { insertRows } from './store/insert-rows.js';

@@ -26,7 +26,7 @@ export async function answerQuery(
     }
     case 'query':
       // Read-only, checked and enforced by the engine (read-only-sql.ts of @cctap/store): the reader asks, never writes.
-      return store.query(q.sql, q.params, { readOnly: true });
+      return store.query(q.sql, q.params, { readOnly: true, reusable: q.reusable === true });
     case 'statusline':
       if (!statusline) throw new TypeError('this endpoint serves no status line');
       return statusline.answer(q);

@@ -3,7 +3,7 @@
  * it, `cctap report` and `cctap sql` run their queries on `up`'s open store over loopback (query-server.ts).
  * Every report is a function of a `Store`, so it runs unchanged here: a new report needs no new endpoint.
  */
-import type { Store } from '@cctap/store';
+import type { QueryOptions, Store } from '@cctap/store';
 import { StoreQueryError, StoreUnavailableError } from '@cctap/store/light';
 import { askRunningUp, UpQueryError } from './query-client.js';
 import { readLiveInstance } from './instance-file.js';
@@ -26,10 +26,11 @@ export function loopbackStore(dataDir: string): Store | null {
   const inst = readLiveInstance(dataDir);
   if (!inst || inst.port === null || inst.token === null) return null;
   const location = `cctap up on 127.0.0.1:${inst.port} (${dataDir})`;
-  const ask = async <T>(sql: string, params?: Record<string, unknown>): Promise<T[]> => {
+  const ask = async <T>(sql: string, params?: Record<string, unknown>, opts?: QueryOptions): Promise<T[]> => {
     let a;
     try {
-      a = await askRunningUp<T[]>(dataDir, { op: 'query', sql, ...(params ? { params } : {}) });
+      const reusable = opts?.reusable === true ? { reusable: true } : {};
+      a = await askRunningUp<T[]>(dataDir, { op: 'query', sql, ...(params ? { params } : {}), ...reusable });
     } catch (err) {
       // The server's class travels by name; the ones a report tells apart are rebuilt here.
       if (err instanceof UpQueryError && err.errorName === 'StoreQueryError') throw new StoreQueryError(err.message);
@@ -42,8 +43,8 @@ export function loopbackStore(dataDir: string): Store | null {
     () => true,
     () => false,
   );
-  const query = async <T>(sql: string, params?: Record<string, unknown>): Promise<T[]> => {
-    const result = ask<T>(sql, params);
+  const query = async <T>(sql: string, params?: Record<string, unknown>, opts?: QueryOptions): Promise<T[]> => {
+    const result = ask<T>(sql, params, opts);
     // Handled here so that failing before the ping's outcome is known is no unhandled rejection; the caller
     // still gets it when the ping was answered, and when it was not, its failure says no more than the ping's.
     result.catch(() => undefined);

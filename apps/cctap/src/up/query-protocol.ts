@@ -7,7 +7,8 @@ export const QUERY_PATH = '/v1/query';
 
 export type QueryRequest =
   // Reports and `cctap sql`: one read-only query on up's store (loopback-store.ts), whatever the report
-  | { op: 'query'; sql: string; params?: Record<string, unknown> }
+  // (`reusable`: QueryOptions.reusable of @cctap/store, set by the reports, never by `cctap sql`)
+  | { op: 'query'; sql: string; params?: Record<string, unknown>; reusable?: boolean }
   // `cctap alerts` (alerts/alert-access.ts)
   | { op: 'alerts' }
   | { op: 'silences' }

@@ -59,11 +59,13 @@ export async function sessionTimeline(store: Store, host: string, sessionId: str
        WHERE session_id = {sid:String} AND host = {host:String} AND type IN (${SHOWN_TYPES.map((t) => `'${t}'`).join(', ')})
        ORDER BY ts, source_offset LIMIT {limit:UInt32}`,
       { sid: sessionId, host, limit: MAX_ITEMS * 2 + 1 },
+      { reusable: true },
     ),
     store.query<{ ms: number; rule: string; severity: string; summary: string }>(
       `SELECT toUnixTimestamp64Milli(ts) AS ms, rule, severity, summary
        FROM alerts FINAL WHERE session_id = {sid:String} AND host = {host:String} ORDER BY ts LIMIT 100`,
       { sid: sessionId, host },
+      { reusable: true },
     ),
   ]);
   const items: TimelineItem[] = [];

@@ -75,12 +75,16 @@ async function spendBySubject(
       AND subject != ''${spec.only === null ? '' : ' AND subject = {only:String}'}
     GROUP BY subject
     ORDER BY spent DESC, subject`;
-  const rows = await store.query<{ subject: string; spent: number }>(sql, {
-    start,
-    end,
-    label: spec.label,
-    only: spec.only ?? '',
-  });
+  const rows = await store.query<{ subject: string; spent: number }>(
+    sql,
+    {
+      start,
+      end,
+      label: spec.label,
+      only: spec.only ?? '',
+    },
+    { reusable: true },
+  );
   return rows.map((r) => ({ subject: r.subject, spent: Number(r.spent) }));
 }
 

@@ -22,6 +22,7 @@ import { classifyStoreError, StoreUnavailableError } from './errors.js';
 import { embeddedWorkerMain, type WorkerAnswer, type WorkerRequest } from './embedded-worker.js';
 import { INSERT_SETTINGS } from './insert-settings.js';
 import { jsonEachRow } from './json-each-row.js';
+import { ReadCache, readKey } from './read-cache.js';
 import { readOnlyStatement } from './read-only-sql.js';
 import type { QueryOptions, Store } from './open-store.js';
 
@@ -94,24 +95,27 @@ export async function openEmbeddedStore(location: string, onClosed: () => void, 
     throw err;
   }
 
+  const reads = new ReadCache();
   return {
     kind: 'embedded',
     location,
     async query<T>(sql: string, params?: Record<string, unknown>, opts?: QueryOptions): Promise<T[]> {
       const readOnly = opts?.readOnly === true;
-      return parseEachRow<T>(
-        await call({ op: 'query', sql: readOnly ? readOnlyStatement(sql) : sql, params, readOnly }),
-      );
+      const run = async () => {
+        const answer = await call({ op: 'query', sql: readOnly ? readOnlyStatement(sql) : sql, params, readOnly });
+        return answer instanceof Uint8Array ? answer : new Uint8Array(0);
+      };
+      return parseEachRow<T>(opts?.reusable ? await reads.read(readKey(sql, params, readOnly), run) : await run());
     },
     async command(sql: string, params?: Record<string, unknown>): Promise<void> {
-      await call({ op: 'command', sql, params });
+      await reads.write(() => call({ op: 'command', sql, params }));
     },
     async insert(table: string, rows: readonly object[], dedupToken?: string): Promise<void> {
       if (rows.length === 0) return;
       const body = jsonEachRow(rows);
       const settings: Record<string, string> = { ...(dedupToken ? { insert_deduplication_token: dedupToken } : {}) };
       for (const [k, v] of Object.entries(INSERT_SETTINGS)) settings[k] = String(v);
-      await call({ op: 'insert', table, body, settings }, [body.buffer as ArrayBuffer]);
+      await reads.write(() => call({ op: 'insert', table, body, settings }, [body.buffer as ArrayBuffer]));
     },
     async ping(): Promise<boolean> {
       try {

@@ -33,6 +33,12 @@ export interface QueryOptions {
    * `readonly=1` session). Nothing of it outlives the query on the session the sink inserts through.
    */
   readOnly?: boolean;
+  /**
+   * The answer is a function of the stored rows, the text and the parameters alone (no `now()`, `rand()` or
+   * system table): the embedded store may give the answer of the same question asked earlier, when nothing
+   * was written since (read-cache.ts). Every report sets it; ad-hoc SQL never does.
+   */
+  reusable?: boolean;
 }
 
 export interface Store {
