@@ -1,6 +1,7 @@
 /**
  * The in-process bus's duplicate window under a busy stream: past 10,000 ids it forgets only expired ones,
- * oldest first, and an id published again after its window is a new message whose window starts anew.
+ * oldest first, and an id published again after its window is a new message whose window starts anew; and it
+ * keeps at most maxDuplicateIds ids, the oldest going first, however many the window holds.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { topology } from '@cctap/events';
@@ -32,6 +33,20 @@ describe('in-process bus duplicate window', () => {
     for (let i = 0; i < 200; i += 1) await publish(`b${i}`);
     expect(await publish('a0')).toMatchObject({ duplicate: true, seq: 12_001 });
     expect(await publish('b199')).toMatchObject({ duplicate: true });
+    await bus.close();
+  });
+
+  it('keeps at most maxDuplicateIds ids inside the window, the oldest going first', async () => {
+    const t = topology('dedup2');
+    const bus = createInProcessBus({ topology: t, consumers: [], maxDuplicateIds: 1_000 });
+    const publish = (id: string) => bus.publish(t.subjects.derived('k', 'h'), enc(id), { msgId: id });
+    for (let i = 0; i < 1_000; i += 1) await publish(`c${i}`);
+    expect(await publish('c0')).toMatchObject({ duplicate: true, seq: 1 }); // all 1,000 kept
+    await publish('c1000'); // the 1,001st id: c0, the oldest, goes
+    expect(await publish('c0')).toMatchObject({ duplicate: false, seq: 1_002 });
+    expect(await publish('c1')).toMatchObject({ duplicate: false, seq: 1_003 }); // c0 came back: c1 went
+    expect(await publish('c1000')).toMatchObject({ duplicate: true, seq: 1_001 });
+    expect(await publish('c999')).toMatchObject({ duplicate: true, seq: 1_000 });
     await bus.close();
   });
 });

@@ -31,7 +31,7 @@ import {
   type Service,
 } from '@cctap/kit';
 import { createValidatorService } from '@cctap/validator';
-import { createAnalyzer, MemoryStateStore, openKvStateStore, type AnalyzerService } from '@cctap/analyzer';
+import { createAnalyzer, NO_STATE_STORE, openKvStateStore, type AnalyzerService } from '@cctap/analyzer';
 import {
   createAlerter,
   openFileBudgetStore,
@@ -218,7 +218,7 @@ export async function assemblePipeline(o: PipelineOptions): Promise<Pipeline> {
       logger: log,
       metrics,
       ...(o.prices ? { prices: o.prices } : {}),
-      store: nc ? await openKvStateStore(nc, t.bucket('analyzer')) : new MemoryStateStore(),
+      store: nc ? await openKvStateStore(nc, t.bucket('analyzer')) : NO_STATE_STORE,
     });
     const validator = createValidatorService({ bus: tapped, topology: t, logger: log, metrics });
     const stateDir = stateDirOf(cfg, dataDir);

@@ -47,6 +47,15 @@ export interface InProcessBusOptions {
   maxDeliver?: number;
   duplicateWindowMs?: number;
   /**
+   * Message ids kept per stream for the duplicate window, at most; beyond, the oldest goes first. Default 50,000.
+   * A backfill publishes far more than that within the window (a derived event is a message), and the ids
+   * are what a retry is checked against, seconds after the first try: without a cap they grew with the
+   * history read (250k ids, ~30 MB, in a 1 GB backfill). An id republished after its eviction is stored again,
+   * and what consumes it absorbs the copy as it absorbs a redelivery (the store's dedup by id, the analyzer's
+   * and the alerter's seen ids).
+   */
+  maxDuplicateIds?: number;
+  /**
    * The durable consumers that exist (as provisioned on a server): a message is kept until each of them is
    * past it, so one started later still reads from the start. Default: every consumer of the topology.
    * Single-process mode lists the ones it runs.
@@ -172,6 +181,7 @@ export class InProcessBus implements Bus {
     const seq = ++stream.lastSeq;
     stream.dedup.delete(opts.msgId);
     stream.dedup.set(opts.msgId, { seq, at: now });
+    if (stream.dedup.size > (this.o.maxDuplicateIds ?? 50_000)) stream.dedup.delete(stream.dedup.keys().next().value!);
     const upstream = chain.getStore();
     const waiting = new Set<ConsumerKey>();
     for (const c of this.consumers.values())

@@ -196,6 +196,12 @@ export class AnalyzerEngine {
     };
   }
 
+  /** Forgets the changes since the previous call, for a state store that keeps nothing (no JSON is made). */
+  dropSnapshotDelta(): void {
+    this.lifecycle.takeChanges();
+    this.ctx.baselines.takeChanged();
+  }
+
   /** Loads state written by takeSnapshotDelta, of this release or an older one (sessions in any order). */
   restore(sessions: Iterable<string>, baselines: Iterable<string> = []): void {
     this.at();

@@ -53,6 +53,21 @@ describe('analyzer snapshots', () => {
     expect(again.takeSnapshotDelta().upserts.size).toBe(1);
   });
 
+  it('drops the changes without writing them, for a store that keeps nothing, and behaves the same', () => {
+    const cfg = resolveConfig({ settleMs: 0 });
+    const s = new SessionScript();
+    const kept = new AnalyzerEngine(cfg, new ManualClock(s.now));
+    const dropped = new AnalyzerEngine(cfg, new ManualClock(s.now));
+    const batches = [[s.prompt(), s.assistant({ toolUses: 1 }), s.toolCall('a', 'Bash')], [s.toolResult('a')]];
+    batches.forEach((events, i) => {
+      expect(dropped.ingest(events, i + 1)).toEqual(kept.ingest(events, i + 1));
+      expect(kept.takeSnapshotDelta().upserts.size).toBe(1);
+      dropped.dropSnapshotDelta();
+      // What was dropped is not written later either: only changes after the drop are.
+      expect(dropped.takeSnapshotDelta().upserts.size).toBe(0);
+    });
+  });
+
   it('refuses, in one sentence, state written by a newer release', () => {
     const engine = new AnalyzerEngine(resolveConfig(), new ManualClock(0));
     const restore = () => engine.restore(['{"version":3,"session":{},"detectors":{}}']);

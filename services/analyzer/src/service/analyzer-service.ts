@@ -71,7 +71,7 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
   const clock = o.clock ?? systemClock;
   const t = o.topology ?? makeTopology();
   const log = (o.logger ?? silentLogger).child({ component: 'analyzer' });
-  const store = o.store ?? new MemoryStateStore();
+  const store: AnalyzerStateStore = o.store ?? new MemoryStateStore();
   const bm: BusinessMetrics | null = o.metrics ? businessMetrics(o.metrics, config) : null;
   const engine = new AnalyzerEngine(config, clock, bm?.observer ?? {}, o.prices);
   let outbox: DerivedEvent[] = [];
@@ -107,12 +107,15 @@ export function createAnalyzer(o: AnalyzerOptions): AnalyzerService {
       outbox = outbox.slice(chunk.length);
       for (const d of chunk) bm?.published(d.kind);
     }
-    unsaved = mergeDeltas(unsaved, engine.takeSnapshotDelta());
-    try {
-      await store.save(unsaved);
-      unsaved = null;
-    } catch (err) {
-      throw new RetryableError('saving analyzer state failed', { cause: err });
+    if (store.keepsNothing) engine.dropSnapshotDelta();
+    else {
+      unsaved = mergeDeltas(unsaved, engine.takeSnapshotDelta());
+      try {
+        await store.save(unsaved);
+        unsaved = null;
+      } catch (err) {
+        throw new RetryableError('saving analyzer state failed', { cause: err });
+      }
     }
     bm?.activeSessions(engine.stats().active);
   }
