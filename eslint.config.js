@@ -83,10 +83,12 @@ export default tseslint.config(
   },
   {
     // Promises: one nobody awaits loses its rejection (an unhandled rejection ends the process) and its ordering;
-    // one passed where a callback returns void is never awaited by the caller. These rules need the types, so
-    // they run with the TypeScript project service.
+    // one passed where a callback returns void is never awaited by the caller. These rules need the types: one
+    // TypeScript program over every source, `@cctap/…` resolved to sources (tsconfig.sources.json, written by
+    // scripts/workspace-sources.mjs), so no build is needed first. The project service built one program per
+    // package instead, each checking its references' sources again: 91 CPU-s against 59, 63 s against 42.
     files: ['packages/*/src/**/*.ts', 'services/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { project: './tsconfig.sources.json', tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',

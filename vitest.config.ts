@@ -3,46 +3,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { sourceEntries } from './scripts/workspace-sources.mjs';
 
-// Tests run against the TypeScript sources of the workspace packages (no build needed for unit tests);
-// end-to-end tests that spawn the `cctap` binary use the built dist, which `npm test` builds first.
-const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const alias = {
-  '@cctap/events/ajv': src('./packages/events/src/ajv/index.ts'),
-  '@cctap/events/testing': src('./packages/events/src/testing/index.ts'),
-  '@cctap/events/internal': src('./packages/events/src/internal.ts'),
-  '@cctap/events': src('./packages/events/src/index.ts'),
-  '@cctap/transcript': src('./packages/transcript/src/index.ts'),
-  '@cctap/prices/internal': src('./packages/prices/src/internal.ts'),
-  '@cctap/prices': src('./packages/prices/src/index.ts'),
-  '@cctap/kit/internal': src('./packages/kit/src/internal.ts'),
-  '@cctap/kit/light': src('./packages/kit/src/light.ts'),
-  '@cctap/kit/shape': src('./packages/kit/src/shape.ts'),
-  '@cctap/kit': src('./packages/kit/src/index.ts'),
-  '@cctap/collector/internal': src('./services/collector/src/internal.ts'),
-  '@cctap/collector/shape': src('./services/collector/src/collect-shape.ts'),
-  '@cctap/collector': src('./services/collector/src/index.ts'),
-  '@cctap/validator/internal': src('./services/validator/src/internal.ts'),
-  '@cctap/validator': src('./services/validator/src/index.ts'),
-  '@cctap/analyzer/internal': src('./services/analyzer/src/internal.ts'),
-  '@cctap/analyzer': src('./services/analyzer/src/index.ts'),
-  '@cctap/alerter/testing': src('./services/alerter/src/testing/index.ts'),
-  '@cctap/alerter/internal': src('./services/alerter/src/internal.ts'),
-  '@cctap/alerter/guard/rule-file': src('./services/alerter/src/guard/rule-file.ts'),
-  '@cctap/alerter/guard': src('./services/alerter/src/guard/index.ts'),
-  '@cctap/alerter': src('./services/alerter/src/index.ts'),
-  '@cctap/store/testing': src('./packages/store/src/testing/temp-store.ts'),
-  '@cctap/store/internal': src('./packages/store/src/internal.ts'),
-  '@cctap/store/light': src('./packages/store/src/light.ts'),
-  '@cctap/store': src('./packages/store/src/index.ts'),
-  '@cctap/reports/period': src('./packages/reports/src/period-entry.ts'),
-  '@cctap/reports': src('./packages/reports/src/index.ts'),
-  '@cctap/sink/testing': src('./services/sink/src/testing/index.ts'),
-  '@cctap/sink/internal': src('./services/sink/src/internal.ts'),
-  '@cctap/sink/shape': src('./services/sink/src/service/sink-config.ts'),
-  '@cctap/sink': src('./services/sink/src/index.ts'),
-  '@cctap/cli': src('./apps/cctap/src/index.ts'),
-};
+// Tests run against the TypeScript sources of the workspace packages (no build needed for unit tests): each
+// `@cctap/…` export resolves to its source file (scripts/workspace-sources.mjs). End-to-end tests that spawn
+// the `cctap` binary use the built dist, which `npm test` builds first.
+const alias = Object.fromEntries(
+  [...sourceEntries()].map(([spec, file]) => [spec, fileURLToPath(new URL(`./${file}`, import.meta.url))]),
+);
 
 /**
  * The tests and the processes they start (stores, checkpoints, corpora, nats-servers' data) create and delete

@@ -1,7 +1,23 @@
 import { createServer } from 'node:net';
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
+/** Ports this process has handed out already. */
+const given = new Set<number>();
+
+/**
+ * A TCP port that was free a moment ago on 127.0.0.1, and not one this process handed out before: the kernel
+ * can give the port just released again, and two ports of one server (a cluster node's route and monitor
+ * ports, seen in a full run) were then the same, so the node could not start.
+ */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await anyFreePort();
+    if (given.has(port)) continue;
+    given.add(port);
+    return port;
+  }
+}
+
+function anyFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
