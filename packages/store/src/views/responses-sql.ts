@@ -30,8 +30,10 @@
  * do not change.
  * `r` is named twice (the rows, and the main-chain ids that drop sidechain replays), and ClickHouse inlines a
  * CTE at each use; the second use reads only the key, version and sidechain columns (the engine drops the
- * others), so it costs a small part of the first. A window over `r` instead (computed once) measured no faster
- * and needs the whole of `r` in memory for its sort.
+ * others), so it costs a small part of the first. A window over `r` instead (computed once: `max(NOT sidechain)
+ * OVER (PARTITION BY host, message_id)`) gives the same rows; it measured no faster on one machine and ~25 % faster
+ * on another (bench/notes/ccusage.md), but it holds the whole of `r` for its sort: 64–96 MB for the daily report
+ * on 1 GB of transcripts against 34–64 MB, growing with the history, in the process of a running `up`.
  *
  * Retractions: when a model refuses, Claude Code removes the refused response's lines from the transcript and
  * names them in a `refusal` event (`retractedUuids`: every line of the response). A response whose kept line
