@@ -5,7 +5,7 @@
  * parameters, as every report's is) is answered from the last run of the same text and parameters while no
  * write has started or ended since that run began.
  *
- * Why: a running `cctap up` answers `cctap report`, the web page and the status line from the store it owns;
+ * Why: a running `cctap up` answers `cctap report` and the web page from the store it owns;
  * a report over a year of history costs the engine hundreds of milliseconds, and between two asks the store
  * has often not changed at all (a quiet evening, a page reloaded, a report run twice).
  *
