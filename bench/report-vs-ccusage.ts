@@ -187,9 +187,10 @@ async function reportRequests(port: number, token: string): Promise<{ asked: str
     location: `cctap up on 127.0.0.1:${port}`,
     query: async <T>(sql: string, params?: Record<string, unknown>, opts?: QueryOptions) => {
       const body = { op: 'query', sql, ...(params ? { params } : {}) };
-      asked.push(JSON.stringify(opts?.reusable ? { ...body, reusable: true } : body));
+      const sent = JSON.stringify(opts?.reusable ? { ...body, reusable: true } : body);
+      asked.push(sent);
       computed.push(JSON.stringify(body));
-      return (await askUp(port, token, asked.at(-1)!)) as T[];
+      return (await askUp(port, token, sent)) as T[];
     },
     command: refuse,
     insert: refuse,

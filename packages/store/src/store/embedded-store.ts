@@ -31,8 +31,8 @@ type Body<R> = R extends unknown ? Omit<R, 'id'> : never;
 
 const decoder = new TextDecoder();
 
-function parseEachRow<T>(bytes: Uint8Array | boolean | null): T[] {
-  if (!(bytes instanceof Uint8Array) || bytes.byteLength === 0) return [];
+function parseEachRow<T>(bytes: Uint8Array): T[] {
+  if (bytes.byteLength === 0) return [];
   const out: T[] = [];
   for (const line of decoder.decode(bytes).split('\n')) if (line.length > 0) out.push(JSON.parse(line) as T);
   return out;

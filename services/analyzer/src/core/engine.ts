@@ -198,7 +198,7 @@ export class AnalyzerEngine {
 
   /** Forgets the changes since the previous call, for a state store that keeps nothing (no JSON is made). */
   dropSnapshotDelta(): void {
-    this.lifecycle.takeChanges();
+    this.lifecycle.forgetChanges();
     this.ctx.baselines.takeChanged();
   }
 

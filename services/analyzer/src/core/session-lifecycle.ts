@@ -222,6 +222,12 @@ export class SessionLifecycle {
     return { changed, removed };
   }
 
+  /** Forgets what changed since the previous takeChanges(), for a state store that keeps nothing. */
+  forgetChanges(): void {
+    this.dirty.clear();
+    this.removed.clear();
+  }
+
   /**
    * Sessions not ended whose last activity is within the end timeout. A session seen only in history (a
    * backfill of last month) is not active even before its end is concluded: timeouts wait settleMs after
