@@ -11,6 +11,7 @@ import { migration as m011 } from './011-quota.js';
 import { migration as m012 } from './012-retention-from-ingest.js';
 import { migration as m013 } from './013-activity.js';
 import { migration as m014 } from './014-guard.js';
+import { migration as m015 } from './015-prompt-part-cleanup.js';
 
 /** Every migration, in the order they are applied. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m012,
   m013,
   m014,
+  m015,
 ];

@@ -14,6 +14,7 @@ import { responsesSql } from '../views/responses-sql.js';
 import { activityViews } from '../views/activity-views.js';
 import { rangeViews } from '../views/range-views.js';
 import { onCluster } from '../cluster/on-cluster.js';
+import { embeddedForm } from './embedded-form.js';
 
 export interface MigrateOptions {
   /**
@@ -35,11 +36,17 @@ const RECORD_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at DateTime64(3, 'UTC') DEFAULT now64(3)
 ) ENGINE = ReplacingMergeTree ORDER BY version`;
 
-async function appliedMigrations(
-  store: Store,
-  opts: MigrateOptions = {},
-): Promise<{ version: number; name: string }[]> {
-  await store.command(opts.cluster ? onCluster(RECORD_TABLE, opts.cluster) : RECORD_TABLE);
+/** How a statement is written for one store: for a cluster (on-cluster.ts), for the embedded engine (embedded-form.ts), or as written. */
+type Form = (sql: string) => string;
+
+function formOf(kind: Store['kind'], opts: MigrateOptions): Form {
+  const cluster = opts.cluster;
+  if (cluster) return (sql) => onCluster(sql, cluster);
+  return kind === 'embedded' ? embeddedForm : (sql) => sql;
+}
+
+async function appliedMigrations(store: Store, form: Form): Promise<{ version: number; name: string }[]> {
+  await store.command(form(RECORD_TABLE));
   return store.query<{ version: number; name: string }>(
     'SELECT version, name FROM schema_migrations FINAL ORDER BY version',
   );
@@ -51,44 +58,44 @@ export async function migrate(
   migrations: readonly Migration[] = MIGRATIONS,
   opts: MigrateOptions = {},
 ): Promise<MigrateResult> {
-  const done = new Set((await appliedMigrations(store, opts)).map((m) => m.version));
+  const form = formOf(store.kind, opts);
+  const done = new Set((await appliedMigrations(store, form)).map((m) => m.version));
   const applied: MigrateResult['applied'] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (done.has(m.version)) continue;
-    for (const sql of migrationStatements(m, settings, opts)) await store.command(sql);
+    const runs = !m.embeddedOnly || store.kind === 'embedded';
+    if (runs) for (const sql of m.statements(settings)) await store.command(form(sql));
     await store.insert('schema_migrations', [{ version: m.version, name: m.name, settings: JSON.stringify(settings) }]);
     applied.push({ version: m.version, name: m.name });
   }
-  if (migrations === MIGRATIONS) for (const sql of finalViews(opts)) await store.command(sql);
+  if (migrations === MIGRATIONS) for (const sql of finalViews()) await store.command(form(sql));
   return { applied, alreadyApplied: done.size };
 }
 
-/** A migration's statements as this store runs them: as written, or in their cluster form. */
-function migrationStatements(m: Migration, settings: RetentionSettings, opts: MigrateOptions = {}): string[] {
-  const cluster = opts.cluster;
-  return cluster ? m.statements(settings).map((sql) => onCluster(sql, cluster)) : m.statements(settings);
-}
-
-/** The views (re)defined after the last migration (see the header; range-views.ts for the dashboards'), in this store's form. */
-function finalViews(opts: MigrateOptions = {}): string[] {
-  const sql = [
+/** The views (re)defined after the last migration (see the header; range-views.ts for the dashboards'). */
+function finalViews(): string[] {
+  return [
     `CREATE OR REPLACE VIEW usage_responses AS ${responsesSql()}`,
     `CREATE OR REPLACE VIEW retractions AS ${responsesSql(undefined, 'only')}`,
     ...rangeViews(),
     ...activityViews(),
   ];
-  const cluster = opts.cluster;
-  return cluster ? sql.map((s) => onCluster(s, cluster)) : sql;
 }
 
-/** Every statement a migration run from scratch executes, in order (the record table first): for checks and docs. */
+/**
+ * Every statement a migration run from scratch executes on a server, in order (the record table first): for
+ * checks and docs. The embedded engine's own migrations are not among them.
+ */
 export function allStatements(settings: RetentionSettings = DEFAULT_RETENTION, opts: MigrateOptions = {}): string[] {
-  const cluster = opts.cluster;
+  const form = formOf('server', opts);
   return [
-    cluster ? onCluster(RECORD_TABLE, cluster) : RECORD_TABLE,
-    ...[...MIGRATIONS].sort((a, b) => a.version - b.version).flatMap((m) => migrationStatements(m, settings, opts)),
-    ...finalViews(opts),
-  ];
+    RECORD_TABLE,
+    ...[...MIGRATIONS]
+      .filter((m) => !m.embeddedOnly)
+      .sort((a, b) => a.version - b.version)
+      .flatMap((m) => m.statements(settings)),
+    ...finalViews(),
+  ].map(form);
 }
 
 /** The environment as the application read it (the store never reads process.env itself). */

@@ -17,6 +17,12 @@ export interface Migration {
   /** Applied in ascending order; never renumber or edit an applied migration, add a new one. */
   readonly version: number;
   readonly name: string;
+  /**
+   * Run by the embedded engine only; a server records the migration as applied with nothing to do. For what
+   * answers the embedded engine's short life (a process per command), which a server running for weeks does
+   * not need.
+   */
+  readonly embeddedOnly?: boolean;
   statements(settings: RetentionSettings): string[];
 }
 
