@@ -6,7 +6,8 @@
  * fills a new one. The data directory also holds up's collector checkpoints, so the live `up` below resumes
  * from them instead of reading the corpus again.
  *
- * Cold: `ccusage daily` (20.0.24, native linux-x64 binary, offline prices) reading the generated transcripts
+ * Cold (measured last, once the warm `up` below has stopped: the store as a user has it when `cctap up` does not
+ * run): `ccusage daily` (20.0.24, native linux-x64 binary, offline prices) reading the generated transcripts
  * as CLAUDE_CONFIG_DIR, against `cctap report daily --json` opening the store itself (no `up` running). Each
  * run times one ccusage command then one cctap command back to back (so both see the same load), after one
  * untimed warm-up of each (page cache). Both are timed as a user runs them: a new process, wall clock.
@@ -252,19 +253,6 @@ async function main(): Promise<void> {
   let warmRows: string[] = [];
   let requests: number | undefined;
   try {
-    for (let r = -1; r < runs; r++) {
-      if (ccusageBin) {
-        const a = await timedRun(ccusageBin, ccArgs, ccEnv);
-        if (r < 0) ccRows = reportRows(a.stdout);
-        else cc.push(a.ms / 1000);
-      }
-      const b = await timedRun(process.execPath, ctArgs, ctEnv);
-      if (r < 0) ctRows = reportRows(b.stdout);
-      else ct.push(b.ms / 1000);
-      if (r >= 0)
-        console.log(`cold ${r + 1}/${runs}: ccusage ${cc[r]?.toFixed(3) ?? '—'} s, cctap ${ct[r]!.toFixed(3)} s`);
-    }
-
     const up = startBackfilledUp([corpus.dir], store.data, home);
     try {
       const t0 = performance.now();
@@ -295,6 +283,20 @@ async function main(): Promise<void> {
     } finally {
       await up.stop();
     }
+
+    // Cold, after the live `up` has stopped: the store as a user has it when `cctap up` is not running.
+    for (let r = -1; r < runs; r++) {
+      if (ccusageBin) {
+        const a = await timedRun(ccusageBin, ccArgs, ccEnv);
+        if (r < 0) ccRows = reportRows(a.stdout);
+        else cc.push(a.ms / 1000);
+      }
+      const b = await timedRun(process.execPath, ctArgs, ctEnv);
+      if (r < 0) ctRows = reportRows(b.stdout);
+      else ct.push(b.ms / 1000);
+      if (r >= 0)
+        console.log(`cold ${r + 1}/${runs}: ccusage ${cc[r]?.toFixed(3) ?? '—'} s, cctap ${ct[r]!.toFixed(3)} s`);
+    }
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -309,7 +311,7 @@ async function main(): Promise<void> {
     ccusageBin
       ? `ccusage: \`CLAUDE_CONFIG_DIR=<corpus> ccusage daily --offline --json --timezone UTC\` (${CCUSAGE}, installed with npx, run from its bin: a Node launcher and the native binary), re-reading every transcript on each run.`
       : `ccusage: **unavailable on this machine**: ${'error' in installed ? installed.error : ''}. Only the cctap side was measured.`,
-    `Cold: \`cctap report daily --json --tz UTC --data <store>\` with no \`up\` running: a new process each run (Node, engine load, query), alternating with ccusage, after one warm-up of each.`,
+    `Cold: \`cctap report daily --json --tz UTC --data <store>\` with no \`up\` running, measured after the warm runs' \`up\` has stopped (the store as a user has it when \`cctap up\` does not run): a new process each run (Node, engine load, query), alternating with ccusage, after one warm-up of each.`,
     `Warm: \`cctap up --root <corpus> --data <store>\` live on the same store (resumed from its checkpoints); the same command as a new process, answered by that \`up\` over loopback, and the ${requests ?? '?'} loopback queries the report sends (at once, with its ping), from this process, as the report sends them (reusable: \`up\` answers a question again from its last run while nothing was written since, packages/store/src/store/read-cache.ts) and without that mark (run on the engine each time, as after any write). The collector's heartbeat (every 30 s) is a write, so some runs are computed either way. The issue's "answered by a running \`up\` in ≤ 100 ms" is read as the command a user types; the requests alone show how much of it is the store.`,
     ccDiff === null
       ? ''

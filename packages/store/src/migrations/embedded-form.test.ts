@@ -34,7 +34,9 @@ describe('embeddedForm', () => {
       embeddedForm(
         'CREATE TABLE t (a UInt8, s String DEFAULT f(1)) ENGINE = ReplacingMergeTree(v) ORDER BY a SETTINGS x = 1\n',
       ),
-    ).toBe(`CREATE TABLE t (a UInt8, s String DEFAULT f(1)) ENGINE = ReplacingMergeTree(v) ORDER BY a SETTINGS x = 1, ${PROMPT_CLEANUP}`);
+    ).toBe(
+      `CREATE TABLE t (a UInt8, s String DEFAULT f(1)) ENGINE = ReplacingMergeTree(v) ORDER BY a SETTINGS x = 1, ${PROMPT_CLEANUP}`,
+    );
     for (const sql of ['CREATE OR REPLACE VIEW v AS SELECT 1 SETTINGS a = 1', 'ALTER TABLE t ADD COLUMN b UInt8'])
       expect(embeddedForm(sql)).toBe(sql);
   });
