@@ -1,7 +1,9 @@
 /**
  * Applies the numbered migrations in order and records each in `schema_migrations`. Every statement is
  * idempotent (IF NOT EXISTS) and the record table is a ReplacingMergeTree, so a second run, or two runs
- * racing each other, changes nothing.
+ * racing each other, changes nothing. Each statement runs in the store's form: as written for a server, with
+ * ON CLUSTER and replicated engines for a cluster (cluster/on-cluster.ts), with the embedded engine's table
+ * settings for the embedded store (embedded-form.ts).
  *
  * Then the usage_responses and retractions views are (re)defined from its one definition (reports/responses-sql.ts), after the
  * last migration: the definition reads columns and tables that several migrations add, so no numbered
