@@ -148,11 +148,17 @@ async function main(): Promise<void> {
   const exact = JSON.stringify(got) === JSON.stringify(want);
   console.log(`daily report equals expected.json: ${exact}`);
 
+  // The query run each time: a report marks its reads reusable, and without this the embedded store would give
+  // its kept answer from the second run on (read-cache.ts), which times the cache, not the query.
+  const computed: Store = {
+    ...store,
+    query: (sql, params, opts) => store.query(sql, params, { ...opts, reusable: false }),
+  };
   const inProcess: number[] = [];
-  await periodReport(store, 'daily', { tz: 'UTC' });
+  await periodReport(computed, 'daily', { tz: 'UTC' });
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    await periodReport(store, 'daily', { tz: 'UTC' });
+    await periodReport(computed, 'daily', { tz: 'UTC' });
     inProcess.push((performance.now() - t0) / 1000);
   }
   const usageRows = Number((await store.query<{ n: number }>('SELECT count() AS n FROM usage'))[0]!.n);
@@ -197,7 +203,7 @@ async function main(): Promise<void> {
       metric({
         id: 'report-in-process',
         title: "periodReport('daily') in process",
-        metric: 'one query after a warm-up',
+        metric: 'one report, its queries run on the engine, after a warm-up',
         unit: 's',
         samples: ip.samples,
         digits: 3,
