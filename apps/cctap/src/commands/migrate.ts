@@ -51,7 +51,10 @@ export const command: Command = {
     const store = await openStore(storeOpts);
     try {
       const r = await migrate(store, retentionFromEnv(ENV), undefined, { cluster: given.cluster });
-      for (const m of r.applied) console.log(`applied ${String(m.version).padStart(3, '0')} ${m.name}`);
+      for (const m of r.applied)
+        console.log(
+          `applied ${String(m.version).padStart(3, '0')} ${m.name}${m.skipped ? ' (for the embedded store; nothing to do here)' : ''}`,
+        );
       console.log(
         r.applied.length === 0
           ? `up to date (${r.alreadyApplied} migrations) on ${store.location}`

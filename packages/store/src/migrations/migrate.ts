@@ -27,7 +27,8 @@ export interface MigrateOptions {
 }
 
 export interface MigrateResult {
-  applied: { version: number; name: string }[];
+  /** `skipped`: an embedded-only migration this store records as applied without running it. */
+  applied: { version: number; name: string; skipped?: true }[];
   alreadyApplied: number;
 }
 
@@ -68,7 +69,7 @@ export async function migrate(
     const runs = !m.embeddedOnly || store.kind === 'embedded';
     if (runs) for (const sql of m.statements(settings)) await store.command(form(sql));
     await store.insert('schema_migrations', [{ version: m.version, name: m.name, settings: JSON.stringify(settings) }]);
-    applied.push({ version: m.version, name: m.name });
+    applied.push(runs ? { version: m.version, name: m.name } : { version: m.version, name: m.name, skipped: true });
   }
   if (migrations === MIGRATIONS) for (const sql of finalViews()) await store.command(form(sql));
   return { applied, alreadyApplied: done.size };
