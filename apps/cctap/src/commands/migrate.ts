@@ -53,7 +53,7 @@ export const command: Command = {
       const r = await migrate(store, retentionFromEnv(ENV), undefined, { cluster: given.cluster });
       for (const m of r.applied)
         console.log(
-          `applied ${String(m.version).padStart(3, '0')} ${m.name}${m.skipped ? ' (for the embedded store; nothing to do here)' : ''}`,
+          `applied ${String(m.version).padStart(3, '0')} ${m.name}${m.skipped ? ' (nothing to do on this store)' : ''}`,
         );
       console.log(
         r.applied.length === 0

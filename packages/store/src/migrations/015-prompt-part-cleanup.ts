@@ -11,6 +11,6 @@ const TABLES = ['events', 'usage', 'derived', 'alerts', 'invalid_events', 'price
 export const migration: Migration = {
   version: 15,
   name: 'prompt-part-cleanup',
-  embeddedOnly: true,
+  embeddedCatchUp: true,
   statements: () => TABLES.map((t) => `ALTER TABLE ${t} MODIFY SETTING ${PROMPT_CLEANUP}`),
 };

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { openTempStore, type TempStore } from '../testing/temp-store.js';
 import { embeddedForm, PROMPT_CLEANUP } from './embedded-form.js';
+import { MIGRATIONS } from './all.js';
 import { allStatements, migrate } from './migrate.js';
 
 async function withStore(migrated: boolean, body: (store: TempStore) => Promise<void>): Promise<void> {
@@ -69,8 +70,14 @@ describe('a migrated embedded store', () => {
 
   it('created before the embedded form, gets the settings from migration 015', async () => {
     await withStore(false, async (store) => {
-      // The statements as a store created by an earlier version ran them: each table without the settings.
+      // The statements as a store created by an earlier version ran them (each table without the settings),
+      // and the migrations it recorded.
       for (const sql of allStatements()) await store.command(sql);
+      const before = MIGRATIONS.filter((m) => !m.embeddedCatchUp);
+      await store.insert(
+        'schema_migrations',
+        before.map((m) => ({ version: m.version, name: m.name, settings: '{}' })),
+      );
       expect((await mergeTreeTables(store)).filter((t) => t.create.includes(PROMPT_CLEANUP))).toEqual([]);
       await migrate(store);
       const tables = await mergeTreeTables(store);

@@ -66,7 +66,7 @@ export async function migrate(
   const applied: MigrateResult['applied'] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (done.has(m.version)) continue;
-    const runs = !m.embeddedOnly || store.kind === 'embedded';
+    const runs = !m.embeddedCatchUp || (store.kind === 'embedded' && done.size > 0);
     if (runs) for (const sql of m.statements(settings)) await store.command(form(sql));
     await store.insert('schema_migrations', [{ version: m.version, name: m.name, settings: JSON.stringify(settings) }]);
     applied.push(runs ? { version: m.version, name: m.name } : { version: m.version, name: m.name, skipped: true });
@@ -87,14 +87,14 @@ function finalViews(): string[] {
 
 /**
  * Every statement a migration run from scratch executes on a server, in order (the record table first): for
- * checks and docs. The embedded engine's own migrations are not among them.
+ * checks and docs. The embedded engine's catch-up migrations are not among them.
  */
 export function allStatements(settings: RetentionSettings = DEFAULT_RETENTION, opts: MigrateOptions = {}): string[] {
   const form = formOf('server', opts);
   return [
     RECORD_TABLE,
     ...[...MIGRATIONS]
-      .filter((m) => !m.embeddedOnly)
+      .filter((m) => !m.embeddedCatchUp)
       .sort((a, b) => a.version - b.version)
       .flatMap((m) => m.statements(settings)),
     ...finalViews(),

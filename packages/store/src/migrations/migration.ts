@@ -18,11 +18,11 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   /**
-   * Run by the embedded engine only; a server records the migration as applied with nothing to do. For what
-   * answers the embedded engine's short life (a process per command), which a server running for weeks does
-   * not need.
+   * Brings an embedded store created before to what embedded-form.ts now gives every table it creates: run only
+   * on an embedded store that had migrations applied before this run. A store this run creates has its tables
+   * in that form already, and a server has no use for it; both record the migration with nothing to do.
    */
-  readonly embeddedOnly?: boolean;
+  readonly embeddedCatchUp?: boolean;
   statements(settings: RetentionSettings): string[];
 }
 
